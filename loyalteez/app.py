@@ -1,0 +1,66 @@
+"""Wiring: settings -> store -> services -> py-cord bot. Built once at start-up, the same in tests."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+
+from loyalteez.clock import Clock, SystemClock
+from loyalteez.discord.bot import LoyalteezBot
+from loyalteez.services.container import Services, build_services
+from loyalteez.settings import Settings
+from loyalteez.store import Store
+
+log = logging.getLogger("loyalteez.app")
+DISCORD_API_BASE = discord.http.Route.API_BASE_URL
+
+
+@dataclass
+class App:
+    settings: Settings
+    clock: Clock
+    store: Store
+    services: Services
+    bot: LoyalteezBot
+    _task: asyncio.Task[None] | None = field(default=None, repr=False)
+
+    async def start(self) -> None:
+        """Connect and serve until closed. The API base URL only changes to reach the local emulator."""
+        discord.http.Route.API_BASE_URL = self.settings.discord_api_base or DISCORD_API_BASE
+        if not self.settings.discord_token:
+            raise RuntimeError("no DISCORD_TOKEN: nothing to log in with")
+        self._task = asyncio.current_task()
+        await self.bot.start(self.settings.discord_token)
+
+    async def wait_ready(self, timeout: float = 10.0) -> None:
+        await asyncio.wait_for(self.bot.wait_until_ready(), timeout)
+
+    async def wait_idle(self) -> None:
+        await self.services.wait_idle()
+
+    async def close(self) -> None:
+        """Stop the gateway first, then the HTTP session (py-cord's own close order breaks the connect loop)."""
+        await self.services.wait_idle()
+        task, self._task = self._task, None
+        if task is not None and task is not asyncio.current_task() and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if not self.bot.is_closed():
+            await self.bot.close()
+        await self.store.close()
+
+
+async def build_app(
+    settings: Settings, clock: Clock | None = None, *, bot_options: dict[str, Any] | None = None
+) -> App:
+    clock = clock or SystemClock()
+    store = await Store.open(settings.database_url or settings.db_path, clock)
+    services = build_services(store, clock)
+    bot = LoyalteezBot(services, **(bot_options or {}))
+    return App(settings=settings, clock=clock, store=store, services=services, bot=bot)

@@ -1,0 +1,152 @@
+"""`python bot.py ...`: run the bot, or manage brands and the database from the command line.
+
+Exit codes: 0 done, 1 a check found a problem, 2 bad usage or configuration (told in one sentence).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from loyalteez import __version__
+from loyalteez.clock import SystemClock
+from loyalteez.services import brands
+from loyalteez.services.errors import ValidationError
+from loyalteez.settings import Settings, SettingsError, load_settings
+from loyalteez.store import DatabaseError, Store
+
+NO_TOKEN = """\
+No Discord bot token found, so the bot cannot connect to Discord.
+A token is the password your bot logs in with: create an application at
+https://discord.com/developers/applications, open its "Bot" page, press "Reset Token" and copy it,
+and on that page turn on the "Server Members" and "Message Content" intents. Then put it in a
+file named .env next to bot.py as the line DISCORD_TOKEN=your-token (or export DISCORD_TOKEN in
+your shell) and run `make run` again. Keep it secret: never commit .env or paste the token anywhere.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python bot.py",
+        description="Loyalteez community bot: members earn LTZ for taking part; admins shape the rewards.",
+        epilog="Settings come from the environment or a .env file: DISCORD_TOKEN, LOYALTEEZ_DB "
+        "(default data/loyalteez.db), LOYALTEEZ_DATABASE_URL, LOYALTEEZ_LOG_LEVEL (DEBUG|INFO|WARNING|ERROR).",
+    )
+    parser.add_argument("--version", action="version", version=f"loyalteez {__version__}")
+    parser.add_argument("--db", metavar="PATH", help="SQLite database file (overrides LOYALTEEZ_DB)")
+    parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="log detail")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser("run", help="connect to Discord and serve (the default)")
+
+    brand = commands.add_parser("brand", help="create and manage brands (who may link servers)")
+    brand_cmds = brand.add_subparsers(dest="brand_command", metavar="ACTION", required=True)
+    create = brand_cmds.add_parser("create", help="create a brand and print its security key once")
+    create.add_argument("name", help="the brand's display name")
+    brand_cmds.add_parser("list", help="list brands with their ids and connected servers")
+    rotate = brand_cmds.add_parser("rotate-key", help="replace a brand's security key and print the new one")
+    rotate.add_argument("brand", help="brand id or name")
+    budget = brand_cmds.add_parser("budget", help="set the LTZ budget shared by a brand's servers")
+    budget.add_argument("brand", help="brand id or name")
+    budget.add_argument("amount", help="whole LTZ, or 'none' for no budget")
+
+    db = commands.add_parser("db", help="inspect the database")
+    db_cmds = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_cmds.add_parser("info", help="schema version, tables and row counts")
+    return parser
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level),
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        datefmt="%Y-%m-%d %H:%M:%S",
+    )
+    logging.getLogger("discord").setLevel(max(logging.WARNING, getattr(logging, level)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"Configuration problem: {exc}", file=sys.stderr)
+        return 2
+    if args.db:
+        settings = Settings(**{**settings.__dict__, "db_path": args.db, "database_url": None})
+    configure_logging(args.log_level or settings.log_level)
+    try:
+        if args.command == "brand":
+            return asyncio.run(_brand(args, settings))
+        if args.command == "db":
+            return _db_info(settings)
+        return _run(settings)
+    except (ValidationError, DatabaseError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(settings: Settings) -> int:
+    if not settings.has_token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    from loyalteez.runner import run_bot
+
+    return run_bot(settings)
+
+
+async def _brand(args: argparse.Namespace, settings: Settings) -> int:
+    store = await Store.open(settings.database_url or settings.db_path, SystemClock())
+    try:
+        if args.brand_command == "create":
+            made = await brands.create_brand(store, args.name)
+            _print_key(made, "Created brand")
+        elif args.brand_command == "rotate-key":
+            made = await brands.rotate_key(store, args.brand)
+            _print_key(made, "New key for brand")
+        elif args.brand_command == "budget":
+            brand = await brands.set_budget(store, args.brand, args.amount)
+            budget = "none" if brand["ltz_budget"] is None else f"{brand['ltz_budget']:,} LTZ"
+            print(f"Budget of {brand['name']} ({brand['brand_id']}): {budget}")
+        else:
+            rows = await store.list_brands()
+            if not rows:
+                print("No brands yet. Create one with: python bot.py brand create NAME")
+            for row in rows:
+                budget = "no budget" if row["ltz_budget"] is None else f"budget {row['ltz_budget']:,} LTZ"
+                print(f"{row['brand_id']}  {row['name']}  ({row['servers']} server(s) connected, {budget})")
+    finally:
+        await store.close()
+    return 0
+
+
+def _print_key(made: brands.NewKey, title: str) -> None:
+    print(f"{title} {made.name}")
+    print(f"  brand id:     {made.brand_id}")
+    print(f"  security key: {made.security_key}")
+    print("The key is shown only now; only a salted hash is stored. In your server run:")
+    print(f"  /setup connect brand_id:{made.brand_id} security_key:<the key>")
+
+
+def _db_info(settings: Settings) -> int:
+    import sqlite_utils
+
+    from loyalteez.store.schema import latest_version
+
+    # Open through the store first so the file is created or upgraded exactly as the bot would.
+    async def prepare() -> None:
+        store = await Store.open(settings.db_path, SystemClock())
+        await store.close()
+
+    asyncio.run(prepare())
+    db = sqlite_utils.Database(settings.db_path)
+    version = db.execute("SELECT MAX(version) FROM loyalteez_schema_version").fetchone()[0]
+    print(f"{settings.db_path}: schema version {version} (this bot: {latest_version()})")
+    for table in sorted(db.table_names()):
+        print(f"  {table:32} {db[table].count:>10,} rows")
+    return 0

@@ -1,0 +1,68 @@
+"""The py-cord bot: intents, cogs, and the error handling that keeps tracebacks away from members."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from loyalteez.discord.cogs.help import HelpCog
+from loyalteez.discord.cogs.setup import SetupCog
+from loyalteez.discord.replies import describe, send
+from loyalteez.services import texts
+from loyalteez.services.container import Services
+
+log = logging.getLogger("loyalteez.bot")
+
+
+def bot_intents() -> discord.Intents:
+    """Members and message content are privileged: enable them for the application in the developer portal."""
+    intents = discord.Intents.default()
+    intents.members = True
+    intents.message_content = True
+    intents.voice_states = True
+    intents.reactions = True
+    return intents
+
+
+class LoyalteezBot(discord.Bot):
+    def __init__(self, services: Services, **options: Any) -> None:
+        options.setdefault("intents", bot_intents())
+        options.setdefault("chunk_guilds_at_startup", False)
+        super().__init__(**options)
+        self.services = services
+        self.add_cog(SetupCog(services.setup))
+        self.add_cog(HelpCog(self, services.setup))
+
+    async def on_ready(self) -> None:
+        for guild in self.guilds:
+            scope = await self.services.setup.scope_for(str(guild.id))
+            link = f"brand {scope.brand_id}" if scope else "not connected"
+            log.info("serving guild %s (%s): %s members, %s", guild.id, guild.name, guild.member_count, link)
+        log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        log.info("added to guild %s (%s)", guild.id, guild.name)
+
+    async def on_application_command_error(
+        self, ctx: discord.ApplicationContext, error: discord.DiscordException
+    ) -> None:
+        cause = getattr(error, "original", error)
+        if isinstance(error, commands.CheckFailure | discord.CheckFailure):
+            await send(ctx, str(error) or texts.NEEDS_MANAGE_SERVER)
+            return
+        if isinstance(error, commands.NoPrivateMessage):
+            await send(ctx, texts.GUILD_ONLY)
+            return
+        log.error("%s failed: %s: %s", describe(ctx), type(cause).__name__, cause)
+        log.debug("traceback for %s", describe(ctx), exc_info=cause)
+        await send(ctx, texts.UNEXPECTED)
+
+    async def on_error(self, event_method: str, *args: Any, **kwargs: Any) -> None:
+        """A failing event handler logs one line and the bot goes on."""
+        exc = sys.exc_info()[1]
+        log.error("event %s failed: %s: %s", event_method, type(exc).__name__, exc)
+        log.debug("traceback for event %s", event_method, exc_info=exc)

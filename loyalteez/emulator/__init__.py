@@ -1,0 +1,1 @@
+"""A loopback Discord (gateway + REST) that the real py-cord client connects to, for tests and the demo."""

@@ -1,0 +1,94 @@
+"""Brands and their security keys.
+
+A brand owns servers and brand-wide rules, so linking a server must prove the right to the brand:
+the key is shown once when made and only a salted PBKDF2 hash is kept, so a leaked database does
+not leak keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from loyalteez.services.errors import ValidationError
+from loyalteez.store import Store
+
+_PBKDF2_ROUNDS = 200_000
+_NAME = re.compile(r"^[\w .'&-]{1,64}$")
+MAX_BUDGET = 10**15
+
+
+@dataclass(frozen=True)
+class NewKey:
+    brand_id: str
+    name: str
+    security_key: str
+
+
+def hash_key(key: str, salt: str) -> str:
+    return hashlib.pbkdf2_hmac("sha256", key.encode(), bytes.fromhex(salt), _PBKDF2_ROUNDS).hex()
+
+
+def key_matches(brand: dict[str, Any], key: str) -> bool:
+    """Constant-time comparison so timing does not reveal how much of a guess was right."""
+    if not key or len(key) > 200:
+        return False
+    return hmac.compare_digest(hash_key(key, brand["key_salt"]), brand["key_hash"])
+
+
+def _fresh_key() -> tuple[str, str, str]:
+    key = "ltz_" + secrets.token_urlsafe(24)
+    salt = secrets.token_hex(16)
+    return key, salt, hash_key(key, salt)
+
+
+def _check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not _NAME.match(name):
+        raise ValidationError("name", "a brand name is 1-64 letters, digits, spaces or . ' & - _")
+    return name
+
+
+async def create_brand(store: Store, name: str) -> NewKey:
+    """Make a brand; the returned key is the only time it is ever shown."""
+    name = _check_name(name)
+    if await store.get_brand_by_name(name):
+        raise ValidationError("name", f"a brand named {name!r} already exists")
+    brand_id = "brand_" + secrets.token_hex(6)
+    key, salt, digest = _fresh_key()
+    await store.insert_brand({"brand_id": brand_id, "name": name, "key_salt": salt, "key_hash": digest})
+    return NewKey(brand_id, name, key)
+
+
+async def find_brand(store: Store, ref: str) -> dict[str, Any]:
+    """A brand by id or by exact name, or a ValidationError naming what was not found."""
+    brand = await store.get_brand(ref) or await store.get_brand_by_name(ref)
+    if brand is None:
+        raise ValidationError("brand", f"no brand with id or name {ref!r} (see `python bot.py brand list`)")
+    return brand
+
+
+async def rotate_key(store: Store, ref: str) -> NewKey:
+    """Replace a brand's key; servers stay linked, only future /setup connect needs the new key."""
+    brand = await find_brand(store, ref)
+    key, salt, digest = _fresh_key()
+    await store.update_brand(brand["brand_id"], {"key_salt": salt, "key_hash": digest})
+    return NewKey(brand["brand_id"], brand["name"], key)
+
+
+async def set_budget(store: Store, ref: str, amount: str) -> dict[str, Any]:
+    """Set the brand's LTZ budget ('none' removes it); returns the brand as updated."""
+    brand = await find_brand(store, ref)
+    text = amount.strip().lower().replace(",", "").replace("_", "")
+    if text in ("none", "off", "unlimited"):
+        budget = None
+    elif text.isdigit() and 0 < int(text) <= MAX_BUDGET:
+        budget = int(text)
+    else:
+        raise ValidationError("budget", f"must be a whole number of LTZ from 1 to {MAX_BUDGET:,}, or 'none'")
+    await store.update_brand(brand["brand_id"], {"ltz_budget": budget})
+    return await find_brand(store, brand["brand_id"])

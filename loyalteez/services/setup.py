@@ -1,0 +1,162 @@
+"""Linking a Discord server to a brand (/setup connect, status, disconnect).
+
+The security key proves the right to the brand. It is checked here and then forgotten: it never
+reaches a log, an audit row or a reply. Wrong keys are slowed down per server so a key cannot be
+guessed by trying.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from loyalteez.clock import Clock
+from loyalteez.services import audit, texts
+from loyalteez.services.brands import key_matches
+from loyalteez.store import Scope, ScopeError, ServerLinkedElsewhere, ServerStore, Store
+
+# After FREE_ATTEMPTS wrong keys a server must wait, doubling each time up to MAX_LOCKOUT.
+FREE_ATTEMPTS = 3
+FIRST_LOCKOUT = timedelta(seconds=30)
+MAX_LOCKOUT = timedelta(hours=1)
+FORGET_AFTER = timedelta(hours=24)
+
+OnConnect = Callable[[ServerStore], Awaitable[None]]
+
+
+@dataclass
+class _Failures:
+    count: int = 0
+    last: datetime | None = None
+    locked_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ConnectResult:
+    ok: bool
+    message: str
+    scope: Scope | None = None
+
+
+@dataclass
+class SetupService:
+    store: Store
+    clock: Clock
+    # Run inside the connect transaction, e.g. installing the default reward events.
+    on_connect: list[OnConnect] = field(default_factory=list)
+    _failures: dict[str, _Failures] = field(default_factory=dict)
+
+    async def scope_for(self, server_id: str) -> Scope | None:
+        """The scope of an actively connected server, or None: an unconnected server earns nothing."""
+        link = await self.store.server_link(server_id)
+        if not link or not link["is_active"]:
+            return None
+        return Scope(link["brand_id"], server_id)
+
+    async def connect(
+        self, *, server_id: str, server_name: str | None, brand_id: str, security_key: str, actor_id: str
+    ) -> ConnectResult:
+        now = self.clock.now()
+        wait = self._lockout_left(server_id, now)
+        if wait is not None:
+            return ConnectResult(False, texts.SETUP_LOCKED.format(wait=texts.duration(wait)))
+        brand_id = (brand_id or "").strip()
+        try:
+            scope = Scope(brand_id, server_id)
+        except ScopeError:
+            self._fail(server_id, now)
+            return ConnectResult(False, texts.SETUP_WRONG_KEY)
+        brand = await self.store.get_brand(brand_id)
+        if brand is None or not key_matches(brand, (security_key or "").strip()):
+            self._fail(server_id, now)
+            return ConnectResult(False, texts.SETUP_WRONG_KEY)
+        self._failures.pop(server_id, None)
+
+        data = self.store.scoped(scope)
+        try:
+            async with self.store.transaction():
+                before = await data.link(server_name)
+                for hook in self.on_connect:
+                    await hook(data)
+                await audit.record(
+                    data,
+                    actor_type="admin",
+                    actor_id=actor_id,
+                    action="server_connected",
+                    details={"server_name": server_name, "brand_name": brand["name"]},
+                    before=_link_state(before),
+                    after=_link_state(await data.config()),
+                )
+        except ServerLinkedElsewhere:
+            return ConnectResult(False, texts.SETUP_LINKED_ELSEWHERE)
+        already = bool(before and before["is_active"])
+        message = texts.SETUP_ALREADY if already else texts.SETUP_CONNECTED
+        return ConnectResult(True, message.format(brand=brand["name"]), scope)
+
+    async def status(self, server_id: str) -> dict[str, Any] | None:
+        """What /setup status shows, or None when the server is not connected."""
+        scope = await self.scope_for(server_id)
+        if scope is None:
+            return None
+        data = self.store.scoped(scope)
+        config = await data.config()
+        brand = await self.store.get_brand(scope.brand_id)
+        return {
+            "brand_id": scope.brand_id,
+            "brand_name": brand["name"] if brand else scope.brand_id,
+            "server_name": config["server_name"] if config else None,
+            "connected_at": config["connected_at"] if config else None,
+            "members_tracked": await data.count("discord_user_stats"),
+            "reward_events": await data.count("monitoring_rules"),
+        }
+
+    async def disconnect(self, *, server_id: str, actor_id: str) -> dict[str, int] | None:
+        """Unlink and apply retention; None when there was nothing to disconnect."""
+        scope = await self.scope_for(server_id)
+        if scope is None:
+            return None
+        data = self.store.scoped(scope)
+        async with self.store.transaction():
+            before = await data.config()
+            removed = await data.unlink()
+            await audit.record(
+                data,
+                actor_type="admin",
+                actor_id=actor_id,
+                action="server_disconnected",
+                details={"removed_rows": removed},
+                before=_link_state(before),
+                after=_link_state(await data.config()),
+            )
+        return removed
+
+    # -- wrong-key throttle ------------------------------------------------------------------------------
+
+    def _lockout_left(self, server_id: str, now: datetime) -> timedelta | None:
+        state = self._failures.get(server_id)
+        if state is None:
+            return None
+        if state.last and now - state.last > FORGET_AFTER:
+            del self._failures[server_id]
+            return None
+        if state.locked_until and now < state.locked_until:
+            return state.locked_until - now
+        return None
+
+    def _fail(self, server_id: str, now: datetime) -> None:
+        state = self._failures.setdefault(server_id, _Failures())
+        state.count += 1
+        state.last = now
+        if state.count >= FREE_ATTEMPTS:
+            doublings = state.count - FREE_ATTEMPTS
+            state.locked_until = now + min(FIRST_LOCKOUT * (2**doublings), MAX_LOCKOUT)
+
+
+def _link_state(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    keep = ("brand_id", "server_name", "is_active", "connected_at")
+    return {k: row.get(k) for k in keep}
+

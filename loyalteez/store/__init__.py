@@ -1,0 +1,19 @@
+"""Persistence: the only package with SQL. Tenant rows only through `Store.scoped(Scope(...))`."""
+
+from loyalteez.store.database import DatabaseError
+from loyalteez.store.schema import SchemaVersionError
+from loyalteez.store.scope import Scope, ScopeError
+from loyalteez.store.scoped import ScopeViolation
+from loyalteez.store.server_store import ServerLinkedElsewhere, ServerStore
+from loyalteez.store.store import Store
+
+__all__ = [
+    "DatabaseError",
+    "SchemaVersionError",
+    "Scope",
+    "ScopeError",
+    "ScopeViolation",
+    "ServerLinkedElsewhere",
+    "ServerStore",
+    "Store",
+]

@@ -1,0 +1,66 @@
+"""The SQL engine seam: one small interface, so the store's portable SQL runs on SQLite or PostgreSQL.
+
+Store code writes `?` placeholders and passes Python values (datetime, date, dict, list, bool);
+each driver converts them to what its engine wants and converts rows back, so the store never
+sees an engine's quirks.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, Protocol
+
+Row = dict[str, Any]
+
+
+class DatabaseError(RuntimeError):
+    """The database is unusable (unreachable, wrong version, corrupt); the message says why."""
+
+
+class Database(Protocol):
+    """What the store needs from an engine."""
+
+    dialect: str
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement; returns the number of rows changed."""
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None: ...
+
+    async def fetch_value(self, sql: str, params: Sequence[Any] = ()) -> Any: ...
+
+    def transaction(self) -> Any:
+        """Async context manager: everything inside commits together or not at all; nests."""
+
+    async def executescript(self, script: str) -> None: ...
+
+    async def table_columns(self, table: str) -> dict[str, str]:
+        """Column name -> declared type name (upper case) of one table."""
+
+    async def table_names(self) -> list[str]: ...
+
+    async def close(self) -> None: ...
+
+
+class TransactionSlot:
+    """Remembers, per asyncio task, whether a transaction is open so nested calls join it."""
+
+    def __init__(self, name: str) -> None:
+        self._var: contextvars.ContextVar[Any | None] = contextvars.ContextVar(name, default=None)
+
+    def current(self) -> Any | None:
+        return self._var.get()
+
+    @asynccontextmanager
+    async def hold(self, handle: Any) -> AsyncIterator[None]:
+        token = self._var.set(handle)
+        try:
+            yield
+        finally:
+            self._var.reset(token)

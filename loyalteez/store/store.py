@@ -1,0 +1,118 @@
+"""The store: the only place with SQL. Opens the engine, keeps the schema current, hands out scopes.
+
+Tenant rows are reachable only through `store.scoped(Scope(...))`. The few unscoped operations are
+operator-level (brands, from the command line) or resolve which brand a Discord server belongs to,
+which is how a scope is built in the first place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from loyalteez.clock import Clock, SystemClock
+from loyalteez.store.database import Database, DatabaseError, Row
+from loyalteez.store.schema import ensure_schema
+from loyalteez.store.scope import Scope
+from loyalteez.store.scoped import Catalog
+from loyalteez.store.server_store import ServerStore
+from loyalteez.store.sqlite_db import SqliteDatabase
+
+BRAND_COLUMNS = ("brand_id", "name", "key_salt", "key_hash", "ltz_budget", "created_at", "updated_at")
+
+
+class Store:
+    def __init__(self, db: Database, catalog: Catalog, clock: Clock, schema_found: int | None) -> None:
+        self.db = db
+        self.catalog = catalog
+        self.clock = clock
+        # The version the file was at when opened (None: created now); the CLI reports upgrades.
+        self.schema_found = schema_found
+
+    @classmethod
+    async def open(cls, target: str, clock: Clock | None = None) -> Store:
+        """Open (creating or upgrading) the database at a SQLite path or `sqlite:///path` URL."""
+        db = await _open_engine(target)
+        try:
+            found, _ = await ensure_schema(db)
+            catalog = await Catalog.load(db)
+        except BaseException:
+            await db.close()
+            raise
+        return cls(db, catalog, clock or SystemClock(), found)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    def scoped(self, scope: Scope) -> ServerStore:
+        """Everything one brand may see and change of one server."""
+        if not isinstance(scope, Scope):
+            raise TypeError("store.scoped() needs a Scope")
+        return ServerStore(self.db, self.catalog, scope, self.clock)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """Group several scoped calls so they commit together."""
+        async with self.db.transaction():
+            yield
+
+    # -- resolving a server to its brand (how scopes are built) ---------------------------------------
+
+    async def server_link(self, server_id: str) -> Row | None:
+        """Which brand a Discord server is linked to, and whether the link is active."""
+        return await self.db.fetch_one(
+            "SELECT server_id, brand_id, server_name, is_active, connected_at "
+            "FROM discord_server_configs WHERE server_id = ?",
+            [server_id],
+        )
+
+    async def active_servers(self) -> list[Row]:
+        """Every connected server with its brand (for start-up and the scheduler)."""
+        return await self.db.fetch_all(
+            "SELECT server_id, brand_id, server_name FROM discord_server_configs "
+            "WHERE is_active = ? ORDER BY server_id",
+            [True],
+        )
+
+    # -- brands (operator level: the command line, never a Discord user) ------------------------------
+
+    async def insert_brand(self, row: dict[str, Any]) -> None:
+        now = self.clock.now()
+        values = {"created_at": now, "updated_at": now, **row}
+        names = [n for n in BRAND_COLUMNS if n in values]
+        await self.db.execute(
+            f"INSERT INTO loyalteez_brands ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            [values[n] for n in names],
+        )
+
+    async def get_brand(self, brand_id: str) -> Row | None:
+        return await self.db.fetch_one("SELECT * FROM loyalteez_brands WHERE brand_id = ?", [brand_id])
+
+    async def get_brand_by_name(self, name: str) -> Row | None:
+        return await self.db.fetch_one("SELECT * FROM loyalteez_brands WHERE name = ?", [name])
+
+    async def list_brands(self) -> list[Row]:
+        return await self.db.fetch_all(
+            "SELECT b.brand_id, b.name, b.ltz_budget, b.created_at, "
+            "(SELECT COUNT(*) FROM discord_server_configs s WHERE s.brand_id = b.brand_id AND s.is_active = ?)"
+            " AS servers FROM loyalteez_brands b ORDER BY b.name",
+            [True],
+        )
+
+    async def update_brand(self, brand_id: str, values: dict[str, Any]) -> int:
+        allowed = {k: v for k, v in values.items() if k in ("key_salt", "key_hash", "ltz_budget", "name")}
+        if not allowed:
+            return 0
+        allowed["updated_at"] = self.clock.now()
+        assignments = ", ".join(f"{c} = ?" for c in allowed)
+        return await self.db.execute(
+            f"UPDATE loyalteez_brands SET {assignments} WHERE brand_id = ?", [*allowed.values(), brand_id]
+        )
+
+
+async def _open_engine(target: str) -> Database:
+    if target.startswith(("postgres://", "postgresql://")):
+        raise DatabaseError("the PostgreSQL backend is not available yet: use a SQLite path")
+    path = target.removeprefix("sqlite:///") if target.startswith("sqlite:///") else target
+    return await SqliteDatabase.open(path)
