@@ -9,6 +9,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from loyalteez.discord import redaction
 from loyalteez.discord.cogs.help import HelpCog
 from loyalteez.discord.cogs.setup import SetupCog
 from loyalteez.discord.replies import describe, send
@@ -32,6 +33,7 @@ class LoyalteezBot(discord.Bot):
     def __init__(self, services: Services, **options: Any) -> None:
         options.setdefault("intents", bot_intents())
         options.setdefault("chunk_guilds_at_startup", False)
+        redaction.install()
         super().__init__(**options)
         self.services = services
         self.add_cog(SetupCog(services.setup))
