@@ -9,7 +9,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from loyalteez.discord import redaction
+from loyalteez.discord import redaction, resilience
 from loyalteez.discord.cogs.help import HelpCog
 from loyalteez.discord.cogs.setup import SetupCog
 from loyalteez.discord.replies import describe, send
@@ -34,7 +34,9 @@ class LoyalteezBot(discord.Bot):
         options.setdefault("intents", bot_intents())
         options.setdefault("chunk_guilds_at_startup", False)
         redaction.install()
+        resilience.guard_frames()
         super().__init__(**options)
+        resilience.guard_parsers(self._connection.parsers)
         self.services = services
         self.add_cog(SetupCog(services.setup))
         self.add_cog(HelpCog(self, services.setup))

@@ -1,0 +1,371 @@
+"""The gateway websocket: HELLO/IDENTIFY/READY, heartbeats, RESUME with replay, and ordered dispatch.
+
+Every dispatched event gets its sequence number at the moment it is emitted and is kept in the
+session's replay buffer, so a client that RESUMEs receives exactly the events it missed, once.
+Frames are written by one writer task per connection, which keeps them in sequence order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from . import payloads
+from .state import World
+
+log = logging.getLogger("loyalteez.emulator.gateway")
+
+DISPATCH, HEARTBEAT, IDENTIFY, PRESENCE, VOICE_STATE, RESUME = 0, 1, 2, 3, 4, 6
+RECONNECT, REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 7, 8, 9, 10, 11
+
+# Which intent bit an event needs (Discord silently withholds it otherwise).
+INTENT_OF: dict[str, int] = {
+    "GUILD_CREATE": 1 << 0, "GUILD_DELETE": 1 << 0, "GUILD_UPDATE": 1 << 0,
+    "GUILD_ROLE_CREATE": 1 << 0, "GUILD_ROLE_UPDATE": 1 << 0, "GUILD_ROLE_DELETE": 1 << 0,
+    "CHANNEL_CREATE": 1 << 0, "CHANNEL_UPDATE": 1 << 0, "CHANNEL_DELETE": 1 << 0,
+    "GUILD_MEMBER_ADD": 1 << 1, "GUILD_MEMBER_UPDATE": 1 << 1, "GUILD_MEMBER_REMOVE": 1 << 1,
+    "VOICE_STATE_UPDATE": 1 << 7,
+}  # fmt: skip
+MESSAGE_EVENTS = {"MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE"}
+REACTION_EVENTS = {"MESSAGE_REACTION_ADD", "MESSAGE_REACTION_REMOVE"}
+MESSAGE_CONTENT = 1 << 15
+REPLAY_LIMIT = 50_000  # events kept for RESUME; older sequences get op 9
+
+
+@dataclass
+class Connection:
+    """One websocket; frames go through `queue` so writes stay in order."""
+
+    ws: web.WebSocketResponse = field(repr=False)
+    transport: asyncio.BaseTransport | None = field(default=None, repr=False)
+    queue: asyncio.Queue[str] = field(default_factory=asyncio.Queue, repr=False)
+    sending: bool = False
+    writer: asyncio.Task[None] | None = field(default=None, repr=False)
+    session: Session | None = field(default=None, repr=False)
+    closed: bool = False
+
+    @property
+    def pending(self) -> int:
+        return self.queue.qsize() + (1 if self.sending else 0)
+
+    async def write_loop(self) -> None:
+        while True:
+            frame = await self.queue.get()
+            self.sending = True
+            try:
+                await self.ws.send_str(frame)
+            except Exception as exc:  # connection gone: the replay buffer still has the frame
+                log.info("gateway write stopped: %s", type(exc).__name__)
+                self.closed = True
+                return
+            finally:
+                self.sending = False
+
+
+@dataclass
+class Session:
+    id: str
+    intents: int
+    seq: int = 0
+    buffer: deque[tuple[int, str]] = field(default_factory=lambda: deque(maxlen=REPLAY_LIMIT), repr=False)
+    connection: Connection | None = field(default=None, repr=False)
+    client_seq: int | None = None  # last sequence the client reported in a heartbeat
+    barrier_seq: int | None = None  # sequence at the last op 1 the emulator sent
+
+
+class Gateway:
+    def __init__(self, world: World, *, base_url: Callable[[], str], token: str | None = None) -> None:
+        self.world = world
+        self._base_url = base_url
+        self.token = token
+        self.heartbeat_interval_ms = 41_250
+        self.send_acks = True
+        self.session: Session | None = None
+        self.connections: list[Connection] = []
+        self.identify_count = 0
+        self.resume_count = 0
+        self.heartbeats = 0
+        self.replayed = 0
+        self.bot_presence: dict[str, Any] | None = None
+        self._gate = asyncio.Event()
+        self._gate.set()
+        self._ready_waiters: list[asyncio.Future[None]] = []
+        self.client_seq_probe: Callable[[], int | None] | None = None
+
+    # ------------------------------------------------------------------ dispatch
+    def emit(self, event: str, data: dict[str, Any]) -> int | None:
+        """Queue one DISPATCH for the bot; returns its sequence number, None when not delivered."""
+        session = self.session
+        if session is None or not self._wanted(session, event, data):
+            return None
+        if event in ("MESSAGE_CREATE", "MESSAGE_UPDATE") and not session.intents & MESSAGE_CONTENT:
+            data = self._without_content(data)
+        session.seq += 1
+        frame = json.dumps({"op": DISPATCH, "s": session.seq, "t": event, "d": data})
+        session.buffer.append((session.seq, frame))
+        conn = session.connection
+        if conn is not None and not conn.closed:
+            conn.queue.put_nowait(frame)
+        return session.seq
+
+    def _wanted(self, session: Session, event: str, data: dict[str, Any]) -> bool:
+        intents = session.intents
+        guild_event = "guild_id" in data
+        if event in MESSAGE_EVENTS:
+            return bool(intents & (1 << 9 if guild_event else 1 << 12))
+        if event in REACTION_EVENTS:
+            return bool(intents & (1 << 10 if guild_event else 1 << 13))
+        need = INTENT_OF.get(event)
+        return need is None or bool(intents & need)
+
+    def _without_content(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Without MESSAGE_CONTENT Discord blanks content unless the bot is author, mentioned or in a DM."""
+        bot_id = str(self.world.bot.id)
+        author = data.get("author", {}).get("id")
+        mentioned = any(m.get("id") == bot_id for m in data.get("mentions", []))
+        if author == bot_id or mentioned or "guild_id" not in data:
+            return data
+        return {**data, "content": "", "embeds": [], "attachments": [], "components": []}
+
+    def send_op(self, op: int, d: Any = None) -> None:
+        """A non-dispatch frame to the live connection (not sequenced, not replayed)."""
+        self.send_raw(json.dumps({"op": op, "d": d}))
+
+    def send_raw(self, frame: str | dict[str, Any]) -> None:
+        """Any text, even malformed, straight to the live connection: tests of the bot's robustness."""
+        text = frame if isinstance(frame, str) else json.dumps(frame)
+        conn = self.live_connection
+        if conn is None:
+            raise AssertionError("the bot is not connected to the gateway")
+        conn.queue.put_nowait(text)
+
+    @property
+    def live_connection(self) -> Connection | None:
+        conn = self.session.connection if self.session else None
+        return conn if conn is not None and not conn.closed else None
+
+    @property
+    def pending_writes(self) -> int:
+        return sum(c.pending for c in self.connections if not c.closed)
+
+    def caught_up(self, *, barrier: bool = False) -> bool | None:
+        """Has the client read every dispatched frame? None when that cannot be observed.
+
+        With an attached client the answer is its own sequence number. Otherwise (`barrier=True`)
+        the sequence the client echoed in its last heartbeat, which `request_barrier` asks for.
+        """
+        session = self.session
+        if session is None:
+            return True
+        if session.connection is None or session.connection.closed:
+            return False
+        probe = self.client_seq_probe
+        client_seq = probe() if probe is not None else None
+        if client_seq is not None:
+            return client_seq >= session.seq
+        if not barrier:
+            return None
+        if session.barrier_seq is None:
+            return None  # no barrier could be sent: nothing observable
+        return (session.client_seq or 0) >= session.seq
+
+    def request_barrier(self) -> None:
+        """Send op 1: the client answers with a heartbeat carrying the last sequence it processed."""
+        session = self.session
+        conn = self.live_connection
+        if session is None or conn is None or session.barrier_seq == session.seq:
+            return
+        session.barrier_seq = session.seq
+        conn.queue.put_nowait(json.dumps({"op": HEARTBEAT, "d": None}))
+
+    # ------------------------------------------------------------------ controls
+    def hold_connections(self) -> None:
+        """New connections wait before HELLO until `release_connections`: a window with the bot offline."""
+        self._gate.clear()
+
+    def release_connections(self) -> None:
+        self._gate.set()
+
+    async def drop(self, code: int | None = None) -> None:
+        """Cut the live connection: abruptly (network loss) or with a close code."""
+        conn = self.live_connection
+        if conn is None:
+            return
+        conn.closed = True
+        if conn.session is not None:
+            conn.session.connection = None
+        if code is None:
+            if isinstance(conn.transport, asyncio.Transport):
+                conn.transport.abort()
+        else:
+            await conn.ws.close(code=code)
+
+    def invalidate(self, *, resumable: bool = False) -> None:
+        """Op 9. A non-resumable one forgets the session, so the bot must IDENTIFY again."""
+        self.send_op(INVALID_SESSION, resumable)
+        if not resumable and self.session is not None:
+            self.session.connection = None
+            self.session = None
+
+    def next_ready(self) -> asyncio.Future[None]:
+        """A future for the next READY or RESUMED; take it *before* causing the reconnect."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._ready_waiters.append(future)
+        return future
+
+    def _notify_ready(self) -> None:
+        waiters, self._ready_waiters = self._ready_waiters, []
+        for future in waiters:
+            if not future.done():
+                future.set_result(None)
+
+    async def close(self) -> None:
+        for conn in list(self.connections):
+            conn.closed = True
+            if conn.writer is not None:
+                conn.writer.cancel()
+            if not conn.ws.closed:
+                with contextlib.suppress(TimeoutError, ConnectionError):
+                    await asyncio.wait_for(conn.ws.close(code=1001), 0.5)
+        self.connections.clear()
+
+    # ------------------------------------------------------------------ websocket
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(max_msg_size=0, autoclose=True, timeout=0.5)
+        await ws.prepare(request)
+        conn = Connection(ws=ws, transport=request.transport)
+        self.connections.append(conn)
+        try:
+            await self._gate.wait()
+            conn.writer = asyncio.create_task(conn.write_loop(), name="emulator: gateway writer")
+            conn.queue.put_nowait(json.dumps({"op": HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms}}))
+            async for msg in ws:
+                if msg.type is not WSMsgType.TEXT:
+                    continue
+                try:
+                    frame = json.loads(msg.data)
+                    await self._on_frame(conn, frame)
+                except (ValueError, KeyError, TypeError) as exc:
+                    log.warning("gateway: unreadable frame from client (%s)", exc)
+        finally:
+            conn.closed = True
+            if conn.session is not None and conn.session.connection is conn:
+                conn.session.connection = None
+            if conn.writer is not None:
+                conn.writer.cancel()
+            if conn in self.connections:
+                self.connections.remove(conn)
+        return ws
+
+    async def _on_frame(self, conn: Connection, frame: dict[str, Any]) -> None:
+        op, d = frame.get("op"), frame.get("d")
+        if op == HEARTBEAT:
+            self.heartbeats += 1
+            if conn.session is not None and isinstance(d, int):
+                conn.session.client_seq = d
+            if self.send_acks:
+                conn.queue.put_nowait(json.dumps({"op": HEARTBEAT_ACK}))
+        elif op == IDENTIFY:
+            await self._identify(conn, d)
+        elif op == RESUME:
+            self._resume(conn, d)
+        elif op == REQUEST_MEMBERS:
+            self._member_chunk(d)
+        elif op == PRESENCE:
+            self.bot_presence = d
+        elif op == VOICE_STATE:
+            log.info("gateway: bot asked to join voice; voice connections are not emulated")
+        else:
+            log.info("gateway: ignoring op %s from client", op)
+
+    async def _identify(self, conn: Connection, d: dict[str, Any]) -> None:
+        if self.token is not None and d.get("token") != self.token:
+            log.warning("gateway: IDENTIFY with a wrong token, closing 4004")
+            await conn.ws.close(code=4004, message=b"Authentication failed.")
+            return
+        self.identify_count += 1
+        old = self.session.connection if self.session is not None else None
+        if old is not None and old is not conn:
+            old.closed = True
+        session = Session(id=secrets.token_hex(16), intents=int(d.get("intents", 0)))
+        self.session = conn.session = session
+        session.connection = conn
+        world = self.world
+        guilds = [g for g in world.guilds.values() if g.bot_present]
+        ready = {
+            "v": 10,
+            "user": {**payloads.user(world.bot), "verified": True, "mfa_enabled": False, "email": None},
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
+            "session_id": session.id,
+            "session_type": "normal",
+            "resume_gateway_url": self._base_url().replace("http", "ws", 1) + "/ws",
+            "application": {"id": str(world.application_id), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+            "presences": [],
+            "guild_join_requests": [],
+            "geo_ordered_rtc_regions": [],
+            "user_settings": {},
+            "shard": [0, 1],
+            "_trace": ["loyalteez-emulator"],
+        }
+        self.emit("READY", ready)
+        for g in guilds:
+            self.emit("GUILD_CREATE", payloads.guild(g, world=world))
+        self._notify_ready()
+
+    def _resume(self, conn: Connection, d: dict[str, Any]) -> None:
+        session = self.session
+        seq = d.get("seq")
+        oldest = session.buffer[0][0] if session and session.buffer else 1
+        if (
+            session is None
+            or d.get("session_id") != session.id
+            or not isinstance(seq, int)
+            or seq > session.seq
+            or seq + 1 < oldest
+        ):
+            log.info("gateway: RESUME refused (unknown session or sequence), sending op 9")
+            conn.queue.put_nowait(json.dumps({"op": INVALID_SESSION, "d": False}))
+            return
+        self.resume_count += 1
+        if session.connection is not None and session.connection is not conn:
+            session.connection.closed = True
+        session.connection, conn.session = conn, session
+        missed = [frame for s, frame in session.buffer if s > seq]
+        self.replayed += len(missed)
+        for frame in missed:
+            conn.queue.put_nowait(frame)
+        self.emit("RESUMED", {"_trace": ["loyalteez-emulator"]})
+        self._notify_ready()
+
+    def _member_chunk(self, d: dict[str, Any]) -> None:
+        guild = self.world.guilds.get(int(d.get("guild_id", 0)))
+        if guild is None:
+            return
+        members = list(guild.members.values())
+        if d.get("user_ids"):
+            wanted = {int(i) for i in d["user_ids"]}
+            members = [m for m in members if m.id in wanted]
+        elif d.get("query"):
+            members = [m for m in members if m.user.username.lower().startswith(d["query"].lower())]
+        if d.get("limit"):
+            members = members[: int(d["limit"])]
+        chunk = {
+            "guild_id": str(guild.id),
+            "members": [payloads.member(m) for m in members],
+            "chunk_index": 0,
+            "chunk_count": 1,
+        }
+        if d.get("nonce"):
+            chunk["nonce"] = d["nonce"]
+        self.emit("GUILD_MEMBERS_CHUNK", chunk)
