@@ -38,9 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"loyalteez {__version__}")
     parser.add_argument("--db", metavar="PATH", help="SQLite database file (overrides LOYALTEEZ_DB)")
     parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="log detail")
+    parser.add_argument("--demo", action="store_true",
+                        help="play a simulated week on a built-in local Discord (no token, no internet)")
+    parser.add_argument("--seed", type=int, default=1, help="with --demo: the simulation's seed (default 1)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    commands.add_parser("run", help="connect to Discord and serve (the default)")
+    commands.add_parser("run", help="connect to Discord and serve (the default; without a token: the demo)")
 
     brand = commands.add_parser("brand", help="create and manage brands (who may link servers)")
     brand_cmds = brand.add_subparsers(dest="brand_command", metavar="ACTION", required=True)
@@ -83,7 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_brand(args, settings))
         if args.command == "db":
             return _db_info(settings)
-        return _run(settings)
+        if args.demo:
+            return _demo(args.seed)
+        return _run(settings, explicit=args.command == "run")
     except (ValidationError, DatabaseError) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
@@ -91,13 +96,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _run(settings: Settings) -> int:
+def _run(settings: Settings, *, explicit: bool) -> int:
+    """`python bot.py` with no token plays the demo; an explicit `run` without a token is an error."""
     if not settings.has_token:
         print(NO_TOKEN, file=sys.stderr)
-        return 2
+        if explicit:
+            return 2
+        print("Meanwhile, here is the offline demo: a local Discord, the real bot and a simulated week.\n",
+              file=sys.stderr)
+        return _demo(seed=1)
     from loyalteez.runner import run_bot
 
     return run_bot(settings)
+
+
+def _demo(seed: int) -> int:
+    from loyalteez.demo.runner import main as demo_main
+
+    return demo_main(seed)
 
 
 async def _brand(args: argparse.Namespace, settings: Settings) -> int:

@@ -19,7 +19,7 @@ def run(*args: str, env: dict[str, str] | None = None, cwd: Path = PROJECT_ROOT)
     )
 
 
-def test_without_a_token_it_explains_and_exits_2(tmp_path: Path) -> None:
+def test_explicit_run_without_a_token_explains_and_exits_2(tmp_path: Path) -> None:
     result = run("run", cwd=tmp_path)
     assert result.returncode == 2
     assert "DISCORD_TOKEN" in result.stderr and "developers/applications" in result.stderr
@@ -29,7 +29,7 @@ def test_without_a_token_it_explains_and_exits_2(tmp_path: Path) -> None:
 def test_help_documents_every_command() -> None:
     result = run("--help")
     assert result.returncode == 0
-    for word in ("run", "brand", "db", "--db", "--log-level", "DISCORD_TOKEN", "LOYALTEEZ_DB"):
+    for word in ("run", "brand", "db", "--db", "--log-level", "--demo", "--seed", "DISCORD_TOKEN", "LOYALTEEZ_DB"):
         assert word in result.stdout
     brand_help = run("brand", "--help").stdout
     for action in ("create", "list", "rotate-key", "budget"):

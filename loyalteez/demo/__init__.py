@@ -1,0 +1,1 @@
+"""The offline demo: the loopback Discord, the real bot, and a simulated community playing a week."""

@@ -1,0 +1,72 @@
+"""`python bot.py --demo`: the loopback Discord, the real bot and a simulated week, in one process."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from loyalteez.clock import ManualClock
+from loyalteez.demo.community import make_community
+from loyalteez.demo.feed import Feed
+from loyalteez.demo.simulation import WeekSimulation
+from loyalteez.demo.summary import render_summary
+from loyalteez.emulator import Emulator
+from loyalteez.emulator.harness import TOKEN, running_bot
+from loyalteez.services import brands
+
+DEMO_DB = Path("data/demo.db")
+# A Monday, so the simulated week runs Monday to Sunday.
+WEEK_START = datetime(2026, 1, 5, tzinfo=UTC)
+
+log = logging.getLogger("loyalteez.demo")
+
+
+def _app_factory(db_path: Path):
+    async def factory(emu: Emulator, _tmp: Path, clock: ManualClock, bot_options: dict[str, Any]) -> Any:
+        from loyalteez.app import build_app
+        from loyalteez.settings import Settings
+
+        settings = Settings(discord_token=TOKEN, db_path=str(db_path), discord_api_base=emu.api_base_url)
+        return await build_app(settings, clock=clock, bot_options=bot_options)
+
+    return factory
+
+
+async def run_demo(seed: int = 1, db_path: Path = DEMO_DB, days: int = 7, stream: TextIO | None = None) -> str:
+    """Play the simulated week; returns the summary (also printed), which depends only on the seed."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    feed = Feed(stream)
+    clock = ManualClock(WEEK_START)
+    began = time.perf_counter()
+    feed.line(f"Loyalteez offline demo (seed {seed}): a local Discord, the real bot, a simulated community.")
+    async with running_bot(db_path.parent, app_factory=_app_factory(db_path), clock=clock,
+                           guild_name="Demo Coffee Club", strict=False) as h:
+        brand = await brands.create_brand(h.app.store, "Demo Coffee Co")
+        admin = h.guild.member("club_admin", permissions=["manage_guild"])
+        reply = await admin.slash("setup connect", brand_id=brand.brand_id, security_key=brand.security_key)
+        feed.line(f"  club_admin: /setup connect -> {reply.content}")
+        personas = make_community(rng)
+        sim = WeekSimulation(h, personas, rng, feed, WEEK_START, days=days)
+        await sim.run()
+        await h.app.wait_idle()
+        summary = await render_summary(h, sim, seed)
+        rejected = len(h.emu.rejected_requests)
+    feed.line(summary)
+    feed.line(f"Database kept at {db_path} for inspection (python bot.py --db {db_path} db info). "
+              f"Took {time.perf_counter() - began:.1f}s." + (f" {rejected} request(s) refused!" if rejected else ""))
+    return summary
+
+
+def main(seed: int, stream: TextIO | None = None) -> int:
+    for noisy in ("discord", "loyalteez", "aiohttp"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    asyncio.run(run_demo(seed, stream=stream))
+    return 0
