@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     budget.add_argument("brand", help="brand id or name")
     budget.add_argument("amount", help="whole LTZ, or 'none' for no budget")
 
+    backup = commands.add_parser("backup", help="copy the database safely, even while the bot runs")
+    backup.add_argument("path", nargs="?", help="target file (default data/backups/loyalteez-<time>.db)")
+    restore = commands.add_parser("restore", help="replace the database with a verified backup (stop the bot first)")
+    restore.add_argument("path", help="the backup file")
+    commands.add_parser("doctor", help="check settings, database and token without connecting")
+
     db = commands.add_parser("db", help="inspect the database")
     db_cmds = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_cmds.add_parser("info", help="schema version, tables and row counts")
@@ -86,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_brand(args, settings))
         if args.command == "db":
             return _db_info(settings)
+        if args.command in ("backup", "restore", "doctor"):
+            return _maintenance(args, settings)
         if args.demo:
             return _demo(args.seed)
         return _run(settings, explicit=args.command == "run")
@@ -147,6 +155,33 @@ def _print_key(made: brands.NewKey, title: str) -> None:
     print(f"  security key: {made.security_key}")
     print("The key is shown only now; only a salted hash is stored. In your server run:")
     print(f"  /setup connect brand_id:{made.brand_id} security_key:<the key>")
+
+
+def _maintenance(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from loyalteez.clock import SystemClock
+    from loyalteez.doctor import run_doctor
+    from loyalteez.store.backup import backup_sqlite, restore_sqlite
+
+    if args.command == "doctor":
+        findings = run_doctor(settings)
+        for finding in findings:
+            print(f"{'ok ' if finding.ok else 'BAD'} {finding.what:9} {finding.detail}")
+        return 0 if all(f.ok for f in findings) else 1
+    if settings.database_url:
+        print("backup and restore work on the SQLite file; for PostgreSQL use pg_dump / pg_restore", file=sys.stderr)
+        return 2
+    database = Path(settings.db_path)
+    if args.command == "backup":
+        stamp = SystemClock().now().strftime("%Y%m%d-%H%M%S")
+        target = Path(args.path) if args.path else database.parent / "backups" / f"loyalteez-{stamp}.db"
+        size = backup_sqlite(database, target)
+        print(f"Backed up {database} to {target} ({size:,} bytes)")
+        return 0
+    version = restore_sqlite(Path(args.path), database)
+    print(f"Restored {database} from {args.path} (schema {version}; upgraded on next start if older)")
+    return 0
 
 
 def _db_info(settings: Settings) -> int:

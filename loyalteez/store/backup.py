@@ -1,0 +1,77 @@
+"""SQLite backups with the online backup API: consistent even while the bot is writing.
+
+A restore checks the backup (integrity and schema version) before it replaces anything, so a bad
+file never overwrites a good database.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from loyalteez.store.database import DatabaseError
+from loyalteez.store.schema import VERSION_TABLE, latest_version
+
+
+def inspect_sqlite(path: Path) -> tuple[int | None, str]:
+    """(schema version, integrity_check result) of a database file, read-only."""
+    if not path.is_file():
+        raise DatabaseError(f"no database file at {path}")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            has_version = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [VERSION_TABLE]
+            ).fetchone()
+            version = conn.execute(f"SELECT MAX(version) FROM {VERSION_TABLE}").fetchone()[0] if has_version else None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path} is not a readable SQLite database: {exc}") from exc
+    return version, integrity
+
+
+def backup_sqlite(source: Path, target: Path) -> int:
+    """Copy a live database page by page into `target`; returns the size in bytes."""
+    inspect_sqlite(source)
+    if target.exists():
+        raise DatabaseError(f"{target} already exists: choose a new file name")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target.stat().st_size
+
+
+def restore_sqlite(backup: Path, target: Path) -> int:
+    """Replace `target`'s contents with a verified backup; returns the backup's schema version."""
+    version, integrity = inspect_sqlite(backup)
+    if integrity != "ok":
+        raise DatabaseError(f"{backup} fails its integrity check ({integrity}); nothing was restored")
+    if version is None:
+        raise DatabaseError(f"{backup} is not a Loyalteez database (no schema version); nothing was restored")
+    if version > latest_version():
+        raise DatabaseError(f"{backup} is from a newer release (schema {version}); nothing was restored")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return version
+
+
+def prune_backups(folder: Path, keep: int, pattern: str = "loyalteez-*.db") -> list[Path]:
+    """Delete all but the newest `keep` backups (names sort by time); returns what was removed."""
+    backups = sorted(folder.glob(pattern))
+    doomed = backups[:-keep] if keep > 0 else backups
+    for path in doomed:
+        path.unlink()
+    return doomed
