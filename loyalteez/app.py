@@ -53,6 +53,7 @@ class App:
                 await task
         if not self.bot.is_closed():
             await self.bot.close()
+        await self.services.close()
         await self.store.close()
 
 

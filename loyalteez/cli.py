@@ -61,6 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
     restore = commands.add_parser("restore", help="replace the database with a verified backup (stop the bot first)")
     restore.add_argument("path", help="the backup file")
     commands.add_parser("doctor", help="check settings, database and token without connecting")
+    commands.add_parser("check", help="recompute every balance from the rewards ledger and report any drift")
+
+    migrate = commands.add_parser(
+        "migrate", help="copy all data to another database (SQLite <-> PostgreSQL), resumably, and verify it",
+        description="Copy every table, parents first, then compare row counts and checksums. An interrupted "
+        "copy resumes when run again with the same --from. The target must be empty unless --force.",
+    )
+    migrate.add_argument("--from", dest="source", required=True, metavar="URL",
+                         help="sqlite:///data/loyalteez.db (or a path), or postgresql://user:pass@host/db")
+    migrate.add_argument("--to", dest="target", required=True, metavar="URL", help="same forms as --from")
+    migrate.add_argument("--force", action="store_true",
+                         help="delete whatever the target holds first (also abandons an unfinished copy)")
 
     db = commands.add_parser("db", help="inspect the database")
     db_cmds = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -92,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_brand(args, settings))
         if args.command == "db":
             return _db_info(settings)
+        if args.command == "migrate":
+            return asyncio.run(_migrate(args))
+        if args.command == "check":
+            return asyncio.run(_check(settings))
         if args.command in ("backup", "restore", "doctor"):
             return _maintenance(args, settings)
         if args.demo:
@@ -116,6 +132,19 @@ def _run(settings: Settings, *, explicit: bool) -> int:
     from loyalteez.runner import run_bot
 
     return run_bot(settings)
+
+
+async def _check(settings: Settings) -> int:
+    from loyalteez.services.rewards.check import check_ledger
+    from loyalteez.services.rewards.messages import ledger_report
+
+    store = await Store.open(settings.database_url or settings.db_path, SystemClock())
+    try:
+        report = await check_ledger(store)
+    finally:
+        await store.close()
+    print("\n".join(ledger_report(report)))
+    return 0 if report.ok else 1
 
 
 def _demo(seed: int) -> int:
@@ -147,6 +176,16 @@ async def _brand(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         await store.close()
     return 0
+
+
+async def _migrate(args: argparse.Namespace) -> int:
+    """Exit 0 when every table verified, 1 when the copy differs; bad input raises DatabaseError (exit 2)."""
+    from loyalteez.services import migrate
+
+    report = await migrate.migrate(args.source, args.target, force=args.force)
+    for line in migrate.summary(report):
+        print(line)
+    return 0 if report.ok else 1
 
 
 def _print_key(made: brands.NewKey, title: str) -> None:

@@ -6,8 +6,10 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 
@@ -48,11 +50,26 @@ def clock() -> ManualClock:
     return ManualClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
 
 
-@pytest.fixture
-async def store(tmp_path: Path, clock: ManualClock) -> AsyncIterator[Store]:
-    opened = await Store.open(str(tmp_path / "loyalteez.db"), clock)
-    yield opened
-    await opened.close()
+@pytest.fixture(params=["sqlite", "postgres"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path, clock: ManualClock) -> AsyncIterator[Store]:
+    """Every store/service test runs on both engines: a SQLite file, and a PostgreSQL schema of its own.
+
+    PostgreSQL: a schema per test (search_path in the URL), not a database (CREATE/DROP DATABASE costs
+    ~120 ms; the store only ever names tables unqualified, so a schema isolates it just as well). Loading
+    schema.sql costs 70-300 ms, so a used schema is emptied (~5 ms) and handed to the next test instead,
+    unless the test changed its structure (then it is dropped). See pg_store_schema.
+    """
+    if request.param == "sqlite":
+        opened = await Store.open(str(tmp_path / "loyalteez.db"), clock)
+        yield opened
+        await opened.close()
+        return
+    async with pg_store_schema() as url:
+        opened = await Store.open(url, clock)
+        try:
+            yield opened
+        finally:
+            await opened.close()
 
 
 async def linked(store: Store, brand_id: str, server_id: str, name: str | None = None) -> Scope:
@@ -83,21 +100,126 @@ async def _pg_reason() -> str | None:
     return None
 
 
-@pytest.fixture
-async def pg_database() -> AsyncIterator[str]:
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards; skipped only if no server answers."""
+async def pg_skip_unless_up() -> None:
+    """Skip (with the reason printed) only when no PostgreSQL server answers; any other problem fails."""
     if "reason" not in _pg_state:
         _pg_state["reason"] = await _pg_reason()
     if _pg_state["reason"]:
         print(f"SKIP postgres: {_pg_state['reason']}")
         pytest.skip(_pg_state["reason"])
+
+
+def pg_url(database: str | None = None, **query: str) -> str:
+    """PG_DSN pointed at another database and/or with extra query options (search_path=...)."""
+    parts = urlsplit(PG_DSN)
+    path = f"/{database}" if database else parts.path
+    merged = dict(parse_qsl(parts.query))
+    merged.update(query)
+    return urlunsplit(parts._replace(path=path, query=urlencode(merged)))
+
+
+@asynccontextmanager
+async def pg_schema() -> AsyncIterator[str]:
+    """A fresh, empty schema in the PG_DSN database; yields a URL whose search_path is that schema only."""
+    await pg_skip_unless_up()
+    import asyncpg
+
+    name = f"lt_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(PG_DSN)
+    try:
+        await admin.execute(f'CREATE SCHEMA "{name}"')
+        yield pg_url(search_path=name, synchronous_commit="off")
+    finally:
+        await admin.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+        await admin.close()
+
+
+# Schemas holding the current schema.sql and no rows, ready for the next store test (dropped at the end).
+_pg_ready: list[str] = []
+_pg_fresh_shape: dict[str, str] = {}
+_SHAPE = (
+    "SELECT md5(string_agg(concat_ws(':', c.relname, c.relkind, c.relrowsecurity, a.attname, "
+    "format_type(a.atttypid, a.atttypmod)), ',' ORDER BY c.relname, a.attnum)) "
+    "|| (SELECT count(*) FROM pg_constraint WHERE connamespace = $1::regnamespace) "
+    "FROM pg_class c LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+    "WHERE c.relnamespace = $1::regnamespace"
+)
+
+
+@asynccontextmanager
+async def pg_store_schema() -> AsyncIterator[str]:
+    """A schema holding an empty database at the current version (a recycled one when there is one)."""
+    await pg_skip_unless_up()
+    import asyncpg
+
+    admin = await asyncpg.connect(PG_DSN)
+    name = _pg_ready.pop() if _pg_ready else None
+    try:
+        if name is None:
+            name = f"lt_test_{uuid.uuid4().hex[:12]}"
+            await admin.execute(f'CREATE SCHEMA "{name}"')
+            await (await Store.open(pg_url(search_path=name), ManualClock())).close()
+            _pg_fresh_shape.setdefault("shape", await admin.fetchval(_SHAPE, name))
+        yield pg_url(search_path=name, synchronous_commit="off")
+        if await _emptied(admin, name):
+            _pg_ready.append(name)
+            name = None
+    finally:
+        if name is not None:
+            await admin.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+        await admin.close()
+
+
+async def _emptied(admin, name: str) -> bool:
+    """Delete every row (FK triggers off, so in any order) and restore the version row; False: drop it."""
+    from loyalteez.store.schema import latest_version
+
+    try:
+        if await admin.fetchval(_SHAPE, name) != _pg_fresh_shape["shape"]:
+            return False  # the test changed tables, columns, indexes, constraints or RLS
+        tables = await admin.fetch(
+            "SELECT relname FROM pg_class WHERE relnamespace = $1::regnamespace AND relkind = 'r'", name
+        )
+        async with admin.transaction():
+            await admin.execute("SET LOCAL session_replication_role = replica")
+            for table in tables:
+                await admin.execute(f'DELETE FROM "{name}"."{table["relname"]}"')
+            await admin.execute(f'INSERT INTO "{name}".loyalteez_schema_version (version) VALUES ($1)',
+                                latest_version())
+        return True
+    except Exception:
+        return False
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not _pg_ready:
+        return
+
+    async def drop_all() -> None:
+        import asyncpg
+
+        admin = await asyncpg.connect(PG_DSN)
+        try:
+            for name in _pg_ready:
+                await admin.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+        finally:
+            await admin.close()
+
+    asyncio.run(drop_all())
+    _pg_ready.clear()
+
+
+@pytest.fixture
+async def pg_database() -> AsyncIterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards; skipped only if no server answers."""
+    await pg_skip_unless_up()
     import asyncpg
 
     name = f"lt_test_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(PG_DSN)
     await admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield PG_DSN.rsplit("/", 1)[0] + "/" + name
+        yield pg_url(name)
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()

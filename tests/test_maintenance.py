@@ -107,3 +107,22 @@ def test_cli_backup_and_doctor(tmp_path: Path) -> None:
     assert bad.returncode == 1 and "BAD token" in bad.stdout
     missing = run("doctor", env=env)
     assert missing.returncode == 1 and "not set" in missing.stdout
+
+
+async def test_check_reports_drift_between_stats_and_ledger(tmp_path: Path) -> None:
+    path = tmp_path / "bot.db"
+    store = await Store.open(str(path), ManualClock())
+    scope = await linked(store, "brand_a", "101")
+    data = store.scoped(scope)
+    await data.insert("discord_user_stats", {"discord_user_id": "7", "ltz_earned": 25})
+    await data.insert("loyalteez_reward_ledger", {"id": "00000000-0000-4000-8000-000000000001",
+                                                  "discord_user_id": "7", "event_type": "gm_checkin",
+                                                  "amount": 25, "idempotency_key": "m1:gm_checkin"})
+    await store.close()
+    assert run("--db", str(path), "check").returncode == 0
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE discord_user_stats SET ltz_earned = 40")
+    conn.commit()
+    conn.close()
+    drifted = run("--db", str(path), "check")
+    assert drifted.returncode == 1 and "7" in drifted.stdout

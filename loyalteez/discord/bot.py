@@ -10,11 +10,20 @@ import discord
 from discord.ext import commands
 
 from loyalteez.discord import redaction, resilience
+from loyalteez.discord.admin_gate import AdminGate
+from loyalteez.discord.cogs.activity import ActivityCog
+from loyalteez.discord.cogs.admin import AdminCog
+from loyalteez.discord.cogs.config import ConfigCog
 from loyalteez.discord.cogs.help import HelpCog
+from loyalteez.discord.cogs.member import MemberCog
 from loyalteez.discord.cogs.setup import SetupCog
 from loyalteez.discord.replies import describe, send
+from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.services import texts
 from loyalteez.services.container import Services
+from loyalteez.services.errors import ValidationError
+from loyalteez.services.permissions import PermissionDenied
+from loyalteez.store import ScopeError
 
 log = logging.getLogger("loyalteez.bot")
 
@@ -40,6 +49,12 @@ class LoyalteezBot(discord.Bot):
         self.services = services
         self.add_cog(SetupCog(services.setup))
         self.add_cog(HelpCog(self, services.setup))
+        self.add_cog(ActivityCog(self, services.setup, services.rewards))
+        resolver = ScopeResolver(services.setup, services.store, services.clock)
+        self.add_cog(MemberCog(self, resolver, services.rewards))
+        gate = AdminGate(resolver)
+        self.add_cog(ConfigCog(gate))
+        self.add_cog(AdminCog(gate, services.rewards))
 
     async def on_ready(self) -> None:
         for guild in self.guilds:
@@ -60,6 +75,13 @@ class LoyalteezBot(discord.Bot):
             return
         if isinstance(error, commands.NoPrivateMessage):
             await send(ctx, texts.GUILD_ONLY)
+            return
+        if isinstance(cause, ValidationError):
+            log.info("%s refused: %s", describe(ctx), cause)
+            await send(ctx, cause.message[:1].upper() + cause.message[1:])
+            return
+        if isinstance(cause, PermissionDenied | ScopeError):
+            await send(ctx, str(cause))
             return
         log.error("%s failed: %s: %s", describe(ctx), type(cause).__name__, cause)
         log.debug("traceback for %s", describe(ctx), exc_info=cause)

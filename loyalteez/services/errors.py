@@ -19,10 +19,9 @@ class ValidationError(ValueError):
 
 
 class UnknownEventError(ValidationError):
-    """An event name that this server does not have; carries the closest existing names."""
+    """An event name this server does not have; `suggestions` are the closest existing names."""
 
-    def __init__(self, name: str, suggestions: Sequence[str]) -> None:
-        hint = f" Did you mean {', '.join(f'`{s}`' for s in suggestions)}?" if suggestions else ""
-        super().__init__("event", f"there is no event called `{name}`.{hint}")
+    def __init__(self, name: str, suggestions: Sequence[str], message: str) -> None:
+        super().__init__("event", message)
         self.name = name
         self.suggestions = tuple(suggestions)

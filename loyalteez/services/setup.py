@@ -47,13 +47,17 @@ class SetupService:
     # Run inside the connect transaction, e.g. installing the default reward events.
     on_connect: list[OnConnect] = field(default_factory=list)
     _failures: dict[str, _Failures] = field(default_factory=dict)
+    # server id -> scope or None; every message needs it, and links only change through this service.
+    _scopes: dict[str, Scope | None] = field(default_factory=dict)
 
     async def scope_for(self, server_id: str) -> Scope | None:
         """The scope of an actively connected server, or None: an unconnected server earns nothing."""
+        if server_id in self._scopes:
+            return self._scopes[server_id]
         link = await self.store.server_link(server_id)
-        if not link or not link["is_active"]:
-            return None
-        return Scope(link["brand_id"], server_id)
+        scope = Scope(link["brand_id"], server_id) if link and link["is_active"] else None
+        self._scopes[server_id] = scope
+        return scope
 
     async def connect(
         self, *, server_id: str, server_name: str | None, brand_id: str, security_key: str, actor_id: str
@@ -91,6 +95,8 @@ class SetupService:
                 )
         except ServerLinkedElsewhere:
             return ConnectResult(False, texts.SETUP_LINKED_ELSEWHERE)
+        finally:
+            self._scopes.pop(server_id, None)
         already = bool(before and before["is_active"])
         message = texts.SETUP_ALREADY if already else texts.SETUP_CONNECTED
         return ConnectResult(True, message.format(brand=brand["name"]), scope)
@@ -121,6 +127,7 @@ class SetupService:
         async with self.store.transaction():
             before = await data.config()
             removed = await data.unlink()
+            self._scopes.pop(server_id, None)
             await audit.record(
                 data,
                 actor_type="admin",

@@ -21,6 +21,12 @@ SETUP_DISCONNECTED = (
     "snapshots and drop claims are kept."
 )
 NEEDS_MANAGE_SERVER = "Only server admins (Manage Server permission) can use /setup."
+DM_NEEDS_SERVER = "Earning needs a server: use this command in a server where the bot is connected."
+DM_NO_BALANCES = "You haven't earned LTZ on any connected server yet."
+LINK_PLACEHOLDER = (
+    "Your Discord id is `{user_id}`. Linking it to an external Loyalteez account (wallet or email) is not "
+    "available in the self-hosted bot yet; your LTZ are kept per server under this id."
+)
 GUILD_ONLY = "That command only works in a server, not in DMs."
 UNEXPECTED = "Something went wrong on our side; it was logged. Please try again."
 

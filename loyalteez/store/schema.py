@@ -74,7 +74,8 @@ async def ensure_schema(db: Database) -> tuple[int | None, int]:
     elif found > target:
         raise SchemaVersionError(
             f"the database is at schema version {found}, but this bot only knows up to {target}: "
-            "it was written by a newer release. Upgrade the bot (git pull) or point LOYALTEEZ_DB elsewhere."
+            "it was written by a newer release. Upgrade the bot (git pull) or point LOYALTEEZ_DB / "
+            "LOYALTEEZ_DATABASE_URL at another database."
         )
     elif found < target:
         async with db.transaction():

@@ -104,6 +104,9 @@ class ScopedTables:
                     continue
                 parts.append(f"{column} {op} ({', '.join('?' * len(values))})")
                 params.extend(values)
+            elif op in ("IS", "IS NOT"):  # `x IS ?` is SQLite-only: PostgreSQL wants NULL/TRUE/... after IS
+                parts.append(f"{column} = ?" if op == "IS" else f"({column} != ? OR {column} IS NULL)")
+                params.append(value)
             else:
                 parts.append(f"{column} {op} ?")
                 params.append(value)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from loyalteez.store.database import Row
+from loyalteez.store.rewards_store import RewardsStoreMixin
 from loyalteez.store.scoped import ScopedTables
+from loyalteez.store.standings_store import StandingsStoreMixin
 
 # Seed retention: user stats live only while the server is connected (streaks go with them);
 # audit log, KPI snapshots, drop claims (and the rewards ledger) are kept forever.
@@ -16,7 +18,7 @@ class ServerLinkedElsewhere(Exception):
     """The server is actively linked to another brand; it must be disconnected first."""
 
 
-class ServerStore(ScopedTables):
+class ServerStore(RewardsStoreMixin, StandingsStoreMixin, ScopedTables):
     async def config(self) -> Row | None:
         """This server's discord_server_configs row, if this brand has one for it."""
         return await self.get("discord_server_configs", {})
@@ -38,13 +40,16 @@ class ServerStore(ScopedTables):
                     "discord_server_configs",
                     {"server_name": server_name, "is_active": True, "config_metadata": {}, "connected_at": now},
                 )
+            elif before["is_active"]:
+                # Re-running connect on a linked server only refreshes its name: stats and the ledger
+                # window (connected_at) carry on, or `check` would see drift.
+                await self.update("discord_server_configs", {}, {"server_name": server_name})
             else:
                 # A server that was disconnected may be taken over by a new brand; it starts fresh.
                 await self.db.execute(
                     "UPDATE discord_server_configs SET brand_id = ?, server_name = ?, is_active = ?, "
-                    "connected_at = ?, updated_at = ? WHERE server_id = ? AND (is_active = ? OR brand_id = ?)",
-                    [self.scope.brand_id, server_name, True, now, now,
-                     self.scope.server_id, False, self.scope.brand_id],
+                    "connected_at = ?, updated_at = ? WHERE server_id = ? AND is_active = ?",
+                    [self.scope.brand_id, server_name, True, now, now, self.scope.server_id, False],
                 )
         return before
 

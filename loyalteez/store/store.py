@@ -75,6 +75,15 @@ class Store:
             [True],
         )
 
+    async def servers_of_member(self, user_id: str) -> list[Row]:
+        """Connected servers where this member has stats: their own data, asked for from a DM."""
+        return await self.db.fetch_all(
+            "SELECT c.server_id, c.brand_id, c.server_name FROM discord_user_stats s "
+            "JOIN discord_server_configs c ON c.server_id = s.server_id AND c.brand_id = s.brand_id "
+            "WHERE s.discord_user_id = ? AND c.is_active = ? ORDER BY c.server_name",
+            [user_id, True],
+        )
+
     # -- brands (operator level: the command line, never a Discord user) ------------------------------
 
     async def insert_brand(self, row: dict[str, Any]) -> None:
@@ -112,7 +121,13 @@ class Store:
 
 
 async def _open_engine(target: str) -> Database:
+    """`postgresql://...` (or `postgres://`) opens PostgreSQL; a path or `sqlite:///path` opens SQLite."""
     if target.startswith(("postgres://", "postgresql://")):
-        raise DatabaseError("the PostgreSQL backend is not available yet: use a SQLite path")
+        from loyalteez.store.postgres_db import PostgresDatabase
+
+        return await PostgresDatabase.open(target)
+    if "://" in target and not target.startswith("sqlite:///"):
+        scheme = target.split("://", 1)[0]
+        raise DatabaseError(f"unsupported database URL scheme {scheme!r}: use postgresql://... or a SQLite path")
     path = target.removeprefix("sqlite:///") if target.startswith("sqlite:///") else target
     return await SqliteDatabase.open(path)

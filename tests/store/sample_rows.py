@@ -2,40 +2,48 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
 from loyalteez.store import Scope
 
 
+def uid(text: str) -> str:
+    """A stable UUID for a readable test id: UUID columns are real uuid on PostgreSQL."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"loyalteez-test:{text}"))
+
+
 def sample_rows(scope: Scope, n: int) -> list[tuple[str, dict[str, Any]]]:
     """(table, row) pairs in parent-before-child order; ids are unique per scope and n."""
     tag = f"{scope.brand_id}-{scope.server_id}-{n}"
-    drop_id, achievement_id = f"drop-{tag}", f"ach-{tag}"
+    drop_id, achievement_id = uid(f"drop-{tag}"), uid(f"ach-{tag}")
     return [
-        ("discord_role_configs", {"id": f"role-{tag}", "discord_role_id": f"9{n}", "effect_type": "multiplier",
+        ("discord_role_configs", {"id": uid(f"role-{tag}"), "discord_role_id": f"9{n}", "effect_type": "multiplier",
                                   "effect_value": 1.5, "priority": n}),
         ("discord_user_stats", {"discord_user_id": f"7{n}", "messages_count": 3, "ltz_earned": 50}),
         ("discord_user_streaks", {"discord_user_id": f"7{n}", "current_streak": 2, "longest_streak": 4}),
-        ("discord_audit_log", {"id": f"audit-{tag}", "actor_type": "admin", "actor_id": "1", "action": "test",
+        ("discord_audit_log", {"id": uid(f"audit-{tag}"), "actor_type": "admin", "actor_id": "1", "action": "test",
                                "details": {"n": n}}),
-        ("discord_kpi_configs", {"id": f"kpi-{tag}", "metric": ["churn_rate", "daily_active_users"][n % 2],
+        ("discord_kpi_configs", {"id": uid(f"kpi-{tag}"), "metric": ["churn_rate", "daily_active_users"][n % 2],
                                  "target_value": 10}),
-        ("discord_kpi_snapshots", {"id": f"snap-{tag}", "snapshot_date": date(2026, 1, 1 + n),
+        ("discord_kpi_snapshots", {"id": uid(f"snap-{tag}"), "snapshot_date": date(2026, 1, 1 + n),
                                    "metrics": {"daily_active_users": n}}),
-        ("monitoring_rules", {"id": f"rule-{tag}", "event_type": f"event_{n}", "reward_amount": 10,
+        ("monitoring_rules", {"id": uid(f"rule-{tag}"), "event_type": f"event_{n}", "reward_amount": 10,
                               "rule_metadata": {"keywords": ["hi"]}}),
         ("discord_drops", {"drop_id": drop_id, "event_id": "event_0", "drop_type": "button", "max_claims": 5}),
-        ("discord_drop_claims", {"claim_id": f"claim-{tag}", "drop_id": drop_id, "discord_user_id": f"7{n}",
+        ("discord_drop_claims", {"claim_id": uid(f"claim-{tag}"), "drop_id": drop_id, "discord_user_id": f"7{n}",
                                  "reward_amount": 10}),
         ("discord_achievements", {"achievement_id": achievement_id, "name": f"Chatty {n}", "threshold": 10,
                                   "achievement_type": "message_count"}),
         ("discord_user_achievements", {"discord_user_id": f"7{n}", "achievement_id": achievement_id, "progress": 1}),
-        ("discord_community_goals", {"goal_id": f"goal-{tag}", "name": f"Goal {n}", "goal_type": "custom",
+        ("discord_community_goals", {"goal_id": uid(f"goal-{tag}"), "name": f"Goal {n}", "goal_type": "custom",
                                      "target_value": 100}),
-        ("loyalteez_reward_ledger", {"id": f"led-{tag}", "discord_user_id": f"7{n}",
+        ("loyalteez_reward_ledger", {"id": uid(f"led-{tag}"), "discord_user_id": f"7{n}",
                                      "event_type": "gm_checkin", "amount": 25,
                                      "idempotency_key": f"msg-{n}:gm_checkin"}),
+        ("loyalteez_seen_events", {"event_key": f"m:{n}", "seen_on": date(2026, 1, 1 + n)}),
+        ("loyalteez_disabled_members", {"discord_user_id": f"8{n}", "reason": "spam", "disabled_by": "1"}),
     ] + ([("discord_report_schedules", {"frequency": "weekly", "channel_id": "55", "day_of_week": 0})]
           if n == 0 else [])
 
@@ -55,4 +63,6 @@ MUTABLE = {
     "discord_user_achievements": ("progress", 99),
     "discord_community_goals": ("current_value", 99),
     "discord_report_schedules": ("channel_id", "99"),
+    "loyalteez_seen_events": ("seen_on", date(2027, 1, 1)),
+    "loyalteez_disabled_members": ("reason", "changed"),
 }

@@ -9,7 +9,7 @@ import pytest
 from loyalteez.store import Scope, ScopeViolation, Store
 from loyalteez.store.scoped import APPEND_ONLY_TABLES
 from tests.conftest import REPORT, linked
-from tests.store.sample_rows import MUTABLE, sample_rows
+from tests.store.sample_rows import MUTABLE, sample_rows, uid
 
 SCOPES = [Scope("brand_a", "101"), Scope("brand_a", "102"), Scope("brand_b", "201"), Scope("brand_b", "202")]
 
@@ -26,7 +26,7 @@ async def filled(store: Store) -> None:
         await store.db.execute(
             "INSERT INTO monitoring_rules (id, brand_id, event_type, reward_amount, created_at, updated_at) "
             "VALUES (?, ?, 'brand_event', 5, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
-            [f"brandwide-{brand}", brand],
+            [uid(f"brandwide-{brand}"), brand],
         )
 
 
@@ -63,7 +63,7 @@ async def test_brand_wide_rules_are_visible_to_the_brands_servers_only(store: St
     await filled(store)
     for scope in SCOPES:
         events = {r["event_type"]: r for r in await store.scoped(scope).select("monitoring_rules")}
-        assert events["brand_event"]["id"] == f"brandwide-{scope.brand_id}"
+        assert events["brand_event"]["id"] == uid(f"brandwide-{scope.brand_id}")
 
 
 @pytest.mark.parametrize("victim", SCOPES, ids=str)
@@ -120,5 +120,7 @@ async def test_brand_wide_rules_cannot_be_changed_from_a_server_scope(store: Sto
     data = store.scoped(SCOPES[0])
     await data.update("monitoring_rules", {"event_type": "brand_event"}, {"reward_amount": 1})
     await data.delete("monitoring_rules", {"event_type": "brand_event"})
-    row = await store.db.fetch_one("SELECT reward_amount FROM monitoring_rules WHERE id = 'brandwide-brand_a'")
+    row = await store.db.fetch_one(
+        "SELECT reward_amount FROM monitoring_rules WHERE id = ?", [uid("brandwide-brand_a")]
+    )
     assert row == {"reward_amount": 5}

@@ -55,3 +55,12 @@ async def test_a_disconnected_server_can_move_to_another_brand_without_seeing_ol
     for table in KEPT_FOREVER:
         assert await data.count(table) == 0, f"brand_b must not see brand_a's {table}"
         assert await store.scoped(old).count(table) == 1, f"brand_a keeps its {table}"
+
+
+async def test_connecting_again_keeps_the_ledger_window(store: Store, clock) -> None:
+    scope = await linked(store, "brand_a", "101")
+    first = (await store.server_link("101"))["connected_at"]
+    clock.advance(hours=5)
+    await store.scoped(scope).link("Renamed")
+    link = await store.server_link("101")
+    assert link["connected_at"] == first and link["server_name"] == "Renamed"

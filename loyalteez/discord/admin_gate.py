@@ -1,0 +1,28 @@
+"""Admin commands start here: the server must be connected and the caller must hold the level needed."""
+
+from __future__ import annotations
+
+import discord
+
+from loyalteez.discord.caller import caller_of
+from loyalteez.discord.scoping import ScopeResolver
+from loyalteez.services.permissions import Level, require
+from loyalteez.store import ServerStore
+
+
+class AdminGate:
+    def __init__(self, resolver: ScopeResolver) -> None:
+        self.resolver = resolver
+
+    async def open(self, ctx: discord.ApplicationContext, needed: Level) -> ServerStore | None:
+        """The scoped store for the caller's server, or None after the reply saying why not.
+
+        A caller below `needed` gets PermissionDenied, which the bot's error handler turns into a
+        one-line ephemeral reply naming the level.
+        """
+        scope = await self.resolver.member_scope(ctx)
+        if scope is None:
+            return None
+        data = self.resolver.store.scoped(scope)
+        require(caller_of(ctx), await data.rewards_metadata(), needed)
+        return data

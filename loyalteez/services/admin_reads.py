@@ -1,0 +1,94 @@
+"""What admins read: /stats over a period and the audit trail (/audit)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from loyalteez.clock import start_of_day, utc_day
+from loyalteez.services.errors import ValidationError
+from loyalteez.store import ServerStore
+
+StatsPeriod = Literal["day", "week", "month"]
+AUDIT_PAGE = 25
+AUDIT_SCAN = 2000  # newest rows searched when filtering by event, which lives inside the JSON details
+REWARD_ACTIONS = ("rewards.manual_reward", "rewards.import")
+
+
+@dataclass(frozen=True)
+class Stats:
+    period: str
+    since: datetime
+    payouts: int
+    ltz: int
+    members: int
+    breakdown: list[dict[str, Any]]
+
+
+def stats_since(period: str, now: datetime) -> datetime:
+    days = {"day": 1, "week": 7, "month": 30}.get(period)
+    if days is None:
+        raise ValidationError("period", "period must be day, week or month")
+    return start_of_day(utc_day(now)) - timedelta(days=days - 1)
+
+
+async def stats(data: ServerStore, period: str, breakdown: str | None, now: datetime) -> Stats:
+    """Payouts in the last day, 7 days or 30 days (counting today), optionally by event or by member."""
+    since = stats_since(period, now)
+    if breakdown not in (None, "events", "users"):
+        raise ValidationError("breakdown", "breakdown must be events or users")
+    totals = await data.stats_totals(since)
+    rows = await data.stats_breakdown(since, breakdown) if breakdown else []
+    return Stats(period, since, totals["payouts"], totals["ltz"], totals["members"],
+                 [{**r, "ltz": int(r["ltz"] or 0)} for r in rows])
+
+
+async def audit_rows(
+    data: ServerStore, *, member_id: str | None = None, kind: str | None = None, event: str | None = None,
+    limit: int = AUDIT_PAGE,
+) -> list[dict[str, Any]]:
+    """Newest first; kind 'rewards' = payouts made by admins, 'config' = everything else."""
+    if kind not in (None, "config", "rewards"):
+        raise ValidationError("type", "type must be config or rewards")
+    where: dict[str, Any] = {}
+    if member_id:
+        where["target_user_id"] = member_id
+    if kind == "rewards":
+        where["action"] = ("IN", REWARD_ACTIONS)
+    elif kind == "config":
+        where["action"] = ("NOT IN", REWARD_ACTIONS)
+    scan = AUDIT_SCAN if event else limit
+    rows = await data.select("discord_audit_log", where, order_by=["created_at DESC", "id DESC"], limit=scan)
+    if event:
+        rows = [r for r in rows if _mentions_event(r, event)]
+    return rows[:limit]
+
+
+def _mentions_event(row: dict[str, Any], event: str) -> bool:
+    for part in (row.get("details"), row.get("before_state"), row.get("after_state")):
+        if isinstance(part, dict) and event in (part.get("event"), part.get("event_type"), part.get("name")):
+            return True
+    return False
+
+
+def audit_csv(rows: list[dict[str, Any]]) -> bytes:
+    columns = ["created_at", "actor_type", "actor_id", "action", "target_user_id", "details", "before_state",
+               "after_state", "is_test"]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return out.getvalue().encode()
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return "" if value is None else str(value)

@@ -1,0 +1,145 @@
+"""A server's reward configuration as one immutable snapshot, cached between events.
+
+The message listener needs the rules, role bonuses, excluded channels, test mode and disabled members
+for every message; reading five tables each time would dominate the cost. A snapshot is reused until the
+server's config generation changes (every config write through the store bumps it) or it is older than
+the TTL, which bounds how long a change made by another process (operator CLI, Partner Portal) takes.
+
+config_metadata keys owned by the rewards engine:
+  excluded_channels  list of channel ids where nothing earns or counts (threads follow their parent);
+  test_mode          {"enabled": bool, "tester_role_id": str | null}.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from loyalteez.services.rewards.bonuses import RoleBonuses
+from loyalteez.services.rewards.detection import Detector, detector
+from loyalteez.services.rewards.rules import Rule, resolve
+
+EXCLUDED_CHANNELS = "excluded_channels"
+TEST_MODE = "test_mode"
+
+
+@dataclass(frozen=True, slots=True)
+class TestMode:
+    __test__ = False  # not a pytest test class
+
+    enabled: bool = False
+    tester_role_id: str | None = None
+
+    @classmethod
+    def from_metadata(cls, metadata: dict[str, Any]) -> TestMode:
+        raw = metadata.get(TEST_MODE)
+        if not isinstance(raw, dict):
+            return cls()
+        role = raw.get("tester_role_id")
+        return cls(bool(raw.get("enabled")), str(role) if role else None)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"enabled": self.enabled, "tester_role_id": self.tester_role_id}
+
+
+@dataclass(slots=True)
+class ServerRewards:
+    """Everything the engine decides with, for one server, at one moment."""
+
+    rules: dict[str, Rule]
+    bonuses: RoleBonuses
+    excluded: frozenset[str]
+    test_mode: TestMode
+    disabled: frozenset[str]
+    budget: int | None
+    generation: int = 0
+    loaded_at: float = 0.0
+    # Enabled rules by the input that can earn them, with the text test for message rules.
+    message_rules: tuple[tuple[Rule, Detector], ...] = field(default=())
+    reaction_rules: tuple[Rule, ...] = ()
+    voice_rules: tuple[Rule, ...] = ()
+    boost_rules: tuple[Rule, ...] = ()
+
+    def __post_init__(self) -> None:
+        enabled = [r for r in self.rules.values() if r.is_enabled]
+        self.message_rules = tuple(
+            (r, test) for r in enabled if (test := detector(r)) is not None
+        )
+        self.reaction_rules = tuple(r for r in enabled if r.trigger == "reaction_count")
+        self.voice_rules = tuple(r for r in enabled if r.trigger == "voice")
+        self.boost_rules = tuple(r for r in enabled if r.trigger == "boost")
+
+    def is_excluded(self, channel_id: str | None, parent_id: str | None = None) -> bool:
+        return channel_id in self.excluded or (parent_id is not None and parent_id in self.excluded)
+
+
+class ConfigCache:
+    """Snapshots per (brand, server), refreshed on a config change or after `ttl` seconds."""
+
+    def __init__(self, ttl: float = 60.0, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self._monotonic = monotonic
+        self._entries: dict[tuple[str, str], ServerRewards] = {}
+        self.loads = 0  # how many times a snapshot was read from the database (tests check the cache)
+
+    async def get(self, data: Any) -> ServerRewards:
+        """The snapshot for `data`'s scope; call inside the engine's transaction."""
+        key = (data.scope.brand_id, data.scope.server_id)
+        generation = data.rewards_generation()
+        now = self._monotonic()
+        entry = self._entries.get(key)
+        if entry is not None and entry.generation == generation and now - entry.loaded_at < self.ttl:
+            return entry
+        rows = await data.rewards_config_rows()
+        excluded = rows.metadata.get(EXCLUDED_CHANNELS) or []
+        entry = ServerRewards(
+            rules=resolve(rows.rules),
+            bonuses=RoleBonuses(rows.roles),
+            excluded=frozenset(str(c) for c in excluded) if isinstance(excluded, list) else frozenset(),
+            test_mode=TestMode.from_metadata(rows.metadata),
+            disabled=rows.disabled,
+            budget=rows.budget,
+            generation=generation,
+            loaded_at=now,
+        )
+        self.loads += 1
+        self._entries[key] = entry
+        return entry
+
+    def invalidate(self, brand_id: str | None = None, server_id: str | None = None) -> None:
+        """Drop snapshots: one server's, a whole brand's, or all (after an out-of-band change)."""
+        for key in list(self._entries):
+            if (brand_id is None or key[0] == brand_id) and (server_id is None or key[1] == server_id):
+                del self._entries[key]
+
+
+class BrandSpend:
+    """Real LTZ each brand has paid, for budgets: read once, then kept up to date by the engine."""
+
+    def __init__(self, ttl: float = 60.0, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self._monotonic = monotonic
+        self._spent: dict[str, tuple[int, float]] = {}
+
+    async def get(self, data: Any) -> int:
+        brand = data.scope.brand_id
+        now = self._monotonic()
+        cached = self._spent.get(brand)
+        if cached is not None and now - cached[1] < self.ttl:
+            return cached[0]
+        spent = await data.rewards_brand_spent()
+        self._spent[brand] = (spent, now)
+        return spent
+
+    def add(self, brand_id: str, amount: int) -> None:
+        if brand_id in self._spent:
+            spent, at = self._spent[brand_id]
+            self._spent[brand_id] = (spent + amount, at)
+
+    def forget(self, brand_id: str | None = None) -> None:
+        if brand_id is None:
+            self._spent.clear()
+        else:
+            self._spent.pop(brand_id, None)

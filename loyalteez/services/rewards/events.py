@@ -1,0 +1,116 @@
+"""What the Discord adapter hands the rewards engine: plain values, no py-cord objects.
+
+The adapter turns a gateway event or an interaction into one of these; the engine never sees Discord
+types, so it can be tested (and benchmarked) without a client. Ids are Discord snowflakes as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A server member as far as rewards care: who, which roles, and what they may do."""
+
+    id: str
+    role_ids: tuple[str, ...] = ()
+    is_admin: bool = False
+    # Set by the adapter when it knows better (e.g. the server owner); the engine also treats holders of
+    # the configured tester role as testers.
+    is_tester: bool = False
+    is_bot: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MessageEvent:
+    """A message posted (never an edit: edits keep their id and are ignored as already seen)."""
+
+    message_id: str
+    channel_id: str
+    author_id: str
+    author_roles: tuple[str, ...]
+    content: str
+    is_bot: bool
+    is_webhook: bool
+    is_system: bool
+    created_at: datetime
+    is_admin: bool = False
+    # A thread's parent channel, so excluding or allowing a channel covers its threads too.
+    parent_channel_id: str | None = None
+    is_edit: bool = False
+
+    @property
+    def member(self) -> Member:
+        return Member(self.author_id, self.author_roles, is_admin=self.is_admin, is_bot=self.is_bot)
+
+    @property
+    def never_counts(self) -> bool:
+        """Bots, webhooks, system messages and edits never earn and are not activity."""
+        return self.is_bot or self.is_webhook or self.is_system or self.is_edit
+
+
+@dataclass(frozen=True, slots=True)
+class ReactionEvent:
+    """A reaction added by `reactor_id` to a message written by `author`.
+
+    `reactions_from_others` is the adapter's count, after this reaction, of reactions on the message by
+    members other than its author (bots excluded): it decides reaction-count events such as
+    popular_message, which pay the author once per message.
+    """
+
+    message_id: str
+    channel_id: str
+    reactor_id: str
+    emoji: str
+    author: Member
+    reactions_from_others: int
+    reactor_is_bot: bool = False
+    parent_channel_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceSession:
+    """A finished stay in a voice channel; `session_id` is unique per stay (the adapter mints it)."""
+
+    session_id: str
+    member: Member
+    channel_id: str
+    minutes: int
+    parent_channel_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BoostEvent:
+    """A member boosted the server; `event_id` is the id of Discord's boost system message."""
+
+    event_id: str
+    member: Member
+    channel_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRequest:
+    """`/claim event` (or `/join`, for the welcome event) typed by a member."""
+
+    interaction_id: str
+    member: Member
+    event_type: str
+    channel_id: str | None = None
+    parent_channel_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ManualReward:
+    """`/reward member event [amount] [reason]` typed by an admin."""
+
+    interaction_id: str
+    admin_id: str
+    member: Member
+    event_type: str
+    amount: int | None = None
+    reason: str | None = None
+
+
+PassiveEvent = MessageEvent | ReactionEvent | VoiceSession | BoostEvent

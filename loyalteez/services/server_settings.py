@@ -1,0 +1,22 @@
+"""Server settings kept in discord_server_configs.config_metadata, changed with an audit row."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from loyalteez.services import audit
+from loyalteez.store import ServerStore
+
+
+async def set_metadata(data: ServerStore, actor_id: str, action: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Change some config_metadata keys (others kept) and record before/after; returns the new metadata."""
+    async with data.rewards_transaction():
+        before = await data.rewards_metadata()
+        await data.rewards_set_metadata(changes)
+        after = await data.rewards_metadata()
+        await audit.record(
+            data, actor_type="admin", actor_id=actor_id, action=action,
+            before={k: before.get(k) for k in changes}, after={k: after.get(k) for k in changes},
+        )
+    return after

@@ -1,0 +1,103 @@
+"""Where a member stands: balance, rank, today's earnings, and the leaderboards.
+
+Periods are calendar periods in UTC: `week` since Monday 00:00, `month` since the 1st, `all` ever.
+Balances count what was earned minus what was spent on perks; test-mode payouts never rank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from loyalteez.clock import start_of_day, utc_day
+from loyalteez.services.errors import ValidationError
+from loyalteez.store import ServerStore
+from loyalteez.store.standings_store import BOARD_KINDS, BoardKind
+
+Period = Literal["all", "month", "week"]
+PERIODS: tuple[Period, ...] = ("all", "month", "week")
+PAGE_SIZE = 10
+BOARD_TITLES = {"ltz_earned": "LTZ earned", "activity": "Activity (messages + reactions)",
+                "claims": "Rewards claimed", "voice": "Voice minutes"}
+
+
+@dataclass(frozen=True)
+class Balance:
+    earned: int
+    spent: int
+    today: int
+    rank: int | None
+    ranked: int
+
+    @property
+    def available(self) -> int:
+        return self.earned - self.spent
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    rank: int
+    member_id: str
+    value: int
+
+
+@dataclass(frozen=True)
+class Board:
+    kind: BoardKind
+    period: Period
+    page: int
+    pages: int
+    rows: list[BoardRow]
+    caller: BoardRow | None
+
+    @property
+    def title(self) -> str:
+        suffix = {"all": "all time", "month": "this month", "week": "this week"}[self.period]
+        return f"{BOARD_TITLES[self.kind]}, {suffix}"
+
+
+def period_start(period: Period, now: datetime) -> datetime | None:
+    today = start_of_day(utc_day(now))
+    if period == "week":
+        return today - timedelta(days=today.weekday())
+    if period == "month":
+        return today.replace(day=1)
+    return None
+
+
+def _check(kind: str, period: str) -> tuple[BoardKind, Period]:
+    if kind not in BOARD_KINDS:
+        raise ValidationError("type", f"type must be one of {', '.join(BOARD_KINDS)}")
+    if period not in PERIODS:
+        raise ValidationError("period", f"period must be one of {', '.join(PERIODS)}")
+    return kind, period  # type: ignore[return-value]
+
+
+async def balance(data: ServerStore, member_id: str, now: datetime) -> Balance:
+    stats = await data.get("discord_user_stats", {"discord_user_id": member_id})
+    rank = await data.standings_rank_of("ltz_earned", None, member_id)
+    return Balance(
+        earned=int(stats["ltz_earned"]) if stats else 0,
+        spent=int(stats["ltz_spent"]) if stats else 0,
+        today=await data.standings_earned_since(member_id, start_of_day(utc_day(now))),
+        rank=int(rank["position"]) if rank else None,
+        ranked=await data.standings_ranked("ltz_earned", None),
+    )
+
+
+async def leaderboard(
+    data: ServerStore, kind: str, period: str, page: int, caller_id: str, now: datetime
+) -> Board:
+    """One page of a ranking (1-based; past the end shows the last page) and the caller's own place."""
+    board_kind, board_period = _check(kind, period)
+    since = period_start(board_period, now)
+    ranked = await data.standings_ranked(board_kind, since)
+    pages = max(1, -(-ranked // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    rows = await data.standings_page(board_kind, since, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    own = await data.standings_rank_of(board_kind, since, caller_id)
+    # Ties share a rank, so ranks come from the ranking, not from row positions.
+    ranked_rows = [BoardRow(int(r["position"]), r["discord_user_id"], int(r["value"])) for r in rows]
+    caller = BoardRow(int(own["position"]), caller_id, int(own["value"])) if own else None
+    return Board(board_kind, board_period, page, pages, ranked_rows, caller)

@@ -1,0 +1,379 @@
+"""PostgreSQL engine on asyncpg: the same `Database` contract as the SQLite engine, over a connection pool.
+
+Store SQL is written once with `?` placeholders; this driver rewrites them to `$1..$n` and sets codecs on
+every pooled connection so rows come back exactly as the SQLite driver returns them (JSON parsed, UUID as
+str, NUMERIC as int when integral else float, TIMESTAMPTZ aware UTC, DATE as date, booleans native).
+
+Transactions: `transaction()` holds one pooled connection for its whole body, nests per asyncio task (an
+inner call joins the outer one, as on SQLite) and runs at READ COMMITTED. A context manager cannot re-run
+its body, so it never retries; lone statements (autocommit) are retried on serialization failure or
+deadlock (SQLSTATE 40001/40P01) because nothing of theirs survived, and `atomic(fn)` re-runs a whole
+transaction callable, optionally at a stricter isolation level. That is where retries apply, and only there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import logging
+import random
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import asyncpg
+
+from loyalteez.store.database import Database, DatabaseError, Row, TransactionSlot
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization_failure, deadlock_detected
+ISOLATION_LEVELS = ("read_committed", "repeatable_read", "serializable")
+CONNECT_TIMEOUT = 10.0
+
+# format_type() spelling -> the declared type name the SQLite driver reports for the same schema.sql column.
+_TYPE_NAMES = {
+    "timestamp with time zone": "TIMESTAMPTZ",
+    "timestamp without time zone": "TIMESTAMP",
+    "character varying": "VARCHAR",
+    "character": "CHAR",
+    "double precision": "DOUBLE PRECISION",
+}
+
+
+# -- placeholders ------------------------------------------------------------------------------------------
+
+_LEXEME = re.compile(
+    r"""'(?:[^']|'')*'            # string literal ('' escapes a quote)
+      | "(?:[^"]|"")*"            # quoted identifier
+      | --[^\n]*                  # line comment
+      | /\*.*?\*/                 # block comment
+      | \$(?P<tag>(?:[A-Za-z_]\w*)?)\$.*?\$(?P=tag)\$   # dollar-quoted body
+      | \?                        # a placeholder
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@functools.lru_cache(maxsize=2048)
+def to_dollar(sql: str) -> str:
+    """Rewrite `?` placeholders as `$1..$n`, leaving literals, identifiers and comments untouched.
+
+    Every `?` outside those is a placeholder: the store never uses PostgreSQL's jsonb `?` operators
+    (they are not portable), so there is no ambiguity to resolve.
+    """
+    count = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group(0) != "?":
+            return match.group(0)
+        count += 1
+        return f"${count}"
+
+    return _LEXEME.sub(replace, sql)
+
+
+# -- values --------------------------------------------------------------------------------------------------
+
+def _param(value: Any) -> Any:
+    """Refuse what the SQLite driver refuses, so both engines accept the same inputs."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r} cannot be stored: use UTC")
+    return value
+
+
+def _numeric_out(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _numeric_in(text: str) -> int | float:
+    """NUMERIC as the SQLite driver returns it: int when integral, else float."""
+    number = Decimal(text)
+    if not number.is_finite():
+        return float(number)
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _json_out(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+async def setup_connection(conn: asyncpg.Connection) -> None:
+    """Codecs on one connection (the pool's init hook; tests use it on their own connections too)."""
+    for name in ("json", "jsonb"):
+        await conn.set_type_codec(name, encoder=_json_out, decoder=json.loads, schema="pg_catalog", format="text")
+    await conn.set_type_codec("uuid", encoder=str, decoder=str, schema="pg_catalog", format="text")
+    await conn.set_type_codec(
+        "numeric", encoder=_numeric_out, decoder=_numeric_in, schema="pg_catalog", format="text"
+    )
+
+
+async def _reset(conn: asyncpg.Connection) -> None:
+    """Pool release hook, replacing asyncpg's reset query (asyncpg still rolls back an open transaction).
+
+    The default sends `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL` on every
+    release: one more round trip for every lone statement, which doubles a point read's latency against a
+    remote Supabase. The store never changes session state (no SET without LOCAL, LISTEN, advisory locks,
+    cursors), so there is nothing to reset; code that must change settings uses SET LOCAL in a transaction.
+    """
+    if conn.is_in_transaction():  # belt and braces: never hand out a connection inside a transaction
+        await conn.execute("ROLLBACK")
+
+
+def _rowcount(status: str) -> int:
+    """Rows changed, from a command tag like 'INSERT 0 3', 'UPDATE 2' or 'CREATE TABLE' (-1, as SQLite)."""
+    last = status.rsplit(" ", 1)[-1] if status else ""
+    return int(last) if last.isdigit() else -1
+
+
+def retryable(exc: BaseException) -> bool:
+    return isinstance(exc, asyncpg.PostgresError) and getattr(exc, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:
+        return "the given PostgreSQL URL"
+
+
+def _split_options(url: str) -> tuple[str, dict[str, Any]]:
+    """Take our own query options out of the URL (asyncpg would send unknown ones to the server)."""
+    parts = urlsplit(url)
+    query, options = [], {}
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key == "statement_cache_size":  # 0 behind a transaction-mode pooler (PgBouncer, Supavisor :6543)
+            options[key] = int(value)
+        elif key in ("pool_min_size", "pool_max_size"):
+            options[key.removeprefix("pool_")] = int(value)
+        else:
+            query.append((key, value))
+    return urlunsplit(parts._replace(query=urlencode(query))), options
+
+
+def _connect_error(url: str, exc: BaseException) -> DatabaseError:
+    where = redact(url)
+    if isinstance(exc, TimeoutError):
+        reason = f"no answer within {CONNECT_TIMEOUT:.0f} s"
+    elif isinstance(exc, ConnectionRefusedError):
+        reason = "connection refused (is the server running, and are host and port right?)"
+    elif isinstance(exc, OSError):
+        reason = exc.strerror or str(exc)
+    else:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return DatabaseError(f"cannot connect to PostgreSQL at {where}: {reason}")
+
+
+# -- the engine ----------------------------------------------------------------------------------------------
+
+@dataclass
+class _Held:
+    """The connection a transaction holds; the lock keeps sub-tasks of one transaction from overlapping."""
+
+    conn: asyncpg.Connection
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class PostgresDatabase:
+    """asyncpg pool behind the store's `Database` protocol."""
+
+    dialect = "postgresql"
+
+    def __init__(self, pool: asyncpg.Pool, url: str, user: str = "") -> None:
+        self._pool = pool
+        self.url = redact(url)
+        self.user = user  # the role the pool logged in as, for messages
+        self._slot = TransactionSlot(f"pg-tx-{id(self)}")
+
+    @classmethod
+    async def open(cls, url: str, *, min_size: int = 1, max_size: int = 10) -> PostgresDatabase:
+        """Connect a pool; a bad URL or a refusing server becomes one DatabaseError sentence."""
+        try:
+            dsn, options = _split_options(url)
+            options = {"min_size": min_size, "max_size": max_size, **options}
+            pool = await asyncpg.create_pool(
+                dsn,
+                init=setup_connection,
+                reset=_reset,
+                timeout=CONNECT_TIMEOUT,
+                server_settings={"application_name": "loyalteez-bot"},
+                **options,
+            )
+        except (OSError, TimeoutError, ValueError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            raise _connect_error(url, exc) from exc
+        try:
+            user = await pool.fetchval("SELECT current_user")
+        except BaseException:
+            pool.terminate()
+            raise
+        return cls(pool, url, user)
+
+    # -- connections -----------------------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
+        held = self._slot.current()
+        if held is not None:
+            async with held.lock:
+                yield held.conn
+            return
+        async with self._pool.acquire() as conn:
+            yield conn
+
+    async def _run(self, op: Callable[[asyncpg.Connection], Awaitable[T]], attempts: int = 5) -> T:
+        """One statement; outside a transaction a serialization failure or deadlock is retried."""
+        for attempt in range(1, attempts + 1):
+            try:
+                async with self._connection() as conn:
+                    return await op(conn)
+            except asyncpg.PostgresError as exc:
+                if self._slot.current() is not None or not retryable(exc) or attempt == attempts:
+                    raise
+                await _backoff(attempt)
+        raise AssertionError("unreachable")
+
+    # -- the Database protocol ---------------------------------------------------------------------------------
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        query, args = to_dollar(sql), [_param(p) for p in params]
+        return _rowcount(await self._run(lambda conn: conn.execute(query, *args)))
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        query, args = to_dollar(sql), [[_param(p) for p in row] for row in rows]
+        if args:
+            await self._run(lambda conn: conn.executemany(query, args))
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        query, args = to_dollar(sql), [_param(p) for p in params]
+        records = await self._run(lambda conn: conn.fetch(query, *args))
+        return [dict(record) for record in records]
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def fetch_value(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = await self.fetch_one(sql, params)
+        return None if row is None else next(iter(row.values()))
+
+    @asynccontextmanager
+    async def transaction(self, isolation: str | None = None) -> AsyncIterator[None]:
+        """Hold one pooled connection; commit at the end, roll back on any exception; nested calls join.
+
+        `isolation` (read_committed by default) applies only to the outermost transaction.
+        """
+        if self._slot.current() is not None:
+            yield
+            return
+        if isolation is not None and isolation not in ISOLATION_LEVELS:
+            raise ValueError(f"isolation must be one of {ISOLATION_LEVELS}, not {isolation!r}")
+        async with self._pool.acquire() as conn:
+            tx = conn.transaction(isolation=isolation)
+            await tx.start()
+            try:
+                async with self._slot.hold(_Held(conn)):
+                    yield
+            except BaseException:
+                try:
+                    await tx.rollback()
+                except Exception:  # a broken connection: the pool discards it on release
+                    log.debug("rollback failed; the pool resets the connection", exc_info=True)
+                raise
+            await tx.commit()
+
+    async def atomic(
+        self, fn: Callable[[], Awaitable[T]], *, isolation: str | None = None, attempts: int = 5
+    ) -> T:
+        """Run `fn` in a transaction, re-running it whole on serialization failure or deadlock.
+
+        `fn` must be safe to run again (no side effects outside the database). Called inside an open
+        transaction it simply joins it: only the outermost owner can retry, so it must use atomic too.
+        """
+        if self._slot.current() is not None:
+            return await fn()
+        for attempt in range(1, attempts + 1):
+            try:
+                async with self.transaction(isolation=isolation):
+                    return await fn()
+            except asyncpg.PostgresError as exc:
+                if not retryable(exc) or attempt == attempts:
+                    raise
+                log.info("transaction retried after %s (attempt %d)", exc.sqlstate, attempt)
+                await _backoff(attempt)
+        raise AssertionError("unreachable")
+
+    async def executescript(self, script: str) -> None:
+        """A whole SQL file in one transaction (simple-query protocol: no placeholders, many statements)."""
+        try:
+            async with self.transaction():
+                held = self._slot.current()
+                async with held.lock:
+                    await held.conn.execute(script)
+        except asyncpg.InsufficientPrivilegeError as exc:
+            raise DatabaseError(
+                f"the PostgreSQL role {self.user} may not change the schema ({exc}): create or upgrade it once "
+                "with the database owner's URL, then run supabase/bot_role.sql again"
+            ) from exc
+
+    async def table_columns(self, table: str) -> dict[str, str]:
+        rows = await self.fetch_all(
+            "SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type "
+            "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped "
+            "ORDER BY a.attnum",
+            [table],
+        )
+        return {row["name"]: declared_type(row["type"]) for row in rows}
+
+    async def table_names(self) -> list[str]:
+        rows = await self.fetch_all(
+            "SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY c.relname"
+        )
+        return [row["name"] for row in rows]
+
+    async def close(self) -> None:
+        try:
+            await asyncio.wait_for(self._pool.close(), 10)
+        except TimeoutError:
+            self._pool.terminate()
+
+
+def declared_type(pg_type: str) -> str:
+    """'timestamp with time zone' -> 'TIMESTAMPTZ', 'numeric(10,2)' -> 'NUMERIC(10,2)', 'jsonb' -> 'JSONB'."""
+    base, paren, rest = pg_type.partition("(")
+    return (_TYPE_NAMES.get(base.strip(), base.strip()) + paren + rest).upper()
+
+
+async def _backoff(attempt: int) -> None:
+    """Short, jittered waits so two retrying transactions do not collide again in lockstep."""
+    await asyncio.sleep(random.uniform(0, 0.01 * 2**attempt))
+
+
+async def run_atomic(
+    db: Database, fn: Callable[[], Awaitable[T]], *, isolation: str | None = None, attempts: int = 5
+) -> T:
+    """Engine-neutral `atomic`: retried on PostgreSQL; on SQLite one serialised transaction never conflicts."""
+    atomic = getattr(db, "atomic", None)
+    if atomic is not None:
+        return await atomic(fn, isolation=isolation, attempts=attempts)
+    async with db.transaction():
+        return await fn()

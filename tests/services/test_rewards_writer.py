@@ -1,0 +1,99 @@
+"""Group commit: queued messages commit together, in order, within the delay, and survive a bad neighbour."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from loyalteez.services.rewards import Rewards, RewardsEngine, RewardWriter
+from loyalteez.services.rewards.outcomes import RefusalReason
+from loyalteez.store import Scope, ServerStore, Store
+from tests.services.test_rewards_helpers import ALICE, BOB, Messages, connected, ledger, stats
+
+
+@pytest.fixture
+async def data(store: Store) -> ServerStore:
+    return await connected(store)
+
+
+@pytest.fixture
+def msg(store: Store) -> Messages:
+    return Messages(store)
+
+
+async def test_nothing_commits_until_the_batch_goes_then_all_in_one(store: Store, data: ServerStore, msg):
+    writer = RewardWriter(RewardsEngine(store), max_delay=0.1, max_batch=100)
+    futures = [writer.submit(data.scope, msg(text, author)) for text, author in
+               [("gm", ALICE), ("gm", BOB), ("hello", ALICE)]]
+    await asyncio.sleep(0)
+    assert writer.pending == 3 and await ledger(data) == [], "the listener did not commit per message"
+    await writer.flush()
+    assert writer.batches == 1 and writer.pending == 0
+    assert [len(f.result().paid) for f in futures] == [1, 1, 0]
+    assert (await stats(data, ALICE))["messages_count"] == 2
+
+
+async def test_a_lone_event_commits_within_the_delay(store: Store, data: ServerStore, msg):
+    writer = RewardWriter(RewardsEngine(store), max_delay=0.02)
+    future = writer.submit(data.scope, msg("gm"))
+    outcome = await asyncio.wait_for(future, 1.0)  # no flush: the delay alone sends it
+    assert len(outcome.paid) == 1
+    await writer.wait_idle()
+    await writer.close()
+
+
+async def test_a_full_batch_goes_at_once_and_each_members_order_holds(store: Store, data: ServerStore, msg):
+    writer = RewardWriter(RewardsEngine(store), max_delay=0.1, max_batch=2)
+    texts = ["gm", "gm again", "good morning", "gm!", "gm fam"]
+    futures = [writer.submit(data.scope, msg(t, ALICE)) for t in texts]
+    await writer.wait_idle()
+    assert writer.batches == 3
+    results = [f.result() for f in futures]
+    assert [len(r.paid) for r in results] == [1, 0, 0, 0, 0], "the first message sent is the one paid"
+    assert all(r.results[0].reason is RefusalReason.DAILY_CAP for r in results[1:])
+    assert (await stats(data, ALICE))["messages_count"] == 5
+
+
+async def test_duplicates_inside_one_batch_count_once(store: Store, data: ServerStore, msg):
+    writer = RewardWriter(RewardsEngine(store))
+    gm = msg("gm")
+    first, again = writer.submit(data.scope, gm), writer.submit(data.scope, gm)
+    await writer.flush()
+    assert first.result().counted and not again.result().counted
+    assert (await stats(data, ALICE))["messages_count"] == 1 and len(await ledger(data)) == 1
+
+
+async def test_a_bad_event_fails_alone(store: Store, data: ServerStore, msg):
+    writer = RewardWriter(RewardsEngine(store))
+    good = writer.submit(data.scope, msg("gm", ALICE))
+    bad = writer.submit(Scope("brand_a", "4242"), msg("gm", BOB))  # a server that was never connected
+    also_good = writer.submit(data.scope, msg("gm", BOB))
+    await writer.flush()
+    assert len(good.result().paid) == 1 and len(also_good.result().paid) == 1
+    assert bad.exception() is not None
+    assert len(await ledger(data)) == 2
+
+
+async def test_servers_in_one_batch_stay_apart(store: Store, data: ServerStore, msg):
+    other = await connected(store, "brand_b", "2001")
+    writer = RewardWriter(RewardsEngine(store))
+    writer.submit(data.scope, msg("gm", ALICE))
+    writer.submit(other.scope, msg("gm", ALICE))
+    await writer.flush()
+    assert writer.batches == 1
+    assert (await stats(data, ALICE))["ltz_earned"] == 25 and (await stats(other, ALICE))["ltz_earned"] == 25
+
+
+async def test_close_writes_what_is_queued(store: Store, data: ServerStore, msg):
+    rewards = Rewards(store)
+    rewards.submit(data.scope, msg("gm"))
+    await rewards.close()
+    assert len(await ledger(data)) == 1
+    with pytest.raises(RuntimeError):
+        rewards.submit(data.scope, msg("gn"))
+
+
+def test_delay_is_bounded_to_100_ms(store: Store):
+    with pytest.raises(ValueError, match=r"0\.1"):
+        RewardWriter(RewardsEngine(store), max_delay=0.5)
