@@ -307,4 +307,17 @@ CREATE TABLE IF NOT EXISTS loyalteez_disabled_members (
 -- The optional brand budget sums a brand's real (non-test) payouts across its servers.
 CREATE INDEX IF NOT EXISTS idx_reward_ledger_brand ON loyalteez_reward_ledger (brand_id, is_test, amount);
 
-INSERT INTO loyalteez_schema_version (version) VALUES (3) ON CONFLICT (version) DO NOTHING;
+
+-- Engagement: daily check-ins, streak settings and voice sessions (project, version 4) ------------
+-- (reserved: filled by migration 0004_engagement_activity.sql)
+
+-- Engagement: drops, watches, achievements, goals and perks (project, version 5) ------------------
+-- (reserved: filled by migration 0005_engagement_rewards.sql)
+
+-- Analytics: daily activity rollups, member firsts, KPI alert state, reports (project, version 6) ---
+-- (reserved: filled by migration 0006_analytics.sql)
+
+-- Reliability: per-channel catch-up cursors and backups (project, version 7) ----------------------
+-- (reserved: filled by migration 0007_reliability.sql)
+
+INSERT INTO loyalteez_schema_version (version) VALUES (7) ON CONFLICT (version) DO NOTHING;
