@@ -37,14 +37,7 @@ def backup_sqlite(source: Path, target: Path) -> int:
     inspect_sqlite(source)
     if target.exists():
         raise DatabaseError(f"{target} already exists: choose a new file name")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(source)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
+    _copy(sqlite3.connect(source), target)
     return target.stat().st_size
 
 
@@ -57,15 +50,19 @@ def restore_sqlite(backup: Path, target: Path) -> int:
         raise DatabaseError(f"{backup} is not a Loyalteez database (no schema version); nothing was restored")
     if version > latest_version():
         raise DatabaseError(f"{backup} is from a newer release (schema {version}); nothing was restored")
+    _copy(sqlite3.connect(f"file:{backup}?mode=ro", uri=True), target)
+    return version
+
+
+def _copy(src: sqlite3.Connection, target: Path) -> None:
+    """Page-by-page copy with SQLite's backup API: consistent even while the source is written to."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)
     finally:
         dst.close()
         src.close()
-    return version
 
 
 def prune_backups(folder: Path, keep: int, pattern: str = "loyalteez-*.db") -> list[Path]:

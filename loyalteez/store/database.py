@@ -48,6 +48,21 @@ class Database(Protocol):
     async def close(self) -> None: ...
 
 
+class FetchHelpers:
+    """fetch_one and fetch_value in terms of an engine's fetch_all, so each driver writes only the latter."""
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        raise NotImplementedError
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def fetch_value(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = await self.fetch_one(sql, params)
+        return None if row is None else next(iter(row.values()))
+
+
 class TransactionSlot:
     """Remembers, per asyncio task, whether a transaction is open so nested calls join it."""
 

@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
-from loyalteez.store.database import Database, DatabaseError, Row, TransactionSlot
+from loyalteez.store.database import Database, DatabaseError, FetchHelpers, Row, TransactionSlot
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -191,7 +191,7 @@ class _Held:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
-class PostgresDatabase:
+class PostgresDatabase(FetchHelpers):
     """asyncpg pool behind the store's `Database` protocol."""
 
     dialect = "postgresql"
@@ -264,14 +264,6 @@ class PostgresDatabase:
         query, args = to_dollar(sql), [_param(p) for p in params]
         records = await self._run(lambda conn: conn.fetch(query, *args))
         return [dict(record) for record in records]
-
-    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        rows = await self.fetch_all(sql, params)
-        return rows[0] if rows else None
-
-    async def fetch_value(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        row = await self.fetch_one(sql, params)
-        return None if row is None else next(iter(row.values()))
 
     @asynccontextmanager
     async def transaction(self, isolation: str | None = None) -> AsyncIterator[None]:

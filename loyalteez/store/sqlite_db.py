@@ -18,7 +18,7 @@ from typing import Any
 
 import aiosqlite
 
-from loyalteez.store.database import DatabaseError, Row, TransactionSlot
+from loyalteez.store.database import DatabaseError, FetchHelpers, Row, TransactionSlot
 
 
 def _to_sql(value: Any) -> Any:
@@ -65,7 +65,7 @@ for _name, _fn in _CONVERTERS.items():
     sqlite3.register_converter(_name, _fn)
 
 
-class SqliteDatabase:
+class SqliteDatabase(FetchHelpers):
     """One connection; an asyncio lock makes each transaction (or lone statement) exclusive."""
 
     dialect = "sqlite"
@@ -124,14 +124,6 @@ class SqliteDatabase:
             rows = await cursor.fetchall()
             await cursor.close()
             return [dict(row) for row in rows]
-
-    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        rows = await self.fetch_all(sql, params)
-        return rows[0] if rows else None
-
-    async def fetch_value(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        row = await self.fetch_one(sql, params)
-        return None if row is None else next(iter(row.values()))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
