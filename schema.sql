@@ -309,15 +309,244 @@ CREATE INDEX IF NOT EXISTS idx_reward_ledger_brand ON loyalteez_reward_ledger (b
 
 
 -- Engagement: daily check-ins, streak settings and voice sessions (project, version 4) ------------
--- (reserved: filled by migration 0004_engagement_activity.sql)
+-- Streak settings (grace period, multiplier tiers, milestones) are server config: config_metadata key
+-- "streaks". A member's streak is the seed's discord_user_streaks; these tables hold the rest.
+-- Daily check-ins (/daily): one row per member and UTC day. The primary key is the once-a-day guarantee
+-- (two /daily at once: one row, one payout); the rows are history for achievements and KPIs. Append-only,
+-- kept on disconnect like the ledger. brand_id is in the keys: a server taken over by another brand
+-- starts afresh instead of colliding with the old brand's rows.
+CREATE TABLE IF NOT EXISTS loyalteez_daily_checkins (
+    brand_id        TEXT NOT NULL,
+    server_id       TEXT NOT NULL REFERENCES discord_server_configs (server_id),
+    discord_user_id TEXT NOT NULL,
+    checkin_day     DATE NOT NULL,                       -- UTC day of the check-in
+    streak          INTEGER NOT NULL,                    -- the streak this check-in made (1 = a new one)
+    interaction_id  TEXT,                                -- the /daily interaction (its payout's ledger key)
+    is_test         BOOLEAN NOT NULL DEFAULT FALSE,      -- made while test mode was on (kept out of KPIs)
+    created_at      TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    PRIMARY KEY (server_id, brand_id, discord_user_id, checkin_day)
+);
+CREATE INDEX IF NOT EXISTS idx_daily_checkins_day ON loyalteez_daily_checkins (server_id, checkin_day);
+
+-- Voice sessions: one row per stay in voice (moving between channels keeps the row). Minutes are
+-- computed from timestamps, never from a running timer: counted_seconds is settled up to accrued_at, and
+-- `counting` says whether the time since then counts (not AFK, not deafened, another human present).
+-- last_seen_at is the heartbeat: a session left open by a crash is closed there. On close, the minutes
+-- go to discord_user_stats through the rewards engine (activity key 'v:<session_id>', counted once).
+CREATE TABLE IF NOT EXISTS loyalteez_voice_sessions (
+    session_id      UUID PRIMARY KEY,
+    brand_id        TEXT NOT NULL,
+    server_id       TEXT NOT NULL REFERENCES discord_server_configs (server_id),
+    discord_user_id TEXT NOT NULL,
+    channel_id      TEXT,                                -- where it is (or last counted)
+    started_at      TIMESTAMPTZ NOT NULL,
+    last_seen_at    TIMESTAMPTZ NOT NULL,                -- last moment the bot knew the session was live
+    counting        BOOLEAN NOT NULL DEFAULT FALSE,      -- whether time after accrued_at counts
+    accrued_at      TIMESTAMPTZ NOT NULL,                -- counted_seconds is settled up to this moment
+    counted_seconds INTEGER NOT NULL DEFAULT 0,
+    ended_at        TIMESTAMPTZ,                         -- NULL while open
+    minutes         INTEGER,                             -- minutes credited to the member's stats at the end
+    created_at      TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at      TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE INDEX IF NOT EXISTS idx_voice_sessions_member ON loyalteez_voice_sessions (server_id, discord_user_id, started_at);
+-- At most one open session per member and server.
+CREATE UNIQUE INDEX IF NOT EXISTS uq_voice_sessions_open
+    ON loyalteez_voice_sessions (server_id, brand_id, discord_user_id) WHERE ended_at IS NULL;
+
+-- Voice progress per member: every counted second of closed sessions and the minutes /voice claim has
+-- paid. Kept on disconnect: claim payouts are keyed 'voice:<member>:<claimed minutes>' in the ledger, which
+-- is kept forever, so the counter must only ever grow.
+CREATE TABLE IF NOT EXISTS loyalteez_voice_progress (
+    brand_id        TEXT NOT NULL,
+    server_id       TEXT NOT NULL REFERENCES discord_server_configs (server_id),
+    discord_user_id TEXT NOT NULL,
+    counted_seconds BIGINT NOT NULL DEFAULT 0,
+    claimed_minutes BIGINT NOT NULL DEFAULT 0,
+    created_at      TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at      TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    PRIMARY KEY (server_id, brand_id, discord_user_id)
+);
+
+-- Boosts seen (Discord's boost system messages): which boost was a member's first. Append-only.
+CREATE TABLE IF NOT EXISTS loyalteez_boosts (
+    brand_id        TEXT NOT NULL,
+    server_id       TEXT NOT NULL REFERENCES discord_server_configs (server_id),
+    event_id        TEXT NOT NULL,                       -- the boost message's id
+    discord_user_id TEXT NOT NULL,
+    boosts          INTEGER NOT NULL DEFAULT 1,          -- boosts announced by the message
+    tier            INTEGER NOT NULL DEFAULT 0,          -- premium tier the boost reached (0: none)
+    is_test         BOOLEAN NOT NULL DEFAULT FALSE,      -- seen while test mode was on
+    created_at      TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    PRIMARY KEY (server_id, brand_id, event_id)
+);
+CREATE INDEX IF NOT EXISTS idx_boosts_member ON loyalteez_boosts (server_id, discord_user_id);
 
 -- Engagement: drops, watches, achievements, goals and perks (project, version 5) ------------------
--- (reserved: filled by migration 0005_engagement_rewards.sql)
+-- Drops (/drop, /watch): discord_drops and discord_drop_claims are the seed's. Claims are kept forever and
+-- drops are never deleted (ended_at marks the end). The sweep that ends expired drops reads only live ones.
+CREATE INDEX IF NOT EXISTS idx_drops_live ON discord_drops (server_id, expires_at) WHERE ended_at IS NULL;
+
+-- Watched channels: every new message there becomes its own reaction drop of `event_id`.
+CREATE TABLE IF NOT EXISTS loyalteez_drop_watches (
+    brand_id         TEXT NOT NULL,
+    server_id        TEXT NOT NULL REFERENCES discord_server_configs (server_id),
+    channel_id       TEXT NOT NULL,
+    event_id         TEXT NOT NULL,                      -- the monitoring_rules event_type each drop pays
+    emoji            TEXT NOT NULL,
+    lifespan_minutes INTEGER CHECK (lifespan_minutes IS NULL OR lifespan_minutes > 0),  -- NULL: permanent
+    created_by       TEXT,
+    created_at       TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    PRIMARY KEY (server_id, channel_id)
+);
+
+-- Achievements: a member's row in discord_user_achievements is found by (server, member) through its key;
+-- this one serves "everyone's progress on one achievement" (its creation credit, its completion count).
+CREATE INDEX IF NOT EXISTS idx_user_achievements_achievement ON discord_user_achievements (server_id, achievement_id);
+
+-- Community goals: what discord_community_goals has no column for, one row per goal.
+CREATE TABLE IF NOT EXISTS loyalteez_goal_state (
+    goal_id         UUID PRIMARY KEY REFERENCES discord_community_goals (goal_id),
+    brand_id        TEXT NOT NULL,
+    server_id       TEXT NOT NULL REFERENCES discord_server_configs (server_id),
+    value_day       DATE,                                -- dau goals: the UTC day current_value counts
+    best_value      NUMERIC NOT NULL DEFAULT 0,          -- dau goals: the best day so far
+    ended_at        TIMESTAMPTZ,                         -- /goal end: no longer moves or shows in /goals
+    ended_by        TEXT
+);
+CREATE INDEX IF NOT EXISTS idx_goal_state_server ON loyalteez_goal_state (server_id, ended_at);
+
+-- Perks: what members spend LTZ on. Removed perks stay (is_active FALSE) for their purchases' sake.
+CREATE TABLE IF NOT EXISTS loyalteez_perks (
+    perk_id         UUID PRIMARY KEY,
+    brand_id        TEXT NOT NULL,
+    server_id       TEXT NOT NULL REFERENCES discord_server_configs (server_id),
+    name            TEXT NOT NULL,
+    description     TEXT,
+    category        TEXT NOT NULL DEFAULT 'general',
+    cost            BIGINT NOT NULL CHECK (cost > 0),
+    quantity        INTEGER CHECK (quantity IS NULL OR quantity >= 0),  -- left in stock; NULL: unlimited
+    role_id         TEXT,                                -- a Discord role granted on purchase
+    is_active       BOOLEAN NOT NULL DEFAULT TRUE,
+    created_by      TEXT,
+    created_at      TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at      TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE UNIQUE INDEX IF NOT EXISTS uq_perks_name ON loyalteez_perks (server_id, name) WHERE is_active;
+CREATE INDEX IF NOT EXISTS idx_perks_server ON loyalteez_perks (server_id, category);
+
+-- Purchases (kept forever). A refunded one (its role could not be granted) keeps its row, marked.
+CREATE TABLE IF NOT EXISTS loyalteez_perk_purchases (
+    purchase_id     UUID PRIMARY KEY,
+    brand_id        TEXT NOT NULL,
+    server_id       TEXT NOT NULL REFERENCES discord_server_configs (server_id),
+    perk_id         UUID NOT NULL REFERENCES loyalteez_perks (perk_id),
+    discord_user_id TEXT NOT NULL,
+    cost            BIGINT NOT NULL,
+    role_id         TEXT,
+    status          TEXT NOT NULL DEFAULT 'completed' CHECK (status IN ('completed', 'refunded')),
+    created_at      TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    refunded_at     TIMESTAMPTZ
+);
+CREATE INDEX IF NOT EXISTS idx_perk_purchases_user ON loyalteez_perk_purchases (server_id, discord_user_id, created_at);
+CREATE INDEX IF NOT EXISTS idx_perk_purchases_perk ON loyalteez_perk_purchases (perk_id);
+
+-- Announcements waiting to be sent (an achievement completed, a goal reached), written in the transaction
+-- that completed them and sent by a sweep at most once a minute per member: durable, batched, never twice
+-- for one completion. Sent rows are pruned after 30 days.
+CREATE TABLE IF NOT EXISTS loyalteez_notices (
+    notice_id       UUID PRIMARY KEY,
+    brand_id        TEXT NOT NULL,
+    server_id       TEXT NOT NULL REFERENCES discord_server_configs (server_id),
+    kind            TEXT NOT NULL CHECK (kind IN ('achievement', 'goal')),
+    discord_user_id TEXT,                                -- who is told; NULL: the admin channel
+    subject_id      TEXT NOT NULL,                       -- the achievement or goal
+    details         JSONB,
+    created_at      TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    sent_at         TIMESTAMPTZ
+);
+CREATE INDEX IF NOT EXISTS idx_notices_pending ON loyalteez_notices (server_id, sent_at, created_at);
 
 -- Analytics: daily activity rollups, member firsts, KPI alert state, reports (project, version 6) ---
--- (reserved: filled by migration 0006_analytics.sql)
+-- Daily rollups: per server, UTC day and member, what the rewards engine counted that day (messages,
+-- reactions, voice) and paid for real (payouts, LTZ; check-ins are daily_checkin payouts). Written in the
+-- engine's batch transaction, so they never disagree with the ledger; KPIs, segments, reports and the
+-- week/month leaderboards read these instead of rescanning history. Test-mode activity and bots are never
+-- rolled up. Kept on disconnect (KPI snapshots are computed from them); brand_id is in the key, so a
+-- server taken over by another brand starts afresh.
+CREATE TABLE IF NOT EXISTS loyalteez_activity_daily (
+    brand_id        TEXT NOT NULL,
+    server_id       TEXT NOT NULL REFERENCES discord_server_configs (server_id),
+    day             DATE NOT NULL,                       -- UTC day
+    discord_user_id TEXT NOT NULL,
+    messages        INTEGER NOT NULL DEFAULT 0,
+    reactions       INTEGER NOT NULL DEFAULT 0,
+    voice_minutes   INTEGER NOT NULL DEFAULT 0,
+    voice_sessions  INTEGER NOT NULL DEFAULT 0,          -- finished voice sessions with counted minutes
+    checkins        INTEGER NOT NULL DEFAULT 0,          -- daily_checkin payouts
+    rewards         INTEGER NOT NULL DEFAULT 0,          -- real payouts (any event)
+    ltz_earned      BIGINT NOT NULL DEFAULT 0,           -- real LTZ paid
+    streak          INTEGER NOT NULL DEFAULT 0,          -- check-in streak after that day's check-in (0: none)
+    PRIMARY KEY (server_id, brand_id, day, discord_user_id)
+);
+
+-- One row per member and server: when the member became known, first earned and was last active, and
+-- their check-in streak as the rollups saw it. Written only when one of those changes (a member's first
+-- batch of the day, a first reward, a check-in), so the rewards engine's batches rarely touch it.
+-- entered_at is the earlier of joined_at and first_seen_at: what "joined (or first seen)" means.
+CREATE TABLE IF NOT EXISTS loyalteez_member_analytics (
+    brand_id        TEXT NOT NULL,
+    server_id       TEXT NOT NULL REFERENCES discord_server_configs (server_id),
+    discord_user_id TEXT NOT NULL,
+    joined_at       TIMESTAMPTZ,                         -- first GUILD_MEMBER_ADD the bot saw
+    first_seen_at   TIMESTAMPTZ,                         -- first counted activity or payout
+    entered_at      TIMESTAMPTZ,                         -- the earlier of the two
+    first_reward_at TIMESTAMPTZ,                         -- first real payout
+    last_active_on  DATE,                                -- last UTC day with a rollup
+    last_checkin_at TIMESTAMPTZ,
+    checkin_streak  INTEGER NOT NULL DEFAULT 0,          -- streak as of last_checkin_at
+    PRIMARY KEY (server_id, brand_id, discord_user_id)
+);
+CREATE INDEX IF NOT EXISTS idx_member_analytics_entered ON loyalteez_member_analytics (server_id, entered_at);
+CREATE INDEX IF NOT EXISTS idx_member_analytics_active ON loyalteez_member_analytics (server_id, last_active_on);
+
+-- KPI alerts: whether each target's metric is on the wrong side now, so an alert is not repeated and a
+-- recovery follows it. Removed with the target.
+CREATE TABLE IF NOT EXISTS loyalteez_kpi_alerts (
+    brand_id        TEXT NOT NULL,
+    server_id       TEXT NOT NULL REFERENCES discord_server_configs (server_id),
+    metric          TEXT NOT NULL,
+    alerting        BOOLEAN NOT NULL DEFAULT FALSE,
+    last_value      NUMERIC,                             -- the value last compared with the target
+    checked_on      DATE,                                -- the day it was compared for
+    changed_at      TIMESTAMPTZ,                         -- when alerting last flipped
+    PRIMARY KEY (server_id, brand_id, metric)
+);
+
+-- Report delivery, beside the seed's discord_report_schedules (one row per server): since when the
+-- schedule holds (a report is due only for send times after it) and the last attempt, so a report that
+-- could not be posted is neither retried every minute nor lost silently.
+CREATE TABLE IF NOT EXISTS loyalteez_report_state (
+    server_id       TEXT PRIMARY KEY REFERENCES discord_server_configs (server_id),
+    brand_id        TEXT NOT NULL,
+    active_since    TIMESTAMPTZ NOT NULL,
+    last_attempt_at TIMESTAMPTZ,
+    last_status     TEXT CHECK (last_status IN ('sent', 'forbidden', 'missing', 'failed')),
+    last_error      TEXT
+);
 
 -- Reliability: per-channel catch-up cursors and backups (project, version 7) ----------------------
--- (reserved: filled by migration 0007_reliability.sql)
+-- Catch-up cursors: per text channel, the newest message the bot has processed (live or fetched after
+-- downtime). Moved forward only (never back), in the same transaction as the batch that processed the
+-- message, so after a crash the bot resumes fetching right after what it committed. A BIGINT, not TEXT like
+-- other snowflakes: "newer" is a numeric comparison.
+CREATE TABLE IF NOT EXISTS loyalteez_channel_cursors (
+    brand_id        TEXT NOT NULL,
+    server_id       TEXT NOT NULL REFERENCES discord_server_configs (server_id),
+    channel_id      TEXT NOT NULL,
+    last_message_id BIGINT NOT NULL,                     -- snowflake of the newest processed message
+    updated_at      TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    PRIMARY KEY (server_id, brand_id, channel_id)          -- brand too: a server taken over starts afresh
+);
 
 INSERT INTO loyalteez_schema_version (version) VALUES (7) ON CONFLICT (version) DO NOTHING;

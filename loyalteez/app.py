@@ -6,12 +6,16 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import discord
 
 from loyalteez.clock import Clock, SystemClock
 from loyalteez.discord.bot import LoyalteezBot
+from loyalteez.services.analytics.scheduler import Job
+from loyalteez.services.backups import BackupJob
 from loyalteez.services.container import Services, build_services
 from loyalteez.settings import Settings
 from loyalteez.store import Store
@@ -46,6 +50,7 @@ class App:
     async def close(self) -> None:
         """Stop the gateway first, then the HTTP session (py-cord's own close order breaks the connect loop)."""
         await self.services.wait_idle()
+        await self.services.analytics.stop()  # no scheduled report may start posting while the bot closes
         task, self._task = self._task, None
         if task is not None and task is not asyncio.current_task() and not task.done():
             task.cancel()
@@ -62,6 +67,21 @@ async def build_app(
 ) -> App:
     clock = clock or SystemClock()
     store = await Store.open(settings.database_url or settings.db_path, clock)
-    services = build_services(store, clock)
-    bot = LoyalteezBot(services, **(bot_options or {}))
+    services = build_services(store, clock, catchup_window=timedelta(hours=settings.catchup_hours))
+    options = dict(bot_options or {})
+    if settings.emulator_timings:
+        options.setdefault("guild_ready_timeout", 0.2)
+    bot = LoyalteezBot(services, **options)
+    if settings.emulator_timings:
+        bot.before_identify_hook = _no_identify_wait  # type: ignore[method-assign]
+    if settings.backup_keep and not settings.database_url:
+        database = Path(settings.db_path)
+        folder = Path(settings.backup_dir) if settings.backup_dir else database.parent / "backups"
+        job = BackupJob(database, folder, settings.backup_keep)
+        services.analytics.scheduler.jobs.append(Job("backup", BackupJob.CRON, job.run))
     return App(settings=settings, clock=clock, store=store, services=services, bot=bot)
+
+
+async def _no_identify_wait(shard_id: int | None, *, initial: bool = False) -> None:
+    """py-cord waits 5 s before each re-IDENTIFY (Discord's rate limit); the local emulator has none."""
+    return None

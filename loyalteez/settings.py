@@ -13,6 +13,8 @@ from pathlib import Path
 
 DEFAULT_DB = "data/loyalteez.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+CATCHUP_HOURS_MAX = 168.0
+BACKUP_KEEP_MAX = 365
 
 
 class SettingsError(ValueError):
@@ -27,6 +29,14 @@ class Settings:
     log_level: str = "INFO"
     # Base URL of the Discord REST API; only changed to point the bot at the local emulator.
     discord_api_base: str | None = None
+    # How far back the bot fetches messages it missed while down (0 = no catch-up).
+    catchup_hours: float = 24.0
+    # Test-only (LOYALTEEZ_EMULATOR_TIMINGS=1, loopback API only): py-cord's start-up and re-IDENTIFY waits
+    # shortened for the local emulator, so crash tests can restart the bot many times a minute.
+    emulator_timings: bool = False
+    # The daily SQLite backup: how many to keep (0 = off) and where (default: backups/ beside the database).
+    backup_keep: int = 0
+    backup_dir: str | None = None
 
     @property
     def has_token(self) -> bool:
@@ -64,10 +74,31 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
     level = merged.get("LOYALTEEZ_LOG_LEVEL", "INFO").strip().upper() or "INFO"
     if level not in LOG_LEVELS:
         raise SettingsError(f"LOYALTEEZ_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+    raw_hours = (merged.get("LOYALTEEZ_CATCHUP_HOURS") or "").strip() or "24"
+    try:
+        catchup_hours = float(raw_hours)
+    except ValueError:
+        catchup_hours = -1.0
+    if not 0 <= catchup_hours <= CATCHUP_HOURS_MAX:
+        raise SettingsError(f"LOYALTEEZ_CATCHUP_HOURS must be a number of hours from 0 to {CATCHUP_HOURS_MAX:g}, "
+                            f"not {raw_hours!r}")
+    raw_keep = (merged.get("LOYALTEEZ_BACKUP_KEEP") or "").strip() or "0"
+    if not raw_keep.isdigit() or int(raw_keep) > BACKUP_KEEP_MAX:
+        raise SettingsError(f"LOYALTEEZ_BACKUP_KEEP must be a whole number from 0 to {BACKUP_KEEP_MAX}, "
+                            f"not {raw_keep!r}")
+    api_base = (merged.get("LOYALTEEZ_DISCORD_API") or "").strip() or None
+    emulator_timings = (merged.get("LOYALTEEZ_EMULATOR_TIMINGS") or "").strip() == "1"
+    if emulator_timings and not (api_base or "").startswith("http://127.0.0.1:"):
+        raise SettingsError("LOYALTEEZ_EMULATOR_TIMINGS is for tests against the local emulator only: "
+                            "set LOYALTEEZ_DISCORD_API to its http://127.0.0.1:PORT/api/v10 address")
     return Settings(
         discord_token=(merged.get("DISCORD_TOKEN") or "").strip() or None,
         db_path=(merged.get("LOYALTEEZ_DB") or DEFAULT_DB).strip(),
         database_url=(merged.get("LOYALTEEZ_DATABASE_URL") or "").strip() or None,
         log_level=level,
-        discord_api_base=(merged.get("LOYALTEEZ_DISCORD_API") or "").strip() or None,
+        discord_api_base=api_base,
+        catchup_hours=catchup_hours,
+        emulator_timings=emulator_timings,
+        backup_keep=int(raw_keep),
+        backup_dir=(merged.get("LOYALTEEZ_BACKUP_DIR") or "").strip() or None,
     )

@@ -29,7 +29,9 @@
 --                                      achievements, goals, reports; deletes for disconnect retention,
 --                                      removed rules/roles/members and pruned seen events
 --   discord_audit_log,                 SELECT, INSERT only: history is append-only for the bot too, at the
---   loyalteez_reward_ledger            privilege level, not just in its code
+--   loyalteez_reward_ledger,           privilege level, not just in its code
+--   loyalteez_daily_checkins,
+--   loyalteez_boosts
 --   never                              TRUNCATE (ignores RLS), REFERENCES, TRIGGER, ownership, CREATEDB,
 --                                      CREATEROLE, SUPERUSER, BYPASSRLS, membership of other roles
 -- NOINHERIT: should someone grant it a role later, that role's rights are not picked up silently.
@@ -67,6 +69,20 @@ revoke all on table discord_drops from loyalteez_bot;
 revoke all on table discord_drop_claims from loyalteez_bot;
 revoke all on table discord_user_achievements from loyalteez_bot;
 revoke all on table loyalteez_seen_events from loyalteez_bot;
+revoke all on table loyalteez_activity_daily from loyalteez_bot;
+revoke all on table loyalteez_member_analytics from loyalteez_bot;
+revoke all on table loyalteez_kpi_alerts from loyalteez_bot;
+revoke all on table loyalteez_report_state from loyalteez_bot;
+revoke all on table loyalteez_drop_watches from loyalteez_bot;
+revoke all on table loyalteez_goal_state from loyalteez_bot;
+revoke all on table loyalteez_perks from loyalteez_bot;
+revoke all on table loyalteez_perk_purchases from loyalteez_bot;
+revoke all on table loyalteez_notices from loyalteez_bot;
+revoke all on table loyalteez_channel_cursors from loyalteez_bot;
+revoke all on table loyalteez_voice_sessions from loyalteez_bot;
+revoke all on table loyalteez_voice_progress from loyalteez_bot;
+revoke all on table loyalteez_daily_checkins from loyalteez_bot;
+revoke all on table loyalteez_boosts from loyalteez_bot;
 revoke all on table discord_audit_log from loyalteez_bot;
 revoke all on table loyalteez_reward_ledger from loyalteez_bot;
 
@@ -87,6 +103,20 @@ grant select, insert, update, delete on table discord_drops to loyalteez_bot;
 grant select, insert, update, delete on table discord_drop_claims to loyalteez_bot;
 grant select, insert, update, delete on table discord_user_achievements to loyalteez_bot;
 grant select, insert, update, delete on table loyalteez_seen_events to loyalteez_bot;
+grant select, insert, update, delete on table loyalteez_activity_daily to loyalteez_bot;
+grant select, insert, update, delete on table loyalteez_member_analytics to loyalteez_bot;
+grant select, insert, update, delete on table loyalteez_kpi_alerts to loyalteez_bot;
+grant select, insert, update, delete on table loyalteez_report_state to loyalteez_bot;
+grant select, insert, update, delete on table loyalteez_drop_watches to loyalteez_bot;
+grant select, insert, update, delete on table loyalteez_goal_state to loyalteez_bot;
+grant select, insert, update, delete on table loyalteez_perks to loyalteez_bot;
+grant select, insert, update, delete on table loyalteez_perk_purchases to loyalteez_bot;
+grant select, insert, update, delete on table loyalteez_notices to loyalteez_bot;
+grant select, insert, update, delete on table loyalteez_channel_cursors to loyalteez_bot;
+grant select, insert, update, delete on table loyalteez_voice_sessions to loyalteez_bot;
+grant select, insert, update, delete on table loyalteez_voice_progress to loyalteez_bot;
+grant select, insert on table loyalteez_daily_checkins to loyalteez_bot;
+grant select, insert on table loyalteez_boosts to loyalteez_bot;
 grant select, insert on table discord_audit_log to loyalteez_bot;
 grant select, insert on table loyalteez_reward_ledger to loyalteez_bot;
 
@@ -242,6 +272,127 @@ create policy loyalteez_bot_select on loyalteez_seen_events for select to loyalt
 create policy loyalteez_bot_insert on loyalteez_seen_events for insert to loyalteez_bot with check (true);
 create policy loyalteez_bot_update on loyalteez_seen_events for update to loyalteez_bot using (true) with check (true);
 create policy loyalteez_bot_delete on loyalteez_seen_events for delete to loyalteez_bot using (true);
+
+drop policy if exists loyalteez_bot_select on loyalteez_activity_daily;
+drop policy if exists loyalteez_bot_insert on loyalteez_activity_daily;
+drop policy if exists loyalteez_bot_update on loyalteez_activity_daily;
+drop policy if exists loyalteez_bot_delete on loyalteez_activity_daily;
+create policy loyalteez_bot_select on loyalteez_activity_daily for select to loyalteez_bot using (true);
+create policy loyalteez_bot_insert on loyalteez_activity_daily for insert to loyalteez_bot with check (true);
+create policy loyalteez_bot_update on loyalteez_activity_daily for update to loyalteez_bot using (true) with check (true);
+create policy loyalteez_bot_delete on loyalteez_activity_daily for delete to loyalteez_bot using (true);
+
+drop policy if exists loyalteez_bot_select on loyalteez_member_analytics;
+drop policy if exists loyalteez_bot_insert on loyalteez_member_analytics;
+drop policy if exists loyalteez_bot_update on loyalteez_member_analytics;
+drop policy if exists loyalteez_bot_delete on loyalteez_member_analytics;
+create policy loyalteez_bot_select on loyalteez_member_analytics for select to loyalteez_bot using (true);
+create policy loyalteez_bot_insert on loyalteez_member_analytics for insert to loyalteez_bot with check (true);
+create policy loyalteez_bot_update on loyalteez_member_analytics for update to loyalteez_bot using (true) with check (true);
+create policy loyalteez_bot_delete on loyalteez_member_analytics for delete to loyalteez_bot using (true);
+
+drop policy if exists loyalteez_bot_select on loyalteez_kpi_alerts;
+drop policy if exists loyalteez_bot_insert on loyalteez_kpi_alerts;
+drop policy if exists loyalteez_bot_update on loyalteez_kpi_alerts;
+drop policy if exists loyalteez_bot_delete on loyalteez_kpi_alerts;
+create policy loyalteez_bot_select on loyalteez_kpi_alerts for select to loyalteez_bot using (true);
+create policy loyalteez_bot_insert on loyalteez_kpi_alerts for insert to loyalteez_bot with check (true);
+create policy loyalteez_bot_update on loyalteez_kpi_alerts for update to loyalteez_bot using (true) with check (true);
+create policy loyalteez_bot_delete on loyalteez_kpi_alerts for delete to loyalteez_bot using (true);
+
+drop policy if exists loyalteez_bot_select on loyalteez_report_state;
+drop policy if exists loyalteez_bot_insert on loyalteez_report_state;
+drop policy if exists loyalteez_bot_update on loyalteez_report_state;
+drop policy if exists loyalteez_bot_delete on loyalteez_report_state;
+create policy loyalteez_bot_select on loyalteez_report_state for select to loyalteez_bot using (true);
+create policy loyalteez_bot_insert on loyalteez_report_state for insert to loyalteez_bot with check (true);
+create policy loyalteez_bot_update on loyalteez_report_state for update to loyalteez_bot using (true) with check (true);
+create policy loyalteez_bot_delete on loyalteez_report_state for delete to loyalteez_bot using (true);
+drop policy if exists loyalteez_bot_select on loyalteez_channel_cursors;
+drop policy if exists loyalteez_bot_insert on loyalteez_channel_cursors;
+drop policy if exists loyalteez_bot_update on loyalteez_channel_cursors;
+drop policy if exists loyalteez_bot_delete on loyalteez_channel_cursors;
+create policy loyalteez_bot_select on loyalteez_channel_cursors for select to loyalteez_bot using (true);
+create policy loyalteez_bot_insert on loyalteez_channel_cursors for insert to loyalteez_bot with check (true);
+create policy loyalteez_bot_update on loyalteez_channel_cursors for update to loyalteez_bot using (true) with check (true);
+create policy loyalteez_bot_delete on loyalteez_channel_cursors for delete to loyalteez_bot using (true);
+
+drop policy if exists loyalteez_bot_select on loyalteez_voice_sessions;
+drop policy if exists loyalteez_bot_insert on loyalteez_voice_sessions;
+drop policy if exists loyalteez_bot_update on loyalteez_voice_sessions;
+drop policy if exists loyalteez_bot_delete on loyalteez_voice_sessions;
+create policy loyalteez_bot_select on loyalteez_voice_sessions for select to loyalteez_bot using (true);
+create policy loyalteez_bot_insert on loyalteez_voice_sessions for insert to loyalteez_bot with check (true);
+create policy loyalteez_bot_update on loyalteez_voice_sessions for update to loyalteez_bot using (true) with check (true);
+create policy loyalteez_bot_delete on loyalteez_voice_sessions for delete to loyalteez_bot using (true);
+
+drop policy if exists loyalteez_bot_select on loyalteez_voice_progress;
+drop policy if exists loyalteez_bot_insert on loyalteez_voice_progress;
+drop policy if exists loyalteez_bot_update on loyalteez_voice_progress;
+drop policy if exists loyalteez_bot_delete on loyalteez_voice_progress;
+create policy loyalteez_bot_select on loyalteez_voice_progress for select to loyalteez_bot using (true);
+create policy loyalteez_bot_insert on loyalteez_voice_progress for insert to loyalteez_bot with check (true);
+create policy loyalteez_bot_update on loyalteez_voice_progress for update to loyalteez_bot using (true) with check (true);
+create policy loyalteez_bot_delete on loyalteez_voice_progress for delete to loyalteez_bot using (true);
+
+drop policy if exists loyalteez_bot_select on loyalteez_daily_checkins;
+drop policy if exists loyalteez_bot_insert on loyalteez_daily_checkins;
+drop policy if exists loyalteez_bot_update on loyalteez_daily_checkins;
+drop policy if exists loyalteez_bot_delete on loyalteez_daily_checkins;
+create policy loyalteez_bot_select on loyalteez_daily_checkins for select to loyalteez_bot using (true);
+create policy loyalteez_bot_insert on loyalteez_daily_checkins for insert to loyalteez_bot with check (true);
+
+drop policy if exists loyalteez_bot_select on loyalteez_boosts;
+drop policy if exists loyalteez_bot_insert on loyalteez_boosts;
+drop policy if exists loyalteez_bot_update on loyalteez_boosts;
+drop policy if exists loyalteez_bot_delete on loyalteez_boosts;
+create policy loyalteez_bot_select on loyalteez_boosts for select to loyalteez_bot using (true);
+create policy loyalteez_bot_insert on loyalteez_boosts for insert to loyalteez_bot with check (true);
+
+drop policy if exists loyalteez_bot_select on loyalteez_drop_watches;
+drop policy if exists loyalteez_bot_insert on loyalteez_drop_watches;
+drop policy if exists loyalteez_bot_update on loyalteez_drop_watches;
+drop policy if exists loyalteez_bot_delete on loyalteez_drop_watches;
+create policy loyalteez_bot_select on loyalteez_drop_watches for select to loyalteez_bot using (true);
+create policy loyalteez_bot_insert on loyalteez_drop_watches for insert to loyalteez_bot with check (true);
+create policy loyalteez_bot_update on loyalteez_drop_watches for update to loyalteez_bot using (true) with check (true);
+create policy loyalteez_bot_delete on loyalteez_drop_watches for delete to loyalteez_bot using (true);
+
+drop policy if exists loyalteez_bot_select on loyalteez_goal_state;
+drop policy if exists loyalteez_bot_insert on loyalteez_goal_state;
+drop policy if exists loyalteez_bot_update on loyalteez_goal_state;
+drop policy if exists loyalteez_bot_delete on loyalteez_goal_state;
+create policy loyalteez_bot_select on loyalteez_goal_state for select to loyalteez_bot using (true);
+create policy loyalteez_bot_insert on loyalteez_goal_state for insert to loyalteez_bot with check (true);
+create policy loyalteez_bot_update on loyalteez_goal_state for update to loyalteez_bot using (true) with check (true);
+create policy loyalteez_bot_delete on loyalteez_goal_state for delete to loyalteez_bot using (true);
+
+drop policy if exists loyalteez_bot_select on loyalteez_perks;
+drop policy if exists loyalteez_bot_insert on loyalteez_perks;
+drop policy if exists loyalteez_bot_update on loyalteez_perks;
+drop policy if exists loyalteez_bot_delete on loyalteez_perks;
+create policy loyalteez_bot_select on loyalteez_perks for select to loyalteez_bot using (true);
+create policy loyalteez_bot_insert on loyalteez_perks for insert to loyalteez_bot with check (true);
+create policy loyalteez_bot_update on loyalteez_perks for update to loyalteez_bot using (true) with check (true);
+create policy loyalteez_bot_delete on loyalteez_perks for delete to loyalteez_bot using (true);
+
+drop policy if exists loyalteez_bot_select on loyalteez_perk_purchases;
+drop policy if exists loyalteez_bot_insert on loyalteez_perk_purchases;
+drop policy if exists loyalteez_bot_update on loyalteez_perk_purchases;
+drop policy if exists loyalteez_bot_delete on loyalteez_perk_purchases;
+create policy loyalteez_bot_select on loyalteez_perk_purchases for select to loyalteez_bot using (true);
+create policy loyalteez_bot_insert on loyalteez_perk_purchases for insert to loyalteez_bot with check (true);
+create policy loyalteez_bot_update on loyalteez_perk_purchases for update to loyalteez_bot using (true) with check (true);
+create policy loyalteez_bot_delete on loyalteez_perk_purchases for delete to loyalteez_bot using (true);
+
+drop policy if exists loyalteez_bot_select on loyalteez_notices;
+drop policy if exists loyalteez_bot_insert on loyalteez_notices;
+drop policy if exists loyalteez_bot_update on loyalteez_notices;
+drop policy if exists loyalteez_bot_delete on loyalteez_notices;
+create policy loyalteez_bot_select on loyalteez_notices for select to loyalteez_bot using (true);
+create policy loyalteez_bot_insert on loyalteez_notices for insert to loyalteez_bot with check (true);
+create policy loyalteez_bot_update on loyalteez_notices for update to loyalteez_bot using (true) with check (true);
+create policy loyalteez_bot_delete on loyalteez_notices for delete to loyalteez_bot using (true);
 
 drop policy if exists loyalteez_bot_select on discord_audit_log;
 drop policy if exists loyalteez_bot_insert on discord_audit_log;

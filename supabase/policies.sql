@@ -54,6 +54,20 @@ revoke all on table discord_drops from anon, authenticated;
 revoke all on table discord_drop_claims from anon, authenticated;
 revoke all on table discord_user_achievements from anon, authenticated;
 revoke all on table loyalteez_seen_events from anon, authenticated;
+revoke all on table loyalteez_activity_daily from anon, authenticated;
+revoke all on table loyalteez_member_analytics from anon, authenticated;
+revoke all on table loyalteez_kpi_alerts from anon, authenticated;
+revoke all on table loyalteez_report_state from anon, authenticated;
+revoke all on table loyalteez_drop_watches from anon, authenticated;
+revoke all on table loyalteez_goal_state from anon, authenticated;
+revoke all on table loyalteez_perks from anon, authenticated;
+revoke all on table loyalteez_perk_purchases from anon, authenticated;
+revoke all on table loyalteez_notices from anon, authenticated;
+revoke all on table loyalteez_channel_cursors from anon, authenticated;
+revoke all on table loyalteez_voice_sessions from anon, authenticated;
+revoke all on table loyalteez_voice_progress from anon, authenticated;
+revoke all on table loyalteez_daily_checkins from anon, authenticated;
+revoke all on table loyalteez_boosts from anon, authenticated;
 revoke all on table discord_audit_log from anon, authenticated;
 revoke all on table loyalteez_reward_ledger from anon, authenticated;
 
@@ -72,6 +86,20 @@ grant select, insert, update, delete on table discord_drops to authenticated;
 grant select, insert, update, delete on table discord_drop_claims to authenticated;
 grant select, insert, update, delete on table discord_user_achievements to authenticated;
 grant select, insert, update, delete on table loyalteez_seen_events to authenticated;
+grant select, insert, update, delete on table loyalteez_activity_daily to authenticated;
+grant select, insert, update, delete on table loyalteez_member_analytics to authenticated;
+grant select, insert, update, delete on table loyalteez_kpi_alerts to authenticated;
+grant select, insert, update, delete on table loyalteez_report_state to authenticated;
+grant select, insert, update, delete on table loyalteez_drop_watches to authenticated;
+grant select, insert, update, delete on table loyalteez_goal_state to authenticated;
+grant select, insert, update, delete on table loyalteez_perks to authenticated;
+grant select, insert, update, delete on table loyalteez_perk_purchases to authenticated;
+grant select, insert, update, delete on table loyalteez_notices to authenticated;
+grant select, insert, update, delete on table loyalteez_channel_cursors to authenticated;
+grant select, insert, update, delete on table loyalteez_voice_sessions to authenticated;
+grant select, insert, update, delete on table loyalteez_voice_progress to authenticated;
+grant select, insert on table loyalteez_daily_checkins to authenticated;  -- history: no update, no delete
+grant select, insert on table loyalteez_boosts to authenticated;  -- history: no update, no delete
 grant select, insert on table discord_audit_log to authenticated;  -- history: no update, no delete
 grant select, insert on table loyalteez_reward_ledger to authenticated;  -- history: no update, no delete
 
@@ -111,6 +139,34 @@ alter table discord_user_achievements enable row level security;
 alter table discord_user_achievements force row level security;
 alter table loyalteez_seen_events enable row level security;
 alter table loyalteez_seen_events force row level security;
+alter table loyalteez_activity_daily enable row level security;
+alter table loyalteez_activity_daily force row level security;
+alter table loyalteez_member_analytics enable row level security;
+alter table loyalteez_member_analytics force row level security;
+alter table loyalteez_kpi_alerts enable row level security;
+alter table loyalteez_kpi_alerts force row level security;
+alter table loyalteez_report_state enable row level security;
+alter table loyalteez_report_state force row level security;
+alter table loyalteez_drop_watches enable row level security;
+alter table loyalteez_drop_watches force row level security;
+alter table loyalteez_goal_state enable row level security;
+alter table loyalteez_goal_state force row level security;
+alter table loyalteez_perks enable row level security;
+alter table loyalteez_perks force row level security;
+alter table loyalteez_perk_purchases enable row level security;
+alter table loyalteez_perk_purchases force row level security;
+alter table loyalteez_notices enable row level security;
+alter table loyalteez_notices force row level security;
+alter table loyalteez_channel_cursors enable row level security;
+alter table loyalteez_channel_cursors force row level security;
+alter table loyalteez_voice_sessions enable row level security;
+alter table loyalteez_voice_sessions force row level security;
+alter table loyalteez_voice_progress enable row level security;
+alter table loyalteez_voice_progress force row level security;
+alter table loyalteez_daily_checkins enable row level security;
+alter table loyalteez_daily_checkins force row level security;
+alter table loyalteez_boosts enable row level security;
+alter table loyalteez_boosts force row level security;
 alter table discord_audit_log enable row level security;
 alter table discord_audit_log force row level security;
 alter table loyalteez_reward_ledger enable row level security;
@@ -599,6 +655,176 @@ create policy discord_user_achievements_delete on discord_user_achievements for 
         and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
     );
 
+-- loyalteez_drop_watches (config)
+drop policy if exists loyalteez_drop_watches_select on loyalteez_drop_watches;
+drop policy if exists loyalteez_drop_watches_insert on loyalteez_drop_watches;
+drop policy if exists loyalteez_drop_watches_update on loyalteez_drop_watches;
+drop policy if exists loyalteez_drop_watches_delete on loyalteez_drop_watches;
+create policy loyalteez_drop_watches_select on loyalteez_drop_watches for select to authenticated
+    using (
+        brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_drop_watches_insert on loyalteez_drop_watches for insert to authenticated
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_drop_watches_update on loyalteez_drop_watches for update to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    )
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_drop_watches_delete on loyalteez_drop_watches for delete to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+
+-- loyalteez_goal_state (config)
+drop policy if exists loyalteez_goal_state_select on loyalteez_goal_state;
+drop policy if exists loyalteez_goal_state_insert on loyalteez_goal_state;
+drop policy if exists loyalteez_goal_state_update on loyalteez_goal_state;
+drop policy if exists loyalteez_goal_state_delete on loyalteez_goal_state;
+create policy loyalteez_goal_state_select on loyalteez_goal_state for select to authenticated
+    using (
+        brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_goal_state_insert on loyalteez_goal_state for insert to authenticated
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_goal_state_update on loyalteez_goal_state for update to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    )
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_goal_state_delete on loyalteez_goal_state for delete to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+
+-- loyalteez_perks (config)
+drop policy if exists loyalteez_perks_select on loyalteez_perks;
+drop policy if exists loyalteez_perks_insert on loyalteez_perks;
+drop policy if exists loyalteez_perks_update on loyalteez_perks;
+drop policy if exists loyalteez_perks_delete on loyalteez_perks;
+create policy loyalteez_perks_select on loyalteez_perks for select to authenticated
+    using (
+        brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_perks_insert on loyalteez_perks for insert to authenticated
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_perks_update on loyalteez_perks for update to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    )
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_perks_delete on loyalteez_perks for delete to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+
+-- loyalteez_perk_purchases (activity)
+drop policy if exists loyalteez_perk_purchases_select on loyalteez_perk_purchases;
+drop policy if exists loyalteez_perk_purchases_insert on loyalteez_perk_purchases;
+drop policy if exists loyalteez_perk_purchases_update on loyalteez_perk_purchases;
+drop policy if exists loyalteez_perk_purchases_delete on loyalteez_perk_purchases;
+create policy loyalteez_perk_purchases_select on loyalteez_perk_purchases for select to authenticated
+    using (
+        brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_perk_purchases_insert on loyalteez_perk_purchases for insert to authenticated
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_perk_purchases_update on loyalteez_perk_purchases for update to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    )
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_perk_purchases_delete on loyalteez_perk_purchases for delete to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+
+-- loyalteez_notices (activity)
+drop policy if exists loyalteez_notices_select on loyalteez_notices;
+drop policy if exists loyalteez_notices_insert on loyalteez_notices;
+drop policy if exists loyalteez_notices_update on loyalteez_notices;
+drop policy if exists loyalteez_notices_delete on loyalteez_notices;
+create policy loyalteez_notices_select on loyalteez_notices for select to authenticated
+    using (
+        brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_notices_insert on loyalteez_notices for insert to authenticated
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_notices_update on loyalteez_notices for update to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    )
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_notices_delete on loyalteez_notices for delete to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+
 -- loyalteez_seen_events (activity)
 drop policy if exists loyalteez_seen_events_select on loyalteez_seen_events;
 drop policy if exists loyalteez_seen_events_insert on loyalteez_seen_events;
@@ -633,7 +859,279 @@ create policy loyalteez_seen_events_delete on loyalteez_seen_events for delete t
         and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
     );
 
+-- loyalteez_activity_daily (analytics)
+drop policy if exists loyalteez_activity_daily_select on loyalteez_activity_daily;
+drop policy if exists loyalteez_activity_daily_insert on loyalteez_activity_daily;
+drop policy if exists loyalteez_activity_daily_update on loyalteez_activity_daily;
+drop policy if exists loyalteez_activity_daily_delete on loyalteez_activity_daily;
+create policy loyalteez_activity_daily_select on loyalteez_activity_daily for select to authenticated
+    using (
+        brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_activity_daily_insert on loyalteez_activity_daily for insert to authenticated
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_activity_daily_update on loyalteez_activity_daily for update to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    )
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_activity_daily_delete on loyalteez_activity_daily for delete to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+
+-- loyalteez_member_analytics (analytics)
+drop policy if exists loyalteez_member_analytics_select on loyalteez_member_analytics;
+drop policy if exists loyalteez_member_analytics_insert on loyalteez_member_analytics;
+drop policy if exists loyalteez_member_analytics_update on loyalteez_member_analytics;
+drop policy if exists loyalteez_member_analytics_delete on loyalteez_member_analytics;
+create policy loyalteez_member_analytics_select on loyalteez_member_analytics for select to authenticated
+    using (
+        brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_member_analytics_insert on loyalteez_member_analytics for insert to authenticated
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_member_analytics_update on loyalteez_member_analytics for update to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    )
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_member_analytics_delete on loyalteez_member_analytics for delete to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+
+-- loyalteez_kpi_alerts (analytics)
+drop policy if exists loyalteez_kpi_alerts_select on loyalteez_kpi_alerts;
+drop policy if exists loyalteez_kpi_alerts_insert on loyalteez_kpi_alerts;
+drop policy if exists loyalteez_kpi_alerts_update on loyalteez_kpi_alerts;
+drop policy if exists loyalteez_kpi_alerts_delete on loyalteez_kpi_alerts;
+create policy loyalteez_kpi_alerts_select on loyalteez_kpi_alerts for select to authenticated
+    using (
+        brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_kpi_alerts_insert on loyalteez_kpi_alerts for insert to authenticated
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_kpi_alerts_update on loyalteez_kpi_alerts for update to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    )
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_kpi_alerts_delete on loyalteez_kpi_alerts for delete to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+
+-- loyalteez_report_state (analytics)
+drop policy if exists loyalteez_report_state_select on loyalteez_report_state;
+drop policy if exists loyalteez_report_state_insert on loyalteez_report_state;
+drop policy if exists loyalteez_report_state_update on loyalteez_report_state;
+drop policy if exists loyalteez_report_state_delete on loyalteez_report_state;
+create policy loyalteez_report_state_select on loyalteez_report_state for select to authenticated
+    using (
+        brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_report_state_insert on loyalteez_report_state for insert to authenticated
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_report_state_update on loyalteez_report_state for update to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    )
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_report_state_delete on loyalteez_report_state for delete to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+
+-- loyalteez_channel_cursors (activity)
+drop policy if exists loyalteez_channel_cursors_select on loyalteez_channel_cursors;
+drop policy if exists loyalteez_channel_cursors_insert on loyalteez_channel_cursors;
+drop policy if exists loyalteez_channel_cursors_update on loyalteez_channel_cursors;
+drop policy if exists loyalteez_channel_cursors_delete on loyalteez_channel_cursors;
+create policy loyalteez_channel_cursors_select on loyalteez_channel_cursors for select to authenticated
+    using (
+        brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_channel_cursors_insert on loyalteez_channel_cursors for insert to authenticated
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_channel_cursors_update on loyalteez_channel_cursors for update to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    )
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_channel_cursors_delete on loyalteez_channel_cursors for delete to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+
 -- History: insert-only for everyone. No update or delete policy exists, and neither is granted.
+
+-- loyalteez_voice_sessions (activity)
+drop policy if exists loyalteez_voice_sessions_select on loyalteez_voice_sessions;
+drop policy if exists loyalteez_voice_sessions_insert on loyalteez_voice_sessions;
+drop policy if exists loyalteez_voice_sessions_update on loyalteez_voice_sessions;
+drop policy if exists loyalteez_voice_sessions_delete on loyalteez_voice_sessions;
+create policy loyalteez_voice_sessions_select on loyalteez_voice_sessions for select to authenticated
+    using (
+        brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_voice_sessions_insert on loyalteez_voice_sessions for insert to authenticated
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_voice_sessions_update on loyalteez_voice_sessions for update to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    )
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_voice_sessions_delete on loyalteez_voice_sessions for delete to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+
+-- loyalteez_voice_progress (activity)
+drop policy if exists loyalteez_voice_progress_select on loyalteez_voice_progress;
+drop policy if exists loyalteez_voice_progress_insert on loyalteez_voice_progress;
+drop policy if exists loyalteez_voice_progress_update on loyalteez_voice_progress;
+drop policy if exists loyalteez_voice_progress_delete on loyalteez_voice_progress;
+create policy loyalteez_voice_progress_select on loyalteez_voice_progress for select to authenticated
+    using (
+        brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_voice_progress_insert on loyalteez_voice_progress for insert to authenticated
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_voice_progress_update on loyalteez_voice_progress for update to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    )
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_voice_progress_delete on loyalteez_voice_progress for delete to authenticated
+    using (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+
+-- loyalteez_daily_checkins (history)
+drop policy if exists loyalteez_daily_checkins_select on loyalteez_daily_checkins;
+drop policy if exists loyalteez_daily_checkins_insert on loyalteez_daily_checkins;
+drop policy if exists loyalteez_daily_checkins_update on loyalteez_daily_checkins;
+drop policy if exists loyalteez_daily_checkins_delete on loyalteez_daily_checkins;
+create policy loyalteez_daily_checkins_select on loyalteez_daily_checkins for select to authenticated
+    using (
+        brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_daily_checkins_insert on loyalteez_daily_checkins for insert to authenticated
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+
+-- loyalteez_boosts (history)
+drop policy if exists loyalteez_boosts_select on loyalteez_boosts;
+drop policy if exists loyalteez_boosts_insert on loyalteez_boosts;
+drop policy if exists loyalteez_boosts_update on loyalteez_boosts;
+drop policy if exists loyalteez_boosts_delete on loyalteez_boosts;
+create policy loyalteez_boosts_select on loyalteez_boosts for select to authenticated
+    using (
+        brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
+create policy loyalteez_boosts_insert on loyalteez_boosts for insert to authenticated
+    with check (
+        ((select auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin'
+        and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
+        and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
+    );
 
 -- discord_audit_log (history)
 drop policy if exists discord_audit_log_select on discord_audit_log;

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from loyalteez.clock import ManualClock
+from loyalteez.demo import analytics as demo_analytics
 from loyalteez.demo.community import make_community
 from loyalteez.demo.feed import Feed
 from loyalteez.demo.simulation import WeekSimulation
@@ -57,9 +58,12 @@ async def run_demo(seed: int = 1, db_path: Path = DEMO_DB, days: int = 7, stream
         sim = WeekSimulation(h, personas, rng, feed, WEEK_START, days=days)
         await sim.run()
         await h.app.wait_idle()
+        chart = await demo_analytics.finish(sim, db_path.parent)  # Monday 00:06: the weekly report is posted
         summary = await render_summary(h, sim, seed)
         rejected = len(h.emu.rejected_requests)
     feed.line(summary)
+    if chart is not None:
+        feed.line(f"The weekly report's chart is saved at {chart}.")
     feed.line(f"Database kept at {db_path} for inspection (python bot.py --db {db_path} db info). "
               f"Took {time.perf_counter() - began:.1f}s." + (f" {rejected} request(s) refused!" if rejected else ""))
     return summary

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from loyalteez.demo import analytics, drops_perks, streaks_voice
 from loyalteez.demo.community import CHAT, GREETINGS_MORNING, GREETINGS_NIGHT, LONG, REACTIONS, Persona
 from loyalteez.demo.feed import Feed
 from loyalteez.emulator.actors import MemberHandle
@@ -43,7 +44,8 @@ class WeekSimulation:
         self.lounge = guild.channel("lounge")
         for persona in self.personas:
             self.members[persona.name] = guild.member(persona.name)
-        self.behaviours = [self._chat, self._voice, *self.behaviours]
+        self.behaviours = [*analytics.BEHAVIOURS, self._chat, self._voice, *streaks_voice.BEHAVIOURS,
+                           *drops_perks.BEHAVIOURS, *self.behaviours]
 
     async def run(self) -> None:
         steps = self.days * len(DAY_HOURS)
@@ -53,7 +55,9 @@ class WeekSimulation:
                 self.harness.clock.set(self.start + timedelta(days=day, hours=hour))
                 for behaviour in self.behaviours:
                     await behaviour(self, day, hour)
-                await self.harness.emu.settle(timeout=30)
+                    # Settle after each: what one behaviour's members did (queued for the group-commit writer)
+                    # is applied before the next one's commands, so a seed always plays the same order.
+                    await self.harness.emu.settle(timeout=30)
                 step += 1
                 self.feed.progress(step, steps, self.harness.clock.now())
             self.feed.day_done(day, self.harness.clock.now(), self.counts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from loyalteez.demo import analytics, drops_perks, streaks_voice
 from loyalteez.emulator.harness import Harness
 
 if TYPE_CHECKING:
@@ -30,6 +31,9 @@ async def render_summary(h: Harness, sim: WeekSimulation, seed: int) -> str:
         f"Bot recorded: {len(stats)} members, {sum(s['messages_count'] for s in stats)} messages, "
         f"{sum(s['reactions_count'] for s in stats)} reactions, {sum(s['voice_minutes'] for s in stats)} voice minutes"
     )
+    lines += await streaks_voice.summary_lines(data, names)
+    lines += await drops_perks.summary_lines(data, names)
+    lines += await analytics.summary_lines(h, data)
     by_event = Counter()
     for row in ledger:
         by_event[row["event_type"]] += row["amount"]

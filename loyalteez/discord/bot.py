@@ -11,12 +11,22 @@ from discord.ext import commands
 
 from loyalteez.discord import redaction, resilience
 from loyalteez.discord.admin_gate import AdminGate
+from loyalteez.discord.cogs.achievements import AchievementsCog
 from loyalteez.discord.cogs.activity import ActivityCog
 from loyalteez.discord.cogs.admin import AdminCog
+from loyalteez.discord.cogs.analytics import AnalyticsCog
+from loyalteez.discord.cogs.boosts import BoostsCog
+from loyalteez.discord.cogs.catchup import CatchupCog
 from loyalteez.discord.cogs.config import ConfigCog
+from loyalteez.discord.cogs.drops import DropsCog
+from loyalteez.discord.cogs.export import ExportCog
+from loyalteez.discord.cogs.goals import GoalsCog
 from loyalteez.discord.cogs.help import HelpCog
 from loyalteez.discord.cogs.member import MemberCog
+from loyalteez.discord.cogs.perks import PerksCog
 from loyalteez.discord.cogs.setup import SetupCog
+from loyalteez.discord.cogs.streaks import StreaksCog
+from loyalteez.discord.cogs.voice import VoiceCog
 from loyalteez.discord.replies import describe, send
 from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.services import texts
@@ -50,11 +60,21 @@ class LoyalteezBot(discord.Bot):
         self.add_cog(SetupCog(services.setup))
         self.add_cog(HelpCog(self, services.setup))
         self.add_cog(ActivityCog(self, services.setup, services.rewards))
+        self.add_cog(CatchupCog(self, services.setup, services.catchup))
         resolver = ScopeResolver(services.setup, services.store, services.clock)
         self.add_cog(MemberCog(self, resolver, services.rewards))
         gate = AdminGate(resolver)
         self.add_cog(ConfigCog(gate))
         self.add_cog(AdminCog(gate, services.rewards))
+        self.add_cog(ExportCog(gate))
+        self.add_cog(AnalyticsCog(self, gate, services.analytics))
+        self.add_cog(DropsCog(self, gate, services.drops, services.ticker))
+        self.add_cog(AchievementsCog(self, gate, services.achievements, services.ticker))
+        self.add_cog(GoalsCog(self, gate, services.goals, services.ticker))
+        self.add_cog(PerksCog(gate, services.perks))
+        self.add_cog(StreaksCog(resolver, services.streaks, services.store, services.clock))
+        self.add_cog(VoiceCog(self, services.setup, resolver, services.voice, services.ticker))
+        self.add_cog(BoostsCog(self, services.setup, services.boosts, services.levelups))
 
     async def on_ready(self) -> None:
         for guild in self.guilds:

@@ -15,6 +15,13 @@ from .state import VOICE, Attachment, Channel, Guild, Member, Message, Role, Use
 if TYPE_CHECKING:
     from .server import Emulator
 
+BOOST_TYPES = (8, 9, 10, 11)  # a boost notice; one that took the server to tier 1, 2, 3
+BOOST_TIERS = {1: 2, 2: 7, 3: 14}  # boosts each premium tier needs
+
+
+def _boosts_in(notice: Message) -> int:
+    return int(notice.content) if notice.content.isdigit() else 1
+
 
 class MemberHandle:
     def __init__(self, emu: Emulator, guild: Guild, member: Member) -> None:
@@ -123,6 +130,22 @@ class MemberHandle:
                  if v is not None}  # fmt: skip
         self.emu.events.set_voice(self.guild, self.member, state.channel_id, **flags)
 
+    # ------------------------------------------------------------ boosts
+    async def boost(self, boosts: int = 1) -> Message:
+        """Boost the server: Discord posts a boost notice by this member in the system channel.
+
+        Type 8 (USER_PREMIUM_GUILD_SUBSCRIPTION), or 9-11 when the boost takes the server to tier 1, 2 or 3
+        (2, 7, 14 boosts, counted from the notices posted so far); several boosts at once put their number
+        in the content, as Discord does. Returns the notice.
+        """
+        before = sum(_boosts_in(m) for m in self.emu.world.messages.values()
+                     if m.guild_id == self.guild.id and m.type in BOOST_TYPES)  # fmt: skip
+        after = before + boosts
+        tier = max((t for t, need in BOOST_TIERS.items() if before < need <= after), default=0)
+        msg = Message(id=self.emu.world.new_id(), channel_id=self._default_channel().id, guild_id=self.guild.id,
+                      author=self.user, content=str(boosts) if boosts > 1 else "", type=8 + tier)  # fmt: skip
+        return self.emu.events.post_message(msg)
+
     # ------------------------------------------------------------ membership
     async def add_role(self, role: Role) -> None:
         if role.id not in self.member.roles:
@@ -173,6 +196,27 @@ class MemberHandle:
                                    in_channel or self._default_channel())  # fmt: skip
         reply = await self._reply(record, reply_timeout)
         return reply.choices or []
+
+    async def dm_slash(self, command: str, options: dict[str, Any] | None = None, /, *,
+                       reply_timeout: float | None = None, **kwargs: Any) -> Reply:  # fmt: skip
+        """Run a global `/command` in the bot's DMs (context BOT_DM: no guild, the user instead of a member)."""
+        cmd, words = find_command(self.emu, None, command)
+        label = "/" + " ".join([cmd.name, *words]) + " (in DMs)"
+        builder = OptionBuilder(self.emu, None, cmd, label)
+        data = self._command_data(cmd, builder.build(words, {**(options or {}), **kwargs}), builder.resolved)
+        emu, channel = self.emu, self.emu.world.dm_channel_for(self.id)
+        record = emu.interactions.new(id=emu.world.new_id(), type=APPLICATION_COMMAND, label=label, user=self.user,
+                                      guild_id=None, channel_id=channel.id)  # fmt: skip
+        payload: dict[str, Any] = {
+            "id": str(record.id), "application_id": str(emu.world.application_id), "type": APPLICATION_COMMAND,
+            "token": record.token, "version": 1, "channel_id": str(channel.id),
+            "channel": payloads.channel(channel, emu.world), "user": payloads.user(self.user), "data": data,
+            "locale": "en-US", "app_permissions": "0", "entitlements": [],
+            "authorizing_integration_owners": {"1": str(self.id)}, "context": 1, "attachment_size_limit": 26_214_400,
+        }
+        if emu.gateway.emit("INTERACTION_CREATE", payload) is None:
+            raise AssertionError(f"{label}: the bot is not connected, nothing was sent")
+        return await self._reply(record, reply_timeout)
 
     def _check_visible(self, cmd: Any, label: str, channel: Channel) -> None:
         """The Discord client does not offer a command whose default_member_permissions the member lacks."""

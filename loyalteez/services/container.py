@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from loyalteez.clock import Clock
+from loyalteez.services.achievements import Achievements
+from loyalteez.services.analytics.service import Analytics
+from loyalteez.services.catchup import DEFAULT_WINDOW, CatchupService
+from loyalteez.services.drops import Drops
+from loyalteez.services.engagement.boosts import BoostService
+from loyalteez.services.engagement.levelups import LevelUpService
+from loyalteez.services.engagement.streak_multipliers import StreakMultipliers
+from loyalteez.services.engagement.streaks import StreakService
+from loyalteez.services.engagement.voice import HEARTBEAT, VoiceService
+from loyalteez.services.goals import Goals
+from loyalteez.services.perks import Perks
 from loyalteez.services.rewards.defaults import install_default_rules
 from loyalteez.services.rewards.service import Rewards
 from loyalteez.services.setup import SetupService
+from loyalteez.services.ticker import Ticker
 from loyalteez.store import ServerStore, Store
 
 
@@ -17,21 +30,62 @@ class Services:
     clock: Clock
     setup: SetupService
     rewards: Rewards
+    catchup: CatchupService
+    # Issue 6, engagement rewards: drops, achievements, community goals, perks, and the clock-driven jobs
+    drops: Drops
+    achievements: Achievements
+    goals: Goals
+    perks: Perks
+    ticker: Ticker
+    # Issue 6, engagement activity: daily check-ins and streaks, voice sessions, boosts, level-ups
+    streaks: StreakService
+    voice: VoiceService
+    boosts: BoostService
+    levelups: LevelUpService
+    # Issue 7, analytics: rollups (written by the engine), KPI snapshots, targets and alerts, reports
+    analytics: Analytics
 
     async def wait_idle(self) -> None:
-        """Write what is queued now (no group-commit delay) and return once it has committed."""
+        """Write what is queued now (no group-commit delay) and return once it has committed.
+
+        Then run the periodic jobs the clock says are due (services/ticker.py): a ManualClock moved by a
+        test or the demo fires them here, at the next settle.
+        """
         await self.rewards.writer.flush()
+        await self.ticker.run_due()
+        await self.analytics.scheduler.run_if_started()  # snapshots at 00:00 UTC, reports at 00:05 (once started)
 
     async def close(self) -> None:
+        await self.analytics.stop()  # lets a scheduler run in progress finish
+        await self.ticker.close()
+        await self.voice.close()  # a last heartbeat: the next start resumes voice sessions from now
+        await self.catchup.close()  # before the writer: a catch-up still running submits to it
         await self.rewards.close()
 
 
-def build_services(store: Store, clock: Clock) -> Services:
+def build_services(store: Store, clock: Clock, *, catchup_window: timedelta = DEFAULT_WINDOW) -> Services:
     setup = SetupService(store, clock)
-    rewards = Rewards(store, clock)
+    multipliers = StreakMultipliers()  # the engine asks it for every payout's streak factor
+    rewards = Rewards(store, clock, streaks=multipliers)
+    catchup = CatchupService(store, clock, rewards, catchup_window)
+    rewards.engine.batch_hooks.append(catchup.cursor_hook)  # cursors commit with the messages they cover
+    drops, perks, goals = Drops(store, clock, rewards), Perks(store, clock), Goals(store, clock)
+    achievements = Achievements(store, clock, rewards)
+    # Achievements and goals move with every written batch, inside its transaction (rewards/hooks.py).
+    rewards.engine.after_batch += [achievements.after_batch, goals.after_batch]
+
+    voice = VoiceService(store, clock, rewards)
 
     async def default_events(data: ServerStore) -> None:
         await install_default_rules(data, clock)
+        multipliers.forget(data.scope)  # a reconnected server's streaks were deleted on disconnect
+        voice.forget(data.scope)  # its open voice sessions resume like after a restart
 
     setup.on_connect.append(default_events)
-    return Services(store=store, clock=clock, setup=setup, rewards=rewards)
+    ticker = Ticker(clock)
+    ticker.every(HEARTBEAT, "voice heartbeat", lambda now: voice.heartbeat())
+    return Services(store=store, clock=clock, setup=setup, rewards=rewards, catchup=catchup, drops=drops,
+                    achievements=achievements, goals=goals, perks=perks, ticker=ticker,
+                    streaks=StreakService(store, clock, rewards, multipliers), voice=voice,
+                    boosts=BoostService(store, rewards), levelups=LevelUpService(rewards),
+                    analytics=Analytics(store, clock, flush=rewards.writer.flush))

@@ -163,11 +163,13 @@ class RewardsStoreMixin(ScopedTables):
         event_types: Sequence[str],
         day_start: datetime,
         since: datetime | None = None,
+        day_end: datetime | None = None,
     ) -> dict[tuple[str, str], Tally]:
         """Payouts per (member, event) for cooldowns and caps (test payouts included).
 
         With `since`, only rows from then on are read (an index range per member, so the cost does not
-        grow with history) and `claims` counts only those; pass None for lifetime caps.
+        grow with history) and `claims` counts only those; pass None for lifetime caps. `today` counts
+        rows from `day_start` up to `day_end` (a past day, for messages decided at their own time).
         """
         tallies: dict[tuple[str, str], Tally] = {}
         if not member_ids or not event_types:
@@ -175,15 +177,17 @@ class RewardsStoreMixin(ScopedTables):
         scope_sql, scope_params = self.scope_filter(LEDGER)
         events = list(dict.fromkeys(event_types))
         window = "" if since is None else " AND created_at >= ?"
+        today = "created_at >= ?" if day_end is None else "created_at >= ? AND created_at < ?"
+        bounds = [day_start] if day_end is None else [day_start, day_end]
         for chunk in _chunks(list(dict.fromkeys(member_ids))):
             rows = await self.db.fetch_all(
                 "SELECT discord_user_id, event_type, COUNT(*) AS claims, "
-                "SUM(CASE WHEN created_at >= ? THEN 1 ELSE 0 END) AS today, MAX(created_at) AS last_at "
+                f"SUM(CASE WHEN {today} THEN 1 ELSE 0 END) AS today, MAX(created_at) AS last_at "
                 f"FROM {LEDGER} WHERE {scope_sql} "
                 f"AND discord_user_id IN ({', '.join('?' * len(chunk))}){window} "
                 f"AND event_type IN ({', '.join('?' * len(events))}) "
                 "GROUP BY discord_user_id, event_type",
-                [day_start, *scope_params, *chunk, *([since] if since is not None else []), *events],
+                [*bounds, *scope_params, *chunk, *([since] if since is not None else []), *events],
             )
             for r in rows:
                 tallies[(r["discord_user_id"], r["event_type"])] = Tally(
@@ -219,6 +223,8 @@ class RewardsStoreMixin(ScopedTables):
     ) -> None:
         """Record payouts and stats deltas (messages, reactions, voice minutes, LTZ earned).
 
+        A ledger row may carry its own `created_at` (a message decided at the moment it was posted).
+
         Call inside the transaction that checked them: the ledger's conflict clause is a safety net,
         not the dedupe (a skipped ledger row with moved stats would be drift, which check_ledger reports).
         """
@@ -231,7 +237,8 @@ class RewardsStoreMixin(ScopedTables):
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [
                     (r["id"], brand, server, r["discord_user_id"], r["event_type"], r["amount"],
-                     r["idempotency_key"], r.get("channel_id"), r.get("is_test", False), r.get("details"), now)
+                     r["idempotency_key"], r.get("channel_id"), r.get("is_test", False), r.get("details"),
+                     r.get("created_at") or now)
                     for r in ledger_rows
                 ],
             )

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from loyalteez.store.analytics_store import AnalyticsStoreMixin
 from loyalteez.store.database import Row
+from loyalteez.store.engagement_activity_store import EngagementActivityStoreMixin
+from loyalteez.store.engagement_rewards_store import EngagementRewardsStoreMixin
+from loyalteez.store.io_store import IoStoreMixin
+from loyalteez.store.kpi_store import KpiStoreMixin
+from loyalteez.store.reliability_store import ReliabilityStoreMixin
 from loyalteez.store.rewards_store import RewardsStoreMixin
 from loyalteez.store.scoped import ScopedTables
 from loyalteez.store.standings_store import StandingsStoreMixin
@@ -18,7 +24,17 @@ class ServerLinkedElsewhere(Exception):
     """The server is actively linked to another brand; it must be disconnected first."""
 
 
-class ServerStore(RewardsStoreMixin, StandingsStoreMixin, ScopedTables):
+class ServerStore(
+    RewardsStoreMixin,
+    IoStoreMixin,
+    StandingsStoreMixin,
+    EngagementRewardsStoreMixin,
+    ReliabilityStoreMixin,
+    EngagementActivityStoreMixin,
+    AnalyticsStoreMixin,
+    KpiStoreMixin,
+    ScopedTables,
+):
     async def config(self) -> Row | None:
         """This server's discord_server_configs row, if this brand has one for it."""
         return await self.get("discord_server_configs", {})

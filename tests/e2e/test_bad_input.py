@@ -77,6 +77,7 @@ def cases(guild: GuildHandle, alice: MemberHandle) -> list[tuple[str, dict, str]
 async def test_bad_inputs_change_nothing(harness: Harness, connected, admin: MemberHandle, guild: GuildHandle,
                                          alice: MemberHandle) -> None:
     table = cases(guild, alice)
+    await harness.emu.settle()  # alice's join (GUILD_MEMBER_ADD) is recorded by analytics: not part of a command
     failures = []
     for command, options, expected in table:
         before = snapshot(harness.db_path)

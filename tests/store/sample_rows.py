@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from loyalteez.store import Scope
+
+_AT = datetime(2026, 1, 1, 20, 0, tzinfo=UTC)
 
 
 def uid(text: str) -> str:
@@ -39,12 +41,33 @@ def sample_rows(scope: Scope, n: int) -> list[tuple[str, dict[str, Any]]]:
         ("discord_user_achievements", {"discord_user_id": f"7{n}", "achievement_id": achievement_id, "progress": 1}),
         ("discord_community_goals", {"goal_id": uid(f"goal-{tag}"), "name": f"Goal {n}", "goal_type": "custom",
                                      "target_value": 100}),
+        ("loyalteez_goal_state", {"goal_id": uid(f"goal-{tag}"), "value_day": date(2026, 1, 1 + n)}),
+        ("loyalteez_drop_watches", {"channel_id": f"5{n}", "event_id": "event_0", "emoji": "🎉",
+                                    "lifespan_minutes": 60}),
+        ("loyalteez_perks", {"perk_id": uid(f"perk-{tag}"), "name": f"Perk {n}", "cost": 100, "quantity": 5}),
+        ("loyalteez_perk_purchases", {"purchase_id": uid(f"purchase-{tag}"), "perk_id": uid(f"perk-{tag}"),
+                                      "discord_user_id": f"7{n}", "cost": 100}),
+        ("loyalteez_notices", {"notice_id": uid(f"notice-{tag}"), "kind": "goal", "subject_id": f"goal-{n}",
+                               "details": {"n": n}}),
         ("loyalteez_reward_ledger", {"id": uid(f"led-{tag}"), "discord_user_id": f"7{n}",
                                      "event_type": "gm_checkin", "amount": 25,
                                      "idempotency_key": f"msg-{n}:gm_checkin"}),
         ("loyalteez_seen_events", {"event_key": f"m:{n}", "seen_on": date(2026, 1, 1 + n)}),
         ("loyalteez_disabled_members", {"discord_user_id": f"8{n}", "reason": "spam", "disabled_by": "1"}),
-    ] + ([("discord_report_schedules", {"frequency": "weekly", "channel_id": "55", "day_of_week": 0})]
+        ("loyalteez_activity_daily", {"day": date(2026, 1, 1 + n), "discord_user_id": f"7{n}", "messages": 3,
+                                      "rewards": 1, "ltz_earned": 25}),
+        ("loyalteez_member_analytics", {"discord_user_id": f"7{n}", "first_seen_at": _AT, "entered_at": _AT,
+                                        "last_active_on": date(2026, 1, 1 + n), "checkin_streak": 2}),
+        ("loyalteez_kpi_alerts", {"metric": ["churn_rate", "daily_active_users"][n % 2], "alerting": True}),
+        ("loyalteez_daily_checkins", {"discord_user_id": f"7{n}", "checkin_day": date(2026, 1, 1 + n), "streak": 1}),
+        ("loyalteez_voice_sessions", {"session_id": uid(f"voice-{tag}"), "discord_user_id": f"7{n}",
+                                      "channel_id": "44", "started_at": _AT, "last_seen_at": _AT,
+                                      "accrued_at": _AT}),
+        ("loyalteez_voice_progress", {"discord_user_id": f"7{n}", "counted_seconds": 600}),
+        ("loyalteez_boosts", {"event_id": f"5{n}", "discord_user_id": f"7{n}"}),
+        ("loyalteez_channel_cursors", {"channel_id": f"6{n}", "last_message_id": 1_000_000 + n}),
+    ] + ([("discord_report_schedules", {"frequency": "weekly", "channel_id": "55", "day_of_week": 0}),
+           ("loyalteez_report_state", {"active_since": _AT})]
           if n == 0 else [])
 
 
@@ -62,7 +85,19 @@ MUTABLE = {
     "discord_achievements": ("threshold", 99),
     "discord_user_achievements": ("progress", 99),
     "discord_community_goals": ("current_value", 99),
+    "loyalteez_goal_state": ("ended_by", "99"),
+    "loyalteez_drop_watches": ("emoji", "🎁"),
+    "loyalteez_perks": ("cost", 99),
+    "loyalteez_perk_purchases": ("status", "refunded"),
+    "loyalteez_notices": ("subject_id", "changed"),
     "discord_report_schedules": ("channel_id", "99"),
     "loyalteez_seen_events": ("seen_on", date(2027, 1, 1)),
     "loyalteez_disabled_members": ("reason", "changed"),
+    "loyalteez_activity_daily": ("messages", 99),
+    "loyalteez_member_analytics": ("checkin_streak", 99),
+    "loyalteez_kpi_alerts": ("alerting", False),
+    "loyalteez_report_state": ("last_error", "changed"),
+    "loyalteez_voice_sessions": ("counted_seconds", 99),
+    "loyalteez_voice_progress": ("claimed_minutes", 99),
+    "loyalteez_channel_cursors": ("last_message_id", 99),
 }

@@ -15,6 +15,8 @@ from discord.ext import commands
 from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.replies import send
 from loyalteez.services import server_settings
+from loyalteez.services.engagement import activity_texts as streak_texts
+from loyalteez.services.engagement import streak_settings
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.permissions import ADMIN_CHANNEL_KEY, ADMIN_ROLES_KEY, ASSIGNABLE, Level
 from loyalteez.services.rewards import admin_events, admin_members, admin_server, validation
@@ -304,3 +306,24 @@ class ConfigCog(commands.Cog):
         await server_settings.set_metadata(data, str(ctx.author.id), "config.admin_channel",
                                         {ADMIN_CHANNEL_KEY: str(channel.id)})
         await send(ctx, f"Notifications and alerts will go to {channel.mention}.")
+
+    @config.command(name="streaks", description="Streak grace period, multipliers and milestones (no options: show)")
+    @discord.option("grace-period", int, parameter_name="grace_period", required=False,
+                    description="Hours after the end of a check-in's UTC day the streak survives, 1-72")
+    @discord.option("multipliers", str, required=False,
+                    description="day:factor pairs, e.g. 3:1.1, 7:1.25, 14:1.5, 30:2 (factors 1.0-5.0), or none")
+    @discord.option("milestones", str, required=False,
+                    description="day:LTZ pairs, e.g. 7:50, 30:200, 100:1000, 365:5000, or none")
+    @discord.option("reset", bool, required=False, description="Back to the defaults first")
+    async def streaks(self, ctx: discord.ApplicationContext, grace_period: int | None, multipliers: str | None,
+                      milestones: str | None, reset: bool | None) -> None:
+        changing = any(v is not None for v in (grace_period, multipliers, milestones)) or bool(reset)
+        data = await self.gate.open(ctx, Level.FULL_ADMIN if changing else Level.VIEWER)
+        if data is None:
+            return
+        if not changing:
+            await send(ctx, streak_texts.settings(await streak_settings.load(data)))
+            return
+        updated = await streak_settings.configure(data, str(ctx.author.id), grace_hours=grace_period,
+                                                  multipliers=multipliers, milestones=milestones, reset=bool(reset))
+        await send(ctx, "Streak rules updated.\n" + streak_texts.settings(updated))

@@ -8,6 +8,7 @@ import discord
 from discord.ext import commands
 
 from loyalteez.discord.caller import caller_of
+from loyalteez.discord.cogs.health import setup_check
 from loyalteez.discord.replies import send
 from loyalteez.services import texts
 from loyalteez.services.setup import SetupService
@@ -67,3 +68,7 @@ class SetupCog(commands.Cog):
             await send(ctx, texts.SETUP_NOT_CONNECTED_STATUS)
             return
         await send(ctx, texts.SETUP_DISCONNECTED.format(stats=removed.get("discord_user_stats", 0)))
+
+    @setup.command(name="check", description="Which permissions the bot lacks, channel by channel")
+    async def check(self, ctx: discord.ApplicationContext) -> None:
+        await setup_check(ctx)

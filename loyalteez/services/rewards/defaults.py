@@ -6,8 +6,18 @@
   popular_message  25 LTZ when a message gets 5 reactions from other members; off
   welcome          50 LTZ, once per member, claimed with /join
   server_boost    500 LTZ per boost
-  voice_activity   25 LTZ for a voice session of at least 30 minutes, once per UTC day (the project's choice:
-                   the issue gives only the amount; admins can edit both)
+  voice_activity   25 LTZ per 30 counted voice minutes (accumulated across sessions, paid by /voice claim),
+                   once per UTC day (the project's choice: the issue gives only the amount; admins can edit both)
+Engagement (issue 6):
+  daily_checkin    20 LTZ for /daily, once per UTC day (× the streak multiplier, like every reward)
+  streak_milestone pays each streak milestone's own amount from /config streaks (7 → 50 … 365 → 5,000), once
+                   per member and milestone, with /streak claim
+  first_boost, tier_1_boost, tier_2_boost, tier_3_boost, boost_tier_upgrade: off; when on, a boost pays the
+                   most specific one enabled instead of server_boost (see planning.plan_boost)
+  level_up         50 LTZ per level announced by MEE6, Arcane, Tatsu or Lurkr, once per level; off
+
+Servers connected before an event was added get it on the bot's next start (`install_default_rules` is
+idempotent and runs for every connected server then), so a release adding an event reaches everyone.
 """
 
 from __future__ import annotations
@@ -18,7 +28,7 @@ from loyalteez.clock import Clock
 from loyalteez.ids import new_id
 from loyalteez.services import audit
 from loyalteez.services.rewards.rules import detection_method
-from loyalteez.store import ServerStore
+from loyalteez.store import Scope, ServerStore, Store
 
 DEFAULT_RULES: tuple[dict[str, Any], ...] = (
     {"event_type": "gm_checkin", "reward_amount": 25, "is_enabled": True,
@@ -34,7 +44,19 @@ DEFAULT_RULES: tuple[dict[str, Any], ...] = (
     {"event_type": "server_boost", "reward_amount": 500, "is_enabled": True,
      "rule_metadata": {"trigger": "boost"}},
     {"event_type": "voice_activity", "reward_amount": 25, "is_enabled": True,
-     "rule_metadata": {"trigger": "voice", "min_minutes": 30, "max_per_day": 1}},
+     "rule_metadata": {"trigger": "voice", "minutes_per_payout": 30, "max_per_day": 1}},
+    {"event_type": "daily_checkin", "reward_amount": 20, "is_enabled": True,
+     "rule_metadata": {"trigger": "daily", "max_per_day": 1}},
+    {"event_type": "streak_milestone", "reward_amount": 0, "is_enabled": True,
+     "rule_metadata": {"trigger": "streak_milestone",
+                       "description": "pays each milestone's amount from /config streaks"}},
+    {"event_type": "first_boost", "reward_amount": 750, "is_enabled": False, "rule_metadata": {"trigger": "boost"}},
+    {"event_type": "tier_1_boost", "reward_amount": 1000, "is_enabled": False, "rule_metadata": {"trigger": "boost"}},
+    {"event_type": "tier_2_boost", "reward_amount": 1500, "is_enabled": False, "rule_metadata": {"trigger": "boost"}},
+    {"event_type": "tier_3_boost", "reward_amount": 2500, "is_enabled": False, "rule_metadata": {"trigger": "boost"}},
+    {"event_type": "boost_tier_upgrade", "reward_amount": 1000, "is_enabled": False,
+     "rule_metadata": {"trigger": "boost"}},
+    {"event_type": "level_up", "reward_amount": 50, "is_enabled": False, "rule_metadata": {"trigger": "level_up"}},
 )
 
 
@@ -73,3 +95,17 @@ async def install_default_rules(data: ServerStore, clock: Clock) -> list[str]:
             await audit.record(data, actor_type="system", actor_id="system", action="rewards.defaults_installed",
                                after={"events": created})
     return created
+
+
+async def install_everywhere(store: Store, clock: Clock) -> dict[str, list[str]]:
+    """Give every connected server the default events it lacks (run at start-up); server id -> names added.
+
+    This is how servers connected before a release added an event (daily_checkin, the boost tiers,
+    level_up…) get it: the same idempotent install as on /setup connect, so nothing an admin changed moves.
+    """
+    added = {}
+    for link in await store.active_servers():
+        created = await install_default_rules(store.scoped(Scope(link["brand_id"], link["server_id"])), clock)
+        if created:
+            added[link["server_id"]] = created
+    return added

@@ -4,30 +4,72 @@ Every path ends in `_run`: dedupe activity by key, load the ledger tallies the b
 grouped queries, walk the refusal ladder per (member, event) in arrival order, then write ledger rows,
 stats and seen keys with executemany, all in the caller's single transaction. Batches of thousands of
 messages therefore cost a handful of statements and one commit; a command is a batch of one.
+
+Time: a late message (posted more than LATE_AFTER before it is applied: replayed after a RESUME, or fetched
+by the catch-up after downtime) is decided at the moment it was posted (`created_at`), so it meets the
+cooldowns and daily limits of its own day and its ledger row carries that moment. Everything else, live
+messages included, is decided at the clock's now. A batch spanning UTC midnight is decided day by day,
+older day first.
+
+Batch hooks (`batch_hooks`): callables run with each server's passive events inside the batch's
+transaction, after they were decided and written, for state that must commit together with them (the
+catch-up cursor of services/catchup.py). A hook that raises rolls the batch back like any other error.
+
+After-batch callbacks (`after_batch`) and `pay()` are the engagement extension points (issue 6), described
+in services/rewards/hooks.py: callbacks get each written batch's stats deltas and payouts inside its
+transaction (achievements and community goals move with them); `pay()` pays a drop or an achievement claim
+through the same ladder, with a guard that reserves what is paid for and rolls back with any refusal.
+
+Analytics rollups (`rollups`, issue 7): every written batch also adds its per-member activity and real
+payouts to the day's rollups (services/analytics/rollups.py), in the same transaction and a fixed number
+of statements, so KPIs never rescan history and never disagree with the ledger.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from loyalteez.clock import Clock
 from loyalteez.ids import new_id
 from loyalteez.services import audit
+from loyalteez.services.analytics.rollups import ActivityRollups, RollupSink
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import messages
 from loyalteez.services.rewards.bonuses import NoStreaks, StreakMultiplierSource
 from loyalteez.services.rewards.config import BrandSpend, ConfigCache, ServerRewards
-from loyalteez.services.rewards.events import ClaimRequest, ManualReward, Member, PassiveEvent
+from loyalteez.services.rewards.events import ClaimRequest, ManualReward, Member, MessageEvent, PassiveEvent, Payout
+from loyalteez.services.rewards.hooks import AfterBatch, BatchEffects, Guard, OnPaid, PaidRow
 from loyalteez.services.rewards.ladder import BatchState, Candidate, check, over_budget, refuse
 from loyalteez.services.rewards.outcomes import Breakdown, EventOutcome, Outcome, Paid, RefusalReason, Refused
 from loyalteez.services.rewards.planning import Plan, plan
-from loyalteez.services.rewards.rules import suggest
+from loyalteez.services.rewards.rules import Rule, suggest
 from loyalteez.store import Scope, ServerStore, Store
 
 MANUAL_MAX = 10_000
 REASON_MAX = 500
+
+BatchHook = Callable[[ServerStore, Sequence[PassiveEvent]], Awaitable[None]]
+# A message applied within this of being posted is live: decided (and stamped) at the clock's now.
+LATE_AFTER = timedelta(seconds=2)
+
+
+def decided_at(event: PassiveEvent, now: datetime) -> datetime:
+    """When an event counts as having happened: a late message's own timestamp, else now."""
+    posted = event.created_at if isinstance(event, MessageEvent) else None
+    if posted is not None and posted.tzinfo is not None and posted < now - LATE_AFTER:
+        return posted
+    return now
+
+
+def by_day(indexes: Sequence[int], moments: Sequence[datetime]) -> list[list[int]]:
+    """Indexes grouped by the UTC day of their moment, older days first, arrival order kept within a day."""
+    days: dict[date, list[int]] = {}
+    for index, moment in zip(indexes, moments, strict=True):
+        days.setdefault(moment.astimezone(UTC).date(), []).append(index)
+    return [days[day] for day in sorted(days)]
 
 
 class RewardsEngine:
@@ -41,12 +83,16 @@ class RewardsEngine:
         streaks: StreakMultiplierSource | None = None,
         cache: ConfigCache | None = None,
         spend: BrandSpend | None = None,
+        rollups: RollupSink | None = None,
     ) -> None:
         self.store = store
         self.clock = clock or store.clock
         self.streaks: StreakMultiplierSource = streaks or NoStreaks()
         self.cache = cache or ConfigCache()
         self.spend = spend or BrandSpend()
+        self.rollups: RollupSink = rollups or ActivityRollups()
+        self.batch_hooks: list[BatchHook] = []
+        self.after_batch: list[AfterBatch] = []  # see hooks.py: called inside each written batch's transaction
 
     # -- passive events (the writer calls this with a batch) -------------------------------------------------
 
@@ -63,17 +109,24 @@ class RewardsEngine:
                 for scope in sorted(groups, key=lambda s: (s.brand_id, s.server_id)):
                     await self.store.scoped(scope).rewards_lock(brand=scope.brand_id not in locked_brands)
                     locked_brands.add(scope.brand_id)
+                now = self.clock.now()
                 for scope, indexes in groups.items():
                     data = self.store.scoped(scope)
                     cfg = await self.cache.get(data)
-                    plans = [plan(items[i][1], cfg) for i in indexes]
-                    results, paid = await self._run(data, cfg, plans, spent.get(scope.brand_id, 0))
-                    spent[scope.brand_id] = spent.get(scope.brand_id, 0) + paid
-                    for index, outcome in zip(indexes, results, strict=True):
-                        outcomes[index] = outcome
+                    moments = {i: decided_at(items[i][1], now) for i in indexes}
+                    for day in by_day(indexes, [moments[i] for i in indexes]):
+                        plans = [plan(items[i][1], cfg) for i in day]
+                        results, paid = await self._run(data, cfg, plans, spent.get(scope.brand_id, 0),
+                                                        [moments[i] for i in day])
+                        spent[scope.brand_id] = spent.get(scope.brand_id, 0) + paid
+                        for index, outcome in zip(day, results, strict=True):
+                            outcomes[index] = outcome
+                    for hook in self.batch_hooks:
+                        await hook(data, [items[i][1] for i in indexes])
         except BaseException:
             for brand_id in {scope.brand_id for scope in groups}:
                 self.spend.forget(brand_id)
+            self.rollups.forget()  # the rollback undid what it remembered as written
             raise
         for brand_id, amount in spent.items():
             self.spend.add(brand_id, amount)
@@ -116,6 +169,22 @@ class RewardsEngine:
                                    trigger=None, channel=None, amount=request.amount, details=details,
                                    on_paid=record)
 
+    async def pay(self, scope: Scope, payout: Payout, *, guard: Guard | None = None,
+                  on_paid: OnPaid | None = None) -> Outcome:
+        """Pay for a drop or achievement claim under `payout.key`, through the whole ladder (see hooks.py).
+
+        A payout with `synthetic` pays exactly `amount` under an event name that is not a monitoring rule
+        (achievement rewards); `per_instance_total` leaves the event's max_total_claims to the caller, who
+        applies it per drop. Channel rules don't apply: the claim is not earned by posting in a channel.
+        """
+        if payout.synthetic and (payout.amount is None or payout.amount < 1):
+            raise ValueError("a synthetic payout needs a positive amount")
+        details = {"source": payout.source, **(payout.details or {})}
+        return await self._command(scope, payout.member, payout.event_type, payout.key, trigger=None, channel=None,
+                                   amount=payout.amount, details=details, on_paid=on_paid, key=payout.key,
+                                   guard=guard, synthetic=payout.synthetic,
+                                   per_instance_total=payout.per_instance_total)
+
     async def _command(
         self,
         scope: Scope,
@@ -128,6 +197,10 @@ class RewardsEngine:
         amount: int | None = None,
         details: dict[str, Any] | None = None,
         on_paid: Callable[[ServerStore, Paid], Awaitable[None]] | None = None,
+        key: str | None = None,
+        guard: Guard | None = None,
+        synthetic: bool = False,
+        per_instance_total: bool = False,
     ) -> Outcome:
         if member.is_bot:
             return refuse(RefusalReason.BOT, event_type)
@@ -138,6 +211,10 @@ class RewardsEngine:
                 await data.rewards_lock(brand=True)
                 cfg = await self.cache.get(data)
                 rule = cfg.rules.get(event_type)
+                if synthetic:
+                    rule = synthetic_rule(event_type, amount or 0)
+                elif rule is not None and per_instance_total and rule.max_total_claims is not None:
+                    rule = replace(rule, metadata={k: v for k, v in rule.metadata.items() if k != "max_total_claims"})
                 if rule is None:
                     text = messages.unknown_event(event_type, suggest(event_type, cfg.rules))
                     return Refused(RefusalReason.UNKNOWN_EVENT, text, event_type)
@@ -145,14 +222,23 @@ class RewardsEngine:
                     text = messages.not_claimable(event_type, rule.trigger)
                     return Refused(RefusalReason.NOT_CLAIMABLE, text, event_type)
                 channel_id, parent_id = channel or (None, None)
-                candidate = Candidate(rule, member, f"{interaction_id}:{event_type}", channel_id, parent_id,
+                candidate = Candidate(rule, member, key or f"{interaction_id}:{event_type}", channel_id, parent_id,
                                       amount=amount, details=details)
+                if guard is not None and (held := await guard(data)) is not None:
+                    raise _Undo(held)
                 results, spent = await self._run(data, cfg, [Plan(candidates=(candidate,))])
                 result = results[0].results[0]
                 if on_paid is not None and isinstance(result, Paid):
                     await on_paid(data, result)  # same transaction: no payout without its audit row
+                elif guard is not None and not isinstance(result, Paid):
+                    raise _Undo(result)  # the guard's reservation goes with the refusal
+        except _Undo as undo:
+            self.spend.forget(scope.brand_id)
+            self.rollups.forget()
+            return undo.outcome
         except BaseException:
             self.spend.forget(scope.brand_id)
+            self.rollups.forget()
             raise
         self.spend.add(scope.brand_id, spent)
         return result
@@ -160,10 +246,17 @@ class RewardsEngine:
     # -- the shared core ------------------------------------------------------------------------------------
 
     async def _run(
-        self, data: ServerStore, cfg: ServerRewards, plans: Sequence[Plan], pending_spend: int = 0
+        self, data: ServerStore, cfg: ServerRewards, plans: Sequence[Plan], pending_spend: int = 0,
+        moments: Sequence[datetime] | None = None,
     ) -> tuple[list[EventOutcome], int]:
-        """Decide and write one server's plans inside the open transaction; returns outcomes, real LTZ paid."""
-        state = BatchState(self.clock.now())
+        """Decide and write one server's plans inside the open transaction; returns outcomes, real LTZ paid.
+
+        `moments`: when each plan happened (all on one UTC day); default now. Tallies are loaded from the
+        earliest, and each plan is decided at its own.
+        """
+        now = self.clock.now()
+        moments = list(moments) if moments is not None else [now] * len(plans)
+        state = BatchState(min(moments, default=now))
         keys = [p.seen_key for p in plans if p.seen_key is not None]
         new = await data.rewards_mark_seen(keys) if keys else set()
         flags: list[tuple[bool, bool]] = []  # (counted, may earn) per plan
@@ -178,7 +271,8 @@ class RewardsEngine:
         stats: dict[str, list[int]] = {}
         ledger: list[dict[str, Any]] = []
         outcomes = []
-        for p, (counted, earns) in zip(plans, flags, strict=True):
+        for p, (counted, earns), moment in zip(plans, flags, moments, strict=True):
+            state.now = moment
             if counted and p.member_id is not None:
                 row = stats.setdefault(p.member_id, [0, 0, 0, 0])
                 row[0] += p.deltas[0]
@@ -188,6 +282,13 @@ class RewardsEngine:
             outcomes.append(EventOutcome(counted, tuple(results)))
         if ledger or stats:
             await data.rewards_write(ledger, stats)
+            await self.rollups.record(data, state.now, plans, flags, ledger, test_mode=cfg.test_mode.enabled)
+            if self.after_batch:
+                effects = BatchEffects(state.now, {m: (d[0], d[1], d[2], d[3]) for m, d in stats.items()}, tuple(
+                    PaidRow(r["discord_user_id"], r["event_type"], r["amount"], r["is_test"], r["idempotency_key"])
+                    for r in ledger))
+                for callback in self.after_batch:
+                    await callback(data, effects)
         return outcomes, state.paid_real
 
     async def _load(
@@ -205,7 +306,8 @@ class RewardsEngine:
         for group, since in ((lifetime, None), (recent, state.window_start(recent))):
             if group:
                 state.tallies.update(await data.rewards_tallies(
-                    [c.member.id for c in group], [c.rule.event_type for c in group], state.day_start, since
+                    [c.member.id for c in group], [c.rule.event_type for c in group], state.day_start, since,
+                    day_end=state.day_start + timedelta(days=1),
                 ))
         capped = sorted({c.rule.event_type for c in candidates if c.rule.max_total_claims is not None})
         if capped:
@@ -256,13 +358,73 @@ class RewardsEngine:
             "channel_id": candidate.channel_id,
             "is_test": is_test,
             "details": details,
+            "created_at": state.now,
         })
         if not is_test:
             stats.setdefault(member.id, [0, 0, 0, 0])[3] += amount
         return Paid(amount, event, breakdown, member.id, is_test, ledger_id)
+
+    # -- imports from other bots (python bot.py import) --------------------------------------------------------
+
+    async def import_balances(self, scope: Scope, event_type: str, rows: Sequence[ImportedBalance]) -> int:
+        """The documented way around the refusal ladder: points and messages a member earned in another bot.
+
+        Each row becomes one ledger row of `event_type` (real, never is_test) and moves discord_user_stats
+        (messages_count, ltz_earned) through the same batch write as payouts, in the caller's transaction
+        when one is open. No rule, role bonus, streak, test mode or budget applies: the points were earned
+        elsewhere. Imported history is not today's activity, so the daily rollups and the after-batch
+        callbacks (achievements, goals) don't see it. A row whose idempotency key is already in the ledger
+        is skipped. Returns the LTZ written.
+        """
+        data = self.store.scoped(scope)
+        ledger: list[dict[str, Any]] = []
+        stats: dict[str, list[int]] = {}
+        async with self.store.transaction():
+            await data.rewards_lock(brand=True)
+            done = await data.rewards_paid_keys([r.idempotency_key for r in rows])
+            for row in rows:
+                if row.idempotency_key in done:
+                    continue
+                done.add(row.idempotency_key)
+                ledger.append({"id": new_id(), "discord_user_id": row.member_id, "event_type": event_type,
+                               "amount": row.amount, "idempotency_key": row.idempotency_key, "is_test": False,
+                               "details": {"source": "import", **row.details}})
+                delta = stats.setdefault(row.member_id, [0, 0, 0, 0])
+                delta[0] += row.messages
+                delta[3] += row.amount
+            if ledger:
+                await data.rewards_write(ledger, stats)
+        self.spend.forget(scope.brand_id)
+        return sum(r["amount"] for r in ledger)
 
     # -- upkeep ------------------------------------------------------------------------------------------------
 
     async def prune_seen(self, scope: Scope, before: date) -> int:
         """Forget counted-activity keys of days before `before` (the scheduler may call this daily)."""
         return await self.store.scoped(scope).rewards_prune_seen(before)
+
+
+class _Undo(Exception):
+    """Leaves a payout's transaction with a refusal, rolling back what its guard reserved."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(getattr(outcome, "reason", "refused"))
+        self.outcome = outcome
+
+
+def synthetic_rule(event_type: str, amount: int) -> Rule:
+    """A payout that is no monitoring rule (an achievement's reward): no cooldown or caps of its own; the
+    rest of the ladder (member disabled, test mode, budget) still applies."""
+    return Rule(id="", event_type=event_type, reward_amount=amount, cooldown_hours=0, max_claims_per_user=None,
+                is_enabled=True, trigger="none", channels=frozenset(), metadata={}, server_id=None)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedBalance:
+    """One member's balance from another bot, as `RewardsEngine.import_balances` writes it."""
+
+    member_id: str
+    amount: int  # LTZ added (0: only messages, a bookkeeping row)
+    messages: int  # added to discord_user_stats.messages_count
+    idempotency_key: str
+    details: dict[str, Any]

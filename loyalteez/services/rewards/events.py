@@ -83,11 +83,19 @@ class VoiceSession:
 
 @dataclass(frozen=True, slots=True)
 class BoostEvent:
-    """A member boosted the server; `event_id` is the id of Discord's boost system message."""
+    """A member boosted the server; `event_id` is the id of Discord's boost system message.
+
+    `first`: the member's first boost on this server; `tier`: the premium tier (1-3) this boost made the
+    server reach, 0 if none (Discord announces it with its own message type); `boosts`: how many boosts the
+    message announces. They choose which boost event pays (see planning.plan_boost).
+    """
 
     event_id: str
     member: Member
     channel_id: str | None = None
+    first: bool = False
+    tier: int = 0
+    boosts: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +119,26 @@ class ManualReward:
     event_type: str
     amount: int | None = None
     reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Payout:
+    """A payout for something the engine does not know: a drop claimed, an achievement's reward (issue 6).
+
+    `key` is the ledger idempotency key ('drop:<drop id>:<member>', 'achievement:<id>:<member>'), so it pays
+    once however often it is asked. Without `amount` the event's reward with the member's bonuses is paid;
+    with it, exactly that. `synthetic`: `event_type` is not a monitoring rule (pay `amount` under that name);
+    `per_instance_total`: the event's max_total_claims is applied by the caller per drop, not event-wide.
+    """
+
+    key: str
+    member: Member
+    event_type: str
+    source: str
+    amount: int | None = None
+    synthetic: bool = False
+    per_instance_total: bool = False
+    details: dict[str, object] | None = None
 
 
 PassiveEvent = MessageEvent | ReactionEvent | VoiceSession | BoostEvent

@@ -74,7 +74,9 @@ class BatchState:
         event = candidate.rule.event_type
         key = (candidate.member.id, event)
         before = self.tally(*key)
-        self.tallies[key] = Tally(before.claims + 1, before.today + 1, self.now)
+        # max: a late message (decided at its own, earlier time) never moves the latest payout back.
+        latest = self.now if before.last_at is None else max(before.last_at, self.now)
+        self.tallies[key] = Tally(before.claims + 1, before.today + 1, latest)
         self.totals[event] = self.totals.get(event, 0) + 1
         self.paid_keys.add(candidate.key)
         if not is_test:

@@ -43,12 +43,15 @@ def refusal(reason: RefusalReason, event: str | None, retry_at: datetime | None 
 
 def unknown_event(name: str, suggestions: Sequence[str]) -> str:
     hint = f" Did you mean {', '.join(f'`{s}`' for s in suggestions)}?" if suggestions else ""
-    return f"There is no event called `{name}`.{hint}"
+    shown = " ".join(name.split())[:40] or " "  # what the member typed, echoed on one short line (fuzzing found it)
+    return f"There is no event called `{shown}`.{hint}"
 
 
 def not_claimable(event: str, trigger: str) -> str:
     if trigger == "join":
         return f"`{event}` is claimed with `/join`."
+    if trigger == "drop":
+        return f"`{event}` is paid by drops: claim it from a drop's button or reaction."
     return refusal(RefusalReason.NOT_CLAIMABLE, event)
 
 

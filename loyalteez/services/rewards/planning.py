@@ -5,7 +5,7 @@ Counting and earning are separate on purpose: every message, reaction and voice 
 system messages and edits neither count nor earn.
 
 Stats are deduplicated by an activity key stored in loyalteez_seen_events ('m:<message id>',
-'r:<message>:<reactor>:<emoji>', 'v:<voice session>'), payouts by the ledger's idempotency key
+'r:<message>:<reactor>:<emoji>', 'v:<voice session>', 'b:<boost message>'), payouts by the ledger's idempotency key
 ('<discord id>:<event type>'), so a redelivered event neither counts nor pays twice.
 """
 
@@ -22,6 +22,7 @@ from loyalteez.services.rewards.events import (
     VoiceSession,
 )
 from loyalteez.services.rewards.ladder import Candidate
+from loyalteez.services.rewards.rules import Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +68,12 @@ def plan_message(event: MessageEvent, cfg: ServerRewards) -> Plan:
 
 
 def plan_reaction(event: ReactionEvent, cfg: ServerRewards) -> Plan:
-    if event.reactor_is_bot or cfg.is_excluded(event.channel_id, event.parent_channel_id):
+    # A reaction to one's own message is not taking part: it neither counts nor earns (issue 6).
+    own = event.author.id == event.reactor_id
+    if own or event.reactor_is_bot or cfg.is_excluded(event.channel_id, event.parent_channel_id):
         return NOTHING
     candidates: tuple[Candidate, ...] = ()
-    if not event.author.is_bot and event.author.id != event.reactor_id:
+    if not event.author.is_bot:
         candidates = tuple(
             Candidate(rule, event.author, f"{event.message_id}:{rule.event_type}", event.channel_id,
                       event.parent_channel_id)
@@ -82,22 +85,41 @@ def plan_reaction(event: ReactionEvent, cfg: ServerRewards) -> Plan:
 
 
 def plan_voice(event: VoiceSession, cfg: ServerRewards) -> Plan:
+    """A finished voice session counts its minutes; it earns nothing by itself.
+
+    Voice rules pay per `minutes_per_payout` counted minutes, accumulated across sessions, when the member
+    runs /voice claim (services/engagement/voice.py pays them through `RewardsEngine.pay`), so a session
+    only moves discord_user_stats.voice_minutes here, once per session id.
+    """
     if event.member.is_bot or cfg.is_excluded(event.channel_id, event.parent_channel_id):
         return NOTHING
-    minutes = max(int(event.minutes), 0)
-    candidates = tuple(
-        Candidate(rule, event.member, f"{event.session_id}:{rule.event_type}", event.channel_id,
-                  event.parent_channel_id)
-        for rule in cfg.voice_rules
-        if minutes >= rule.min_minutes
-    )
-    return Plan(f"v:{event.session_id}", event.member.id, (0, 0, minutes), candidates)
+    return Plan(f"v:{event.session_id}", event.member.id, (0, 0, max(int(event.minutes), 0)))
+
+
+# Which boost event a boost pays, most specific first; only the first one enabled on the server pays.
+BOOST_ORDER = ("tier_{tier}_boost", "first_boost", "boost_tier_upgrade", "server_boost")
+
+
+def boost_rule(event: BoostEvent, cfg: ServerRewards) -> Rule | None:
+    """The one boost event this boost pays: tier_N_boost (the server reached tier N), first_boost (the member's
+    first), boost_tier_upgrade (any tier reached), server_boost (every boost), then any other boost-triggered
+    event by name; the first of those that applies and is enabled, or None."""
+    enabled = {rule.event_type: rule for rule in cfg.boost_rules}
+    names = [name.format(tier=event.tier) for name in BOOST_ORDER
+             if (event.tier or "tier" not in name) and (event.first or name != "first_boost")]
+    names += sorted(n for n in enabled if n not in names and n not in _BOOST_NAMES)
+    return next((enabled[name] for name in names if name in enabled), None)
+
+
+_BOOST_NAMES = frozenset({"tier_1_boost", "tier_2_boost", "tier_3_boost", "first_boost", "boost_tier_upgrade",
+                          "server_boost"})
 
 
 def plan_boost(event: BoostEvent, cfg: ServerRewards) -> Plan:
     if event.member.is_bot:
         return NOTHING
-    # Boosts earn wherever Discord posts the notice: no channel checks.
-    return Plan(candidates=tuple(
-        Candidate(rule, event.member, f"{event.event_id}:{rule.event_type}") for rule in cfg.boost_rules
-    ))
+    # Boosts earn wherever Discord posts the notice: no channel checks. A redelivered notice earns nothing
+    # (activity key 'b:<message id>'), even if the events were re-configured in between.
+    rule = boost_rule(event, cfg)
+    candidates = () if rule is None else (Candidate(rule, event.member, f"{event.event_id}:{rule.event_type}"),)
+    return Plan(f"b:{event.event_id}", None, candidates=candidates)

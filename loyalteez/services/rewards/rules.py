@@ -16,7 +16,10 @@ Columns as the engine reads them:
 rule_metadata keys (a JSON object; every key optional):
   trigger           how the event is earned: gm_greeting, gn_greeting (greetings at the start of a message),
                     quality (long, wordy, not a command), keyword, min_length, reaction_count, none (claimed
-                    with /claim, or paid by admins with /reward and by drops), join (/join), boost, voice.
+                    with /claim, or paid by admins with /reward and by drops), join (/join), boost, voice,
+                    drop (paid only by /drop drops and watched channels: /claim refuses it),
+                    daily (/daily), streak_milestone (/streak claim), level_up (another leveling bot's
+                    level-up announcement, once per level).
                     Missing = none.
   builtin           true on the default events: they keep their trigger and are disabled, never deleted.
   max_total_claims  payouts of the event on the server, all members together; absent = unlimited.
@@ -26,7 +29,9 @@ rule_metadata keys (a JSON object; every key optional):
   min_words         (quality) whitespace-separated words.
   command_prefixes  (quality) a message starting with one of these is a command: default / ! ? .
   min_reactions     (reaction_count) reactions from other members the message must reach.
-  min_minutes       (voice) minutes a voice session must last.
+  minutes_per_payout (voice) counted voice minutes per payout, accumulated across sessions and paid by
+                    /voice claim; older rules' min_minutes means the same. Default 30.
+  min_minutes       (voice) the former name of minutes_per_payout.
   description       free text shown in the events list.
 """
 
@@ -48,9 +53,14 @@ TRIGGER_SOURCES = {
     "join": "join",
     "boost": "boost",
     "voice": "voice",
+    "drop": "drop",
+    # Paid by engagement commands and listeners (services/engagement), never by /claim.
+    "daily": "command",
+    "streak_milestone": "command",
+    "level_up": "message",
 }
 # Triggers an admin may give an event they create; the others belong to the default events.
-ADMIN_TRIGGERS = ("keyword", "min_length", "reaction_count", "none")
+ADMIN_TRIGGERS = ("keyword", "min_length", "reaction_count", "none", "drop")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +129,10 @@ class Rule:
     @property
     def min_minutes(self) -> int:
         return self._positive("min_minutes") or 0
+
+    @property
+    def minutes_per_payout(self) -> int:
+        return self._positive("minutes_per_payout") or self._positive("min_minutes") or 30
 
     @property
     def keywords(self) -> tuple[str, ...]:

@@ -1,0 +1,110 @@
+"""Catch-up after downtime, the Discord side: when a session starts, and which channels can be read.
+
+py-cord dispatches `on_connect` when READY arrives (a restart, or a fresh IDENTIFY after the session was
+lost; a RESUME dispatches `on_resumed` instead and replays what was missed by itself), then `on_ready` once
+the servers have arrived. The first closes the gate on cursors, the second fetches each readable channel's
+history through services/catchup.py, inline in the handler (so the emulator's settle() waits for it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import AsyncIterator, Sequence
+
+import discord
+from discord.ext import commands
+
+from loyalteez.discord.convert import member_of, message_event
+from loyalteez.services.catchup import CatchupService, ChannelHistory
+from loyalteez.services.rewards.events import MessageEvent
+from loyalteez.services.setup import SetupService
+from loyalteez.store import Scope
+
+log = logging.getLogger("loyalteez.catchup")
+PAGE = 100  # one REST page of history: applied (and its cursor moved) before the next is fetched
+
+
+class MemberLookup:
+    """Authors of fetched messages, with their roles: history payloads may lack the member, so ask once each."""
+
+    def __init__(self, guild: discord.Guild) -> None:
+        self.guild = guild
+        self._found: dict[int, discord.Member | None] = {}
+
+    async def get(self, user_id: int) -> discord.Member | None:
+        if user_id in self._found:
+            return self._found[user_id]
+        member = self.guild.get_member(user_id)
+        if member is None:
+            try:
+                member = await self.guild.fetch_member(user_id)
+            except discord.HTTPException:
+                member = None  # left the server: earns as a plain member without roles
+        self._found[user_id] = member
+        return member
+
+
+class PycordHistory:
+    """A readable channel's history as pages of MessageEvents (services/catchup.py: ChannelHistory)."""
+
+    def __init__(self, channel: discord.abc.Messageable, members: MemberLookup) -> None:
+        self.channel = channel
+        self.channel_id = str(channel.id)  # type: ignore[attr-defined]
+        self.members = members
+
+    async def pages(self, after_id: int, before_id: int) -> AsyncIterator[Sequence[MessageEvent]]:
+        page: list[MessageEvent] = []
+        async for message in self.channel.history(after=discord.Object(after_id), limit=None, oldest_first=True):
+            if message.id >= before_id:
+                break
+            page.append(await self.event(message))
+            if len(page) >= PAGE:
+                yield page
+                page = []
+        if page:
+            yield page
+
+    async def event(self, message: discord.Message) -> MessageEvent:
+        event = message_event(message)
+        author = message.author
+        if isinstance(author, discord.Member) or author.bot or message.webhook_id is not None:
+            return event
+        member = await self.members.get(author.id)
+        if member is None:
+            return event
+        known = member_of(member, self.members.guild)
+        return dataclasses.replace(event, author_roles=known.role_ids, is_admin=known.is_admin)
+
+
+def readable_channels(guild: discord.Guild) -> list[ChannelHistory]:
+    """Text channels and active threads where the bot may view the channel and read its history."""
+    me = guild.me
+    if me is None:
+        return []
+    members = MemberLookup(guild)
+    found: list[ChannelHistory] = []
+    for channel in [*guild.text_channels, *guild.threads]:
+        perms = channel.permissions_for(me)
+        if perms.view_channel and perms.read_message_history:
+            found.append(PycordHistory(channel, members))
+    return found
+
+
+class CatchupCog(commands.Cog):
+    def __init__(self, bot: discord.Bot, setup: SetupService, catchup: CatchupService) -> None:
+        self.bot = bot
+        self.setup = setup
+        self.catchup = catchup
+
+    @commands.Cog.listener()
+    async def on_connect(self) -> None:
+        self.catchup.session_started(str(guild.id) for guild in self.bot.guilds)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        jobs: list[tuple[Scope | None, str, list[ChannelHistory]]] = []
+        for guild in self.bot.guilds:
+            scope = await self.setup.scope_for(str(guild.id))
+            jobs.append((scope, str(guild.id), readable_channels(guild) if scope else []))
+        await self.catchup.run_session(jobs)

@@ -1,0 +1,356 @@
+"""/drop and /watch, drop buttons and reactions, and drops' life on Discord (posting, closing, catching up).
+
+Buttons carry the drop id in their custom_id (`drop:<id>`) and are answered by `on_interaction`, so they keep
+working after a restart. A claim click is deferred (ephemeral) before the database work, so even hundreds
+of clicks in one second are each acknowledged within Discord's 3 seconds. When a drop ends (full, expired,
+or /drop end) its message is edited: the button disabled and the embed's footer saying why; a reaction drop
+loses the bot's own reaction. Reactions added while the bot was offline are claimed when it is ready again:
+it reads each live reaction drop's reactors over REST and claims for each (idempotent: the claim row and
+the ledger key make a second pass pay nothing).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from loyalteez.discord.admin_gate import AdminGate
+from loyalteez.discord.convert import CHAT_TYPES, member_of
+from loyalteez.discord.replies import send
+from loyalteez.services import engagement_input, texts
+from loyalteez.services import engagement_messages as say
+from loyalteez.services.drops import DropPlan, Drops, drop_status
+from loyalteez.services.errors import ValidationError
+from loyalteez.services.permissions import Level
+from loyalteez.services.rewards.rules import resolve
+from loyalteez.services.ticker import Ticker
+from loyalteez.store import Scope
+
+log = logging.getLogger("loyalteez.drops")
+GUILD = {discord.InteractionContextType.guild}
+PREFIX = "drop:"
+SWEEP_EVERY = timedelta(minutes=1)
+
+
+def drop_embed(plan: DropPlan, expires: datetime | None) -> discord.Embed:
+    embed = discord.Embed(title=f"🎁 {plan.label}: {plan.amount:,} LTZ", colour=discord.Colour.gold(),
+                          description=plan.description or f"Click **{plan.label}** to claim your LTZ.")
+    embed.add_field(name="Event", value=f"`{plan.event}`")
+    embed.add_field(name="Claims", value=f"first {plan.max_claims:,}" if plan.max_claims else "unlimited")
+    embed.add_field(name="Ends", value=say.when(expires) if expires else "never")
+    return embed
+
+
+def drop_button(drop_id: str, label: str, disabled: bool = False) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(discord.ui.Button(label=label[:80], style=discord.ButtonStyle.success, disabled=disabled,
+                                    custom_id=f"{PREFIX}{drop_id}", emoji="🎉"))
+    view.stop()  # answered by on_interaction from the custom_id, not kept in memory
+    return view
+
+
+class DropsCog(commands.Cog):
+    drop = discord.SlashCommandGroup("drop", "LTZ drops members claim by button or reaction (admins)",
+                                     contexts=GUILD)
+    watch = discord.SlashCommandGroup("watch", "Make every new message in a channel a reaction drop (admins)",
+                                      contexts=GUILD)
+
+    def __init__(self, bot: discord.Bot, gate: AdminGate, drops: Drops, ticker: Ticker) -> None:
+        self.bot = bot
+        self.gate = gate
+        self.drops = drops
+        self.ticker = ticker
+        ticker.every(SWEEP_EVERY, "drops.sweep", self.sweep)
+
+    # -- autocomplete -----------------------------------------------------------------------------------
+
+    async def _scope(self, guild_id: int | None) -> Scope | None:
+        return await self.gate.resolver.scope_of(guild_id) if guild_id else None
+
+    async def droppable(self, ctx: discord.AutocompleteContext) -> list[str]:
+        scope = await self._scope(ctx.interaction.guild_id)
+        if scope is None:
+            return []
+        rules = resolve(await self.gate.resolver.store.scoped(scope).select("monitoring_rules"))
+        typed = (ctx.value or "").lower()
+        names = (r.event_type for r in rules.values() if r.trigger in ("drop", "none") and typed in r.event_type)
+        return sorted(names)[:25]
+
+    async def live_drops(self, ctx: discord.AutocompleteContext) -> list[discord.OptionChoice]:
+        scope = await self._scope(ctx.interaction.guild_id)
+        if scope is None:
+            return []
+        rows = await self.drops.live(self.gate.resolver.store.scoped(scope))
+        return [discord.OptionChoice(f"{r['event_id']} · {r['drop_type']} · {r['claims_count']} claimed"[:100],
+                                     str(r["drop_id"])) for r in rows][:25]
+
+    # -- /drop ------------------------------------------------------------------------------------------------
+
+    @drop.command(name="create", description="Drop an event's LTZ: a Claim button here, or a reaction on a message")
+    @discord.option("event", str, description="The event paid (trigger drop or none); its max-total-claims caps it",
+                    autocomplete=lambda ctx: ctx.cog.droppable(ctx))  # type: ignore[union-attr]
+    @discord.option("type", str, choices=["button", "reaction"], default="button", required=False,
+                    description="A button under a new message (default) or a reaction on an existing one")
+    @discord.option("message-id", str, parameter_name="message_id", required=False,
+                    description="Reaction drops: the message's id or link")
+    @discord.option("emoji", str, required=False, description="Reaction drops: the emoji to react with (default 🎉)")
+    @discord.option("lifespan", str, required=False,
+                    description="How long it lasts: 5m, 2h, 24h (default), up to 168h, or permanent")
+    @discord.option("label", str, required=False, description="The button's text (default Claim)")
+    @discord.option("description", str, required=False, description="Text shown above the button")
+    async def create(self, ctx: discord.ApplicationContext, event: str, type: str, message_id: str | None,
+                     emoji: str | None, lifespan: str | None, label: str | None, description: str | None) -> None:
+        data = await self.gate.open(ctx, Level.EVENT_MANAGER)
+        if data is None:
+            return
+        target = await self._target_message(ctx, message_id) if message_id else None
+        channel_id = str(target.channel.id) if target else str(ctx.channel_id)
+        plan = await self.drops.plan(data, event=event, drop_type=type or "button", channel_id=channel_id,
+                                     emoji=emoji, lifespan=lifespan, label=label, description=description,
+                                     message_id=str(target.id) if target else None)
+        expires = self.drops.clock.now() + plan.lifespan if plan.lifespan else None
+        if plan.drop_type == "button":
+            try:
+                posted = await ctx.channel.send(embed=drop_embed(plan, expires), view=drop_button(plan.drop_id,
+                                                                                                  plan.label))
+            except discord.HTTPException:
+                raise ValidationError("channel", say.CANT_POST) from None
+            message: discord.Message | discord.PartialMessage = posted
+        else:
+            assert target is not None
+            try:
+                await target.add_reaction(plan.emoji)
+            except discord.Forbidden:
+                raise ValidationError("message-id", say.CANT_REACT) from None
+            except discord.HTTPException:
+                raise ValidationError("emoji", say.BAD_EMOJI) from None
+            message = target
+        try:
+            row = await self.drops.create(data, plan, actor_id=str(ctx.author.id), message_id=str(message.id))
+        except BaseException:
+            await self._undo_post(plan, message)
+            raise
+        await send(ctx, say.drop_created(plan.drop_type, plan.event, plan.amount, plan.max_claims,
+                                         row["expires_at"], plan.channel_id))
+
+    async def _target_message(self, ctx: discord.ApplicationContext, ref: str) -> discord.Message:
+        """The message a reaction drop goes on: in this server, and one the bot can read."""
+        guild_id, channel_id, message_id = engagement_input.message_ref(ref)
+        if guild_id is not None and guild_id != str(ctx.guild_id):
+            raise ValidationError("message-id", say.MESSAGE_OTHER_SERVER)
+        channel = ctx.guild.get_channel_or_thread(int(channel_id)) if channel_id else ctx.channel
+        if channel is None:
+            raise ValidationError("message-id", say.MESSAGE_OTHER_SERVER)
+        try:
+            return await channel.fetch_message(int(message_id))
+        except (discord.NotFound, discord.Forbidden, AttributeError):
+            raise ValidationError("message-id", say.MESSAGE_NOT_VISIBLE) from None
+
+    async def _undo_post(self, plan: DropPlan, message: discord.Message | discord.PartialMessage) -> None:
+        try:
+            if plan.drop_type == "button":
+                await message.delete()
+            else:
+                await message.remove_reaction(plan.emoji, self.bot.user)
+        except discord.HTTPException as exc:
+            log.warning("could not undo the drop message %s: %s", message.id, exc)
+
+    @drop.command(name="list", description="Live drops on this server")
+    async def list_(self, ctx: discord.ApplicationContext) -> None:
+        data = await self.gate.open(ctx, Level.VIEWER)
+        if data is None:
+            return
+        lines = []
+        for row in await self.drops.live(data):
+            cap = f"/{row['max_claims']:,}" if row["max_claims"] else ""
+            ends = say.when(row["expires_at"]) if row["expires_at"] else "never"
+            link = f"https://discord.com/channels/{ctx.guild_id}/{row['channel_id']}/{row['message_id']}"
+            lines.append(f"`{row['event_id']}` {row['drop_type']} in <#{row['channel_id']}>: {row['claims_count']:,}"
+                         f"{cap} claimed, ends {ends} · [message]({link}) · id `{row['drop_id']}`")
+        await send(ctx, "\n".join(lines) or say.NO_DROPS)
+
+    @drop.command(name="end", description="End a live drop now (its claims are kept)")
+    @discord.option("drop", str, description="The drop (pick from the list, or its message id)",
+                    autocomplete=lambda ctx: ctx.cog.live_drops(ctx))  # type: ignore[union-attr]
+    async def end(self, ctx: discord.ApplicationContext, drop: str) -> None:
+        data = await self.gate.open(ctx, Level.EVENT_MANAGER)
+        if data is None:
+            return
+        ended = await self.drops.end(data, str(ctx.author.id), drop)
+        await self.close_message(ended)
+        await send(ctx, say.drop_ended(ended["event_id"], ended["claims_count"]))
+
+    # -- /watch -----------------------------------------------------------------------------------------------
+
+    @watch.command(name="start", description="Every new message in a channel becomes a reaction drop")
+    @discord.option("channel", discord.TextChannel, description="The channel to watch")
+    @discord.option("event", str, description="The event each drop pays (trigger drop or none)",
+                    autocomplete=lambda ctx: ctx.cog.droppable(ctx))  # type: ignore[union-attr]
+    @discord.option("emoji", str, required=False, description="The emoji to react with (default 🎉)")
+    @discord.option("lifespan", str, required=False,
+                    description="Each drop lasts: 5m … 168h (default 24h) or permanent")
+    async def watch_start(self, ctx: discord.ApplicationContext, channel: discord.TextChannel, event: str,
+                          emoji: str | None, lifespan: str | None) -> None:
+        data = await self.gate.open(ctx, Level.EVENT_MANAGER)
+        if data is None:
+            return
+        if channel.guild.id != ctx.guild_id:
+            raise ValidationError("channel", "channel: choose a channel of this server")
+        row = await self.drops.watch_start(data, str(ctx.author.id), str(channel.id), event, emoji, lifespan)
+        minutes = row.get("lifespan_minutes")
+        await send(ctx, say.watch_started(str(channel.id), row["event_id"], row["emoji"],
+                                          timedelta(minutes=minutes) if minutes else None))
+
+    @watch.command(name="stop", description="Stop making drops of a channel's new messages")
+    @discord.option("channel", discord.TextChannel, description="The watched channel")
+    async def watch_stop(self, ctx: discord.ApplicationContext, channel: discord.TextChannel) -> None:
+        data = await self.gate.open(ctx, Level.EVENT_MANAGER)
+        if data is None:
+            return
+        await self.drops.watch_stop(data, str(ctx.author.id), str(channel.id))
+        await send(ctx, say.watch_stopped(str(channel.id)))
+
+    @watch.command(name="list", description="Watched channels")
+    async def watch_list(self, ctx: discord.ApplicationContext) -> None:
+        data = await self.gate.open(ctx, Level.VIEWER)
+        if data is None:
+            return
+        rows = await self.drops.watches(data)
+        await send(ctx, "\n".join(
+            say.watch_started(r["channel_id"], r["event_id"], r["emoji"],
+                              timedelta(minutes=r["lifespan_minutes"]) if r["lifespan_minutes"] else None)
+            for r in rows) or say.NO_WATCHES)
+
+    # -- claiming -----------------------------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        custom_id = (interaction.data or {}).get("custom_id", "") \
+            if interaction.type == discord.InteractionType.component else ""  # fmt: skip
+        if not custom_id.startswith(PREFIX) or interaction.guild_id is None:
+            return
+        await interaction.response.defer(ephemeral=True, invisible=False)  # a "thinking…" reply of its own
+        scope = await self._scope(interaction.guild_id)
+        if scope is None:
+            await interaction.followup.send(texts.NOT_CONNECTED, ephemeral=True)
+            return
+        result = await self.drops.claim(scope, custom_id.removeprefix(PREFIX),
+                                        member_of(interaction.user, interaction.guild))
+        await interaction.followup.send(result.text, ephemeral=True)
+        if result.ended_now and result.drop is not None:
+            await self.close_message(result.drop)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        if payload.guild_id is None or payload.user_id == getattr(self.bot.user, "id", None):
+            return
+        scope = await self._scope(payload.guild_id)
+        drop = self.drops.reaction_drop_for(scope, str(payload.message_id)) if scope else None
+        if scope is None or drop is None or not engagement_input.same_emoji(str(payload.emoji), drop["emoji"]):
+            return
+        user = payload.member or self.bot.get_user(payload.user_id)
+        if user is None or user.bot:
+            return
+        await self._claim_by_reaction(scope, drop, user, tell_repeat=True)
+
+    async def _claim_by_reaction(self, scope: Scope, drop: dict[str, Any], user: discord.abc.User, *,
+                                 tell_repeat: bool) -> bool:
+        guild = self.bot.get_guild(int(scope.server_id))
+        result = await self.drops.claim(scope, str(drop["drop_id"]), member_of(user, guild))
+        if result.paid or (tell_repeat and result.status != "gone"):
+            await self._dm(user, say.DROP_DM_PREFIX.format(server=guild.name if guild else "the server")
+                           + result.text)
+        if result.ended_now and result.drop is not None:
+            await self.close_message(result.drop)
+        return result.paid
+
+    async def _dm(self, user: discord.abc.User, text: str) -> None:
+        try:
+            await user.send(text)
+        except discord.HTTPException as exc:
+            log.info("could not DM %s about a drop: %s", user.id, exc)
+
+    # -- watched channels -------------------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if message.guild is None or message.author.bot or message.webhook_id or message.type not in CHAT_TYPES:
+            return
+        scope = await self._scope(message.guild.id)
+        watch = self.drops.watch_for(scope, str(message.channel.id)) if scope else None
+        if scope is None or watch is None:
+            return
+        data = self.gate.resolver.store.scoped(scope)
+        plan = await self.drops.plan_for_watch(data, watch, str(message.channel.id), str(message.id))
+        if plan is None:
+            return
+        try:
+            await message.add_reaction(plan.emoji)
+        except discord.HTTPException as exc:
+            log.warning("watched channel %s: could not react to %s: %s", message.channel.id, message.id, exc)
+            return
+        await self.drops.create(data, plan, actor_id=None, message_id=str(message.id), actor_type="system")
+
+    # -- start-up, expiry and closing ------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """Load the caches, claim reactions added while offline, end what expired meanwhile."""
+        self.ticker.start()  # idempotent: the sweep and the announcements are its jobs
+        for guild in self.bot.guilds:
+            scope = await self._scope(guild.id)
+            if scope is None:
+                continue
+            await self.drops.load(scope)
+            for drop in self.drops.live_reaction_drops(scope):
+                await self._catch_up(scope, guild, drop)
+        await self.sweep(self.drops.clock.now())
+
+    async def _catch_up(self, scope: Scope, guild: discord.Guild, drop: dict[str, Any]) -> None:
+        channel = guild.get_channel_or_thread(int(drop["channel_id"]))
+        try:
+            message = await channel.fetch_message(int(drop["message_id"]))  # type: ignore[union-attr]
+        except (discord.HTTPException, AttributeError) as exc:
+            log.info("drop %s: its message can't be read (%s); skipped", drop["drop_id"], exc)
+            return
+        paid = 0
+        for reaction in message.reactions:
+            if not engagement_input.same_emoji(str(reaction.emoji), drop["emoji"]):
+                continue
+            async for user in reaction.users():
+                if user.bot:
+                    continue
+                member = guild.get_member(user.id) or user
+                paid += await self._claim_by_reaction(scope, drop, member, tell_repeat=False)
+        if paid:
+            log.info("drop %s: %d reaction(s) added while offline claimed", drop["drop_id"], paid)
+
+    async def sweep(self, now: datetime) -> None:
+        """End expired drops on every connected server and close their messages (a ticker job)."""
+        for link in await self.gate.resolver.store.active_servers():
+            for row in await self.drops.sweep(Scope(link["brand_id"], link["server_id"])):
+                await self.close_message(row)
+
+    async def close_message(self, drop: dict[str, Any]) -> None:
+        """Show a drop has ended: button disabled and the reason in the footer, or the bot's reaction removed."""
+        channel = self.bot.get_channel(int(drop["channel_id"])) if drop.get("channel_id") else None
+        if channel is None or not drop.get("message_id"):
+            return
+        try:
+            if drop["drop_type"] == "reaction":
+                await channel.get_partial_message(int(drop["message_id"])).remove_reaction(drop["emoji"], self.bot.user)
+                return
+            message = await channel.fetch_message(int(drop["message_id"]))
+            status = drop_status(drop, self.drops.clock.now())
+            embed = message.embeds[0] if message.embeds else None
+            if embed is not None:
+                embed.set_footer(text=say.drop_footer(status, drop["claims_count"], drop["max_claims"]))
+            label = next((c.label for row in message.components for c in getattr(row, "children", [])
+                          if getattr(c, "label", None)), "Claim")
+            await message.edit(embed=embed, view=drop_button(str(drop["drop_id"]), label, disabled=True))
+        except discord.HTTPException as exc:
+            log.warning("could not close drop %s's message: %s", drop["drop_id"], exc)

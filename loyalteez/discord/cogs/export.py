@@ -1,0 +1,41 @@
+"""/export type:rewards|audit|users|config [format:csv|json]: a file, shown only to the admin who asked.
+
+Viewer level. The reply is deferred first (a big ledger takes a moment to read), then answered with the
+attachment; an export larger than Discord's attachment limit is refused with a sentence pointing to
+`python bot.py export`.
+"""
+
+from __future__ import annotations
+
+import io
+
+import discord
+from discord.ext import commands
+
+from loyalteez.discord.admin_gate import AdminGate
+from loyalteez.discord.replies import send
+from loyalteez.services.config_io import tables, texts
+from loyalteez.services.permissions import Level
+
+GUILD = {discord.InteractionContextType.guild}
+
+
+class ExportCog(commands.Cog):
+    def __init__(self, gate: AdminGate) -> None:
+        self.gate = gate
+
+    @discord.slash_command(name="export", description="Download the rewards ledger, audit log, member stats or "
+                           "a config backup", contexts=GUILD)
+    @discord.option("type", str, choices=list(tables.KINDS),
+                    description="rewards ledger, audit log, member stats (users) or the whole config (backup)")
+    @discord.option("format", str, choices=list(tables.FORMATS), required=False,
+                    description="csv (default) or json; config backups are json")
+    async def export(self, ctx: discord.ApplicationContext, type: str, format: str | None) -> None:
+        await ctx.defer(ephemeral=True)
+        data = await self.gate.open(ctx, Level.VIEWER)
+        if data is None:
+            return
+        result = await tables.build_export(data, type, format, self.gate.resolver.clock.now(),
+                                           limit=tables.ATTACHMENT_LIMIT)
+        file = discord.File(io.BytesIO(result.content), filename=result.filename)
+        await send(ctx, texts.export_ready(result.kind, result.fmt, result.rows, len(result.content)), file=file)

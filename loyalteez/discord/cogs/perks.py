@@ -1,0 +1,142 @@
+"""/perk (perk managers), /perks and /perk-buy (members): spending LTZ, and granting a perk's role.
+
+The purchase commits first (services/perks.py); the role is granted afterwards through Discord. If that
+fails, the purchase is refunded and the member told so (the decision is documented in services/perks.py).
+A role the bot could never grant is refused when the perk is saved, not when someone has paid for it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord.ext import commands
+
+from loyalteez.discord.admin_gate import AdminGate
+from loyalteez.discord.replies import send
+from loyalteez.services import engagement_messages as say
+from loyalteez.services.errors import ValidationError
+from loyalteez.services.perks import KEEP, Perks
+from loyalteez.services.permissions import Level
+
+log = logging.getLogger("loyalteez.perks")
+GUILD = {discord.InteractionContextType.guild}
+
+
+def grantable(role: discord.Role, guild: discord.Guild) -> str:
+    """The role's id if the bot can give it to members; otherwise ValidationError saying why not."""
+    if role.guild.id != guild.id:
+        raise ValidationError("role", "role: choose a role of this server")
+    if role.is_default() or role.managed:
+        raise ValidationError("role", say.ROLE_MANAGED.format(role=role.mention))
+    me = guild.me
+    if me is None or not me.guild_permissions.manage_roles:
+        raise ValidationError("role", f"I need the Manage Roles permission to give {role.mention}.")
+    if role >= me.top_role:
+        raise ValidationError("role", say.ROLE_TOO_HIGH.format(role=role.mention))
+    return str(role.id)
+
+
+class PerksCog(commands.Cog):
+    perk = discord.SlashCommandGroup("perk", "What members can buy with LTZ (perk managers)", contexts=GUILD)
+
+    def __init__(self, gate: AdminGate, perks: Perks) -> None:
+        self.gate = gate
+        self.perks = perks
+
+    async def names(self, ctx: discord.AutocompleteContext) -> list[str]:
+        scope = await self.gate.resolver.scope_of(ctx.interaction.guild_id) if ctx.interaction.guild_id else None
+        if scope is None:
+            return []
+        typed = (ctx.value or "").lower()
+        return [n for n in await self.perks.names(self.gate.resolver.store.scoped(scope)) if typed in n.lower()][:25]
+
+    @perk.command(name="create", description="Something members can buy with LTZ, optionally a role")
+    @discord.option("name", str, description="Up to 50 characters, unique on this server")
+    @discord.option("cost", int, description="LTZ: 1-1,000,000")
+    @discord.option("category", str, required=False, description="Groups perks in /perks (default general)")
+    @discord.option("quantity", int, required=False, default=-1, description="How many can be sold (-1: unlimited)")
+    @discord.option("role", discord.Role, required=False, description="A role given to buyers")
+    @discord.option("description", str, required=False, description="What the buyer gets")
+    async def create(self, ctx: discord.ApplicationContext, name: str, cost: int, category: str | None,
+                     quantity: int, role: discord.Role | None, description: str | None) -> None:
+        data = await self.gate.open(ctx, Level.PERK_MANAGER)
+        if data is None:
+            return
+        role_id = grantable(role, ctx.guild) if role is not None else None
+        perk = await self.perks.create(data, str(ctx.author.id), name=name, cost=cost, category=category,
+                                       quantity=-1 if quantity is None else quantity, role_id=role_id,
+                                       description=description)
+        await send(ctx, say.perk_saved("Created", perk.line))
+
+    @perk.command(name="edit", description="Change a perk's cost, category, stock, role or description")
+    @discord.option("name", str, description="The perk", autocomplete=lambda ctx: ctx.cog.names(ctx))
+    @discord.option("cost", int, required=False, description="LTZ: 1-1,000,000")
+    @discord.option("category", str, required=False, description="Category")
+    @discord.option("quantity", int, required=False, description="Stock left (-1: unlimited)")
+    @discord.option("role", discord.Role, required=False, description="A role given to buyers")
+    @discord.option("remove-role", bool, parameter_name="remove_role", required=False,
+                    description="Stop giving a role")
+    @discord.option("description", str, required=False, description="What the buyer gets")
+    async def edit(self, ctx: discord.ApplicationContext, name: str, cost: int | None, category: str | None,
+                   quantity: int | None, role: discord.Role | None, remove_role: bool | None,
+                   description: str | None) -> None:
+        data = await self.gate.open(ctx, Level.PERK_MANAGER)
+        if data is None:
+            return
+        role_id = grantable(role, ctx.guild) if role is not None else (None if remove_role else KEEP)
+        perk = await self.perks.edit(data, str(ctx.author.id), name, cost=cost, category=category, quantity=quantity,
+                                     role_id=role_id, description=description)
+        await send(ctx, say.perk_saved("Updated", perk.line))
+
+    @perk.command(name="remove", description="Stop selling a perk (past purchases are kept)")
+    @discord.option("name", str, description="The perk", autocomplete=lambda ctx: ctx.cog.names(ctx))
+    async def remove(self, ctx: discord.ApplicationContext, name: str) -> None:
+        data = await self.gate.open(ctx, Level.PERK_MANAGER)
+        if data is None:
+            return
+        perk = await self.perks.remove(data, str(ctx.author.id), name)
+        await send(ctx, say.perk_removed(perk.name))
+
+    @discord.slash_command(name="perks", description="What you can buy with your LTZ", contexts=GUILD)
+    @discord.option("category", str, required=False, description="Only this category")
+    async def perks_(self, ctx: discord.ApplicationContext, category: str | None) -> None:
+        scope = await self.gate.resolver.member_scope(ctx)
+        if scope is None:
+            return
+        found = await self.perks.catalog(self.gate.resolver.store.scoped(scope), category)
+        embed = discord.Embed(title="🛍️ Perks", colour=discord.Colour.teal(),
+                              description="\n".join(p.line for p in found)[:4000] or say.NO_PERKS)
+        embed.set_footer(text="Buy with /perk-buy · your LTZ: /balance")
+        await send(ctx, embed=embed)
+
+    @discord.slash_command(name="perk-buy", description="Spend LTZ on a perk", contexts=GUILD)
+    @discord.option("perk", str, description="The perk", autocomplete=lambda ctx: ctx.cog.names(ctx))
+    async def buy(self, ctx: discord.ApplicationContext, perk: str) -> None:
+        scope = await self.gate.resolver.member_scope(ctx)
+        if scope is None:
+            return
+        data = self.gate.resolver.store.scoped(scope)
+        wanted = await self.perks.find(data, perk)
+        member = ctx.author if isinstance(ctx.author, discord.Member) else None
+        role = ctx.guild.get_role(int(wanted.role_id)) if wanted.role_id and ctx.guild else None
+        has_role = role is not None and member is not None and role in member.roles
+        purchase = await self.perks.buy(data, str(ctx.author.id), perk, has_role=has_role)
+        text = purchase.text
+        if purchase.perk.role_id:
+            failure = None
+            if role is None or member is None:
+                failure = "the role no longer exists"
+            else:
+                try:
+                    await member.add_roles(role, reason=f"Loyalteez perk {purchase.perk.name}")
+                    text += say.PERK_ROLE_GIVEN.format(role=role.mention)
+                except discord.HTTPException as exc:
+                    failure = "I'm not allowed to give that role any more" if exc.status == 403 else "Discord refused"
+                    log.warning("perk %s: granting role %s to %s failed: %s", purchase.perk.id, role.id,
+                                ctx.author.id, exc)
+            if failure is not None:
+                await self.perks.refund(data, purchase.purchase_id, failure)
+                text = say.PERK_REFUNDED.format(name=purchase.perk.name, role=f"<@&{purchase.perk.role_id}>",
+                                                reason=failure, cost=purchase.perk.cost)
+        await send(ctx, text)

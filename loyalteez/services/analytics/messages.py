@@ -1,0 +1,143 @@
+"""Everything analytics says to people, in one place: metric names, values, alerts, reports, refusals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from loyalteez.services.analytics.metrics import BY_NAME, SEED_METRICS
+
+TITLES = {
+    "daily_active_users": "Daily active members",
+    "weekly_active_users": "Weekly active members",
+    "streak_retention": "Streak retention",
+    "new_user_conversion": "New member conversion",
+    "voice_participation": "Voice participation",
+    "reward_efficiency": "LTZ per active member (7 days)",
+    "churn_rate": "Churn",
+    "top_10_concentration": "Top 10 % share of LTZ",
+    "events_per_active_user": "Payouts per active member",
+    "triggered_event_rate": "Active members who earned",
+    "time_to_first_reward": "Hours to first reward (median)",
+    "time_to_first_reward_pct": "Rewarded within 24 h of joining",
+    "repeat_event_rate": "Payouts per earner (all time)",
+    "repeat_event_rate_pct": "Earners with 3+ payouts",
+    "avg_streak_length": "Average live streak (days)",
+    "streak_break_frequency": "Streaks broken per day (7-day avg)",
+}
+PERIOD_WORDS = {"day": "yesterday", "week": "7-day average", "month": "30-day average", "quarter": "90-day average"}
+SPARKS = "▁▂▃▄▅▆▇█"
+SEGMENT_TITLES = {
+    "whales": "Whales (top 10 % by LTZ)",
+    "power_users": "Power users (active 5+ of the last 7 days)",
+    "new": "New (joined or first seen < 7 days ago)",
+    "at_risk": "At risk (no activity for 7–29 days)",
+    "dormant": "Dormant (no activity for 30+ days)",
+    "voice_regulars": "Voice regulars (5+ voice sessions in 7 days)",
+}
+
+
+def fmt(metric: str, value: float | None) -> str:
+    """A metric's value as people read it: ratios as percentages, counts whole, the rest 1–2 decimals."""
+    if value is None:
+        return "n/a"
+    kind = BY_NAME[metric].kind if metric in BY_NAME else "number"
+    if kind == "ratio":
+        return f"{value * 100:.1f} %"
+    if kind == "count":
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    if kind == "hours":
+        return f"{value:,.1f} h"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def sparkline(values: list[float | None]) -> str:
+    known = [v for v in values if v is not None]
+    if not known:
+        return "·" * len(values)
+    low, high = min(known), max(known)
+    span = (high - low) or 1.0
+    return "".join("·" if v is None else SPARKS[round((v - low) / span * (len(SPARKS) - 1))] for v in values)
+
+
+def trend(now: float | None, before: float | None) -> str:
+    if now is None or before is None:
+        return "→ n/a"
+    if before == 0:
+        return "→ 0 %" if now == 0 else "↑ new"
+    change = (now - before) / abs(before)
+    arrow = "↑" if change > 0.005 else "↓" if change < -0.005 else "→"
+    return f"{arrow} {change * 100:+.0f} %"
+
+
+# -- targets and alerts -----------------------------------------------------------------------------------
+
+def unknown_metric(name: str) -> str:
+    return f"metric: `{name}` is not a KPI with targets; choose one of {', '.join(SEED_METRICS)}"
+
+
+NEGATIVE_TARGET = "target: give a number of 0 or more"
+RATIO_TARGET = ("target: {metric} is a share, so give 0–1 (e.g. 0.6) or a percentage up to 100 % (e.g. 60%)")
+BAD_TARGET = "target: give a number, e.g. 25, 0.6 or 60%"
+THRESHOLD_RANGE = "alert-threshold: give a percentage of the target from 1 to 100"
+NO_TARGET = "metric: `{metric}` has no target yet; set one with /kpi set"
+BAD_DATE = "start-date: give a date as YYYY-MM-DD, e.g. 2026-03-01"
+BAD_FORMAT = "format: choose csv or json"
+
+
+def target_line(metric: str, target: float, period: str, threshold: float) -> str:
+    return f"`{metric}` target {fmt(metric, target)} ({PERIOD_WORDS[period]}), alert below {threshold:g} %"
+
+
+def alert(metric: str, value: float, target: float, period: str, threshold: float, lower_is_better: bool) -> str:
+    if lower_is_better:
+        limit = target / (threshold / 100)
+        side = f"above its target {fmt(metric, target)} ÷ {threshold:g} % = {fmt(metric, limit)}"
+    else:
+        side = f"below {threshold:g} % of its target {fmt(metric, target)} = {fmt(metric, target * threshold / 100)}"
+    shown = f"**{fmt(metric, value)}** ({PERIOD_WORDS[period]})"
+    return f"⚠️ **KPI alert**: {TITLES[metric]} (`{metric}`) is {shown}, {side}."
+
+
+def recovery(metric: str, value: float, target: float, period: str) -> str:
+    return (f"✅ **KPI recovered**: {TITLES[metric]} (`{metric}`) is back to **{fmt(metric, value)}** "
+            f"({PERIOD_WORDS[period]}; target {fmt(metric, target)}).")
+
+
+# -- reports ------------------------------------------------------------------------------------------------
+
+def report_title(frequency: str, start: date, end: date) -> str:
+    label = {"daily": "Daily", "weekly": "Weekly", "monthly": "Monthly"}[frequency]
+    span = f"{end:%a %d %b %Y}" if start == end else f"{start:%d %b} – {end:%d %b %Y}"
+    return f"📊 {label} report · {span}"
+
+
+def report_forbidden(channel_id: str, frequency: str) -> str:
+    return (f"I couldn't post the {frequency} report in <#{channel_id}>: I'm missing permission to send messages, "
+            "embeds or files there. The schedule is kept; give me those permissions or pick another channel "
+            "with /report schedule.")
+
+
+def report_missing(channel_id: str, frequency: str) -> str:
+    return (f"I couldn't post the {frequency} report: the channel <#{channel_id}> no longer exists. "
+            "The schedule is kept; pick another channel with /report schedule.")
+
+
+def report_failed(channel_id: str, frequency: str) -> str:
+    return f"Posting the {frequency} report in <#{channel_id}> failed; it will be tried again at the next send time."
+
+
+CHANNEL_NOT_WRITABLE = ("channel: I can't post in {channel} (I need View Channel, Send Messages, Embed Links and "
+                        "Attach Files there). Nothing was changed.")
+DAY_OF_WEEK_WEEKLY_ONLY = ("day-of-week: only weekly reports have a day of the week; "
+                           "leave it out for {frequency} reports")
+DAY_OF_WEEK_RANGE = "day-of-week: give 0 (Monday) to 6 (Sunday)"
+FREQUENCY = "frequency: choose daily, weekly or monthly"
+NO_SCHEDULE = "There is no report schedule here. Set one with /report schedule."
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def schedule_line(frequency: str, channel_id: str, day_of_week: int | None, active: bool) -> str:
+    when = {"daily": "every day", "weekly": f"every {WEEKDAYS[day_of_week or 0]}",
+            "monthly": "on the 1st of every month"}[frequency]
+    state = "" if active else " (off)"
+    return f"{frequency.capitalize()} report {when} at 00:05 UTC in <#{channel_id}>{state}"

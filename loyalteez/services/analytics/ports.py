@@ -1,0 +1,41 @@
+"""What analytics hands the Discord adapter to post (plain values), and what it gets back.
+
+Services never import py-cord: a message is content, an embed as Discord's JSON object, and files as
+(name, bytes); the adapter's poster sends it and answers with a status, so a channel the bot may not write
+to (403) is an answer to handle, not an exception to crash on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    content: str | None = None
+    embed: dict[str, Any] | None = None
+    files: tuple[tuple[str, bytes], ...] = field(default=())
+
+
+class PostStatus(StrEnum):
+    SENT = "sent"
+    FORBIDDEN = "forbidden"  # 403: the bot may not post (or embed, or attach) there
+    MISSING = "missing"  # 404: the channel is gone
+    FAILED = "failed"  # anything else (Discord down, rate limits exhausted, not connected)
+
+
+@dataclass(frozen=True, slots=True)
+class PostResult:
+    status: PostStatus
+    message_id: str | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is PostStatus.SENT
+
+
+class Poster(Protocol):
+    async def post(self, channel_id: str, message: Outgoing) -> PostResult: ...

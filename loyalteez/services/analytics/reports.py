@@ -1,0 +1,234 @@
+"""Scheduled reports (/report schedule|off|now|show): what is due, what a report holds, how it is posted.
+
+One schedule per server (discord_report_schedules): daily, weekly on a day of the week (0 = Monday) or
+monthly on the 1st, always at 00:05 UTC (after the 00:00 snapshots), about the period that just ended
+(the day, the 7 days, the calendar month). A report is due when its latest send time is after the last one
+sent, the last attempt and the moment the schedule was set (loyalteez_report_state): so it is sent once per
+send time, a restart never sends it twice, a report missed while the bot was down is sent once on start
+(not once per missed period), and a new schedule does not send one for a time that passed before it.
+
+A channel the bot may not post in (403) or that is gone: the schedule is kept, the attempt recorded (no
+retry every minute), and the admin channel is told.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from loyalteez.clock import start_of_day, utc_day
+from loyalteez.services import audit
+from loyalteez.services.analytics import messages
+from loyalteez.services.analytics.charts import active_members_png
+from loyalteez.services.analytics.metrics import SEED_METRICS, period_value
+from loyalteez.services.analytics.ports import Outgoing, Poster, PostResult, PostStatus
+from loyalteez.services.analytics.scheduler import previous_fire
+from loyalteez.services.analytics.targets import PERIOD_DAYS, list_targets
+from loyalteez.services.errors import ValidationError
+
+FREQUENCIES = ("daily", "weekly", "monthly")
+CHART_DAYS = 30
+CHART_NAME = "activity.png"
+MEDALS = ("🥇", "🥈", "🥉", "4.", "5.")
+COLOUR = 0x5865F2
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    frequency: str
+    channel_id: str
+    day_of_week: int | None
+    active: bool
+    last_sent_at: datetime | None
+    active_since: datetime | None
+    last_attempt_at: datetime | None
+    last_status: str | None
+
+    @property
+    def cron(self) -> str:
+        if self.frequency == "daily":
+            return "5 0 * * *"
+        if self.frequency == "weekly":
+            return f"5 0 * * {((self.day_of_week or 0) + 1) % 7}"  # cron counts from Sunday = 0
+        return "5 0 1 * *"
+
+    def latest_send_time(self, now: datetime) -> datetime:
+        return previous_fire(self.cron, now)
+
+    def is_due(self, now: datetime) -> bool:
+        if not self.active:
+            return False
+        fire = self.latest_send_time(now)
+        marks = [m for m in (self.last_sent_at, self.active_since, self.last_attempt_at) if m is not None]
+        return all(fire > mark for mark in marks)
+
+
+def schedule_of(row: dict[str, Any] | None) -> Schedule | None:
+    if row is None:
+        return None
+    return Schedule(row["frequency"], str(row["channel_id"]), row.get("day_of_week"), bool(row.get("is_active")),
+                    row.get("last_sent_at"), row.get("active_since"), row.get("last_attempt_at"),
+                    row.get("last_status"))
+
+
+def check_schedule(frequency: str, day_of_week: int | None) -> int | None:
+    if frequency not in FREQUENCIES:
+        raise ValidationError("frequency", messages.FREQUENCY)
+    if day_of_week is not None and frequency != "weekly":
+        raise ValidationError("day_of_week", messages.DAY_OF_WEEK_WEEKLY_ONLY.format(frequency=frequency))
+    if day_of_week is not None and not 0 <= day_of_week <= 6:
+        raise ValidationError("day_of_week", messages.DAY_OF_WEEK_RANGE)
+    return (day_of_week or 0) if frequency == "weekly" else None
+
+
+async def save_schedule(data: Any, actor_id: str, frequency: str, channel_id: str, day_of_week: int | None,
+                        now: datetime) -> Schedule:
+    day_of_week = check_schedule(frequency, day_of_week)
+    async with data.db.transaction():
+        before = await data.get("discord_report_schedules", {})
+        await data.report_save_schedule({"frequency": frequency, "channel_id": channel_id,
+                                         "day_of_week": day_of_week, "is_active": True}, now)
+        after = await data.get("discord_report_schedules", {})
+        await audit.record(data, actor_type="admin", actor_id=actor_id, action="analytics.report_schedule",
+                           before=before, after=after)
+    return schedule_of(await data.report_schedule())  # type: ignore[return-value]
+
+
+async def turn_off(data: Any, actor_id: str) -> Schedule:
+    async with data.db.transaction():
+        before = await data.get("discord_report_schedules", {})
+        if before is None:
+            raise ValidationError("schedule", messages.NO_SCHEDULE)
+        await data.update("discord_report_schedules", {}, {"is_active": False})
+        await audit.record(data, actor_type="admin", actor_id=actor_id, action="analytics.report_off",
+                           before=before, after={**before, "is_active": False})
+    return schedule_of(await data.report_schedule())  # type: ignore[return-value]
+
+
+async def current(data: Any) -> Schedule | None:
+    return schedule_of(await data.report_schedule())
+
+
+def period_for(frequency: str, end: date) -> tuple[date, date]:
+    """The days a report covers, ending on `end` (the day before it is sent)."""
+    if frequency == "daily":
+        return end, end
+    if frequency == "weekly":
+        return end - timedelta(days=6), end
+    return end.replace(day=1), end
+
+
+# -- building a report ---------------------------------------------------------------------------------------
+
+async def build(data: Any, frequency: str, end: date) -> Outgoing:
+    """The report about the period ending on `end`, from snapshots and rollups (snapshots written first)."""
+    start, _ = period_for(frequency, end)
+    length = (end - start).days + 1
+    daily = await data.kpi_daily_metrics(end - timedelta(days=max(CHART_DAYS, 2 * length) + 90), end)
+    targets = {t.metric: t for t in await list_targets(data) if t.active}
+    ltz, payouts = await data.report_paid(start, end)
+    totals = await data.analytics_period(start, end)
+    lines = []
+    for metric in SEED_METRICS:
+        value = period_value(daily, metric, end, length)
+        before = period_value(daily, metric, start - timedelta(days=1), length)
+        line = f"`{metric}` **{messages.fmt(metric, value)}** {messages.trend(value, before)}"
+        target = targets.get(metric)
+        if target is not None:
+            held = period_value(daily, metric, end, PERIOD_DAYS[target.period])
+            mark = "•" if held is None else "⚠️" if target.wrong_side(held) else (
+                "✅" if (held <= target.target if target.lower_is_better else held >= target.target) else "•")
+            line += f" · target {messages.fmt(metric, target.target)} {mark}"
+        lines.append(line)
+    top = await data.report_top_earners(start, end)
+    goals = await data.report_goals()
+    achievements = await data.report_achievements_completed(start_of_day(start), start_of_day(end + timedelta(days=1)))
+    fields = [
+        {"name": "KPIs (vs previous period, targets)", "value": _clip("\n".join(lines)), "inline": False},
+        {"name": "Top earners", "value": _clip("\n".join(
+            f"{MEDALS[i]} <@{r['discord_user_id']}> {int(r['ltz']):,} LTZ" for i, r in enumerate(top))
+            or "Nobody earned in this period."), "inline": True},
+        {"name": "LTZ paid", "value": f"{ltz:,} LTZ in {payouts:,} payouts", "inline": True},
+        {"name": "Achievements completed", "value": f"{achievements:,}", "inline": True},
+        {"name": "Community goals", "value": _clip(_goals(goals, end) or "No goals yet."), "inline": False},
+    ]
+    embed = {
+        "title": messages.report_title(frequency, start, end),
+        "description": f"**{totals['active_members']:,}** members earned, **{totals['active_any']:,}** took part.",
+        "color": COLOUR,
+        "fields": fields,
+        "image": {"url": f"attachment://{CHART_NAME}"},
+        "footer": {"text": "Loyalteez · KPI snapshots at 00:00 UTC, reports at 00:05 UTC"},
+    }
+    png = await chart(daily, end)
+    return Outgoing(embed=embed, files=((CHART_NAME, png),))
+
+
+async def chart(daily: dict[date, dict[str, Any]], end: date) -> bytes:
+    days = [end - timedelta(days=CHART_DAYS - 1 - i) for i in range(CHART_DAYS)]
+    dau = [(daily.get(d) or {}).get("daily_active_users") for d in days]
+    wau = [(daily.get(d) or {}).get("weekly_active_users") for d in days]
+    title = f"Daily and weekly active members, {days[0]:%d %b %Y} – {end:%d %b %Y} (UTC)"
+    return await asyncio.to_thread(active_members_png, days, dau, wau, title)
+
+
+def _goals(goals: list[dict[str, Any]], end: date) -> str:
+    lines = []
+    for goal in goals[:8]:
+        target = float(goal.get("target_value") or 0)
+        value = float(goal.get("current_value") or 0)
+        share = f"{min(value / target, 1) * 100:.0f} %" if target > 0 else "n/a"
+        state = " ✅" if goal.get("completed_at") else (
+            " (missed)" if goal.get("deadline") and goal["deadline"] < end else "")
+        lines.append(f"**{goal['name']}**: {value:,.0f} / {target:,.0f} ({share}){state}")
+    return "\n".join(lines)
+
+
+def _clip(text: str, limit: int = 1024) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- posting -------------------------------------------------------------------------------------------------
+
+async def deliver(data: Any, poster: Poster | None, schedule: Schedule, now: datetime, *,
+                  manual: bool = False) -> PostResult:
+    """Build and post a report; record and report the outcome.
+
+    Scheduled: about the period before its latest send time (a report missed while the bot was down is
+    about the period it was due for). Manual (/report now): about the period that ended yesterday.
+    """
+    sent_for = now if manual else schedule.latest_send_time(now)
+    end = utc_day(sent_for) - timedelta(days=1)
+    message = await build(data, schedule.frequency, end)
+    if poster is None:
+        result = PostResult(PostStatus.FAILED, error="not connected to Discord")
+    else:
+        result = await poster.post(schedule.channel_id, message)
+    if result.ok or not manual:
+        await data.report_record_attempt(now, result.status.value, result.error)
+    if not manual:
+        await audit.record(data, actor_type="system", actor_id="system", action="analytics.report",
+                           details={"frequency": schedule.frequency, "channel_id": schedule.channel_id,
+                                    "period_end": end.isoformat(), "status": result.status.value,
+                                    "error": result.error})
+        if not result.ok:
+            await tell_admins(data, poster, failure_text(result, schedule))
+    return result
+
+
+def failure_text(result: PostResult, schedule: Schedule) -> str:
+    if result.status is PostStatus.FORBIDDEN:
+        return messages.report_forbidden(schedule.channel_id, schedule.frequency)
+    if result.status is PostStatus.MISSING:
+        return messages.report_missing(schedule.channel_id, schedule.frequency)
+    return messages.report_failed(schedule.channel_id, schedule.frequency)
+
+
+async def tell_admins(data: Any, poster: Poster | None, text: str) -> PostResult | None:
+    """Post a notice in the admin channel (config_metadata admin_channel_id); None when there is none."""
+    channel = (await data.rewards_metadata()).get("admin_channel_id")
+    if not channel or poster is None:
+        return None
+    return await poster.post(str(channel), Outgoing(content=text))

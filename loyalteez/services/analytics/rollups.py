@@ -1,0 +1,133 @@
+"""Daily activity rollups, written by the rewards engine in the same transaction as the events they count.
+
+The engine calls `ActivityRollups.record` once per server per batch, right after the ledger rows and stats
+deltas are written: what the batch counted (messages, reactions, voice minutes and sessions) and what it
+paid for real (payouts, LTZ, check-ins = `daily_checkin` payouts) become per-member deltas on the batch's
+UTC day, in a fixed number of statements whatever the batch size. A rolled-back batch rolls its rollups
+back with it; a redelivered event, which the engine does not count twice, does not move them twice.
+
+Never counted: bots (the engine plans nothing for them) and anything while the server is in test mode
+(its payouts are test payouts, and its activity is testers trying things out).
+
+Check-ins are `daily_checkin` payouts (the /daily reward): a check-in that is not paid (the event disabled,
+the budget spent) is not in the rollups. Each day row keeps the streak the check-in made: the one /daily
+recorded for it (loyalteez_daily_checkins, written earlier in the same transaction), else the same rule
+computed here (streak_rules) for a daily_checkin paid some other way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from loyalteez.clock import utc_day
+from loyalteez.services.analytics.streak_rules import CHECKIN_EVENT, grace_hours, next_streak
+
+
+class RollupSink(Protocol):
+    async def record(self, data: Any, now: datetime, plans: Sequence[Any], flags: Sequence[tuple[bool, bool]],
+                     ledger: Sequence[Mapping[str, Any]], *, test_mode: bool) -> None: ...
+
+    def forget(self) -> None: ...
+
+
+# Members remembered per server before the memory is reset (a server's active members fit many times over).
+MEMORY_LIMIT = 250_000
+
+
+class ActivityRollups:
+    """The engine's rollup writer. The database is the truth; this process only remembers which members'
+    rows need no change (seen today, already rewarded once), so a batch of regulars skips the member table.
+    The engine calls `forget` when a batch fails: its transaction rolled back what was remembered."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str], tuple[date, set[str]]] = {}  # server -> (day, members seen that day)
+        self._rewarded: dict[tuple[str, str], set[str]] = {}  # server -> members with a first reward
+
+    def forget(self) -> None:
+        self._seen.clear()
+        self._rewarded.clear()
+
+    async def record(
+        self,
+        data: Any,
+        now: datetime,
+        plans: Sequence[Any],
+        flags: Sequence[tuple[bool, bool]],
+        ledger: Sequence[Mapping[str, Any]],
+        *,
+        test_mode: bool,
+    ) -> None:
+        """Roll up one written batch of one server (`plans` with their (counted, earns) flags, ledger rows)."""
+        if test_mode:
+            return
+        deltas: dict[str, list[int]] = {}
+        for p, (counted, _) in zip(plans, flags, strict=True):
+            if not counted or p.member_id is None:
+                continue
+            row = deltas.get(p.member_id)
+            if row is None:
+                row = deltas[p.member_id] = [0] * 7
+            messages, reactions, minutes = p.deltas
+            row[0] += messages
+            row[1] += reactions
+            row[2] += minutes
+            if minutes > 0 and p.seen_key is not None and p.seen_key.startswith("v:"):
+                row[3] += 1
+        checkins: dict[str, datetime] = {}
+        for r in ledger:
+            if r.get("is_test"):
+                continue
+            member = r["discord_user_id"]
+            row = deltas.get(member)
+            if row is None:
+                row = deltas[member] = [0] * 7
+            row[5] += 1
+            row[6] += int(r["amount"])
+            if r["event_type"] == CHECKIN_EVENT:
+                row[4] += 1
+                checkins[member] = r.get("created_at") or now
+        if not deltas:
+            return
+        day = utc_day(now)
+        await data.analytics_record(day, now, deltas, self._changing(data.scope, day, deltas))
+        if checkins:
+            await self._streaks(data, day, checkins)
+
+    def _changing(self, scope: Any, day: date, deltas: Mapping[str, Sequence[int]]) -> list[str]:
+        """Members whose member row this batch may change: not seen yet today, or paid for the first time.
+
+        Remembered as written at once: if the batch's transaction fails, the engine calls `forget`."""
+        key = (scope.brand_id, scope.server_id)
+        seen_day, seen = self._seen.get(key, (day, set()))
+        if day < seen_day:
+            return list(deltas)  # a late batch of an earlier day (a replay): the SQL keeps what is newer
+        if day > seen_day:
+            seen = set()
+        rewarded = self._rewarded.setdefault(key, set())
+        changing = [m for m, row in deltas.items() if m not in seen or (row[5] and m not in rewarded)]
+        seen.update(changing)
+        rewarded.update(m for m in changing if deltas[m][5])
+        self._seen[key] = (day, seen)
+        if len(seen) + len(rewarded) > MEMORY_LIMIT:
+            self.forget()
+        return changing
+
+    async def _streaks(self, data: Any, day: date, checkins: Mapping[str, datetime]) -> None:
+        """The streak each check-in made: as /daily recorded it, else by the same rule here."""
+        members = sorted(checkins)
+        recorded = await data.analytics_recorded_streaks(day, members)
+        grace = grace_hours(await data.rewards_metadata())
+        state = await data.analytics_checkin_state(members)
+        changes = []
+        for member in members:
+            at = checkins[member]
+            last, streak = state.get(member, (None, 0))
+            changes.append((member, at, recorded.get(member) or next_streak(last, streak, at, grace)))
+        await data.analytics_set_streaks(day, changes)
+
+
+async def record_join(data: Any, member_id: str, at: datetime) -> None:
+    """A member joined the server (GUILD_MEMBER_ADD): the start of their "new member" week."""
+    await data.analytics_record_join(member_id, at)

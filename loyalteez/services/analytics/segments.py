@@ -1,0 +1,54 @@
+"""Member segments (/segments, /segments view), from the rollups and the member table, as of now.
+
+  whales          the top 10 % of earners by LTZ (ever)
+  power_users     active on 5 or more of the last 7 days (today included)
+  new             joined (or first seen) less than 7 days ago
+  at_risk         no activity for 7 to 29 days, active before
+  dormant         no activity for 30 days or more
+  voice_regulars  5 or more voice sessions in the last 7 days
+"Active" here is any counted activity or payout (a day with a rollup row), not only earning.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from loyalteez.clock import utc_day
+from loyalteez.services.errors import ValidationError
+
+SEGMENTS = ("whales", "power_users", "new", "at_risk", "dormant", "voice_regulars")
+PAGE_SIZE = 10
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentPage:
+    segment: str
+    page: int
+    pages: int
+    total: int
+    rows: list[tuple[str, Any]]  # (member id, value: LTZ, days, sessions, a date or a moment)
+
+
+def check_segment(name: str) -> str:
+    segment = (name or "").strip().lower().replace(" ", "_").replace("-", "_")
+    if segment not in SEGMENTS:
+        raise ValidationError("segment", f"segment: choose one of {', '.join(SEGMENTS)}")
+    return segment
+
+
+async def counts(data: Any, now: datetime) -> dict[str, int]:
+    today = utc_day(now)
+    return {segment: await data.segment_count(segment, today, now) for segment in SEGMENTS}
+
+
+async def page(data: Any, segment: str, number: int, now: datetime) -> SegmentPage:
+    segment = check_segment(segment)
+    today: date = utc_day(now)
+    total = await data.segment_count(segment, today, now)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    number = min(max(1, number), pages)
+    rows = await data.segment_page(segment, today, now, PAGE_SIZE, (number - 1) * PAGE_SIZE)
+    return SegmentPage(segment, number, pages, total, [(r["discord_user_id"], r["value"]) for r in rows])

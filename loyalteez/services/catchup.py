@@ -1,0 +1,240 @@
+"""Catch-up after downtime: members earn for what they said while the bot was away, and nothing twice.
+
+When the bot starts, or gets a fresh gateway session after losing one (a RESUME replays missed events by
+itself; an INVALID_SESSION or a restart does not), it reads each readable channel's history from the
+message after the last one it processed (its *cursor*) and runs those messages through the rewards engine
+like live ones. The engine deduplicates by message id (activity keys and ledger keys), so a message seen
+live and fetched again neither counts nor pays twice; it decides each message at its own timestamp.
+
+The cursor (loyalteez_channel_cursors) moves in the SAME transaction as the batch that processed the
+messages: `cursor_hook` is one of the rewards engine's batch hooks. A crash therefore leaves it at the last
+committed message, and the next start fetches from there. How far back: the cursor, but never before the
+configured window (LOYALTEEZ_CATCHUP_HOURS, default 24 h) nor before the server was connected.
+
+The gate: from a fresh session (`session_started`) until a channel is caught up, live messages of that
+channel are paid as usual but do NOT move its cursor, because a live message newer than the gap would
+otherwise move the cursor past messages not fetched yet, and a crash at that moment would lose them.
+The catch-up's own batches move it. A channel that could not be read stays gated (retried next session).
+
+No py-cord here: the adapter hands in `ChannelHistory` objects whose pages are plain MessageEvents.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from loyalteez.clock import Clock
+from loyalteez.services.rewards.events import MessageEvent, PassiveEvent
+from loyalteez.services.rewards.outcomes import EventOutcome, Paid
+from loyalteez.services.rewards.service import Rewards
+from loyalteez.store import Scope, ServerStore, Store
+
+log = logging.getLogger("loyalteez.catchup")
+
+DISCORD_EPOCH = datetime(2015, 1, 1, tzinfo=UTC)
+DEFAULT_WINDOW = timedelta(hours=24)
+MAX_WINDOW = timedelta(days=7)
+# Messages up to this far past the bot's clock are fetched too: Discord's clock may run ahead of ours, and a
+# message seen live as well is simply deduplicated.
+CLOCK_MARGIN = timedelta(seconds=60)
+
+
+def snowflake_at(moment: datetime) -> int:
+    """The smallest Discord id a message posted at `moment` or later can have (ids carry milliseconds)."""
+    ms = -(-(moment - DISCORD_EPOCH) // timedelta(milliseconds=1))  # rounded up: never before `moment`
+    return max(ms, 0) << 22
+
+
+def snowflake_time(snowflake: int) -> datetime:
+    return DISCORD_EPOCH + timedelta(milliseconds=snowflake >> 22)
+
+
+@dataclass(frozen=True, slots=True)
+class CaughtUpMessage(MessageEvent):
+    """A message fetched from channel history after downtime rather than delivered live."""
+
+    @classmethod
+    def of(cls, event: MessageEvent) -> CaughtUpMessage:
+        return cls(*(getattr(event, f.name) for f in fields(MessageEvent)))
+
+
+class ChannelHistory(Protocol):
+    """One readable channel, as the adapter offers it."""
+
+    channel_id: str
+
+    def pages(self, after_id: int, before_id: int) -> AsyncIterator[Sequence[MessageEvent]]:
+        """Messages with after_id < id < before_id, oldest first, in pages."""
+        ...
+
+
+@dataclass
+class ChannelResult:
+    channel_id: str
+    fetched: int = 0
+    counted: int = 0  # messages that were new activity (not seen live before)
+    paid: int = 0  # payouts made
+    failed: int = 0  # messages the engine could not apply (logged)
+    error: str | None = None  # why the channel could not be read to the end
+
+
+@dataclass
+class CatchupReport:
+    server_id: str
+    channels: list[ChannelResult] = field(default_factory=list)
+
+    @property
+    def fetched(self) -> int:
+        return sum(c.fetched for c in self.channels)
+
+    @property
+    def paid(self) -> int:
+        return sum(c.paid for c in self.channels)
+
+    @property
+    def complete(self) -> bool:
+        return all(c.error is None for c in self.channels)
+
+
+def check_window(window: timedelta) -> timedelta:
+    """The catch-up window (LOYALTEEZ_CATCHUP_HOURS); zero turns catch-up off."""
+    if not timedelta(0) <= window <= MAX_WINDOW:
+        raise ValueError(f"the catch-up window must be from 0 to {int(MAX_WINDOW.total_seconds() // 3600)} hours")
+    return window
+
+
+class CatchupService:
+    def __init__(self, store: Store, clock: Clock, rewards: Rewards, window: timedelta = DEFAULT_WINDOW) -> None:
+        self.store = store
+        self.clock = clock
+        self.rewards = rewards
+        self.window = check_window(window)
+        self._pending: set[str] = set()  # servers not fully caught up in this session
+        self._done: dict[str, set[str]] = {}  # server -> channels caught up in this session
+        self._session = 0  # bumped by every fresh session: a catch-up of an older one marks nothing done
+        self._task: asyncio.Task[object] | None = None
+        self.reports: list[CatchupReport] = []  # the last session's, for logs and tests
+
+    @property
+    def enabled(self) -> bool:
+        return self.window > timedelta(0)
+
+    # -- the gate --------------------------------------------------------------------------------------
+
+    def session_started(self, server_ids: Iterable[str]) -> None:
+        """A fresh gateway session began: gate every server's cursors until its catch-up is done."""
+        if not self.enabled:
+            return
+        self._session += 1
+        self._pending = set(server_ids)
+        self._done = {}
+        if self._task is not None and not self._task.done():
+            self._task.cancel()  # it was catching up the old session; on_ready starts the new one
+
+    def _moves_cursor(self, server_id: str, event: MessageEvent) -> bool:
+        if isinstance(event, CaughtUpMessage) or server_id not in self._pending:
+            return True
+        return event.channel_id in self._done.get(server_id, ())
+
+    async def cursor_hook(self, data: ServerStore, events: Sequence[PassiveEvent]) -> None:
+        """Rewards engine batch hook: move the cursors of the channels these messages came from."""
+        newest: dict[str, int] = {}
+        server = data.scope.server_id
+        for event in events:
+            if not isinstance(event, MessageEvent) or event.is_edit or not event.message_id.isdigit():
+                continue
+            if self._moves_cursor(server, event):
+                newest[event.channel_id] = max(newest.get(event.channel_id, 0), int(event.message_id))
+        await data.catchup_advance(newest)
+
+    # -- catching up -----------------------------------------------------------------------------------
+
+    async def run_session(self, jobs: Sequence[tuple[Scope | None, str, Sequence[ChannelHistory]]]) -> None:
+        """Catch up every (scope, server id, readable channels); replaces a catch-up still running.
+
+        A server without a scope (not connected) has nothing to catch up: its gate opens at once.
+        """
+        previous, self._task = self._task, asyncio.current_task()
+        if previous is not None and previous is not self._task and not previous.done():
+            previous.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await previous
+        self.reports = []
+        if not self.enabled:
+            return
+        session = self._session
+        for scope, server_id, channels in jobs:
+            if scope is None:
+                self._pending.discard(server_id)
+                continue
+            report = await self.catch_up(scope, channels, session)
+            self.reports.append(report)
+            if report.fetched or not report.complete:
+                log.info("caught up guild %s: %d message(s) fetched in %d channel(s), %d payout(s)%s",
+                         server_id, report.fetched, len(report.channels), report.paid,
+                         "" if report.complete else " (some channels unreadable; retried next session)")
+
+    async def catch_up(
+        self, scope: Scope, channels: Sequence[ChannelHistory], session: int | None = None
+    ) -> CatchupReport:
+        """Fetch and apply what each channel got since its cursor (bounded by the window).
+
+        `session`: the session this catch-up serves; when a newer one has started meanwhile, the channels
+        it finishes stay gated (the newer session's catch-up must cover the gap since).
+        """
+        session = self._session if session is None else session
+        data = self.store.scoped(scope)
+        config = await data.config()
+        cursors = await data.catchup_cursors()
+        now = self.clock.now()
+        oldest = now - self.window
+        connected = (config or {}).get("connected_at")
+        if isinstance(connected, datetime) and connected > oldest:
+            oldest = connected
+        floor = snowflake_at(oldest) - 1
+        before = snowflake_at(now + CLOCK_MARGIN)
+        report = CatchupReport(scope.server_id)
+        for channel in channels:
+            result = ChannelResult(channel.channel_id)
+            report.channels.append(result)
+            after = max(cursors.get(channel.channel_id, 0), floor)
+            try:
+                async for page in channel.pages(after, before):
+                    await self._apply(scope, page, result)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a channel that cannot be read must not stop the others
+                result.error = f"{type(exc).__name__}: {exc}"
+                log.warning("catch-up of channel %s in guild %s stopped: %s", channel.channel_id,
+                            scope.server_id, result.error)
+                continue
+            if session == self._session:
+                self._done.setdefault(scope.server_id, set()).add(channel.channel_id)
+        if report.complete and session == self._session:
+            self._pending.discard(scope.server_id)
+        return report
+
+    async def _apply(self, scope: Scope, page: Sequence[MessageEvent], result: ChannelResult) -> None:
+        """Submit one page through the group-commit writer and wait until it committed."""
+        futures = [self.rewards.submit(scope, CaughtUpMessage.of(event)) for event in page]
+        result.fetched += len(futures)
+        for outcome in await asyncio.gather(*futures, return_exceptions=True):
+            if isinstance(outcome, EventOutcome):
+                result.counted += int(outcome.counted)
+                result.paid += sum(isinstance(r, Paid) for r in outcome.results)
+            else:
+                result.failed += 1  # the writer logged it
+
+    async def close(self) -> None:
+        """Stop a catch-up still running (shutdown); what it committed stays, the rest waits for next time."""
+        task, self._task = self._task, None
+        if task is not None and task is not asyncio.current_task() and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task

@@ -1,0 +1,87 @@
+"""The rewards engine's StreakMultiplierSource: a member's live streak factor, on every payout.
+
+The engine asks once per payout, and a passive batch holds thousands of payouts, so nothing here queries
+per member: the first question about a server loads its streak settings and every member whose streak is
+long enough to earn a factor (one query), and later questions are dictionary lookups. The snapshot is
+reloaded when the server's reward config changes in this process (a /config streaks write bumps the
+generation the engine's own cache uses), after `ttl` seconds (changes made by another process), or dropped
+when the server connects again (its streaks were deleted on disconnect). A check-in updates its member's
+entry in place, inside the /daily transaction, so that payout already gets the new factor.
+
+Whether a streak is still alive is decided at each question from its last check-in and the grace period,
+so a snapshot never goes stale just because time passed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from loyalteez.services.engagement.streak_settings import StreakSettings
+from loyalteez.store import Scope
+
+
+@dataclass(slots=True)
+class _Snapshot:
+    settings: StreakSettings
+    generation: int
+    loaded_at: float
+    min_streak: int | None  # shortest streak with a factor above 1; None: nobody gets one
+    members: dict[str, tuple[int, datetime]] = field(default_factory=dict)  # member -> (streak, last check-in)
+
+
+class StreakMultipliers:
+    def __init__(self, ttl: float = 60.0, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self._monotonic = monotonic
+        self._snapshots: dict[Scope, _Snapshot] = {}
+        self.loads = 0  # snapshots read from the database (tests check the hot path stays cached)
+
+    async def multiplier(self, data: Any, member_id: str, event_type: str) -> float:
+        """The member's factor now: their live streak's tier, or 1.0 (no streak, or it ran out)."""
+        snapshot = await self._snapshot(data)
+        entry = snapshot.members.get(member_id)
+        if entry is None:
+            return 1.0
+        streak, last = entry
+        if not snapshot.settings.is_alive(last, data.clock.now()):
+            return 1.0
+        return float(snapshot.settings.multiplier(streak))
+
+    async def _snapshot(self, data: Any) -> _Snapshot:
+        scope = data.scope
+        generation = data.rewards_generation()
+        now = self._monotonic()
+        found = self._snapshots.get(scope)
+        if found is not None and found.generation == generation and now - found.loaded_at < self.ttl:
+            return found
+        settings = StreakSettings.from_metadata(await data.rewards_metadata())
+        minimum = settings.min_bonus_streak()
+        rows = await data.streak_rows(minimum) if minimum is not None else []
+        snapshot = _Snapshot(settings, generation, now, minimum, {
+            r["discord_user_id"]: (int(r["current_streak"]), r["last_checkin"]) for r in rows
+            if r["last_checkin"] is not None
+        })
+        self.loads += 1
+        self._snapshots[scope] = snapshot
+        return snapshot
+
+    def checked_in(self, scope: Scope, member_id: str, streak: int, at: datetime) -> None:
+        """A check-in just wrote this streak (inside its transaction): keep a loaded snapshot current."""
+        snapshot = self._snapshots.get(scope)
+        if snapshot is None:
+            return
+        if snapshot.min_streak is not None and streak >= snapshot.min_streak:
+            snapshot.members[member_id] = (streak, at)
+        else:
+            snapshot.members.pop(member_id, None)
+
+    def forget(self, scope: Scope | None = None) -> None:
+        """Drop a server's snapshot (a rolled-back check-in, a reconnect), or all of them."""
+        if scope is None:
+            self._snapshots.clear()
+        else:
+            self._snapshots.pop(scope, None)

@@ -1,0 +1,191 @@
+"""A server's streak rules: grace period, multiplier tiers and milestones (`/config streaks`).
+
+Kept in discord_server_configs.config_metadata under "streaks" (server config, like test mode), changed
+through server_settings.set_metadata, which audits it and bumps the rewards config generation (so the
+multiplier cache notices at once). Missing or junk keys fall back to the defaults below.
+
+  grace_hours  1-72: a streak goes on when the next check-in comes at most this long after the end of the
+               UTC day of the previous one (24: check in every calendar day; 48: one day may be skipped).
+  multipliers  {"<from day>": factor}: the factor of the highest tier reached applies to every reward.
+  milestones   {"<day>": LTZ}: paid once per member with /streak claim once the streak has reached the day.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from loyalteez.clock import start_of_day, utc_day
+from loyalteez.services import server_settings
+from loyalteez.services.errors import ValidationError
+from loyalteez.store import ServerStore
+
+METADATA_KEY = "streaks"
+GRACE_RANGE = (1, 72)
+DEFAULT_GRACE = 24
+DAY_RANGE = (1, 3650)
+MULTIPLIER_RANGE = (Decimal("1.0"), Decimal("5.0"))
+AMOUNT_RANGE = (1, 10_000)
+MAX_ENTRIES = 10
+DEFAULT_MULTIPLIERS: tuple[tuple[int, Decimal], ...] = (
+    (3, Decimal("1.1")), (7, Decimal("1.25")), (14, Decimal("1.5")), (30, Decimal("2.0")),
+)
+DEFAULT_MILESTONES: tuple[tuple[int, int], ...] = ((7, 50), (30, 200), (100, 1000), (365, 5000))
+_ENTRY = re.compile(r"^\s*(\d+)\s*[:=]\s*([0-9]+(?:\.[0-9]+)?)\s*$")
+NONE_WORDS = ("none", "off", "-")
+
+
+@dataclass(frozen=True, slots=True)
+class StreakSettings:
+    grace_hours: int = DEFAULT_GRACE
+    multipliers: tuple[tuple[int, Decimal], ...] = DEFAULT_MULTIPLIERS
+    milestones: tuple[tuple[int, int], ...] = DEFAULT_MILESTONES
+
+    # -- reading and writing config_metadata -----------------------------------------------------------
+
+    @classmethod
+    def from_metadata(cls, metadata: Mapping[str, Any]) -> StreakSettings:
+        raw = metadata.get(METADATA_KEY)
+        if not isinstance(raw, dict):
+            return cls()
+        grace = raw.get("grace_hours")
+        grace_ok = isinstance(grace, int) and not isinstance(grace, bool) and GRACE_RANGE[0] <= grace <= GRACE_RANGE[1]
+        return cls(
+            grace_hours=grace if grace_ok else DEFAULT_GRACE,
+            multipliers=_table(raw.get("multipliers"), Decimal, DEFAULT_MULTIPLIERS),
+            milestones=_table(raw.get("milestones"), int, DEFAULT_MILESTONES),
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "grace_hours": self.grace_hours,
+            "multipliers": {str(day): str(factor) for day, factor in self.multipliers},
+            "milestones": {str(day): amount for day, amount in self.milestones},
+        }
+
+    # -- the rules ------------------------------------------------------------------------------------------
+
+    def multiplier(self, streak: int) -> Decimal:
+        """The factor for a live streak of `streak` days: the highest tier reached, else 1."""
+        reached = [factor for day, factor in self.multipliers if day <= streak]
+        return reached[-1] if reached else Decimal(1)
+
+    def next_tier(self, streak: int) -> tuple[int, Decimal] | None:
+        return next(((day, f) for day, f in self.multipliers if day > streak and f > self.multiplier(streak)), None)
+
+    def min_bonus_streak(self) -> int | None:
+        """The shortest streak with a factor above 1 (None: no tier pays anything)."""
+        return next((day for day, factor in self.multipliers if factor > 1), None)
+
+    def next_milestone(self, streak: int) -> tuple[int, int] | None:
+        return next(((day, amount) for day, amount in self.milestones if day > streak), None)
+
+    def milestone_amount(self, day: int) -> int | None:
+        return dict(self.milestones).get(day)
+
+    def alive_until(self, last_checkin: datetime) -> datetime:
+        """The last moment the streak of a check-in made at `last_checkin` can go on."""
+        return start_of_day(utc_day(last_checkin)) + timedelta(days=1, hours=self.grace_hours)
+
+    def is_alive(self, last_checkin: datetime | None, now: datetime) -> bool:
+        return last_checkin is not None and now <= self.alive_until(last_checkin)
+
+    def alive_since(self, now: datetime) -> datetime:
+        """Check-ins at or after this moment still have a live streak (is_alive, for a whole table at once)."""
+        earliest = now - timedelta(days=1, hours=self.grace_hours)
+        midnight = start_of_day(utc_day(earliest))
+        return midnight if midnight == earliest else midnight + timedelta(days=1)
+
+
+def _table(raw: Any, kind: type, default: tuple[tuple[int, Any], ...]) -> tuple[tuple[int, Any], ...]:
+    if not isinstance(raw, dict):
+        return default
+    try:
+        entries = sorted((int(day), kind(str(value))) for day, value in raw.items())
+    except (TypeError, ValueError, InvalidOperation):
+        return default
+    return tuple(entries)
+
+
+async def load(data: ServerStore) -> StreakSettings:
+    return StreakSettings.from_metadata(await data.rewards_metadata())
+
+
+# -- /config streaks ---------------------------------------------------------------------------------------
+
+def parse_grace(value: Any) -> int:
+    low, high = GRACE_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValidationError("grace-period", f"grace-period must be from {low} to {high} hours.")
+    return value
+
+
+def parse_multipliers(text: str) -> tuple[tuple[int, Decimal], ...]:
+    """'3:1.1, 7:1.25' -> ((3, 1.1), (7, 1.25)); 'none' -> no multipliers. Longer streaks never earn less."""
+    entries = _entries(text, "multipliers", "3:1.1, 7:1.25")
+    table = []
+    for day, raw in entries:
+        factor = Decimal(raw)
+        low, high = MULTIPLIER_RANGE
+        if not low <= factor <= high:
+            raise ValidationError("multipliers", f"multipliers: each factor must be from {low} to {high}.")
+        table.append((day, factor))
+    factors = [f for _, f in table]
+    if factors != sorted(factors):
+        raise ValidationError("multipliers", "multipliers: a longer streak can't have a smaller factor.")
+    return tuple(table)
+
+
+def parse_milestones(text: str) -> tuple[tuple[int, int], ...]:
+    """'7:50, 30:200' -> ((7, 50), (30, 200)); 'none' -> no milestones."""
+    table = []
+    for day, raw in _entries(text, "milestones", "7:50, 30:200"):
+        low, high = AMOUNT_RANGE
+        if "." in raw or not low <= int(raw) <= high:
+            raise ValidationError("milestones", f"milestones: each reward must be a whole {low:,} to {high:,} LTZ.")
+        table.append((day, int(raw)))
+    return tuple(table)
+
+
+def _entries(text: str, field: str, example: str) -> list[tuple[int, str]]:
+    if text.strip().lower() in NONE_WORDS:
+        return []
+    parts = [p for p in re.split(r"[,;]", text) if p.strip()]
+    found: dict[int, str] = {}
+    for part in parts:
+        match = _ENTRY.match(part)
+        if match is None:
+            raise ValidationError(field, f"{field}: write day:value pairs, e.g. `{example}` (or `none`).")
+        day = int(match.group(1))
+        if not DAY_RANGE[0] <= day <= DAY_RANGE[1]:
+            raise ValidationError(field, f"{field}: days must be from {DAY_RANGE[0]} to {DAY_RANGE[1]:,}.")
+        if day in found:
+            raise ValidationError(field, f"{field}: day {day} is given twice.")
+        found[day] = match.group(2)
+    if not found or len(found) > MAX_ENTRIES:
+        raise ValidationError(field, f"{field}: give 1 to {MAX_ENTRIES} day:value pairs (or `none`).")
+    return sorted(found.items())
+
+
+async def configure(
+    data: ServerStore, actor_id: str, *, grace_hours: int | None = None, multipliers: str | None = None,
+    milestones: str | None = None, reset: bool = False,
+) -> StreakSettings:
+    """Change the streak rules (every option checked before anything is written); returns them as now."""
+    new = StreakSettings() if reset else await load(data)
+    changes: dict[str, Any] = {}
+    if grace_hours is not None:
+        changes["grace_hours"] = parse_grace(grace_hours)
+    if multipliers is not None:
+        changes["multipliers"] = parse_multipliers(multipliers)
+    if milestones is not None:
+        changes["milestones"] = parse_milestones(milestones)
+    if not changes and not reset:
+        raise ValidationError("options", "give grace-period, multipliers, milestones or reset.")
+    new = StreakSettings(**{**{k: getattr(new, k) for k in ("grace_hours", "multipliers", "milestones")}, **changes})
+    await server_settings.set_metadata(data, actor_id, "config.streaks", {METADATA_KEY: new.as_json()})
+    return new

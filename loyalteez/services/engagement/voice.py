@@ -1,0 +1,258 @@
+"""Voice time: sessions that survive restarts, minutes counted only when they mean something, /voice claim.
+
+Counting. A member's time counts while they are in a voice channel that is not the server's AFK channel
+and not excluded, are not deafened (self-deafened, or deafened by a moderator: they cannot hear anyone),
+and at least one other human (not a bot) is in the same channel. Muted members DO count: listening is
+taking part, and many members join muted. Moving between channels keeps one session.
+
+Sessions (loyalteez_voice_sessions) are computed from timestamps, never from a running timer: each row
+holds the seconds counted up to `accrued_at` and whether the time since then counts. Every voice state
+change in a server re-evaluates everyone in it (`sync`, one query plus a write per member whose state
+changed), so "someone else joined" starts the first member's counting at that moment. A heartbeat
+stamps `last_seen_at` on open sessions every minute (and at shutdown); after a crash, a session whose
+member is gone is closed at that moment, and one whose member is still in voice (GUILD_CREATE voice
+states) is resumed, without counting the time the bot could not see. A restart therefore neither loses
+nor double-counts a minute.
+
+Closing a session adds its seconds to the member's total (loyalteez_voice_progress) and credits the whole
+minutes that crosses to discord_user_stats.voice_minutes through the rewards engine (`VoiceSession`, counted
+once per session id), in the same transaction: voice_minutes is always floor(total counted seconds / 60).
+
+Paying. `voice_activity` pays its reward per `minutes_per_payout` counted minutes (default 30), counted
+across sessions including the one in progress, when the member runs /voice claim; its max_per_day caps the
+payouts per UTC day (unclaimed minutes wait for the next day). Each payout's ledger key is
+'voice:<brand>:<member>:<minutes already claimed>', so a claim can never pay the same minutes twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from loyalteez.clock import Clock, start_of_day, utc_day
+from loyalteez.ids import new_id
+from loyalteez.services.rewards.events import Member, Payout, VoiceSession
+from loyalteez.services.rewards.outcomes import Outcome, Paid
+from loyalteez.services.rewards.service import Rewards
+from loyalteez.store import Scope, ServerStore, Store
+
+VOICE_EVENT = "voice_activity"
+MAX_PAYOUTS_PER_CLAIM = 100
+HEARTBEAT = timedelta(minutes=1)  # how often open sessions are stamped live (services.ticker)
+
+
+class Reason(StrEnum):
+    COUNTING = "counting"
+    AFK = "afk"
+    EXCLUDED = "excluded"
+    DEAFENED = "deafened"
+    ALONE = "alone"
+
+
+@dataclass(frozen=True, slots=True)
+class VoicePresence:
+    """One member in a voice channel, as the adapter sees it now."""
+
+    member_id: str
+    channel_id: str
+    deafened: bool = False  # self-deafened or server-deafened
+    is_bot: bool = False
+
+
+def reasons(presences: Iterable[VoicePresence], afk_channel_id: str | None,
+            excluded: Callable[[str], bool]) -> dict[str, Reason]:
+    """Whether each human present counts now, and if not, why."""
+    people = [p for p in presences if not p.is_bot]
+    humans = Counter(p.channel_id for p in people)
+    found = {}
+    for p in people:
+        if afk_channel_id is not None and p.channel_id == afk_channel_id:
+            found[p.member_id] = Reason.AFK
+        elif excluded(p.channel_id):
+            found[p.member_id] = Reason.EXCLUDED
+        elif p.deafened:
+            found[p.member_id] = Reason.DEAFENED
+        elif humans[p.channel_id] < 2:
+            found[p.member_id] = Reason.ALONE
+        else:
+            found[p.member_id] = Reason.COUNTING
+    return found
+
+
+def counted_until(row: Mapping[str, Any], until: datetime) -> int:
+    """A session's counted seconds if it is settled at `until`."""
+    extra = (until - row["accrued_at"]).total_seconds() if row["counting"] else 0
+    return int(row["counted_seconds"]) + max(int(extra), 0)
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceProgress:
+    in_voice: bool
+    reason: Reason | None  # why the current session is or isn't counting (None: not in voice)
+    session_minutes: int  # counted minutes of the session in progress
+    total_minutes: int  # every counted minute, the session in progress included
+    claimed_minutes: int
+    minutes_per_payout: int
+    amount: int  # the event's base reward per payout
+    ready: int  # payouts /voice claim would make now (before the daily cap)
+    toward_next: int  # minutes counted toward the next payout
+    paid_today: int
+    daily_cap: int | None
+    enabled: bool
+
+
+class VoiceService:
+    def __init__(self, store: Store, clock: Clock, rewards: Rewards) -> None:
+        self.store = store
+        self.clock = clock
+        self.rewards = rewards
+        self._locks: dict[Scope, asyncio.Lock] = {}
+        self._live: dict[Scope, set[str]] = {}  # sessions this process has watched live
+        self._reasons: dict[Scope, dict[str, Reason]] = {}
+
+    def _lock(self, scope: Scope) -> asyncio.Lock:
+        return self._locks.setdefault(scope, asyncio.Lock())
+
+    async def sync(self, scope: Scope, presences: Iterable[VoicePresence], afk_channel_id: str | None) -> None:
+        """Bring the server's sessions in line with who is in voice now (open, move, settle, close)."""
+        presences = list(presences)
+        async with self._lock(scope):
+            data = self.store.scoped(scope)
+            now = self.clock.now()
+            cfg = await self.rewards.engine.cache.get(data)
+            why = reasons(presences, afk_channel_id, lambda channel: cfg.is_excluded(channel))
+            here = {p.member_id: p for p in presences if not p.is_bot}
+            live = self._live.setdefault(scope, set())
+            async with self.store.transaction():
+                await data.rewards_lock(brand=True)
+                sessions = {r["discord_user_id"]: r for r in await data.voice_open_sessions()}
+                closed = []
+                for member_id, row in sessions.items():
+                    session_id = str(row["session_id"])
+                    watched = session_id in live
+                    if member_id not in here:
+                        # Gone. Unwatched (a crash or restart in between): closed when last known live.
+                        end = now if watched else min(row["last_seen_at"], now)
+                        closed.append(await self._close(data, row, end))
+                        live.discard(session_id)
+                        continue
+                    presence, counting = here[member_id], why[member_id] is Reason.COUNTING
+                    channel = presence.channel_id if counting else row["channel_id"]
+                    if not watched:  # resumed after a restart: the unwatched gap does not count
+                        settled = counted_until(row, min(row["last_seen_at"], now))
+                    elif counting != bool(row["counting"]) or channel != row["channel_id"]:
+                        settled = counted_until(row, now)
+                    else:
+                        continue
+                    await data.voice_update_session(session_id, {
+                        "counted_seconds": settled, "accrued_at": now, "counting": counting, "channel_id": channel,
+                        "last_seen_at": now})
+                    live.add(session_id)
+                for member_id, presence in here.items():
+                    if member_id in sessions:
+                        continue
+                    session_id = new_id()
+                    await data.voice_start_session({
+                        "session_id": session_id, "discord_user_id": member_id, "channel_id": presence.channel_id,
+                        "started_at": now, "last_seen_at": now, "accrued_at": now,
+                        "counting": why[member_id] is Reason.COUNTING, "counted_seconds": 0})
+                    live.add(session_id)
+                if closed:
+                    # The minutes reach discord_user_stats in this same transaction, once per session id.
+                    await self.rewards.engine.apply([(scope, session) for session in closed])
+            self._reasons[scope] = why
+
+    async def _close(self, data: ServerStore, row: Mapping[str, Any], end: datetime) -> VoiceSession:
+        member_id = row["discord_user_id"]
+        seconds = counted_until(row, end)
+        total = await data.voice_add_seconds(member_id, seconds)
+        minutes = total // 60 - (total - seconds) // 60  # whole minutes this session carries the total across
+        await data.voice_update_session(str(row["session_id"]), {
+            "counted_seconds": seconds, "accrued_at": max(end, row["accrued_at"]), "counting": False,
+            "ended_at": end, "minutes": minutes})
+        return VoiceSession(str(row["session_id"]), Member(member_id), str(row["channel_id"] or ""), minutes)
+
+    async def heartbeat(self) -> None:
+        """Stamp every session this process watches as live now (a task calls this every minute)."""
+        now = self.clock.now()
+        for scope, live in list(self._live.items()):
+            if not live:
+                continue
+            link = await self.store.server_link(scope.server_id)
+            if not link or not link["is_active"] or link["brand_id"] != scope.brand_id:
+                # Disconnected: its sessions are no longer watched, so they end (or resume) where they were.
+                self.forget(scope)
+                continue
+            async with self._lock(scope):
+                await self.store.scoped(scope).voice_heartbeat(now)
+
+    async def close(self) -> None:
+        """Shutdown: one last heartbeat, so the next start resumes the sessions from this moment."""
+        await self.heartbeat()
+
+    def forget(self, scope: Scope) -> None:
+        """The server (re)connected: its open sessions are resumed like after a restart."""
+        self._live.pop(scope, None)
+        self._reasons.pop(scope, None)
+
+    # -- /voice check and /voice claim ---------------------------------------------------------------------
+
+    async def progress(self, scope: Scope, member_id: str) -> VoiceProgress:
+        data = self.store.scoped(scope)
+        return await self._progress(data, scope, member_id, self.clock.now())
+
+    async def _progress(self, data: ServerStore, scope: Scope, member_id: str, now: datetime) -> VoiceProgress:
+        cfg = await self.rewards.engine.cache.get(data)
+        rule = cfg.rules.get(VOICE_EVENT)
+        session = next((r for r in await data.voice_open_sessions() if r["discord_user_id"] == member_id), None)
+        live_seconds = 0
+        if session is not None:
+            watched = str(session["session_id"]) in self._live.get(scope, set())
+            live_seconds = counted_until(session, now if watched else min(session["last_seen_at"], now))
+        progress = await data.voice_progress_of(member_id)
+        counted = int(progress["counted_seconds"]) if progress else 0
+        claimed = int(progress["claimed_minutes"]) if progress else 0
+        total = (counted + live_seconds) // 60
+        per = rule.minutes_per_payout if rule else 30
+        today = await data.standings_claims_since(member_id, start_of_day(utc_day(now)))
+        return VoiceProgress(
+            in_voice=session is not None, reason=self._reasons.get(scope, {}).get(member_id) if session else None,
+            session_minutes=live_seconds // 60, total_minutes=total, claimed_minutes=claimed, minutes_per_payout=per,
+            amount=rule.reward_amount if rule else 0, ready=max(total - claimed, 0) // per,
+            toward_next=max(total - claimed, 0) % per, paid_today=int(today.get(VOICE_EVENT, 0)),
+            daily_cap=rule.max_per_day if rule else None, enabled=bool(rule and rule.is_enabled),
+        )
+
+    async def claim(self, scope: Scope, member: Member) -> tuple[list[Outcome], VoiceProgress]:
+        """Pay every full `minutes_per_payout` counted and not yet paid, until the engine refuses (the daily
+        cap, test mode, ...); returns the outcomes (empty: nothing ready) and the progress after."""
+        data = self.store.scoped(scope)
+        outcomes: list[Outcome] = []
+        async with self._lock(scope), self.store.transaction():
+            await data.rewards_lock(brand=True)
+            now = self.clock.now()
+            before = await self._progress(data, scope, member.id, now)
+            per = before.minutes_per_payout
+
+            async def claimed(store: ServerStore, paid: Paid) -> None:
+                await store.voice_add_claimed(member.id, per)
+
+            for unit in range(min(before.ready, MAX_PAYOUTS_PER_CLAIM)):
+                start = before.claimed_minutes + unit * per
+                outcome = await self.rewards.engine.pay(scope, Payout(
+                    key=f"voice:{scope.brand_id}:{member.id}:{start}", member=member, event_type=VOICE_EVENT,
+                    source="voice", details={"minutes": per, "from_minute": start}), on_paid=claimed)
+                outcomes.append(outcome)
+                if not isinstance(outcome, Paid):
+                    break
+            after = await self._progress(data, scope, member.id, now)
+        return outcomes, after
+
+
+def next_payout_in(progress: VoiceProgress) -> timedelta:
+    return timedelta(minutes=progress.minutes_per_payout - progress.toward_next)

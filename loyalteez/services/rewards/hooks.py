@@ -1,0 +1,62 @@
+"""The engine's two extension points for engagement features (issue 6): what a batch did, and paying for a thing.
+
+After batch: `RewardsEngine.after_batch` is a list of async callbacks the engine calls once per server per
+batch that wrote something (passive events and commands alike), INSIDE the batch's transaction, right after
+the ledger rows and the discord_user_stats deltas were written. A callback gets the server's ServerStore and
+a `BatchEffects`: per member, the stats deltas this batch applied, and every payout it recorded. So features
+whose progress follows activity (achievements, community goals) move with the events that feed them, in the
+same commit, never by rescanning tables: a rolled-back batch moves nothing, a replayed event (deduplicated by
+the engine) moves nothing twice. A callback that raises fails the batch like any other write error (the
+writer then retries its events one by one), so callbacks keep to a few grouped statements and do nothing
+when their server has nothing to track.
+
+Paying for a thing: `RewardsEngine.pay(scope, Payout, guard=..., on_paid=...)` pays a member for something
+the engine does not know about (a drop claimed, an achievement claimed) through the same ladder, bonuses,
+test mode, budget and ledger as every other payout. `guard` runs in the payout's transaction, after the
+server's rewards lock is held and before the ladder: it reserves what is being paid for (a drop's claim
+slot) and returns None, or returns a refusal. When the guard refuses, or the ladder refuses after the guard
+reserved, the whole transaction rolls back, so a reservation never outlives a refusal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from loyalteez.services.rewards.outcomes import Paid, Refused
+
+if TYPE_CHECKING:
+    from loyalteez.store import ServerStore
+
+
+@dataclass(frozen=True, slots=True)
+class PaidRow:
+    """One payout a batch recorded (test payouts included, marked)."""
+
+    member_id: str
+    event_type: str
+    amount: int
+    is_test: bool
+    key: str  # the ledger idempotency key ('<discord id>:<event>', 'drop:<id>:<member>', ...)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchEffects:
+    """What one batch changed on one server."""
+
+    now: datetime
+    # member -> (messages, reactions, voice minutes, LTZ earned) added to discord_user_stats by this batch
+    stats: Mapping[str, tuple[int, int, int, int]]
+    paid: tuple[PaidRow, ...]
+
+    @property
+    def members(self) -> set[str]:
+        return set(self.stats) | {p.member_id for p in self.paid}
+
+
+AfterBatch = Callable[["ServerStore", BatchEffects], Awaitable[None]]
+# A guard reserves what a payout is for (or refuses); an on_paid callback records it once paid.
+Guard = Callable[["ServerStore"], Awaitable[Refused | None]]
+OnPaid = Callable[["ServerStore", Paid], Awaitable[None]]
