@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from loyalteez.services.rewards.messages import bonus_detail
 from loyalteez.services.rewards.outcomes import Paid
 
 
@@ -33,15 +34,7 @@ def bar(value: float, target: float, width: int = 10) -> str:
 
 
 def amount_detail(paid: Paid) -> str:
-    b = paid.breakdown
-    extras = []
-    if b.multiplier != 1.0:
-        extras.append(f"×{b.multiplier:g} role bonus")
-    if b.flat_bonus:
-        extras.append(f"+{b.flat_bonus} role bonus")
-    if b.streak_multiplier != 1.0:
-        extras.append(f"×{b.streak_multiplier:g} streak")
-    text = f" ({b.base} base, {', '.join(extras)})" if extras and not b.manual else ""
+    text = bonus_detail(paid)
     if paid.is_test:
         text += " Test mode: recorded as a test, not added to your balance."
     return text

@@ -18,12 +18,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from loyalteez.store.database import Row
 from loyalteez.store.scoped import ScopedTables
+from loyalteez.store.values import as_utc
 
 LEDGER = "loyalteez_reward_ledger"
 SEEN = "loyalteez_seen_events"
@@ -57,14 +58,6 @@ class RewardsConfigRows:
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), _CHUNK):
         yield items[start:start + _CHUNK]
-
-
-def _when(value: Any) -> datetime | None:
-    """Aggregates (MAX) lose the column type on SQLite and come back as ISO text."""
-    if value is None or isinstance(value, datetime):
-        return value
-    moment = datetime.fromisoformat(str(value).replace(" ", "T", 1))
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class RewardsStoreMixin(ScopedTables):
@@ -191,7 +184,7 @@ class RewardsStoreMixin(ScopedTables):
             )
             for r in rows:
                 tallies[(r["discord_user_id"], r["event_type"])] = Tally(
-                    int(r["claims"]), int(r["today"] or 0), _when(r["last_at"])
+                    int(r["claims"]), int(r["today"] or 0), as_utc(r["last_at"])
                 )
         return tallies
 

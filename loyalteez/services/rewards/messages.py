@@ -55,8 +55,8 @@ def not_claimable(event: str, trigger: str) -> str:
     return refusal(RefusalReason.NOT_CLAIMABLE, event)
 
 
-def paid(result: Paid) -> str:
-    """The reply to a command that paid (passive payouts are not announced by the engine)."""
+def bonus_detail(result: Paid) -> str:
+    """' (25 base, ×1.5 role bonus, …)' when bonuses changed the amount; '' otherwise or for exact amounts."""
     b = result.breakdown
     extras = []
     if b.multiplier != 1.0:
@@ -65,8 +65,12 @@ def paid(result: Paid) -> str:
         extras.append(f"+{b.flat_bonus} role bonus")
     if b.streak_multiplier != 1.0:
         extras.append(f"×{b.streak_multiplier:g} streak")
-    detail = f" ({b.base} base, {', '.join(extras)})" if extras else ""
-    text = f"You earned **{result.amount} LTZ** for `{result.event}`{detail}."
+    return f" ({b.base} base, {', '.join(extras)})" if extras and not b.manual else ""
+
+
+def paid(result: Paid) -> str:
+    """The reply to a command that paid (passive payouts are not announced by the engine)."""
+    text = f"You earned **{result.amount} LTZ** for `{result.event}`{bonus_detail(result)}."
     if result.is_test:
         text += " Test mode: this payout is recorded as a test and not added to your balance."
     return text
