@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from loyalteez import __version__
-from loyalteez.cli_commands import data_io
+from loyalteez.cli_commands import data_io, history
 from loyalteez.clock import SystemClock
 from loyalteez.services import brands
 from loyalteez.services.errors import ValidationError
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_cmds = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_cmds.add_parser("info", help="schema version, tables and row counts")
     data_io.add_parsers(commands)
+    history.add_parsers(commands)
     return parser
 
 
@@ -108,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _db_info(settings)
         if args.command == "migrate":
             return asyncio.run(_migrate(args))
+        if args.command in history.COMMANDS:
+            return history.run(args)
         if args.command in data_io.COMMANDS:
             return asyncio.run(data_io.run(args, settings))
         if args.command == "check":

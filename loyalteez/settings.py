@@ -36,6 +36,8 @@ class Settings:
     emulator_timings: bool = False
     # The daily SQLite backup: how many to keep (0 = off) and where (default: backups/ beside the database).
     backup_keep: int = 0
+    # Set only by `python bot.py replay`/`whatif` (never from the environment): see services/container.py.
+    history_replay: bool = False
     backup_dir: str | None = None
 
     @property

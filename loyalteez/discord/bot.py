@@ -59,7 +59,8 @@ class LoyalteezBot(discord.Bot):
         self.services = services
         self.add_cog(SetupCog(services.setup))
         self.add_cog(HelpCog(self, services.setup))
-        self.add_cog(ActivityCog(self, services.setup, services.rewards))
+        self.add_cog(ActivityCog(self, services.setup, services.rewards,
+                                reactions_at_message_time=services.history_replay))
         self.add_cog(CatchupCog(self, services.setup, services.catchup))
         resolver = ScopeResolver(services.setup, services.store, services.clock)
         self.add_cog(MemberCog(self, resolver, services.rewards))

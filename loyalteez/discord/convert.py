@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import discord
 
 from loyalteez.services.rewards.events import Member, MessageEvent, ReactionEvent
@@ -48,6 +50,7 @@ def message_event(message: discord.Message) -> MessageEvent:
 def reaction_event(
     payload: discord.RawReactionActionEvent, author: Member, reactor_is_bot: bool, from_others: int,
     parent_channel_id: str | None = None,
+    occurred_at: datetime | None = None,
 ) -> ReactionEvent:
     return ReactionEvent(
         message_id=str(payload.message_id),
@@ -58,4 +61,5 @@ def reaction_event(
         reactions_from_others=from_others,
         reactor_is_bot=reactor_is_bot,
         parent_channel_id=parent_channel_id,
+        occurred_at=occurred_at,
     )

@@ -159,10 +159,13 @@ class DriverMixin:
     # ------------------------------------------------------------ servers
     def create_guild(self: Emulator, name: str = "Test Server", *, owner: str = "owner",
                      bot_permissions: int | str | Iterable[str] | None = None,
-                     with_bot: bool = True) -> GuildHandle:  # fmt: skip
-        """A server with #general, voice 'lounge', voice 'afk' (the AFK channel) and the bot as a member."""
+                     with_bot: bool = True, guild_id: int | None = None) -> GuildHandle:  # fmt: skip
+        """A server with #general, voice 'lounge', voice 'afk' (the AFK channel) and the bot as a member.
+
+        `guild_id`: a real server's id (a history replay keeps the export's ids); default a new one.
+        """
         world = self.world
-        guild_id = world.new_id()
+        guild_id = guild_id or world.new_id()
         owner_user = world.add_user(owner)
         guild = Guild(id=guild_id, name=name, owner_id=owner_user.id, bot_present=with_bot)
         world.guilds[guild_id] = guild

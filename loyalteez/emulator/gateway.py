@@ -90,6 +90,8 @@ class Gateway:
         self.heartbeat_interval_ms = 41_250
         self.send_acks = True
         self.session: Session | None = None
+        # Events kept per session for RESUME; a long history replay lowers it to keep memory flat.
+        self.replay_limit = REPLAY_LIMIT
         self.connections: list[Connection] = []
         self.identify_count = 0
         self.resume_count = 0
@@ -296,7 +298,8 @@ class Gateway:
         old = self.session.connection if self.session is not None else None
         if old is not None and old is not conn:
             old.closed = True
-        session = Session(id=secrets.token_hex(16), intents=int(d.get("intents", 0)))
+        session = Session(id=secrets.token_hex(16), intents=int(d.get("intents", 0)),
+                          buffer=deque(maxlen=self.replay_limit))
         self.session = conn.session = session
         session.connection = conn
         world = self.world

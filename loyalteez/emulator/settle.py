@@ -52,7 +52,8 @@ def describe(task: asyncio.Task) -> str:
     return f"{task.get_name()} ({name})" if name else task.get_name()
 
 
-def why_busy(emu: Emulator, ignore: Iterable[str] = ()) -> str | None:
+def why_busy(emu: Emulator, ignore: Iterable[str] = (), *, detail: bool = False) -> str | None:
+    """Why the bot is not idle yet, or None; `detail` names every busy handler (only worth it on a timeout)."""
     gateway = emu.gateway
     if gateway.pending_writes:
         return f"{gateway.pending_writes} gateway frame(s) not written yet"
@@ -69,6 +70,8 @@ def why_busy(emu: Emulator, ignore: Iterable[str] = ()) -> str | None:
     if ready_task is not None and not ready_task.done():
         return "the bot is still assembling READY (guild_ready_timeout)"
     tasks = handler_tasks(ignore)
+    if tasks and not detail:
+        return f"{len(tasks)} bot handler(s) still running"
     if tasks:
         return "bot handler(s) still running: " + ", ".join(sorted({describe(t) for t in tasks}))
     return None
@@ -102,7 +105,14 @@ async def _quiet(emu: Emulator, deadline: float, timeout: float, quiet_turns: in
             continue
         quiet = 0
         if time.monotonic() > deadline:
+            reason = why_busy(emu, ignore, detail=True) or reason
             raise AssertionError(f"the bot did not settle within {timeout}s: {reason}")
         spins += 1
+        handlers = handler_tasks(ignore) if reason.endswith("still running") else []
+        if handlers:
+            # Wait for the handlers themselves: rescanning every task each loop turn costs O(tasks) per turn
+            # when a history replay leaves thousands queued.
+            await asyncio.wait(handlers, timeout=max(0.001, deadline - time.monotonic()))
+            continue
         # Spin on loop turns first (cheapest, deterministic); back off once the bot is waiting on a timer.
         await asyncio.sleep(0 if spins < 200 else 0.001)

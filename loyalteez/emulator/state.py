@@ -263,6 +263,8 @@ class World:
         self.channel_messages: dict[int, list[int]] = {}
         self.commands: dict[int, Command] = {}
         self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
+        # A long history replay keeps only the newest messages (memory stays flat); None keeps every one.
+        self.keep_messages: int | None = None
 
     def iso_now(self) -> str:
         return self.now().isoformat()
@@ -293,7 +295,15 @@ class World:
             channel = self.channels.get(message.channel_id)
             if channel is not None:
                 channel.last_message_id = message.id
+        if self.keep_messages is not None and len(self.messages) > self.keep_messages:
+            self._forget_oldest_message()
         return message
+
+    def _forget_oldest_message(self) -> None:
+        oldest = self.messages.pop(next(iter(self.messages)))
+        ids = self.channel_messages.get(oldest.channel_id)
+        if ids and ids[0] == oldest.id:
+            del ids[0]
 
     def history(self, channel_id: int) -> list[Message]:
         """Live (not deleted) messages of a channel, oldest first."""

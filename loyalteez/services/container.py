@@ -44,6 +44,9 @@ class Services:
     levelups: LevelUpService
     # Issue 7, analytics: rollups (written by the engine), KPI snapshots, targets and alerts, reports
     analytics: Analytics
+    # A history replay (issue 8): messages are decided at their own timestamps and an export's reactions
+    # at their message's time; live, both happen when they arrive.
+    history_replay: bool = False
 
     async def wait_idle(self) -> None:
         """Write what is queued now (no group-commit delay) and return once it has committed.
@@ -63,10 +66,14 @@ class Services:
         await self.rewards.close()
 
 
-def build_services(store: Store, clock: Clock, *, catchup_window: timedelta = DEFAULT_WINDOW) -> Services:
+def build_services(
+    store: Store, clock: Clock, *, catchup_window: timedelta = DEFAULT_WINDOW, history_replay: bool = False
+) -> Services:
     setup = SetupService(store, clock)
     multipliers = StreakMultipliers()  # the engine asks it for every payout's streak factor
     rewards = Rewards(store, clock, streaks=multipliers)
+    if history_replay:
+        rewards.engine.late_after = timedelta(0)  # the replay's clock runs ahead of what the writer applies
     catchup = CatchupService(store, clock, rewards, catchup_window)
     rewards.engine.batch_hooks.append(catchup.cursor_hook)  # cursors commit with the messages they cover
     drops, perks, goals = Drops(store, clock, rewards), Perks(store, clock), Goals(store, clock)
@@ -88,4 +95,4 @@ def build_services(store: Store, clock: Clock, *, catchup_window: timedelta = DE
                     achievements=achievements, goals=goals, perks=perks, ticker=ticker,
                     streaks=StreakService(store, clock, rewards, multipliers), voice=voice,
                     boosts=BoostService(store, rewards), levelups=LevelUpService(rewards),
-                    analytics=Analytics(store, clock, flush=rewards.writer.flush))
+                    analytics=Analytics(store, clock, flush=rewards.writer.flush), history_replay=history_replay)

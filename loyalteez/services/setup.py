@@ -77,7 +77,20 @@ class SetupService:
             self._fail(server_id, now)
             return ConnectResult(False, texts.SETUP_WRONG_KEY)
         self._failures.pop(server_id, None)
+        return await self._link(scope, brand, server_name, actor_id)
 
+    async def connect_trusted(self, *, server_id: str, server_name: str | None, brand_id: str,
+                              actor_id: str) -> ConnectResult:
+        """Connect without the brand's key: for local tools that hold the database file itself (a history
+        replay into its own database), where the file, not the key, is the authority."""
+        brand = await self.store.get_brand(brand_id)
+        if brand is None:
+            return ConnectResult(False, texts.SETUP_WRONG_KEY)
+        return await self._link(Scope(brand_id, server_id), brand, server_name, actor_id)
+
+    async def _link(self, scope: Scope, brand: dict[str, Any], server_name: str | None,
+                    actor_id: str) -> ConnectResult:
+        server_id = scope.server_id
         data = self.store.scoped(scope)
         try:
             async with self.store.transaction():

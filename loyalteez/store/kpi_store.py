@@ -173,6 +173,13 @@ class KpiStoreMixin(ScopedTables):
         ) or {}
         return _int(row.get("ltz")), _int(row.get("n"))
 
+    async def kpi_daily_paid(self) -> dict[date, int]:
+        """LTZ paid per UTC day (real payouts only), for what-if charts; days without payouts are absent."""
+        scope_sql, params = self.scope_filter(DAILY)
+        rows = await self.db.fetch_all(
+            f"SELECT day, SUM(ltz_earned) AS ltz FROM {DAILY} WHERE {scope_sql} GROUP BY day ORDER BY day", params)
+        return {_day(r["day"]): _int(r["ltz"]) for r in rows}
+
     async def report_achievements_completed(self, start: datetime, end: datetime) -> int:
         return await self.count("discord_user_achievements", {"completed_at": (">=", start)}) - await self.count(
             "discord_user_achievements", {"completed_at": (">=", end)})

@@ -41,11 +41,14 @@ class ReactionTally:
 
 
 class ActivityCog(commands.Cog):
-    def __init__(self, bot: discord.Bot, setup: SetupService, rewards: Rewards) -> None:
+    def __init__(self, bot: discord.Bot, setup: SetupService, rewards: Rewards, *,
+                 reactions_at_message_time: bool = False) -> None:
         self.bot = bot
         self.setup = setup
         self.rewards = rewards
         self.tally = ReactionTally()
+        # A history replay: an export lists reactions without a time, so they count at their message's time.
+        self.reactions_at_message_time = reactions_at_message_time
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -75,7 +78,8 @@ class ActivityCog(commands.Cog):
         if str(payload.user_id) != author.id and not reactor_is_bot:
             from_others = self.tally.add(payload.message_id, payload.user_id, str(payload.emoji))
         parent = parent_of(self.bot.get_channel(payload.channel_id))
-        self.rewards.submit(scope, reaction_event(payload, author, reactor_is_bot, from_others, parent))
+        at = discord.utils.snowflake_time(payload.message_id) if self.reactions_at_message_time else None
+        self.rewards.submit(scope, reaction_event(payload, author, reactor_is_bot, from_others, parent, at))
 
     @commands.Cog.listener()
     async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:

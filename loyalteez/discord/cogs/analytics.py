@@ -108,7 +108,7 @@ class AnalyticsCog(commands.Cog):
     async def on_member_join(self, member: discord.Member) -> None:
         scope = await self.gate.resolver.scope_of(member.guild.id)
         if scope is not None:
-            await self.analytics.member_joined(scope, str(member.id), member.bot)
+            await self.analytics.member_joined(scope, str(member.id), member.bot, member.joined_at)
 
     # -- /kpi ---------------------------------------------------------------------------------------------------
 

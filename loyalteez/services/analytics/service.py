@@ -175,9 +175,12 @@ class Analytics:
 
     # -- the member-join listener -----------------------------------------------------------------------------
 
-    async def member_joined(self, scope: Scope, member_id: str, is_bot: bool) -> None:
+    async def member_joined(self, scope: Scope, member_id: str, is_bot: bool,
+                            joined_at: datetime | None = None) -> None:
+        """Discord's own join time when it has one (a replay's clock may have run past it), never the future."""
         if not is_bot:
-            await record_join(self.store.scoped(scope), member_id, self.clock.now())
+            now = self.clock.now()
+            await record_join(self.store.scoped(scope), member_id, min(joined_at, now) if joined_at else now)
 
     async def latest_snapshot(self, data: ServerStore) -> tuple[date, dict[str, Any]] | None:
         day = await data.kpi_last_snapshot("daily")

@@ -40,7 +40,15 @@ from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import messages
 from loyalteez.services.rewards.bonuses import NoStreaks, StreakMultiplierSource
 from loyalteez.services.rewards.config import BrandSpend, ConfigCache, ServerRewards
-from loyalteez.services.rewards.events import ClaimRequest, ManualReward, Member, MessageEvent, PassiveEvent, Payout
+from loyalteez.services.rewards.events import (
+    ClaimRequest,
+    ManualReward,
+    Member,
+    MessageEvent,
+    PassiveEvent,
+    Payout,
+    ReactionEvent,
+)
 from loyalteez.services.rewards.hooks import AfterBatch, BatchEffects, Guard, OnPaid, PaidRow
 from loyalteez.services.rewards.ladder import BatchState, Candidate, check, over_budget, refuse
 from loyalteez.services.rewards.outcomes import Breakdown, EventOutcome, Outcome, Paid, RefusalReason, Refused
@@ -56,10 +64,19 @@ BatchHook = Callable[[ServerStore, Sequence[PassiveEvent]], Awaitable[None]]
 LATE_AFTER = timedelta(seconds=2)
 
 
-def decided_at(event: PassiveEvent, now: datetime) -> datetime:
-    """When an event counts as having happened: a late message's own timestamp, else now."""
-    posted = event.created_at if isinstance(event, MessageEvent) else None
-    if posted is not None and posted.tzinfo is not None and posted < now - LATE_AFTER:
+def decided_at(event: PassiveEvent, now: datetime, late_after: timedelta = LATE_AFTER) -> datetime:
+    """When an event counts as having happened: a late message's (or replayed reaction's) own time, else now.
+
+    A history replay passes late_after=0: every message is then decided at its own timestamp however far
+    the replay's clock has run ahead of it while the writer batched.
+    """
+    if isinstance(event, MessageEvent):
+        posted = event.created_at
+    elif isinstance(event, ReactionEvent):
+        posted = event.occurred_at
+    else:
+        posted = None
+    if posted is not None and posted.tzinfo is not None and posted < now - late_after:
         return posted
     return now
 
@@ -84,8 +101,10 @@ class RewardsEngine:
         cache: ConfigCache | None = None,
         spend: BrandSpend | None = None,
         rollups: RollupSink | None = None,
+        late_after: timedelta = LATE_AFTER,
     ) -> None:
         self.store = store
+        self.late_after = late_after
         self.clock = clock or store.clock
         self.streaks: StreakMultiplierSource = streaks or NoStreaks()
         self.cache = cache or ConfigCache()
@@ -113,7 +132,7 @@ class RewardsEngine:
                 for scope, indexes in groups.items():
                     data = self.store.scoped(scope)
                     cfg = await self.cache.get(data)
-                    moments = {i: decided_at(items[i][1], now) for i in indexes}
+                    moments = {i: decided_at(items[i][1], now, self.late_after) for i in indexes}
                     for day in by_day(indexes, [moments[i] for i in indexes]):
                         plans = [plan(items[i][1], cfg) for i in day]
                         results, paid = await self._run(data, cfg, plans, spent.get(scope.brand_id, 0),

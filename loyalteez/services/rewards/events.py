@@ -68,6 +68,9 @@ class ReactionEvent:
     reactions_from_others: int
     reactor_is_bot: bool = False
     parent_channel_id: str | None = None
+    # Set only by a history replay (exports list reactions without a time: they happen at their message's
+    # time); live reactions happen when they arrive.
+    occurred_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1 @@
+"""Replay of Discord history: read DiscordChatExporter JSON exports and generate synthetic ones."""

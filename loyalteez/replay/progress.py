@@ -1,0 +1,55 @@
+"""The replay's live line: messages fed, the history's date and the rate, redrawn in a terminal.
+
+In a log or a pipe (not a terminal) it writes a line every `every` messages instead of redrawing, so a
+long replay in CI or under nohup still shows it is moving.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+from loyalteez.replay.feeder import FeedCounts
+from loyalteez.replay.records import ExportMessage
+
+
+class Progress:
+    def __init__(self, stream: TextIO | None = None, *, label: str = "replay", every: int = 100_000,
+                 quiet: bool = False) -> None:
+        self.stream = stream or sys.stderr
+        self.live = not quiet and self.stream.isatty()
+        self.quiet = quiet
+        self.label = label
+        self.every = every
+        self.started = time.perf_counter()
+        self._last_draw = 0.0
+
+    def rate(self, messages: int) -> float:
+        return messages / max(time.perf_counter() - self.started, 1e-9)
+
+    def tick(self, counts: FeedCounts, message: ExportMessage) -> None:
+        if self.quiet:
+            return
+        if self.live:
+            now = time.perf_counter()
+            if now - self._last_draw >= 0.2:
+                self._last_draw = now
+                self.stream.write("\r" + self._text(counts, message))
+                self.stream.flush()
+        elif counts.messages % self.every == 0:
+            self.stream.write(self._text(counts, message) + "\n")
+            self.stream.flush()
+
+    def done(self, counts: FeedCounts) -> None:
+        if self.quiet:
+            return
+        seconds = time.perf_counter() - self.started
+        end = "\n"
+        self.stream.write(("\r" if self.live else "") + f"[{self.label}] {counts.messages:,} messages in "
+                          f"{seconds:.1f}s ({self.rate(counts.messages):,.0f} messages/s)" + " " * 20 + end)
+        self.stream.flush()
+
+    def _text(self, counts: FeedCounts, message: ExportMessage) -> str:
+        return (f"[{self.label}] {counts.messages:,} messages · {message.timestamp:%Y-%m-%d} · "
+                f"{self.rate(counts.messages):,.0f} messages/s")

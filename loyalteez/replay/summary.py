@@ -1,0 +1,85 @@
+"""What a replay recorded, read back from the database it wrote (never from the feeder's own counts).
+
+The same reading serves the end-of-replay summary and each column of a what-if comparison, so both show
+what an admin would see in the bot afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from loyalteez.services.analytics.metrics import SEED_METRICS
+from loyalteez.store import ServerStore
+
+EPOCH = datetime(2015, 1, 1, tzinfo=UTC)  # before Discord existed: "since the start"
+STATS_TABLE = "discord_user_stats"
+
+
+@dataclass(frozen=True)
+class EventTotal:
+    event: str
+    payouts: int
+    ltz: int
+
+
+@dataclass(frozen=True)
+class Recorded:
+    members: int
+    payouts: int
+    ltz: int
+    earners: int
+    by_event: tuple[EventTotal, ...]
+    # (member id, LTZ earned), every earner, best first: the top 10 and the what-if rank changes
+    ranking: tuple[tuple[str, int], ...]
+    daily_paid: dict[date, int]
+    snapshot_days: int
+    last_day: date | None
+    last_kpis: dict[str, Any] = field(default_factory=dict)
+    daily_kpis: dict[date, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def top10(self) -> tuple[tuple[str, int], ...]:
+        return self.ranking[:10]
+
+
+async def read_recorded(data: ServerStore) -> Recorded:
+    totals = await data.stats_totals(EPOCH)
+    events = await data.stats_breakdown(EPOCH, "events", limit=1_000)
+    earners = await data.standings_ranked("ltz_earned", None)
+    ranking = await data.standings_page("ltz_earned", None, max(earners, 1), 0)
+    snapshots = await data.kpi_snapshots("daily")
+    last_day = _as_date(snapshots[-1]["snapshot_date"]) if snapshots else None
+    first_day = _as_date(snapshots[0]["snapshot_date"]) if snapshots else None
+    daily = await data.kpi_daily_metrics(first_day, last_day) if snapshots else {}
+    return Recorded(
+        members=await data.count(STATS_TABLE),
+        payouts=totals.get("payouts", 0),
+        ltz=totals.get("ltz", 0),
+        earners=earners,
+        by_event=tuple(EventTotal(str(r["name"]), int(r["payouts"]), int(r["ltz"] or 0)) for r in events),
+        ranking=tuple((str(r["discord_user_id"]), int(r["value"])) for r in ranking),
+        daily_paid=await data.kpi_daily_paid(),
+        snapshot_days=len(snapshots),
+        last_day=last_day,
+        last_kpis={k: daily.get(last_day, {}).get(k) for k in SEED_METRICS} if last_day else {},
+        daily_kpis={_as_date(d): m for d, m in daily.items()},
+    )
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def kpi_text(name: str, value: Any) -> str:
+    """A KPI as an admin reads it: shares as percentages, None as a dash (no denominator that day)."""
+    if value is None:
+        return "-"
+    if name in ("daily_active_users", "weekly_active_users"):
+        return f"{int(value):,}"
+    if name == "reward_efficiency":
+        return f"{float(value):,.1f} LTZ"
+    return f"{float(value) * 100:.1f}%"

@@ -1,0 +1,46 @@
+"""The replay's printed summary: what was fed, what the bot paid, who leads, and the last day's KPIs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from loyalteez.replay.feeder import FeedCounts
+from loyalteez.replay.runner import ReplayResult
+from loyalteez.replay.summary import kpi_text
+from loyalteez.services.analytics.metrics import SEED_METRICS
+
+
+def fed_line(counts: FeedCounts) -> str:
+    span = f"{counts.first_day} to {counts.last_day} ({counts.days} days with messages)"
+    skipped = ", ".join(f"{n:,} {kind}" for kind, n in sorted(counts.skipped.items()))
+    return (f"History: {span}; {counts.chat:,} chat messages ({counts.from_bots:,} by bots, never counted), "
+            f"{counts.reactions:,} reactions, {counts.joins:,} joins"
+            + (f"; skipped (not chat): {skipped}." if skipped else "."))
+
+
+def summary_lines(result: ReplayResult, db_path: Path) -> list[str]:
+    counts, rec = result.counts, result.recorded
+    rate = counts.messages / max(result.seconds, 1e-9)
+    lines = [
+        f"Replayed {counts.messages:,} messages of {result.server_name} (server {result.server_id}) into "
+        f"{db_path}, brand {result.brand_name!r}: {result.seconds:.1f}s, {rate:,.0f} messages/s, "
+        f"peak memory {result.peak_rss_mb:,.0f} MB.",
+        fed_line(counts),
+        f"Members with activity: {rec.members:,}. Paid {rec.ltz:,} LTZ in {rec.payouts:,} payouts to "
+        f"{rec.earners:,} members.",
+    ]
+    if rec.by_event:
+        lines.append("LTZ paid by event:")
+        width = max(len(e.event) for e in rec.by_event)
+        lines += [f"  {e.event:<{width}}  {e.payouts:>8,} payouts  {e.ltz:>10,} LTZ" for e in rec.by_event]
+    if rec.top10:
+        lines.append("Top 10 earners:")
+        lines += [f"  {rank:>2}. {result.names.get(member, member)} ({member})  {ltz:,} LTZ"
+                  for rank, (member, ltz) in enumerate(rec.top10, start=1)]
+    if rec.last_day is not None:
+        kpis = " · ".join(f"{name} {kpi_text(name, rec.last_kpis.get(name))}" for name in SEED_METRICS)
+        lines.append(f"Last day's KPIs ({rec.last_day}): {kpis}.")
+    lines.append(f"KPI snapshots: {rec.snapshot_days:,} daily rows. Inspect with: python bot.py --db {db_path} db info")
+    if result.refused_requests:
+        lines.append(f"Note: {result.refused_requests} bot request(s) would have been refused by Discord.")
+    return lines

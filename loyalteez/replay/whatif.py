@@ -1,0 +1,86 @@
+"""`python bot.py whatif`: the same history replayed under several rule sets, compared side by side.
+
+Each rule set gets a full replay into its own scratch database (the real bot, as `replay` does), so the
+comparison shows what each would really have paid, cooldowns, caps and budgets included. An admin sees
+the cost of a rule change before making it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from loyalteez.replay.progress import Progress
+from loyalteez.replay.runner import ReplayRequest, ReplayResult, replay_history
+from loyalteez.services.config_io.document import ConfigDocument
+
+DEFAULTS = "defaults"  # `--rules defaults`: the events a newly connected server gets
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    label: str
+    document: ConfigDocument | None  # None: the server's defaults
+
+
+@dataclass(frozen=True)
+class Outcome:
+    rules: RuleSet
+    result: ReplayResult
+
+
+@dataclass(frozen=True)
+class RankChange:
+    member: str
+    name: str
+    before: int | None  # rank under the first rule set; None: earned nothing
+    after: int | None
+
+    @property
+    def delta(self) -> int:
+        """Places moved up; a member who earns under one set only counts as coming from (going to) last."""
+        worst = 1 + max(self.before or 0, self.after or 0)
+        return (self.before or worst) - (self.after or worst)
+
+
+async def compare(paths: Sequence[str | Path], rule_sets: Sequence[RuleSet], *, brand: str | None = None,
+                  until: date | None = None, quiet: bool = False) -> list[Outcome]:
+    outcomes = []
+    with tempfile.TemporaryDirectory(prefix="loyalteez-whatif-") as folder:
+        for index, rules in enumerate(rule_sets):
+            request = ReplayRequest(paths, Path(folder) / f"whatif-{index}.db", rules.document, brand, until)
+            progress = Progress(label=f"whatif {rules.label}", quiet=quiet)
+            outcomes.append(Outcome(rules, await replay_history(request, progress=progress)))
+    return outcomes
+
+
+def rank_changes(outcomes: Sequence[Outcome], limit: int = 10) -> list[RankChange]:
+    """Members whose rank moves most between the first rule set and the last, biggest moves first."""
+    first, last = outcomes[0].result, outcomes[-1].result
+    before = {member: rank for rank, (member, _) in enumerate(first.recorded.ranking, start=1)}
+    after = {member: rank for rank, (member, _) in enumerate(last.recorded.ranking, start=1)}
+    names = {**first.names, **last.names}
+    changes = [RankChange(m, names.get(m, m), before.get(m), after.get(m)) for m in before.keys() | after.keys()]
+    moved = [c for c in changes if c.before != c.after]
+    moved.sort(key=lambda c: (-abs(c.delta), c.member))
+    return moved[:limit]
+
+
+def daily_series(outcomes: Sequence[Outcome]) -> tuple[list[date], list[tuple[str, list[float]]]]:
+    """Every day of the history (days without payouts as 0) and each rule set's LTZ paid per day."""
+    counts = outcomes[0].result.counts
+    if counts.first_day is None or counts.last_day is None:
+        return [], []
+    days = [counts.first_day + timedelta(days=n) for n in range((counts.last_day - counts.first_day).days + 1)]
+    series = [(o.rules.label, [float(o.result.recorded.daily_paid.get(day, 0)) for day in days]) for o in outcomes]
+    return days, series
+
+
+def chart_png(outcomes: Sequence[Outcome]) -> bytes:
+    from loyalteez.services.analytics.charts import daily_series_png
+
+    days, series = daily_series(outcomes)
+    return daily_series_png(days, series, "LTZ paid per day under each rule set", "LTZ")
