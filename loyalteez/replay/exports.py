@@ -85,12 +85,17 @@ def open_export(path: Path) -> ExportFile:
     )
 
 
-def iter_messages(export: ExportFile) -> Iterator[ExportMessage]:
-    """Stream one file's messages, checked, in file order; the file must be in ascending time order."""
+def iter_messages(export: ExportFile, opened: list[BinaryIO] | None = None) -> Iterator[ExportMessage]:
+    """Stream one file's messages, checked, in file order; the file must be in ascending time order.
+
+    `opened` collects the open file, so a caller can tell how far the reading got (a progress bar).
+    """
     name = export.path.name
     index = 0
     previous: datetime | None = None
     with _open_binary(export.path) as stream:
+        if opened is not None:
+            opened.append(stream)
         try:
             for index, raw in enumerate(ijson.items(stream, "messages.item", use_float=True), start=1):
                 message = _message(raw, export, _Fields(name, f"message {index}: "))
@@ -105,7 +110,27 @@ def iter_messages(export: ExportFile) -> Iterator[ExportMessage]:
             raise ExportError(f"{name}: not valid JSON after message {index} ({_json_problem(err)})") from err
 
 
-def merge_exports(files: Sequence[ExportFile], until: date | datetime | None = None) -> Iterator[ExportMessage]:
+class MergedExports:
+    """The merged stream, which also knows what share of the files' bytes it has read (for progress)."""
+
+    def __init__(self, files: Sequence[ExportFile], past: Callable[[datetime], bool] | None) -> None:
+        self._opened: list[BinaryIO] = []
+        self._total = sum(f.path.stat().st_size for f in files) or 1
+        self._messages = _merged(files, past, self._opened)
+
+    def __iter__(self) -> MergedExports:
+        return self
+
+    def __next__(self) -> ExportMessage:
+        return next(self._messages)
+
+    def fraction_read(self) -> float:
+        # A closed file was read to its end (or the replay is stopping at --until).
+        done = sum(Path(s.name).stat().st_size if s.closed else s.tell() for s in self._opened)
+        return min(1.0, done / self._total)
+
+
+def merge_exports(files: Sequence[ExportFile], until: date | datetime | None = None) -> MergedExports:
     """One time-ordered stream over every channel of one server, each message once, up to `until`.
 
     A date includes that whole UTC day; a datetime is inclusive. Checks run now, not on the first next().
@@ -116,11 +141,12 @@ def merge_exports(files: Sequence[ExportFile], until: date | datetime | None = N
     if len(guilds) > 1:
         listed = ", ".join(f"{gid} ({gname})" for gid, gname in guilds.items())
         raise ExportError(f"the exports come from {len(guilds)} servers: {listed}; replay one server at a time")
-    return _merged(files, _past(until))
+    return MergedExports(files, _past(until))
 
 
-def _merged(files: Sequence[ExportFile], past: Callable[[datetime], bool] | None) -> Iterator[ExportMessage]:
-    streams = [iter_messages(export) for export in files]
+def _merged(files: Sequence[ExportFile], past: Callable[[datetime], bool] | None,
+            opened: list[BinaryIO]) -> Iterator[ExportMessage]:
+    streams = [iter_messages(export, opened) for export in files]
     last_id: str | None = None
     try:
         for message in heapq.merge(*streams, key=_order):

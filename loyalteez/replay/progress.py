@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 from loyalteez.replay.feeder import FeedCounts
 from loyalteez.replay.records import ExportMessage
+
+BAR = 24
 
 
 class Progress:
@@ -24,6 +27,8 @@ class Progress:
         self.every = every
         self.started = time.perf_counter()
         self._last_draw = 0.0
+        # How much of the exports has been read, 0-1 (the files' bytes: message counts are only at their ends).
+        self.fraction: Callable[[], float] | None = None
 
     def rate(self, messages: int) -> float:
         return messages / max(time.perf_counter() - self.started, 1e-9)
@@ -51,5 +56,10 @@ class Progress:
         self.stream.flush()
 
     def _text(self, counts: FeedCounts, message: ExportMessage) -> str:
-        return (f"[{self.label}] {counts.messages:,} messages · {message.timestamp:%Y-%m-%d} · "
+        bar = ""
+        if self.fraction is not None:
+            share = self.fraction()
+            filled = int(BAR * share)
+            bar = f"[{'#' * filled}{'.' * (BAR - filled)}] {share * 100:3.0f}% "
+        return (f"[{self.label}] {bar}{counts.messages:,} messages · {message.timestamp:%Y-%m-%d} · "
                 f"{self.rate(counts.messages):,.0f} messages/s")

@@ -81,6 +81,8 @@ async def replay_history(request: ReplayRequest, *, progress: Progress | None = 
     if first is None:
         cut = f" on or before {request.until}" if request.until else ""
         raise ReplayError(f"the exports hold no messages{cut}: nothing to replay.")
+    if progress is not None:
+        progress.fraction = messages.fraction_read
     began = time.perf_counter()
     clock = ManualClock(first.timestamp)
     emu = Emulator(token=TOKEN, clock=clock)

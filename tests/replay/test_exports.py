@@ -245,3 +245,15 @@ def test_synthetic_exports_read_back_cleanly(tmp_path: Path) -> None:
     assert [m.id for m in merged] == sorted((m.id for m in merged), key=int)
     assert {m.type for m in merged} >= {"Default", "Reply", "GuildMemberJoin"}
     assert any(r.emoji.startswith("party:") and r.emoji[6:].isdigit() for m in merged for r in m.reactions)
+
+
+def test_the_merged_stream_tells_how_much_of_the_files_it_has_read(tmp_path: Path) -> None:
+    files = [open_export(p) for p in write_exports(tmp_path, messages=3_000, seed=5, days=3)]
+    merged = merge_exports(files)
+    next(merged)
+    early = merged.fraction_read()
+    for _ in range(1_500):
+        next(merged)
+    middle = merged.fraction_read()
+    list(merged)
+    assert 0 < early < middle < 1 == merged.fraction_read()

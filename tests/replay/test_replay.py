@@ -248,3 +248,23 @@ async def test_no_messages_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ReplayError, match="no messages"):
         await replay_history(ReplayRequest((str(folder),), tmp_path / "out.db"))
     assert not (tmp_path / "out.db").exists()
+
+
+async def test_a_replay_stopped_part_way_continues_to_the_same_result(exports: Path, replayed, tmp_path: Path) -> None:
+    """Stop after day 3 (as if interrupted), replay the whole export again: the same as one full replay."""
+    full_db, _ = replayed
+    db = tmp_path / "resumed.db"
+    days = sorted({at(m).date() for m in history(exports)})
+    await replay_history(ReplayRequest((str(exports),), db, until=days[2]))
+    await replay_history(ReplayRequest((str(exports),), db))
+
+    async def outcome(path: Path) -> tuple:
+        ledger = sorted((r["idempotency_key"], r["discord_user_id"], r["event_type"], r["amount"],
+                         str(as_utc(r["created_at"]))) for r in await server_rows(path, LEDGER))
+        stats = sorted((r["discord_user_id"], r["messages_count"], r["reactions_count"], r["ltz_earned"])
+                       for r in await server_rows(path, "discord_user_stats"))
+        snapshots = sorted((str(r["snapshot_date"]), r["snapshot_type"], json.dumps(r["metrics"], sort_keys=True))
+                           for r in await server_rows(path, "discord_kpi_snapshots"))
+        return ledger, stats, snapshots
+
+    assert await outcome(db) == await outcome(full_db)
