@@ -25,7 +25,7 @@ from datetime import date
 
 from loyalteez.clock import ManualClock
 from loyalteez.emulator import Emulator
-from loyalteez.emulator.state import Message
+from loyalteez.emulator.state import Message, User
 from loyalteez.replay.guild import ReplayGuild
 from loyalteez.replay.records import ExportMessage
 
@@ -121,7 +121,7 @@ class HistoryFeeder:
             return
         author = self.guild.user(message.author, at)
         counts.chat += 1
-        counts.from_bots += message.author.is_bot
+        counts.from_bots += int(message.author.is_bot)
         posted = self._send(message, author, code)
         for reaction in message.reactions:
             for person in reaction.users:
@@ -130,9 +130,9 @@ class HistoryFeeder:
                     counts.reactions += 1
                     self._since_drain += 1
 
-    def _send(self, message: ExportMessage, author: object, code: int) -> Message:
+    def _send(self, message: ExportMessage, author: User, code: int) -> Message:
         reference = int(message.reference_id) if code == 19 and message.reference_id else None
         posted = Message(id=int(message.id), channel_id=int(message.channel_id), guild_id=self.guild.id,
-                         author=author, content=message.content, type=code, reference_id=reference)  # type: ignore[arg-type]
+                         author=author, content=message.content, type=code, reference_id=reference)
         self._since_drain += 1
         return self.emu.events.post_message(posted)

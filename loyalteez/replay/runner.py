@@ -36,6 +36,7 @@ from loyalteez.services.errors import ValidationError
 from loyalteez.store import Scope
 
 REPLAY_ACTOR = "replay"
+DM_GUILD_ID = "0"  # DiscordChatExporter's "guild" of direct messages
 DRAIN_TIMEOUT = 600.0  # seconds; a drain waits for at most one batch, so this is only a hang guard
 # After the last message the clock moves past the next midnight, so that day gets its snapshot too.
 AFTER_LAST_DAY = timedelta(days=1, minutes=1)
@@ -78,6 +79,8 @@ async def replay_history(request: ReplayRequest, *, progress: Progress | None = 
         first = next(messages, None)
     except ExportError as exc:
         raise ReplayError(str(exc)) from exc
+    if files[0].guild.id == DM_GUILD_ID:
+        raise ReplayError("these are direct messages, not a server's channels: only server exports can be replayed.")
     if first is None:
         cut = f" on or before {request.until}" if request.until else ""
         raise ReplayError(f"the exports hold no messages{cut}: nothing to replay.")

@@ -91,3 +91,13 @@ def test_whatif_shows_the_cost_of_a_rule_change_side_by_side(exports: Path, tmp_
         assert row in out
     assert chart.read_bytes().startswith(b"\x89PNG")
     assert "Traceback" not in result.stderr
+
+
+def test_help_explains_both_commands() -> None:
+    assert "replay" in run("--help").stdout and "whatif" in run("--help").stdout
+    replay = run("replay", "--help").stdout
+    for option in ("--db", "--rules", "--brand", "--until", "DiscordChatExporter"):
+        assert option in replay
+    whatif = run("whatif", "--help").stdout
+    for option in ("--rules", "--chart", "defaults"):
+        assert option in whatif

@@ -268,3 +268,33 @@ async def test_a_replay_stopped_part_way_continues_to_the_same_result(exports: P
         return ledger, stats, snapshots
 
     assert await outcome(db) == await outcome(full_db)
+
+
+async def test_an_existing_brand_is_used_without_touching_its_key(exports: Path, tmp_path: Path) -> None:
+    from loyalteez.services import brands
+
+    db = tmp_path / "branded.db"
+    store = await Store.open(str(db))
+    made = await brands.create_brand(store, "Acme Coffee")
+    before = await store.get_brand(made.brand_id)
+    await store.close()
+    result = await replay_history(ReplayRequest((str(exports),), db, brand="Acme Coffee", until=date(2024, 3, 5)))
+    store = await Store.open(str(db))
+    try:
+        assert (await store.server_link(GUILD))["brand_id"] == made.brand_id
+        assert await store.get_brand(made.brand_id) == before, "the brand's key is not rotated"
+    finally:
+        await store.close()
+    assert result.brand_name == "Acme Coffee"
+
+
+async def test_direct_message_exports_are_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "dms"
+    folder.mkdir()
+    message = {"id": snowflake_at(datetime(2024, 1, 1, tzinfo=UTC)), "type": "Default",
+               "timestamp": "2024-01-01T00:00:00+00:00", "content": "hi",
+               "author": {"id": "100000000000000001", "name": "alice", "isBot": False}}
+    write_export_file(folder / "dm.json", {"id": "0", "name": "Direct Messages"},
+                      {"id": "800", "name": "alice", "type": "DirectTextChat"}, [message])
+    with pytest.raises(ReplayError, match="direct messages"):
+        await replay_history(ReplayRequest((str(folder),), tmp_path / "out.db"))
