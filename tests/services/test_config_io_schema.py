@@ -20,6 +20,9 @@ from tests.services.test_rewards_helpers import connected
 
 EVENT = {"name": "quiz_time", "reward_amount": 5}
 BONUS = {"role_id": "900000000000000001", "effect_type": "multiplier", "value": 1.5}
+ACHIEVEMENT = {"name": "Chatterbox", "type": "message_count", "threshold": 10, "reward_amount": 100}
+PERK = {"name": "Golden mug", "cost": 100}
+CHANNEL = "700000000000000001"
 
 
 def event(**fields: Any) -> dict[str, Any]:
@@ -28,6 +31,26 @@ def event(**fields: Any) -> dict[str, Any]:
 
 def bonus(**fields: Any) -> dict[str, Any]:
     return {"version": 1, "role_bonuses": [{**BONUS, **fields}]}
+
+
+def achievement(**fields: Any) -> dict[str, Any]:
+    return {"version": 1, "achievements": [{**ACHIEVEMENT, **fields}]}
+
+
+def perk(**fields: Any) -> dict[str, Any]:
+    return {"version": 1, "perks": [{**PERK, **fields}]}
+
+
+def streaks(**fields: Any) -> dict[str, Any]:
+    return {"version": 1, "streaks": fields}
+
+
+def kpi(**fields: Any) -> dict[str, Any]:
+    return {"version": 1, "kpi_targets": [{"metric": "daily_active_users", "target": 25, **fields}]}
+
+
+def report(**fields: Any) -> dict[str, Any]:
+    return {"version": 1, "report": {"enabled": True, "frequency": "weekly", "channel_id": CHANNEL, **fields}}
 
 
 # (document, JSON path of the bad value, the sentence both must give)
@@ -80,6 +103,53 @@ BAD: list[tuple[dict[str, Any], str, str]] = [
     ({"version": 1, "admin_roles": [{"role_id": "900000000000000001", "level": "owner"}]}, "admin_roles[0].level",
      "must be one of viewer, perk_manager, event_manager, full_admin"),
     ({"version": 1, "admin_channel": "general"}, "admin_channel", "must be a Discord id (digits only)."),
+    (achievement(threshold=0), "achievements[0].threshold", "must be from 1 to 1,000,000."),
+    (achievement(threshold=1_000_001), "achievements[0].threshold", "must be from 1 to 1,000,000."),
+    (achievement(reward_amount=10_001), "achievements[0].reward_amount", "must be from 0 to 10,000 LTZ (0: a badge)."),
+    (achievement(reward_amount=-1), "achievements[0].reward_amount", "must be from 0 to 10,000 LTZ (0: a badge)."),
+    (achievement(type="karma"), "achievements[0].type", "must be one of message_count, voice_hours, streak_days"),
+    (achievement(name="x" * 51), "achievements[0].name", "must be 1 to 50 characters."),
+    (achievement(description="x" * 1001), "achievements[0].description", "must be 1 to 1,000 characters."),
+    (achievement(is_active="yes"), "achievements[0].is_active", "must be true or false."),
+    (perk(cost=0), "perks[0].cost", "must be from 1 to 1,000,000 LTZ."),
+    (perk(cost=2.5), "perks[0].cost", "must be from 1 to 1,000,000 LTZ."),
+    (perk(quantity=-2), "perks[0].quantity", "must be from 1 to 1,000,000 (-1 for unlimited)."),
+    (perk(quantity=1_000_001), "perks[0].quantity", "must be from 1 to 1,000,000 (-1 for unlimited)."),
+    (perk(role_id="vip"), "perks[0].role_id", "must be a Discord id (digits only)."),
+    (perk(category="x" * 33), "perks[0].category", "must be 1 to 32 characters."),
+    (perk(description="x" * 1001), "perks[0].description", "must be 1 to 1,000 characters."),
+    (streaks(grace_hours=0), "streaks.grace_hours", "must be from 1 to 72 hours."),
+    (streaks(grace_hours=73), "streaks.grace_hours", "must be from 1 to 72 hours."),
+    (streaks(grace_hours="24"), "streaks.grace_hours", "must be from 1 to 72 hours."),
+    (streaks(multipliers=[{"day": 3, "factor": 5.5}]), "streaks.multipliers[0].factor",
+     "each factor must be from 1.0 to 5.0."),
+    (streaks(multipliers=[{"day": 3, "factor": 0.9}]), "streaks.multipliers[0].factor",
+     "each factor must be from 1.0 to 5.0."),
+    (streaks(multipliers=[{"day": 3, "factor": "1.5"}]), "streaks.multipliers[0].factor",
+     "each factor must be from 1.0 to 5.0."),
+    (streaks(multipliers=[{"day": 0, "factor": 1.5}]), "streaks.multipliers[0].day", "days must be from 1 to 3,650."),
+    (streaks(milestones=[{"day": 3651, "reward_amount": 5}]), "streaks.milestones[0].day",
+     "days must be from 1 to 3,650."),
+    (streaks(milestones=[{"day": 7, "reward_amount": 10_001}]), "streaks.milestones[0].reward_amount",
+     "each reward must be a whole 1 to 10,000 LTZ."),
+    (streaks(milestones=[{"day": 7, "reward_amount": 2.5}]), "streaks.milestones[0].reward_amount",
+     "each reward must be a whole 1 to 10,000 LTZ."),
+    (streaks(milestones=[{"day": d, "reward_amount": 5} for d in range(1, 12)]), "streaks.milestones",
+     "at most 10 milestones."),
+    (kpi(metric="revenue"), "kpi_targets[0].metric", "must be one of daily_active_users, weekly_active_users"),
+    (kpi(target=-1), "kpi_targets[0].target", "give a number of 0 or more"),
+    (kpi(target="25"), "kpi_targets[0].target", "give a number of 0 or more"),
+    (kpi(metric="churn_rate", target=1.5), "kpi_targets[0].target", "churn_rate is a share, so give 0–1"),
+    (kpi(period="year"), "kpi_targets[0].period", "choose day, week, month or quarter"),
+    (kpi(alert_threshold=0), "kpi_targets[0].alert_threshold", "give a percentage of the target from 1 to 100"),
+    (kpi(alert_threshold=101), "kpi_targets[0].alert_threshold", "give a percentage of the target from 1 to 100"),
+    (kpi(is_active="yes"), "kpi_targets[0].is_active", "must be true or false."),
+    (report(frequency="hourly"), "report.frequency", "choose daily, weekly or monthly"),
+    (report(day_of_week=7), "report.day_of_week", "give 0 (Monday) to 6 (Sunday)"),
+    (report(frequency="daily", day_of_week=2), "report.day_of_week",
+     "only weekly reports have a day of the week; leave it out for daily reports"),
+    (report(channel_id="general"), "report.channel_id", "must be a Discord id (digits only)."),
+    (report(enabled="yes"), "report.enabled", "must be true, false or null (off)."),
 ]
 
 GOOD: list[dict[str, Any]] = [
@@ -93,6 +163,20 @@ GOOD: list[dict[str, Any]] = [
     {"version": 1, "disabled_members": [{"member_id": "800000000000000002", "reason": "x" * 500}]},
     {"version": 1, "admin_roles": [{"role_id": "900000000000000001", "level": "full_admin"}]},
     {"version": 1, "test_mode": {"enabled": True, "tester_role_id": None}, "admin_channel": None},
+    achievement(threshold=1, reward_amount=0), achievement(threshold=1_000_000, reward_amount=10_000),
+    achievement(name="x" * 50, description="x" * 1000, is_active=False),
+    perk(cost=1, quantity=-1), perk(cost=1_000_000, quantity=None), perk(quantity=0), perk(quantity=1_000_000),
+    perk(category="x" * 32, role_id="900000000000000001", description="x" * 1000), perk(role_id=None),
+    streaks(grace_hours=1), streaks(grace_hours=72, multipliers=[], milestones=[]),
+    streaks(multipliers=[{"day": d, "factor": 1 + d * 0.4} for d in range(1, 11)]),
+    streaks(multipliers=[{"day": 1, "factor": 1.0}, {"day": 3650, "factor": 5.0}]),
+    streaks(milestones=[{"day": 1, "reward_amount": 1}, {"day": 3650, "reward_amount": 10_000}]),
+    kpi(target=0, period="quarter", alert_threshold=1, is_active=False), kpi(alert_threshold=100, period="day"),
+    kpi(metric="streak_retention", target=1), kpi(metric="churn_rate", target=0.000001),
+    report(day_of_week=6), report(day_of_week=None), report(frequency="daily", day_of_week=None),
+    report(frequency="monthly"), report(enabled=False), report(enabled=None),
+    {"version": 1, "report": {"enabled": False, "frequency": None, "channel_id": None, "day_of_week": None}},
+    {"version": 1, "report": {}},
 ]
 
 
@@ -136,7 +220,7 @@ async def test_schema_and_service_accept_the_boundaries(store: Store, document: 
     ('{"version": 1, "events": [{"reward_amount": 5}]}', "events[0].name: is required."),
     ('{"events": []}', "version: is required."),
     ('{"version": 2}', "version: written by a newer bot (version 2)"),
-    ('{"version": 1, "perks": []}', "perks: unknown field"),
+    ('{"version": 1, "perkz": []}', "perkz: unknown field (did you mean perks?)."),
     ('{"version": 1, "events": {}}', "events: must be a list."),
     ('{"version": 1,\n "events": [}', "not valid JSON: Expecting value at line 2, column 13."),
 ])

@@ -6,8 +6,9 @@ handler as a one-line reply, like any other refused input.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from loyalteez.services.errors import ValidationError
 
@@ -71,3 +72,33 @@ def field_errors(prefix: str, fields: Mapping[str, str] | None = None) -> Iterat
     except ValidationError as exc:
         name = (fields or {}).get(exc.field, exc.field)
         raise ConfigFieldError(join_path(prefix, name), without_subject(exc.message, exc.field)) from exc
+
+
+# -- services that word refusals "option: sentence" (streak settings, KPI targets) ---------------------------------
+
+def plain(exc: ValidationError) -> str:
+    """The service's sentence without its option's name ('multipliers: each factor …' -> 'each factor …')."""
+    for name in (exc.field, exc.field.replace("_", "-")):
+        if exc.message.startswith(f"{name}: "):
+            return exc.message[len(name) + 2:]
+    return without_subject(exc.message, exc.field)
+
+
+@contextmanager
+def service_errors(prefix: str, fields: Mapping[str, str] | None = None) -> Iterator[None]:
+    """field_errors for those services: the refusal becomes a ConfigFieldError at `prefix` + the field."""
+    try:
+        yield
+    except ConfigFieldError:
+        raise
+    except ValidationError as exc:
+        raise ConfigFieldError(join_path(prefix, (fields or {}).get(exc.field, exc.field)), plain(exc)) from exc
+
+
+def sentence(check: Callable[[], Any]) -> str:
+    """The sentence such a service answers a bad value with: the schema's x-message."""
+    try:
+        check()
+    except ValidationError as exc:
+        return plain(exc)
+    raise AssertionError("the service accepted the value given as an example of a bad one")

@@ -40,6 +40,9 @@ from loyalteez.store import ServerStore
 PROVIDERS: tuple[str, ...] = (
     "loyalteez.services.config_io.core_events",
     "loyalteez.services.config_io.core_server",
+    "loyalteez.services.config_io.sections_streaks",
+    "loyalteez.services.config_io.sections_analytics",
+    "loyalteez.services.config_io.sections_catalog",
 )
 
 Exporter = Callable[[ServerStore], Awaitable[Any]]

@@ -7,7 +7,9 @@ they say; `tests/services/test_config_io_schema.py` feeds the same bad values to
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from loyalteez.services.config_io.errors import without_subject
@@ -57,3 +59,10 @@ def obj(properties: dict[str, Any], required: tuple[str, ...] = (), **extra: Any
     """A closed object: unknown fields are refused (typos would otherwise be silently ignored)."""
     return {"type": "object", "required": list(required), "additionalProperties": False,
             "properties": properties, **extra}
+
+
+def number_text(value: Any) -> str | None:
+    """A JSON number as the services read typed text (1e-06 -> '0.000001'); None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return format(Decimal(str(value)), "f")
