@@ -5,9 +5,10 @@
         reply = await alice.slash("balance")
         assert "0" in reply.text
 
-Every test gets a fresh emulator on a free 127.0.0.1 port, a temporary SQLite database and the
-suite's ManualClock (`clock`, from tests/conftest.py) wired into the App. Leaving a test fails it
-if the bot made a request real Discord would refuse (`emu.rejected_requests`; clear it after
+Every test gets a fresh emulator on a free 127.0.0.1 port, a fresh database and the suite's ManualClock
+(`clock`, from tests/conftest.py) wired into the App. Each test runs twice, on a temporary SQLite file and
+on a PostgreSQL schema of its own (skipped, with the reason printed, only when no server answers). Leaving a
+test fails it if the bot made a request real Discord would refuse (`emu.rejected_requests`; clear it after
 asserting an expected refusal) or if the emulator hit a bug of its own.
 """
 
@@ -15,19 +16,46 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from loyalteez.clock import ManualClock
 from loyalteez.emulator import Emulator, GuildHandle, MemberHandle
-from loyalteez.emulator.harness import Harness, running_bot
+from loyalteez.emulator.harness import TOKEN, AppFactory, Harness, running_bot
 from loyalteez.emulator.state import Channel
+from tests.conftest import pg_store_schema
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every end-to-end test runs twice: the App on a SQLite file, and on a PostgreSQL schema of its own."""
+    if "engine" in metafunc.fixturenames:
+        metafunc.parametrize("engine", ["sqlite", "postgres"])
+
+
+def postgres_app_factory(url: str) -> AppFactory:
+    """The real App on a PostgreSQL schema of its own (tests/conftest.py recycles it afterwards)."""
+
+    async def factory(emu: Emulator, _db_path: Path, clock: ManualClock, bot_options: dict[str, Any]) -> Any:
+        from loyalteez.app import build_app
+        from loyalteez.settings import Settings
+
+        settings = Settings(discord_token=TOKEN, database_url=url, discord_api_base=emu.api_base_url)
+        return await build_app(settings, clock=clock, bot_options=bot_options)
+
+    return factory
 
 
 @pytest.fixture
-async def harness(tmp_path, clock: ManualClock) -> AsyncIterator[Harness]:
+async def harness(tmp_path, clock: ManualClock, engine: str) -> AsyncIterator[Harness]:
     if importlib.util.find_spec("loyalteez.app") is None:
         pytest.skip("loyalteez.app is not written yet")
+    if engine == "postgres":
+        async with pg_store_schema() as url, running_bot(tmp_path, clock=clock,
+                                                          app_factory=postgres_app_factory(url)) as h:
+            yield h
+        return
     async with running_bot(tmp_path, clock=clock) as h:
         yield h
 
