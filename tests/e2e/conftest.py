@@ -34,6 +34,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("engine", ["sqlite", "postgres"])
 
 
+@pytest.fixture
+def engine() -> str:
+    """SQLite where the fixtures are borrowed outside tests/e2e (reliability tests read the SQLite file)."""
+    return "sqlite"
+
+
 def postgres_app_factory(url: str) -> AppFactory:
     """The real App on a PostgreSQL schema of its own (tests/conftest.py recycles it afterwards)."""
 

@@ -1,3 +1,14 @@
 """The e2e fixtures (the REAL App on the loopback emulator) for the reliability tests too."""
 
-from tests.e2e.conftest import admin, alice, bot, bot_app, connected, emu, general, guild, harness  # noqa: F401
+from tests.e2e.conftest import (  # noqa: F401
+    admin,
+    alice,
+    bot,
+    bot_app,
+    connected,
+    emu,
+    engine,
+    general,
+    guild,
+    harness,
+)
