@@ -113,6 +113,26 @@ async def test_voice_claim_pays_per_30_minutes_within_the_daily_cap(
     assert sorted(r["idempotency_key"].rsplit(":", 1)[1] for r in ledger) == ["0", "30"]
 
 
+async def test_an_admin_sets_the_voice_payout_rate_and_members_are_paid_by_it(
+    harness: Harness, connected, guild: GuildHandle, admin: MemberHandle, alice: MemberHandle
+) -> None:
+    bad = await admin.slash("config events", {"action": "edit", "name": "voice_activity",
+                                            "minutes-per-payout": 0})
+    assert bad.ephemeral and "minutes_per_payout must be from 1 to 1,440 minutes" in bad.content.lower()
+    wrong = await admin.slash("config events", {"action": "edit", "name": "gm_checkin", "minutes-per-payout": 10})
+    assert wrong.ephemeral and "doesn't apply to the gm_greeting trigger" in wrong.content
+    done = await admin.slash("config events", {"action": "edit", "name": "voice_activity",
+                                             "minutes-per-payout": 10})
+    assert "per 10 counted minutes" in done.content, done.content
+    bob, lounge = guild.member("bob"), guild.channel("lounge")
+    await alice.join_voice(lounge)
+    await bob.join_voice(lounge)
+    await step(harness, 25)
+    claim = await alice.slash("voice claim")  # 25 minutes: 2 payouts ready, the default cap pays 1 a day
+    assert "You earned **25 LTZ** for 10 voice minutes" in claim.content, claim.content
+    assert "1 more payout(s) wait" in claim.content
+
+
 async def connect(h: Harness) -> None:
     brand = await brands.create_brand(h.app.store, "Voice Co")
     admin = h.guild.member("boss", permissions=["manage_guild"])

@@ -143,6 +143,22 @@ async def test_a_partial_rules_file_changes_only_what_it_names(store: Store) -> 
     assert {k: v for k, v in after.items() if k != "events"} == {k: v for k, v in before.items() if k != "events"}
 
 
+async def test_the_voice_payout_rate_round_trips_and_only_voice_events_take_it(store: Store) -> None:
+    data = await configured(store)
+    voice = next(e for e in (await export_config(data, store.clock.now()))["events"] if e["name"] == "voice_activity")
+    assert voice["minutes_per_payout"] == 30
+    result = await import_config(data, as_document({"version": 1, "events": [
+        {"name": "voice_activity", "minutes_per_payout": 15}]}), apply=True)
+    assert "events: voice_activity: minutes_per_payout 30 → 15" in result.changes
+    rule = next(r for r in await events.list_events(data) if r.event_type == "voice_activity")
+    assert rule.minutes_per_payout == 15
+    with pytest.raises(ConfigFieldError) as refused:
+        await import_config(data, as_document({"version": 1, "events": [
+            {"name": "gm_checkin", "minutes_per_payout": 15}]}), apply=True)
+    assert refused.value.path == "events[0].minutes_per_payout"
+    assert "doesn't apply to the gm_greeting trigger" in refused.value.message
+
+
 async def test_the_file_is_the_whole_list(store: Store) -> None:
     """Custom events, bonuses, exclusions and disabled members the file lacks go; built-in events stay."""
     data = await configured(store)

@@ -54,6 +54,8 @@ def describe_rule(rule: Rule) -> str:
         parts.append(f"cooldown {rule.cooldown_hours}h")
     if rule.max_claims_per_user:
         parts.append(f"max {rule.max_claims_per_user}/member")
+    if rule.trigger == "voice":
+        parts.append(f"per {rule.minutes_per_payout} counted minutes")
     if rule.metadata.get("max_per_day"):
         parts.append(f"max {rule.metadata['max_per_day']}/day")
     if rule.metadata.get("max_total_claims"):
@@ -124,10 +126,13 @@ class ConfigCog(commands.Cog):
                     description="For trigger min_length: characters, 10-2000")
     @discord.option("min-reactions", int, parameter_name="min_reactions", required=False,
                     description="For trigger reaction_count: 3, 5, 7, 10, 15, 20 or 25")
+    @discord.option("minutes-per-payout", int, parameter_name="minutes_per_payout", required=False,
+                    description="For voice events: counted voice minutes per payout, 1-1,440")
     async def events(
         self, ctx: discord.ApplicationContext, action: str, name: str | None, reward: int | None,
         cooldown: int | None, max_claims: int | None, max_total_claims: int | None, channels: str | None,
         trigger: str | None, keywords: str | None, min_length: int | None, min_reactions: int | None,
+        minutes_per_payout: int | None = None,
     ) -> None:
         data = await self.gate.open(ctx, Level.VIEWER if action == "list" else Level.EVENT_MANAGER)
         if data is None:
@@ -145,6 +150,7 @@ class ConfigCog(commands.Cog):
                 reward=reward, cooldown_hours=cooldown, max_claims_per_user=max_claims,
                 max_total_claims=max_total_claims, channels=channel_ids(channels, ctx.guild), trigger=trigger,
                 keywords=keyword_list(keywords), min_length=min_length, min_reactions=min_reactions,
+                minutes_per_payout=minutes_per_payout,
             )
             change = admin_events.create_event if action == "create" else admin_events.edit_event
             rule = await change(data, actor, name, options)

@@ -34,7 +34,7 @@ FIELDS = {"name": "name", "event": "name", "options": "name", "reward": "reward_
           "cooldown": "cooldown_hours"}
 # Keys that exist only for some triggers (exported only for those).
 TRIGGER_FIELDS = {"keywords": ("keyword",), "min_length": ("min_length", "quality"),
-                  "min_reactions": ("reaction_count",)}
+                  "min_reactions": ("reaction_count",), "minutes_per_payout": ("voice",)}
 
 
 def event_json(rule: Rule) -> dict[str, Any]:
@@ -60,6 +60,8 @@ def event_json(rule: Rule) -> dict[str, Any]:
         item["min_length"] = rule.min_characters or None
     if rule.trigger in TRIGGER_FIELDS["min_reactions"]:
         item["min_reactions"] = rule.min_reactions
+    if rule.trigger in TRIGGER_FIELDS["minutes_per_payout"]:
+        item["minutes_per_payout"] = rule.minutes_per_payout
     return item
 
 
@@ -91,6 +93,7 @@ _OPTIONS: dict[str, tuple[str, Callable[[Any], Any], Callable[[Any], Any]]] = {
     "keywords": ("keywords", validation.keywords, _same),
     "min_length": ("min_length", _same, _same),
     "min_reactions": ("min_reactions", _same, _same),
+    "minutes_per_payout": ("minutes_per_payout", _same, _same),
     "description": ("description", lambda v: validation.text("description", v, validation.DESCRIPTION_LENGTH),
                     lambda v: "" if v is None else v),  # "" clears it
 }
@@ -160,6 +163,8 @@ def event_schema() -> dict[str, Any]:
         "min_length": parts.integer(*validation.MIN_LENGTH_RANGE, parts.refusal(lambda: validation.min_length(0))),
         "min_reactions": {"enum": list(validation.REACTION_COUNTS),
                           "x-message": parts.refusal(lambda: validation.min_reactions(0))},
+        "minutes_per_payout": parts.integer(*validation.VOICE_MINUTES_RANGE,
+                                            parts.refusal(lambda: validation.minutes_per_payout(0))),
         "description": parts.text("description", validation.DESCRIPTION_LENGTH),
     }, required=("name",))
 

@@ -29,10 +29,10 @@ TRIGGER_KEYS = {
     "min_length": ("min_characters",),
     "quality": ("min_characters", "min_words", "command_prefixes"),
     "reaction_count": ("min_reactions",),
-    "voice": ("min_minutes",),
+    "voice": ("min_minutes", "minutes_per_payout"),
 }
 _OPTION_TRIGGERS = {"keywords": ("keyword",), "min_length": ("min_length", "quality"),
-                    "min_reactions": ("reaction_count",)}
+                    "min_reactions": ("reaction_count",), "minutes_per_payout": ("voice",)}
 _REQUIRED = {"keyword": ("keywords", "keywords"), "min_length": ("min_characters", "min_length"),
              "reaction_count": ("min_reactions", "min_reactions")}
 
@@ -51,6 +51,7 @@ class EventOptions:
     keywords: Sequence[str] | None = None
     min_length: int | None = None
     min_reactions: int | None = None
+    minutes_per_payout: int | None = None
     description: str | None = None
 
     def given(self) -> dict[str, Any]:
@@ -193,6 +194,9 @@ def _changed(row: Mapping[str, Any], options: EventOptions, *, builtin: bool) ->
     _set_meta(metadata, "keywords", given, validation.keywords, option="keywords")
     _set_meta(metadata, "min_characters", given, validation.min_length, option="min_length")
     _set_meta(metadata, "min_reactions", given, validation.min_reactions, option="min_reactions")
+    _set_meta(metadata, "minutes_per_payout", given, validation.minutes_per_payout)
+    if "minutes_per_payout" in given:
+        metadata.pop("min_minutes", None)  # the former name of the same setting
     _set_meta(metadata, "description", given,
               lambda v: validation.text("description", v, validation.DESCRIPTION_LENGTH))
     if trigger in _REQUIRED:

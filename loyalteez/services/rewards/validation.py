@@ -21,6 +21,7 @@ CLAIMS_RANGE = (1, 1_000_000)  # -1 = unlimited
 PER_DAY_RANGE = (1, 1_000)  # -1 = unlimited
 MIN_LENGTH_RANGE = (10, 2_000)
 REACTION_COUNTS = (3, 5, 7, 10, 15, 20, 25)
+VOICE_MINUTES_RANGE = (1, 1_440)  # counted voice minutes per payout: up to a whole day
 MAX_KEYWORDS, KEYWORD_LENGTH = 20, 50
 MAX_EVENT_CHANNELS = 50
 MAX_EXCLUDED_CHANNELS = 200
@@ -100,6 +101,10 @@ def keywords(value: Sequence[Any]) -> list[str]:
 
 def min_length(value: Any) -> int:
     return _integer("min_length", value, *MIN_LENGTH_RANGE, " characters")
+
+
+def minutes_per_payout(value: Any) -> int:
+    return _integer("minutes_per_payout", value, *VOICE_MINUTES_RANGE, " minutes")
 
 
 def min_reactions(value: Any) -> int:
