@@ -29,6 +29,7 @@ from loyalteez.discord.cogs.streaks import StreaksCog
 from loyalteez.discord.cogs.voice import VoiceCog
 from loyalteez.discord.replies import describe, send
 from loyalteez.discord.scoping import ScopeResolver
+from loyalteez.discord.special_messages import SpecialMessages
 from loyalteez.services import texts
 from loyalteez.services.container import Services
 from loyalteez.services.errors import ValidationError
@@ -61,7 +62,8 @@ class LoyalteezBot(discord.Bot):
         self.add_cog(HelpCog(self, services.setup))
         self.add_cog(ActivityCog(self, services.setup, services.rewards,
                                 reactions_at_message_time=services.history_replay))
-        self.add_cog(CatchupCog(self, services.setup, services.catchup))
+        special = SpecialMessages(self, services.boosts, services.levelups)  # live and caught up alike
+        self.add_cog(CatchupCog(self, services.setup, services.catchup, special))
         resolver = ScopeResolver(services.setup, services.store, services.clock)
         self.add_cog(MemberCog(self, resolver, services.rewards))
         gate = AdminGate(resolver)
@@ -75,7 +77,7 @@ class LoyalteezBot(discord.Bot):
         self.add_cog(PerksCog(gate, services.perks))
         self.add_cog(StreaksCog(resolver, services.streaks, services.store, services.clock))
         self.add_cog(VoiceCog(self, services.setup, resolver, services.voice, services.ticker))
-        self.add_cog(BoostsCog(self, services.setup, services.boosts, services.levelups))
+        self.add_cog(BoostsCog(services.setup, special))
 
     async def on_ready(self) -> None:
         for guild in self.guilds:

@@ -127,3 +127,28 @@ async def test_catch_up_is_off_with_a_zero_window(tmp_path, clock: ManualClock) 
     async with running_bot(tmp_path, emulator=emu, clock=clock, app_factory=no_catchup):
         pass
     assert payouts(h.db_path) == {}
+
+
+async def test_boosts_and_level_ups_announced_while_down_pay_once_after_restart(tmp_path, clock: ManualClock) -> None:
+    emu = Emulator(token=TOKEN, clock=clock)
+    async with running_bot(tmp_path, emulator=emu, clock=clock) as h:
+        admin = h.guild.member("boss", permissions=["manage_guild"])
+        await connect(h, admin)
+        assert "now on" in (await admin.slash("config events", action="toggle", name="level_up")).content
+        general, alice, bob = h.guild.channel("general"), h.guild.member("alice"), h.guild.member("bob")
+        mee6 = h.guild.member("MEE6", bot=True)
+        await h.settle()
+    clock.advance(minutes=20)  # the bot is down
+    await alice.boost()
+    await mee6.say(general, f"GG {bob.mention}, you just advanced to level 3!")
+    clock.advance(minutes=5)
+    async with running_bot(tmp_path, emulator=emu, clock=clock) as h:
+        pass
+    db = h.db_path
+    assert payouts(db, "server_boost") == {str(alice.id): 1}
+    assert payouts(db, "level_up") == {str(bob.id): 1}
+    before = snapshot(db)
+    async with running_bot(tmp_path, emulator=emu, clock=clock):
+        pass
+    assert snapshot(db) == before, "fetched again on a second restart: nothing pays twice"
+    assert not duplicate_keys(db)

@@ -4,6 +4,8 @@ py-cord dispatches `on_connect` when READY arrives (a restart, or a fresh IDENTI
 lost; a RESUME dispatches `on_resumed` instead and replays what was missed by itself), then `on_ready` once
 the servers have arrived. The first closes the gate on cursors, the second fetches each readable channel's
 history through services/catchup.py, inline in the handler (so the emulator's settle() waits for it).
+Boost notices and leveling bots' announcements found in the history are paid too (SpecialMessages), as
+they would have been live.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import discord
 from discord.ext import commands
 
 from loyalteez.discord.convert import member_of, message_event
+from loyalteez.discord.special_messages import SpecialMessages
 from loyalteez.services.catchup import CatchupService, ChannelHistory
 from loyalteez.services.rewards.events import MessageEvent
 from loyalteez.services.setup import SetupService
@@ -48,16 +51,20 @@ class MemberLookup:
 class PycordHistory:
     """A readable channel's history as pages of MessageEvents (services/catchup.py: ChannelHistory)."""
 
-    def __init__(self, channel: discord.abc.Messageable, members: MemberLookup) -> None:
+    def __init__(self, channel: discord.abc.Messageable, members: MemberLookup,
+                 special: tuple[Scope, SpecialMessages] | None = None) -> None:
         self.channel = channel
         self.channel_id = str(channel.id)  # type: ignore[attr-defined]
         self.members = members
+        self.special = special
 
     async def pages(self, after_id: int, before_id: int) -> AsyncIterator[Sequence[MessageEvent]]:
         page: list[MessageEvent] = []
         async for message in self.channel.history(after=discord.Object(after_id), limit=None, oldest_first=True):
             if message.id >= before_id:
                 break
+            if self.special is not None and self.special[1].wants(message):
+                await self.special[1].route(self.special[0], message)  # idempotent: paid once, live or not
             page.append(await self.event(message))
             if len(page) >= PAGE:
                 yield page
@@ -77,7 +84,8 @@ class PycordHistory:
         return dataclasses.replace(event, author_roles=known.role_ids, is_admin=known.is_admin)
 
 
-def readable_channels(guild: discord.Guild) -> list[ChannelHistory]:
+def readable_channels(guild: discord.Guild,
+                      special: tuple[Scope, SpecialMessages] | None = None) -> list[ChannelHistory]:
     """Text channels and active threads where the bot may view the channel and read its history."""
     me = guild.me
     if me is None:
@@ -87,15 +95,17 @@ def readable_channels(guild: discord.Guild) -> list[ChannelHistory]:
     for channel in [*guild.text_channels, *guild.threads]:
         perms = channel.permissions_for(me)
         if perms.view_channel and perms.read_message_history:
-            found.append(PycordHistory(channel, members))
+            found.append(PycordHistory(channel, members, special))
     return found
 
 
 class CatchupCog(commands.Cog):
-    def __init__(self, bot: discord.Bot, setup: SetupService, catchup: CatchupService) -> None:
+    def __init__(self, bot: discord.Bot, setup: SetupService, catchup: CatchupService,
+                 special: SpecialMessages | None = None) -> None:
         self.bot = bot
         self.setup = setup
         self.catchup = catchup
+        self.special = special
 
     @commands.Cog.listener()
     async def on_connect(self) -> None:
@@ -106,5 +116,6 @@ class CatchupCog(commands.Cog):
         jobs: list[tuple[Scope | None, str, list[ChannelHistory]]] = []
         for guild in self.bot.guilds:
             scope = await self.setup.scope_for(str(guild.id))
-            jobs.append((scope, str(guild.id), readable_channels(guild) if scope else []))
+            special = (scope, self.special) if scope and self.special else None
+            jobs.append((scope, str(guild.id), readable_channels(guild, special) if scope else []))
         await self.catchup.run_session(jobs)
