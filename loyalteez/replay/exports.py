@@ -240,7 +240,7 @@ def _message(raw: Any, export: ExportFile, fields: _Fields) -> ExportMessage:
         channel_id=export.channel.id,
         type=fields.text(raw.get("type", "Default"), "type") or "Default",
         timestamp=fields.moment(raw.get("timestamp"), "timestamp"),
-        content=fields.text(raw.get("content"), "content"),
+        content=_with_mentions(fields.text(raw.get("content"), "content"), raw.get("mentions")),
         author=_user(author, fields, "author", with_roles=True),
         edited_at=None if edited is None else fields.moment(edited, "timestampEdited"),
         reactions=tuple(_reaction(item, fields) for item in fields.items(raw.get("reactions"), "reactions")),
@@ -250,6 +250,22 @@ def _message(raw: Any, export: ExportFile, fields: _Fields) -> ExportMessage:
         ),
         reference_id=reference_id,
     )
+
+
+def _with_mentions(content: str, mentions: Any) -> str:
+    """The content as Discord delivered it: DiscordChatExporter writes a user mention as `@Name`; the bot
+    (level-up announcements above all) reads `<@id>`. Only users the message really mentions are restored."""
+    if not content or "@" not in content or not isinstance(mentions, list):
+        return content
+    names: dict[str, str] = {}
+    for item in mentions:
+        if isinstance(item, dict) and str(item.get("id", "")).isdigit():
+            for key in ("nickname", "name"):
+                if isinstance(item.get(key), str) and item[key].strip():
+                    names.setdefault(item[key].strip(), str(item["id"]))
+    for name in sorted(names, key=len, reverse=True):
+        content = content.replace(f"@{name}", f"<@{names[name]}>")
+    return content
 
 
 def _user(raw: Any, fields: _Fields, field: str, with_roles: bool = False) -> ExportUser:

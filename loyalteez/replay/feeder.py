@@ -12,8 +12,9 @@ Drains (`drain`: wait until the bot has handled and committed everything posted 
     snapshot above all) run on a complete day, as they would at 00:00 live.
 
 Message types: Default and Reply are chat. GuildMemberJoin adds its member at that moment (first seen) and
-is posted as the system message it is (which never earns). Pins, calls, thread notices, name changes and
-any other system type are skipped and counted: they carry no activity the bot rewards.
+is posted as the system message it is (which never earns). Boost notices (types 8-11) are posted as such,
+so the boost events pay as they would have live. Pins, calls, thread notices, name changes and any other
+system type are skipped and counted: they carry no activity the bot rewards.
 """
 
 from __future__ import annotations
@@ -31,6 +32,13 @@ from loyalteez.replay.records import ExportMessage
 
 CHAT_TYPES = {"Default": 0, "Reply": 19}
 JOIN_TYPE, JOIN_CODE = "GuildMemberJoin", 7
+# Boost notices: DiscordChatExporter has no names for Discord's types 8-11, so it writes their numbers;
+# Discord's own names are accepted too.
+BOOST_TYPES = {
+    **{str(code): code for code in (8, 9, 10, 11)},
+    "UserPremiumGuildSubscription": 8, "UserPremiumGuildSubscriptionTier1": 9,
+    "UserPremiumGuildSubscriptionTier2": 10, "UserPremiumGuildSubscriptionTier3": 11,
+}
 DEFAULT_BATCH = 2_000
 KEEP_MESSAGES = 5_000  # the emulator's memory of recent messages (reactions and replies need them)
 RESUME_BUFFER = 10_000  # gateway events kept for a RESUME: more than one batch, far fewer than a history
@@ -47,6 +55,7 @@ class FeedCounts:
     chat: int = 0
     from_bots: int = 0
     joins: int = 0
+    boosts: int = 0
     reactions: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     days: int = 0
@@ -114,6 +123,10 @@ class HistoryFeeder:
             counts.joins += 1
             author = self.guild.join(message.author, at)
             self._send(message, author, JOIN_CODE)
+            return
+        if message.type in BOOST_TYPES:
+            counts.boosts += 1
+            self._send(message, self.guild.user(message.author, at), BOOST_TYPES[message.type])
             return
         code = CHAT_TYPES.get(message.type)
         if code is None:

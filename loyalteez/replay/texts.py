@@ -14,7 +14,7 @@ def fed_line(counts: FeedCounts) -> str:
     span = f"{counts.first_day} to {counts.last_day} ({counts.days} days with messages)"
     skipped = ", ".join(f"{n:,} {kind}" for kind, n in sorted(counts.skipped.items()))
     return (f"History: {span}; {counts.chat:,} chat messages ({counts.from_bots:,} by bots, never counted), "
-            f"{counts.reactions:,} reactions, {counts.joins:,} joins"
+            f"{counts.reactions:,} reactions, {counts.joins:,} joins, {counts.boosts:,} boosts"
             + (f"; skipped (not chat): {skipped}." if skipped else "."))
 
 

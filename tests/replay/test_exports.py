@@ -257,3 +257,11 @@ def test_the_merged_stream_tells_how_much_of_the_files_it_has_read(tmp_path: Pat
     middle = merged.fraction_read()
     list(merged)
     assert 0 < early < middle < 1 == merged.fraction_read()
+
+
+def test_mentions_come_back_as_discord_wrote_them(tmp_path: Path) -> None:
+    """DiscordChatExporter writes `@Name`; the bot reads `<@id>`, and only for users really mentioned."""
+    said = msg("1100000000000000000", "2023-05-01T10:00:00Z", "GG @Bob and @bob, not @carol",
+               mentions=[user("43", "bob")])
+    [message] = iter_messages(open_export(export(tmp_path / "general.json", [said])))
+    assert message.content == "GG <@43> and <@43>, not @carol"

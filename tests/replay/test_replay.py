@@ -298,3 +298,45 @@ async def test_direct_message_exports_are_refused(tmp_path: Path) -> None:
                       {"id": "800", "name": "alice", "type": "DirectTextChat"}, [message])
     with pytest.raises(ReplayError, match="direct messages"):
         await replay_history(ReplayRequest((str(folder),), tmp_path / "out.db"))
+
+
+async def test_boost_notices_in_the_history_pay_the_boost_event_at_their_time(tmp_path: Path) -> None:
+    folder = tmp_path / "ex"
+    folder.mkdir()
+    alice = {"id": "100000000000000001", "name": "alice", "isBot": False, "roles": []}
+    boosted = datetime(2024, 6, 1, 18, 30, tzinfo=UTC)
+    messages = [{"id": snowflake_at(boosted), "type": "8", "timestamp": boosted.isoformat(), "content": "",
+                 "author": alice, "reactions": []}]
+    write_export_file(folder / "c.json", {"id": GUILD, "name": "Tiny"}, {"id": "700", "name": "general",
+                                                                          "type": "GuildTextChat"}, messages)
+    db = tmp_path / "out.db"
+    result = await replay_history(ReplayRequest((str(folder),), db))
+    paid = [r for r in await server_rows(db, LEDGER) if r["event_type"] == "server_boost"]
+    assert [(r["discord_user_id"], r["amount"], as_utc(r["created_at"])) for r in paid] == [
+        (alice["id"], 500, boosted)]
+    assert result.counts.boosts == 1 and not result.counts.skipped
+    stats = {r["discord_user_id"]: r["messages_count"] for r in await server_rows(db, "discord_user_stats")}
+    assert stats.get(alice["id"], 0) == 0, "a boost notice is not a chat message"
+
+
+async def test_leveling_bot_announcements_in_the_history_pay_level_up_when_it_is_on(tmp_path: Path) -> None:
+    folder = tmp_path / "ex"
+    folder.mkdir()
+    bob = {"id": "100000000000000002", "name": "bob", "isBot": False, "roles": []}
+    mee6 = {"id": "159985870458322944", "name": "MEE6", "isBot": True, "roles": []}
+    said, levelled = datetime(2024, 6, 1, 9, 0, tzinfo=UTC), datetime(2024, 6, 1, 9, 0, 1, tzinfo=UTC)
+    messages = [
+        {"id": snowflake_at(said), "type": "Default", "timestamp": said.isoformat(), "content": "hello all",
+         "author": bob},
+        {"id": snowflake_at(levelled), "type": "Default", "timestamp": levelled.isoformat(),
+         "content": "GG @Bobby, you just advanced to level 5!", "author": mee6,
+         "mentions": [{"id": bob["id"], "name": "bob", "nickname": "Bobby", "isBot": False}]},
+    ]
+    write_export_file(folder / "c.json", {"id": GUILD, "name": "Tiny"}, {"id": "700", "name": "general",
+                                                                          "type": "GuildTextChat"}, messages)
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps({"version": 1, "events": [{"name": "level_up", "is_enabled": True}]}))
+    db = tmp_path / "out.db"
+    await replay_history(ReplayRequest((str(folder),), db, await load_rules_file(rules)))
+    paid = [(r["discord_user_id"], r["event_type"]) for r in await server_rows(db, LEDGER)]
+    assert paid == [(bob["id"], "level_up")]
