@@ -19,9 +19,9 @@ BAR = 24
 
 class Progress:
     def __init__(self, stream: TextIO | None = None, *, label: str = "replay", every: int = 100_000,
-                 quiet: bool = False) -> None:
+                 quiet: bool = False, redraw: bool = True) -> None:
         self.stream = stream or sys.stderr
-        self.live = not quiet and self.stream.isatty()
+        self.live = redraw and not quiet and self.stream.isatty()
         self.quiet = quiet
         self.label = label
         self.every = every

@@ -2,13 +2,19 @@
 
 Each rule set gets a full replay into its own scratch database (the real bot, as `replay` does), so the
 comparison shows what each would really have paid, cooldowns, caps and budgets included. An admin sees
-the cost of a rule change before making it.
+the cost of a rule change before making it. Replays are independent, so they run side by side in worker
+processes, one per core (each replay is one event loop on one core).
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import multiprocessing
+import os
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -47,14 +53,32 @@ class RankChange:
 
 
 async def compare(paths: Sequence[str | Path], rule_sets: Sequence[RuleSet], *, brand: str | None = None,
-                  until: date | None = None, quiet: bool = False) -> list[Outcome]:
-    outcomes = []
+                  until: date | None = None, quiet: bool = False, workers: int | None = None) -> list[Outcome]:
+    workers = max(1, min(len(rule_sets), workers or os.cpu_count() or 1))
     with tempfile.TemporaryDirectory(prefix="loyalteez-whatif-") as folder:
-        for index, rules in enumerate(rule_sets):
-            request = ReplayRequest(paths, Path(folder) / f"whatif-{index}.db", rules.document, brand, until)
-            progress = Progress(label=f"whatif {rules.label}", quiet=quiet)
-            outcomes.append(Outcome(rules, await replay_history(request, progress=progress)))
-    return outcomes
+        requests = [ReplayRequest(tuple(paths), Path(folder) / f"whatif-{i}.db", rules.document, brand, until)
+                    for i, rules in enumerate(rule_sets)]
+        labels = [f"whatif {rules.label}" for rules in rule_sets]
+        if workers == 1:
+            results = [await replay_history(request, progress=Progress(label=label, quiet=quiet))
+                       for request, label in zip(requests, labels, strict=True)]
+        else:
+            # spawn, not fork: the parent already runs an event loop (and aiosqlite threads elsewhere)
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                loop = asyncio.get_running_loop()
+                results = list(await asyncio.gather(*(
+                    loop.run_in_executor(pool, replay_in_worker, request, label, quiet)
+                    for request, label in zip(requests, labels, strict=True))))
+    return [Outcome(rules, result) for rules, result in zip(rule_sets, results, strict=True)]
+
+
+def replay_in_worker(request: ReplayRequest, label: str, quiet: bool) -> ReplayResult:
+    """One rule set's replay in a worker process; progress as plain lines (two redrawn bars would clash)."""
+    for noisy in ("discord", "loyalteez", "aiohttp"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    progress = Progress(label=label, quiet=quiet, redraw=False)
+    return asyncio.run(replay_history(request, progress=progress))
 
 
 def rank_changes(outcomes: Sequence[Outcome], limit: int = 10) -> list[RankChange]:

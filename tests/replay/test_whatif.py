@@ -54,3 +54,17 @@ def test_the_table_shows_each_rule_set_and_the_change_against_the_first() -> Non
     assert paid.split()[-2:] == ["150", "(+50%)"]
     assert "daily active earners (avg)" in text and "3.0" in text  # (2 + 4) / 2
     assert "alice (a): #1 -> #1" not in text and "none: every member keeps their rank." in text
+
+
+async def test_rule_sets_replayed_side_by_side_match_one_after_another(tmp_path) -> None:
+    from loyalteez.replay.synthetic import write_exports
+    from loyalteez.replay.whatif import compare
+    from loyalteez.services.config_io import parse_config
+
+    write_exports(tmp_path / "ex", messages=300, seed=4, channels=2, members=12, bots=1, days=4)
+    double = parse_config('{"version": 1, "events": [{"name": "gm_checkin", "reward_amount": 50}]}', "double.json")
+    rule_sets = [RuleSet("A", None), RuleSet("B", double)]
+    inline = await compare([tmp_path / "ex"], rule_sets, quiet=True, workers=1)
+    parallel = await compare([tmp_path / "ex"], rule_sets, quiet=True, workers=2)
+    assert [o.result.recorded for o in parallel] == [o.result.recorded for o in inline]
+    assert inline[1].result.recorded.ltz > inline[0].result.recorded.ltz
