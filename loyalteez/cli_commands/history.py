@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -58,8 +57,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    for noisy in ("discord", "loyalteez", "aiohttp", "matplotlib"):
-        logging.getLogger(noisy).setLevel(logging.ERROR)
+    from loyalteez.replay.progress import quiet_library_logs
+
+    quiet_library_logs()
     if args.command == "replay":
         return asyncio.run(_replay(args))
     return asyncio.run(_whatif(args))

@@ -8,7 +8,7 @@ import random
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from loyalteez.clock import ManualClock
 from loyalteez.demo import analytics as demo_analytics
@@ -16,8 +16,7 @@ from loyalteez.demo.community import make_community
 from loyalteez.demo.feed import Feed
 from loyalteez.demo.simulation import WeekSimulation
 from loyalteez.demo.summary import render_summary
-from loyalteez.emulator import Emulator
-from loyalteez.emulator.harness import TOKEN, running_bot
+from loyalteez.emulator.harness import app_factory, running_bot
 from loyalteez.services import brands
 
 DEMO_DB = Path("data/demo.db")
@@ -25,17 +24,6 @@ DEMO_DB = Path("data/demo.db")
 WEEK_START = datetime(2026, 1, 5, tzinfo=UTC)
 
 log = logging.getLogger("loyalteez.demo")
-
-
-def _app_factory(db_path: Path):
-    async def factory(emu: Emulator, _tmp: Path, clock: ManualClock, bot_options: dict[str, Any]) -> Any:
-        from loyalteez.app import build_app
-        from loyalteez.settings import Settings
-
-        settings = Settings(discord_token=TOKEN, db_path=str(db_path), discord_api_base=emu.api_base_url)
-        return await build_app(settings, clock=clock, bot_options=bot_options)
-
-    return factory
 
 
 async def run_demo(seed: int = 1, db_path: Path = DEMO_DB, days: int = 7, stream: TextIO | None = None) -> str:
@@ -48,7 +36,7 @@ async def run_demo(seed: int = 1, db_path: Path = DEMO_DB, days: int = 7, stream
     clock = ManualClock(WEEK_START)
     began = time.perf_counter()
     feed.line(f"Loyalteez offline demo (seed {seed}): a local Discord, the real bot, a simulated community.")
-    async with running_bot(db_path.parent, app_factory=_app_factory(db_path), clock=clock,
+    async with running_bot(db_path.parent, app_factory=app_factory(db_path=str(db_path)), clock=clock,
                            guild_name="Demo Coffee Club", strict=False) as h:
         brand = await brands.create_brand(h.app.store, "Demo Coffee Co")
         admin = h.guild.member("club_admin", permissions=["manage_guild"])

@@ -82,13 +82,21 @@ def bare_bot_factory(make_bot: Callable[[], Any]) -> AppFactory:
     return factory
 
 
-async def real_app_factory(emu: Emulator, db_path: Path, clock: ManualClock, bot_options: dict[str, Any]) -> Any:
-    """The real Loyalteez App, configured for the emulator and a temporary SQLite file."""
-    from loyalteez.app import build_app
-    from loyalteez.settings import Settings
+def app_factory(**settings: Any) -> AppFactory:
+    """The real Loyalteez App on the emulator; `settings` override Settings fields (database_url, db_path,
+    history_replay, ...). Without db_path or database_url it uses the temporary SQLite file running_bot names."""
 
-    settings = Settings(discord_token=TOKEN, db_path=str(db_path), discord_api_base=emu.api_base_url)
-    return await build_app(settings, clock=clock, bot_options=bot_options)
+    async def factory(emu: Emulator, db_path: Path, clock: ManualClock, bot_options: dict[str, Any]) -> Any:
+        from loyalteez.app import build_app
+        from loyalteez.settings import Settings
+
+        fields = {"discord_token": TOKEN, "db_path": str(db_path), "discord_api_base": emu.api_base_url, **settings}
+        return await build_app(Settings(**fields), clock=clock, bot_options=bot_options)
+
+    return factory
+
+
+real_app_factory = app_factory()  # the real App on a temporary SQLite file
 
 
 def client_of(app: Any) -> Any:

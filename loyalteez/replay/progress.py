@@ -6,6 +6,7 @@ long replay in CI or under nohup still shows it is moving.
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from collections.abc import Callable
@@ -15,6 +16,13 @@ from loyalteez.replay.feeder import FeedCounts
 from loyalteez.replay.records import ExportMessage
 
 BAR = 24
+LIBRARY_LOGGERS = ("discord", "loyalteez", "aiohttp", "matplotlib")
+
+
+def quiet_library_logs() -> None:
+    """A replay's console shows its progress and summary; the bot's and libraries' INFO lines would bury them."""
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 class Progress:

@@ -19,11 +19,10 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from itertools import chain
 from pathlib import Path
-from typing import Any
 
 from loyalteez.clock import ManualClock
 from loyalteez.emulator import Emulator
-from loyalteez.emulator.harness import TOKEN, Harness, running_bot
+from loyalteez.emulator.harness import TOKEN, Harness, app_factory, running_bot
 from loyalteez.replay.exports import ExportError, expand_paths, merge_exports, open_export
 from loyalteez.replay.feeder import DEFAULT_BATCH, FeedCounts, HistoryFeeder, bound_emulator_memory
 from loyalteez.replay.guild import ReplayGuild
@@ -47,6 +46,12 @@ class ReplayError(ValidationError):
 
     def __init__(self, message: str) -> None:
         super().__init__("replay", message)
+
+    def __str__(self) -> str:
+        return self.message  # the sentence already names the file or the field
+
+    def __reduce__(self) -> tuple[type[ReplayError], tuple[str]]:
+        return ReplayError, (self.message,)  # what-if workers send it back to the parent intact
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,8 @@ async def replay_history(request: ReplayRequest, *, progress: Progress | None = 
     bound_emulator_memory(emu)
     guild = ReplayGuild(emu, files[0].guild, [f.channel for f in files])
     request.db_path.parent.mkdir(parents=True, exist_ok=True)
-    async with running_bot(request.db_path.parent, app_factory=_history_app(request.db_path), emulator=emu,
+    async with running_bot(request.db_path.parent, app_factory=app_factory(
+        db_path=str(request.db_path), history_replay=True, catchup_hours=0), emulator=emu,
                            guild_name=guild.guild.name, clock=clock, strict=False) as h:
         scope, brand_name = await _connect(h, guild, request)
         if request.rules is not None:
@@ -122,18 +128,6 @@ def peak_rss_mb() -> float:
 def _end_of_history(clock: ManualClock, counts: FeedCounts) -> None:
     if counts.last_day is not None:
         clock.set(max(clock.now(), datetime.combine(counts.last_day, dt_time(), tzinfo=UTC) + AFTER_LAST_DAY))
-
-
-def _history_app(db_path: Path) -> Any:
-    async def factory(emu: Emulator, _tmp: Path, clock: ManualClock, bot_options: dict[str, Any]) -> Any:
-        from loyalteez.app import build_app
-        from loyalteez.settings import Settings
-
-        settings = Settings(discord_token=TOKEN, db_path=str(db_path), discord_api_base=emu.api_base_url,
-                            history_replay=True, catchup_hours=0)
-        return await build_app(settings, clock=clock, bot_options=bot_options)
-
-    return factory
 
 
 async def _connect(h: Harness, guild: ReplayGuild, request: ReplayRequest) -> tuple[Scope, str]:

@@ -50,8 +50,8 @@ async def read_recorded(data: ServerStore) -> Recorded:
     earners = await data.standings_ranked("ltz_earned", None)
     ranking = await data.standings_page("ltz_earned", None, max(earners, 1), 0)
     snapshots = await data.kpi_snapshots("daily")
-    last_day = _as_date(snapshots[-1]["snapshot_date"]) if snapshots else None
-    first_day = _as_date(snapshots[0]["snapshot_date"]) if snapshots else None
+    last_day = snapshots[-1]["snapshot_date"] if snapshots else None
+    first_day = snapshots[0]["snapshot_date"] if snapshots else None
     daily = await data.kpi_daily_metrics(first_day, last_day) if snapshots else {}
     return Recorded(
         members=await data.count(STATS_TABLE),
@@ -64,22 +64,5 @@ async def read_recorded(data: ServerStore) -> Recorded:
         snapshot_days=len(snapshots),
         last_day=last_day,
         last_kpis={k: daily.get(last_day, {}).get(k) for k in SEED_METRICS} if last_day else {},
-        daily_kpis={_as_date(d): m for d, m in daily.items()},
+        daily_kpis=daily,
     )
-
-
-def _as_date(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
-def kpi_text(name: str, value: Any) -> str:
-    """A KPI as an admin reads it: shares as percentages, None as a dash (no denominator that day)."""
-    if value is None:
-        return "-"
-    if name in ("daily_active_users", "weekly_active_users"):
-        return f"{int(value):,}"
-    if name == "reward_efficiency":
-        return f"{float(value):,.1f} LTZ"
-    return f"{float(value) * 100:.1f}%"

@@ -9,7 +9,6 @@ processes, one per core (each replay is one event loop on one core).
 from __future__ import annotations
 
 import asyncio
-import logging
 import multiprocessing
 import os
 import tempfile
@@ -19,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from loyalteez.replay.progress import Progress
+from loyalteez.replay.progress import Progress, quiet_library_logs
 from loyalteez.replay.runner import ReplayRequest, ReplayResult, replay_history
 from loyalteez.services.config_io.document import ConfigDocument
 
@@ -75,8 +74,7 @@ async def compare(paths: Sequence[str | Path], rule_sets: Sequence[RuleSet], *, 
 
 def replay_in_worker(request: ReplayRequest, label: str, quiet: bool) -> ReplayResult:
     """One rule set's replay in a worker process; progress as plain lines (two redrawn bars would clash)."""
-    for noisy in ("discord", "loyalteez", "aiohttp"):
-        logging.getLogger(noisy).setLevel(logging.ERROR)
+    quiet_library_logs()  # a spawned worker starts with fresh logging
     progress = Progress(label=label, quiet=quiet, redraw=False)
     return asyncio.run(replay_history(request, progress=progress))
 

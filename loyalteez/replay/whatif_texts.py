@@ -5,9 +5,10 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Sequence
 
-from loyalteez.replay.summary import Recorded, kpi_text
+from loyalteez.replay.summary import Recorded
 from loyalteez.replay.texts import fed_line
 from loyalteez.replay.whatif import Outcome, rank_changes
+from loyalteez.services.analytics.messages import fmt
 
 LABEL_WIDTH = 34
 COLUMN_WIDTH = 18
@@ -42,7 +43,7 @@ def table_lines(outcomes: Sequence[Outcome]) -> list[str]:
                         ("weekly_active_users", "weekly active earners (avg)")):
         lines.append(_row(label, outcomes, lambda r, n=name: _avg(_mean_kpi(r, n))))
     for name in ("top_10_concentration", "reward_efficiency"):
-        lines.append(_row(f"{name} (last day)", outcomes, lambda r, n=name: kpi_text(n, r.last_kpis.get(n))))
+        lines.append(_row(f"{name} (last day)", outcomes, lambda r, n=name: fmt(n, r.last_kpis.get(n))))
     if len(outcomes) > 1:
         lines += ["", f"Biggest rank changes, {outcomes[0].rules.label} -> {outcomes[-1].rules.label}:"]
         moves = rank_changes(outcomes)

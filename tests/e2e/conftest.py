@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import AsyncIterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from loyalteez.clock import ManualClock
 from loyalteez.emulator import Emulator, GuildHandle, MemberHandle
-from loyalteez.emulator.harness import TOKEN, AppFactory, Harness, running_bot
+from loyalteez.emulator.harness import Harness, app_factory, running_bot
 from loyalteez.emulator.state import Channel
 from tests.conftest import pg_store_schema
 
@@ -40,26 +38,13 @@ def engine() -> str:
     return "sqlite"
 
 
-def postgres_app_factory(url: str) -> AppFactory:
-    """The real App on a PostgreSQL schema of its own (tests/conftest.py recycles it afterwards)."""
-
-    async def factory(emu: Emulator, _db_path: Path, clock: ManualClock, bot_options: dict[str, Any]) -> Any:
-        from loyalteez.app import build_app
-        from loyalteez.settings import Settings
-
-        settings = Settings(discord_token=TOKEN, database_url=url, discord_api_base=emu.api_base_url)
-        return await build_app(settings, clock=clock, bot_options=bot_options)
-
-    return factory
-
-
 @pytest.fixture
 async def harness(tmp_path, clock: ManualClock, engine: str) -> AsyncIterator[Harness]:
     if importlib.util.find_spec("loyalteez.app") is None:
         pytest.skip("loyalteez.app is not written yet")
     if engine == "postgres":
         async with pg_store_schema() as url, running_bot(tmp_path, clock=clock,
-                                                          app_factory=postgres_app_factory(url)) as h:
+                                                          app_factory=app_factory(database_url=url)) as h:
             yield h
         return
     async with running_bot(tmp_path, clock=clock) as h:
