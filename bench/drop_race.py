@@ -65,8 +65,9 @@ def app_factory(database_url: str | None):
         from loyalteez.app import build_app
         from loyalteez.settings import Settings
 
-        settings = Settings(discord_token=TOKEN, db_path=str(db_path), database_url=database_url,
-                            discord_api_base=emu.api_base_url)
+        settings = Settings(
+            discord_token=TOKEN, db_path=str(db_path), database_url=database_url, discord_api_base=emu.api_base_url
+        )
         return await build_app(settings, clock=clock, bot_options=bot_options)
 
     return factory
@@ -77,8 +78,10 @@ async def e2e_race(tmp: Path, database_url: str | None, clicks: int, cap: int) -
         brand = await brands.create_brand(h.app.store, f"Bench {uuid.uuid4().hex[:6]}")
         admin = h.guild.member("boss", permissions=["manage_guild"])
         await admin.slash("setup connect", brand_id=brand.brand_id, security_key=brand.security_key)
-        await admin.slash("config events", {"action": "create", "name": "bench_drop", "reward": 10,
-                                            "trigger": "drop", "max-total-claims": cap})
+        await admin.slash(
+            "config events",
+            {"action": "create", "name": "bench_drop", "reward": 10, "trigger": "drop", "max-total-claims": cap},
+        )
         await admin.slash("drop create", event="bench_drop")
         await h.emu.settle()
         posted = h.emu.sent_messages(h.guild.channel("general"))[-1]
@@ -109,8 +112,9 @@ async def service_race(target: str, clicks: int, cap: int | None) -> tuple[int, 
         data = store.scoped(scope)
         await data.link("Bench server")
         await install_default_rules(data, store.clock)
-        await events.create_event(data, "1", "bench_drop", EventOptions(reward=10, trigger="drop",
-                                                                         max_total_claims=cap or -1))
+        await events.create_event(
+            data, "1", "bench_drop", EventOptions(reward=10, trigger="drop", max_total_claims=cap or -1)
+        )
         drops = Drops(store, store.clock, Rewards(store, store.clock))
         plan = await drops.plan(data, event="bench_drop", channel_id="900000000000000002")
         await drops.create(data, plan, actor_id="1", message_id="900000000000000003")
@@ -155,8 +159,10 @@ async def run(args: argparse.Namespace) -> list[Row]:
                         result = await e2e_race(Path(tmp), url, args.clicks, args.cap)
                 assert result[0] == args.cap and result[1] == args.clicks - args.cap, result[:2]
                 rows.append(row(engine, f"e2e race {args.clicks} clicks, cap {args.cap}", *result))
-        for what, clicks, cap in ((f"service race {args.clicks}, cap {args.cap}", args.clicks, args.cap),
-                                  (f"service rate {args.claims}, no cap", args.claims, None)):
+        for what, clicks, cap in (
+            (f"service race {args.clicks}, cap {args.cap}", args.clicks, args.cap),
+            (f"service rate {args.claims}, no cap", args.claims, None),
+        ):
             with tempfile.TemporaryDirectory() as tmp:
                 if pg is None:
                     result = await service_race(str(Path(tmp) / "bench.db"), clicks, cap)
@@ -179,12 +185,16 @@ def main() -> None:
     logging.basicConfig(level=logging.ERROR)
     logging.getLogger("discord").setLevel(logging.CRITICAL)
     rows = asyncio.run(run(args))
-    print(f"{'engine':<9} {'what':<30} {'paid':>5} {'full':>5} {'seconds':>8} {'answers/s':>10} {'claims/s':>9} "
-          f"{'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
+    print(
+        f"{'engine':<9} {'what':<30} {'paid':>5} {'full':>5} {'seconds':>8} {'answers/s':>10} {'claims/s':>9} "
+        f"{'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}"
+    )
     for engine, what, paid, full, seconds, p50, p95, worst in rows:
         answers = paid + full
-        print(f"{engine:<9} {what:<30} {paid:>5} {full:>5} {seconds:>8.2f} {answers / seconds:>10.0f} "
-              f"{paid / seconds:>9.0f} {p50:>7.0f} {p95:>7.0f} {worst:>7.0f}")
+        print(
+            f"{engine:<9} {what:<30} {paid:>5} {full:>5} {seconds:>8.2f} {answers / seconds:>10.0f} "
+            f"{paid / seconds:>9.0f} {p50:>7.0f} {p95:>7.0f} {worst:>7.0f}"
+        )
 
 
 if __name__ == "__main__":

@@ -61,27 +61,49 @@ def fill(path: Path, members: int, days: int, seed: int = 11) -> int:
             voice = rng.choice((15, 40, 90)) if talks and rng.random() < 0.5 else 0
             ltz = (25 + 20 * checkin) if earns else 0
             n = (1 + checkin) if earns else 0
-            batch.append(("bench_brand", SCOPE.server_id, day.isoformat(), ids[i], rng.randint(1, 20),
-                          rng.randint(0, 5), voice, 1 if voice else 0, checkin, n, ltz, streaks[i] if checkin else 0))
+            batch.append(
+                (
+                    "bench_brand",
+                    SCOPE.server_id,
+                    day.isoformat(),
+                    ids[i],
+                    rng.randint(1, 20),
+                    rng.randint(0, 5),
+                    voice,
+                    1 if voice else 0,
+                    checkin,
+                    n,
+                    ltz,
+                    streaks[i] if checkin else 0,
+                )
+            )
             t = totals.setdefault(ids[i], [day, None, day, 0, 0])
             if n and t[1] is None:
                 t[1] = day
             t[2], t[3], t[4] = day, t[3] + ltz, t[4] + n
-        db.executemany(f"INSERT INTO {rollup_store.DAILY} (brand_id, server_id, day, discord_user_id, messages, "
-                       "reactions, voice_minutes, voice_sessions, checkins, rewards, ltz_earned, streak) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+        db.executemany(
+            f"INSERT INTO {rollup_store.DAILY} (brand_id, server_id, day, discord_user_id, messages, "
+            "reactions, voice_minutes, voice_sessions, checkins, rewards, ltz_earned, streak) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            batch,
+        )
         rows += len(batch)
 
     def moment(day: date | None) -> str | None:
         return None if day is None else (start_of_day(day) + timedelta(hours=9)).isoformat(timespec="microseconds")
 
-    db.executemany(f"INSERT INTO {rollup_store.MEMBERS} (brand_id, server_id, discord_user_id, first_seen_at, "
-                   "entered_at, first_reward_at, last_active_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   [("bench_brand", SCOPE.server_id, member, moment(t[0]), moment(t[0]), moment(t[1]),
-                     t[2].isoformat()) for member, t in totals.items()])
-    db.executemany("INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, ltz_earned) "
-                   "VALUES (?, ?, ?, ?)",
-                   [("bench_brand", SCOPE.server_id, member, t[3]) for member, t in totals.items()])
+    db.executemany(
+        f"INSERT INTO {rollup_store.MEMBERS} (brand_id, server_id, discord_user_id, first_seen_at, "
+        "entered_at, first_reward_at, last_active_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            ("bench_brand", SCOPE.server_id, member, moment(t[0]), moment(t[0]), moment(t[1]), t[2].isoformat())
+            for member, t in totals.items()
+        ],
+    )
+    db.executemany(
+        "INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, ltz_earned) VALUES (?, ?, ?, ?)",
+        [("bench_brand", SCOPE.server_id, member, t[3]) for member, t in totals.items()],
+    )
     db.execute("COMMIT")
     db.close()
     return rows
@@ -114,6 +136,7 @@ async def run(members: int, days: int, root: Path) -> dict[str, float]:
                     return await _original(self, *args, **kwargs)
                 finally:
                     timings[_name] += time.perf_counter() - t
+
             return call()
 
         setattr(type(data), name, timed)
@@ -125,8 +148,15 @@ async def run(members: int, days: int, root: Path) -> dict[str, float]:
     assert [(w.day, w.kind) for w in written] == [(TODAY - timedelta(days=1), "daily")], written
     metrics = written[0].metrics
     await store.close()
-    return {"members": members, "rows": rows, "fill": filled, "snapshot": elapsed, "dau": metrics["daily_active_users"],
-            "wau": metrics["weekly_active_users"], **{k: v for k, v in timings.items()}}
+    return {
+        "members": members,
+        "rows": rows,
+        "fill": filled,
+        "snapshot": elapsed,
+        "dau": metrics["daily_active_users"],
+        "wau": metrics["weekly_active_users"],
+        **{k: v for k, v in timings.items()},
+    }
 
 
 async def main() -> int:
@@ -138,15 +168,21 @@ async def main() -> int:
     with tempfile.TemporaryDirectory(prefix="ltz-kpi-bench-") as tmp:
         for members in args.members:
             results.append(await run(members, args.days, Path(tmp)))
-    print(f"daily KPI snapshot on SQLite {sqlite3.sqlite_version}: one server, {args.days} days of rollups, "
-          f"16 metrics, written for {TODAY - timedelta(days=1)} (steady state: the week before already snapshotted)")
-    print(f"{'members':>9}{'rollup rows':>13}{'DAU':>8}{'WAU':>8}{'snapshot s':>12}{'ms/1k members':>15}"
-          f"{'window':>8}{'lifetime':>9}{'streaks':>8}{'cohort':>8}")
+    print(
+        f"daily KPI snapshot on SQLite {sqlite3.sqlite_version}: one server, {args.days} days of rollups, "
+        f"16 metrics, written for {TODAY - timedelta(days=1)} (steady state: the week before already snapshotted)"
+    )
+    print(
+        f"{'members':>9}{'rollup rows':>13}{'DAU':>8}{'WAU':>8}{'snapshot s':>12}{'ms/1k members':>15}"
+        f"{'window':>8}{'lifetime':>9}{'streaks':>8}{'cohort':>8}"
+    )
     for r in results:
-        print(f"{r['members']:>9,}{r['rows']:>13,}{r['dau']:>8,}{r['wau']:>8,}{r['snapshot']:>12.3f}"
-              f"{r['snapshot'] * 1e6 / r['members']:>15.2f}{r.get('analytics_window', 0):>8.2f}"
-              f"{r.get('analytics_lifetime', 0):>9.2f}{r.get('analytics_streaks', 0):>8.2f}"
-              f"{r.get('analytics_cohort', 0):>8.2f}")
+        print(
+            f"{r['members']:>9,}{r['rows']:>13,}{r['dau']:>8,}{r['wau']:>8,}{r['snapshot']:>12.3f}"
+            f"{r['snapshot'] * 1e6 / r['members']:>15.2f}{r.get('analytics_window', 0):>8.2f}"
+            f"{r.get('analytics_lifetime', 0):>9.2f}{r.get('analytics_streaks', 0):>8.2f}"
+            f"{r.get('analytics_cohort', 0):>8.2f}"
+        )
     biggest = max(results, key=lambda r: r["members"])
     ok = biggest["members"] < 100_000 or biggest["snapshot"] < TARGET_SECONDS
     if len(results) > 1:

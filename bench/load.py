@@ -85,8 +85,13 @@ class Load:
     async def chat(self) -> None:
         async for _ in self.paced(200 * self.rate):
             member, roll = self.rng.choice(self.members), self.rng.random()
-            text = "gm" if roll < 0.1 else (" ".join(self.rng.choices(WORDS, k=25)) + ".") if roll < 0.25 \
+            text = (
+                "gm"
+                if roll < 0.1
+                else (" ".join(self.rng.choices(WORDS, k=25)) + ".")
+                if roll < 0.25
                 else self.rng.choice(SMALL_TALK)
+            )
             message = await member.say(self.rng.choice(self.channels), text)
             self.posted[member.id] += 1
             self.recent = [*self.recent[-199:], message]
@@ -171,27 +176,38 @@ async def drained(db: Path, load: Load, timeout: float) -> bool:
     expected = sum(load.posted.values()) + len(load.reacted)
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
-        if read(db, "SELECT COALESCE(SUM(messages_count + reactions_count), 0) FROM discord_user_stats")[0][0] \
-                >= expected:
+        if (
+            read(db, "SELECT COALESCE(SUM(messages_count + reactions_count), 0) FROM discord_user_stats")[0][0]
+            >= expected
+        ):
             return True
         await asyncio.sleep(0.05)
     return False
 
 
 def lost_or_doubled(db: Path, load: Load) -> list[str]:
-    stats = {int(m): (msgs, reacts) for m, msgs, reacts in read(
-        db, "SELECT discord_user_id, messages_count, reactions_count FROM discord_user_stats")}
+    stats = {
+        int(m): (msgs, reacts)
+        for m, msgs, reacts in read(
+            db, "SELECT discord_user_id, messages_count, reactions_count FROM discord_user_stats"
+        )
+    }
     bonus = read(db, "SELECT COUNT(*) FROM loyalteez_reward_ledger WHERE event_type = 'bonus'")[0][0]
     drops = read(db, "SELECT COUNT(*) FROM discord_drop_claims")[0][0]
-    twice = read(db, "SELECT COUNT(*) FROM (SELECT 1 FROM loyalteez_reward_ledger GROUP BY server_id, "
-                     "idempotency_key HAVING COUNT(*) > 1)")[0][0]
+    twice = read(
+        db,
+        "SELECT COUNT(*) FROM (SELECT 1 FROM loyalteez_reward_ledger GROUP BY server_id, "
+        "idempotency_key HAVING COUNT(*) > 1)",
+    )[0][0]
     reactions = Counter(member for member, _, _ in load.reacted)
     problems = []
     for member in load.members:
         msgs, reacts = stats.get(member.id, (0, 0))
         if msgs != load.posted[member.id] or reacts != reactions[member.id]:
-            problems.append(f"{member.name}: counted {msgs}/{reacts}, sent {load.posted[member.id]}/"
-                            f"{reactions[member.id]} messages/reactions")
+            problems.append(
+                f"{member.name}: counted {msgs}/{reacts}, sent {load.posted[member.id]}/"
+                f"{reactions[member.id]} messages/reactions"
+            )
     if bonus != load.paid_claims:
         problems.append(f"/claim: {load.paid_claims} paid replies but {bonus} ledger rows")
     if drops != load.paid_drops:
@@ -243,26 +259,35 @@ async def run(seconds: float, members: int, rate: float) -> int:
     return print_table(load, members, seconds, offered, handled, problems, errors)
 
 
-def print_table(load: Load, members: int, seconds: float, offered: float, handled: float, problems: list[str],
-                errors: list[str]) -> int:
+def print_table(
+    load: Load, members: int, seconds: float, offered: float, handled: float, problems: list[str], errors: list[str]
+) -> int:
     interactions = sum(len(v) for k, v in load.latency.items() if not k.startswith("  "))
     events = sum(load.posted.values()) + load.reactions_sent + interactions
-    print(f"{members} members, {seconds:.0f} s of load; the bot had handled everything {handled - offered:.1f} s "
-          "after the load stopped\n")
+    print(
+        f"{members} members, {seconds:.0f} s of load; the bot had handled everything {handled - offered:.1f} s "
+        "after the load stopped\n"
+    )
     print(f"{'what':<24} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     for what, values in load.latency.items():
         ms = [v * 1000 for v in values]
-        print(f"{what:<24} {len(ms):>7} {percentile(ms, 50):>8.1f} {percentile(ms, 95):>8.1f} "
-              f"{percentile(ms, 99):>8.1f} {max(ms):>8.1f}")
+        print(
+            f"{what:<24} {len(ms):>7} {percentile(ms, 50):>8.1f} {percentile(ms, 95):>8.1f} "
+            f"{percentile(ms, 99):>8.1f} {max(ms):>8.1f}"
+        )
     print()
     print(f"{'messages':<24} {sum(load.posted.values()):>7}")
     print(f"{'reactions':<24} {load.reactions_sent:>7}   ({len(load.reacted)} on others' messages: counted)")
     print(f"{'interactions':<24} {interactions:>7}   (commands and drop clicks)")
     print(f"{'events/s':<24} {events / handled:>7.0f}   (all of them / time until the bot had handled them)")
-    print(f"{'peak memory, bot':<24} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:>7.0f} MB"
-          "   (max resident set of the bot process)")
-    print(f"{'peak memory, emulator':<24} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:>7.0f} MB"
-          "   (this process: emulator and simulated members)")
+    print(
+        f"{'peak memory, bot':<24} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:>7.0f} MB"
+        "   (max resident set of the bot process)"
+    )
+    print(
+        f"{'peak memory, emulator':<24} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:>7.0f} MB"
+        "   (this process: emulator and simulated members)"
+    )
     print(f"{'failed interactions':<24} {sum(load.failed.values()):>7}   {dict(load.failed) or ''}")
     print(f"{'errors in the bot log':<24} {len(errors):>7}   {'; '.join(errors[:3])}")
     print(f"{'lost or doubled':<24} {len(problems):>7}   {'; '.join(problems[:5])}")

@@ -43,8 +43,20 @@ def exports_for(size: int) -> tuple[Path, float]:
 def replay(folder: Path) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        result = subprocess.run([sys.executable, str(ROOT / "bot.py"), "replay", str(folder), "--db",
-                                 str(Path(tmp) / "bench.db"), "--quiet"], capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "bot.py"),
+                "replay",
+                str(folder),
+                "--db",
+                str(Path(tmp) / "bench.db"),
+                "--quiet",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         wall = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"replay failed:\n{result.stderr}")
@@ -53,9 +65,15 @@ def replay(folder: Path) -> dict[str, float]:
     def number(pattern: str) -> float:
         return float(re.search(pattern, out).group(1).replace(",", ""))  # type: ignore[union-attr]
 
-    return {"messages": number(r"Replayed ([\d,]+) messages"), "reactions": number(r"([\d,]+) reactions"),
-            "seconds": number(r": ([\d.]+)s, "), "rate": number(r"([\d,]+) messages/s"),
-            "rss": number(r"peak memory ([\d,]+) MB"), "wall": wall, "days": number(r"KPI snapshots: ([\d,]+) daily")}
+    return {
+        "messages": number(r"Replayed ([\d,]+) messages"),
+        "reactions": number(r"([\d,]+) reactions"),
+        "seconds": number(r": ([\d.]+)s, "),
+        "rate": number(r"([\d,]+) messages/s"),
+        "rss": number(r"peak memory ([\d,]+) MB"),
+        "wall": wall,
+        "days": number(r"KPI snapshots: ([\d,]+) daily"),
+    }
 
 
 def main() -> None:
@@ -68,12 +86,16 @@ def main() -> None:
         stats = replay(folder)
         rows.append((size, generated, stats))
         print(f"  {size:,} messages replayed in {stats['seconds']:.1f}s", file=sys.stderr)
-    print(f"{'messages':>10} {'reactions':>10} {'days':>5} {'seconds':>8} {'messages/s':>11} {'events/s':>9} "
-          f"{'peak RSS MB':>12}")
+    print(
+        f"{'messages':>10} {'reactions':>10} {'days':>5} {'seconds':>8} {'messages/s':>11} {'events/s':>9} "
+        f"{'peak RSS MB':>12}"
+    )
     for size, _, s in rows:
         events = (s["messages"] + s["reactions"]) / s["seconds"]
-        print(f"{size:>10,} {int(s['reactions']):>10,} {int(s['days']):>5} {s['seconds']:>8.1f} {s['rate']:>11,.0f} "
-              f"{events:>9,.0f} {s['rss']:>12,.0f}")
+        print(
+            f"{size:>10,} {int(s['reactions']):>10,} {int(s['days']):>5} {s['seconds']:>8.1f} {s['rate']:>11,.0f} "
+            f"{events:>9,.0f} {s['rss']:>12,.0f}"
+        )
 
 
 if __name__ == "__main__":

@@ -37,12 +37,50 @@ from loyalteez.store.schema import SCHEMA_FILE
 SCOPE = Scope("bench_brand", "900000000000000001")
 CHANNELS = [str(910000000000000000 + i) for i in range(6)]
 ROLES = {"booster": "920000000000000001", "vip": "920000000000000002", "supporter": "920000000000000003"}
-GREETINGS = ["gm", "GM fam!", "good morning everyone", "gm frens ☀️", "Morning! coffee first", "rise and shine",
-             "gn", "good night all", "nighty night", "sweet dreams fam"]
-CHAT = ["lol", "anyone around?", "that's wild", "gmail is down again", "ok", "nice one", "haha yes",
-        "what time is the AMA?", "brb", "this is the way"]
-WORDS = ["community", "loyalty", "reward", "points", "weekly", "event", "members", "discord", "server",
-         "quest", "drop", "streak", "season", "leaderboard", "feedback", "roadmap", "launch", "partner"]
+GREETINGS = [
+    "gm",
+    "GM fam!",
+    "good morning everyone",
+    "gm frens ☀️",
+    "Morning! coffee first",
+    "rise and shine",
+    "gn",
+    "good night all",
+    "nighty night",
+    "sweet dreams fam",
+]
+CHAT = [
+    "lol",
+    "anyone around?",
+    "that's wild",
+    "gmail is down again",
+    "ok",
+    "nice one",
+    "haha yes",
+    "what time is the AMA?",
+    "brb",
+    "this is the way",
+]
+WORDS = [
+    "community",
+    "loyalty",
+    "reward",
+    "points",
+    "weekly",
+    "event",
+    "members",
+    "discord",
+    "server",
+    "quest",
+    "drop",
+    "streak",
+    "season",
+    "leaderboard",
+    "feedback",
+    "roadmap",
+    "launch",
+    "partner",
+]
 
 
 def realistic_messages(n: int, members: int, start: datetime, seed: int = 7) -> list[MessageEvent]:
@@ -65,11 +103,19 @@ def realistic_messages(n: int, members: int, start: datetime, seed: int = 7) -> 
         else:
             content = rng.choice(CHAT)
         is_bot = rng.random() < 0.02
-        events.append(MessageEvent(
-            message_id=str(940000000000000000 + i), channel_id=rng.choice(CHANNELS), author_id=author,
-            author_roles=roles_of[author], content=content, is_bot=is_bot, is_webhook=False, is_system=False,
-            created_at=start + timedelta(milliseconds=i),
-        ))
+        events.append(
+            MessageEvent(
+                message_id=str(940000000000000000 + i),
+                channel_id=rng.choice(CHANNELS),
+                author_id=author,
+                author_roles=roles_of[author],
+                content=content,
+                is_bot=is_bot,
+                is_webhook=False,
+                is_system=False,
+                created_at=start + timedelta(milliseconds=i),
+            )
+        )
         if rng.random() < 0.01 and events:  # a gateway redelivery of an earlier message
             events.append(rng.choice(events))
     return events
@@ -82,8 +128,12 @@ async def prepared_store(path: Path, clock: ManualClock) -> Store:
     await data.link("Bench server")
     await install_default_rules(data, clock)
     await toggle_event(data, "1", "quality_message", True)
-    await create_event(data, "1", "ltz_shoutout", EventOptions(reward=5, trigger="keyword", cooldown_hours=2,
-                                                                keywords=["loyalteez", "ltz"]))
+    await create_event(
+        data,
+        "1",
+        "ltz_shoutout",
+        EventOptions(reward=5, trigger="keyword", cooldown_hours=2, keywords=["loyalteez", "ltz"]),
+    )
     await set_role_bonus(data, "1", ROLES["booster"], "multiplier", 1.5, priority=10)
     await set_role_bonus(data, "1", ROLES["vip"], "multiplier", 2.0, priority=5)
     await set_role_bonus(data, "1", ROLES["supporter"], "flat_bonus", 10)
@@ -110,10 +160,14 @@ async def run_engine(path: Path, events: list[MessageEvent], batch: int) -> tupl
 def raw_ceiling(source: Path, target: Path) -> tuple[float, int]:
     """Write run 1's ledger, stats and seen rows again with plain executemany in one transaction."""
     src = sqlite3.connect(source)
-    ledger = src.execute("SELECT id, brand_id, server_id, discord_user_id, event_type, amount, idempotency_key, "
-                         "channel_id, is_test, details, created_at FROM loyalteez_reward_ledger").fetchall()
-    stats = src.execute("SELECT brand_id, server_id, discord_user_id, messages_count, reactions_count, "
-                        "voice_minutes, ltz_earned, created_at, updated_at FROM discord_user_stats").fetchall()
+    ledger = src.execute(
+        "SELECT id, brand_id, server_id, discord_user_id, event_type, amount, idempotency_key, "
+        "channel_id, is_test, details, created_at FROM loyalteez_reward_ledger"
+    ).fetchall()
+    stats = src.execute(
+        "SELECT brand_id, server_id, discord_user_id, messages_count, reactions_count, "
+        "voice_minutes, ltz_earned, created_at, updated_at FROM discord_user_stats"
+    ).fetchall()
     seen = src.execute("SELECT brand_id, server_id, event_key, seen_on FROM loyalteez_seen_events").fetchall()
     server = src.execute("SELECT server_id, brand_id FROM discord_server_configs").fetchall()
     src.close()
@@ -125,14 +179,20 @@ def raw_ceiling(source: Path, target: Path) -> tuple[float, int]:
     started = time.perf_counter()
     db.execute("BEGIN IMMEDIATE")
     db.executemany("INSERT INTO loyalteez_seen_events VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", seen)
-    db.executemany("INSERT INTO loyalteez_reward_ledger (id, brand_id, server_id, discord_user_id, event_type, "
-                   "amount, idempotency_key, channel_id, is_test, details, created_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", ledger)
-    db.executemany("INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, messages_count, "
-                   "reactions_count, voice_minutes, ltz_earned, created_at, updated_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (server_id, discord_user_id) DO UPDATE SET "
-                   "messages_count = messages_count + excluded.messages_count, "
-                   "ltz_earned = ltz_earned + excluded.ltz_earned", stats)
+    db.executemany(
+        "INSERT INTO loyalteez_reward_ledger (id, brand_id, server_id, discord_user_id, event_type, "
+        "amount, idempotency_key, channel_id, is_test, details, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        ledger,
+    )
+    db.executemany(
+        "INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, messages_count, "
+        "reactions_count, voice_minutes, ltz_earned, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (server_id, discord_user_id) DO UPDATE SET "
+        "messages_count = messages_count + excluded.messages_count, "
+        "ltz_earned = ltz_earned + excluded.ltz_earned",
+        stats,
+    )
     db.execute("COMMIT")
     elapsed = time.perf_counter() - started
     db.close()
@@ -164,12 +224,13 @@ async def main() -> int:
         ("engine, commit per event", len(naive_events), naive, naive_rate, naive_batches),
         ("raw executemany (ceiling)", len(events), raw, len(events) / raw, 1),
     ]
-    print(f"rewards engine on SQLite {sqlite3.sqlite_version}, {args.members} members, "
-          f"{paid} payouts in run 1, ledger check: {'ok' if report.ok else 'DRIFT'}")
+    print(
+        f"rewards engine on SQLite {sqlite3.sqlite_version}, {args.members} members, "
+        f"{paid} payouts in run 1, ledger check: {'ok' if report.ok else 'DRIFT'}"
+    )
     print(f"{'mode':<28}{'events':>9}{'seconds':>10}{'events/s':>12}{'commits':>9}{'vs naive':>10}")
     for name, count, seconds, per_second, commits in rows:
-        print(f"{name:<28}{count:>9,}{seconds:>10.3f}{per_second:>12,.0f}{commits:>9,}"
-              f"{per_second / naive_rate:>9.1f}x")
+        print(f"{name:<28}{count:>9,}{seconds:>10.3f}{per_second:>12,.0f}{commits:>9,}{per_second / naive_rate:>9.1f}x")
     print(f"(raw ceiling wrote {raw_rows:,} rows: seen events, ledger, stats)")
     ok = rate >= 20_000 and rate >= 20 * naive_rate and report.ok
     print("targets (>= 20,000/s, >= 20x naive):", "met" if ok else "MISSED")

@@ -76,8 +76,10 @@ async def run_engine(target: str, ops: int, tx: int) -> list[tuple[str, int, flo
             for start in range(0, ops, tx):
                 async with store.transaction():
                     for n in range(start, min(start + tx, ops)):
-                        await data.insert("discord_audit_log", {"id": new_id(), "actor_type": "bot", "action": "bench",
-                                                                "details": {"n": n}})
+                        await data.insert(
+                            "discord_audit_log",
+                            {"id": new_id(), "actor_type": "bot", "action": "bench", "details": {"n": n}},
+                        )
 
         async def upserts(offset: int = 0, count: int = ops) -> None:
             for start in range(0, count, tx):
@@ -85,10 +87,12 @@ async def run_engine(target: str, ops: int, tx: int) -> list[tuple[str, int, flo
                 async def batch(start: int = start) -> None:
                     for n in range(start, min(start + tx, count)):
                         member = str(10**17 + (offset + n) % MEMBERS)
-                        await data.upsert("discord_user_stats",
-                                          {"discord_user_id": member, "messages_count": n, "ltz_earned": n * 2},
-                                          key=("server_id", "discord_user_id"),
-                                          update=("messages_count", "ltz_earned", "updated_at"))
+                        await data.upsert(
+                            "discord_user_stats",
+                            {"discord_user_id": member, "messages_count": n, "ltz_earned": n * 2},
+                            key=("server_id", "discord_user_id"),
+                            update=("messages_count", "ltz_earned", "updated_at"),
+                        )
 
                 # Tasks overlap on members, so PostgreSQL may pick a deadlock victim: atomic re-runs it.
                 await run_atomic(store.db, batch)

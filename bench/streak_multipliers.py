@@ -30,8 +30,9 @@ from loyalteez.services.rewards import MessageEvent, Rewards
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-async def run(path: Path, events: list[MessageEvent], source: StreakMultipliers | None,
-              streaking: float, seed: int = 11) -> tuple[float, int]:
+async def run(
+    path: Path, events: list[MessageEvent], source: StreakMultipliers | None, streaking: float, seed: int = 11
+) -> tuple[float, int]:
     clock = ManualClock(START)
     store = await prepared_store(path, clock)
     if streaking:
@@ -40,9 +41,15 @@ async def run(path: Path, events: list[MessageEvent], source: StreakMultipliers 
         for author in sorted({e.author_id for e in events}):
             if rng.random() < streaking:
                 days = rng.randint(1, 40)
-                await data.insert("discord_user_streaks", {"discord_user_id": author, "current_streak": days,
-                                                           "longest_streak": days,
-                                                           "last_checkin": START - timedelta(hours=3)})
+                await data.insert(
+                    "discord_user_streaks",
+                    {
+                        "discord_user_id": author,
+                        "current_streak": days,
+                        "longest_streak": days,
+                        "last_checkin": START - timedelta(hours=3),
+                    },
+                )
     rewards = Rewards(store, streaks=source)
     started = time.perf_counter()
     futures = []
@@ -68,9 +75,11 @@ async def main() -> int:
     events = realistic_messages(args.events, args.members, START)
     rows = []
     with tempfile.TemporaryDirectory(prefix="ltz-bench-") as tmp:
-        for name, source, share in (("no streak source", None, 0.0),
-                                    ("streaks, none recorded", StreakMultipliers(), 0.0),
-                                    (f"streaks, {args.streaking:.0%} streaking", StreakMultipliers(), args.streaking)):
+        for name, source, share in (
+            ("no streak source", None, 0.0),
+            ("streaks, none recorded", StreakMultipliers(), 0.0),
+            (f"streaks, {args.streaking:.0%} streaking", StreakMultipliers(), args.streaking),
+        ):
             best = None
             for attempt in range(args.repeat):
                 fresh = StreakMultipliers() if source is not None else None

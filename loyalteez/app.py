@@ -67,8 +67,9 @@ async def build_app(
 ) -> App:
     clock = clock or SystemClock()
     store = await Store.open(settings.database_url or settings.db_path, clock)
-    services = build_services(store, clock, catchup_window=timedelta(hours=settings.catchup_hours),
-                              history_replay=settings.history_replay)
+    services = build_services(
+        store, clock, catchup_window=timedelta(hours=settings.catchup_hours), history_replay=settings.history_replay
+    )
     options = dict(bot_options or {})
     if settings.emulator_timings:
         options.setdefault("guild_ready_timeout", 0.2)

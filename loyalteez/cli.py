@@ -39,8 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"loyalteez {__version__}")
     parser.add_argument("--db", metavar="PATH", help="SQLite database file (overrides LOYALTEEZ_DB)")
     parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="log detail")
-    parser.add_argument("--demo", action="store_true",
-                        help="play a simulated week on a built-in local Discord (no token, no internet)")
+    parser.add_argument(
+        "--demo", action="store_true", help="play a simulated week on a built-in local Discord (no token, no internet)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="with --demo: the simulation's seed (default 1)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -65,15 +66,22 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("check", help="recompute every balance from the rewards ledger and report any drift")
 
     migrate = commands.add_parser(
-        "migrate", help="copy all data to another database (SQLite <-> PostgreSQL), resumably, and verify it",
+        "migrate",
+        help="copy all data to another database (SQLite <-> PostgreSQL), resumably, and verify it",
         description="Copy every table, parents first, then compare row counts and checksums. An interrupted "
         "copy resumes when run again with the same --from. The target must be empty unless --force.",
     )
-    migrate.add_argument("--from", dest="source", required=True, metavar="URL",
-                         help="sqlite:///data/loyalteez.db (or a path), or postgresql://user:pass@host/db")
+    migrate.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="URL",
+        help="sqlite:///data/loyalteez.db (or a path), or postgresql://user:pass@host/db",
+    )
     migrate.add_argument("--to", dest="target", required=True, metavar="URL", help="same forms as --from")
-    migrate.add_argument("--force", action="store_true",
-                         help="delete whatever the target holds first (also abandons an unfinished copy)")
+    migrate.add_argument(
+        "--force", action="store_true", help="delete whatever the target holds first (also abandons an unfinished copy)"
+    )
 
     db = commands.add_parser("db", help="inspect the database")
     db_cmds = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -133,8 +141,10 @@ def _run(settings: Settings, *, explicit: bool) -> int:
         print(NO_TOKEN, file=sys.stderr)
         if explicit:
             return 2
-        print("Meanwhile, here is the offline demo: a local Discord, the real bot and a simulated week.\n",
-              file=sys.stderr)
+        print(
+            "Meanwhile, here is the offline demo: a local Discord, the real bot and a simulated week.\n",
+            file=sys.stderr,
+        )
         return _demo(seed=1)
     from loyalteez.runner import run_bot
 

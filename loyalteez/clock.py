@@ -6,14 +6,19 @@ expiry) instead of waiting for it.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 
 class Clock(Protocol):
-    """Anything that can tell the current UTC time."""
+    """Anything that can tell the current UTC time, and seconds on a clock that never jumps back."""
 
     def now(self) -> datetime: ...
+
+    def monotonic(self) -> float:
+        """Seconds from an arbitrary origin, for cache ages and timeouts (never for dates)."""
+        ...
 
 
 class SystemClock:
@@ -22,6 +27,9 @@ class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
 
+    def monotonic(self) -> float:
+        return time.monotonic()
+
 
 class ManualClock:
     """A clock that only moves when told to; for tests, the demo and history replay."""
@@ -29,9 +37,14 @@ class ManualClock:
     def __init__(self, start: datetime | None = None) -> None:
         start = start or datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
         self._now = ensure_utc(start)
+        self._origin = self._now
 
     def now(self) -> datetime:
         return self._now
+
+    def monotonic(self) -> float:
+        """Moves with the clock, so a test that advances time also ages caches."""
+        return (self._now - self._origin).total_seconds()
 
     def set(self, when: datetime) -> None:
         """Jump to an absolute time (may go backwards only if a test insists)."""

@@ -41,9 +41,13 @@ def check_database(settings: Settings) -> Finding:
     if not path.exists():
         folder = path.parent if str(path.parent) else Path(".")
         writable = folder.exists() or folder.parent.exists()
-        return Finding(writable, "database",
-                       f"{path} does not exist yet: it is created on first run" if writable
-                       else f"cannot create {path}: its folder is missing")
+        return Finding(
+            writable,
+            "database",
+            f"{path} does not exist yet: it is created on first run"
+            if writable
+            else f"cannot create {path}: its folder is missing",
+        )
     try:
         version, integrity = inspect_sqlite(path)
     except DatabaseError as exc:

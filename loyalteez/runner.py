@@ -20,12 +20,18 @@ async def _serve(settings: Settings) -> int:
     try:
         await app.start()
     except discord.LoginFailure:
-        print("Discord rejected DISCORD_TOKEN: reset the token on your application's Bot page and "
-              "put the new one in .env.", file=sys.stderr)
+        print(
+            "Discord rejected DISCORD_TOKEN: reset the token on your application's Bot page and "
+            "put the new one in .env.",
+            file=sys.stderr,
+        )
         return 2
     except discord.PrivilegedIntentsRequired:
-        print("Discord refused the Server Members / Message Content intents: turn both on in the "
-              "developer portal (your application > Bot > Privileged Gateway Intents).", file=sys.stderr)
+        print(
+            "Discord refused the Server Members / Message Content intents: turn both on in the "
+            "developer portal (your application > Bot > Privileged Gateway Intents).",
+            file=sys.stderr,
+        )
         return 2
     finally:
         await app.close()

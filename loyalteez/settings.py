@@ -82,17 +82,21 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
     except ValueError:
         catchup_hours = -1.0
     if not 0 <= catchup_hours <= CATCHUP_HOURS_MAX:
-        raise SettingsError(f"LOYALTEEZ_CATCHUP_HOURS must be a number of hours from 0 to {CATCHUP_HOURS_MAX:g}, "
-                            f"not {raw_hours!r}")
+        raise SettingsError(
+            f"LOYALTEEZ_CATCHUP_HOURS must be a number of hours from 0 to {CATCHUP_HOURS_MAX:g}, not {raw_hours!r}"
+        )
     raw_keep = (merged.get("LOYALTEEZ_BACKUP_KEEP") or "").strip() or "0"
     if not raw_keep.isdigit() or int(raw_keep) > BACKUP_KEEP_MAX:
-        raise SettingsError(f"LOYALTEEZ_BACKUP_KEEP must be a whole number from 0 to {BACKUP_KEEP_MAX}, "
-                            f"not {raw_keep!r}")
+        raise SettingsError(
+            f"LOYALTEEZ_BACKUP_KEEP must be a whole number from 0 to {BACKUP_KEEP_MAX}, not {raw_keep!r}"
+        )
     api_base = (merged.get("LOYALTEEZ_DISCORD_API") or "").strip() or None
     emulator_timings = (merged.get("LOYALTEEZ_EMULATOR_TIMINGS") or "").strip() == "1"
     if emulator_timings and not (api_base or "").startswith("http://127.0.0.1:"):
-        raise SettingsError("LOYALTEEZ_EMULATOR_TIMINGS is for tests against the local emulator only: "
-                            "set LOYALTEEZ_DISCORD_API to its http://127.0.0.1:PORT/api/v10 address")
+        raise SettingsError(
+            "LOYALTEEZ_EMULATOR_TIMINGS is for tests against the local emulator only: "
+            "set LOYALTEEZ_DISCORD_API to its http://127.0.0.1:PORT/api/v10 address"
+        )
     return Settings(
         discord_token=(merged.get("DISCORD_TOKEN") or "").strip() or None,
         db_path=(merged.get("LOYALTEEZ_DB") or DEFAULT_DB).strip(),

@@ -184,8 +184,9 @@ async def _emptied(admin, name: str) -> bool:
             await admin.execute("SET LOCAL session_replication_role = replica")
             for table in tables:
                 await admin.execute(f'DELETE FROM "{name}"."{table["relname"]}"')
-            await admin.execute(f'INSERT INTO "{name}".loyalteez_schema_version (version) VALUES ($1)',
-                                latest_version())
+            await admin.execute(
+                f'INSERT INTO "{name}".loyalteez_schema_version (version) VALUES ($1)', latest_version()
+            )
         return True
     except Exception:
         return False

@@ -14,6 +14,7 @@ def test_bench_lists_every_script_and_refuses_unknown_names() -> None:
     assert listed.returncode == 0
     for script in (ROOT / "bench").glob("[a-z]*.py"):
         assert script.stem in listed.stdout
-    unknown = subprocess.run([sys.executable, "-m", "bench", "nope"], cwd=ROOT, capture_output=True, text=True,
-                             timeout=60)
+    unknown = subprocess.run(
+        [sys.executable, "-m", "bench", "nope"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert unknown.returncode == 2 and "no benchmark 'nope'" in unknown.stderr

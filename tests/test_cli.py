@@ -15,7 +15,11 @@ def run(*args: str, env: dict[str, str] | None = None, cwd: Path = PROJECT_ROOT)
     base = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN" and not k.startswith("LOYALTEEZ_")}
     return subprocess.run(
         [sys.executable, str(PROJECT_ROOT / "bot.py"), *args],
-        capture_output=True, text=True, timeout=60, env={**base, **(env or {})}, cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**base, **(env or {})},
+        cwd=cwd,
     )
 
 

@@ -64,8 +64,18 @@ async def test_backup_restore_round_trip(db: dict[str, str], tmp_path: Path) -> 
 
 async def test_a_bad_config_file_names_the_field(db: dict[str, str], tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"version": 1, "events": [{"name": "gm_checkin"}, {"name": "quiz", "reward_amount": 5},
-                                                        {"name": "essay", "reward_amount": 0}]}))
+    bad.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "events": [
+                    {"name": "gm_checkin"},
+                    {"name": "quiz", "reward_amount": 5},
+                    {"name": "essay", "reward_amount": 0},
+                ],
+            }
+        )
+    )
     result = run("import-config", str(bad), "--server", TARGET, "--apply", env=db)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip() == "Error: bad.json: events[2].reward_amount: must be from 1 to 10,000 LTZ."
@@ -77,8 +87,11 @@ async def test_a_bad_config_file_names_the_field(db: dict[str, str], tmp_path: P
 
 
 def test_the_server_must_be_connected(db: dict[str, str], tmp_path: Path) -> None:
-    for args in (("export", "users", "--server", "3003"), ("import-config", "x.json", "--server", "3003"),
-                 ("import", "x.csv", "--server", "3003", "--format", "csv")):
+    for args in (
+        ("export", "users", "--server", "3003"),
+        ("import-config", "x.json", "--server", "3003"),
+        ("import", "x.csv", "--server", "3003", "--format", "csv"),
+    ):
         (tmp_path / "x.json").write_text('{"version": 1}')
         (tmp_path / "x.csv").write_text("1,2\n")
         result = run(*args, env=db, cwd=tmp_path)
@@ -87,9 +100,16 @@ def test_the_server_must_be_connected(db: dict[str, str], tmp_path: Path) -> Non
 
 async def test_import_mee6_dry_run_apply_and_again(db: dict[str, str], tmp_path: Path) -> None:
     dump = tmp_path / "mee6.json"
-    dump.write_text(json.dumps({"players": [{"id": ALICE, "username": "a", "xp": 2000, "level": 9,
-                                             "message_count": 80},
-                                            {"id": BOB, "username": "b", "xp": 15, "level": 0, "message_count": 1}]}))
+    dump.write_text(
+        json.dumps(
+            {
+                "players": [
+                    {"id": ALICE, "username": "a", "xp": 2000, "level": 9, "message_count": 80},
+                    {"id": BOB, "username": "b", "xp": 15, "level": 0, "message_count": 1},
+                ]
+            }
+        )
+    )
     args = ("import", str(dump), "--server", TARGET, "--format", "mee6", "--rate", "0.5")
     dry = run(*args, env=db)
     assert dry.returncode == 0, dry.stderr

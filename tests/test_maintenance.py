@@ -115,9 +115,16 @@ async def test_check_reports_drift_between_stats_and_ledger(tmp_path: Path) -> N
     scope = await linked(store, "brand_a", "101")
     data = store.scoped(scope)
     await data.insert("discord_user_stats", {"discord_user_id": "7", "ltz_earned": 25})
-    await data.insert("loyalteez_reward_ledger", {"id": "00000000-0000-4000-8000-000000000001",
-                                                  "discord_user_id": "7", "event_type": "gm_checkin",
-                                                  "amount": 25, "idempotency_key": "m1:gm_checkin"})
+    await data.insert(
+        "loyalteez_reward_ledger",
+        {
+            "id": "00000000-0000-4000-8000-000000000001",
+            "discord_user_id": "7",
+            "event_type": "gm_checkin",
+            "amount": 25,
+            "idempotency_key": "m1:gm_checkin",
+        },
+    )
     await store.close()
     assert run("--db", str(path), "check").returncode == 0
     conn = sqlite3.connect(path)

@@ -27,35 +27,49 @@ COMMANDS = ("export", "import-config", "import")
 
 def add_parsers(commands: Any) -> None:
     export = commands.add_parser(
-        "export", help="write a server's rewards ledger, audit log, member stats or config backup (CSV or JSON)",
+        "export",
+        help="write a server's rewards ledger, audit log, member stats or config backup (CSV or JSON)",
         description="Like /export, without Discord's attachment limit. config is a full backup of the server's "
-        "configuration that import-config restores.")
+        "configuration that import-config restores.",
+    )
     export.add_argument("type", choices=tables.KINDS, help="what to export")
     export.add_argument("--server", required=True, metavar="ID", help="the Discord server id (connected)")
     export.add_argument("--format", choices=tables.FORMATS, help="csv (default for tables) or json (config)")
     export.add_argument("--out", metavar="PATH", help="file to write (default: standard output)")
 
     restore = commands.add_parser(
-        "import-config", help="restore a config export into a connected server (dry run unless --apply)",
+        "import-config",
+        help="restore a config export into a connected server (dry run unless --apply)",
         description="Validates the whole file against docs/config.schema.json, then shows what would change. "
         "--apply writes it all in one transaction with one audit row. Sections absent from the file are left "
-        "as they are.")
+        "as they are.",
+    )
     restore.add_argument("file", help="a /export type:config file (or a replay rules file)")
     restore.add_argument("--server", required=True, metavar="ID", help="the Discord server id (connected)")
     restore.add_argument("--apply", action="store_true", help="write the changes (default: only show them)")
 
     points = commands.add_parser(
-        "import", help="import points from another bot: MEE6 leaderboard, CSV or JSON (dry run unless --apply)",
+        "import",
+        help="import points from another bot: MEE6 leaderboard, CSV or JSON (dry run unless --apply)",
         description="Points become ledger rows of one event (created turned off when missing, so it never pays "
         "by itself); message counts go to member stats. Importing the same file again adds nothing; a "
-        "corrected file adds only the corrections. Bad rows are listed by line number and nothing is written.")
+        "corrected file adds only the corrections. Bad rows are listed by line number and nothing is written.",
+    )
     points.add_argument("file", help="the file to import")
     points.add_argument("--server", required=True, metavar="ID", help="the Discord server id (connected)")
-    points.add_argument("--format", required=True, choices=importers.FORMATS,
-                        help="mee6 (its leaderboard JSON), csv (discord_user_id,points[,messages]) or json "
-                        "([{id, points, messages}])")
-    points.add_argument("--as-event", dest="as_event", default=importers.DEFAULT_EVENT, metavar="NAME",
-                        help=f"the event the points are recorded under (default {importers.DEFAULT_EVENT})")
+    points.add_argument(
+        "--format",
+        required=True,
+        choices=importers.FORMATS,
+        help="mee6 (its leaderboard JSON), csv (discord_user_id,points[,messages]) or json ([{id, points, messages}])",
+    )
+    points.add_argument(
+        "--as-event",
+        dest="as_event",
+        default=importers.DEFAULT_EVENT,
+        metavar="NAME",
+        help=f"the event the points are recorded under (default {importers.DEFAULT_EVENT})",
+    )
     points.add_argument("--rate", metavar="R", help="mee6 only: points = xp × R, rounded half up (default 1)")
     points.add_argument("--apply", action="store_true", help="write it (default: only show what would change)")
 

@@ -15,8 +15,7 @@ from typing import Any
 from loyalteez.services.errors import ValidationError
 
 COMMANDS = ("replay", "whatif")
-FORMAT_HELP = ("DiscordChatExporter JSON exports (one file per channel of one server; a folder means every "
-               ".json in it)")
+FORMAT_HELP = "DiscordChatExporter JSON exports (one file per channel of one server; a folder means every .json in it)"
 
 
 def _day(text: str) -> date:
@@ -28,24 +27,41 @@ def _day(text: str) -> date:
 
 def add_parsers(commands: Any) -> None:
     replay = commands.add_parser(
-        "replay", help="replay a server's exported chat history through the bot into a database",
+        "replay",
+        help="replay a server's exported chat history through the bot into a database",
         description="Feeds the exports' messages and reactions, in time order, to the real bot on a local "
         "Discord, with the clock following the messages: cooldowns, daily greetings, caps, KPI rollups and "
-        "midnight snapshots happen as they would have. Replaying the same export again changes nothing.")
+        "midnight snapshots happen as they would have. Replaying the same export again changes nothing.",
+    )
     replay.add_argument("paths", nargs="+", metavar="PATH", help=FORMAT_HELP)
-    replay.add_argument("--db", dest="out_db", required=True, metavar="OUT.db",
-                        help="the SQLite database to write (created if missing; reused to continue)")
+    replay.add_argument(
+        "--db",
+        dest="out_db",
+        required=True,
+        metavar="OUT.db",
+        help="the SQLite database to write (created if missing; reused to continue)",
+    )
     _common(replay)
-    replay.add_argument("--rules", metavar="RULES.json",
-                        help="reward rules in the /export type:config format (default: a new server's defaults)")
+    replay.add_argument(
+        "--rules",
+        metavar="RULES.json",
+        help="reward rules in the /export type:config format (default: a new server's defaults)",
+    )
 
     whatif = commands.add_parser(
-        "whatif", help="replay history under several rule sets and compare what each would pay",
+        "whatif",
+        help="replay history under several rule sets and compare what each would pay",
         description="Each --rules file (or 'defaults') gets its own replay into a scratch database; the "
-        "first is the baseline the others are compared to.")
+        "first is the baseline the others are compared to.",
+    )
     whatif.add_argument("paths", nargs="+", metavar="EXPORT", help=FORMAT_HELP)
-    whatif.add_argument("--rules", action="append", required=True, metavar="RULES.json",
-                        help="a rule set to try; repeat for each (use 'defaults' for a new server's defaults)")
+    whatif.add_argument(
+        "--rules",
+        action="append",
+        required=True,
+        metavar="RULES.json",
+        help="a rule set to try; repeat for each (use 'defaults' for a new server's defaults)",
+    )
     whatif.add_argument("--chart", metavar="OUT.png", help="also plot daily LTZ paid under each rule set")
     _common(whatif)
 

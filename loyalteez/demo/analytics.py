@@ -36,8 +36,10 @@ async def setup_analytics(sim: WeekSimulation, day: int, hour: int) -> None:
     await admin.slash("kpi set", {"metric": "daily_active_users", "target": DAU_TARGET, "period": "day"})
     reply = await admin.slash("report schedule", {"frequency": "weekly", "channel": reports, "day-of-week": 0})
     scheduled = "scheduled" if reply.content.startswith("Weekly report") else f"refused: {reply.content}"
-    sim.feed.line(f"  {ADMIN}: /kpi set daily_active_users {DAU_TARGET}; /report schedule weekly #reports "
-                  f"(Mondays 00:05 UTC) -> {scheduled}")
+    sim.feed.line(
+        f"  {ADMIN}: /kpi set daily_active_users {DAU_TARGET}; /report schedule weekly #reports "
+        f"(Mondays 00:05 UTC) -> {scheduled}"
+    )
 
 
 BEHAVIOURS = (setup_analytics,)
@@ -71,9 +73,12 @@ async def summary_lines(h, data: ServerStore) -> list[str]:
     alerts = sum(1 for n in notices if n.startswith("⚠️ **KPI alert**"))
     recoveries = sum(1 for n in notices if n.startswith("✅ **KPI recovered**"))
     titles = [m.embeds[0]["title"] for m in reports if m.embeds]
-    lines.append(f"Reports: {len(reports)} posted in #reports" + (f" ({titles[-1]}, chart attached)" if titles else "")
-                 + f"; {alerts} KPI alert(s) and {recoveries} recovery(ies) in the admin channel "
-                 f"(target: {DAU_TARGET} daily active members, alert below 80 %)")
+    lines.append(
+        f"Reports: {len(reports)} posted in #reports"
+        + (f" ({titles[-1]}, chart attached)" if titles else "")
+        + f"; {alerts} KPI alert(s) and {recoveries} recovery(ies) in the admin channel "
+        f"(target: {DAU_TARGET} daily active members, alert below 80 %)"
+    )
     return lines
 
 

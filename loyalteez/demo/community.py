@@ -15,14 +15,48 @@ HABITS: dict[str, tuple[float, float, bool, bool]] = {
 }
 MIX = ("chatty",) * 6 + ("lurker",) * 10 + ("voice_regular",) * 6 + ("early_bird",) * 8 + ("night_owl",) * 6
 
-FIRST = ("ada", "bo", "cy", "dee", "eli", "fay", "gus", "hal", "ivy", "jo", "kai", "lu", "max", "nia", "oz",
-         "pia", "quin", "rex", "sol", "tess", "uma", "vic", "wes", "xan", "yui", "zed")
+FIRST = (
+    "ada",
+    "bo",
+    "cy",
+    "dee",
+    "eli",
+    "fay",
+    "gus",
+    "hal",
+    "ivy",
+    "jo",
+    "kai",
+    "lu",
+    "max",
+    "nia",
+    "oz",
+    "pia",
+    "quin",
+    "rex",
+    "sol",
+    "tess",
+    "uma",
+    "vic",
+    "wes",
+    "xan",
+    "yui",
+    "zed",
+)
 LAST = ("fox", "owl", "elk", "yak", "emu", "ram", "koi", "cat", "bee", "ant")
 
 CHAT = (
-    "anyone tried the new espresso blend?", "lol same", "that drop yesterday was wild", "brb",
-    "who's up for voice later?", "great thread, thanks for sharing", "haha", "nice one",
-    "what time is the community call?", "just joined, hi all", "this server is so wholesome",
+    "anyone tried the new espresso blend?",
+    "lol same",
+    "that drop yesterday was wild",
+    "brb",
+    "who's up for voice later?",
+    "great thread, thanks for sharing",
+    "haha",
+    "nice one",
+    "what time is the community call?",
+    "just joined, hi all",
+    "this server is so wholesome",
 )
 LONG = (
     "I spent the weekend writing up a proper guide to dialing in a grinder at home: start coarse, pull a shot, "

@@ -35,11 +35,22 @@ async def set_up_the_week(sim: WeekSimulation, day: int, hour: int) -> None:
     deadline = (sim.start + timedelta(days=sim.days - 1)).date().isoformat()
     for command, options in (
         ("config admin-channel", {"channel": mod_log}),
-        ("config events", {"action": "create", "name": DROP_EVENT, "reward": 30, "trigger": "drop",
-                           "max-total-claims": DROP_CAP}),
+        (
+            "config events",
+            {"action": "create", "name": DROP_EVENT, "reward": 30, "trigger": "drop", "max-total-claims": DROP_CAP},
+        ),
         ("goal create", {"name": GOAL, "type": "ltz_distributed", "target": GOAL_TARGET, "deadline": deadline}),
-        ("perk create", {"name": PERK, "cost": PERK_COST, "quantity": PERK_STOCK, "category": "roles",
-                         "role": barista, "description": "The Barista role and eternal glory"}),
+        (
+            "perk create",
+            {
+                "name": PERK,
+                "cost": PERK_COST,
+                "quantity": PERK_STOCK,
+                "category": "roles",
+                "role": barista,
+                "description": "The Barista role and eternal glory",
+            },
+        ),
     ):
         reply = await admin.slash(command, options)
         sim.feed.line(f"  {ADMIN}: /{command} -> {reply.content[:110]}")
@@ -49,8 +60,15 @@ async def coffee_drop(sim: WeekSimulation, day: int, hour: int) -> None:
     if (day, hour) != (DROP_DAY, DROP_HOUR):
         return
     admin = sim.harness.guild.member(ADMIN)
-    reply = await admin.slash("drop create", {"event": DROP_EVENT, "lifespan": "2h", "label": "Grab a coffee",
-                                              "description": "Free coffee LTZ for the first twelve!"})
+    reply = await admin.slash(
+        "drop create",
+        {
+            "event": DROP_EVENT,
+            "lifespan": "2h",
+            "label": "Grab a coffee",
+            "description": "Free coffee LTZ for the first twelve!",
+        },
+    )
     sim.feed.line(f"  {ADMIN}: /drop create -> {reply.content[:110]}")
     await sim.harness.emu.settle()
     posted = sim.harness.emu.sent_messages(sim.general)[-1]
@@ -87,8 +105,10 @@ async def summary_lines(data: ServerStore, names: dict[str, str]) -> list[str]:
         claims = await data.select("discord_drop_claims", {"drop_id": drop["drop_id"]}, order_by=("claimed_at",))
         first = ", ".join(names.get(c["discord_user_id"], c["discord_user_id"]) for c in claims[:4])
         paid = sum(int(c["reward_amount"] or 0) for c in claims)
-        lines.append(f"Drop: {DROP_EVENT} {drop['claims_count']}/{drop['max_claims']} claimed, {paid:,} LTZ "
-                     f"(first: {first}{', …' if len(claims) > 4 else ''})")
+        lines.append(
+            f"Drop: {DROP_EVENT} {drop['claims_count']}/{drop['max_claims']} claimed, {paid:,} LTZ "
+            f"(first: {first}{', …' if len(claims) > 4 else ''})"
+        )
     for goal in await data.select("discord_community_goals"):
         target = f"{float(goal['target_value']):,g}"
         if goal["completed_at"]:  # the value it stopped at depends on how payouts were batched: not shown
@@ -99,6 +119,9 @@ async def summary_lines(data: ServerStore, names: dict[str, str]) -> list[str]:
     perks = await data.select("loyalteez_perks")
     left = ", ".join(f"{p['name']} {p['quantity']} left" for p in perks if p["quantity"] is not None)
     buyers = ", ".join(names.get(p["discord_user_id"], p["discord_user_id"]) for p in purchases)
-    lines.append(f"Perks: {len(purchases)} bought for {sum(p['cost'] for p in purchases):,} LTZ"
-                 + (f" by {buyers}" if buyers else "") + (f" ({left})" if left else ""))
+    lines.append(
+        f"Perks: {len(purchases)} bought for {sum(p['cost'] for p in purchases):,} LTZ"
+        + (f" by {buyers}" if buyers else "")
+        + (f" ({left})" if left else "")
+    )
     return lines

@@ -27,8 +27,9 @@ class Feed:
         if not self.live:
             return
         filled = BAR * step // total
-        self.stream.write(f"\r[{'#' * filled}{'.' * (BAR - filled)}] {step * 100 // total:3d}%  "
-                          f"{now:%a %d %b %H:00} UTC")
+        self.stream.write(
+            f"\r[{'#' * filled}{'.' * (BAR - filled)}] {step * 100 // total:3d}%  {now:%a %d %b %H:00} UTC"
+        )
         self.stream.flush()
 
     def day_done(self, day: int, now: datetime, counts: Counter[str]) -> None:

@@ -36,8 +36,13 @@ async def run_demo(seed: int = 1, db_path: Path = DEMO_DB, days: int = 7, stream
     clock = ManualClock(WEEK_START)
     began = time.perf_counter()
     feed.line(f"Loyalteez offline demo (seed {seed}): a local Discord, the real bot, a simulated community.")
-    async with running_bot(db_path.parent, app_factory=app_factory(db_path=str(db_path)), clock=clock,
-                           guild_name="Demo Coffee Club", strict=False) as h:
+    async with running_bot(
+        db_path.parent,
+        app_factory=app_factory(db_path=str(db_path)),
+        clock=clock,
+        guild_name="Demo Coffee Club",
+        strict=False,
+    ) as h:
         brand = await brands.create_brand(h.app.store, "Demo Coffee Co")
         admin = h.guild.member("club_admin", permissions=["manage_guild"])
         reply = await admin.slash("setup connect", brand_id=brand.brand_id, security_key=brand.security_key)
@@ -52,8 +57,10 @@ async def run_demo(seed: int = 1, db_path: Path = DEMO_DB, days: int = 7, stream
     feed.line(summary)
     if chart is not None:
         feed.line(f"The weekly report's chart is saved at {chart}.")
-    feed.line(f"Database kept at {db_path} for inspection (python bot.py --db {db_path} db info). "
-              f"Took {time.perf_counter() - began:.1f}s." + (f" {rejected} request(s) refused!" if rejected else ""))
+    feed.line(
+        f"Database kept at {db_path} for inspection (python bot.py --db {db_path} db info). "
+        f"Took {time.perf_counter() - began:.1f}s." + (f" {rejected} request(s) refused!" if rejected else "")
+    )
     return summary
 
 

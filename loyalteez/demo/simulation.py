@@ -44,8 +44,14 @@ class WeekSimulation:
         self.lounge = guild.channel("lounge")
         for persona in self.personas:
             self.members[persona.name] = guild.member(persona.name)
-        self.behaviours = [*analytics.BEHAVIOURS, self._chat, self._voice, *streaks_voice.BEHAVIOURS,
-                           *drops_perks.BEHAVIOURS, *self.behaviours]
+        self.behaviours = [
+            *analytics.BEHAVIOURS,
+            self._chat,
+            self._voice,
+            *streaks_voice.BEHAVIOURS,
+            *drops_perks.BEHAVIOURS,
+            *self.behaviours,
+        ]
 
     async def run(self) -> None:
         steps = self.days * len(DAY_HOURS)

@@ -18,8 +18,12 @@ async def render_summary(h: Harness, sim: WeekSimulation, seed: int) -> str:
     scope = await h.app.services.setup.scope_for(str(h.guild.id))
     names = {str(m.id): name for name, m in sim.members.items()}
     lines = [f"== Summary of the simulated week (seed {seed}) =="]
-    lines.append(f"Community: {len(sim.personas)} members " + "(" + ", ".join(
-        f"{n} {habit}" for habit, n in sorted(Counter(p.habit for p in sim.personas).items())) + ")")
+    lines.append(
+        f"Community: {len(sim.personas)} members "
+        + "("
+        + ", ".join(f"{n} {habit}" for habit, n in sorted(Counter(p.habit for p in sim.personas).items()))
+        + ")"
+    )
     lines.append("Simulated: " + ", ".join(f"{sim.counts[k]} {k}" for k in sorted(sim.counts)))
     if scope is None:
         lines.append("The server is not connected, so the bot recorded nothing.")
@@ -38,8 +42,14 @@ async def render_summary(h: Harness, sim: WeekSimulation, seed: int) -> str:
     for row in ledger:
         by_event[row["event_type"]] += row["amount"]
     total = sum(by_event.values())
-    lines.append(f"LTZ paid: {total:,}" + (" (" + ", ".join(
-        f"{event} {amount:,}" for event, amount in sorted(by_event.items())) + ")" if by_event else ""))
+    lines.append(
+        f"LTZ paid: {total:,}"
+        + (
+            " (" + ", ".join(f"{event} {amount:,}" for event, amount in sorted(by_event.items())) + ")"
+            if by_event
+            else ""
+        )
+    )
     top = sorted(stats, key=lambda s: (-s["ltz_earned"], names.get(s["discord_user_id"], "")))[:10]
     if top and top[0]["ltz_earned"]:
         lines.append("Leaderboard:")

@@ -31,9 +31,9 @@ from loyalteez.discord.replies import describe, send
 from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.discord.special_messages import SpecialMessages
 from loyalteez.services import texts
+from loyalteez.services.access.permissions import PermissionDenied
 from loyalteez.services.container import Services
 from loyalteez.services.errors import ValidationError
-from loyalteez.services.permissions import PermissionDenied
 from loyalteez.store import ScopeError
 
 log = logging.getLogger("loyalteez.bot")
@@ -60,8 +60,9 @@ class LoyalteezBot(discord.Bot):
         self.services = services
         self.add_cog(SetupCog(services.setup))
         self.add_cog(HelpCog(self, services.setup))
-        self.add_cog(ActivityCog(self, services.setup, services.rewards,
-                                reactions_at_message_time=services.history_replay))
+        self.add_cog(
+            ActivityCog(self, services.setup, services.rewards, reactions_at_message_time=services.history_replay)
+        )
         special = SpecialMessages(self, services.boosts, services.levelups)  # live and caught up alike
         self.add_cog(CatchupCog(self, services.setup, services.catchup, special))
         resolver = ScopeResolver(services.setup, services.store, services.clock)

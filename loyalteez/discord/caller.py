@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from loyalteez.services.permissions import Caller
+from loyalteez.services.access.permissions import Caller
 
 
 def caller_of(ctx: discord.ApplicationContext | discord.Interaction) -> Caller:

@@ -48,7 +48,10 @@ def message_event(message: discord.Message) -> MessageEvent:
 
 
 def reaction_event(
-    payload: discord.RawReactionActionEvent, author: Member, reactor_is_bot: bool, from_others: int,
+    payload: discord.RawReactionActionEvent,
+    author: Member,
+    reactor_is_bot: bool,
+    from_others: int,
     parent_channel_id: str | None = None,
     occurred_at: datetime | None = None,
 ) -> ReactionEvent:

@@ -15,8 +15,16 @@ _NAMES = "|".join(SECRET_OPTIONS)
 _SECRET_VALUE = re.compile(
     r"""(['"]name['"]\s*:\s*['"](?:""" + _NAMES + r""")['"].*?['"]value['"]\s*:\s*)(['"])(?:(?!\2).)*\2"""
 )
-PYCORD_LOGGERS = ("discord", "discord.gateway", "discord.client", "discord.http", "discord.webhook.async_",
-                  "discord.state", "discord.interactions", "discord.bot")
+PYCORD_LOGGERS = (
+    "discord",
+    "discord.gateway",
+    "discord.client",
+    "discord.http",
+    "discord.webhook.async_",
+    "discord.state",
+    "discord.interactions",
+    "discord.bot",
+)
 
 
 def redact(text: str) -> str:

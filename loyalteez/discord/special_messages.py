@@ -34,8 +34,13 @@ def boost_notice(message: discord.Message) -> BoostNotice:
     # A notice may announce several boosts at once: Discord puts their number in the content.
     content = (message.content or "").strip()
     boosts = int(content) if content.isdigit() and 0 < int(content) <= 100 else 1
-    return BoostNotice(str(message.id), member_of(message.author, message.guild), str(message.channel.id),
-                       BOOST_TIERS[message.type], boosts)
+    return BoostNotice(
+        str(message.id),
+        member_of(message.author, message.guild),
+        str(message.channel.id),
+        BOOST_TIERS[message.type],
+        boosts,
+    )
 
 
 def texts_of(message: discord.Message) -> list[str]:
@@ -72,8 +77,12 @@ class SpecialMessages:
         if message.type in BOOST_TIERS:
             if not message.author.bot:
                 outcome = await self.boosts.boosted(scope, boost_notice(message))
-                log.info("boost %s by %s: %s", message.id, message.author.id,
-                         ", ".join(f"{p.event} {p.amount}" for p in outcome.paid) or "nothing paid")
+                log.info(
+                    "boost %s by %s: %s",
+                    message.id,
+                    message.author.id,
+                    ", ".join(f"{p.event} {p.amount}" for p in outcome.paid) or "nothing paid",
+                )
             return
         bot_name = self.leveling_bot(message)
         if bot_name is not None:
@@ -97,7 +106,8 @@ class SpecialMessages:
             member = member_named(guild, found.name)
         if member is None or member.bot:
             return
-        outcome = await self.levels.level_up(scope, member_of(member, guild), found.level, bot_name,
-                                             str(message.channel.id))
+        outcome = await self.levels.level_up(
+            scope, member_of(member, guild), found.level, bot_name, str(message.channel.id)
+        )
         if isinstance(outcome, Paid):
             log.info("%s level %d for %s: %d LTZ", bot_name, found.level, member.id, outcome.amount)

@@ -208,11 +208,21 @@ class MemberHandle:
         record = emu.interactions.new(id=emu.world.new_id(), type=APPLICATION_COMMAND, label=label, user=self.user,
                                       guild_id=None, channel_id=channel.id)  # fmt: skip
         payload: dict[str, Any] = {
-            "id": str(record.id), "application_id": str(emu.world.application_id), "type": APPLICATION_COMMAND,
-            "token": record.token, "version": 1, "channel_id": str(channel.id),
-            "channel": payloads.channel(channel, emu.world), "user": payloads.user(self.user), "data": data,
-            "locale": "en-US", "app_permissions": "0", "entitlements": [],
-            "authorizing_integration_owners": {"1": str(self.id)}, "context": 1, "attachment_size_limit": 26_214_400,
+            "id": str(record.id),
+            "application_id": str(emu.world.application_id),
+            "type": APPLICATION_COMMAND,
+            "token": record.token,
+            "version": 1,
+            "channel_id": str(channel.id),
+            "channel": payloads.channel(channel, emu.world),
+            "user": payloads.user(self.user),
+            "data": data,
+            "locale": "en-US",
+            "app_permissions": "0",
+            "entitlements": [],
+            "authorizing_integration_owners": {"1": str(self.id)},
+            "context": 1,
+            "attachment_size_limit": 26_214_400,
         }
         if emu.gateway.emit("INTERACTION_CREATE", payload) is None:
             raise AssertionError(f"{label}: the bot is not connected, nothing was sent")

@@ -97,8 +97,11 @@ class OptionBuilder:
             if not option.get("min_length", 0) <= len(value) <= option.get("max_length", 6000):
                 raise AssertionError(f"{where}: length {len(value)} outside the allowed range")
         elif kind in (INTEGER, NUMBER):
-            if isinstance(value, bool) or not isinstance(value, int | float) or (kind == INTEGER and
-                                                                                  not isinstance(value, int)):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or (kind == INTEGER and not isinstance(value, int))
+            ):
                 raise AssertionError(f"{where} needs a number, got {value!r}")  # fmt: skip
             low, high = option.get("min_value"), option.get("max_value")
             if (low is not None and value < low) or (high is not None and value > high):

@@ -298,8 +298,9 @@ class Gateway:
         old = self.session.connection if self.session is not None else None
         if old is not None and old is not conn:
             old.closed = True
-        session = Session(id=secrets.token_hex(16), intents=int(d.get("intents", 0)),
-                          buffer=deque(maxlen=self.replay_limit))
+        session = Session(
+            id=secrets.token_hex(16), intents=int(d.get("intents", 0)), buffer=deque(maxlen=self.replay_limit)
+        )
         self.session = conn.session = session
         session.connection = conn
         world = self.world

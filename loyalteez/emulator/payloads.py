@@ -86,8 +86,7 @@ def channel(c: Channel, world: World | None = None) -> dict[str, Any]:
         parent_id=str(c.parent_id) if c.parent_id else None,
         nsfw=False,
         permission_overwrites=[
-            {"id": str(o.id), "type": o.type, "allow": str(o.allow), "deny": str(o.deny)}
-            for o in c.overwrites.values()
+            {"id": str(o.id), "type": o.type, "allow": str(o.allow), "deny": str(o.deny)} for o in c.overwrites.values()
         ],
     )
     if c.type == 2:

@@ -129,9 +129,7 @@ class ApiSpec:
             op = route.item.get(verb)
             if isinstance(op, Mapping):
                 declared = (*route.item.get("parameters", ()), *op.get("parameters", ()))
-                return Operation(
-                    verb.upper(), route.template, params, op.get("operationId", ""), op, tuple(declared)
-                )
+                return Operation(verb.upper(), route.template, params, op.get("operationId", ""), op, tuple(declared))
         return None
 
     def allowed_methods(self, path: str) -> list[str]:

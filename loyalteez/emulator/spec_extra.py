@@ -149,9 +149,7 @@ def _option_errors(options: Any, path: ErrorPath) -> Iterator[tuple[FieldError, 
             seen_optional = True
 
 
-def _command_errors(
-    command: Mapping[str, Any], path: ErrorPath, partial: bool
-) -> Iterator[tuple[FieldError, bool]]:
+def _command_errors(command: Mapping[str, Any], path: ErrorPath, partial: bool) -> Iterator[tuple[FieldError, bool]]:
     kind = command.get("type") or CHAT_INPUT
     if kind != CHAT_INPUT:
         return

@@ -144,8 +144,9 @@ def merge_exports(files: Sequence[ExportFile], until: date | datetime | None = N
     return MergedExports(files, _past(until))
 
 
-def _merged(files: Sequence[ExportFile], past: Callable[[datetime], bool] | None,
-            opened: list[BinaryIO]) -> Iterator[ExportMessage]:
+def _merged(
+    files: Sequence[ExportFile], past: Callable[[datetime], bool] | None, opened: list[BinaryIO]
+) -> Iterator[ExportMessage]:
     streams = [iter_messages(export, opened) for export in files]
     last_id: str | None = None
     try:

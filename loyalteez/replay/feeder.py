@@ -36,8 +36,10 @@ JOIN_TYPE, JOIN_CODE = "GuildMemberJoin", 7
 # Discord's own names are accepted too.
 BOOST_TYPES = {
     **{str(code): code for code in (8, 9, 10, 11)},
-    "UserPremiumGuildSubscription": 8, "UserPremiumGuildSubscriptionTier1": 9,
-    "UserPremiumGuildSubscriptionTier2": 10, "UserPremiumGuildSubscriptionTier3": 11,
+    "UserPremiumGuildSubscription": 8,
+    "UserPremiumGuildSubscriptionTier1": 9,
+    "UserPremiumGuildSubscriptionTier2": 10,
+    "UserPremiumGuildSubscriptionTier3": 11,
 }
 DEFAULT_BATCH = 2_000
 KEEP_MESSAGES = 5_000  # the emulator's memory of recent messages (reactions and replies need them)
@@ -70,8 +72,9 @@ def bound_emulator_memory(emu: Emulator) -> None:
 
 
 class HistoryFeeder:
-    def __init__(self, emu: Emulator, guild: ReplayGuild, clock: ManualClock, drain: Drain, *,
-                 batch: int = DEFAULT_BATCH) -> None:
+    def __init__(
+        self, emu: Emulator, guild: ReplayGuild, clock: ManualClock, drain: Drain, *, batch: int = DEFAULT_BATCH
+    ) -> None:
         self.emu = emu
         self.guild = guild
         self.clock = clock
@@ -145,7 +148,14 @@ class HistoryFeeder:
 
     def _send(self, message: ExportMessage, author: User, code: int) -> Message:
         reference = int(message.reference_id) if code == 19 and message.reference_id else None
-        posted = Message(id=int(message.id), channel_id=int(message.channel_id), guild_id=self.guild.id,
-                         author=author, content=message.content, type=code, reference_id=reference)
+        posted = Message(
+            id=int(message.id),
+            channel_id=int(message.channel_id),
+            guild_id=self.guild.id,
+            author=author,
+            content=message.content,
+            type=code,
+            reference_id=reference,
+        )
         self._since_drain += 1
         return self.emu.events.post_message(posted)

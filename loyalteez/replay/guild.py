@@ -30,8 +30,9 @@ class ReplayGuild:
         self.guild = self.handle.guild
         for position, channel in enumerate(channels, start=len(self.guild.channels)):
             if int(channel.id) not in self.emu.world.channels:
-                self.emu.world.add_channel(Channel(int(channel.id), TEXT, channel.name[:100] or "channel",
-                                                   self.guild.id, position=position))
+                self.emu.world.add_channel(
+                    Channel(int(channel.id), TEXT, channel.name[:100] or "channel", self.guild.id, position=position)
+                )
         self.users: dict[int, User] = {}
 
     @property
@@ -69,7 +70,8 @@ class ReplayGuild:
             if role_id == self.guild.id:
                 continue  # @everyone
             if role_id not in self.guild.roles:
-                self.emu.events.add_role(self.guild, Role(id=role_id, guild_id=self.guild.id, name=role.name[:100]
-                                                          or "role", position=1))
+                self.emu.events.add_role(
+                    self.guild, Role(id=role_id, guild_id=self.guild.id, name=role.name[:100] or "role", position=1)
+                )
             ids.append(role_id)
         return ids

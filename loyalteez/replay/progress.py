@@ -26,8 +26,15 @@ def quiet_library_logs() -> None:
 
 
 class Progress:
-    def __init__(self, stream: TextIO | None = None, *, label: str = "replay", every: int = 100_000,
-                 quiet: bool = False, redraw: bool = True) -> None:
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        *,
+        label: str = "replay",
+        every: int = 100_000,
+        quiet: bool = False,
+        redraw: bool = True,
+    ) -> None:
         self.stream = stream or sys.stderr
         self.live = redraw and not quiet and self.stream.isatty()
         self.quiet = quiet
@@ -59,8 +66,10 @@ class Progress:
             return
         seconds = time.perf_counter() - self.started
         end = "\n"
-        self.stream.write(("\r" if self.live else "") + f"[{self.label}] {counts.messages:,} messages in "
-                          f"{seconds:.1f}s ({self.rate(counts.messages):,.0f} messages/s)" + " " * 20 + end)
+        self.stream.write(
+            ("\r" if self.live else "") + f"[{self.label}] {counts.messages:,} messages in "
+            f"{seconds:.1f}s ({self.rate(counts.messages):,.0f} messages/s)" + " " * 20 + end
+        )
         self.stream.flush()
 
     def _text(self, counts: FeedCounts, message: ExportMessage) -> str:
@@ -69,5 +78,7 @@ class Progress:
             share = self.fraction()
             filled = int(BAR * share)
             bar = f"[{'#' * filled}{'.' * (BAR - filled)}] {share * 100:3.0f}% "
-        return (f"[{self.label}] {bar}{counts.messages:,} messages · {message.timestamp:%Y-%m-%d} · "
-                f"{self.rate(counts.messages):,.0f} messages/s")
+        return (
+            f"[{self.label}] {bar}{counts.messages:,} messages · {message.timestamp:%Y-%m-%d} · "
+            f"{self.rate(counts.messages):,.0f} messages/s"
+        )

@@ -76,8 +76,9 @@ class ReplayResult:
     refused_requests: int
 
 
-async def replay_history(request: ReplayRequest, *, progress: Progress | None = None,
-                         batch: int = DEFAULT_BATCH) -> ReplayResult:
+async def replay_history(
+    request: ReplayRequest, *, progress: Progress | None = None, batch: int = DEFAULT_BATCH
+) -> ReplayResult:
     try:
         files = [open_export(path) for path in expand_paths(request.paths)]
         messages = merge_exports(files, request.until)
@@ -97,9 +98,14 @@ async def replay_history(request: ReplayRequest, *, progress: Progress | None = 
     bound_emulator_memory(emu)
     guild = ReplayGuild(emu, files[0].guild, [f.channel for f in files])
     request.db_path.parent.mkdir(parents=True, exist_ok=True)
-    async with running_bot(request.db_path.parent, app_factory=app_factory(
-        db_path=str(request.db_path), history_replay=True, catchup_hours=0), emulator=emu,
-                           guild_name=guild.guild.name, clock=clock, strict=False) as h:
+    async with running_bot(
+        request.db_path.parent,
+        app_factory=app_factory(db_path=str(request.db_path), history_replay=True, catchup_hours=0),
+        emulator=emu,
+        guild_name=guild.guild.name,
+        clock=clock,
+        strict=False,
+    ) as h:
         scope, brand_name = await _connect(h, guild, request)
         if request.rules is not None:
             await import_config(h.app.store.scoped(scope), request.rules, apply=True, actor_id=REPLAY_ACTOR)
@@ -107,8 +113,10 @@ async def replay_history(request: ReplayRequest, *, progress: Progress | None = 
         try:
             counts = await feeder.feed(chain([first], messages), progress.tick if progress else None)
         except ExportError as exc:  # a bad message deep in a file: what was fed so far is kept, consistently
-            raise ReplayError(f"{exc} (the {feeder.counts.messages:,} messages before it are recorded; "
-                              "fix the file and replay again: nothing is counted twice)") from exc
+            raise ReplayError(
+                f"{exc} (the {feeder.counts.messages:,} messages before it are recorded; "
+                "fix the file and replay again: nothing is counted twice)"
+            ) from exc
         if progress is not None:
             progress.done(counts)
         _end_of_history(clock, counts)
@@ -116,8 +124,17 @@ async def replay_history(request: ReplayRequest, *, progress: Progress | None = 
         recorded = await read_recorded(h.app.store.scoped(scope))
         refused = len(emu.rejected_requests)
     names = {str(user_id): user.username for user_id, user in guild.users.items()}
-    return ReplayResult(str(guild.id), guild.guild.name, brand_name, counts, recorded, names,
-                        time.perf_counter() - began, peak_rss_mb(), refused)
+    return ReplayResult(
+        str(guild.id),
+        guild.guild.name,
+        brand_name,
+        counts,
+        recorded,
+        names,
+        time.perf_counter() - began,
+        peak_rss_mb(),
+        refused,
+    )
 
 
 def peak_rss_mb() -> float:
@@ -138,8 +155,10 @@ async def _connect(h: Harness, guild: ReplayGuild, request: ReplayRequest) -> tu
         brand = await store.get_brand(link["brand_id"])
         name = brand["name"] if brand else link["brand_id"]
         if request.brand and request.brand not in (name, link["brand_id"]):
-            raise ReplayError(f"server {server_id} is already replayed into brand {name!r} in {request.db_path}; "
-                              f"replay into another --db, or use --brand {name!r}.")
+            raise ReplayError(
+                f"server {server_id} is already replayed into brand {name!r} in {request.db_path}; "
+                f"replay into another --db, or use --brand {name!r}."
+            )
         return Scope(link["brand_id"], server_id), name
     name = request.brand or guild.guild.name
     try:
@@ -152,8 +171,9 @@ async def _connect(h: Harness, guild: ReplayGuild, request: ReplayRequest) -> tu
         brand_id = created.brand_id
     else:
         brand_id = brand["brand_id"]
-        result = await h.app.services.setup.connect_trusted(server_id=server_id, server_name=guild.guild.name,
-                                                            brand_id=brand_id, actor_id=REPLAY_ACTOR)
+        result = await h.app.services.setup.connect_trusted(
+            server_id=server_id, server_name=guild.guild.name, brand_id=brand_id, actor_id=REPLAY_ACTOR
+        )
         if not result.ok:
             raise ReplayError(result.message)
     link = await store.server_link(server_id)

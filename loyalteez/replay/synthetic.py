@@ -24,16 +24,45 @@ SEQ_MASK = (1 << 22) - 1
 HOUR_MS = 3_600_000
 AVATAR = "https://cdn.discordapp.com/embed/avatars/0.png"
 # Relative activity per UTC hour: quiet nights, a morning bump (greetings), busy evenings.
-HOURS = (1.0, .6, .4, .3, .3, .4, .8, 1.5, 2.2, 2.4, 2, 1.8, 1.8, 1.7, 1.6, 1.6, 1.8, 2, 2.4, 2.6, 2.6, 2.3, 1.8, 1.3)
+HOURS = (
+    1.0,
+    0.6,
+    0.4,
+    0.3,
+    0.3,
+    0.4,
+    0.8,
+    1.5,
+    2.2,
+    2.4,
+    2,
+    1.8,
+    1.8,
+    1.7,
+    1.6,
+    1.6,
+    1.8,
+    2,
+    2.4,
+    2.6,
+    2.6,
+    2.3,
+    1.8,
+    1.3,
+)
 CHANNEL_NAMES = ("general", "gm", "off-topic", "feedback", "giveaways", "memes", "help", "showcase")
 ROLES = (("Supporter", 2, "#F1C40F"), ("Moderator", 5, "#E74C3C"), ("Early Member", 1, "#3498DB"))
 GREETINGS = ("gm", "gm fam", "good morning")
 GOODNIGHTS = ("gn", "gn fam", "gn everyone")
 CHATTER = ("lol", "nice", "same here", "true", "haha", "lfg", "this", "agreed", "so good", "fr", "wow", "ty!", "ok")
 COMMANDS = ("!points", "!daily", "!rank", "!help", "/balance", "/leaderboard", "/streak")
-KEYWORDS = ("is the giveaway still open?", "entered the giveaway, fingers crossed",
-            "when does the next giveaway start?", "feedback on the new roles: love them",
-            "some feedback: the daily quest resets too early for people in Europe")
+KEYWORDS = (
+    "is the giveaway still open?",
+    "entered the giveaway, fingers crossed",
+    "when does the next giveaway start?",
+    "feedback on the new roles: love them",
+    "some feedback: the daily quest resets too early for people in Europe",
+)
 # Each fragment has >= 6 words and >= 30 characters, so two of them make a "quality" message (>= 12 words, >= 60).
 FRAGMENTS = (
     "I spent the weekend trying the new quest line",
@@ -47,8 +76,12 @@ FRAGMENTS = (
     "newer members might not know where to ask for help",
     "thanks to everyone who helped test the beta last week",
 )
-BOT_LINES = ("Daily quests have reset, good luck everyone!", "Giveaway starts now! React with 🎉 to enter",
-             "Leaderboard updated for this week", "Welcome to all our new members, say hi in #general")
+BOT_LINES = (
+    "Daily quests have reset, good luck everyone!",
+    "Giveaway starts now! React with 🎉 to enter",
+    "Leaderboard updated for this week",
+    "Welcome to all our new members, say hi in #general",
+)
 UNICODE_EMOJI = (("👍", "thumbsup"), ("🔥", "fire"), ("❤️", "heart"), ("😂", "joy"), ("🎉", "tada"), ("👀", "eyes"))
 DEFAULT_GUILD_ID = "849074769100800000"
 
@@ -62,8 +95,14 @@ def snowflake_at(moment: datetime, seq: int = 0) -> str:
     return str((ms << 22) | (seq & SEQ_MASK))
 
 
-def write_export_file(path: Path, guild: ExportGuild | Mapping[str, Any], channel: ExportChannel | Mapping[str, Any],
-                      messages: Iterable[dict[str, Any]], *, exported_at: datetime | None = None) -> int:
+def write_export_file(
+    path: Path,
+    guild: ExportGuild | Mapping[str, Any],
+    channel: ExportChannel | Mapping[str, Any],
+    messages: Iterable[dict[str, Any]],
+    *,
+    exported_at: datetime | None = None,
+) -> int:
     """Write one DCE file from message dicts (streamed as they come); returns how many were written."""
     writer = _ExportWriter(Path(path), guild, channel, exported_at)
     try:
@@ -74,9 +113,19 @@ def write_export_file(path: Path, guild: ExportGuild | Mapping[str, Any], channe
     return writer.count
 
 
-def write_exports(folder: Path, *, messages: int, seed: int = 1, channels: int = 3, members: int = 40, bots: int = 2,
-                  start: datetime = datetime(2024, 3, 4, tzinfo=UTC), days: int = 14,
-                  guild_id: str = DEFAULT_GUILD_ID, guild_name: str = "Synthetic Club") -> list[Path]:
+def write_exports(
+    folder: Path,
+    *,
+    messages: int,
+    seed: int = 1,
+    channels: int = 3,
+    members: int = 40,
+    bots: int = 2,
+    start: datetime = datetime(2024, 3, 4, tzinfo=UTC),
+    days: int = 14,
+    guild_id: str = DEFAULT_GUILD_ID,
+    guild_name: str = "Synthetic Club",
+) -> list[Path]:
     """One DCE file per channel with `messages` messages in all, spread over `days` days from `start`."""
     if messages < 0 or channels < 1 or members < 1 or bots < 0 or days < 1:
         raise ValueError("messages and bots must be >= 0; channels, members and days >= 1")
@@ -87,13 +136,20 @@ def write_exports(folder: Path, *, messages: int, seed: int = 1, channels: int =
     folder.mkdir(parents=True, exist_ok=True)
     guild = ExportGuild(id=guild_id, name=guild_name)
     category = snowflake_at(_ago(start, days=800), 1)
-    chans = [ExportChannel(id=snowflake_at(_ago(start, days=800 - i), 100 + i), type="GuildTextChat",
-                           name=CHANNEL_NAMES[i] if i < len(CHANNEL_NAMES) else f"chat-{i + 1}", category_id=category)
-             for i in range(channels)]
+    chans = [
+        ExportChannel(
+            id=snowflake_at(_ago(start, days=800 - i), 100 + i),
+            type="GuildTextChat",
+            name=CHANNEL_NAMES[i] if i < len(CHANNEL_NAMES) else f"chat-{i + 1}",
+            category_id=category,
+        )
+        for i in range(channels)
+    ]
     safe_guild = re.sub(r'[\\/:*?"<>|]', "_", guild_name)
     paths = [folder / f"{safe_guild} - {chan.name} [{chan.id}].json" for chan in chans]
-    writers = [_ExportWriter(path, guild, chan, start + timedelta(days=days)) for path, chan in zip(paths, chans,
-                                                                                                      strict=True)]
+    writers = [
+        _ExportWriter(path, guild, chan, start + timedelta(days=days)) for path, chan in zip(paths, chans, strict=True)
+    ]
     try:
         story = _Story(rng, _cast(rng, members, bots, start), guild_id, [c.id for c in chans], messages)
         for seq, moment in enumerate(_moments(rng, messages, start, days)):
@@ -108,15 +164,30 @@ def write_exports(folder: Path, *, messages: int, seed: int = 1, channels: int =
 class _ExportWriter:
     """One DCE file written message by message: the head first, "messageCount" last (as DCE does)."""
 
-    def __init__(self, path: Path, guild: ExportGuild | Mapping[str, Any], channel: ExportChannel | Mapping[str, Any],
-                 exported_at: datetime | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        guild: ExportGuild | Mapping[str, Any],
+        channel: ExportChannel | Mapping[str, Any],
+        exported_at: datetime | None,
+    ) -> None:
         if isinstance(guild, ExportGuild):
             guild = {"id": guild.id, "name": guild.name, "iconUrl": AVATAR}
         if isinstance(channel, ExportChannel):
-            channel = {"id": channel.id, "type": channel.type, "categoryId": channel.category_id, "category": "Text",
-                       "name": channel.name, "topic": None}
-        head = {"guild": dict(guild), "channel": dict(channel), "dateRange": {"after": None, "before": None},
-                "exportedAt": exported_at.isoformat() if exported_at else None}
+            channel = {
+                "id": channel.id,
+                "type": channel.type,
+                "categoryId": channel.category_id,
+                "category": "Text",
+                "name": channel.name,
+                "topic": None,
+            }
+        head = {
+            "guild": dict(guild),
+            "channel": dict(channel),
+            "dateRange": {"after": None, "before": None},
+            "exportedAt": exported_at.isoformat() if exported_at else None,
+        }
         self.count = 0
         self.stream: TextIO = path.open("w", encoding="utf-8", newline="\n")
         self.stream.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "messages": [')
@@ -150,14 +221,22 @@ class _Cast:
 
 
 def _cast(rng: random.Random, members: int, bots: int, start: datetime) -> _Cast:
-    roles = [{"id": snowflake_at(_ago(start, days=900), 10 + i), "name": name, "color": color, "position": pos}
-             for i, (name, pos, color) in enumerate(ROLES)]
+    roles = [
+        {"id": snowflake_at(_ago(start, days=900), 10 + i), "name": name, "color": color, "position": pos}
+        for i, (name, pos, color) in enumerate(ROLES)
+    ]
     role_sets = ([], [], [], [], [roles[0]], [roles[2]], [roles[0], roles[2]], [roles[1], roles[0]])
 
     def person(seq: int, name: str, is_bot: bool, held: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
         created = _ago(start, days=rng.randint(30, 2000), milliseconds=rng.randrange(86_400_000))
-        user = {"id": snowflake_at(created, seq), "name": name, "discriminator": "0000",
-                "nickname": name.capitalize(), "isBot": is_bot, "avatarUrl": AVATAR}
+        user = {
+            "id": snowflake_at(created, seq),
+            "name": name,
+            "discriminator": "0000",
+            "nickname": name.capitalize(),
+            "isBot": is_bot,
+            "avatarUrl": AVATAR,
+        }
         author = {**user, "color": held[0]["color"] if held else None, "roles": held}
         author["avatarUrl"] = author.pop("avatarUrl")  # keep DCE's key order: roles before avatarUrl
         return author, user
@@ -166,9 +245,16 @@ def _cast(rng: random.Random, members: int, bots: int, start: datetime) -> _Cast
     for i in range(members):
         held = list(rng.choice(role_sets))
         author, user = person(i, f"member{i + 1:03d}", False, held)
-        cast.members.append(_Member(author, user, weight=rng.lognormvariate(0, 1),
-                                    gm_habit=0.45 if rng.random() < 0.3 else 0.05, joins=rng.random() < 0.25,
-                                    moderator=roles[1] in held))
+        cast.members.append(
+            _Member(
+                author,
+                user,
+                weight=rng.lognormvariate(0, 1),
+                gm_habit=0.45 if rng.random() < 0.3 else 0.05,
+                joins=rng.random() < 0.25,
+                moderator=roles[1] in held,
+            )
+        )
     for j in range(bots):
         author, user = person(members + j, f"synthbot{j + 1}", True, [])
         cast.bots.append(_Member(author, user, weight=1.0))
@@ -192,8 +278,9 @@ def _split(total: int, weights: list[float]) -> list[int]:
 
 def _moments(rng: random.Random, total: int, start: datetime, days: int) -> Iterator[datetime]:
     """`total` strictly increasing ms timestamps; weekends and some days quieter, one empty mid-range day."""
-    day_weights = [rng.uniform(0.6, 1.4) * (0.5 if (start + timedelta(days=d)).weekday() >= 5 else 1.0)
-                   for d in range(days)]
+    day_weights = [
+        rng.uniform(0.6, 1.4) * (0.5 if (start + timedelta(days=d)).weekday() >= 5 else 1.0) for d in range(days)
+    ]
     if days >= 7:
         day_weights[days // 2] = 0.0  # a gap: replay must cope with a day with no messages at all
     for day, day_total in enumerate(_split(total, day_weights)):
@@ -214,10 +301,19 @@ class _Story:
         self.channel_cum = [sum(1.0 / (i + 1) for i in range(n + 1)) for n in self.channels]  # general busiest
         self.present = [m for m in cast.members if not m.joins]  # who can react or be mentioned
         self.recent: list[deque[tuple[str, _Member]]] = [deque(maxlen=30) for _ in self.channels]
-        self.emoji = [*({"id": None, "name": name, "code": code, "isAnimated": False, "imageUrl": ""}
-                        for name, code in UNICODE_EMOJI),
-                      {"id": snowflake_at(DISCORD_EPOCH + timedelta(days=2000), 7), "name": "party", "code": "party",
-                       "isAnimated": False, "imageUrl": ""}]
+        self.emoji = [
+            *(
+                {"id": None, "name": name, "code": code, "isAnimated": False, "imageUrl": ""}
+                for name, code in UNICODE_EMOJI
+            ),
+            {
+                "id": snowflake_at(DISCORD_EPOCH + timedelta(days=2000), 7),
+                "name": "party",
+                "code": "party",
+                "isAnimated": False,
+                "imageUrl": "",
+            },
+        ]
         specials = rng.sample(range(total), min(total, 3 + total // 50_000)) if total >= 20 else []
         self.specials = {index: "ChannelPinnedMessage" for index in specials[1:]}
         self.specials.update({index: "ThreadCreated" for index in specials[:1]})
@@ -228,12 +324,27 @@ class _Story:
         msg_id = snowflake_at(moment, seq)
         channel = rng.choices(self.channels, cum_weights=self.channel_cum)[0]
         use_bot = bool(self.cast.bots) and rng.random() < 0.04
-        author = rng.choice(self.cast.bots) if use_bot else rng.choices(self.cast.members,
-                                                                        cum_weights=self.cast.cum_weights)[0]
-        message: dict[str, Any] = {"id": msg_id, "type": "Default", "timestamp": _stamp(moment),
-                                   "timestampEdited": None, "callEndedTimestamp": None, "isPinned": False,
-                                   "content": "", "author": author.author, "attachments": [], "embeds": [],
-                                   "stickers": [], "reactions": [], "mentions": [], "inlineEmojis": []}
+        author = (
+            rng.choice(self.cast.bots)
+            if use_bot
+            else rng.choices(self.cast.members, cum_weights=self.cast.cum_weights)[0]
+        )
+        message: dict[str, Any] = {
+            "id": msg_id,
+            "type": "Default",
+            "timestamp": _stamp(moment),
+            "timestampEdited": None,
+            "callEndedTimestamp": None,
+            "isPinned": False,
+            "content": "",
+            "author": author.author,
+            "attachments": [],
+            "embeds": [],
+            "stickers": [],
+            "reactions": [],
+            "mentions": [],
+            "inlineEmojis": [],
+        }
         if seq in self.specials:
             self.pending.append(self.specials[seq])
         if author.joins and not author.joined:
@@ -245,8 +356,11 @@ class _Story:
         if special == "ChannelPinnedMessage" and self.recent[channel]:
             self.pending.pop(0)
             mods = [m for m in self.present if m.moderator]
-            message.update(type=special, author=(rng.choice(mods) if mods else author).author,
-                           reference=self._reference(self.recent[channel][-1][0], channel))
+            message.update(
+                type=special,
+                author=(rng.choice(mods) if mods else author).author,
+                reference=self._reference(self.recent[channel][-1][0], channel),
+            )
             return channel, message
         if special == "ThreadCreated":
             self.pending.pop(0)

@@ -13,9 +13,11 @@ from loyalteez.services.analytics.metrics import SEED_METRICS
 def fed_line(counts: FeedCounts) -> str:
     span = f"{counts.first_day} to {counts.last_day} ({counts.days} days with messages)"
     skipped = ", ".join(f"{n:,} {kind}" for kind, n in sorted(counts.skipped.items()))
-    return (f"History: {span}; {counts.chat:,} chat messages ({counts.from_bots:,} by bots, never counted), "
-            f"{counts.reactions:,} reactions, {counts.joins:,} joins, {counts.boosts:,} boosts"
-            + (f"; skipped (not chat): {skipped}." if skipped else "."))
+    return (
+        f"History: {span}; {counts.chat:,} chat messages ({counts.from_bots:,} by bots, never counted), "
+        f"{counts.reactions:,} reactions, {counts.joins:,} joins, {counts.boosts:,} boosts"
+        + (f"; skipped (not chat): {skipped}." if skipped else ".")
+    )
 
 
 def summary_lines(result: ReplayResult, db_path: Path) -> list[str]:
@@ -35,8 +37,10 @@ def summary_lines(result: ReplayResult, db_path: Path) -> list[str]:
         lines += [f"  {e.event:<{width}}  {e.payouts:>8,} payouts  {e.ltz:>10,} LTZ" for e in rec.by_event]
     if rec.top10:
         lines.append("Top 10 earners:")
-        lines += [f"  {rank:>2}. {result.names.get(member, member)} ({member})  {ltz:,} LTZ"
-                  for rank, (member, ltz) in enumerate(rec.top10, start=1)]
+        lines += [
+            f"  {rank:>2}. {result.names.get(member, member)} ({member})  {ltz:,} LTZ"
+            for rank, (member, ltz) in enumerate(rec.top10, start=1)
+        ]
     if rec.last_day is not None:
         kpis = " · ".join(f"{name} {fmt(name, rec.last_kpis.get(name))}" for name in SEED_METRICS)
         lines.append(f"Last day's KPIs ({rec.last_day}): {kpis}.")

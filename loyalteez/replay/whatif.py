@@ -51,24 +51,40 @@ class RankChange:
         return (self.before or worst) - (self.after or worst)
 
 
-async def compare(paths: Sequence[str | Path], rule_sets: Sequence[RuleSet], *, brand: str | None = None,
-                  until: date | None = None, quiet: bool = False, workers: int | None = None) -> list[Outcome]:
+async def compare(
+    paths: Sequence[str | Path],
+    rule_sets: Sequence[RuleSet],
+    *,
+    brand: str | None = None,
+    until: date | None = None,
+    quiet: bool = False,
+    workers: int | None = None,
+) -> list[Outcome]:
     workers = max(1, min(len(rule_sets), workers or os.cpu_count() or 1))
     with tempfile.TemporaryDirectory(prefix="loyalteez-whatif-") as folder:
-        requests = [ReplayRequest(tuple(paths), Path(folder) / f"whatif-{i}.db", rules.document, brand, until)
-                    for i, rules in enumerate(rule_sets)]
+        requests = [
+            ReplayRequest(tuple(paths), Path(folder) / f"whatif-{i}.db", rules.document, brand, until)
+            for i, rules in enumerate(rule_sets)
+        ]
         labels = [f"whatif {rules.label}" for rules in rule_sets]
         if workers == 1:
-            results = [await replay_history(request, progress=Progress(label=label, quiet=quiet))
-                       for request, label in zip(requests, labels, strict=True)]
+            results = [
+                await replay_history(request, progress=Progress(label=label, quiet=quiet))
+                for request, label in zip(requests, labels, strict=True)
+            ]
         else:
             # spawn, not fork: the parent already runs an event loop (and aiosqlite threads elsewhere)
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
                 loop = asyncio.get_running_loop()
-                results = list(await asyncio.gather(*(
-                    loop.run_in_executor(pool, replay_in_worker, request, label, quiet)
-                    for request, label in zip(requests, labels, strict=True))))
+                results = list(
+                    await asyncio.gather(
+                        *(
+                            loop.run_in_executor(pool, replay_in_worker, request, label, quiet)
+                            for request, label in zip(requests, labels, strict=True)
+                        )
+                    )
+                )
     return [Outcome(rules, result) for rules, result in zip(rule_sets, results, strict=True)]
 
 

@@ -31,16 +31,21 @@ def _change(base: int, value: int) -> str:
 
 def table_lines(outcomes: Sequence[Outcome]) -> list[str]:
     base = outcomes[0].result.recorded
-    lines = [fed_line(outcomes[0].result.counts), "",
-             f"{'':<{LABEL_WIDTH}}" + "".join(f"{o.rules.label[:COLUMN_WIDTH - 1]:>{COLUMN_WIDTH}}" for o in outcomes)]
+    lines = [
+        fed_line(outcomes[0].result.counts),
+        "",
+        f"{'':<{LABEL_WIDTH}}" + "".join(f"{o.rules.label[: COLUMN_WIDTH - 1]:>{COLUMN_WIDTH}}" for o in outcomes),
+    ]
     lines.append(_row("LTZ paid", outcomes, lambda r: f"{r.ltz:,}{_change(base.ltz, r.ltz)}"))
     lines.append(_row("payouts", outcomes, lambda r: f"{r.payouts:,}"))
     lines.append(_row("members who earned", outcomes, lambda r: f"{r.earners:,}"))
     events = sorted({e.event for o in outcomes for e in o.result.recorded.by_event})
     for event in events:
         lines.append(_row(f"  {event}", outcomes, lambda r, ev=event: f"{_event_ltz(r, ev):,}"))
-    for name, label in (("daily_active_users", "daily active earners (avg)"),
-                        ("weekly_active_users", "weekly active earners (avg)")):
+    for name, label in (
+        ("daily_active_users", "daily active earners (avg)"),
+        ("weekly_active_users", "weekly active earners (avg)"),
+    ):
         lines.append(_row(label, outcomes, lambda r, n=name: _avg(_mean_kpi(r, n))))
     for name in ("top_10_concentration", "reward_efficiency"):
         lines.append(_row(f"{name} (last day)", outcomes, lambda r, n=name: fmt(n, r.last_kpis.get(n))))

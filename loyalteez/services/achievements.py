@@ -53,8 +53,15 @@ class Achievement:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Achievement:
-        return cls(str(row["achievement_id"]), row["name"], row.get("description"), row.get("achievement_type") or "",
-                   int(row["threshold"]), int(row.get("reward_amount") or 0), row.get("is_active") is not False)
+        return cls(
+            str(row["achievement_id"]),
+            row["name"],
+            row.get("description"),
+            row.get("achievement_type") or "",
+            int(row["threshold"]),
+            int(row.get("reward_amount") or 0),
+            row.get("is_active") is not False,
+        )
 
 
 @dataclass(frozen=True)
@@ -88,39 +95,67 @@ class Achievements:
 
     # -- admin ---------------------------------------------------------------------------------------------
 
-    async def create(self, data: ServerStore, actor_id: str, *, name: str, description: str | None, kind: str,
-                     threshold: int, reward: int) -> tuple[Achievement, int]:
+    async def create(
+        self,
+        data: ServerStore,
+        actor_id: str,
+        *,
+        name: str,
+        description: str | None,
+        kind: str,
+        threshold: int,
+        reward: int,
+    ) -> tuple[Achievement, int]:
         """Save a new achievement and credit every member's existing progress; returns it and how many
         members it completed at once."""
         name = engagement_input.text("name", name, engagement_input.NAME_MAX, required=True) or ""
-        row = {"achievement_id": new_id(), "name": name,
-               "description": engagement_input.text("description", description, engagement_input.DESCRIPTION_MAX),
-               "achievement_type": engagement_input.choice("type", kind, TYPES),
-               "threshold": engagement_input.integer("threshold", threshold, engagement_input.THRESHOLD_RANGE),
-               "reward_amount": engagement_input.integer("reward", reward, engagement_input.ACHIEVEMENT_REWARD_RANGE,
-                                                         " LTZ (0: a badge)"),
-               "is_active": True}
+        row = {
+            "achievement_id": new_id(),
+            "name": name,
+            "description": engagement_input.text("description", description, engagement_input.DESCRIPTION_MAX),
+            "achievement_type": engagement_input.choice("type", kind, TYPES),
+            "threshold": engagement_input.integer("threshold", threshold, engagement_input.THRESHOLD_RANGE),
+            "reward_amount": engagement_input.integer(
+                "reward", reward, engagement_input.ACHIEVEMENT_REWARD_RANGE, " LTZ (0: a badge)"
+            ),
+            "is_active": True,
+        }
         async with data.rewards_transaction():
             if await self._by_name(data, name) is not None:
                 raise ValidationError("name", say.exists("achievement", name))
             await data.insert(ACHIEVEMENTS, row)
-            await audit.record(data, actor_type="admin", actor_id=actor_id, action="achievements.created",
-                               details={"name": name}, after=row)
+            await audit.record(
+                data,
+                actor_type="admin",
+                actor_id=actor_id,
+                action="achievements.created",
+                details={"name": name},
+                after=row,
+            )
             done = await self._credit(data, Achievement.from_row(row))
         self._cache.pop(data.scope, None)
         return Achievement.from_row(row), done
 
-    async def edit(self, data: ServerStore, actor_id: str, name: str, *, description: str | None = None,
-                   kind: str | None = None, threshold: int | None = None, reward: int | None = None) -> Achievement:
+    async def edit(
+        self,
+        data: ServerStore,
+        actor_id: str,
+        name: str,
+        *,
+        description: str | None = None,
+        kind: str | None = None,
+        threshold: int | None = None,
+        reward: int | None = None,
+    ) -> Achievement:
         changes: dict[str, Any] = {}
         if description is not None:
-            changes["description"] = engagement_input.text("description", description,
-                                                           engagement_input.DESCRIPTION_MAX)
+            changes["description"] = engagement_input.text("description", description, engagement_input.DESCRIPTION_MAX)
         if threshold is not None:
             changes["threshold"] = engagement_input.integer("threshold", threshold, engagement_input.THRESHOLD_RANGE)
         if reward is not None:
-            changes["reward_amount"] = engagement_input.integer("reward", reward,
-                                                                engagement_input.ACHIEVEMENT_REWARD_RANGE)
+            changes["reward_amount"] = engagement_input.integer(
+                "reward", reward, engagement_input.ACHIEVEMENT_REWARD_RANGE
+            )
         async with data.rewards_transaction():
             before = await self._existing(data, name)
             if kind is not None and kind.strip().lower() != before["achievement_type"]:
@@ -129,8 +164,15 @@ class Achievements:
                 raise ValidationError("options", say.NOTHING_TO_CHANGE)
             await data.update(ACHIEVEMENTS, {"achievement_id": before["achievement_id"]}, changes)
             after = {**before, **changes}
-            await audit.record(data, actor_type="admin", actor_id=actor_id, action="achievements.edited",
-                               details={"name": before["name"]}, before=before, after=after)
+            await audit.record(
+                data,
+                actor_type="admin",
+                actor_id=actor_id,
+                action="achievements.edited",
+                details={"name": before["name"]},
+                before=before,
+                after=after,
+            )
             if "threshold" in changes:
                 await self._credit(data, Achievement.from_row(after))
         self._cache.pop(data.scope, None)
@@ -140,10 +182,18 @@ class Achievements:
         async with data.rewards_transaction():
             before = await self._existing(data, name)
             after = {**before, "is_active": not Achievement.from_row(before).active}
-            await data.update(ACHIEVEMENTS, {"achievement_id": before["achievement_id"]},
-                              {"is_active": after["is_active"]})
-            await audit.record(data, actor_type="admin", actor_id=actor_id, action="achievements.toggled",
-                               details={"name": before["name"]}, before=before, after=after)
+            await data.update(
+                ACHIEVEMENTS, {"achievement_id": before["achievement_id"]}, {"is_active": after["is_active"]}
+            )
+            await audit.record(
+                data,
+                actor_type="admin",
+                actor_id=actor_id,
+                action="achievements.toggled",
+                details={"name": before["name"]},
+                before=before,
+                after=after,
+            )
             if after["is_active"]:
                 await self._credit(data, Achievement.from_row(after))
         self._cache.pop(data.scope, None)
@@ -201,8 +251,10 @@ class Achievements:
         if not members:
             return
         totals = await data.achievements_sources(members, {a.kind for a in active})
-        current = {(r["discord_user_id"], str(r["achievement_id"])): r
-                   for r in await data.select(PROGRESS, {"discord_user_id": ("IN", members)})}
+        current = {
+            (r["discord_user_id"], str(r["achievement_id"])): r
+            for r in await data.select(PROGRESS, {"discord_user_id": ("IN", members)})
+        }
         rows, reached = [], set()
         for member in members:
             for a in active:
@@ -222,8 +274,13 @@ class Achievements:
         for row in done:
             achievement = known.get(str(row["achievement_id"]))
             if achievement is not None:
-                await notices.add(data, "achievement", row["discord_user_id"], achievement.id,
-                                  {"name": achievement.name, "reward": achievement.reward})
+                await notices.add(
+                    data,
+                    "achievement",
+                    row["discord_user_id"],
+                    achievement.id,
+                    {"name": achievement.name, "reward": achievement.reward},
+                )
 
     # -- members -----------------------------------------------------------------------------------------
 
@@ -239,23 +296,37 @@ class Achievements:
         found = []
         for a in active:
             row = rows.get(a.id)
-            found.append(MemberAchievement(a, int(row["progress"] or 0) if row else 0,
-                                           bool(row and row["completed_at"]), bool(row and row["claimed_at"])))
+            found.append(
+                MemberAchievement(
+                    a,
+                    int(row["progress"] or 0) if row else 0,
+                    bool(row and row["completed_at"]),
+                    bool(row and row["claimed_at"]),
+                )
+            )
         return found
 
     async def claim(self, scope: Scope, member: Member, achievement_id: str) -> ClaimResult:
         data = self.store.scoped(scope)
-        row = await data.get(ACHIEVEMENTS, {"achievement_id": achievement_id}) \
-            if engagement_input.is_uuid(achievement_id) else None
+        row = (
+            await data.get(ACHIEVEMENTS, {"achievement_id": achievement_id})
+            if engagement_input.is_uuid(achievement_id)
+            else None
+        )
         if row is None or row.get("is_active") is False:
             return ClaimResult(say.ACHIEVEMENT_GONE)
         achievement = Achievement.from_row(row)
         mine = next((m for m in await self.of_member(scope, member.id) if m.achievement.id == achievement.id), None)
         if mine is None or not mine.completed:
             progress = mine.progress if mine else 0
-            return ClaimResult(say.ACHIEVEMENT_NOT_DONE.format(name=achievement.name, progress=progress,
-                                                               threshold=achievement.threshold,
-                                                               unit=say.TYPE_UNITS.get(achievement.kind, "")))
+            return ClaimResult(
+                say.ACHIEVEMENT_NOT_DONE.format(
+                    name=achievement.name,
+                    progress=progress,
+                    threshold=achievement.threshold,
+                    unit=say.TYPE_UNITS.get(achievement.kind, ""),
+                )
+            )
         if achievement.reward <= 0:
             return ClaimResult(say.ACHIEVEMENT_NO_REWARD.format(name=achievement.name))
         now = self.clock.now()
@@ -266,18 +337,38 @@ class Achievements:
             return Refused(RefusalReason.DUPLICATE, say.ACHIEVEMENT_ALREADY.format(name=achievement.name))
 
         async def on_paid(d: ServerStore, paid: Paid) -> None:
-            await audit.record(d, actor_type="user", actor_id=member.id, action="achievements.claimed",
-                               target_user_id=member.id, is_test=paid.is_test,
-                               details={"achievement_id": achievement.id, "name": achievement.name,
-                                        "amount": paid.amount, "ledger_id": paid.ledger_id})
+            await audit.record(
+                d,
+                actor_type="user",
+                actor_id=member.id,
+                action="achievements.claimed",
+                target_user_id=member.id,
+                is_test=paid.is_test,
+                details={
+                    "achievement_id": achievement.id,
+                    "name": achievement.name,
+                    "amount": paid.amount,
+                    "ledger_id": paid.ledger_id,
+                },
+            )
 
-        payout = Payout(key=f"achievement:{achievement.id}:{member.id}", member=member, event_type=LEDGER_EVENT,
-                        source="achievement", amount=achievement.reward, synthetic=True,
-                        details={"achievement_id": achievement.id})
+        payout = Payout(
+            key=f"achievement:{achievement.id}:{member.id}",
+            member=member,
+            event_type=LEDGER_EVENT,
+            source="achievement",
+            amount=achievement.reward,
+            synthetic=True,
+            details={"achievement_id": achievement.id},
+        )
         outcome = await self.rewards.engine.pay(scope, payout, guard=guard, on_paid=on_paid)
         if isinstance(outcome, Paid):
-            return ClaimResult(say.ACHIEVEMENT_PAID.format(amount=outcome.amount, name=achievement.name,
-                                                           detail=say.amount_detail(outcome)), outcome)
+            return ClaimResult(
+                say.ACHIEVEMENT_PAID.format(
+                    amount=outcome.amount, name=achievement.name, detail=say.amount_detail(outcome)
+                ),
+                outcome,
+            )
         if isinstance(outcome, Refused) and outcome.reason == RefusalReason.DUPLICATE:
             return ClaimResult(say.ACHIEVEMENT_ALREADY.format(name=achievement.name), outcome)
         return ClaimResult(getattr(outcome, "message", say.ACHIEVEMENT_GONE), outcome)

@@ -43,12 +43,22 @@ async def stats(data: ServerStore, period: str, breakdown: str | None, now: date
         raise ValidationError("breakdown", "breakdown must be events or users")
     totals = await data.stats_totals(since)
     rows = await data.stats_breakdown(since, breakdown) if breakdown else []
-    return Stats(period, since, totals["payouts"], totals["ltz"], totals["members"],
-                 [{**r, "ltz": int(r["ltz"] or 0)} for r in rows])
+    return Stats(
+        period,
+        since,
+        totals["payouts"],
+        totals["ltz"],
+        totals["members"],
+        [{**r, "ltz": int(r["ltz"] or 0)} for r in rows],
+    )
 
 
 async def audit_rows(
-    data: ServerStore, *, member_id: str | None = None, kind: str | None = None, event: str | None = None,
+    data: ServerStore,
+    *,
+    member_id: str | None = None,
+    kind: str | None = None,
+    event: str | None = None,
     limit: int = AUDIT_PAGE,
 ) -> list[dict[str, Any]]:
     """Newest first; kind 'rewards' = payouts made by admins, 'config' = everything else."""
@@ -76,8 +86,17 @@ def _mentions_event(row: dict[str, Any], event: str) -> bool:
 
 
 def audit_csv(rows: list[dict[str, Any]]) -> bytes:
-    columns = ["created_at", "actor_type", "actor_id", "action", "target_user_id", "details", "before_state",
-               "after_state", "is_test"]
+    columns = [
+        "created_at",
+        "actor_type",
+        "actor_id",
+        "action",
+        "target_user_id",
+        "details",
+        "before_state",
+        "after_state",
+        "is_test",
+    ]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns)

@@ -35,8 +35,13 @@ class BackupJob:
         target = self.folder / f"loyalteez-{now:%Y%m%d-%H%M%S}.db"
         size = await asyncio.to_thread(backup_sqlite, self.database, target)
         removed = prune_backups(self.folder, self.keep)
-        log.info("daily backup %s (%s bytes); %d old backup(s) removed, %d kept", target, f"{size:,}",
-                 len(removed), self.keep)
+        log.info(
+            "daily backup %s (%s bytes); %d old backup(s) removed, %d kept",
+            target,
+            f"{size:,}",
+            len(removed),
+            self.keep,
+        )
         return target
 
     run_due = run  # the name other schedulers call (scheduler.py: Job.run, ticker.py: a job(now))

@@ -176,9 +176,14 @@ class CatchupService:
             report = await self.catch_up(scope, channels, session)
             self.reports.append(report)
             if report.fetched or not report.complete:
-                log.info("caught up guild %s: %d message(s) fetched in %d channel(s), %d payout(s)%s",
-                         server_id, report.fetched, len(report.channels), report.paid,
-                         "" if report.complete else " (some channels unreadable; retried next session)")
+                log.info(
+                    "caught up guild %s: %d message(s) fetched in %d channel(s), %d payout(s)%s",
+                    server_id,
+                    report.fetched,
+                    len(report.channels),
+                    report.paid,
+                    "" if report.complete else " (some channels unreadable; retried next session)",
+                )
 
     async def catch_up(
         self, scope: Scope, channels: Sequence[ChannelHistory], session: int | None = None
@@ -211,8 +216,9 @@ class CatchupService:
                 raise
             except Exception as exc:  # a channel that cannot be read must not stop the others
                 result.error = f"{type(exc).__name__}: {exc}"
-                log.warning("catch-up of channel %s in guild %s stopped: %s", channel.channel_id,
-                            scope.server_id, result.error)
+                log.warning(
+                    "catch-up of channel %s in guild %s stopped: %s", channel.channel_id, scope.server_id, result.error
+                )
                 continue
             if session == self._session:
                 self._done.setdefault(scope.server_id, set()).add(channel.channel_id)

@@ -91,8 +91,21 @@ def build_services(
     setup.on_connect.append(default_events)
     ticker = Ticker(clock)
     ticker.every(HEARTBEAT, "voice heartbeat", lambda now: voice.heartbeat())
-    return Services(store=store, clock=clock, setup=setup, rewards=rewards, catchup=catchup, drops=drops,
-                    achievements=achievements, goals=goals, perks=perks, ticker=ticker,
-                    streaks=StreakService(store, clock, rewards, multipliers), voice=voice,
-                    boosts=BoostService(store, rewards), levelups=LevelUpService(rewards),
-                    analytics=Analytics(store, clock, flush=rewards.writer.flush), history_replay=history_replay)
+    return Services(
+        store=store,
+        clock=clock,
+        setup=setup,
+        rewards=rewards,
+        catchup=catchup,
+        drops=drops,
+        achievements=achievements,
+        goals=goals,
+        perks=perks,
+        ticker=ticker,
+        streaks=StreakService(store, clock, rewards, multipliers),
+        voice=voice,
+        boosts=BoostService(store, rewards),
+        levelups=LevelUpService(rewards),
+        analytics=Analytics(store, clock, flush=rewards.writer.flush),
+        history_replay=history_replay,
+    )

@@ -99,9 +99,19 @@ class Drops:
 
     # -- creating ----------------------------------------------------------------------------------------
 
-    async def plan(self, data: ServerStore, *, event: str, drop_type: str = "button", channel_id: str,
-                   emoji: str | None = None, lifespan: str | None = None, label: str | None = None,
-                   description: str | None = None, message_id: str | None = None) -> DropPlan:
+    async def plan(
+        self,
+        data: ServerStore,
+        *,
+        event: str,
+        drop_type: str = "button",
+        channel_id: str,
+        emoji: str | None = None,
+        lifespan: str | None = None,
+        label: str | None = None,
+        description: str | None = None,
+        message_id: str | None = None,
+    ) -> DropPlan:
         """Check every option of /drop create; raises ValidationError naming the first bad one."""
         kind = engagement_input.choice("type", drop_type or "button", ("button", "reaction"))
         rule = await self._drop_rule(data, event)
@@ -112,27 +122,52 @@ class Drops:
         if message_id and await self._live_on_message(data, message_id):
             raise ValidationError("message-id", say.DROP_ALREADY_ON_MESSAGE)
         return DropPlan(
-            drop_id=new_id(), event=rule.event_type, amount=rule.reward_amount, drop_type=kind,  # type: ignore[arg-type]
-            channel_id=channel_id, emoji=engagement_input.emoji(emoji), lifespan=engagement_input.lifespan(lifespan),
+            drop_id=new_id(),
+            event=rule.event_type,
+            amount=rule.reward_amount,
+            drop_type=kind,  # type: ignore[arg-type]
+            channel_id=channel_id,
+            emoji=engagement_input.emoji(emoji),
+            lifespan=engagement_input.lifespan(lifespan),
             max_claims=rule.max_total_claims,
             label=engagement_input.text("label", label, engagement_input.LABEL_MAX) or "Claim",
             description=engagement_input.text("description", description, engagement_input.DESCRIPTION_MAX),
             message_id=message_id,
         )
 
-    async def create(self, data: ServerStore, plan: DropPlan, *, actor_id: str | None, message_id: str,
-                     actor_type: Literal["admin", "system"] = "admin") -> dict[str, Any]:
+    async def create(
+        self,
+        data: ServerStore,
+        plan: DropPlan,
+        *,
+        actor_id: str | None,
+        message_id: str,
+        actor_type: Literal["admin", "system"] = "admin",
+    ) -> dict[str, Any]:
         """Record a drop the adapter has posted (button) or reacted to (reaction), with its audit row."""
         now = self.clock.now()
-        row = {"drop_id": plan.drop_id, "event_id": plan.event, "drop_type": plan.drop_type,
-               "message_id": message_id, "channel_id": plan.channel_id, "emoji": plan.emoji,
-               "expires_at": now + plan.lifespan if plan.lifespan else None, "max_claims": plan.max_claims,
-               "created_by": actor_id, "created_at": now}
+        row = {
+            "drop_id": plan.drop_id,
+            "event_id": plan.event,
+            "drop_type": plan.drop_type,
+            "message_id": message_id,
+            "channel_id": plan.channel_id,
+            "emoji": plan.emoji,
+            "expires_at": now + plan.lifespan if plan.lifespan else None,
+            "max_claims": plan.max_claims,
+            "created_by": actor_id,
+            "created_at": now,
+        }
         async with self.store.transaction():
             await data.insert(DROPS, row)
-            await audit.record(data, actor_type=actor_type, actor_id=actor_id, action="drops.created",
-                               details={"drop_id": plan.drop_id, "event": plan.event, "label": plan.label},
-                               after=row)
+            await audit.record(
+                data,
+                actor_type=actor_type,
+                actor_id=actor_id,
+                action="drops.created",
+                details={"drop_id": plan.drop_id, "event": plan.event, "label": plan.label},
+                after=row,
+            )
         if plan.drop_type == "reaction":
             self._reaction_drops.setdefault(data.scope, {})[message_id] = row
         return row
@@ -165,8 +200,13 @@ class Drops:
             ended = await data.drops_expire_due(now, drop_id)
             self._forget(scope, ended)
             drop = await data.get(DROPS, {"drop_id": drop_id}) or drop
-            return self._unavailable(drop, member, now, ended_now=any(r["drop_id"] == drop_id for r in ended),
-                                     claimed=await self._has_claimed(data, drop_id, member.id))
+            return self._unavailable(
+                drop,
+                member,
+                now,
+                ended_now=any(r["drop_id"] == drop_id for r in ended),
+                claimed=await self._has_claimed(data, drop_id, member.id),
+            )
         if drop["ended_at"] is not None:
             return self._unavailable(drop, member, now, claimed=await self._has_claimed(data, drop_id, member.id))
         reserved: dict[str, Any] = {}
@@ -178,21 +218,36 @@ class Drops:
 
         async def on_paid(d: ServerStore, paid: Paid) -> None:
             await d.update(CLAIMS, {"drop_id": drop_id, "discord_user_id": member.id}, {"reward_amount": paid.amount})
-            await audit.record(d, actor_type="user", actor_id=member.id, action="drops.claimed",
-                               target_user_id=member.id, is_test=paid.is_test,
-                               details={"drop_id": drop_id, "event": drop["event_id"], "amount": paid.amount,
-                                        "ledger_id": paid.ledger_id})
+            await audit.record(
+                d,
+                actor_type="user",
+                actor_id=member.id,
+                action="drops.claimed",
+                target_user_id=member.id,
+                is_test=paid.is_test,
+                details={
+                    "drop_id": drop_id,
+                    "event": drop["event_id"],
+                    "amount": paid.amount,
+                    "ledger_id": paid.ledger_id,
+                },
+            )
 
-        payout = Payout(key=f"drop:{drop_id}:{member.id}", member=member, event_type=drop["event_id"], source="drop",
-                        per_instance_total=True, details={"drop_id": drop_id})
+        payout = Payout(
+            key=f"drop:{drop_id}:{member.id}",
+            member=member,
+            event_type=drop["event_id"],
+            source="drop",
+            per_instance_total=True,
+            details={"drop_id": drop_id},
+        )
         outcome = await self.rewards.engine.pay(scope, payout, guard=guard, on_paid=on_paid)
         if isinstance(outcome, Paid):
             after = reserved["drop"]
             ended_now = after is not None and after["ended_at"] is not None
             if ended_now:
                 self._forget(scope, [after])
-            text = say.DROP_PAID.format(amount=outcome.amount, event=outcome.event,
-                                        detail=say.amount_detail(outcome))
+            text = say.DROP_PAID.format(amount=outcome.amount, event=outcome.event, detail=say.amount_detail(outcome))
             return ClaimResult("paid", text, after, outcome, ended_now)
         if reserved.get("status") == "claimed":
             return ClaimResult("claimed", say.DROP_ALREADY, drop, outcome)
@@ -204,8 +259,9 @@ class Drops:
     async def _has_claimed(self, data: ServerStore, drop_id: str, member_id: str) -> bool:
         return await data.count(CLAIMS, {"drop_id": drop_id, "discord_user_id": member_id}) > 0
 
-    def _unavailable(self, drop: dict[str, Any], member: Member, now: datetime, *, ended_now: bool = False,
-                     claimed: bool = False) -> ClaimResult:
+    def _unavailable(
+        self, drop: dict[str, Any], member: Member, now: datetime, *, ended_now: bool = False, claimed: bool = False
+    ) -> ClaimResult:
         if claimed:
             return ClaimResult("claimed", say.DROP_ALREADY, drop, ended_now=ended_now)
         status = drop_status(drop, now)
@@ -227,9 +283,15 @@ class Drops:
             ended = await data.drops_end(drop["drop_id"], self.clock.now())
             if ended is None:
                 raise ValidationError("drop", say.drop_unknown(ref))
-            await audit.record(data, actor_type="admin", actor_id=actor_id, action="drops.ended",
-                               details={"drop_id": drop["drop_id"], "event": drop["event_id"]},
-                               before=drop, after=ended)
+            await audit.record(
+                data,
+                actor_type="admin",
+                actor_id=actor_id,
+                action="drops.ended",
+                details={"drop_id": drop["drop_id"], "event": drop["event_id"]},
+                before=drop,
+                after=ended,
+            )
         self._forget(data.scope, [ended])
         return ended
 
@@ -283,18 +345,37 @@ class Drops:
     async def watches(self, data: ServerStore) -> list[dict[str, Any]]:
         return await data.select(WATCHES, order_by=("created_at",))
 
-    async def watch_start(self, data: ServerStore, actor_id: str, channel_id: str, event: str,
-                          emoji: str | None = None, lifespan: str | None = None) -> dict[str, Any]:
+    async def watch_start(
+        self,
+        data: ServerStore,
+        actor_id: str,
+        channel_id: str,
+        event: str,
+        emoji: str | None = None,
+        lifespan: str | None = None,
+    ) -> dict[str, Any]:
         rule = await self._drop_rule(data, event)
         life = engagement_input.lifespan(lifespan)
-        row = {"channel_id": channel_id, "event_id": rule.event_type, "emoji": engagement_input.emoji(emoji),
-               "lifespan_minutes": int(life.total_seconds() // 60) if life else None, "created_by": actor_id}
+        row = {
+            "channel_id": channel_id,
+            "event_id": rule.event_type,
+            "emoji": engagement_input.emoji(emoji),
+            "lifespan_minutes": int(life.total_seconds() // 60) if life else None,
+            "created_by": actor_id,
+        }
         async with self.store.transaction():
             before = await data.get(WATCHES, {"channel_id": channel_id})
             await data.upsert(WATCHES, row, key=("server_id", "channel_id"))
             after = await data.get(WATCHES, {"channel_id": channel_id})
-            await audit.record(data, actor_type="admin", actor_id=actor_id, action="drops.watch_started",
-                               details={"channel_id": channel_id, "event": rule.event_type}, before=before, after=after)
+            await audit.record(
+                data,
+                actor_type="admin",
+                actor_id=actor_id,
+                action="drops.watch_started",
+                details={"channel_id": channel_id, "event": rule.event_type},
+                before=before,
+                after=after,
+            )
         self._watches.setdefault(data.scope, {})[channel_id] = after or row
         return after or row
 
@@ -304,18 +385,35 @@ class Drops:
             if before is None:
                 raise ValidationError("channel", say.not_watched(channel_id))
             await data.delete(WATCHES, {"channel_id": channel_id})
-            await audit.record(data, actor_type="admin", actor_id=actor_id, action="drops.watch_stopped",
-                               details={"channel_id": channel_id}, before=before)
+            await audit.record(
+                data,
+                actor_type="admin",
+                actor_id=actor_id,
+                action="drops.watch_stopped",
+                details={"channel_id": channel_id},
+                before=before,
+            )
         self._watches.get(data.scope, {}).pop(channel_id, None)
 
-    async def plan_for_watch(self, data: ServerStore, watch: dict[str, Any], channel_id: str,
-                             message_id: str) -> DropPlan | None:
+    async def plan_for_watch(
+        self, data: ServerStore, watch: dict[str, Any], channel_id: str, message_id: str
+    ) -> DropPlan | None:
         """The reaction drop a watched channel's new message becomes; None if its event can't be dropped now."""
         try:
             rule = await self._drop_rule(data, watch["event_id"])
         except ValidationError:
             return None
         minutes = watch.get("lifespan_minutes")
-        return DropPlan(new_id(), rule.event_type, rule.reward_amount, "reaction", channel_id, watch["emoji"],
-                        timedelta(minutes=minutes) if minutes else None, rule.max_total_claims, "Claim", None,
-                        message_id)
+        return DropPlan(
+            new_id(),
+            rule.event_type,
+            rule.reward_amount,
+            "reaction",
+            channel_id,
+            watch["emoji"],
+            timedelta(minutes=minutes) if minutes else None,
+            rule.max_total_claims,
+            "Claim",
+            None,
+            message_id,
+        )

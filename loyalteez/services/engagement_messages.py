@@ -49,15 +49,19 @@ BAD_MESSAGE_REF = "message-id: give the message's id (digits) or its link (Copy 
 MESSAGE_NEEDED = "message-id: a reaction drop needs the message to react to (its id or link)."
 MESSAGE_ONLY_FOR_REACTION = "message-id only applies to reaction drops (type: reaction)."
 MESSAGE_OTHER_SERVER = "message-id: that message is in another server; drops work on this server's messages."
-MESSAGE_NOT_VISIBLE = ("message-id: I can't see that message in this channel (wrong id, deleted, or in a channel "
-                       "I can't read). Run /drop in the message's channel.")
+MESSAGE_NOT_VISIBLE = (
+    "message-id: I can't see that message in this channel (wrong id, deleted, or in a channel "
+    "I can't read). Run /drop in the message's channel."
+)
 CANT_POST = "I can't post the drop here: give me Send Messages and Embed Links in this channel."
 CANT_REACT = "I can't react to that message: give me Add Reactions and Read Message History in its channel."
 DROP_ALREADY_ON_MESSAGE = "that message already has a live drop; end it first with /drop end."
 BAD_DEADLINE = "deadline: use the date as YYYY-MM-DD (UTC), e.g. 2026-12-31."
 PAST_DEADLINE = "deadline is in the past: give today ({today}) or a later day (YYYY-MM-DD, UTC)."
-ROLE_TOO_HIGH = ("I can't grant {role}: it is at or above my highest role. Move my role above it in Server "
-                 "Settings → Roles, or choose a lower role.")
+ROLE_TOO_HIGH = (
+    "I can't grant {role}: it is at or above my highest role. Move my role above it in Server "
+    "Settings → Roles, or choose a lower role."
+)
 ROLE_MANAGED = "{role} is managed by Discord or an integration and can't be given to members."
 NOTHING_TO_CHANGE = "give at least one setting to change."
 
@@ -93,18 +97,22 @@ def exists(kind: str, name: str) -> str:
 
 # -- drops ---------------------------------------------------------------------------------------------------
 
+
 def drop_event_trigger(event: str, trigger: str) -> str:
-    return (f"event: `{event}` can't be dropped (its trigger is {trigger}). Use an event with trigger drop "
-            "or none, e.g. /config events action:create name:coffee_drop reward:20 trigger:drop "
-            "max-total-claims:50.")
+    return (
+        f"event: `{event}` can't be dropped (its trigger is {trigger}). Use an event with trigger drop "
+        "or none, e.g. /config events action:create name:coffee_drop reward:20 trigger:drop "
+        "max-total-claims:50."
+    )
 
 
 def drop_event_off(event: str) -> str:
     return f"event: `{event}` is turned off; turn it on with /config events action:toggle first."
 
 
-def drop_created(kind: str, event: str, amount: int, max_claims: int | None, expires: datetime | None,
-                 channel_id: str) -> str:
+def drop_created(
+    kind: str, event: str, amount: int, max_claims: int | None, expires: datetime | None, channel_id: str
+) -> str:
     limit = f"first {max_claims:,} members" if max_claims else "no claim limit"
     ends = f"ends {when(expires)}" if expires else "permanent"
     how = "click the button" if kind == "button" else "react"
@@ -136,8 +144,10 @@ NO_DROPS = "No live drops. Start one with /drop create."
 
 
 def watch_started(channel_id: str, event: str, emoji: str, life: timedelta | None) -> str:
-    return (f"Every new message in <#{channel_id}> is now a reaction drop of `{event}` (react {emoji}; "
-            f"{'permanent' if life is None else 'lasts ' + span(life)}).")
+    return (
+        f"Every new message in <#{channel_id}> is now a reaction drop of `{event}` (react {emoji}; "
+        f"{'permanent' if life is None else 'lasts ' + span(life)})."
+    )
 
 
 def watch_stopped(channel_id: str) -> str:
@@ -152,11 +162,19 @@ NO_WATCHES = "No channel is watched. Start with /watch start."
 
 # -- achievements ----------------------------------------------------------------------------------------------
 
-TYPE_UNITS = {"message_count": "messages", "voice_hours": "voice hours", "streak_days": "streak days",
-              "reactions_count": "reactions", "ltz_earned": "LTZ earned", "checkins": "check-ins",
-              "drops_claimed": "drops claimed"}
-ACHIEVEMENT_TYPE_FIXED = ("type can't change once an achievement exists (members' progress counts it): create "
-                          "a new achievement and toggle this one off.")
+TYPE_UNITS = {
+    "message_count": "messages",
+    "voice_hours": "voice hours",
+    "streak_days": "streak days",
+    "reactions_count": "reactions",
+    "ltz_earned": "LTZ earned",
+    "checkins": "check-ins",
+    "drops_claimed": "drops claimed",
+}
+ACHIEVEMENT_TYPE_FIXED = (
+    "type can't change once an achievement exists (members' progress counts it): create "
+    "a new achievement and toggle this one off."
+)
 
 
 def achievement_created(name: str, kind: str, threshold: int, reward: int, done: int) -> str:
@@ -190,8 +208,12 @@ def achievements_unlocked(server: str, names: Sequence[str]) -> str:
 
 # -- goals -------------------------------------------------------------------------------------------------------
 
-GOAL_UNITS = {"users": "earning members", "dau": "members earning in one day", "ltz_distributed": "LTZ paid",
-              "custom": ""}
+GOAL_UNITS = {
+    "users": "earning members",
+    "dau": "members earning in one day",
+    "ltz_distributed": "LTZ paid",
+    "custom": "",
+}
 GOAL_STATUS = {"active": "in progress", "completed": "✅ reached", "missed": "❌ missed", "ended": "ended"}
 GOAL_NOT_CUSTOM = "only custom goals are moved by hand; {kind} goals move with members' activity."
 NO_GOALS = "No community goals right now."
@@ -221,13 +243,16 @@ PERK_TOO_POOR = "You have **{available:,} LTZ** available; **{name}** costs **{c
 PERK_HAS_ROLE = "You already have the role **{name}** gives, so nothing was spent."
 PERK_BOUGHT = "You bought **{name}** for {cost:,} LTZ; {available:,} LTZ left."
 PERK_ROLE_GIVEN = " You now have {role}."
-PERK_REFUNDED = ("You bought **{name}**, but I couldn't give you {role} ({reason}), so your {cost:,} LTZ were "
-                 "refunded. An admin has to fix the role.")
+PERK_REFUNDED = (
+    "You bought **{name}**, but I couldn't give you {role} ({reason}), so your {cost:,} LTZ were "
+    "refunded. An admin has to fix the role."
+)
 NO_PERKS = "Nothing to buy here yet."
 
 
-def perk_line(name: str, cost: int, category: str, quantity: int | None, role_id: str | None,
-              description: str | None) -> str:
+def perk_line(
+    name: str, cost: int, category: str, quantity: int | None, role_id: str | None, description: str | None
+) -> str:
     stock = "unlimited" if quantity is None else (f"{quantity:,} left" if quantity else "sold out")
     role = f" · gives <@&{role_id}>" if role_id else ""
     about = f"\n  {description}" if description else ""

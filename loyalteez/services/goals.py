@@ -50,9 +50,18 @@ class Goal:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Goal:
-        return cls(str(row["goal_id"]), row["name"], row.get("goal_type") or "custom", float(row["target_value"]),
-                   float(row.get("current_value") or 0), row.get("deadline"), row.get("completed_at"),
-                   row.get("ended_at"), row.get("value_day"), float(row.get("best_value") or 0))
+        return cls(
+            str(row["goal_id"]),
+            row["name"],
+            row.get("goal_type") or "custom",
+            float(row["target_value"]),
+            float(row.get("current_value") or 0),
+            row.get("deadline"),
+            row.get("completed_at"),
+            row.get("ended_at"),
+            row.get("value_day"),
+            float(row.get("best_value") or 0),
+        )
 
     def status(self, today: date) -> str:
         """active, completed, missed (deadline passed first) or ended (by an admin)."""
@@ -79,8 +88,9 @@ class Goals:
 
     # -- admin ---------------------------------------------------------------------------------------------
 
-    async def create(self, data: ServerStore, actor_id: str, *, name: str, kind: str, target: int,
-                     deadline: str | None = None) -> Goal:
+    async def create(
+        self, data: ServerStore, actor_id: str, *, name: str, kind: str, target: int, deadline: str | None = None
+    ) -> Goal:
         now = self.clock.now()
         name = engagement_input.text("name", name, engagement_input.NAME_MAX, required=True) or ""
         kind = engagement_input.choice("type", kind, TYPES)
@@ -91,13 +101,27 @@ class Goals:
             if any(g.name.lower() == name.lower() for g in await self._all(data) if g.ended_at is None):
                 raise ValidationError("name", say.exists("goal", name))
             start = await self._starting_value(data, kind, now)
-            row = {"goal_id": goal_id, "name": name, "goal_type": kind, "target_value": target,
-                   "current_value": start, "deadline": due, "created_at": now}
+            row = {
+                "goal_id": goal_id,
+                "name": name,
+                "goal_type": kind,
+                "target_value": target,
+                "current_value": start,
+                "deadline": due,
+                "created_at": now,
+            }
             await data.insert(GOALS, row)
-            await data.insert(STATE, {"goal_id": goal_id, "value_day": utc_day(now) if kind == "dau" else None,
-                                      "best_value": start if kind == "dau" else 0})
-            await audit.record(data, actor_type="admin", actor_id=actor_id, action="goals.created",
-                               details={"name": name}, after=row)
+            await data.insert(
+                STATE,
+                {
+                    "goal_id": goal_id,
+                    "value_day": utc_day(now) if kind == "dau" else None,
+                    "best_value": start if kind == "dau" else 0,
+                },
+            )
+            await audit.record(
+                data, actor_type="admin", actor_id=actor_id, action="goals.created", details={"name": name}, after=row
+            )
             await self._complete(data, goal_id)
         self._cache.pop(data.scope, None)
         return await self._get(data, goal_id)
@@ -119,8 +143,13 @@ class Goals:
             if goal.kind != "custom":
                 raise ValidationError("name", say.GOAL_NOT_CUSTOM.format(kind=goal.kind))
             await data.goals_add(goal.id, step)
-            await audit.record(data, actor_type="admin", actor_id=actor_id, action="goals.progressed",
-                               details={"name": goal.name, "amount": step, "before": goal.value})
+            await audit.record(
+                data,
+                actor_type="admin",
+                actor_id=actor_id,
+                action="goals.progressed",
+                details={"name": goal.name, "amount": step, "before": goal.value},
+            )
             await self._complete(data, goal.id)
         self._cache.pop(data.scope, None)
         return await self._get(data, goal.id)
@@ -128,10 +157,19 @@ class Goals:
     async def end(self, data: ServerStore, actor_id: str, name: str) -> Goal:
         async with data.rewards_transaction():
             goal = await self._live(data, name, allow_completed=True)
-            await data.upsert(STATE, {"goal_id": goal.id, "ended_at": self.clock.now(), "ended_by": actor_id},
-                              key=("goal_id",), update=("ended_at", "ended_by"))
-            await audit.record(data, actor_type="admin", actor_id=actor_id, action="goals.ended",
-                               details={"name": goal.name, "value": goal.value, "target": goal.target})
+            await data.upsert(
+                STATE,
+                {"goal_id": goal.id, "ended_at": self.clock.now(), "ended_by": actor_id},
+                key=("goal_id",),
+                update=("ended_at", "ended_by"),
+            )
+            await audit.record(
+                data,
+                actor_type="admin",
+                actor_id=actor_id,
+                action="goals.ended",
+                details={"name": goal.name, "value": goal.value, "target": goal.target},
+            )
         self._cache.pop(data.scope, None)
         return await self._get(data, goal.id)
 
@@ -210,8 +248,13 @@ class Goals:
         if done is None:
             return False
         goal = Goal.from_row(done)
-        await notices.add(data, "goal", None, goal.id, {"name": goal.name, "value": goal.value,
-                                                       "target": goal.target, "kind": goal.kind})
+        await notices.add(
+            data,
+            "goal",
+            None,
+            goal.id,
+            {"name": goal.name, "value": goal.value, "target": goal.target, "kind": goal.kind},
+        )
         return True
 
     async def _moving(self, data: ServerStore) -> list[Goal]:

@@ -48,10 +48,16 @@ def permission_report(channels: Sequence[ChannelAccess]) -> HealthReport:
     if not channels:
         return HealthReport("Bot permissions", "This server has no text channels to check.", True)
     if not lacking:
-        return HealthReport("Bot permissions: all good",
-                            f"The bot has every permission it needs in all {len(channels)} text channel(s).", True)
-    lines = [f"The bot lacks permissions in {len(lacking)} of {len(channels)} text channel(s). "
-             "Grant them in each channel's settings (Permissions), or to the bot's role:", ""]
+        return HealthReport(
+            "Bot permissions: all good",
+            f"The bot has every permission it needs in all {len(channels)} text channel(s).",
+            True,
+        )
+    lines = [
+        f"The bot lacks permissions in {len(lacking)} of {len(channels)} text channel(s). "
+        "Grant them in each channel's settings (Permissions), or to the bot's role:",
+        "",
+    ]
     shown = 0
     for channel in lacking:
         line = f"<#{channel.channel_id}>: " + ", ".join(REQUIRED[name][0] for name in channel.missing)

@@ -30,7 +30,12 @@ def describe(target: str) -> str:
 
 
 async def migrate(
-    source: str, target: str, *, force: bool = False, say: Say = print, clock: Clock | None = None,
+    source: str,
+    target: str,
+    *,
+    force: bool = False,
+    say: Say = print,
+    clock: Clock | None = None,
     batch: int | None = None,
 ) -> CopyReport:
     """Copy everything from `source` into `target` and verify it; DatabaseError for anything unusable."""

@@ -20,10 +20,19 @@ KEEP_SENT = timedelta(days=30)
 Kind = Literal["achievement", "goal"]
 
 
-async def add(data: ServerStore, kind: Kind, member_id: str | None, subject_id: str,
-              details: dict[str, Any] | None = None) -> None:
-    await data.insert(NOTICES, {"notice_id": new_id(), "kind": kind, "discord_user_id": member_id,
-                                "subject_id": str(subject_id), "details": details or {}})
+async def add(
+    data: ServerStore, kind: Kind, member_id: str | None, subject_id: str, details: dict[str, Any] | None = None
+) -> None:
+    await data.insert(
+        NOTICES,
+        {
+            "notice_id": new_id(),
+            "kind": kind,
+            "discord_user_id": member_id,
+            "subject_id": str(subject_id),
+            "details": details or {},
+        },
+    )
 
 
 async def pending(data: ServerStore, kind: Kind, limit: int = 1000) -> list[dict[str, Any]]:

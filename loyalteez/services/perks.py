@@ -47,8 +47,15 @@ class Perk:
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Perk:
         quantity = row.get("quantity")
-        return cls(str(row["perk_id"]), row["name"], row.get("description"), row.get("category") or "general",
-                   int(row["cost"]), None if quantity is None else int(quantity), row.get("role_id"))
+        return cls(
+            str(row["perk_id"]),
+            row["name"],
+            row.get("description"),
+            row.get("category") or "general",
+            int(row["cost"]),
+            None if quantity is None else int(quantity),
+            row.get("role_id"),
+        )
 
     @property
     def line(self) -> str:
@@ -77,26 +84,51 @@ class Perks:
 
     # -- admin ---------------------------------------------------------------------------------------------
 
-    async def create(self, data: ServerStore, actor_id: str, *, name: str, cost: int, category: str | None = None,
-                     quantity: int = -1, role_id: str | None = None, description: str | None = None) -> Perk:
+    async def create(
+        self,
+        data: ServerStore,
+        actor_id: str,
+        *,
+        name: str,
+        cost: int,
+        category: str | None = None,
+        quantity: int = -1,
+        role_id: str | None = None,
+        description: str | None = None,
+    ) -> Perk:
         name = engagement_input.text("name", name, engagement_input.NAME_MAX, required=True) or ""
-        row = {"perk_id": new_id(), "name": name,
-               "cost": engagement_input.integer("cost", cost, engagement_input.PERK_COST_RANGE, " LTZ"),
-               "category": _category(category), "quantity": engagement_input.quantity(quantity),
-               "role_id": engagement_input.snowflake("role", role_id) if role_id else None,
-               "description": engagement_input.text("description", description, engagement_input.DESCRIPTION_MAX),
-               "is_active": True, "created_by": actor_id}
+        row = {
+            "perk_id": new_id(),
+            "name": name,
+            "cost": engagement_input.integer("cost", cost, engagement_input.PERK_COST_RANGE, " LTZ"),
+            "category": _category(category),
+            "quantity": engagement_input.quantity(quantity),
+            "role_id": engagement_input.snowflake("role", role_id) if role_id else None,
+            "description": engagement_input.text("description", description, engagement_input.DESCRIPTION_MAX),
+            "is_active": True,
+            "created_by": actor_id,
+        }
         async with data.rewards_transaction():
             if await self._find(data, name) is not None:
                 raise ValidationError("name", say.exists("perk", name))
             await data.insert(PERKS, row)
-            await audit.record(data, actor_type="admin", actor_id=actor_id, action="perks.created",
-                               details={"name": name}, after=row)
+            await audit.record(
+                data, actor_type="admin", actor_id=actor_id, action="perks.created", details={"name": name}, after=row
+            )
         return Perk.from_row(row)
 
-    async def edit(self, data: ServerStore, actor_id: str, name: str, *, cost: int | None = None,
-                   category: str | None = None, quantity: int | None = None, role_id: Any = KEEP,
-                   description: str | None = None) -> Perk:
+    async def edit(
+        self,
+        data: ServerStore,
+        actor_id: str,
+        name: str,
+        *,
+        cost: int | None = None,
+        category: str | None = None,
+        quantity: int | None = None,
+        role_id: Any = KEEP,
+        description: str | None = None,
+    ) -> Perk:
         """Change some settings; `role_id=None` removes the role, KEEP (default) leaves it."""
         changes: dict[str, Any] = {}
         if cost is not None:
@@ -108,24 +140,36 @@ class Perks:
         if role_id is not KEEP:
             changes["role_id"] = engagement_input.snowflake("role", role_id) if role_id else None
         if description is not None:
-            changes["description"] = engagement_input.text("description", description,
-                                                           engagement_input.DESCRIPTION_MAX)
+            changes["description"] = engagement_input.text("description", description, engagement_input.DESCRIPTION_MAX)
         if not changes:
             raise ValidationError("options", say.NOTHING_TO_CHANGE)
         async with data.rewards_transaction():
             before = await self._existing(data, name)
             await data.update(PERKS, {"perk_id": before["perk_id"]}, changes)
             after = await data.get(PERKS, {"perk_id": before["perk_id"]})
-            await audit.record(data, actor_type="admin", actor_id=actor_id, action="perks.edited",
-                               details={"name": before["name"]}, before=before, after=after)
+            await audit.record(
+                data,
+                actor_type="admin",
+                actor_id=actor_id,
+                action="perks.edited",
+                details={"name": before["name"]},
+                before=before,
+                after=after,
+            )
         return Perk.from_row(after or before)
 
     async def remove(self, data: ServerStore, actor_id: str, name: str) -> Perk:
         async with data.rewards_transaction():
             before = await self._existing(data, name)
             await data.update(PERKS, {"perk_id": before["perk_id"]}, {"is_active": False})
-            await audit.record(data, actor_type="admin", actor_id=actor_id, action="perks.removed",
-                               details={"name": before["name"]}, before=before)
+            await audit.record(
+                data,
+                actor_type="admin",
+                actor_id=actor_id,
+                action="perks.removed",
+                details={"name": before["name"]},
+                before=before,
+            )
         return Perk.from_row(before)
 
     # -- members -------------------------------------------------------------------------------------------
@@ -155,15 +199,35 @@ class Perks:
             if balance is None:
                 stats = await data.get(STATS, {"discord_user_id": member_id})
                 available = int(stats["ltz_earned"]) - int(stats["ltz_spent"]) if stats else 0
-                raise ValidationError("perk", say.PERK_TOO_POOR.format(available=available, name=perk.name,
-                                                                       cost=perk.cost))
+                raise ValidationError(
+                    "perk", say.PERK_TOO_POOR.format(available=available, name=perk.name, cost=perk.cost)
+                )
             purchase_id = new_id()
-            await data.insert(PURCHASES, {"purchase_id": purchase_id, "perk_id": perk.id, "discord_user_id": member_id,
-                                          "cost": perk.cost, "role_id": perk.role_id, "created_at": now})
-            await audit.record(data, actor_type="user", actor_id=member_id, action="perks.purchased",
-                               target_user_id=member_id,
-                               details={"perk": perk.name, "perk_id": perk.id, "cost": perk.cost,
-                                        "purchase_id": purchase_id, "role_id": perk.role_id})
+            await data.insert(
+                PURCHASES,
+                {
+                    "purchase_id": purchase_id,
+                    "perk_id": perk.id,
+                    "discord_user_id": member_id,
+                    "cost": perk.cost,
+                    "role_id": perk.role_id,
+                    "created_at": now,
+                },
+            )
+            await audit.record(
+                data,
+                actor_type="user",
+                actor_id=member_id,
+                action="perks.purchased",
+                target_user_id=member_id,
+                details={
+                    "perk": perk.name,
+                    "perk_id": perk.id,
+                    "cost": perk.cost,
+                    "purchase_id": purchase_id,
+                    "role_id": perk.role_id,
+                },
+            )
         return Purchase(purchase_id, perk, int(balance["ltz_earned"]) - int(balance["ltz_spent"]))
 
     async def refund(self, data: ServerStore, purchase_id: str, reason: str) -> bool:
@@ -172,9 +236,14 @@ class Perks:
             purchase = await data.perks_refund(purchase_id, self.clock.now())
             if purchase is None:
                 return False
-            await audit.record(data, actor_type="bot", actor_id=None, action="perks.refunded",
-                               target_user_id=purchase["discord_user_id"],
-                               details={"purchase_id": purchase_id, "cost": purchase["cost"], "reason": reason})
+            await audit.record(
+                data,
+                actor_type="bot",
+                actor_id=None,
+                action="perks.refunded",
+                target_user_id=purchase["discord_user_id"],
+                details={"purchase_id": purchase_id, "cost": purchase["cost"], "reason": reason},
+            )
         return True
 
     # -- lookup ----------------------------------------------------------------------------------------------
@@ -186,6 +255,7 @@ class Perks:
     async def _existing(self, data: ServerStore, name: str) -> dict[str, Any]:
         row = await self._find(data, name)
         if row is None:
-            raise ValidationError("perk", say.unknown("perk", (name or "").strip(),
-                                                      suggest((name or "").strip(), await self.names(data))))
+            raise ValidationError(
+                "perk", say.unknown("perk", (name or "").strip(), suggest((name or "").strip(), await self.names(data)))
+            )
         return row

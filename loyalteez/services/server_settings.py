@@ -16,7 +16,11 @@ async def set_metadata(data: ServerStore, actor_id: str, action: str, changes: M
         await data.rewards_set_metadata(changes)
         after = await data.rewards_metadata()
         await audit.record(
-            data, actor_type="admin", actor_id=actor_id, action=action,
-            before={k: before.get(k) for k in changes}, after={k: after.get(k) for k in changes},
+            data,
+            actor_type="admin",
+            actor_id=actor_id,
+            action=action,
+            before={k: before.get(k) for k in changes},
+            after={k: after.get(k) for k in changes},
         )
     return after

@@ -79,8 +79,9 @@ class SetupService:
         self._failures.pop(server_id, None)
         return await self._link(scope, brand, server_name, actor_id)
 
-    async def connect_trusted(self, *, server_id: str, server_name: str | None, brand_id: str,
-                              actor_id: str) -> ConnectResult:
+    async def connect_trusted(
+        self, *, server_id: str, server_name: str | None, brand_id: str, actor_id: str
+    ) -> ConnectResult:
         """Connect without the brand's key: for local tools that hold the database file itself (a history
         replay into its own database), where the file, not the key, is the authority."""
         brand = await self.store.get_brand(brand_id)
@@ -88,8 +89,7 @@ class SetupService:
             return ConnectResult(False, texts.SETUP_WRONG_KEY)
         return await self._link(Scope(brand_id, server_id), brand, server_name, actor_id)
 
-    async def _link(self, scope: Scope, brand: dict[str, Any], server_name: str | None,
-                    actor_id: str) -> ConnectResult:
+    async def _link(self, scope: Scope, brand: dict[str, Any], server_name: str | None, actor_id: str) -> ConnectResult:
         server_id = scope.server_id
         data = self.store.scoped(scope)
         try:
@@ -179,4 +179,3 @@ def _link_state(row: dict[str, Any] | None) -> dict[str, Any] | None:
         return None
     keep = ("brand_id", "server_name", "is_active", "connected_at")
     return {k: row.get(k) for k in keep}
-

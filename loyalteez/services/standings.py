@@ -18,8 +18,12 @@ from loyalteez.store.standings_store import BOARD_KINDS, BoardKind
 Period = Literal["all", "month", "week"]
 PERIODS: tuple[Period, ...] = ("all", "month", "week")
 PAGE_SIZE = 10
-BOARD_TITLES = {"ltz_earned": "LTZ earned", "activity": "Activity (messages + reactions)",
-                "claims": "Rewards claimed", "voice": "Voice minutes"}
+BOARD_TITLES = {
+    "ltz_earned": "LTZ earned",
+    "activity": "Activity (messages + reactions)",
+    "claims": "Rewards claimed",
+    "voice": "Voice minutes",
+}
 
 
 @dataclass(frozen=True)
@@ -86,9 +90,7 @@ async def balance(data: ServerStore, member_id: str, now: datetime) -> Balance:
     )
 
 
-async def leaderboard(
-    data: ServerStore, kind: str, period: str, page: int, caller_id: str, now: datetime
-) -> Board:
+async def leaderboard(data: ServerStore, kind: str, period: str, page: int, caller_id: str, now: datetime) -> Board:
     """One page of a ranking (1-based; past the end shows the last page) and the caller's own place."""
     board_kind, board_period = _check(kind, period)
     since = period_start(board_period, now)

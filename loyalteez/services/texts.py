@@ -10,9 +10,7 @@ NOT_CONNECTED = (
 )
 SETUP_WRONG_KEY = "That brand id and security key don't match. Nothing was changed."
 SETUP_LOCKED = "Too many wrong keys for this server. Try again in {wait}."
-SETUP_LINKED_ELSEWHERE = (
-    "This server is connected to another brand. Run /setup disconnect first, then connect again."
-)
+SETUP_LINKED_ELSEWHERE = "This server is connected to another brand. Run /setup disconnect first, then connect again."
 SETUP_CONNECTED = "Connected to **{brand}**. Members now earn LTZ here; default reward events are on."
 SETUP_ALREADY = "This server was already connected to **{brand}**; the link is refreshed."
 SETUP_NOT_CONNECTED_STATUS = "This server is not connected to a brand. Link it with /setup connect."

@@ -1,9 +1,10 @@
 """Persistence: the only package with SQL. Tenant rows only through `Store.scoped(Scope(...))`."""
 
+from loyalteez.store._tables import ScopeViolation
 from loyalteez.store.database import DatabaseError
+from loyalteez.store.facade import ScopedData
 from loyalteez.store.schema import SchemaVersionError
 from loyalteez.store.scope import Scope, ScopeError
-from loyalteez.store.scoped import ScopeViolation
 from loyalteez.store.server_store import ServerLinkedElsewhere, ServerStore
 from loyalteez.store.store import Store
 
@@ -13,6 +14,7 @@ __all__ = [
     "Scope",
     "ScopeError",
     "ScopeViolation",
+    "ScopedData",
     "ServerLinkedElsewhere",
     "ServerStore",
     "Store",

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from loyalteez.store._tables import ScopedTables
 from loyalteez.store.database import Row
-from loyalteez.store.scoped import ScopedTables
 from loyalteez.store.values import as_utc
 
 DAILY = "loyalteez_activity_daily"
@@ -77,8 +77,9 @@ class StreakCounts:
 class AnalyticsStoreMixin(ScopedTables):
     # -- writes, inside the rewards engine's transaction ----------------------------------------------------
 
-    async def analytics_record(self, day: date, now: datetime, deltas: Mapping[str, Sequence[int]],
-                               changing: Sequence[str] | None = None) -> None:
+    async def analytics_record(
+        self, day: date, now: datetime, deltas: Mapping[str, Sequence[int]], changing: Sequence[str] | None = None
+    ) -> None:
         """Add one batch's per-member deltas (DELTA_COLUMNS order) to the day's rollups; note firsts per member.
 
         `now` is the batch's moment: members first seen or first paid in this batch get it. `changing`: the
@@ -92,7 +93,7 @@ class AnalyticsStoreMixin(ScopedTables):
         columns = [DELTA_COLUMNS[i] for i in used]
         casts = ["CAST(? AS BIGINT)" if c == "ltz_earned" else "CAST(? AS INTEGER)" for c in columns]
         for start in range(0, len(items), _CHUNK):
-            chunk = items[start:start + _CHUNK]
+            chunk = items[start : start + _CHUNK]
             plain = f"({', '.join('?' * (len(used) + 1))})"
             values = ", ".join([f"(?, {', '.join(casts)})"] + [plain] * (len(chunk) - 1))
             await self.db.execute(
@@ -101,24 +102,36 @@ class AnalyticsStoreMixin(ScopedTables):
                 f"FROM (VALUES {values}) AS v WHERE TRUE "
                 "ON CONFLICT (server_id, brand_id, day, discord_user_id) DO UPDATE SET "
                 + ", ".join(f"{c} = {DAILY}.{c} + excluded.{c}" for c in columns),
-                [self.scope.brand_id, self.scope.server_id, day,
-                 *(v for member, row in chunk for v in (member, *(row[i] for i in used)))],
+                [
+                    self.scope.brand_id,
+                    self.scope.server_id,
+                    day,
+                    *(v for member, row in chunk for v in (member, *(row[i] for i in used))),
+                ],
             )
         # The member rows change only when something about them does: first seen, first reward, the first
         # batch of a new day. The WHERE keeps every other row untouched (no write, no dirty page).
         noted = list(deltas) if changing is None else changing
         paid = [member for member in noted if deltas[member][5]]
         unpaid = [member for member in noted if not deltas[member][5]]
-        changed = (" WHERE {m}.first_seen_at IS NULL OR {m}.last_active_on IS NULL "
-                   "OR {m}.last_active_on < excluded.last_active_on")
+        changed = (
+            " WHERE {m}.first_seen_at IS NULL OR {m}.last_active_on IS NULL "
+            "OR {m}.last_active_on < excluded.last_active_on"
+        )
         for members, first_reward in ((paid, now), (unpaid, None)):
             for start in range(0, len(members), _CHUNK):
-                chunk = members[start:start + _CHUNK]
-                await self._members_upsert(chunk, now, day, first_reward, changed + (
-                    " OR {m}.first_reward_at IS NULL" if first_reward is not None else ""))
+                chunk = members[start : start + _CHUNK]
+                await self._members_upsert(
+                    chunk,
+                    now,
+                    day,
+                    first_reward,
+                    changed + (" OR {m}.first_reward_at IS NULL" if first_reward is not None else ""),
+                )
 
-    async def _members_upsert(self, members: Sequence[str], now: datetime, day: date,
-                              first_reward: datetime | None, where: str) -> None:
+    async def _members_upsert(
+        self, members: Sequence[str], now: datetime, day: date, first_reward: datetime | None, where: str
+    ) -> None:
         m = MEMBERS
         reward_sql, reward_params = ("?", [first_reward]) if first_reward is not None else ("NULL", [])
         await self.db.execute(
@@ -190,34 +203,46 @@ class AnalyticsStoreMixin(ScopedTables):
     async def analytics_window(self, day: date, week_start: date, previous_start: date) -> WindowCounts:
         """Counts around `day` in one pass over the rollups of previous_start..day (14 days for D)."""
         scope_sql, scope_params = self.scope_filter(DAILY)
-        today = await self.db.fetch_one(
-            "SELECT COUNT(*) AS active_any, SUM(CASE WHEN rewards > 0 THEN 1 ELSE 0 END) AS dau, "
-            "SUM(CASE WHEN rewards > 0 AND voice_minutes > 0 THEN 1 ELSE 0 END) AS dau_voice, "
-            f"SUM(rewards) AS rewards, SUM(ltz_earned) AS ltz FROM {DAILY} WHERE {scope_sql} AND day = ?",
-            [*scope_params, day],
-        ) or {}
+        today = (
+            await self.db.fetch_one(
+                "SELECT COUNT(*) AS active_any, SUM(CASE WHEN rewards > 0 THEN 1 ELSE 0 END) AS dau, "
+                "SUM(CASE WHEN rewards > 0 AND voice_minutes > 0 THEN 1 ELSE 0 END) AS dau_voice, "
+                f"SUM(rewards) AS rewards, SUM(ltz_earned) AS ltz FROM {DAILY} WHERE {scope_sql} AND day = ?",
+                [*scope_params, day],
+            )
+            or {}
+        )
         # Per member: first and last day they earned in the window (churned = earned before week_start
         # only) and their payouts in it: one pass over the window's earning rows.
-        spread = await self.db.fetch_one(
-            "SELECT SUM(CASE WHEN last_day >= ? THEN 1 ELSE 0 END) AS wau, "
-            "SUM(CASE WHEN first_day < ? THEN 1 ELSE 0 END) AS previous_active, "
-            "SUM(CASE WHEN last_day < ? THEN 1 ELSE 0 END) AS churned, COUNT(*) AS earners, SUM(n) AS payouts, "
-            "SUM(CASE WHEN n >= 3 THEN 1 ELSE 0 END) AS regulars FROM ("
-            "SELECT discord_user_id, MIN(day) AS first_day, MAX(day) AS last_day, SUM(rewards) AS n "
-            f"FROM {DAILY} WHERE {scope_sql} AND day >= ? AND day <= ? AND rewards > 0 "
-            "GROUP BY discord_user_id) earned",
-            [week_start, week_start, week_start, *scope_params, previous_start, day],
-        ) or {}
+        spread = (
+            await self.db.fetch_one(
+                "SELECT SUM(CASE WHEN last_day >= ? THEN 1 ELSE 0 END) AS wau, "
+                "SUM(CASE WHEN first_day < ? THEN 1 ELSE 0 END) AS previous_active, "
+                "SUM(CASE WHEN last_day < ? THEN 1 ELSE 0 END) AS churned, COUNT(*) AS earners, SUM(n) AS payouts, "
+                "SUM(CASE WHEN n >= 3 THEN 1 ELSE 0 END) AS regulars FROM ("
+                "SELECT discord_user_id, MIN(day) AS first_day, MAX(day) AS last_day, SUM(rewards) AS n "
+                f"FROM {DAILY} WHERE {scope_sql} AND day >= ? AND day <= ? AND rewards > 0 "
+                "GROUP BY discord_user_id) earned",
+                [week_start, week_start, week_start, *scope_params, previous_start, day],
+            )
+            or {}
+        )
         ltz_week = await self.db.fetch_value(
             f"SELECT COALESCE(SUM(ltz_earned), 0) FROM {DAILY} WHERE {scope_sql} AND day >= ? AND day <= ?",
             [*scope_params, week_start, day],
         )
         return WindowCounts(
-            dau=_int(today.get("dau")), active_any=_int(today.get("active_any")),
-            dau_voice=_int(today.get("dau_voice")), rewards_today=_int(today.get("rewards")),
-            ltz_today=_int(today.get("ltz")), wau=_int(spread.get("wau")), ltz_week=_int(ltz_week),
-            previous_active=_int(spread.get("previous_active")), churned=_int(spread.get("churned")),
-            earners_14d=_int(spread.get("earners")), payouts_14d=_int(spread.get("payouts")),
+            dau=_int(today.get("dau")),
+            active_any=_int(today.get("active_any")),
+            dau_voice=_int(today.get("dau_voice")),
+            rewards_today=_int(today.get("rewards")),
+            ltz_today=_int(today.get("ltz")),
+            wau=_int(spread.get("wau")),
+            ltz_week=_int(ltz_week),
+            previous_active=_int(spread.get("previous_active")),
+            churned=_int(spread.get("churned")),
+            earners_14d=_int(spread.get("earners")),
+            payouts_14d=_int(spread.get("payouts")),
             regulars_14d=_int(spread.get("regulars")),
         )
 
@@ -232,15 +257,19 @@ class AnalyticsStoreMixin(ScopedTables):
             f"FROM {DAILY} WHERE {daily_sql} AND day > ? GROUP BY discord_user_id) later "
             f"ON later.discord_user_id = s.discord_user_id WHERE {stats_sql}"
         )
-        row = await self.db.fetch_one(
-            "SELECT COUNT(*) AS earners, SUM(ltz) AS ltz, "
-            "SUM(CASE WHEN position * 10 <= earners_all + 9 THEN ltz ELSE 0 END) AS top_ltz FROM ("
-            "SELECT ltz, ROW_NUMBER() OVER (ORDER BY ltz DESC) AS position, COUNT(*) OVER () AS earners_all "
-            f"FROM ({totals}) totals WHERE ltz > 0) ranked",
-            [*daily_params, day, *stats_params],
-        ) or {}
-        return LifetimeCounts(earners=_int(row.get("earners")), ltz_total=_int(row.get("ltz")),
-                              top_decile_ltz=_int(row.get("top_ltz")))
+        row = (
+            await self.db.fetch_one(
+                "SELECT COUNT(*) AS earners, SUM(ltz) AS ltz, "
+                "SUM(CASE WHEN position * 10 <= earners_all + 9 THEN ltz ELSE 0 END) AS top_ltz FROM ("
+                "SELECT ltz, ROW_NUMBER() OVER (ORDER BY ltz DESC) AS position, COUNT(*) OVER () AS earners_all "
+                f"FROM ({totals}) totals WHERE ltz > 0) ranked",
+                [*daily_params, day, *stats_params],
+            )
+            or {}
+        )
+        return LifetimeCounts(
+            earners=_int(row.get("earners")), ltz_total=_int(row.get("ltz")), top_decile_ltz=_int(row.get("top_ltz"))
+        )
 
     async def analytics_cohort(self, start: datetime, end: datetime) -> list[Row]:
         """Members who became known in [start, end): when, and when they were first paid."""
@@ -250,38 +279,58 @@ class AnalyticsStoreMixin(ScopedTables):
             "AND entered_at >= ? AND entered_at < ?",
             [*scope_params, start, end],
         )
-        return [{**r, "entered_at": as_utc(r["entered_at"]), "first_reward_at": as_utc(r["first_reward_at"])}
-                for r in rows]
+        return [
+            {**r, "entered_at": as_utc(r["entered_at"]), "first_reward_at": as_utc(r["first_reward_at"])} for r in rows
+        ]
 
     async def analytics_streaks(self, day: date, start_from: date, end_from: date) -> StreakCounts:
         """Check-in streaks around `day`: alive at its start if the last earlier check-in is on or after
         `start_from`; alive at its end if checked in on `day` or the last check-in is on or after `end_from`."""
         scope_sql, scope_params = self.scope_filter(DAILY)
-        row = await self.db.fetch_one(
-            "SELECT SUM(CASE WHEN last_before >= ? THEN 1 ELSE 0 END) AS alive_start, "
-            "SUM(CASE WHEN last_before >= ? AND (today = 1 OR last_before >= ?) THEN 1 ELSE 0 END) AS retained, "
-            "SUM(CASE WHEN today = 1 OR last_before >= ? THEN 1 ELSE 0 END) AS alive_end, "
-            "SUM(CASE WHEN today = 1 OR last_before >= ? THEN streak ELSE 0 END) AS streak_total FROM ("
-            "SELECT discord_user_id, MAX(CASE WHEN day < ? THEN day END) AS last_before, "
-            "MAX(CASE WHEN day = ? THEN 1 ELSE 0 END) AS today, "
-            "MAX(CASE WHEN day >= ? THEN streak ELSE 0 END) AS streak "
-            f"FROM {DAILY} WHERE {scope_sql} AND day >= ? AND day <= ? AND checkins > 0 "
-            "GROUP BY discord_user_id) checked",
-            [start_from, start_from, end_from, end_from, end_from, day, day, end_from,
-             *scope_params, start_from, day],
-        ) or {}
+        row = (
+            await self.db.fetch_one(
+                "SELECT SUM(CASE WHEN last_before >= ? THEN 1 ELSE 0 END) AS alive_start, "
+                "SUM(CASE WHEN last_before >= ? AND (today = 1 OR last_before >= ?) THEN 1 ELSE 0 END) AS retained, "
+                "SUM(CASE WHEN today = 1 OR last_before >= ? THEN 1 ELSE 0 END) AS alive_end, "
+                "SUM(CASE WHEN today = 1 OR last_before >= ? THEN streak ELSE 0 END) AS streak_total FROM ("
+                "SELECT discord_user_id, MAX(CASE WHEN day < ? THEN day END) AS last_before, "
+                "MAX(CASE WHEN day = ? THEN 1 ELSE 0 END) AS today, "
+                "MAX(CASE WHEN day >= ? THEN streak ELSE 0 END) AS streak "
+                f"FROM {DAILY} WHERE {scope_sql} AND day >= ? AND day <= ? AND checkins > 0 "
+                "GROUP BY discord_user_id) checked",
+                [
+                    start_from,
+                    start_from,
+                    end_from,
+                    end_from,
+                    end_from,
+                    day,
+                    day,
+                    end_from,
+                    *scope_params,
+                    start_from,
+                    day,
+                ],
+            )
+            or {}
+        )
         return StreakCounts(
-            alive_start=_int(row.get("alive_start")), retained=_int(row.get("retained")),
-            alive_end=_int(row.get("alive_end")), streak_total=_int(row.get("streak_total")),
+            alive_start=_int(row.get("alive_start")),
+            retained=_int(row.get("retained")),
+            alive_end=_int(row.get("alive_end")),
+            streak_total=_int(row.get("streak_total")),
         )
 
     async def analytics_period(self, start: date, end: date) -> dict[str, int]:
         """Totals over [start, end]: distinct members who earned, with any activity; LTZ and payouts."""
         scope_sql, scope_params = self.scope_filter(DAILY)
-        row = await self.db.fetch_one(
-            "SELECT COUNT(DISTINCT CASE WHEN rewards > 0 THEN discord_user_id END) AS active_members, "
-            "COUNT(DISTINCT discord_user_id) AS active_any, SUM(ltz_earned) AS ltz_paid, SUM(rewards) AS payouts "
-            f"FROM {DAILY} WHERE {scope_sql} AND day >= ? AND day <= ?",
-            [*scope_params, start, end],
-        ) or {}
+        row = (
+            await self.db.fetch_one(
+                "SELECT COUNT(DISTINCT CASE WHEN rewards > 0 THEN discord_user_id END) AS active_members, "
+                "COUNT(DISTINCT discord_user_id) AS active_any, SUM(ltz_earned) AS ltz_paid, SUM(rewards) AS payouts "
+                f"FROM {DAILY} WHERE {scope_sql} AND day >= ? AND day <= ?",
+                [*scope_params, start, end],
+            )
+            or {}
+        )
         return {k: _int(row.get(k)) for k in ("active_members", "active_any", "ltz_paid", "payouts")}

@@ -60,6 +60,7 @@ class CopyReport:
 
 # -- catalog queries (the only dialect-specific SQL here) ------------------------------------------------------
 
+
 async def primary_key(db: Database, table: str) -> list[str]:
     if db.dialect == "sqlite":
         rows = await db.fetch_all("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", [table])
@@ -105,6 +106,7 @@ async def copy_order(db: Database) -> list[str]:
 
 # -- reading in key order, and checksums ----------------------------------------------------------------------
 
+
 async def batches(
     db: Database, table: str, key: Sequence[str], after: Sequence[Any] | None, size: int
 ) -> AsyncIterator[list[Row]]:
@@ -115,9 +117,7 @@ async def batches(
             rows = await db.fetch_all(f"SELECT * FROM {table} ORDER BY {order} LIMIT ?", [size])
         else:
             bound = f"({order}) > ({', '.join('?' * len(key))})" if len(key) > 1 else f"{key[0]} > ?"
-            rows = await db.fetch_all(
-                f"SELECT * FROM {table} WHERE {bound} ORDER BY {order} LIMIT ?", [*after, size]
-            )
+            rows = await db.fetch_all(f"SELECT * FROM {table} WHERE {bound} ORDER BY {order} LIMIT ?", [*after, size])
         if not rows:
             return
         yield rows
@@ -145,8 +145,9 @@ def normalise(value: Any) -> Any:
 
 
 def row_digest(row: Row) -> int:
-    canonical = json.dumps({k: normalise(v) for k, v in row.items()}, sort_keys=True, ensure_ascii=False,
-                           separators=(",", ":"))
+    canonical = json.dumps(
+        {k: normalise(v) for k, v in row.items()}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
     return int.from_bytes(hashlib.sha256(canonical.encode()).digest(), "big")
 
 
@@ -160,6 +161,7 @@ async def table_checksum(db: Database, table: str, key: Sequence[str]) -> tuple[
 
 
 # -- the copy -------------------------------------------------------------------------------------------------
+
 
 async def _load_progress(target: Database) -> dict[str, Row] | None:
     if PROGRESS_TABLE not in await target.table_names():
@@ -222,8 +224,10 @@ async def _copy_table(
     copied, copied_now = int(state["copied"]), 0
     async for rows in batches(source, table, key, state["last_key"], size):
         columns = list(rows[0])
-        insert = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
-                  "ON CONFLICT DO NOTHING")
+        insert = (
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+            "ON CONFLICT DO NOTHING"
+        )
         last = [rows[-1][k] for k in key]
         try:
             async with target.transaction():
@@ -269,8 +273,9 @@ async def copy_database(
         key = await primary_key(source, table)
         source_rows, source_sum = await table_checksum(source, table, key)
         target_rows, target_sum = await table_checksum(target, table, key)
-        report.tables.append(TableCheck(table, source_rows, target_rows, source_sum, target_sum,
-                                        copied_now.get(table, 0)))
+        report.tables.append(
+            TableCheck(table, source_rows, target_rows, source_sum, target_sum, copied_now.get(table, 0))
+        )
     if report.ok:
         await target.execute(f"DROP TABLE {PROGRESS_TABLE}")
     return report

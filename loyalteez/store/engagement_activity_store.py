@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from loyalteez.store._tables import ScopedTables
 from loyalteez.store.database import Row
-from loyalteez.store.scoped import ScopedTables
 
 STREAKS = "discord_user_streaks"
 CHECKINS = "loyalteez_daily_checkins"
@@ -29,18 +29,34 @@ class EngagementActivityStoreMixin(ScopedTables):
         return await self.get(STREAKS, {"discord_user_id": member_id})
 
     async def streak_checkin(
-        self, member_id: str, day: date, streak: int, longest: int, at: datetime, interaction_id: str,
+        self,
+        member_id: str,
+        day: date,
+        streak: int,
+        longest: int,
+        at: datetime,
+        interaction_id: str,
         is_test: bool,
     ) -> bool:
         """Record today's check-in and the streak it made; False (nothing written) if already checked in."""
-        added = await self.insert(CHECKINS, {
-            "discord_user_id": member_id, "checkin_day": day, "streak": streak, "interaction_id": interaction_id,
-            "is_test": is_test, "created_at": at,
-        }, ignore_conflict=True)
+        added = await self.insert(
+            CHECKINS,
+            {
+                "discord_user_id": member_id,
+                "checkin_day": day,
+                "streak": streak,
+                "interaction_id": interaction_id,
+                "is_test": is_test,
+                "created_at": at,
+            },
+            ignore_conflict=True,
+        )
         if added:
-            await self.upsert(STREAKS, {"discord_user_id": member_id, "current_streak": streak,
-                                        "longest_streak": longest, "last_checkin": at},
-                              key=("server_id", "discord_user_id"))
+            await self.upsert(
+                STREAKS,
+                {"discord_user_id": member_id, "current_streak": streak, "longest_streak": longest, "last_checkin": at},
+                key=("server_id", "discord_user_id"),
+            )
         return added
 
     async def streak_rows(self, min_streak: int) -> list[Row]:
@@ -107,8 +123,11 @@ class EngagementActivityStoreMixin(ScopedTables):
 
     async def boost_record(self, event_id: str, member_id: str, boosts: int, tier: int, is_test: bool) -> bool:
         """Remember a boost message; False if it was seen before (a redelivery)."""
-        return await self.insert(BOOSTS, {"event_id": event_id, "discord_user_id": member_id, "boosts": boosts,
-                                          "tier": tier, "is_test": is_test}, ignore_conflict=True)
+        return await self.insert(
+            BOOSTS,
+            {"event_id": event_id, "discord_user_id": member_id, "boosts": boosts, "tier": tier, "is_test": is_test},
+            ignore_conflict=True,
+        )
 
     async def boost_events_of(self, member_id: str) -> list[str]:
         return [r["event_id"] for r in await self.select(BOOSTS, {"discord_user_id": member_id})]

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from loyalteez.store._tables import ScopedTables
 from loyalteez.store.database import Row
-from loyalteez.store.scoped import ScopedTables
 
 DROPS, CLAIMS, WATCHES = "discord_drops", "discord_drop_claims", "loyalteez_drop_watches"
 ACHIEVEMENTS, PROGRESS = "discord_achievements", "discord_user_achievements"
@@ -40,7 +40,7 @@ STAT_EXPRESSIONS = {
 
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), _CHUNK):
-        yield items[start:start + _CHUNK]
+        yield items[start : start + _CHUNK]
 
 
 def _marks(items: Sequence[Any]) -> str:
@@ -157,9 +157,11 @@ class EngagementRewardsStoreMixin(ScopedTables):
         found: list[Row] = []
         groups = list(_chunks(list(member_ids))) if member_ids is not None else [None]
         for chunk in groups:
-            sql = (f"UPDATE {PROGRESS} SET completed_at = ? WHERE {scope_sql} AND completed_at IS NULL "
-                   f"AND progress >= (SELECT a.threshold FROM {ACHIEVEMENTS} a "
-                   f"WHERE a.achievement_id = {PROGRESS}.achievement_id AND a.is_active = ?)")
+            sql = (
+                f"UPDATE {PROGRESS} SET completed_at = ? WHERE {scope_sql} AND completed_at IS NULL "
+                f"AND progress >= (SELECT a.threshold FROM {ACHIEVEMENTS} a "
+                f"WHERE a.achievement_id = {PROGRESS}.achievement_id AND a.is_active = ?)"
+            )
             args: list[Any] = [now, *params, True]
             if chunk is not None:
                 sql += f" AND discord_user_id IN ({_marks(chunk)})"
@@ -185,7 +187,8 @@ class EngagementRewardsStoreMixin(ScopedTables):
         scope_sql, params = self.scope_filter(PROGRESS)
         rows = await self.db.fetch_all(
             f"SELECT achievement_id, COUNT(*) AS n FROM {PROGRESS} WHERE {scope_sql} AND completed_at IS NOT NULL "
-            "GROUP BY achievement_id", params,
+            "GROUP BY achievement_id",
+            params,
         )
         return {str(r["achievement_id"]): int(r["n"]) for r in rows}
 
@@ -194,8 +197,10 @@ class EngagementRewardsStoreMixin(ScopedTables):
     async def goals_with_state(self, *, live_only: bool) -> list[Row]:
         """Goals joined with their project state (value_day, best_value, ended_at), oldest first."""
         scope_sql, params = self.scope_filter(GOALS, "g")
-        sql = (f"SELECT g.*, s.value_day, s.best_value, s.ended_at, s.ended_by FROM {GOALS} g "
-               f"LEFT JOIN {GOAL_STATE} s ON s.goal_id = g.goal_id WHERE {scope_sql}")
+        sql = (
+            f"SELECT g.*, s.value_day, s.best_value, s.ended_at, s.ended_by FROM {GOALS} g "
+            f"LEFT JOIN {GOAL_STATE} s ON s.goal_id = g.goal_id WHERE {scope_sql}"
+        )
         if live_only:
             sql += " AND s.ended_at IS NULL AND g.completed_at IS NULL"
         return await self.db.fetch_all(sql + " ORDER BY g.created_at, g.name", params)
@@ -218,8 +223,9 @@ class EngagementRewardsStoreMixin(ScopedTables):
             [now, *params, goal_id],
         )
 
-    async def goals_first_today(self, member_ids: Sequence[str], day_start: datetime,
-                                batch: Mapping[str, int]) -> list[str]:
+    async def goals_first_today(
+        self, member_ids: Sequence[str], day_start: datetime, batch: Mapping[str, int]
+    ) -> list[str]:
         """Which members earned today for the first time in the batch just written (`batch`: member ->
         real payouts it holds): their real payouts since `day_start` are exactly the batch's."""
         counts: dict[str, int] = {}
@@ -239,7 +245,8 @@ class EngagementRewardsStoreMixin(ScopedTables):
         scope_sql, params = self.scope_filter(LEDGER)
         value = await self.db.fetch_value(
             f"SELECT COUNT(DISTINCT discord_user_id) FROM {LEDGER} WHERE {scope_sql} AND created_at >= ? "
-            "AND is_test = ?", [*params, since, False],
+            "AND is_test = ?",
+            [*params, since, False],
         )
         return int(value or 0)
 
@@ -291,7 +298,8 @@ class EngagementRewardsStoreMixin(ScopedTables):
         scope_sql, params = self.scope_filter(PURCHASES)
         rows = await self.db.fetch_all(
             f"SELECT perk_id, COUNT(*) AS n FROM {PURCHASES} WHERE {scope_sql} AND status = 'completed' "
-            "GROUP BY perk_id", params,
+            "GROUP BY perk_id",
+            params,
         )
         return {str(r["perk_id"]): int(r["n"]) for r in rows}
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from loyalteez.store._tables import ScopedTables
 from loyalteez.store.database import Row
-from loyalteez.store.scoped import ScopedTables
 
 
 class IoStoreMixin(ScopedTables):

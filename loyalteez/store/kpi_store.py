@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from loyalteez.store._tables import ScopedTables
 from loyalteez.store.analytics_store import DAILY, MEMBERS, STATS, _day, _int
 from loyalteez.store.database import Row
-from loyalteez.store.scoped import ScopedTables
 from loyalteez.store.values import as_utc
 
 SNAPSHOTS = "discord_kpi_snapshots"
@@ -29,14 +29,19 @@ class KpiStoreMixin(ScopedTables):
 
     async def kpi_write_snapshot(self, row_id: str, day: date, kind: str, metrics: Mapping[str, Any]) -> bool:
         """Write a snapshot unless that (date, type) exists; True when this call wrote it."""
-        return await self.insert(SNAPSHOTS, {"id": row_id, "snapshot_date": day, "snapshot_type": kind,
-                                             "metrics": dict(metrics)}, ignore_conflict=True)
+        return await self.insert(
+            SNAPSHOTS,
+            {"id": row_id, "snapshot_date": day, "snapshot_type": kind, "metrics": dict(metrics)},
+            ignore_conflict=True,
+        )
 
     async def kpi_last_snapshot(self, kind: str) -> date | None:
         scope_sql, params = self.scope_filter(SNAPSHOTS)
-        return _day(await self.db.fetch_value(
-            f"SELECT MAX(snapshot_date) FROM {SNAPSHOTS} WHERE {scope_sql} AND snapshot_type = ?", [*params, kind]
-        ))
+        return _day(
+            await self.db.fetch_value(
+                f"SELECT MAX(snapshot_date) FROM {SNAPSHOTS} WHERE {scope_sql} AND snapshot_type = ?", [*params, kind]
+            )
+        )
 
     async def kpi_snapshots(self, kind: str | None, start: date | None = None, end: date | None = None) -> list[Row]:
         """Snapshots in [start, end] (either open), oldest first."""
@@ -44,8 +49,11 @@ class KpiStoreMixin(ScopedTables):
         if kind is not None:
             where["snapshot_type"] = kind
         rows = await self.select(SNAPSHOTS, where, order_by=("snapshot_date", "snapshot_type"))
-        return [r for r in rows if (start is None or r["snapshot_date"] >= start)
-                and (end is None or r["snapshot_date"] <= end)]
+        return [
+            r
+            for r in rows
+            if (start is None or r["snapshot_date"] >= start) and (end is None or r["snapshot_date"] <= end)
+        ]
 
     async def kpi_snapshot_keys(self, start: date, end: date) -> set[tuple[date, str]]:
         """(date, type) of every snapshot dated in [start, end]."""
@@ -76,8 +84,9 @@ class KpiStoreMixin(ScopedTables):
     async def kpi_alert_states(self) -> dict[str, Row]:
         return {r["metric"]: r for r in await self.select(ALERTS)}
 
-    async def kpi_set_alert_state(self, metric: str, alerting: bool, value: float | None, day: date,
-                                  changed_at: datetime | None) -> None:
+    async def kpi_set_alert_state(
+        self, metric: str, alerting: bool, value: float | None, day: date, changed_at: datetime | None
+    ) -> None:
         row: dict[str, Any] = {"metric": metric, "alerting": alerting, "last_value": value, "checked_on": day}
         update = ["alerting", "last_value", "checked_on"]
         if changed_at is not None:
@@ -92,13 +101,21 @@ class KpiStoreMixin(ScopedTables):
         if schedule is None:
             return None
         state = await self.get(REPORT_STATE, {}) or {}
-        return {**schedule, "active_since": state.get("active_since"), "last_attempt_at": state.get("last_attempt_at"),
-                "last_status": state.get("last_status"), "last_error": state.get("last_error")}
+        return {
+            **schedule,
+            "active_since": state.get("active_since"),
+            "last_attempt_at": state.get("last_attempt_at"),
+            "last_status": state.get("last_status"),
+            "last_error": state.get("last_error"),
+        }
 
     async def report_save_schedule(self, values: Mapping[str, Any], active_since: datetime) -> None:
         await self.upsert(SCHEDULES, dict(values), key=("server_id",))
-        await self.upsert(REPORT_STATE, {"active_since": active_since, "last_attempt_at": None, "last_status": None,
-                                         "last_error": None}, key=("server_id",))
+        await self.upsert(
+            REPORT_STATE,
+            {"active_since": active_since, "last_attempt_at": None, "last_status": None, "last_error": None},
+            key=("server_id",),
+        )
 
     async def report_record_attempt(self, at: datetime, status: str, error: str | None) -> None:
         if status == "sent":
@@ -112,26 +129,43 @@ class KpiStoreMixin(ScopedTables):
         week_start, month_ago = today - timedelta(days=6), today - timedelta(days=30)
         if segment in ("power_users", "voice_regulars"):
             scope_sql, params = self.scope_filter(DAILY)
-            value, having = (("COUNT(*)", "COUNT(*) >= 5") if segment == "power_users"
-                             else ("SUM(voice_sessions)", "SUM(voice_sessions) >= 5"))
-            return (f"SELECT discord_user_id, {value} AS value FROM {DAILY} WHERE {scope_sql} AND day >= ? "
-                    f"AND day <= ? GROUP BY discord_user_id HAVING {having}", [*params, week_start, today])
+            value, having = (
+                ("COUNT(*)", "COUNT(*) >= 5")
+                if segment == "power_users"
+                else ("SUM(voice_sessions)", "SUM(voice_sessions) >= 5")
+            )
+            return (
+                f"SELECT discord_user_id, {value} AS value FROM {DAILY} WHERE {scope_sql} AND day >= ? "
+                f"AND day <= ? GROUP BY discord_user_id HAVING {having}",
+                [*params, week_start, today],
+            )
         scope_sql, params = self.scope_filter(MEMBERS)
         if segment == "whales":
             stats_sql, params = self.scope_filter(STATS)
-            return ("SELECT discord_user_id, value FROM (SELECT discord_user_id, ltz_earned AS value, "
-                    "ROW_NUMBER() OVER (ORDER BY ltz_earned DESC, discord_user_id) AS position, "
-                    f"COUNT(*) OVER () AS earners FROM {STATS} WHERE {stats_sql} AND ltz_earned > 0) ranked "
-                    "WHERE position * 10 <= earners + 9", params)
+            return (
+                "SELECT discord_user_id, value FROM (SELECT discord_user_id, ltz_earned AS value, "
+                "ROW_NUMBER() OVER (ORDER BY ltz_earned DESC, discord_user_id) AS position, "
+                f"COUNT(*) OVER () AS earners FROM {STATS} WHERE {stats_sql} AND ltz_earned > 0) ranked "
+                "WHERE position * 10 <= earners + 9",
+                params,
+            )
         if segment == "new":
-            return (f"SELECT discord_user_id, entered_at AS value FROM {MEMBERS} WHERE {scope_sql} "
-                    "AND entered_at > ?", [*params, now - timedelta(days=7)])
+            return (
+                f"SELECT discord_user_id, entered_at AS value FROM {MEMBERS} WHERE {scope_sql} AND entered_at > ?",
+                [*params, now - timedelta(days=7)],
+            )
         if segment == "at_risk":
-            return (f"SELECT discord_user_id, last_active_on AS value FROM {MEMBERS} WHERE {scope_sql} "
-                    "AND last_active_on <= ? AND last_active_on > ?", [*params, today - timedelta(days=7), month_ago])
+            return (
+                f"SELECT discord_user_id, last_active_on AS value FROM {MEMBERS} WHERE {scope_sql} "
+                "AND last_active_on <= ? AND last_active_on > ?",
+                [*params, today - timedelta(days=7), month_ago],
+            )
         if segment == "dormant":
-            return (f"SELECT discord_user_id, last_active_on AS value FROM {MEMBERS} WHERE {scope_sql} "
-                    "AND last_active_on <= ?", [*params, month_ago])
+            return (
+                f"SELECT discord_user_id, last_active_on AS value FROM {MEMBERS} WHERE {scope_sql} "
+                "AND last_active_on <= ?",
+                [*params, month_ago],
+            )
         raise ValueError(f"unknown segment {segment!r}")
 
     async def segment_count(self, segment: str, today: date, now: datetime) -> int:
@@ -166,23 +200,28 @@ class KpiStoreMixin(ScopedTables):
     async def report_paid(self, start: date, end: date) -> tuple[int, int]:
         """(LTZ paid, payouts) in [start, end], real payouts only."""
         scope_sql, params = self.scope_filter(DAILY)
-        row = await self.db.fetch_one(
-            f"SELECT SUM(ltz_earned) AS ltz, SUM(rewards) AS n FROM {DAILY} WHERE {scope_sql} "
-            "AND day >= ? AND day <= ?",
-            [*params, start, end],
-        ) or {}
+        row = (
+            await self.db.fetch_one(
+                f"SELECT SUM(ltz_earned) AS ltz, SUM(rewards) AS n FROM {DAILY} WHERE {scope_sql} "
+                "AND day >= ? AND day <= ?",
+                [*params, start, end],
+            )
+            or {}
+        )
         return _int(row.get("ltz")), _int(row.get("n"))
 
     async def kpi_daily_paid(self) -> dict[date, int]:
         """LTZ paid per UTC day (real payouts only), for what-if charts; days without payouts are absent."""
         scope_sql, params = self.scope_filter(DAILY)
         rows = await self.db.fetch_all(
-            f"SELECT day, SUM(ltz_earned) AS ltz FROM {DAILY} WHERE {scope_sql} GROUP BY day ORDER BY day", params)
+            f"SELECT day, SUM(ltz_earned) AS ltz FROM {DAILY} WHERE {scope_sql} GROUP BY day ORDER BY day", params
+        )
         return {_day(r["day"]): _int(r["ltz"]) for r in rows}
 
     async def report_achievements_completed(self, start: datetime, end: datetime) -> int:
         return await self.count("discord_user_achievements", {"completed_at": (">=", start)}) - await self.count(
-            "discord_user_achievements", {"completed_at": (">=", end)})
+            "discord_user_achievements", {"completed_at": (">=", end)}
+        )
 
     async def report_goals(self) -> list[Row]:
         rows = await self.select("discord_community_goals", order_by=("created_at",))

@@ -83,6 +83,7 @@ def to_dollar(sql: str) -> str:
 
 # -- values --------------------------------------------------------------------------------------------------
 
+
 def _param(value: Any) -> Any:
     """Refuse what the SQLite driver refuses, so both engines accept the same inputs."""
     if isinstance(value, datetime) and value.tzinfo is None:
@@ -115,9 +116,7 @@ async def setup_connection(conn: asyncpg.Connection) -> None:
     for name in ("json", "jsonb"):
         await conn.set_type_codec(name, encoder=_json_out, decoder=json.loads, schema="pg_catalog", format="text")
     await conn.set_type_codec("uuid", encoder=str, decoder=str, schema="pg_catalog", format="text")
-    await conn.set_type_codec(
-        "numeric", encoder=_numeric_out, decoder=_numeric_in, schema="pg_catalog", format="text"
-    )
+    await conn.set_type_codec("numeric", encoder=_numeric_out, decoder=_numeric_in, schema="pg_catalog", format="text")
 
 
 async def _reset(conn: asyncpg.Connection) -> None:
@@ -182,6 +181,7 @@ def _connect_error(url: str, exc: BaseException) -> DatabaseError:
 
 
 # -- the engine ----------------------------------------------------------------------------------------------
+
 
 @dataclass
 class _Held:
@@ -290,9 +290,7 @@ class PostgresDatabase(FetchHelpers):
                 raise
             await tx.commit()
 
-    async def atomic(
-        self, fn: Callable[[], Awaitable[T]], *, isolation: str | None = None, attempts: int = 5
-    ) -> T:
+    async def atomic(self, fn: Callable[[], Awaitable[T]], *, isolation: str | None = None, attempts: int = 5) -> T:
         """Run `fn` in a transaction, re-running it whole on serialization failure or deadlock.
 
         `fn` must be safe to run again (no side effects outside the database). Called inside an open

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from loyalteez.store.scoped import ScopedTables
+from loyalteez.store._tables import ScopedTables
 
 CURSORS = "loyalteez_channel_cursors"
 
@@ -30,6 +30,8 @@ class ReliabilityStoreMixin(ScopedTables):
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (server_id, brand_id, channel_id) DO UPDATE SET "
             "last_message_id = excluded.last_message_id, updated_at = excluded.updated_at "
             f"WHERE {CURSORS}.last_message_id < excluded.last_message_id",
-            [(self.scope.brand_id, self.scope.server_id, channel, int(message_id), now)
-             for channel, message_id in sorted(newest.items())],
+            [
+                (self.scope.brand_id, self.scope.server_id, channel, int(message_id), now)
+                for channel, message_id in sorted(newest.items())
+            ],
         )

@@ -22,8 +22,8 @@ from datetime import date, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from loyalteez.store._tables import ScopedTables
 from loyalteez.store.database import Row
-from loyalteez.store.scoped import ScopedTables
 from loyalteez.store.values import as_utc
 
 LEDGER = "loyalteez_reward_ledger"
@@ -57,7 +57,7 @@ class RewardsConfigRows:
 
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), _CHUNK):
-        yield items[start:start + _CHUNK]
+        yield items[start : start + _CHUNK]
 
 
 class RewardsStoreMixin(ScopedTables):
@@ -211,9 +211,7 @@ class RewardsStoreMixin(ScopedTables):
 
     # -- the batch write ------------------------------------------------------------------------------------
 
-    async def rewards_write(
-        self, ledger_rows: Sequence[Mapping[str, Any]], stats: Mapping[str, Sequence[int]]
-    ) -> None:
+    async def rewards_write(self, ledger_rows: Sequence[Mapping[str, Any]], stats: Mapping[str, Sequence[int]]) -> None:
         """Record payouts and stats deltas (messages, reactions, voice minutes, LTZ earned).
 
         A ledger row may carry its own `created_at` (a message decided at the moment it was posted).
@@ -229,9 +227,19 @@ class RewardsStoreMixin(ScopedTables):
                 "idempotency_key, channel_id, is_test, details, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [
-                    (r["id"], brand, server, r["discord_user_id"], r["event_type"], r["amount"],
-                     r["idempotency_key"], r.get("channel_id"), r.get("is_test", False), r.get("details"),
-                     r.get("created_at") or now)
+                    (
+                        r["id"],
+                        brand,
+                        server,
+                        r["discord_user_id"],
+                        r["event_type"],
+                        r["amount"],
+                        r["idempotency_key"],
+                        r.get("channel_id"),
+                        r.get("is_test", False),
+                        r.get("details"),
+                        r.get("created_at") or now,
+                    )
                     for r in ledger_rows
                 ],
             )
@@ -325,7 +333,8 @@ class RewardsStoreMixin(ScopedTables):
 
     async def rewards_disable_member(self, member_id: str, reason: str | None, by: str) -> None:
         await self.upsert(
-            DISABLED, {"discord_user_id": member_id, "reason": reason, "disabled_by": by},
+            DISABLED,
+            {"discord_user_id": member_id, "reason": reason, "disabled_by": by},
             key=("server_id", "discord_user_id"),
         )
         self.rewards_config_changed()

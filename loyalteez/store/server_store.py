@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from loyalteez.store._tables import ScopedTables
 from loyalteez.store.analytics_store import AnalyticsStoreMixin
 from loyalteez.store.database import Row
 from loyalteez.store.engagement_activity_store import EngagementActivityStoreMixin
@@ -12,7 +13,6 @@ from loyalteez.store.io_store import IoStoreMixin
 from loyalteez.store.kpi_store import KpiStoreMixin
 from loyalteez.store.reliability_store import ReliabilityStoreMixin
 from loyalteez.store.rewards_store import RewardsStoreMixin
-from loyalteez.store.scoped import ScopedTables
 from loyalteez.store.standings_store import StandingsStoreMixin
 
 # Seed retention: user stats live only while the server is connected (streaks go with them);

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from loyalteez.store._tables import ScopedTables
 from loyalteez.store.database import Row
-from loyalteez.store.scoped import ScopedTables
 from loyalteez.store.values import as_utc
 
 BoardKind = Literal["ltz_earned", "activity", "claims", "voice"]
@@ -35,8 +35,11 @@ class StandingsStoreMixin(ScopedTables):
             return sql + " GROUP BY discord_user_id", params
         if since is None:
             scope_sql, params = self.scope_filter(STATS)
-            value = {"ltz_earned": "ltz_earned", "activity": "messages_count + reactions_count",
-                     "voice": "voice_minutes"}[kind]
+            value = {
+                "ltz_earned": "ltz_earned",
+                "activity": "messages_count + reactions_count",
+                "voice": "voice_minutes",
+            }[kind]
             return f"SELECT discord_user_id, {value} AS value FROM {STATS} WHERE {scope_sql}", params
         scope_sql, params = self.scope_filter(ROLLUPS)
         value = "SUM(messages + reactions)" if kind == "activity" else "SUM(voice_minutes)"

@@ -12,11 +12,11 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from loyalteez.clock import Clock, SystemClock
+from loyalteez.store._tables import Catalog
 from loyalteez.store.database import Database, DatabaseError, Row
+from loyalteez.store.facade import ScopedData
 from loyalteez.store.schema import ensure_schema
 from loyalteez.store.scope import Scope
-from loyalteez.store.scoped import Catalog
-from loyalteez.store.server_store import ServerStore
 from loyalteez.store.sqlite_db import SqliteDatabase
 
 BRAND_COLUMNS = ("brand_id", "name", "key_salt", "key_hash", "ltz_budget", "created_at", "updated_at")
@@ -45,11 +45,11 @@ class Store:
     async def close(self) -> None:
         await self.db.close()
 
-    def scoped(self, scope: Scope) -> ServerStore:
-        """Everything one brand may see and change of one server."""
+    def scoped(self, scope: Scope) -> ScopedData:
+        """Everything one brand may see and change of one server, one repository per feature."""
         if not isinstance(scope, Scope):
             raise TypeError("store.scoped() needs a Scope")
-        return ServerStore(self.db, self.catalog, scope, self.clock)
+        return ScopedData(self.db, self.catalog, scope, self.clock)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:

@@ -43,8 +43,10 @@ async def harness(tmp_path, clock: ManualClock, engine: str) -> AsyncIterator[Ha
     if importlib.util.find_spec("loyalteez.app") is None:
         pytest.skip("loyalteez.app is not written yet")
     if engine == "postgres":
-        async with pg_store_schema() as url, running_bot(tmp_path, clock=clock,
-                                                          app_factory=app_factory(database_url=url)) as h:
+        async with (
+            pg_store_schema() as url,
+            running_bot(tmp_path, clock=clock, app_factory=app_factory(database_url=url)) as h,
+        ):
             yield h
         return
     async with running_bot(tmp_path, clock=clock) as h:

@@ -15,8 +15,14 @@ async def scoped(h: Harness) -> ServerStore:
 
 
 async def create(admin: MemberHandle, name: str, kind: str, threshold: int, reward: int) -> str:
-    reply = await admin.slash("achievement create", name=name, type=kind, threshold=threshold, reward=reward,
-                              description=f"{name} for the tests")
+    reply = await admin.slash(
+        "achievement create",
+        name=name,
+        type=kind,
+        threshold=threshold,
+        reward=reward,
+        description=f"{name} for the tests",
+    )
     assert reply.ephemeral and f"Created **{name}**" in reply.content, reply.content
     return reply.content
 
@@ -53,9 +59,9 @@ async def test_completion_is_told_once_and_the_claim_pays_once(
     assert "**Chatterbox** (on): 3 messages → 100 LTZ · completed by 1" in listed.content
 
 
-async def test_an_achievement_created_later_credits_existing_activity(harness: Harness, connected,
-                                                                      admin: MemberHandle, alice: MemberHandle,
-                                                                      general, clock: ManualClock) -> None:
+async def test_an_achievement_created_later_credits_existing_activity(
+    harness: Harness, connected, admin: MemberHandle, alice: MemberHandle, general, clock: ManualClock
+) -> None:
     for n in range(4):
         await alice.say(general, f"message {n}")
     await alice.say(general, "gm")  # 25 LTZ
@@ -71,8 +77,9 @@ async def test_an_achievement_created_later_credits_existing_activity(harness: H
     assert any("Saver" in m.content for m in harness.emu.dms(alice))
 
 
-async def test_admins_edit_and_toggle(harness: Harness, connected, admin: MemberHandle, alice: MemberHandle,
-                                      general, guild: GuildHandle) -> None:
+async def test_admins_edit_and_toggle(
+    harness: Harness, connected, admin: MemberHandle, alice: MemberHandle, general, guild: GuildHandle
+) -> None:
     await create(admin, "Chatterbox", "message_count", 5, 100)
     await alice.say(general, "hi")
     await alice.say(general, "hi again")
@@ -88,8 +95,9 @@ async def test_admins_edit_and_toggle(harness: Harness, connected, admin: Member
     assert "event_manager" in refused.content
 
 
-async def test_check_ins_and_streaks_feed_their_achievements(harness: Harness, connected, admin: MemberHandle,
-                                                             alice: MemberHandle, clock: ManualClock) -> None:
+async def test_check_ins_and_streaks_feed_their_achievements(
+    harness: Harness, connected, admin: MemberHandle, alice: MemberHandle, clock: ManualClock
+) -> None:
     await create(admin, "Regular visitor", "checkins", 2, 20)
     await create(admin, "On a roll", "streak_days", 2, 30)
     first = await alice.slash("daily")

@@ -20,8 +20,15 @@ async def balance(member: MemberHandle) -> int:
 async def test_admin_creates_a_keyword_event_that_members_earn(
     harness: Harness, connected, emu: Emulator, admin: MemberHandle, alice: MemberHandle, general
 ) -> None:
-    created = await admin.slash("config events", action="create", name="coffee_talk", reward=15, cooldown=1,
-                                trigger="keyword", keywords="espresso, latte")
+    created = await admin.slash(
+        "config events",
+        action="create",
+        name="coffee_talk",
+        reward=15,
+        cooldown=1,
+        trigger="keyword",
+        keywords="espresso, latte",
+    )
     assert created.ephemeral and "Created **coffee_talk**" in created.content
     await alice.say(general, "anyone tried the new ESPRESSO blend?")
     await alice.say(general, "latte art today")  # inside the 1 h cooldown: counted, not paid
@@ -60,7 +67,12 @@ async def test_role_bonus_worked_example(
 
 
 async def test_test_mode_only_testers_and_admins_earn(
-    harness: Harness, connected, emu: Emulator, admin: MemberHandle, guild: GuildHandle, alice: MemberHandle,
+    harness: Harness,
+    connected,
+    emu: Emulator,
+    admin: MemberHandle,
+    guild: GuildHandle,
+    alice: MemberHandle,
     general,
 ) -> None:
     testers = guild.create_role("Testers")
@@ -73,7 +85,8 @@ async def test_test_mode_only_testers_and_admins_earn(
     data = await scoped(harness)
     ledger = await data.select("loyalteez_reward_ledger")
     assert [(row["discord_user_id"], row["amount"], row["is_test"]) for row in ledger] == [
-        (str(tester.id), 25, True)], "only the tester earned, and the payout is marked as a test"
+        (str(tester.id), 25, True)
+    ], "only the tester earned, and the payout is marked as a test"
     assert await balance(tester) == 0, "test payouts stay out of real balances"
     claim = await alice.slash("join")
     assert "test mode" in claim.content.lower()
@@ -131,7 +144,12 @@ async def test_manual_reward_is_paid_and_audited(
     ],
 )
 async def test_permission_matrix(
-    harness: Harness, connected, admin: MemberHandle, guild: GuildHandle, level: str, allowed: list[str],
+    harness: Harness,
+    connected,
+    admin: MemberHandle,
+    guild: GuildHandle,
+    level: str,
+    allowed: list[str],
     refused: list[str],
 ) -> None:
     role = guild.create_role(f"{level}-role")

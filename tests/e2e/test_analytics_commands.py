@@ -19,20 +19,26 @@ async def scoped(harness, guild: GuildHandle) -> ServerStore:
 
 
 async def changes(data: ServerStore) -> tuple[int, int, int]:
-    return (await data.count("discord_kpi_configs"), await data.count("discord_report_schedules"),
-            await data.count("discord_audit_log"))
+    return (
+        await data.count("discord_kpi_configs"),
+        await data.count("discord_report_schedules"),
+        await data.count("discord_audit_log"),
+    )
 
 
-@pytest.mark.parametrize(("options", "says"), [
-    ({"metric": "happiness", "target": "5"}, "`happiness` is not a KPI with targets; choose one of"),
-    ({"metric": "avg_streak_length", "target": "5"}, "is not a KPI with targets"),
-    ({"metric": "daily_active_users", "target": "-3"}, "give a number of 0 or more"),
-    ({"metric": "daily_active_users", "target": "lots"}, "give a number, e.g. 25, 0.6 or 60%"),
-    ({"metric": "churn_rate", "target": "1.5"}, "churn_rate is a share, so give 0–1"),
-    ({"metric": "churn_rate", "target": "120%"}, "churn_rate is a share"),
-    ({"metric": "daily_active_users", "target": "5", "alert-threshold": 0}, "from 1 to 100"),
-    ({"metric": "daily_active_users", "target": "5", "alert-threshold": 101}, "from 1 to 100"),
-])
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        ({"metric": "happiness", "target": "5"}, "`happiness` is not a KPI with targets; choose one of"),
+        ({"metric": "avg_streak_length", "target": "5"}, "is not a KPI with targets"),
+        ({"metric": "daily_active_users", "target": "-3"}, "give a number of 0 or more"),
+        ({"metric": "daily_active_users", "target": "lots"}, "give a number, e.g. 25, 0.6 or 60%"),
+        ({"metric": "churn_rate", "target": "1.5"}, "churn_rate is a share, so give 0–1"),
+        ({"metric": "churn_rate", "target": "120%"}, "churn_rate is a share"),
+        ({"metric": "daily_active_users", "target": "5", "alert-threshold": 0}, "from 1 to 100"),
+        ({"metric": "daily_active_users", "target": "5", "alert-threshold": 101}, "from 1 to 100"),
+    ],
+)
 async def test_kpi_set_refuses_bad_input_and_changes_nothing(harness, guild, admin, connected, options, says) -> None:
     data = await scoped(harness, guild)
     before = await changes(data)
@@ -48,16 +54,24 @@ async def test_kpi_targets_set_list_disable_enable_remove(harness, guild, admin,
     await admin.slash("kpi set", {"metric": "weekly_active_users", "target": "40"})
     assert (await admin.slash("kpi disable", metric="churn_rate")).content.startswith("Disabled")
     listed = (await admin.slash("kpi list")).content.splitlines()
-    assert listed == ["`churn_rate` target 20.0 % (30-day average), alert below 80 % · off",
-                      "`weekly_active_users` target 40 (7-day average), alert below 80 % · on"]
+    assert listed == [
+        "`churn_rate` target 20.0 % (30-day average), alert below 80 % · off",
+        "`weekly_active_users` target 40 (7-day average), alert below 80 % · on",
+    ]
     assert (await admin.slash("kpi enable", metric="churn_rate")).content.endswith("· on.")
     assert "Removed" in (await admin.slash("kpi remove", metric="churn_rate")).content
     assert "has no target yet" in (await admin.slash("kpi remove", metric="churn_rate")).content
     data = await scoped(harness, guild)
-    actions = [r["action"] for r in await data.select("discord_audit_log", {"actor_type": "admin"},
-                                                       order_by=("created_at",))]
-    assert actions[-5:] == ["analytics.kpi_set", "analytics.kpi_set", "analytics.kpi_disable",
-                            "analytics.kpi_enable", "analytics.kpi_remove"]
+    actions = [
+        r["action"] for r in await data.select("discord_audit_log", {"actor_type": "admin"}, order_by=("created_at",))
+    ]
+    assert actions[-5:] == [
+        "analytics.kpi_set",
+        "analytics.kpi_set",
+        "analytics.kpi_disable",
+        "analytics.kpi_enable",
+        "analytics.kpi_remove",
+    ]
 
 
 async def test_kpi_report_and_export(harness, emu: Emulator, guild, general, admin, connected, clock) -> None:
@@ -75,20 +89,25 @@ async def test_kpi_report_and_export(harness, emu: Emulator, guild, general, adm
     exported = await admin.slash("kpi export", format="csv")
     rows = list(csv.DictReader(io.StringIO(exported.files[0][1].decode())))
     assert [(r["snapshot_date"], r["daily_active_users"]) for r in rows] == [
-        ("2026-03-02", "1"), ("2026-03-03", "1"), ("2026-03-04", "1")]
+        ("2026-03-02", "1"),
+        ("2026-03-03", "1"),
+        ("2026-03-04", "1"),
+    ]
     later = await admin.slash("kpi export", {"format": "json", "start-date": "2026-03-04"})
     assert [r["snapshot_date"] for r in json.loads(later.files[0][1])] == ["2026-03-04"]
     bad = await admin.slash("kpi export", {"format": "csv", "start-date": "yesterday"})
     assert bad.ephemeral and "YYYY-MM-DD" in bad.content and not bad.files
 
 
-async def test_a_report_channel_the_bot_cannot_write_to(harness, emu: Emulator, guild: GuildHandle, general,
-                                                        admin: MemberHandle, connected, clock) -> None:
+async def test_a_report_channel_the_bot_cannot_write_to(
+    harness, emu: Emulator, guild: GuildHandle, general, admin: MemberHandle, connected, clock
+) -> None:
     reports = guild.create_text_channel("reports")
     await emu.settle()
     await admin.slash("config admin-channel", channel=general)
-    assert "Daily report every day" in (await admin.slash("report schedule", frequency="daily",
-                                                          channel=reports)).content
+    assert (
+        "Daily report every day" in (await admin.slash("report schedule", frequency="daily", channel=reports)).content
+    )
     guild.set_permissions(reports, guild.bot_role, deny=["send_messages"])
     await emu.settle()
     data = await scoped(harness, guild)
@@ -132,8 +151,9 @@ async def test_report_bad_input(harness, guild, admin, connected) -> None:
     assert await changes(data) == before
 
 
-async def test_segments_are_paged_and_for_viewers(harness, emu: Emulator, guild, general, admin, alice,
-                                                  connected, clock) -> None:
+async def test_segments_are_paged_and_for_viewers(
+    harness, emu: Emulator, guild, general, admin, alice, connected, clock
+) -> None:
     for n in range(12):
         await guild.member(f"member{n:02d}").say(general, "gm" if n < 5 else "hello")
     await emu.settle()
@@ -168,8 +188,9 @@ async def test_joins_are_recorded_for_new_member_kpis(harness, emu, guild, conne
     assert timedelta(0) == clock.now() - rows[0]["entered_at"]
 
 
-async def test_the_week_leaderboard_of_activity_reads_the_rollups(harness, emu: Emulator, guild, general, alice,
-                                                                 connected, clock) -> None:
+async def test_the_week_leaderboard_of_activity_reads_the_rollups(
+    harness, emu: Emulator, guild, general, alice, connected, clock
+) -> None:
     bob = guild.member("bob")
     for text in ("hello", "how is everyone", "gm"):
         await alice.say(general, text)

@@ -80,8 +80,9 @@ async def test_an_alert_once_then_a_recovery(harness, emu, guild, admin, connect
     ann, ben = guild.member("ann"), guild.member("ben")
     await emu.settle()
     await admin.slash("config admin-channel", channel=alerts)
-    reply = await admin.slash("kpi set", {"metric": "daily_active_users", "target": "2", "period": "day",
-                                          "alert-threshold": 100})
+    reply = await admin.slash(
+        "kpi set", {"metric": "daily_active_users", "target": "2", "period": "day", "alert-threshold": 100}
+    )
     assert "target 2 (yesterday), alert below 100 %" in reply.content, reply.content
     plan = {0: ("ann", "ben"), 1: ("ann",), 2: ("ann",), 3: ("ann", "ben"), 4: ("ann", "ben")}
     for day, who in plan.items():
@@ -110,8 +111,7 @@ async def test_a_weekly_report_is_sent_on_its_day_once_across_a_restart(tmp_path
         reports, general = h.guild.create_text_channel("reports"), h.guild.channel("general")
         await h.emu.settle()
         admin = h.guild.member("boss")
-        reply = await admin.slash("report schedule", {"frequency": "weekly", "channel": reports,
-                                                      "day-of-week": 0})
+        reply = await admin.slash("report schedule", {"frequency": "weekly", "channel": reports, "day-of-week": 0})
         assert "Weekly report every Monday at 00:05 UTC" in reply.content, reply.content
         for day in range(7):
             clock.set(MONDAY + timedelta(days=day, hours=10))

@@ -37,18 +37,42 @@ def cases(guild: GuildHandle, alice: MemberHandle) -> list[tuple[str, dict, str]
         (events, {"action": "create", "name": "new_event", "reward": 5, "max-claims": -7}, "max"),
         (events, {"action": "create", "name": "new_event", "reward": 5, "max-total-claims": -9}, "max"),
         (events, {"action": "create", "name": "new_event", "reward": 5, "trigger": "keyword"}, "keyword"),
-        (events, {"action": "create", "name": "new_event", "reward": 5, "trigger": "keyword",
-                  "keywords": ",".join(f"w{n}" for n in range(21))}, "keyword"),
-        (events, {"action": "create", "name": "new_event", "reward": 5, "trigger": "keyword",
-                  "keywords": "y" * 60}, "keyword"),
-        (events, {"action": "create", "name": "new_event", "reward": 5, "trigger": "min_length",
-                  "min-length": 5}, "10"),
-        (events, {"action": "create", "name": "new_event", "reward": 5, "trigger": "min_length",
-                  "min-length": 5000}, "2,000"),
-        (events, {"action": "create", "name": "new_event", "reward": 5, "trigger": "reaction_count",
-                  "min-reactions": 4}, "reaction"),
-        (events, {"action": "create", "name": "new_event", "reward": 5, "channels": "123456789012345678"},
-         "not a channel of this server"),
+        (
+            events,
+            {
+                "action": "create",
+                "name": "new_event",
+                "reward": 5,
+                "trigger": "keyword",
+                "keywords": ",".join(f"w{n}" for n in range(21)),
+            },
+            "keyword",
+        ),
+        (
+            events,
+            {"action": "create", "name": "new_event", "reward": 5, "trigger": "keyword", "keywords": "y" * 60},
+            "keyword",
+        ),
+        (
+            events,
+            {"action": "create", "name": "new_event", "reward": 5, "trigger": "min_length", "min-length": 5},
+            "10",
+        ),
+        (
+            events,
+            {"action": "create", "name": "new_event", "reward": 5, "trigger": "min_length", "min-length": 5000},
+            "2,000",
+        ),
+        (
+            events,
+            {"action": "create", "name": "new_event", "reward": 5, "trigger": "reaction_count", "min-reactions": 4},
+            "reaction",
+        ),
+        (
+            events,
+            {"action": "create", "name": "new_event", "reward": 5, "channels": "123456789012345678"},
+            "not a channel of this server",
+        ),
         (events, {"action": "create", "name": "new_event", "reward": 5, "channels": "hello there"}, "channels"),
         (events, {"action": "edit", "name": "nope_event", "reward": 5}, "no event"),
         (events, {"action": "toggle"}, "name"),
@@ -74,8 +98,9 @@ def cases(guild: GuildHandle, alice: MemberHandle) -> list[tuple[str, dict, str]
     ]
 
 
-async def test_bad_inputs_change_nothing(harness: Harness, connected, admin: MemberHandle, guild: GuildHandle,
-                                         alice: MemberHandle) -> None:
+async def test_bad_inputs_change_nothing(
+    harness: Harness, connected, admin: MemberHandle, guild: GuildHandle, alice: MemberHandle
+) -> None:
     table = cases(guild, alice)
     await harness.emu.settle()  # alice's join (GUILD_MEMBER_ADD) is recorded by analytics: not part of a command
     failures = []

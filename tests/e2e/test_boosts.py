@@ -11,8 +11,9 @@ async def scoped(harness: Harness):
 
 
 async def paid(harness: Harness, events: tuple[str, ...]) -> list[tuple[str, str, int]]:
-    rows = await (await scoped(harness)).select("loyalteez_reward_ledger", {"event_type": ("IN", events)},
-                                                order_by=["created_at"])
+    rows = await (await scoped(harness)).select(
+        "loyalteez_reward_ledger", {"event_type": ("IN", events)}, order_by=["created_at"]
+    )
     return [(r["discord_user_id"], r["event_type"], r["amount"]) for r in rows]
 
 
@@ -62,7 +63,12 @@ async def test_the_most_specific_enabled_boost_event_pays_and_only_that_one(
 
 
 async def test_level_ups_from_leveling_bots_pay_once_per_level(
-    harness: Harness, connected, emu: Emulator, guild: GuildHandle, admin: MemberHandle, alice: MemberHandle,
+    harness: Harness,
+    connected,
+    emu: Emulator,
+    guild: GuildHandle,
+    admin: MemberHandle,
+    alice: MemberHandle,
     general,
 ) -> None:
     bob = guild.member("bob")
@@ -76,15 +82,19 @@ async def test_level_ups_from_leveling_bots_pay_once_per_level(
     await mee6.say(general, f"GG {alice.mention}, you just advanced to level 5!")
     await mee6.say(general, f"GG {alice.mention}, you just advanced to level 5!")  # announced twice
     await arcane.say(general, f"{bob.mention} has reached level **3**. GG!")
-    await lurkr.say(general, embeds=[{"title": "Level up!", "description": f"Congrats {alice.mention}, "
-                                                                             "you've reached level 6!"}])
+    await lurkr.say(
+        general, embeds=[{"title": "Level up!", "description": f"Congrats {alice.mention}, you've reached level 6!"}]
+    )
     await other_bot.say(general, f"GG {bob.mention}, you just advanced to level 9!")  # not a leveling bot
     await bob.say(general, f"GG {bob.mention}, you just advanced to level 50!")  # a member can't pay themselves
     await mee6.say(general, f"GG {mee6.mention}, you just advanced to level 2!")  # bots don't earn
     await emu.settle()
-    assert sorted(await paid(harness, ("level_up",))) == sorted([
-        (str(alice.id), "level_up", 50), (str(bob.id), "level_up", 50), (str(alice.id), "level_up", 50)])
-    keys = {r["idempotency_key"] for r in await (await scoped(harness)).select("loyalteez_reward_ledger",
-                                                                               {"event_type": "level_up"})}
+    assert sorted(await paid(harness, ("level_up",))) == sorted(
+        [(str(alice.id), "level_up", 50), (str(bob.id), "level_up", 50), (str(alice.id), "level_up", 50)]
+    )
+    keys = {
+        r["idempotency_key"]
+        for r in await (await scoped(harness)).select("loyalteez_reward_ledger", {"event_type": "level_up"})
+    }
     brand = (await harness.app.services.setup.scope_for(str(guild.id))).brand_id
     assert keys == {f"levelup:{brand}:{alice.id}:5", f"levelup:{brand}:{bob.id}:3", f"levelup:{brand}:{alice.id}:6"}

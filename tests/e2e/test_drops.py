@@ -38,8 +38,9 @@ async def button_drop(h: Harness, admin: MemberHandle, **options) -> Message:
     return posted
 
 
-async def test_200_members_click_at_once_and_exactly_50_are_paid(harness: Harness, connected, admin: MemberHandle,
-                                                                 guild: GuildHandle) -> None:
+async def test_200_members_click_at_once_and_exactly_50_are_paid(
+    harness: Harness, connected, admin: MemberHandle, guild: GuildHandle
+) -> None:
     await drop_event(admin, cap=50)
     posted = await button_drop(harness, admin, label="Grab it", description="Free coffee for the first fifty!")
     assert "Free coffee" in posted.embeds[0]["description"]
@@ -82,8 +83,9 @@ async def test_a_member_claims_once_and_a_late_click_is_told_it_expired(
     assert "20" in balance.text
 
 
-async def test_the_sweep_disables_an_expired_drop_nobody_clicked(harness: Harness, connected, admin: MemberHandle,
-                                                                 clock: ManualClock) -> None:
+async def test_the_sweep_disables_an_expired_drop_nobody_clicked(
+    harness: Harness, connected, admin: MemberHandle, clock: ManualClock
+) -> None:
     await drop_event(admin)
     posted = await button_drop(harness, admin, lifespan="5m")
     clock.advance(minutes=4)
@@ -111,12 +113,14 @@ async def test_an_admin_ends_a_drop(harness: Harness, connected, admin: MemberHa
     assert "No live drops" in (await admin.slash("drop list")).content
 
 
-async def test_a_reaction_drop_pays_by_dm_and_the_bot_reacts_first(harness: Harness, connected, admin: MemberHandle,
-                                                                   alice: MemberHandle, general) -> None:
+async def test_a_reaction_drop_pays_by_dm_and_the_bot_reacts_first(
+    harness: Harness, connected, admin: MemberHandle, alice: MemberHandle, general
+) -> None:
     await drop_event(admin, cap=1)
     announcement = await admin.say(general, "React with 🍩 for a treat")
-    reply = await admin.slash("drop create", {"event": "coffee_drop", "type": "reaction",
-                                              "message-id": str(announcement.id), "emoji": "🍩"})
+    reply = await admin.slash(
+        "drop create", {"event": "coffee_drop", "type": "reaction", "message-id": str(announcement.id), "emoji": "🍩"}
+    )
     assert "is live" in reply.content, reply.content
     await harness.emu.settle()
     assert harness.emu.world.bot.id in announcement.reactions["🍩"], "the bot adds its own reaction"
@@ -127,13 +131,15 @@ async def test_a_reaction_drop_pays_by_dm_and_the_bot_reacts_first(harness: Harn
     bob = harness.guild.member("bob")
     await bob.react(announcement, "🍩")
     await harness.emu.settle()
-    assert "🍩" in announcement.reactions and harness.emu.world.bot.id not in announcement.reactions["🍩"], \
+    assert "🍩" in announcement.reactions and harness.emu.world.bot.id not in announcement.reactions["🍩"], (
         "full: the bot took its reaction back"
+    )
     assert any("full" in m.content for m in harness.emu.dms(bob))
 
 
-async def test_a_watched_channel_makes_every_new_message_a_drop(harness: Harness, connected, admin: MemberHandle,
-                                                                alice: MemberHandle, guild: GuildHandle) -> None:
+async def test_a_watched_channel_makes_every_new_message_a_drop(
+    harness: Harness, connected, admin: MemberHandle, alice: MemberHandle, guild: GuildHandle
+) -> None:
     await drop_event(admin, cap=None)
     shop = guild.create_text_channel("giveaways")
     await harness.emu.settle()
@@ -166,8 +172,9 @@ async def test_reactions_added_while_the_bot_was_down_are_claimed_once(tmp_path:
         admin = await connect(h)
         await drop_event(admin, cap=None)
         post = await admin.say(h.guild.channel("general"), "React 🎉 to claim")
-        reply = await admin.slash("drop create", {"event": "coffee_drop", "type": "reaction",
-                                                  "message-id": str(post.id)})
+        reply = await admin.slash(
+            "drop create", {"event": "coffee_drop", "type": "reaction", "message-id": str(post.id)}
+        )
         assert "is live" in reply.content
         alice, bob = h.guild.member("alice"), h.guild.member("bob")
         await alice.react(post, "🎉")

@@ -29,8 +29,15 @@ async def prepare(harness: Harness, admin: MemberHandle, guild: GuildHandle, ali
     guild.move_role(above, guild.bot_role.position + 1)
     message = await alice.say(general, "a message")
     await harness.emu.settle()
-    return {"general": general, "message": message, "hidden": hidden, "elsewhere": elsewhere,
-            "other_guild": other.id, "above": above, "bot_role": guild.bot_role}
+    return {
+        "general": general,
+        "message": message,
+        "hidden": hidden,
+        "elsewhere": elsewhere,
+        "other_guild": other.id,
+        "above": above,
+        "bot_role": guild.bot_role,
+    }
 
 
 def admin_cases(r: dict) -> list[tuple[str, dict, str]]:
@@ -60,8 +67,7 @@ def admin_cases(r: dict) -> list[tuple[str, dict, str]]:
         ("watch start", {"channel": r["general"], "event": "coffee_drop", "lifespan": "200h"}, "168 hours"),
         ("watch stop", {"channel": r["general"]}, "not watched"),
         ("achievement create", {"name": "A", "type": "message_count", "threshold": 0, "reward": 5}, "threshold"),
-        ("achievement create", {"name": "A", "type": "voice_hours", "threshold": 1_000_001, "reward": 5},
-         "1,000,000"),
+        ("achievement create", {"name": "A", "type": "voice_hours", "threshold": 1_000_001, "reward": 5}, "1,000,000"),
         ("achievement create", {"name": "A", "type": "streak_days", "threshold": 7, "reward": -1}, "reward"),
         ("achievement create", {"name": "A", "type": "checkins", "threshold": 7, "reward": 10_001}, "10,000"),
         ("achievement create", {"name": "x" * 51, "type": "checkins", "threshold": 7, "reward": 5}, "50"),
@@ -100,8 +106,9 @@ MEMBER_CASES = [
 ]
 
 
-async def test_bad_engagement_inputs_change_nothing(harness: Harness, connected, admin: MemberHandle,
-                                                    guild: GuildHandle, alice: MemberHandle) -> None:
+async def test_bad_engagement_inputs_change_nothing(
+    harness: Harness, connected, admin: MemberHandle, guild: GuildHandle, alice: MemberHandle
+) -> None:
     refs = await prepare(harness, admin, guild, alice)
     table = [(admin, *case) for case in admin_cases(refs)] + [(alice, *case) for case in MEMBER_CASES]
     failures = []

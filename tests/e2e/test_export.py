@@ -13,23 +13,53 @@ from loyalteez.emulator.harness import Harness
 from loyalteez.services.config_io import parse_config, tables
 
 HEADERS = {
-    "rewards": ["created_at", "discord_user_id", "event_type", "amount", "is_test", "channel_id", "idempotency_key",
-                "details", "id"],
-    "audit": ["created_at", "actor_type", "actor_id", "action", "target_user_id", "is_test", "details",
-              "before_state", "after_state", "id"],
-    "users": ["discord_user_id", "messages_count", "reactions_count", "voice_minutes", "ltz_earned", "ltz_spent",
-              "balance", "created_at", "updated_at"],
+    "rewards": [
+        "created_at",
+        "discord_user_id",
+        "event_type",
+        "amount",
+        "is_test",
+        "channel_id",
+        "idempotency_key",
+        "details",
+        "id",
+    ],
+    "audit": [
+        "created_at",
+        "actor_type",
+        "actor_id",
+        "action",
+        "target_user_id",
+        "is_test",
+        "details",
+        "before_state",
+        "after_state",
+        "id",
+    ],
+    "users": [
+        "discord_user_id",
+        "messages_count",
+        "reactions_count",
+        "voice_minutes",
+        "ltz_earned",
+        "ltz_spent",
+        "balance",
+        "created_at",
+        "updated_at",
+    ],
 }
 
 
 @pytest.fixture
-async def activity(harness: Harness, connected, emu: Emulator, admin: MemberHandle, alice: MemberHandle,
-                   guild: GuildHandle, general) -> MemberHandle:
+async def activity(
+    harness: Harness, connected, emu: Emulator, admin: MemberHandle, alice: MemberHandle, guild: GuildHandle, general
+) -> MemberHandle:
     """Alice earns for real, a tester earns in test mode, an admin changes config: then a viewer exports."""
     await alice.say(general, "gm")
     await emu.settle()
-    await admin.slash("config events", action="create", name="coffee_talk", reward=15, trigger="keyword",
-                      keywords="espresso")
+    await admin.slash(
+        "config events", action="create", name="coffee_talk", reward=15, trigger="keyword", keywords="espresso"
+    )
     testers = guild.create_role("Testers")
     tina = guild.member("tina", roles=[testers])
     await admin.slash("config test-mode", enable=True, role=testers)
@@ -48,8 +78,9 @@ def only_file(reply) -> tuple[str, bytes]:
 
 
 @pytest.mark.parametrize("kind", ["rewards", "audit", "users"])
-async def test_table_exports_as_csv_and_json(activity: MemberHandle, alice: MemberHandle, guild: GuildHandle,
-                                             kind: str) -> None:
+async def test_table_exports_as_csv_and_json(
+    activity: MemberHandle, alice: MemberHandle, guild: GuildHandle, kind: str
+) -> None:
     name, body = only_file(await activity.slash("export", type=kind))
     assert name.startswith(f"loyalteez-{kind}-{guild.id}-") and name.endswith(".csv")
     rows = list(csv.DictReader(io.StringIO(body.decode())))
@@ -68,7 +99,8 @@ async def test_table_exports_as_csv_and_json(activity: MemberHandle, alice: Memb
         assert {r["is_test"] for r in exported["rows"]} == {True, False}
     elif kind == "audit":
         assert {"rewards.event_created", "rewards.test_mode_enabled", "config.admin_roles"} <= {
-            r["action"] for r in rows}
+            r["action"] for r in rows
+        }
         assert all(isinstance(r["details"], dict | None) for r in exported["rows"])
     else:
         mine = next(r for r in rows if r["discord_user_id"] == str(alice.id))

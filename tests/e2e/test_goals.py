@@ -17,14 +17,20 @@ async def setup_goals(admin: MemberHandle, guild: GuildHandle):
     return ops
 
 
-async def test_each_goal_type_moves_and_is_announced_once(harness: Harness, connected, admin: MemberHandle,
-                                                          guild: GuildHandle, general, clock: ManualClock) -> None:
+async def test_each_goal_type_moves_and_is_announced_once(
+    harness: Harness, connected, admin: MemberHandle, guild: GuildHandle, general, clock: ManualClock
+) -> None:
     ops = await setup_goals(admin, guild)
     today = clock.now().date()
-    for name, kind, target in (("Pour 60", "ltz_distributed", 60), ("Three earners", "users", 3),
-                               ("Busy day", "dau", 2), ("Art entries", "custom", 5)):
-        reply = await admin.slash("goal create", name=name, type=kind, target=target,
-                                  deadline=today.replace(day=28).isoformat())
+    for name, kind, target in (
+        ("Pour 60", "ltz_distributed", 60),
+        ("Three earners", "users", 3),
+        ("Busy day", "dau", 2),
+        ("Art entries", "custom", 5),
+    ):
+        reply = await admin.slash(
+            "goal create", name=name, type=kind, target=target, deadline=today.replace(day=28).isoformat()
+        )
         assert f"Goal **{name}**" in reply.content, reply.content
     alice, bob, carol = (guild.member(n) for n in ("alice", "bob", "carol"))
     await alice.say(general, "gm")  # 25 LTZ, 1 earner, 1 today
@@ -55,10 +61,12 @@ async def test_each_goal_type_moves_and_is_announced_once(harness: Harness, conn
     assert len(await announcements(harness, ops)) == 2, "a reached goal is announced once"
 
 
-async def test_a_goal_past_its_deadline_shows_as_missed(harness: Harness, connected, admin: MemberHandle,
-                                                        alice: MemberHandle, general, clock: ManualClock) -> None:
-    await admin.slash("goal create", name="Sprint", type="ltz_distributed", target=1000,
-                      deadline=clock.now().date().isoformat())
+async def test_a_goal_past_its_deadline_shows_as_missed(
+    harness: Harness, connected, admin: MemberHandle, alice: MemberHandle, general, clock: ManualClock
+) -> None:
+    await admin.slash(
+        "goal create", name="Sprint", type="ltz_distributed", target=1000, deadline=clock.now().date().isoformat()
+    )
     await alice.say(general, "gm")
     await harness.emu.settle()
     clock.advance(days=1)

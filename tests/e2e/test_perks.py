@@ -21,10 +21,12 @@ async def fund(admin: MemberHandle, member: MemberHandle, amount: int) -> None:
     assert "received" in reply.content, reply.content
 
 
-async def test_concurrent_buyers_cannot_oversell(harness: Harness, connected, admin: MemberHandle,
-                                                 guild: GuildHandle) -> None:
-    reply = await admin.slash("perk create", name="Golden mug", cost=100, category="merch", quantity=3,
-                              description="A mug for the ages")
+async def test_concurrent_buyers_cannot_oversell(
+    harness: Harness, connected, admin: MemberHandle, guild: GuildHandle
+) -> None:
+    reply = await admin.slash(
+        "perk create", name="Golden mug", cost=100, category="merch", quantity=3, description="A mug for the ages"
+    )
     assert "Created **Golden mug**" in reply.content and "3 left" in reply.content
     buyers = [guild.member(f"buyer{n}") for n in range(12)]
     for buyer in buyers:
@@ -78,8 +80,9 @@ async def test_a_role_perk_grants_the_role_and_refuses_what_it_cannot_grant(
     assert (await data.select("loyalteez_perks", {"name": "VIP pass"}))[0]["quantity"] == 4
 
 
-async def test_too_little_ltz_is_refused_with_the_numbers(harness: Harness, connected, admin: MemberHandle,
-                                                          alice: MemberHandle) -> None:
+async def test_too_little_ltz_is_refused_with_the_numbers(
+    harness: Harness, connected, admin: MemberHandle, alice: MemberHandle
+) -> None:
     await admin.slash("perk create", name="Shout-out", cost=500)
     await fund(admin, alice, 120)
     reply = await alice.slash("perk-buy", perk="Shout-out")

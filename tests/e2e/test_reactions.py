@@ -34,7 +34,12 @@ async def test_a_reaction_counts_once_per_message_emoji_and_member_and_never_on_
 
 
 async def test_popular_message_pays_its_author_once_at_the_threshold(
-    harness: Harness, connected, emu: Emulator, guild: GuildHandle, admin: MemberHandle, alice: MemberHandle,
+    harness: Harness,
+    connected,
+    emu: Emulator,
+    guild: GuildHandle,
+    admin: MemberHandle,
+    alice: MemberHandle,
     general,
 ) -> None:
     toggled = await admin.slash("config events", action="toggle", name="popular_message")

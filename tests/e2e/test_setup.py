@@ -42,12 +42,9 @@ async def test_wrong_key_changes_nothing(harness: Harness, admin: MemberHandle, 
     assert await harness.app.store.server_link(str(harness.guild.id)) is None
 
 
-async def test_members_without_manage_server_are_refused(
-    harness: Harness, guild: GuildHandle, brand: NewKey
-) -> None:
+async def test_members_without_manage_server_are_refused(harness: Harness, guild: GuildHandle, brand: NewKey) -> None:
     member = guild.member("mallory")
-    reply = await member.slash("setup connect", brand_id=brand.brand_id, security_key=brand.security_key,
-                               force=True)
+    reply = await member.slash("setup connect", brand_id=brand.brand_id, security_key=brand.security_key, force=True)
     assert reply.ephemeral and "Manage Server" in reply.content
     assert await harness.app.store.server_link(str(guild.id)) is None
 

@@ -171,9 +171,7 @@ async def test_streak_settings_bad_input_and_dm_change_nothing(
     assert "Grace period: 24 h" in shown.content and "×1.1 from day 3" in shown.content
 
 
-async def test_servers_connected_before_daily_checkin_existed_get_it_on_the_next_start(
-    tmp_path, clock
-) -> None:
+async def test_servers_connected_before_daily_checkin_existed_get_it_on_the_next_start(tmp_path, clock) -> None:
     from loyalteez.emulator.harness import TOKEN, running_bot
     from loyalteez.services import brands
 
@@ -185,7 +183,8 @@ async def test_servers_connected_before_daily_checkin_existed_get_it_on_the_next
         await admin.slash("config reward", event="voice_activity", amount=40)  # an admin's edit must survive
         # As an older release left it: connected without the events added since.
         await h.app.store.db.execute(
-            "DELETE FROM monitoring_rules WHERE event_type IN ('daily_checkin', 'streak_milestone', 'level_up')")
+            "DELETE FROM monitoring_rules WHERE event_type IN ('daily_checkin', 'streak_milestone', 'level_up')"
+        )
         refused = await h.guild.member("alice").slash("daily")
         assert "There is no event called `daily_checkin`" in refused.content
     async with running_bot(tmp_path, clock=clock, emulator=emu) as h:

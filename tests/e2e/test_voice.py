@@ -108,21 +108,20 @@ async def test_voice_claim_pays_per_30_minutes_within_the_daily_cap(
     nextday = await alice.slash("voice claim")
     assert "You earned **25 LTZ**" in nextday.content
     assert "10/30" in (await alice.slash("voice claim")).content
-    ledger = await (await scoped(harness)).select("loyalteez_reward_ledger", {"event_type": "voice_activity",
-                                                                               "discord_user_id": str(alice.id)})
+    ledger = await (await scoped(harness)).select(
+        "loyalteez_reward_ledger", {"event_type": "voice_activity", "discord_user_id": str(alice.id)}
+    )
     assert sorted(r["idempotency_key"].rsplit(":", 1)[1] for r in ledger) == ["0", "30"]
 
 
 async def test_an_admin_sets_the_voice_payout_rate_and_members_are_paid_by_it(
     harness: Harness, connected, guild: GuildHandle, admin: MemberHandle, alice: MemberHandle
 ) -> None:
-    bad = await admin.slash("config events", {"action": "edit", "name": "voice_activity",
-                                            "minutes-per-payout": 0})
+    bad = await admin.slash("config events", {"action": "edit", "name": "voice_activity", "minutes-per-payout": 0})
     assert bad.ephemeral and "minutes_per_payout must be from 1 to 1,440 minutes" in bad.content.lower()
     wrong = await admin.slash("config events", {"action": "edit", "name": "gm_checkin", "minutes-per-payout": 10})
     assert wrong.ephemeral and "doesn't apply to the gm_greeting trigger" in wrong.content
-    done = await admin.slash("config events", {"action": "edit", "name": "voice_activity",
-                                             "minutes-per-payout": 10})
+    done = await admin.slash("config events", {"action": "edit", "name": "voice_activity", "minutes-per-payout": 10})
     assert "per 10 counted minutes" in done.content, done.content
     bob, lounge = guild.member("bob"), guild.channel("lounge")
     await alice.join_voice(lounge)

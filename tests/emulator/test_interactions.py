@@ -131,4 +131,7 @@ async def test_followups_edits_and_deletes(emu, alice, general) -> None:
     assert [m.content for m in reply.messages] == ["second (edited)"]
     assert [m.content for m in emu.sent_messages(general)] == ["second (edited)"]
     assert [m.content for m in emu.sent_messages(general, include_deleted=True, include_ephemeral=True)] == [
-        "first", "second (edited)", "third"]
+        "first",
+        "second (edited)",
+        "third",
+    ]

@@ -120,6 +120,7 @@ async def test_a_bot_that_dies_makes_settle_say_so(tmp_path) -> None:
     that fails in a way no guard swallows stands in for them.)
     """
     async with running_bot(tmp_path, app_factory=bare_bot_factory(make_test_bot)) as h:
+
         def explode(data: object) -> None:
             raise RuntimeError("parser bug")
 
@@ -146,7 +147,9 @@ async def test_a_guarded_bot_logs_one_line_and_goes_on(tmp_path, caplog) -> None
         assert h.bot.log["messages"] == ["ping"]
         skipped = [r for r in caplog.records if r.name == "testbot"]
         assert [r.getMessage().split(":")[0] for r in skipped] == [
-            "skipped malformed MESSAGE_CREATE event", "skipped malformed GUILD_MEMBER_UPDATE event"]
+            "skipped malformed MESSAGE_CREATE event",
+            "skipped malformed GUILD_MEMBER_UPDATE event",
+        ]
         assert all(r.exc_info is None for r in skipped), "one line each, no traceback"
 
 

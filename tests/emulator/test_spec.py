@@ -80,9 +80,7 @@ def slash_commands() -> list[dict[str, Any]]:
     @points.command(description="Give points to a member")
     @discord.option("member", discord.Member, description="Who gets them")
     @discord.option("amount", int, description="How many", min_value=1, max_value=10_000)
-    @discord.option(
-        "reason", str, description="Why", required=False, max_length=200, autocomplete=lambda c: []
-    )
+    @discord.option("reason", str, description="Why", required=False, max_length=200, autocomplete=lambda c: [])
     @discord.option("ratio", float, description="Multiplier", required=False, min_value=0.5)
     @discord.option("public", bool, description="Announce it", required=False)
     @discord.option("channel", discord.TextChannel, description="Where", required=False)
@@ -146,9 +144,7 @@ def test_match_finds_the_spec_template_and_params(spec, method, path, template, 
 
 
 def test_literal_segments_beat_templates(spec):
-    assert (
-        spec.match("GET", "/webhooks/1/t/messages/@original").operation_id == "get_original_webhook_message"
-    )
+    assert spec.match("GET", "/webhooks/1/t/messages/@original").operation_id == "get_original_webhook_message"
     assert spec.match("GET", "/webhooks/1/t/messages/77").operation_id == "get_webhook_message"
 
 
@@ -258,9 +254,7 @@ def test_content_over_2000_is_rejected_everywhere_a_bot_sends(spec):
 def test_create_message_content_limit_is_the_spec_4000_without_extras(spec):
     op = op_for(spec, CREATE_MESSAGE)
     assert spec.validate(op, {"content": "x" * 2001}, extras=False) is None
-    assert codes(spec.validate(op, {"content": "x" * 4001}, extras=False), "content") == [
-        "BASE_TYPE_MAX_LENGTH"
-    ]
+    assert codes(spec.validate(op, {"content": "x" * 4001}, extras=False), "content") == ["BASE_TYPE_MAX_LENGTH"]
 
 
 def test_lengths_count_code_points_like_discord(spec):
@@ -271,9 +265,7 @@ def test_lengths_count_code_points_like_discord(spec):
 
 def test_embed_description_over_4096_and_26_fields(spec):
     fields = [{"name": f"f{i}", "value": "v"} for i in range(26)]
-    result = spec.validate(
-        op_for(spec, CREATE_MESSAGE), {"embeds": [{"description": "d" * 4097, "fields": fields}]}
-    )
+    result = spec.validate(op_for(spec, CREATE_MESSAGE), {"embeds": [{"description": "d" * 4097, "fields": fields}]})
     assert leaf(result, "embeds", "0", "description") == [
         {"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 4096 or fewer in length."}
     ]
@@ -304,9 +296,7 @@ def test_custom_id_over_100_in_components(spec):
         {"code": "BASE_TYPE_BAD_LENGTH", "message": "Must be between 1 and 100 in length."}
     ]
     callback = spec.validate(op_for(spec, CALLBACK), {"type": 7, "data": {"components": rows}})
-    assert codes(callback, "data", "components", "0", "components", "0", "custom_id") == [
-        "BASE_TYPE_BAD_LENGTH"
-    ]
+    assert codes(callback, "data", "components", "0", "components", "0", "custom_id") == ["BASE_TYPE_BAD_LENGTH"]
 
 
 def test_action_row_of_six_buttons(spec):
@@ -319,12 +309,8 @@ def test_action_row_of_six_buttons(spec):
 
 def test_followup_and_edit_original_reject_bad_embeds(spec):
     body = {"embeds": [{"title": "x" * 257}], "flags": 64}
-    assert codes(spec.validate(op_for(spec, FOLLOWUP), body), "embeds", "0", "title") == [
-        "BASE_TYPE_MAX_LENGTH"
-    ]
-    assert codes(spec.validate(op_for(spec, EDIT_ORIGINAL), body), "embeds", "0", "title") == [
-        "BASE_TYPE_MAX_LENGTH"
-    ]
+    assert codes(spec.validate(op_for(spec, FOLLOWUP), body), "embeds", "0", "title") == ["BASE_TYPE_MAX_LENGTH"]
+    assert codes(spec.validate(op_for(spec, EDIT_ORIGINAL), body), "embeds", "0", "title") == ["BASE_TYPE_MAX_LENGTH"]
 
 
 def test_unknown_callback_type_lists_the_choices(spec):
@@ -398,9 +384,7 @@ def test_command_description_must_be_1_to_100(spec):
 
 
 def test_command_options_limit_25(spec):
-    result = spec.validate(
-        op_for(spec, BULK_COMMANDS), [command(options=[option(f"o{i}") for i in range(26)])]
-    )
+    result = spec.validate(op_for(spec, BULK_COMMANDS), [command(options=[option(f"o{i}") for i in range(26)])])
     assert leaf(result, "0", "options") == [
         {"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 25 or fewer in length."}
     ]
@@ -455,10 +439,7 @@ def test_type_errors_use_discords_codes(spec, body, path, code):
 
 def test_nulls_are_fine_where_the_spec_allows_them(spec):
     assert (
-        spec.validate(
-            op_for(spec, CREATE_MESSAGE), {"content": "hi", "embeds": None, "allowed_mentions": None}
-        )
-        is None
+        spec.validate(op_for(spec, CREATE_MESSAGE), {"content": "hi", "embeds": None, "allowed_mentions": None}) is None
     )
 
 
@@ -466,9 +447,7 @@ def test_path_and_query_parameters_are_checked(spec):
     op = spec.match("GET", "/channels/abc/messages")
     assert op is not None
     result = spec.validate(op, None, {"limit": "500", "before": "x1"})
-    assert leaf(result, "channel_id") == [
-        {"code": "NUMBER_TYPE_COERCE", "message": 'Value "abc" is not snowflake.'}
-    ]
+    assert leaf(result, "channel_id") == [{"code": "NUMBER_TYPE_COERCE", "message": 'Value "abc" is not snowflake.'}]
     assert leaf(result, "limit") == [
         {"code": "NUMBER_TYPE_MAX", "message": "int value should be less than or equal to 100."}
     ]

@@ -4,7 +4,6 @@ Every handler records what it saw in `bot.log`, so tests can count how often it 
 No `from __future__ import annotations` here: py-cord reads the `discord.Option(...)` annotations.
 """
 
-
 import asyncio
 import io
 from collections import Counter, defaultdict
@@ -45,6 +44,7 @@ class NameModal(discord.ui.Modal):
 
 class TestBot(discord.Bot):
     __test__ = False  # not a pytest test class
+
     def __init__(self, **options: Any) -> None:
         intents = discord.Intents.default()
         intents.members = True

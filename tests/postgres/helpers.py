@@ -16,9 +16,9 @@ import pytest
 
 from loyalteez.clock import ManualClock
 from loyalteez.store import Scope, Store
+from loyalteez.store._tables import APPEND_ONLY_TABLES
 from loyalteez.store.postgres_db import setup_connection
 from loyalteez.store.schema import SCHEMA_FILE
-from loyalteez.store.scoped import APPEND_ONLY_TABLES
 from tests.conftest import PG_DSN, _pg_reason, _pg_state, pg_url
 from tests.store.sample_rows import sample_rows, uid
 
@@ -93,6 +93,7 @@ async def connect(url: str) -> asyncpg.Connection:
 
 # -- rows -------------------------------------------------------------------------------------------------
 
+
 def _generic_value(column: str, pg_type: str, tag: str) -> Any:
     """A plausible value for a NOT NULL column of a table tests/store/sample_rows.py does not cover yet."""
     if pg_type == "uuid":
@@ -139,8 +140,13 @@ def tenant_rows(
 
 
 def server_row(brand: str, server: str) -> dict[str, Any]:
-    return {"brand_id": brand, "server_id": server, "server_name": f"Server {server}", "is_active": True,
-            "config_metadata": {}}
+    return {
+        "brand_id": brand,
+        "server_id": server,
+        "server_name": f"Server {server}",
+        "is_active": True,
+        "config_metadata": {},
+    }
 
 
 async def seed_two_brands(url: str) -> None:
@@ -150,8 +156,9 @@ async def seed_two_brands(url: str) -> None:
     try:
         required = await required_columns(conn)
         for brand in (A, B):
-            await store.insert_brand({"brand_id": brand, "name": f"Brand {brand}", "key_salt": "00",
-                                      "key_hash": "secret-hash"})
+            await store.insert_brand(
+                {"brand_id": brand, "name": f"Brand {brand}", "key_salt": "00", "key_hash": "secret-hash"}
+            )
             for server in (*SEEDED[brand], EMPTY[brand]):
                 await store.scoped(Scope(brand, server)).link(f"Server {server}")
             for server in SEEDED[brand]:

@@ -68,12 +68,17 @@ async def test_the_role_is_plain_and_owns_nothing(owner_url: str) -> None:
         assert not await conn.fetchval("SELECT has_schema_privilege($1, 'public', 'CREATE')", BOT)
         for table in ALL_TABLES:
             have = {
-                right for right in ALL_RIGHTS
+                right
+                for right in ALL_RIGHTS
                 if await conn.fetchval("SELECT has_table_privilege($1, $2, $3)", BOT, table, right)
             }
             assert have == EXPECTED_RIGHTS.get(table, {"SELECT", "INSERT", "UPDATE", "DELETE"}), table
-            commands = {r["cmd"] for r in await conn.fetch(
-                "SELECT cmd FROM pg_policies WHERE tablename = $1 AND $2 = ANY(roles)", table, BOT)}
+            commands = {
+                r["cmd"]
+                for r in await conn.fetch(
+                    "SELECT cmd FROM pg_policies WHERE tablename = $1 AND $2 = ANY(roles)", table, BOT
+                )
+            }
             assert commands == have, f"{table}: a granted command without a policy sees nothing (or vice versa)"
     finally:
         await conn.close()
@@ -112,8 +117,19 @@ async def test_the_bot_runs_the_store_as_itself(bot_store: Store) -> None:
         "DROP TABLE discord_user_streaks",
         "SET ROLE authenticated",
     ],
-    ids=["audit-update", "audit-delete", "ledger-update", "ledger-delete", "truncate", "brand-delete",
-         "version-insert", "create-table", "disable-rls", "drop-table", "become-another-role"],
+    ids=[
+        "audit-update",
+        "audit-delete",
+        "ledger-update",
+        "ledger-delete",
+        "truncate",
+        "brand-delete",
+        "version-insert",
+        "create-table",
+        "disable-rls",
+        "drop-table",
+        "become-another-role",
+    ],
 )
 async def test_the_bot_cannot(bot_store: Store, sql: str) -> None:
     with pytest.raises(asyncpg.InsufficientPrivilegeError):

@@ -36,13 +36,23 @@ async def fill(path: Path) -> None:
             "updated_at) VALUES ('brand_a', '102', ?, ?, ?, ?)",
             [(str(10**17 + n), n * 7, start + timedelta(minutes=n), start) for n in range(STATS_ROWS)],
         )
-        await data.insert("discord_audit_log", {
-            "id": uid("odd"), "actor_type": "bot", "action": "odd values", "target_user_id": None,
-            "details": {"ünïcode": "🎉", "float": 0.1, "big": 10**15, "list": [True, None, 1.5], "z": {"a": 1}},
-            "before_state": None, "after_state": {}, "is_test": True,
-        })
-        await data.insert("discord_role_configs", {"id": uid("frac"), "discord_role_id": "77",
-                                                   "effect_type": "cooldown_reduction", "effect_value": 0.125})
+        await data.insert(
+            "discord_audit_log",
+            {
+                "id": uid("odd"),
+                "actor_type": "bot",
+                "action": "odd values",
+                "target_user_id": None,
+                "details": {"ünïcode": "🎉", "float": 0.1, "big": 10**15, "list": [True, None, 1.5], "z": {"a": 1}},
+                "before_state": None,
+                "after_state": {},
+                "is_test": True,
+            },
+        )
+        await data.insert(
+            "discord_role_configs",
+            {"id": uid("frac"), "discord_role_id": "77", "effect_type": "cooldown_reduction", "effect_value": 0.125},
+        )
         await store.db.execute("UPDATE loyalteez_brands SET ltz_budget = ? WHERE brand_id = 'brand_b'", [2**40])
     finally:
         await store.close()
@@ -66,8 +76,10 @@ async def dump(target: str) -> dict[str, list[dict]]:
     store = await Store.open(target, ManualClock())
     try:
         tables = await copy_order(store.db)
-        return {t: await store.db.fetch_all(f"SELECT * FROM {t} ORDER BY {', '.join(await primary_key(store.db, t))}")
-                for t in tables}
+        return {
+            t: await store.db.fetch_all(f"SELECT * FROM {t} ORDER BY {', '.join(await primary_key(store.db, t))}")
+            for t in tables
+        }
     finally:
         await store.close()
 
@@ -77,13 +89,13 @@ async def test_round_trip_sqlite_postgres_sqlite_keeps_every_row(source: Path, p
     there = await migrate(f"sqlite:///{source}", pg_url, say=lambda _: None, batch=40)
     home = await migrate(pg_url, f"sqlite:///{back}", say=lambda _: None, batch=40)
     assert there.ok and home.ok
-    assert [(t.table, t.source_rows, t.source_sum) for t in there.tables] == \
-           [(t.table, t.target_rows, t.target_sum) for t in home.tables], "same checksums on all three"
+    assert [(t.table, t.source_rows, t.source_sum) for t in there.tables] == [
+        (t.table, t.target_rows, t.target_sum) for t in home.tables
+    ], "same checksums on all three"
     original, returned = await dump(str(source)), await dump(str(back))
     assert original == returned
     assert sum(map(len, original.values())) > STATS_ROWS + 60
-    assert all(rows for t, rows in original.items() if t not in ("loyalteez_seen_events",
-                                                                 "loyalteez_disabled_members"))
+    assert all(rows for t, rows in original.items() if t not in ("loyalteez_seen_events", "loyalteez_disabled_members"))
     store = await Store.open(pg_url, ManualClock())
     try:
         assert PROGRESS_TABLE not in await store.db.table_names(), "no bookkeeping left behind"
@@ -111,8 +123,9 @@ async def test_an_interrupted_copy_resumes_where_it_stopped(source: Path, pg_url
 
         with pytest.raises(Interrupted):
             await copy_database(src.db, dst.db, source_label="a", batch=50, on_batch=stop_in_stats)
-        partly = await dst.db.fetch_value("SELECT copied FROM loyalteez_migrate_progress "
-                                          "WHERE table_name = 'discord_user_stats'")
+        partly = await dst.db.fetch_value(
+            "SELECT copied FROM loyalteez_migrate_progress WHERE table_name = 'discord_user_stats'"
+        )
         assert partly == await dst.db.fetch_value("SELECT COUNT(*) FROM discord_user_stats") == 100
         with pytest.raises(DatabaseError, match="unfinished copy from a"):
             await copy_database(src.db, dst.db, source_label="another source")
@@ -150,8 +163,10 @@ async def test_checksums_notice_a_single_changed_value(source: Path, pg_url: str
     try:
         key = await primary_key(store.db, "discord_kpi_snapshots")
         before = await table_checksum(store.db, "discord_kpi_snapshots", key)
-        await store.db.execute("UPDATE discord_kpi_snapshots SET metrics = ? WHERE id = ?",
-                               [{"daily_active_users": 1.5}, uid("snap-brand_a-101-0")])
+        await store.db.execute(
+            "UPDATE discord_kpi_snapshots SET metrics = ? WHERE id = ?",
+            [{"daily_active_users": 1.5}, uid("snap-brand_a-101-0")],
+        )
         after = await table_checksum(store.db, "discord_kpi_snapshots", key)
         assert before[0] == after[0] and before[1] != after[1]
     finally:
@@ -160,8 +175,14 @@ async def test_checksums_notice_a_single_changed_value(source: Path, pg_url: str
 
 def bot(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOYALTEEZ_")}
-    return subprocess.run([sys.executable, str(PROJECT_ROOT / "bot.py"), *args], capture_output=True, text=True,
-                          timeout=120, env=env, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "bot.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=cwd,
+    )
 
 
 async def test_the_command_line_copies_and_refuses_in_one_sentence(source: Path, pg_url: str, tmp_path: Path) -> None:
@@ -188,8 +209,14 @@ async def test_the_command_line_copies_and_refuses_in_one_sentence(source: Path,
 def test_loyalteez_database_url_selects_postgresql(pg_url: str, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOYALTEEZ_")}
     env.update(LOYALTEEZ_DATABASE_URL=pg_url, LOYALTEEZ_DB=str(tmp_path / "unused.db"))
-    made = subprocess.run([sys.executable, str(PROJECT_ROOT / "bot.py"), "brand", "create", "Acme Coffee"],
-                          capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
+    made = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "bot.py"), "brand", "create", "Acme Coffee"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=tmp_path,
+    )
     assert made.returncode == 0, made.stderr
     assert not (tmp_path / "unused.db").exists(), "SQLite is not touched when a PostgreSQL URL is set"
     listed = asyncio.run(dump(pg_url))["loyalteez_brands"]

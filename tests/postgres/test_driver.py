@@ -64,16 +64,29 @@ async def test_rows_come_back_as_the_same_python_values(pair: tuple[Store, Store
     for store in pair:
         scope = await linked(store, "brand_a", "101")
         data = store.scoped(scope)
-        await data.insert("discord_audit_log", {
-            "id": uid("a1"), "actor_type": "admin", "actor_id": "1", "action": "typed",
-            "details": {"nested": [1, 2.5, "ünï", None, True], "n": {"k": "v"}}, "is_test": True, "created_at": when,
-        })
-        await data.insert("discord_role_configs", {"id": uid("r1"), "discord_role_id": "9", "effect_type": "flat_bonus",
-                                                   "effect_value": Decimal("2.50")})
-        await data.insert("discord_role_configs", {"id": uid("r2"), "discord_role_id": "9", "effect_type": "multiplier",
-                                                   "effect_value": 10})
-        await data.insert("discord_kpi_snapshots", {"id": uid("s1"), "snapshot_date": date(2026, 2, 28),
-                                                    "metrics": [1, {"a": 0.1}]})
+        await data.insert(
+            "discord_audit_log",
+            {
+                "id": uid("a1"),
+                "actor_type": "admin",
+                "actor_id": "1",
+                "action": "typed",
+                "details": {"nested": [1, 2.5, "ünï", None, True], "n": {"k": "v"}},
+                "is_test": True,
+                "created_at": when,
+            },
+        )
+        await data.insert(
+            "discord_role_configs",
+            {"id": uid("r1"), "discord_role_id": "9", "effect_type": "flat_bonus", "effect_value": Decimal("2.50")},
+        )
+        await data.insert(
+            "discord_role_configs",
+            {"id": uid("r2"), "discord_role_id": "9", "effect_type": "multiplier", "effect_value": 10},
+        )
+        await data.insert(
+            "discord_kpi_snapshots", {"id": uid("s1"), "snapshot_date": date(2026, 2, 28), "metrics": [1, {"a": 0.1}]}
+        )
         await data.insert("discord_user_stats", {"discord_user_id": "123456789012345678", "ltz_earned": 2**62})
         rows[store.db.dialect] = {
             "audit": await data.select("discord_audit_log"),
@@ -97,8 +110,9 @@ async def test_rows_come_back_as_the_same_python_values(pair: tuple[Store, Store
 async def test_rowcounts_match(store: Store) -> None:
     scope = await linked(store, "brand_a", "101")
     db = store.db
-    sql = ("INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id) VALUES (?, ?, ?) "
-           "ON CONFLICT DO NOTHING")
+    sql = (
+        "INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+    )
     assert await db.execute(sql, [scope.brand_id, scope.server_id, "1"]) == 1
     assert await db.execute(sql, [scope.brand_id, scope.server_id, "1"]) == 0
     await db.executemany(sql, [[scope.brand_id, scope.server_id, str(n)] for n in range(2, 6)])
@@ -144,6 +158,7 @@ async def test_concurrent_tasks_get_their_own_transactions(store: Store) -> None
 
 
 # -- PostgreSQL only: retries, errors --------------------------------------------------------------------------
+
 
 @pytest.fixture
 async def pg() -> AsyncIterator[PostgresDatabase]:
@@ -221,8 +236,11 @@ def _with_login(user: str, password: str) -> str:
 @pytest.mark.parametrize(
     ("url", "says", "needs_server"),
     [
-        ("postgresql://bot:s3cret@127.0.0.1:1/loyalteez", "cannot connect to PostgreSQL at "
-         "postgresql://bot:***@127.0.0.1:1/loyalteez: connection refused", False),
+        (
+            "postgresql://bot:s3cret@127.0.0.1:1/loyalteez",
+            "cannot connect to PostgreSQL at postgresql://bot:***@127.0.0.1:1/loyalteez: connection refused",
+            False,
+        ),
         (pg_url("lt_no_such_database"), 'database "lt_no_such_database" does not exist', True),
         (_with_login("lt_nobody", "s3cret"), 'role "lt_nobody" does not exist', True),
         ("postgresql://u:s3cret@[broken/db", "cannot connect to PostgreSQL", False),
@@ -259,6 +277,7 @@ async def test_scoped_filters_with_is_work_on_both_engines(store: Store) -> None
     data = store.scoped(scope)
     for n, enabled in enumerate((True, False, None)):
         await data.insert("monitoring_rules", {"id": uid(f"rule-{n}"), "event_type": f"e{n}", "is_enabled": enabled})
+
     async def events(op: str, value: object) -> list[str]:
         return sorted(r["event_type"] for r in await data.select("monitoring_rules", {"is_enabled": (op, value)}))
 

@@ -19,13 +19,18 @@ async def structure(url: str) -> dict[str, object]:
         shape: dict[str, object] = {}
         for r in await conn.fetch(
             "SELECT table_name, column_name, data_type, is_nullable, column_default "
-            "FROM information_schema.columns WHERE table_schema = $1", schema
+            "FROM information_schema.columns WHERE table_schema = $1",
+            schema,
         ):
-            shape[f"column {r['table_name']}.{r['column_name']}"] = (r["data_type"], r["is_nullable"],
-                                                                     r["column_default"])
+            shape[f"column {r['table_name']}.{r['column_name']}"] = (
+                r["data_type"],
+                r["is_nullable"],
+                r["column_default"],
+            )
         for r in await conn.fetch(
             "SELECT c.conrelid::regclass::text AS tbl, pg_get_constraintdef(c.oid) AS def FROM pg_constraint c "
-            "JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = $1", schema
+            "JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = $1",
+            schema,
         ):
             shape.setdefault(f"constraints {r['tbl']}", set()).add(r["def"])  # type: ignore[union-attr]
         for r in await conn.fetch("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1", schema):
@@ -57,10 +62,13 @@ async def test_a_version_1_database_is_upgraded_in_place() -> None:
     async with pg_schema() as url, pg_schema() as fresh:
         await run_files(url, 1)
         conn = await asyncpg.connect(url)
-        await conn.execute("INSERT INTO discord_server_configs (server_id, brand_id, server_name) "
-                           "VALUES ('42', 'b1', 'Old')")
-        await conn.execute("INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, ltz_earned) "
-                           "VALUES ('b1', '42', '7', 120)")
+        await conn.execute(
+            "INSERT INTO discord_server_configs (server_id, brand_id, server_name) VALUES ('42', 'b1', 'Old')"
+        )
+        await conn.execute(
+            "INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, ltz_earned) "
+            "VALUES ('b1', '42', '7', 120)"
+        )
         await conn.close()
 
         store = await Store.open(url, ManualClock())

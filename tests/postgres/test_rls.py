@@ -57,8 +57,11 @@ def _report() -> None:
     for table in ALL_TABLES:
         policies = POLICY_LIST.get(table, [])
         users = sum(1 for p in policies if p.endswith(":authenticated"))
-        lines.append(f"{table:{width}}  " + " ".join(f"{MATRIX[table].get(c, '-'):>7}" for c in CHECKS)
-                     + f"  {users}+{len(policies) - users}")
+        lines.append(
+            f"{table:{width}}  "
+            + " ".join(f"{MATRIX[table].get(c, '-'):>7}" for c in CHECKS)
+            + f"  {users}+{len(policies) - users}"
+        )
     proven = sum(1 for t, c in done if MATRIX[t][c] == "ok")
     denied = sum(1 for t, c in done if MATRIX[t][c] == "denied")
     na = sum(1 for t, c in done if MATRIX[t][c] == "n/a")
@@ -79,8 +82,9 @@ class Session:
         await self.conn.execute("RESET ROLE")
         await self.conn.execute("SELECT set_config('request.jwt.claims', '', true)")
 
-    async def as_role(self, role: str, brand: str | None = A, servers: tuple[str, ...] | None = None,
-                      admin: bool = False) -> None:
+    async def as_role(
+        self, role: str, brand: str | None = A, servers: tuple[str, ...] | None = None, admin: bool = False
+    ) -> None:
         metadata: dict[str, Any] = {}
         if brand is not None:
             metadata = {"brand_id": brand, "server_ids": list(SERVERS[brand] if servers is None else servers)}
@@ -151,6 +155,7 @@ async def expect_no_access(s: Session, table: str) -> None:
 
 
 # -- the checks ---------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("table", ALL_TABLES)
 async def test_a_brand_reads_only_its_own_rows(s: Session, table: str) -> None:
@@ -354,7 +359,8 @@ async def test_catalog_rls_enabled_forced_and_policies(s: Session, table: str) -
     assert flags["relrowsecurity"] and flags["relforcerowsecurity"], f"{table}: RLS not enabled and forced"
     policies = await s.conn.fetch(
         "SELECT policyname, roles::text[] AS roles, cmd, qual, with_check FROM pg_policies "
-        "WHERE schemaname = current_schema() AND tablename = $1", table
+        "WHERE schemaname = current_schema() AND tablename = $1",
+        table,
     )
     users = [p for p in policies if p["roles"] == ["authenticated"]]
     assert all(p["roles"] in (["authenticated"], ["loyalteez_bot"]) for p in policies), "no policy for anon/public"

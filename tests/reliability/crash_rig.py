@@ -43,9 +43,13 @@ async def prepare_database(db: Path, guild: GuildHandle, owner: MemberHandle) ->
     try:
         services = build_services(store, clock)
         brand = await brands.create_brand(store, "Crash Test Coffee")
-        result = await services.setup.connect(server_id=str(guild.id), server_name=guild.name,
-                                              brand_id=brand.brand_id, security_key=brand.security_key,
-                                              actor_id=str(owner.id))
+        result = await services.setup.connect(
+            server_id=str(guild.id),
+            server_name=guild.name,
+            brand_id=brand.brand_id,
+            security_key=brand.security_key,
+            actor_id=str(owner.id),
+        )
         assert result.ok, result.message
         data = store.scoped(result.scope)  # type: ignore[arg-type]
         await create_event(data, str(owner.id), CLAIMABLE, EventOptions(reward=5))
@@ -65,8 +69,14 @@ class BotProcess:
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("LOYALTEEZ_", "DISCORD_"))}
-        env.update(DISCORD_TOKEN=TOKEN, LOYALTEEZ_DISCORD_API=self.emu.api_base_url, LOYALTEEZ_DB=str(self.db),
-                   LOYALTEEZ_EMULATOR_TIMINGS="1", LOYALTEEZ_LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1")
+        env.update(
+            DISCORD_TOKEN=TOKEN,
+            LOYALTEEZ_DISCORD_API=self.emu.api_base_url,
+            LOYALTEEZ_DB=str(self.db),
+            LOYALTEEZ_EMULATOR_TIMINGS="1",
+            LOYALTEEZ_LOG_LEVEL="WARNING",
+            PYTHONUNBUFFERED="1",
+        )
         return env
 
     async def start(self) -> None:
@@ -75,8 +85,13 @@ class BotProcess:
             out.write(f"\n--- start {self.starts} ---\n")
             out.flush()
             self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, str(BOT), "run", cwd=str(self.db.parent), env=self.env(),
-                stdout=out, stderr=asyncio.subprocess.STDOUT,
+                sys.executable,
+                str(BOT),
+                "run",
+                cwd=str(self.db.parent),
+                env=self.env(),
+                stdout=out,
+                stderr=asyncio.subprocess.STDOUT,
             )
 
     async def kill(self) -> None:
@@ -128,8 +143,13 @@ class Traffic:
         rng = self.rng
         while True:
             roll = rng.random()
-            text = rng.choice(["gm", "gm fam", "good morning all"]) if roll < 0.15 else \
-                long_message(rng) if roll < 0.3 else rng.choice(["lol", "nice", "anyone here?", "brb", "ok"])
+            text = (
+                rng.choice(["gm", "gm fam", "good morning all"])
+                if roll < 0.15
+                else long_message(rng)
+                if roll < 0.3
+                else rng.choice(["lol", "nice", "anyone here?", "brb", "ok"])
+            )
             await rng.choice(self.members).say(rng.choice(self.channels), text)
             self.posted += 1
             await asyncio.sleep(rng.uniform(0.002, 0.01))

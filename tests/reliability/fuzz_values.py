@@ -29,17 +29,62 @@ DISCORD_TEXT_CAP = 6000  # the longest string option Discord accepts
 INT_BOUND = 2**53  # Discord integer options are JSON-safe integers
 
 SPECIAL_STRINGS = [
-    "", " ", "\n", "\t  \t", "-1", "0", "1", "-0", "1e309", "NaN", "inf", "99999999999999999999999",
-    "'; DROP TABLE discord_user_stats; --", "%s %d {0} {name}", "${jndi:x}", "<script>x</script>",
-    "\u0000", "\u202e\u200b\ufeff", "Z̷̧̛a̵l̸g̷o̶", "🎉🔥💀" * 20, "ｇｍ", "gm", "none", "any", "all",
-    "permanent", "1h30m", "999999h", "-5m", "<#1>", "<@1>", "<@&1>", "@everyone", "https://x/y",
-    "https://discord.com/channels/1/2/3", "x" * 50, "x" * 51, "y" * 2000, "y" * 2001, "z" * DISCORD_TEXT_CAP,
-    ",,,,", "a, b, c", "GM_CHECKIN", "gm_checkin", "welcome", "bonus",
+    "",
+    " ",
+    "\n",
+    "\t  \t",
+    "-1",
+    "0",
+    "1",
+    "-0",
+    "1e309",
+    "NaN",
+    "inf",
+    "99999999999999999999999",
+    "'; DROP TABLE discord_user_stats; --",
+    "%s %d {0} {name}",
+    "${jndi:x}",
+    "<script>x</script>",
+    "\u0000",
+    "\u202e\u200b\ufeff",
+    "Z̷̧̛a̵l̸g̷o̶",
+    "🎉🔥💀" * 20,
+    "ｇｍ",
+    "gm",
+    "none",
+    "any",
+    "all",
+    "permanent",
+    "1h30m",
+    "999999h",
+    "-5m",
+    "<#1>",
+    "<@1>",
+    "<@&1>",
+    "@everyone",
+    "https://x/y",
+    "https://discord.com/channels/1/2/3",
+    "x" * 50,
+    "x" * 51,
+    "y" * 2000,
+    "y" * 2001,
+    "z" * DISCORD_TEXT_CAP,
+    ",,,,",
+    "a, b, c",
+    "GM_CHECKIN",
+    "gm_checkin",
+    "welcome",
+    "bonus",
 ]
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=120)
 # What the adapter can hand a service: JSON values from Discord (no Decimal, bytes or other objects).
 ANYTHING = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(), st.sampled_from(SPECIAL_STRINGS), TEXT,
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.sampled_from(SPECIAL_STRINGS),
+    TEXT,
     st.lists(st.one_of(st.integers(), TEXT), max_size=30),
 )
 
@@ -47,8 +92,11 @@ ANYTHING = st.one_of(
 def strings(min_size: int = 0, max_size: int = DISCORD_TEXT_CAP, ids: list[str] | None = None) -> st.SearchStrategy:
     """Strings a member can type into an option of that length range, biased towards the nasty ones."""
     special = [s for s in SPECIAL_STRINGS + (ids or []) if min_size <= len(s) <= max_size]
-    pieces = [st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=min_size,
-                      max_size=min(max_size, 200))]
+    pieces = [
+        st.text(
+            st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=min_size, max_size=min(max_size, 200)
+        )
+    ]
     if special:
         pieces.insert(0, st.sampled_from(special))
     if max_size >= 1000:
@@ -115,8 +163,11 @@ def option_value(option: dict[str, Any], worlds: Worlds) -> st.SearchStrategy:
         channels = [c for c in worlds.channels if not allowed or c.type in allowed]
         return st.sampled_from(channels) if channels else st.nothing()
     if kind == ATTACHMENT:
-        return st.builds(Upload, st.sampled_from(["data.json", "export.csv", "x.bin", "ü.txt"]),
-                         st.one_of(st.binary(max_size=2000), st.sampled_from([b"{}", b"[]", b"a,b\n1,2", b"\xff"])))
+        return st.builds(
+            Upload,
+            st.sampled_from(["data.json", "export.csv", "x.bin", "ü.txt"]),
+            st.one_of(st.binary(max_size=2000), st.sampled_from([b"{}", b"[]", b"a,b\n1,2", b"\xff"])),
+        )
     return st.nothing()
 
 

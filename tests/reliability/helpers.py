@@ -33,8 +33,11 @@ def messages_counted(db: Path) -> dict[str, int]:
 
 
 def duplicate_keys(db: Path) -> list[tuple[str, int]]:
-    return query(db, "SELECT idempotency_key, COUNT(*) FROM loyalteez_reward_ledger "
-                     "GROUP BY server_id, idempotency_key HAVING COUNT(*) > 1")
+    return query(
+        db,
+        "SELECT idempotency_key, COUNT(*) FROM loyalteez_reward_ledger "
+        "GROUP BY server_id, idempotency_key HAVING COUNT(*) > 1",
+    )
 
 
 def cursors(db: Path) -> dict[str, int]:
@@ -64,8 +67,12 @@ def posted_by(emu: Emulator, channel_id: int | None = None) -> Counter[str]:
     """Messages members (not the bot) posted, per author, as the emulator holds them."""
     bot = emu.world.bot.id
     return Counter(
-        str(m.author.id) for m in emu.world.messages.values()
-        if m.author.id != bot and not m.deleted and not m.ephemeral and m.guild_id is not None
+        str(m.author.id)
+        for m in emu.world.messages.values()
+        if m.author.id != bot
+        and not m.deleted
+        and not m.ephemeral
+        and m.guild_id is not None
         and (channel_id is None or m.channel_id == channel_id)
     )
 
@@ -98,16 +105,22 @@ def check_consistent(db: Path, emu: Emulator) -> dict[str, int]:
     assert not lost, f"messages never counted (lost) per member: {lost}"
     assert not doubled, f"messages counted twice per member: {doubled}"
     assert not duplicate_keys(db), "a reward exists twice"
-    greetings = query(db, "SELECT discord_user_id, substr(created_at, 1, 10), COUNT(*) FROM loyalteez_reward_ledger "
-                          "WHERE event_type = 'gm_checkin' GROUP BY 1, 2 HAVING COUNT(*) > 1")
+    greetings = query(
+        db,
+        "SELECT discord_user_id, substr(created_at, 1, 10), COUNT(*) FROM loyalteez_reward_ledger "
+        "WHERE event_type = 'gm_checkin' GROUP BY 1, 2 HAVING COUNT(*) > 1",
+    )
     assert not greetings, f"gm_checkin paid more than once a day: {greetings}"
     keys = {k for (k,) in query(db, "SELECT idempotency_key FROM loyalteez_reward_ledger")}
     replied = paid_replies(emu)
     missing = [i for i, _ in replied if f"{i}:{CLAIMABLE}" not in keys]
     assert not missing, f"replies said 'You earned' but no ledger row: {missing}"
-    drift = query(db, "SELECT s.discord_user_id, s.ltz_earned, COALESCE(SUM(l.amount), 0) FROM discord_user_stats s "
-                      "LEFT JOIN loyalteez_reward_ledger l ON l.server_id = s.server_id "
-                      "AND l.discord_user_id = s.discord_user_id AND l.is_test = 0 "
-                      "GROUP BY s.server_id, s.discord_user_id HAVING s.ltz_earned != COALESCE(SUM(l.amount), 0)")
+    drift = query(
+        db,
+        "SELECT s.discord_user_id, s.ltz_earned, COALESCE(SUM(l.amount), 0) FROM discord_user_stats s "
+        "LEFT JOIN loyalteez_reward_ledger l ON l.server_id = s.server_id "
+        "AND l.discord_user_id = s.discord_user_id AND l.is_test = 0 "
+        "GROUP BY s.server_id, s.discord_user_id HAVING s.ltz_earned != COALESCE(SUM(l.amount), 0)",
+    )
     assert not drift, f"stats differ from the ledger: {drift}"
     return {"messages": sum(posted.values()), "claims paid": len(replied), "ledger rows": len(keys)}

@@ -51,8 +51,9 @@ class Model:
 
 
 class Program:
-    def __init__(self, store: Store, scopes: list[Scope], seed: int, run_as: RunAs, *, operator_reads: bool = True
-                 ) -> None:
+    def __init__(
+        self, store: Store, scopes: list[Scope], seed: int, run_as: RunAs, *, operator_reads: bool = True
+    ) -> None:
         self.store = store
         self.operator_reads = operator_reads  # the brand row (budget) is not readable by RLS sessions
         self.scopes = scopes
@@ -84,12 +85,16 @@ class Program:
         mine = "brand_id = ? AND COALESCE(server_id, '') = ?"
         counts = await self.store.db.fetch_all(
             " UNION ALL ".join(f"SELECT '{t}' AS t, COUNT(*) AS n FROM {t} WHERE NOT ({mine})" for t in self.tables),
-            [v for _ in self.tables for v in (acting.brand_id, acting.server_id)])
+            [v for _ in self.tables for v in (acting.brand_id, acting.server_id)],
+        )
         found: dict[str, list[str]] = {r["t"]: [] for r in counts}
         for table in [r["t"] for r in counts if r["n"]]:
             rows = await self.store.db.fetch_all(f"SELECT * FROM {table}")
-            found[table] = sorted(repr(sorted(r.items())) for r in rows
-                                  if (r["brand_id"], r["server_id"]) != (acting.brand_id, acting.server_id))
+            found[table] = sorted(
+                repr(sorted(r.items()))
+                for r in rows
+                if (r["brand_id"], r["server_id"]) != (acting.brand_id, acting.server_id)
+            )
         return found
 
     def pick(self, pool: list[str], most: int = 4) -> list[str]:
@@ -108,11 +113,22 @@ class Program:
         for key in fresh:
             member, event = self.rng.choice(MEMBERS), self.rng.choice(EVENTS)
             amount, test = self.rng.randint(1, 50), self.rng.random() < 0.2
-            rows.append({"id": str(uuid.uuid4()), "discord_user_id": member, "event_type": event, "amount": amount,
-                         "idempotency_key": f"{key}:ev", "is_test": test, "details": {"k": key}})
+            rows.append(
+                {
+                    "id": str(uuid.uuid4()),
+                    "discord_user_id": member,
+                    "event_type": event,
+                    "amount": amount,
+                    "idempotency_key": f"{key}:ev",
+                    "is_test": test,
+                    "details": {"k": key},
+                }
+            )
             model.ledger[f"{key}:ev"] = (member, event, amount, test)
-        stats = {m: [self.rng.randint(0, 3), self.rng.randint(0, 2), 0, self.rng.randint(0, 40)]
-                 for m in self.pick(MEMBERS, 2)}
+        stats = {
+            m: [self.rng.randint(0, 3), self.rng.randint(0, 2), 0, self.rng.randint(0, 40)]
+            for m in self.pick(MEMBERS, 2)
+        }
         await data.rewards_write(rows, stats)
         for member, deltas in stats.items():
             have = model.stats.setdefault(member, [0, 0, 0, 0])
@@ -137,8 +153,9 @@ class Program:
         action = self.rng.choice(["insert", "update", "delete"])
         if action == "insert":
             reward = self.rng.randint(1, 100)
-            added = await data.rewards_insert_rule({"id": str(uuid.uuid4()), "event_type": event,
-                                                    "reward_amount": reward})
+            added = await data.rewards_insert_rule(
+                {"id": str(uuid.uuid4()), "event_type": event, "reward_amount": reward}
+            )
             assert added == (event not in model.rules)
             model.rules.setdefault(event, reward)
         elif action == "update":
@@ -197,12 +214,15 @@ class Program:
         action = self.rng.choice(["upsert", "insert", "update", "delete"])
         value = self.rng.randint(0, 30)
         if action == "upsert":
-            await data.upsert(table, {"discord_user_id": member, "current_streak": value},
-                              key=("server_id", "discord_user_id"), update=("current_streak",))
+            await data.upsert(
+                table,
+                {"discord_user_id": member, "current_streak": value},
+                key=("server_id", "discord_user_id"),
+                update=("current_streak",),
+            )
             model.streaks[member] = value
         elif action == "insert":
-            added = await data.insert(table, {"discord_user_id": member, "current_streak": value},
-                                      ignore_conflict=True)
+            added = await data.insert(table, {"discord_user_id": member, "current_streak": value}, ignore_conflict=True)
             assert added == (member not in model.streaks)
             model.streaks.setdefault(member, value)
         elif action == "update":
@@ -215,8 +235,9 @@ class Program:
         rows = await data.select(table, order_by=["discord_user_id"])
         assert {r["discord_user_id"]: r["current_streak"] for r in rows} == model.streaks
         assert await data.count(table) == len(model.streaks)
-        assert await data.count(table, {"discord_user_id": ("IN", MEMBERS[:3])}) == \
-            sum(1 for m in model.streaks if m in MEMBERS[:3])
+        assert await data.count(table, {"discord_user_id": ("IN", MEMBERS[:3])}) == sum(
+            1 for m in model.streaks if m in MEMBERS[:3]
+        )
         got = await data.get(table, {"discord_user_id": member})
         assert (got["current_streak"] if got else None) == model.streaks.get(member)
         stats = await data.select("discord_user_stats")
@@ -226,11 +247,11 @@ class Program:
 async def link_all(store: Store, scopes: list[Scope]) -> None:
     for scope in scopes:
         if await store.get_brand(scope.brand_id) is None:
-            await store.insert_brand({"brand_id": scope.brand_id, "name": f"Brand {scope.brand_id}",
-                                      "key_salt": "00", "key_hash": "x"})
+            await store.insert_brand(
+                {"brand_id": scope.brand_id, "name": f"Brand {scope.brand_id}", "key_salt": "00", "key_hash": "x"}
+            )
         await store.scoped(scope).link(f"Server {scope.server_id}")
 
 
 def scopes_for(brands: int, servers: int) -> list[Scope]:
     return [Scope(f"brand_{b}", f"{b + 1}0{s + 1}") for b in range(brands) for s in range(servers)]
-

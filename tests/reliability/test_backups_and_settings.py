@@ -58,19 +58,24 @@ async def test_the_app_registers_it_with_the_scheduler(tmp_path: Path) -> None:
         await off.close()
 
 
-@pytest.mark.parametrize(("env", "problem"), [
-    ({"LOYALTEEZ_CATCHUP_HOURS": "200"}, "LOYALTEEZ_CATCHUP_HOURS"),
-    ({"LOYALTEEZ_CATCHUP_HOURS": "soon"}, "LOYALTEEZ_CATCHUP_HOURS"),
-    ({"LOYALTEEZ_BACKUP_KEEP": "-1"}, "LOYALTEEZ_BACKUP_KEEP"),
-    ({"LOYALTEEZ_EMULATOR_TIMINGS": "1", "LOYALTEEZ_DISCORD_API": "https://discord.com/api/v10"}, "emulator"),
-])
+@pytest.mark.parametrize(
+    ("env", "problem"),
+    [
+        ({"LOYALTEEZ_CATCHUP_HOURS": "200"}, "LOYALTEEZ_CATCHUP_HOURS"),
+        ({"LOYALTEEZ_CATCHUP_HOURS": "soon"}, "LOYALTEEZ_CATCHUP_HOURS"),
+        ({"LOYALTEEZ_BACKUP_KEEP": "-1"}, "LOYALTEEZ_BACKUP_KEEP"),
+        ({"LOYALTEEZ_EMULATOR_TIMINGS": "1", "LOYALTEEZ_DISCORD_API": "https://discord.com/api/v10"}, "emulator"),
+    ],
+)
 def test_bad_reliability_settings_are_one_sentence(env: dict[str, str], problem: str) -> None:
     with pytest.raises(SettingsError, match=problem):
         load_settings(env, dotenv=None)
 
 
 def test_reliability_settings_are_read() -> None:
-    settings = load_settings({"LOYALTEEZ_CATCHUP_HOURS": "6", "LOYALTEEZ_BACKUP_KEEP": "7",
-                              "LOYALTEEZ_BACKUP_DIR": "/srv/backups"}, dotenv=None)
+    settings = load_settings(
+        {"LOYALTEEZ_CATCHUP_HOURS": "6", "LOYALTEEZ_BACKUP_KEEP": "7", "LOYALTEEZ_BACKUP_DIR": "/srv/backups"},
+        dotenv=None,
+    )
     assert (settings.catchup_hours, settings.backup_keep, settings.backup_dir) == (6.0, 7, "/srv/backups")
     assert load_settings({}, dotenv=None).catchup_hours == 24.0

@@ -91,7 +91,8 @@ async def test_unreadable_channels_are_skipped_and_others_caught_up(tmp_path, cl
     await bob.say(general, "gm")
     async with running_bot(tmp_path, emulator=emu, clock=clock) as h:
         assert not emu.requests_to("GET", "/channels/{channel_id}/messages") or all(
-            str(secret.id) not in r.path for r in emu.requests_to("GET", "/channels/{channel_id}/messages"))
+            str(secret.id) not in r.path for r in emu.requests_to("GET", "/channels/{channel_id}/messages")
+        )
     assert payouts(h.db_path, "gm_checkin") == {str(bob.id): 1}
 
 
@@ -120,8 +121,9 @@ async def test_catch_up_is_off_with_a_zero_window(tmp_path, clock: ManualClock) 
     from loyalteez.settings import Settings
 
     async def no_catchup(emu_, db_path, clock_, options):
-        settings = Settings(discord_token=TOKEN, db_path=str(db_path), discord_api_base=emu_.api_base_url,
-                            catchup_hours=0)
+        settings = Settings(
+            discord_token=TOKEN, db_path=str(db_path), discord_api_base=emu_.api_base_url, catchup_hours=0
+        )
         return await build_app(settings, clock=clock_, bot_options=options)
 
     async with running_bot(tmp_path, emulator=emu, clock=clock, app_factory=no_catchup):

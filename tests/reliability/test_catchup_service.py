@@ -34,7 +34,7 @@ class FakeHistory:
         for n, start in enumerate(range(0, len(chosen), 3)):
             if self.fail_after is not None and n >= self.fail_after:
                 raise ConnectionError("Discord went away")
-            yield chosen[start:start + 3]
+            yield chosen[start : start + 3]
 
 
 SEQUENCE = itertools.count(1)
@@ -43,8 +43,9 @@ SEQUENCE = itertools.count(1)
 def message(clock: ManualClock, content: str, author: str = ALICE, channel: str = GENERAL) -> MessageEvent:
     """A message posted now, with an id that carries its time like Discord's."""
     when = clock.now()
-    return MessageEvent(str(snowflake_at(when) + next(SEQUENCE)), channel, author, (), content, False, False, False,
-                        when)
+    return MessageEvent(
+        str(snowflake_at(when) + next(SEQUENCE)), channel, author, (), content, False, False, False, when
+    )
 
 
 @pytest.fixture
@@ -71,8 +72,9 @@ async def test_snowflakes_round_trip_to_the_millisecond() -> None:
     assert snowflake_at(moment + timedelta(microseconds=1)) == snowflake_at(moment + timedelta(milliseconds=1))
 
 
-async def test_caught_up_messages_pay_once_and_move_the_cursor(store: Store, data: ServerStore, rewards,
-                                                               clock: ManualClock) -> None:
+async def test_caught_up_messages_pay_once_and_move_the_cursor(
+    store: Store, data: ServerStore, rewards, clock: ManualClock
+) -> None:
     catchup = service(store, rewards)
     clock.advance(minutes=1)
     history = [message(clock, "gm"), message(clock, "hello", BOB), message(clock, "gm", BOB)]
@@ -86,8 +88,9 @@ async def test_caught_up_messages_pay_once_and_move_the_cursor(store: Store, dat
     assert len(await data.select("loyalteez_reward_ledger")) == 2
 
 
-async def test_live_messages_do_not_move_a_gated_cursor(store: Store, data: ServerStore, rewards,
-                                                        clock: ManualClock) -> None:
+async def test_live_messages_do_not_move_a_gated_cursor(
+    store: Store, data: ServerStore, rewards, clock: ManualClock
+) -> None:
     catchup = service(store, rewards)
     first = message(clock, "before the crash")
     await rewards.submit(data.scope, first)
@@ -115,24 +118,25 @@ async def test_a_cursor_never_moves_back(store: Store, data: ServerStore) -> Non
     assert await data.catchup_cursors() == {GENERAL: 500, RANDOM: 7}
 
 
-async def test_an_unreadable_channel_keeps_its_gate_and_its_cursor(store: Store, data: ServerStore, rewards,
-                                                                   clock: ManualClock) -> None:
+async def test_an_unreadable_channel_keeps_its_gate_and_its_cursor(
+    store: Store, data: ServerStore, rewards, clock: ManualClock
+) -> None:
     catchup = service(store, rewards)
     clock.advance(minutes=1)
     broken = [message(clock, f"m{n}", channel=RANDOM) for n in range(7)]
     fine = [message(clock, "gm")]
     clock.advance(minutes=1)
     catchup.session_started([data.scope.server_id])
-    report = await catchup.catch_up(data.scope, [FakeHistory(RANDOM, broken, fail_after=1),
-                                                 FakeHistory(GENERAL, fine)])
+    report = await catchup.catch_up(data.scope, [FakeHistory(RANDOM, broken, fail_after=1), FakeHistory(GENERAL, fine)])
     assert not report.complete and report.fetched == 4
     assert await data.catchup_cursors() == {RANDOM: int(broken[2].message_id), GENERAL: int(fine[0].message_id)}
     await rewards.submit(data.scope, message(clock, "live in the broken channel", channel=RANDOM))
     assert (await data.catchup_cursors())[RANDOM] == int(broken[2].message_id), "still gated: retried later"
 
 
-async def test_a_catch_up_overtaken_by_a_newer_session_opens_no_gate(store: Store, data: ServerStore, rewards,
-                                                                     clock: ManualClock) -> None:
+async def test_a_catch_up_overtaken_by_a_newer_session_opens_no_gate(
+    store: Store, data: ServerStore, rewards, clock: ManualClock
+) -> None:
     catchup = service(store, rewards)
     catchup.session_started([data.scope.server_id])
 
@@ -150,8 +154,9 @@ async def test_a_catch_up_overtaken_by_a_newer_session_opens_no_gate(store: Stor
     assert await data.catchup_cursors() == {GENERAL: int(old[0].message_id)}
 
 
-async def test_the_window_and_the_connection_bound_the_fetch(store: Store, data: ServerStore, rewards,
-                                                             clock: ManualClock) -> None:
+async def test_the_window_and_the_connection_bound_the_fetch(
+    store: Store, data: ServerStore, rewards, clock: ManualClock
+) -> None:
     catchup = service(store, rewards, hours=2)
     clock.advance(hours=5)
     history = FakeHistory(GENERAL, [])
@@ -172,8 +177,9 @@ async def test_a_window_out_of_range_is_refused(store: Store, rewards, hours: fl
         CatchupService(store, store.clock, rewards, timedelta(hours=hours))
 
 
-async def test_a_late_message_is_decided_at_its_own_time(store: Store, data: ServerStore, rewards,
-                                                         clock: ManualClock) -> None:
+async def test_a_late_message_is_decided_at_its_own_time(
+    store: Store, data: ServerStore, rewards, clock: ManualClock
+) -> None:
     """One batch holding yesterday's and today's greetings pays both, each stamped with its own moment."""
     yesterday = message(clock, "gm")  # posted at 12:00 on the 2nd ...
     clock.advance(hours=13)  # ... and applied at 01:00 on the 3rd, with today's greeting

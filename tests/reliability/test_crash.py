@@ -86,8 +86,13 @@ async def crash_run(tmp_path: Path, kills: int, seed: int) -> dict[str, int]:
         await emu.stop()
     assert not emu.errors, emu.errors
     numbers = check_consistent(db, emu)
-    check = subprocess.run([sys.executable, str(BOT), "check"], cwd=tmp_path, capture_output=True, text=True,
-                           env={**os.environ, "LOYALTEEZ_DB": str(db), "LOYALTEEZ_DATABASE_URL": ""})
+    check = subprocess.run(
+        [sys.executable, str(BOT), "check"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LOYALTEEZ_DB": str(db), "LOYALTEEZ_DATABASE_URL": ""},
+    )
     assert check.returncode == 0, check.stdout + check.stderr
     conn = sqlite3.connect(db)
     try:
@@ -98,10 +103,12 @@ async def crash_run(tmp_path: Path, kills: int, seed: int) -> dict[str, int]:
 
 
 def report(label: str, numbers: dict[str, int], seconds: float) -> None:
-    REPORT[label] = (f"{numbers['kills']} SIGKILLs ({numbers['killed while starting']} while starting) in "
-                     f"{seconds:.0f} s: {numbers['messages']} messages each counted once, {numbers['claims sent']} "
-                     f"claims sent, {numbers['claims paid']} paid replies all in the ledger, "
-                     f"{numbers['ledger rows']} ledger rows, no duplicates, check ok, integrity ok")
+    REPORT[label] = (
+        f"{numbers['kills']} SIGKILLs ({numbers['killed while starting']} while starting) in "
+        f"{seconds:.0f} s: {numbers['messages']} messages each counted once, {numbers['claims sent']} "
+        f"claims sent, {numbers['claims paid']} paid replies all in the ledger, "
+        f"{numbers['ledger rows']} ledger rows, no duplicates, check ok, integrity ok"
+    )
 
 
 async def test_sigkill_at_random_points_loses_and_doubles_nothing(tmp_path: Path) -> None:

@@ -36,10 +36,12 @@ async def test_random_operations_stay_inside_their_scope(store: Store) -> None:
     ops = await Program(store, SCOPES, 1, as_the_store).run(STEPS)
     assert set(ops) >= {"write", "read_ledger", "rules", "members", "standings", "cursors", "generic", "mark_seen"}
     REPORT[f"cross-tenant program ({store.db.dialect})"] = (
-        f"{len(SCOPES)} scopes, {sum(ops.values())} random operations, 0 leaks")
+        f"{len(SCOPES)} scopes, {sum(ops.values())} random operations, 0 leaks"
+    )
 
 
 # -- PostgreSQL with row-level security: the operations as Supabase `authenticated` sessions -----------------
+
 
 async def _prepare(url: str) -> None:
     conn = await asyncpg.connect(url)
@@ -73,8 +75,11 @@ async def test_random_operations_under_row_level_security(rls_url: str) -> None:
     @asynccontextmanager
     async def as_authenticated(scope: Scope) -> AsyncIterator[None]:
         nonlocal sessions
-        claims = {"sub": "00000000-0000-0000-0000-000000000001", "role": "authenticated",
-                  "app_metadata": {"brand_id": scope.brand_id, "server_ids": [scope.server_id], "role": "admin"}}
+        claims = {
+            "sub": "00000000-0000-0000-0000-000000000001",
+            "role": "authenticated",
+            "app_metadata": {"brand_id": scope.brand_id, "server_ids": [scope.server_id], "role": "admin"},
+        }
         async with store.transaction():
             await store.db.execute("SET LOCAL ROLE authenticated")
             await store.db.execute("SELECT set_config('request.jwt.claims', ?, true)", [json.dumps(claims)])
@@ -92,4 +97,5 @@ async def test_random_operations_under_row_level_security(rls_url: str) -> None:
     finally:
         await store.close()
     REPORT["cross-tenant program (PostgreSQL, RLS as authenticated)"] = (
-        f"{sessions} sessions with per-scope claims, {sum(ops.values())} operations, 0 leaks")
+        f"{sessions} sessions with per-scope claims, {sum(ops.values())} operations, 0 leaks"
+    )

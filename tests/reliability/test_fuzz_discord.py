@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 from loyalteez.emulator import Emulator, GuildHandle, MemberHandle
 from loyalteez.emulator.harness import Harness
 from loyalteez.services import texts
+from loyalteez.services.access.permissions import PermissionDenied
 from loyalteez.services.errors import ValidationError
-from loyalteez.services.permissions import PermissionDenied
 from loyalteez.store import ScopeError
 from tests.conftest import REPORT
 from tests.reliability.fuzz_values import TEXT, Leaf, Worlds, leaves, slash_case
@@ -42,8 +42,9 @@ def draw_cases(strategy: st.SearchStrategy, count: int) -> list[Any]:
     """`count` examples from a strategy, deterministically (hypothesis explores edges; no I/O inside)."""
     found: list[Any] = []
 
-    @settings(max_examples=count, database=None, derandomize=True, deadline=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=count, database=None, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck)
+    )
     @given(strategy)
     def collect(case: Any) -> None:
         found.append(case)
@@ -73,13 +74,22 @@ async def relink(harness: Harness, brand) -> None:
     setup = harness.app.services.setup
     if await setup.scope_for(str(harness.guild.id)) is None:
         setup._failures.clear()  # fuzzed wrong keys may have locked /setup connect for a while
-        result = await setup.connect(server_id=str(harness.guild.id), server_name="Test Server",
-                                     brand_id=brand.brand_id, security_key=brand.security_key, actor_id="1")
+        result = await setup.connect(
+            server_id=str(harness.guild.id),
+            server_name="Test Server",
+            brand_id=brand.brand_id,
+            security_key=brand.security_key,
+            actor_id="1",
+        )
         assert result.ok, result.message
 
 
 async def test_every_slash_command_with_generated_options(
-    harness: Harness, emu: Emulator, guild: GuildHandle, admin: MemberHandle, alice: MemberHandle,
+    harness: Harness,
+    emu: Emulator,
+    guild: GuildHandle,
+    admin: MemberHandle,
+    alice: MemberHandle,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO, logger="loyalteez")
@@ -101,7 +111,7 @@ async def test_every_slash_command_with_generated_options(
     for path, options in cases:
         who = admin if rng.random() < 0.8 else alice
         before = snapshot(harness.db_path)
-        label = f"/{path} {({k: (v if not isinstance(v, str) else v[:40]) for k, v in options.items()})}"[:200]
+        label = f"/{path} { ({k: (v if not isinstance(v, str) else v[:40]) for k, v in options.items()}) }"[:200]
         try:
             reply = await who.slash(path, options, force=True)
         except AssertionError as exc:
@@ -123,7 +133,8 @@ async def test_every_slash_command_with_generated_options(
     covered = len({path for path, _ in cases})
     REPORT["fuzz: slash commands via the emulator"] = (
         f"{len(cases)} cases over {covered} of {len(leaf_list)} command paths, {refused} refused with no row "
-        f"changed, {len(failures)} failures")
+        f"changed, {len(failures)} failures"
+    )
     assert help_reply.embeds, "the bot keeps serving"
     assert not probe.unexpected, "unexpected exceptions:\n" + "\n".join(probe.unexpected[:20])
     assert not errors, "errors logged:\n" + "\n".join(errors[:20])
@@ -131,16 +142,53 @@ async def test_every_slash_command_with_generated_options(
     assert covered >= len(leaf_list) * 0.8, "most command paths were exercised"
 
 
-KNOWN_EVENTS = ["MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE", "MESSAGE_REACTION_ADD",
-                "MESSAGE_REACTION_REMOVE", "VOICE_STATE_UPDATE", "GUILD_MEMBER_UPDATE", "GUILD_MEMBER_ADD",
-                "INTERACTION_CREATE", "CHANNEL_UPDATE", "GUILD_ROLE_UPDATE", "TYPING_START", "SOMETHING_NEW"]
-KEYS = ["id", "channel_id", "guild_id", "author", "member", "user_id", "message_id", "emoji", "content", "type",
-        "data", "token", "roles", "user", "flags", "timestamp", "session_id"]
-JSON_LEAF = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=False), TEXT,
-                      st.sampled_from(["1", "0", "-1", "abc", "12345678901234567890123"]))
-JSON_VALUE = st.recursive(JSON_LEAF, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                            st.dictionaries(st.sampled_from(KEYS), inner, max_size=5)),
-                          max_leaves=12)
+KNOWN_EVENTS = [
+    "MESSAGE_CREATE",
+    "MESSAGE_UPDATE",
+    "MESSAGE_DELETE",
+    "MESSAGE_REACTION_ADD",
+    "MESSAGE_REACTION_REMOVE",
+    "VOICE_STATE_UPDATE",
+    "GUILD_MEMBER_UPDATE",
+    "GUILD_MEMBER_ADD",
+    "INTERACTION_CREATE",
+    "CHANNEL_UPDATE",
+    "GUILD_ROLE_UPDATE",
+    "TYPING_START",
+    "SOMETHING_NEW",
+]
+KEYS = [
+    "id",
+    "channel_id",
+    "guild_id",
+    "author",
+    "member",
+    "user_id",
+    "message_id",
+    "emoji",
+    "content",
+    "type",
+    "data",
+    "token",
+    "roles",
+    "user",
+    "flags",
+    "timestamp",
+    "session_id",
+]
+JSON_LEAF = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False),
+    TEXT,
+    st.sampled_from(["1", "0", "-1", "abc", "12345678901234567890123"]),
+)
+JSON_VALUE = st.recursive(
+    JSON_LEAF,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(KEYS), inner, max_size=5)),
+    max_leaves=12,
+)
 
 
 @st.composite
@@ -155,11 +203,15 @@ def frame(draw: st.DrawFn) -> tuple[str, Any]:
         if draw(st.booleans()):  # no "s": py-cord takes any frame's sequence, and settle() reads it
             body["t"] = draw(st.sampled_from([*KNOWN_EVENTS, None, 5]))
         return "raw", json.dumps(body)
-    return "raw", draw(st.one_of(TEXT, st.sampled_from(["", "{", "[1,2", "null", "42", '"x"', "{\"op\":"])))
+    return "raw", draw(st.one_of(TEXT, st.sampled_from(["", "{", "[1,2", "null", "42", '"x"', '{"op":'])))
 
 
 async def test_malformed_gateway_frames_never_stop_the_bot(
-    harness: Harness, emu: Emulator, alice: MemberHandle, general, caplog: pytest.LogCaptureFixture,
+    harness: Harness,
+    emu: Emulator,
+    alice: MemberHandle,
+    general,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.WARNING, logger="loyalteez")
     await connect(harness)
@@ -177,8 +229,11 @@ async def test_malformed_gateway_frames_never_stop_the_bot(
     await emu.settle()
     reply = await alice.slash("balance")
     assert reply.embeds, "still serving and still earning"
-    noisy = [r for r in caplog.records if r.name.startswith("loyalteez") and
-             (r.exc_info is not None or "\n" in r.getMessage())]
+    noisy = [
+        r
+        for r in caplog.records
+        if r.name.startswith("loyalteez") and (r.exc_info is not None or "\n" in r.getMessage())
+    ]
     assert not noisy, "a malformed frame costs one log line, never a traceback"
     emu.rejected_requests.clear()  # answers to interactions with garbage ids are refused, as Discord would
     REPORT["fuzz: malformed gateway frames"] = f"{len(frames)} frames, bot kept serving"

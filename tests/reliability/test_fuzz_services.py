@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 
 from loyalteez.clock import ManualClock
 from loyalteez.services import engagement_input as engagement
+from loyalteez.services.access.permissions import PermissionDenied
 from loyalteez.services.container import build_services
 from loyalteez.services.errors import ValidationError
-from loyalteez.services.permissions import PermissionDenied
 from loyalteez.services.rewards import admin_events, admin_members, admin_server, validation
 from loyalteez.services.rewards.events import ClaimRequest, ManualReward, Member
 from loyalteez.services.rewards.outcomes import Paid
@@ -35,13 +35,21 @@ from tests.reliability.helpers import snapshot
 
 CASES: Counter[str] = Counter()  # calls per checked function or operation
 OUTCOMES: Counter[str] = Counter()  # ok / refused
-FAST = settings(max_examples=600, database=None, derandomize=True, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FAST = settings(
+    max_examples=600,
+    database=None,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 STORE = settings(FAST, max_examples=400)
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 SCOPE = Scope("fuzz_brand", "555000000000000001")
-IDS = st.one_of(st.sampled_from(["555000000000000001", "0", "-1", "1" * 21, "1" * 22, " 42 ", "4.2", ""]), TEXT,
-                st.integers(-(2**70), 2**70))
+IDS = st.one_of(
+    st.sampled_from(["555000000000000001", "0", "-1", "1" * 21, "1" * 22, " 42 ", "4.2", ""]),
+    TEXT,
+    st.integers(-(2**70), 2**70),
+)
 INTS = st.one_of(st.integers(), st.sampled_from([-1, 0, 1, 10_000, 10_001, 2**63, -(2**63)]), st.booleans())
 
 
@@ -64,12 +72,18 @@ def assert_sentence(message: str) -> None:
 
 # -- pure checks (rewards and engagement) -------------------------------------------------------------------
 
+
 @FAST
 @given(value=ANYTHING)
 def test_rewards_number_checks(value: Any) -> None:
-    for name, check in [("reward", validation.reward), ("cooldown", validation.cooldown_hours),
-                        ("min_length", validation.min_length), ("min_reactions", validation.min_reactions),
-                        ("priority", validation.priority), ("limit", lambda v: validation.limit("max", v))]:
+    for name, check in [
+        ("reward", validation.reward),
+        ("cooldown", validation.cooldown_hours),
+        ("min_length", validation.min_length),
+        ("min_reactions", validation.min_reactions),
+        ("priority", validation.priority),
+        ("limit", lambda v: validation.limit("max", v)),
+    ]:
         if refused_cleanly(lambda c=check: c(value), "validation." + name) == "ok":
             assert isinstance(check(value), int | type(None))
 
@@ -106,6 +120,7 @@ def test_engagement_checks(text: str | None, value: Any, when: datetime) -> None
 
 # -- admin operations and commands on a real database -------------------------------------------------------
 
+
 class Live:
     """One SQLite database and the services, on a private event loop shared by every example."""
 
@@ -140,8 +155,11 @@ class Live:
             assert not changed, f"{label} was refused but changed {changed}"
             OUTCOMES["refused"] += 1
             return "refused"
-        if getattr(result, "message", None) is not None and not isinstance(result, Paid) and \
-                not getattr(result, "ok", False):  # a refused outcome, not an exception
+        if (
+            getattr(result, "message", None) is not None
+            and not isinstance(result, Paid)
+            and not getattr(result, "ok", False)
+        ):  # a refused outcome, not an exception
             assert_sentence(result.message)
             assert self.snapshot() == before, f"{label} refused ({result.message}) but changed rows"
             OUTCOMES["refused"] += 1
@@ -164,13 +182,16 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 
 EVENT_OPTIONS = st.builds(
     admin_events.EventOptions,
-    reward=st.one_of(st.none(), INTS), cooldown_hours=st.one_of(st.none(), INTS),
-    max_claims_per_user=st.one_of(st.none(), INTS), max_total_claims=st.one_of(st.none(), INTS),
+    reward=st.one_of(st.none(), INTS),
+    cooldown_hours=st.one_of(st.none(), INTS),
+    max_claims_per_user=st.one_of(st.none(), INTS),
+    max_total_claims=st.one_of(st.none(), INTS),
     max_per_day=st.one_of(st.none(), INTS),
     channels=st.one_of(st.none(), st.lists(IDS, max_size=60)),
     trigger=st.one_of(st.none(), st.sampled_from(["keyword", "min_length", "reaction_count", "none", "drop", "x"])),
     keywords=st.one_of(st.none(), st.lists(st.one_of(TEXT, st.sampled_from(SPECIAL_STRINGS)), max_size=25)),
-    min_length=st.one_of(st.none(), INTS), min_reactions=st.one_of(st.none(), INTS),
+    min_length=st.one_of(st.none(), INTS),
+    min_reactions=st.one_of(st.none(), INTS),
     description=st.one_of(st.none(), strings(max_size=400)),
 )
 EVENT_NAMES = st.one_of(st.sampled_from(["gm_checkin", "welcome", "bonus_event", "quality_message", "x", ""]), TEXT)
@@ -187,30 +208,51 @@ def test_event_admin_with_junk_changes_nothing_when_refused(live: Live, name: st
 
 
 @STORE
-@given(role=IDS, effect=st.one_of(st.sampled_from(["multiplier", "flat_bonus", "cooldown_reduction"]), TEXT),
-       value=ANYTHING, priority=INTS, member=IDS, reason=st.one_of(st.none(), strings(max_size=900)))
-def test_server_admin_with_junk_changes_nothing_when_refused(live: Live, role: Any, effect: str, value: Any,
-                                                             priority: Any, member: Any, reason: Any) -> None:
-    live.attempt("admin.role_bonus",
-                 lambda: admin_server.set_role_bonus(live.data, "1", role, effect, value, priority))
+@given(
+    role=IDS,
+    effect=st.one_of(st.sampled_from(["multiplier", "flat_bonus", "cooldown_reduction"]), TEXT),
+    value=ANYTHING,
+    priority=INTS,
+    member=IDS,
+    reason=st.one_of(st.none(), strings(max_size=900)),
+)
+def test_server_admin_with_junk_changes_nothing_when_refused(
+    live: Live, role: Any, effect: str, value: Any, priority: Any, member: Any, reason: Any
+) -> None:
+    live.attempt("admin.role_bonus", lambda: admin_server.set_role_bonus(live.data, "1", role, effect, value, priority))
     live.attempt("admin.exclude_channel", lambda: admin_server.exclude_channel(live.data, "1", role))
     live.attempt("admin.disable_member", lambda: admin_members.disable_member(live.data, "1", member, reason))
 
 
 @STORE
-@given(event=EVENT_NAMES, amount=st.one_of(st.none(), INTS), reason=st.one_of(st.none(), strings(max_size=900)),
-       interaction=st.integers(1, 2**63 - 1), brand=st.one_of(TEXT, st.sampled_from([SCOPE.brand_id, ""])),
-       key=strings(max_size=300))
-def test_member_and_manual_rewards_with_junk(live: Live, event: str, amount: Any, reason: Any, interaction: int,
-                                             brand: str, key: str) -> None:
+@given(
+    event=EVENT_NAMES,
+    amount=st.one_of(st.none(), INTS),
+    reason=st.one_of(st.none(), strings(max_size=900)),
+    interaction=st.integers(1, 2**63 - 1),
+    brand=st.one_of(TEXT, st.sampled_from([SCOPE.brand_id, ""])),
+    key=strings(max_size=300),
+)
+def test_member_and_manual_rewards_with_junk(
+    live: Live, event: str, amount: Any, reason: Any, interaction: int, brand: str, key: str
+) -> None:
     member = Member("777000000000000001")
     rewards = live.services.rewards
-    live.attempt("rewards.manual", lambda: rewards.reward(SCOPE, ManualReward(
-        str(interaction), "1", member, event, amount, reason)))
+    live.attempt(
+        "rewards.manual",
+        lambda: rewards.reward(SCOPE, ManualReward(str(interaction), "1", member, event, amount, reason)),
+    )
     live.attempt("rewards.claim", lambda: rewards.claim(SCOPE, ClaimRequest(str(interaction + 1), member, event)))
-    live.attempt("setup.connect", lambda: live.services.setup.connect(
-        server_id="555000000000000009", server_name=key[:100] or None, brand_id=brand, security_key=key,
-        actor_id="1"))
+    live.attempt(
+        "setup.connect",
+        lambda: live.services.setup.connect(
+            server_id="555000000000000009",
+            server_name=key[:100] or None,
+            brand_id=brand,
+            security_key=key,
+            actor_id="1",
+        ),
+    )
 
 
 def test_zz_report_the_volume() -> None:
@@ -220,5 +262,6 @@ def test_zz_report_the_volume() -> None:
     REPORT["fuzz: service and validation layer"] = (
         f"{total:,} generated cases over {len(CASES)} functions ({pure:,} checks, {total - pure:,} operations on a "
         f"real database); {OUTCOMES['refused']:,} refused in one sentence with no row changed, "
-        f"{OUTCOMES['ok']:,} accepted; 0 unexpected exceptions")
+        f"{OUTCOMES['ok']:,} accepted; 0 unexpected exceptions"
+    )
     assert total >= 10_000 or not CASES, f"only {total} generated cases"

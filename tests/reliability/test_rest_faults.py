@@ -29,8 +29,9 @@ async def ready(harness: Harness) -> Harness:
     return harness
 
 
-async def test_a_per_route_429_storm_delivers_each_reply_once(ready: Harness, emu: Emulator,
-                                                             alice: MemberHandle) -> None:
+async def test_a_per_route_429_storm_delivers_each_reply_once(
+    ready: Harness, emu: Emulator, alice: MemberHandle
+) -> None:
     before = len(callbacks(emu))
     emu.faults.inject_429(count=3, retry_after=0.05, route=CALLBACK)
     reply = await alice.slash("claim", event=CLAIMABLE)
@@ -51,8 +52,9 @@ async def test_a_global_429_storm_delays_but_loses_no_reply(ready: Harness, emu:
 
 
 @pytest.mark.parametrize("status", [500, 502])
-async def test_server_errors_are_retried_and_the_reply_arrives_once(ready: Harness, emu: Emulator,
-                                                                   alice: MemberHandle, status: int) -> None:
+async def test_server_errors_are_retried_and_the_reply_arrives_once(
+    ready: Harness, emu: Emulator, alice: MemberHandle, status: int
+) -> None:
     before = len(callbacks(emu))
     emu.faults.inject_status(status, count=1, route=CALLBACK)
     reply = await alice.slash("claim", event=CLAIMABLE, reply_timeout=8)
@@ -76,8 +78,9 @@ async def test_an_undeliverable_reply_is_one_log_line_and_the_bot_goes_on(
     assert all("\n" not in r.getMessage() and r.exc_info is None for r in failed), "one line each, no traceback"
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("loyalteez")]
     # Paid and recorded even though the member never saw the reply: it shows in /balance, never twice.
-    assert query(ready.db_path, "SELECT COUNT(*) FROM loyalteez_reward_ledger WHERE event_type = ?", (CLAIMABLE,)) \
-        == [(2,)]
+    assert query(ready.db_path, "SELECT COUNT(*) FROM loyalteez_reward_ledger WHERE event_type = ?", (CLAIMABLE,)) == [
+        (2,)
+    ]
     reply = await alice.slash("help")
     assert reply.embeds, "the bot still serves"
     check_consistent(ready.db_path, emu)

@@ -41,11 +41,14 @@ def test_replay_prints_a_summary_and_a_second_run_adds_nothing(exports: Path, tm
     assert "Traceback" not in first.stderr + second.stderr
 
 
-@pytest.mark.parametrize(("make", "expected"), [
-    (lambda d: d / "missing", "no such file or folder"),
-    (lambda d: (d / "notes.json").write_text('{"hello": 1}') and d / "notes.json", "not a DiscordChatExporter"),
-    (lambda d: (d / "broken.json").write_text("{") and d / "broken.json", "not a DiscordChatExporter"),
-])
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda d: d / "missing", "no such file or folder"),
+        (lambda d: (d / "notes.json").write_text('{"hello": 1}') and d / "notes.json", "not a DiscordChatExporter"),
+        (lambda d: (d / "broken.json").write_text("{") and d / "broken.json", "not a DiscordChatExporter"),
+    ],
+)
 def test_a_bad_export_is_one_error_line_and_no_database(tmp_path: Path, make, expected: str) -> None:
     db = tmp_path / "out.db"
     result = run("replay", str(make(tmp_path)), "--db", str(db))
@@ -74,8 +77,9 @@ def test_whatif_shows_the_cost_of_a_rule_change_side_by_side(exports: Path, tmp_
     double = tmp_path / "double-gm.json"
     double.write_text(json.dumps({"version": 1, "events": [{"name": "gm_checkin", "reward_amount": 50}]}))
     chart = tmp_path / "daily.png"
-    result = run("whatif", str(exports), "--rules", "defaults", "--rules", str(double), "--chart", str(chart),
-                 "--quiet")
+    result = run(
+        "whatif", str(exports), "--rules", "defaults", "--rules", str(double), "--chart", str(chart), "--quiet"
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     header = next(line for line in out.splitlines() if "A: defaults" in line)
@@ -86,8 +90,14 @@ def test_whatif_shows_the_cost_of_a_rule_change_side_by_side(exports: Path, tmp_
     assert before > 0 and after == 2 * before, "same greetings, twice the amount"
     gn = re.search(r"^\s+gn_checkin\s+([\d,]+)\s+([\d,]+)", out, re.MULTILINE)
     assert gn and gn.group(1) == gn.group(2), "an unchanged rule pays the same"
-    for row in ("LTZ paid", "daily active earners (avg)", "weekly active earners (avg)",
-                "top_10_concentration (last day)", "reward_efficiency (last day)", "Biggest rank changes"):
+    for row in (
+        "LTZ paid",
+        "daily active earners (avg)",
+        "weekly active earners (avg)",
+        "top_10_concentration (last day)",
+        "reward_efficiency (last day)",
+        "Biggest rank changes",
+    ):
         assert row in out
     assert chart.read_bytes().startswith(b"\x89PNG")
     assert "Traceback" not in result.stderr

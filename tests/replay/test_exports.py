@@ -18,72 +18,142 @@ GUILD = {"id": "123", "name": "Club", "iconUrl": "https://example.invalid/icon.p
 
 
 def channel(channel_id: str = "456", name: str = "general") -> dict[str, Any]:
-    return {"id": channel_id, "type": "GuildTextChat", "categoryId": "789", "category": "Text", "name": name,
-            "topic": None}
+    return {
+        "id": channel_id,
+        "type": "GuildTextChat",
+        "categoryId": "789",
+        "category": "Text",
+        "name": name,
+        "topic": None,
+    }
 
 
 def user(user_id: str, name: str, **extra: Any) -> dict[str, Any]:
-    return {"id": user_id, "name": name, "discriminator": "0000", "nickname": name.title(), "isBot": False,
-            "avatarUrl": "https://example.invalid/a.png", **extra}
+    return {
+        "id": user_id,
+        "name": name,
+        "discriminator": "0000",
+        "nickname": name.title(),
+        "isBot": False,
+        "avatarUrl": "https://example.invalid/a.png",
+        **extra,
+    }
 
 
-def msg(msg_id: str, timestamp: str, content: str = "hi", author: dict[str, Any] | None = None,
-        **extra: Any) -> dict[str, Any]:
-    return {"id": msg_id, "type": "Default", "timestamp": timestamp, "timestampEdited": None,
-            "callEndedTimestamp": None, "isPinned": False, "content": content,
-            "author": author or user("42", "alice"), "attachments": [], "embeds": [], "stickers": [],
-            "reactions": [], "mentions": [], "inlineEmojis": [], **extra}
+def msg(
+    msg_id: str, timestamp: str, content: str = "hi", author: dict[str, Any] | None = None, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "id": msg_id,
+        "type": "Default",
+        "timestamp": timestamp,
+        "timestampEdited": None,
+        "callEndedTimestamp": None,
+        "isPinned": False,
+        "content": content,
+        "author": author or user("42", "alice"),
+        "attachments": [],
+        "embeds": [],
+        "stickers": [],
+        "reactions": [],
+        "mentions": [],
+        "inlineEmojis": [],
+        **extra,
+    }
 
 
-def export(path: Path, messages: list[dict[str, Any]], *, guild: dict[str, Any] = GUILD,
-           chan: dict[str, Any] | None = None) -> Path:
+def export(
+    path: Path, messages: list[dict[str, Any]], *, guild: dict[str, Any] = GUILD, chan: dict[str, Any] | None = None
+) -> Path:
     write_export_file(path, guild, chan or channel(), messages)
     return path
 
 
 def test_a_hand_written_export_round_trips_every_field(tmp_path: Path) -> None:
     alice = user("42", "alice", roles=[{"id": "7", "name": "Mod", "color": "#FF0000", "position": 3}])
-    first = msg("1100000000000000000", "2023-05-01T10:11:12.345+02:00", "gm all", alice,
-                timestampEdited="2023-05-01T10:20:00+02:00",
-                reactions=[{"emoji": {"id": None, "name": "👍", "code": "thumbsup", "isAnimated": False},
-                            "count": 2, "users": [user("43", "bob")]},
-                           {"emoji": {"id": "999", "name": "party", "code": "party", "isAnimated": False},
-                            "count": 1, "users": [user("42", "alice")]},
-                           {"emoji": {"id": None, "name": "🔥"}, "count": 5}],
-                mentions=[user("43", "bob")])
-    reply = msg(1100000000000000001, "2023-05-01T08:12:00Z", "welcome", {"id": 43, "name": "bob", "isBot": True},
-                type="Reply", reference={"messageId": "1100000000000000000", "channelId": "456", "guildId": "123"})
+    first = msg(
+        "1100000000000000000",
+        "2023-05-01T10:11:12.345+02:00",
+        "gm all",
+        alice,
+        timestampEdited="2023-05-01T10:20:00+02:00",
+        reactions=[
+            {
+                "emoji": {"id": None, "name": "👍", "code": "thumbsup", "isAnimated": False},
+                "count": 2,
+                "users": [user("43", "bob")],
+            },
+            {
+                "emoji": {"id": "999", "name": "party", "code": "party", "isAnimated": False},
+                "count": 1,
+                "users": [user("42", "alice")],
+            },
+            {"emoji": {"id": None, "name": "🔥"}, "count": 5},
+        ],
+        mentions=[user("43", "bob")],
+    )
+    reply = msg(
+        1100000000000000001,
+        "2023-05-01T08:12:00Z",
+        "welcome",
+        {"id": 43, "name": "bob", "isBot": True},
+        type="Reply",
+        reference={"messageId": "1100000000000000000", "channelId": "456", "guildId": "123"},
+    )
     head = open_export(export(tmp_path / "general.json", [first, reply]))
 
     assert (head.guild.id, head.guild.name) == ("123", "Club")
     assert (head.channel.id, head.channel.name, head.channel.type, head.channel.category_id) == (
-        "456", "general", "GuildTextChat", "789")
+        "456",
+        "general",
+        "GuildTextChat",
+        "789",
+    )
     one, two = iter_messages(head)
     assert (one.id, one.guild_id, one.channel_id, one.type, one.content) == (
-        "1100000000000000000", "123", "456", "Default", "gm all")
+        "1100000000000000000",
+        "123",
+        "456",
+        "Default",
+        "gm all",
+    )
     assert one.timestamp == datetime(2023, 5, 1, 8, 11, 12, 345000, tzinfo=UTC)
     assert one.timestamp.utcoffset() is not None and one.timestamp.tzinfo == UTC
     assert one.edited_at == datetime(2023, 5, 1, 8, 20, tzinfo=UTC)
     assert one.author == ExportUser("42", "alice", False, (ExportRole("7", "Mod", 3),))
     assert [(r.emoji, r.count, [u.id for u in r.users]) for r in one.reactions] == [
-        ("👍", 2, ["43"]), ("party:999", 1, ["42"]), ("🔥", 5, [])]
+        ("👍", 2, ["43"]),
+        ("party:999", 1, ["42"]),
+        ("🔥", 5, []),
+    ]
     assert one.mentions == ("43",) and one.reference_id is None and one.is_chat
     assert (two.id, two.type, two.reference_id, two.author) == (
-        "1100000000000000001", "Reply", "1100000000000000000", ExportUser("43", "bob", True, ()))
+        "1100000000000000001",
+        "Reply",
+        "1100000000000000000",
+        ExportUser("43", "bob", True, ()),
+    )
     assert two.edited_at is None and two.reactions == () and two.is_chat
 
 
 def test_system_messages_keep_their_type_and_are_not_chat(tmp_path: Path) -> None:
-    path = export(tmp_path / "a.json", [msg("1", "2024-01-01T00:00:00+00:00", "", type="GuildMemberJoin"),
-                                        msg("2", "2024-01-01T00:00:01+00:00", "", type="SomethingNew")])
+    path = export(
+        tmp_path / "a.json",
+        [
+            msg("1", "2024-01-01T00:00:00+00:00", "", type="GuildMemberJoin"),
+            msg("2", "2024-01-01T00:00:01+00:00", "", type="SomethingNew"),
+        ],
+    )
     kinds = [(m.type, m.is_chat) for m in iter_messages(open_export(path))]
     assert kinds == [("GuildMemberJoin", False), ("SomethingNew", False)]
 
 
 def test_head_after_messages_is_still_found(tmp_path: Path) -> None:
     path = tmp_path / "late.json"
-    path.write_text(json.dumps({"messages": [msg("5", "2024-01-01T00:00:00Z")], "guild": GUILD,
-                                "channel": channel()}), encoding="utf-8")
+    path.write_text(
+        json.dumps({"messages": [msg("5", "2024-01-01T00:00:00Z")], "guild": GUILD, "channel": channel()}),
+        encoding="utf-8",
+    )
     head = open_export(path)
     assert head.guild.id == "123" and [m.id for m in iter_messages(head)] == ["5"]
 
@@ -115,13 +185,20 @@ def test_missing_paths_and_empty_folders_are_errors(tmp_path: Path) -> None:
 
 
 def two_channels(tmp_path: Path) -> list[Path]:
-    general = export(tmp_path / "general.json", [msg("10", "2024-01-01T10:00:00Z"), msg("30", "2024-01-02T09:00:00Z"),
-                                                 msg("50", "2024-01-03T00:00:00Z")])
+    general = export(
+        tmp_path / "general.json",
+        [msg("10", "2024-01-01T10:00:00Z"), msg("30", "2024-01-02T09:00:00Z"), msg("50", "2024-01-03T00:00:00Z")],
+    )
     # Same instants in another offset: 11:00+02:00 is 09:00 UTC, before general's message 30 (id order breaks ties).
-    other = export(tmp_path / "other.json", [msg("20", "2024-01-01T12:00:00+02:00"),
-                                             msg("29", "2024-01-02T11:00:00+02:00"),
-                                             msg("40", "2024-01-02T23:59:59.999+00:00")],
-                   chan=channel("457", "other"))
+    other = export(
+        tmp_path / "other.json",
+        [
+            msg("20", "2024-01-01T12:00:00+02:00"),
+            msg("29", "2024-01-02T11:00:00+02:00"),
+            msg("40", "2024-01-02T23:59:59.999+00:00"),
+        ],
+        chan=channel("457", "other"),
+    )
     return [general, other]
 
 
@@ -147,7 +224,11 @@ def test_until_a_date_keeps_that_whole_day_and_a_datetime_is_inclusive(tmp_path:
     assert [m.id for m in merge_exports(files, until=date(2023, 12, 31))] == []
     assert [m.id for m in merge_exports(files, until=datetime(2024, 1, 2, 9, tzinfo=UTC))] == ["10", "20", "29", "30"]
     assert [m.id for m in merge_exports(files, until=datetime(2024, 1, 2, 10, 59, 59, tzinfo=UTC))] == [
-        "10", "20", "29", "30"]
+        "10",
+        "20",
+        "29",
+        "30",
+    ]
 
 
 def test_not_json_is_an_error(tmp_path: Path) -> None:
@@ -176,29 +257,41 @@ def test_missing_messages_or_head_is_an_error(tmp_path: Path) -> None:
         open_export(path)
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    ({"timestamp": "x"}, 'general.json: message 2: "timestamp" is not a date ("x")'),
-    ({"timestamp": "2024-01-01T00:00:00"}, 'message 2: "timestamp" has no UTC offset'),
-    ({"timestamp": None}, 'message 2: "timestamp" is missing'),
-    ({"timestampEdited": "soon"}, 'message 2: "timestampEdited" is not a date ("soon")'),
-    ({"id": "12a"}, 'message 2: "id" is not a Discord id ("12a")'),
-    ({"author": {"name": "ghost"}}, 'message 2: "author.id" is missing'),
-    ({"author": None}, 'message 2: "author" is missing or not an object'),
-    ({"reactions": [{"emoji": {"name": "x"}, "count": "many"}]}, 'message 2: "reactions.count" is not a whole number'),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"timestamp": "x"}, 'general.json: message 2: "timestamp" is not a date ("x")'),
+        ({"timestamp": "2024-01-01T00:00:00"}, 'message 2: "timestamp" has no UTC offset'),
+        ({"timestamp": None}, 'message 2: "timestamp" is missing'),
+        ({"timestampEdited": "soon"}, 'message 2: "timestampEdited" is not a date ("soon")'),
+        ({"id": "12a"}, 'message 2: "id" is not a Discord id ("12a")'),
+        ({"author": {"name": "ghost"}}, 'message 2: "author.id" is missing'),
+        ({"author": None}, 'message 2: "author" is missing or not an object'),
+        (
+            {"reactions": [{"emoji": {"name": "x"}, "count": "many"}]},
+            'message 2: "reactions.count" is not a whole number',
+        ),
+    ],
+)
 def test_a_bad_message_names_the_file_index_and_field(tmp_path: Path, change: dict[str, Any], expected: str) -> None:
-    path = export(tmp_path / "general.json", [msg("1", "2024-01-01T00:00:00Z"),
-                                              {**msg("2", "2024-01-01T00:00:01Z"), **change}])
+    path = export(
+        tmp_path / "general.json", [msg("1", "2024-01-01T00:00:00Z"), {**msg("2", "2024-01-01T00:00:01Z"), **change}]
+    )
     with pytest.raises(ExportError) as caught:
         list(iter_messages(open_export(path)))
     assert expected in str(caught.value)
 
 
 def test_an_unsorted_file_is_an_error(tmp_path: Path) -> None:
-    path = export(tmp_path / "general.json", [msg("1", "2024-01-02T00:00:00Z"), msg("2", "2024-01-02T00:00:00Z"),
-                                              msg("3", "2024-01-01T23:59:59+00:00")])
-    with pytest.raises(ExportError, match=r"general\.json: message 3 is older than message 2; export in ascending "
-                                          r"order \(DCE's default\)"):
+    path = export(
+        tmp_path / "general.json",
+        [msg("1", "2024-01-02T00:00:00Z"), msg("2", "2024-01-02T00:00:00Z"), msg("3", "2024-01-01T23:59:59+00:00")],
+    )
+    with pytest.raises(
+        ExportError,
+        match=r"general\.json: message 3 is older than message 2; export in ascending "
+        r"order \(DCE's default\)",
+    ):
         list(iter_messages(open_export(path)))
 
 
@@ -261,7 +354,8 @@ def test_the_merged_stream_tells_how_much_of_the_files_it_has_read(tmp_path: Pat
 
 def test_mentions_come_back_as_discord_wrote_them(tmp_path: Path) -> None:
     """DiscordChatExporter writes `@Name`; the bot reads `<@id>`, and only for users really mentioned."""
-    said = msg("1100000000000000000", "2023-05-01T10:00:00Z", "GG @Bob and @bob, not @carol",
-               mentions=[user("43", "bob")])
+    said = msg(
+        "1100000000000000000", "2023-05-01T10:00:00Z", "GG @Bob and @bob, not @carol", mentions=[user("43", "bob")]
+    )
     [message] = iter_messages(open_export(export(tmp_path / "general.json", [said])))
     assert message.content == "GG <@43> and <@43>, not @carol"

@@ -57,10 +57,14 @@ def daily_firsts(messages: list[dict[str, Any]], words: tuple[str, ...]) -> dict
 async def tables(db: Path) -> dict[str, list[tuple]]:
     store = await Store.open(str(db))
     try:
-        names = [r["name"] for r in await store.db.fetch_all(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {n: sorted(tuple(map(str, r.values())) for r in await store.db.fetch_all(f"SELECT * FROM {n}"))
-                for n in names}
+        names = [
+            r["name"]
+            for r in await store.db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        ]
+        return {
+            n: sorted(tuple(map(str, r.values())) for r in await store.db.fetch_all(f"SELECT * FROM {n}"))
+            for n in names
+        }
     finally:
         await store.close()
 
@@ -108,8 +112,11 @@ async def test_greetings_pay_once_per_member_per_day_at_the_messages_own_time(ex
     ledger = await server_rows(db, LEDGER)
     for event, words, amount in (("gm_checkin", ("gm", "good morning"), 25), ("gn_checkin", ("gn",), 15)):
         expected = daily_firsts(messages, words)
-        paid = {(r["discord_user_id"], as_utc(r["created_at"]).date()): as_utc(r["created_at"])
-                for r in ledger if r["event_type"] == event}
+        paid = {
+            (r["discord_user_id"], as_utc(r["created_at"]).date()): as_utc(r["created_at"])
+            for r in ledger
+            if r["event_type"] == event
+        }
         assert len([r for r in ledger if r["event_type"] == event]) == len(expected), event
         assert paid == expected, event
         assert {r["amount"] for r in ledger if r["event_type"] == event} == {amount}
@@ -169,11 +176,23 @@ async def test_replaying_the_same_export_twice_changes_nothing(exports: Path, re
 
 async def test_rules_file_applies_like_config_and_cooldowns_follow_history_time(exports: Path, tmp_path: Path) -> None:
     rules = tmp_path / "rules.json"
-    rules.write_text(json.dumps({"version": 1, "events": [
-        {"name": "gm_checkin", "reward_amount": 40},
-        {"name": "quality_message", "is_enabled": True, "min_length": 60, "cooldown_hours": 1,
-         "max_per_day": 50},
-    ]}))
+    rules.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "events": [
+                    {"name": "gm_checkin", "reward_amount": 40},
+                    {
+                        "name": "quality_message",
+                        "is_enabled": True,
+                        "min_length": 60,
+                        "cooldown_hours": 1,
+                        "max_per_day": 50,
+                    },
+                ],
+            }
+        )
+    )
     db = tmp_path / "rules.db"
     result = await replay_history(ReplayRequest((str(exports),), db, await load_rules_file(rules)))
     ledger = await server_rows(db, LEDGER)
@@ -187,8 +206,9 @@ async def test_rules_file_applies_like_config_and_cooldowns_follow_history_time(
             if member not in last or moment - last[member] >= timedelta(hours=1):
                 expected.append((member, moment))
                 last[member] = moment
-    paid = sorted((r["discord_user_id"], as_utc(r["created_at"])) for r in ledger
-                  if r["event_type"] == "quality_message")
+    paid = sorted(
+        (r["discord_user_id"], as_utc(r["created_at"])) for r in ledger if r["event_type"] == "quality_message"
+    )
     assert expected and paid == sorted(expected)
     audit = await server_rows(db, "discord_audit_log")
     assert [a["action"] for a in audit].count("config.imported") == 1
@@ -216,13 +236,29 @@ async def test_reactions_count_at_their_messages_time(tmp_path: Path) -> None:
     posted = datetime(2024, 5, 1, 23, 59, 58, tzinfo=UTC)
     later = datetime(2024, 5, 2, 8, 0, tzinfo=UTC)
     messages = [
-        {"id": snowflake_at(posted), "type": "Default", "timestamp": posted.isoformat(), "content": "look at this",
-         "author": author, "reactions": [{"emoji": {"id": None, "name": "🔥"}, "count": 5, "users": fans}]},
-        {"id": snowflake_at(later), "type": "Default", "timestamp": later.isoformat(), "content": "morning all",
-         "author": fans[0] | {"roles": []}, "reactions": []},
+        {
+            "id": snowflake_at(posted),
+            "type": "Default",
+            "timestamp": posted.isoformat(),
+            "content": "look at this",
+            "author": author,
+            "reactions": [{"emoji": {"id": None, "name": "🔥"}, "count": 5, "users": fans}],
+        },
+        {
+            "id": snowflake_at(later),
+            "type": "Default",
+            "timestamp": later.isoformat(),
+            "content": "morning all",
+            "author": fans[0] | {"roles": []},
+            "reactions": [],
+        },
     ]
-    write_export_file(folder / "c.json", {"id": GUILD, "name": "Tiny"}, {"id": "700", "name": "general",
-                                                                          "type": "GuildTextChat"}, messages)
+    write_export_file(
+        folder / "c.json",
+        {"id": GUILD, "name": "Tiny"},
+        {"id": "700", "name": "general", "type": "GuildTextChat"},
+        messages,
+    )
     rules = tmp_path / "rules.json"
     rules.write_text(json.dumps({"version": 1, "events": [{"name": "popular_message", "is_enabled": True}]}))
     db = tmp_path / "out.db"
@@ -243,8 +279,9 @@ async def test_a_server_replayed_under_one_brand_refuses_another(exports: Path, 
 async def test_no_messages_is_a_clear_error(tmp_path: Path) -> None:
     folder = tmp_path / "empty"
     folder.mkdir()
-    write_export_file(folder / "c.json", {"id": GUILD, "name": "Tiny"}, {"id": "700", "name": "general",
-                                                                          "type": "GuildTextChat"}, [])
+    write_export_file(
+        folder / "c.json", {"id": GUILD, "name": "Tiny"}, {"id": "700", "name": "general", "type": "GuildTextChat"}, []
+    )
     with pytest.raises(ReplayError, match="no messages"):
         await replay_history(ReplayRequest((str(folder),), tmp_path / "out.db"))
     assert not (tmp_path / "out.db").exists()
@@ -259,12 +296,18 @@ async def test_a_replay_stopped_part_way_continues_to_the_same_result(exports: P
     await replay_history(ReplayRequest((str(exports),), db))
 
     async def outcome(path: Path) -> tuple:
-        ledger = sorted((r["idempotency_key"], r["discord_user_id"], r["event_type"], r["amount"],
-                         str(as_utc(r["created_at"]))) for r in await server_rows(path, LEDGER))
-        stats = sorted((r["discord_user_id"], r["messages_count"], r["reactions_count"], r["ltz_earned"])
-                       for r in await server_rows(path, "discord_user_stats"))
-        snapshots = sorted((str(r["snapshot_date"]), r["snapshot_type"], json.dumps(r["metrics"], sort_keys=True))
-                           for r in await server_rows(path, "discord_kpi_snapshots"))
+        ledger = sorted(
+            (r["idempotency_key"], r["discord_user_id"], r["event_type"], r["amount"], str(as_utc(r["created_at"])))
+            for r in await server_rows(path, LEDGER)
+        )
+        stats = sorted(
+            (r["discord_user_id"], r["messages_count"], r["reactions_count"], r["ltz_earned"])
+            for r in await server_rows(path, "discord_user_stats")
+        )
+        snapshots = sorted(
+            (str(r["snapshot_date"]), r["snapshot_type"], json.dumps(r["metrics"], sort_keys=True))
+            for r in await server_rows(path, "discord_kpi_snapshots")
+        )
         return ledger, stats, snapshots
 
     assert await outcome(db) == await outcome(full_db)
@@ -291,11 +334,19 @@ async def test_an_existing_brand_is_used_without_touching_its_key(exports: Path,
 async def test_direct_message_exports_are_refused(tmp_path: Path) -> None:
     folder = tmp_path / "dms"
     folder.mkdir()
-    message = {"id": snowflake_at(datetime(2024, 1, 1, tzinfo=UTC)), "type": "Default",
-               "timestamp": "2024-01-01T00:00:00+00:00", "content": "hi",
-               "author": {"id": "100000000000000001", "name": "alice", "isBot": False}}
-    write_export_file(folder / "dm.json", {"id": "0", "name": "Direct Messages"},
-                      {"id": "800", "name": "alice", "type": "DirectTextChat"}, [message])
+    message = {
+        "id": snowflake_at(datetime(2024, 1, 1, tzinfo=UTC)),
+        "type": "Default",
+        "timestamp": "2024-01-01T00:00:00+00:00",
+        "content": "hi",
+        "author": {"id": "100000000000000001", "name": "alice", "isBot": False},
+    }
+    write_export_file(
+        folder / "dm.json",
+        {"id": "0", "name": "Direct Messages"},
+        {"id": "800", "name": "alice", "type": "DirectTextChat"},
+        [message],
+    )
     with pytest.raises(ReplayError, match="direct messages"):
         await replay_history(ReplayRequest((str(folder),), tmp_path / "out.db"))
 
@@ -305,15 +356,26 @@ async def test_boost_notices_in_the_history_pay_the_boost_event_at_their_time(tm
     folder.mkdir()
     alice = {"id": "100000000000000001", "name": "alice", "isBot": False, "roles": []}
     boosted = datetime(2024, 6, 1, 18, 30, tzinfo=UTC)
-    messages = [{"id": snowflake_at(boosted), "type": "8", "timestamp": boosted.isoformat(), "content": "",
-                 "author": alice, "reactions": []}]
-    write_export_file(folder / "c.json", {"id": GUILD, "name": "Tiny"}, {"id": "700", "name": "general",
-                                                                          "type": "GuildTextChat"}, messages)
+    messages = [
+        {
+            "id": snowflake_at(boosted),
+            "type": "8",
+            "timestamp": boosted.isoformat(),
+            "content": "",
+            "author": alice,
+            "reactions": [],
+        }
+    ]
+    write_export_file(
+        folder / "c.json",
+        {"id": GUILD, "name": "Tiny"},
+        {"id": "700", "name": "general", "type": "GuildTextChat"},
+        messages,
+    )
     db = tmp_path / "out.db"
     result = await replay_history(ReplayRequest((str(folder),), db))
     paid = [r for r in await server_rows(db, LEDGER) if r["event_type"] == "server_boost"]
-    assert [(r["discord_user_id"], r["amount"], as_utc(r["created_at"])) for r in paid] == [
-        (alice["id"], 500, boosted)]
+    assert [(r["discord_user_id"], r["amount"], as_utc(r["created_at"])) for r in paid] == [(alice["id"], 500, boosted)]
     assert result.counts.boosts == 1 and not result.counts.skipped
     stats = {r["discord_user_id"]: r["messages_count"] for r in await server_rows(db, "discord_user_stats")}
     assert stats.get(alice["id"], 0) == 0, "a boost notice is not a chat message"
@@ -326,14 +388,28 @@ async def test_leveling_bot_announcements_in_the_history_pay_level_up_when_it_is
     mee6 = {"id": "159985870458322944", "name": "MEE6", "isBot": True, "roles": []}
     said, levelled = datetime(2024, 6, 1, 9, 0, tzinfo=UTC), datetime(2024, 6, 1, 9, 0, 1, tzinfo=UTC)
     messages = [
-        {"id": snowflake_at(said), "type": "Default", "timestamp": said.isoformat(), "content": "hello all",
-         "author": bob},
-        {"id": snowflake_at(levelled), "type": "Default", "timestamp": levelled.isoformat(),
-         "content": "GG @Bobby, you just advanced to level 5!", "author": mee6,
-         "mentions": [{"id": bob["id"], "name": "bob", "nickname": "Bobby", "isBot": False}]},
+        {
+            "id": snowflake_at(said),
+            "type": "Default",
+            "timestamp": said.isoformat(),
+            "content": "hello all",
+            "author": bob,
+        },
+        {
+            "id": snowflake_at(levelled),
+            "type": "Default",
+            "timestamp": levelled.isoformat(),
+            "content": "GG @Bobby, you just advanced to level 5!",
+            "author": mee6,
+            "mentions": [{"id": bob["id"], "name": "bob", "nickname": "Bobby", "isBot": False}],
+        },
     ]
-    write_export_file(folder / "c.json", {"id": GUILD, "name": "Tiny"}, {"id": "700", "name": "general",
-                                                                          "type": "GuildTextChat"}, messages)
+    write_export_file(
+        folder / "c.json",
+        {"id": GUILD, "name": "Tiny"},
+        {"id": "700", "name": "general", "type": "GuildTextChat"},
+        messages,
+    )
     rules = tmp_path / "rules.json"
     rules.write_text(json.dumps({"version": 1, "events": [{"name": "level_up", "is_enabled": True}]}))
     db = tmp_path / "out.db"

@@ -48,9 +48,10 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path: Path) -> None:
 
 def test_one_file_per_channel_named_like_dce(tmp_path: Path, exports: list[dict[str, Any]]) -> None:
     paths = write_exports(tmp_path, messages=10, channels=4, guild_name="Synthetic Club")
-    assert [p.name for p in paths] == [f"Synthetic Club - {name} [{e['channel']['id']}].json"
-                                       for name, e in zip(("general", "gm", "off-topic", "feedback"), load(paths),
-                                                          strict=True)]
+    assert [p.name for p in paths] == [
+        f"Synthetic Club - {name} [{e['channel']['id']}].json"
+        for name, e in zip(("general", "gm", "off-topic", "feedback"), load(paths), strict=True)
+    ]
     assert len(exports) == 3 and len({e["channel"]["id"] for e in exports}) == 3
     assert {e["guild"]["id"] for e in exports} == {exports[0]["guild"]["id"]}
 
@@ -62,8 +63,9 @@ def test_the_requested_number_of_messages_is_written(tmp_path: Path, total: int)
     assert all(f["messageCount"] == len(f["messages"]) for f in files)
 
 
-def test_ids_are_unique_snowflakes_increasing_with_time(messages: list[dict[str, Any]],
-                                                        exports: list[dict[str, Any]]) -> None:
+def test_ids_are_unique_snowflakes_increasing_with_time(
+    messages: list[dict[str, Any]], exports: list[dict[str, Any]]
+) -> None:
     assert len(messages) == TOTAL and len({m["id"] for m in messages}) == TOTAL
     times = [moment(m) for m in messages]
     assert times == sorted(times) and len(set(times)) == TOTAL
@@ -91,8 +93,9 @@ def test_content_mix(messages: list[dict[str, Any]]) -> None:
     assert any(t.startswith("!") for t in texts) and any(t.startswith("/") for t in texts)
     assert any("giveaway" in t for t in texts) and any("feedback" in t for t in texts)
     assert Counter(texts).most_common(1)[0][1] < len(texts) / 4, "short chatter does not swamp the rest"
-    greetings = Counter((m["author"]["id"], moment(m).date()) for m in messages
-                        if m["content"] in ("gm", "gm fam", "good morning"))
+    greetings = Counter(
+        (m["author"]["id"], moment(m).date()) for m in messages if m["content"] in ("gm", "gm fam", "good morning")
+    )
     assert max(greetings.values()) >= 2, "some members greet several times a day"
 
 
@@ -156,8 +159,9 @@ def test_generating_keeps_memory_small(tmp_path: Path) -> None:
 
 def test_write_export_file_from_records_or_dicts(tmp_path: Path) -> None:
     rows = ({"id": str(i), "timestamp": "2024-01-01T00:00:00+00:00"} for i in range(1, 4))
-    count = write_export_file(tmp_path / "x.json", ExportGuild("1", "G"), ExportChannel("2", "c", "GuildTextChat"),
-                              rows, exported_at=START)
+    count = write_export_file(
+        tmp_path / "x.json", ExportGuild("1", "G"), ExportChannel("2", "c", "GuildTextChat"), rows, exported_at=START
+    )
     data = json.loads((tmp_path / "x.json").read_text(encoding="utf-8"))
     assert count == 3 == data["messageCount"] and [m["id"] for m in data["messages"]] == ["1", "2", "3"]
     assert (data["guild"]["id"], data["channel"]["name"], data["exportedAt"]) == ("1", "c", START.isoformat())

@@ -15,12 +15,22 @@ FIRST, LAST = date(2024, 3, 4), date(2024, 3, 7)
 
 def outcome(label: str, ranking: list[tuple[str, int]], daily: dict[date, int]) -> Outcome:
     ltz = sum(v for _, v in ranking)
-    recorded = Recorded(members=3, payouts=len(ranking), ltz=ltz, earners=len(ranking),
-                        by_event=(EventTotal("gm_checkin", len(ranking), ltz),), ranking=tuple(ranking),
-                        daily_paid=daily, snapshot_days=4, last_day=LAST,
-                        last_kpis={"top_10_concentration": 0.5, "reward_efficiency": 12.0},
-                        daily_kpis={FIRST: {"daily_active_users": 2, "weekly_active_users": 3},
-                                    LAST: {"daily_active_users": 4, "weekly_active_users": 3}})
+    recorded = Recorded(
+        members=3,
+        payouts=len(ranking),
+        ltz=ltz,
+        earners=len(ranking),
+        by_event=(EventTotal("gm_checkin", len(ranking), ltz),),
+        ranking=tuple(ranking),
+        daily_paid=daily,
+        snapshot_days=4,
+        last_day=LAST,
+        last_kpis={"top_10_concentration": 0.5, "reward_efficiency": 12.0},
+        daily_kpis={
+            FIRST: {"daily_active_users": 2, "weekly_active_users": 3},
+            LAST: {"daily_active_users": 4, "weekly_active_users": 3},
+        },
+    )
     counts = FeedCounts(messages=10, chat=10, days=2, first_day=FIRST, last_day=LAST)
     names = {"a": "alice", "b": "bob", "c": "cleo"}
     return Outcome(RuleSet(label, None), ReplayResult("1", "Club", "Club", counts, recorded, names, 1.0, 50.0, 0))

@@ -53,10 +53,12 @@ async def chat(rewards: Rewards, data: ServerStore, msg: Messages, author: str, 
     await apply(rewards.engine, data, *(msg(f"hello number {i}", author) for i in range(n)))
 
 
-async def test_progress_moves_with_messages_and_completes_once(store: Store, data: ServerStore, rewards: Rewards,
-                                                               achievements: Achievements) -> None:
-    await achievements.create(data, ADMIN, name="Chatterbox", description="Say 5 things", kind="message_count",
-                              threshold=5, reward=100)
+async def test_progress_moves_with_messages_and_completes_once(
+    store: Store, data: ServerStore, rewards: Rewards, achievements: Achievements
+) -> None:
+    await achievements.create(
+        data, ADMIN, name="Chatterbox", description="Say 5 things", kind="message_count", threshold=5, reward=100
+    )
     msg = Messages(store)
     await chat(rewards, data, msg, ALICE, 3)
     assert (await progress(data, ALICE))["Chatterbox"]["progress"] == 3
@@ -70,10 +72,12 @@ async def test_progress_moves_with_messages_and_completes_once(store: Store, dat
     assert await progress(data, BOB) == {}
 
 
-async def test_claim_pays_the_reward_once_through_the_engine(store: Store, data: ServerStore, rewards: Rewards,
-                                                             achievements: Achievements) -> None:
-    made, _ = await achievements.create(data, ADMIN, name="Chatterbox", description=None, kind="message_count",
-                                        threshold=2, reward=100)
+async def test_claim_pays_the_reward_once_through_the_engine(
+    store: Store, data: ServerStore, rewards: Rewards, achievements: Achievements
+) -> None:
+    made, _ = await achievements.create(
+        data, ADMIN, name="Chatterbox", description=None, kind="message_count", threshold=2, reward=100
+    )
     early = await achievements.claim(data.scope, Member(ALICE), made.id)
     assert not early.paid and "0/2" in early.text
     await chat(rewards, data, Messages(store), ALICE, 2)
@@ -87,10 +91,12 @@ async def test_claim_pays_the_reward_once_through_the_engine(store: Store, data:
     assert (await progress(data, ALICE))["Chatterbox"]["claimed_at"] is not None
 
 
-async def test_a_refused_claim_leaves_it_claimable(store: Store, data: ServerStore, rewards: Rewards,
-                                                   achievements: Achievements) -> None:
-    made, _ = await achievements.create(data, ADMIN, name="Chatterbox", description=None, kind="message_count",
-                                        threshold=1, reward=100)
+async def test_a_refused_claim_leaves_it_claimable(
+    store: Store, data: ServerStore, rewards: Rewards, achievements: Achievements
+) -> None:
+    made, _ = await achievements.create(
+        data, ADMIN, name="Chatterbox", description=None, kind="message_count", threshold=1, reward=100
+    )
     await chat(rewards, data, Messages(store), ALICE, 1)
     await server.enable_test_mode(data, ADMIN, None)
     refused = await achievements.claim(data.scope, Member(ALICE), made.id)
@@ -100,13 +106,15 @@ async def test_a_refused_claim_leaves_it_claimable(store: Store, data: ServerSto
     assert (await achievements.claim(data.scope, Member(ALICE), made.id)).paid
 
 
-async def test_created_later_it_credits_existing_progress_once(store: Store, data: ServerStore, rewards: Rewards,
-                                                                achievements: Achievements) -> None:
+async def test_created_later_it_credits_existing_progress_once(
+    store: Store, data: ServerStore, rewards: Rewards, achievements: Achievements
+) -> None:
     msg = Messages(store)
     await chat(rewards, data, msg, ALICE, 6)
     await chat(rewards, data, msg, BOB, 2)
-    _, done = await achievements.create(data, ADMIN, name="Regular", description=None, kind="message_count",
-                                        threshold=5, reward=10)
+    _, done = await achievements.create(
+        data, ADMIN, name="Regular", description=None, kind="message_count", threshold=5, reward=10
+    )
     assert done == 1
     assert (await progress(data, ALICE))["Regular"]["progress"] == 5
     assert (await progress(data, ALICE))["Regular"]["completed_at"] is not None
@@ -116,11 +124,11 @@ async def test_created_later_it_credits_existing_progress_once(store: Store, dat
     assert len(await data.select("loyalteez_notices", {"discord_user_id": ALICE})) == 1
 
 
-async def test_ltz_and_drop_achievements_follow_payouts(store: Store, data: ServerStore, rewards: Rewards,
-                                                        achievements: Achievements) -> None:
+async def test_ltz_and_drop_achievements_follow_payouts(
+    store: Store, data: ServerStore, rewards: Rewards, achievements: Achievements
+) -> None:
     await achievements.create(data, ADMIN, name="Saver", description=None, kind="ltz_earned", threshold=40, reward=5)
-    await achievements.create(data, ADMIN, name="Lucky", description=None, kind="drops_claimed", threshold=1,
-                              reward=5)
+    await achievements.create(data, ADMIN, name="Lucky", description=None, kind="drops_claimed", threshold=1, reward=5)
     await events.create_event(data, ADMIN, "coffee_drop", EventOptions(reward=20, trigger="drop"))
     drops = Drops(store, store.clock, rewards)
     plan = await drops.plan(data, event="coffee_drop", channel_id=GENERAL)
@@ -133,8 +141,9 @@ async def test_ltz_and_drop_achievements_follow_payouts(store: Store, data: Serv
     assert (await progress(data, ALICE))["Saver"]["completed_at"] is not None
 
 
-async def test_test_mode_payouts_never_complete_ltz_achievements(store: Store, data: ServerStore, rewards: Rewards,
-                                                                 achievements: Achievements) -> None:
+async def test_test_mode_payouts_never_complete_ltz_achievements(
+    store: Store, data: ServerStore, rewards: Rewards, achievements: Achievements
+) -> None:
     await achievements.create(data, ADMIN, name="Saver", description=None, kind="ltz_earned", threshold=10, reward=5)
     await server.enable_test_mode(data, ADMIN, None)
     await apply(rewards.engine, data, Messages(store)("gm everyone", ALICE, is_admin=True))
@@ -142,17 +151,21 @@ async def test_test_mode_payouts_never_complete_ltz_achievements(store: Store, d
     assert "Saver" not in await progress(data, ALICE)
 
 
-@pytest.mark.parametrize(("options", "field"), [
-    ({"kind": "vibes"}, "type"),
-    ({"threshold": 0}, "threshold"),
-    ({"threshold": 1_000_001}, "threshold"),
-    ({"reward": -1}, "reward"),
-    ({"reward": 10_001}, "reward"),
-    ({"name": ""}, "name"),
-    ({"name": "x" * 51}, "name"),
-])
-async def test_bad_achievements_change_nothing(store: Store, data: ServerStore, achievements: Achievements,
-                                               options: dict, field: str) -> None:
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        ({"kind": "vibes"}, "type"),
+        ({"threshold": 0}, "threshold"),
+        ({"threshold": 1_000_001}, "threshold"),
+        ({"reward": -1}, "reward"),
+        ({"reward": 10_001}, "reward"),
+        ({"name": ""}, "name"),
+        ({"name": "x" * 51}, "name"),
+    ],
+)
+async def test_bad_achievements_change_nothing(
+    store: Store, data: ServerStore, achievements: Achievements, options: dict, field: str
+) -> None:
     before = await snapshot(store)
     values = {"name": "Chatterbox", "description": None, "kind": "message_count", "threshold": 5, "reward": 10}
     with pytest.raises(ValidationError) as caught:
@@ -162,27 +175,32 @@ async def test_bad_achievements_change_nothing(store: Store, data: ServerStore, 
 
 
 async def test_names_are_unique_and_types_fixed(data: ServerStore, achievements: Achievements) -> None:
-    await achievements.create(data, ADMIN, name="Chatterbox", description=None, kind="message_count", threshold=5,
-                              reward=10)
+    await achievements.create(
+        data, ADMIN, name="Chatterbox", description=None, kind="message_count", threshold=5, reward=10
+    )
     with pytest.raises(ValidationError, match="already"):
-        await achievements.create(data, ADMIN, name="chatterbox", description=None, kind="message_count",
-                                  threshold=5, reward=10)
+        await achievements.create(
+            data, ADMIN, name="chatterbox", description=None, kind="message_count", threshold=5, reward=10
+        )
     with pytest.raises(ValidationError, match="can't change"):
         await achievements.edit(data, ADMIN, "Chatterbox", kind="voice_hours")
     with pytest.raises(ValidationError, match="Chatterbox"):
         await achievements.edit(data, ADMIN, "Chaterbox", threshold=3)
 
 
-async def test_voice_hours_and_reactions_count_from_stats(store: Store, data: ServerStore, rewards: Rewards,
-                                                          achievements: Achievements) -> None:
+async def test_voice_hours_and_reactions_count_from_stats(
+    store: Store, data: ServerStore, rewards: Rewards, achievements: Achievements
+) -> None:
     await achievements.create(data, ADMIN, name="Talker", description=None, kind="voice_hours", threshold=3, reward=5)
-    await achievements.create(data, ADMIN, name="Fan", description=None, kind="reactions_count", threshold=2,
-                              reward=5)
+    await achievements.create(data, ADMIN, name="Fan", description=None, kind="reactions_count", threshold=2, reward=5)
     await apply(rewards.engine, data, VoiceSession("v-1", Member(ALICE), GENERAL, 130))
     post = Messages(store)("look at this", BOB)
     await apply(rewards.engine, data, post)
-    await apply(rewards.engine, data, *(ReactionEvent(post.message_id, GENERAL, ALICE, emoji, Member(BOB), 1)
-                                        for emoji in ("🎉", "🔥")))
+    await apply(
+        rewards.engine,
+        data,
+        *(ReactionEvent(post.message_id, GENERAL, ALICE, emoji, Member(BOB), 1) for emoji in ("🎉", "🔥")),
+    )
     mine = await progress(data, ALICE)
     assert mine["Talker"]["progress"] == 2 and mine["Talker"]["completed_at"] is None
     assert mine["Fan"]["progress"] == 2 and mine["Fan"]["completed_at"] is not None

@@ -23,8 +23,20 @@ async def data(store: Store) -> ServerStore:
     return store.scoped(await linked(store, "brand_a", "1001"))
 
 
-async def roll(data: ServerStore, day: date, member: str, *, messages: int = 0, reactions: int = 0, voice: int = 0,
-               sessions: int = 0, checkins: int = 0, rewards: int = 0, ltz: int = 0, hour: int = 12) -> None:
+async def roll(
+    data: ServerStore,
+    day: date,
+    member: str,
+    *,
+    messages: int = 0,
+    reactions: int = 0,
+    voice: int = 0,
+    sessions: int = 0,
+    checkins: int = 0,
+    rewards: int = 0,
+    ltz: int = 0,
+    hour: int = 12,
+) -> None:
     """One batch's rollup for one member, as the engine writes it (the batch's moment: `hour` o'clock), with
     the member's lifetime stats moving alongside (what top_10_concentration and the whales read)."""
     at = start_of_day(day) + timedelta(hours=hour)
@@ -150,9 +162,24 @@ def test_period_values_average_the_daily_values() -> None:
 
 
 def test_metric_catalogue_is_the_issue_s() -> None:
-    assert SEED_METRICS == ("daily_active_users", "weekly_active_users", "streak_retention", "new_user_conversion",
-                            "voice_participation", "reward_efficiency", "churn_rate", "top_10_concentration")
+    assert SEED_METRICS == (
+        "daily_active_users",
+        "weekly_active_users",
+        "streak_retention",
+        "new_user_conversion",
+        "voice_participation",
+        "reward_efficiency",
+        "churn_rate",
+        "top_10_concentration",
+    )
     assert {m.name for m in METRICS if not m.seed} == {
-        "events_per_active_user", "triggered_event_rate", "time_to_first_reward", "time_to_first_reward_pct",
-        "repeat_event_rate", "repeat_event_rate_pct", "avg_streak_length", "streak_break_frequency"}
+        "events_per_active_user",
+        "triggered_event_rate",
+        "time_to_first_reward",
+        "time_to_first_reward_pct",
+        "repeat_event_rate",
+        "repeat_event_rate_pct",
+        "avg_streak_length",
+        "streak_break_frequency",
+    }
     assert datetime(2026, 3, 16, tzinfo=UTC).weekday() == 0

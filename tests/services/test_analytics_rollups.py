@@ -51,19 +51,40 @@ async def test_messages_reactions_voice_and_payouts_roll_up_per_member_and_day(
 ) -> None:
     msg = Messages(store)
     await apply(engine, data, msg("gm"), msg("lol"), msg("hello there", author=BOB))
-    await apply(engine, data, ReactionEvent("m1", GENERAL, BOB, "🎉", member(ALICE), 1),
-                VoiceSession("s1", member(BOB), GENERAL, 42), VoiceSession("s2", member(BOB), GENERAL, 0))
+    await apply(
+        engine,
+        data,
+        ReactionEvent("m1", GENERAL, BOB, "🎉", member(ALICE), 1),
+        VoiceSession("s1", member(BOB), GENERAL, 42),
+        VoiceSession("s2", member(BOB), GENERAL, 0),
+    )
     await checkin(engine, data, CAROL, "i1", streak=4)
     await engine.reward(data.scope, ManualReward("i2", ADMIN, member(BOB), "daily_checkin", amount=7))
 
     rows = await day_rows(data)
     day = "2026-03-02"
-    assert rows[(day, ALICE)] == {"messages": 2, "reactions": 0, "voice_minutes": 0, "voice_sessions": 0,
-                                  "checkins": 0, "rewards": 1, "ltz_earned": 25, "streak": 0}
+    assert rows[(day, ALICE)] == {
+        "messages": 2,
+        "reactions": 0,
+        "voice_minutes": 0,
+        "voice_sessions": 0,
+        "checkins": 0,
+        "rewards": 1,
+        "ltz_earned": 25,
+        "streak": 0,
+    }
     # Bob: a message, a reaction, one voice session with minutes (the 0-minute one counts no session) and a
     # manual daily_checkin payout of 7 (a check-in without a streak from the streak service: computed, 1).
-    assert rows[(day, BOB)] == {"messages": 1, "reactions": 1, "voice_minutes": 42, "voice_sessions": 1,
-                                "checkins": 1, "rewards": 1, "ltz_earned": 7, "streak": 1}
+    assert rows[(day, BOB)] == {
+        "messages": 1,
+        "reactions": 1,
+        "voice_minutes": 42,
+        "voice_sessions": 1,
+        "checkins": 1,
+        "rewards": 1,
+        "ltz_earned": 7,
+        "streak": 1,
+    }
     assert rows[(day, CAROL)]["checkins"] == 1 and rows[(day, CAROL)]["streak"] == 4, "as /daily recorded it"
     alice = await member_row(data, ALICE)
     assert str(alice["last_active_on"]) == day
@@ -86,12 +107,14 @@ async def test_bots_and_test_mode_never_count(store: Store, data: ServerStore, e
     await apply(engine, data, msg("gm", is_admin=True), msg("chatting in test mode", author=BOB))
     assert await day_rows(data) == {}
     assert await data.count("loyalteez_member_analytics") == 0
-    assert (await data.get("discord_user_stats", {"discord_user_id": BOB}))["messages_count"] == 1, \
+    assert (await data.get("discord_user_stats", {"discord_user_id": BOB}))["messages_count"] == 1, (
         "stats still count: only analytics leaves test mode out"
+    )
 
 
-async def test_days_roll_over_at_midnight_utc(store: Store, data: ServerStore, engine: RewardsEngine,
-                                              clock: ManualClock) -> None:
+async def test_days_roll_over_at_midnight_utc(
+    store: Store, data: ServerStore, engine: RewardsEngine, clock: ManualClock
+) -> None:
     msg = Messages(store)
     clock.set(datetime(2026, 3, 2, 23, 59, tzinfo=UTC))
     await apply(engine, data, msg("gm"))
@@ -104,8 +127,9 @@ async def test_days_roll_over_at_midnight_utc(store: Store, data: ServerStore, e
     assert alice["first_seen_at"] == datetime(2026, 3, 2, 23, 59, tzinfo=UTC)
 
 
-async def test_check_in_streaks_follow_the_grace_period(data: ServerStore, engine: RewardsEngine,
-                                                        clock: ManualClock) -> None:
+async def test_check_in_streaks_follow_the_grace_period(
+    data: ServerStore, engine: RewardsEngine, clock: ManualClock
+) -> None:
     for n in range(3):  # three days in a row, paid without a streak in the details: computed here
         await checkin(engine, data, ALICE, f"c{n}")
         clock.advance(days=1)

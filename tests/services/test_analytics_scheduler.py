@@ -28,8 +28,13 @@ def clock() -> ManualClock:
 
 
 def scheduler(clock: ManualClock, log: list, fail: bool = False) -> Scheduler:
-    return Scheduler(clock, [Job("midnight", "0 0 * * *", recorder(log, "midnight", fail)),
-                             Job("reports", "5 0 * * *", recorder(log, "reports"))])
+    return Scheduler(
+        clock,
+        [
+            Job("midnight", "0 0 * * *", recorder(log, "midnight", fail)),
+            Job("reports", "5 0 * * *", recorder(log, "reports")),
+        ],
+    )
 
 
 async def test_the_first_run_is_a_catch_up_of_every_job(clock: ManualClock) -> None:

@@ -39,10 +39,18 @@ async def test_catch_up_writes_each_missing_period_once(data: ServerStore) -> No
     await roll(data, MONDAY, "ann", rewards=1, ltz=25)
     written = await snapshots.catch_up(data, MONDAY + timedelta(days=7), MONDAY, 24)
     assert [(w.day.isoformat(), w.kind) for w in written] == [
-        *((f"2026-03-0{d}", "daily") for d in range(2, 9)), ("2026-03-08", "weekly")]
+        *((f"2026-03-0{d}", "daily") for d in range(2, 9)),
+        ("2026-03-08", "weekly"),
+    ]
     assert await snapshots.catch_up(data, MONDAY + timedelta(days=7), MONDAY, 24) == [], "idempotent"
-    assert written[-1].metrics["period"] == {"start": "2026-03-02", "end": "2026-03-08", "active_members": 1,
-                                             "active_any": 1, "ltz_paid": 25, "payouts": 1}
+    assert written[-1].metrics["period"] == {
+        "start": "2026-03-02",
+        "end": "2026-03-08",
+        "active_members": 1,
+        "active_any": 1,
+        "ltz_paid": 25,
+        "payouts": 1,
+    }
     month_end = await snapshots.catch_up(data, date(2026, 4, 1), MONDAY, 24)
     assert ("2026-03-31", "monthly") in [(w.day.isoformat(), w.kind) for w in month_end]
     assert await data.count("discord_kpi_snapshots", {"snapshot_type": "daily"}) == 30
@@ -88,13 +96,24 @@ async def test_a_report_fits_discord_s_embed_limits(data: ServerStore) -> None:
     for n in range(40):
         await roll(data, MONDAY, f"member-with-a-rather-long-id-{n:03d}", rewards=3, ltz=10_000 + n)
     for n in range(12):
-        await data.insert("discord_community_goals", {"goal_id": f"00000000-0000-4000-8000-{n:012d}",
-                                                      "name": "g" * 90, "goal_type": "custom", "target_value": 1e9})
+        await data.insert(
+            "discord_community_goals",
+            {
+                "goal_id": f"00000000-0000-4000-8000-{n:012d}",
+                "name": "g" * 90,
+                "goal_type": "custom",
+                "target_value": 1e9,
+            },
+        )
     await snapshots.catch_up(data, MONDAY + timedelta(days=1), MONDAY, 24)
     message = await reports.build(data, "daily", MONDAY)
     embed = message.embed
-    total = len(embed["title"]) + len(embed["description"]) + len(embed["footer"]["text"]) + sum(
-        len(f["name"]) + len(f["value"]) for f in embed["fields"])
+    total = (
+        len(embed["title"])
+        + len(embed["description"])
+        + len(embed["footer"]["text"])
+        + sum(len(f["name"]) + len(f["value"]) for f in embed["fields"])
+    )
     assert total <= 6000 and all(len(f["value"]) <= 1024 for f in embed["fields"]) and len(embed["fields"]) <= 25
     assert message.files[0][0] == "activity.png" and message.files[0][1][:4] == b"\x89PNG"
 

@@ -82,11 +82,14 @@ async def test_the_size_limit(data: ServerStore) -> None:
     assert made.fmt == "json" and made.filename.endswith(".json") and json.loads(made.content)["version"] == 1
 
 
-@pytest.mark.parametrize(("kind", "fmt", "message"), [
-    ("ledger", None, "type must be one of rewards, audit, users, config."),
-    ("users", "xml", "format must be one of csv, json."),
-    ("config", "csv", "config backups are JSON only"),
-])
+@pytest.mark.parametrize(
+    ("kind", "fmt", "message"),
+    [
+        ("ledger", None, "type must be one of rewards, audit, users, config."),
+        ("users", "xml", "format must be one of csv, json."),
+        ("config", "csv", "config backups are JSON only"),
+    ],
+)
 def test_bad_choices(kind: str, fmt: str | None, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         tables.choose(kind, fmt)

@@ -28,13 +28,16 @@ async def configured(store: Store) -> ServerStore:
     data = await connected(store)
     achievements, perks = services(store)
     await data.insert("discord_user_stats", {"discord_user_id": ALICE, "messages_count": 12, "ltz_earned": 500})
-    await achievements.create(data, ADMIN, name="Chatterbox", description="Say 10 things", kind="message_count",
-                              threshold=10, reward=100)
-    await achievements.create(data, ADMIN, name="Night owl", description=None, kind="voice_hours", threshold=50,
-                              reward=0)
+    await achievements.create(
+        data, ADMIN, name="Chatterbox", description="Say 10 things", kind="message_count", threshold=10, reward=100
+    )
+    await achievements.create(
+        data, ADMIN, name="Night owl", description=None, kind="voice_hours", threshold=50, reward=0
+    )
     await achievements.toggle(data, ADMIN, "Night owl")
-    await perks.create(data, ADMIN, name="Golden mug", cost=100, category="Merch", quantity=7, role_id=VIP,
-                       description="A mug")
+    await perks.create(
+        data, ADMIN, name="Golden mug", cost=100, category="Merch", quantity=7, role_id=VIP, description="A mug"
+    )
     await perks.create(data, ADMIN, name="Shout-out", cost=30)
     await perks.create(data, ADMIN, name="Sticker", cost=5, quantity=1)
     await perks.buy(data, ALICE, "Golden mug")
@@ -49,16 +52,35 @@ def only(document: dict[str, Any], *keys: str) -> dict[str, Any]:
 async def test_export_is_configuration_only(store: Store) -> None:
     exported = await export_config(await configured(store), store.clock.now())
     assert exported["achievements"] == [
-        {"name": "Chatterbox", "type": "message_count", "threshold": 10, "reward_amount": 100,
-         "description": "Say 10 things", "is_active": True},
-        {"name": "Night owl", "type": "voice_hours", "threshold": 50, "reward_amount": 0, "description": None,
-         "is_active": False}]
+        {
+            "name": "Chatterbox",
+            "type": "message_count",
+            "threshold": 10,
+            "reward_amount": 100,
+            "description": "Say 10 things",
+            "is_active": True,
+        },
+        {
+            "name": "Night owl",
+            "type": "voice_hours",
+            "threshold": 50,
+            "reward_amount": 0,
+            "description": None,
+            "is_active": False,
+        },
+    ]
     assert exported["perks"] == [
-        {"name": "Golden mug", "category": "merch", "cost": 100, "quantity": 6, "role_id": VIP,
-         "description": "A mug"},
-        {"name": "Shout-out", "category": "general", "cost": 30, "quantity": None, "role_id": None,
-         "description": None},
-        {"name": "Sticker", "category": "general", "cost": 5, "quantity": 0, "role_id": None, "description": None}]
+        {"name": "Golden mug", "category": "merch", "cost": 100, "quantity": 6, "role_id": VIP, "description": "A mug"},
+        {
+            "name": "Shout-out",
+            "category": "general",
+            "cost": 30,
+            "quantity": None,
+            "role_id": None,
+            "description": None,
+        },
+        {"name": "Sticker", "category": "general", "cost": 5, "quantity": 0, "role_id": None, "description": None},
+    ]
 
 
 async def test_round_trip_into_a_fresh_server(store: Store) -> None:
@@ -93,8 +115,13 @@ async def test_a_dry_run_lists_the_changes_and_writes_nothing(store: Store) -> N
     before = await snapshot(store)
     dry = await import_config(target, document, apply=False)
     assert await snapshot(store) == before, "a dry run writes nothing"
-    for expected in ("achievements: + Chatterbox", "achievements: + Night owl", "perks: + Golden mug",
-                     "perks: + Shout-out", "perks: + Sticker"):
+    for expected in (
+        "achievements: + Chatterbox",
+        "achievements: + Night owl",
+        "perks: + Golden mug",
+        "perks: + Shout-out",
+        "perks: + Sticker",
+    ):
         assert any(line.startswith(expected) for line in dry.changes), (expected, dry.changes)
     applied = await import_config(target, document, apply=True)
     assert applied.changes == dry.changes, "the dry run showed exactly what --apply does"
@@ -104,28 +131,60 @@ async def test_a_dry_run_lists_the_changes_and_writes_nothing(store: Store) -> N
 
 async def test_an_item_changes_only_the_fields_it_gives(store: Store) -> None:
     data = await configured(store)
-    result = await import_config(data, as_document({"version": 1, "achievements": [
-        {"name": "chatterbox", "reward_amount": 50, "description": None}, {"name": "Night owl", "is_active": True}],
-        "perks": [{"name": "Golden mug", "role_id": None, "quantity": None}, {"name": "Shout-out", "cost": 40},
-                  {"name": "Sticker", "quantity": 3}]}), apply=True)
-    assert sorted(result.changes) == sorted([
-        'achievements: Chatterbox: reward_amount 100 → 50, description "Say 10 things" → null',
-        "achievements: Night owl: is_active false → true",
-        'perks: Golden mug: quantity 6 → null, role_id "900000000000000002" → null',
-        "perks: Shout-out: cost 30 → 40", "perks: Sticker: quantity 0 → 3"])
+    result = await import_config(
+        data,
+        as_document(
+            {
+                "version": 1,
+                "achievements": [
+                    {"name": "chatterbox", "reward_amount": 50, "description": None},
+                    {"name": "Night owl", "is_active": True},
+                ],
+                "perks": [
+                    {"name": "Golden mug", "role_id": None, "quantity": None},
+                    {"name": "Shout-out", "cost": 40},
+                    {"name": "Sticker", "quantity": 3},
+                ],
+            }
+        ),
+        apply=True,
+    )
+    assert sorted(result.changes) == sorted(
+        [
+            'achievements: Chatterbox: reward_amount 100 → 50, description "Say 10 things" → null',
+            "achievements: Night owl: is_active false → true",
+            'perks: Golden mug: quantity 6 → null, role_id "900000000000000002" → null',
+            "perks: Shout-out: cost 30 → 40",
+            "perks: Sticker: quantity 0 → 3",
+        ]
+    )
 
 
 async def test_a_sold_out_stock_is_set_without_a_buyer(store: Store) -> None:
     """/perk can't set a stock of 0: the import sets 1 through the service, then takes it as a sale would."""
     data = await configured(store)
     purchases = await data.select("loyalteez_perk_purchases")
-    result = await import_config(data, as_document({"version": 1, "perks": [
-        {"name": "Golden mug", "quantity": 0}, {"name": "Shout-out", "quantity": 0}, {"name": "Sticker"}]}),
-        apply=True)
+    result = await import_config(
+        data,
+        as_document(
+            {
+                "version": 1,
+                "perks": [
+                    {"name": "Golden mug", "quantity": 0},
+                    {"name": "Shout-out", "quantity": 0},
+                    {"name": "Sticker"},
+                ],
+            }
+        ),
+        apply=True,
+    )
     assert sorted(result.changes) == ["perks: Golden mug: quantity 6 → 0", "perks: Shout-out: quantity null → 0"]
     assert await data.select("loyalteez_perk_purchases") == purchases, "no purchase, no buyer"
     assert {p.name: p.quantity for p in await services(store)[1].catalog(data)} == {
-        "Golden mug": 0, "Shout-out": 0, "Sticker": 0}
+        "Golden mug": 0,
+        "Shout-out": 0,
+        "Sticker": 0,
+    }
 
 
 async def test_missing_achievements_are_turned_off_and_keep_what_members_earned(store: Store) -> None:
@@ -136,8 +195,9 @@ async def test_missing_achievements_are_turned_off_and_keep_what_members_earned(
     assert result.changes == ["achievements: Chatterbox: is_active true → false"], "Night owl was off already"
     assert len(await data.select("discord_achievements")) == 2, "never deleted"
     assert await data.select("discord_user_achievements") == earned, "progress and completions are kept"
-    back = await import_config(data, as_document({"version": 1, "achievements": [
-        {"name": "Chatterbox", "is_active": True}]}), apply=True)
+    back = await import_config(
+        data, as_document({"version": 1, "achievements": [{"name": "Chatterbox", "is_active": True}]}), apply=True
+    )
     assert back.changes == ["achievements: Chatterbox: is_active false → true"]
 
 
@@ -150,30 +210,59 @@ async def test_missing_perks_are_retired_and_keep_their_purchases(store: Store) 
     assert await data.select("loyalteez_perk_purchases") == purchases, "purchases are kept"
     rows = {r["name"]: r["is_active"] for r in await data.select("loyalteez_perks")}
     assert rows == {"Golden mug": False, "Shout-out": True, "Sticker": False}, "retired, not deleted"
-    again = await import_config(data, as_document({"version": 1, "perks": [
-        {"name": "Shout-out"}, {"name": "Golden mug", "cost": 120}]}), apply=True)
+    again = await import_config(
+        data,
+        as_document({"version": 1, "perks": [{"name": "Shout-out"}, {"name": "Golden mug", "cost": 120}]}),
+        apply=True,
+    )
     assert again.changes == ['perks: + Golden mug {"category": "general", "cost": 120}'], "a new perk"
 
 
-@pytest.mark.parametrize(("document", "path", "message"), [
-    ({"achievements": [{"name": "Chatterbox", "type": "voice_hours"}]}, "achievements[0].type", "can't change"),
-    ({"achievements": [{"name": "Chatterbox"}, {"name": "CHATTERBOX"}]}, "achievements[1].name",
-     "already listed at achievements[0]"),
-    ({"achievements": [{"name": "Talker", "type": "message_count", "threshold": 5}]},
-     "achievements[0].reward_amount", "must be from 0 to 10,000 LTZ (0: a badge)."),
-    ({"achievements": [{"name": "Night owl", "threshold": 0}]}, "achievements[0].threshold",
-     "must be from 1 to 1,000,000."),
-    ({"achievements": [{"name": "Night owl", "is_active": "yes"}]}, "achievements[0].is_active",
-     "must be true or false."),
-    ({"perks": [{"name": "Golden mug"}, {"name": "Poster"}]}, "perks[1].cost", "must be from 1 to 1,000,000 LTZ."),
-    ({"perks": [{"name": "Golden mug", "quantity": -2}]}, "perks[0].quantity",
-     "must be from 1 to 1,000,000 (-1 for unlimited)."),
-    ({"perks": [{"name": "Golden mug", "role_id": "vip"}]}, "perks[0].role_id", "must be a Discord id (digits only)."),
-    ({"perks": [{"name": "Shout-out"}, {"name": "x" * 51, "cost": 5}]}, "perks[1].name",
-     "must be 1 to 50 characters."),
-])
-async def test_a_refused_value_names_its_path_and_changes_nothing(store: Store, document: dict[str, Any], path: str,
-                                                                  message: str) -> None:
+@pytest.mark.parametrize(
+    ("document", "path", "message"),
+    [
+        ({"achievements": [{"name": "Chatterbox", "type": "voice_hours"}]}, "achievements[0].type", "can't change"),
+        (
+            {"achievements": [{"name": "Chatterbox"}, {"name": "CHATTERBOX"}]},
+            "achievements[1].name",
+            "already listed at achievements[0]",
+        ),
+        (
+            {"achievements": [{"name": "Talker", "type": "message_count", "threshold": 5}]},
+            "achievements[0].reward_amount",
+            "must be from 0 to 10,000 LTZ (0: a badge).",
+        ),
+        (
+            {"achievements": [{"name": "Night owl", "threshold": 0}]},
+            "achievements[0].threshold",
+            "must be from 1 to 1,000,000.",
+        ),
+        (
+            {"achievements": [{"name": "Night owl", "is_active": "yes"}]},
+            "achievements[0].is_active",
+            "must be true or false.",
+        ),
+        ({"perks": [{"name": "Golden mug"}, {"name": "Poster"}]}, "perks[1].cost", "must be from 1 to 1,000,000 LTZ."),
+        (
+            {"perks": [{"name": "Golden mug", "quantity": -2}]},
+            "perks[0].quantity",
+            "must be from 1 to 1,000,000 (-1 for unlimited).",
+        ),
+        (
+            {"perks": [{"name": "Golden mug", "role_id": "vip"}]},
+            "perks[0].role_id",
+            "must be a Discord id (digits only).",
+        ),
+        (
+            {"perks": [{"name": "Shout-out"}, {"name": "x" * 51, "cost": 5}]},
+            "perks[1].name",
+            "must be 1 to 50 characters.",
+        ),
+    ],
+)
+async def test_a_refused_value_names_its_path_and_changes_nothing(
+    store: Store, document: dict[str, Any], path: str, message: str
+) -> None:
     data = await configured(store)
     before = await snapshot(store)
     with pytest.raises(ConfigFieldError) as refused:

@@ -39,8 +39,9 @@ async def new_drop(drops: Drops, data: ServerStore, posted: str = "5550000000000
     return plan.drop_id
 
 
-async def test_200_members_at_once_against_a_cap_of_50_pay_exactly_50(store: Store, data: ServerStore,
-                                                                       drops: Drops) -> None:
+async def test_200_members_at_once_against_a_cap_of_50_pay_exactly_50(
+    store: Store, data: ServerStore, drops: Drops
+) -> None:
     drop_id = await new_drop(drops, data)
     loop = asyncio.get_running_loop()
     began = loop.time()
@@ -70,8 +71,7 @@ async def test_a_member_claims_a_drop_once(data: ServerStore, drops: Drops) -> N
     assert (await data.get("discord_drops", {"drop_id": drop_id}))["claims_count"] == 1
 
 
-async def test_a_refusal_by_the_rules_takes_no_slot_and_no_claim(store: Store, data: ServerStore,
-                                                                  drops: Drops) -> None:
+async def test_a_refusal_by_the_rules_takes_no_slot_and_no_claim(store: Store, data: ServerStore, drops: Drops) -> None:
     drop_id = await new_drop(drops, data)
     await members.disable_member(data, ADMIN, ALICE, "spam")
     before = await snapshot(store)
@@ -123,24 +123,29 @@ async def test_reaction_drops_are_found_by_message(store: Store, data: ServerSto
     await fresh.load(data.scope)
     assert fresh.reaction_drop_for(data.scope, "555000000000000009")["drop_id"] == drop_id
     with pytest.raises(ValidationError, match="already has a live drop"):
-        await drops.plan(data, event="coffee_drop", drop_type="reaction", channel_id=GENERAL,
-                         message_id="555000000000000009")
+        await drops.plan(
+            data, event="coffee_drop", drop_type="reaction", channel_id=GENERAL, message_id="555000000000000009"
+        )
 
 
-@pytest.mark.parametrize(("options", "field", "words"), [
-    ({"event": "no_such_event"}, "event", "no event"),
-    ({"event": "gm_checkin"}, "event", "trigger drop"),
-    ({"lifespan": "soon"}, "lifespan", "5m, 2h"),
-    ({"lifespan": "169h"}, "lifespan", "168 hours"),
-    ({"lifespan": "8d"}, "lifespan", "168 hours"),
-    ({"emoji": "party"}, "emoji", "single emoji"),
-    ({"drop_type": "confetti"}, "type", "button, reaction"),
-    ({"drop_type": "reaction"}, "message-id", "needs the message"),
-    ({"message_id": "555000000000000001"}, "message-id", "reaction drops"),
-    ({"label": "x" * 81}, "label", "80"),
-])
-async def test_bad_options_are_refused_before_anything_is_written(store: Store, data: ServerStore, drops: Drops,
-                                                                  options: dict, field: str, words: str) -> None:
+@pytest.mark.parametrize(
+    ("options", "field", "words"),
+    [
+        ({"event": "no_such_event"}, "event", "no event"),
+        ({"event": "gm_checkin"}, "event", "trigger drop"),
+        ({"lifespan": "soon"}, "lifespan", "5m, 2h"),
+        ({"lifespan": "169h"}, "lifespan", "168 hours"),
+        ({"lifespan": "8d"}, "lifespan", "168 hours"),
+        ({"emoji": "party"}, "emoji", "single emoji"),
+        ({"drop_type": "confetti"}, "type", "button, reaction"),
+        ({"drop_type": "reaction"}, "message-id", "needs the message"),
+        ({"message_id": "555000000000000001"}, "message-id", "reaction drops"),
+        ({"label": "x" * 81}, "label", "80"),
+    ],
+)
+async def test_bad_options_are_refused_before_anything_is_written(
+    store: Store, data: ServerStore, drops: Drops, options: dict, field: str, words: str
+) -> None:
     before = await snapshot(store)
     with pytest.raises(ValidationError) as caught:
         await drops.plan(data, **{"event": "coffee_drop", "channel_id": GENERAL, **options})

@@ -37,8 +37,9 @@ async def goal(goals: Goals, data: ServerStore, name: str):
     return next(g for g in await goals.listing(data, include_ended=True) if g.name == name)
 
 
-async def test_ltz_distributed_counts_real_payouts_since_it_started(store: Store, data: ServerStore,
-                                                                    rewards: Rewards, goals: Goals) -> None:
+async def test_ltz_distributed_counts_real_payouts_since_it_started(
+    store: Store, data: ServerStore, rewards: Rewards, goals: Goals
+) -> None:
     msg = Messages(store)
     await apply(rewards.engine, data, msg("gm", ALICE))  # 25 before the goal: not counted
     await goals.create(data, ADMIN, name="Pour 60", kind="ltz_distributed", target=60)
@@ -67,8 +68,9 @@ async def test_users_counts_each_member_once(store: Store, data: ServerStore, re
     assert (await goal(goals, data, "Three earners")).completed_at is not None
 
 
-async def test_dau_counts_one_days_distinct_earners(store: Store, data: ServerStore, rewards: Rewards,
-                                                    goals: Goals) -> None:
+async def test_dau_counts_one_days_distinct_earners(
+    store: Store, data: ServerStore, rewards: Rewards, goals: Goals
+) -> None:
     msg = Messages(store)
     await apply(rewards.engine, data, msg("gm", ALICE))
     made = await goals.create(data, ADMIN, name="Busy day", kind="dau", target=3)
@@ -84,8 +86,7 @@ async def test_dau_counts_one_days_distinct_earners(store: Store, data: ServerSt
     assert (await goal(goals, data, "Busy day")).completed_at is not None
 
 
-async def test_custom_goals_move_by_hand_only(store: Store, data: ServerStore, rewards: Rewards,
-                                              goals: Goals) -> None:
+async def test_custom_goals_move_by_hand_only(store: Store, data: ServerStore, rewards: Rewards, goals: Goals) -> None:
     await goals.create(data, ADMIN, name="Art entries", kind="custom", target=10)
     await apply(rewards.engine, data, Messages(store)("gm", ALICE))
     assert (await goal(goals, data, "Art entries")).value == 0
@@ -97,8 +98,9 @@ async def test_custom_goals_move_by_hand_only(store: Store, data: ServerStore, r
         await goals.progress(data, ADMIN, "Pour", 5)
 
 
-async def test_a_goal_past_its_deadline_is_missed_and_stops(store: Store, data: ServerStore, rewards: Rewards,
-                                                             goals: Goals) -> None:
+async def test_a_goal_past_its_deadline_is_missed_and_stops(
+    store: Store, data: ServerStore, rewards: Rewards, goals: Goals
+) -> None:
     today = store.clock.now().date()
     await goals.create(data, ADMIN, name="Sprint", kind="ltz_distributed", target=1000, deadline=today.isoformat())
     msg = Messages(store)
@@ -114,20 +116,25 @@ async def test_ended_goals_leave_the_list(data: ServerStore, goals: Goals) -> No
     await goals.create(data, ADMIN, name="Old", kind="custom", target=5)
     await goals.end(data, ADMIN, "old")
     assert [g.name for g in await goals.listing(data, include_ended=False)] == []
-    assert [g.status(g.deadline or g.ended_at.date()) for g in await goals.listing(data, include_ended=True)] == \
-        ["ended"]
+    assert [g.status(g.deadline or g.ended_at.date()) for g in await goals.listing(data, include_ended=True)] == [
+        "ended"
+    ]
     await goals.create(data, ADMIN, name="Old", kind="custom", target=5)  # the name is free again
 
 
-@pytest.mark.parametrize(("options", "field", "words"), [
-    ({"kind": "karma"}, "type", "users, dau"),
-    ({"target": 0}, "target", "1 to"),
-    ({"deadline": "2020-01-01"}, "deadline", "past"),
-    ({"deadline": "next friday"}, "deadline", "YYYY-MM-DD"),
-    ({"name": " "}, "name", "required"),
-])
-async def test_bad_goals_change_nothing(store: Store, data: ServerStore, goals: Goals, options: dict, field: str,
-                                        words: str) -> None:
+@pytest.mark.parametrize(
+    ("options", "field", "words"),
+    [
+        ({"kind": "karma"}, "type", "users, dau"),
+        ({"target": 0}, "target", "1 to"),
+        ({"deadline": "2020-01-01"}, "deadline", "past"),
+        ({"deadline": "next friday"}, "deadline", "YYYY-MM-DD"),
+        ({"name": " "}, "name", "required"),
+    ],
+)
+async def test_bad_goals_change_nothing(
+    store: Store, data: ServerStore, goals: Goals, options: dict, field: str, words: str
+) -> None:
     before = await snapshot(store)
     with pytest.raises(ValidationError) as caught:
         await goals.create(data, ADMIN, **{"name": "Goal", "kind": "custom", "target": 5, **options})

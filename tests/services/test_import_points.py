@@ -15,10 +15,17 @@ from loyalteez.services.rewards.outcomes import RefusalReason, Refused
 from loyalteez.store import ServerStore, Store
 from tests.services.test_rewards_helpers import ADMIN, ALICE, BOB, CAROL, TESTER, connected, member, snapshot, stats
 
-MEE6 = json.dumps({"page": 0, "xp_rate": 1.0, "players": [
-    {"id": ALICE, "username": "alice", "xp": 1234, "level": 7, "message_count": 120, "avatar": "x"},
-    {"id": BOB, "username": "bob", "xp": 5, "level": 0, "message_count": 3},
-]}, indent=2).encode()
+MEE6 = json.dumps(
+    {
+        "page": 0,
+        "xp_rate": 1.0,
+        "players": [
+            {"id": ALICE, "username": "alice", "xp": 1234, "level": 7, "message_count": 120, "avatar": "x"},
+            {"id": BOB, "username": "bob", "xp": 5, "level": 0, "message_count": 3},
+        ],
+    },
+    indent=2,
+).encode()
 
 
 @pytest.fixture
@@ -41,6 +48,7 @@ async def imported(data: ServerStore, event: str = "imported_balance") -> dict[s
 
 # -- parsing ----------------------------------------------------------------------------------------------
 
+
 def test_mee6_points_are_xp_times_the_rate_rounded_half_up() -> None:
     rows = parse_import(MEE6, "mee6", "lb.json").rows
     assert [(r.line, r.member_id, r.points, r.messages) for r in rows] == [(5, ALICE, 1234, 120), (13, BOB, 5, 3)]
@@ -50,7 +58,9 @@ def test_mee6_points_are_xp_times_the_rate_rounded_half_up() -> None:
     assert parse_import(MEE6, "mee6", rate="0.1").rate == Decimal("0.1")
     pages = json.dumps([{"players": [{"id": ALICE, "xp": 10}]}, {"players": [{"id": BOB, "xp": 20}]}]).encode()
     assert [(r.member_id, r.points, r.messages) for r in parse_import(pages, "mee6").rows] == [
-        (ALICE, 10, None), (BOB, 20, None)]
+        (ALICE, 10, None),
+        (BOB, 20, None),
+    ]
 
 
 @pytest.mark.parametrize("rate", ["0", "-1", "abc", "1001", "nan"])
@@ -72,32 +82,59 @@ def test_csv_with_or_without_a_header() -> None:
 
 
 def test_json_list() -> None:
-    text = json.dumps([{"id": ALICE, "points": 5}, {"id": int(BOB), "points": 6, "messages": 2, "username": "b"}],
-                      indent=1).encode()
+    text = json.dumps(
+        [{"id": ALICE, "points": 5}, {"id": int(BOB), "points": 6, "messages": 2, "username": "b"}], indent=1
+    ).encode()
     assert [(r.line, r.member_id, r.points, r.messages) for r in parse_import(text, "json").rows] == [
-        (2, ALICE, 5, None), (6, BOB, 6, 2)]
+        (2, ALICE, 5, None),
+        (6, BOB, 6, 2),
+    ]
 
 
-@pytest.mark.parametrize(("fmt", "content", "problems"), [
-    ("csv", f"discord_user_id,points\n{ALICE},10\nbob,5\n{BOB},-3\n{CAROL},1.5\n{ALICE},2\n{CAROL},4,4\n",
-     ["line 3: discord_user_id must be a Discord id", "line 4: points must be a whole number from 0 to 1,000,000,000",
-      "line 5: points must be a whole number", "line 6: member 800000000000000001 is already on line 2.",
-      "line 7: expected 2 values like the header, got 3."]),
-    ("csv", f"{ALICE}\n", ["line 1: expected 2 or 3 values (discord_user_id,points[,messages]), got 1."]),
-    ("csv", "user,score\n1,2\n", ["line 1: unknown column 'user'"]),
-    ("csv", "", ["line 1: the file holds no members."]),
-    ("json", '[\n{"id": "1", "points": 3},\n{"id": "2", "point": 3},\n 5,\n{"points": 1},\n'
-             '{"id": "3", "points": 1, "messages": -1}\n]',
-     ["line 3: unknown field(s) 'point'", "line 4: expected an object", "line 5: id is missing.",
-      "line 6: messages must be a whole number from 0 to 100,000,000 (got -1)."]),
-    ("json", '{"id": "1"}', ["line 1: expected a JSON list"]),
-    ("json", '[{"id": "1", "points": 3},\n {"id": 2 "points": 3}]', ["line 2: not valid JSON: Expecting ','"]),
-    ("mee6", '{"players": [\n{"id": "1", "xp": 3},\n{"id": "x", "xp": -4},\n{"xp": 5},\n{"id": "4"}\n]}',
-     ["line 3: xp must be a whole number, 0 or more (got -4).", "line 3: discord_user_id must be a Discord id",
-      "line 4: expected a player object", "line 5: xp is missing."]),
-    ("mee6", '[{"players": [{"id": "1", "xp": 3}]},\n {"members": []}]', ["line 2: expected MEE6's leaderboard"]),
-    ("mee6", b"\xff\xfe", ["line 1: the file is not UTF-8 text."]),
-])
+@pytest.mark.parametrize(
+    ("fmt", "content", "problems"),
+    [
+        (
+            "csv",
+            f"discord_user_id,points\n{ALICE},10\nbob,5\n{BOB},-3\n{CAROL},1.5\n{ALICE},2\n{CAROL},4,4\n",
+            [
+                "line 3: discord_user_id must be a Discord id",
+                "line 4: points must be a whole number from 0 to 1,000,000,000",
+                "line 5: points must be a whole number",
+                "line 6: member 800000000000000001 is already on line 2.",
+                "line 7: expected 2 values like the header, got 3.",
+            ],
+        ),
+        ("csv", f"{ALICE}\n", ["line 1: expected 2 or 3 values (discord_user_id,points[,messages]), got 1."]),
+        ("csv", "user,score\n1,2\n", ["line 1: unknown column 'user'"]),
+        ("csv", "", ["line 1: the file holds no members."]),
+        (
+            "json",
+            '[\n{"id": "1", "points": 3},\n{"id": "2", "point": 3},\n 5,\n{"points": 1},\n'
+            '{"id": "3", "points": 1, "messages": -1}\n]',
+            [
+                "line 3: unknown field(s) 'point'",
+                "line 4: expected an object",
+                "line 5: id is missing.",
+                "line 6: messages must be a whole number from 0 to 100,000,000 (got -1).",
+            ],
+        ),
+        ("json", '{"id": "1"}', ["line 1: expected a JSON list"]),
+        ("json", '[{"id": "1", "points": 3},\n {"id": 2 "points": 3}]', ["line 2: not valid JSON: Expecting ','"]),
+        (
+            "mee6",
+            '{"players": [\n{"id": "1", "xp": 3},\n{"id": "x", "xp": -4},\n{"xp": 5},\n{"id": "4"}\n]}',
+            [
+                "line 3: xp must be a whole number, 0 or more (got -4).",
+                "line 3: discord_user_id must be a Discord id",
+                "line 4: expected a player object",
+                "line 5: xp is missing.",
+            ],
+        ),
+        ("mee6", '[{"players": [{"id": "1", "xp": 3}]},\n {"members": []}]', ["line 2: expected MEE6's leaderboard"]),
+        ("mee6", b"\xff\xfe", ["line 1: the file is not UTF-8 text."]),
+    ],
+)
 def test_bad_rows_are_reported_by_line(fmt: str, content: str | bytes, problems: list[str]) -> None:
     raw = content if isinstance(content, bytes) else content.encode()
     with pytest.raises(ImportFileError) as bad:
@@ -109,6 +146,7 @@ def test_bad_rows_are_reported_by_line(fmt: str, content: str | bytes, problems:
 
 # -- applying ---------------------------------------------------------------------------------------------------
 
+
 async def test_dry_run_writes_nothing(store: Store, data: ServerStore, engine: RewardsEngine) -> None:
     before = await snapshot(store)
     result = await run_import(engine, data, parse_import(MEE6, "mee6", "lb.json"), apply=False)
@@ -117,8 +155,9 @@ async def test_dry_run_writes_nothing(store: Store, data: ServerStore, engine: R
     assert (plan.create_event, plan.new, plan.points, plan.messages) == (True, 2, 1239, 123)
 
 
-async def test_apply_writes_ledger_stats_and_one_audit_row(store: Store, data: ServerStore,
-                                                           engine: RewardsEngine) -> None:
+async def test_apply_writes_ledger_stats_and_one_audit_row(
+    store: Store, data: ServerStore, engine: RewardsEngine
+) -> None:
     audit_before = len(await data.select("discord_audit_log"))
     result = await run_import(engine, data, parse_import(MEE6, "mee6", "lb.json"), apply=True)
     assert result.applied and await imported(data) == {ALICE: 1234, BOB: 5}
@@ -163,8 +202,9 @@ async def test_a_corrected_file_adds_only_the_corrections(data: ServerStore, eng
     assert not again.plan.writes, "another file with the same totals adds nothing either"
 
 
-async def test_all_or_nothing(store: Store, data: ServerStore, engine: RewardsEngine,
-                              monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_all_or_nothing(
+    store: Store, data: ServerStore, engine: RewardsEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = await snapshot(store)
 
     async def broken(*args, **kwargs):
@@ -184,12 +224,16 @@ async def test_imports_are_real_even_in_test_mode(data: ServerStore, engine: Rew
     assert (await stats(data, ALICE))["ltz_earned"] == 40
 
 
-@pytest.mark.parametrize(("event", "message"), [
-    ("gm_checkin", "is an event members earn"),
-    ("Imported Points", "--as-event: event names are"),
-])
-async def test_the_import_event_must_be_one_of_its_own(data: ServerStore, engine: RewardsEngine, event: str,
-                                                       message: str) -> None:
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        ("gm_checkin", "is an event members earn"),
+        ("Imported Points", "--as-event: event names are"),
+    ],
+)
+async def test_the_import_event_must_be_one_of_its_own(
+    data: ServerStore, engine: RewardsEngine, event: str, message: str
+) -> None:
     with pytest.raises(ValidationError, match=message):
         await run_import(engine, data, parse_import(MEE6, "mee6"), event, apply=False)
 

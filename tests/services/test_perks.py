@@ -47,8 +47,9 @@ async def test_concurrent_buyers_never_oversell(store: Store, data: ServerStore,
     perk = (await perks.catalog(data))[0]
     assert perk.quantity == 0
     purchases = await data.select("loyalteez_perk_purchases")
-    assert len(purchases) == 7 and {p["discord_user_id"] for p in purchases} == \
-        {b for b, ok in zip(BUYERS, bought, strict=True) if ok}
+    assert len(purchases) == 7 and {p["discord_user_id"] for p in purchases} == {
+        b for b, ok in zip(BUYERS, bought, strict=True) if ok
+    }
     spent = {r["discord_user_id"]: r["ltz_spent"] for r in await data.select("discord_user_stats")}
     assert sum(spent.values()) == 700 and all(r["ltz_earned"] == 250 for r in await data.select("discord_user_stats"))
     audit = await data.select("discord_audit_log", {"action": "perks.purchased"})
@@ -65,8 +66,7 @@ async def test_one_member_buying_many_times_at_once_cannot_overspend(data: Serve
     assert (mine.earned, mine.spent, mine.available) == (100, 90, 10)
 
 
-async def test_too_little_ltz_changes_nothing_and_says_how_much(store: Store, data: ServerStore,
-                                                                perks: Perks) -> None:
+async def test_too_little_ltz_changes_nothing_and_says_how_much(store: Store, data: ServerStore, perks: Perks) -> None:
     await perks.create(data, ADMIN, name="Golden mug", cost=100, quantity=3)
     await give(data, ALICE, 60)
     before = await snapshot(store)
@@ -104,17 +104,21 @@ async def test_admins_edit_and_remove_perks(data: ServerStore, perks: Perks) -> 
     await perks.create(data, ADMIN, name="Sticker", cost=10)  # the name is free again
 
 
-@pytest.mark.parametrize(("options", "field"), [
-    ({"cost": 0}, "cost"),
-    ({"cost": 1_000_001}, "cost"),
-    ({"quantity": 0}, "quantity"),
-    ({"quantity": -5}, "quantity"),
-    ({"name": ""}, "name"),
-    ({"category": "c" * 33}, "category"),
-    ({"role_id": "@vip"}, "role"),
-])
-async def test_bad_perks_change_nothing(store: Store, data: ServerStore, perks: Perks, options: dict,
-                                        field: str) -> None:
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        ({"cost": 0}, "cost"),
+        ({"cost": 1_000_001}, "cost"),
+        ({"quantity": 0}, "quantity"),
+        ({"quantity": -5}, "quantity"),
+        ({"name": ""}, "name"),
+        ({"category": "c" * 33}, "category"),
+        ({"role_id": "@vip"}, "role"),
+    ],
+)
+async def test_bad_perks_change_nothing(
+    store: Store, data: ServerStore, perks: Perks, options: dict, field: str
+) -> None:
     before = await snapshot(store)
     with pytest.raises(ValidationError) as caught:
         await perks.create(data, ADMIN, **{"name": "Mug", "cost": 10, **options})

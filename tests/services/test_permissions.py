@@ -2,7 +2,7 @@
 
 import pytest
 
-from loyalteez.services.permissions import Caller, Level, PermissionDenied, level_of, require
+from loyalteez.services.access.permissions import Caller, Level, PermissionDenied, level_of, require
 
 META = {"admin_roles": {"10": "viewer", "20": "perk_manager", "30": "event_manager", "40": "full_admin"}}
 

@@ -51,32 +51,80 @@ BAD: list[tuple[str, Op, str, str]] = [
     ("name short", lambda d: events.create_event(d, ADMIN, "x", E(reward=5)), "name", "2–32"),
     ("name taken", lambda d: events.create_event(d, ADMIN, "gm_checkin", E(reward=5)), "name", "already"),
     ("cooldown -2", lambda d: events.edit_event(d, ADMIN, "daily_quiz", E(cooldown_hours=-2)), "cooldown", "8,760"),
-    ("cooldown 8761", lambda d: events.edit_event(d, ADMIN, "daily_quiz", E(cooldown_hours=8761)), "cooldown",
-     "-1 or 0"),
-    ("per member 0", lambda d: events.edit_event(d, ADMIN, "daily_quiz", E(max_claims_per_user=0)),
-     "max_claims_per_user", "-1 for unlimited"),
-    ("total -5", lambda d: events.edit_event(d, ADMIN, "daily_quiz", E(max_total_claims=-5)), "max_total_claims",
-     "-1 for unlimited"),
+    (
+        "cooldown 8761",
+        lambda d: events.edit_event(d, ADMIN, "daily_quiz", E(cooldown_hours=8761)),
+        "cooldown",
+        "-1 or 0",
+    ),
+    (
+        "per member 0",
+        lambda d: events.edit_event(d, ADMIN, "daily_quiz", E(max_claims_per_user=0)),
+        "max_claims_per_user",
+        "-1 for unlimited",
+    ),
+    (
+        "total -5",
+        lambda d: events.edit_event(d, ADMIN, "daily_quiz", E(max_total_claims=-5)),
+        "max_total_claims",
+        "-1 for unlimited",
+    ),
     ("per day 0", lambda d: events.edit_event(d, ADMIN, "daily_quiz", E(max_per_day=0)), "max_per_day", "1,000"),
-    ("trigger", lambda d: events.edit_event(d, ADMIN, "daily_quiz", E(trigger="telepathy")), "trigger",
-     "keyword, min_length, reaction_count, none"),
-    ("21 keywords", lambda d: events.edit_event(d, ADMIN, "daily_quiz", E(keywords=[f"k{i}" for i in range(21)])),
-     "keywords", "1 to 20"),
+    (
+        "trigger",
+        lambda d: events.edit_event(d, ADMIN, "daily_quiz", E(trigger="telepathy")),
+        "trigger",
+        "keyword, min_length, reaction_count, none",
+    ),
+    (
+        "21 keywords",
+        lambda d: events.edit_event(d, ADMIN, "daily_quiz", E(keywords=[f"k{i}" for i in range(21)])),
+        "keywords",
+        "1 to 20",
+    ),
     ("long keyword", lambda d: events.edit_event(d, ADMIN, "daily_quiz", E(keywords=["x" * 51])), "keywords", "50"),
-    ("no keywords", lambda d: events.create_event(d, ADMIN, "kw_event", E(reward=5, trigger="keyword")), "keywords",
-     "needs keywords"),
-    ("keywords on none", lambda d: events.create_event(d, ADMIN, "kw_event", E(reward=5, keywords=["hi"])),
-     "keywords", "doesn't apply"),
-    ("min length 9", lambda d: events.create_event(d, ADMIN, "essay", E(reward=5, trigger="min_length", min_length=9)),
-     "min_length", "10 to 2,000"),
-    ("min length 2001", lambda d: events.edit_event(d, ADMIN, "quality_message", E(min_length=2001)), "min_length",
-     "2,000"),
-    ("min length missing", lambda d: events.create_event(d, ADMIN, "essay", E(reward=5, trigger="min_length")),
-     "min_length", "needs min_length"),
-    ("reactions 4", lambda d: events.edit_event(d, ADMIN, "popular_message", E(min_reactions=4)), "min_reactions",
-     "3, 5, 7, 10, 15, 20, 25"),
-    ("channels", lambda d: events.edit_event(d, ADMIN, "daily_quiz", E(channels=["general"])), "channels",
-     "Discord id"),
+    (
+        "no keywords",
+        lambda d: events.create_event(d, ADMIN, "kw_event", E(reward=5, trigger="keyword")),
+        "keywords",
+        "needs keywords",
+    ),
+    (
+        "keywords on none",
+        lambda d: events.create_event(d, ADMIN, "kw_event", E(reward=5, keywords=["hi"])),
+        "keywords",
+        "doesn't apply",
+    ),
+    (
+        "min length 9",
+        lambda d: events.create_event(d, ADMIN, "essay", E(reward=5, trigger="min_length", min_length=9)),
+        "min_length",
+        "10 to 2,000",
+    ),
+    (
+        "min length 2001",
+        lambda d: events.edit_event(d, ADMIN, "quality_message", E(min_length=2001)),
+        "min_length",
+        "2,000",
+    ),
+    (
+        "min length missing",
+        lambda d: events.create_event(d, ADMIN, "essay", E(reward=5, trigger="min_length")),
+        "min_length",
+        "needs min_length",
+    ),
+    (
+        "reactions 4",
+        lambda d: events.edit_event(d, ADMIN, "popular_message", E(min_reactions=4)),
+        "min_reactions",
+        "3, 5, 7, 10, 15, 20, 25",
+    ),
+    (
+        "channels",
+        lambda d: events.edit_event(d, ADMIN, "daily_quiz", E(channels=["general"])),
+        "channels",
+        "Discord id",
+    ),
     ("builtin trigger", lambda d: events.edit_event(d, ADMIN, "gm_checkin", E(trigger="none")), "trigger", "built-in"),
     ("builtin delete", lambda d: events.delete_event(d, ADMIN, "welcome"), "event", "disable it"),
     ("nothing to change", lambda d: events.edit_event(d, ADMIN, "daily_quiz", E()), "options", "at least one"),
@@ -118,10 +166,18 @@ async def test_unknown_event_error_carries_suggestions(data: ServerStore):
 
 
 async def test_create_edit_toggle_delete_are_audited_with_before_and_after(store: Store, data: ServerStore):
-    created = await events.create_event(data, ADMIN, "bug_hunt", E(reward=75, cooldown_hours=-1, channels=[GENERAL],
-                                                                    max_total_claims=10, description="Find bugs"))
+    created = await events.create_event(
+        data,
+        ADMIN,
+        "bug_hunt",
+        E(reward=75, cooldown_hours=-1, channels=[GENERAL], max_total_claims=10, description="Find bugs"),
+    )
     assert (created.reward_amount, created.cooldown_hours, created.channels, created.max_total_claims) == (
-        75, 0, frozenset({GENERAL}), 10)
+        75,
+        0,
+        frozenset({GENERAL}),
+        10,
+    )
     edited = await events.edit_event(data, ADMIN, "bug_hunt", E(max_total_claims=-1, cooldown_hours=24))
     assert edited.max_total_claims is None and edited.cooldown_hours == 24
     toggled = await events.toggle_event(data, ADMIN, "bug_hunt")
@@ -129,11 +185,18 @@ async def test_create_edit_toggle_delete_are_audited_with_before_and_after(store
     await events.delete_event(data, ADMIN, "bug_hunt")
     assert "bug_hunt" not in {r.event_type for r in await events.list_events(data)}
 
-    rows = [r for r in await data.select("discord_audit_log", {"action": ("LIKE", "rewards.event%")})
-            if r["details"]["event"] == "bug_hunt"]
+    rows = [
+        r
+        for r in await data.select("discord_audit_log", {"action": ("LIKE", "rewards.event%")})
+        if r["details"]["event"] == "bug_hunt"
+    ]
     by_action = {r["action"]: r for r in rows}
-    assert sorted(by_action) == ["rewards.event_created", "rewards.event_deleted", "rewards.event_edited",
-                                 "rewards.event_toggled"]
+    assert sorted(by_action) == [
+        "rewards.event_created",
+        "rewards.event_deleted",
+        "rewards.event_edited",
+        "rewards.event_toggled",
+    ]
     assert all(r["actor_type"] == "admin" and r["actor_id"] == ADMIN for r in rows)
     created_row, edited_row = by_action["rewards.event_created"], by_action["rewards.event_edited"]
     assert created_row["before_state"] is None and created_row["after_state"]["reward_amount"] == 75
@@ -152,8 +215,14 @@ async def test_a_servers_edit_of_a_brand_wide_event_stays_on_that_server(store: 
     await store.db.execute(
         "INSERT INTO monitoring_rules (id, brand_id, event_type, reward_amount, is_enabled, rule_metadata, "
         "created_at, updated_at) VALUES (?, ?, 'brand_quest', 20, ?, ?, ?, ?)",
-        ["00000000-0000-4000-8000-000000000001", BRAND, True, {"trigger": "none"}, store.clock.now(),
-         store.clock.now()],
+        [
+            "00000000-0000-4000-8000-000000000001",
+            BRAND,
+            True,
+            {"trigger": "none"},
+            store.clock.now(),
+            store.clock.now(),
+        ],
     )
     assert (await events.get_event(other, "brand_quest")).reward_amount == 20
     edited = await events.set_reward_amount(data, ADMIN, "brand_quest", 80)
@@ -180,7 +249,9 @@ async def test_role_bonuses_set_replace_list_remove(data: ServerStore):
     await server.set_role_bonus(data, ADMIN, BOOSTER, "flat_bonus", 100)
     listed = await server.list_role_bonuses(data)
     assert [(b.effect_type, b.value, b.priority) for b in listed] == [
-        ("flat_bonus", Decimal(100), 0), ("multiplier", Decimal("2.5"), 3)]
+        ("flat_bonus", Decimal(100), 0),
+        ("multiplier", Decimal("2.5"), 3),
+    ]
     assert await server.remove_role_bonus(data, ADMIN, BOOSTER) == 2
     assert await server.list_role_bonuses(data) == []
     audit = await data.select("discord_audit_log", {"action": ("LIKE", "rewards.role_bonus%")})

@@ -59,7 +59,13 @@ async def test_worked_example_from_the_docs(store: Store, data: ServerStore, msg
     assert paid.amount == 40
     b = paid.breakdown
     assert (b.base, b.multiplier, b.multiplier_role, b.flat_bonus, b.flat_bonus_role, b.streak_multiplier) == (
-        15, 1.5, BOOSTER, 10, SUPPORTER, 1.2)
+        15,
+        1.5,
+        BOOSTER,
+        10,
+        SUPPORTER,
+        1.2,
+    )
     assert streaks.asked == [(ALICE, "gn_checkin")]
     row = (await ledger(data))[0]
     assert row["amount"] == 40 and row["details"]["multiplier_role"] == BOOSTER
@@ -82,8 +88,10 @@ async def test_halves_round_up_not_to_even(store: Store, data: ServerStore, msg:
     ],
 )
 def test_the_highest_priority_role_wins_ties_go_to_the_larger_value(a, b, winner):
-    rows = [{"discord_role_id": BOOSTER, "effect_type": "multiplier", "effect_value": a[0], "priority": a[1]},
-            {"discord_role_id": VIP, "effect_type": "multiplier", "effect_value": b[0], "priority": b[1]}]
+    rows = [
+        {"discord_role_id": BOOSTER, "effect_type": "multiplier", "effect_value": a[0], "priority": a[1]},
+        {"discord_role_id": VIP, "effect_type": "multiplier", "effect_value": b[0], "priority": b[1]},
+    ]
     bonuses = RoleBonuses(rows)
     assert bonuses.for_roles((BOOSTER, VIP)).multiplier == winner
     assert bonuses.for_roles((VIP, BOOSTER)).multiplier == winner, "role order doesn't matter"

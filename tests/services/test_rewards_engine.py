@@ -66,10 +66,17 @@ def claim(event: str, who: str = BOB, channel: str | None = GENERAL, interaction
 
 # -- the refusal ladder ---------------------------------------------------------------------------------------
 
+
 async def test_every_refusal_reason_in_the_issue_order(store: Store, data: ServerStore, engine: RewardsEngine):
     """Start with every reason true at once, lift them one by one: each time the next reason is named."""
-    await events.create_event(data, ADMIN, "contest", events.EventOptions(
-        reward=100, cooldown_hours=1, max_claims_per_user=1, max_total_claims=1, max_per_day=1, channels=[GENERAL]))
+    await events.create_event(
+        data,
+        ADMIN,
+        "contest",
+        events.EventOptions(
+            reward=100, cooldown_hours=1, max_claims_per_user=1, max_total_claims=1, max_per_day=1, channels=[GENERAL]
+        ),
+    )
     first = await engine.claim(data.scope, claim("contest", interaction="10"))
     assert isinstance(first, Paid) and first.amount == 100
 
@@ -86,6 +93,7 @@ async def test_every_refusal_reason_in_the_issue_order(store: Store, data: Serve
         assert isinstance(result, Refused), result
         assert result.message, "every refusal says why"
         return result.reason
+
     reason.n = 100  # type: ignore[attr-defined]
 
     assert await reason() is RefusalReason.EVENT_DISABLED
@@ -148,6 +156,7 @@ async def test_welcome_once_via_join(data: ServerStore, engine: RewardsEngine):
 
 # -- idempotency and counting ---------------------------------------------------------------------------------
 
+
 async def test_same_message_twice_pays_once_and_counts_once(data: ServerStore, engine: RewardsEngine, msg):
     gm = msg("gm fam")
     first, repeat = await apply(engine, data, gm, gm)
@@ -155,8 +164,7 @@ async def test_same_message_twice_pays_once_and_counts_once(data: ServerStore, e
     assert first.counted and len(first.paid) == 1
     assert not repeat.counted and not repeat.results
     assert not later.counted and not later.results
-    assert await stats(data, ALICE) == {"messages_count": 1, "reactions_count": 0, "voice_minutes": 0,
-                                        "ltz_earned": 25}
+    assert await stats(data, ALICE) == {"messages_count": 1, "reactions_count": 0, "voice_minutes": 0, "ltz_earned": 25}
     assert len(await ledger(data)) == 1
 
 
@@ -173,16 +181,14 @@ async def test_refused_messages_still_count_as_activity(data: ServerStore, engin
     outcomes = await apply(engine, data, msg("gm"), msg("good morning!"), msg("anyone around?"))
     assert [len(o.paid) for o in outcomes] == [1, 0, 0]
     assert outcomes[1].results[0].reason is RefusalReason.DAILY_CAP
-    assert await stats(data, ALICE) == {"messages_count": 3, "reactions_count": 0, "voice_minutes": 0,
-                                        "ltz_earned": 25}
+    assert await stats(data, ALICE) == {"messages_count": 3, "reactions_count": 0, "voice_minutes": 0, "ltz_earned": 25}
 
 
 @pytest.mark.parametrize("flag", ["is_bot", "is_webhook", "is_system", "is_edit"])
 async def test_bots_webhooks_system_messages_and_edits_never_earn_or_count(data, engine, msg, flag):
     outcome = (await apply(engine, data, msg("gm", **{flag: True})))[0]
     assert not outcome.counted and not outcome.results
-    assert await stats(data, ALICE) == {"messages_count": 0, "reactions_count": 0, "voice_minutes": 0,
-                                        "ltz_earned": 0}
+    assert await stats(data, ALICE) == {"messages_count": 0, "reactions_count": 0, "voice_minutes": 0, "ltz_earned": 0}
     assert await ledger(data) == []
 
 
@@ -200,6 +206,7 @@ async def test_excluded_channels_and_their_threads_neither_earn_nor_count(data, 
 
 
 # -- per-day caps and the clock -------------------------------------------------------------------------------
+
 
 async def test_gm_once_per_utc_day_across_midnight(store: Store, data: ServerStore, engine: RewardsEngine, msg):
     store.clock.set(datetime(2026, 3, 2, 23, 59, 0, tzinfo=UTC))
@@ -234,10 +241,12 @@ async def test_quality_messages_cooldown_and_five_a_day(store: Store, data: Serv
 
 # -- test mode and budget -------------------------------------------------------------------------------------
 
+
 async def test_test_mode_pays_only_testers_and_admins_marked_as_test(store, data, engine, msg):
     await server.enable_test_mode(data, ADMIN, TESTER)
     outcomes = await apply(
-        engine, data, msg("gm", ALICE), msg("gm", BOB, roles=[TESTER]), msg("gm", CAROL, is_admin=True))
+        engine, data, msg("gm", ALICE), msg("gm", BOB, roles=[TESTER]), msg("gm", CAROL, is_admin=True)
+    )
     assert outcomes[0].results[0].reason is RefusalReason.TEST_MODE
     assert [p.is_test for o in outcomes[1:] for p in o.paid] == [True, True]
     assert all(r["is_test"] for r in await ledger(data))
@@ -262,14 +271,14 @@ async def test_brand_budget_is_shared_by_the_brands_servers(store: Store, data: 
 
 # -- reactions, voice, boosts ---------------------------------------------------------------------------------
 
+
 async def test_popular_message_pays_the_author_once_at_the_threshold(data: ServerStore, engine: RewardsEngine):
     await events.toggle_event(data, ADMIN, "popular_message", True)
 
     def reaction(reactor: str, count: int, emoji: str = "🔥") -> ReactionEvent:
         return ReactionEvent("960000000000000001", GENERAL, reactor, emoji, member(ALICE), count)
 
-    below, at, above = await apply(
-        engine, data, reaction(BOB, 4), reaction(CAROL, 5), reaction(ADMIN, 6))
+    below, at, above = await apply(engine, data, reaction(BOB, 4), reaction(CAROL, 5), reaction(ADMIN, 6))
     assert not below.paid and [p.member_id for p in at.paid] == [ALICE] and not above.paid
     again = (await apply(engine, data, reaction(CAROL, 6)))[0]
     assert not again.counted, "the same reaction delivered twice counts once"
@@ -282,14 +291,14 @@ async def test_voice_sessions_count_their_minutes_once_and_earn_nothing_by_thems
 ):
     """voice_activity pays per counted minutes through /voice claim (services/engagement/voice.py), not per session."""
     short, long, repeat = await apply(
-        engine, data,
+        engine,
+        data,
         VoiceSession("s1", member(ALICE), GENERAL, 10),
         VoiceSession("s2", member(ALICE), GENERAL, 45),
         VoiceSession("s2", member(ALICE), GENERAL, 45),
     )
     assert not short.paid and not long.paid and not repeat.counted
-    assert await stats(data, ALICE) == {"messages_count": 0, "reactions_count": 0, "voice_minutes": 55,
-                                        "ltz_earned": 0}
+    assert await stats(data, ALICE) == {"messages_count": 0, "reactions_count": 0, "voice_minutes": 55, "ltz_earned": 0}
 
 
 async def test_boost_pays_once_per_boost(data: ServerStore, engine: RewardsEngine):
@@ -300,6 +309,7 @@ async def test_boost_pays_once_per_boost(data: ServerStore, engine: RewardsEngin
 
 
 # -- manual rewards -------------------------------------------------------------------------------------------
+
 
 async def test_manual_reward_goes_through_the_ledger_with_an_audit_row(data: ServerStore, engine: RewardsEngine):
     await events.create_event(data, ADMIN, "contest_winner", events.EventOptions(reward=200, max_total_claims=1))
@@ -313,8 +323,9 @@ async def test_manual_reward_goes_through_the_ledger_with_an_audit_row(data: Ser
     assert isinstance(second, Refused) and second.reason is RefusalReason.TOTAL_CAP
 
 
-@pytest.mark.parametrize(("amount", "reason", "field"), [(0, None, "amount"), (10_001, None, "amount"),
-                                                        (5, "x" * 501, "reason")])
+@pytest.mark.parametrize(
+    ("amount", "reason", "field"), [(0, None, "amount"), (10_001, None, "amount"), (5, "x" * 501, "reason")]
+)
 async def test_manual_reward_bad_input_changes_nothing(store, data, engine, amount, reason, field):
     before = await snapshot(store)
     with pytest.raises(ValidationError) as error:
@@ -349,8 +360,9 @@ async def test_concurrent_claims_cannot_exceed_a_total_cap(store: Store, data: S
     await events.create_event(data, ADMIN, "first_come", events.EventOptions(reward=10, max_total_claims=1))
     engine = RewardsEngine(store)
     racers = [f"80000000000000{n:04d}" for n in range(6)]
-    results = await asyncio.gather(*(
-        engine.claim(data.scope, claim("first_come", who, interaction=str(n))) for n, who in enumerate(racers)))
+    results = await asyncio.gather(
+        *(engine.claim(data.scope, claim("first_come", who, interaction=str(n))) for n, who in enumerate(racers))
+    )
     assert sum(isinstance(r, Paid) for r in results) == 1
     assert {r.reason for r in results if isinstance(r, Refused)} == {RefusalReason.TOTAL_CAP}
     assert len(await ledger(data)) == 1

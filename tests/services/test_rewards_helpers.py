@@ -50,8 +50,13 @@ class Messages:
         self.next_id += 1
         values: dict[str, Any] = {"is_bot": False, "is_webhook": False, "is_system": False, **flags}
         return MessageEvent(
-            message_id=message_id or str(self.next_id), channel_id=channel, author_id=author,
-            author_roles=tuple(roles), content=content, created_at=self.clock.now(), **values,
+            message_id=message_id or str(self.next_id),
+            channel_id=channel,
+            author_id=author,
+            author_roles=tuple(roles),
+            content=content,
+            created_at=self.clock.now(),
+            **values,
         )
 
 

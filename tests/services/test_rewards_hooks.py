@@ -26,8 +26,9 @@ def engine(store: Store) -> RewardsEngine:
     return RewardsEngine(store)
 
 
-async def test_callbacks_see_each_written_batchs_deltas_and_payouts(store: Store, data: ServerStore,
-                                                                   engine: RewardsEngine) -> None:
+async def test_callbacks_see_each_written_batchs_deltas_and_payouts(
+    store: Store, data: ServerStore, engine: RewardsEngine
+) -> None:
     seen: list[BatchEffects] = []
 
     async def callback(d: ServerStore, effects: BatchEffects) -> None:
@@ -65,16 +66,21 @@ async def test_pay_runs_the_ladder_and_pays_once_per_key(data: ServerStore, engi
     assert isinstance(first, Paid) and first.amount == 40
     assert isinstance(again, Refused) and again.reason == RefusalReason.DUPLICATE
     assert [r["idempotency_key"] for r in await ledger(data, ALICE)] == ["drop:d1:" + ALICE]
-    award = await engine.pay(data.scope, Payout("achievement:a1:" + ALICE, Member(ALICE), "achievement",
-                                                "achievement", amount=75, synthetic=True))
+    award = await engine.pay(
+        data.scope,
+        Payout("achievement:a1:" + ALICE, Member(ALICE), "achievement", "achievement", amount=75, synthetic=True),
+    )
     assert isinstance(award, Paid) and award.amount == 75 and award.event == "achievement"
 
 
-async def test_a_guard_reserves_and_any_refusal_rolls_it_back(store: Store, data: ServerStore,
-                                                              engine: RewardsEngine) -> None:
+async def test_a_guard_reserves_and_any_refusal_rolls_it_back(
+    store: Store, data: ServerStore, engine: RewardsEngine
+) -> None:
     async def reserve(d: ServerStore) -> Refused | None:
-        await d.insert("loyalteez_notices", {"notice_id": "6b1a3c42-0000-4000-8000-000000000001", "kind": "goal",
-                                             "subject_id": "reserved"})
+        await d.insert(
+            "loyalteez_notices",
+            {"notice_id": "6b1a3c42-0000-4000-8000-000000000001", "kind": "goal", "subject_id": "reserved"},
+        )
         return None
 
     await members.disable_member(data, ADMIN, ALICE, None)

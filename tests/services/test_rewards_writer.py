@@ -24,8 +24,9 @@ def msg(store: Store) -> Messages:
 
 async def test_nothing_commits_until_the_batch_goes_then_all_in_one(store: Store, data: ServerStore, msg):
     writer = RewardWriter(RewardsEngine(store), max_delay=0.1, max_batch=100)
-    futures = [writer.submit(data.scope, msg(text, author)) for text, author in
-               [("gm", ALICE), ("gm", BOB), ("hello", ALICE)]]
+    futures = [
+        writer.submit(data.scope, msg(text, author)) for text, author in [("gm", ALICE), ("gm", BOB), ("hello", ALICE)]
+    ]
     await asyncio.sleep(0)
     assert writer.pending == 3 and await ledger(data) == [], "the listener did not commit per message"
     await writer.flush()

@@ -32,8 +32,9 @@ async def table_sizes(store: Store) -> dict[str, int]:
 async def test_connect_links_the_server_and_audits_without_the_key(
     store: Store, setup: SetupService, brand: brands.NewKey
 ) -> None:
-    result = await setup.connect(server_id=SERVER, server_name="Cafe", brand_id=brand.brand_id,
-                                 security_key=brand.security_key, actor_id="42")
+    result = await setup.connect(
+        server_id=SERVER, server_name="Cafe", brand_id=brand.brand_id, security_key=brand.security_key, actor_id="42"
+    )
     assert result.ok and "Acme Coffee" in result.message
     assert await setup.scope_for(SERVER) == result.scope
     audit = await store.scoped(result.scope).select("discord_audit_log")
@@ -46,8 +47,9 @@ async def test_connect_links_the_server_and_audits_without_the_key(
 async def test_wrong_key_changes_nothing_and_says_so(store: Store, setup: SetupService, brand: brands.NewKey) -> None:
     before = await table_sizes(store)
     for brand_id, key in [(brand.brand_id, "ltz_wrong"), ("brand_nope", brand.security_key), ("bad id!", "x")]:
-        result = await setup.connect(server_id=SERVER, server_name="Cafe", brand_id=brand_id, security_key=key,
-                                     actor_id="42")
+        result = await setup.connect(
+            server_id=SERVER, server_name="Cafe", brand_id=brand_id, security_key=key, actor_id="42"
+        )
         assert not result.ok
     assert result.message == texts.SETUP_WRONG_KEY or "Try again" in result.message
     assert await table_sizes(store) == before
@@ -58,8 +60,9 @@ async def test_repeated_wrong_keys_are_slowed_down(
     setup: SetupService, brand: brands.NewKey, clock: ManualClock
 ) -> None:
     async def attempt(key: str) -> str:
-        result = await setup.connect(server_id=SERVER, server_name=None, brand_id=brand.brand_id,
-                                     security_key=key, actor_id="42")
+        result = await setup.connect(
+            server_id=SERVER, server_name=None, brand_id=brand.brand_id, security_key=key, actor_id="42"
+        )
         return result.message
 
     for _ in range(3):
@@ -76,8 +79,9 @@ async def test_repeated_wrong_keys_are_slowed_down(
 async def test_status_and_disconnect(store: Store, setup: SetupService, brand: brands.NewKey) -> None:
     assert await setup.status(SERVER) is None
     assert await setup.disconnect(server_id=SERVER, actor_id="42") is None
-    result = await setup.connect(server_id=SERVER, server_name="Cafe", brand_id=brand.brand_id,
-                                 security_key=brand.security_key, actor_id="42")
+    result = await setup.connect(
+        server_id=SERVER, server_name="Cafe", brand_id=brand.brand_id, security_key=brand.security_key, actor_id="42"
+    )
     await store.scoped(result.scope).insert("discord_user_stats", {"discord_user_id": "9", "ltz_earned": 5})
     status = await setup.status(SERVER)
     assert status["brand_name"] == "Acme Coffee" and status["members_tracked"] == 1
@@ -94,26 +98,31 @@ async def test_a_server_linked_to_another_brand_must_be_disconnected_first(
     store: Store, setup: SetupService, brand: brands.NewKey, clock: ManualClock
 ) -> None:
     other = await brands.create_brand(store, "Other Brand")
-    await setup.connect(server_id=SERVER, server_name="Cafe", brand_id=brand.brand_id,
-                        security_key=brand.security_key, actor_id="1")
-    taken = await setup.connect(server_id=SERVER, server_name="Cafe", brand_id=other.brand_id,
-                                security_key=other.security_key, actor_id="2")
+    await setup.connect(
+        server_id=SERVER, server_name="Cafe", brand_id=brand.brand_id, security_key=brand.security_key, actor_id="1"
+    )
+    taken = await setup.connect(
+        server_id=SERVER, server_name="Cafe", brand_id=other.brand_id, security_key=other.security_key, actor_id="2"
+    )
     assert not taken.ok and "another brand" in taken.message
     assert (await setup.scope_for(SERVER)).brand_id == brand.brand_id
     clock.advance(timedelta(minutes=1))
     await setup.disconnect(server_id=SERVER, actor_id="1")
-    moved = await setup.connect(server_id=SERVER, server_name="Cafe", brand_id=other.brand_id,
-                                security_key=other.security_key, actor_id="2")
+    moved = await setup.connect(
+        server_id=SERVER, server_name="Cafe", brand_id=other.brand_id, security_key=other.security_key, actor_id="2"
+    )
     assert moved.ok and (await setup.scope_for(SERVER)).brand_id == other.brand_id
 
 
 async def test_rotated_key_replaces_the_old_one(store: Store, setup: SetupService, brand: brands.NewKey) -> None:
     fresh = await brands.rotate_key(store, "Acme Coffee")
-    old = await setup.connect(server_id=SERVER, server_name=None, brand_id=brand.brand_id,
-                              security_key=brand.security_key, actor_id="1")
+    old = await setup.connect(
+        server_id=SERVER, server_name=None, brand_id=brand.brand_id, security_key=brand.security_key, actor_id="1"
+    )
     assert not old.ok
-    new = await setup.connect(server_id=SERVER, server_name=None, brand_id=brand.brand_id,
-                              security_key=fresh.security_key, actor_id="1")
+    new = await setup.connect(
+        server_id=SERVER, server_name=None, brand_id=brand.brand_id, security_key=fresh.security_key, actor_id="1"
+    )
     assert new.ok
 
 

@@ -45,8 +45,12 @@ def streaks(store: Store, rewards: Rewards, multipliers: StreakMultipliers) -> S
 
 # -- the rules, pure ----------------------------------------------------------------------------------------
 
-@given(last=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 1, 1), timezones=st.just(UTC)),
-       gap=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=5)), grace=st.integers(1, 72))
+
+@given(
+    last=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 1, 1), timezones=st.just(UTC)),
+    gap=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=5)),
+    grace=st.integers(1, 72),
+)
 def test_alive_since_agrees_with_is_alive(last: datetime, gap: timedelta, grace: int) -> None:
     """The leaderboard filters a whole table with alive_since; /streak decides one member with is_alive."""
     settings = StreakSettings(grace_hours=grace)
@@ -57,7 +61,16 @@ def test_alive_since_agrees_with_is_alive(last: datetime, gap: timedelta, grace:
 def test_tiers_and_milestones() -> None:
     s = StreakSettings()
     assert [s.multiplier(n) for n in (0, 2, 3, 6, 7, 14, 29, 30, 400)] == [
-        1, 1, Decimal("1.1"), Decimal("1.1"), Decimal("1.25"), Decimal("1.5"), Decimal("1.5"), 2, 2]
+        1,
+        1,
+        Decimal("1.1"),
+        Decimal("1.1"),
+        Decimal("1.25"),
+        Decimal("1.5"),
+        Decimal("1.5"),
+        2,
+        2,
+    ]
     assert s.next_milestone(6) == (7, 50) and s.next_milestone(7) == (30, 200) and s.next_milestone(365) is None
     assert s.min_bonus_streak() == 3
     assert streak_settings.parse_multipliers(" 14:1.5 ; 3:1.1 ") == ((3, Decimal("1.1")), (14, Decimal("1.5")))
@@ -77,6 +90,7 @@ async def test_configure_validates_everything_before_writing(store: Store, data:
 
 
 # -- check-ins -------------------------------------------------------------------------------------------------
+
 
 async def test_simultaneous_daily_commands_check_in_and_pay_once(
     store: Store, data: ServerStore, streaks: StreakService
@@ -100,6 +114,7 @@ async def test_the_checkin_is_kept_when_its_reward_is_refused(
 
 # -- the multiplier source: the engine's hot path ---------------------------------------------------------------
 
+
 async def test_a_big_batch_asks_the_database_once_and_gets_each_members_factor(
     store: Store, data: ServerStore, streaks: StreakService, rewards: Rewards, multipliers: StreakMultipliers
 ) -> None:
@@ -116,8 +131,9 @@ async def test_a_big_batch_asks_the_database_once_and_gets_each_members_factor(
     keyword = "espresso"
     from loyalteez.services.rewards import admin_events
 
-    await admin_events.create_event(data, ADMIN, "coffee", admin_events.EventOptions(
-        reward=10, trigger="keyword", keywords=[keyword]))
+    await admin_events.create_event(
+        data, ADMIN, "coffee", admin_events.EventOptions(reward=10, trigger="keyword", keywords=[keyword])
+    )
     batch = [msg(keyword, ALICE if n % 2 else BOB) for n in range(2000)]
     outcomes = await rewards.engine.apply([(data.scope, m) for m in batch])
     amounts = {(o.paid[0].member_id, o.paid[0].amount) for o in outcomes if o.paid}

@@ -38,10 +38,27 @@ def here(*who: tuple[str, str], deaf: tuple[str, ...] = (), bots: tuple[str, ...
 
 
 def test_who_counts() -> None:
-    found = reasons(here((ALICE, LOUNGE), (BOB, LOUNGE), (CAROL, STUDIO), ("bot", STUDIO), ("zed", AFK),
-                         ("yan", AFK), deaf=(BOB,), bots=("bot",)), AFK, lambda c: False)
-    assert found == {ALICE: Reason.COUNTING, BOB: Reason.DEAFENED, CAROL: Reason.ALONE, "zed": Reason.AFK,
-                     "yan": Reason.AFK}
+    found = reasons(
+        here(
+            (ALICE, LOUNGE),
+            (BOB, LOUNGE),
+            (CAROL, STUDIO),
+            ("bot", STUDIO),
+            ("zed", AFK),
+            ("yan", AFK),
+            deaf=(BOB,),
+            bots=("bot",),
+        ),
+        AFK,
+        lambda c: False,
+    )
+    assert found == {
+        ALICE: Reason.COUNTING,
+        BOB: Reason.DEAFENED,
+        CAROL: Reason.ALONE,
+        "zed": Reason.AFK,
+        "yan": Reason.AFK,
+    }
     assert reasons(here((ALICE, LOUNGE), (BOB, LOUNGE)), AFK, lambda c: c == LOUNGE)[ALICE] is Reason.EXCLUDED
 
 
@@ -88,9 +105,7 @@ async def test_a_new_process_resumes_open_sessions_without_the_unseen_gap(
     assert await data.count("loyalteez_voice_sessions", {"discord_user_id": ALICE}) == 1
 
 
-async def test_simultaneous_claims_pay_each_unit_once(
-    store: Store, data: ServerStore, voice: VoiceService
-) -> None:
+async def test_simultaneous_claims_pay_each_unit_once(store: Store, data: ServerStore, voice: VoiceService) -> None:
     from loyalteez.services.rewards import admin_events
 
     await admin_events.edit_event(data, "1", "voice_activity", admin_events.EventOptions(max_per_day=-1))

@@ -9,8 +9,14 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SEED_COPY = PROJECT_ROOT / "docs" / "seed-database-schema.txt"
 SEED_SHARED = PROJECT_ROOT.parent / "shared" / "seed" / "database-schema.txt"
 KPI_METRICS = (
-    "daily_active_users", "weekly_active_users", "streak_retention", "new_user_conversion",
-    "voice_participation", "reward_efficiency", "churn_rate", "top_10_concentration",
+    "daily_active_users",
+    "weekly_active_users",
+    "streak_retention",
+    "new_user_conversion",
+    "voice_participation",
+    "reward_efficiency",
+    "churn_rate",
+    "top_10_concentration",
 )
 
 

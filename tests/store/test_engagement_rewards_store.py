@@ -34,8 +34,9 @@ async def _race(store: Store, attempts: list, attempt) -> int:
 async def test_drop_slots_never_pass_max_claims(store: Store) -> None:
     data = store.scoped(await linked(store, "brand_a", "1001"))
     drop_id = uid("race-drop")
-    await data.insert("discord_drops", {"drop_id": drop_id, "event_id": "coffee_drop", "drop_type": "button",
-                                        "max_claims": 50})
+    await data.insert(
+        "discord_drops", {"drop_id": drop_id, "event_id": "coffee_drop", "drop_type": "button", "max_claims": 50}
+    )
     now = store.clock.now()
 
     async def claim(member: str) -> bool:
@@ -59,8 +60,7 @@ async def test_stock_and_balances_never_go_below_zero(store: Store) -> None:
     now = store.clock.now()
 
     async def buy(buyer: str) -> bool:
-        return (await data.perks_take_one(perk_id) is not None
-                and await data.perks_spend(buyer, 10, now) is not None)
+        return await data.perks_take_one(perk_id) is not None and await data.perks_spend(buyer, 10, now) is not None
 
     # Every buyer three times at once: 90 attempts for 5 in stock, each buyer able to afford two.
     assert await _race(store, buyers * 3, buy) == 5

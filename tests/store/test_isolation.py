@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from loyalteez.store import Scope, ScopeViolation, Store
-from loyalteez.store.scoped import APPEND_ONLY_TABLES
+from loyalteez.store._tables import APPEND_ONLY_TABLES
 from tests.conftest import REPORT, linked
 from tests.store.sample_rows import MUTABLE, sample_rows, uid
 

@@ -46,8 +46,10 @@ async def test_database_made_by_the_first_version_is_upgraded_in_place(tmp_path:
     build_with_migrations(path, 1)
     conn = sqlite3.connect(path)
     conn.execute("INSERT INTO discord_server_configs (server_id, brand_id, server_name) VALUES ('42', 'b1', 'Old')")
-    conn.execute("INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, ltz_earned) "
-                 "VALUES ('b1', '42', '7', 120)")
+    conn.execute(
+        "INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, ltz_earned) "
+        "VALUES ('b1', '42', '7', 120)"
+    )
     conn.commit()
     conn.close()
 

@@ -79,26 +79,59 @@ def test_file_splits_into_portable_statements() -> None:
 @pytest.mark.parametrize(
     ("sql", "params"),
     [
-        ("INSERT INTO discord_role_configs (id, brand_id, server_id, discord_role_id, effect_type, effect_value)"
-         " VALUES ('r1', 'b', 's1', '9', 'teleport', 1)", ()),
+        (
+            "INSERT INTO discord_role_configs (id, brand_id, server_id, discord_role_id, effect_type, effect_value)"
+            " VALUES ('r1', 'b', 's1', '9', 'teleport', 1)",
+            (),
+        ),
         ("INSERT INTO discord_audit_log (id, server_id, actor_type, action) VALUES ('a1', 's1', 'robot', 'x')", ()),
-        ("INSERT INTO discord_drops (drop_id, brand_id, server_id, event_id, drop_type) "
-         "VALUES ('d1', 'b', 's1', 'e', 'coupon')", ()),
-        ("INSERT INTO discord_community_goals (goal_id, brand_id, server_id, name, goal_type, target_value) "
-         "VALUES ('g1', 'b', 's1', 'n', 'vibes', 1)", ()),
-        ("INSERT INTO discord_report_schedules (server_id, brand_id, frequency, channel_id) "
-         "VALUES ('s1', 'b', 'hourly', 'c')", ()),
-        ("INSERT INTO discord_report_schedules (server_id, brand_id, frequency, channel_id, day_of_week) "
-         "VALUES ('s1', 'b', 'weekly', 'c', 7)", ()),
-        ("INSERT INTO discord_kpi_configs (id, brand_id, server_id, metric, target_value) "
-         "VALUES ('k1', 'b', 's1', 'vibes_per_day', 1)", ()),
-        ("INSERT INTO discord_kpi_configs (id, brand_id, server_id, metric, target_value, period) "
-         "VALUES ('k1', 'b', 's1', 'churn_rate', 1, 'decade')", ()),
-        ("INSERT INTO discord_kpi_snapshots (id, brand_id, server_id, snapshot_date, snapshot_type, metrics) "
-         "VALUES ('k1', 'b', 's1', '2026-01-01', 'hourly', '{}')", ()),
+        (
+            "INSERT INTO discord_drops (drop_id, brand_id, server_id, event_id, drop_type) "
+            "VALUES ('d1', 'b', 's1', 'e', 'coupon')",
+            (),
+        ),
+        (
+            "INSERT INTO discord_community_goals (goal_id, brand_id, server_id, name, goal_type, target_value) "
+            "VALUES ('g1', 'b', 's1', 'n', 'vibes', 1)",
+            (),
+        ),
+        (
+            "INSERT INTO discord_report_schedules (server_id, brand_id, frequency, channel_id) "
+            "VALUES ('s1', 'b', 'hourly', 'c')",
+            (),
+        ),
+        (
+            "INSERT INTO discord_report_schedules (server_id, brand_id, frequency, channel_id, day_of_week) "
+            "VALUES ('s1', 'b', 'weekly', 'c', 7)",
+            (),
+        ),
+        (
+            "INSERT INTO discord_kpi_configs (id, brand_id, server_id, metric, target_value) "
+            "VALUES ('k1', 'b', 's1', 'vibes_per_day', 1)",
+            (),
+        ),
+        (
+            "INSERT INTO discord_kpi_configs (id, brand_id, server_id, metric, target_value, period) "
+            "VALUES ('k1', 'b', 's1', 'churn_rate', 1, 'decade')",
+            (),
+        ),
+        (
+            "INSERT INTO discord_kpi_snapshots (id, brand_id, server_id, snapshot_date, snapshot_type, metrics) "
+            "VALUES ('k1', 'b', 's1', '2026-01-01', 'hourly', '{}')",
+            (),
+        ),
     ],
-    ids=["effect_type", "actor_type", "drop_type", "goal_type", "frequency", "day_of_week", "metric", "period",
-         "snapshot_type"],
+    ids=[
+        "effect_type",
+        "actor_type",
+        "drop_type",
+        "goal_type",
+        "frequency",
+        "day_of_week",
+        "metric",
+        "period",
+        "snapshot_type",
+    ],
 )
 def test_enumerations_are_checked(tmp_path: Path, sql: str, params: tuple) -> None:
     conn = fresh_sqlite(tmp_path)
@@ -123,10 +156,14 @@ def test_seed_defaults(tmp_path: Path) -> None:
     conn = fresh_sqlite(tmp_path)
     conn.execute("INSERT INTO discord_server_configs (server_id, brand_id) VALUES ('s1', 'b')")
     conn.execute("INSERT INTO discord_drops (drop_id, brand_id, server_id, event_id) VALUES ('d1', 'b', 's1', 'e')")
-    conn.execute("INSERT INTO discord_kpi_configs (id, brand_id, server_id, metric, target_value) "
-                 "VALUES ('k', 'b', 's1', 'churn_rate', 0.1)")
-    conn.execute("INSERT INTO discord_kpi_snapshots (id, brand_id, server_id, snapshot_date, metrics) "
-                 "VALUES ('n', 'b', 's1', '2026-01-01', '{}')")
+    conn.execute(
+        "INSERT INTO discord_kpi_configs (id, brand_id, server_id, metric, target_value) "
+        "VALUES ('k', 'b', 's1', 'churn_rate', 0.1)"
+    )
+    conn.execute(
+        "INSERT INTO discord_kpi_snapshots (id, brand_id, server_id, snapshot_date, metrics) "
+        "VALUES ('n', 'b', 's1', '2026-01-01', '{}')"
+    )
     assert conn.execute("SELECT is_active FROM discord_server_configs").fetchone() == (1,)
     assert conn.execute("SELECT claims_count FROM discord_drops").fetchone() == (0,)
     assert conn.execute("SELECT period, is_active FROM discord_kpi_configs").fetchone() == ("week", 1)
@@ -154,8 +191,10 @@ def test_one_row_per_natural_key(tmp_path: Path, duplicate: str) -> None:
     conn = fresh_sqlite(tmp_path)
     conn.execute("INSERT INTO discord_server_configs (server_id, brand_id) VALUES ('s1', 'b')")
     conn.execute("INSERT INTO discord_drops (drop_id, brand_id, server_id, event_id) VALUES ('d1', 'b', 's1', 'e')")
-    conn.execute("INSERT INTO discord_achievements (achievement_id, brand_id, server_id, name, threshold) "
-                 "VALUES ('a1', 'b', 's1', 'First', 1)")
+    conn.execute(
+        "INSERT INTO discord_achievements (achievement_id, brand_id, server_id, name, threshold) "
+        "VALUES ('a1', 'b', 's1', 'First', 1)"
+    )
     conn.execute(duplicate)
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
         conn.execute(duplicate)
@@ -182,8 +221,10 @@ def test_rows_cannot_exist_without_their_parent(tmp_path: Path, orphan: str) -> 
 def test_claims_never_exceed_max_claims(tmp_path: Path) -> None:
     conn = fresh_sqlite(tmp_path)
     conn.execute("INSERT INTO discord_server_configs (server_id, brand_id) VALUES ('s1', 'b')")
-    conn.execute("INSERT INTO discord_drops (drop_id, brand_id, server_id, event_id, max_claims, claims_count) "
-                 "VALUES ('d1', 'b', 's1', 'e', 2, 2)")
+    conn.execute(
+        "INSERT INTO discord_drops (drop_id, brand_id, server_id, event_id, max_claims, claims_count) "
+        "VALUES ('d1', 'b', 's1', 'e', 2, 2)"
+    )
     with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
         conn.execute("UPDATE discord_drops SET claims_count = claims_count + 1")
 

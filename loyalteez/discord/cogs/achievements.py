@@ -19,8 +19,8 @@ from loyalteez.discord.convert import member_of
 from loyalteez.discord.replies import send
 from loyalteez.services import engagement_messages as say
 from loyalteez.services import notices, texts
+from loyalteez.services.access.permissions import Level
 from loyalteez.services.achievements import TYPES, Achievements, MemberAchievement
-from loyalteez.services.permissions import Level
 from loyalteez.services.ticker import Ticker
 from loyalteez.store import Scope
 
@@ -38,23 +38,31 @@ def render(rows: list[MemberAchievement], name: str) -> tuple[discord.Embed, dis
         mark = "✅" if row.completed else "▫️"
         state = " · claimed" if row.claimed else (" · **claim it below**" if row.claimable else "")
         about = f" — {a.description}" if a.description else ""
-        lines.append(f"{mark} **{a.name}**{about}\n`{say.bar(row.progress, a.threshold)}` "
-                     f"{row.progress:,}/{a.threshold:,} {say.TYPE_UNITS.get(a.kind, '')} · {a.reward:,} LTZ{state}")
+        lines.append(
+            f"{mark} **{a.name}**{about}\n`{say.bar(row.progress, a.threshold)}` "
+            f"{row.progress:,}/{a.threshold:,} {say.TYPE_UNITS.get(a.kind, '')} · {a.reward:,} LTZ{state}"
+        )
     embed.description = "\n".join(lines)[:4000] or say.NO_ACHIEVEMENTS
     claimable = [r for r in rows if r.claimable][:25]
     if not claimable:
         return embed, None
     view = discord.ui.View(timeout=None)
     for row in claimable:
-        view.add_item(discord.ui.Button(label=f"Claim {row.achievement.name}"[:80], style=discord.ButtonStyle.success,
-                                        custom_id=f"{PREFIX}{row.achievement.id}"))
+        view.add_item(
+            discord.ui.Button(
+                label=f"Claim {row.achievement.name}"[:80],
+                style=discord.ButtonStyle.success,
+                custom_id=f"{PREFIX}{row.achievement.id}",
+            )
+        )
     view.stop()  # answered by on_interaction from the custom_id
     return embed, view
 
 
 class AchievementsCog(commands.Cog):
-    achievement = discord.SlashCommandGroup("achievement", "Achievements members unlock by taking part (admins)",
-                                            contexts=GUILD)
+    achievement = discord.SlashCommandGroup(
+        "achievement", "Achievements members unlock by taking part (admins)", contexts=GUILD
+    )
 
     def __init__(self, bot: discord.Bot, gate: AdminGate, achievements: Achievements, ticker: Ticker) -> None:
         self.bot = bot
@@ -76,13 +84,21 @@ class AchievementsCog(commands.Cog):
     @discord.option("threshold", int, description="How many (messages, hours, days, LTZ, ...): 1-1,000,000")
     @discord.option("reward", int, description="LTZ paid when claimed: 0-10,000 (0: a badge)")
     @discord.option("description", str, required=False, description="What it is for (shown to members)")
-    async def create(self, ctx: discord.ApplicationContext, name: str, type: str, threshold: int, reward: int,
-                     description: str | None) -> None:
+    async def create(
+        self,
+        ctx: discord.ApplicationContext,
+        name: str,
+        type: str,
+        threshold: int,
+        reward: int,
+        description: str | None,
+    ) -> None:
         data = await self.gate.open(ctx, Level.EVENT_MANAGER)
         if data is None:
             return
-        made, done = await self.achievements.create(data, str(ctx.author.id), name=name, description=description,
-                                                    kind=type, threshold=threshold, reward=reward)
+        made, done = await self.achievements.create(
+            data, str(ctx.author.id), name=name, description=description, kind=type, threshold=threshold, reward=reward
+        )
         await send(ctx, say.achievement_created(made.name, made.kind, made.threshold, made.reward, done))
 
     @achievement.command(name="edit", description="Change an achievement's description, threshold or reward")
@@ -91,13 +107,21 @@ class AchievementsCog(commands.Cog):
     @discord.option("type", str, choices=list(TYPES), required=False, description="(cannot change)")
     @discord.option("threshold", int, required=False, description="1-1,000,000")
     @discord.option("reward", int, required=False, description="0-10,000 LTZ")
-    async def edit(self, ctx: discord.ApplicationContext, name: str, description: str | None, type: str | None,
-                   threshold: int | None, reward: int | None) -> None:
+    async def edit(
+        self,
+        ctx: discord.ApplicationContext,
+        name: str,
+        description: str | None,
+        type: str | None,
+        threshold: int | None,
+        reward: int | None,
+    ) -> None:
         data = await self.gate.open(ctx, Level.EVENT_MANAGER)
         if data is None:
             return
-        a = await self.achievements.edit(data, str(ctx.author.id), name, description=description, kind=type,
-                                         threshold=threshold, reward=reward)
+        a = await self.achievements.edit(
+            data, str(ctx.author.id), name, description=description, kind=type, threshold=threshold, reward=reward
+        )
         await send(ctx, say.achievement_updated(a.name, a.kind, a.threshold, a.reward))
 
     @achievement.command(name="toggle", description="Turn an achievement off or on")
@@ -115,11 +139,15 @@ class AchievementsCog(commands.Cog):
         if data is None:
             return
         rows = await self.achievements.listing(data)
-        await send(ctx, "\n".join(say.achievement_line(a.name, a.kind, a.threshold, a.reward, a.active, done)
-                                  for a, done in rows) or say.NO_ACHIEVEMENTS)
+        await send(
+            ctx,
+            "\n".join(say.achievement_line(a.name, a.kind, a.threshold, a.reward, a.active, done) for a, done in rows)
+            or say.NO_ACHIEVEMENTS,
+        )
 
-    @discord.slash_command(name="achievements", description="Your achievements: progress, and rewards to claim",
-                           contexts=GUILD)
+    @discord.slash_command(
+        name="achievements", description="Your achievements: progress, and rewards to claim", contexts=GUILD
+    )
     async def mine(self, ctx: discord.ApplicationContext) -> None:
         scope = await self.gate.resolver.member_scope(ctx)
         if scope is None:
@@ -138,8 +166,9 @@ class AchievementsCog(commands.Cog):
         if scope is None:
             await interaction.response.send_message(texts.NOT_CONNECTED, ephemeral=True)
             return
-        result = await self.achievements.claim(scope, member_of(interaction.user, interaction.guild),
-                                               custom_id.removeprefix(PREFIX))
+        result = await self.achievements.claim(
+            scope, member_of(interaction.user, interaction.guild), custom_id.removeprefix(PREFIX)
+        )
         await interaction.response.send_message(result.text, ephemeral=True)
 
     # -- announcements (a ticker job) --------------------------------------------------------------------

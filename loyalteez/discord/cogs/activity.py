@@ -41,8 +41,9 @@ class ReactionTally:
 
 
 class ActivityCog(commands.Cog):
-    def __init__(self, bot: discord.Bot, setup: SetupService, rewards: Rewards, *,
-                 reactions_at_message_time: bool = False) -> None:
+    def __init__(
+        self, bot: discord.Bot, setup: SetupService, rewards: Rewards, *, reactions_at_message_time: bool = False
+    ) -> None:
         self.bot = bot
         self.setup = setup
         self.rewards = rewards

@@ -11,7 +11,7 @@ from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.convert import member_of
 from loyalteez.discord.replies import send
 from loyalteez.services import admin_reads
-from loyalteez.services.permissions import Level
+from loyalteez.services.access.permissions import Level
 from loyalteez.services.rewards import messages as reward_messages
 from loyalteez.services.rewards.events import ManualReward
 from loyalteez.services.rewards.outcomes import Paid
@@ -33,30 +33,54 @@ class AdminCog(commands.Cog):
         self.gate = gate
         self.rewards = rewards
 
-    @discord.slash_command(name="reward", description="Pay a member for an event, through the normal rules",
-                           contexts=GUILD)
+    @discord.slash_command(
+        name="reward", description="Pay a member for an event, through the normal rules", contexts=GUILD
+    )
     @discord.option("member", discord.Member, description="Who to reward")
-    @discord.option("event", str, description="The event paid (its rules and caps apply)",
-                    autocomplete=lambda ctx: ctx.bot.get_cog("ConfigCog").event_names(ctx))
+    @discord.option(
+        "event",
+        str,
+        description="The event paid (its rules and caps apply)",
+        autocomplete=lambda ctx: ctx.bot.get_cog("ConfigCog").event_names(ctx),
+    )
     @discord.option("amount", int, required=False, description="LTZ, 1-10,000 (default: the event's amount)")
     @discord.option("reason", str, required=False, description="Why (kept in the audit log, 500 characters max)")
-    async def reward(self, ctx: discord.ApplicationContext, member: discord.Member, event: str,
-                     amount: int | None, reason: str | None) -> None:
+    async def reward(
+        self,
+        ctx: discord.ApplicationContext,
+        member: discord.Member,
+        event: str,
+        amount: int | None,
+        reason: str | None,
+    ) -> None:
         data = await self.gate.open(ctx, Level.EVENT_MANAGER)
         if data is None:
             return
-        request = ManualReward(str(ctx.interaction.id), str(ctx.author.id), member_of(member, ctx.guild),
-                               event.strip().lower(), amount, reason)
+        request = ManualReward(
+            str(ctx.interaction.id),
+            str(ctx.author.id),
+            member_of(member, ctx.guild),
+            event.strip().lower(),
+            amount,
+            reason,
+        )
         outcome = await self.rewards.reward(data.scope, request)
         if isinstance(outcome, Paid):
             await send(ctx, f"{member.mention} received {outcome.amount:,} LTZ for `{outcome.event}`.")
         else:
             await send(ctx, getattr(outcome, "message", reward_messages.refusal(outcome.reason, event)))
 
-    @discord.slash_command(name="stats", description="LTZ paid, payouts and earning members over a period",
-                           contexts=GUILD)
-    @discord.option("period", str, choices=["day", "week", "month"], default="week", required=False,
-                    description="Today, the last 7 days or the last 30 days")
+    @discord.slash_command(
+        name="stats", description="LTZ paid, payouts and earning members over a period", contexts=GUILD
+    )
+    @discord.option(
+        "period",
+        str,
+        choices=["day", "week", "month"],
+        default="week",
+        required=False,
+        description="Today, the last 7 days or the last 30 days",
+    )
     @discord.option("breakdown", str, choices=["events", "users"], required=False, description="Split the totals")
     async def stats(self, ctx: discord.ApplicationContext, period: str, breakdown: str | None) -> None:
         data = await self.gate.open(ctx, Level.VIEWER)
@@ -69,9 +93,14 @@ class AdminCog(commands.Cog):
         embed.add_field(name="Earning members", value=f"{result.members:,}")
         if breakdown:
             name = (lambda n: f"`{n}`") if breakdown == "events" else (lambda n: f"<@{n}>")
-            embed.add_field(name=f"By {breakdown[:-1]}", inline=False, value="\n".join(
-                f"{name(r['name'])}: {r['ltz']:,} LTZ ({r['payouts']} payouts)" for r in result.breakdown)[:1024]
-                or "nothing yet")
+            embed.add_field(
+                name=f"By {breakdown[:-1]}",
+                inline=False,
+                value="\n".join(
+                    f"{name(r['name'])}: {r['ltz']:,} LTZ ({r['payouts']} payouts)" for r in result.breakdown
+                )[:1024]
+                or "nothing yet",
+            )
         await send(ctx, embed=embed)
 
     @discord.slash_command(name="audit", description="The last 25 admin actions, newest first", contexts=GUILD)
@@ -79,13 +108,23 @@ class AdminCog(commands.Cog):
     @discord.option("type", str, choices=["config", "rewards"], required=False, description="Config or payouts")
     @discord.option("event", str, required=False, description="Only actions about this event", max_length=32)
     @discord.option("export", bool, required=False, default=False, description="Attach them as CSV")
-    async def audit(self, ctx: discord.ApplicationContext, member: discord.Member | None, type: str | None,
-                    event: str | None, export: bool) -> None:
+    async def audit(
+        self,
+        ctx: discord.ApplicationContext,
+        member: discord.Member | None,
+        type: str | None,
+        event: str | None,
+        export: bool,
+    ) -> None:
         data = await self.gate.open(ctx, Level.VIEWER)
         if data is None:
             return
-        rows = await admin_reads.audit_rows(data, member_id=str(member.id) if member else None, kind=type,
-                                            event=event.strip().lower() if event else None)
+        rows = await admin_reads.audit_rows(
+            data,
+            member_id=str(member.id) if member else None,
+            kind=type,
+            event=event.strip().lower() if event else None,
+        )
         text = "\n".join(audit_line(r) for r in rows) or "No matching audit entries."
         file = discord.File(io.BytesIO(admin_reads.audit_csv(rows)), filename="audit.csv") if export else None
         await send(ctx, text, file=file)

@@ -19,11 +19,11 @@ from loyalteez.discord.caller import caller_of
 from loyalteez.discord.poster import DiscordPoster
 from loyalteez.discord.replies import send
 from loyalteez.services import texts
+from loyalteez.services.access.permissions import Level, PermissionDenied, require
 from loyalteez.services.analytics import messages, reports, segments, targets
 from loyalteez.services.analytics.metrics import SEED_METRICS
 from loyalteez.services.analytics.service import Analytics, MetricLine
 from loyalteez.services.errors import ValidationError
-from loyalteez.services.permissions import Level, PermissionDenied, require
 
 log = logging.getLogger("loyalteez.analytics")
 GUILD = {discord.InteractionContextType.guild}
@@ -45,8 +45,10 @@ def target_text(t: targets.Target) -> str:
 def metric_field(line: MetricLine) -> tuple[str, str]:
     name = f"{messages.TITLES[line.metric]} (`{line.metric}`)"
     words = messages.PERIOD_WORDS[line.target.period] if line.target else messages.PERIOD_WORDS["week"]
-    text = (f"today so far **{messages.fmt(line.metric, line.now)}** · {words} "
-            f"{messages.fmt(line.metric, line.period_value)} {messages.trend(line.period_value, line.previous)}")
+    text = (
+        f"today so far **{messages.fmt(line.metric, line.now)}** · {words} "
+        f"{messages.fmt(line.metric, line.period_value)} {messages.trend(line.period_value, line.previous)}"
+    )
     if line.target is not None:
         target = line.target
         mark = "" if line.period_value is None else (" ⚠️" if target.wrong_side(line.period_value) else " ✅")
@@ -71,19 +73,31 @@ def segment_value(segment: str, value: object) -> str:
 def render_segment(page: segments.SegmentPage) -> discord.Embed:
     embed = discord.Embed(title=messages.SEGMENT_TITLES[page.segment], colour=discord.Colour.blurple())
     start = (page.page - 1) * segments.PAGE_SIZE
-    embed.description = "\n".join(
-        f"`{start + i + 1}.` <@{member}> — {segment_value(page.segment, value)}"
-        for i, (member, value) in enumerate(page.rows)) or "Nobody in this segment right now."
+    embed.description = (
+        "\n".join(
+            f"`{start + i + 1}.` <@{member}> — {segment_value(page.segment, value)}"
+            for i, (member, value) in enumerate(page.rows)
+        )
+        or "Nobody in this segment right now."
+    )
     embed.set_footer(text=f"{page.total:,} members · page {page.page}/{page.pages}")
     return embed
 
 
 def segment_buttons(page: segments.SegmentPage) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    for label, number, disabled in (("◀ Prev", page.page - 1, page.page <= 1),
-                                    ("Next ▶", page.page + 1, page.page >= page.pages)):
-        view.add_item(discord.ui.Button(label=label, disabled=disabled, style=discord.ButtonStyle.secondary,
-                                        custom_id=f"{SEGMENT_PREFIX}:{page.segment}:{number}"))
+    for label, number, disabled in (
+        ("◀ Prev", page.page - 1, page.page <= 1),
+        ("Next ▶", page.page + 1, page.page >= page.pages),
+    ):
+        view.add_item(
+            discord.ui.Button(
+                label=label,
+                disabled=disabled,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"{SEGMENT_PREFIX}:{page.segment}:{number}",
+            )
+        )
     view.stop()  # handled by on_interaction from the custom_id, so the buttons work after a restart
     return view
 
@@ -115,12 +129,28 @@ class AnalyticsCog(commands.Cog):
     @kpi.command(name="set", description="Set a KPI's target and when to alert")
     @discord.option("metric", str, description="One of the 8 KPIs", autocomplete=metric_names)
     @discord.option("target", str, description="A number, or for shares 0-1 or a percentage (60%)")
-    @discord.option("period", str, choices=list(targets.PERIOD_DAYS), required=False,
-                    description="Compare the metric's average over a day, week (default), month or quarter")
-    @discord.option("alert-threshold", float, parameter_name="alert_threshold", required=False,
-                    description="Alert below this % of the target (above target ÷ it for churn and top 10 %), 1-100")
-    async def kpi_set(self, ctx: discord.ApplicationContext, metric: str, target: str, period: str | None,
-                      alert_threshold: float | None) -> None:
+    @discord.option(
+        "period",
+        str,
+        choices=list(targets.PERIOD_DAYS),
+        required=False,
+        description="Compare the metric's average over a day, week (default), month or quarter",
+    )
+    @discord.option(
+        "alert-threshold",
+        float,
+        parameter_name="alert_threshold",
+        required=False,
+        description="Alert below this % of the target (above target ÷ it for churn and top 10 %), 1-100",
+    )
+    async def kpi_set(
+        self,
+        ctx: discord.ApplicationContext,
+        metric: str,
+        target: str,
+        period: str | None,
+        alert_threshold: float | None,
+    ) -> None:
         data = await self.gate.open(ctx, Level.FULL_ADMIN)
         if data is None:
             return
@@ -168,9 +198,12 @@ class AnalyticsCog(commands.Cog):
             return
         await ctx.defer(ephemeral=True)
         lines = await self.analytics.kpi_lines(data)
-        embed = discord.Embed(title="📈 KPIs", colour=discord.Colour.blurple(),
-                              description="Today so far (UTC), the period's average up to yesterday and its "
-                                          "trend against the period before, the last 14 days.")
+        embed = discord.Embed(
+            title="📈 KPIs",
+            colour=discord.Colour.blurple(),
+            description="Today so far (UTC), the period's average up to yesterday and its "
+            "trend against the period before, the last 14 days.",
+        )
         for line in lines:
             name, value = metric_field(line)
             embed.add_field(name=name, value=value[:1024], inline=False)
@@ -178,8 +211,13 @@ class AnalyticsCog(commands.Cog):
 
     @kpi.command(name="export", description="KPI snapshots as a CSV or JSON file")
     @discord.option("format", str, choices=["csv", "json"], description="File format")
-    @discord.option("start-date", str, parameter_name="start_date", required=False,
-                    description="From this day on (YYYY-MM-DD); default: every snapshot")
+    @discord.option(
+        "start-date",
+        str,
+        parameter_name="start_date",
+        required=False,
+        description="From this day on (YYYY-MM-DD); default: every snapshot",
+    )
     async def kpi_export(self, ctx: discord.ApplicationContext, format: str, start_date: str | None) -> None:
         data = await self.gate.open(ctx, Level.VIEWER)
         if data is None:
@@ -189,10 +227,12 @@ class AnalyticsCog(commands.Cog):
 
     # -- /segments -----------------------------------------------------------------------------------------------
 
-    @discord.slash_command(name="segments", description="Member segments: counts, or the members of one",
-                           contexts=GUILD)
-    @discord.option("view", str, choices=list(segments.SEGMENTS), required=False,
-                    description="List the members of this segment")
+    @discord.slash_command(
+        name="segments", description="Member segments: counts, or the members of one", contexts=GUILD
+    )
+    @discord.option(
+        "view", str, choices=list(segments.SEGMENTS), required=False, description="List the members of this segment"
+    )
     @discord.option("page", int, required=False, default=1, description="Page of the list")
     async def segments_command(self, ctx: discord.ApplicationContext, view: str | None, page: int) -> None:
         data = await self.gate.open(ctx, Level.VIEWER)
@@ -203,8 +243,9 @@ class AnalyticsCog(commands.Cog):
             found = await segments.counts(data, now)
             embed = discord.Embed(title="👥 Member segments", colour=discord.Colour.blurple())
             for name, count in found.items():
-                embed.add_field(name=messages.SEGMENT_TITLES[name], value=f"**{count:,}** · `/segments view:{name}`",
-                                inline=False)
+                embed.add_field(
+                    name=messages.SEGMENT_TITLES[name], value=f"**{count:,}** · `/segments view:{name}`", inline=False
+                )
             await send(ctx, embed=embed)
             return
         shown = await segments.page(data, view, page or 1, now)
@@ -237,10 +278,16 @@ class AnalyticsCog(commands.Cog):
     @report.command(name="schedule", description="Post a KPI report with a chart daily, weekly or monthly")
     @discord.option("frequency", str, choices=list(reports.FREQUENCIES), description="How often")
     @discord.option("channel", discord.TextChannel, description="Where the report is posted")
-    @discord.option("day-of-week", int, parameter_name="day_of_week", required=False,
-                    description="Weekly reports only: 0 = Monday … 6 = Sunday (default Monday)")
-    async def report_schedule(self, ctx: discord.ApplicationContext, frequency: str, channel: discord.TextChannel,
-                              day_of_week: int | None) -> None:
+    @discord.option(
+        "day-of-week",
+        int,
+        parameter_name="day_of_week",
+        required=False,
+        description="Weekly reports only: 0 = Monday … 6 = Sunday (default Monday)",
+    )
+    async def report_schedule(
+        self, ctx: discord.ApplicationContext, frequency: str, channel: discord.TextChannel, day_of_week: int | None
+    ) -> None:
         data = await self.gate.open(ctx, Level.FULL_ADMIN)
         if data is None:
             return
@@ -251,10 +298,14 @@ class AnalyticsCog(commands.Cog):
         allowed = channel.permissions_for(me) if me is not None else None
         if allowed is None or not all(getattr(allowed, p) for p in REPORT_PERMISSIONS):
             raise ValidationError("channel", messages.CHANNEL_NOT_WRITABLE.format(channel=channel.mention))
-        saved = await reports.save_schedule(data, str(ctx.author.id), frequency, str(channel.id), day_of_week,
-                                            self.analytics.clock.now())
-        await send(ctx, messages.schedule_line(saved.frequency, saved.channel_id, saved.day_of_week, saved.active)
-                   + ". The first one covers the period that ends the day before it is sent.")
+        saved = await reports.save_schedule(
+            data, str(ctx.author.id), frequency, str(channel.id), day_of_week, self.analytics.clock.now()
+        )
+        await send(
+            ctx,
+            messages.schedule_line(saved.frequency, saved.channel_id, saved.day_of_week, saved.active)
+            + ". The first one covers the period that ends the day before it is sent.",
+        )
 
     @report.command(name="off", description="Stop the scheduled report (the schedule is kept, turned off)")
     async def report_off(self, ctx: discord.ApplicationContext) -> None:
@@ -262,8 +313,12 @@ class AnalyticsCog(commands.Cog):
         if data is None:
             return
         saved = await reports.turn_off(data, str(ctx.author.id))
-        await send(ctx, "Scheduled reports are off. " + messages.schedule_line(
-            saved.frequency, saved.channel_id, saved.day_of_week, saved.active) + ".")
+        await send(
+            ctx,
+            "Scheduled reports are off. "
+            + messages.schedule_line(saved.frequency, saved.channel_id, saved.day_of_week, saved.active)
+            + ".",
+        )
 
     @report.command(name="now", description="Post the report for the period that ended yesterday, now")
     async def report_now(self, ctx: discord.ApplicationContext) -> None:
@@ -286,8 +341,10 @@ class AnalyticsCog(commands.Cog):
         if schedule is None:
             await send(ctx, messages.NO_SCHEDULE)
             return
-        last = (f"last sent <t:{int(schedule.last_sent_at.timestamp())}:f>" if schedule.last_sent_at
-                else "not sent yet")
+        last = f"last sent <t:{int(schedule.last_sent_at.timestamp())}:f>" if schedule.last_sent_at else "not sent yet"
         problem = f" · last attempt: {schedule.last_status}" if schedule.last_status not in (None, "sent") else ""
-        await send(ctx, messages.schedule_line(schedule.frequency, schedule.channel_id, schedule.day_of_week,
-                                               schedule.active) + f" · {last}{problem}.")
+        await send(
+            ctx,
+            messages.schedule_line(schedule.frequency, schedule.channel_id, schedule.day_of_week, schedule.active)
+            + f" · {last}{problem}.",
+        )

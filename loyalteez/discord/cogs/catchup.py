@@ -51,8 +51,12 @@ class MemberLookup:
 class PycordHistory:
     """A readable channel's history as pages of MessageEvents (services/catchup.py: ChannelHistory)."""
 
-    def __init__(self, channel: discord.abc.Messageable, members: MemberLookup,
-                 special: tuple[Scope, SpecialMessages] | None = None) -> None:
+    def __init__(
+        self,
+        channel: discord.abc.Messageable,
+        members: MemberLookup,
+        special: tuple[Scope, SpecialMessages] | None = None,
+    ) -> None:
         self.channel = channel
         self.channel_id = str(channel.id)  # type: ignore[attr-defined]
         self.members = members
@@ -84,8 +88,9 @@ class PycordHistory:
         return dataclasses.replace(event, author_roles=known.role_ids, is_admin=known.is_admin)
 
 
-def readable_channels(guild: discord.Guild,
-                      special: tuple[Scope, SpecialMessages] | None = None) -> list[ChannelHistory]:
+def readable_channels(
+    guild: discord.Guild, special: tuple[Scope, SpecialMessages] | None = None
+) -> list[ChannelHistory]:
     """Text channels and active threads where the bot may view the channel and read its history."""
     me = guild.me
     if me is None:
@@ -100,8 +105,9 @@ def readable_channels(guild: discord.Guild,
 
 
 class CatchupCog(commands.Cog):
-    def __init__(self, bot: discord.Bot, setup: SetupService, catchup: CatchupService,
-                 special: SpecialMessages | None = None) -> None:
+    def __init__(
+        self, bot: discord.Bot, setup: SetupService, catchup: CatchupService, special: SpecialMessages | None = None
+    ) -> None:
         self.bot = bot
         self.setup = setup
         self.catchup = catchup

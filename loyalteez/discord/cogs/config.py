@@ -15,10 +15,10 @@ from discord.ext import commands
 from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.replies import send
 from loyalteez.services import server_settings
+from loyalteez.services.access.permissions import ADMIN_CHANNEL_KEY, ADMIN_ROLES_KEY, ASSIGNABLE, Level
 from loyalteez.services.engagement import activity_texts as streak_texts
 from loyalteez.services.engagement import streak_settings
 from loyalteez.services.errors import ValidationError
-from loyalteez.services.permissions import ADMIN_CHANNEL_KEY, ADMIN_ROLES_KEY, ASSIGNABLE, Level
 from loyalteez.services.rewards import admin_events, admin_members, admin_server, validation
 from loyalteez.services.rewards.admin_events import EventOptions
 from loyalteez.services.rewards.rules import ADMIN_TRIGGERS, Rule
@@ -68,8 +68,9 @@ def describe_rule(rule: Rule) -> str:
 
 
 class ConfigCog(commands.Cog):
-    config = discord.SlashCommandGroup("config", "Configure rewards on this server (admins)",
-                                       contexts={discord.InteractionContextType.guild})
+    config = discord.SlashCommandGroup(
+        "config", "Configure rewards on this server (admins)", contexts={discord.InteractionContextType.guild}
+    )
 
     def __init__(self, gate: AdminGate) -> None:
         self.gate = gate
@@ -99,39 +100,77 @@ class ConfigCog(commands.Cog):
         embed.add_field(name="Test mode", value="on" if test_mode.enabled else "off")
         admin_channel = metadata.get(ADMIN_CHANNEL_KEY)
         embed.add_field(name="Admin channel", value=f"<#{admin_channel}>" if admin_channel else "not set")
-        embed.add_field(name="Events", value="\n".join(describe_rule(r) for r in rules)[:1024] or "none",
-                        inline=False)
-        embed.add_field(name="Role bonuses", value="\n".join(
-            f"<@&{b.role_id}> {b.effect_type} {b.value} (priority {b.priority})" for b in bonuses)[:1024] or "none",
-            inline=False)
-        embed.add_field(name="Excluded channels", value=" ".join(f"<#{c}>" for c in excluded) or "none",
-                        inline=False)
+        embed.add_field(name="Events", value="\n".join(describe_rule(r) for r in rules)[:1024] or "none", inline=False)
+        embed.add_field(
+            name="Role bonuses",
+            value="\n".join(f"<@&{b.role_id}> {b.effect_type} {b.value} (priority {b.priority})" for b in bonuses)[
+                :1024
+            ]
+            or "none",
+            inline=False,
+        )
+        embed.add_field(name="Excluded channels", value=" ".join(f"<#{c}>" for c in excluded) or "none", inline=False)
         await send(ctx, embed=embed)
 
     @config.command(name="events", description="Create, edit, toggle, delete or list reward events")
     @discord.option("action", str, description="What to do", choices=EVENT_ACTIONS)
-    @discord.option("name", str, description="Event name (lowercase_with_underscores)", required=False,
-                    autocomplete=lambda ctx: ctx.cog.event_names(ctx))  # type: ignore[union-attr]
+    @discord.option(
+        "name",
+        str,
+        description="Event name (lowercase_with_underscores)",
+        required=False,
+        autocomplete=lambda ctx: ctx.cog.event_names(ctx),
+    )  # type: ignore[union-attr]
     @discord.option("reward", int, description="LTZ paid, 1-10,000", required=False)
-    @discord.option("cooldown", int, description="Hours between payouts to one member (-1 or 0: none)",
-                    required=False)
-    @discord.option("max-claims", int, parameter_name="max_claims", required=False,
-                    description="Payouts per member (-1: unlimited)")
-    @discord.option("max-total-claims", int, parameter_name="max_total_claims", required=False,
-                    description="Payouts on this server, all members together (-1: unlimited)")
+    @discord.option("cooldown", int, description="Hours between payouts to one member (-1 or 0: none)", required=False)
+    @discord.option(
+        "max-claims", int, parameter_name="max_claims", required=False, description="Payouts per member (-1: unlimited)"
+    )
+    @discord.option(
+        "max-total-claims",
+        int,
+        parameter_name="max_total_claims",
+        required=False,
+        description="Payouts on this server, all members together (-1: unlimited)",
+    )
     @discord.option("channels", str, description="Only in these channels (#a #b), or 'any'", required=False)
     @discord.option("trigger", str, description="How it is earned", choices=list(ADMIN_TRIGGERS), required=False)
     @discord.option("keywords", str, description="For trigger keyword: comma-separated words", required=False)
-    @discord.option("min-length", int, parameter_name="min_length", required=False,
-                    description="For trigger min_length: characters, 10-2000")
-    @discord.option("min-reactions", int, parameter_name="min_reactions", required=False,
-                    description="For trigger reaction_count: 3, 5, 7, 10, 15, 20 or 25")
-    @discord.option("minutes-per-payout", int, parameter_name="minutes_per_payout", required=False,
-                    description="For voice events: counted voice minutes per payout, 1-1,440")
+    @discord.option(
+        "min-length",
+        int,
+        parameter_name="min_length",
+        required=False,
+        description="For trigger min_length: characters, 10-2000",
+    )
+    @discord.option(
+        "min-reactions",
+        int,
+        parameter_name="min_reactions",
+        required=False,
+        description="For trigger reaction_count: 3, 5, 7, 10, 15, 20 or 25",
+    )
+    @discord.option(
+        "minutes-per-payout",
+        int,
+        parameter_name="minutes_per_payout",
+        required=False,
+        description="For voice events: counted voice minutes per payout, 1-1,440",
+    )
     async def events(
-        self, ctx: discord.ApplicationContext, action: str, name: str | None, reward: int | None,
-        cooldown: int | None, max_claims: int | None, max_total_claims: int | None, channels: str | None,
-        trigger: str | None, keywords: str | None, min_length: int | None, min_reactions: int | None,
+        self,
+        ctx: discord.ApplicationContext,
+        action: str,
+        name: str | None,
+        reward: int | None,
+        cooldown: int | None,
+        max_claims: int | None,
+        max_total_claims: int | None,
+        channels: str | None,
+        trigger: str | None,
+        keywords: str | None,
+        min_length: int | None,
+        min_reactions: int | None,
         minutes_per_payout: int | None = None,
     ) -> None:
         data = await self.gate.open(ctx, Level.VIEWER if action == "list" else Level.EVENT_MANAGER)
@@ -147,9 +186,15 @@ class ConfigCog(commands.Cog):
         name = name.strip()
         if action in ("create", "edit"):
             options = EventOptions(
-                reward=reward, cooldown_hours=cooldown, max_claims_per_user=max_claims,
-                max_total_claims=max_total_claims, channels=channel_ids(channels, ctx.guild), trigger=trigger,
-                keywords=keyword_list(keywords), min_length=min_length, min_reactions=min_reactions,
+                reward=reward,
+                cooldown_hours=cooldown,
+                max_claims_per_user=max_claims,
+                max_total_claims=max_total_claims,
+                channels=channel_ids(channels, ctx.guild),
+                trigger=trigger,
+                keywords=keyword_list(keywords),
+                min_length=min_length,
+                min_reactions=min_reactions,
                 minutes_per_payout=minutes_per_payout,
             )
             change = admin_events.create_event if action == "create" else admin_events.edit_event
@@ -177,20 +222,34 @@ class ConfigCog(commands.Cog):
     @discord.option("role", discord.Role, required=False, description="The role")
     @discord.option("multiplier", float, required=False, description="1.0-5.0 times the reward")
     @discord.option("flat-bonus", int, parameter_name="flat_bonus", required=False, description="0-1,000 LTZ added")
-    @discord.option("cooldown-reduction", int, parameter_name="cooldown_reduction", required=False,
-                    description="0-90 % of cooldowns removed")
+    @discord.option(
+        "cooldown-reduction",
+        int,
+        parameter_name="cooldown_reduction",
+        required=False,
+        description="0-90 % of cooldowns removed",
+    )
     @discord.option("priority", int, required=False, description="0-100; the highest wins among a member's roles")
     async def role_bonus(
-        self, ctx: discord.ApplicationContext, action: str, role: discord.Role | None, multiplier: float | None,
-        flat_bonus: int | None, cooldown_reduction: int | None, priority: int | None,
+        self,
+        ctx: discord.ApplicationContext,
+        action: str,
+        role: discord.Role | None,
+        multiplier: float | None,
+        flat_bonus: int | None,
+        cooldown_reduction: int | None,
+        priority: int | None,
     ) -> None:
         data = await self.gate.open(ctx, Level.VIEWER if action == "list" else Level.FULL_ADMIN)
         if data is None:
             return
         if action == "list":
             bonuses = await admin_server.list_role_bonuses(data)
-            await send(ctx, "\n".join(f"<@&{b.role_id}> {b.effect_type} {b.value} (priority {b.priority})"
-                                      for b in bonuses) or "No role bonuses.")
+            await send(
+                ctx,
+                "\n".join(f"<@&{b.role_id}> {b.effect_type} {b.value} (priority {b.priority})" for b in bonuses)
+                or "No role bonuses.",
+            )
             return
         if role is None:
             raise ValidationError("role", "role: choose the role")
@@ -212,8 +271,12 @@ class ConfigCog(commands.Cog):
     @config.command(name="channels", description="Exclude a channel from earning, include it again, or list")
     @discord.option("action", str, choices=["exclude", "include", "list"], description="What to do")
     @discord.option("channel", discord.abc.GuildChannel, required=False, description="The channel")
-    async def channels(self, ctx: discord.ApplicationContext, action: str, channel: discord.abc.GuildChannel | None,
-                       ) -> None:
+    async def channels(
+        self,
+        ctx: discord.ApplicationContext,
+        action: str,
+        channel: discord.abc.GuildChannel | None,
+    ) -> None:
         data = await self.gate.open(ctx, Level.VIEWER if action == "list" else Level.FULL_ADMIN)
         if data is None:
             return
@@ -225,8 +288,11 @@ class ConfigCog(commands.Cog):
             raise ValidationError("channel", "channel: choose a channel of this server")
         change = admin_server.exclude_channel if action == "exclude" else admin_server.include_channel
         excluded = await change(data, str(ctx.author.id), str(channel.id))
-        await send(ctx, f"{channel.mention} {'excluded' if action == 'exclude' else 'included'}. Excluded now: "
-                        + (" ".join(f"<#{c}>" for c in excluded) or "none"))
+        await send(
+            ctx,
+            f"{channel.mention} {'excluded' if action == 'exclude' else 'included'}. Excluded now: "
+            + (" ".join(f"<#{c}>" for c in excluded) or "none"),
+        )
 
     @config.command(name="test-mode", description="Only testers and admins earn; test payouts stay out of KPIs")
     @discord.option("enable", bool, description="On or off")
@@ -248,16 +314,18 @@ class ConfigCog(commands.Cog):
     @discord.option("action", str, choices=["disable", "enable", "status", "list-disabled"], description="What to do")
     @discord.option("member", discord.Member, required=False, description="The member")
     @discord.option("reason", str, required=False, description="Why (kept in the audit log, 500 characters max)")
-    async def user(self, ctx: discord.ApplicationContext, action: str, member: discord.Member | None,
-                   reason: str | None) -> None:
+    async def user(
+        self, ctx: discord.ApplicationContext, action: str, member: discord.Member | None, reason: str | None
+    ) -> None:
         needed = Level.VIEWER if action in ("status", "list-disabled") else Level.FULL_ADMIN
         data = await self.gate.open(ctx, needed)
         if data is None:
             return
         if action == "list-disabled":
             rows = await admin_members.list_disabled(data)
-            await send(ctx, "\n".join(f"<@{r.member_id}>: {r.reason or 'no reason'}" for r in rows)
-                       or "Nobody is disabled.")
+            await send(
+                ctx, "\n".join(f"<@{r.member_id}>: {r.reason or 'no reason'}" for r in rows) or "Nobody is disabled."
+            )
             return
         if member is None:
             raise ValidationError("member", "member: choose the member")
@@ -270,23 +338,36 @@ class ConfigCog(commands.Cog):
             await send(ctx, f"{member.mention} earns again.")
         else:
             status = await admin_members.member_status(data, member_id)
-            await send(ctx, f"{member.mention}: " + ("disabled" if status.disabled else "earning normally")
-                       + (f" ({status.reason})" if getattr(status, "reason", None) else ""))
+            await send(
+                ctx,
+                f"{member.mention}: "
+                + ("disabled" if status.disabled else "earning normally")
+                + (f" ({status.reason})" if getattr(status, "reason", None) else ""),
+            )
 
     @config.command(name="admin-roles", description="Give a role an admin level, take it away, or list")
     @discord.option("action", str, choices=["add", "remove", "list"], description="What to do")
     @discord.option("role", discord.Role, required=False, description="The role")
-    @discord.option("level", str, required=False, choices=[lv.label for lv in ASSIGNABLE],
-                    description="viewer < perk_manager < event_manager < full_admin")
-    async def admin_roles(self, ctx: discord.ApplicationContext, action: str, role: discord.Role | None,
-                          level: str | None) -> None:
+    @discord.option(
+        "level",
+        str,
+        required=False,
+        choices=[lv.label for lv in ASSIGNABLE],
+        description="viewer < perk_manager < event_manager < full_admin",
+    )
+    async def admin_roles(
+        self, ctx: discord.ApplicationContext, action: str, role: discord.Role | None, level: str | None
+    ) -> None:
         data = await self.gate.open(ctx, Level.VIEWER if action == "list" else Level.FULL_ADMIN)
         if data is None:
             return
         mapping = dict((await data.rewards_metadata()).get(ADMIN_ROLES_KEY) or {})
         if action == "list":
-            await send(ctx, "\n".join(f"<@&{r}>: {lv}" for r, lv in sorted(mapping.items()))
-                       or "No admin roles: only owners, Administrators and Manage Server admins.")
+            await send(
+                ctx,
+                "\n".join(f"<@&{r}>: {lv}" for r, lv in sorted(mapping.items()))
+                or "No admin roles: only owners, Administrators and Manage Server admins.",
+            )
             return
         if role is None:
             raise ValidationError("role", "role: choose the role")
@@ -309,20 +390,37 @@ class ConfigCog(commands.Cog):
             return
         if channel.guild.id != ctx.guild_id:
             raise ValidationError("channel", "channel: choose a channel of this server")
-        await server_settings.set_metadata(data, str(ctx.author.id), "config.admin_channel",
-                                        {ADMIN_CHANNEL_KEY: str(channel.id)})
+        await server_settings.set_metadata(
+            data, str(ctx.author.id), "config.admin_channel", {ADMIN_CHANNEL_KEY: str(channel.id)}
+        )
         await send(ctx, f"Notifications and alerts will go to {channel.mention}.")
 
     @config.command(name="streaks", description="Streak grace period, multipliers and milestones (no options: show)")
-    @discord.option("grace-period", int, parameter_name="grace_period", required=False,
-                    description="Hours after the end of a check-in's UTC day the streak survives, 1-72")
-    @discord.option("multipliers", str, required=False,
-                    description="day:factor pairs, e.g. 3:1.1, 7:1.25, 14:1.5, 30:2 (factors 1.0-5.0), or none")
-    @discord.option("milestones", str, required=False,
-                    description="day:LTZ pairs, e.g. 7:50, 30:200, 100:1000, 365:5000, or none")
+    @discord.option(
+        "grace-period",
+        int,
+        parameter_name="grace_period",
+        required=False,
+        description="Hours after the end of a check-in's UTC day the streak survives, 1-72",
+    )
+    @discord.option(
+        "multipliers",
+        str,
+        required=False,
+        description="day:factor pairs, e.g. 3:1.1, 7:1.25, 14:1.5, 30:2 (factors 1.0-5.0), or none",
+    )
+    @discord.option(
+        "milestones", str, required=False, description="day:LTZ pairs, e.g. 7:50, 30:200, 100:1000, 365:5000, or none"
+    )
     @discord.option("reset", bool, required=False, description="Back to the defaults first")
-    async def streaks(self, ctx: discord.ApplicationContext, grace_period: int | None, multipliers: str | None,
-                      milestones: str | None, reset: bool | None) -> None:
+    async def streaks(
+        self,
+        ctx: discord.ApplicationContext,
+        grace_period: int | None,
+        multipliers: str | None,
+        milestones: str | None,
+        reset: bool | None,
+    ) -> None:
         changing = any(v is not None for v in (grace_period, multipliers, milestones)) or bool(reset)
         data = await self.gate.open(ctx, Level.FULL_ADMIN if changing else Level.VIEWER)
         if data is None:
@@ -330,6 +428,12 @@ class ConfigCog(commands.Cog):
         if not changing:
             await send(ctx, streak_texts.settings(await streak_settings.load(data)))
             return
-        updated = await streak_settings.configure(data, str(ctx.author.id), grace_hours=grace_period,
-                                                  multipliers=multipliers, milestones=milestones, reset=bool(reset))
+        updated = await streak_settings.configure(
+            data,
+            str(ctx.author.id),
+            grace_hours=grace_period,
+            multipliers=multipliers,
+            milestones=milestones,
+            reset=bool(reset),
+        )
         await send(ctx, "Streak rules updated.\n" + streak_texts.settings(updated))

@@ -23,9 +23,9 @@ from loyalteez.discord.convert import CHAT_TYPES, member_of
 from loyalteez.discord.replies import send
 from loyalteez.services import engagement_input, texts
 from loyalteez.services import engagement_messages as say
+from loyalteez.services.access.permissions import Level
 from loyalteez.services.drops import DropPlan, Drops, drop_status
 from loyalteez.services.errors import ValidationError
-from loyalteez.services.permissions import Level
 from loyalteez.services.rewards.rules import resolve
 from loyalteez.services.ticker import Ticker
 from loyalteez.store import Scope
@@ -37,8 +37,11 @@ SWEEP_EVERY = timedelta(minutes=1)
 
 
 def drop_embed(plan: DropPlan, expires: datetime | None) -> discord.Embed:
-    embed = discord.Embed(title=f"🎁 {plan.label}: {plan.amount:,} LTZ", colour=discord.Colour.gold(),
-                          description=plan.description or f"Click **{plan.label}** to claim your LTZ.")
+    embed = discord.Embed(
+        title=f"🎁 {plan.label}: {plan.amount:,} LTZ",
+        colour=discord.Colour.gold(),
+        description=plan.description or f"Click **{plan.label}** to claim your LTZ.",
+    )
     embed.add_field(name="Event", value=f"`{plan.event}`")
     embed.add_field(name="Claims", value=f"first {plan.max_claims:,}" if plan.max_claims else "unlimited")
     embed.add_field(name="Ends", value=say.when(expires) if expires else "never")
@@ -47,17 +50,24 @@ def drop_embed(plan: DropPlan, expires: datetime | None) -> discord.Embed:
 
 def drop_button(drop_id: str, label: str, disabled: bool = False) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(discord.ui.Button(label=label[:80], style=discord.ButtonStyle.success, disabled=disabled,
-                                    custom_id=f"{PREFIX}{drop_id}", emoji="🎉"))
+    view.add_item(
+        discord.ui.Button(
+            label=label[:80],
+            style=discord.ButtonStyle.success,
+            disabled=disabled,
+            custom_id=f"{PREFIX}{drop_id}",
+            emoji="🎉",
+        )
+    )
     view.stop()  # answered by on_interaction from the custom_id, not kept in memory
     return view
 
 
 class DropsCog(commands.Cog):
-    drop = discord.SlashCommandGroup("drop", "LTZ drops members claim by button or reaction (admins)",
-                                     contexts=GUILD)
-    watch = discord.SlashCommandGroup("watch", "Make every new message in a channel a reaction drop (admins)",
-                                      contexts=GUILD)
+    drop = discord.SlashCommandGroup("drop", "LTZ drops members claim by button or reaction (admins)", contexts=GUILD)
+    watch = discord.SlashCommandGroup(
+        "watch", "Make every new message in a channel a reaction drop (admins)", contexts=GUILD
+    )
 
     def __init__(self, bot: discord.Bot, gate: AdminGate, drops: Drops, ticker: Ticker) -> None:
         self.bot = bot
@@ -85,38 +95,79 @@ class DropsCog(commands.Cog):
         if scope is None:
             return []
         rows = await self.drops.live(self.gate.resolver.store.scoped(scope))
-        return [discord.OptionChoice(f"{r['event_id']} · {r['drop_type']} · {r['claims_count']} claimed"[:100],
-                                     str(r["drop_id"])) for r in rows][:25]
+        return [
+            discord.OptionChoice(
+                f"{r['event_id']} · {r['drop_type']} · {r['claims_count']} claimed"[:100], str(r["drop_id"])
+            )
+            for r in rows
+        ][:25]
 
     # -- /drop ------------------------------------------------------------------------------------------------
 
     @drop.command(name="create", description="Drop an event's LTZ: a Claim button here, or a reaction on a message")
-    @discord.option("event", str, description="The event paid (trigger drop or none); its max-total-claims caps it",
-                    autocomplete=lambda ctx: ctx.cog.droppable(ctx))  # type: ignore[union-attr]
-    @discord.option("type", str, choices=["button", "reaction"], default="button", required=False,
-                    description="A button under a new message (default) or a reaction on an existing one")
-    @discord.option("message-id", str, parameter_name="message_id", required=False,
-                    description="Reaction drops: the message's id or link")
+    @discord.option(
+        "event",
+        str,
+        description="The event paid (trigger drop or none); its max-total-claims caps it",
+        autocomplete=lambda ctx: ctx.cog.droppable(ctx),
+    )  # type: ignore[union-attr]
+    @discord.option(
+        "type",
+        str,
+        choices=["button", "reaction"],
+        default="button",
+        required=False,
+        description="A button under a new message (default) or a reaction on an existing one",
+    )
+    @discord.option(
+        "message-id",
+        str,
+        parameter_name="message_id",
+        required=False,
+        description="Reaction drops: the message's id or link",
+    )
     @discord.option("emoji", str, required=False, description="Reaction drops: the emoji to react with (default 🎉)")
-    @discord.option("lifespan", str, required=False,
-                    description="How long it lasts: 5m, 2h, 24h (default), up to 168h, or permanent")
+    @discord.option(
+        "lifespan",
+        str,
+        required=False,
+        description="How long it lasts: 5m, 2h, 24h (default), up to 168h, or permanent",
+    )
     @discord.option("label", str, required=False, description="The button's text (default Claim)")
     @discord.option("description", str, required=False, description="Text shown above the button")
-    async def create(self, ctx: discord.ApplicationContext, event: str, type: str, message_id: str | None,
-                     emoji: str | None, lifespan: str | None, label: str | None, description: str | None) -> None:
+    async def create(
+        self,
+        ctx: discord.ApplicationContext,
+        event: str,
+        type: str,
+        message_id: str | None,
+        emoji: str | None,
+        lifespan: str | None,
+        label: str | None,
+        description: str | None,
+    ) -> None:
         data = await self.gate.open(ctx, Level.EVENT_MANAGER)
         if data is None:
             return
         target = await self._target_message(ctx, message_id) if message_id else None
         channel_id = str(target.channel.id) if target else str(ctx.channel_id)
-        plan = await self.drops.plan(data, event=event, drop_type=type or "button", channel_id=channel_id,
-                                     emoji=emoji, lifespan=lifespan, label=label, description=description,
-                                     message_id=str(target.id) if target else None)
+        plan = await self.drops.plan(
+            data,
+            event=event,
+            drop_type=type or "button",
+            channel_id=channel_id,
+            emoji=emoji,
+            lifespan=lifespan,
+            label=label,
+            description=description,
+            message_id=str(target.id) if target else None,
+        )
         expires = self.drops.clock.now() + plan.lifespan if plan.lifespan else None
         if plan.drop_type == "button":
             try:
-                posted = await ctx.channel.send(embed=drop_embed(plan, expires), view=drop_button(plan.drop_id,
-                                                                                                  plan.label))
+                posted = await ctx.channel.send(
+                    embed=drop_embed(plan, expires), view=drop_button(plan.drop_id, plan.label)
+                )
             except discord.HTTPException:
                 raise ValidationError("channel", say.CANT_POST) from None
             message: discord.Message | discord.PartialMessage = posted
@@ -134,8 +185,12 @@ class DropsCog(commands.Cog):
         except BaseException:
             await self._undo_post(plan, message)
             raise
-        await send(ctx, say.drop_created(plan.drop_type, plan.event, plan.amount, plan.max_claims,
-                                         row["expires_at"], plan.channel_id))
+        await send(
+            ctx,
+            say.drop_created(
+                plan.drop_type, plan.event, plan.amount, plan.max_claims, row["expires_at"], plan.channel_id
+            ),
+        )
 
     async def _target_message(self, ctx: discord.ApplicationContext, ref: str) -> discord.Message:
         """The message a reaction drop goes on: in this server, and one the bot can read."""
@@ -169,13 +224,19 @@ class DropsCog(commands.Cog):
             cap = f"/{row['max_claims']:,}" if row["max_claims"] else ""
             ends = say.when(row["expires_at"]) if row["expires_at"] else "never"
             link = f"https://discord.com/channels/{ctx.guild_id}/{row['channel_id']}/{row['message_id']}"
-            lines.append(f"`{row['event_id']}` {row['drop_type']} in <#{row['channel_id']}>: {row['claims_count']:,}"
-                         f"{cap} claimed, ends {ends} · [message]({link}) · id `{row['drop_id']}`")
+            lines.append(
+                f"`{row['event_id']}` {row['drop_type']} in <#{row['channel_id']}>: {row['claims_count']:,}"
+                f"{cap} claimed, ends {ends} · [message]({link}) · id `{row['drop_id']}`"
+            )
         await send(ctx, "\n".join(lines) or say.NO_DROPS)
 
     @drop.command(name="end", description="End a live drop now (its claims are kept)")
-    @discord.option("drop", str, description="The drop (pick from the list, or its message id)",
-                    autocomplete=lambda ctx: ctx.cog.live_drops(ctx))  # type: ignore[union-attr]
+    @discord.option(
+        "drop",
+        str,
+        description="The drop (pick from the list, or its message id)",
+        autocomplete=lambda ctx: ctx.cog.live_drops(ctx),
+    )  # type: ignore[union-attr]
     async def end(self, ctx: discord.ApplicationContext, drop: str) -> None:
         data = await self.gate.open(ctx, Level.EVENT_MANAGER)
         if data is None:
@@ -188,13 +249,24 @@ class DropsCog(commands.Cog):
 
     @watch.command(name="start", description="Every new message in a channel becomes a reaction drop")
     @discord.option("channel", discord.TextChannel, description="The channel to watch")
-    @discord.option("event", str, description="The event each drop pays (trigger drop or none)",
-                    autocomplete=lambda ctx: ctx.cog.droppable(ctx))  # type: ignore[union-attr]
+    @discord.option(
+        "event",
+        str,
+        description="The event each drop pays (trigger drop or none)",
+        autocomplete=lambda ctx: ctx.cog.droppable(ctx),
+    )  # type: ignore[union-attr]
     @discord.option("emoji", str, required=False, description="The emoji to react with (default 🎉)")
-    @discord.option("lifespan", str, required=False,
-                    description="Each drop lasts: 5m … 168h (default 24h) or permanent")
-    async def watch_start(self, ctx: discord.ApplicationContext, channel: discord.TextChannel, event: str,
-                          emoji: str | None, lifespan: str | None) -> None:
+    @discord.option(
+        "lifespan", str, required=False, description="Each drop lasts: 5m … 168h (default 24h) or permanent"
+    )
+    async def watch_start(
+        self,
+        ctx: discord.ApplicationContext,
+        channel: discord.TextChannel,
+        event: str,
+        emoji: str | None,
+        lifespan: str | None,
+    ) -> None:
         data = await self.gate.open(ctx, Level.EVENT_MANAGER)
         if data is None:
             return
@@ -202,8 +274,12 @@ class DropsCog(commands.Cog):
             raise ValidationError("channel", "channel: choose a channel of this server")
         row = await self.drops.watch_start(data, str(ctx.author.id), str(channel.id), event, emoji, lifespan)
         minutes = row.get("lifespan_minutes")
-        await send(ctx, say.watch_started(str(channel.id), row["event_id"], row["emoji"],
-                                          timedelta(minutes=minutes) if minutes else None))
+        await send(
+            ctx,
+            say.watch_started(
+                str(channel.id), row["event_id"], row["emoji"], timedelta(minutes=minutes) if minutes else None
+            ),
+        )
 
     @watch.command(name="stop", description="Stop making drops of a channel's new messages")
     @discord.option("channel", discord.TextChannel, description="The watched channel")
@@ -220,10 +296,19 @@ class DropsCog(commands.Cog):
         if data is None:
             return
         rows = await self.drops.watches(data)
-        await send(ctx, "\n".join(
-            say.watch_started(r["channel_id"], r["event_id"], r["emoji"],
-                              timedelta(minutes=r["lifespan_minutes"]) if r["lifespan_minutes"] else None)
-            for r in rows) or say.NO_WATCHES)
+        await send(
+            ctx,
+            "\n".join(
+                say.watch_started(
+                    r["channel_id"],
+                    r["event_id"],
+                    r["emoji"],
+                    timedelta(minutes=r["lifespan_minutes"]) if r["lifespan_minutes"] else None,
+                )
+                for r in rows
+            )
+            or say.NO_WATCHES,
+        )
 
     # -- claiming -----------------------------------------------------------------------------------------------
 
@@ -238,8 +323,9 @@ class DropsCog(commands.Cog):
         if scope is None:
             await interaction.followup.send(texts.NOT_CONNECTED, ephemeral=True)
             return
-        result = await self.drops.claim(scope, custom_id.removeprefix(PREFIX),
-                                        member_of(interaction.user, interaction.guild))
+        result = await self.drops.claim(
+            scope, custom_id.removeprefix(PREFIX), member_of(interaction.user, interaction.guild)
+        )
         await interaction.followup.send(result.text, ephemeral=True)
         if result.ended_now and result.drop is not None:
             await self.close_message(result.drop)
@@ -257,13 +343,13 @@ class DropsCog(commands.Cog):
             return
         await self._claim_by_reaction(scope, drop, user, tell_repeat=True)
 
-    async def _claim_by_reaction(self, scope: Scope, drop: dict[str, Any], user: discord.abc.User, *,
-                                 tell_repeat: bool) -> bool:
+    async def _claim_by_reaction(
+        self, scope: Scope, drop: dict[str, Any], user: discord.abc.User, *, tell_repeat: bool
+    ) -> bool:
         guild = self.bot.get_guild(int(scope.server_id))
         result = await self.drops.claim(scope, str(drop["drop_id"]), member_of(user, guild))
         if result.paid or (tell_repeat and result.status != "gone"):
-            await self._dm(user, say.DROP_DM_PREFIX.format(server=guild.name if guild else "the server")
-                           + result.text)
+            await self._dm(user, say.DROP_DM_PREFIX.format(server=guild.name if guild else "the server") + result.text)
         if result.ended_now and result.drop is not None:
             await self.close_message(result.drop)
         return result.paid
@@ -349,8 +435,15 @@ class DropsCog(commands.Cog):
             embed = message.embeds[0] if message.embeds else None
             if embed is not None:
                 embed.set_footer(text=say.drop_footer(status, drop["claims_count"], drop["max_claims"]))
-            label = next((c.label for row in message.components for c in getattr(row, "children", [])
-                          if getattr(c, "label", None)), "Claim")
+            label = next(
+                (
+                    c.label
+                    for row in message.components
+                    for c in getattr(row, "children", [])
+                    if getattr(c, "label", None)
+                ),
+                "Claim",
+            )
             await message.edit(embed=embed, view=drop_button(str(drop["drop_id"]), label, disabled=True))
         except discord.HTTPException as exc:
             log.warning("could not close drop %s's message: %s", drop["drop_id"], exc)

@@ -14,8 +14,8 @@ from discord.ext import commands
 
 from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.replies import send
+from loyalteez.services.access.permissions import Level
 from loyalteez.services.config_io import tables, texts
-from loyalteez.services.permissions import Level
 
 GUILD = {discord.InteractionContextType.guild}
 
@@ -24,18 +24,31 @@ class ExportCog(commands.Cog):
     def __init__(self, gate: AdminGate) -> None:
         self.gate = gate
 
-    @discord.slash_command(name="export", description="Download the rewards ledger, audit log, member stats or "
-                           "a config backup", contexts=GUILD)
-    @discord.option("type", str, choices=list(tables.KINDS),
-                    description="rewards ledger, audit log, member stats (users) or the whole config (backup)")
-    @discord.option("format", str, choices=list(tables.FORMATS), required=False,
-                    description="csv (default) or json; config backups are json")
+    @discord.slash_command(
+        name="export",
+        description="Download the rewards ledger, audit log, member stats or a config backup",
+        contexts=GUILD,
+    )
+    @discord.option(
+        "type",
+        str,
+        choices=list(tables.KINDS),
+        description="rewards ledger, audit log, member stats (users) or the whole config (backup)",
+    )
+    @discord.option(
+        "format",
+        str,
+        choices=list(tables.FORMATS),
+        required=False,
+        description="csv (default) or json; config backups are json",
+    )
     async def export(self, ctx: discord.ApplicationContext, type: str, format: str | None) -> None:
         await ctx.defer(ephemeral=True)
         data = await self.gate.open(ctx, Level.VIEWER)
         if data is None:
             return
-        result = await tables.build_export(data, type, format, self.gate.resolver.clock.now(),
-                                           limit=tables.ATTACHMENT_LIMIT)
+        result = await tables.build_export(
+            data, type, format, self.gate.resolver.clock.now(), limit=tables.ATTACHMENT_LIMIT
+        )
         file = discord.File(io.BytesIO(result.content), filename=result.filename)
         await send(ctx, texts.export_ready(result.kind, result.fmt, result.rows, len(result.content)), file=file)

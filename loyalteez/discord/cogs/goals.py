@@ -13,8 +13,8 @@ from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.replies import send
 from loyalteez.services import engagement_messages as say
 from loyalteez.services import notices
+from loyalteez.services.access.permissions import ADMIN_CHANNEL_KEY, Level
 from loyalteez.services.goals import TYPES, Goal, Goals
-from loyalteez.services.permissions import ADMIN_CHANNEL_KEY, Level
 from loyalteez.services.ticker import Ticker
 from loyalteez.store import Scope
 
@@ -32,14 +32,15 @@ def goal_lines(goals: list[Goal], now: datetime) -> str:
         unit = say.GOAL_UNITS[goal.kind]
         due = f" · by {goal.deadline.isoformat()}" if goal.deadline and status == "active" else ""
         best = f" · best day {goal.best:,g}" if goal.kind == "dau" and goal.best > value else ""
-        lines.append(f"**{goal.name}** — {say.GOAL_STATUS[status]}{due}\n`{say.bar(value, goal.target)}` "
-                     f"{value:,g}/{goal.target:,g} {unit}{best}")
+        lines.append(
+            f"**{goal.name}** — {say.GOAL_STATUS[status]}{due}\n`{say.bar(value, goal.target)}` "
+            f"{value:,g}/{goal.target:,g} {unit}{best}"
+        )
     return "\n".join(lines)
 
 
 class GoalsCog(commands.Cog):
-    goal = discord.SlashCommandGroup("goal", "Community goals the whole server works towards (admins)",
-                                     contexts=GUILD)
+    goal = discord.SlashCommandGroup("goal", "Community goals the whole server works towards (admins)", contexts=GUILD)
 
     def __init__(self, bot: discord.Bot, gate: AdminGate, goals: Goals, ticker: Ticker) -> None:
         self.bot = bot
@@ -56,17 +57,21 @@ class GoalsCog(commands.Cog):
 
     @goal.command(name="create", description="A target for the whole server, with a progress bar for everyone")
     @discord.option("name", str, description="Up to 50 characters")
-    @discord.option("type", str, choices=list(TYPES),
-                    description="users: earning members; dau: earners in one day; ltz_distributed; custom")
+    @discord.option(
+        "type",
+        str,
+        choices=list(TYPES),
+        description="users: earning members; dau: earners in one day; ltz_distributed; custom",
+    )
     @discord.option("target", int, description="The number to reach: 1-1,000,000,000")
     @discord.option("deadline", str, required=False, description="Last day, YYYY-MM-DD (UTC); none = open-ended")
-    async def create(self, ctx: discord.ApplicationContext, name: str, type: str, target: int,
-                     deadline: str | None) -> None:
+    async def create(
+        self, ctx: discord.ApplicationContext, name: str, type: str, target: int, deadline: str | None
+    ) -> None:
         data = await self.gate.open(ctx, Level.EVENT_MANAGER)
         if data is None:
             return
-        made = await self.goals.create(data, str(ctx.author.id), name=name, kind=type, target=target,
-                                       deadline=deadline)
+        made = await self.goals.create(data, str(ctx.author.id), name=name, kind=type, target=target, deadline=deadline)
         await send(ctx, say.goal_created(made.name, made.kind, made.target, made.value, made.deadline))
 
     @goal.command(name="list", description="Every goal, including ended ones")
@@ -102,8 +107,11 @@ class GoalsCog(commands.Cog):
         if scope is None:
             return
         goals = await self.goals.listing(self.gate.resolver.store.scoped(scope), include_ended=False)
-        embed = discord.Embed(title="🎯 Community goals", colour=discord.Colour.green(),
-                              description=goal_lines(goals, self.goals.clock.now())[:4000] or say.NO_GOALS)
+        embed = discord.Embed(
+            title="🎯 Community goals",
+            colour=discord.Colour.green(),
+            description=goal_lines(goals, self.goals.clock.now())[:4000] or say.NO_GOALS,
+        )
         await send(ctx, embed=embed)
 
     async def announce(self, now: datetime) -> None:
@@ -117,11 +125,18 @@ class GoalsCog(commands.Cog):
             channel_id = (await data.rewards_metadata()).get(ADMIN_CHANNEL_KEY)
             channel = self.bot.get_channel(int(channel_id)) if channel_id else None
             if channel is None:
-                log.info("server %s reached %d goal(s) but has no admin channel to announce them in",
-                         link["server_id"], len(pending))
+                log.info(
+                    "server %s reached %d goal(s) but has no admin channel to announce them in",
+                    link["server_id"],
+                    len(pending),
+                )
             else:
-                text = "\n".join(say.goal_reached(r["details"]["name"], r["details"]["value"], r["details"]["target"],
-                                                  r["details"]["kind"]) for r in pending)
+                text = "\n".join(
+                    say.goal_reached(
+                        r["details"]["name"], r["details"]["value"], r["details"]["target"], r["details"]["kind"]
+                    )
+                    for r in pending
+                )
                 try:
                     await channel.send(text[:2000])
                 except discord.HTTPException as exc:

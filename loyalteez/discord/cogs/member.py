@@ -32,26 +32,39 @@ class MemberCog(commands.Cog):
         self.resolver = resolver
         self.rewards = rewards
 
-    @discord.slash_command(name="join", description="Join the rewards program and collect your welcome LTZ",
-                           contexts=EVERYWHERE)
+    @discord.slash_command(
+        name="join", description="Join the rewards program and collect your welcome LTZ", contexts=EVERYWHERE
+    )
     async def join(self, ctx: discord.ApplicationContext) -> None:
         scope = await self.resolver.member_scope(ctx)
         if scope is None:
             return
-        request = ClaimRequest(str(ctx.interaction.id), member_of(ctx.author, ctx.guild), "welcome",
-                               str(ctx.channel_id), parent_of(ctx.channel))
+        request = ClaimRequest(
+            str(ctx.interaction.id),
+            member_of(ctx.author, ctx.guild),
+            "welcome",
+            str(ctx.channel_id),
+            parent_of(ctx.channel),
+        )
         await send(ctx, outcome_text(await self.rewards.join(scope, request)))
 
-    @discord.slash_command(name="claim", description="Claim a reward event that is claimed by command",
-                           contexts=EVERYWHERE)
-    @discord.option("event", str, description="The event to claim", max_length=32,
-                    autocomplete=lambda ctx: ctx.cog.claimable(ctx))  # type: ignore[union-attr]
+    @discord.slash_command(
+        name="claim", description="Claim a reward event that is claimed by command", contexts=EVERYWHERE
+    )
+    @discord.option(
+        "event", str, description="The event to claim", max_length=32, autocomplete=lambda ctx: ctx.cog.claimable(ctx)
+    )  # type: ignore[union-attr]
     async def claim(self, ctx: discord.ApplicationContext, event: str) -> None:
         scope = await self.resolver.member_scope(ctx)
         if scope is None:
             return
-        request = ClaimRequest(str(ctx.interaction.id), member_of(ctx.author, ctx.guild), event.strip().lower(),
-                               str(ctx.channel_id), parent_of(ctx.channel))
+        request = ClaimRequest(
+            str(ctx.interaction.id),
+            member_of(ctx.author, ctx.guild),
+            event.strip().lower(),
+            str(ctx.channel_id),
+            parent_of(ctx.channel),
+        )
         await send(ctx, outcome_text(await self.rewards.claim(scope, request)))
 
     async def claimable(self, ctx: discord.AutocompleteContext) -> list[str]:
@@ -64,8 +77,9 @@ class MemberCog(commands.Cog):
         names = await status.claimable_events(self.rewards, scope)
         return [n for n in names if typed in n][:25]
 
-    @discord.slash_command(name="balance", description="Your LTZ: earned, spent, available, rank and today",
-                           contexts=EVERYWHERE)
+    @discord.slash_command(
+        name="balance", description="Your LTZ: earned, spent, available, rank and today", contexts=EVERYWHERE
+    )
     async def balance(self, ctx: discord.ApplicationContext) -> None:
         if ctx.guild_id is None:
             await send(ctx, await self.resolver.dm_balances(str(ctx.author.id)))
@@ -84,16 +98,24 @@ class MemberCog(commands.Cog):
         await send(ctx, embed=embed)
 
     @discord.slash_command(name="leaderboard", description="Top members by LTZ, activity, claims or voice")
-    @discord.option("type", str, description="What to rank by", choices=list(standings.BOARD_TITLES),
-                    default="ltz_earned", required=False)
-    @discord.option("period", str, description="Over which period", choices=list(standings.PERIODS),
-                    default="all", required=False)
+    @discord.option(
+        "type",
+        str,
+        description="What to rank by",
+        choices=list(standings.BOARD_TITLES),
+        default="ltz_earned",
+        required=False,
+    )
+    @discord.option(
+        "period", str, description="Over which period", choices=list(standings.PERIODS), default="all", required=False
+    )
     async def leaderboard(self, ctx: discord.ApplicationContext, type: str, period: str) -> None:
         scope = await self.resolver.member_scope(ctx)
         if scope is None:
             return
-        board = await standings.leaderboard(self.resolver.store.scoped(scope), type, period, 1, str(ctx.author.id),
-                                            self.resolver.clock.now())
+        board = await standings.leaderboard(
+            self.resolver.store.scoped(scope), type, period, 1, str(ctx.author.id), self.resolver.clock.now()
+        )
         await send(ctx, embed=render_board(board, ctx.guild), view=board_buttons(board), ephemeral=False)
 
     @commands.Cog.listener()
@@ -108,13 +130,17 @@ class MemberCog(commands.Cog):
         if scope is None or not page.isdigit():
             await interaction.response.send_message(texts.NOT_CONNECTED, ephemeral=True)
             return
-        board = await standings.leaderboard(self.resolver.store.scoped(scope), kind, period, int(page),
-                                            str(interaction.user.id), self.resolver.clock.now())
-        await interaction.response.edit_message(embed=render_board(board, interaction.guild),
-                                                view=board_buttons(board))
+        board = await standings.leaderboard(
+            self.resolver.store.scoped(scope),
+            kind,
+            period,
+            int(page),
+            str(interaction.user.id),
+            self.resolver.clock.now(),
+        )
+        await interaction.response.edit_message(embed=render_board(board, interaction.guild), view=board_buttons(board))
 
-    @discord.slash_command(name="cooldowns", description="When you can earn each event again",
-                           contexts=EVERYWHERE)
+    @discord.slash_command(name="cooldowns", description="When you can earn each event again", contexts=EVERYWHERE)
     async def cooldowns(self, ctx: discord.ApplicationContext) -> None:
         scope = await self.resolver.member_scope(ctx)
         if scope is None:
@@ -147,9 +173,17 @@ def render_board(board: standings.Board, guild: discord.Guild | None) -> discord
 
 def board_buttons(board: standings.Board) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    for label, page, disabled in (("◀ Prev", board.page - 1, board.page <= 1),
-                                  ("Next ▶", board.page + 1, board.page >= board.pages)):
-        view.add_item(discord.ui.Button(label=label, disabled=disabled, style=discord.ButtonStyle.secondary,
-                                        custom_id=f"{LEADERBOARD_PREFIX}:{board.kind}:{board.period}:{page}"))
+    for label, page, disabled in (
+        ("◀ Prev", board.page - 1, board.page <= 1),
+        ("Next ▶", board.page + 1, board.page >= board.pages),
+    ):
+        view.add_item(
+            discord.ui.Button(
+                label=label,
+                disabled=disabled,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"{LEADERBOARD_PREFIX}:{board.kind}:{board.period}:{page}",
+            )
+        )
     view.stop()  # handled by on_interaction from the custom_id, not kept in memory
     return view

@@ -15,9 +15,9 @@ from discord.ext import commands
 from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.replies import send
 from loyalteez.services import engagement_messages as say
+from loyalteez.services.access.permissions import Level
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.perks import KEEP, Perks
-from loyalteez.services.permissions import Level
 
 log = logging.getLogger("loyalteez.perks")
 GUILD = {discord.InteractionContextType.guild}
@@ -58,15 +58,30 @@ class PerksCog(commands.Cog):
     @discord.option("quantity", int, required=False, default=-1, description="How many can be sold (-1: unlimited)")
     @discord.option("role", discord.Role, required=False, description="A role given to buyers")
     @discord.option("description", str, required=False, description="What the buyer gets")
-    async def create(self, ctx: discord.ApplicationContext, name: str, cost: int, category: str | None,
-                     quantity: int, role: discord.Role | None, description: str | None) -> None:
+    async def create(
+        self,
+        ctx: discord.ApplicationContext,
+        name: str,
+        cost: int,
+        category: str | None,
+        quantity: int,
+        role: discord.Role | None,
+        description: str | None,
+    ) -> None:
         data = await self.gate.open(ctx, Level.PERK_MANAGER)
         if data is None:
             return
         role_id = grantable(role, ctx.guild) if role is not None else None
-        perk = await self.perks.create(data, str(ctx.author.id), name=name, cost=cost, category=category,
-                                       quantity=-1 if quantity is None else quantity, role_id=role_id,
-                                       description=description)
+        perk = await self.perks.create(
+            data,
+            str(ctx.author.id),
+            name=name,
+            cost=cost,
+            category=category,
+            quantity=-1 if quantity is None else quantity,
+            role_id=role_id,
+            description=description,
+        )
         await send(ctx, say.perk_saved("Created", perk.line))
 
     @perk.command(name="edit", description="Change a perk's cost, category, stock, role or description")
@@ -75,18 +90,33 @@ class PerksCog(commands.Cog):
     @discord.option("category", str, required=False, description="Category")
     @discord.option("quantity", int, required=False, description="Stock left (-1: unlimited)")
     @discord.option("role", discord.Role, required=False, description="A role given to buyers")
-    @discord.option("remove-role", bool, parameter_name="remove_role", required=False,
-                    description="Stop giving a role")
+    @discord.option("remove-role", bool, parameter_name="remove_role", required=False, description="Stop giving a role")
     @discord.option("description", str, required=False, description="What the buyer gets")
-    async def edit(self, ctx: discord.ApplicationContext, name: str, cost: int | None, category: str | None,
-                   quantity: int | None, role: discord.Role | None, remove_role: bool | None,
-                   description: str | None) -> None:
+    async def edit(
+        self,
+        ctx: discord.ApplicationContext,
+        name: str,
+        cost: int | None,
+        category: str | None,
+        quantity: int | None,
+        role: discord.Role | None,
+        remove_role: bool | None,
+        description: str | None,
+    ) -> None:
         data = await self.gate.open(ctx, Level.PERK_MANAGER)
         if data is None:
             return
         role_id = grantable(role, ctx.guild) if role is not None else (None if remove_role else KEEP)
-        perk = await self.perks.edit(data, str(ctx.author.id), name, cost=cost, category=category, quantity=quantity,
-                                     role_id=role_id, description=description)
+        perk = await self.perks.edit(
+            data,
+            str(ctx.author.id),
+            name,
+            cost=cost,
+            category=category,
+            quantity=quantity,
+            role_id=role_id,
+            description=description,
+        )
         await send(ctx, say.perk_saved("Updated", perk.line))
 
     @perk.command(name="remove", description="Stop selling a perk (past purchases are kept)")
@@ -105,8 +135,11 @@ class PerksCog(commands.Cog):
         if scope is None:
             return
         found = await self.perks.catalog(self.gate.resolver.store.scoped(scope), category)
-        embed = discord.Embed(title="🛍️ Perks", colour=discord.Colour.teal(),
-                              description="\n".join(p.line for p in found)[:4000] or say.NO_PERKS)
+        embed = discord.Embed(
+            title="🛍️ Perks",
+            colour=discord.Colour.teal(),
+            description="\n".join(p.line for p in found)[:4000] or say.NO_PERKS,
+        )
         embed.set_footer(text="Buy with /perk-buy · your LTZ: /balance")
         await send(ctx, embed=embed)
 
@@ -133,10 +166,15 @@ class PerksCog(commands.Cog):
                     text += say.PERK_ROLE_GIVEN.format(role=role.mention)
                 except discord.HTTPException as exc:
                     failure = "I'm not allowed to give that role any more" if exc.status == 403 else "Discord refused"
-                    log.warning("perk %s: granting role %s to %s failed: %s", purchase.perk.id, role.id,
-                                ctx.author.id, exc)
+                    log.warning(
+                        "perk %s: granting role %s to %s failed: %s", purchase.perk.id, role.id, ctx.author.id, exc
+                    )
             if failure is not None:
                 await self.perks.refund(data, purchase.purchase_id, failure)
-                text = say.PERK_REFUNDED.format(name=purchase.perk.name, role=f"<@&{purchase.perk.role_id}>",
-                                                reason=failure, cost=purchase.perk.cost)
+                text = say.PERK_REFUNDED.format(
+                    name=purchase.perk.name,
+                    role=f"<@&{purchase.perk.role_id}>",
+                    reason=failure,
+                    cost=purchase.perk.cost,
+                )
         await send(ctx, text)

@@ -40,8 +40,9 @@ class StreaksCog(commands.Cog):
         for server_id, events in added.items():
             log.info("server %s got the default events it lacked: %s", server_id, ", ".join(events))
 
-    @discord.slash_command(name="daily", description="Check in for today: your daily LTZ and your streak",
-                           contexts=EVERYWHERE)
+    @discord.slash_command(
+        name="daily", description="Check in for today: your daily LTZ and your streak", contexts=EVERYWHERE
+    )
     async def daily(self, ctx: discord.ApplicationContext) -> None:
         scope = await self.resolver.member_scope(ctx)
         if scope is None:
@@ -49,12 +50,25 @@ class StreaksCog(commands.Cog):
         result = await self.service.check_in(scope, member_of(ctx.author, ctx.guild), str(ctx.interaction.id))
         await send(ctx, say.checkin(result))
 
-    @discord.slash_command(name="streak", description="Your check-in streak, milestone claims, the top streaks",
-                           contexts=EVERYWHERE)
-    @discord.option("action", str, description="show (default), claim a milestone, or the leaderboard",
-                    choices=ACTIONS, default="show", required=False)
-    @discord.option("milestone", int, description="For claim: the milestone (days); leave out to claim all",
-                    required=False, min_value=1, max_value=3650)
+    @discord.slash_command(
+        name="streak", description="Your check-in streak, milestone claims, the top streaks", contexts=EVERYWHERE
+    )
+    @discord.option(
+        "action",
+        str,
+        description="show (default), claim a milestone, or the leaderboard",
+        choices=ACTIONS,
+        default="show",
+        required=False,
+    )
+    @discord.option(
+        "milestone",
+        int,
+        description="For claim: the milestone (days); leave out to claim all",
+        required=False,
+        min_value=1,
+        max_value=3650,
+    )
     async def streak(self, ctx: discord.ApplicationContext, action: str, milestone: int | None) -> None:
         scope = await self.resolver.member_scope(ctx)
         if scope is None:
@@ -63,9 +77,15 @@ class StreaksCog(commands.Cog):
         if action == "leaderboard":
             rows = await self.service.leaderboard(scope)
             embed = discord.Embed(title="🔥 Longest live streaks", colour=discord.Colour.orange())
-            embed.description = "\n".join(
-                say.leaderboard_line(rank, member, current, longest, MEDALS[rank - 1] if rank <= 3 else f"`#{rank}`")
-                for rank, (member, current, longest) in enumerate(rows, start=1)) or say.NO_STREAKS
+            embed.description = (
+                "\n".join(
+                    say.leaderboard_line(
+                        rank, member, current, longest, MEDALS[rank - 1] if rank <= 3 else f"`#{rank}`"
+                    )
+                    for rank, (member, current, longest) in enumerate(rows, start=1)
+                )
+                or say.NO_STREAKS
+            )
             await send(ctx, embed=embed, ephemeral=False)
             return
         if action == "claim":

@@ -29,17 +29,25 @@ def presences(guild: discord.Guild) -> list[VoicePresence]:
     for channel in [*guild.voice_channels, *guild.stage_channels]:
         for member_id, state in channel.voice_states.items():
             member = guild.get_member(member_id)
-            found.append(VoicePresence(str(member_id), str(channel.id), bool(state.self_deaf or state.deaf),
-                                       bool(member.bot) if member is not None else False))
+            found.append(
+                VoicePresence(
+                    str(member_id),
+                    str(channel.id),
+                    bool(state.self_deaf or state.deaf),
+                    bool(member.bot) if member is not None else False,
+                )
+            )
     return found
 
 
 class VoiceCog(commands.Cog):
-    voice = discord.SlashCommandGroup("voice", "Your voice time and its rewards",
-                                      contexts={discord.InteractionContextType.guild})
+    voice = discord.SlashCommandGroup(
+        "voice", "Your voice time and its rewards", contexts={discord.InteractionContextType.guild}
+    )
 
-    def __init__(self, bot: discord.Bot, setup: SetupService, resolver: ScopeResolver, service: VoiceService,
-                 ticker: Ticker) -> None:
+    def __init__(
+        self, bot: discord.Bot, setup: SetupService, resolver: ScopeResolver, service: VoiceService, ticker: Ticker
+    ) -> None:
         self.bot = bot
         self.setup = setup
         self.resolver = resolver
@@ -54,8 +62,9 @@ class VoiceCog(commands.Cog):
         await self.service.sync(scope, presences(guild), afk)
 
     @commands.Cog.listener()
-    async def on_voice_state_update(self, member: discord.Member, before: discord.VoiceState,
-                                    after: discord.VoiceState) -> None:
+    async def on_voice_state_update(
+        self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
+    ) -> None:
         if member.bot:
             return
         await self.sync(member.guild)

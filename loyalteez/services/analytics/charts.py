@@ -38,19 +38,25 @@ def _png(figure: Any, axes: Any) -> bytes:
     return buffer.getvalue()
 
 
-def active_members_png(days: Sequence[date], daily: Sequence[float | None], weekly: Sequence[float | None],
-                       title: str) -> bytes:
+def active_members_png(
+    days: Sequence[date], daily: Sequence[float | None], weekly: Sequence[float | None], title: str
+) -> bytes:
     figure, axes = _axes(title, "members")
     nan = float("nan")
-    axes.bar(list(days), [0 if v is None else v for v in daily], color="#57F287", width=0.8,
-             label="Daily active")
-    axes.plot(list(days), [nan if v is None else v for v in weekly], color="#5865F2", linewidth=2.2,
-              label="Weekly active (7 days)")
+    axes.bar(list(days), [0 if v is None else v for v in daily], color="#57F287", width=0.8, label="Daily active")
+    axes.plot(
+        list(days),
+        [nan if v is None else v for v in weekly],
+        color="#5865F2",
+        linewidth=2.2,
+        label="Weekly active (7 days)",
+    )
     return _png(figure, axes)
 
 
-def daily_series_png(days: Sequence[date], series: Sequence[tuple[str, Sequence[float]]], title: str,
-                     ylabel: str) -> bytes:
+def daily_series_png(
+    days: Sequence[date], series: Sequence[tuple[str, Sequence[float]]], title: str, ylabel: str
+) -> bytes:
     """One line per labelled series over the same days (the what-if's daily LTZ under each rule set)."""
     figure, axes = _axes(title, ylabel)
     for label, values in series:

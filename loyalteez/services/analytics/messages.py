@@ -71,12 +71,13 @@ def trend(now: float | None, before: float | None) -> str:
 
 # -- targets and alerts -----------------------------------------------------------------------------------
 
+
 def unknown_metric(name: str) -> str:
     return f"metric: `{name}` is not a KPI with targets; choose one of {', '.join(SEED_METRICS)}"
 
 
 NEGATIVE_TARGET = "target: give a number of 0 or more"
-RATIO_TARGET = ("target: {metric} is a share, so give 0–1 (e.g. 0.6) or a percentage up to 100 % (e.g. 60%)")
+RATIO_TARGET = "target: {metric} is a share, so give 0–1 (e.g. 0.6) or a percentage up to 100 % (e.g. 60%)"
 BAD_TARGET = "target: give a number, e.g. 25, 0.6 or 60%"
 THRESHOLD_RANGE = "alert-threshold: give a percentage of the target from 1 to 100"
 NO_TARGET = "metric: `{metric}` has no target yet; set one with /kpi set"
@@ -99,11 +100,14 @@ def alert(metric: str, value: float, target: float, period: str, threshold: floa
 
 
 def recovery(metric: str, value: float, target: float, period: str) -> str:
-    return (f"✅ **KPI recovered**: {TITLES[metric]} (`{metric}`) is back to **{fmt(metric, value)}** "
-            f"({PERIOD_WORDS[period]}; target {fmt(metric, target)}).")
+    return (
+        f"✅ **KPI recovered**: {TITLES[metric]} (`{metric}`) is back to **{fmt(metric, value)}** "
+        f"({PERIOD_WORDS[period]}; target {fmt(metric, target)})."
+    )
 
 
 # -- reports ------------------------------------------------------------------------------------------------
+
 
 def report_title(frequency: str, start: date, end: date) -> str:
     label = {"daily": "Daily", "weekly": "Weekly", "monthly": "Monthly"}[frequency]
@@ -112,24 +116,31 @@ def report_title(frequency: str, start: date, end: date) -> str:
 
 
 def report_forbidden(channel_id: str, frequency: str) -> str:
-    return (f"I couldn't post the {frequency} report in <#{channel_id}>: I'm missing permission to send messages, "
-            "embeds or files there. The schedule is kept; give me those permissions or pick another channel "
-            "with /report schedule.")
+    return (
+        f"I couldn't post the {frequency} report in <#{channel_id}>: I'm missing permission to send messages, "
+        "embeds or files there. The schedule is kept; give me those permissions or pick another channel "
+        "with /report schedule."
+    )
 
 
 def report_missing(channel_id: str, frequency: str) -> str:
-    return (f"I couldn't post the {frequency} report: the channel <#{channel_id}> no longer exists. "
-            "The schedule is kept; pick another channel with /report schedule.")
+    return (
+        f"I couldn't post the {frequency} report: the channel <#{channel_id}> no longer exists. "
+        "The schedule is kept; pick another channel with /report schedule."
+    )
 
 
 def report_failed(channel_id: str, frequency: str) -> str:
     return f"Posting the {frequency} report in <#{channel_id}> failed; it will be tried again at the next send time."
 
 
-CHANNEL_NOT_WRITABLE = ("channel: I can't post in {channel} (I need View Channel, Send Messages, Embed Links and "
-                        "Attach Files there). Nothing was changed.")
-DAY_OF_WEEK_WEEKLY_ONLY = ("day-of-week: only weekly reports have a day of the week; "
-                           "leave it out for {frequency} reports")
+CHANNEL_NOT_WRITABLE = (
+    "channel: I can't post in {channel} (I need View Channel, Send Messages, Embed Links and "
+    "Attach Files there). Nothing was changed."
+)
+DAY_OF_WEEK_WEEKLY_ONLY = (
+    "day-of-week: only weekly reports have a day of the week; leave it out for {frequency} reports"
+)
 DAY_OF_WEEK_RANGE = "day-of-week: give 0 (Monday) to 6 (Sunday)"
 FREQUENCY = "frequency: choose daily, weekly or monthly"
 NO_SCHEDULE = "There is no report schedule here. Set one with /report schedule."
@@ -137,7 +148,10 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 
 def schedule_line(frequency: str, channel_id: str, day_of_week: int | None, active: bool) -> str:
-    when = {"daily": "every day", "weekly": f"every {WEEKDAYS[day_of_week or 0]}",
-            "monthly": "on the 1st of every month"}[frequency]
+    when = {
+        "daily": "every day",
+        "weekly": f"every {WEEKDAYS[day_of_week or 0]}",
+        "monthly": "on the 1st of every month",
+    }[frequency]
     state = "" if active else " (off)"
     return f"{frequency.capitalize()} report {when} at 00:05 UTC in <#{channel_id}>{state}"

@@ -68,9 +68,16 @@ class Schedule:
 def schedule_of(row: dict[str, Any] | None) -> Schedule | None:
     if row is None:
         return None
-    return Schedule(row["frequency"], str(row["channel_id"]), row.get("day_of_week"), bool(row.get("is_active")),
-                    row.get("last_sent_at"), row.get("active_since"), row.get("last_attempt_at"),
-                    row.get("last_status"))
+    return Schedule(
+        row["frequency"],
+        str(row["channel_id"]),
+        row.get("day_of_week"),
+        bool(row.get("is_active")),
+        row.get("last_sent_at"),
+        row.get("active_since"),
+        row.get("last_attempt_at"),
+        row.get("last_status"),
+    )
 
 
 def check_schedule(frequency: str, day_of_week: int | None) -> int | None:
@@ -83,16 +90,19 @@ def check_schedule(frequency: str, day_of_week: int | None) -> int | None:
     return (day_of_week or 0) if frequency == "weekly" else None
 
 
-async def save_schedule(data: Any, actor_id: str, frequency: str, channel_id: str, day_of_week: int | None,
-                        now: datetime) -> Schedule:
+async def save_schedule(
+    data: Any, actor_id: str, frequency: str, channel_id: str, day_of_week: int | None, now: datetime
+) -> Schedule:
     day_of_week = check_schedule(frequency, day_of_week)
     async with data.db.transaction():
         before = await data.get("discord_report_schedules", {})
-        await data.report_save_schedule({"frequency": frequency, "channel_id": channel_id,
-                                         "day_of_week": day_of_week, "is_active": True}, now)
+        await data.report_save_schedule(
+            {"frequency": frequency, "channel_id": channel_id, "day_of_week": day_of_week, "is_active": True}, now
+        )
         after = await data.get("discord_report_schedules", {})
-        await audit.record(data, actor_type="admin", actor_id=actor_id, action="analytics.report_schedule",
-                           before=before, after=after)
+        await audit.record(
+            data, actor_type="admin", actor_id=actor_id, action="analytics.report_schedule", before=before, after=after
+        )
     return schedule_of(await data.report_schedule())  # type: ignore[return-value]
 
 
@@ -102,8 +112,14 @@ async def turn_off(data: Any, actor_id: str) -> Schedule:
         if before is None:
             raise ValidationError("schedule", messages.NO_SCHEDULE)
         await data.update("discord_report_schedules", {}, {"is_active": False})
-        await audit.record(data, actor_type="admin", actor_id=actor_id, action="analytics.report_off",
-                           before=before, after={**before, "is_active": False})
+        await audit.record(
+            data,
+            actor_type="admin",
+            actor_id=actor_id,
+            action="analytics.report_off",
+            before=before,
+            after={**before, "is_active": False},
+        )
     return schedule_of(await data.report_schedule())  # type: ignore[return-value]
 
 
@@ -122,6 +138,7 @@ def period_for(frequency: str, end: date) -> tuple[date, date]:
 
 # -- building a report ---------------------------------------------------------------------------------------
 
+
 async def build(data: Any, frequency: str, end: date) -> Outgoing:
     """The report about the period ending on `end`, from snapshots and rollups (snapshots written first)."""
     start, _ = period_for(frequency, end)
@@ -138,8 +155,13 @@ async def build(data: Any, frequency: str, end: date) -> Outgoing:
         target = targets.get(metric)
         if target is not None:
             held = period_value(daily, metric, end, PERIOD_DAYS[target.period])
-            mark = "•" if held is None else "⚠️" if target.wrong_side(held) else (
-                "✅" if (held <= target.target if target.lower_is_better else held >= target.target) else "•")
+            mark = (
+                "•"
+                if held is None
+                else "⚠️"
+                if target.wrong_side(held)
+                else ("✅" if (held <= target.target if target.lower_is_better else held >= target.target) else "•")
+            )
             line += f" · target {messages.fmt(metric, target.target)} {mark}"
         lines.append(line)
     top = await data.report_top_earners(start, end)
@@ -147,9 +169,14 @@ async def build(data: Any, frequency: str, end: date) -> Outgoing:
     achievements = await data.report_achievements_completed(start_of_day(start), start_of_day(end + timedelta(days=1)))
     fields = [
         {"name": "KPIs (vs previous period, targets)", "value": _clip("\n".join(lines)), "inline": False},
-        {"name": "Top earners", "value": _clip("\n".join(
-            f"{MEDALS[i]} <@{r['discord_user_id']}> {int(r['ltz']):,} LTZ" for i, r in enumerate(top))
-            or "Nobody earned in this period."), "inline": True},
+        {
+            "name": "Top earners",
+            "value": _clip(
+                "\n".join(f"{MEDALS[i]} <@{r['discord_user_id']}> {int(r['ltz']):,} LTZ" for i, r in enumerate(top))
+                or "Nobody earned in this period."
+            ),
+            "inline": True,
+        },
         {"name": "LTZ paid", "value": f"{ltz:,} LTZ in {payouts:,} payouts", "inline": True},
         {"name": "Achievements completed", "value": f"{achievements:,}", "inline": True},
         {"name": "Community goals", "value": _clip(_goals(goals, end) or "No goals yet."), "inline": False},
@@ -180,8 +207,11 @@ def _goals(goals: list[dict[str, Any]], end: date) -> str:
         target = float(goal.get("target_value") or 0)
         value = float(goal.get("current_value") or 0)
         share = f"{min(value / target, 1) * 100:.0f} %" if target > 0 else "n/a"
-        state = " ✅" if goal.get("completed_at") else (
-            " (missed)" if goal.get("deadline") and goal["deadline"] < end else "")
+        state = (
+            " ✅"
+            if goal.get("completed_at")
+            else (" (missed)" if goal.get("deadline") and goal["deadline"] < end else "")
+        )
         lines.append(f"**{goal['name']}**: {value:,.0f} / {target:,.0f} ({share}){state}")
     return "\n".join(lines)
 
@@ -192,8 +222,10 @@ def _clip(text: str, limit: int = 1024) -> str:
 
 # -- posting -------------------------------------------------------------------------------------------------
 
-async def deliver(data: Any, poster: Poster | None, schedule: Schedule, now: datetime, *,
-                  manual: bool = False) -> PostResult:
+
+async def deliver(
+    data: Any, poster: Poster | None, schedule: Schedule, now: datetime, *, manual: bool = False
+) -> PostResult:
     """Build and post a report; record and report the outcome.
 
     Scheduled: about the period before its latest send time (a report missed while the bot was down is
@@ -209,10 +241,19 @@ async def deliver(data: Any, poster: Poster | None, schedule: Schedule, now: dat
     if result.ok or not manual:
         await data.report_record_attempt(now, result.status.value, result.error)
     if not manual:
-        await audit.record(data, actor_type="system", actor_id="system", action="analytics.report",
-                           details={"frequency": schedule.frequency, "channel_id": schedule.channel_id,
-                                    "period_end": end.isoformat(), "status": result.status.value,
-                                    "error": result.error})
+        await audit.record(
+            data,
+            actor_type="system",
+            actor_id="system",
+            action="analytics.report",
+            details={
+                "frequency": schedule.frequency,
+                "channel_id": schedule.channel_id,
+                "period_end": end.isoformat(),
+                "status": result.status.value,
+                "error": result.error,
+            },
+        )
         if not result.ok:
             await tell_admins(data, poster, failure_text(result, schedule))
     return result

@@ -26,8 +26,16 @@ from loyalteez.services.analytics.streak_rules import CHECKIN_EVENT, grace_hours
 
 
 class RollupSink(Protocol):
-    async def record(self, data: Any, now: datetime, plans: Sequence[Any], flags: Sequence[tuple[bool, bool]],
-                     ledger: Sequence[Mapping[str, Any]], *, test_mode: bool) -> None: ...
+    async def record(
+        self,
+        data: Any,
+        now: datetime,
+        plans: Sequence[Any],
+        flags: Sequence[tuple[bool, bool]],
+        ledger: Sequence[Mapping[str, Any]],
+        *,
+        test_mode: bool,
+    ) -> None: ...
 
     def forget(self) -> None: ...
 

@@ -131,4 +131,3 @@ class Scheduler:
         """Return once no run is in progress."""
         async with self._lock:
             return
-

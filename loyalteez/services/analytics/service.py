@@ -49,8 +49,9 @@ class Analytics:
         self.clock = clock
         self.flush = flush  # writes what the rewards writer still queues, so the day's rollups are complete
         self.poster: Poster | None = None
-        self.scheduler = Scheduler(clock, [Job("snapshots", "0 0 * * *", self.snapshot_job),
-                                           Job("reports", "5 0 * * *", self.report_job)])
+        self.scheduler = Scheduler(
+            clock, [Job("snapshots", "0 0 * * *", self.snapshot_job), Job("reports", "5 0 * * *", self.report_job)]
+        )
 
     # -- lifecycle ----------------------------------------------------------------------------------------
 
@@ -101,10 +102,17 @@ class Analytics:
             for change in changes:
                 await reports.tell_admins(data, self.poster, change.text)
         if written or changes:
-            await audit.record(data, actor_type="system", actor_id="system", action="analytics.snapshots",
-                               details={"written": [f"{w.day.isoformat()} {w.kind}" for w in written],
-                                        "alerts": [c.metric for c in changes if c.alerting],
-                                        "recoveries": [c.metric for c in changes if not c.alerting]})
+            await audit.record(
+                data,
+                actor_type="system",
+                actor_id="system",
+                action="analytics.snapshots",
+                details={
+                    "written": [f"{w.day.isoformat()} {w.kind}" for w in written],
+                    "alerts": [c.metric for c in changes if c.alerting],
+                    "recoveries": [c.metric for c in changes if not c.alerting],
+                },
+            )
         return [f"{w.day.isoformat()} {w.kind}" for w in written]
 
     async def report_job(self, now: datetime) -> None:
@@ -131,11 +139,22 @@ class Analytics:
             target = configured.get(metric.name)
             days = targets.PERIOD_DAYS[target.period] if target else 7
             yesterday = today - timedelta(days=1)
-            spark = messages.sparkline([daily.get(yesterday - timedelta(days=SPARK_DAYS - 1 - i), {}).get(metric.name)
-                                        for i in range(SPARK_DAYS)])
-            lines.append(MetricLine(
-                metric.name, live.get(metric.name), period_value(daily, metric.name, yesterday, days),
-                period_value(daily, metric.name, yesterday - timedelta(days=days), days), spark, target))
+            spark = messages.sparkline(
+                [
+                    daily.get(yesterday - timedelta(days=SPARK_DAYS - 1 - i), {}).get(metric.name)
+                    for i in range(SPARK_DAYS)
+                ]
+            )
+            lines.append(
+                MetricLine(
+                    metric.name,
+                    live.get(metric.name),
+                    period_value(daily, metric.name, yesterday, days),
+                    period_value(daily, metric.name, yesterday - timedelta(days=days), days),
+                    spark,
+                    target,
+                )
+            )
         return lines
 
     async def export(self, data: ServerStore, fmt: str, start: str | None) -> tuple[str, bytes]:
@@ -151,8 +170,14 @@ class Analytics:
         rows = await data.kpi_snapshots(None, since)
         name = f"kpi-snapshots-{data.scope.server_id}.{fmt}"
         if fmt == "json":
-            payload = [{"snapshot_date": r["snapshot_date"].isoformat(), "snapshot_type": r["snapshot_type"],
-                        "metrics": r["metrics"]} for r in rows]
+            payload = [
+                {
+                    "snapshot_date": r["snapshot_date"].isoformat(),
+                    "snapshot_type": r["snapshot_type"],
+                    "metrics": r["metrics"],
+                }
+                for r in rows
+            ]
             return name, json.dumps(payload, indent=1, sort_keys=True).encode()
         out = io.StringIO()
         writer = csv.writer(out)
@@ -160,8 +185,13 @@ class Analytics:
         writer.writerow(["snapshot_date", "snapshot_type", *names])
         for r in rows:
             metrics = r["metrics"] or {}
-            writer.writerow([r["snapshot_date"].isoformat(), r["snapshot_type"],
-                             *("" if metrics.get(n) is None else metrics[n] for n in names)])
+            writer.writerow(
+                [
+                    r["snapshot_date"].isoformat(),
+                    r["snapshot_type"],
+                    *("" if metrics.get(n) is None else metrics[n] for n in names),
+                ]
+            )
         return name, out.getvalue().encode()
 
     # -- /report ------------------------------------------------------------------------------------------------
@@ -175,8 +205,9 @@ class Analytics:
 
     # -- the member-join listener -----------------------------------------------------------------------------
 
-    async def member_joined(self, scope: Scope, member_id: str, is_bot: bool,
-                            joined_at: datetime | None = None) -> None:
+    async def member_joined(
+        self, scope: Scope, member_id: str, is_bot: bool, joined_at: datetime | None = None
+    ) -> None:
         """Discord's own join time when it has one (a replay's clock may have run past it), never the future."""
         if not is_bot:
             now = self.clock.now()
@@ -187,4 +218,3 @@ class Analytics:
         if day is None:
             return None
         return day, (await data.kpi_daily_metrics(day, day)).get(day, {})
-

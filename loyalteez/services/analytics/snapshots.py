@@ -64,8 +64,7 @@ async def catch_up(data: Any, today: date, connected: date | None, grace: float)
                 metrics = await day_metrics(data, day, grace, daily)
                 daily[day] = metrics
             for kind in missing:
-                row = metrics if kind == "daily" else {
-                    **metrics, "period": await period_block(data, kind, day)}
+                row = metrics if kind == "daily" else {**metrics, "period": await period_block(data, kind, day)}
                 if await data.kpi_write_snapshot(new_id(), day, kind, row):
                     written.append(Written(day, kind, row))
         day += timedelta(days=1)

@@ -30,8 +30,9 @@ def grace_hours(metadata: dict[str, Any] | None) -> float:
     settings = (metadata or {}).get(STREAKS_KEY)
     value: Any = None
     if isinstance(settings, dict):
-        value = next((settings[k] for k in ("grace_hours", "grace_period_hours", "grace_period") if k in settings),
-                     None)
+        value = next(
+            (settings[k] for k in ("grace_hours", "grace_period_hours", "grace_period") if k in settings), None
+        )
     try:
         hours = float(value) if value is not None else DEFAULT_GRACE_HOURS
     except (TypeError, ValueError):

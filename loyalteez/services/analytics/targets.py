@@ -90,9 +90,14 @@ def check_threshold(raw: float | int | None) -> float:
 
 
 def _target(row: dict[str, Any], alerting: bool = False) -> Target:
-    return Target(row["metric"], float(row["target_value"]), row.get("period") or DEFAULT_PERIOD,
-                  float(row["alert_threshold"] if row.get("alert_threshold") is not None else DEFAULT_THRESHOLD),
-                  bool(row.get("is_active", True)), alerting)
+    return Target(
+        row["metric"],
+        float(row["target_value"]),
+        row.get("period") or DEFAULT_PERIOD,
+        float(row["alert_threshold"] if row.get("alert_threshold") is not None else DEFAULT_THRESHOLD),
+        bool(row.get("is_active", True)),
+        alerting,
+    )
 
 
 async def list_targets(data: Any) -> list[Target]:
@@ -100,8 +105,9 @@ async def list_targets(data: Any) -> list[Target]:
     return [_target(r, bool(states.get(r["metric"], {}).get("alerting"))) for r in await data.kpi_targets()]
 
 
-async def set_target(data: Any, actor_id: str, metric: str, target: str | float, period: str | None,
-                     threshold: float | None) -> Target:
+async def set_target(
+    data: Any, actor_id: str, metric: str, target: str | float, period: str | None, threshold: float | None
+) -> Target:
     """Create or replace a metric's target (reactivating it); audited. Validates everything first."""
     metric = check_metric(metric)
     value = parse_target(metric, target)
@@ -111,14 +117,30 @@ async def set_target(data: Any, actor_id: str, metric: str, target: str | float,
     limit = check_threshold(threshold)
     async with data.db.transaction():
         before = await data.get("discord_kpi_configs", {"metric": metric})
-        await data.upsert("discord_kpi_configs", {
-            "id": before["id"] if before else new_id(), "metric": metric, "target_value": value, "period": period,
-            "alert_threshold": limit, "is_active": True,
-        }, key=("server_id", "metric"), update=("target_value", "period", "alert_threshold", "is_active", "updated_at"))
+        await data.upsert(
+            "discord_kpi_configs",
+            {
+                "id": before["id"] if before else new_id(),
+                "metric": metric,
+                "target_value": value,
+                "period": period,
+                "alert_threshold": limit,
+                "is_active": True,
+            },
+            key=("server_id", "metric"),
+            update=("target_value", "period", "alert_threshold", "is_active", "updated_at"),
+        )
         await data.delete("loyalteez_kpi_alerts", {"metric": metric})  # a new target starts with a clean slate
         after = await data.get("discord_kpi_configs", {"metric": metric})
-        await audit.record(data, actor_type="admin", actor_id=actor_id, action="analytics.kpi_set",
-                           details={"metric": metric}, before=before, after=after)
+        await audit.record(
+            data,
+            actor_type="admin",
+            actor_id=actor_id,
+            action="analytics.kpi_set",
+            details={"metric": metric},
+            before=before,
+            after=after,
+        )
     return _target(after)
 
 
@@ -130,9 +152,15 @@ async def set_active(data: Any, actor_id: str, metric: str, active: bool) -> Tar
             raise ValidationError("metric", messages.NO_TARGET.format(metric=metric))
         await data.update("discord_kpi_configs", {"metric": metric}, {"is_active": active})
         after = await data.get("discord_kpi_configs", {"metric": metric})
-        await audit.record(data, actor_type="admin", actor_id=actor_id,
-                           action="analytics.kpi_enable" if active else "analytics.kpi_disable",
-                           details={"metric": metric}, before=before, after=after)
+        await audit.record(
+            data,
+            actor_type="admin",
+            actor_id=actor_id,
+            action="analytics.kpi_enable" if active else "analytics.kpi_disable",
+            details={"metric": metric},
+            before=before,
+            after=after,
+        )
     return _target(after)
 
 
@@ -144,8 +172,14 @@ async def remove_target(data: Any, actor_id: str, metric: str) -> None:
             raise ValidationError("metric", messages.NO_TARGET.format(metric=metric))
         await data.delete("discord_kpi_configs", {"metric": metric})
         await data.delete("loyalteez_kpi_alerts", {"metric": metric})
-        await audit.record(data, actor_type="admin", actor_id=actor_id, action="analytics.kpi_remove",
-                           details={"metric": metric}, before=before)
+        await audit.record(
+            data,
+            actor_type="admin",
+            actor_id=actor_id,
+            action="analytics.kpi_remove",
+            details={"metric": metric},
+            before=before,
+        )
 
 
 async def evaluate(data: Any, day: date, daily: dict[date, dict[str, Any]], now: Any) -> list[Transition]:
@@ -161,9 +195,17 @@ async def evaluate(data: Any, day: date, daily: dict[date, dict[str, Any]], now:
         wrong = target.wrong_side(value)
         await data.kpi_set_alert_state(target.metric, wrong, value, day, now if wrong != was else None)
         if wrong and not was:
-            changes.append(Transition(target.metric, True, messages.alert(
-                target.metric, value, target.target, target.period, target.threshold, target.lower_is_better)))
+            changes.append(
+                Transition(
+                    target.metric,
+                    True,
+                    messages.alert(
+                        target.metric, value, target.target, target.period, target.threshold, target.lower_is_better
+                    ),
+                )
+            )
         elif was and not wrong:
-            changes.append(Transition(target.metric, False, messages.recovery(
-                target.metric, value, target.target, target.period)))
+            changes.append(
+                Transition(target.metric, False, messages.recovery(target.metric, value, target.target, target.period))
+            )
     return changes

@@ -30,11 +30,14 @@ from loyalteez.services.rewards.rules import ADMIN_TRIGGERS, EVENT_NAME, TRIGGER
 from loyalteez.store import ServerStore
 
 # The service's field names -> the file's.
-FIELDS = {"name": "name", "event": "name", "options": "name", "reward": "reward_amount",
-          "cooldown": "cooldown_hours"}
+FIELDS = {"name": "name", "event": "name", "options": "name", "reward": "reward_amount", "cooldown": "cooldown_hours"}
 # Keys that exist only for some triggers (exported only for those).
-TRIGGER_FIELDS = {"keywords": ("keyword",), "min_length": ("min_length", "quality"),
-                  "min_reactions": ("reaction_count",), "minutes_per_payout": ("voice",)}
+TRIGGER_FIELDS = {
+    "keywords": ("keyword",),
+    "min_length": ("min_length", "quality"),
+    "min_reactions": ("reaction_count",),
+    "minutes_per_payout": ("voice",),
+}
 
 
 def event_json(rule: Rule) -> dict[str, Any]:
@@ -94,8 +97,11 @@ _OPTIONS: dict[str, tuple[str, Callable[[Any], Any], Callable[[Any], Any]]] = {
     "min_length": ("min_length", _same, _same),
     "min_reactions": ("min_reactions", _same, _same),
     "minutes_per_payout": ("minutes_per_payout", _same, _same),
-    "description": ("description", lambda v: validation.text("description", v, validation.DESCRIPTION_LENGTH),
-                    lambda v: "" if v is None else v),  # "" clears it
+    "description": (
+        "description",
+        lambda v: validation.text("description", v, validation.DESCRIPTION_LENGTH),
+        lambda v: "" if v is None else v,
+    ),  # "" clears it
 }
 
 
@@ -139,43 +145,69 @@ async def apply_events(data: ServerStore, items: list[dict[str, Any]], actor_id:
 
 def event_schema() -> dict[str, Any]:
     low, high = validation.REWARD_RANGE
-    return parts.obj({
-        "name": {"type": "string", "pattern": EVENT_NAME.pattern,
-                 "x-message": parts.refusal(lambda: validation.event_name("?"))},
-        "scope": {"enum": ["server", "brand"], "description": "mark: whose rule it was (ignored on import)"},
-        "builtin": {"type": "boolean", "description": "mark: a default event (ignored on import)"},
-        "is_enabled": {"type": "boolean", "x-message": "must be true or false."},
-        "trigger": {"enum": sorted(TRIGGER_SOURCES), "x-message": parts.refusal(lambda: validation.trigger("?")),
-                    "description": f"admins may give {', '.join(ADMIN_TRIGGERS)}; the others are the defaults'"},
-        "reward_amount": {**parts.integer(low, high, parts.refusal(lambda: validation.reward(0))),
-                          "type": ["integer", "null"],
-                          "description": "null: the event's amounts are set elsewhere (left as they are)"},
-        "cooldown_hours": parts.integer(-1, validation.COOLDOWN_RANGE[1],
-                                        parts.refusal(lambda: validation.cooldown_hours(-2))),
-        "max_claims_per_user": parts.limit("max_claims_per_user"),
-        "max_total_claims": parts.limit("max_total_claims"),
-        "max_per_day": parts.limit("max_per_day", validation.PER_DAY_RANGE),
-        "channels": parts.snowflakes("channels", validation.MAX_EVENT_CHANNELS, "channels"),
-        "keywords": {"type": "array", "minItems": 1, "maxItems": validation.MAX_KEYWORDS,
-                     "items": {"type": "string", "minLength": 1, "maxLength": validation.KEYWORD_LENGTH,
-                               "pattern": r"\S", "x-message": parts.refusal(lambda: validation.keywords([""]))},
-                     "x-message": parts.refusal(lambda: validation.keywords([]))},
-        "min_length": parts.integer(*validation.MIN_LENGTH_RANGE, parts.refusal(lambda: validation.min_length(0))),
-        "min_reactions": {"enum": list(validation.REACTION_COUNTS),
-                          "x-message": parts.refusal(lambda: validation.min_reactions(0))},
-        "minutes_per_payout": parts.integer(*validation.VOICE_MINUTES_RANGE,
-                                            parts.refusal(lambda: validation.minutes_per_payout(0))),
-        "description": parts.text("description", validation.DESCRIPTION_LENGTH),
-    }, required=("name",))
+    return parts.obj(
+        {
+            "name": {
+                "type": "string",
+                "pattern": EVENT_NAME.pattern,
+                "x-message": parts.refusal(lambda: validation.event_name("?")),
+            },
+            "scope": {"enum": ["server", "brand"], "description": "mark: whose rule it was (ignored on import)"},
+            "builtin": {"type": "boolean", "description": "mark: a default event (ignored on import)"},
+            "is_enabled": {"type": "boolean", "x-message": "must be true or false."},
+            "trigger": {
+                "enum": sorted(TRIGGER_SOURCES),
+                "x-message": parts.refusal(lambda: validation.trigger("?")),
+                "description": f"admins may give {', '.join(ADMIN_TRIGGERS)}; the others are the defaults'",
+            },
+            "reward_amount": {
+                **parts.integer(low, high, parts.refusal(lambda: validation.reward(0))),
+                "type": ["integer", "null"],
+                "description": "null: the event's amounts are set elsewhere (left as they are)",
+            },
+            "cooldown_hours": parts.integer(
+                -1, validation.COOLDOWN_RANGE[1], parts.refusal(lambda: validation.cooldown_hours(-2))
+            ),
+            "max_claims_per_user": parts.limit("max_claims_per_user"),
+            "max_total_claims": parts.limit("max_total_claims"),
+            "max_per_day": parts.limit("max_per_day", validation.PER_DAY_RANGE),
+            "channels": parts.snowflakes("channels", validation.MAX_EVENT_CHANNELS, "channels"),
+            "keywords": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": validation.MAX_KEYWORDS,
+                "items": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": validation.KEYWORD_LENGTH,
+                    "pattern": r"\S",
+                    "x-message": parts.refusal(lambda: validation.keywords([""])),
+                },
+                "x-message": parts.refusal(lambda: validation.keywords([])),
+            },
+            "min_length": parts.integer(*validation.MIN_LENGTH_RANGE, parts.refusal(lambda: validation.min_length(0))),
+            "min_reactions": {
+                "enum": list(validation.REACTION_COUNTS),
+                "x-message": parts.refusal(lambda: validation.min_reactions(0)),
+            },
+            "minutes_per_payout": parts.integer(
+                *validation.VOICE_MINUTES_RANGE, parts.refusal(lambda: validation.minutes_per_payout(0))
+            ),
+            "description": parts.text("description", validation.DESCRIPTION_LENGTH),
+        },
+        required=("name",),
+    )
 
 
-SECTION = register(Section(
-    key="events",
-    description="Reward events (monitoring_rules) the server sees; the server's own custom events not listed "
-                "are deleted, absent fields are left as they are",
-    schema={"type": "array", "items": event_schema()},
-    export=export_events,
-    apply=apply_events,
-    item_key=("name",),
-    order=10,
-))
+SECTION = register(
+    Section(
+        key="events",
+        description="Reward events (monitoring_rules) the server sees; the server's own custom events not listed "
+        "are deleted, absent fields are left as they are",
+        schema={"type": "array", "items": event_schema()},
+        export=export_events,
+        apply=apply_events,
+        item_key=("name",),
+        order=10,
+    )
+)

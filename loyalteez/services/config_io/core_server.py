@@ -11,11 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 from loyalteez.services import server_settings
+from loyalteez.services.access.permissions import ADMIN_CHANNEL_KEY, ADMIN_ROLES_KEY, ASSIGNABLE, Level
 from loyalteez.services.config_io import schema_parts as parts
 from loyalteez.services.config_io.errors import ConfigFieldError, field_errors
 from loyalteez.services.config_io.registry import Section, register
 from loyalteez.services.errors import ValidationError
-from loyalteez.services.permissions import ADMIN_CHANNEL_KEY, ADMIN_ROLES_KEY, ASSIGNABLE, Level
 from loyalteez.services.rewards import admin_members, admin_server, validation
 from loyalteez.store import ServerStore
 
@@ -30,15 +30,22 @@ def _duplicate(path: str, field: str, first: int, section: str) -> ConfigFieldEr
 
 # -- role bonuses --------------------------------------------------------------------------------------------
 
+
 def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
 async def export_role_bonuses(data: ServerStore) -> list[dict[str, Any]]:
     bonuses = await admin_server.list_role_bonuses(data)
-    items = [{"role_id": b.role_id, "effect_type": b.effect_type,
-              "value": float(b.value) if b.effect_type == "multiplier" else _number(b.value), "priority": b.priority}
-             for b in bonuses]
+    items = [
+        {
+            "role_id": b.role_id,
+            "effect_type": b.effect_type,
+            "value": float(b.value) if b.effect_type == "multiplier" else _number(b.value),
+            "priority": b.priority,
+        }
+        for b in bonuses
+    ]
     return sorted(items, key=lambda i: (int(i["role_id"]), i["effect_type"]))
 
 
@@ -70,21 +77,38 @@ def role_bonus_schema() -> dict[str, Any]:
     ranges = []
     for effect, (low, high) in validation.EFFECT_RANGES.items():
         whole = effect != "multiplier"
-        ranges.append({
-            "if": {"properties": {"effect_type": {"const": effect}}, "required": ["effect_type"]},
-            "then": {"properties": {"value": {
-                "type": "integer" if whole else "number", "minimum": _number(low), "maximum": _number(high),
-                "x-message": parts.refusal(lambda e=effect, h=high: validation.effect(e, h + 1))}}},
-        })
-    return {"type": "array", "items": parts.obj({
-        "role_id": parts.snowflake("role"),
-        "effect_type": {"enum": effects, "x-message": parts.refusal(lambda: validation.effect("?", 1))},
-        "value": {"type": "number"},
-        "priority": parts.integer(*validation.PRIORITY_RANGE, parts.refusal(lambda: validation.priority(-1))),
-    }, required=("role_id", "effect_type", "value"), allOf=ranges)}
+        ranges.append(
+            {
+                "if": {"properties": {"effect_type": {"const": effect}}, "required": ["effect_type"]},
+                "then": {
+                    "properties": {
+                        "value": {
+                            "type": "integer" if whole else "number",
+                            "minimum": _number(low),
+                            "maximum": _number(high),
+                            "x-message": parts.refusal(lambda e=effect, h=high: validation.effect(e, h + 1)),
+                        }
+                    }
+                },
+            }
+        )
+    return {
+        "type": "array",
+        "items": parts.obj(
+            {
+                "role_id": parts.snowflake("role"),
+                "effect_type": {"enum": effects, "x-message": parts.refusal(lambda: validation.effect("?", 1))},
+                "value": {"type": "number"},
+                "priority": parts.integer(*validation.PRIORITY_RANGE, parts.refusal(lambda: validation.priority(-1))),
+            },
+            required=("role_id", "effect_type", "value"),
+            allOf=ranges,
+        ),
+    }
 
 
 # -- excluded channels ---------------------------------------------------------------------------------------
+
 
 async def export_excluded(data: ServerStore) -> list[str]:
     return _by_id(await admin_server.list_excluded_channels(data))
@@ -110,6 +134,7 @@ async def apply_excluded(data: ServerStore, channels: list[str], actor_id: str) 
 
 # -- test mode -----------------------------------------------------------------------------------------------
 
+
 async def export_test_mode(data: ServerStore) -> dict[str, Any]:
     return (await admin_server.get_test_mode(data)).as_json()
 
@@ -127,6 +152,7 @@ async def apply_test_mode(data: ServerStore, value: dict[str, Any], actor_id: st
 
 
 # -- disabled members ----------------------------------------------------------------------------------------
+
 
 async def export_disabled(data: ServerStore) -> list[dict[str, Any]]:
     rows = await admin_members.list_disabled(data)
@@ -154,6 +180,7 @@ async def apply_disabled(data: ServerStore, items: list[dict[str, Any]], actor_i
 
 
 # -- admin roles and channel (config_metadata, as /config admin-roles and admin-channel set them) ---------------
+
 
 def _level(text: Any) -> str:
     try:
@@ -198,45 +225,90 @@ def _level_message() -> str:
     return parts.refusal(lambda: _level(""))
 
 
-register(Section(
-    key="role_bonuses", order=20, item_key=("role_id", "effect_type"),
-    description="Role bonuses (discord_role_configs): multiplier, flat_bonus or cooldown_reduction per role",
-    schema=role_bonus_schema(), export=export_role_bonuses, apply=apply_role_bonuses,
-))
-register(Section(
-    key="excluded_channels", order=30,
-    description="Channels where nothing earns or counts",
-    schema=parts.snowflakes("channel", validation.MAX_EXCLUDED_CHANNELS, "excluded channels"),
-    export=export_excluded, apply=apply_excluded,
-))
-register(Section(
-    key="test_mode", order=40,
-    description="Test mode: only testers (the role) and admins earn, payouts marked is_test",
-    schema=parts.obj({"enabled": {"type": "boolean", "x-message": "must be true or false."},
-                      "tester_role_id": parts.snowflake("tester_role", nullable=True)}, required=("enabled",)),
-    export=export_test_mode, apply=apply_test_mode,
-))
-register(Section(
-    key="disabled_members", order=50, item_key=("member_id",),
-    description="Members an admin stopped from earning, with the reason",
-    schema={"type": "array", "items": parts.obj({
-        "member_id": parts.snowflake("member"),
-        "reason": parts.text("reason", validation.REASON_LENGTH),
-    }, required=("member_id",))},
-    export=export_disabled, apply=apply_disabled,
-))
-register(Section(
-    key="admin_roles", order=60, item_key=("role_id",),
-    description="Roles given an admin level (the owner, Administrators and Manage Server are full admins anyway)",
-    schema={"type": "array", "items": parts.obj({
-        "role_id": parts.snowflake("role"),
-        "level": {"enum": [lv.label for lv in ASSIGNABLE], "x-message": _level_message()},
-    }, required=("role_id", "level"))},
-    export=export_admin_roles, apply=apply_admin_roles,
-))
-register(Section(
-    key="admin_channel", order=70,
-    description="Where reward notifications and alerts go (null: not set)",
-    schema=parts.snowflake("channel", nullable=True),
-    export=export_admin_channel, apply=apply_admin_channel,
-))
+register(
+    Section(
+        key="role_bonuses",
+        order=20,
+        item_key=("role_id", "effect_type"),
+        description="Role bonuses (discord_role_configs): multiplier, flat_bonus or cooldown_reduction per role",
+        schema=role_bonus_schema(),
+        export=export_role_bonuses,
+        apply=apply_role_bonuses,
+    )
+)
+register(
+    Section(
+        key="excluded_channels",
+        order=30,
+        description="Channels where nothing earns or counts",
+        schema=parts.snowflakes("channel", validation.MAX_EXCLUDED_CHANNELS, "excluded channels"),
+        export=export_excluded,
+        apply=apply_excluded,
+    )
+)
+register(
+    Section(
+        key="test_mode",
+        order=40,
+        description="Test mode: only testers (the role) and admins earn, payouts marked is_test",
+        schema=parts.obj(
+            {
+                "enabled": {"type": "boolean", "x-message": "must be true or false."},
+                "tester_role_id": parts.snowflake("tester_role", nullable=True),
+            },
+            required=("enabled",),
+        ),
+        export=export_test_mode,
+        apply=apply_test_mode,
+    )
+)
+register(
+    Section(
+        key="disabled_members",
+        order=50,
+        item_key=("member_id",),
+        description="Members an admin stopped from earning, with the reason",
+        schema={
+            "type": "array",
+            "items": parts.obj(
+                {
+                    "member_id": parts.snowflake("member"),
+                    "reason": parts.text("reason", validation.REASON_LENGTH),
+                },
+                required=("member_id",),
+            ),
+        },
+        export=export_disabled,
+        apply=apply_disabled,
+    )
+)
+register(
+    Section(
+        key="admin_roles",
+        order=60,
+        item_key=("role_id",),
+        description="Roles given an admin level (the owner, Administrators and Manage Server are full admins anyway)",
+        schema={
+            "type": "array",
+            "items": parts.obj(
+                {
+                    "role_id": parts.snowflake("role"),
+                    "level": {"enum": [lv.label for lv in ASSIGNABLE], "x-message": _level_message()},
+                },
+                required=("role_id", "level"),
+            ),
+        },
+        export=export_admin_roles,
+        apply=apply_admin_roles,
+    )
+)
+register(
+    Section(
+        key="admin_channel",
+        order=70,
+        description="Where reward notifications and alerts go (null: not set)",
+        schema=parts.snowflake("channel", nullable=True),
+        export=export_admin_channel,
+        apply=apply_admin_channel,
+    )
+)

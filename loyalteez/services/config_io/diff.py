@@ -23,8 +23,11 @@ def changes(section: Section, before: Any, after: Any) -> list[str]:
         removed = [v for v in before if v not in after]
         return [f"{key}: + {show(v)}" for v in added] + [f"{key}: - {show(v)}" for v in removed]
     if isinstance(before, dict) and isinstance(after, dict):
-        return [f"{key}: {name} {show(before.get(name))} → {show(after.get(name))}"
-                for name in dict.fromkeys([*before, *after]) if before.get(name) != after.get(name)]
+        return [
+            f"{key}: {name} {show(before.get(name))} → {show(after.get(name))}"
+            for name in dict.fromkeys([*before, *after])
+            if before.get(name) != after.get(name)
+        ]
     return [f"{key}: {show(before)} → {show(after)}"]
 
 
@@ -44,8 +47,11 @@ def _items(section: Section, before: list[dict[str, Any]], after: list[dict[str,
             rest = {k: v for k, v in item.items() if k not in section.item_key and v not in (None, [])}
             lines.append(f"{section.key}: + {label(item)} {show(rest)}")
             continue
-        fields = [f"{name} {show(was.get(name))} → {show(item.get(name))}"
-                  for name in dict.fromkeys([*was, *item]) if was.get(name) != item.get(name)]
+        fields = [
+            f"{name} {show(was.get(name))} → {show(item.get(name))}"
+            for name in dict.fromkeys([*was, *item])
+            if was.get(name) != item.get(name)
+        ]
         if fields:
             lines.append(f"{section.key}: {label(item)}: {', '.join(fields)}")
     lines += [f"{section.key}: - {label(item)}" for ident_, item in old.items() if ident_ not in new]

@@ -35,14 +35,20 @@ def parse_config(text: str, name: str = "config", *, against: Mapping[str, Any] 
     except json.JSONDecodeError as exc:
         raise ConfigFileError(name, [f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."]) from exc
     if isinstance(raw, dict) and isinstance(raw.get("version"), int) and raw["version"] > schema.FORMAT_VERSION:
-        raise ConfigFileError(name, [f"version: written by a newer bot (version {raw['version']}); this bot reads "
-                                     f"version {schema.FORMAT_VERSION}. Upgrade the bot first."])
+        raise ConfigFileError(
+            name,
+            [
+                f"version: written by a newer bot (version {raw['version']}); this bot reads "
+                f"version {schema.FORMAT_VERSION}. Upgrade the bot first."
+            ],
+        )
     found = schema.problems(raw, against)
     if found:
         raise ConfigFileError(name, found)
     sections = {k: v for k, v in raw.items() if k not in RESERVED}
-    return ConfigDocument(raw["version"], sections, name, hashlib.sha256(text.encode()).hexdigest(),
-                          raw.get("source") or {})
+    return ConfigDocument(
+        raw["version"], sections, name, hashlib.sha256(text.encode()).hexdigest(), raw.get("source") or {}
+    )
 
 
 def read_config(path: str | Path, *, against: Mapping[str, Any] | None = None) -> ConfigDocument:

@@ -47,7 +47,7 @@ class ConfigFileError(ValidationError):
 
 def without_subject(message: str, subject: str) -> str:
     """'reward must be from 1 to 10,000 LTZ.' -> 'must be from 1 to 10,000 LTZ.' when the path names it."""
-    return message[len(subject) + 1:] if subject and message.startswith(subject + " ") else message
+    return message[len(subject) + 1 :] if subject and message.startswith(subject + " ") else message
 
 
 def join_path(prefix: str, name: str) -> str:
@@ -76,11 +76,12 @@ def field_errors(prefix: str, fields: Mapping[str, str] | None = None) -> Iterat
 
 # -- services that word refusals "option: sentence" (streak settings, KPI targets) ---------------------------------
 
+
 def plain(exc: ValidationError) -> str:
     """The service's sentence without its option's name ('multipliers: each factor …' -> 'each factor …')."""
     for name in (exc.field, exc.field.replace("_", "-")):
         if exc.message.startswith(f"{name}: "):
-            return exc.message[len(name) + 2:]
+            return exc.message[len(name) + 2 :]
     return without_subject(exc.message, exc.field)
 
 

@@ -33,8 +33,11 @@ async def export_config(data: ServerStore, now: datetime) -> dict[str, Any]:
     document: dict[str, Any] = {
         "version": FORMAT_VERSION,
         "exported_at": now.isoformat(),
-        "source": {"brand_id": data.scope.brand_id, "server_id": data.scope.server_id,
-                   "server_name": config.get("server_name")},
+        "source": {
+            "brand_id": data.scope.brand_id,
+            "server_id": data.scope.server_id,
+            "server_name": config.get("server_name"),
+        },
     }
     for section in sections():
         document[section.key] = await section.export(data)
@@ -86,10 +89,19 @@ async def import_config(
             if lines:
                 changed = [s.key for s in chosen if before[s.key] != after[s.key]]
                 audit_id = await audit.record(
-                    data, actor_type=actor_type, actor_id=actor_id, action=IMPORT_ACTION,
-                    details={"file": document.name, "sha256": document.sha256, "sections": changed,
-                             "changes": len(lines), "actions": batch.actions},
-                    before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
+                    data,
+                    actor_type=actor_type,
+                    actor_id=actor_id,
+                    action=IMPORT_ACTION,
+                    details={
+                        "file": document.name,
+                        "sha256": document.sha256,
+                        "sections": changed,
+                        "changes": len(lines),
+                        "actions": batch.actions,
+                    },
+                    before={k: before[k] for k in changed},
+                    after={k: after[k] for k in changed},
                 )
     except _DryRun as dry:
         return dry.result

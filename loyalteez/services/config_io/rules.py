@@ -33,8 +33,9 @@ async def check_on_fresh_server(document: ConfigDocument) -> None:
     clock = ManualClock()
     store = await Store.open(":memory:", clock)
     try:
-        await store.insert_brand({"brand_id": _SCRATCH.brand_id, "name": "rules check", "key_salt": "00",
-                                  "key_hash": "-"})
+        await store.insert_brand(
+            {"brand_id": _SCRATCH.brand_id, "name": "rules check", "key_salt": "00", "key_hash": "-"}
+        )
         data = store.scoped(_SCRATCH)
         await data.link("rules check")
         await install_default_rules(data, clock)

@@ -27,15 +27,21 @@ if TYPE_CHECKING:
 
 FORMAT_VERSION = 1
 SCHEMA_FILE = Path(__file__).resolve().parents[3] / "docs" / "config.schema.json"
-_TYPE_WORDS = {"string": "a string", "integer": "a whole number", "number": "a number", "boolean": "true or false",
-               "array": "a list", "object": "an object", "null": "null"}
+_TYPE_WORDS = {
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "an object",
+    "null": "null",
+}
 
 
 def build_schema() -> dict[str, Any]:
     """The schema the registered sections describe (what docs/config.schema.json must hold)."""
     properties: dict[str, Any] = {
-        "version": {"const": FORMAT_VERSION,
-                    "x-message": f"this bot reads config files of version {FORMAT_VERSION}."},
+        "version": {"const": FORMAT_VERSION, "x-message": f"this bot reads config files of version {FORMAT_VERSION}."},
         "exported_at": {"type": "string", "description": "informational: when the file was exported (UTC)"},
         "source": {"type": "object", "description": "informational: the brand and server it was exported from"},
     }
@@ -45,7 +51,7 @@ def build_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Loyalteez server configuration",
         "description": "What /export type:config writes and `python bot.py import-config` (and replay --rules) "
-                       "reads. Every section is optional: a section absent from a file is left as it is.",
+        "reads. Every section is optional: a section absent from a file is left as it is.",
         "type": "object",
         "required": ["version"],
         "additionalProperties": False,
@@ -104,8 +110,7 @@ def _describe(error: SchemaError) -> list[str]:
         return [f"{_at(path, name)}: is required." for name in error.validator_value if name not in instance]
     if error.validator == "additionalProperties" and isinstance(instance, dict):
         known = list(schema.get("properties", {}))
-        return [f"{_at(path, name)}: unknown field{_suggest(name, known)}."
-                for name in instance if name not in known]
+        return [f"{_at(path, name)}: unknown field{_suggest(name, known)}." for name in instance if name not in known]
     if "x-message" in schema:
         return [f"{where}: {schema['x-message']}"]
     if error.validator == "type":

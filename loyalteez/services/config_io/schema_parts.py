@@ -30,13 +30,15 @@ def refusal(check: Callable[[], Any]) -> str:
 
 
 def snowflake(field: str, *, nullable: bool = False) -> dict[str, Any]:
-    return {"type": ["string", "null"] if nullable else "string", "pattern": SNOWFLAKE_PATTERN,
-            "x-message": refusal(lambda: validation.snowflake(field, "x"))}
+    return {
+        "type": ["string", "null"] if nullable else "string",
+        "pattern": SNOWFLAKE_PATTERN,
+        "x-message": refusal(lambda: validation.snowflake(field, "x")),
+    }
 
 
 def snowflakes(field: str, limit: int, what: str) -> dict[str, Any]:
-    return {"type": "array", "items": snowflake(field), "maxItems": limit,
-            "x-message": messages.too_many(what, limit)}
+    return {"type": "array", "items": snowflake(field), "maxItems": limit, "x-message": messages.too_many(what, limit)}
 
 
 def integer(low: int, high: int, message: str) -> dict[str, Any]:
@@ -46,19 +48,29 @@ def integer(low: int, high: int, message: str) -> dict[str, Any]:
 def limit(field: str, bounds: tuple[int, int] = validation.CLAIMS_RANGE) -> dict[str, Any]:
     """A cap: null or -1 = unlimited, else a whole number in `bounds`."""
     low, high = bounds
-    return {"anyOf": [{"type": "null"}, {"const": -1}, {"type": "integer", "minimum": low, "maximum": high}],
-            "x-message": refusal(lambda: validation.limit(field, 0, bounds))}
+    return {
+        "anyOf": [{"type": "null"}, {"const": -1}, {"type": "integer", "minimum": low, "maximum": high}],
+        "x-message": refusal(lambda: validation.limit(field, 0, bounds)),
+    }
 
 
 def text(field: str, max_length: int) -> dict[str, Any]:
-    return {"type": ["string", "null"], "maxLength": max_length,
-            "x-message": refusal(lambda: validation.text(field, "x" * (max_length + 1), max_length))}
+    return {
+        "type": ["string", "null"],
+        "maxLength": max_length,
+        "x-message": refusal(lambda: validation.text(field, "x" * (max_length + 1), max_length)),
+    }
 
 
 def obj(properties: dict[str, Any], required: tuple[str, ...] = (), **extra: Any) -> dict[str, Any]:
     """A closed object: unknown fields are refused (typos would otherwise be silently ignored)."""
-    return {"type": "object", "required": list(required), "additionalProperties": False,
-            "properties": properties, **extra}
+    return {
+        "type": "object",
+        "required": list(required),
+        "additionalProperties": False,
+        "properties": properties,
+        **extra,
+    }
 
 
 def number_text(value: Any) -> str | None:

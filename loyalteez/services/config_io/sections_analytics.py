@@ -45,9 +45,15 @@ def _number(value: float) -> int | float:
 
 # -- KPI targets ---------------------------------------------------------------------------------------------
 
+
 def target_json(target: targets.Target) -> dict[str, Any]:
-    return {"metric": target.metric, "target": _number(target.target), "period": target.period,
-            "alert_threshold": _number(target.threshold), "is_active": target.active}
+    return {
+        "metric": target.metric,
+        "target": _number(target.target),
+        "period": target.period,
+        "alert_threshold": _number(target.threshold),
+        "is_active": target.active,
+    }
 
 
 async def export_targets(data: ServerStore) -> list[dict[str, Any]]:
@@ -81,8 +87,13 @@ async def apply_targets(data: ServerStore, items: list[dict[str, Any]], actor_id
             # a non-number is refused as a negative target / a 0 % threshold: the sentence the schema gives
             text = number_text(item.get("target")) or "-1"
             value = targets.parse_target(metric, text)
-            threshold = (targets.check_threshold(_threshold(item["alert_threshold"])) if "alert_threshold" in item
-                         else had.threshold if had else targets.DEFAULT_THRESHOLD)
+            threshold = (
+                targets.check_threshold(_threshold(item["alert_threshold"]))
+                if "alert_threshold" in item
+                else had.threshold
+                if had
+                else targets.DEFAULT_THRESHOLD
+            )
             period = item.get("period", had.period if had else None) or targets.DEFAULT_PERIOD
             active = item.get("is_active", had.active if had else True)
             if not isinstance(active, bool):
@@ -98,34 +109,60 @@ async def apply_targets(data: ServerStore, items: list[dict[str, Any]], actor_id
 
 def targets_schema() -> dict[str, Any]:
     shares = [m for m in SEED_METRICS if BY_NAME[m].kind == "ratio"]
-    return {"type": "array", "items": parts.obj({
-        "metric": {"enum": list(SEED_METRICS), "x-message": METRIC_MESSAGE},
-        "target": {"type": "number", "minimum": 0,
-                   "x-message": sentence(lambda: targets.parse_target(SEED_METRICS[0], "-1")),
-                   "description": "the metric's goal; shares (rates, churn, concentration) as 0-1"},
-        "period": {"enum": list(targets.PERIOD_DAYS), "x-message": PERIOD_MESSAGE,
-                   "description": "the metric's average over the last 1, 7, 30 or 90 days is compared"},
-        "alert_threshold": {"type": "number", "minimum": 1, "maximum": 100,
-                            "x-message": sentence(lambda: targets.check_threshold(0)),
-                            "description": "alert below this % of the target (above target ÷ it when lower is "
-                                           "better)"},
-        "is_active": {"type": "boolean", "x-message": SWITCH_MESSAGE},
-    }, required=("metric", "target"), allOf=[
-        {"if": {"properties": {"metric": {"const": m}}, "required": ["metric"]},
-         "then": {"properties": {"target": {"maximum": 1, "x-message": sentence(
-             lambda m=m: targets.parse_target(m, "2"))}}}}
-        for m in shares
-    ])}
+    return {
+        "type": "array",
+        "items": parts.obj(
+            {
+                "metric": {"enum": list(SEED_METRICS), "x-message": METRIC_MESSAGE},
+                "target": {
+                    "type": "number",
+                    "minimum": 0,
+                    "x-message": sentence(lambda: targets.parse_target(SEED_METRICS[0], "-1")),
+                    "description": "the metric's goal; shares (rates, churn, concentration) as 0-1",
+                },
+                "period": {
+                    "enum": list(targets.PERIOD_DAYS),
+                    "x-message": PERIOD_MESSAGE,
+                    "description": "the metric's average over the last 1, 7, 30 or 90 days is compared",
+                },
+                "alert_threshold": {
+                    "type": "number",
+                    "minimum": 1,
+                    "maximum": 100,
+                    "x-message": sentence(lambda: targets.check_threshold(0)),
+                    "description": "alert below this % of the target (above target ÷ it when lower is better)",
+                },
+                "is_active": {"type": "boolean", "x-message": SWITCH_MESSAGE},
+            },
+            required=("metric", "target"),
+            allOf=[
+                {
+                    "if": {"properties": {"metric": {"const": m}}, "required": ["metric"]},
+                    "then": {
+                        "properties": {
+                            "target": {"maximum": 1, "x-message": sentence(lambda m=m: targets.parse_target(m, "2"))}
+                        }
+                    },
+                }
+                for m in shares
+            ],
+        ),
+    }
 
 
 # -- the scheduled report ------------------------------------------------------------------------------------
+
 
 async def export_report(data: ServerStore) -> dict[str, Any]:
     schedule = await reports.current(data)
     if schedule is None:
         return {"enabled": False, "frequency": None, "channel_id": None, "day_of_week": None}
-    return {"enabled": schedule.active, "frequency": schedule.frequency, "channel_id": schedule.channel_id,
-            "day_of_week": schedule.day_of_week}
+    return {
+        "enabled": schedule.active,
+        "frequency": schedule.frequency,
+        "channel_id": schedule.channel_id,
+        "day_of_week": schedule.day_of_week,
+    }
 
 
 def _day_of_week(value: Any) -> int | None:
@@ -144,8 +181,11 @@ async def apply_report(data: ServerStore, value: dict[str, Any], actor_id: str) 
             day = reports.check_schedule(frequency, _day_of_week(value.get("day_of_week")))
             channel_id = validation.snowflake("channel", channel)
         wanted = (frequency, channel_id, day)
-        if schedule is None or wanted != (schedule.frequency, schedule.channel_id, schedule.day_of_week) or (
-                enabled and not schedule.active):
+        if (
+            schedule is None
+            or wanted != (schedule.frequency, schedule.channel_id, schedule.day_of_week)
+            or (enabled and not schedule.active)
+        ):
             schedule = await reports.save_schedule(data, actor_id, frequency, channel_id, day, data.clock.now())
     if not enabled and schedule is not None and schedule.active:
         await reports.turn_off(data, actor_id)
@@ -154,37 +194,74 @@ async def apply_report(data: ServerStore, value: dict[str, Any], actor_id: str) 
 def report_schema() -> dict[str, Any]:
     frequency = sentence(lambda: reports.check_schedule("?", None))
     channel = parts.snowflake("channel", nullable=True)
-    details = {"if": {"anyOf": [
-        {"properties": {"enabled": {"const": True}}, "required": ["enabled"]},
-        {"properties": {"frequency": {"type": "string"}}, "required": ["frequency"]},
-        {"properties": {"channel_id": {"type": "string"}}, "required": ["channel_id"]},
-    ]}, "then": {"required": ["frequency", "channel_id"], "properties": {
-        "frequency": {"type": "string", "x-message": frequency},
-        "channel_id": {"type": "string", "x-message": channel["x-message"]},
-    }}}
-    weekly_only = [{"if": {"properties": {"frequency": {"const": f}}, "required": ["frequency"]},
-                    "then": {"properties": {"day_of_week": {
-                        "type": "null", "x-message": sentence(lambda f=f: reports.check_schedule(f, 0))}}}}
-                   for f in reports.FREQUENCIES if f != "weekly"]
-    return parts.obj({
-        "enabled": {"type": ["boolean", "null"], "x-message": ENABLED_MESSAGE,
-                    "description": "true: reports are posted; false or null: off (the schedule is kept)"},
-        "frequency": {"enum": [*reports.FREQUENCIES, None], "x-message": frequency},
-        "channel_id": {**channel, "description": "where the report is posted"},
-        "day_of_week": {"type": ["integer", "null"], "minimum": 0, "maximum": 6,
-                        "x-message": sentence(lambda: reports.check_schedule("weekly", 7)),
-                        "description": "weekly reports only: 0 = Monday … 6 = Sunday (null: Monday)"},
-    }, allOf=[details, *weekly_only])
+    details = {
+        "if": {
+            "anyOf": [
+                {"properties": {"enabled": {"const": True}}, "required": ["enabled"]},
+                {"properties": {"frequency": {"type": "string"}}, "required": ["frequency"]},
+                {"properties": {"channel_id": {"type": "string"}}, "required": ["channel_id"]},
+            ]
+        },
+        "then": {
+            "required": ["frequency", "channel_id"],
+            "properties": {
+                "frequency": {"type": "string", "x-message": frequency},
+                "channel_id": {"type": "string", "x-message": channel["x-message"]},
+            },
+        },
+    }
+    weekly_only = [
+        {
+            "if": {"properties": {"frequency": {"const": f}}, "required": ["frequency"]},
+            "then": {
+                "properties": {
+                    "day_of_week": {"type": "null", "x-message": sentence(lambda f=f: reports.check_schedule(f, 0))}
+                }
+            },
+        }
+        for f in reports.FREQUENCIES
+        if f != "weekly"
+    ]
+    return parts.obj(
+        {
+            "enabled": {
+                "type": ["boolean", "null"],
+                "x-message": ENABLED_MESSAGE,
+                "description": "true: reports are posted; false or null: off (the schedule is kept)",
+            },
+            "frequency": {"enum": [*reports.FREQUENCIES, None], "x-message": frequency},
+            "channel_id": {**channel, "description": "where the report is posted"},
+            "day_of_week": {
+                "type": ["integer", "null"],
+                "minimum": 0,
+                "maximum": 6,
+                "x-message": sentence(lambda: reports.check_schedule("weekly", 7)),
+                "description": "weekly reports only: 0 = Monday … 6 = Sunday (null: Monday)",
+            },
+        },
+        allOf=[details, *weekly_only],
+    )
 
 
-register(Section(
-    key=TARGETS_KEY, order=90, item_key=("metric",),
-    description="KPI targets (/kpi set); targets not listed are removed (they hold no member history)",
-    schema=targets_schema(), export=export_targets, apply=apply_targets,
-))
-register(Section(
-    key=REPORT_KEY, order=100,
-    description="The scheduled KPI report (/report schedule); enabled false or null turns it off (the schedule "
-                "is kept, as /report off keeps it)",
-    schema=report_schema(), export=export_report, apply=apply_report,
-))
+register(
+    Section(
+        key=TARGETS_KEY,
+        order=90,
+        item_key=("metric",),
+        description="KPI targets (/kpi set); targets not listed are removed (they hold no member history)",
+        schema=targets_schema(),
+        export=export_targets,
+        apply=apply_targets,
+    )
+)
+register(
+    Section(
+        key=REPORT_KEY,
+        order=100,
+        description="The scheduled KPI report (/report schedule); enabled false or null turns it off (the schedule "
+        "is kept, as /report off keeps it)",
+        schema=report_schema(),
+        export=export_report,
+        apply=apply_report,
+    )
+)

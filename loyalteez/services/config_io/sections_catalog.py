@@ -71,9 +71,16 @@ def _is_active(value: Any) -> bool:
 
 # -- achievements ----------------------------------------------------------------------------------------------
 
+
 def achievement_json(a: Achievement) -> dict[str, Any]:
-    return {"name": a.name, "type": a.kind, "threshold": a.threshold, "reward_amount": a.reward,
-            "description": a.description, "is_active": a.active}
+    return {
+        "name": a.name,
+        "type": a.kind,
+        "threshold": a.threshold,
+        "reward_amount": a.reward,
+        "description": a.description,
+        "is_active": a.active,
+    }
 
 
 ACHIEVEMENT_CHECKS: dict[str, Callable[[Any], Any]] = {
@@ -90,22 +97,35 @@ async def export_achievements(data: ServerStore) -> list[dict[str, Any]]:
     return sorted(found, key=lambda i: (i["name"].lower(), i["name"]))
 
 
-async def _apply_achievement(service: Achievements, data: ServerStore, actor_id: str, item: Mapping[str, Any],
-                             current: Achievement | None) -> None:
+async def _apply_achievement(
+    service: Achievements, data: ServerStore, actor_id: str, item: Mapping[str, Any], current: Achievement | None
+) -> None:
     wanted = _given(item, ACHIEVEMENT_CHECKS)
     active = _is_active(item["is_active"]) if "is_active" in item else None
     if current is None:
-        await service.create(data, actor_id, name=item["name"], description=wanted.get("description"),
-                             kind=item.get("type", ""), threshold=item.get("threshold"),
-                             reward=item.get("reward_amount"))
+        await service.create(
+            data,
+            actor_id,
+            name=item["name"],
+            description=wanted.get("description"),
+            kind=item.get("type", ""),
+            threshold=item.get("threshold"),
+            reward=item.get("reward_amount"),
+        )
         if active is False:
             await service.toggle(data, actor_id, item["name"])
         return
     changes = _changed(wanted, achievement_json(current))
     if changes:  # a different type reaches edit too, which refuses it as /achievement edit does
-        await service.edit(data, actor_id, current.name, kind=changes.get("type"),
-                           description=(changes["description"] or "") if "description" in changes else None,
-                           threshold=changes.get("threshold"), reward=changes.get("reward_amount"))
+        await service.edit(
+            data,
+            actor_id,
+            current.name,
+            kind=changes.get("type"),
+            description=(changes["description"] or "") if "description" in changes else None,
+            threshold=changes.get("threshold"),
+            reward=changes.get("reward_amount"),
+        )
     if active is not None and active != current.active:
         await service.toggle(data, actor_id, current.name)
 
@@ -127,9 +147,16 @@ async def apply_achievements(data: ServerStore, items: list[dict[str, Any]], act
 
 # -- perks -----------------------------------------------------------------------------------------------------
 
+
 def perk_json(p: Perk) -> dict[str, Any]:
-    return {"name": p.name, "category": p.category, "cost": p.cost, "quantity": p.quantity, "role_id": p.role_id,
-            "description": p.description}
+    return {
+        "name": p.name,
+        "category": p.category,
+        "cost": p.cost,
+        "quantity": p.quantity,
+        "role_id": p.role_id,
+        "description": p.description,
+    }
 
 
 def _quantity(value: Any) -> int | None:
@@ -158,24 +185,37 @@ async def export_perks(data: ServerStore) -> list[dict[str, Any]]:
     return sorted(found, key=lambda i: (i["name"].lower(), i["name"]))
 
 
-async def _apply_perk(service: Perks, data: ServerStore, actor_id: str, item: Mapping[str, Any],
-                      current: Perk | None) -> None:
+async def _apply_perk(
+    service: Perks, data: ServerStore, actor_id: str, item: Mapping[str, Any], current: Perk | None
+) -> None:
     wanted = _given(item, PERK_CHECKS)
     if current is None:
-        perk = await service.create(data, actor_id, name=item["name"], cost=item.get("cost"),
-                                    category=wanted.get("category"), quantity=_stock_option(wanted.get("quantity")),
-                                    role_id=wanted.get("role_id"), description=wanted.get("description"))
+        perk = await service.create(
+            data,
+            actor_id,
+            name=item["name"],
+            cost=item.get("cost"),
+            category=wanted.get("category"),
+            quantity=_stock_option(wanted.get("quantity")),
+            role_id=wanted.get("role_id"),
+            description=wanted.get("description"),
+        )
     else:
         perk = current
         changes = _changed(wanted, perk_json(current))
         if "quantity" in changes and _stock_option(changes["quantity"]) == _stock_option(current.quantity):
             del changes["quantity"]  # sold out from a stock of 1: only the taking below is left
         if changes:
-            await service.edit(data, actor_id, current.name, cost=changes.get("cost"),
-                               category=changes.get("category"),
-                               quantity=_stock_option(changes["quantity"]) if "quantity" in changes else None,
-                               role_id=changes.get("role_id") if "role_id" in changes else KEEP,
-                               description=(changes["description"] or "") if "description" in changes else None)
+            await service.edit(
+                data,
+                actor_id,
+                current.name,
+                cost=changes.get("cost"),
+                category=changes.get("category"),
+                quantity=_stock_option(changes["quantity"]) if "quantity" in changes else None,
+                role_id=changes.get("role_id") if "role_id" in changes else KEEP,
+                description=(changes["description"] or "") if "description" in changes else None,
+            )
     if wanted.get("quantity") == 0 and perk.quantity != 0:
         # /perk cannot set a stock of 0 (only sales reach it): the one unit set above is taken the way a
         # purchase takes it, without a buyer, so a sold-out perk is restored sold out
@@ -198,14 +238,23 @@ async def apply_perks(data: ServerStore, items: list[dict[str, Any]], actor_id: 
 
 # -- schema ----------------------------------------------------------------------------------------------------
 
+
 def _name() -> dict[str, Any]:
-    return {"type": "string", "minLength": 1, "maxLength": check.NAME_MAX, "pattern": r"\S",
-            "x-message": parts.refusal(lambda: check.text("name", "x" * (check.NAME_MAX + 1), check.NAME_MAX))}
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": check.NAME_MAX,
+        "pattern": r"\S",
+        "x-message": parts.refusal(lambda: check.text("name", "x" * (check.NAME_MAX + 1), check.NAME_MAX)),
+    }
 
 
 def _text(field: str, limit: int) -> dict[str, Any]:
-    return {"type": ["string", "null"], "maxLength": limit,
-            "x-message": parts.refusal(lambda: check.text(field, "x" * (limit + 1), limit))}
+    return {
+        "type": ["string", "null"],
+        "maxLength": limit,
+        "x-message": parts.refusal(lambda: check.text(field, "x" * (limit + 1), limit)),
+    }
 
 
 def _whole(field: str, bounds: tuple[int, int], extra: str = "") -> dict[str, Any]:
@@ -213,43 +262,69 @@ def _whole(field: str, bounds: tuple[int, int], extra: str = "") -> dict[str, An
 
 
 def achievement_schema() -> dict[str, Any]:
-    return parts.obj({
-        "name": _name(),
-        "type": {"enum": list(TYPES), "x-message": parts.refusal(lambda: check.choice("type", "?", TYPES)),
-                 "description": "what counts towards it; cannot change once the achievement exists"},
-        "threshold": _whole("threshold", check.THRESHOLD_RANGE),
-        "reward_amount": {**_whole("reward", check.ACHIEVEMENT_REWARD_RANGE, " LTZ (0: a badge)"),
-                          "description": "LTZ paid when claimed (0: a badge)"},
-        "description": _text("description", check.DESCRIPTION_MAX),
-        "is_active": {"type": "boolean", "x-message": "must be true or false."},
-    }, required=("name",))
+    return parts.obj(
+        {
+            "name": _name(),
+            "type": {
+                "enum": list(TYPES),
+                "x-message": parts.refusal(lambda: check.choice("type", "?", TYPES)),
+                "description": "what counts towards it; cannot change once the achievement exists",
+            },
+            "threshold": _whole("threshold", check.THRESHOLD_RANGE),
+            "reward_amount": {
+                **_whole("reward", check.ACHIEVEMENT_REWARD_RANGE, " LTZ (0: a badge)"),
+                "description": "LTZ paid when claimed (0: a badge)",
+            },
+            "description": _text("description", check.DESCRIPTION_MAX),
+            "is_active": {"type": "boolean", "x-message": "must be true or false."},
+        },
+        required=("name",),
+    )
 
 
 def perk_schema() -> dict[str, Any]:
     high = check.PERK_QUANTITY_RANGE[1]
-    return parts.obj({
-        "name": _name(),
-        "category": {**_text("category", check.CATEGORY_MAX), "description": "null: general"},
-        "cost": _whole("cost", check.PERK_COST_RANGE, " LTZ"),
-        "quantity": {"anyOf": [{"type": "null"}, {"const": -1}, {"type": "integer", "minimum": 0, "maximum": high}],
-                     "x-message": parts.refusal(lambda: check.quantity(-2)),
-                     "description": "stock left: null or -1 unlimited, 0 sold out"},
-        "role_id": {"type": ["string", "null"], "pattern": ROLE_PATTERN,
-                    "x-message": parts.refusal(lambda: check.snowflake("role", "x")),
-                    "description": "a role given to buyers (null: none)"},
-        "description": _text("description", check.DESCRIPTION_MAX),
-    }, required=("name",))
+    return parts.obj(
+        {
+            "name": _name(),
+            "category": {**_text("category", check.CATEGORY_MAX), "description": "null: general"},
+            "cost": _whole("cost", check.PERK_COST_RANGE, " LTZ"),
+            "quantity": {
+                "anyOf": [{"type": "null"}, {"const": -1}, {"type": "integer", "minimum": 0, "maximum": high}],
+                "x-message": parts.refusal(lambda: check.quantity(-2)),
+                "description": "stock left: null or -1 unlimited, 0 sold out",
+            },
+            "role_id": {
+                "type": ["string", "null"],
+                "pattern": ROLE_PATTERN,
+                "x-message": parts.refusal(lambda: check.snowflake("role", "x")),
+                "description": "a role given to buyers (null: none)",
+            },
+            "description": _text("description", check.DESCRIPTION_MAX),
+        },
+        required=("name",),
+    )
 
 
-register(Section(
-    key="achievements", order=130, item_key=("name",),
-    description="Achievements (/achievement); those not listed are turned off, never deleted (members earned them)",
-    schema={"type": "array", "items": achievement_schema()},
-    export=export_achievements, apply=apply_achievements,
-))
-register(Section(
-    key="perks", order=140, item_key=("name",),
-    description="Perks on sale (/perk); those not listed are retired (/perk remove), their purchases kept",
-    schema={"type": "array", "items": perk_schema()},
-    export=export_perks, apply=apply_perks,
-))
+register(
+    Section(
+        key="achievements",
+        order=130,
+        item_key=("name",),
+        description="Achievements (/achievement); those not listed are turned off, never deleted (members earned them)",
+        schema={"type": "array", "items": achievement_schema()},
+        export=export_achievements,
+        apply=apply_achievements,
+    )
+)
+register(
+    Section(
+        key="perks",
+        order=140,
+        item_key=("name",),
+        description="Perks on sale (/perk); those not listed are retired (/perk remove), their purchases kept",
+        schema={"type": "array", "items": perk_schema()},
+        export=export_perks,
+        apply=apply_perks,
+    )
+)

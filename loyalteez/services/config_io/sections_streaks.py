@@ -47,11 +47,11 @@ def _factor(value: Any) -> str:
 
 
 class Table(NamedTuple):
-    field: str                                               # the entry's value, beside `day`
-    parse: Callable[[str], tuple[tuple[int, Any], ...]]      # the service's parser of typed pairs
-    as_text: Callable[[Any], str]                            # the file's value as typed text
-    as_json: Callable[[Any], Any]                            # the service's value as the file's
-    accepted: str                                            # a value the service takes (to check a day alone)
+    field: str  # the entry's value, beside `day`
+    parse: Callable[[str], tuple[tuple[int, Any], ...]]  # the service's parser of typed pairs
+    as_text: Callable[[Any], str]  # the file's value as typed text
+    as_json: Callable[[Any], Any]  # the service's value as the file's
+    accepted: str  # a value the service takes (to check a day alone)
 
 
 TABLES = {
@@ -62,10 +62,15 @@ TABLES = {
 
 # -- export and apply ----------------------------------------------------------------------------------------
 
+
 def streaks_json(settings: StreakSettings) -> dict[str, Any]:
-    return {"grace_hours": settings.grace_hours,
-            **{name: [{"day": day, table.field: table.as_json(value)} for day, value in getattr(settings, name)]
-               for name, table in TABLES.items()}}
+    return {
+        "grace_hours": settings.grace_hours,
+        **{
+            name: [{"day": day, table.field: table.as_json(value)} for day, value in getattr(settings, name)]
+            for name, table in TABLES.items()
+        },
+    }
 
 
 async def export_streaks(data: ServerStore) -> dict[str, Any]:
@@ -114,31 +119,56 @@ async def apply_streaks(data: ServerStore, value: dict[str, Any], actor_id: str)
 
 # -- schema --------------------------------------------------------------------------------------------------
 
+
 def _entries(table: str, value: dict[str, Any]) -> dict[str, Any]:
     field, parse = TABLES[table].field, TABLES[table].parse
     day = parts.integer(*rules.DAY_RANGE, sentence(lambda: parse("0:1")))
-    return {"type": "array", "maxItems": rules.MAX_ENTRIES, "x-message": messages.too_many(table, rules.MAX_ENTRIES),
-            "items": parts.obj({"day": day, field: value}, required=("day", field))}
+    return {
+        "type": "array",
+        "maxItems": rules.MAX_ENTRIES,
+        "x-message": messages.too_many(table, rules.MAX_ENTRIES),
+        "items": parts.obj({"day": day, field: value}, required=("day", field)),
+    }
 
 
 def streaks_schema() -> dict[str, Any]:
     low, high = rules.MULTIPLIER_RANGE
-    return parts.obj({
-        "grace_hours": {**parts.integer(*rules.GRACE_RANGE, sentence(lambda: rules.parse_grace(0))),
-                        "description": "hours after the end of a check-in's UTC day that the streak survives"},
-        "multipliers": {**_entries("multipliers", {
-            "type": "number", "minimum": float(low), "maximum": float(high),
-            "x-message": sentence(lambda: rules.parse_multipliers(f"1:{high + 1}"))}),
-            "description": "from `day` of a streak on, rewards are multiplied by `factor` (never smaller later)"},
-        "milestones": {**_entries("milestones", parts.integer(
-            *rules.AMOUNT_RANGE, sentence(lambda: rules.parse_milestones("1:0")))),
-            "description": "LTZ a member claims once with /streak claim on reaching `day`"},
-    })
+    return parts.obj(
+        {
+            "grace_hours": {
+                **parts.integer(*rules.GRACE_RANGE, sentence(lambda: rules.parse_grace(0))),
+                "description": "hours after the end of a check-in's UTC day that the streak survives",
+            },
+            "multipliers": {
+                **_entries(
+                    "multipliers",
+                    {
+                        "type": "number",
+                        "minimum": float(low),
+                        "maximum": float(high),
+                        "x-message": sentence(lambda: rules.parse_multipliers(f"1:{high + 1}")),
+                    },
+                ),
+                "description": "from `day` of a streak on, rewards are multiplied by `factor` (never smaller later)",
+            },
+            "milestones": {
+                **_entries(
+                    "milestones", parts.integer(*rules.AMOUNT_RANGE, sentence(lambda: rules.parse_milestones("1:0")))
+                ),
+                "description": "LTZ a member claims once with /streak claim on reaching `day`",
+            },
+        }
+    )
 
 
-SECTION = register(Section(
-    key=KEY, order=80,
-    description="Streak rules (/config streaks): grace period, multiplier tiers and milestones; keys left out "
-                "are left as they are, an empty list means none",
-    schema=streaks_schema(), export=export_streaks, apply=apply_streaks,
-))
+SECTION = register(
+    Section(
+        key=KEY,
+        order=80,
+        description="Streak rules (/config streaks): grace period, multiplier tiers and milestones; keys left out "
+        "are left as they are, an empty list means none",
+        schema=streaks_schema(),
+        export=export_streaks,
+        apply=apply_streaks,
+    )
+)

@@ -44,15 +44,53 @@ def _balance(row: Row) -> Row:
 # Orders follow an index of each table, so every page is an index range: the ledger per member, oldest
 # first (its only index leading with the server and a member); the audit log oldest first; members by id.
 TABLES = {
-    "rewards": Table("loyalteez_reward_ledger",
-                     ("created_at", "discord_user_id", "event_type", "amount", "is_test", "channel_id",
-                      "idempotency_key", "details", "id"), ("discord_user_id", "created_at", "id")),
-    "audit": Table("discord_audit_log",
-                   ("created_at", "actor_type", "actor_id", "action", "target_user_id", "is_test", "details",
-                    "before_state", "after_state", "id"), ("created_at", "id")),
-    "users": Table("discord_user_stats",
-                   ("discord_user_id", "messages_count", "reactions_count", "voice_minutes", "ltz_earned",
-                    "ltz_spent", "balance", "created_at", "updated_at"), ("discord_user_id",), _balance),
+    "rewards": Table(
+        "loyalteez_reward_ledger",
+        (
+            "created_at",
+            "discord_user_id",
+            "event_type",
+            "amount",
+            "is_test",
+            "channel_id",
+            "idempotency_key",
+            "details",
+            "id",
+        ),
+        ("discord_user_id", "created_at", "id"),
+    ),
+    "audit": Table(
+        "discord_audit_log",
+        (
+            "created_at",
+            "actor_type",
+            "actor_id",
+            "action",
+            "target_user_id",
+            "is_test",
+            "details",
+            "before_state",
+            "after_state",
+            "id",
+        ),
+        ("created_at", "id"),
+    ),
+    "users": Table(
+        "discord_user_stats",
+        (
+            "discord_user_id",
+            "messages_count",
+            "reactions_count",
+            "voice_minutes",
+            "ltz_earned",
+            "ltz_spent",
+            "balance",
+            "created_at",
+            "updated_at",
+        ),
+        ("discord_user_id",),
+        _balance,
+    ),
 }
 
 
@@ -103,8 +141,9 @@ class _Sink:
         self.out.write(data)
 
 
-async def write_export(data: ServerStore, kind: str, fmt: str | None, now: datetime, out: BinaryIO, *,
-                       limit: int | None = None) -> int:
+async def write_export(
+    data: ServerStore, kind: str, fmt: str | None, now: datetime, out: BinaryIO, *, limit: int | None = None
+) -> int:
     """Write one export to `out`; returns the rows written (the config counts as one)."""
     kind, fmt = choose(kind, fmt)
     sink = _Sink(out, limit, lambda: ExportTooLarge(kind, data.scope.server_id, limit or 0))
@@ -112,8 +151,14 @@ async def write_export(data: ServerStore, kind: str, fmt: str | None, now: datet
         sink.write(config_json(await export_config(data, now)).decode())
         return 1
     table = TABLES[kind]
-    header = {"type": kind, "version": 1, "brand_id": data.scope.brand_id, "server_id": data.scope.server_id,
-              "exported_at": now.isoformat(), "columns": list(table.columns)}
+    header = {
+        "type": kind,
+        "version": 1,
+        "brand_id": data.scope.brand_id,
+        "server_id": data.scope.server_id,
+        "exported_at": now.isoformat(),
+        "columns": list(table.columns),
+    }
     if fmt == "csv":
         sink.write(_csv_line(table.columns))
     else:
@@ -134,12 +179,13 @@ async def write_export(data: ServerStore, kind: str, fmt: str | None, now: datet
             break
         after = [page[-1][c] for c in table.key]
     if fmt == "json":
-        sink.write(f"\n], \"count\": {rows}}}\n")
+        sink.write(f'\n], "count": {rows}}}\n')
     return rows
 
 
-async def build_export(data: ServerStore, kind: str, fmt: str | None, now: datetime, *,
-                       limit: int | None = ATTACHMENT_LIMIT) -> ExportFile:
+async def build_export(
+    data: ServerStore, kind: str, fmt: str | None, now: datetime, *, limit: int | None = ATTACHMENT_LIMIT
+) -> ExportFile:
     """One export in memory (for an attachment); ExportTooLarge past `limit` bytes."""
     kind, fmt = choose(kind, fmt)
     buffer = io.BytesIO()

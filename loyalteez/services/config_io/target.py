@@ -12,6 +12,8 @@ async def connected_server(store: Store, server_id: str) -> ServerStore:
     link = await store.server_link(server_id) if server_id.isdigit() else None
     if link is None or not link["is_active"]:
         raise ValidationError(
-            "server", f"server {server_id} is not connected to a brand: check the id (in Discord: right-click the "
-            "server, Copy Server ID) or connect it with /setup connect first")
+            "server",
+            f"server {server_id} is not connected to a brand: check the id (in Discord: right-click the "
+            "server, Copy Server ID) or connect it with /setup connect first",
+        )
     return store.scoped(Scope(link["brand_id"], server_id))

@@ -16,14 +16,18 @@ def size(n: int) -> str:
 
 def export_ready(kind: str, fmt: str, rows: int, nbytes: int) -> str:
     if kind == "config":
-        return (f"Config backup of this server ({size(nbytes)}). Restore it into a connected server with "
-                "`python bot.py import-config FILE --server ID` (a dry run unless you add --apply).")
+        return (
+            f"Config backup of this server ({size(nbytes)}). Restore it into a connected server with "
+            "`python bot.py import-config FILE --server ID` (a dry run unless you add --apply)."
+        )
     return f"The {KIND_NAMES[kind]}: {rows:,} row(s) as {fmt.upper()} ({size(nbytes)})."
 
 
 def too_large(kind: str, server_id: str, limit: int) -> str:
-    return (f"The {KIND_NAMES[kind]} export is larger than {size(limit)}, Discord's attachment limit. On the bot's "
-            f"machine run `python bot.py export {kind} --server {server_id} --out FILE` instead.")
+    return (
+        f"The {KIND_NAMES[kind]} export is larger than {size(limit)}, Discord's attachment limit. On the bot's "
+        f"machine run `python bot.py export {kind} --server {server_id} --out FILE` instead."
+    )
 
 
 def config_is_json() -> str:
@@ -43,8 +47,10 @@ def nothing_to_change() -> str:
 
 
 def dry_run_footer(changes: int) -> str:
-    return (f"{changes} change(s). Dry run: nothing was written. Run again with --apply to write them "
-            "(in one transaction, with one audit row).")
+    return (
+        f"{changes} change(s). Dry run: nothing was written. Run again with --apply to write them "
+        "(in one transaction, with one audit row)."
+    )
 
 
 def applied(changes: int, audit_id: str | None) -> str:

@@ -45,10 +45,13 @@ def _milestone(next_milestone: tuple[int, int] | None, streak: int) -> str:
 
 # -- /daily ---------------------------------------------------------------------------------------------------
 
+
 def checkin(result: Checkin) -> str:
     if not result.done:
-        return (f"You've already checked in today (streak: **{days(result.streak)}**). "
-                f"Come back {messages.when(result.next_checkin)}, when the next check-in opens.")
+        return (
+            f"You've already checked in today (streak: **{days(result.streak)}**). "
+            f"Come back {messages.when(result.next_checkin)}, when the next check-in opens."
+        )
     lines = [_reward(result.outcome)]
     streak = f"Streak: **{days(result.streak)}**"
     if result.restarted:
@@ -56,14 +59,20 @@ def checkin(result: Checkin) -> str:
     lines.append(f"{streak}; longest {days(result.longest)}. Multiplier {factor(result.multiplier)} on every reward.")
     lines.append(_milestone(result.next_milestone, result.streak))
     if result.claimable:
-        lines.append("Milestone reached! Claim it with `/streak action:claim` ("
-                     + ", ".join(days(d) for d in result.claimable) + ").")
-    lines.append(f"Next check-in opens {messages.when(result.next_checkin)}; "
-                 f"check in before {at(result.keep_until)} to keep the streak.")
+        lines.append(
+            "Milestone reached! Claim it with `/streak action:claim` ("
+            + ", ".join(days(d) for d in result.claimable)
+            + ")."
+        )
+    lines.append(
+        f"Next check-in opens {messages.when(result.next_checkin)}; "
+        f"check in before {at(result.keep_until)} to keep the streak."
+    )
     return "\n".join(line for line in lines if line)
 
 
 # -- /streak ----------------------------------------------------------------------------------------------------
+
 
 def status(s: StreakStatus) -> str:
     if s.current:
@@ -78,8 +87,11 @@ def status(s: StreakStatus) -> str:
         lines.append(f"{factor(f)} from day {day}.")
     lines.append(_milestone(s.next_milestone, s.current))
     if s.claimable:
-        lines.append("Ready to claim: " + ", ".join(f"{days(d)} ({a:,} LTZ)" for d, a in s.claimable)
-                     + " — `/streak action:claim`.")
+        lines.append(
+            "Ready to claim: "
+            + ", ".join(f"{days(d)} ({a:,} LTZ)" for d, a in s.claimable)
+            + " — `/streak action:claim`."
+        )
     if s.claimed:
         lines.append("Claimed: " + ", ".join(days(d) for d in s.claimed) + ".")
     if s.current and s.keep_until is not None:
@@ -96,8 +108,9 @@ def claims(results: Sequence[MilestoneClaim], s: StreakStatus) -> str:
     lines = []
     for claim in results:
         if claim.outcome is None:
-            lines.append(f"The {days(claim.day)} milestone needs a {days(claim.day)} streak; "
-                         f"your longest is {days(s.longest)}.")
+            lines.append(
+                f"The {days(claim.day)} milestone needs a {days(claim.day)} streak; your longest is {days(s.longest)}."
+            )
         elif isinstance(claim.outcome, Paid):
             lines.append(f"{days(claim.day).capitalize()} milestone: {messages.paid(claim.outcome)}")
         elif claim.outcome.reason is RefusalReason.DUPLICATE:
@@ -116,11 +129,14 @@ NO_STREAKS = "Nobody has a live streak yet. Start one with `/daily`."
 
 # -- /config streaks --------------------------------------------------------------------------------------------
 
+
 def settings(s: StreakSettings) -> str:
     tiers = ", ".join(f"{factor(f)} from day {d}" for d, f in s.multipliers) or "none"
     stones = ", ".join(f"{days(d)} → {a:,} LTZ" for d, a in s.milestones) or "none"
-    return (f"Grace period: {s.grace_hours} h after the end of a check-in's UTC day.\n"
-            f"Multipliers: {tiers}.\nMilestones: {stones}.")
+    return (
+        f"Grace period: {s.grace_hours} h after the end of a check-in's UTC day.\n"
+        f"Multipliers: {tiers}.\nMilestones: {stones}."
+    )
 
 
 # -- /voice -----------------------------------------------------------------------------------------------------
@@ -144,8 +160,10 @@ def voice_progress(p: VoiceProgress) -> str:
     if not p.enabled:
         lines.append(f"Voice rewards are off here; your {p.total_minutes} counted minute(s) still add up.")
         return "\n".join(lines)
-    lines.append(f"Counted: {p.total_minutes} minute(s); {p.claimed_minutes} already paid. "
-                 f"`voice_activity` pays {p.amount:,} LTZ per {p.minutes_per_payout} minutes.")
+    lines.append(
+        f"Counted: {p.total_minutes} minute(s); {p.claimed_minutes} already paid. "
+        f"`voice_activity` pays {p.amount:,} LTZ per {p.minutes_per_payout} minutes."
+    )
     if p.ready:
         lines.append(f"**{p.ready}** payout(s) ready: `/voice claim`.")
     else:
@@ -159,13 +177,17 @@ def voice_claim(outcomes: Sequence[Outcome], after: VoiceProgress) -> str:
     paid = [o for o in outcomes if isinstance(o, Paid)]
     refused = next((o for o in outcomes if isinstance(o, Refused)), None)
     if not outcomes:
-        return ("Nothing to claim yet: " + f"{after.toward_next}/{after.minutes_per_payout} counted minutes "
-                "toward the next payout." + ("" if after.in_voice else " Join a voice channel with others."))
+        return (
+            "Nothing to claim yet: " + f"{after.toward_next}/{after.minutes_per_payout} counted minutes "
+            "toward the next payout." + ("" if after.in_voice else " Join a voice channel with others.")
+        )
     lines = []
     if paid:
         total = sum(p.amount for p in paid)
-        lines.append(f"You earned **{total:,} LTZ** for {len(paid) * after.minutes_per_payout} voice minutes "
-                     f"({len(paid)} payout(s)).")
+        lines.append(
+            f"You earned **{total:,} LTZ** for {len(paid) * after.minutes_per_payout} voice minutes "
+            f"({len(paid)} payout(s))."
+        )
         if any(p.is_test for p in paid):
             lines.append("Test mode: recorded as a test, not added to your balance.")
     if refused is not None:

@@ -44,8 +44,14 @@ class BoostService:
             test_mode = (await self.rewards.engine.cache.get(data)).test_mode.enabled
             await data.boost_record(notice.message_id, notice.member.id, notice.boosts, notice.tier, test_mode)
             earlier = [e for e in await data.boost_events_of(notice.member.id) if _before(e, notice.message_id)]
-            event = BoostEvent(notice.message_id, notice.member, notice.channel_id, first=not earlier,
-                               tier=notice.tier, boosts=notice.boosts)
+            event = BoostEvent(
+                notice.message_id,
+                notice.member,
+                notice.channel_id,
+                first=not earlier,
+                tier=notice.tier,
+                boosts=notice.boosts,
+            )
             [outcome] = await self.rewards.engine.apply([(scope, event)])
         return outcome
 

@@ -81,6 +81,13 @@ class LevelUpService:
         self.rewards = rewards
 
     async def level_up(self, scope: Scope, member: Member, level: int, bot: str, channel_id: str) -> Outcome:
-        return await self.rewards.engine.pay(scope, Payout(
-            key=f"levelup:{scope.brand_id}:{member.id}:{level}", member=member, event_type=LEVEL_EVENT,
-            source="levelup", details={"level": level, "bot": bot, "channel_id": channel_id}))
+        return await self.rewards.engine.pay(
+            scope,
+            Payout(
+                key=f"levelup:{scope.brand_id}:{member.id}:{level}",
+                member=member,
+                event_type=LEVEL_EVENT,
+                source="levelup",
+                details={"level": level, "bot": bot, "channel_id": channel_id},
+            ),
+        )

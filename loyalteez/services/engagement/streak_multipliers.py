@@ -61,10 +61,17 @@ class StreakMultipliers:
         settings = StreakSettings.from_metadata(await data.rewards_metadata())
         minimum = settings.min_bonus_streak()
         rows = await data.streak_rows(minimum) if minimum is not None else []
-        snapshot = _Snapshot(settings, generation, now, minimum, {
-            r["discord_user_id"]: (int(r["current_streak"]), r["last_checkin"]) for r in rows
-            if r["last_checkin"] is not None
-        })
+        snapshot = _Snapshot(
+            settings,
+            generation,
+            now,
+            minimum,
+            {
+                r["discord_user_id"]: (int(r["current_streak"]), r["last_checkin"])
+                for r in rows
+                if r["last_checkin"] is not None
+            },
+        )
         self.loads += 1
         self._snapshots[scope] = snapshot
         return snapshot

@@ -32,7 +32,10 @@ MULTIPLIER_RANGE = (Decimal("1.0"), Decimal("5.0"))
 AMOUNT_RANGE = (1, 10_000)
 MAX_ENTRIES = 10
 DEFAULT_MULTIPLIERS: tuple[tuple[int, Decimal], ...] = (
-    (3, Decimal("1.1")), (7, Decimal("1.25")), (14, Decimal("1.5")), (30, Decimal("2.0")),
+    (3, Decimal("1.1")),
+    (7, Decimal("1.25")),
+    (14, Decimal("1.5")),
+    (30, Decimal("2.0")),
 )
 DEFAULT_MILESTONES: tuple[tuple[int, int], ...] = ((7, 50), (30, 200), (100, 1000), (365, 5000))
 _ENTRY = re.compile(r"^\s*(\d+)\s*[:=]\s*([0-9]+(?:\.[0-9]+)?)\s*$")
@@ -117,6 +120,7 @@ async def load(data: ServerStore) -> StreakSettings:
 
 # -- /config streaks ---------------------------------------------------------------------------------------
 
+
 def parse_grace(value: Any) -> int:
     low, high = GRACE_RANGE
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -172,8 +176,13 @@ def _entries(text: str, field: str, example: str) -> list[tuple[int, str]]:
 
 
 async def configure(
-    data: ServerStore, actor_id: str, *, grace_hours: int | None = None, multipliers: str | None = None,
-    milestones: str | None = None, reset: bool = False,
+    data: ServerStore,
+    actor_id: str,
+    *,
+    grace_hours: int | None = None,
+    multipliers: str | None = None,
+    milestones: str | None = None,
+    reset: bool = False,
 ) -> StreakSettings:
     """Change the streak rules (every option checked before anything is written); returns them as now."""
     new = StreakSettings() if reset else await load(data)

@@ -101,21 +101,47 @@ class StreakService:
                 if not await data.streak_checkin(member.id, today, streak, longest, now, interaction_id, test_mode):
                     return self._already(settings, current, longest, last or now, next_checkin)
                 self.multipliers.checked_in(scope, member.id, streak, now)
-                outcome = await self.rewards.engine.pay(scope, Payout(
-                    key=f"{interaction_id}:{DAILY_EVENT}", member=member, event_type=DAILY_EVENT, source="daily",
-                    details={"streak": streak}))
+                outcome = await self.rewards.engine.pay(
+                    scope,
+                    Payout(
+                        key=f"{interaction_id}:{DAILY_EVENT}",
+                        member=member,
+                        event_type=DAILY_EVENT,
+                        source="daily",
+                        details={"streak": streak},
+                    ),
+                )
                 claimable = await self._claimable(data, scope, member.id, settings, longest)
         except BaseException:
             self.multipliers.forget(scope)  # the in-place update may describe a rolled-back check-in
             raise
-        return Checkin(True, streak, longest, current > 0 and not alive, settings.multiplier(streak), outcome,
-                       next_checkin, settings.alive_until(now), settings.next_milestone(streak),
-                       tuple(day for day, _ in claimable))
+        return Checkin(
+            True,
+            streak,
+            longest,
+            current > 0 and not alive,
+            settings.multiplier(streak),
+            outcome,
+            next_checkin,
+            settings.alive_until(now),
+            settings.next_milestone(streak),
+            tuple(day for day, _ in claimable),
+        )
 
-    def _already(self, settings: StreakSettings, current: int, longest: int, last: datetime,
-                 next_checkin: datetime) -> Checkin:
-        return Checkin(False, current, longest, False, settings.multiplier(current), None, next_checkin,
-                       settings.alive_until(last), settings.next_milestone(current))
+    def _already(
+        self, settings: StreakSettings, current: int, longest: int, last: datetime, next_checkin: datetime
+    ) -> Checkin:
+        return Checkin(
+            False,
+            current,
+            longest,
+            False,
+            settings.multiplier(current),
+            None,
+            next_checkin,
+            settings.alive_until(last),
+            settings.next_milestone(current),
+        )
 
     async def status(self, scope: Scope, member_id: str) -> StreakStatus:
         data = self.store.scoped(scope)
@@ -129,9 +155,14 @@ class StreakService:
         reached = [day for day, _ in settings.milestones if day <= longest]
         claimable_days = {day for day, _ in claimable}
         return StreakStatus(
-            current=current, longest=longest, multiplier=settings.multiplier(current),
-            next_tier=settings.next_tier(current), next_milestone=settings.next_milestone(current),
-            claimable=claimable, claimed=tuple(d for d in reached if d not in claimable_days), last_checkin=last,
+            current=current,
+            longest=longest,
+            multiplier=settings.multiplier(current),
+            next_tier=settings.next_tier(current),
+            next_milestone=settings.next_milestone(current),
+            claimable=claimable,
+            claimed=tuple(d for d in reached if d not in claimable_days),
+            last_checkin=last,
             keep_until=settings.alive_until(last) if current else None,
             checked_in_today=last is not None and utc_day(last) == utc_day(now),
             checkins=await data.streak_checkin_count(member_id),
@@ -161,14 +192,23 @@ class StreakService:
             if day > longest:
                 claims.append(MilestoneClaim(day, amount, None))
                 continue
-            outcome = await self.rewards.engine.pay(scope, Payout(
-                key=milestone_key(scope, member.id, day), member=member, event_type=MILESTONE_EVENT,
-                source="streak_milestone", amount=amount, details={"milestone": day}))
+            outcome = await self.rewards.engine.pay(
+                scope,
+                Payout(
+                    key=milestone_key(scope, member.id, day),
+                    member=member,
+                    event_type=MILESTONE_EVENT,
+                    source="streak_milestone",
+                    amount=amount,
+                    details={"milestone": day},
+                ),
+            )
             claims.append(MilestoneClaim(day, amount, outcome))
         return claims
 
-    async def _claimable(self, data: ServerStore, scope: Scope, member_id: str, settings: StreakSettings,
-                         longest: int) -> tuple[tuple[int, int], ...]:
+    async def _claimable(
+        self, data: ServerStore, scope: Scope, member_id: str, settings: StreakSettings, longest: int
+    ) -> tuple[tuple[int, int], ...]:
         reached = [(day, amount) for day, amount in settings.milestones if day <= longest]
         if not reached:
             return ()

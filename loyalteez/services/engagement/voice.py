@@ -64,8 +64,9 @@ class VoicePresence:
     is_bot: bool = False
 
 
-def reasons(presences: Iterable[VoicePresence], afk_channel_id: str | None,
-            excluded: Callable[[str], bool]) -> dict[str, Reason]:
+def reasons(
+    presences: Iterable[VoicePresence], afk_channel_id: str | None, excluded: Callable[[str], bool]
+) -> dict[str, Reason]:
     """Whether each human present counts now, and if not, why."""
     people = [p for p in presences if not p.is_bot]
     humans = Counter(p.channel_id for p in people)
@@ -149,18 +150,33 @@ class VoiceService:
                         settled = counted_until(row, now)
                     else:
                         continue
-                    await data.voice_update_session(session_id, {
-                        "counted_seconds": settled, "accrued_at": now, "counting": counting, "channel_id": channel,
-                        "last_seen_at": now})
+                    await data.voice_update_session(
+                        session_id,
+                        {
+                            "counted_seconds": settled,
+                            "accrued_at": now,
+                            "counting": counting,
+                            "channel_id": channel,
+                            "last_seen_at": now,
+                        },
+                    )
                     live.add(session_id)
                 for member_id, presence in here.items():
                     if member_id in sessions:
                         continue
                     session_id = new_id()
-                    await data.voice_start_session({
-                        "session_id": session_id, "discord_user_id": member_id, "channel_id": presence.channel_id,
-                        "started_at": now, "last_seen_at": now, "accrued_at": now,
-                        "counting": why[member_id] is Reason.COUNTING, "counted_seconds": 0})
+                    await data.voice_start_session(
+                        {
+                            "session_id": session_id,
+                            "discord_user_id": member_id,
+                            "channel_id": presence.channel_id,
+                            "started_at": now,
+                            "last_seen_at": now,
+                            "accrued_at": now,
+                            "counting": why[member_id] is Reason.COUNTING,
+                            "counted_seconds": 0,
+                        }
+                    )
                     live.add(session_id)
                 if closed:
                     # The minutes reach discord_user_stats in this same transaction, once per session id.
@@ -172,9 +188,16 @@ class VoiceService:
         seconds = counted_until(row, end)
         total = await data.voice_add_seconds(member_id, seconds)
         minutes = total // 60 - (total - seconds) // 60  # whole minutes this session carries the total across
-        await data.voice_update_session(str(row["session_id"]), {
-            "counted_seconds": seconds, "accrued_at": max(end, row["accrued_at"]), "counting": False,
-            "ended_at": end, "minutes": minutes})
+        await data.voice_update_session(
+            str(row["session_id"]),
+            {
+                "counted_seconds": seconds,
+                "accrued_at": max(end, row["accrued_at"]),
+                "counting": False,
+                "ended_at": end,
+                "minutes": minutes,
+            },
+        )
         return VoiceSession(str(row["session_id"]), Member(member_id), str(row["channel_id"] or ""), minutes)
 
     async def heartbeat(self) -> None:
@@ -221,11 +244,18 @@ class VoiceService:
         per = rule.minutes_per_payout if rule else 30
         today = await data.standings_claims_since(member_id, start_of_day(utc_day(now)))
         return VoiceProgress(
-            in_voice=session is not None, reason=self._reasons.get(scope, {}).get(member_id) if session else None,
-            session_minutes=live_seconds // 60, total_minutes=total, claimed_minutes=claimed, minutes_per_payout=per,
-            amount=rule.reward_amount if rule else 0, ready=max(total - claimed, 0) // per,
-            toward_next=max(total - claimed, 0) % per, paid_today=int(today.get(VOICE_EVENT, 0)),
-            daily_cap=rule.max_per_day if rule else None, enabled=bool(rule and rule.is_enabled),
+            in_voice=session is not None,
+            reason=self._reasons.get(scope, {}).get(member_id) if session else None,
+            session_minutes=live_seconds // 60,
+            total_minutes=total,
+            claimed_minutes=claimed,
+            minutes_per_payout=per,
+            amount=rule.reward_amount if rule else 0,
+            ready=max(total - claimed, 0) // per,
+            toward_next=max(total - claimed, 0) % per,
+            paid_today=int(today.get(VOICE_EVENT, 0)),
+            daily_cap=rule.max_per_day if rule else None,
+            enabled=bool(rule and rule.is_enabled),
         )
 
     async def claim(self, scope: Scope, member: Member) -> tuple[list[Outcome], VoiceProgress]:
@@ -244,9 +274,17 @@ class VoiceService:
 
             for unit in range(min(before.ready, MAX_PAYOUTS_PER_CLAIM)):
                 start = before.claimed_minutes + unit * per
-                outcome = await self.rewards.engine.pay(scope, Payout(
-                    key=f"voice:{scope.brand_id}:{member.id}:{start}", member=member, event_type=VOICE_EVENT,
-                    source="voice", details={"minutes": per, "from_minute": start}), on_paid=claimed)
+                outcome = await self.rewards.engine.pay(
+                    scope,
+                    Payout(
+                        key=f"voice:{scope.brand_id}:{member.id}:{start}",
+                        member=member,
+                        event_type=VOICE_EVENT,
+                        source="voice",
+                        details={"minutes": per, "from_minute": start},
+                    ),
+                    on_paid=claimed,
+                )
                 outcomes.append(outcome)
                 if not isinstance(outcome, Paid):
                     break

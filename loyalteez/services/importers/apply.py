@@ -51,9 +51,17 @@ class ImportPlan:
     writes: list[ImportedBalance] = field(default_factory=list)
 
     def counts(self) -> dict[str, Any]:
-        return {"members_in_file": self.members, "new": self.new, "corrected": self.corrected,
-                "unchanged": self.unchanged, "kept_higher": len(self.kept), "ltz_added": self.points,
-                "messages_added": self.messages, "ledger_rows": len(self.writes), "event_created": self.create_event}
+        return {
+            "members_in_file": self.members,
+            "new": self.new,
+            "corrected": self.corrected,
+            "unchanged": self.unchanged,
+            "kept_higher": len(self.kept),
+            "ltz_added": self.points,
+            "messages_added": self.messages,
+            "ledger_rows": len(self.writes),
+            "event_created": self.create_event,
+        }
 
 
 @dataclass(frozen=True)
@@ -86,8 +94,10 @@ async def imported_so_far(data: ServerStore, event: str) -> dict[str, tuple[int,
         if not isinstance(details, dict) or details.get("source") != "import":
             continue
         points, messages = held.get(row["discord_user_id"], (0, 0))
-        held[row["discord_user_id"]] = (points + int(row["amount"]),
-                                        max(messages, int(details.get("messages_total") or 0)))
+        held[row["discord_user_id"]] = (
+            points + int(row["amount"]),
+            max(messages, int(details.get("messages_total") or 0)),
+        )
     return held
 
 
@@ -113,11 +123,20 @@ async def plan_import(data: ServerStore, parsed: ParsedImport, event: str = DEFA
             plan.new += 1
         plan.points += add_points
         plan.messages += add_messages
-        details = {"format": parsed.format, "file_sha256": parsed.sha256, "line": row.line,
-                   "points_total": had_points + add_points, "messages_total": had_messages + add_messages,
-                   **({"rate": str(parsed.rate)} if parsed.rate is not None else {}), **row.extra}
-        plan.writes.append(ImportedBalance(row.member_id, add_points, add_messages,
-                                           f"import:{event}:{row.member_id}:{parsed.sha256[:16]}", details))
+        details = {
+            "format": parsed.format,
+            "file_sha256": parsed.sha256,
+            "line": row.line,
+            "points_total": had_points + add_points,
+            "messages_total": had_messages + add_messages,
+            **({"rate": str(parsed.rate)} if parsed.rate is not None else {}),
+            **row.extra,
+        }
+        plan.writes.append(
+            ImportedBalance(
+                row.member_id, add_points, add_messages, f"import:{event}:{row.member_id}:{parsed.sha256[:16]}", details
+            )
+        )
     return plan
 
 
@@ -141,14 +160,29 @@ async def run_import(
         if not plan.writes:
             return ImportResult(plan, False)
         if plan.create_event:
-            await admin_events.create_event(batch, actor_id, event, EventOptions(  # type: ignore[arg-type]
-                reward=1, trigger="none", description=texts.event_description()))
+            await admin_events.create_event(
+                batch,
+                actor_id,
+                event,
+                EventOptions(  # type: ignore[arg-type]
+                    reward=1, trigger="none", description=texts.event_description()
+                ),
+            )
             await admin_events.toggle_event(batch, actor_id, event, False)  # type: ignore[arg-type]
         await engine.import_balances(data.scope, event, plan.writes)
         audit_id = await audit.record(
-            data, actor_type=actor_type, actor_id=actor_id, action=AUDIT_ACTION,
-            details={"event": event, "format": parsed.format, "file": parsed.name, "sha256": parsed.sha256,
-                     **({"rate": str(parsed.rate)} if parsed.rate is not None else {}), **plan.counts(),
-                     "actions": batch.actions},
+            data,
+            actor_type=actor_type,
+            actor_id=actor_id,
+            action=AUDIT_ACTION,
+            details={
+                "event": event,
+                "format": parsed.format,
+                "file": parsed.name,
+                "sha256": parsed.sha256,
+                **({"rate": str(parsed.rate)} if parsed.rate is not None else {}),
+                **plan.counts(),
+                "actions": batch.actions,
+            },
         )
     return ImportResult(plan, True, audit_id)

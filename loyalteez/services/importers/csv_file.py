@@ -13,9 +13,14 @@ from loyalteez.services.importers import texts
 from loyalteez.services.importers.rows import ParsedImport
 
 ALIASES = {
-    "discord_user_id": "id", "user_id": "id", "member_id": "id", "id": "id",
+    "discord_user_id": "id",
+    "user_id": "id",
+    "member_id": "id",
+    "id": "id",
     "points": "points",
-    "messages": "messages", "message_count": "messages", "messages_count": "messages",
+    "messages": "messages",
+    "message_count": "messages",
+    "messages_count": "messages",
 }
 
 
@@ -43,8 +48,13 @@ def parse(text: str, parsed: ParsedImport) -> None:
             continue
         where = columns or {"id": 0, "points": 1, **({"messages": 2} if len(cells) == 3 else {})}
         has_messages = "messages" in where
-        parsed.add(line, cells[where["id"]].strip(), cells[where["points"]].strip(),
-                   cells[where["messages"]].strip() if has_messages else None, messages_given=has_messages)
+        parsed.add(
+            line,
+            cells[where["id"]].strip(),
+            cells[where["points"]].strip(),
+            cells[where["messages"]].strip() if has_messages else None,
+            messages_given=has_messages,
+        )
 
 
 def _header(cells: list[str], line: int, parsed: ParsedImport) -> tuple[dict[str, int] | None, int]:

@@ -38,5 +38,12 @@ def _player(line: int, player: Any, rate: Decimal, parsed: ParsedImport) -> None
     points = None if xp is None else int((Decimal(xp) * rate).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     found = [] if xp is not None else [texts.xp_number(player["xp"]) if "xp" in player else texts.missing("xp")]
     extra = {"xp": xp, **({"level": player["level"]} if isinstance(player.get("level"), int) else {})}
-    parsed.add(line, player["id"], points, player.get("message_count"),
-               messages_given="message_count" in player, extra=extra, found=found)
+    parsed.add(
+        line,
+        player["id"],
+        points,
+        player.get("message_count"),
+        messages_given="message_count" in player,
+        extra=extra,
+        found=found,
+    )

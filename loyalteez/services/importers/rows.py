@@ -48,8 +48,17 @@ class ParsedImport:
     def problem(self, line: int, text: str) -> None:
         self.problems.append(texts.line(line, text))
 
-    def add(self, line: int, member: Any, points: Any, messages: Any = None, *, messages_given: bool = False,
-            extra: dict[str, Any] | None = None, found: list[str] | None = None) -> None:
+    def add(
+        self,
+        line: int,
+        member: Any,
+        points: Any,
+        messages: Any = None,
+        *,
+        messages_given: bool = False,
+        extra: dict[str, Any] | None = None,
+        found: list[str] | None = None,
+    ) -> None:
         """Check one member's values and keep the row, or record every problem of the line.
 
         `found`: problems the format already saw on this line (then `points` None is not one more).
@@ -75,8 +84,9 @@ class ParsedImport:
             self.problems.extend(texts.line(line, p) for p in found)
             return
         self._lines[member_id] = line
-        self.rows.append(ImportRow(line, member_id, int(points_value or 0),
-                                   messages_value if messages_given else None, extra or {}))
+        self.rows.append(
+            ImportRow(line, member_id, int(points_value or 0), messages_value if messages_given else None, extra or {})
+        )
 
     def finish(self) -> ParsedImport:
         """The parsed file, or ImportFileError listing every bad line (all or nothing)."""

@@ -61,15 +61,15 @@ def not_text() -> str:
 
 
 def json_list_expected() -> str:
-    return "expected a JSON list of {\"id\": ..., \"points\": ...} objects."
+    return 'expected a JSON list of {"id": ..., "points": ...} objects.'
 
 
 def object_expected() -> str:
-    return "expected an object like {\"id\": \"123\", \"points\": 50}."
+    return 'expected an object like {"id": "123", "points": 50}.'
 
 
 def mee6_expected() -> str:
-    return "expected MEE6's leaderboard JSON: an object with a \"players\" list (or a list of such pages)."
+    return 'expected MEE6\'s leaderboard JSON: an object with a "players" list (or a list of such pages).'
 
 
 def player_expected() -> str:
@@ -98,9 +98,11 @@ def bad_event(message: str) -> str:
 
 def event_in_use(name: str, trigger: str, enabled: bool) -> str:
     state = "on" if enabled else "off"
-    return (f"--as-event: `{name}` is an event members earn (trigger {trigger}, {state}); imported points need "
-            "an event of their own that never pays by itself. Leave --as-event out (imported_balance) or name a "
-            "new event.")
+    return (
+        f"--as-event: `{name}` is an event members earn (trigger {trigger}, {state}); imported points need "
+        "an event of their own that never pays by itself. Leave --as-event out (imported_balance) or name a "
+        "new event."
+    )
 
 
 def event_description() -> str:
@@ -108,18 +110,24 @@ def event_description() -> str:
 
 
 def lowered(line_number: int, member_id: str, what: str, before: int, after: int) -> str:
-    return (f"line {line_number}: member {member_id} already holds {before:,} imported {what}; the file says "
-            f"{after:,}. Kept: imports never take anything back.")
+    return (
+        f"line {line_number}: member {member_id} already holds {before:,} imported {what}; the file says "
+        f"{after:,}. Kept: imports never take anything back."
+    )
 
 
 def report(parsed: Any, server_id: str, plan: Any, applied: bool, audit_id: str | None) -> list[str]:
     """What an import did, or would do (a dry run), for the command line."""
     rate = f", points = xp × {parsed.rate or 1}" if parsed.format == "mee6" else ""
-    lines = [f"{parsed.name} ({FORMAT_NAMES[parsed.format]}, {plan.members:,} member(s), sha256 "
-             f"{parsed.sha256[:12]}…) -> server {server_id} as event `{plan.event}`{rate}:"]
+    lines = [
+        f"{parsed.name} ({FORMAT_NAMES[parsed.format]}, {plan.members:,} member(s), sha256 "
+        f"{parsed.sha256[:12]}…) -> server {server_id} as event `{plan.event}`{rate}:"
+    ]
     if plan.create_event and plan.writes:
-        lines.append(f"  {'created' if applied else 'would create'} the event `{plan.event}`, turned off: "
-                     "it never pays by itself")
+        lines.append(
+            f"  {'created' if applied else 'would create'} the event `{plan.event}`, turned off: "
+            "it never pays by itself"
+        )
     added = "added" if applied else "to add"
     lines += [
         f"  new members:       {plan.new:,}",

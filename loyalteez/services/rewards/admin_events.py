@@ -21,8 +21,15 @@ from loyalteez.store import ServerStore
 
 RULES = "monitoring_rules"
 Row = dict[str, Any]
-RULE_COLUMNS = ("reward_amount", "cooldown_hours", "max_claims_per_user", "is_enabled", "detection_method",
-                "channel_constraints", "rule_metadata")
+RULE_COLUMNS = (
+    "reward_amount",
+    "cooldown_hours",
+    "max_claims_per_user",
+    "is_enabled",
+    "detection_method",
+    "channel_constraints",
+    "rule_metadata",
+)
 # rule_metadata keys that only mean something for one trigger: dropped when the trigger changes.
 TRIGGER_KEYS = {
     "keyword": ("keywords",),
@@ -31,10 +38,17 @@ TRIGGER_KEYS = {
     "reaction_count": ("min_reactions",),
     "voice": ("min_minutes", "minutes_per_payout"),
 }
-_OPTION_TRIGGERS = {"keywords": ("keyword",), "min_length": ("min_length", "quality"),
-                    "min_reactions": ("reaction_count",), "minutes_per_payout": ("voice",)}
-_REQUIRED = {"keyword": ("keywords", "keywords"), "min_length": ("min_characters", "min_length"),
-             "reaction_count": ("min_reactions", "min_reactions")}
+_OPTION_TRIGGERS = {
+    "keywords": ("keyword",),
+    "min_length": ("min_length", "quality"),
+    "min_reactions": ("reaction_count",),
+    "minutes_per_payout": ("voice",),
+}
+_REQUIRED = {
+    "keyword": ("keywords", "keywords"),
+    "min_length": ("min_characters", "min_length"),
+    "reaction_count": ("min_reactions", "min_reactions"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +96,15 @@ async def create_event(data: ServerStore, actor_id: str, name: str, options: Eve
     async with data.rewards_transaction():
         if await data.select(RULES, {"event_type": name}):
             raise ValidationError("name", messages.event_exists(name))
-        base = {"event_type": name, "reward_amount": 0, "cooldown_hours": 0, "max_claims_per_user": None,
-                "is_enabled": True, "channel_constraints": [], "rule_metadata": {"trigger": "none"}}
+        base = {
+            "event_type": name,
+            "reward_amount": 0,
+            "cooldown_hours": 0,
+            "max_claims_per_user": None,
+            "is_enabled": True,
+            "channel_constraints": [],
+            "rule_metadata": {"trigger": "none"},
+        }
         row = {"id": new_id(), "event_type": name, **_changed(base, options, builtin=False)}
         await data.rewards_insert_rule(row)
         after = await _own_row(data, name)
@@ -94,8 +115,9 @@ async def create_event(data: ServerStore, actor_id: str, name: str, options: Eve
 async def edit_event(data: ServerStore, actor_id: str, name: str, options: EventOptions) -> Rule:
     if not options.given():
         raise ValidationError("options", messages.nothing_to_change())
-    return await _change(data, actor_id, name, "rewards.event_edited",
-                         lambda row, builtin: _changed(row, options, builtin=builtin))
+    return await _change(
+        data, actor_id, name, "rewards.event_edited", lambda row, builtin: _changed(row, options, builtin=builtin)
+    )
 
 
 async def set_reward_amount(data: ServerStore, actor_id: str, name: str, amount: int) -> Rule:
@@ -104,8 +126,13 @@ async def set_reward_amount(data: ServerStore, actor_id: str, name: str, amount:
 
 async def toggle_event(data: ServerStore, actor_id: str, name: str, enabled: bool | None = None) -> Rule:
     """Turn an event on or off (`enabled` None: flip it)."""
-    return await _change(data, actor_id, name, "rewards.event_toggled",
-                         lambda row, _: {"is_enabled": (not _on(row)) if enabled is None else bool(enabled)})
+    return await _change(
+        data,
+        actor_id,
+        name,
+        "rewards.event_toggled",
+        lambda row, _: {"is_enabled": (not _on(row)) if enabled is None else bool(enabled)},
+    )
 
 
 async def delete_event(data: ServerStore, actor_id: str, name: str) -> None:
@@ -124,6 +151,7 @@ async def delete_event(data: ServerStore, actor_id: str, name: str) -> None:
 
 
 # -- internals -----------------------------------------------------------------------------------------------
+
 
 def _on(row: Mapping[str, Any]) -> bool:
     return row.get("is_enabled") is None or bool(row["is_enabled"])
@@ -197,8 +225,9 @@ def _changed(row: Mapping[str, Any], options: EventOptions, *, builtin: bool) ->
     _set_meta(metadata, "minutes_per_payout", given, validation.minutes_per_payout)
     if "minutes_per_payout" in given:
         metadata.pop("min_minutes", None)  # the former name of the same setting
-    _set_meta(metadata, "description", given,
-              lambda v: validation.text("description", v, validation.DESCRIPTION_LENGTH))
+    _set_meta(
+        metadata, "description", given, lambda v: validation.text("description", v, validation.DESCRIPTION_LENGTH)
+    )
     if trigger in _REQUIRED:
         key, option = _REQUIRED[trigger]
         if not metadata.get(key):
@@ -209,8 +238,9 @@ def _changed(row: Mapping[str, Any], options: EventOptions, *, builtin: bool) ->
     return {**{c: row[c] for c in RULE_COLUMNS if c in row and c not in values}, **values}
 
 
-def _set_meta(metadata: dict[str, Any], key: str, given: Mapping[str, Any], check: Any,
-              option: str | None = None) -> None:
+def _set_meta(
+    metadata: dict[str, Any], key: str, given: Mapping[str, Any], check: Any, option: str | None = None
+) -> None:
     option = option or key
     if option not in given:
         return
@@ -221,7 +251,14 @@ def _set_meta(metadata: dict[str, Any], key: str, given: Mapping[str, Any], chec
         metadata[key] = value
 
 
-async def _audit(data: ServerStore, actor_id: str, action: str, name: str,
-                 before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> None:
-    await audit.record(data, actor_type="admin", actor_id=actor_id, action=action, details={"event": name},
-                       before=before, after=after)
+async def _audit(
+    data: ServerStore,
+    actor_id: str,
+    action: str,
+    name: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+) -> None:
+    await audit.record(
+        data, actor_type="admin", actor_id=actor_id, action=action, details={"event": name}, before=before, after=after
+    )

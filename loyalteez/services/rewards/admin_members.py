@@ -51,9 +51,16 @@ async def disable_member(data: ServerStore, actor_id: str, member_id: str, reaso
         before = await data.get(DISABLED, {"discord_user_id": member_id})
         await data.rewards_disable_member(member_id, reason, actor_id)
         after = await data.get(DISABLED, {"discord_user_id": member_id})
-        await audit.record(data, actor_type="admin", actor_id=actor_id, action="rewards.member_disabled",
-                           target_user_id=member_id, details={"reason": reason},
-                           before=_state(before) or {"disabled": False}, after=_state(after))
+        await audit.record(
+            data,
+            actor_type="admin",
+            actor_id=actor_id,
+            action="rewards.member_disabled",
+            target_user_id=member_id,
+            details={"reason": reason},
+            before=_state(before) or {"disabled": False},
+            after=_state(after),
+        )
     assert after is not None
     return _disabled(after)
 
@@ -65,8 +72,15 @@ async def enable_member(data: ServerStore, actor_id: str, member_id: str) -> Non
         if before is None:
             raise ValidationError("member", messages.not_disabled(member_id))
         await data.rewards_enable_member(member_id)
-        await audit.record(data, actor_type="admin", actor_id=actor_id, action="rewards.member_enabled",
-                           target_user_id=member_id, before=_state(before), after={"disabled": False})
+        await audit.record(
+            data,
+            actor_type="admin",
+            actor_id=actor_id,
+            action="rewards.member_enabled",
+            target_user_id=member_id,
+            before=_state(before),
+            after={"disabled": False},
+        )
 
 
 async def member_status(data: ServerStore, member_id: str) -> MemberStatus:

@@ -29,23 +29,30 @@ class RoleBonusView:
 
 
 def _view(row: dict[str, Any]) -> RoleBonusView:
-    return RoleBonusView(str(row["discord_role_id"]), row["effect_type"], Decimal(str(row["effect_value"])),
-                         int(row["priority"] or 0))
+    return RoleBonusView(
+        str(row["discord_role_id"]), row["effect_type"], Decimal(str(row["effect_value"])), int(row["priority"] or 0)
+    )
 
 
 def _state(row: dict[str, Any] | None) -> dict[str, Any] | None:
     if row is None:
         return None
-    return {"role_id": row["discord_role_id"], "effect_type": row["effect_type"],
-            "value": float(row["effect_value"]), "priority": row["priority"]}
+    return {
+        "role_id": row["discord_role_id"],
+        "effect_type": row["effect_type"],
+        "value": float(row["effect_value"]),
+        "priority": row["priority"],
+    }
 
 
 async def _admin(data: ServerStore, actor_id: str, action: str, before: Any, after: Any, **details: Any) -> None:
-    await audit.record(data, actor_type="admin", actor_id=actor_id, action=action, details=details or None,
-                       before=before, after=after)
+    await audit.record(
+        data, actor_type="admin", actor_id=actor_id, action=action, details=details or None, before=before, after=after
+    )
 
 
 # -- role bonuses ---------------------------------------------------------------------------------------------
+
 
 async def set_role_bonus(
     data: ServerStore, actor_id: str, role_id: str, effect_type: str, value: Any, priority: int = 0
@@ -58,8 +65,13 @@ async def set_role_bonus(
         where = {"discord_role_id": role_id, "effect_type": effect_type}
         before = await data.get(ROLES, where)
         await data.rewards_set_role_effect(
-            {"id": new_id(), "discord_role_id": role_id, "effect_type": effect_type, "effect_value": amount,
-             "priority": rank}
+            {
+                "id": new_id(),
+                "discord_role_id": role_id,
+                "effect_type": effect_type,
+                "effect_value": amount,
+                "priority": rank,
+            }
         )
         after = await data.get(ROLES, where)
         await _admin(data, actor_id, "rewards.role_bonus_set", _state(before), _state(after))
@@ -92,6 +104,7 @@ async def list_role_bonuses(data: ServerStore) -> list[RoleBonusView]:
 
 # -- excluded channels ----------------------------------------------------------------------------------------
 
+
 async def list_excluded_channels(data: ServerStore) -> list[str]:
     excluded = (await data.rewards_metadata()).get(EXCLUDED_CHANNELS) or []
     return [str(c) for c in excluded] if isinstance(excluded, list) else []
@@ -105,12 +118,17 @@ async def exclude_channel(data: ServerStore, actor_id: str, channel_id: str) -> 
         if channel_id in before:
             return before
         if len(before) >= validation.MAX_EXCLUDED_CHANNELS:
-            raise ValidationError("channel", messages.too_many("excluded channels",
-                                                               validation.MAX_EXCLUDED_CHANNELS))
+            raise ValidationError("channel", messages.too_many("excluded channels", validation.MAX_EXCLUDED_CHANNELS))
         after = [*before, channel_id]
         await data.rewards_set_metadata({EXCLUDED_CHANNELS: after})
-        await _admin(data, actor_id, "rewards.channel_excluded", {EXCLUDED_CHANNELS: before},
-                     {EXCLUDED_CHANNELS: after}, channel_id=channel_id)
+        await _admin(
+            data,
+            actor_id,
+            "rewards.channel_excluded",
+            {EXCLUDED_CHANNELS: before},
+            {EXCLUDED_CHANNELS: after},
+            channel_id=channel_id,
+        )
     return after
 
 
@@ -122,12 +140,19 @@ async def include_channel(data: ServerStore, actor_id: str, channel_id: str) -> 
             raise ValidationError("channel", messages.channel_not_excluded(channel_id))
         after = [c for c in before if c != channel_id]
         await data.rewards_set_metadata({EXCLUDED_CHANNELS: after})
-        await _admin(data, actor_id, "rewards.channel_included", {EXCLUDED_CHANNELS: before},
-                     {EXCLUDED_CHANNELS: after}, channel_id=channel_id)
+        await _admin(
+            data,
+            actor_id,
+            "rewards.channel_included",
+            {EXCLUDED_CHANNELS: before},
+            {EXCLUDED_CHANNELS: after},
+            channel_id=channel_id,
+        )
     return after
 
 
 # -- test mode ------------------------------------------------------------------------------------------------
+
 
 async def get_test_mode(data: ServerStore) -> TestMode:
     return TestMode.from_metadata(await data.rewards_metadata())
@@ -147,6 +172,11 @@ async def _set_test_mode(data: ServerStore, actor_id: str, mode: TestMode) -> Te
     async with data.rewards_transaction():
         before = await get_test_mode(data)
         await data.rewards_set_metadata({TEST_MODE: mode.as_json()})
-        await _admin(data, actor_id, "rewards.test_mode_enabled" if mode.enabled else "rewards.test_mode_disabled",
-                     before.as_json(), mode.as_json())
+        await _admin(
+            data,
+            actor_id,
+            "rewards.test_mode_enabled" if mode.enabled else "rewards.test_mode_disabled",
+            before.as_json(),
+            mode.as_json(),
+        )
     return mode

@@ -64,9 +64,7 @@ class ServerRewards:
 
     def __post_init__(self) -> None:
         enabled = [r for r in self.rules.values() if r.is_enabled]
-        self.message_rules = tuple(
-            (r, test) for r in enabled if (test := detector(r)) is not None
-        )
+        self.message_rules = tuple((r, test) for r in enabled if (test := detector(r)) is not None)
         self.reaction_rules = tuple(r for r in enabled if r.trigger == "reaction_count")
         self.voice_rules = tuple(r for r in enabled if r.trigger == "voice")
         self.boost_rules = tuple(r for r in enabled if r.trigger == "boost")

@@ -31,31 +31,70 @@ from loyalteez.services.rewards.rules import detection_method
 from loyalteez.store import Scope, ServerStore, Store
 
 DEFAULT_RULES: tuple[dict[str, Any], ...] = (
-    {"event_type": "gm_checkin", "reward_amount": 25, "is_enabled": True,
-     "rule_metadata": {"trigger": "gm_greeting", "max_per_day": 1}},
-    {"event_type": "gn_checkin", "reward_amount": 15, "is_enabled": True,
-     "rule_metadata": {"trigger": "gn_greeting", "max_per_day": 1}},
-    {"event_type": "quality_message", "reward_amount": 10, "cooldown_hours": 1, "is_enabled": False,
-     "rule_metadata": {"trigger": "quality", "max_per_day": 5, "min_characters": 100, "min_words": 20}},
-    {"event_type": "popular_message", "reward_amount": 25, "is_enabled": False,
-     "rule_metadata": {"trigger": "reaction_count", "min_reactions": 5}},
-    {"event_type": "welcome", "reward_amount": 50, "max_claims_per_user": 1, "is_enabled": True,
-     "rule_metadata": {"trigger": "join"}},
-    {"event_type": "server_boost", "reward_amount": 500, "is_enabled": True,
-     "rule_metadata": {"trigger": "boost"}},
-    {"event_type": "voice_activity", "reward_amount": 25, "is_enabled": True,
-     "rule_metadata": {"trigger": "voice", "minutes_per_payout": 30, "max_per_day": 1}},
-    {"event_type": "daily_checkin", "reward_amount": 20, "is_enabled": True,
-     "rule_metadata": {"trigger": "daily", "max_per_day": 1}},
-    {"event_type": "streak_milestone", "reward_amount": 0, "is_enabled": True,
-     "rule_metadata": {"trigger": "streak_milestone",
-                       "description": "pays each milestone's amount from /config streaks"}},
+    {
+        "event_type": "gm_checkin",
+        "reward_amount": 25,
+        "is_enabled": True,
+        "rule_metadata": {"trigger": "gm_greeting", "max_per_day": 1},
+    },
+    {
+        "event_type": "gn_checkin",
+        "reward_amount": 15,
+        "is_enabled": True,
+        "rule_metadata": {"trigger": "gn_greeting", "max_per_day": 1},
+    },
+    {
+        "event_type": "quality_message",
+        "reward_amount": 10,
+        "cooldown_hours": 1,
+        "is_enabled": False,
+        "rule_metadata": {"trigger": "quality", "max_per_day": 5, "min_characters": 100, "min_words": 20},
+    },
+    {
+        "event_type": "popular_message",
+        "reward_amount": 25,
+        "is_enabled": False,
+        "rule_metadata": {"trigger": "reaction_count", "min_reactions": 5},
+    },
+    {
+        "event_type": "welcome",
+        "reward_amount": 50,
+        "max_claims_per_user": 1,
+        "is_enabled": True,
+        "rule_metadata": {"trigger": "join"},
+    },
+    {"event_type": "server_boost", "reward_amount": 500, "is_enabled": True, "rule_metadata": {"trigger": "boost"}},
+    {
+        "event_type": "voice_activity",
+        "reward_amount": 25,
+        "is_enabled": True,
+        "rule_metadata": {"trigger": "voice", "minutes_per_payout": 30, "max_per_day": 1},
+    },
+    {
+        "event_type": "daily_checkin",
+        "reward_amount": 20,
+        "is_enabled": True,
+        "rule_metadata": {"trigger": "daily", "max_per_day": 1},
+    },
+    {
+        "event_type": "streak_milestone",
+        "reward_amount": 0,
+        "is_enabled": True,
+        "rule_metadata": {
+            "trigger": "streak_milestone",
+            "description": "pays each milestone's amount from /config streaks",
+        },
+    },
     {"event_type": "first_boost", "reward_amount": 750, "is_enabled": False, "rule_metadata": {"trigger": "boost"}},
     {"event_type": "tier_1_boost", "reward_amount": 1000, "is_enabled": False, "rule_metadata": {"trigger": "boost"}},
     {"event_type": "tier_2_boost", "reward_amount": 1500, "is_enabled": False, "rule_metadata": {"trigger": "boost"}},
     {"event_type": "tier_3_boost", "reward_amount": 2500, "is_enabled": False, "rule_metadata": {"trigger": "boost"}},
-    {"event_type": "boost_tier_upgrade", "reward_amount": 1000, "is_enabled": False,
-     "rule_metadata": {"trigger": "boost"}},
+    {
+        "event_type": "boost_tier_upgrade",
+        "reward_amount": 1000,
+        "is_enabled": False,
+        "rule_metadata": {"trigger": "boost"},
+    },
     {"event_type": "level_up", "reward_amount": 50, "is_enabled": False, "rule_metadata": {"trigger": "level_up"}},
 )
 
@@ -92,8 +131,13 @@ async def install_default_rules(data: ServerStore, clock: Clock) -> list[str]:
             if await data.rewards_insert_rule({**default_row(spec), "created_at": now, "updated_at": now}):
                 created.append(spec["event_type"])
         if created:
-            await audit.record(data, actor_type="system", actor_id="system", action="rewards.defaults_installed",
-                               after={"events": created})
+            await audit.record(
+                data,
+                actor_type="system",
+                actor_id="system",
+                action="rewards.defaults_installed",
+                after={"events": created},
+            )
     return created
 
 

@@ -135,8 +135,9 @@ class RewardsEngine:
                     moments = {i: decided_at(items[i][1], now, self.late_after) for i in indexes}
                     for day in by_day(indexes, [moments[i] for i in indexes]):
                         plans = [plan(items[i][1], cfg) for i in day]
-                        results, paid = await self._run(data, cfg, plans, spent.get(scope.brand_id, 0),
-                                                        [moments[i] for i in day])
+                        results, paid = await self._run(
+                            data, cfg, plans, spent.get(scope.brand_id, 0), [moments[i] for i in day]
+                        )
                         spent[scope.brand_id] = spent.get(scope.brand_id, 0) + paid
                         for index, outcome in zip(day, results, strict=True):
                             outcomes[index] = outcome
@@ -155,14 +156,25 @@ class RewardsEngine:
 
     async def claim(self, scope: Scope, request: ClaimRequest) -> Outcome:
         """`/claim event`: only events with trigger none can be claimed."""
-        return await self._command(scope, request.member, request.event_type, request.interaction_id,
-                                   trigger="none", channel=(request.channel_id, request.parent_channel_id))
+        return await self._command(
+            scope,
+            request.member,
+            request.event_type,
+            request.interaction_id,
+            trigger="none",
+            channel=(request.channel_id, request.parent_channel_id),
+        )
 
     async def join(self, scope: Scope, request: ClaimRequest) -> Outcome:
         """`/join`: the welcome event (or any event with trigger join named in the request)."""
-        return await self._command(scope, request.member, request.event_type or "welcome",
-                                   request.interaction_id, trigger="join",
-                                   channel=(request.channel_id, request.parent_channel_id))
+        return await self._command(
+            scope,
+            request.member,
+            request.event_type or "welcome",
+            request.interaction_id,
+            trigger="join",
+            channel=(request.channel_id, request.parent_channel_id),
+        )
 
     async def reward(self, scope: Scope, request: ManualReward) -> Outcome:
         """`/reward member event [amount] [reason]` by an admin: same ladder and ledger, plus an audit row.
@@ -178,18 +190,35 @@ class RewardsEngine:
 
         async def record(data: ServerStore, paid: Paid) -> None:
             await audit.record(
-                data, actor_type="admin", actor_id=request.admin_id, action="rewards.manual_reward",
-                target_user_id=request.member.id, is_test=paid.is_test,
-                details={"event": paid.event, "amount": paid.amount, "reason": request.reason,
-                         "ledger_id": paid.ledger_id},
+                data,
+                actor_type="admin",
+                actor_id=request.admin_id,
+                action="rewards.manual_reward",
+                target_user_id=request.member.id,
+                is_test=paid.is_test,
+                details={
+                    "event": paid.event,
+                    "amount": paid.amount,
+                    "reason": request.reason,
+                    "ledger_id": paid.ledger_id,
+                },
             )
 
-        return await self._command(scope, request.member, request.event_type, request.interaction_id,
-                                   trigger=None, channel=None, amount=request.amount, details=details,
-                                   on_paid=record)
+        return await self._command(
+            scope,
+            request.member,
+            request.event_type,
+            request.interaction_id,
+            trigger=None,
+            channel=None,
+            amount=request.amount,
+            details=details,
+            on_paid=record,
+        )
 
-    async def pay(self, scope: Scope, payout: Payout, *, guard: Guard | None = None,
-                  on_paid: OnPaid | None = None) -> Outcome:
+    async def pay(
+        self, scope: Scope, payout: Payout, *, guard: Guard | None = None, on_paid: OnPaid | None = None
+    ) -> Outcome:
         """Pay for a drop or achievement claim under `payout.key`, through the whole ladder (see hooks.py).
 
         A payout with `synthetic` pays exactly `amount` under an event name that is not a monitoring rule
@@ -199,10 +228,21 @@ class RewardsEngine:
         if payout.synthetic and (payout.amount is None or payout.amount < 1):
             raise ValueError("a synthetic payout needs a positive amount")
         details = {"source": payout.source, **(payout.details or {})}
-        return await self._command(scope, payout.member, payout.event_type, payout.key, trigger=None, channel=None,
-                                   amount=payout.amount, details=details, on_paid=on_paid, key=payout.key,
-                                   guard=guard, synthetic=payout.synthetic,
-                                   per_instance_total=payout.per_instance_total)
+        return await self._command(
+            scope,
+            payout.member,
+            payout.event_type,
+            payout.key,
+            trigger=None,
+            channel=None,
+            amount=payout.amount,
+            details=details,
+            on_paid=on_paid,
+            key=payout.key,
+            guard=guard,
+            synthetic=payout.synthetic,
+            per_instance_total=payout.per_instance_total,
+        )
 
     async def _command(
         self,
@@ -241,8 +281,15 @@ class RewardsEngine:
                     text = messages.not_claimable(event_type, rule.trigger)
                     return Refused(RefusalReason.NOT_CLAIMABLE, text, event_type)
                 channel_id, parent_id = channel or (None, None)
-                candidate = Candidate(rule, member, key or f"{interaction_id}:{event_type}", channel_id, parent_id,
-                                      amount=amount, details=details)
+                candidate = Candidate(
+                    rule,
+                    member,
+                    key or f"{interaction_id}:{event_type}",
+                    channel_id,
+                    parent_id,
+                    amount=amount,
+                    details=details,
+                )
                 if guard is not None and (held := await guard(data)) is not None:
                     raise _Undo(held)
                 results, spent = await self._run(data, cfg, [Plan(candidates=(candidate,))])
@@ -265,7 +312,11 @@ class RewardsEngine:
     # -- the shared core ------------------------------------------------------------------------------------
 
     async def _run(
-        self, data: ServerStore, cfg: ServerRewards, plans: Sequence[Plan], pending_spend: int = 0,
+        self,
+        data: ServerStore,
+        cfg: ServerRewards,
+        plans: Sequence[Plan],
+        pending_spend: int = 0,
         moments: Sequence[datetime] | None = None,
     ) -> tuple[list[EventOutcome], int]:
         """Decide and write one server's plans inside the open transaction; returns outcomes, real LTZ paid.
@@ -303,9 +354,14 @@ class RewardsEngine:
             await data.rewards_write(ledger, stats)
             await self.rollups.record(data, state.now, plans, flags, ledger, test_mode=cfg.test_mode.enabled)
             if self.after_batch:
-                effects = BatchEffects(state.now, {m: (d[0], d[1], d[2], d[3]) for m, d in stats.items()}, tuple(
-                    PaidRow(r["discord_user_id"], r["event_type"], r["amount"], r["is_test"], r["idempotency_key"])
-                    for r in ledger))
+                effects = BatchEffects(
+                    state.now,
+                    {m: (d[0], d[1], d[2], d[3]) for m, d in stats.items()},
+                    tuple(
+                        PaidRow(r["discord_user_id"], r["event_type"], r["amount"], r["is_test"], r["idempotency_key"])
+                        for r in ledger
+                    ),
+                )
                 for callback in self.after_batch:
                     await callback(data, effects)
         return outcomes, state.paid_real
@@ -324,10 +380,15 @@ class RewardsEngine:
         recent = [c for c in limited if c.rule.max_claims_per_user is None]
         for group, since in ((lifetime, None), (recent, state.window_start(recent))):
             if group:
-                state.tallies.update(await data.rewards_tallies(
-                    [c.member.id for c in group], [c.rule.event_type for c in group], state.day_start, since,
-                    day_end=state.day_start + timedelta(days=1),
-                ))
+                state.tallies.update(
+                    await data.rewards_tallies(
+                        [c.member.id for c in group],
+                        [c.rule.event_type for c in group],
+                        state.day_start,
+                        since,
+                        day_end=state.day_start + timedelta(days=1),
+                    )
+                )
         capped = sorted({c.rule.event_type for c in candidates if c.rule.max_total_claims is not None})
         if capped:
             state.totals = await data.rewards_event_totals(capped)
@@ -368,17 +429,19 @@ class RewardsEngine:
             return refused
         state.record(candidate, amount, is_test)
         ledger_id = new_id()
-        ledger.append({
-            "id": ledger_id,
-            "discord_user_id": member.id,
-            "event_type": event,
-            "amount": amount,
-            "idempotency_key": candidate.key,
-            "channel_id": candidate.channel_id,
-            "is_test": is_test,
-            "details": details,
-            "created_at": state.now,
-        })
+        ledger.append(
+            {
+                "id": ledger_id,
+                "discord_user_id": member.id,
+                "event_type": event,
+                "amount": amount,
+                "idempotency_key": candidate.key,
+                "channel_id": candidate.channel_id,
+                "is_test": is_test,
+                "details": details,
+                "created_at": state.now,
+            }
+        )
         if not is_test:
             stats.setdefault(member.id, [0, 0, 0, 0])[3] += amount
         return Paid(amount, event, breakdown, member.id, is_test, ledger_id)
@@ -405,9 +468,17 @@ class RewardsEngine:
                 if row.idempotency_key in done:
                     continue
                 done.add(row.idempotency_key)
-                ledger.append({"id": new_id(), "discord_user_id": row.member_id, "event_type": event_type,
-                               "amount": row.amount, "idempotency_key": row.idempotency_key, "is_test": False,
-                               "details": {"source": "import", **row.details}})
+                ledger.append(
+                    {
+                        "id": new_id(),
+                        "discord_user_id": row.member_id,
+                        "event_type": event_type,
+                        "amount": row.amount,
+                        "idempotency_key": row.idempotency_key,
+                        "is_test": False,
+                        "details": {"source": "import", **row.details},
+                    }
+                )
                 delta = stats.setdefault(row.member_id, [0, 0, 0, 0])
                 delta[0] += row.messages
                 delta[3] += row.amount
@@ -434,8 +505,18 @@ class _Undo(Exception):
 def synthetic_rule(event_type: str, amount: int) -> Rule:
     """A payout that is no monitoring rule (an achievement's reward): no cooldown or caps of its own; the
     rest of the ladder (member disabled, test mode, budget) still applies."""
-    return Rule(id="", event_type=event_type, reward_amount=amount, cooldown_hours=0, max_claims_per_user=None,
-                is_enabled=True, trigger="none", channels=frozenset(), metadata={}, server_id=None)
+    return Rule(
+        id="",
+        event_type=event_type,
+        reward_amount=amount,
+        cooldown_hours=0,
+        max_claims_per_user=None,
+        is_enabled=True,
+        trigger="none",
+        channels=frozenset(),
+        metadata={},
+        server_id=None,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,6 +78,7 @@ def paid(result: Paid) -> str:
 
 # -- admin input errors (ValidationError messages) -----------------------------------------------------
 
+
 def out_of_range(what: str, low: int | float, high: int | float, extra: str = "") -> str:
     return f"{what} must be from {low:,} to {high:,}{extra}."
 
@@ -87,8 +88,10 @@ def one_of(what: str, choices: Sequence[object]) -> str:
 
 
 def bad_event_name() -> str:
-    return ("event names are 2–32 characters: lowercase letters, digits and underscores, "
-            "starting with a letter (e.g. `daily_quiz`).")
+    return (
+        "event names are 2–32 characters: lowercase letters, digits and underscores, "
+        "starting with a letter (e.g. `daily_quiz`)."
+    )
 
 
 def event_exists(name: str) -> str:
@@ -146,11 +149,14 @@ def nothing_to_change() -> str:
 
 # -- operator reports ---------------------------------------------------------------------------------------
 
+
 def ledger_report(report: LedgerReport) -> list[str]:
     """Lines for `python bot.py check`."""
     lines = [f"checked {report.members} member(s) on {report.servers} connected server(s)"]
     for d in report.drifts:
-        lines.append(f"DRIFT brand {d.brand_id} server {d.server_id} member {d.member_id}: "
-                     f"ledger {d.ledger} LTZ, stats {d.stats} LTZ ({d.difference:+d})")
+        lines.append(
+            f"DRIFT brand {d.brand_id} server {d.server_id} member {d.member_id}: "
+            f"ledger {d.ledger} LTZ, stats {d.stats} LTZ ({d.difference:+d})"
+        )
     lines.append("ledger and stats agree" if report.ok else f"{len(report.drifts)} member(s) drifted")
     return lines

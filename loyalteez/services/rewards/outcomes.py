@@ -54,9 +54,16 @@ class Breakdown:
         return {k: v for k in self.__slots__ if (v := getattr(self, k)) != _NO_BONUS.get(k)}
 
 
-_NO_BONUS: dict[str, Any] = {"multiplier": 1.0, "multiplier_role": None, "flat_bonus": 0, "flat_bonus_role": None,
-                             "streak_multiplier": 1.0, "cooldown_reduction": 0, "cooldown_reduction_role": None,
-                             "manual": False}
+_NO_BONUS: dict[str, Any] = {
+    "multiplier": 1.0,
+    "multiplier_role": None,
+    "flat_bonus": 0,
+    "flat_bonus_role": None,
+    "streak_multiplier": 1.0,
+    "cooldown_reduction": 0,
+    "cooldown_reduction_role": None,
+    "manual": False,
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,8 +60,7 @@ def plan_message(event: MessageEvent, cfg: ServerRewards) -> Plan:
     if matched:
         member = event.member
         candidates = tuple(
-            Candidate(rule, member, f"{event.message_id}:{rule.event_type}", event.channel_id,
-                      event.parent_channel_id)
+            Candidate(rule, member, f"{event.message_id}:{rule.event_type}", event.channel_id, event.parent_channel_id)
             for rule in matched
         )
     return Plan(f"m:{event.message_id}", event.author_id, (1, 0, 0), candidates)
@@ -75,8 +74,9 @@ def plan_reaction(event: ReactionEvent, cfg: ServerRewards) -> Plan:
     candidates: tuple[Candidate, ...] = ()
     if not event.author.is_bot:
         candidates = tuple(
-            Candidate(rule, event.author, f"{event.message_id}:{rule.event_type}", event.channel_id,
-                      event.parent_channel_id)
+            Candidate(
+                rule, event.author, f"{event.message_id}:{rule.event_type}", event.channel_id, event.parent_channel_id
+            )
             for rule in cfg.reaction_rules
             if event.reactions_from_others >= rule.min_reactions
         )
@@ -105,14 +105,18 @@ def boost_rule(event: BoostEvent, cfg: ServerRewards) -> Rule | None:
     first), boost_tier_upgrade (any tier reached), server_boost (every boost), then any other boost-triggered
     event by name; the first of those that applies and is enabled, or None."""
     enabled = {rule.event_type: rule for rule in cfg.boost_rules}
-    names = [name.format(tier=event.tier) for name in BOOST_ORDER
-             if (event.tier or "tier" not in name) and (event.first or name != "first_boost")]
+    names = [
+        name.format(tier=event.tier)
+        for name in BOOST_ORDER
+        if (event.tier or "tier" not in name) and (event.first or name != "first_boost")
+    ]
     names += sorted(n for n in enabled if n not in names and n not in _BOOST_NAMES)
     return next((enabled[name] for name in names if name in enabled), None)
 
 
-_BOOST_NAMES = frozenset({"tier_1_boost", "tier_2_boost", "tier_3_boost", "first_boost", "boost_tier_upgrade",
-                          "server_boost"})
+_BOOST_NAMES = frozenset(
+    {"tier_1_boost", "tier_2_boost", "tier_3_boost", "first_boost", "boost_tier_upgrade", "server_boost"}
+)
 
 
 def plan_boost(event: BoostEvent, cfg: ServerRewards) -> Plan:

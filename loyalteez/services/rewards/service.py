@@ -30,8 +30,9 @@ class Rewards:
         max_batch: int = DEFAULT_MAX_BATCH,
         cache_ttl: float = 60.0,
     ) -> None:
-        self.engine = RewardsEngine(store, clock, streaks=streaks, cache=ConfigCache(cache_ttl),
-                                    spend=BrandSpend(cache_ttl))
+        self.engine = RewardsEngine(
+            store, clock, streaks=streaks, cache=ConfigCache(cache_ttl), spend=BrandSpend(cache_ttl)
+        )
         self.writer = RewardWriter(self.engine, max_delay=max_delay, max_batch=max_batch)
 
     def submit(self, scope: Scope, event: PassiveEvent) -> asyncio.Future[EventOutcome]:

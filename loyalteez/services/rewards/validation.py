@@ -91,8 +91,9 @@ def keywords(value: Sequence[Any]) -> list[str]:
     for raw in value:
         word = str(raw).strip()
         if not word or len(word) > KEYWORD_LENGTH:
-            raise ValidationError("keywords", messages.out_of_range("each keyword's length", 1, KEYWORD_LENGTH,
-                                                                    " characters"))
+            raise ValidationError(
+                "keywords", messages.out_of_range("each keyword's length", 1, KEYWORD_LENGTH, " characters")
+            )
         words.setdefault(word.lower(), word)
     if not words or len(words) > MAX_KEYWORDS:
         raise ValidationError("keywords", messages.out_of_range("the number of keywords", 1, MAX_KEYWORDS))

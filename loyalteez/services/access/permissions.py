@@ -45,8 +45,7 @@ class PermissionDenied(PermissionError):
 
     def __init__(self, needed: Level) -> None:
         super().__init__(
-            f"You need the **{needed.label}** admin level for that. A full admin can grant it with "
-            "/config admin-roles."
+            f"You need the **{needed.label}** admin level for that. A full admin can grant it with /config admin-roles."
         )
         self.needed = needed
 

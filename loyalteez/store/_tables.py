@@ -18,8 +18,9 @@ SCOPE_COLUMNS = ("brand_id", "server_id")
 # monitoring_rules rows with server_id NULL apply to every server of the brand: visible, not writable.
 BRAND_WIDE_TABLES = frozenset({"monitoring_rules"})
 # The audit trail and the rewards ledger are history: rows are added, never changed or removed.
-APPEND_ONLY_TABLES = frozenset({"discord_audit_log", "loyalteez_reward_ledger", "loyalteez_daily_checkins",
-                                "loyalteez_boosts"})
+APPEND_ONLY_TABLES = frozenset(
+    {"discord_audit_log", "loyalteez_reward_ledger", "loyalteez_daily_checkins", "loyalteez_boosts"}
+)
 _OPERATORS = frozenset({"=", "!=", "<", "<=", ">", ">=", "IN", "NOT IN", "IS", "IS NOT", "LIKE"})
 
 
