@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from . import permissions as perms
 from .actors import MemberHandle
@@ -17,7 +17,10 @@ from .settle import settle as _settle
 from .state import TEXT, VOICE, Channel, Guild, Member, Message, Overwrite, Role, User
 
 if TYPE_CHECKING:
+    from .events import Events
+    from .gateway import Gateway
     from .server import Emulator
+    from .state import World
 
 
 class GuildHandle:
@@ -156,8 +159,14 @@ class GuildHandle:
 class DriverMixin:
     """The Emulator's own driver methods (servers, messages the bot sent, connection control)."""
 
+    if TYPE_CHECKING:  # set by Emulator.__init__
+        world: World
+        gateway: Gateway
+        events: Events
+        client: Any
+
     # ------------------------------------------------------------ servers
-    def create_guild(self: Emulator, name: str = "Test Server", *, owner: str = "owner",
+    def create_guild(self, name: str = "Test Server", *, owner: str = "owner",
                      bot_permissions: int | str | Iterable[str] | None = None,
                      with_bot: bool = True, guild_id: int | None = None) -> GuildHandle:  # fmt: skip
         """A server with #general, voice 'lounge', voice 'afk' (the AFK channel) and the bot as a member.
@@ -183,16 +192,16 @@ class DriverMixin:
         guild.members[world.bot.id] = Member(world.bot, guild_id, [bot_role.id])
         if with_bot:
             self.events.bot_joins(guild)
-        return GuildHandle(self, guild)
+        return GuildHandle(cast("Emulator", self), guild)
 
-    def guild(self: Emulator, name: str) -> GuildHandle:
+    def guild(self, name: str) -> GuildHandle:
         found = next((g for g in self.world.guilds.values() if g.name == name), None)
         if found is None:
             raise AssertionError(f"no guild {name!r}")
-        return GuildHandle(self, found)
+        return GuildHandle(cast("Emulator", self), found)
 
     # ------------------------------------------------------------ what the bot did
-    def sent_messages(self: Emulator, channel: Channel | None = None, *, include_ephemeral: bool = False,
+    def sent_messages(self, channel: Channel | None = None, *, include_ephemeral: bool = False,
                       include_deleted: bool = False) -> list[Message]:  # fmt: skip
         """Messages the bot posted (in one channel, or anywhere), oldest first."""
         bot_id = self.world.bot.id
@@ -203,7 +212,7 @@ class DriverMixin:
         ]  # fmt: skip
         return sorted(found, key=lambda m: m.id)
 
-    def dms(self: Emulator, user: MemberHandle | User) -> list[Message]:
+    def dms(self, user: MemberHandle | User) -> list[Message]:
         """Direct messages the bot sent to this user."""
         user_id = user.id
         channel_id = self.world.dm_channels.get(user_id)
@@ -212,30 +221,30 @@ class DriverMixin:
         return [m for m in self.world.history(channel_id) if m.author.id == self.world.bot.id]
 
     # ------------------------------------------------------------ settling
-    async def settle(self: Emulator, timeout: float = 5.0, *, ignore_tasks: Iterable[str] = ()) -> None:
+    async def settle(self, timeout: float = 5.0, *, ignore_tasks: Iterable[str] = ()) -> None:
         """Return once the bot has handled everything dispatched so far (see settle.py)."""
-        await _settle(self, timeout=timeout, ignore=ignore_tasks)
+        await _settle(cast("Emulator", self), timeout=timeout, ignore=ignore_tasks)
 
-    def attach_client(self: Emulator, client: Any) -> None:
+    def attach_client(self, client: Any) -> None:
         """Let settle read the py-cord client's sequence number and READY assembly (same process, same loop)."""
         self.client = client
         self.gateway.client_seq_probe = lambda: client.ws.sequence if getattr(client, "ws", None) else None
 
-    async def wait_until_connected(self: Emulator, timeout: float = 5.0) -> None:
+    async def wait_until_connected(self, timeout: float = 5.0) -> None:
         """Until the bot holds a live, identified gateway session."""
         if self.gateway.live_connection is not None:
             return
         await asyncio.wait_for(self.gateway.next_ready(), timeout)
 
     # ------------------------------------------------------------ connection control
-    async def drop_connection(self: Emulator, *, code: int | None = None, timeout: float = 5.0) -> None:
+    async def drop_connection(self, *, code: int | None = None, timeout: float = 5.0) -> None:
         """Cut the websocket (network loss, or a close code); returns once the bot has resumed."""
         ready = self.gateway.next_ready()
         await self.gateway.drop(code)
         await asyncio.wait_for(ready, timeout)
 
     @asynccontextmanager
-    async def disconnected(self: Emulator, *, timeout: float = 5.0) -> AsyncIterator[None]:
+    async def disconnected(self, *, timeout: float = 5.0) -> AsyncIterator[None]:
         """Inside the block the bot is offline; events dispatched there arrive on its RESUME."""
         self.gateway.hold_connections()
         try:
@@ -246,29 +255,29 @@ class DriverMixin:
             self.gateway.release_connections()
         await asyncio.wait_for(ready, timeout)
 
-    async def request_reconnect(self: Emulator, timeout: float = 5.0) -> None:
+    async def request_reconnect(self, timeout: float = 5.0) -> None:
         """Op 7 RECONNECT: the bot closes and resumes."""
         ready = self.gateway.next_ready()
         self.gateway.send_op(7)
         await asyncio.wait_for(ready, timeout)
 
-    async def invalidate_session(self: Emulator, *, resumable: bool = False, timeout: float = 10.0) -> None:
+    async def invalidate_session(self, *, resumable: bool = False, timeout: float = 10.0) -> None:
         """Op 9; returns once the bot has identified afresh (or resumed, when resumable)."""
         ready = self.gateway.next_ready()
         self.gateway.invalidate(resumable=resumable)
         await asyncio.wait_for(ready, timeout)
 
-    def stop_heartbeat_acks(self: Emulator) -> None:
+    def stop_heartbeat_acks(self) -> None:
         """A zombied connection: heartbeats go unanswered."""
         self.gateway.send_acks = False
 
-    def resume_heartbeat_acks(self: Emulator) -> None:
+    def resume_heartbeat_acks(self) -> None:
         self.gateway.send_acks = True
 
-    def send_raw(self: Emulator, frame: str | dict[str, Any]) -> None:
+    def send_raw(self, frame: str | dict[str, Any]) -> None:
         """Any frame, even malformed, to the bot's live connection."""
         self.gateway.send_raw(frame)
 
-    def dispatch_raw(self: Emulator, event: str, data: dict[str, Any]) -> int | None:
+    def dispatch_raw(self, event: str, data: dict[str, Any]) -> int | None:
         """A sequenced DISPATCH of any event name and payload (unknown events included)."""
         return self.gateway.emit(event, data)
