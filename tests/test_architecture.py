@@ -1,15 +1,21 @@
-"""The layering rules, checked: SQL only in the store, py-cord only in the adapter, time only from a clock."""
+"""The layering rules, checked: SQL and table names only in the store, py-cord only in the adapter, time only
+from a clock, and the adapter reaching the store through nothing but the `Scope` value."""
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 from tests.conftest import PROJECT_ROOT
 
 PACKAGE = PROJECT_ROOT / "loyalteez"
 SQL = re.compile(r"\b(SELECT .* FROM|INSERT INTO|UPDATE \w+ SET|DELETE FROM)\b")
 DISCORD_IMPORT = re.compile(r"^\s*(import discord|from discord)", re.M)
-WALL_CLOCK = re.compile(r"datetime\.(now|utcnow|today)\(|time\.time\(\)|date\.today\(\)")
+WALL_CLOCK = re.compile(r"datetime\.(now|utcnow|today)\(|time\.time\(\)|date\.today\(\)|time\.monotonic\(")
+TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", (PROJECT_ROOT / "schema.sql").read_text()))
+TABLE_NAME = re.compile(r"\b(" + "|".join(sorted(TABLES)) + r")\b")
+ADAPTERS = ("discord", "web")
 
 
 def modules(folder: str) -> list:
@@ -39,3 +45,60 @@ def test_only_the_clock_reads_the_wall_clock() -> None:
         if path.name in allowed or "emulator" in path.parts:
             continue
         assert not WALL_CLOCK.search(path.read_text()), f"{path} reads the wall clock: use the injected Clock"
+
+
+def _strings_outside_docstrings(tree: ast.AST) -> list[tuple[int, str]]:
+    """Every string constant in the code, docstrings left out (they may describe a table in words)."""
+    docstrings: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                docstrings.add(id(body[0].value))
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
+
+
+def _outside_store() -> list[Path]:
+    return [p for p in PACKAGE.rglob("*.py") if "store" not in p.relative_to(PACKAGE).parts[:1]]
+
+
+def test_schema_knows_its_tables() -> None:
+    assert len(TABLES) > 20, "schema.sql was not parsed: the table-name rule below would check nothing"
+
+
+def test_no_table_name_outside_the_store() -> None:
+    """Which table holds a feature's rows is the store's business: everyone else calls a named method."""
+    found = []
+    for path in _outside_store():
+        for line, text in _strings_outside_docstrings(ast.parse(path.read_text(), str(path))):
+            match = TABLE_NAME.search(text)
+            if match:
+                found.append(f"{path.relative_to(PROJECT_ROOT)}:{line}: {match.group(1)}")
+    assert not found, "table names outside loyalteez/store:\n" + "\n".join(found)
+
+
+def test_adapters_take_nothing_from_the_store_but_scope() -> None:
+    """Cogs and pages pass a Scope to a service; they never hold a store, a repository or a row type."""
+    found = []
+    for folder in ADAPTERS:
+        for path in modules(folder):
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("loyalteez.store"):
+                    names = {alias.name for alias in node.names}
+                    if node.module != "loyalteez.store" or names - {"Scope"}:
+                        found.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}: {node.module} {sorted(names)}")
+                elif isinstance(node, ast.Import) and any(a.name.startswith("loyalteez.store") for a in node.names):
+                    found.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}: import loyalteez.store")
+    assert not found, "adapter modules importing from loyalteez.store:\n" + "\n".join(found)
+
+
+def test_generic_table_access_stays_in_the_store() -> None:
+    """The by-table-name API (select/insert/... in store/_tables.py) is private: features use repositories."""
+    for path in _outside_store():
+        text = path.read_text()
+        assert "_tables" not in text, f"{path} reaches the store's private table access"
+        assert "ScopedTables" not in text, f"{path} reaches the store's private table access"

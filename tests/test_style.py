@@ -21,3 +21,9 @@ def test_ruff_format_is_applied() -> None:
         text=True,
     )
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_types_check() -> None:
+    """mypy over the package: strict on the store and the services, where every repository call is typed."""
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
