@@ -65,8 +65,9 @@ class MemberHandle:
         return self.guild.channels[self.guild.system_channel_id]  # type: ignore[index]
 
     # ------------------------------------------------------------ messages
-    async def say(self, channel: Channel | None = None, content: str = "", *, embeds: list[dict] | None = None,
-                  files: Iterable[Upload] = (), reply_to: Message | None = None) -> Message:  # fmt: skip
+    async def say(self, channel: Channel | None = None, content: str = "", *,
+                  embeds: list[dict[str, Any]] | None = None, files: Iterable[Upload] = (),
+                  reply_to: Message | None = None) -> Message:  # fmt: skip
         """Post a message (MESSAGE_CREATE); returns the emulator's record of it."""
         channel = channel or self._default_channel()
         world = self.emu.world

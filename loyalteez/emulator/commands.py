@@ -121,9 +121,10 @@ class OptionBuilder:
         if kind in (USER, MENTIONABLE) and isinstance(target, Member | User):
             user = target.user if isinstance(target, Member) else target
             self.resolved.setdefault("users", {})[str(user.id)] = payloads.user(user)
-            member = self.guild.members.get(user.id) if self.guild else None
-            if member is not None:
-                entry = payloads.member(member, with_user=False, permissions=self.guild.base_permissions(member))
+            guild = self.guild
+            member = guild.members.get(user.id) if guild else None
+            if guild is not None and member is not None:
+                entry = payloads.member(member, with_user=False, permissions=guild.base_permissions(member))
                 self.resolved.setdefault("members", {})[str(user.id)] = entry
             return str(user.id)
         if kind in (ROLE, MENTIONABLE) and isinstance(target, Role):

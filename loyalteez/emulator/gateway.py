@@ -41,6 +41,13 @@ MESSAGE_CONTENT = 1 << 15
 REPLAY_LIMIT = 50_000  # events kept for RESUME; older sequences get op 9
 
 
+def _object_of(op: object, d: object) -> dict[str, Any]:
+    """The `d` of a client frame that must carry an object; anything else makes the frame unreadable."""
+    if not isinstance(d, dict):
+        raise TypeError(f"op {op} needs an object as d, got {type(d).__name__}")
+    return d
+
+
 @dataclass
 class Connection:
     """One websocket; frames go through `queue` so writes stay in order."""
@@ -277,11 +284,11 @@ class Gateway:
             if self.send_acks:
                 conn.queue.put_nowait(json.dumps({"op": HEARTBEAT_ACK}))
         elif op == IDENTIFY:
-            await self._identify(conn, d)
+            await self._identify(conn, _object_of(op, d))
         elif op == RESUME:
-            self._resume(conn, d)
+            self._resume(conn, _object_of(op, d))
         elif op == REQUEST_MEMBERS:
-            self._member_chunk(d)
+            self._member_chunk(_object_of(op, d))
         elif op == PRESENCE:
             self.bot_presence = d
         elif op == VOICE_STATE:

@@ -73,11 +73,9 @@ def _component_errors(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return _prune(errors)  # drop the empty placeholders created while walking
 
 
-def _prune(value: Any) -> Any:
-    if isinstance(value, dict):
-        pruned = {k: _prune(v) for k, v in value.items()}
-        return {k: v for k, v in pruned.items() if v not in ({}, None)}
-    return value
+def _prune(value: dict[str, Any]) -> dict[str, Any]:
+    pruned = {k: _prune(v) if isinstance(v, dict) else v for k, v in value.items()}
+    return {k: v for k, v in pruned.items() if v not in ({}, None)}
 
 
 def check_message(body: dict[str, Any], files: list[UploadedFile], *, creating: bool = True) -> None:

@@ -47,17 +47,15 @@ class Reply:
         first = [self.record.original] if self.record.original is not None else []
         return [m for m in first + self.record.followups if not m.deleted]
 
-    def _attr(self, name: str, default: Any) -> Any:
-        msg = self.message
-        return default if msg is None else getattr(msg, name)
-
     @property
     def content(self) -> str:
-        return self._attr("content", "")
+        msg = self.message
+        return "" if msg is None else msg.content
 
     @property
     def embeds(self) -> list[dict[str, Any]]:
-        return self._attr("embeds", [])
+        msg = self.message
+        return [] if msg is None else msg.embeds
 
     @property
     def embed(self) -> dict[str, Any] | None:
@@ -66,23 +64,28 @@ class Reply:
 
     @property
     def components(self) -> list[dict[str, Any]]:
-        return self._attr("components", [])
+        msg = self.message
+        return [] if msg is None else msg.components
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
-        return self._attr("buttons", [])
+        msg = self.message
+        return [] if msg is None else msg.buttons
 
     @property
     def attachments(self) -> list[Attachment]:
-        return self._attr("attachments", [])
+        msg = self.message
+        return [] if msg is None else msg.attachments
 
     @property
     def files(self) -> list[tuple[str, bytes]]:
-        return self._attr("files", [])
+        msg = self.message
+        return [] if msg is None else msg.files
 
     @property
     def ephemeral(self) -> bool:
-        return self._attr("ephemeral", False)
+        msg = self.message
+        return False if msg is None else msg.ephemeral
 
     @property
     def choices(self) -> list[dict[str, Any]] | None:

@@ -11,9 +11,10 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 if TYPE_CHECKING:
     from .server import Emulator
@@ -25,7 +26,6 @@ JSON_HEADERS = {"Content-Type": "application/json"}
 EMU_KEY = web.AppKey("emulator", object)
 UNKNOWN_ROUTE = "emulator-unknown-route"
 BODY_KEY = web.RequestKey("emulator_body", object)
-FILES_KEY = web.RequestKey("emulator_files", list)
 
 
 @dataclass
@@ -34,6 +34,9 @@ class UploadedFile:
     filename: str
     data: bytes
     content_type: str
+
+
+FILES_KEY = web.RequestKey[list[UploadedFile]]("emulator_files")
 
 
 @dataclass
@@ -69,7 +72,7 @@ class Rejection:
 class RestError(Exception):
     """Raised by route handlers to answer with one of Discord's JSON errors."""
 
-    def __init__(self, status: int, message: str, code: int = 0, errors: dict | None = None) -> None:
+    def __init__(self, status: int, message: str, code: int = 0, errors: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.code, self.errors = status, message, code, errors
 
@@ -110,7 +113,8 @@ def body_of(request: web.Request) -> Any:
 
 
 def files_of(request: web.Request) -> list[UploadedFile]:
-    return request.get(FILES_KEY, [])
+    # Request.get is not overloaded for typed keys (only [] is); FILES_KEY only ever holds this type.
+    return cast(list[UploadedFile], request.get(FILES_KEY, []))
 
 
 def snowflake_param(request: web.Request, name: str) -> int:
@@ -151,12 +155,12 @@ def route_template(request: web.Request) -> str | None:
     return None
 
 
-def error_response(status: int, message: str, code: int = 0, errors: dict | None = None) -> web.Response:
+def error_response(status: int, message: str, code: int = 0, errors: dict[str, Any] | None = None) -> web.Response:
     return json_response(RestError(status, message, code, errors).body(), status=status)
 
 
 @web.middleware
-async def discord_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+async def discord_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     if not request.path.startswith(API_PREFIX):
         return await handler(request)
     emu = emulator_of(request)
@@ -181,7 +185,7 @@ async def discord_middleware(request: web.Request, handler: Any) -> web.StreamRe
     return response
 
 
-async def _answer(emu: Emulator, request: web.Request, handler: Any, record: CapturedRequest) -> web.StreamResponse:
+async def _answer(emu: Emulator, request: web.Request, handler: Handler, record: CapturedRequest) -> web.StreamResponse:
     try:
         try:
             record.body, record.files = await read_body(request)

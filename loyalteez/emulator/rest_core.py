@@ -39,7 +39,7 @@ async def get_my_guilds(request: web.Request) -> web.Response:
     emu = emulator_of(request)
     guilds = [g for g in emu.world.guilds.values() if g.bot_present]
     bot_id = emu.world.bot.id
-    found = [
+    found: list[dict[str, Any]] = [
         {"id": str(g.id), "name": g.name, "icon": None, "owner": False, "features": [],
          "permissions": str(g.base_permissions(g.members[bot_id]))}
         for g in guilds if bot_id in g.members

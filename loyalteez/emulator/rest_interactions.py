@@ -26,7 +26,17 @@ from .interactions import (
     UPDATE_MESSAGE,
     InteractionRecord,
 )
-from .rest import RestError, body_of, emulator_of, files_of, json_response, no_content, not_found, snowflake_param
+from .rest import (
+    RestError,
+    UploadedFile,
+    body_of,
+    emulator_of,
+    files_of,
+    json_response,
+    no_content,
+    not_found,
+    snowflake_param,
+)
 from .state import EPHEMERAL_FLAG, LOADING_FLAG, Message
 
 ALLOWED = {
@@ -56,7 +66,7 @@ def _invalid(errors: dict[str, Any]) -> RestError:
     return RestError(400, "Invalid Form Body", 50035, errors)
 
 
-def _checked(body: dict[str, Any], files: list, *, creating: bool, under: str | None) -> None:
+def _checked(body: dict[str, Any], files: list[UploadedFile], *, creating: bool, under: str | None) -> None:
     try:
         messages.check_message(body, files, creating=creating)
     except RestError as exc:

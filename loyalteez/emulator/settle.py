@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .server import Emulator
@@ -21,11 +21,11 @@ LINGERING = frozenset({"pycord: on_application_command_auto_complete"})
 WORK_PREFIXES = ("pycord: ", "discord-ui-view-dispatch", "discord-ui-modal")
 
 
-def handler_tasks(ignore: Iterable[str] = ()) -> list[asyncio.Task]:
+def handler_tasks(ignore: Iterable[str] = ()) -> list[asyncio.Task[Any]]:
     """py-cord's running event handlers and view callbacks (by the names py-cord gives them)."""
     skip = LINGERING | set(ignore)
     current = asyncio.current_task()
-    found = []
+    found: list[asyncio.Task[Any]] = []
     for task in asyncio.all_tasks():
         if task is current or task.done():
             continue
@@ -44,7 +44,7 @@ def check_alive(emu: Emulator) -> None:
     raise AssertionError(f"the bot stopped running: {error!r}" if error else "the bot stopped running")
 
 
-def describe(task: asyncio.Task) -> str:
+def describe(task: asyncio.Task[Any]) -> str:
     """'pycord: on_message (award_points)': the event and, when visible, the handler function."""
     frame = getattr(task.get_coro(), "cr_frame", None)
     handler = frame.f_locals.get("coro") if frame is not None else None

@@ -258,6 +258,7 @@ def _parse_multipart(content_type: str, raw: bytes) -> dict[str, Any]:
         name = part.get_param("name", header="content-disposition")
         if not isinstance(name, str) or part.get_filename():
             continue
-        payload = part.get_payload(decode=True) or b""
-        fields[name] = payload.decode(part.get_content_charset() or "utf-8", "replace")
+        payload = part.get_payload(decode=True)  # bytes, or None for a nested multipart part
+        data = payload if isinstance(payload, bytes) else b""
+        fields[name] = data.decode(part.get_content_charset() or "utf-8", "replace")
     return fields

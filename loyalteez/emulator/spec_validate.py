@@ -176,6 +176,8 @@ class SchemaValidator:
         node: Any = self._document
         for part in ref[2:].split("/"):
             node = node[part.replace("~1", "/").replace("~0", "~")]
+        if not isinstance(node, Mapping):
+            raise ValueError(f"$ref {ref!r} does not point at a schema object")
         return node
 
     def check(self, schema: Mapping[str, Any], value: Any, path: ErrorPath = ()) -> list[FieldError]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from . import permissions as perms
 from .snowflake import SnowflakeGenerator, snowflake_time_ms
@@ -130,8 +131,8 @@ class Message:
     author: User
     guild_id: int | None = None
     content: str = ""
-    embeds: list[dict] = field(default_factory=list)
-    components: list[dict] = field(default_factory=list)
+    embeds: list[dict[str, Any]] = field(default_factory=list)
+    components: list[dict[str, Any]] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     flags: int = 0
     type: int = 0
@@ -140,7 +141,7 @@ class Message:
     reactions: dict[str, list[int]] = field(default_factory=dict)  # emoji key -> user ids in order
     webhook_id: int | None = None
     application_id: int | None = None
-    interaction_metadata: dict | None = None
+    interaction_metadata: dict[str, Any] | None = None
     reference_id: int | None = None
     deleted: bool = False
     edits: int = 0
@@ -162,14 +163,14 @@ class Message:
         return [(a.filename, a.data) for a in self.attachments]
 
     @property
-    def embed(self) -> dict | None:
+    def embed(self) -> dict[str, Any] | None:
         return self.embeds[0] if self.embeds else None
 
-    def walk_components(self) -> list[dict]:
+    def walk_components(self) -> list[dict[str, Any]]:
         """Every interactive component, flattened out of rows and containers."""
-        found: list[dict] = []
+        found: list[dict[str, Any]] = []
 
-        def visit(items: list[dict]) -> None:
+        def visit(items: list[dict[str, Any]]) -> None:
             for item in items:
                 if item.get("type") in (1, 9, 17):  # action row, section, container
                     visit(item.get("components", []))
@@ -182,7 +183,7 @@ class Message:
         return found
 
     @property
-    def buttons(self) -> list[dict]:
+    def buttons(self) -> list[dict[str, Any]]:
         return [c for c in self.walk_components() if c.get("type") == 2]
 
 
@@ -194,12 +195,12 @@ class Command:
     application_id: int
     name: str
     type: int
-    raw: dict
+    raw: dict[str, Any]
     guild_id: int | None = None
     version: int = 1
 
     @property
-    def options(self) -> list[dict]:
+    def options(self) -> list[dict[str, Any]]:
         return self.raw.get("options") or []
 
 
