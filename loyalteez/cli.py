@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from loyalteez import __version__
 from loyalteez.cli_commands import data_io, history
 from loyalteez.clock import SystemClock
-from loyalteez.services import brands
+from loyalteez.services.access import brands
 from loyalteez.services.errors import ValidationError
 from loyalteez.settings import Settings, SettingsError, load_settings
 from loyalteez.store import DatabaseError, Store
@@ -197,7 +197,7 @@ async def _brand(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _migrate(args: argparse.Namespace) -> int:
     """Exit 0 when every table verified, 1 when the copy differs; bad input raises DatabaseError (exit 2)."""
-    from loyalteez.services import migrate
+    from loyalteez.services.maintenance import migrate
 
     report = await migrate.migrate(args.source, args.target, force=args.force)
     for line in migrate.summary(report):

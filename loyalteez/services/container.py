@@ -9,6 +9,7 @@ from loyalteez.clock import Clock
 from loyalteez.services.achievements import Achievements
 from loyalteez.services.analytics.service import Analytics
 from loyalteez.services.catchup import DEFAULT_WINDOW, CatchupService
+from loyalteez.services.config_io.exports import ExportService
 from loyalteez.services.drops import Drops
 from loyalteez.services.engagement.boosts import BoostService
 from loyalteez.services.engagement.levelups import LevelUpService
@@ -19,7 +20,8 @@ from loyalteez.services.goals import Goals
 from loyalteez.services.perks import Perks
 from loyalteez.services.rewards.defaults import install_default_rules
 from loyalteez.services.rewards.service import Rewards
-from loyalteez.services.setup import SetupService
+from loyalteez.services.access.setup import SetupService
+from loyalteez.services.standings import StandingsService
 from loyalteez.services.ticker import Ticker
 from loyalteez.store import ServerStore, Store
 
@@ -31,6 +33,8 @@ class Services:
     setup: SetupService
     rewards: Rewards
     catchup: CatchupService
+    standings: StandingsService
+    exports: ExportService
     # Issue 6, engagement rewards: drops, achievements, community goals, perks, and the clock-driven jobs
     drops: Drops
     achievements: Achievements
@@ -97,6 +101,8 @@ def build_services(
         setup=setup,
         rewards=rewards,
         catchup=catchup,
+        standings=StandingsService(store, clock),
+        exports=ExportService(store, clock),
         drops=drops,
         achievements=achievements,
         goals=goals,

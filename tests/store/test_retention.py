@@ -21,7 +21,7 @@ async def test_disconnect_removes_stats_and_streaks_and_keeps_history(store: Sto
     await fill(store, other)
     data = store.scoped(gone)
 
-    removed = await data.unlink()
+    removed = await data.server.unlink()
 
     assert removed == {"discord_user_stats": 1, "discord_user_streaks": 1}
     assert await data.count("discord_user_stats") == 0
@@ -38,8 +38,8 @@ async def test_reconnecting_starts_fresh_stats(store: Store) -> None:
     scope = await linked(store, "brand_a", "101")
     await fill(store, scope)
     data = store.scoped(scope)
-    await data.unlink()
-    await data.link("Back again")
+    await data.server.unlink()
+    await data.server.link("Back again")
     assert (await store.server_link("101"))["is_active"] is True
     assert await data.count("discord_user_stats") == 0
     assert await data.count("discord_audit_log") == 1
@@ -48,7 +48,7 @@ async def test_reconnecting_starts_fresh_stats(store: Store) -> None:
 async def test_a_disconnected_server_can_move_to_another_brand_without_seeing_old_history(store: Store) -> None:
     old = await linked(store, "brand_a", "101")
     await fill(store, old)
-    await store.scoped(old).unlink()
+    await store.scoped(old).server.unlink()
     new = await linked(store, "brand_b", "101")
     data = store.scoped(new)
     assert (await store.server_link("101"))["brand_id"] == "brand_b"
@@ -61,6 +61,6 @@ async def test_connecting_again_keeps_the_ledger_window(store: Store, clock) -> 
     scope = await linked(store, "brand_a", "101")
     first = (await store.server_link("101"))["connected_at"]
     clock.advance(hours=5)
-    await store.scoped(scope).link("Renamed")
+    await store.scoped(scope).server.link("Renamed")
     link = await store.server_link("101")
     assert link["connected_at"] == first and link["server_name"] == "Renamed"

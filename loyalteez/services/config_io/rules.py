@@ -37,7 +37,7 @@ async def check_on_fresh_server(document: ConfigDocument) -> None:
             {"brand_id": _SCRATCH.brand_id, "name": "rules check", "key_salt": "00", "key_hash": "-"}
         )
         data = store.scoped(_SCRATCH)
-        await data.link("rules check")
+        await data.server.link("rules check")
         await install_default_rules(data, clock)
         await import_config(data, document, apply=False)
     finally:

@@ -8,8 +8,10 @@ from datetime import timedelta
 import pytest
 
 from loyalteez.clock import ManualClock
-from loyalteez.services import brands, texts
-from loyalteez.services.setup import SetupService
+from loyalteez.services import texts
+from loyalteez.services.access import texts as access_texts
+from loyalteez.services.access import brands
+from loyalteez.services.access.setup import SetupService
 from loyalteez.store import Store
 
 SERVER = "555000111"
@@ -51,7 +53,7 @@ async def test_wrong_key_changes_nothing_and_says_so(store: Store, setup: SetupS
             server_id=SERVER, server_name="Cafe", brand_id=brand_id, security_key=key, actor_id="42"
         )
         assert not result.ok
-    assert result.message == texts.SETUP_WRONG_KEY or "Try again" in result.message
+    assert result.message == access_texts.SETUP_WRONG_KEY or "Try again" in result.message
     assert await table_sizes(store) == before
     assert await setup.scope_for(SERVER) is None
 
@@ -84,7 +86,7 @@ async def test_status_and_disconnect(store: Store, setup: SetupService, brand: b
     )
     await store.scoped(result.scope).insert("discord_user_stats", {"discord_user_id": "9", "ltz_earned": 5})
     status = await setup.status(SERVER)
-    assert status["brand_name"] == "Acme Coffee" and status["members_tracked"] == 1
+    assert status.brand_name == "Acme Coffee" and status.members_tracked == 1
 
     removed = await setup.disconnect(server_id=SERVER, actor_id="42")
     assert removed["discord_user_stats"] == 1
