@@ -241,19 +241,18 @@ def _maintenance(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _db_info(settings: Settings) -> int:
-    import sqlite_utils
-
     from loyalteez.store.schema import latest_version
 
-    # Open through the store first so the file is created or upgraded exactly as the bot would.
-    async def prepare() -> None:
+    # Open through the store so the file is created or upgraded exactly as the bot would.
+    async def read() -> tuple[int | None, dict[str, int]]:
         store = await Store.open(settings.db_path, SystemClock())
-        await store.close()
+        try:
+            return await store.schema_version(), await store.table_sizes()
+        finally:
+            await store.close()
 
-    asyncio.run(prepare())
-    db = sqlite_utils.Database(settings.db_path)
-    version = db.execute("SELECT MAX(version) FROM loyalteez_schema_version").fetchone()[0]
+    version, sizes = asyncio.run(read())
     print(f"{settings.db_path}: schema version {version} (this bot: {latest_version()})")
-    for table in sorted(db.table_names()):
-        print(f"  {table:32} {db[table].count:>10,} rows")
+    for table, rows in sizes.items():
+        print(f"  {table:32} {rows:>10,} rows")
     return 0

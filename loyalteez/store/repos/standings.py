@@ -40,6 +40,18 @@ class Holdings:
 
 
 @dataclass(frozen=True, slots=True)
+class MemberStats:
+    """One member's running totals on this server."""
+
+    member_id: str
+    messages: int
+    reactions: int
+    voice_minutes: int
+    ltz_earned: int
+    ltz_spent: int
+
+
+@dataclass(frozen=True, slots=True)
 class EventClaims:
     """How many payouts of one event a member has had and when the latest was."""
 
@@ -127,6 +139,28 @@ class StandingsRepository(Repository):
     async def members(self) -> int:
         """Members with stats on this server."""
         return await self._tables.count(STATS)
+
+    async def member_stats(self) -> list[MemberStats]:
+        """Every member's running totals, in no particular order."""
+        return [
+            MemberStats(
+                str(r["discord_user_id"]),
+                int(r["messages_count"] or 0),
+                int(r["reactions_count"] or 0),
+                int(r["voice_minutes"] or 0),
+                int(r["ltz_earned"] or 0),
+                int(r["ltz_spent"] or 0),
+            )
+            for r in await self._tables.select(STATS)
+        ]
+
+    async def paid_by_event(self) -> dict[str, int]:
+        """LTZ paid per event, ever, test-mode payouts included."""
+        scope_sql, params = self._tables.scope_filter(LEDGER)
+        rows = await self._db.fetch_all(
+            f"SELECT event_type, SUM(amount) AS ltz FROM {LEDGER} WHERE {scope_sql} GROUP BY event_type", params
+        )
+        return {str(r["event_type"]): int(r["ltz"] or 0) for r in rows}
 
     async def earned_since(self, member_id: str, since: datetime) -> int:
         scope_sql, params = self._tables.scope_filter(LEDGER)
