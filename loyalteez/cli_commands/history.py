@@ -1,4 +1,4 @@
-"""`python bot.py replay | whatif`: a server's exported chat history through the real bot (issue 8).
+"""`python bot.py replay | whatif`: a server's exported chat history through the real bot.
 
 Bad input (a missing file, a file that is not a DiscordChatExporter export, a rules file with a bad field,
 a bad date) is `Error: ...` naming the file and field, exit 2, before anything is written.

@@ -7,7 +7,7 @@ import discord
 from loyalteez.discord.caller import caller_of
 from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.services.access.permissions import Level, require
-from loyalteez.store import Scope, ServerStore
+from loyalteez.store import Scope, ScopedData
 
 
 class AdminGate:
@@ -22,7 +22,7 @@ class AdminGate:
         """
         return await self.resolver.member_scope(ctx)
 
-    async def open(self, ctx: discord.ApplicationContext, needed: Level) -> ServerStore | None:
+    async def open(self, ctx: discord.ApplicationContext, needed: Level) -> ScopedData | None:
         """The scoped store for the caller's server, or None after the reply saying why not.
 
         A caller below `needed` gets PermissionDenied, which the bot's error handler turns into a

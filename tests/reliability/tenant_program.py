@@ -13,7 +13,6 @@ name only the acting brand and server.
 from __future__ import annotations
 
 import dataclasses
-
 import random
 import uuid
 from collections import Counter

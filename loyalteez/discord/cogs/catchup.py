@@ -19,9 +19,9 @@ from discord.ext import commands
 
 from loyalteez.discord.convert import member_of, message_event
 from loyalteez.discord.special_messages import SpecialMessages
+from loyalteez.services.access.setup import SetupService
 from loyalteez.services.catchup import CatchupService, ChannelHistory
 from loyalteez.services.rewards.events import MessageEvent
-from loyalteez.services.access.setup import SetupService
 from loyalteez.store import Scope
 
 log = logging.getLogger("loyalteez.catchup")

@@ -9,12 +9,12 @@ from loyalteez.discord.convert import member_of, parent_of
 from loyalteez.discord.replies import send
 from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.services import standings, texts
-from loyalteez.services.standings import StandingsService
 from loyalteez.services.rewards import messages as reward_messages
 from loyalteez.services.rewards import status
 from loyalteez.services.rewards.events import ClaimRequest
 from loyalteez.services.rewards.outcomes import Paid
 from loyalteez.services.rewards.service import Rewards
+from loyalteez.services.standings import StandingsService
 
 MEDALS = ("🥇", "🥈", "🥉")
 LEADERBOARD_PREFIX = "lb"

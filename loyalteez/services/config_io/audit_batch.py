@@ -30,7 +30,11 @@ class _GatheredAudit:
         **_state: Any,
     ) -> None:
         self.actions.append(
-            {"action": action, "target_user_id": target_user_id, "details": dict(details) if details is not None else None}
+            {
+                "action": action,
+                "target_user_id": target_user_id,
+                "details": dict(details) if details is not None else None,
+            }
         )
 
 

@@ -7,6 +7,7 @@ again, a member enabled again, a role's admin level taken away).
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -86,7 +87,7 @@ def role_bonus_schema() -> dict[str, Any]:
                             "type": "integer" if whole else "number",
                             "minimum": _number(low),
                             "maximum": _number(high),
-                            "x-message": parts.refusal(lambda e=effect, h=high: validation.effect(e, h + 1)),
+                            "x-message": parts.refusal(functools.partial(validation.effect, effect, high + 1)),
                         }
                     }
                 },

@@ -1,4 +1,4 @@
-"""Rules files for replay and what-if (issue 8): the same format as `/export type:config`.
+"""Rules files for replay and what-if: the same format as `/export type:config`.
 
     document = await load_rules_file("docs/examples/rules.json")     # parsed and fully validated
     await import_config(data, document, apply=True, actor_id="replay")  # on the replay's server

@@ -160,12 +160,10 @@ async def run_import(
             return ImportResult(plan, False)
         if plan.create_event:
             await admin_events.create_event(
-                batch,
+                batch,  # type: ignore[arg-type]
                 actor_id,
                 event,
-                EventOptions(  # type: ignore[arg-type]
-                    reward=1, trigger="none", description=texts.event_description()
-                ),
+                EventOptions(reward=1, trigger="none", description=texts.event_description()),
             )
             await admin_events.toggle_event(batch, actor_id, event, False)  # type: ignore[arg-type]
         await engine.import_balances(data.scope, event, plan.writes)

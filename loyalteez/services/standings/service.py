@@ -76,7 +76,7 @@ def _check(kind: str, period: str) -> tuple[BoardKind, Period]:
         raise ValidationError("type", f"type must be one of {', '.join(BOARD_KINDS)}")
     if period not in PERIODS:
         raise ValidationError("period", f"period must be one of {', '.join(PERIODS)}")
-    return kind, period  # type: ignore[return-value]
+    return kind, period
 
 
 async def balance(data: ScopedData, member_id: str, now: datetime) -> Balance:

@@ -15,6 +15,7 @@ from typing import Any
 from loyalteez.store.database import Row
 from loyalteez.store.repos.base import Repository
 
+
 @dataclass(frozen=True, slots=True)
 class ExportTable:
     """Where one export kind's rows live and the order that pages through them."""

@@ -56,7 +56,9 @@ class NoticesRepository(Repository):
 
     async def pending(self, kind: str, limit: int) -> list[Notice]:
         """Unsent notices of one kind, oldest first."""
-        rows = await self._tables.select(NOTICES, {"kind": kind, "sent_at": None}, order_by=("created_at",), limit=limit)
+        rows = await self._tables.select(
+            NOTICES, {"kind": kind, "sent_at": None}, order_by=("created_at",), limit=limit
+        )
         return [Notice.of(r) for r in rows]
 
     async def mark_sent(self, notice_ids: Sequence[str], now: datetime) -> None:

@@ -68,9 +68,7 @@ class ServerRepository(Repository):
         Refuses while another brand holds an active link: one server belongs to one brand at a time.
         """
         async with self._db.transaction():
-            before = await self._db.fetch_one(
-                f"SELECT * FROM {CONFIGS} WHERE server_id = ?", [self.scope.server_id]
-            )
+            before = await self._db.fetch_one(f"SELECT * FROM {CONFIGS} WHERE server_id = ?", [self.scope.server_id])
             if before and before["is_active"] and before["brand_id"] != self.scope.brand_id:
                 raise ServerLinkedElsewhere(before["brand_id"])
             now = self._clock.now()

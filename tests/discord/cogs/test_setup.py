@@ -9,8 +9,8 @@ import pytest
 from loyalteez.emulator import GuildHandle, MemberHandle
 from loyalteez.emulator.harness import Harness
 from loyalteez.services import texts
-from loyalteez.services.access import texts as access_texts
 from loyalteez.services.access import brands
+from loyalteez.services.access import texts as access_texts
 from loyalteez.services.access.brands import NewKey
 
 

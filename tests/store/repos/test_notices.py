@@ -16,7 +16,10 @@ async def test_pending_mark_sent_and_prune(store: Store, clock) -> None:
     await data.notices.add("00000000-0000-0000-0000-000000000003", "achievement", "7", "a1", {})
 
     pending = await data.notices.pending("goal", 10)
-    assert [(n.subject_id, n.member_id, n.details) for n in pending] == [("g1", None, {"name": "Goal"}), ("g2", "7", {})]
+    assert [(n.subject_id, n.member_id, n.details) for n in pending] == [
+        ("g1", None, {"name": "Goal"}),
+        ("g2", "7", {}),
+    ]
 
     now = clock.now()
     await data.notices.mark_sent([pending[0].notice_id], now)
