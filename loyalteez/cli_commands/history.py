@@ -100,7 +100,7 @@ async def _whatif(args: argparse.Namespace) -> int:
     from loyalteez.replay.whatif_texts import table_lines
     from loyalteez.services.config_io.rules import load_rules_file
 
-    rule_sets = []
+    rule_sets: list[RuleSet] = []
     for path in args.rules:
         document = None if path == DEFAULTS else await load_rules_file(path)
         rule_sets.append(RuleSet(_label(path, len(rule_sets)), document))
