@@ -34,8 +34,7 @@ from loyalteez.services import texts
 from loyalteez.services.access import texts as access_texts
 from loyalteez.services.access.permissions import PermissionDenied
 from loyalteez.services.container import Services
-from loyalteez.services.errors import ValidationError
-from loyalteez.store import ScopeError
+from loyalteez.services.errors import ScopeError, ValidationError
 
 log = logging.getLogger("loyalteez.bot")
 
