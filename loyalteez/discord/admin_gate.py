@@ -6,7 +6,8 @@ import discord
 
 from loyalteez.discord.caller import caller_of
 from loyalteez.discord.scoping import ScopeResolver
-from loyalteez.services.access.permissions import Level, require
+from loyalteez.services.access.gate import open_admin
+from loyalteez.services.access.permissions import Level
 from loyalteez.store import Scope, ScopedData
 
 
@@ -31,6 +32,4 @@ class AdminGate:
         scope = await self.resolver.member_scope(ctx)
         if scope is None:
             return None
-        data = self.resolver.store.scoped(scope)
-        require(caller_of(ctx), await data.rewards_metadata(), needed)
-        return data
+        return await open_admin(self.resolver.store, scope, caller_of(ctx), needed)

@@ -65,7 +65,7 @@ class LoyalteezBot(discord.Bot):
         )
         special = SpecialMessages(self, services.boosts, services.levelups)  # live and caught up alike
         self.add_cog(CatchupCog(self, services.setup, services.catchup, special))
-        resolver = ScopeResolver(services.setup, services.store, services.clock)
+        resolver = ScopeResolver(services.setup)
         self.add_cog(MemberCog(self, resolver, services.rewards, services.standings))
         gate = AdminGate(resolver)
         self.add_cog(ConfigCog(gate))

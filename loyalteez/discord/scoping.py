@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import discord
 
-from loyalteez.clock import Clock
 from loyalteez.discord.replies import send
 from loyalteez.services import texts
 from loyalteez.services.access.setup import SetupService
-from loyalteez.store import Scope, Store
+from loyalteez.store import Scope
 
 
 class ScopeResolver:
-    # `store` and `clock` serve the admin gate's `open` while cogs still open data themselves.
-    def __init__(self, setup: SetupService, store: Store, clock: Clock) -> None:
+    def __init__(self, setup: SetupService) -> None:
         self.setup = setup
-        self.store = store
-        self.clock = clock
+        # The admin gate's `open` and cogs not yet calling a service still reach the data through these.
+        self.store = setup.store
+        self.clock = setup.clock
 
     async def scope_of(self, guild_id: int | str) -> Scope | None:
         return await self.setup.scope_for(str(guild_id))
