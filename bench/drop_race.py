@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from loyalteez.clock import ManualClock
 from loyalteez.emulator import Emulator
 from loyalteez.emulator.harness import TOKEN, running_bot
-from loyalteez.services import brands
+from loyalteez.services.access import brands
 from loyalteez.services.drops import Drops
 from loyalteez.services.rewards import Member, Rewards, install_default_rules
 from loyalteez.services.rewards import admin_events as events
@@ -110,7 +110,7 @@ async def service_race(target: str, clicks: int, cap: int | None) -> tuple[int, 
         scope = Scope("bench_brand", "900000000000000001")
         await store.insert_brand({"brand_id": scope.brand_id, "name": "Bench", "key_salt": "00", "key_hash": "x"})
         data = store.scoped(scope)
-        await data.link("Bench server")
+        await data.server.link("Bench server")
         await install_default_rules(data, store.clock)
         await events.create_event(
             data, "1", "bench_drop", EventOptions(reward=10, trigger="drop", max_total_claims=cap or -1)

@@ -115,7 +115,7 @@ async def run(members: int, days: int, root: Path) -> dict[str, float]:
     store = await Store.open(str(path), clock)
     await store.insert_brand({"brand_id": SCOPE.brand_id, "name": "Bench", "key_salt": "00", "key_hash": "x"})
     data = store.scoped(SCOPE)
-    await data.link("Bench server")
+    await data.server.link("Bench server")
     await store.close()
     started = time.perf_counter()
     rows = fill(path, members, days)

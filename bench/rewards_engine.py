@@ -125,7 +125,7 @@ async def prepared_store(path: Path, clock: ManualClock) -> Store:
     store = await Store.open(str(path), clock)
     await store.insert_brand({"brand_id": SCOPE.brand_id, "name": "Bench", "key_salt": "00", "key_hash": "x"})
     data = store.scoped(SCOPE)
-    await data.link("Bench server")
+    await data.server.link("Bench server")
     await install_default_rules(data, clock)
     await toggle_event(data, "1", "quality_message", True)
     await create_event(

@@ -70,7 +70,7 @@ async def run_engine(target: str, ops: int, tx: int) -> list[tuple[str, int, flo
     try:
         await store.insert_brand({"brand_id": SCOPE.brand_id, "name": "Bench", "key_salt": "00", "key_hash": "x"})
         data = store.scoped(SCOPE)
-        await data.link("Bench server")
+        await data.server.link("Bench server")
 
         async def inserts() -> None:
             for start in range(0, ops, tx):

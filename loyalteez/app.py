@@ -15,8 +15,8 @@ import discord
 from loyalteez.clock import Clock, SystemClock
 from loyalteez.discord.bot import LoyalteezBot
 from loyalteez.services.analytics.scheduler import Job
-from loyalteez.services.backups import BackupJob
 from loyalteez.services.container import Services, build_services
+from loyalteez.services.maintenance.backups import BackupJob
 from loyalteez.settings import Settings
 from loyalteez.store import Store
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from loyalteez import __version__
 from loyalteez.cli_commands import data_io, history
 from loyalteez.clock import SystemClock
-from loyalteez.services import brands
+from loyalteez.services.access import brands
 from loyalteez.services.errors import ValidationError
 from loyalteez.settings import Settings, SettingsError, load_settings
 from loyalteez.store import DatabaseError, Store
@@ -197,7 +197,7 @@ async def _brand(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _migrate(args: argparse.Namespace) -> int:
     """Exit 0 when every table verified, 1 when the copy differs; bad input raises DatabaseError (exit 2)."""
-    from loyalteez.services import migrate
+    from loyalteez.services.maintenance import migrate
 
     report = await migrate.migrate(args.source, args.target, force=args.force)
     for line in migrate.summary(report):
@@ -241,19 +241,18 @@ def _maintenance(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _db_info(settings: Settings) -> int:
-    import sqlite_utils
-
     from loyalteez.store.schema import latest_version
 
-    # Open through the store first so the file is created or upgraded exactly as the bot would.
-    async def prepare() -> None:
+    # Open through the store so the file is created or upgraded exactly as the bot would.
+    async def read() -> tuple[int | None, dict[str, int]]:
         store = await Store.open(settings.db_path, SystemClock())
-        await store.close()
+        try:
+            return await store.schema_version(), await store.table_sizes()
+        finally:
+            await store.close()
 
-    asyncio.run(prepare())
-    db = sqlite_utils.Database(settings.db_path)
-    version = db.execute("SELECT MAX(version) FROM loyalteez_schema_version").fetchone()[0]
+    version, sizes = asyncio.run(read())
     print(f"{settings.db_path}: schema version {version} (this bot: {latest_version()})")
-    for table in sorted(db.table_names()):
-        print(f"  {table:32} {db[table].count:>10,} rows")
+    for table, rows in sizes.items():
+        print(f"  {table:32} {rows:>10,} rows")
     return 0

@@ -77,7 +77,7 @@ async def linked(store: Store, brand_id: str, server_id: str, name: str | None =
     if await store.get_brand(brand_id) is None:
         await store.insert_brand({"brand_id": brand_id, "name": f"Brand {brand_id}", "key_salt": "00", "key_hash": "x"})
     scope = Scope(brand_id, server_id)
-    await store.scoped(scope).link(name or f"Server {server_id}")
+    await store.scoped(scope).server.link(name or f"Server {server_id}")
     return scope
 
 

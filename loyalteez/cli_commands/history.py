@@ -1,4 +1,4 @@
-"""`python bot.py replay | whatif`: a server's exported chat history through the real bot (issue 8).
+"""`python bot.py replay | whatif`: a server's exported chat history through the real bot.
 
 Bad input (a missing file, a file that is not a DiscordChatExporter export, a rules file with a bad field,
 a bad date) is `Error: ...` naming the file and field, exit 2, before anything is written.
@@ -100,7 +100,7 @@ async def _whatif(args: argparse.Namespace) -> int:
     from loyalteez.replay.whatif_texts import table_lines
     from loyalteez.services.config_io.rules import load_rules_file
 
-    rule_sets = []
+    rule_sets: list[RuleSet] = []
     for path in args.rules:
         document = None if path == DEFAULTS else await load_rules_file(path)
         rule_sets.append(RuleSet(_label(path, len(rule_sets)), document))

@@ -17,7 +17,7 @@ from loyalteez.demo.feed import Feed
 from loyalteez.demo.simulation import WeekSimulation
 from loyalteez.demo.summary import render_summary
 from loyalteez.emulator.harness import app_factory, running_bot
-from loyalteez.services import brands
+from loyalteez.services.access import brands
 
 DEMO_DB = Path("data/demo.db")
 # A Monday, so the simulated week runs Monday to Sunday.

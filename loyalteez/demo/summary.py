@@ -29,18 +29,15 @@ async def render_summary(h: Harness, sim: WeekSimulation, seed: int) -> str:
         lines.append("The server is not connected, so the bot recorded nothing.")
         return "\n".join(lines)
     data = h.app.store.scoped(scope)
-    stats = await data.select("discord_user_stats")
-    ledger = await data.select("loyalteez_reward_ledger")
+    stats = await data.standings.member_stats()
     lines.append(
-        f"Bot recorded: {len(stats)} members, {sum(s['messages_count'] for s in stats)} messages, "
-        f"{sum(s['reactions_count'] for s in stats)} reactions, {sum(s['voice_minutes'] for s in stats)} voice minutes"
+        f"Bot recorded: {len(stats)} members, {sum(s.messages for s in stats)} messages, "
+        f"{sum(s.reactions for s in stats)} reactions, {sum(s.voice_minutes for s in stats)} voice minutes"
     )
     lines += await streaks_voice.summary_lines(data, names)
     lines += await drops_perks.summary_lines(data, names)
     lines += await analytics.summary_lines(h, data)
-    by_event = Counter()
-    for row in ledger:
-        by_event[row["event_type"]] += row["amount"]
+    by_event = await data.standings.paid_by_event()
     total = sum(by_event.values())
     lines.append(
         f"LTZ paid: {total:,}"
@@ -50,11 +47,11 @@ async def render_summary(h: Harness, sim: WeekSimulation, seed: int) -> str:
             else ""
         )
     )
-    top = sorted(stats, key=lambda s: (-s["ltz_earned"], names.get(s["discord_user_id"], "")))[:10]
-    if top and top[0]["ltz_earned"]:
+    top = sorted(stats, key=lambda s: (-s.ltz_earned, names.get(s.member_id, "")))[:10]
+    if top and top[0].ltz_earned:
         lines.append("Leaderboard:")
         for rank, row in enumerate(top, start=1):
             badge = MEDALS[rank - 1] if rank <= 3 else f"{rank:>2}."
-            who = names.get(row["discord_user_id"], row["discord_user_id"])
-            lines.append(f"  {badge} {who:<12} {row['ltz_earned']:>6,} LTZ  {row['messages_count']:>4} messages")
+            who = names.get(row.member_id, row.member_id)
+            lines.append(f"  {badge} {who:<12} {row.ltz_earned:>6,} LTZ  {row.messages:>4} messages")
     return "\n".join(lines)

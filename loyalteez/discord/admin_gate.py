@@ -6,8 +6,9 @@ import discord
 
 from loyalteez.discord.caller import caller_of
 from loyalteez.discord.scoping import ScopeResolver
-from loyalteez.services.access.permissions import Level, require
-from loyalteez.store import Scope, ServerStore
+from loyalteez.services.access.gate import open_admin
+from loyalteez.services.access.permissions import Level
+from loyalteez.store import Scope, ScopedData
 
 
 class AdminGate:
@@ -22,7 +23,7 @@ class AdminGate:
         """
         return await self.resolver.member_scope(ctx)
 
-    async def open(self, ctx: discord.ApplicationContext, needed: Level) -> ServerStore | None:
+    async def open(self, ctx: discord.ApplicationContext, needed: Level) -> ScopedData | None:
         """The scoped store for the caller's server, or None after the reply saying why not.
 
         A caller below `needed` gets PermissionDenied, which the bot's error handler turns into a
@@ -31,6 +32,4 @@ class AdminGate:
         scope = await self.resolver.member_scope(ctx)
         if scope is None:
             return None
-        data = self.resolver.store.scoped(scope)
-        require(caller_of(ctx), await data.rewards_metadata(), needed)
-        return data
+        return await open_admin(self.resolver.store, scope, caller_of(ctx), needed)

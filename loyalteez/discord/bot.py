@@ -31,10 +31,10 @@ from loyalteez.discord.replies import describe, send
 from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.discord.special_messages import SpecialMessages
 from loyalteez.services import texts
+from loyalteez.services.access import texts as access_texts
 from loyalteez.services.access.permissions import PermissionDenied
 from loyalteez.services.container import Services
-from loyalteez.services.errors import ValidationError
-from loyalteez.store import ScopeError
+from loyalteez.services.errors import ScopeError, ValidationError
 
 log = logging.getLogger("loyalteez.bot")
 
@@ -65,12 +65,12 @@ class LoyalteezBot(discord.Bot):
         )
         special = SpecialMessages(self, services.boosts, services.levelups)  # live and caught up alike
         self.add_cog(CatchupCog(self, services.setup, services.catchup, special))
-        resolver = ScopeResolver(services.setup, services.store, services.clock)
-        self.add_cog(MemberCog(self, resolver, services.rewards))
+        resolver = ScopeResolver(services.setup)
+        self.add_cog(MemberCog(self, resolver, services.rewards, services.standings))
         gate = AdminGate(resolver)
         self.add_cog(ConfigCog(gate))
         self.add_cog(AdminCog(gate, services.rewards))
-        self.add_cog(ExportCog(gate))
+        self.add_cog(ExportCog(gate, services.exports))
         self.add_cog(AnalyticsCog(self, gate, services.analytics))
         self.add_cog(DropsCog(self, gate, services.drops, services.ticker))
         self.add_cog(AchievementsCog(self, gate, services.achievements, services.ticker))
@@ -95,7 +95,7 @@ class LoyalteezBot(discord.Bot):
     ) -> None:
         cause = getattr(error, "original", error)
         if isinstance(error, commands.CheckFailure | discord.CheckFailure):
-            await send(ctx, str(error) or texts.NEEDS_MANAGE_SERVER)
+            await send(ctx, str(error) or access_texts.NEEDS_MANAGE_SERVER)
             return
         if isinstance(error, commands.NoPrivateMessage):
             await send(ctx, texts.GUILD_ONLY)

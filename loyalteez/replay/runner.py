@@ -28,7 +28,7 @@ from loyalteez.replay.feeder import DEFAULT_BATCH, FeedCounts, HistoryFeeder, bo
 from loyalteez.replay.guild import ReplayGuild
 from loyalteez.replay.progress import Progress
 from loyalteez.replay.summary import Recorded, read_recorded
-from loyalteez.services import brands
+from loyalteez.services.access import brands
 from loyalteez.services.config_io.document import ConfigDocument
 from loyalteez.services.config_io.exchange import import_config
 from loyalteez.services.errors import ValidationError

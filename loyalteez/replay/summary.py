@@ -11,10 +11,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from loyalteez.services.analytics.metrics import SEED_METRICS
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 
 EPOCH = datetime(2015, 1, 1, tzinfo=UTC)  # before Discord existed: "since the start"
-STATS_TABLE = "discord_user_stats"
 
 
 @dataclass(frozen=True)
@@ -44,22 +43,22 @@ class Recorded:
         return self.ranking[:10]
 
 
-async def read_recorded(data: ServerStore) -> Recorded:
-    totals = await data.stats_totals(EPOCH)
-    events = await data.stats_breakdown(EPOCH, "events", limit=1_000)
-    earners = await data.standings_ranked("ltz_earned", None)
-    ranking = await data.standings_page("ltz_earned", None, max(earners, 1), 0)
+async def read_recorded(data: ScopedData) -> Recorded:
+    totals = await data.standings.totals(EPOCH)
+    events = await data.standings.breakdown(EPOCH, "events", limit=1_000)
+    earners = await data.standings.ranked("ltz_earned", None)
+    ranking = await data.standings.page("ltz_earned", None, max(earners, 1), 0)
     snapshots = await data.kpi_snapshots("daily")
     last_day = snapshots[-1]["snapshot_date"] if snapshots else None
     first_day = snapshots[0]["snapshot_date"] if snapshots else None
     daily = await data.kpi_daily_metrics(first_day, last_day) if snapshots else {}
     return Recorded(
-        members=await data.count(STATS_TABLE),
-        payouts=totals.get("payouts", 0),
-        ltz=totals.get("ltz", 0),
+        members=await data.standings.members(),
+        payouts=totals.payouts,
+        ltz=totals.ltz,
         earners=earners,
-        by_event=tuple(EventTotal(str(r["name"]), int(r["payouts"]), int(r["ltz"] or 0)) for r in events),
-        ranking=tuple((str(r["discord_user_id"]), int(r["value"])) for r in ranking),
+        by_event=tuple(EventTotal(r.name, r.payouts, r.ltz) for r in events),
+        ranking=tuple((r.member_id, r.value) for r in ranking),
         daily_paid=await data.kpi_daily_paid(),
         snapshot_days=len(snapshots),
         last_day=last_day,

@@ -41,15 +41,15 @@ async def stats(data: ServerStore, period: str, breakdown: str | None, now: date
     since = stats_since(period, now)
     if breakdown not in (None, "events", "users"):
         raise ValidationError("breakdown", "breakdown must be events or users")
-    totals = await data.stats_totals(since)
-    rows = await data.stats_breakdown(since, breakdown) if breakdown else []
+    totals = await data.standings.totals(since)
+    rows = await data.standings.breakdown(since, breakdown) if breakdown else []
     return Stats(
         period,
         since,
-        totals["payouts"],
-        totals["ltz"],
-        totals["members"],
-        [{**r, "ltz": int(r["ltz"] or 0)} for r in rows],
+        totals.payouts,
+        totals.ltz,
+        totals.members,
+        [{"name": r.name, "payouts": r.payouts, "ltz": r.ltz} for r in rows],
     )
 
 
@@ -64,15 +64,13 @@ async def audit_rows(
     """Newest first; kind 'rewards' = payouts made by admins, 'config' = everything else."""
     if kind not in (None, "config", "rewards"):
         raise ValidationError("type", "type must be config or rewards")
-    where: dict[str, Any] = {}
-    if member_id:
-        where["target_user_id"] = member_id
-    if kind == "rewards":
-        where["action"] = ("IN", REWARD_ACTIONS)
-    elif kind == "config":
-        where["action"] = ("NOT IN", REWARD_ACTIONS)
     scan = AUDIT_SCAN if event else limit
-    rows = await data.select("discord_audit_log", where, order_by=["created_at DESC", "id DESC"], limit=scan)
+    rows = await data.audit.newest_snapshot(
+        target_user_id=member_id,
+        actions_in=REWARD_ACTIONS if kind == "rewards" else None,
+        actions_not_in=REWARD_ACTIONS if kind == "config" else None,
+        limit=scan,
+    )
     if event:
         rows = [r for r in rows if _mentions_event(r, event)]
     return rows[:limit]

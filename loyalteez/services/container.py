@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from loyalteez.clock import Clock
+from loyalteez.services.access.setup import SetupService
 from loyalteez.services.achievements import Achievements
 from loyalteez.services.analytics.service import Analytics
 from loyalteez.services.catchup import DEFAULT_WINDOW, CatchupService
+from loyalteez.services.config_io.exports import ExportService
 from loyalteez.services.drops import Drops
 from loyalteez.services.engagement.boosts import BoostService
 from loyalteez.services.engagement.levelups import LevelUpService
@@ -19,9 +21,9 @@ from loyalteez.services.goals import Goals
 from loyalteez.services.perks import Perks
 from loyalteez.services.rewards.defaults import install_default_rules
 from loyalteez.services.rewards.service import Rewards
-from loyalteez.services.setup import SetupService
+from loyalteez.services.standings import StandingsService
 from loyalteez.services.ticker import Ticker
-from loyalteez.store import ServerStore, Store
+from loyalteez.store import ScopedData, Store
 
 
 @dataclass
@@ -31,20 +33,22 @@ class Services:
     setup: SetupService
     rewards: Rewards
     catchup: CatchupService
-    # Issue 6, engagement rewards: drops, achievements, community goals, perks, and the clock-driven jobs
+    standings: StandingsService
+    exports: ExportService
+    # Engagement rewards: drops, achievements, community goals, perks, and the clock-driven jobs
     drops: Drops
     achievements: Achievements
     goals: Goals
     perks: Perks
     ticker: Ticker
-    # Issue 6, engagement activity: daily check-ins and streaks, voice sessions, boosts, level-ups
+    # Engagement activity: daily check-ins and streaks, voice sessions, boosts, level-ups
     streaks: StreakService
     voice: VoiceService
     boosts: BoostService
     levelups: LevelUpService
-    # Issue 7, analytics: rollups (written by the engine), KPI snapshots, targets and alerts, reports
+    # Analytics: rollups (written by the engine), KPI snapshots, targets and alerts, reports
     analytics: Analytics
-    # A history replay (issue 8): messages are decided at their own timestamps and an export's reactions
+    # A history replay: messages are decided at their own timestamps and an export's reactions
     # at their message's time; live, both happen when they arrive.
     history_replay: bool = False
 
@@ -83,7 +87,7 @@ def build_services(
 
     voice = VoiceService(store, clock, rewards)
 
-    async def default_events(data: ServerStore) -> None:
+    async def default_events(data: ScopedData) -> None:
         await install_default_rules(data, clock)
         multipliers.forget(data.scope)  # a reconnected server's streaks were deleted on disconnect
         voice.forget(data.scope)  # its open voice sessions resume like after a restart
@@ -97,6 +101,8 @@ def build_services(
         setup=setup,
         rewards=rewards,
         catchup=catchup,
+        standings=StandingsService(store, clock),
+        exports=ExportService(store, clock),
         drops=drops,
         achievements=achievements,
         goals=goals,

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+# Ids that cannot make a scope are refused like a bad value; re-exported so the adapter needs no store import.
+from loyalteez.store.scope import ScopeError
+
+__all__ = ["ScopeError", "UnknownEventError", "ValidationError"]
+
 
 class ValidationError(ValueError):
     """An admin gave a value outside what is allowed; nothing was changed.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from loyalteez.services import audit
+from loyalteez.services.access import audit
 from loyalteez.store import ServerStore
 
 

@@ -3,9 +3,10 @@
 from loyalteez.store._tables import ScopeViolation
 from loyalteez.store.database import DatabaseError
 from loyalteez.store.facade import ScopedData
+from loyalteez.store.repos.server import ServerLinkedElsewhere
 from loyalteez.store.schema import SchemaVersionError
 from loyalteez.store.scope import Scope, ScopeError
-from loyalteez.store.server_store import ServerLinkedElsewhere, ServerStore
+from loyalteez.store.server_store import ServerStore
 from loyalteez.store.store import Store
 
 __all__ = [

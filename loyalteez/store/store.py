@@ -15,7 +15,7 @@ from loyalteez.clock import Clock, SystemClock
 from loyalteez.store._tables import Catalog
 from loyalteez.store.database import Database, DatabaseError, Row
 from loyalteez.store.facade import ScopedData
-from loyalteez.store.schema import ensure_schema
+from loyalteez.store.schema import current_version, ensure_schema
 from loyalteez.store.scope import Scope
 from loyalteez.store.sqlite_db import SqliteDatabase
 
@@ -83,6 +83,19 @@ class Store:
             "WHERE s.discord_user_id = ? AND c.is_active = ? ORDER BY c.server_name",
             [user_id, True],
         )
+
+    # -- operator reports ----------------------------------------------------------------------------------
+
+    async def schema_version(self) -> int | None:
+        """The schema version the database is at now."""
+        return await current_version(self.db)
+
+    async def table_sizes(self) -> dict[str, int]:
+        """Every table of the database with its number of rows, by name (names come from the database)."""
+        return {
+            name: int(await self.db.fetch_value(f"SELECT COUNT(*) FROM {name}"))
+            for name in sorted(await self.db.table_names())
+        }
 
     # -- brands (operator level: the command line, never a Discord user) ------------------------------
 

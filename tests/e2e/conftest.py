@@ -91,7 +91,7 @@ def admin(guild: GuildHandle) -> MemberHandle:
 @pytest.fixture
 async def connected(harness: Harness, admin: MemberHandle):
     """The server linked to a fresh brand through /setup connect, as an admin would do it."""
-    from loyalteez.services import brands
+    from loyalteez.services.access import brands
 
     brand = await brands.create_brand(harness.app.store, "Acme Coffee")
     reply = await admin.slash("setup connect", brand_id=brand.brand_id, security_key=brand.security_key)

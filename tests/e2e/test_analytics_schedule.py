@@ -15,7 +15,7 @@ from pathlib import Path
 from loyalteez.clock import ManualClock
 from loyalteez.emulator import Emulator
 from loyalteez.emulator.harness import TOKEN, Harness, running_bot
-from loyalteez.services import brands
+from loyalteez.services.access import brands
 from loyalteez.store import ServerStore
 
 MONDAY = datetime(2026, 3, 2, tzinfo=UTC)

@@ -10,7 +10,7 @@ from loyalteez.clock import ManualClock
 from loyalteez.emulator import Emulator, GuildHandle, MemberHandle
 from loyalteez.emulator.harness import TOKEN, Harness, running_bot
 from loyalteez.emulator.state import Message
-from loyalteez.services import brands
+from loyalteez.services.access import brands
 from loyalteez.store import ServerStore
 from tests.conftest import REPORT
 

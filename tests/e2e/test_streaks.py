@@ -173,7 +173,7 @@ async def test_streak_settings_bad_input_and_dm_change_nothing(
 
 async def test_servers_connected_before_daily_checkin_existed_get_it_on_the_next_start(tmp_path, clock) -> None:
     from loyalteez.emulator.harness import TOKEN, running_bot
-    from loyalteez.services import brands
+    from loyalteez.services.access import brands
 
     emu = Emulator(token=TOKEN, clock=clock)
     async with running_bot(tmp_path, clock=clock, emulator=emu) as h:

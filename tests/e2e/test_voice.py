@@ -7,7 +7,7 @@ from pathlib import Path
 from loyalteez.clock import ManualClock
 from loyalteez.emulator import Emulator, GuildHandle, MemberHandle
 from loyalteez.emulator.harness import TOKEN, Harness, running_bot
-from loyalteez.services import brands
+from loyalteez.services.access import brands
 from tests.conftest import REPORT
 
 

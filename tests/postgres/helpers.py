@@ -160,7 +160,7 @@ async def seed_two_brands(url: str) -> None:
                 {"brand_id": brand, "name": f"Brand {brand}", "key_salt": "00", "key_hash": "secret-hash"}
             )
             for server in (*SEEDED[brand], EMPTY[brand]):
-                await store.scoped(Scope(brand, server)).link(f"Server {server}")
+                await store.scoped(Scope(brand, server)).server.link(f"Server {server}")
             for server in SEEDED[brand]:
                 for n in (0, 1):
                     for table, row in tenant_rows(brand, server, n, required):

@@ -13,7 +13,8 @@ import asyncpg
 import pytest
 
 from loyalteez.clock import ManualClock
-from loyalteez.services import audit, brands
+from loyalteez.services.access import audit
+from loyalteez.services.access import brands
 from loyalteez.store import DatabaseError, Scope, Store
 from loyalteez.store.schema import latest_version
 from tests.postgres.helpers import (
@@ -90,12 +91,12 @@ async def test_the_bot_runs_the_store_as_itself(bot_store: Store) -> None:
     made = await brands.create_brand(bot_store, "Bot Made")
     scope = Scope(made.brand_id, "301")
     data = bot_store.scoped(scope)
-    await data.link("New server")
+    await data.server.link("New server")
     await data.insert("discord_user_stats", {"discord_user_id": "7", "messages_count": 1})
     await data.update("discord_user_stats", {"discord_user_id": "7"}, {"messages_count": 2})
     await audit.record(data, actor_type="admin", actor_id="1", action="test")
     assert (await data.get("discord_user_stats", {"discord_user_id": "7"}))["messages_count"] == 2
-    assert await data.unlink() == {"discord_user_stats": 1, "discord_user_streaks": 0}
+    assert await data.server.unlink() == {"discord_user_stats": 1, "discord_user_streaks": 0}
     assert await data.count("discord_audit_log") == 1
     # Not held by the tenant policies: it serves every brand; its own scoping keeps them apart.
     for brand, servers in SEEDED.items():

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from loyalteez.clock import ManualClock
-from loyalteez.services.migrate import migrate
+from loyalteez.services.maintenance.migrate import migrate
 from loyalteez.store import DatabaseError, Scope, Store
 from loyalteez.store.copy import PROGRESS_TABLE, copy_order, primary_key, table_checksum
 from loyalteez.store.schema import latest_version

@@ -21,7 +21,7 @@ from loyalteez.clock import SystemClock
 from loyalteez.emulator import Emulator, GuildHandle, MemberHandle
 from loyalteez.emulator.harness import TOKEN
 from loyalteez.emulator.state import Channel
-from loyalteez.services import brands
+from loyalteez.services.access import brands
 from loyalteez.services.container import build_services
 from loyalteez.services.rewards.admin_events import EventOptions, create_event, toggle_event
 from loyalteez.store import Store

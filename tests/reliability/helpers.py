@@ -9,7 +9,7 @@ from typing import Any
 
 from loyalteez.emulator import Emulator, MemberHandle
 from loyalteez.emulator.harness import Harness
-from loyalteez.services import brands
+from loyalteez.services.access import brands
 
 
 def query(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

@@ -12,6 +12,7 @@ name only the acting brand and server.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import uuid
 from collections import Counter
@@ -185,27 +186,27 @@ class Program:
     # -- standings mixin ---------------------------------------------------------------------------------------
 
     async def op_standings(self, data: ServerStore, model: Model) -> None:
-        board = await data.standings_page("ltz_earned", None, 10, 0)
+        board = await data.standings.page("ltz_earned", None, 10, 0)
         expected = {m: s[3] for m, s in model.stats.items() if s[3] > 0}
-        assert {r["discord_user_id"]: int(r["value"]) for r in board} == expected
-        assert await data.standings_ranked("ltz_earned", None) == len(expected)
-        claims = await data.standings_page("claims", None, 10, 0)
+        assert {r.member_id: r.value for r in board} == expected
+        assert await data.standings.ranked("ltz_earned", None) == len(expected)
+        claims = await data.standings.page("claims", None, 10, 0)
         counted = Counter(m for m, _, _, test in model.ledger.values() if not test)
-        assert {r["discord_user_id"]: int(r["value"]) for r in claims} == dict(counted)
-        totals = await data.stats_totals(EPOCH)
+        assert {r.member_id: r.value for r in claims} == dict(counted)
+        totals = await data.standings.totals(EPOCH)
         real = [a for _, _, a, test in model.ledger.values() if not test]
-        assert totals == {"payouts": len(real), "ltz": sum(real), "members": len(counted)}
+        assert dataclasses.asdict(totals) == {"payouts": len(real), "ltz": sum(real), "members": len(counted)}
         member = self.rng.choice(MEMBERS)
-        assert await data.standings_earned_since(member, EPOCH) == model.real_totals().get(member, 0)
+        assert await data.standings.earned_since(member, EPOCH) == model.real_totals().get(member, 0)
 
     # -- reliability mixin -------------------------------------------------------------------------------------
 
     async def op_cursors(self, data: ServerStore, model: Model) -> None:
         moves = {c: self.rng.randint(1, 1000) for c in self.pick(CHANNELS, 3)}
-        await data.catchup_advance(moves)
+        await data.catchup.advance(moves)
         for channel, message in moves.items():
             model.cursors[channel] = max(model.cursors.get(channel, 0), message)
-        assert await data.catchup_cursors() == model.cursors
+        assert await data.catchup.cursors() == model.cursors
 
     # -- generic scoped operations -----------------------------------------------------------------------------
 
@@ -250,7 +251,7 @@ async def link_all(store: Store, scopes: list[Scope]) -> None:
             await store.insert_brand(
                 {"brand_id": scope.brand_id, "name": f"Brand {scope.brand_id}", "key_salt": "00", "key_hash": "x"}
             )
-        await store.scoped(scope).link(f"Server {scope.server_id}")
+        await store.scoped(scope).server.link(f"Server {scope.server_id}")
 
 
 def scopes_for(brands: int, servers: int) -> list[Scope]:

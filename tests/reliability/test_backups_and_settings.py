@@ -10,7 +10,7 @@ import pytest
 
 from loyalteez.app import build_app
 from loyalteez.clock import ManualClock
-from loyalteez.services.backups import BackupJob
+from loyalteez.services.maintenance.backups import BackupJob
 from loyalteez.settings import Settings, SettingsError, load_settings
 from loyalteez.store import Store
 

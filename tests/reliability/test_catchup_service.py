@@ -82,7 +82,7 @@ async def test_caught_up_messages_pay_once_and_move_the_cursor(
     catchup.session_started([data.scope.server_id])
     report = await catchup.catch_up(data.scope, [FakeHistory(GENERAL, history)])
     assert (report.fetched, report.paid, report.complete) == (3, 2, True)
-    assert await data.catchup_cursors() == {GENERAL: int(history[-1].message_id)}
+    assert await data.catchup.cursors() == {GENERAL: int(history[-1].message_id)}
     again = await catchup.catch_up(data.scope, [FakeHistory(GENERAL, history)])
     assert again.fetched == 0, "the cursor is past them: nothing is fetched twice"
     assert len(await data.select("loyalteez_reward_ledger")) == 2
@@ -94,7 +94,7 @@ async def test_live_messages_do_not_move_a_gated_cursor(
     catchup = service(store, rewards)
     first = message(clock, "before the crash")
     await rewards.submit(data.scope, first)
-    assert await data.catchup_cursors() == {GENERAL: int(first.message_id)}, "ungated: live moves it"
+    assert await data.catchup.cursors() == {GENERAL: int(first.message_id)}, "ungated: live moves it"
 
     clock.advance(minutes=5)
     missed = message(clock, "gm", BOB)  # posted while the bot was down
@@ -102,20 +102,20 @@ async def test_live_messages_do_not_move_a_gated_cursor(
     clock.advance(minutes=5)
     live = message(clock, "gm")  # arrives live before the catch-up ran
     await rewards.submit(data.scope, live)
-    assert await data.catchup_cursors() == {GENERAL: int(first.message_id)}, "gated: a crash now loses nothing"
+    assert await data.catchup.cursors() == {GENERAL: int(first.message_id)}, "gated: a crash now loses nothing"
 
     await catchup.catch_up(data.scope, [FakeHistory(GENERAL, [first, missed, live])])
-    assert await data.catchup_cursors() == {GENERAL: int(live.message_id)}
+    assert await data.catchup.cursors() == {GENERAL: int(live.message_id)}
     later = message(clock, "after the catch-up")
     await rewards.submit(data.scope, later)
-    assert await data.catchup_cursors() == {GENERAL: int(later.message_id)}, "caught up: live moves it again"
+    assert await data.catchup.cursors() == {GENERAL: int(later.message_id)}, "caught up: live moves it again"
     assert {r["discord_user_id"] for r in await data.select("loyalteez_reward_ledger")} == {ALICE, BOB}
 
 
 async def test_a_cursor_never_moves_back(store: Store, data: ServerStore) -> None:
-    await data.catchup_advance({GENERAL: 500})
-    await data.catchup_advance({GENERAL: 400, RANDOM: 7})
-    assert await data.catchup_cursors() == {GENERAL: 500, RANDOM: 7}
+    await data.catchup.advance({GENERAL: 500})
+    await data.catchup.advance({GENERAL: 400, RANDOM: 7})
+    assert await data.catchup.cursors() == {GENERAL: 500, RANDOM: 7}
 
 
 async def test_an_unreadable_channel_keeps_its_gate_and_its_cursor(
@@ -129,9 +129,9 @@ async def test_an_unreadable_channel_keeps_its_gate_and_its_cursor(
     catchup.session_started([data.scope.server_id])
     report = await catchup.catch_up(data.scope, [FakeHistory(RANDOM, broken, fail_after=1), FakeHistory(GENERAL, fine)])
     assert not report.complete and report.fetched == 4
-    assert await data.catchup_cursors() == {RANDOM: int(broken[2].message_id), GENERAL: int(fine[0].message_id)}
+    assert await data.catchup.cursors() == {RANDOM: int(broken[2].message_id), GENERAL: int(fine[0].message_id)}
     await rewards.submit(data.scope, message(clock, "live in the broken channel", channel=RANDOM))
-    assert (await data.catchup_cursors())[RANDOM] == int(broken[2].message_id), "still gated: retried later"
+    assert (await data.catchup.cursors())[RANDOM] == int(broken[2].message_id), "still gated: retried later"
 
 
 async def test_a_catch_up_overtaken_by_a_newer_session_opens_no_gate(
@@ -151,7 +151,7 @@ async def test_a_catch_up_overtaken_by_a_newer_session_opens_no_gate(
     clock.advance(minutes=1)
     await catchup.catch_up(data.scope, [NewSessionMidway(GENERAL, old)], session=1)
     await rewards.submit(data.scope, message(clock, "live, after the gap"))
-    assert await data.catchup_cursors() == {GENERAL: int(old[0].message_id)}
+    assert await data.catchup.cursors() == {GENERAL: int(old[0].message_id)}
 
 
 async def test_the_window_and_the_connection_bound_the_fetch(
@@ -167,7 +167,7 @@ async def test_the_window_and_the_connection_bound_the_fetch(
     fresh = service(store, rewards, hours=24)
     history = FakeHistory(GENERAL, [])
     await fresh.catch_up(data.scope, [history])
-    connected_at = (await data.config())["connected_at"]
+    connected_at = (await data.server.config()).connected_at
     assert snowflake_time(history.asked[0][0] + 1) == connected_at
 
 

@@ -136,7 +136,7 @@ class Live:
     async def _link(self) -> None:
         await self.store.insert_brand({"brand_id": SCOPE.brand_id, "name": "Fuzz", "key_salt": "00", "key_hash": "x"})
         data = self.store.scoped(SCOPE)
-        await data.link("Fuzz server")
+        await data.server.link("Fuzz server")
         for hook in self.services.setup.on_connect:
             await hook(data)
 

@@ -314,7 +314,7 @@ async def test_a_replay_stopped_part_way_continues_to_the_same_result(exports: P
 
 
 async def test_an_existing_brand_is_used_without_touching_its_key(exports: Path, tmp_path: Path) -> None:
-    from loyalteez.services import brands
+    from loyalteez.services.access import brands
 
     db = tmp_path / "branded.db"
     store = await Store.open(str(db))

@@ -263,14 +263,14 @@ async def test_channels_exclude_include_list(data: ServerStore):
     assert await server.exclude_channel(data, ADMIN, GENERAL) == [GENERAL], "excluding twice is harmless"
     assert await server.list_excluded_channels(data) == [GENERAL]
     assert await server.include_channel(data, ADMIN, GENERAL) == []
-    metadata = (await data.config())["config_metadata"]
+    metadata = (await data.server.config()).config_metadata
     assert metadata["excluded_channels"] == []
 
 
 async def test_channel_exclusion_keeps_other_config_metadata(data: ServerStore):
     await data.update("discord_server_configs", {}, {"config_metadata": {"welcome_channel": "123"}})
     await server.exclude_channel(data, ADMIN, GENERAL)
-    assert (await data.config())["config_metadata"] == {"welcome_channel": "123", "excluded_channels": [GENERAL]}
+    assert (await data.server.config()).config_metadata == {"welcome_channel": "123", "excluded_channels": [GENERAL]}
 
 
 async def test_test_mode_enable_status_disable(data: ServerStore):

@@ -41,9 +41,9 @@ async def test_a_member_with_stats_but_no_ledger_rows_is_drift(store: Store, dat
 
 
 async def test_payouts_before_a_reconnect_and_test_payouts_are_not_counted(store: Store, data: ServerStore):
-    await data.unlink()  # disconnect wipes stats; the ledger stays
+    await data.server.unlink()  # disconnect wipes stats; the ledger stays
     store.clock.advance(days=1)
-    await data.link("Again")
+    await data.server.link("Again")
     await server.enable_test_mode(data, ADMIN, TESTER)
     await apply(RewardsEngine(store), data, Messages(store)("gm", BOB, roles=[TESTER]))
     report = await check_ledger(store)

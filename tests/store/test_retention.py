@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from loyalteez.store import Scope, Store
 from tests.conftest import linked
+from tests.store.raw import tables
 from tests.store.sample_rows import sample_rows
 
 KEPT_FOREVER = ("discord_audit_log", "discord_kpi_snapshots", "discord_drop_claims", "loyalteez_reward_ledger")
@@ -12,7 +13,7 @@ KEPT_FOREVER = ("discord_audit_log", "discord_kpi_snapshots", "discord_drop_clai
 async def fill(store: Store, scope: Scope) -> None:
     data = store.scoped(scope)
     for table, row in sample_rows(scope, 0):
-        await data.insert(table, row)
+        await tables(data).insert(table, row)
 
 
 async def test_disconnect_removes_stats_and_streaks_and_keeps_history(store: Store) -> None:
@@ -21,16 +22,16 @@ async def test_disconnect_removes_stats_and_streaks_and_keeps_history(store: Sto
     await fill(store, other)
     data = store.scoped(gone)
 
-    removed = await data.unlink()
+    removed = await data.server.unlink()
 
     assert removed == {"discord_user_stats": 1, "discord_user_streaks": 1}
-    assert await data.count("discord_user_stats") == 0
-    assert await data.count("discord_user_streaks") == 0
+    assert await tables(data).count("discord_user_stats") == 0
+    assert await tables(data).count("discord_user_streaks") == 0
     for table in KEPT_FOREVER:
-        assert await data.count(table) == 1, f"{table} must be kept after disconnect"
+        assert await tables(data).count(table) == 1, f"{table} must be kept after disconnect"
     assert (await store.server_link("101"))["is_active"] is False
     # The other server of the same brand is untouched.
-    assert await store.scoped(other).count("discord_user_stats") == 1
+    assert await tables(store.scoped(other)).count("discord_user_stats") == 1
     assert (await store.server_link("102"))["is_active"] is True
 
 
@@ -38,29 +39,29 @@ async def test_reconnecting_starts_fresh_stats(store: Store) -> None:
     scope = await linked(store, "brand_a", "101")
     await fill(store, scope)
     data = store.scoped(scope)
-    await data.unlink()
-    await data.link("Back again")
+    await data.server.unlink()
+    await data.server.link("Back again")
     assert (await store.server_link("101"))["is_active"] is True
-    assert await data.count("discord_user_stats") == 0
-    assert await data.count("discord_audit_log") == 1
+    assert await tables(data).count("discord_user_stats") == 0
+    assert await tables(data).count("discord_audit_log") == 1
 
 
 async def test_a_disconnected_server_can_move_to_another_brand_without_seeing_old_history(store: Store) -> None:
     old = await linked(store, "brand_a", "101")
     await fill(store, old)
-    await store.scoped(old).unlink()
+    await store.scoped(old).server.unlink()
     new = await linked(store, "brand_b", "101")
     data = store.scoped(new)
     assert (await store.server_link("101"))["brand_id"] == "brand_b"
     for table in KEPT_FOREVER:
-        assert await data.count(table) == 0, f"brand_b must not see brand_a's {table}"
-        assert await store.scoped(old).count(table) == 1, f"brand_a keeps its {table}"
+        assert await tables(data).count(table) == 0, f"brand_b must not see brand_a's {table}"
+        assert await tables(store.scoped(old)).count(table) == 1, f"brand_a keeps its {table}"
 
 
 async def test_connecting_again_keeps_the_ledger_window(store: Store, clock) -> None:
     scope = await linked(store, "brand_a", "101")
     first = (await store.server_link("101"))["connected_at"]
     clock.advance(hours=5)
-    await store.scoped(scope).link("Renamed")
+    await store.scoped(scope).server.link("Renamed")
     link = await store.server_link("101")
     assert link["connected_at"] == first and link["server_name"] == "Renamed"

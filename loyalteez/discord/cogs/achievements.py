@@ -182,9 +182,9 @@ class AchievementsCog(commands.Cog):
                 server = link["server_name"] or "your server"
                 for member_id, rows in notices.by_member(pending).items():
                     if member_id is not None:
-                        names = [r["details"]["name"] for r in rows]
+                        names = [r.details["name"] for r in rows]
                         await self._dm(member_id, say.achievements_unlocked(server, names))
-                await notices.mark_sent(data, [r["notice_id"] for r in pending], now)
+                await notices.mark_sent(data, [r.notice_id for r in pending], now)
             await notices.prune(data, now)
 
     async def _dm(self, member_id: str, text: str) -> None:

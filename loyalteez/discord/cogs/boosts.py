@@ -6,7 +6,7 @@ import discord
 from discord.ext import commands
 
 from loyalteez.discord.special_messages import SpecialMessages
-from loyalteez.services.setup import SetupService
+from loyalteez.services.access.setup import SetupService
 
 
 class BoostsCog(commands.Cog):

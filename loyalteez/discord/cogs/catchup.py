@@ -3,7 +3,7 @@
 py-cord dispatches `on_connect` when READY arrives (a restart, or a fresh IDENTIFY after the session was
 lost; a RESUME dispatches `on_resumed` instead and replays what was missed by itself), then `on_ready` once
 the servers have arrived. The first closes the gate on cursors, the second fetches each readable channel's
-history through services/catchup.py, inline in the handler (so the emulator's settle() waits for it).
+history through services/catchup/service.py, inline in the handler (so the emulator's settle() waits for it).
 Boost notices and leveling bots' announcements found in the history are paid too (SpecialMessages), as
 they would have been live.
 """
@@ -19,9 +19,9 @@ from discord.ext import commands
 
 from loyalteez.discord.convert import member_of, message_event
 from loyalteez.discord.special_messages import SpecialMessages
+from loyalteez.services.access.setup import SetupService
 from loyalteez.services.catchup import CatchupService, ChannelHistory
 from loyalteez.services.rewards.events import MessageEvent
-from loyalteez.services.setup import SetupService
 from loyalteez.store import Scope
 
 log = logging.getLogger("loyalteez.catchup")
@@ -49,7 +49,7 @@ class MemberLookup:
 
 
 class PycordHistory:
-    """A readable channel's history as pages of MessageEvents (services/catchup.py: ChannelHistory)."""
+    """A readable channel's history as pages of MessageEvents (services/catchup/service.py: ChannelHistory)."""
 
     def __init__(
         self,

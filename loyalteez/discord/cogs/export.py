@@ -13,16 +13,18 @@ import discord
 from discord.ext import commands
 
 from loyalteez.discord.admin_gate import AdminGate
+from loyalteez.discord.caller import caller_of
 from loyalteez.discord.replies import send
-from loyalteez.services.access.permissions import Level
 from loyalteez.services.config_io import tables, texts
+from loyalteez.services.config_io.exports import ExportService
 
 GUILD = {discord.InteractionContextType.guild}
 
 
 class ExportCog(commands.Cog):
-    def __init__(self, gate: AdminGate) -> None:
+    def __init__(self, gate: AdminGate, exports: ExportService) -> None:
         self.gate = gate
+        self.exports = exports
 
     @discord.slash_command(
         name="export",
@@ -44,11 +46,9 @@ class ExportCog(commands.Cog):
     )
     async def export(self, ctx: discord.ApplicationContext, type: str, format: str | None) -> None:
         await ctx.defer(ephemeral=True)
-        data = await self.gate.open(ctx, Level.VIEWER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
-        result = await tables.build_export(
-            data, type, format, self.gate.resolver.clock.now(), limit=tables.ATTACHMENT_LIMIT
-        )
+        result = await self.exports.attachment(scope, caller_of(ctx), type, format)
         file = discord.File(io.BytesIO(result.content), filename=result.filename)
         await send(ctx, texts.export_ready(result.kind, result.fmt, result.rows, len(result.content)), file=file)

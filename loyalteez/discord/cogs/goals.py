@@ -133,7 +133,7 @@ class GoalsCog(commands.Cog):
             else:
                 text = "\n".join(
                     say.goal_reached(
-                        r["details"]["name"], r["details"]["value"], r["details"]["target"], r["details"]["kind"]
+                        r.details["name"], r.details["value"], r.details["target"], r.details["kind"]
                     )
                     for r in pending
                 )
@@ -142,4 +142,4 @@ class GoalsCog(commands.Cog):
                 except discord.HTTPException as exc:
                     log.warning("could not announce goals in %s: %s", channel_id, exc)
                     continue  # kept pending: tried again next minute
-            await notices.mark_sent(data, [r["notice_id"] for r in pending], now)
+            await notices.mark_sent(data, [r.notice_id for r in pending], now)

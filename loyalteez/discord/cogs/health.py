@@ -1,7 +1,7 @@
 """/setup check, the Discord side: read the bot's effective permissions per text channel.
 
 Registered as a subcommand of /setup (cogs/setup.py), so only server admins see and run it. The rules and
-wording are in services/health.py.
+wording are in services/access/health.py.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import discord
 
 from loyalteez.discord.replies import send
-from loyalteez.services.health import REQUIRED, ChannelAccess, permission_report
+from loyalteez.services.access.health import REQUIRED, ChannelAccess, permission_report
 
 
 def channel_access(guild: discord.Guild) -> list[ChannelAccess]:

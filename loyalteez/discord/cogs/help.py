@@ -7,7 +7,7 @@ from discord.ext import commands
 
 from loyalteez.discord.replies import send
 from loyalteez.services import texts
-from loyalteez.services.setup import SetupService
+from loyalteez.services.access.setup import SetupService
 
 EMBED_FIELD_LIMIT = 25
 

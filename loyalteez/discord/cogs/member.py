@@ -14,6 +14,7 @@ from loyalteez.services.rewards import status
 from loyalteez.services.rewards.events import ClaimRequest
 from loyalteez.services.rewards.outcomes import Paid
 from loyalteez.services.rewards.service import Rewards
+from loyalteez.services.standings import StandingsService
 
 MEDALS = ("🥇", "🥈", "🥉")
 LEADERBOARD_PREFIX = "lb"
@@ -27,10 +28,13 @@ def outcome_text(outcome: object) -> str:
 
 
 class MemberCog(commands.Cog):
-    def __init__(self, bot: discord.Bot, resolver: ScopeResolver, rewards: Rewards) -> None:
+    def __init__(
+        self, bot: discord.Bot, resolver: ScopeResolver, rewards: Rewards, standings: StandingsService
+    ) -> None:
         self.bot = bot
         self.resolver = resolver
         self.rewards = rewards
+        self.standings = standings
 
     @discord.slash_command(
         name="join", description="Join the rewards program and collect your welcome LTZ", contexts=EVERYWHERE
@@ -82,13 +86,12 @@ class MemberCog(commands.Cog):
     )
     async def balance(self, ctx: discord.ApplicationContext) -> None:
         if ctx.guild_id is None:
-            await send(ctx, await self.resolver.dm_balances(str(ctx.author.id)))
+            await send(ctx, await self.standings.dm_balances(str(ctx.author.id)))
             return
         scope = await self.resolver.member_scope(ctx)
         if scope is None:
             return
-        data = self.resolver.store.scoped(scope)
-        mine = await standings.balance(data, str(ctx.author.id), self.resolver.clock.now())
+        mine = await self.standings.balance(scope, str(ctx.author.id))
         embed = discord.Embed(title=f"{ctx.author.display_name}'s LTZ", colour=discord.Colour.gold())
         embed.add_field(name="Earned", value=f"{mine.earned:,}")
         embed.add_field(name="Spent", value=f"{mine.spent:,}")
@@ -113,9 +116,7 @@ class MemberCog(commands.Cog):
         scope = await self.resolver.member_scope(ctx)
         if scope is None:
             return
-        board = await standings.leaderboard(
-            self.resolver.store.scoped(scope), type, period, 1, str(ctx.author.id), self.resolver.clock.now()
-        )
+        board = await self.standings.leaderboard(scope, type, period, 1, str(ctx.author.id))
         await send(ctx, embed=render_board(board, ctx.guild), view=board_buttons(board), ephemeral=False)
 
     @commands.Cog.listener()
@@ -130,14 +131,7 @@ class MemberCog(commands.Cog):
         if scope is None or not page.isdigit():
             await interaction.response.send_message(texts.NOT_CONNECTED, ephemeral=True)
             return
-        board = await standings.leaderboard(
-            self.resolver.store.scoped(scope),
-            kind,
-            period,
-            int(page),
-            str(interaction.user.id),
-            self.resolver.clock.now(),
-        )
+        board = await self.standings.leaderboard(scope, kind, period, int(page), str(interaction.user.id))
         await interaction.response.edit_message(embed=render_board(board, interaction.guild), view=board_buttons(board))
 
     @discord.slash_command(name="cooldowns", description="When you can earn each event again", contexts=EVERYWHERE)
@@ -155,7 +149,7 @@ class MemberCog(commands.Cog):
 
     @discord.slash_command(name="link", description="What your Discord account is linked to", contexts=EVERYWHERE)
     async def link(self, ctx: discord.ApplicationContext) -> None:
-        await send(ctx, texts.LINK_PLACEHOLDER.format(user_id=ctx.author.id))
+        await send(ctx, texts.link_placeholder(str(ctx.author.id)))
 
 
 def render_board(board: standings.Board, guild: discord.Guild | None) -> discord.Embed:

@@ -10,8 +10,8 @@ from discord.ext import commands
 from loyalteez.discord.caller import caller_of
 from loyalteez.discord.cogs.health import setup_check
 from loyalteez.discord.replies import send
-from loyalteez.services import texts
-from loyalteez.services.setup import SetupService
+from loyalteez.services.access import texts
+from loyalteez.services.access.setup import SetupService
 
 log = logging.getLogger("loyalteez.setup")
 
@@ -54,11 +54,11 @@ class SetupCog(commands.Cog):
             await send(ctx, texts.SETUP_NOT_CONNECTED_STATUS)
             return
         embed = discord.Embed(title="Loyalteez link", colour=discord.Colour.green())
-        embed.add_field(name="Brand", value=f"{info['brand_name']} (`{info['brand_id']}`)", inline=False)
-        connected = info["connected_at"]
+        embed.add_field(name="Brand", value=f"{info.brand_name} (`{info.brand_id}`)", inline=False)
+        connected = info.connected_at
         embed.add_field(name="Connected", value=discord.utils.format_dt(connected, "R") if connected else "-")
-        embed.add_field(name="Members tracked", value=str(info["members_tracked"]))
-        embed.add_field(name="Reward events", value=str(info["reward_events"]))
+        embed.add_field(name="Members tracked", value=str(info.members_tracked))
+        embed.add_field(name="Reward events", value=str(info.reward_events))
         await send(ctx, embed=embed)
 
     @setup.command(name="disconnect", description="Unlink this server: member stats and streaks are removed")
@@ -67,7 +67,7 @@ class SetupCog(commands.Cog):
         if removed is None:
             await send(ctx, texts.SETUP_NOT_CONNECTED_STATUS)
             return
-        await send(ctx, texts.SETUP_DISCONNECTED.format(stats=removed.get("discord_user_stats", 0)))
+        await send(ctx, texts.setup_disconnected(removed.member_stats))
 
     @setup.command(name="check", description="Which permissions the bot lacks, channel by channel")
     async def check(self, ctx: discord.ApplicationContext) -> None:

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from loyalteez.clock import start_of_day, utc_day
-from loyalteez.services import audit
+from loyalteez.services.access import audit
 from loyalteez.services.analytics import messages
 from loyalteez.services.analytics.charts import active_members_png
 from loyalteez.services.analytics.metrics import SEED_METRICS, period_value

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from loyalteez.clock import Clock, utc_day
-from loyalteez.services import audit
+from loyalteez.services.access import audit
 from loyalteez.services.analytics import messages, reports, snapshots, targets
 from loyalteez.services.analytics.metrics import METRICS, day_metrics, period_value
 from loyalteez.services.analytics.ports import Poster, PostResult
@@ -77,7 +77,9 @@ class Analytics:
         found = []
         for row in rows:
             data = self.store.scoped(Scope(row["brand_id"], row["server_id"]))
-            found.append((data, await data.config() or {}))
+            config = await data.server.config()
+            link = {"connected_at": config.connected_at, "config_metadata": config.config_metadata} if config else {}
+            found.append((data, link))
         return found
 
     async def snapshot_job(self, now: datetime) -> None:

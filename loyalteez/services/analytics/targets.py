@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from loyalteez.ids import new_id
-from loyalteez.services import audit
+from loyalteez.services.access import audit
 from loyalteez.services.analytics import messages
 from loyalteez.services.analytics.metrics import BY_NAME, SEED_METRICS, period_value
 from loyalteez.services.errors import ValidationError

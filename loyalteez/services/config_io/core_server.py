@@ -7,6 +7,7 @@ again, a member enabled again, a role's admin level taken away).
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +18,7 @@ from loyalteez.services.config_io.errors import ConfigFieldError, field_errors
 from loyalteez.services.config_io.registry import Section, register
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import admin_members, admin_server, validation
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 
 
 def _by_id(ids: list[str]) -> list[str]:
@@ -35,7 +36,7 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-async def export_role_bonuses(data: ServerStore) -> list[dict[str, Any]]:
+async def export_role_bonuses(data: ScopedData) -> list[dict[str, Any]]:
     bonuses = await admin_server.list_role_bonuses(data)
     items = [
         {
@@ -49,7 +50,7 @@ async def export_role_bonuses(data: ServerStore) -> list[dict[str, Any]]:
     return sorted(items, key=lambda i: (int(i["role_id"]), i["effect_type"]))
 
 
-async def apply_role_bonuses(data: ServerStore, items: list[dict[str, Any]], actor_id: str) -> None:
+async def apply_role_bonuses(data: ScopedData, items: list[dict[str, Any]], actor_id: str) -> None:
     fields = {"role": "role_id", "effect": "effect_type", "value": "value", "priority": "priority"}
     current = {(b.role_id, b.effect_type): b for b in await admin_server.list_role_bonuses(data)}
     seen: dict[tuple[str, str], int] = {}
@@ -86,7 +87,7 @@ def role_bonus_schema() -> dict[str, Any]:
                             "type": "integer" if whole else "number",
                             "minimum": _number(low),
                             "maximum": _number(high),
-                            "x-message": parts.refusal(lambda e=effect, h=high: validation.effect(e, h + 1)),
+                            "x-message": parts.refusal(functools.partial(validation.effect, effect, high + 1)),
                         }
                     }
                 },
@@ -110,11 +111,11 @@ def role_bonus_schema() -> dict[str, Any]:
 # -- excluded channels ---------------------------------------------------------------------------------------
 
 
-async def export_excluded(data: ServerStore) -> list[str]:
+async def export_excluded(data: ScopedData) -> list[str]:
     return _by_id(await admin_server.list_excluded_channels(data))
 
 
-async def apply_excluded(data: ServerStore, channels: list[str], actor_id: str) -> None:
+async def apply_excluded(data: ScopedData, channels: list[str], actor_id: str) -> None:
     wanted: dict[str, int] = {}
     for index, channel in enumerate(channels):
         with field_errors(f"excluded_channels[{index}]", {"channel": ""}):
@@ -135,11 +136,11 @@ async def apply_excluded(data: ServerStore, channels: list[str], actor_id: str) 
 # -- test mode -----------------------------------------------------------------------------------------------
 
 
-async def export_test_mode(data: ServerStore) -> dict[str, Any]:
+async def export_test_mode(data: ScopedData) -> dict[str, Any]:
     return (await admin_server.get_test_mode(data)).as_json()
 
 
-async def apply_test_mode(data: ServerStore, value: dict[str, Any], actor_id: str) -> None:
+async def apply_test_mode(data: ScopedData, value: dict[str, Any], actor_id: str) -> None:
     current = await admin_server.get_test_mode(data)
     if not value["enabled"]:  # turning it off forgets the testers' role, as /config test-mode does
         if current.enabled:
@@ -154,12 +155,12 @@ async def apply_test_mode(data: ServerStore, value: dict[str, Any], actor_id: st
 # -- disabled members ----------------------------------------------------------------------------------------
 
 
-async def export_disabled(data: ServerStore) -> list[dict[str, Any]]:
+async def export_disabled(data: ScopedData) -> list[dict[str, Any]]:
     rows = await admin_members.list_disabled(data)
     return sorted(({"member_id": r.member_id, "reason": r.reason} for r in rows), key=lambda i: int(i["member_id"]))
 
 
-async def apply_disabled(data: ServerStore, items: list[dict[str, Any]], actor_id: str) -> None:
+async def apply_disabled(data: ScopedData, items: list[dict[str, Any]], actor_id: str) -> None:
     current = {r.member_id: r for r in await admin_members.list_disabled(data)}
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
@@ -189,12 +190,12 @@ def _level(text: Any) -> str:
         raise ValidationError("level", str(exc)) from exc
 
 
-async def export_admin_roles(data: ServerStore) -> list[dict[str, str]]:
+async def export_admin_roles(data: ScopedData) -> list[dict[str, str]]:
     mapping = (await data.rewards_metadata()).get(ADMIN_ROLES_KEY) or {}
     return [{"role_id": role, "level": mapping[role]} for role in _by_id(list(mapping))]
 
 
-async def apply_admin_roles(data: ServerStore, items: list[dict[str, Any]], actor_id: str) -> None:
+async def apply_admin_roles(data: ScopedData, items: list[dict[str, Any]], actor_id: str) -> None:
     mapping: dict[str, str] = {}
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
@@ -210,11 +211,11 @@ async def apply_admin_roles(data: ServerStore, items: list[dict[str, Any]], acto
         await server_settings.set_metadata(data, actor_id, "config.admin_roles", {ADMIN_ROLES_KEY: mapping})
 
 
-async def export_admin_channel(data: ServerStore) -> str | None:
+async def export_admin_channel(data: ScopedData) -> str | None:
     return (await data.rewards_metadata()).get(ADMIN_CHANNEL_KEY) or None
 
 
-async def apply_admin_channel(data: ServerStore, value: str | None, actor_id: str) -> None:
+async def apply_admin_channel(data: ScopedData, value: str | None, actor_id: str) -> None:
     with field_errors("admin_channel", {"channel": ""}):
         channel_id = None if value is None else validation.snowflake("channel", value)
     if channel_id != ((await data.rewards_metadata()).get(ADMIN_CHANNEL_KEY) or None):

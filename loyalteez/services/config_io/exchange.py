@@ -15,28 +15,28 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from loyalteez.services import audit
-from loyalteez.services.audit import ActorType
+from loyalteez.services.access import audit
+from loyalteez.services.access.audit import ActorType
 from loyalteez.services.config_io import diff
 from loyalteez.services.config_io.audit_batch import OneAuditRow
 from loyalteez.services.config_io.document import ConfigDocument
 from loyalteez.services.config_io.registry import sections
 from loyalteez.services.config_io.schema import FORMAT_VERSION
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 
 IMPORT_ACTION = "config.imported"
 
 
-async def export_config(data: ServerStore, now: datetime) -> dict[str, Any]:
+async def export_config(data: ScopedData, now: datetime) -> dict[str, Any]:
     """Every registered section's current value, plus the version and where it came from."""
-    config = await data.config() or {}
+    config = await data.server.config()
     document: dict[str, Any] = {
         "version": FORMAT_VERSION,
         "exported_at": now.isoformat(),
         "source": {
             "brand_id": data.scope.brand_id,
             "server_id": data.scope.server_id,
-            "server_name": config.get("server_name"),
+            "server_name": config.server_name if config else None,
         },
     }
     for section in sections():
@@ -63,7 +63,7 @@ class _DryRun(Exception):
 
 
 async def import_config(
-    data: ServerStore,
+    data: ScopedData,
     document: ConfigDocument,
     *,
     apply: bool,

@@ -34,7 +34,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 
 # Modules that register sections when imported. Each feature adds its own line.
 PROVIDERS: tuple[str, ...] = (
@@ -45,8 +45,8 @@ PROVIDERS: tuple[str, ...] = (
     "loyalteez.services.config_io.sections_catalog",
 )
 
-Exporter = Callable[[ServerStore], Awaitable[Any]]
-Applier = Callable[[ServerStore, Any, str], Awaitable[None]]
+Exporter = Callable[[ScopedData], Awaitable[Any]]
+Applier = Callable[[ScopedData, Any, str], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)

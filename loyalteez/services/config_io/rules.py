@@ -1,4 +1,4 @@
-"""Rules files for replay and what-if (issue 8): the same format as `/export type:config`.
+"""Rules files for replay and what-if: the same format as `/export type:config`.
 
     document = await load_rules_file("docs/examples/rules.json")     # parsed and fully validated
     await import_config(data, document, apply=True, actor_id="replay")  # on the replay's server
@@ -37,7 +37,7 @@ async def check_on_fresh_server(document: ConfigDocument) -> None:
             {"brand_id": _SCRATCH.brand_id, "name": "rules check", "key_salt": "00", "key_hash": "-"}
         )
         data = store.scoped(_SCRATCH)
-        await data.link("rules check")
+        await data.server.link("rules check")
         await install_default_rules(data, clock)
         await import_config(data, document, apply=False)
     finally:

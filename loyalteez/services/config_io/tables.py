@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 from loyalteez.services.config_io import texts
 from loyalteez.services.config_io.exchange import config_json, export_config
 from loyalteez.services.errors import ValidationError
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 
 KINDS = ("rewards", "audit", "users", "config")
 FORMATS = ("csv", "json")
@@ -31,9 +31,7 @@ Row = dict[str, Any]
 
 @dataclass(frozen=True)
 class Table:
-    name: str
     columns: tuple[str, ...]
-    key: tuple[str, ...]  # the order rows are written in; identifies a row (paged by it)
     derive: Callable[[Row], Row] | None = None
 
 
@@ -41,11 +39,9 @@ def _balance(row: Row) -> Row:
     return {**row, "balance": int(row.get("ltz_earned") or 0) - int(row.get("ltz_spent") or 0)}
 
 
-# Orders follow an index of each table, so every page is an index range: the ledger per member, oldest
-# first (its only index leading with the server and a member); the audit log oldest first; members by id.
+# The columns of each export, in file order; the rows and their order come from the exports repository.
 TABLES = {
     "rewards": Table(
-        "loyalteez_reward_ledger",
         (
             "created_at",
             "discord_user_id",
@@ -57,10 +53,8 @@ TABLES = {
             "details",
             "id",
         ),
-        ("discord_user_id", "created_at", "id"),
     ),
     "audit": Table(
-        "discord_audit_log",
         (
             "created_at",
             "actor_type",
@@ -73,10 +67,8 @@ TABLES = {
             "after_state",
             "id",
         ),
-        ("created_at", "id"),
     ),
     "users": Table(
-        "discord_user_stats",
         (
             "discord_user_id",
             "messages_count",
@@ -88,7 +80,6 @@ TABLES = {
             "created_at",
             "updated_at",
         ),
-        ("discord_user_id",),
         _balance,
     ),
 }
@@ -142,7 +133,7 @@ class _Sink:
 
 
 async def write_export(
-    data: ServerStore, kind: str, fmt: str | None, now: datetime, out: BinaryIO, *, limit: int | None = None
+    data: ScopedData, kind: str, fmt: str | None, now: datetime, out: BinaryIO, *, limit: int | None = None
 ) -> int:
     """Write one export to `out`; returns the rows written (the config counts as one)."""
     kind, fmt = choose(kind, fmt)
@@ -166,7 +157,7 @@ async def write_export(
     rows = 0
     after: list[Any] | None = None
     while True:
-        page = await data.io_page(table.name, table.key, after, PAGE)
+        page = await data.exports.page_snapshot(kind, after, PAGE)
         for raw in page:
             row = table.derive(raw) if table.derive else raw
             if fmt == "csv":
@@ -177,14 +168,14 @@ async def write_export(
             rows += 1
         if len(page) < PAGE:
             break
-        after = [page[-1][c] for c in table.key]
+        after = data.exports.key_values(kind, page[-1])
     if fmt == "json":
         sink.write(f'\n], "count": {rows}}}\n')
     return rows
 
 
 async def build_export(
-    data: ServerStore, kind: str, fmt: str | None, now: datetime, *, limit: int | None = ATTACHMENT_LIMIT
+    data: ScopedData, kind: str, fmt: str | None, now: datetime, *, limit: int | None = ATTACHMENT_LIMIT
 ) -> ExportFile:
     """One export in memory (for an attachment); ExportTooLarge past `limit` bytes."""
     kind, fmt = choose(kind, fmt)

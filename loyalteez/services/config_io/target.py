@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from loyalteez.services.errors import ValidationError
-from loyalteez.store import Scope, ServerStore, Store
+from loyalteez.store import Scope, ScopedData, Store
 
 
-async def connected_server(store: Store, server_id: str) -> ServerStore:
+async def connected_server(store: Store, server_id: str) -> ScopedData:
     """The scoped store of a connected server, or a ValidationError saying how to connect it."""
     server_id = str(server_id).strip()
     link = await store.server_link(server_id) if server_id.isdigit() else None

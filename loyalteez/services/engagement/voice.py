@@ -242,7 +242,7 @@ class VoiceService:
         claimed = int(progress["claimed_minutes"]) if progress else 0
         total = (counted + live_seconds) // 60
         per = rule.minutes_per_payout if rule else 30
-        today = await data.standings_claims_since(member_id, start_of_day(utc_day(now)))
+        today = await data.standings.claims_since(member_id, start_of_day(utc_day(now)))
         return VoiceProgress(
             in_voice=session is not None,
             reason=self._reasons.get(scope, {}).get(member_id) if session else None,

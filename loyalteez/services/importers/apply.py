@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from loyalteez.services import audit
-from loyalteez.services.audit import ActorType
+from loyalteez.services.access import audit
+from loyalteez.services.access.audit import ActorType
 from loyalteez.services.config_io.audit_batch import OneAuditRow
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.importers import texts
@@ -29,10 +29,9 @@ from loyalteez.services.importers.rows import ParsedImport
 from loyalteez.services.rewards import admin_events, validation
 from loyalteez.services.rewards.admin_events import EventOptions
 from loyalteez.services.rewards.engine import ImportedBalance, RewardsEngine
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 
 DEFAULT_EVENT = "imported_balance"
-LEDGER = "loyalteez_reward_ledger"
 AUDIT_ACTION = "rewards.import"  # listed by /audit type:rewards
 KEPT_SHOWN = 20
 
@@ -71,7 +70,7 @@ class ImportResult:
     audit_id: str | None = None
 
 
-async def check_event(data: ServerStore, name: str) -> bool:
+async def check_event(data: ScopedData, name: str) -> bool:
     """Whether the import event exists (False: it will be created); refuses an event members earn."""
     try:
         name = validation.event_name(name)
@@ -86,22 +85,22 @@ async def check_event(data: ServerStore, name: str) -> bool:
     return True
 
 
-async def imported_so_far(data: ServerStore, event: str) -> dict[str, tuple[int, int]]:
+async def imported_so_far(data: ScopedData, event: str) -> dict[str, tuple[int, int]]:
     """Per member, (points, messages) earlier imports into `event` gave them."""
     held: dict[str, tuple[int, int]] = {}
-    for row in await data.select(LEDGER, {"event_type": event}):
-        details = row.get("details") or {}
-        if not isinstance(details, dict) or details.get("source") != "import":
+    for payout in await data.exports.event_payouts(event):
+        details = payout.details
+        if details.get("source") != "import":
             continue
-        points, messages = held.get(row["discord_user_id"], (0, 0))
-        held[row["discord_user_id"]] = (
-            points + int(row["amount"]),
+        points, messages = held.get(payout.member_id, (0, 0))
+        held[payout.member_id] = (
+            points + payout.amount,
             max(messages, int(details.get("messages_total") or 0)),
         )
     return held
 
 
-async def plan_import(data: ServerStore, parsed: ParsedImport, event: str = DEFAULT_EVENT) -> ImportPlan:
+async def plan_import(data: ScopedData, parsed: ParsedImport, event: str = DEFAULT_EVENT) -> ImportPlan:
     """What importing the file would write (reads only)."""
     plan = ImportPlan(event, create_event=not await check_event(data, event), members=len(parsed.rows))
     held = await imported_so_far(data, event)
@@ -142,7 +141,7 @@ async def plan_import(data: ServerStore, parsed: ParsedImport, event: str = DEFA
 
 async def run_import(
     engine: RewardsEngine,
-    data: ServerStore,
+    data: ScopedData,
     parsed: ParsedImport,
     event: str = DEFAULT_EVENT,
     *,
@@ -161,12 +160,10 @@ async def run_import(
             return ImportResult(plan, False)
         if plan.create_event:
             await admin_events.create_event(
-                batch,
+                batch,  # type: ignore[arg-type]
                 actor_id,
                 event,
-                EventOptions(  # type: ignore[arg-type]
-                    reward=1, trigger="none", description=texts.event_description()
-                ),
+                EventOptions(reward=1, trigger="none", description=texts.event_description()),
             )
             await admin_events.toggle_event(batch, actor_id, event, False)  # type: ignore[arg-type]
         await engine.import_balances(data.scope, event, plan.writes)

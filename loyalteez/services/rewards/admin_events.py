@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from typing import Any, NoReturn
 
 from loyalteez.ids import new_id
-from loyalteez.services import audit
+from loyalteez.services.access import audit
 from loyalteez.services.errors import UnknownEventError, ValidationError
 from loyalteez.services.rewards import messages, validation
 from loyalteez.services.rewards.rules import Rule, detection_method, resolve, suggest

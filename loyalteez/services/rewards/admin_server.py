@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from loyalteez.ids import new_id
-from loyalteez.services import audit
+from loyalteez.services.access import audit
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import messages, validation
 from loyalteez.services.rewards.config import EXCLUDED_CHANNELS, TEST_MODE, TestMode

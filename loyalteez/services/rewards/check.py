@@ -44,8 +44,8 @@ async def check_ledger(store: Store) -> LedgerReport:
     for server in servers:
         scope = Scope(server["brand_id"], server["server_id"])
         data = store.scoped(scope)
-        config = await data.config()
-        totals = await data.rewards_ledger_totals((config or {}).get("connected_at"))
+        config = await data.server.config()
+        totals = await data.rewards_ledger_totals(config.connected_at if config else None)
         earned = await data.rewards_earned()
         for member_id in sorted(set(totals) | set(earned)):
             members += 1

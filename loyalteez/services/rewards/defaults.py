@@ -26,7 +26,7 @@ from typing import Any
 
 from loyalteez.clock import Clock
 from loyalteez.ids import new_id
-from loyalteez.services import audit
+from loyalteez.services.access import audit
 from loyalteez.services.rewards.rules import detection_method
 from loyalteez.store import Scope, ServerStore, Store
 

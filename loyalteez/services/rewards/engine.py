@@ -34,7 +34,7 @@ from typing import Any
 
 from loyalteez.clock import Clock
 from loyalteez.ids import new_id
-from loyalteez.services import audit
+from loyalteez.services.access import audit
 from loyalteez.services.analytics.rollups import ActivityRollups, RollupSink
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import messages

@@ -28,8 +28,8 @@ async def cooldowns(rewards: Rewards, scope: Scope, member: Member, now: datetim
     """Every enabled event with a cooldown, daily limit or lifetime cap, and when the member can earn it."""
     data = rewards.engine.store.scoped(scope)
     cfg = await rewards.engine.cache.get(data)
-    claims = {row["event_type"]: row for row in await data.standings_last_claims(member.id)}
-    today = await data.standings_claims_since(member.id, start_of_day(utc_day(now)))
+    claims = {row.event_type: row for row in await data.standings.last_claims(member.id)}
+    today = await data.standings.claims_since(member.id, start_of_day(utc_day(now)))
     bonus = cfg.bonuses.for_roles(member.role_ids)
     statuses = []
     for rule in sorted(cfg.rules.values(), key=lambda r: r.event_type):
@@ -39,11 +39,11 @@ async def cooldowns(rewards: Rewards, scope: Scope, member: Member, now: datetim
         per_day = rule.metadata.get("max_per_day")
         ready: datetime | None = None
         note = ""
-        if rule.max_claims_per_user and past and past["claims"] >= rule.max_claims_per_user:
+        if rule.max_claims_per_user and past and past.claims >= rule.max_claims_per_user:
             statuses.append(EventStatus(rule.event_type, rule.reward_amount, None, "already claimed (limit reached)"))
             continue
-        if rule.cooldown_hours and past and past["last_at"]:
-            ready = past["last_at"] + timedelta(hours=float(bonus.cooldown_hours(rule.cooldown_hours)))
+        if rule.cooldown_hours and past and past.last_at:
+            ready = past.last_at + timedelta(hours=float(bonus.cooldown_hours(rule.cooldown_hours)))
         if per_day and today.get(rule.event_type, 0) >= int(per_day):
             ready = max(ready or now, start_of_day(utc_day(now)) + timedelta(days=1))
             note = f"{per_day} per day"

@@ -2,8 +2,105 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from loyalteez.store.database import Row
 from loyalteez.store.repos.base import Repository
+
+CONFIGS = "discord_server_configs"
+STATS = "discord_user_stats"
+RULES = "monitoring_rules"
+# Seed retention: user stats live only while the server is connected (streaks go with them);
+# audit log, KPI snapshots, drop claims (and the rewards ledger) are kept forever.
+DELETED_ON_DISCONNECT = (STATS, "discord_user_streaks")
+
+
+class ServerLinkedElsewhere(Exception):
+    """The server is actively linked to another brand; it must be disconnected first."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServerConfig:
+    """The server's link row as this brand sees it."""
+
+    brand_id: str
+    server_id: str
+    server_name: str | None
+    is_active: bool
+    connected_at: datetime | None
+    config_metadata: dict[str, Any]
+
+    @classmethod
+    def of(cls, row: Row) -> ServerConfig:
+        metadata = row.get("config_metadata")
+        return cls(
+            brand_id=row["brand_id"],
+            server_id=row["server_id"],
+            server_name=row.get("server_name"),
+            is_active=bool(row.get("is_active")),
+            connected_at=row.get("connected_at"),
+            config_metadata=metadata if isinstance(metadata, dict) else {},
+        )
+
+
+class RemovedRows(dict[str, int]):
+    """Rows removed by a disconnect, per table (kept whole for the audit trail)."""
+
+    @property
+    def member_stats(self) -> int:
+        """How many members' stats were removed."""
+        return self.get(STATS, 0)
 
 
 class ServerRepository(Repository):
     """The server's own row of one server."""
+
+    async def config(self) -> ServerConfig | None:
+        """This server's link row, if this brand has one for it."""
+        row = await self._tables.get(CONFIGS, {})
+        return ServerConfig.of(row) if row else None
+
+    async def link(self, server_name: str | None) -> ServerConfig | None:
+        """Link the server to the scope's brand (re-activating it); returns the link as it was before.
+
+        Refuses while another brand holds an active link: one server belongs to one brand at a time.
+        """
+        async with self._db.transaction():
+            before = await self._db.fetch_one(f"SELECT * FROM {CONFIGS} WHERE server_id = ?", [self.scope.server_id])
+            if before and before["is_active"] and before["brand_id"] != self.scope.brand_id:
+                raise ServerLinkedElsewhere(before["brand_id"])
+            now = self._clock.now()
+            if before is None:
+                await self._tables.insert(
+                    CONFIGS,
+                    {"server_name": server_name, "is_active": True, "config_metadata": {}, "connected_at": now},
+                )
+            elif before["is_active"]:
+                # Re-running connect on a linked server only refreshes its name: stats and the ledger
+                # window (connected_at) carry on, or `check` would see drift.
+                await self._tables.update(CONFIGS, {}, {"server_name": server_name})
+            else:
+                # A server that was disconnected may be taken over by a new brand; it starts fresh.
+                await self._db.execute(
+                    f"UPDATE {CONFIGS} SET brand_id = ?, server_name = ?, is_active = ?, "
+                    "connected_at = ?, updated_at = ? WHERE server_id = ? AND is_active = ?",
+                    [self.scope.brand_id, server_name, True, now, now, self.scope.server_id, False],
+                )
+        return ServerConfig.of(before) if before else None
+
+    async def unlink(self) -> RemovedRows:
+        """Disconnect: mark inactive and apply the retention rules; returns what was removed."""
+        async with self._db.transaction():
+            removed = RemovedRows({table: await self._tables.delete(table) for table in DELETED_ON_DISCONNECT})
+            await self._tables.update(CONFIGS, {}, {"is_active": False})
+        return removed
+
+    async def tracked_members(self) -> int:
+        """Members with stats on this server."""
+        return await self._tables.count(STATS)
+
+    async def reward_event_count(self) -> int:
+        """Reward events this server sees (its own and its brand's server-wide ones)."""
+        return await self._tables.count(RULES)

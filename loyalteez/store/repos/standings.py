@@ -1,9 +1,216 @@
-"""Balances, ranks, leaderboards and member stats totals."""
+"""Where members stand: rankings over stats, the ledger and daily rollups, and payouts since a moment.
+
+Every ranking is one source query yielding (discord_user_id, value) for the scope, so the top page,
+the caller's own rank and the number of ranked members are computed the same way. Test-mode payouts
+never rank.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
 from loyalteez.store.repos.base import Repository
+from loyalteez.store.values import as_utc
+
+BoardKind = Literal["ltz_earned", "activity", "claims", "voice"]
+BOARD_KINDS: tuple[BoardKind, ...] = ("ltz_earned", "activity", "claims", "voice")
+LEDGER = "loyalteez_reward_ledger"
+STATS = "discord_user_stats"
+ROLLUPS = "loyalteez_activity_daily"
+BREAKDOWNS = {"events": "event_type", "users": "discord_user_id"}
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """One member's place in a ranking; ties share a position."""
+
+    member_id: str
+    value: int
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Holdings:
+    """What a member has earned and spent on this server, all time."""
+
+    earned: int
+    spent: int
+
+
+@dataclass(frozen=True, slots=True)
+class MemberStats:
+    """One member's running totals on this server."""
+
+    member_id: str
+    messages: int
+    reactions: int
+    voice_minutes: int
+    ltz_earned: int
+    ltz_spent: int
+
+
+@dataclass(frozen=True, slots=True)
+class EventClaims:
+    """How many payouts of one event a member has had and when the latest was."""
+
+    event_type: str
+    claims: int
+    last_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutTotals:
+    payouts: int
+    ltz: int
+    members: int
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutGroup:
+    """Payouts and LTZ of one event or one member."""
+
+    name: str
+    payouts: int
+    ltz: int
 
 
 class StandingsRepository(Repository):
-    """Balances, ranks, leaderboards and member stats totals of one server."""
+    """Rankings and payout totals of one server."""
+
+    def _board_source(self, kind: BoardKind, since: datetime | None) -> tuple[str, list[Any]]:
+        """SELECT discord_user_id, value for one ranking, scoped, optionally since a moment."""
+        tables = self._tables
+        if kind in ("ltz_earned", "claims") and (since is not None or kind == "claims"):
+            scope_sql, params = tables.scope_filter(LEDGER)
+            value = "SUM(amount)" if kind == "ltz_earned" else "COUNT(*)"
+            sql = f"SELECT discord_user_id, {value} AS value FROM {LEDGER} WHERE {scope_sql} AND is_test = ?"
+            params = [*params, False]
+            if since is not None:
+                sql += " AND created_at >= ?"
+                params.append(since)
+            return sql + " GROUP BY discord_user_id", params
+        if since is None:
+            scope_sql, params = tables.scope_filter(STATS)
+            value = {
+                "ltz_earned": "ltz_earned",
+                "activity": "messages_count + reactions_count",
+                "voice": "voice_minutes",
+            }[kind]
+            return f"SELECT discord_user_id, {value} AS value FROM {STATS} WHERE {scope_sql}", params
+        scope_sql, params = tables.scope_filter(ROLLUPS)
+        value = "SUM(messages + reactions)" if kind == "activity" else "SUM(voice_minutes)"
+        return (
+            f"SELECT discord_user_id, {value} AS value FROM {ROLLUPS} WHERE {scope_sql} AND day >= ? "
+            "GROUP BY discord_user_id",
+            [*params, since.date()],
+        )
+
+    async def page(self, kind: BoardKind, since: datetime | None, limit: int, offset: int) -> list[Ranked]:
+        source, params = self._board_source(kind, since)
+        rows = await self._db.fetch_all(
+            "SELECT discord_user_id, value, RANK() OVER (ORDER BY value DESC) AS position "
+            f"FROM ({source}) board WHERE value > 0 ORDER BY value DESC, discord_user_id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [Ranked(str(r["discord_user_id"]), int(r["value"]), int(r["position"])) for r in rows]
+
+    async def ranked(self, kind: BoardKind, since: datetime | None) -> int:
+        source, params = self._board_source(kind, since)
+        return int(await self._db.fetch_value(f"SELECT COUNT(*) FROM ({source}) board WHERE value > 0", params))
+
+    async def rank_of(self, kind: BoardKind, since: datetime | None, member_id: str) -> Ranked | None:
+        """The member's place in a ranking; ties share a rank."""
+        source, params = self._board_source(kind, since)
+        row = await self._db.fetch_one(
+            "SELECT ranked.position AS position, ranked.value AS value FROM ("
+            "SELECT discord_user_id, value, RANK() OVER (ORDER BY value DESC) AS position "
+            f"FROM ({source}) board WHERE value > 0) ranked WHERE ranked.discord_user_id = ?",
+            [*params, member_id],
+        )
+        return Ranked(member_id, int(row["value"]), int(row["position"])) if row else None
+
+    async def holdings(self, member_id: str) -> Holdings:
+        """Earned and spent, from the member's stats (zero for a member without any)."""
+        row = await self._tables.get(STATS, {"discord_user_id": member_id})
+        return Holdings(int(row["ltz_earned"]), int(row["ltz_spent"])) if row else Holdings(0, 0)
+
+    async def members(self) -> int:
+        """Members with stats on this server."""
+        return await self._tables.count(STATS)
+
+    async def member_stats(self) -> list[MemberStats]:
+        """Every member's running totals, in no particular order."""
+        return [
+            MemberStats(
+                str(r["discord_user_id"]),
+                int(r["messages_count"] or 0),
+                int(r["reactions_count"] or 0),
+                int(r["voice_minutes"] or 0),
+                int(r["ltz_earned"] or 0),
+                int(r["ltz_spent"] or 0),
+            )
+            for r in await self._tables.select(STATS)
+        ]
+
+    async def paid_by_event(self) -> dict[str, int]:
+        """LTZ paid per event, ever, test-mode payouts included."""
+        scope_sql, params = self._tables.scope_filter(LEDGER)
+        rows = await self._db.fetch_all(
+            f"SELECT event_type, SUM(amount) AS ltz FROM {LEDGER} WHERE {scope_sql} GROUP BY event_type", params
+        )
+        return {str(r["event_type"]): int(r["ltz"] or 0) for r in rows}
+
+    async def earned_since(self, member_id: str, since: datetime) -> int:
+        scope_sql, params = self._tables.scope_filter(LEDGER)
+        total = await self._db.fetch_value(
+            f"SELECT COALESCE(SUM(amount), 0) FROM {LEDGER} WHERE {scope_sql} AND discord_user_id = ? "
+            "AND created_at >= ? AND is_test = ?",
+            [*params, member_id, since, False],
+        )
+        return int(total or 0)
+
+    async def claims_since(self, member_id: str, since: datetime) -> dict[str, int]:
+        """Per event: the member's payouts since a moment (today's count for daily limits)."""
+        scope_sql, params = self._tables.scope_filter(LEDGER)
+        rows = await self._db.fetch_all(
+            f"SELECT event_type, COUNT(*) AS n FROM {LEDGER} WHERE {scope_sql} AND discord_user_id = ? "
+            "AND created_at >= ? GROUP BY event_type",
+            [*params, member_id, since],
+        )
+        return {row["event_type"]: int(row["n"]) for row in rows}
+
+    async def last_claims(self, member_id: str) -> list[EventClaims]:
+        """Per event: how many payouts the member has had and the latest one."""
+        scope_sql, params = self._tables.scope_filter(LEDGER)
+        rows = await self._db.fetch_all(
+            f"SELECT event_type, COUNT(*) AS claims, MAX(created_at) AS last_at FROM {LEDGER} "
+            f"WHERE {scope_sql} AND discord_user_id = ? GROUP BY event_type",
+            [*params, member_id],
+        )
+        return [EventClaims(row["event_type"], int(row["claims"]), as_utc(row["last_at"])) for row in rows]
+
+    # -- /stats: payouts since a moment ---------------------------------------------------------------------
+
+    async def totals(self, since: datetime) -> PayoutTotals:
+        scope_sql, params = self._tables.scope_filter(LEDGER)
+        row = await self._db.fetch_one(
+            f"SELECT COUNT(*) AS payouts, COALESCE(SUM(amount), 0) AS ltz, COUNT(DISTINCT discord_user_id) AS members "
+            f"FROM {LEDGER} WHERE {scope_sql} AND created_at >= ? AND is_test = ?",
+            [*params, since, False],
+        )
+        found = {k: int(v or 0) for k, v in (row or {}).items()}
+        return PayoutTotals(found.get("payouts", 0), found.get("ltz", 0), found.get("members", 0))
+
+    async def breakdown(self, since: datetime, by: str, limit: int = 15) -> list[PayoutGroup]:
+        """Payouts and LTZ per event (`events`) or per member (`users`) since a moment, largest first."""
+        column = BREAKDOWNS[by]
+        scope_sql, params = self._tables.scope_filter(LEDGER)
+        rows = await self._db.fetch_all(
+            f"SELECT {column} AS name, COUNT(*) AS payouts, SUM(amount) AS ltz FROM {LEDGER} "
+            f"WHERE {scope_sql} AND created_at >= ? AND is_test = ? GROUP BY {column} "
+            f"ORDER BY ltz DESC, {column} LIMIT ?",
+            [*params, since, False, limit],
+        )
+        return [PayoutGroup(str(r["name"]), int(r["payouts"]), int(r["ltz"] or 0)) for r in rows]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from loyalteez.emulator import GuildHandle, MemberHandle
-from loyalteez.services.health import REQUIRED, ChannelAccess, permission_report
+from loyalteez.services.access.health import REQUIRED, ChannelAccess, permission_report
 
 
 async def test_all_good_when_nothing_is_missing(guild: GuildHandle, admin: MemberHandle) -> None:

@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from loyalteez.clock import Clock
-from loyalteez.services import audit, texts
-from loyalteez.services.brands import key_matches
-from loyalteez.store import Scope, ScopeError, ServerLinkedElsewhere, ServerStore, Store
+from loyalteez.services.access import audit, texts
+from loyalteez.services.access.brands import key_matches
+from loyalteez.store import Scope, ScopedData, ScopeError, Store
+from loyalteez.store.repos.server import RemovedRows, ServerConfig, ServerLinkedElsewhere
 
 # After FREE_ATTEMPTS wrong keys a server must wait, doubling each time up to MAX_LOCKOUT.
 FREE_ATTEMPTS = 3
@@ -23,7 +24,7 @@ FIRST_LOCKOUT = timedelta(seconds=30)
 MAX_LOCKOUT = timedelta(hours=1)
 FORGET_AFTER = timedelta(hours=24)
 
-OnConnect = Callable[[ServerStore], Awaitable[None]]
+OnConnect = Callable[[ScopedData], Awaitable[None]]
 
 
 @dataclass
@@ -31,6 +32,18 @@ class _Failures:
     count: int = 0
     last: datetime | None = None
     locked_until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetupStatus:
+    """What /setup status shows."""
+
+    brand_id: str
+    brand_name: str
+    server_name: str | None
+    connected_at: datetime | None
+    members_tracked: int
+    reward_events: int
 
 
 @dataclass(frozen=True)
@@ -65,7 +78,7 @@ class SetupService:
         now = self.clock.now()
         wait = self._lockout_left(server_id, now)
         if wait is not None:
-            return ConnectResult(False, texts.SETUP_LOCKED.format(wait=texts.duration(wait)))
+            return ConnectResult(False, texts.setup_locked(wait))
         brand_id = (brand_id or "").strip()
         try:
             scope = Scope(brand_id, server_id)
@@ -94,7 +107,7 @@ class SetupService:
         data = self.store.scoped(scope)
         try:
             async with self.store.transaction():
-                before = await data.link(server_name)
+                before = await data.server.link(server_name)
                 for hook in self.on_connect:
                     await hook(data)
                 await audit.record(
@@ -104,42 +117,42 @@ class SetupService:
                     action="server_connected",
                     details={"server_name": server_name, "brand_name": brand["name"]},
                     before=_link_state(before),
-                    after=_link_state(await data.config()),
+                    after=_link_state(await data.server.config()),
                 )
         except ServerLinkedElsewhere:
             return ConnectResult(False, texts.SETUP_LINKED_ELSEWHERE)
         finally:
             self._scopes.pop(server_id, None)
-        already = bool(before and before["is_active"])
-        message = texts.SETUP_ALREADY if already else texts.SETUP_CONNECTED
-        return ConnectResult(True, message.format(brand=brand["name"]), scope)
+        already = bool(before and before.is_active)
+        message = texts.setup_already if already else texts.setup_connected
+        return ConnectResult(True, message(brand["name"]), scope)
 
-    async def status(self, server_id: str) -> dict[str, Any] | None:
+    async def status(self, server_id: str) -> SetupStatus | None:
         """What /setup status shows, or None when the server is not connected."""
         scope = await self.scope_for(server_id)
         if scope is None:
             return None
         data = self.store.scoped(scope)
-        config = await data.config()
+        config = await data.server.config()
         brand = await self.store.get_brand(scope.brand_id)
-        return {
-            "brand_id": scope.brand_id,
-            "brand_name": brand["name"] if brand else scope.brand_id,
-            "server_name": config["server_name"] if config else None,
-            "connected_at": config["connected_at"] if config else None,
-            "members_tracked": await data.count("discord_user_stats"),
-            "reward_events": await data.count("monitoring_rules"),
-        }
+        return SetupStatus(
+            brand_id=scope.brand_id,
+            brand_name=brand["name"] if brand else scope.brand_id,
+            server_name=config.server_name if config else None,
+            connected_at=config.connected_at if config else None,
+            members_tracked=await data.server.tracked_members(),
+            reward_events=await data.server.reward_event_count(),
+        )
 
-    async def disconnect(self, *, server_id: str, actor_id: str) -> dict[str, int] | None:
+    async def disconnect(self, *, server_id: str, actor_id: str) -> RemovedRows | None:
         """Unlink and apply retention; None when there was nothing to disconnect."""
         scope = await self.scope_for(server_id)
         if scope is None:
             return None
         data = self.store.scoped(scope)
         async with self.store.transaction():
-            before = await data.config()
-            removed = await data.unlink()
+            before = await data.server.config()
+            removed = await data.server.unlink()
             self._scopes.pop(server_id, None)
             await audit.record(
                 data,
@@ -148,7 +161,7 @@ class SetupService:
                 action="server_disconnected",
                 details={"removed_rows": removed},
                 before=_link_state(before),
-                after=_link_state(await data.config()),
+                after=_link_state(await data.server.config()),
             )
         return removed
 
@@ -174,8 +187,13 @@ class SetupService:
             state.locked_until = now + min(FIRST_LOCKOUT * (2**doublings), MAX_LOCKOUT)
 
 
-def _link_state(row: dict[str, Any] | None) -> dict[str, Any] | None:
-    if row is None:
+def _link_state(config: ServerConfig | None) -> dict[str, Any] | None:
+    """The part of the link the audit trail records before and after a change."""
+    if config is None:
         return None
-    keep = ("brand_id", "server_name", "is_active", "connected_at")
-    return {k: row.get(k) for k in keep}
+    return {
+        "brand_id": config.brand_id,
+        "server_name": config.server_name,
+        "is_active": config.is_active,
+        "connected_at": config.connected_at,
+    }

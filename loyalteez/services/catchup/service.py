@@ -6,7 +6,7 @@ message after the last one it processed (its *cursor*) and runs those messages t
 like live ones. The engine deduplicates by message id (activity keys and ledger keys), so a message seen
 live and fetched again neither counts nor pays twice; it decides each message at its own timestamp.
 
-The cursor (loyalteez_channel_cursors) moves in the SAME transaction as the batch that processed the
+The cursor moves in the SAME transaction as the batch that processed the
 messages: `cursor_hook` is one of the rewards engine's batch hooks. A crash therefore leaves it at the last
 committed message, and the next start fetches from there. How far back: the cursor, but never before the
 configured window (LOYALTEEZ_CATCHUP_HOURS, default 24 h) nor before the server was connected.
@@ -33,7 +33,7 @@ from loyalteez.clock import Clock
 from loyalteez.services.rewards.events import MessageEvent, PassiveEvent
 from loyalteez.services.rewards.outcomes import EventOutcome, Paid
 from loyalteez.services.rewards.service import Rewards
-from loyalteez.store import Scope, ServerStore, Store
+from loyalteez.store import Scope, ScopedData, Store
 
 log = logging.getLogger("loyalteez.catchup")
 
@@ -142,7 +142,7 @@ class CatchupService:
             return True
         return event.channel_id in self._done.get(server_id, ())
 
-    async def cursor_hook(self, data: ServerStore, events: Sequence[PassiveEvent]) -> None:
+    async def cursor_hook(self, data: ScopedData, events: Sequence[PassiveEvent]) -> None:
         """Rewards engine batch hook: move the cursors of the channels these messages came from."""
         newest: dict[str, int] = {}
         server = data.scope.server_id
@@ -151,7 +151,7 @@ class CatchupService:
                 continue
             if self._moves_cursor(server, event):
                 newest[event.channel_id] = max(newest.get(event.channel_id, 0), int(event.message_id))
-        await data.catchup_advance(newest)
+        await data.catchup.advance(newest)
 
     # -- catching up -----------------------------------------------------------------------------------
 
@@ -195,11 +195,11 @@ class CatchupService:
         """
         session = self._session if session is None else session
         data = self.store.scoped(scope)
-        config = await data.config()
-        cursors = await data.catchup_cursors()
+        config = await data.server.config()
+        cursors = await data.catchup.cursors()
         now = self.clock.now()
         oldest = now - self.window
-        connected = (config or {}).get("connected_at")
+        connected = config.connected_at if config else None
         if isinstance(connected, datetime) and connected > oldest:
             oldest = connected
         floor = snowflake_at(oldest) - 1

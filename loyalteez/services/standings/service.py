@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from loyalteez.clock import start_of_day, utc_day
+from loyalteez.clock import Clock, start_of_day, utc_day
 from loyalteez.services.errors import ValidationError
-from loyalteez.store import ServerStore
-from loyalteez.store.standings_store import BOARD_KINDS, BoardKind
+from loyalteez.services.standings import texts
+from loyalteez.store import Scope, ScopedData, Store
+from loyalteez.store.repos.standings import BOARD_KINDS, BoardKind
 
 Period = Literal["all", "month", "week"]
 PERIODS: tuple[Period, ...] = ("all", "month", "week")
@@ -75,31 +76,54 @@ def _check(kind: str, period: str) -> tuple[BoardKind, Period]:
         raise ValidationError("type", f"type must be one of {', '.join(BOARD_KINDS)}")
     if period not in PERIODS:
         raise ValidationError("period", f"period must be one of {', '.join(PERIODS)}")
-    return kind, period  # type: ignore[return-value]
+    return kind, period
 
 
-async def balance(data: ServerStore, member_id: str, now: datetime) -> Balance:
-    stats = await data.get("discord_user_stats", {"discord_user_id": member_id})
-    rank = await data.standings_rank_of("ltz_earned", None, member_id)
+async def balance(data: ScopedData, member_id: str, now: datetime) -> Balance:
+    holdings = await data.standings.holdings(member_id)
+    rank = await data.standings.rank_of("ltz_earned", None, member_id)
     return Balance(
-        earned=int(stats["ltz_earned"]) if stats else 0,
-        spent=int(stats["ltz_spent"]) if stats else 0,
-        today=await data.standings_earned_since(member_id, start_of_day(utc_day(now))),
-        rank=int(rank["position"]) if rank else None,
-        ranked=await data.standings_ranked("ltz_earned", None),
+        earned=holdings.earned,
+        spent=holdings.spent,
+        today=await data.standings.earned_since(member_id, start_of_day(utc_day(now))),
+        rank=rank.position if rank else None,
+        ranked=await data.standings.ranked("ltz_earned", None),
     )
 
 
-async def leaderboard(data: ServerStore, kind: str, period: str, page: int, caller_id: str, now: datetime) -> Board:
+async def leaderboard(data: ScopedData, kind: str, period: str, page: int, caller_id: str, now: datetime) -> Board:
     """One page of a ranking (1-based; past the end shows the last page) and the caller's own place."""
     board_kind, board_period = _check(kind, period)
     since = period_start(board_period, now)
-    ranked = await data.standings_ranked(board_kind, since)
+    ranked = await data.standings.ranked(board_kind, since)
     pages = max(1, -(-ranked // PAGE_SIZE))
     page = min(max(1, page), pages)
-    rows = await data.standings_page(board_kind, since, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-    own = await data.standings_rank_of(board_kind, since, caller_id)
+    rows = await data.standings.page(board_kind, since, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    own = await data.standings.rank_of(board_kind, since, caller_id)
     # Ties share a rank, so ranks come from the ranking, not from row positions.
-    ranked_rows = [BoardRow(int(r["position"]), r["discord_user_id"], int(r["value"])) for r in rows]
-    caller = BoardRow(int(own["position"]), caller_id, int(own["value"])) if own else None
+    ranked_rows = [BoardRow(r.position, r.member_id, r.value) for r in rows]
+    caller = BoardRow(own.position, caller_id, own.value) if own else None
     return Board(board_kind, board_period, page, pages, ranked_rows, caller)
+
+
+class StandingsService:
+    """What members ask about where they stand: /balance (in a server or in DMs) and /leaderboard."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    async def balance(self, scope: Scope, member_id: str) -> Balance:
+        return await balance(self.store.scoped(scope), member_id, self.clock.now())
+
+    async def leaderboard(self, scope: Scope, kind: str, period: str, page: int, caller_id: str) -> Board:
+        return await leaderboard(self.store.scoped(scope), kind, period, page, caller_id, self.clock.now())
+
+    async def dm_balances(self, member_id: str) -> str:
+        """/balance in DMs: the member's balance on every connected server they earned on."""
+        lines = []
+        for link in await self.store.servers_of_member(member_id):
+            data = self.store.scoped(Scope(link["brand_id"], link["server_id"]))
+            mine = await balance(data, member_id, self.clock.now())
+            lines.append(texts.server_balance(link["server_name"] or link["server_id"], mine.available, mine.earned))
+        return "\n".join(lines) if lines else texts.DM_NO_BALANCES

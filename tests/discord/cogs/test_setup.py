@@ -8,8 +8,10 @@ import pytest
 
 from loyalteez.emulator import GuildHandle, MemberHandle
 from loyalteez.emulator.harness import Harness
-from loyalteez.services import brands, texts
-from loyalteez.services.brands import NewKey
+from loyalteez.services import texts
+from loyalteez.services.access import brands
+from loyalteez.services.access import texts as access_texts
+from loyalteez.services.access.brands import NewKey
 
 
 @pytest.fixture
@@ -38,7 +40,7 @@ async def test_admin_connects_the_server_with_the_brand_key(
 
 async def test_wrong_key_changes_nothing(harness: Harness, admin: MemberHandle, brand: NewKey) -> None:
     reply = await connect(admin, brand, key="ltz_not_the_key")
-    assert reply.ephemeral and reply.content == texts.SETUP_WRONG_KEY
+    assert reply.ephemeral and reply.content == access_texts.SETUP_WRONG_KEY
     assert await harness.app.store.server_link(str(harness.guild.id)) is None
 
 
@@ -55,7 +57,7 @@ async def test_disconnect_reports_what_was_removed(harness: Harness, admin: Memb
     assert reply.ephemeral and "Disconnected" in reply.content
     assert not (await harness.app.store.server_link(str(harness.guild.id)))["is_active"]
     again = await admin.slash("setup status")
-    assert again.content == texts.SETUP_NOT_CONNECTED_STATUS
+    assert again.content == access_texts.SETUP_NOT_CONNECTED_STATUS
 
 
 async def test_help_lists_every_command_and_says_why_nothing_earns(alice: MemberHandle) -> None:

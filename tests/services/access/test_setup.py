@@ -8,9 +8,11 @@ from datetime import timedelta
 import pytest
 
 from loyalteez.clock import ManualClock
-from loyalteez.services import brands, texts
-from loyalteez.services.setup import SetupService
+from loyalteez.services.access import brands
+from loyalteez.services.access import texts as access_texts
+from loyalteez.services.access.setup import SetupService
 from loyalteez.store import Store
+from tests.store.raw import tables
 
 SERVER = "555000111"
 
@@ -37,7 +39,7 @@ async def test_connect_links_the_server_and_audits_without_the_key(
     )
     assert result.ok and "Acme Coffee" in result.message
     assert await setup.scope_for(SERVER) == result.scope
-    audit = await store.scoped(result.scope).select("discord_audit_log")
+    audit = await tables(store.scoped(result.scope)).select("discord_audit_log")
     assert [(a["action"], a["actor_type"], a["actor_id"]) for a in audit] == [("server_connected", "admin", "42")]
     assert brand.security_key not in json.dumps(audit, default=str)
     brand_row = await store.get_brand(brand.brand_id)
@@ -51,7 +53,7 @@ async def test_wrong_key_changes_nothing_and_says_so(store: Store, setup: SetupS
             server_id=SERVER, server_name="Cafe", brand_id=brand_id, security_key=key, actor_id="42"
         )
         assert not result.ok
-    assert result.message == texts.SETUP_WRONG_KEY or "Try again" in result.message
+    assert result.message == access_texts.SETUP_WRONG_KEY or "Try again" in result.message
     assert await table_sizes(store) == before
     assert await setup.scope_for(SERVER) is None
 
@@ -82,14 +84,14 @@ async def test_status_and_disconnect(store: Store, setup: SetupService, brand: b
     result = await setup.connect(
         server_id=SERVER, server_name="Cafe", brand_id=brand.brand_id, security_key=brand.security_key, actor_id="42"
     )
-    await store.scoped(result.scope).insert("discord_user_stats", {"discord_user_id": "9", "ltz_earned": 5})
+    await tables(store.scoped(result.scope)).insert("discord_user_stats", {"discord_user_id": "9", "ltz_earned": 5})
     status = await setup.status(SERVER)
-    assert status["brand_name"] == "Acme Coffee" and status["members_tracked"] == 1
+    assert status.brand_name == "Acme Coffee" and status.members_tracked == 1
 
     removed = await setup.disconnect(server_id=SERVER, actor_id="42")
     assert removed["discord_user_stats"] == 1
     assert await setup.scope_for(SERVER) is None
-    audit = await store.scoped(result.scope).select("discord_audit_log", order_by=["created_at"])
+    audit = await tables(store.scoped(result.scope)).select("discord_audit_log", order_by=["created_at"])
     actions = [a["action"] for a in audit]
     assert actions == ["server_connected", "server_disconnected"]
 

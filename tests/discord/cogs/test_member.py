@@ -5,6 +5,7 @@ from __future__ import annotations
 from loyalteez.emulator import Emulator, GuildHandle, MemberHandle
 from loyalteez.emulator.harness import Harness
 from loyalteez.services import texts
+from tests.store.raw import tables
 
 
 def field(reply, name: str) -> str:
@@ -37,7 +38,7 @@ async def test_the_same_message_delivered_twice_pays_once(
     reply = await alice.slash("balance")
     assert field(reply, "Earned") == "25"
     data = harness.app.store.scoped(await harness.app.services.setup.scope_for(str(harness.guild.id)))
-    stats = await data.get("discord_user_stats", {"discord_user_id": str(alice.id)})
+    stats = await tables(data).get("discord_user_stats", {"discord_user_id": str(alice.id)})
     assert stats["messages_count"] == 1
 
 

@@ -6,13 +6,13 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from loyalteez.ids import new_id
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 
 ActorType = Literal["admin", "bot", "system", "user"]
 
 
 async def record(
-    data: ServerStore,
+    data: ScopedData,
     *,
     actor_type: ActorType,
     actor_id: str | None,
@@ -25,19 +25,16 @@ async def record(
 ) -> str:
     """Append one audit row in the caller's scope (and transaction); returns its id."""
     row_id = new_id()
-    await data.insert(
-        "discord_audit_log",
-        {
-            "id": row_id,
-            "actor_type": actor_type,
-            "actor_id": actor_id,
-            "action": action,
-            "target_user_id": target_user_id,
-            "details": dict(details) if details is not None else None,
-            "before_state": _jsonable(before),
-            "after_state": _jsonable(after),
-            "is_test": is_test,
-        },
+    await data.audit.append(
+        row_id,
+        actor_type=actor_type,
+        actor_id=actor_id,
+        action=action,
+        target_user_id=target_user_id,
+        details=details,
+        before_state=_jsonable(before),
+        after_state=_jsonable(after),
+        is_test=is_test,
     )
     return row_id
 

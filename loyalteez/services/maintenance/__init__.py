@@ -1,0 +1,1 @@
+"""Operator maintenance: the daily SQLite backup and moving the data between engines."""
