@@ -32,5 +32,5 @@ class AdminGate:
         if scope is None:
             return None
         data = self.resolver.store.scoped(scope)
-        require(caller_of(ctx), await data.rewards_metadata(), needed)
+        require(caller_of(ctx), await data.rewards.metadata(), needed)
         return data

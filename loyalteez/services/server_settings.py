@@ -11,10 +11,10 @@ from loyalteez.store import ServerStore
 
 async def set_metadata(data: ServerStore, actor_id: str, action: str, changes: Mapping[str, Any]) -> dict[str, Any]:
     """Change some config_metadata keys (others kept) and record before/after; returns the new metadata."""
-    async with data.rewards_transaction():
-        before = await data.rewards_metadata()
-        await data.rewards_set_metadata(changes)
-        after = await data.rewards_metadata()
+    async with data.rewards.transaction():
+        before = await data.rewards.metadata()
+        await data.rewards.set_metadata(changes)
+        after = await data.rewards.metadata()
         await audit.record(
             data,
             actor_type="admin",

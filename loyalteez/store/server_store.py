@@ -12,7 +12,6 @@ from loyalteez.store.engagement_rewards_store import EngagementRewardsStoreMixin
 from loyalteez.store.io_store import IoStoreMixin
 from loyalteez.store.kpi_store import KpiStoreMixin
 from loyalteez.store.reliability_store import ReliabilityStoreMixin
-from loyalteez.store.rewards_store import RewardsStoreMixin
 from loyalteez.store.standings_store import StandingsStoreMixin
 
 # Seed retention: user stats live only while the server is connected (streaks go with them);
@@ -25,7 +24,6 @@ class ServerLinkedElsewhere(Exception):
 
 
 class ServerStore(
-    RewardsStoreMixin,
     IoStoreMixin,
     StandingsStoreMixin,
     EngagementRewardsStoreMixin,

@@ -90,7 +90,7 @@ class ConfigCog(commands.Cog):
         data = await self.gate.open(ctx, Level.VIEWER)
         if data is None:
             return
-        metadata = await data.rewards_metadata()
+        metadata = await data.rewards.metadata()
         rules = await admin_events.list_events(data)
         bonuses = await admin_server.list_role_bonuses(data)
         excluded = await admin_server.list_excluded_channels(data)
@@ -361,7 +361,7 @@ class ConfigCog(commands.Cog):
         data = await self.gate.open(ctx, Level.VIEWER if action == "list" else Level.FULL_ADMIN)
         if data is None:
             return
-        mapping = dict((await data.rewards_metadata()).get(ADMIN_ROLES_KEY) or {})
+        mapping = dict((await data.rewards.metadata()).get(ADMIN_ROLES_KEY) or {})
         if action == "list":
             await send(
                 ctx,

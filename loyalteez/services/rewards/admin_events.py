@@ -93,7 +93,7 @@ async def create_event(data: ServerStore, actor_id: str, name: str, options: Eve
     name = validation.event_name(name)
     if options.reward is None:
         raise ValidationError("reward", messages.out_of_range("reward", *validation.REWARD_RANGE, " LTZ"))
-    async with data.rewards_transaction():
+    async with data.rewards.transaction():
         if await data.select(RULES, {"event_type": name}):
             raise ValidationError("name", messages.event_exists(name))
         base = {
@@ -106,7 +106,7 @@ async def create_event(data: ServerStore, actor_id: str, name: str, options: Eve
             "rule_metadata": {"trigger": "none"},
         }
         row = {"id": new_id(), "event_type": name, **_changed(base, options, builtin=False)}
-        await data.rewards_insert_rule(row)
+        await data.rewards.insert_rule(row)
         after = await _own_row(data, name)
         await _audit(data, actor_id, "rewards.event_created", name, None, after)
     return Rule.from_row(after)
@@ -136,7 +136,7 @@ async def toggle_event(data: ServerStore, actor_id: str, name: str, enabled: boo
 
 
 async def delete_event(data: ServerStore, actor_id: str, name: str) -> None:
-    async with data.rewards_transaction():
+    async with data.rewards.transaction():
         own, brand = await _rows(data, name)
         current = own or brand
         if current is None:
@@ -146,7 +146,7 @@ async def delete_event(data: ServerStore, actor_id: str, name: str) -> None:
             raise ValidationError("event", messages.builtin_delete(name))
         if own is None:
             raise ValidationError("event", messages.brand_wide_delete(name))
-        await data.rewards_delete_rule(name)
+        await data.rewards.delete_rule(name)
         await _audit(data, actor_id, "rewards.event_deleted", name, own, None)
 
 
@@ -176,7 +176,7 @@ async def _own_row(data: ServerStore, name: str) -> Row:
 
 
 async def _change(data: ServerStore, actor_id: str, name: str, action: str, change: Any) -> Rule:
-    async with data.rewards_transaction():
+    async with data.rewards.transaction():
         own, brand = await _rows(data, name)
         current = own or brand
         if current is None:
@@ -184,9 +184,9 @@ async def _change(data: ServerStore, actor_id: str, name: str, action: str, chan
         values = change(current, Rule.from_row(current).is_builtin)
         if own is None:  # the brand's rule: this server gets its own copy, changed
             copy = {c: current[c] for c in RULE_COLUMNS}
-            await data.rewards_insert_rule({**copy, **values, "id": new_id(), "event_type": name})
+            await data.rewards.insert_rule({**copy, **values, "id": new_id(), "event_type": name})
         else:
-            await data.rewards_update_rule(name, values)
+            await data.rewards.update_rule(name, values)
         after = await _own_row(data, name)
         await _audit(data, actor_id, action, name, current, after)
     return Rule.from_row(after)

@@ -47,9 +47,9 @@ async def disable_member(data: ServerStore, actor_id: str, member_id: str, reaso
     """Stop a member from earning; disabling again only updates the reason."""
     member_id = validation.snowflake("member", member_id)
     reason = validation.text("reason", reason, validation.REASON_LENGTH)
-    async with data.rewards_transaction():
+    async with data.rewards.transaction():
         before = await data.get(DISABLED, {"discord_user_id": member_id})
-        await data.rewards_disable_member(member_id, reason, actor_id)
+        await data.rewards.disable_member(member_id, reason, actor_id)
         after = await data.get(DISABLED, {"discord_user_id": member_id})
         await audit.record(
             data,
@@ -67,11 +67,11 @@ async def disable_member(data: ServerStore, actor_id: str, member_id: str, reaso
 
 async def enable_member(data: ServerStore, actor_id: str, member_id: str) -> None:
     member_id = validation.snowflake("member", member_id)
-    async with data.rewards_transaction():
+    async with data.rewards.transaction():
         before = await data.get(DISABLED, {"discord_user_id": member_id})
         if before is None:
             raise ValidationError("member", messages.not_disabled(member_id))
-        await data.rewards_enable_member(member_id)
+        await data.rewards.enable_member(member_id)
         await audit.record(
             data,
             actor_type="admin",

@@ -61,10 +61,10 @@ async def set_role_bonus(
     role_id = validation.snowflake("role", role_id)
     amount = validation.effect(effect_type, value)
     rank = validation.priority(priority)
-    async with data.rewards_transaction():
+    async with data.rewards.transaction():
         where = {"discord_role_id": role_id, "effect_type": effect_type}
         before = await data.get(ROLES, where)
-        await data.rewards_set_role_effect(
+        await data.rewards.set_role_effect(
             {
                 "id": new_id(),
                 "discord_role_id": role_id,
@@ -84,14 +84,14 @@ async def remove_role_bonus(data: ServerStore, actor_id: str, role_id: str, effe
     role_id = validation.snowflake("role", role_id)
     if effect_type is not None and effect_type not in validation.EFFECT_RANGES:
         raise ValidationError("effect", messages.one_of("effect", tuple(validation.EFFECT_RANGES)))
-    async with data.rewards_transaction():
+    async with data.rewards.transaction():
         where: dict[str, Any] = {"discord_role_id": role_id}
         if effect_type is not None:
             where["effect_type"] = effect_type
         before = await data.select(ROLES, where)
         if not before:
             raise ValidationError("role", messages.no_role_bonus(role_id, effect_type))
-        removed = await data.rewards_remove_role_effects(role_id, effect_type)
+        removed = await data.rewards.remove_role_effects(role_id, effect_type)
         await _admin(data, actor_id, "rewards.role_bonus_removed", {"bonuses": [_state(r) for r in before]}, None)
     return removed
 
@@ -106,21 +106,21 @@ async def list_role_bonuses(data: ServerStore) -> list[RoleBonusView]:
 
 
 async def list_excluded_channels(data: ServerStore) -> list[str]:
-    excluded = (await data.rewards_metadata()).get(EXCLUDED_CHANNELS) or []
+    excluded = (await data.rewards.metadata()).get(EXCLUDED_CHANNELS) or []
     return [str(c) for c in excluded] if isinstance(excluded, list) else []
 
 
 async def exclude_channel(data: ServerStore, actor_id: str, channel_id: str) -> list[str]:
     """Nothing in this channel (or its threads) earns or counts; returns the excluded list."""
     channel_id = validation.snowflake("channel", channel_id)
-    async with data.rewards_transaction():
+    async with data.rewards.transaction():
         before = await list_excluded_channels(data)
         if channel_id in before:
             return before
         if len(before) >= validation.MAX_EXCLUDED_CHANNELS:
             raise ValidationError("channel", messages.too_many("excluded channels", validation.MAX_EXCLUDED_CHANNELS))
         after = [*before, channel_id]
-        await data.rewards_set_metadata({EXCLUDED_CHANNELS: after})
+        await data.rewards.set_metadata({EXCLUDED_CHANNELS: after})
         await _admin(
             data,
             actor_id,
@@ -134,12 +134,12 @@ async def exclude_channel(data: ServerStore, actor_id: str, channel_id: str) -> 
 
 async def include_channel(data: ServerStore, actor_id: str, channel_id: str) -> list[str]:
     channel_id = validation.snowflake("channel", channel_id)
-    async with data.rewards_transaction():
+    async with data.rewards.transaction():
         before = await list_excluded_channels(data)
         if channel_id not in before:
             raise ValidationError("channel", messages.channel_not_excluded(channel_id))
         after = [c for c in before if c != channel_id]
-        await data.rewards_set_metadata({EXCLUDED_CHANNELS: after})
+        await data.rewards.set_metadata({EXCLUDED_CHANNELS: after})
         await _admin(
             data,
             actor_id,
@@ -155,7 +155,7 @@ async def include_channel(data: ServerStore, actor_id: str, channel_id: str) -> 
 
 
 async def get_test_mode(data: ServerStore) -> TestMode:
-    return TestMode.from_metadata(await data.rewards_metadata())
+    return TestMode.from_metadata(await data.rewards.metadata())
 
 
 async def enable_test_mode(data: ServerStore, actor_id: str, tester_role_id: str | None = None) -> TestMode:
@@ -169,9 +169,9 @@ async def disable_test_mode(data: ServerStore, actor_id: str) -> TestMode:
 
 
 async def _set_test_mode(data: ServerStore, actor_id: str, mode: TestMode) -> TestMode:
-    async with data.rewards_transaction():
+    async with data.rewards.transaction():
         before = await get_test_mode(data)
-        await data.rewards_set_metadata({TEST_MODE: mode.as_json()})
+        await data.rewards.set_metadata({TEST_MODE: mode.as_json()})
         await _admin(
             data,
             actor_id,

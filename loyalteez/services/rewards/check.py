@@ -45,8 +45,8 @@ async def check_ledger(store: Store) -> LedgerReport:
         scope = Scope(server["brand_id"], server["server_id"])
         data = store.scoped(scope)
         config = await data.config()
-        totals = await data.rewards_ledger_totals((config or {}).get("connected_at"))
-        earned = await data.rewards_earned()
+        totals = await data.ledger.totals((config or {}).get("connected_at"))
+        earned = await data.ledger.earned()
         for member_id in sorted(set(totals) | set(earned)):
             members += 1
             ledger, stats = totals.get(member_id, 0), earned.get(member_id, 0)

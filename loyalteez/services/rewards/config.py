@@ -85,12 +85,12 @@ class ConfigCache:
     async def get(self, data: Any) -> ServerRewards:
         """The snapshot for `data`'s scope; call inside the engine's transaction."""
         key = (data.scope.brand_id, data.scope.server_id)
-        generation = data.rewards_generation()
+        generation = data.rewards.generation()
         now = self._monotonic()
         entry = self._entries.get(key)
         if entry is not None and entry.generation == generation and now - entry.loaded_at < self.ttl:
             return entry
-        rows = await data.rewards_config_rows()
+        rows = await data.rewards.config_rows()
         excluded = rows.metadata.get(EXCLUDED_CHANNELS) or []
         entry = ServerRewards(
             rules=resolve(rows.rules),
@@ -127,7 +127,7 @@ class BrandSpend:
         cached = self._spent.get(brand)
         if cached is not None and now - cached[1] < self.ttl:
             return cached[0]
-        spent = await data.rewards_brand_spent()
+        spent = await data.ledger.brand_spent()
         self._spent[brand] = (spent, now)
         return spent
 

@@ -121,14 +121,14 @@ async def install_default_rules(data: ServerStore, clock: Clock) -> list[str]:
     Idempotent: an event the server already has (its own, or a brand-wide rule) is left as it is, so a
     reconnect never undoes an admin's edits.
     """
-    async with data.rewards_transaction():
+    async with data.rewards.transaction():
         have = {row["event_type"] for row in await data.select("monitoring_rules")}
         created = []
         now = clock.now()
         for spec in DEFAULT_RULES:
             if spec["event_type"] in have:
                 continue
-            if await data.rewards_insert_rule({**default_row(spec), "created_at": now, "updated_at": now}):
+            if await data.rewards.insert_rule({**default_row(spec), "created_at": now, "updated_at": now}):
                 created.append(spec["event_type"])
         if created:
             await audit.record(

@@ -126,7 +126,7 @@ class RewardsEngine:
             async with self.store.transaction():
                 locked_brands: set[str] = set()
                 for scope in sorted(groups, key=lambda s: (s.brand_id, s.server_id)):
-                    await self.store.scoped(scope).rewards_lock(brand=scope.brand_id not in locked_brands)
+                    await self.store.scoped(scope).rewards.lock(brand=scope.brand_id not in locked_brands)
                     locked_brands.add(scope.brand_id)
                 now = self.clock.now()
                 for scope, indexes in groups.items():
@@ -267,7 +267,7 @@ class RewardsEngine:
         spent = 0
         try:
             async with self.store.transaction():
-                await data.rewards_lock(brand=True)
+                await data.rewards.lock(brand=True)
                 cfg = await self.cache.get(data)
                 rule = cfg.rules.get(event_type)
                 if synthetic:
@@ -328,7 +328,7 @@ class RewardsEngine:
         moments = list(moments) if moments is not None else [now] * len(plans)
         state = BatchState(min(moments, default=now))
         keys = [p.seen_key for p in plans if p.seen_key is not None]
-        new = await data.rewards_mark_seen(keys) if keys else set()
+        new = await data.ledger.mark_seen(keys) if keys else set()
         flags: list[tuple[bool, bool]] = []  # (counted, may earn) per plan
         for p in plans:
             counted = p.seen_key is not None and p.seen_key in new
@@ -351,7 +351,7 @@ class RewardsEngine:
             results = [await self._decide(data, cfg, state, c, ledger, stats) for c in p.candidates] if earns else []
             outcomes.append(EventOutcome(counted, tuple(results)))
         if ledger or stats:
-            await data.rewards_write(ledger, stats)
+            await data.ledger.write(ledger, stats)
             await self.rollups.record(data, state.now, plans, flags, ledger, test_mode=cfg.test_mode.enabled)
             if self.after_batch:
                 effects = BatchEffects(
@@ -372,7 +372,7 @@ class RewardsEngine:
         """Read what the ladder needs for these candidates: a few grouped queries, none per event."""
         if not candidates:
             return
-        state.paid_keys = await data.rewards_paid_keys([c.key for c in candidates])
+        state.paid_keys = await data.ledger.paid_keys([c.key for c in candidates])
         limited = [c for c in candidates if c.limited]
         # Lifetime caps need every past payout; cooldowns and daily caps only the recent window, which
         # keeps this query's cost independent of how long the server has been earning.
@@ -381,7 +381,7 @@ class RewardsEngine:
         for group, since in ((lifetime, None), (recent, state.window_start(recent))):
             if group:
                 state.tallies.update(
-                    await data.rewards_tallies(
+                    await data.ledger.tallies(
                         [c.member.id for c in group],
                         [c.rule.event_type for c in group],
                         state.day_start,
@@ -391,7 +391,7 @@ class RewardsEngine:
                 )
         capped = sorted({c.rule.event_type for c in candidates if c.rule.max_total_claims is not None})
         if capped:
-            state.totals = await data.rewards_event_totals(capped)
+            state.totals = await data.ledger.event_totals(capped)
         if cfg.budget is not None:
             state.spent = await self.spend.get(data) + pending
 
@@ -462,8 +462,8 @@ class RewardsEngine:
         ledger: list[dict[str, Any]] = []
         stats: dict[str, list[int]] = {}
         async with self.store.transaction():
-            await data.rewards_lock(brand=True)
-            done = await data.rewards_paid_keys([r.idempotency_key for r in rows])
+            await data.rewards.lock(brand=True)
+            done = await data.ledger.paid_keys([r.idempotency_key for r in rows])
             for row in rows:
                 if row.idempotency_key in done:
                     continue
@@ -483,7 +483,7 @@ class RewardsEngine:
                 delta[0] += row.messages
                 delta[3] += row.amount
             if ledger:
-                await data.rewards_write(ledger, stats)
+                await data.ledger.write(ledger, stats)
         self.spend.forget(scope.brand_id)
         return sum(r["amount"] for r in ledger)
 
@@ -491,7 +491,7 @@ class RewardsEngine:
 
     async def prune_seen(self, scope: Scope, before: date) -> int:
         """Forget counted-activity keys of days before `before` (the scheduler may call this daily)."""
-        return await self.store.scoped(scope).rewards_prune_seen(before)
+        return await self.store.scoped(scope).ledger.prune_seen(before)
 
 
 class _Undo(Exception):

@@ -24,7 +24,7 @@ from loyalteez.services.rewards.config import ServerRewards
 from loyalteez.services.rewards.events import Member
 from loyalteez.services.rewards.outcomes import Breakdown, RefusalReason, Refused
 from loyalteez.services.rewards.rules import Rule
-from loyalteez.store.rewards_store import Tally
+from loyalteez.store.repos.ledger import Tally
 
 
 @dataclass(slots=True)
