@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from loyalteez.clock import start_of_day, utc_day
 from loyalteez.services.errors import ValidationError
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 
 StatsPeriod = Literal["day", "week", "month"]
 AUDIT_PAGE = 25
@@ -36,7 +36,7 @@ def stats_since(period: str, now: datetime) -> datetime:
     return start_of_day(utc_day(now)) - timedelta(days=days - 1)
 
 
-async def stats(data: ServerStore, period: str, breakdown: str | None, now: datetime) -> Stats:
+async def stats(data: ScopedData, period: str, breakdown: str | None, now: datetime) -> Stats:
     """Payouts in the last day, 7 days or 30 days (counting today), optionally by event or by member."""
     since = stats_since(period, now)
     if breakdown not in (None, "events", "users"):
@@ -54,7 +54,7 @@ async def stats(data: ServerStore, period: str, breakdown: str | None, now: date
 
 
 async def audit_rows(
-    data: ServerStore,
+    data: ScopedData,
     *,
     member_id: str | None = None,
     kind: str | None = None,
@@ -64,15 +64,13 @@ async def audit_rows(
     """Newest first; kind 'rewards' = payouts made by admins, 'config' = everything else."""
     if kind not in (None, "config", "rewards"):
         raise ValidationError("type", "type must be config or rewards")
-    where: dict[str, Any] = {}
-    if member_id:
-        where["target_user_id"] = member_id
-    if kind == "rewards":
-        where["action"] = ("IN", REWARD_ACTIONS)
-    elif kind == "config":
-        where["action"] = ("NOT IN", REWARD_ACTIONS)
     scan = AUDIT_SCAN if event else limit
-    rows = await data.select("discord_audit_log", where, order_by=["created_at DESC", "id DESC"], limit=scan)
+    rows = await data.audit.recent_snapshots(
+        target_user_id=member_id,
+        actions=REWARD_ACTIONS if kind else (),
+        exclude_actions=kind == "config",
+        limit=scan,
+    )
     if event:
         rows = [r for r in rows if _mentions_event(r, event)]
     return rows[:limit]

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from loyalteez.services import audit
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 
 
-async def set_metadata(data: ServerStore, actor_id: str, action: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+async def set_metadata(data: ScopedData, actor_id: str, action: str, changes: Mapping[str, Any]) -> dict[str, Any]:
     """Change some config_metadata keys (others kept) and record before/after; returns the new metadata."""
     async with data.rewards.transaction():
         before = await data.rewards.metadata()

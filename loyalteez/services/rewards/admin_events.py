@@ -17,9 +17,8 @@ from loyalteez.services import audit
 from loyalteez.services.errors import UnknownEventError, ValidationError
 from loyalteez.services.rewards import messages, validation
 from loyalteez.services.rewards.rules import Rule, detection_method, resolve, suggest
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 
-RULES = "monitoring_rules"
 Row = dict[str, Any]
 RULE_COLUMNS = (
     "reward_amount",
@@ -72,13 +71,13 @@ class EventOptions:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
 
 
-async def list_events(data: ServerStore) -> list[Rule]:
+async def list_events(data: ScopedData) -> list[Rule]:
     """The events in force on this server (its own rules over the brand's), by name."""
-    return sorted(resolve(await data.select(RULES)).values(), key=lambda r: r.event_type)
+    return sorted(resolve(await data.rewards.rule_rows()).values(), key=lambda r: r.event_type)
 
 
-async def get_event(data: ServerStore, name: str) -> Rule:
-    rules = resolve(await data.select(RULES))
+async def get_event(data: ScopedData, name: str) -> Rule:
+    rules = resolve(await data.rewards.rule_rows())
     if name not in rules:
         _unknown(name, rules)
     return rules[name]
@@ -89,12 +88,12 @@ def _unknown(name: str, known: Mapping[str, Any] | Sequence[str]) -> NoReturn:
     raise UnknownEventError(name, close, messages.unknown_event(name, close))
 
 
-async def create_event(data: ServerStore, actor_id: str, name: str, options: EventOptions) -> Rule:
+async def create_event(data: ScopedData, actor_id: str, name: str, options: EventOptions) -> Rule:
     name = validation.event_name(name)
     if options.reward is None:
         raise ValidationError("reward", messages.out_of_range("reward", *validation.REWARD_RANGE, " LTZ"))
     async with data.rewards.transaction():
-        if await data.select(RULES, {"event_type": name}):
+        if await data.rewards.rule_rows(name):
             raise ValidationError("name", messages.event_exists(name))
         base = {
             "event_type": name,
@@ -112,7 +111,7 @@ async def create_event(data: ServerStore, actor_id: str, name: str, options: Eve
     return Rule.from_row(after)
 
 
-async def edit_event(data: ServerStore, actor_id: str, name: str, options: EventOptions) -> Rule:
+async def edit_event(data: ScopedData, actor_id: str, name: str, options: EventOptions) -> Rule:
     if not options.given():
         raise ValidationError("options", messages.nothing_to_change())
     return await _change(
@@ -120,11 +119,11 @@ async def edit_event(data: ServerStore, actor_id: str, name: str, options: Event
     )
 
 
-async def set_reward_amount(data: ServerStore, actor_id: str, name: str, amount: int) -> Rule:
+async def set_reward_amount(data: ScopedData, actor_id: str, name: str, amount: int) -> Rule:
     return await edit_event(data, actor_id, name, EventOptions(reward=amount))
 
 
-async def toggle_event(data: ServerStore, actor_id: str, name: str, enabled: bool | None = None) -> Rule:
+async def toggle_event(data: ScopedData, actor_id: str, name: str, enabled: bool | None = None) -> Rule:
     """Turn an event on or off (`enabled` None: flip it)."""
     return await _change(
         data,
@@ -135,7 +134,7 @@ async def toggle_event(data: ServerStore, actor_id: str, name: str, enabled: boo
     )
 
 
-async def delete_event(data: ServerStore, actor_id: str, name: str) -> None:
+async def delete_event(data: ScopedData, actor_id: str, name: str) -> None:
     async with data.rewards.transaction():
         own, brand = await _rows(data, name)
         current = own or brand
@@ -157,25 +156,25 @@ def _on(row: Mapping[str, Any]) -> bool:
     return row.get("is_enabled") is None or bool(row["is_enabled"])
 
 
-async def _rows(data: ServerStore, name: str) -> tuple[Row | None, Row | None]:
+async def _rows(data: ScopedData, name: str) -> tuple[Row | None, Row | None]:
     """(this server's rule, the brand-wide rule) for an event."""
-    rows = await data.select(RULES, {"event_type": name})
+    rows = await data.rewards.rule_rows(name)
     own = next((r for r in rows if r["server_id"] is not None), None)
     brand = next((r for r in rows if r["server_id"] is None), None)
     return own, brand
 
 
-async def _names(data: ServerStore) -> list[str]:
-    return [r["event_type"] for r in await data.select(RULES)]
+async def _names(data: ScopedData) -> list[str]:
+    return [r["event_type"] for r in await data.rewards.rule_rows()]
 
 
-async def _own_row(data: ServerStore, name: str) -> Row:
+async def _own_row(data: ScopedData, name: str) -> Row:
     own, _ = await _rows(data, name)
     assert own is not None
     return own
 
 
-async def _change(data: ServerStore, actor_id: str, name: str, action: str, change: Any) -> Rule:
+async def _change(data: ScopedData, actor_id: str, name: str, action: str, change: Any) -> Rule:
     async with data.rewards.transaction():
         own, brand = await _rows(data, name)
         current = own or brand
@@ -252,7 +251,7 @@ def _set_meta(
 
 
 async def _audit(
-    data: ServerStore,
+    data: ScopedData,
     actor_id: str,
     action: str,
     name: str,

@@ -44,8 +44,7 @@ async def check_ledger(store: Store) -> LedgerReport:
     for server in servers:
         scope = Scope(server["brand_id"], server["server_id"])
         data = store.scoped(scope)
-        config = await data.config()
-        totals = await data.ledger.totals((config or {}).get("connected_at"))
+        totals = await data.ledger.totals(await data.rewards.connected_at())
         earned = await data.ledger.earned()
         for member_id in sorted(set(totals) | set(earned)):
             members += 1

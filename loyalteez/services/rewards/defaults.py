@@ -28,7 +28,7 @@ from loyalteez.clock import Clock
 from loyalteez.ids import new_id
 from loyalteez.services import audit
 from loyalteez.services.rewards.rules import detection_method
-from loyalteez.store import Scope, ServerStore, Store
+from loyalteez.store import Scope, ScopedData, Store
 
 DEFAULT_RULES: tuple[dict[str, Any], ...] = (
     {
@@ -100,7 +100,7 @@ DEFAULT_RULES: tuple[dict[str, Any], ...] = (
 
 
 def default_row(spec: dict[str, Any]) -> dict[str, Any]:
-    """A monitoring_rules row for one default event (server scope and timestamps added by the store)."""
+    """A rule row for one default event (server scope and timestamps added by the store)."""
     metadata = {**spec["rule_metadata"], "builtin": True}
     return {
         "id": new_id(),
@@ -115,14 +115,14 @@ def default_row(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def install_default_rules(data: ServerStore, clock: Clock) -> list[str]:
+async def install_default_rules(data: ScopedData, clock: Clock) -> list[str]:
     """Create the default events this server lacks; returns the names created (empty on a re-run).
 
     Idempotent: an event the server already has (its own, or a brand-wide rule) is left as it is, so a
     reconnect never undoes an admin's edits.
     """
     async with data.rewards.transaction():
-        have = {row["event_type"] for row in await data.select("monitoring_rules")}
+        have = {row["event_type"] for row in await data.rewards.rule_rows()}
         created = []
         now = clock.now()
         for spec in DEFAULT_RULES:

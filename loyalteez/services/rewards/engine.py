@@ -54,12 +54,12 @@ from loyalteez.services.rewards.ladder import BatchState, Candidate, check, over
 from loyalteez.services.rewards.outcomes import Breakdown, EventOutcome, Outcome, Paid, RefusalReason, Refused
 from loyalteez.services.rewards.planning import Plan, plan
 from loyalteez.services.rewards.rules import Rule, suggest
-from loyalteez.store import Scope, ServerStore, Store
+from loyalteez.store import Scope, ScopedData, Store
 
 MANUAL_MAX = 10_000
 REASON_MAX = 500
 
-BatchHook = Callable[[ServerStore, Sequence[PassiveEvent]], Awaitable[None]]
+BatchHook = Callable[[ScopedData, Sequence[PassiveEvent]], Awaitable[None]]
 # A message applied within this of being posted is live: decided (and stamped) at the clock's now.
 LATE_AFTER = timedelta(seconds=2)
 
@@ -107,8 +107,8 @@ class RewardsEngine:
         self.late_after = late_after
         self.clock = clock or store.clock
         self.streaks: StreakMultiplierSource = streaks or NoStreaks()
-        self.cache = cache or ConfigCache()
-        self.spend = spend or BrandSpend()
+        self.cache = cache or ConfigCache(self.clock.monotonic)
+        self.spend = spend or BrandSpend(self.clock.monotonic)
         self.rollups: RollupSink = rollups or ActivityRollups()
         self.batch_hooks: list[BatchHook] = []
         self.after_batch: list[AfterBatch] = []  # see hooks.py: called inside each written batch's transaction
@@ -188,7 +188,7 @@ class RewardsEngine:
             raise ValidationError("reason", messages.too_long("reason", REASON_MAX))
         details = {"source": "manual", "admin_id": request.admin_id, "reason": request.reason}
 
-        async def record(data: ServerStore, paid: Paid) -> None:
+        async def record(data: ScopedData, paid: Paid) -> None:
             await audit.record(
                 data,
                 actor_type="admin",
@@ -255,7 +255,7 @@ class RewardsEngine:
         channel: tuple[str | None, str | None] | None,
         amount: int | None = None,
         details: dict[str, Any] | None = None,
-        on_paid: Callable[[ServerStore, Paid], Awaitable[None]] | None = None,
+        on_paid: Callable[[ScopedData, Paid], Awaitable[None]] | None = None,
         key: str | None = None,
         guard: Guard | None = None,
         synthetic: bool = False,
@@ -313,7 +313,7 @@ class RewardsEngine:
 
     async def _run(
         self,
-        data: ServerStore,
+        data: ScopedData,
         cfg: ServerRewards,
         plans: Sequence[Plan],
         pending_spend: int = 0,
@@ -367,7 +367,7 @@ class RewardsEngine:
         return outcomes, state.paid_real
 
     async def _load(
-        self, data: ServerStore, cfg: ServerRewards, state: BatchState, candidates: list[Candidate], pending: int
+        self, data: ScopedData, cfg: ServerRewards, state: BatchState, candidates: list[Candidate], pending: int
     ) -> None:
         """Read what the ladder needs for these candidates: a few grouped queries, none per event."""
         if not candidates:
@@ -397,7 +397,7 @@ class RewardsEngine:
 
     async def _decide(
         self,
-        data: ServerStore,
+        data: ScopedData,
         cfg: ServerRewards,
         state: BatchState,
         candidate: Candidate,

@@ -30,8 +30,13 @@ class Rewards:
         max_batch: int = DEFAULT_MAX_BATCH,
         cache_ttl: float = 60.0,
     ) -> None:
+        clock = clock or store.clock
         self.engine = RewardsEngine(
-            store, clock, streaks=streaks, cache=ConfigCache(cache_ttl), spend=BrandSpend(cache_ttl)
+            store,
+            clock,
+            streaks=streaks,
+            cache=ConfigCache(clock.monotonic, cache_ttl),
+            spend=BrandSpend(clock.monotonic, cache_ttl),
         )
         self.writer = RewardWriter(self.engine, max_delay=max_delay, max_batch=max_batch)
 

@@ -129,17 +129,13 @@ class RewardsRepository(Repository):
 
     # -- events (monitoring rules) ------------------------------------------------------------------------
 
-    async def rule_rows(self) -> list[Row]:
-        """Every rule this server sees (its own and brand-wide), as rows for the rule parser."""
-        return await self._tables.select(RULES)
+    async def rule_rows(self, event_type: str | None = None) -> list[Row]:
+        """The rules this server sees (its own and brand-wide), or one event's, as rows.
 
-    async def has_rule(self, event_type: str) -> bool:
-        return bool(await self._tables.select(RULES, {"event_type": event_type}))
-
-    async def rule_row(self, event_type: str) -> Row | None:
-        """The first rule row of this event (the server's own, or brand-wide), as the rule parser takes it."""
-        rows = await self._tables.select(RULES, {"event_type": event_type})
-        return rows[0] if rows else None
+        Rows, not typed objects: the rule parser (services/rewards/rules.py) reads them, and the admin
+        commands keep them whole as the audit log's before/after snapshots.
+        """
+        return await self._tables.select(RULES, None if event_type is None else {"event_type": event_type})
 
     async def insert_rule(self, row: Mapping[str, Any]) -> bool:
         """Add a rule for this server; False when the server already has that event."""
