@@ -19,6 +19,15 @@ AUDIT_SCAN = 2000  # newest rows searched when filtering by event, which lives i
 REWARD_ACTIONS = ("rewards.manual_reward", "rewards.import")
 
 
+@dataclass(frozen=True, slots=True)
+class StatsLine:
+    """One event's or one member's share of a period's payouts."""
+
+    name: str
+    payouts: int
+    ltz: int
+
+
 @dataclass(frozen=True)
 class Stats:
     period: str
@@ -26,7 +35,39 @@ class Stats:
     payouts: int
     ltz: int
     members: int
-    breakdown: list[dict[str, Any]]
+    breakdown: list[StatsLine]
+
+
+AUDIT_COLUMNS = (
+    "created_at",
+    "actor_type",
+    "actor_id",
+    "action",
+    "target_user_id",
+    "details",
+    "before_state",
+    "after_state",
+    "is_test",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One audit row as admins read and export it."""
+
+    created_at: datetime | None
+    actor_type: str | None
+    actor_id: str | None
+    action: str
+    target_user_id: str | None
+    details: Any
+    before_state: Any
+    after_state: Any
+    is_test: bool | None
+
+    @classmethod
+    def from_snapshot(cls, row: dict[str, Any]) -> AuditEntry:
+        return cls(*(row.get(c) for c in AUDIT_COLUMNS))
 
 
 def stats_since(period: str, now: datetime) -> datetime:
@@ -49,7 +90,7 @@ async def stats(data: ScopedData, period: str, breakdown: str | None, now: datet
         totals["payouts"],
         totals["ltz"],
         totals["members"],
-        [{**r, "ltz": int(r["ltz"] or 0)} for r in rows],
+        [StatsLine(r["name"], r["payouts"], int(r["ltz"] or 0)) for r in rows],
     )
 
 
@@ -60,7 +101,7 @@ async def audit_rows(
     kind: str | None = None,
     event: str | None = None,
     limit: int = AUDIT_PAGE,
-) -> list[dict[str, Any]]:
+) -> list[AuditEntry]:
     """Newest first; kind 'rewards' = payouts made by admins, 'config' = everything else."""
     if kind not in (None, "config", "rewards"):
         raise ValidationError("type", "type must be config or rewards")
@@ -73,7 +114,7 @@ async def audit_rows(
     )
     if event:
         rows = [r for r in rows if _mentions_event(r, event)]
-    return rows[:limit]
+    return [AuditEntry.from_snapshot(r) for r in rows[:limit]]
 
 
 def _mentions_event(row: dict[str, Any], event: str) -> bool:
@@ -83,23 +124,12 @@ def _mentions_event(row: dict[str, Any], event: str) -> bool:
     return False
 
 
-def audit_csv(rows: list[dict[str, Any]]) -> bytes:
-    columns = [
-        "created_at",
-        "actor_type",
-        "actor_id",
-        "action",
-        "target_user_id",
-        "details",
-        "before_state",
-        "after_state",
-        "is_test",
-    ]
+def audit_csv(entries: list[AuditEntry]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+    writer.writerow(AUDIT_COLUMNS)
+    for entry in entries:
+        writer.writerow([_cell(getattr(entry, c)) for c in AUDIT_COLUMNS])
     return out.getvalue().encode()
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from loyalteez.services.rewards import RewardsEngine, check_ledger
 from loyalteez.services.rewards import admin_server as server
-from loyalteez.services.rewards.messages import ledger_report
+from loyalteez.services.rewards.texts import ledger_report
 from loyalteez.store import ServerStore, Store
 from tests.services.test_rewards_helpers import ADMIN, ALICE, BOB, TESTER, Messages, apply, connected
 

@@ -1,6 +1,6 @@
 """The rewards engine (issue 5): reward events, the refusal ladder, role bonuses, the ledger.
 
-Cogs use `Rewards` (service.py) for events and commands, the admin_* functions for `/config`, messages.py
+Cogs use `Rewards` (service.py) for events and commands, the admin_* functions for `/config`, texts.py
 for every reply, and `install_default_rules` on `/setup connect`.
 """
 

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 from loyalteez.ids import new_id
 from loyalteez.services import audit
 from loyalteez.services.errors import UnknownEventError, ValidationError
-from loyalteez.services.rewards import messages, validation
+from loyalteez.services.rewards import texts, validation
 from loyalteez.services.rewards.rules import Rule, detection_method, resolve, suggest
 from loyalteez.store import ScopedData
 
@@ -85,16 +85,16 @@ async def get_event(data: ScopedData, name: str) -> Rule:
 
 def _unknown(name: str, known: Mapping[str, Any] | Sequence[str]) -> NoReturn:
     close = suggest(name, known)
-    raise UnknownEventError(name, close, messages.unknown_event(name, close))
+    raise UnknownEventError(name, close, texts.unknown_event(name, close))
 
 
 async def create_event(data: ScopedData, actor_id: str, name: str, options: EventOptions) -> Rule:
     name = validation.event_name(name)
     if options.reward is None:
-        raise ValidationError("reward", messages.out_of_range("reward", *validation.REWARD_RANGE, " LTZ"))
+        raise ValidationError("reward", texts.out_of_range("reward", *validation.REWARD_RANGE, " LTZ"))
     async with data.rewards.transaction():
         if await data.rewards.rule_rows(name):
-            raise ValidationError("name", messages.event_exists(name))
+            raise ValidationError("name", texts.event_exists(name))
         base = {
             "event_type": name,
             "reward_amount": 0,
@@ -113,7 +113,7 @@ async def create_event(data: ScopedData, actor_id: str, name: str, options: Even
 
 async def edit_event(data: ScopedData, actor_id: str, name: str, options: EventOptions) -> Rule:
     if not options.given():
-        raise ValidationError("options", messages.nothing_to_change())
+        raise ValidationError("options", texts.NOTHING_TO_CHANGE)
     return await _change(
         data, actor_id, name, "rewards.event_edited", lambda row, builtin: _changed(row, options, builtin=builtin)
     )
@@ -142,9 +142,9 @@ async def delete_event(data: ScopedData, actor_id: str, name: str) -> None:
             _unknown(name, await _names(data))
         rule = Rule.from_row(current)
         if rule.is_builtin:
-            raise ValidationError("event", messages.builtin_delete(name))
+            raise ValidationError("event", texts.builtin_delete(name))
         if own is None:
-            raise ValidationError("event", messages.brand_wide_delete(name))
+            raise ValidationError("event", texts.brand_wide_delete(name))
         await data.rewards.delete_rule(name)
         await _audit(data, actor_id, "rewards.event_deleted", name, own, None)
 
@@ -201,13 +201,13 @@ def _changed(row: Mapping[str, Any], options: EventOptions, *, builtin: bool) ->
     if "trigger" in given:
         trigger = validation.trigger(given["trigger"])
         if builtin and trigger != old_trigger:
-            raise ValidationError("trigger", messages.builtin_trigger(str(row["event_type"])))
+            raise ValidationError("trigger", texts.builtin_trigger(str(row["event_type"])))
         if trigger != old_trigger:
             for key in TRIGGER_KEYS.get(old_trigger, ()):
                 metadata.pop(key, None)
     for option, triggers in _OPTION_TRIGGERS.items():
         if option in given and trigger not in triggers:
-            raise ValidationError(option, messages.option_not_for_trigger(option, trigger))
+            raise ValidationError(option, texts.option_not_for_trigger(option, trigger))
     if "reward" in given:
         values["reward_amount"] = validation.reward(given["reward"])
     if "cooldown_hours" in given:
@@ -230,7 +230,7 @@ def _changed(row: Mapping[str, Any], options: EventOptions, *, builtin: bool) ->
     if trigger in _REQUIRED:
         key, option = _REQUIRED[trigger]
         if not metadata.get(key):
-            raise ValidationError(option, messages.trigger_needs(trigger, option))
+            raise ValidationError(option, texts.trigger_needs(trigger, option))
     metadata["trigger"] = trigger
     values["rule_metadata"] = metadata
     values["detection_method"] = detection_method(trigger)

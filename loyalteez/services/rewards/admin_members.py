@@ -10,7 +10,7 @@ from typing import Any
 
 from loyalteez.services import audit
 from loyalteez.services.errors import ValidationError
-from loyalteez.services.rewards import messages, validation
+from loyalteez.services.rewards import texts, validation
 from loyalteez.store import ScopedData
 from loyalteez.store.repos.rewards import DisabledMember
 
@@ -59,7 +59,7 @@ async def enable_member(data: ScopedData, actor_id: str, member_id: str) -> None
     async with data.rewards.transaction():
         before = await data.rewards.disabled_member(member_id)
         if before is None:
-            raise ValidationError("member", messages.not_disabled(member_id))
+            raise ValidationError("member", texts.not_disabled(member_id))
         await data.rewards.enable_member(member_id)
         await audit.record(
             data,

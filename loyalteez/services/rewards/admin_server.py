@@ -13,7 +13,7 @@ from typing import Any
 from loyalteez.ids import new_id
 from loyalteez.services import audit
 from loyalteez.services.errors import ValidationError
-from loyalteez.services.rewards import messages, validation
+from loyalteez.services.rewards import texts, validation
 from loyalteez.services.rewards.config import EXCLUDED_CHANNELS, TEST_MODE, TestMode
 from loyalteez.store import ScopedData
 from loyalteez.store.repos.rewards import RoleEffect
@@ -80,11 +80,11 @@ async def remove_role_bonus(data: ScopedData, actor_id: str, role_id: str, effec
     """Remove one effect of a role, or all of them (`effect_type` None); returns how many."""
     role_id = validation.snowflake("role", role_id)
     if effect_type is not None and effect_type not in validation.EFFECT_RANGES:
-        raise ValidationError("effect", messages.one_of("effect", tuple(validation.EFFECT_RANGES)))
+        raise ValidationError("effect", texts.one_of("effect", tuple(validation.EFFECT_RANGES)))
     async with data.rewards.transaction():
         before = await data.rewards.role_effects(role_id, effect_type)
         if not before:
-            raise ValidationError("role", messages.no_role_bonus(role_id, effect_type))
+            raise ValidationError("role", texts.no_role_bonus(role_id, effect_type))
         removed = await data.rewards.remove_role_effects(role_id, effect_type)
         await _admin(data, actor_id, "rewards.role_bonus_removed", {"bonuses": [_state(r) for r in before]}, None)
     return removed
@@ -112,7 +112,7 @@ async def exclude_channel(data: ScopedData, actor_id: str, channel_id: str) -> l
         if channel_id in before:
             return before
         if len(before) >= validation.MAX_EXCLUDED_CHANNELS:
-            raise ValidationError("channel", messages.too_many("excluded channels", validation.MAX_EXCLUDED_CHANNELS))
+            raise ValidationError("channel", texts.too_many("excluded channels", validation.MAX_EXCLUDED_CHANNELS))
         after = [*before, channel_id]
         await data.rewards.set_metadata({EXCLUDED_CHANNELS: after})
         await _admin(
@@ -131,7 +131,7 @@ async def include_channel(data: ScopedData, actor_id: str, channel_id: str) -> l
     async with data.rewards.transaction():
         before = await list_excluded_channels(data)
         if channel_id not in before:
-            raise ValidationError("channel", messages.channel_not_excluded(channel_id))
+            raise ValidationError("channel", texts.channel_not_excluded(channel_id))
         after = [c for c in before if c != channel_id]
         await data.rewards.set_metadata({EXCLUDED_CHANNELS: after})
         await _admin(

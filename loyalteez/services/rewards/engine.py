@@ -37,7 +37,7 @@ from loyalteez.ids import new_id
 from loyalteez.services import audit
 from loyalteez.services.analytics.rollups import ActivityRollups, RollupSink
 from loyalteez.services.errors import ValidationError
-from loyalteez.services.rewards import messages
+from loyalteez.services.rewards import texts
 from loyalteez.services.rewards.bonuses import NoStreaks, StreakMultiplierSource
 from loyalteez.services.rewards.config import BrandSpend, ConfigCache, ServerRewards
 from loyalteez.services.rewards.events import (
@@ -183,9 +183,9 @@ class RewardsEngine:
         the member's bonuses. Channel checks don't apply: the admin is not earning in a channel.
         """
         if request.amount is not None and not 1 <= request.amount <= MANUAL_MAX:
-            raise ValidationError("amount", messages.out_of_range("amount", 1, MANUAL_MAX, " LTZ"))
+            raise ValidationError("amount", texts.out_of_range("amount", 1, MANUAL_MAX, " LTZ"))
         if request.reason is not None and len(request.reason) > REASON_MAX:
-            raise ValidationError("reason", messages.too_long("reason", REASON_MAX))
+            raise ValidationError("reason", texts.too_long("reason", REASON_MAX))
         details = {"source": "manual", "admin_id": request.admin_id, "reason": request.reason}
 
         async def record(data: ScopedData, paid: Paid) -> None:
@@ -275,10 +275,10 @@ class RewardsEngine:
                 elif rule is not None and per_instance_total and rule.max_total_claims is not None:
                     rule = replace(rule, metadata={k: v for k, v in rule.metadata.items() if k != "max_total_claims"})
                 if rule is None:
-                    text = messages.unknown_event(event_type, suggest(event_type, cfg.rules))
+                    text = texts.unknown_event(event_type, suggest(event_type, cfg.rules))
                     return Refused(RefusalReason.UNKNOWN_EVENT, text, event_type)
                 if trigger is not None and rule.trigger != trigger:
-                    text = messages.not_claimable(event_type, rule.trigger)
+                    text = texts.not_claimable(event_type, rule.trigger)
                     return Refused(RefusalReason.NOT_CLAIMABLE, text, event_type)
                 channel_id, parent_id = channel or (None, None)
                 candidate = Candidate(
