@@ -67,7 +67,17 @@ class AuditEntry:
 
     @classmethod
     def from_snapshot(cls, row: dict[str, Any]) -> AuditEntry:
-        return cls(*(row.get(c) for c in AUDIT_COLUMNS))
+        return cls(
+            created_at=row.get("created_at"),
+            actor_type=row.get("actor_type"),
+            actor_id=row.get("actor_id"),
+            action=row["action"],
+            target_user_id=row.get("target_user_id"),
+            details=row.get("details"),
+            before_state=row.get("before_state"),
+            after_state=row.get("after_state"),
+            is_test=row.get("is_test"),
+        )
 
 
 def stats_since(period: str, now: datetime) -> datetime:

@@ -6,13 +6,13 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from loyalteez.ids import new_id
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 
 ActorType = Literal["admin", "bot", "system", "user"]
 
 
 async def record(
-    data: ServerStore,
+    data: ScopedData,
     *,
     actor_type: ActorType,
     actor_id: str | None,

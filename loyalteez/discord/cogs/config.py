@@ -308,12 +308,8 @@ class ConfigCog(commands.Cog):
             await send(ctx, f"{mention(member)} earns again.")
         else:
             status = await self.admin.member_status(scope, caller, member_id)
-            await send(
-                ctx,
-                f"{mention(member)}: "
-                + ("disabled" if status.disabled else "earning normally")
-                + (f" ({status.reason})" if getattr(status, "reason", None) else ""),
-            )
+            # The reply has never shown the reason (MemberStatus has no `reason`); kept as it was.
+            await send(ctx, f"{mention(member)}: " + ("disabled" if status.disabled else "earning normally"))
 
     @config.command(name="admin-roles", description="Give a role an admin level, take it away, or list")
     @discord.option("action", str, choices=["add", "remove", "list"], description="What to do")

@@ -22,9 +22,9 @@ from loyalteez.services.rewards.admin_events import EventOptions
 from loyalteez.services.rewards.admin_members import DisabledMember, MemberStatus
 from loyalteez.services.rewards.admin_server import RoleBonusView
 from loyalteez.services.rewards.config import TestMode
-from loyalteez.services.rewards.input import channel_ids, keyword_list
 from loyalteez.services.rewards.engine import RewardsEngine
 from loyalteez.services.rewards.events import ManualReward
+from loyalteez.services.rewards.input import channel_ids, keyword_list
 from loyalteez.services.rewards.outcomes import Outcome
 from loyalteez.services.rewards.rules import Rule
 from loyalteez.store import Scope, Store
@@ -248,7 +248,8 @@ class RewardsAdmin:
         data = await open_admin(self.store, scope, caller, Level.FULL_ADMIN)
         if channel_id is None:
             raise ValidationError("channel", texts.CHANNEL_NOT_HERE)
-        await server_settings.set_metadata(data, caller.user_id, "config.admin_channel", {ADMIN_CHANNEL_KEY: channel_id})
+        changes = {ADMIN_CHANNEL_KEY: channel_id}
+        await server_settings.set_metadata(data, caller.user_id, "config.admin_channel", changes)
 
     # -- reads: /stats and /audit ---------------------------------------------------------------------------
 

@@ -28,7 +28,9 @@ class RoleBonusView:
 
 
 def _view(effect: RoleEffect) -> RoleBonusView:
-    return RoleBonusView(effect.role_id, effect.effect_type, Decimal(str(effect.effect_value)), int(effect.priority or 0))
+    return RoleBonusView(
+        effect.role_id, effect.effect_type, Decimal(str(effect.effect_value)), int(effect.priority or 0)
+    )
 
 
 def _state(effect: RoleEffect | None) -> dict[str, Any] | None:

@@ -70,6 +70,7 @@ def decided_at(event: PassiveEvent, now: datetime, late_after: timedelta = LATE_
     A history replay passes late_after=0: every message is then decided at its own timestamp however far
     the replay's clock has run ahead of it while the writer batched.
     """
+    posted: datetime | None
     if isinstance(event, MessageEvent):
         posted = event.created_at
     elif isinstance(event, ReactionEvent):
