@@ -28,7 +28,7 @@ from loyalteez.services.rewards import admin_members as members
 from loyalteez.services.rewards import admin_server as server
 from loyalteez.store import ServerStore, Store
 from tests.conftest import PROJECT_ROOT
-from tests.services.test_rewards_helpers import (
+from tests.services.rewards.helpers import (
     ADMIN,
     ALICE,
     BOB,

@@ -14,7 +14,7 @@ from loyalteez.services.rewards import admin_server as server
 from loyalteez.services.rewards.outcomes import RefusalReason, Refused
 from loyalteez.store import ServerStore, Store
 from loyalteez.store.repos.ledger import LedgerRepository
-from tests.services.test_rewards_helpers import ADMIN, ALICE, BOB, CAROL, TESTER, connected, member, snapshot, stats
+from tests.services.rewards.helpers import ADMIN, ALICE, BOB, CAROL, TESTER, connected, member, snapshot, stats
 
 MEE6 = json.dumps(
     {

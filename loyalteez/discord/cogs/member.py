@@ -9,8 +9,8 @@ from loyalteez.discord.convert import member_of, parent_of
 from loyalteez.discord.replies import send
 from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.services import standings, texts
-from loyalteez.services.rewards import texts as reward_texts
 from loyalteez.services.rewards import status
+from loyalteez.services.rewards import texts as reward_texts
 from loyalteez.services.rewards.events import ClaimRequest
 from loyalteez.services.rewards.outcomes import Paid
 from loyalteez.services.rewards.service import Rewards

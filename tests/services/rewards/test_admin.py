@@ -13,8 +13,8 @@ from loyalteez.services.rewards import admin_events as events
 from loyalteez.services.rewards import admin_members as members
 from loyalteez.services.rewards import admin_server as server
 from loyalteez.services.rewards.defaults import DEFAULT_RULES
-from loyalteez.store import ServerStore, Store
-from tests.services.test_rewards_helpers import (
+from loyalteez.store import ScopedData, Store
+from tests.services.rewards.helpers import (
     ADMIN,
     ALICE,
     BOB,
@@ -27,12 +27,13 @@ from tests.services.test_rewards_helpers import (
     connected,
     snapshot,
 )
+from tests.store.raw import tables
 
 E = events.EventOptions
 
 
 @pytest.fixture
-async def data(store: Store) -> ServerStore:
+async def data(store: Store) -> ScopedData:
     data = await connected(store)
     await events.create_event(data, ADMIN, "daily_quiz", E(reward=50, trigger="keyword", keywords=["quiz"]))
     await members.disable_member(data, ADMIN, BOB, "alt account")
@@ -40,7 +41,7 @@ async def data(store: Store) -> ServerStore:
     return data
 
 
-Op = Callable[[ServerStore], Awaitable[object]]
+Op = Callable[[ScopedData], Awaitable[object]]
 BAD: list[tuple[str, Op, str, str]] = [
     # (id, operation, field named, text the message must contain)
     ("reward 0", lambda d: events.create_event(d, ADMIN, "new_event", E(reward=0)), "reward", "1 to 10,000"),
@@ -150,7 +151,7 @@ BAD: list[tuple[str, Op, str, str]] = [
 
 
 @pytest.mark.parametrize(("op", "field", "text"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
-async def test_bad_input_is_refused_and_changes_nothing(store: Store, data: ServerStore, op: Op, field, text):
+async def test_bad_input_is_refused_and_changes_nothing(store: Store, data: ScopedData, op: Op, field, text):
     before = await snapshot(store)
     with pytest.raises(ValidationError) as error:
         await op(data)
@@ -159,13 +160,13 @@ async def test_bad_input_is_refused_and_changes_nothing(store: Store, data: Serv
     assert await snapshot(store) == before
 
 
-async def test_unknown_event_error_carries_suggestions(data: ServerStore):
+async def test_unknown_event_error_carries_suggestions(data: ScopedData):
     with pytest.raises(UnknownEventError) as error:
         await events.get_event(data, "gm_chekin")
     assert error.value.suggestions[0] == "gm_checkin"
 
 
-async def test_create_edit_toggle_delete_are_audited_with_before_and_after(store: Store, data: ServerStore):
+async def test_create_edit_toggle_delete_are_audited_with_before_and_after(store: Store, data: ScopedData):
     created = await events.create_event(
         data,
         ADMIN,
@@ -187,7 +188,7 @@ async def test_create_edit_toggle_delete_are_audited_with_before_and_after(store
 
     rows = [
         r
-        for r in await data.select("discord_audit_log", {"action": ("LIKE", "rewards.event%")})
+        for r in await tables(data).select("discord_audit_log", {"action": ("LIKE", "rewards.event%")})
         if r["details"]["event"] == "bug_hunt"
     ]
     by_action = {r["action"]: r for r in rows}
@@ -205,12 +206,12 @@ async def test_create_edit_toggle_delete_are_audited_with_before_and_after(store
     assert by_action["rewards.event_deleted"]["after_state"] is None
 
 
-async def test_changing_the_trigger_drops_the_old_triggers_settings(data: ServerStore):
+async def test_changing_the_trigger_drops_the_old_triggers_settings(data: ScopedData):
     rule = await events.edit_event(data, ADMIN, "daily_quiz", E(trigger="reaction_count", min_reactions=7))
     assert rule.trigger == "reaction_count" and rule.min_reactions == 7 and rule.keywords == ()
 
 
-async def test_a_servers_edit_of_a_brand_wide_event_stays_on_that_server(store: Store, data: ServerStore):
+async def test_a_servers_edit_of_a_brand_wide_event_stays_on_that_server(store: Store, data: ScopedData):
     other = await connected(store, BRAND, OTHER_SERVER)
     await store.db.execute(
         "INSERT INTO monitoring_rules (id, brand_id, event_type, reward_amount, is_enabled, rule_metadata, "
@@ -234,7 +235,7 @@ async def test_a_servers_edit_of_a_brand_wide_event_stays_on_that_server(store: 
     assert (await events.get_event(data, "brand_quest")).reward_amount == 20
 
 
-async def test_config_changes_reach_the_next_message_without_reloading_otherwise(store: Store, data: ServerStore):
+async def test_config_changes_reach_the_next_message_without_reloading_otherwise(store: Store, data: ScopedData):
     engine, msg = RewardsEngine(store), Messages(store)
     assert len((await apply(engine, data, msg("gm", ALICE)))[0].paid) == 1
     assert len((await apply(engine, data, msg("gn", ALICE)))[0].paid) == 1
@@ -244,7 +245,7 @@ async def test_config_changes_reach_the_next_message_without_reloading_otherwise
     assert engine.cache.loads == 2
 
 
-async def test_role_bonuses_set_replace_list_remove(data: ServerStore):
+async def test_role_bonuses_set_replace_list_remove(data: ScopedData):
     await server.set_role_bonus(data, ADMIN, BOOSTER, "multiplier", 2.5, priority=3)
     await server.set_role_bonus(data, ADMIN, BOOSTER, "flat_bonus", 100)
     listed = await server.list_role_bonuses(data)
@@ -254,11 +255,11 @@ async def test_role_bonuses_set_replace_list_remove(data: ServerStore):
     ]
     assert await server.remove_role_bonus(data, ADMIN, BOOSTER) == 2
     assert await server.list_role_bonuses(data) == []
-    audit = await data.select("discord_audit_log", {"action": ("LIKE", "rewards.role_bonus%")})
+    audit = await tables(data).select("discord_audit_log", {"action": ("LIKE", "rewards.role_bonus%")})
     assert len(audit) == 4  # fixture's set, two sets, one remove
 
 
-async def test_channels_exclude_include_list(data: ServerStore):
+async def test_channels_exclude_include_list(data: ScopedData):
     assert await server.exclude_channel(data, ADMIN, GENERAL) == [GENERAL]
     assert await server.exclude_channel(data, ADMIN, GENERAL) == [GENERAL], "excluding twice is harmless"
     assert await server.list_excluded_channels(data) == [GENERAL]
@@ -267,22 +268,24 @@ async def test_channels_exclude_include_list(data: ServerStore):
     assert metadata["excluded_channels"] == []
 
 
-async def test_channel_exclusion_keeps_other_config_metadata(data: ServerStore):
-    await data.update("discord_server_configs", {}, {"config_metadata": {"welcome_channel": "123"}})
+async def test_channel_exclusion_keeps_other_config_metadata(data: ScopedData):
+    await tables(data).update("discord_server_configs", {}, {"config_metadata": {"welcome_channel": "123"}})
     await server.exclude_channel(data, ADMIN, GENERAL)
     assert (await data.config())["config_metadata"] == {"welcome_channel": "123", "excluded_channels": [GENERAL]}
 
 
-async def test_test_mode_enable_status_disable(data: ServerStore):
+async def test_test_mode_enable_status_disable(data: ScopedData):
     mode = await server.enable_test_mode(data, ADMIN, BOOSTER)
     assert (mode.enabled, mode.tester_role_id) == (True, BOOSTER)
     assert await server.get_test_mode(data) == mode
     assert not (await server.disable_test_mode(data, ADMIN)).enabled
-    actions = [r["action"] for r in await data.select("discord_audit_log", {"action": ("LIKE", "rewards.test%")})]
+    actions = [
+        r["action"] for r in await tables(data).select("discord_audit_log", {"action": ("LIKE", "rewards.test%")})
+    ]
     assert sorted(actions) == ["rewards.test_mode_disabled", "rewards.test_mode_enabled"]
 
 
-async def test_disable_status_list_enable_members(data: ServerStore):
+async def test_disable_status_list_enable_members(data: ScopedData):
     status = await members.member_status(data, BOB)
     assert status.disabled is not None and status.disabled.reason == "alt account"
     assert [m.member_id for m in await members.list_disabled(data)] == [BOB]
@@ -291,11 +294,11 @@ async def test_disable_status_list_enable_members(data: ServerStore):
     await members.enable_member(data, ADMIN, BOB)
     assert (await members.member_status(data, BOB)).disabled is None
     assert await members.list_disabled(data) == []
-    audit = await data.select("discord_audit_log", {"target_user_id": BOB})
+    audit = await tables(data).select("discord_audit_log", {"target_user_id": BOB})
     assert {a["action"] for a in audit} == {"rewards.member_disabled", "rewards.member_enabled"}
 
 
-async def test_default_events_install_once_and_keep_admin_edits(store: Store, data: ServerStore):
+async def test_default_events_install_once_and_keep_admin_edits(store: Store, data: ScopedData):
     await events.set_reward_amount(data, ADMIN, "gm_checkin", 40)
     await events.delete_event(data, ADMIN, "daily_quiz")
     assert await install_default_rules(data, store.clock) == []
