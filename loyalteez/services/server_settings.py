@@ -1,4 +1,4 @@
-"""Server settings kept in discord_server_configs.config_metadata, changed with an audit row."""
+"""Server settings kept in the server's config metadata, changed with an audit row."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The rewards engine (issue 5): reward events, the refusal ladder, role bonuses, the ledger.
+"""The rewards engine: reward events, the refusal ladder, role bonuses, the ledger.
 
 Cogs use `Rewards` (service.py) for events and commands, the admin_* functions for `/config`, texts.py
 for every reply, and `install_default_rules` on `/setup connect`.

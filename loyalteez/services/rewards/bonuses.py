@@ -1,6 +1,6 @@
 """Role bonuses and the streak hook: how a base reward becomes the amount paid.
 
-Roles (discord_role_configs) carry one of three effects:
+Roles (role bonuses) carry one of three effects:
   multiplier          1.0–5.0, scales the base reward;
   flat_bonus          0–1000 LTZ added after scaling;
   cooldown_reduction  0–90 (% of the event's cooldown removed).

@@ -15,12 +15,12 @@ Batch hooks (`batch_hooks`): callables run with each server's passive events ins
 transaction, after they were decided and written, for state that must commit together with them (the
 catch-up cursor of services/catchup.py). A hook that raises rolls the batch back like any other error.
 
-After-batch callbacks (`after_batch`) and `pay()` are the engagement extension points (issue 6), described
+After-batch callbacks (`after_batch`) and `pay()` are the engagement extension points, described
 in services/rewards/hooks.py: callbacks get each written batch's stats deltas and payouts inside its
 transaction (achievements and community goals move with them); `pay()` pays a drop or an achievement claim
 through the same ladder, with a guard that reserves what is paid for and rolls back with any refusal.
 
-Analytics rollups (`rollups`, issue 7): every written batch also adds its per-member activity and real
+Analytics rollups (`rollups`): every written batch also adds its per-member activity and real
 payouts to the day's rollups (services/analytics/rollups.py), in the same transaction and a fixed number
 of statements, so KPIs never rescan history and never disagree with the ledger.
 """
@@ -452,7 +452,7 @@ class RewardsEngine:
     async def import_balances(self, scope: Scope, event_type: str, rows: Sequence[ImportedBalance]) -> int:
         """The documented way around the refusal ladder: points and messages a member earned in another bot.
 
-        Each row becomes one ledger row of `event_type` (real, never is_test) and moves discord_user_stats
+        Each row becomes one ledger row of `event_type` (real, never is_test) and moves the member stats
         (messages_count, ltz_earned) through the same batch write as payouts, in the caller's transaction
         when one is open. No rule, role bonus, streak, test mode or budget applies: the points were earned
         elsewhere. Imported history is not today's activity, so the daily rollups and the after-batch
@@ -526,6 +526,6 @@ class ImportedBalance:
 
     member_id: str
     amount: int  # LTZ added (0: only messages, a bookkeeping row)
-    messages: int  # added to discord_user_stats.messages_count
+    messages: int  # added to the member stats' messages_count
     idempotency_key: str
     details: dict[str, Any]

@@ -1,8 +1,8 @@
-"""The engine's two extension points for engagement features (issue 6): what a batch did, and paying for a thing.
+"""The engine's two extension points for engagement features: what a batch did, and paying for a thing.
 
 After batch: `RewardsEngine.after_batch` is a list of async callbacks the engine calls once per server per
 batch that wrote something (passive events and commands alike), INSIDE the batch's transaction, right after
-the ledger rows and the discord_user_stats deltas were written. A callback gets the server's ScopedData and
+the ledger rows and the member stats deltas were written. A callback gets the server's ScopedData and
 a `BatchEffects`: per member, the stats deltas this batch applied, and every payout it recorded. So features
 whose progress follows activity (achievements, community goals) move with the events that feed them, in the
 same commit, never by rescanning tables: a rolled-back batch moves nothing, a replayed event (deduplicated by
@@ -47,7 +47,7 @@ class BatchEffects:
     """What one batch changed on one server."""
 
     now: datetime
-    # member -> (messages, reactions, voice minutes, LTZ earned) added to discord_user_stats by this batch
+    # member -> (messages, reactions, voice minutes, LTZ earned) added to the member stats by this batch
     stats: Mapping[str, tuple[int, int, int, int]]
     paid: tuple[PaidRow, ...]
 
