@@ -7,11 +7,13 @@ from decimal import Decimal
 
 import pytest
 
+from loyalteez.services.access.permissions import Caller, Level, PermissionDenied
 from loyalteez.services.errors import UnknownEventError, ValidationError
 from loyalteez.services.rewards import RewardsEngine, install_default_rules
 from loyalteez.services.rewards import admin_events as events
 from loyalteez.services.rewards import admin_members as members
 from loyalteez.services.rewards import admin_server as server
+from loyalteez.services.rewards.admin import EventInput, RewardsAdmin
 from loyalteez.services.rewards.defaults import DEFAULT_RULES
 from loyalteez.store import ScopedData, Store
 from tests.services.rewards.helpers import (
@@ -22,6 +24,9 @@ from tests.services.rewards.helpers import (
     BRAND,
     GENERAL,
     OTHER_SERVER,
+    RANDOM,
+    SERVER,
+    VIP,
     Messages,
     apply,
     connected,
@@ -308,3 +313,61 @@ async def test_default_events_install_once_and_keep_admin_edits(store: Store, da
     assert not rules["quality_message"].is_enabled and not rules["popular_message"].is_enabled
     assert (rules["welcome"].reward_amount, rules["welcome"].max_claims_per_user) == (50, 1)
     assert rules["server_boost"].reward_amount == 500 and rules["voice_activity"].reward_amount == 25
+
+
+# -- the command entry points: the caller's level first, then the options ------------------------------------
+
+CHANNELS = frozenset({GENERAL})
+
+
+def _caller(user_id: str, *roles: str, admin: bool = False) -> Caller:
+    return Caller(user_id, SERVER, tuple(roles), is_administrator=admin)
+
+
+async def test_a_caller_below_the_level_is_refused_before_any_option_is_read(store: Store, data: ScopedData):
+    admin = RewardsAdmin(store, RewardsEngine(store), store.clock)
+    nobody = _caller(ALICE)
+    before = await snapshot(store)
+    with pytest.raises(PermissionDenied) as refused:
+        await admin.create_event(data.scope, nobody, None, EventInput(channels="nonsense"), CHANNELS)
+    assert refused.value.needed is Level.EVENT_MANAGER
+    with pytest.raises(PermissionDenied):
+        await admin.set_role_bonuses(data.scope, nobody, None, {}, None)
+    with pytest.raises(PermissionDenied):
+        await admin.events(data.scope, nobody)
+    assert await snapshot(store) == before
+
+
+async def test_entry_points_check_options_after_the_level(store: Store, data: ScopedData):
+    admin = RewardsAdmin(store, RewardsEngine(store), store.clock)
+    owner = _caller(ADMIN, admin=True)
+    with pytest.raises(ValidationError, match="give the event's name to create it"):
+        await admin.create_event(data.scope, owner, None, EventInput(reward=5), CHANNELS)
+    with pytest.raises(ValidationError, match="is not a channel of this server"):
+        await admin.create_event(data.scope, owner, "new_event", EventInput(reward=5, channels=RANDOM), CHANNELS)
+    with pytest.raises(ValidationError, match="choose the role"):
+        await admin.remove_role_bonuses(data.scope, owner, None)
+    with pytest.raises(ValidationError, match="choose a channel of this server"):
+        await admin.exclude_channel(data.scope, owner, None)
+    with pytest.raises(ValidationError, match="choose the member"):
+        await admin.disable_member(data.scope, owner, None, None)
+    rule = await admin.create_event(
+        data.scope, owner, " new_event ", EventInput(reward=5, channels=f"<#{GENERAL}>", trigger="none"), CHANNELS
+    )
+    assert rule.event_type == "new_event" and rule.channels == frozenset({GENERAL})
+
+
+async def test_role_bonuses_are_all_or_nothing_and_admin_roles_grant_levels(store: Store, data: ScopedData):
+    admin = RewardsAdmin(store, RewardsEngine(store), store.clock)
+    owner = _caller(ADMIN, admin=True)
+    with pytest.raises(ValidationError):
+        await admin.set_role_bonuses(data.scope, owner, VIP, {"multiplier": 2.0, "flat_bonus": 5000}, None)
+    assert [b.role_id for b in await admin.role_bonuses(data.scope, owner)] == [BOOSTER]
+    assert await admin.set_role_bonuses(data.scope, owner, VIP, {"multiplier": 2.0, "flat_bonus": None}, 3) == {
+        "multiplier": 2.0
+    }
+    mapping = await admin.set_admin_role(data.scope, owner, VIP, "viewer")
+    assert mapping == {VIP: "viewer"}
+    assert {b.role_id for b in await admin.role_bonuses(data.scope, _caller(ALICE, VIP))} == {BOOSTER, VIP}
+    with pytest.raises(ValidationError, match="has no admin level"):
+        await admin.set_admin_role(data.scope, owner, BOOSTER, None, remove=True, role_mention=f"<@&{BOOSTER}>")
