@@ -153,7 +153,7 @@ def _run(settings: Settings, *, explicit: bool) -> int:
 
 async def _check(settings: Settings) -> int:
     from loyalteez.services.rewards.check import check_ledger
-    from loyalteez.services.rewards.messages import ledger_report
+    from loyalteez.services.rewards.texts import ledger_report
 
     store = await Store.open(settings.database_url or settings.db_path, SystemClock())
     try:

@@ -9,8 +9,8 @@ import pytest
 
 from loyalteez.clock import ManualClock
 from loyalteez.store import Scope, Store
+from tests.services.rewards.helpers import ALICE, BOB, connected
 from tests.services.test_config_io import configured
-from tests.services.test_rewards_helpers import ALICE, BOB, connected
 from tests.test_cli import run
 
 SOURCE, TARGET = "1001", "2002"

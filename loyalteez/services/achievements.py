@@ -121,7 +121,7 @@ class Achievements:
             ),
             "is_active": True,
         }
-        async with data.rewards_transaction():
+        async with data.rewards.transaction():
             if await self._by_name(data, name) is not None:
                 raise ValidationError("name", say.exists("achievement", name))
             await data.insert(ACHIEVEMENTS, row)
@@ -157,7 +157,7 @@ class Achievements:
             changes["reward_amount"] = engagement_input.integer(
                 "reward", reward, engagement_input.ACHIEVEMENT_REWARD_RANGE
             )
-        async with data.rewards_transaction():
+        async with data.rewards.transaction():
             before = await self._existing(data, name)
             if kind is not None and kind.strip().lower() != before["achievement_type"]:
                 raise ValidationError("type", say.ACHIEVEMENT_TYPE_FIXED)
@@ -180,7 +180,7 @@ class Achievements:
         return Achievement.from_row(after)
 
     async def toggle(self, data: ServerStore, actor_id: str, name: str) -> Achievement:
-        async with data.rewards_transaction():
+        async with data.rewards.transaction():
             before = await self._existing(data, name)
             after = {**before, "is_active": not Achievement.from_row(before).active}
             await data.update(
@@ -291,7 +291,7 @@ class Achievements:
         active = await self._active(data)
         if not active:
             return []
-        async with data.rewards_transaction():
+        async with data.rewards.transaction():
             await self._refresh(data, [member_id], active)
         rows = {str(r["achievement_id"]): r for r in await data.select(PROGRESS, {"discord_user_id": member_id})}
         found = []

@@ -11,12 +11,21 @@ from typing import Any, Literal
 
 from loyalteez.clock import start_of_day, utc_day
 from loyalteez.services.errors import ValidationError
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 
 StatsPeriod = Literal["day", "week", "month"]
 AUDIT_PAGE = 25
 AUDIT_SCAN = 2000  # newest rows searched when filtering by event, which lives inside the JSON details
 REWARD_ACTIONS = ("rewards.manual_reward", "rewards.import")
+
+
+@dataclass(frozen=True, slots=True)
+class StatsLine:
+    """One event's or one member's share of a period's payouts."""
+
+    name: str
+    payouts: int
+    ltz: int
 
 
 @dataclass(frozen=True)
@@ -26,7 +35,49 @@ class Stats:
     payouts: int
     ltz: int
     members: int
-    breakdown: list[dict[str, Any]]
+    breakdown: list[StatsLine]
+
+
+AUDIT_COLUMNS = (
+    "created_at",
+    "actor_type",
+    "actor_id",
+    "action",
+    "target_user_id",
+    "details",
+    "before_state",
+    "after_state",
+    "is_test",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One audit row as admins read and export it."""
+
+    created_at: datetime | None
+    actor_type: str | None
+    actor_id: str | None
+    action: str
+    target_user_id: str | None
+    details: Any
+    before_state: Any
+    after_state: Any
+    is_test: bool | None
+
+    @classmethod
+    def from_snapshot(cls, row: dict[str, Any]) -> AuditEntry:
+        return cls(
+            created_at=row.get("created_at"),
+            actor_type=row.get("actor_type"),
+            actor_id=row.get("actor_id"),
+            action=row["action"],
+            target_user_id=row.get("target_user_id"),
+            details=row.get("details"),
+            before_state=row.get("before_state"),
+            after_state=row.get("after_state"),
+            is_test=row.get("is_test"),
+        )
 
 
 def stats_since(period: str, now: datetime) -> datetime:
@@ -36,7 +87,7 @@ def stats_since(period: str, now: datetime) -> datetime:
     return start_of_day(utc_day(now)) - timedelta(days=days - 1)
 
 
-async def stats(data: ServerStore, period: str, breakdown: str | None, now: datetime) -> Stats:
+async def stats(data: ScopedData, period: str, breakdown: str | None, now: datetime) -> Stats:
     """Payouts in the last day, 7 days or 30 days (counting today), optionally by event or by member."""
     since = stats_since(period, now)
     if breakdown not in (None, "events", "users"):
@@ -49,18 +100,18 @@ async def stats(data: ServerStore, period: str, breakdown: str | None, now: date
         totals.payouts,
         totals.ltz,
         totals.members,
-        [{"name": r.name, "payouts": r.payouts, "ltz": r.ltz} for r in rows],
+        [StatsLine(r.name, r.payouts, int(r.ltz or 0)) for r in rows],
     )
 
 
 async def audit_rows(
-    data: ServerStore,
+    data: ScopedData,
     *,
     member_id: str | None = None,
     kind: str | None = None,
     event: str | None = None,
     limit: int = AUDIT_PAGE,
-) -> list[dict[str, Any]]:
+) -> list[AuditEntry]:
     """Newest first; kind 'rewards' = payouts made by admins, 'config' = everything else."""
     if kind not in (None, "config", "rewards"):
         raise ValidationError("type", "type must be config or rewards")
@@ -73,7 +124,7 @@ async def audit_rows(
     )
     if event:
         rows = [r for r in rows if _mentions_event(r, event)]
-    return rows[:limit]
+    return [AuditEntry.from_snapshot(r) for r in rows[:limit]]
 
 
 def _mentions_event(row: dict[str, Any], event: str) -> bool:
@@ -83,23 +134,12 @@ def _mentions_event(row: dict[str, Any], event: str) -> bool:
     return False
 
 
-def audit_csv(rows: list[dict[str, Any]]) -> bytes:
-    columns = [
-        "created_at",
-        "actor_type",
-        "actor_id",
-        "action",
-        "target_user_id",
-        "details",
-        "before_state",
-        "after_state",
-        "is_test",
-    ]
+def audit_csv(entries: list[AuditEntry]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+    writer.writerow(AUDIT_COLUMNS)
+    for entry in entries:
+        writer.writerow([_cell(getattr(entry, c)) for c in AUDIT_COLUMNS])
     return out.getvalue().encode()
 
 

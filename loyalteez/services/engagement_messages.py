@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from loyalteez.services.rewards.messages import bonus_detail
 from loyalteez.services.rewards.outcomes import Paid
+from loyalteez.services.rewards.texts import bonus_detail
 
 
 def when(moment: datetime) -> str:

@@ -98,7 +98,7 @@ class Goals:
         target = engagement_input.integer("target", target, engagement_input.GOAL_TARGET_RANGE)
         due = engagement_input.deadline(deadline, now)
         goal_id = new_id()
-        async with data.rewards_transaction():
+        async with data.rewards.transaction():
             if any(g.name.lower() == name.lower() for g in await self._all(data) if g.ended_at is None):
                 raise ValidationError("name", say.exists("goal", name))
             start = await self._starting_value(data, kind, now)
@@ -139,7 +139,7 @@ class Goals:
         step = engagement_input.integer("amount", amount, engagement_input.GOAL_STEP_RANGE)
         if step == 0:
             raise ValidationError("amount", say.out_of_range("amount", -1_000_000_000, 1_000_000_000, " (not 0)"))
-        async with data.rewards_transaction():
+        async with data.rewards.transaction():
             goal = await self._live(data, name)
             if goal.kind != "custom":
                 raise ValidationError("name", say.GOAL_NOT_CUSTOM.format(kind=goal.kind))
@@ -156,7 +156,7 @@ class Goals:
         return await self._get(data, goal.id)
 
     async def end(self, data: ServerStore, actor_id: str, name: str) -> Goal:
-        async with data.rewards_transaction():
+        async with data.rewards.transaction():
             goal = await self._live(data, name, allow_completed=True)
             await data.upsert(
                 STATE,

@@ -109,7 +109,7 @@ class Perks:
             "is_active": True,
             "created_by": actor_id,
         }
-        async with data.rewards_transaction():
+        async with data.rewards.transaction():
             if await self._find(data, name) is not None:
                 raise ValidationError("name", say.exists("perk", name))
             await data.insert(PERKS, row)
@@ -144,7 +144,7 @@ class Perks:
             changes["description"] = engagement_input.text("description", description, engagement_input.DESCRIPTION_MAX)
         if not changes:
             raise ValidationError("options", say.NOTHING_TO_CHANGE)
-        async with data.rewards_transaction():
+        async with data.rewards.transaction():
             before = await self._existing(data, name)
             await data.update(PERKS, {"perk_id": before["perk_id"]}, changes)
             after = await data.get(PERKS, {"perk_id": before["perk_id"]})
@@ -160,7 +160,7 @@ class Perks:
         return Perk.from_row(after or before)
 
     async def remove(self, data: ServerStore, actor_id: str, name: str) -> Perk:
-        async with data.rewards_transaction():
+        async with data.rewards.transaction():
             before = await self._existing(data, name)
             await data.update(PERKS, {"perk_id": before["perk_id"]}, {"is_active": False})
             await audit.record(

@@ -1,4 +1,4 @@
-"""Server settings kept in discord_server_configs.config_metadata, changed with an audit row."""
+"""Server settings kept in the server's config metadata, changed with an audit row."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from loyalteez.services.access import audit
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 
 
-async def set_metadata(data: ServerStore, actor_id: str, action: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+async def set_metadata(data: ScopedData, actor_id: str, action: str, changes: Mapping[str, Any]) -> dict[str, Any]:
     """Change some config_metadata keys (others kept) and record before/after; returns the new metadata."""
-    async with data.rewards_transaction():
-        before = await data.rewards_metadata()
-        await data.rewards_set_metadata(changes)
-        after = await data.rewards_metadata()
+    async with data.rewards.transaction():
+        before = await data.rewards.metadata()
+        await data.rewards.set_metadata(changes)
+        after = await data.rewards.metadata()
         await audit.record(
             data,
             actor_type="admin",

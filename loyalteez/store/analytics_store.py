@@ -5,7 +5,7 @@ INSERT … SELECT over a VALUES list per chunk for the day rows, two for the mem
 when a member's first-seen / first-reward / last-active day does), never one per event. Reads are aggregates
 over a bounded window of days (at most the last 14, or the few days a check-in streak can span), plus the
 lifetime LTZ in discord_user_stats, so a snapshot's cost does not grow with the server's history. The SQL
-runs unchanged on SQLite and PostgreSQL (see rewards_store for the VALUES/CAST conventions).
+runs unchanged on SQLite and PostgreSQL (see repos/ledger.py for the VALUES/CAST conventions).
 """
 
 from __future__ import annotations

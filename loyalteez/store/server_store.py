@@ -8,14 +8,12 @@ from loyalteez.store.engagement_activity_store import EngagementActivityStoreMix
 from loyalteez.store.engagement_rewards_store import EngagementRewardsStoreMixin
 from loyalteez.store.kpi_store import KpiStoreMixin
 from loyalteez.store.repos.server import ServerLinkedElsewhere
-from loyalteez.store.rewards_store import RewardsStoreMixin
 
 # The server's own row (link, unlink) lives in repos/server.py; ServerLinkedElsewhere is re-exported here.
 __all__ = ["ServerLinkedElsewhere", "ServerStore"]
 
 
 class ServerStore(
-    RewardsStoreMixin,
     EngagementRewardsStoreMixin,
     EngagementActivityStoreMixin,
     AnalyticsStoreMixin,

@@ -105,7 +105,7 @@ class Program:
 
     async def op_mark_seen(self, data: ServerStore, model: Model) -> None:
         keys = [f"m:{k}" for k in self.pick(KEYS)]
-        assert await data.rewards_mark_seen(keys) == set(keys) - model.seen
+        assert await data.ledger.mark_seen(keys) == set(keys) - model.seen
         model.seen |= set(keys)
 
     async def op_write(self, data: ServerStore, model: Model) -> None:
@@ -130,7 +130,7 @@ class Program:
             m: [self.rng.randint(0, 3), self.rng.randint(0, 2), 0, self.rng.randint(0, 40)]
             for m in self.pick(MEMBERS, 2)
         }
-        await data.rewards_write(rows, stats)
+        await data.ledger.write(rows, stats)
         for member, deltas in stats.items():
             have = model.stats.setdefault(member, [0, 0, 0, 0])
             for n, delta in enumerate(deltas):
@@ -138,14 +138,14 @@ class Program:
 
     async def op_read_ledger(self, data: ServerStore, model: Model) -> None:
         keys = [f"{k}:ev" for k in self.pick(KEYS, 6)]
-        assert await data.rewards_paid_keys(keys) == {k for k in keys if k in model.ledger}
+        assert await data.ledger.paid_keys(keys) == {k for k in keys if k in model.ledger}
         events = self.pick(EVENTS)
         expected = Counter(e for _, e, _, _ in model.ledger.values() if e in events)
-        assert await data.rewards_event_totals(events) == dict(expected)
-        assert await data.rewards_ledger_totals(None) == model.real_totals()
-        assert await data.rewards_earned() == {m: s[3] for m, s in model.stats.items()}
+        assert await data.ledger.event_totals(events) == dict(expected)
+        assert await data.ledger.totals(None) == model.real_totals()
+        assert await data.ledger.earned() == {m: s[3] for m, s in model.stats.items()}
         members = self.pick(MEMBERS)
-        tallies = await data.rewards_tallies(members, events, EPOCH)
+        tallies = await data.ledger.tallies(members, events, EPOCH)
         claims = Counter((m, e) for m, e, _, _ in model.ledger.values() if m in members and e in events)
         assert {k: t.claims for k, t in tallies.items()} == dict(claims)
 
@@ -154,18 +154,18 @@ class Program:
         action = self.rng.choice(["insert", "update", "delete"])
         if action == "insert":
             reward = self.rng.randint(1, 100)
-            added = await data.rewards_insert_rule(
+            added = await data.rewards.insert_rule(
                 {"id": str(uuid.uuid4()), "event_type": event, "reward_amount": reward}
             )
             assert added == (event not in model.rules)
             model.rules.setdefault(event, reward)
         elif action == "update":
             reward = self.rng.randint(1, 100)
-            assert await data.rewards_update_rule(event, {"reward_amount": reward}) == int(event in model.rules)
+            assert await data.rewards.update_rule(event, {"reward_amount": reward}) == int(event in model.rules)
             if event in model.rules:
                 model.rules[event] = reward
         else:
-            assert await data.rewards_delete_rule(event) == int(model.rules.pop(event, None) is not None)
+            assert await data.rewards.delete_rule(event) == int(model.rules.pop(event, None) is not None)
         rows = await data.select("monitoring_rules")
         assert {r["event_type"]: r["reward_amount"] for r in rows} == model.rules
 
@@ -173,14 +173,14 @@ class Program:
         member = self.rng.choice(MEMBERS)
         if self.rng.random() < 0.6:
             reason = self.rng.choice([None, "spam", "bot"])
-            await data.rewards_disable_member(member, reason, "1")
+            await data.rewards.disable_member(member, reason, "1")
             model.disabled[member] = reason
         else:
-            assert await data.rewards_enable_member(member) == int(model.disabled.pop(member, 0) != 0)
+            assert await data.rewards.enable_member(member) == int(model.disabled.pop(member, 0) != 0)
         rows = await data.select("loyalteez_disabled_members")
         assert {r["discord_user_id"]: r["reason"] for r in rows} == model.disabled
         if self.operator_reads:
-            config = await data.rewards_config_rows()
+            config = await data.rewards.config_rows()
             assert config.disabled == frozenset(model.disabled)
 
     # -- standings mixin ---------------------------------------------------------------------------------------

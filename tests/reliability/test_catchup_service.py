@@ -16,7 +16,7 @@ from loyalteez.clock import ManualClock
 from loyalteez.services.catchup import CatchupService, snowflake_at, snowflake_time
 from loyalteez.services.rewards import MessageEvent, Rewards
 from loyalteez.store import ServerStore, Store
-from tests.services.test_rewards_helpers import ALICE, BOB, GENERAL, RANDOM, connected
+from tests.services.rewards.helpers import ALICE, BOB, GENERAL, RANDOM, connected
 
 
 class FakeHistory:

@@ -12,7 +12,7 @@ from loyalteez.services.rewards import admin_events as events
 from loyalteez.services.rewards import admin_server as server
 from loyalteez.services.rewards.admin_events import EventOptions
 from loyalteez.store import ServerStore, Store
-from tests.services.test_rewards_helpers import (
+from tests.services.rewards.helpers import (
     ADMIN,
     ALICE,
     BOB,

@@ -41,7 +41,7 @@ async def roll(
     the member's lifetime stats moving alongside (what top_10_concentration and the whales read)."""
     at = start_of_day(day) + timedelta(hours=hour)
     await data.analytics_record(day, at, {member: [messages, reactions, voice, sessions, checkins, rewards, ltz]})
-    await data.rewards_write([], {member: [messages, reactions, voice, ltz]})
+    await data.ledger.write([], {member: [messages, reactions, voice, ltz]})
 
 
 async def test_activity_metrics(data: ServerStore) -> None:

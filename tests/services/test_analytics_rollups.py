@@ -13,7 +13,7 @@ from loyalteez.services.rewards import ManualReward, Paid, ReactionEvent, Reward
 from loyalteez.services.rewards import admin_server as server
 from loyalteez.services.rewards.events import Payout
 from loyalteez.store import ServerStore, Store
-from tests.services.test_rewards_helpers import ADMIN, ALICE, BOB, CAROL, GENERAL, Messages, apply, connected, member
+from tests.services.rewards.helpers import ADMIN, ALICE, BOB, CAROL, GENERAL, Messages, apply, connected, member
 
 
 @pytest.fixture

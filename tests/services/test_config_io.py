@@ -28,7 +28,7 @@ from loyalteez.services.rewards import admin_members as members
 from loyalteez.services.rewards import admin_server as server
 from loyalteez.store import ServerStore, Store
 from tests.conftest import PROJECT_ROOT
-from tests.services.test_rewards_helpers import (
+from tests.services.rewards.helpers import (
     ADMIN,
     ALICE,
     BOB,
@@ -323,7 +323,7 @@ async def test_a_feature_adds_its_own_section(store: Store) -> None:
     key = "demo_settings"
 
     async def export(data: ServerStore) -> dict[str, Any]:
-        return {"level": (await data.rewards_metadata()).get(key, 1)}
+        return {"level": (await data.rewards.metadata()).get(key, 1)}
 
     async def apply_value(data: ServerStore, value: dict[str, Any], actor_id: str) -> None:
         await server_settings.set_metadata(data, actor_id, "demo.settings", {key: value["level"]})

@@ -16,7 +16,7 @@ from loyalteez.services.config_io import ConfigDocument, ConfigFieldError, Confi
 from loyalteez.services.config_io.schema import SCHEMA_FILE, build_schema, problems, render
 from loyalteez.store import Store
 from tests.conftest import REPORT
-from tests.services.test_rewards_helpers import connected
+from tests.services.rewards.helpers import connected
 
 EVENT = {"name": "quiz_time", "reward_amount": 5}
 BONUS = {"role_id": "900000000000000001", "effect_type": "multiplier", "value": 1.5}

@@ -13,7 +13,7 @@ from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import RewardsEngine
 from loyalteez.services.rewards import admin_server as server
 from loyalteez.store import ServerStore, Store
-from tests.services.test_rewards_helpers import (
+from tests.services.rewards.helpers import (
     ADMIN,
     ALICE,
     BOB,

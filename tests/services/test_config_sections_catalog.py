@@ -12,8 +12,8 @@ from loyalteez.services.config_io import ConfigDocument, ConfigFieldError, expor
 from loyalteez.services.perks import Perks
 from loyalteez.services.rewards import Rewards
 from loyalteez.store import ServerStore, Store
+from tests.services.rewards.helpers import ADMIN, ALICE, VIP, connected, snapshot
 from tests.services.test_config_io import as_document, audit_rows
-from tests.services.test_rewards_helpers import ADMIN, ALICE, VIP, connected, snapshot
 
 SECTIONS = ("achievements", "perks")
 

@@ -16,7 +16,7 @@ from loyalteez.services.rewards import admin_members as members
 from loyalteez.services.rewards.admin_events import EventOptions
 from loyalteez.store import ServerStore, Store
 from tests.conftest import REPORT
-from tests.services.test_rewards_helpers import ADMIN, ALICE, BOB, GENERAL, connected, ledger, snapshot, stats
+from tests.services.rewards.helpers import ADMIN, ALICE, BOB, GENERAL, connected, ledger, snapshot, stats
 
 CROWD = [str(810_000_000_000_000_000 + n) for n in range(200)]
 

@@ -11,7 +11,7 @@ from loyalteez.services.goals import Goals
 from loyalteez.services.rewards import Rewards
 from loyalteez.services.rewards import admin_server as server
 from loyalteez.store import ServerStore, Store
-from tests.services.test_rewards_helpers import ADMIN, ALICE, BOB, CAROL, Messages, apply, connected, snapshot
+from tests.services.rewards.helpers import ADMIN, ALICE, BOB, CAROL, Messages, apply, connected, snapshot
 
 DAVE = "800000000000000004"
 

@@ -13,7 +13,8 @@ from loyalteez.services.rewards import ClaimRequest, RewardsEngine, check_ledger
 from loyalteez.services.rewards import admin_server as server
 from loyalteez.services.rewards.outcomes import RefusalReason, Refused
 from loyalteez.store import ServerStore, Store
-from tests.services.test_rewards_helpers import ADMIN, ALICE, BOB, CAROL, TESTER, connected, member, snapshot, stats
+from loyalteez.store.repos.ledger import LedgerRepository
+from tests.services.rewards.helpers import ADMIN, ALICE, BOB, CAROL, TESTER, connected, member, snapshot, stats
 
 MEE6 = json.dumps(
     {
@@ -210,7 +211,7 @@ async def test_all_or_nothing(
     async def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(type(data), "rewards_write", broken)
+    monkeypatch.setattr(LedgerRepository, "write", broken)
     with pytest.raises(RuntimeError):
         await run_import(engine, data, parse_import(MEE6, "mee6"), apply=True)
     assert await snapshot(store) == before, "the event, the rows and the audit row all roll back"

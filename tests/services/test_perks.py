@@ -11,7 +11,7 @@ from loyalteez.services.errors import ValidationError
 from loyalteez.services.perks import Perks
 from loyalteez.store import ServerStore, Store
 from tests.conftest import REPORT
-from tests.services.test_rewards_helpers import ADMIN, ALICE, BOB, connected, snapshot
+from tests.services.rewards.helpers import ADMIN, ALICE, BOB, connected, snapshot
 
 BUYERS = [str(830_000_000_000_000_000 + n) for n in range(40)]
 

@@ -18,7 +18,7 @@ from loyalteez.services.engagement.streaks import StreakService
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import Paid, Rewards
 from loyalteez.store import ServerStore, Store
-from tests.services.test_rewards_helpers import ADMIN, ALICE, BOB, Messages, connected, ledger, member, snapshot
+from tests.services.rewards.helpers import ADMIN, ALICE, BOB, Messages, connected, ledger, member, snapshot
 
 MONDAY = datetime(2026, 3, 2, tzinfo=UTC)
 

@@ -13,7 +13,7 @@ from loyalteez.clock import ManualClock
 from loyalteez.services.engagement.voice import Reason, VoicePresence, VoiceService, reasons
 from loyalteez.services.rewards import Paid, Rewards
 from loyalteez.store import ServerStore, Store
-from tests.services.test_rewards_helpers import ALICE, BOB, CAROL, connected, ledger, member, stats
+from tests.services.rewards.helpers import ALICE, BOB, CAROL, connected, ledger, member, stats
 
 LOUNGE, STUDIO, AFK = "710000000000000001", "710000000000000002", "710000000000000009"
 

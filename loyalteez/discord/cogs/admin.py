@@ -8,11 +8,12 @@ import discord
 from discord.ext import commands
 
 from loyalteez.discord.admin_gate import AdminGate
+from loyalteez.discord.caller import caller_of
 from loyalteez.discord.convert import member_of
 from loyalteez.discord.replies import send
 from loyalteez.services import admin_reads
-from loyalteez.services.access.permissions import Level
-from loyalteez.services.rewards import messages as reward_messages
+from loyalteez.services.admin_reads import AuditEntry
+from loyalteez.services.rewards import texts as reward_texts
 from loyalteez.services.rewards.events import ManualReward
 from loyalteez.services.rewards.outcomes import Paid
 from loyalteez.services.rewards.service import Rewards
@@ -20,12 +21,12 @@ from loyalteez.services.rewards.service import Rewards
 GUILD = {discord.InteractionContextType.guild}
 
 
-def audit_line(row: dict) -> str:
-    when = f"<t:{int(row['created_at'].timestamp())}:f>" if row.get("created_at") else "?"
-    target = f" → <@{row['target_user_id']}>" if row.get("target_user_id") else ""
-    actor = f"<@{row['actor_id']}>" if row.get("actor_type") in ("admin", "user") else row.get("actor_type")
-    test = " [test]" if row.get("is_test") else ""
-    return f"{when} {actor} `{row['action']}`{target}{test}"
+def audit_line(entry: AuditEntry) -> str:
+    when = f"<t:{int(entry.created_at.timestamp())}:f>" if entry.created_at else "?"
+    target = f" → <@{entry.target_user_id}>" if entry.target_user_id else ""
+    actor = f"<@{entry.actor_id}>" if entry.actor_type in ("admin", "user") else entry.actor_type
+    test = " [test]" if entry.is_test else ""
+    return f"{when} {actor} `{entry.action}`{target}{test}"
 
 
 class AdminCog(commands.Cog):
@@ -53,8 +54,8 @@ class AdminCog(commands.Cog):
         amount: int | None,
         reason: str | None,
     ) -> None:
-        data = await self.gate.open(ctx, Level.EVENT_MANAGER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
         request = ManualReward(
             str(ctx.interaction.id),
@@ -64,11 +65,11 @@ class AdminCog(commands.Cog):
             amount,
             reason,
         )
-        outcome = await self.rewards.reward(data.scope, request)
+        outcome = await self.rewards.admin.reward(scope, caller_of(ctx), request)
         if isinstance(outcome, Paid):
             await send(ctx, f"{member.mention} received {outcome.amount:,} LTZ for `{outcome.event}`.")
         else:
-            await send(ctx, getattr(outcome, "message", reward_messages.refusal(outcome.reason, event)))
+            await send(ctx, getattr(outcome, "message", reward_texts.refusal(outcome.reason, event)))
 
     @discord.slash_command(
         name="stats", description="LTZ paid, payouts and earning members over a period", contexts=GUILD
@@ -83,10 +84,10 @@ class AdminCog(commands.Cog):
     )
     @discord.option("breakdown", str, choices=["events", "users"], required=False, description="Split the totals")
     async def stats(self, ctx: discord.ApplicationContext, period: str, breakdown: str | None) -> None:
-        data = await self.gate.open(ctx, Level.VIEWER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
-        result = await admin_reads.stats(data, period, breakdown, self.gate.resolver.clock.now())
+        result = await self.rewards.admin.stats(scope, caller_of(ctx), period, breakdown)
         embed = discord.Embed(title=f"Rewards since {result.since:%d %b %Y} (UTC)", colour=discord.Colour.teal())
         embed.add_field(name="LTZ paid", value=f"{result.ltz:,}")
         embed.add_field(name="Payouts", value=f"{result.payouts:,}")
@@ -97,7 +98,7 @@ class AdminCog(commands.Cog):
                 name=f"By {breakdown[:-1]}",
                 inline=False,
                 value="\n".join(
-                    f"{name(r['name'])}: {r['ltz']:,} LTZ ({r['payouts']} payouts)" for r in result.breakdown
+                    f"{name(line.name)}: {line.ltz:,} LTZ ({line.payouts} payouts)" for line in result.breakdown
                 )[:1024]
                 or "nothing yet",
             )
@@ -116,15 +117,16 @@ class AdminCog(commands.Cog):
         event: str | None,
         export: bool,
     ) -> None:
-        data = await self.gate.open(ctx, Level.VIEWER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
-        rows = await admin_reads.audit_rows(
-            data,
-            member_id=str(member.id) if member else None,
-            kind=type,
-            event=event.strip().lower() if event else None,
+        entries = await self.rewards.admin.audit(
+            scope,
+            caller_of(ctx),
+            str(member.id) if member else None,
+            type,
+            event.strip().lower() if event else None,
         )
-        text = "\n".join(audit_line(r) for r in rows) or "No matching audit entries."
-        file = discord.File(io.BytesIO(admin_reads.audit_csv(rows)), filename="audit.csv") if export else None
+        text = "\n".join(audit_line(e) for e in entries) or "No matching audit entries."
+        file = discord.File(io.BytesIO(admin_reads.audit_csv(entries)), filename="audit.csv") if export else None
         await send(ctx, text, file=file)

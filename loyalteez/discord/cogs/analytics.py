@@ -266,7 +266,7 @@ class AnalyticsCog(commands.Cog):
             return
         data = self.gate.resolver.store.scoped(scope)
         try:
-            require(caller_of(interaction), await data.rewards_metadata(), Level.VIEWER)
+            require(caller_of(interaction), await data.rewards.metadata(), Level.VIEWER)
             shown = await segments.page(data, segment, int(number), self.analytics.clock.now())
         except (PermissionDenied, ValidationError) as exc:
             await interaction.response.send_message(getattr(exc, "message", str(exc)), ephemeral=True)

@@ -122,7 +122,7 @@ class GoalsCog(commands.Cog):
             pending = await notices.pending(data, "goal")
             if not pending:
                 continue
-            channel_id = (await data.rewards_metadata()).get(ADMIN_CHANNEL_KEY)
+            channel_id = (await data.rewards.metadata()).get(ADMIN_CHANNEL_KEY)
             channel = self.bot.get_channel(int(channel_id)) if channel_id else None
             if channel is None:
                 log.info(

@@ -9,8 +9,8 @@ from loyalteez.discord.convert import member_of, parent_of
 from loyalteez.discord.replies import send
 from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.services import standings, texts
-from loyalteez.services.rewards import messages as reward_messages
 from loyalteez.services.rewards import status
+from loyalteez.services.rewards import texts as reward_texts
 from loyalteez.services.rewards.events import ClaimRequest
 from loyalteez.services.rewards.outcomes import Paid
 from loyalteez.services.rewards.service import Rewards
@@ -23,7 +23,7 @@ EVERYWHERE = {discord.InteractionContextType.guild, discord.InteractionContextTy
 
 def outcome_text(outcome: object) -> str:
     if isinstance(outcome, Paid):
-        return reward_messages.paid(outcome)
+        return reward_texts.paid(outcome)
     return getattr(outcome, "message", str(outcome))
 
 

@@ -13,5 +13,5 @@ async def open_admin(store: Store, scope: Scope, caller: Caller, needed: Level) 
     role removed a moment ago no longer counts.
     """
     data = store.scoped(scope)
-    require(caller, await data.rewards_metadata(), needed)
+    require(caller, await data.rewards.metadata(), needed)
     return data

@@ -269,7 +269,7 @@ def failure_text(result: PostResult, schedule: Schedule) -> str:
 
 async def tell_admins(data: Any, poster: Poster | None, text: str) -> PostResult | None:
     """Post a notice in the admin channel (config_metadata admin_channel_id); None when there is none."""
-    channel = (await data.rewards_metadata()).get("admin_channel_id")
+    channel = (await data.rewards.metadata()).get("admin_channel_id")
     if not channel or poster is None:
         return None
     return await poster.post(str(channel), Outgoing(content=text))

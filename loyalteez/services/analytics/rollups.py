@@ -126,7 +126,7 @@ class ActivityRollups:
         """The streak each check-in made: as /daily recorded it, else by the same rule here."""
         members = sorted(checkins)
         recorded = await data.analytics_recorded_streaks(day, members)
-        grace = grace_hours(await data.rewards_metadata())
+        grace = grace_hours(await data.rewards.metadata())
         state = await data.analytics_checkin_state(members)
         changes = []
         for member in members:

@@ -132,7 +132,7 @@ class Analytics:
         """/kpi report: every metric today so far, the period value, its trend and a 14-day sparkline."""
         await self.run_due()  # what the scheduler would have done by now (a no-op when it is up to date)
         today = utc_day(self.clock.now())
-        grace = grace_hours(await data.rewards_metadata())
+        grace = grace_hours(await data.rewards.metadata())
         daily = await data.kpi_daily_metrics(today - timedelta(days=200), today - timedelta(days=1))
         live = await day_metrics(data, today, grace, daily)
         configured = {t.metric: t for t in await targets.list_targets(data)}

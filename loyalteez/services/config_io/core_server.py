@@ -191,7 +191,7 @@ def _level(text: Any) -> str:
 
 
 async def export_admin_roles(data: ScopedData) -> list[dict[str, str]]:
-    mapping = (await data.rewards_metadata()).get(ADMIN_ROLES_KEY) or {}
+    mapping = (await data.rewards.metadata()).get(ADMIN_ROLES_KEY) or {}
     return [{"role_id": role, "level": mapping[role]} for role in _by_id(list(mapping))]
 
 
@@ -206,19 +206,19 @@ async def apply_admin_roles(data: ScopedData, items: list[dict[str, Any]], actor
         if role_id in seen:
             raise _duplicate(path, "role_id", seen[role_id], "admin_roles")
         seen[role_id] = index
-    current = (await data.rewards_metadata()).get(ADMIN_ROLES_KEY) or {}
+    current = (await data.rewards.metadata()).get(ADMIN_ROLES_KEY) or {}
     if mapping != current:
         await server_settings.set_metadata(data, actor_id, "config.admin_roles", {ADMIN_ROLES_KEY: mapping})
 
 
 async def export_admin_channel(data: ScopedData) -> str | None:
-    return (await data.rewards_metadata()).get(ADMIN_CHANNEL_KEY) or None
+    return (await data.rewards.metadata()).get(ADMIN_CHANNEL_KEY) or None
 
 
 async def apply_admin_channel(data: ScopedData, value: str | None, actor_id: str) -> None:
     with field_errors("admin_channel", {"channel": ""}):
         channel_id = None if value is None else validation.snowflake("channel", value)
-    if channel_id != ((await data.rewards_metadata()).get(ADMIN_CHANNEL_KEY) or None):
+    if channel_id != ((await data.rewards.metadata()).get(ADMIN_CHANNEL_KEY) or None):
         await server_settings.set_metadata(data, actor_id, "config.admin_channel", {ADMIN_CHANNEL_KEY: channel_id})
 
 

@@ -77,7 +77,7 @@ async def import_config(
     chosen = [s for s in sections() if s.key in document.sections]
     batch = OneAuditRow(data)
     try:
-        async with data.rewards_transaction():
+        async with data.rewards.transaction():
             before = {s.key: await s.export(data) for s in chosen}
             for section in chosen:
                 await section.apply(batch, document.sections[section.key], actor_id)  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from typing import Any
 
 from loyalteez.services.config_io.errors import without_subject
 from loyalteez.services.errors import ValidationError
-from loyalteez.services.rewards import messages, validation
+from loyalteez.services.rewards import texts, validation
 
 # The service's own pattern for Discord ids (it also strips blanks; a file must not have them).
 SNOWFLAKE_PATTERN = validation._SNOWFLAKE.pattern
@@ -38,7 +38,7 @@ def snowflake(field: str, *, nullable: bool = False) -> dict[str, Any]:
 
 
 def snowflakes(field: str, limit: int, what: str) -> dict[str, Any]:
-    return {"type": "array", "items": snowflake(field), "maxItems": limit, "x-message": messages.too_many(what, limit)}
+    return {"type": "array", "items": snowflake(field), "maxItems": limit, "x-message": texts.too_many(what, limit)}
 
 
 def integer(low: int, high: int, message: str) -> dict[str, Any]:

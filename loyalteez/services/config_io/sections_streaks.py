@@ -27,7 +27,7 @@ from loyalteez.services.config_io.registry import Section, register
 from loyalteez.services.config_io.schema_parts import number_text
 from loyalteez.services.engagement import streak_settings as rules
 from loyalteez.services.engagement.streak_settings import StreakSettings
-from loyalteez.services.rewards import messages
+from loyalteez.services.rewards import texts as reward_texts
 from loyalteez.store import ServerStore
 
 KEY = "streaks"
@@ -82,7 +82,7 @@ def _table(table: str, items: Any) -> tuple[str, tuple[tuple[int, Any], ...]]:
     field, parse, as_text, _, accepted = TABLES[table]
     path = f"{KEY}.{table}"
     if not isinstance(items, list) or len(items) > rules.MAX_ENTRIES:
-        raise ConfigFieldError(path, messages.too_many(table, rules.MAX_ENTRIES))
+        raise ConfigFieldError(path, reward_texts.too_many(table, rules.MAX_ENTRIES))
     texts: list[str] = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(items):
@@ -126,7 +126,7 @@ def _entries(table: str, value: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "array",
         "maxItems": rules.MAX_ENTRIES,
-        "x-message": messages.too_many(table, rules.MAX_ENTRIES),
+        "x-message": reward_texts.too_many(table, rules.MAX_ENTRIES),
         "items": parts.obj({"day": day, field: value}, required=("day", field)),
     }
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from loyalteez.services.engagement.streak_settings import StreakSettings
 from loyalteez.services.engagement.streaks import Checkin, MilestoneClaim, StreakStatus
 from loyalteez.services.engagement.voice import Reason, VoiceProgress
-from loyalteez.services.rewards import messages
+from loyalteez.services.rewards import texts
 from loyalteez.services.rewards.outcomes import Outcome, Paid, RefusalReason, Refused
 
 
@@ -30,7 +30,7 @@ def days(n: int) -> str:
 
 def _reward(outcome: Outcome | None) -> str:
     if isinstance(outcome, Paid):
-        return messages.paid(outcome)
+        return texts.paid(outcome)
     if isinstance(outcome, Refused):
         return f"No reward this time: {outcome.message}"
     return ""
@@ -50,7 +50,7 @@ def checkin(result: Checkin) -> str:
     if not result.done:
         return (
             f"You've already checked in today (streak: **{days(result.streak)}**). "
-            f"Come back {messages.when(result.next_checkin)}, when the next check-in opens."
+            f"Come back {texts.when(result.next_checkin)}, when the next check-in opens."
         )
     lines = [_reward(result.outcome)]
     streak = f"Streak: **{days(result.streak)}**"
@@ -65,7 +65,7 @@ def checkin(result: Checkin) -> str:
             + ")."
         )
     lines.append(
-        f"Next check-in opens {messages.when(result.next_checkin)}; "
+        f"Next check-in opens {texts.when(result.next_checkin)}; "
         f"check in before {at(result.keep_until)} to keep the streak."
     )
     return "\n".join(line for line in lines if line)
@@ -112,7 +112,7 @@ def claims(results: Sequence[MilestoneClaim], s: StreakStatus) -> str:
                 f"The {days(claim.day)} milestone needs a {days(claim.day)} streak; your longest is {days(s.longest)}."
             )
         elif isinstance(claim.outcome, Paid):
-            lines.append(f"{days(claim.day).capitalize()} milestone: {messages.paid(claim.outcome)}")
+            lines.append(f"{days(claim.day).capitalize()} milestone: {texts.paid(claim.outcome)}")
         elif claim.outcome.reason is RefusalReason.DUPLICATE:
             lines.append(f"You've already claimed the {days(claim.day)} milestone.")
         else:

@@ -40,7 +40,7 @@ class BoostService:
     async def boosted(self, scope: Scope, notice: BoostNotice) -> EventOutcome:
         data = self.store.scoped(scope)
         async with self.store.transaction():
-            await data.rewards_lock(brand=True)
+            await data.rewards.lock(brand=True)
             test_mode = (await self.rewards.engine.cache.get(data)).test_mode.enabled
             await data.boost_record(notice.message_id, notice.member.id, notice.boosts, notice.tier, test_mode)
             earlier = [e for e in await data.boost_events_of(notice.member.id) if _before(e, notice.message_id)]

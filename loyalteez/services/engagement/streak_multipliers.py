@@ -53,12 +53,12 @@ class StreakMultipliers:
 
     async def _snapshot(self, data: Any) -> _Snapshot:
         scope = data.scope
-        generation = data.rewards_generation()
+        generation = data.rewards.generation()
         now = self._monotonic()
         found = self._snapshots.get(scope)
         if found is not None and found.generation == generation and now - found.loaded_at < self.ttl:
             return found
-        settings = StreakSettings.from_metadata(await data.rewards_metadata())
+        settings = StreakSettings.from_metadata(await data.rewards.metadata())
         minimum = settings.min_bonus_streak()
         rows = await data.streak_rows(minimum) if minimum is not None else []
         snapshot = _Snapshot(

@@ -115,7 +115,7 @@ def _table(raw: Any, kind: type, default: tuple[tuple[int, Any], ...]) -> tuple[
 
 
 async def load(data: ServerStore) -> StreakSettings:
-    return StreakSettings.from_metadata(await data.rewards_metadata())
+    return StreakSettings.from_metadata(await data.rewards.metadata())
 
 
 # -- /config streaks ---------------------------------------------------------------------------------------

@@ -86,7 +86,7 @@ class StreakService:
         next_checkin = start_of_day(today) + timedelta(days=1)
         try:
             async with self.store.transaction():
-                await data.rewards_lock(brand=True)  # the engine's lock order: brand, server, then the rest
+                await data.rewards.lock(brand=True)  # the engine's lock order: brand, server, then the rest
                 settings = await load(data)
                 row = await data.streak_of(member.id)
                 last = row["last_checkin"] if row else None
@@ -212,7 +212,7 @@ class StreakService:
         reached = [(day, amount) for day, amount in settings.milestones if day <= longest]
         if not reached:
             return ()
-        paid = await data.rewards_paid_keys([milestone_key(scope, member_id, day) for day, _ in reached])
+        paid = await data.ledger.paid_keys([milestone_key(scope, member_id, day) for day, _ in reached])
         return tuple((day, amount) for day, amount in reached if milestone_key(scope, member_id, day) not in paid)
 
     async def leaderboard(self, scope: Scope, limit: int = LEADERBOARD_SIZE) -> list[tuple[str, int, int]]:

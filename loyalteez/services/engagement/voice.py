@@ -130,7 +130,7 @@ class VoiceService:
             here = {p.member_id: p for p in presences if not p.is_bot}
             live = self._live.setdefault(scope, set())
             async with self.store.transaction():
-                await data.rewards_lock(brand=True)
+                await data.rewards.lock(brand=True)
                 sessions = {r["discord_user_id"]: r for r in await data.voice_open_sessions()}
                 closed = []
                 for member_id, row in sessions.items():
@@ -264,7 +264,7 @@ class VoiceService:
         data = self.store.scoped(scope)
         outcomes: list[Outcome] = []
         async with self._lock(scope), self.store.transaction():
-            await data.rewards_lock(brand=True)
+            await data.rewards.lock(brand=True)
             now = self.clock.now()
             before = await self._progress(data, scope, member.id, now)
             per = before.minutes_per_payout

@@ -154,7 +154,7 @@ async def run_import(
         return ImportResult(await plan_import(data, parsed, event), False)
     batch = OneAuditRow(data)
     async with engine.store.transaction():
-        await data.rewards_lock(brand=True)  # brand, then server: the engine's lock order
+        await data.rewards.lock(brand=True)  # brand, then server: the engine's lock order
         plan = await plan_import(data, parsed, event)
         if not plan.writes:
             return ImportResult(plan, False)

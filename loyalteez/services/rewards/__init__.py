@@ -1,9 +1,11 @@
-"""The rewards engine (issue 5): reward events, the refusal ladder, role bonuses, the ledger.
+"""The rewards engine: reward events, the refusal ladder, role bonuses, the ledger.
 
-Cogs use `Rewards` (service.py) for events and commands, the admin_* functions for `/config`, messages.py
-for every reply, and `install_default_rules` on `/setup connect`.
+Cogs use `Rewards` (service.py) for events and commands, `Rewards.admin` (admin.py) for the admin commands,
+texts.py for every reply, and `install_default_rules` on `/setup connect`. The data-level admin functions
+(admin_events, admin_server, admin_members) serve config import and tests inside their own transactions.
 """
 
+from loyalteez.services.rewards.admin import EventInput, RewardsAdmin
 from loyalteez.services.rewards.check import LedgerReport, check_ledger
 from loyalteez.services.rewards.defaults import install_default_rules
 from loyalteez.services.rewards.engine import RewardsEngine
@@ -24,6 +26,7 @@ __all__ = [
     "BoostEvent",
     "Breakdown",
     "ClaimRequest",
+    "EventInput",
     "EventOutcome",
     "LedgerReport",
     "ManualReward",
@@ -36,6 +39,7 @@ __all__ = [
     "Refused",
     "RewardWriter",
     "Rewards",
+    "RewardsAdmin",
     "RewardsEngine",
     "VoiceSession",
     "check_ledger",

@@ -15,11 +15,10 @@ from typing import Any, NoReturn
 from loyalteez.ids import new_id
 from loyalteez.services.access import audit
 from loyalteez.services.errors import UnknownEventError, ValidationError
-from loyalteez.services.rewards import messages, validation
+from loyalteez.services.rewards import texts, validation
 from loyalteez.services.rewards.rules import Rule, detection_method, resolve, suggest
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 
-RULES = "monitoring_rules"
 Row = dict[str, Any]
 RULE_COLUMNS = (
     "reward_amount",
@@ -72,13 +71,13 @@ class EventOptions:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
 
 
-async def list_events(data: ServerStore) -> list[Rule]:
+async def list_events(data: ScopedData) -> list[Rule]:
     """The events in force on this server (its own rules over the brand's), by name."""
-    return sorted(resolve(await data.select(RULES)).values(), key=lambda r: r.event_type)
+    return sorted(resolve(await data.rewards.rule_rows()).values(), key=lambda r: r.event_type)
 
 
-async def get_event(data: ServerStore, name: str) -> Rule:
-    rules = resolve(await data.select(RULES))
+async def get_event(data: ScopedData, name: str) -> Rule:
+    rules = resolve(await data.rewards.rule_rows())
     if name not in rules:
         _unknown(name, rules)
     return rules[name]
@@ -86,16 +85,16 @@ async def get_event(data: ServerStore, name: str) -> Rule:
 
 def _unknown(name: str, known: Mapping[str, Any] | Sequence[str]) -> NoReturn:
     close = suggest(name, known)
-    raise UnknownEventError(name, close, messages.unknown_event(name, close))
+    raise UnknownEventError(name, close, texts.unknown_event(name, close))
 
 
-async def create_event(data: ServerStore, actor_id: str, name: str, options: EventOptions) -> Rule:
+async def create_event(data: ScopedData, actor_id: str, name: str, options: EventOptions) -> Rule:
     name = validation.event_name(name)
     if options.reward is None:
-        raise ValidationError("reward", messages.out_of_range("reward", *validation.REWARD_RANGE, " LTZ"))
-    async with data.rewards_transaction():
-        if await data.select(RULES, {"event_type": name}):
-            raise ValidationError("name", messages.event_exists(name))
+        raise ValidationError("reward", texts.out_of_range("reward", *validation.REWARD_RANGE, " LTZ"))
+    async with data.rewards.transaction():
+        if await data.rewards.rule_rows(name):
+            raise ValidationError("name", texts.event_exists(name))
         base = {
             "event_type": name,
             "reward_amount": 0,
@@ -106,25 +105,25 @@ async def create_event(data: ServerStore, actor_id: str, name: str, options: Eve
             "rule_metadata": {"trigger": "none"},
         }
         row = {"id": new_id(), "event_type": name, **_changed(base, options, builtin=False)}
-        await data.rewards_insert_rule(row)
+        await data.rewards.insert_rule(row)
         after = await _own_row(data, name)
         await _audit(data, actor_id, "rewards.event_created", name, None, after)
     return Rule.from_row(after)
 
 
-async def edit_event(data: ServerStore, actor_id: str, name: str, options: EventOptions) -> Rule:
+async def edit_event(data: ScopedData, actor_id: str, name: str, options: EventOptions) -> Rule:
     if not options.given():
-        raise ValidationError("options", messages.nothing_to_change())
+        raise ValidationError("options", texts.NOTHING_TO_CHANGE)
     return await _change(
         data, actor_id, name, "rewards.event_edited", lambda row, builtin: _changed(row, options, builtin=builtin)
     )
 
 
-async def set_reward_amount(data: ServerStore, actor_id: str, name: str, amount: int) -> Rule:
+async def set_reward_amount(data: ScopedData, actor_id: str, name: str, amount: int) -> Rule:
     return await edit_event(data, actor_id, name, EventOptions(reward=amount))
 
 
-async def toggle_event(data: ServerStore, actor_id: str, name: str, enabled: bool | None = None) -> Rule:
+async def toggle_event(data: ScopedData, actor_id: str, name: str, enabled: bool | None = None) -> Rule:
     """Turn an event on or off (`enabled` None: flip it)."""
     return await _change(
         data,
@@ -135,18 +134,18 @@ async def toggle_event(data: ServerStore, actor_id: str, name: str, enabled: boo
     )
 
 
-async def delete_event(data: ServerStore, actor_id: str, name: str) -> None:
-    async with data.rewards_transaction():
+async def delete_event(data: ScopedData, actor_id: str, name: str) -> None:
+    async with data.rewards.transaction():
         own, brand = await _rows(data, name)
         current = own or brand
         if current is None:
             _unknown(name, await _names(data))
         rule = Rule.from_row(current)
         if rule.is_builtin:
-            raise ValidationError("event", messages.builtin_delete(name))
+            raise ValidationError("event", texts.builtin_delete(name))
         if own is None:
-            raise ValidationError("event", messages.brand_wide_delete(name))
-        await data.rewards_delete_rule(name)
+            raise ValidationError("event", texts.brand_wide_delete(name))
+        await data.rewards.delete_rule(name)
         await _audit(data, actor_id, "rewards.event_deleted", name, own, None)
 
 
@@ -157,26 +156,26 @@ def _on(row: Mapping[str, Any]) -> bool:
     return row.get("is_enabled") is None or bool(row["is_enabled"])
 
 
-async def _rows(data: ServerStore, name: str) -> tuple[Row | None, Row | None]:
+async def _rows(data: ScopedData, name: str) -> tuple[Row | None, Row | None]:
     """(this server's rule, the brand-wide rule) for an event."""
-    rows = await data.select(RULES, {"event_type": name})
+    rows = await data.rewards.rule_rows(name)
     own = next((r for r in rows if r["server_id"] is not None), None)
     brand = next((r for r in rows if r["server_id"] is None), None)
     return own, brand
 
 
-async def _names(data: ServerStore) -> list[str]:
-    return [r["event_type"] for r in await data.select(RULES)]
+async def _names(data: ScopedData) -> list[str]:
+    return [r["event_type"] for r in await data.rewards.rule_rows()]
 
 
-async def _own_row(data: ServerStore, name: str) -> Row:
+async def _own_row(data: ScopedData, name: str) -> Row:
     own, _ = await _rows(data, name)
     assert own is not None
     return own
 
 
-async def _change(data: ServerStore, actor_id: str, name: str, action: str, change: Any) -> Rule:
-    async with data.rewards_transaction():
+async def _change(data: ScopedData, actor_id: str, name: str, action: str, change: Any) -> Rule:
+    async with data.rewards.transaction():
         own, brand = await _rows(data, name)
         current = own or brand
         if current is None:
@@ -184,9 +183,9 @@ async def _change(data: ServerStore, actor_id: str, name: str, action: str, chan
         values = change(current, Rule.from_row(current).is_builtin)
         if own is None:  # the brand's rule: this server gets its own copy, changed
             copy = {c: current[c] for c in RULE_COLUMNS}
-            await data.rewards_insert_rule({**copy, **values, "id": new_id(), "event_type": name})
+            await data.rewards.insert_rule({**copy, **values, "id": new_id(), "event_type": name})
         else:
-            await data.rewards_update_rule(name, values)
+            await data.rewards.update_rule(name, values)
         after = await _own_row(data, name)
         await _audit(data, actor_id, action, name, current, after)
     return Rule.from_row(after)
@@ -202,13 +201,13 @@ def _changed(row: Mapping[str, Any], options: EventOptions, *, builtin: bool) ->
     if "trigger" in given:
         trigger = validation.trigger(given["trigger"])
         if builtin and trigger != old_trigger:
-            raise ValidationError("trigger", messages.builtin_trigger(str(row["event_type"])))
+            raise ValidationError("trigger", texts.builtin_trigger(str(row["event_type"])))
         if trigger != old_trigger:
             for key in TRIGGER_KEYS.get(old_trigger, ()):
                 metadata.pop(key, None)
     for option, triggers in _OPTION_TRIGGERS.items():
         if option in given and trigger not in triggers:
-            raise ValidationError(option, messages.option_not_for_trigger(option, trigger))
+            raise ValidationError(option, texts.option_not_for_trigger(option, trigger))
     if "reward" in given:
         values["reward_amount"] = validation.reward(given["reward"])
     if "cooldown_hours" in given:
@@ -231,7 +230,7 @@ def _changed(row: Mapping[str, Any], options: EventOptions, *, builtin: bool) ->
     if trigger in _REQUIRED:
         key, option = _REQUIRED[trigger]
         if not metadata.get(key):
-            raise ValidationError(option, messages.trigger_needs(trigger, option))
+            raise ValidationError(option, texts.trigger_needs(trigger, option))
     metadata["trigger"] = trigger
     values["rule_metadata"] = metadata
     values["detection_method"] = detection_method(trigger)
@@ -252,7 +251,7 @@ def _set_meta(
 
 
 async def _audit(
-    data: ServerStore,
+    data: ScopedData,
     actor_id: str,
     action: str,
     name: str,

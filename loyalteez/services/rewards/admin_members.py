@@ -6,23 +6,15 @@ A disabled member's activity still counts in their stats (they are still active)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from loyalteez.services.access import audit
 from loyalteez.services.errors import ValidationError
-from loyalteez.services.rewards import messages, validation
-from loyalteez.store import ServerStore
+from loyalteez.services.rewards import texts, validation
+from loyalteez.store import ScopedData
+from loyalteez.store.repos.rewards import DisabledMember
 
-DISABLED = "loyalteez_disabled_members"
-
-
-@dataclass(frozen=True, slots=True)
-class DisabledMember:
-    member_id: str
-    reason: str | None
-    disabled_by: str | None
-    since: datetime | None
+__all__ = ["DisabledMember", "MemberStatus", "disable_member", "enable_member", "list_disabled", "member_status"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,22 +27,19 @@ class MemberStatus:
     ltz_earned: int = 0
 
 
-def _disabled(row: dict[str, Any]) -> DisabledMember:
-    return DisabledMember(row["discord_user_id"], row["reason"], row["disabled_by"], row["created_at"])
+def _state(member: DisabledMember | None) -> dict[str, Any] | None:
+    """The audit log's before/after of a member's earning."""
+    return None if member is None else {"disabled": True, "reason": member.reason, "disabled_by": member.disabled_by}
 
 
-def _state(row: dict[str, Any] | None) -> dict[str, Any] | None:
-    return None if row is None else {"disabled": True, "reason": row["reason"], "disabled_by": row["disabled_by"]}
-
-
-async def disable_member(data: ServerStore, actor_id: str, member_id: str, reason: str | None = None) -> DisabledMember:
+async def disable_member(data: ScopedData, actor_id: str, member_id: str, reason: str | None = None) -> DisabledMember:
     """Stop a member from earning; disabling again only updates the reason."""
     member_id = validation.snowflake("member", member_id)
     reason = validation.text("reason", reason, validation.REASON_LENGTH)
-    async with data.rewards_transaction():
-        before = await data.get(DISABLED, {"discord_user_id": member_id})
-        await data.rewards_disable_member(member_id, reason, actor_id)
-        after = await data.get(DISABLED, {"discord_user_id": member_id})
+    async with data.rewards.transaction():
+        before = await data.rewards.disabled_member(member_id)
+        await data.rewards.disable_member(member_id, reason, actor_id)
+        after = await data.rewards.disabled_member(member_id)
         await audit.record(
             data,
             actor_type="admin",
@@ -62,16 +51,16 @@ async def disable_member(data: ServerStore, actor_id: str, member_id: str, reaso
             after=_state(after),
         )
     assert after is not None
-    return _disabled(after)
+    return after
 
 
-async def enable_member(data: ServerStore, actor_id: str, member_id: str) -> None:
+async def enable_member(data: ScopedData, actor_id: str, member_id: str) -> None:
     member_id = validation.snowflake("member", member_id)
-    async with data.rewards_transaction():
-        before = await data.get(DISABLED, {"discord_user_id": member_id})
+    async with data.rewards.transaction():
+        before = await data.rewards.disabled_member(member_id)
         if before is None:
-            raise ValidationError("member", messages.not_disabled(member_id))
-        await data.rewards_enable_member(member_id)
+            raise ValidationError("member", texts.not_disabled(member_id))
+        await data.rewards.enable_member(member_id)
         await audit.record(
             data,
             actor_type="admin",
@@ -83,19 +72,19 @@ async def enable_member(data: ServerStore, actor_id: str, member_id: str) -> Non
         )
 
 
-async def member_status(data: ServerStore, member_id: str) -> MemberStatus:
+async def member_status(data: ScopedData, member_id: str) -> MemberStatus:
     member_id = validation.snowflake("member", member_id)
-    row = await data.get(DISABLED, {"discord_user_id": member_id})
-    stats = await data.get("discord_user_stats", {"discord_user_id": member_id}) or {}
+    disabled = await data.rewards.disabled_member(member_id)
+    stats = await data.ledger.member_stats(member_id)
     return MemberStatus(
         member_id,
-        _disabled(row) if row else None,
-        messages_count=int(stats.get("messages_count") or 0),
-        reactions_count=int(stats.get("reactions_count") or 0),
-        voice_minutes=int(stats.get("voice_minutes") or 0),
-        ltz_earned=int(stats.get("ltz_earned") or 0),
+        disabled,
+        messages_count=stats.messages_count,
+        reactions_count=stats.reactions_count,
+        voice_minutes=stats.voice_minutes,
+        ltz_earned=stats.ltz_earned,
     )
 
 
-async def list_disabled(data: ServerStore) -> list[DisabledMember]:
-    return [_disabled(r) for r in await data.select(DISABLED, order_by=("created_at DESC",))]
+async def list_disabled(data: ScopedData) -> list[DisabledMember]:
+    return await data.rewards.disabled_members()

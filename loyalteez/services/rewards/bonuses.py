@@ -1,6 +1,6 @@
 """Role bonuses and the streak hook: how a base reward becomes the amount paid.
 
-Roles (discord_role_configs) carry one of three effects:
+Roles (role bonuses) carry one of three effects:
   multiplier          1.0–5.0, scales the base reward;
   flat_bonus          0–1000 LTZ added after scaling;
   cooldown_reduction  0–90 (% of the event's cooldown removed).
@@ -29,9 +29,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from loyalteez.services.rewards.outcomes import Breakdown
+
+if TYPE_CHECKING:
+    from loyalteez.store import ScopedData
 
 EFFECT_TYPES = ("multiplier", "flat_bonus", "cooldown_reduction")
 
@@ -39,8 +42,8 @@ EFFECT_TYPES = ("multiplier", "flat_bonus", "cooldown_reduction")
 class StreakMultiplierSource(Protocol):
     """Where a member's streak multiplier comes from (the engagement service implements it)."""
 
-    async def multiplier(self, data: Any, member_id: str, event_type: str) -> float:
-        """The factor for this payout (1.0 = none); `data` is the server's ServerStore, in the
+    async def multiplier(self, data: ScopedData, member_id: str, event_type: str) -> float:
+        """The factor for this payout (1.0 = none); `data` is the server's data, in the
         engine's transaction, so reads see the payouts made just before."""
         ...
 
@@ -48,7 +51,7 @@ class StreakMultiplierSource(Protocol):
 class NoStreaks:
     """The default source: no streak bonus for anyone."""
 
-    async def multiplier(self, data: Any, member_id: str, event_type: str) -> float:
+    async def multiplier(self, data: ScopedData, member_id: str, event_type: str) -> float:
         return 1.0
 
 

@@ -1,6 +1,6 @@
 """`python bot.py check`: recompute every member's ltz_earned from the ledger and report drift.
 
-The ledger is the record of what was paid; discord_user_stats.ltz_earned is a running total kept beside
+The ledger is the record of what was paid; the member stats' ltz_earned is a running total kept beside
 it for fast reads. They must agree. Only real payouts since the server's connected_at are summed,
 because disconnecting wipes stats (the ledger is kept forever), and test payouts never count.
 """
@@ -18,7 +18,7 @@ class Drift:
     server_id: str
     member_id: str
     ledger: int  # what the ledger says was paid
-    stats: int  # what discord_user_stats.ltz_earned says
+    stats: int  # what the member stats' ltz_earned says
 
     @property
     def difference(self) -> int:
@@ -44,9 +44,8 @@ async def check_ledger(store: Store) -> LedgerReport:
     for server in servers:
         scope = Scope(server["brand_id"], server["server_id"])
         data = store.scoped(scope)
-        config = await data.server.config()
-        totals = await data.rewards_ledger_totals(config.connected_at if config else None)
-        earned = await data.rewards_earned()
+        totals = await data.ledger.totals(await data.rewards.connected_at())
+        earned = await data.ledger.earned()
         for member_id in sorted(set(totals) | set(earned)):
             members += 1
             ledger, stats = totals.get(member_id, 0), earned.get(member_id, 0)

@@ -12,7 +12,6 @@ config_metadata keys owned by the rewards engine:
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 from loyalteez.services.rewards.bonuses import RoleBonuses
 from loyalteez.services.rewards.detection import Detector, detector
 from loyalteez.services.rewards.rules import Rule, resolve
+from loyalteez.store import ScopedData
 
 EXCLUDED_CHANNELS = "excluded_channels"
 TEST_MODE = "test_mode"
@@ -76,21 +76,21 @@ class ServerRewards:
 class ConfigCache:
     """Snapshots per (brand, server), refreshed on a config change or after `ttl` seconds."""
 
-    def __init__(self, ttl: float = 60.0, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, monotonic: Callable[[], float], ttl: float = 60.0) -> None:
         self.ttl = ttl
-        self._monotonic = monotonic
+        self._monotonic = monotonic  # the injected clock's, so tests that move time also age the cache
         self._entries: dict[tuple[str, str], ServerRewards] = {}
         self.loads = 0  # how many times a snapshot was read from the database (tests check the cache)
 
-    async def get(self, data: Any) -> ServerRewards:
+    async def get(self, data: ScopedData) -> ServerRewards:
         """The snapshot for `data`'s scope; call inside the engine's transaction."""
         key = (data.scope.brand_id, data.scope.server_id)
-        generation = data.rewards_generation()
+        generation = data.rewards.generation()
         now = self._monotonic()
         entry = self._entries.get(key)
         if entry is not None and entry.generation == generation and now - entry.loaded_at < self.ttl:
             return entry
-        rows = await data.rewards_config_rows()
+        rows = await data.rewards.config_rows()
         excluded = rows.metadata.get(EXCLUDED_CHANNELS) or []
         entry = ServerRewards(
             rules=resolve(rows.rules),
@@ -116,18 +116,18 @@ class ConfigCache:
 class BrandSpend:
     """Real LTZ each brand has paid, for budgets: read once, then kept up to date by the engine."""
 
-    def __init__(self, ttl: float = 60.0, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, monotonic: Callable[[], float], ttl: float = 60.0) -> None:
         self.ttl = ttl
         self._monotonic = monotonic
         self._spent: dict[str, tuple[int, float]] = {}
 
-    async def get(self, data: Any) -> int:
+    async def get(self, data: ScopedData) -> int:
         brand = data.scope.brand_id
         now = self._monotonic()
         cached = self._spent.get(brand)
         if cached is not None and now - cached[1] < self.ttl:
             return cached[0]
-        spent = await data.rewards_brand_spent()
+        spent = await data.ledger.brand_spent()
         self._spent[brand] = (spent, now)
         return spent
 

@@ -7,8 +7,8 @@
   welcome          50 LTZ, once per member, claimed with /join
   server_boost    500 LTZ per boost
   voice_activity   25 LTZ per 30 counted voice minutes (accumulated across sessions, paid by /voice claim),
-                   once per UTC day (the project's choice: the issue gives only the amount; admins can edit both)
-Engagement (issue 6):
+                   once per UTC day (the project's choice: only the amount was specified; admins can edit both)
+Engagement:
   daily_checkin    20 LTZ for /daily, once per UTC day (× the streak multiplier, like every reward)
   streak_milestone pays each streak milestone's own amount from /config streaks (7 → 50 … 365 → 5,000), once
                    per member and milestone, with /streak claim
@@ -28,7 +28,7 @@ from loyalteez.clock import Clock
 from loyalteez.ids import new_id
 from loyalteez.services.access import audit
 from loyalteez.services.rewards.rules import detection_method
-from loyalteez.store import Scope, ServerStore, Store
+from loyalteez.store import Scope, ScopedData, Store
 
 DEFAULT_RULES: tuple[dict[str, Any], ...] = (
     {
@@ -100,7 +100,7 @@ DEFAULT_RULES: tuple[dict[str, Any], ...] = (
 
 
 def default_row(spec: dict[str, Any]) -> dict[str, Any]:
-    """A monitoring_rules row for one default event (server scope and timestamps added by the store)."""
+    """A rule row for one default event (server scope and timestamps added by the store)."""
     metadata = {**spec["rule_metadata"], "builtin": True}
     return {
         "id": new_id(),
@@ -115,20 +115,20 @@ def default_row(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def install_default_rules(data: ServerStore, clock: Clock) -> list[str]:
+async def install_default_rules(data: ScopedData, clock: Clock) -> list[str]:
     """Create the default events this server lacks; returns the names created (empty on a re-run).
 
     Idempotent: an event the server already has (its own, or a brand-wide rule) is left as it is, so a
     reconnect never undoes an admin's edits.
     """
-    async with data.rewards_transaction():
-        have = {row["event_type"] for row in await data.select("monitoring_rules")}
+    async with data.rewards.transaction():
+        have = {row["event_type"] for row in await data.rewards.rule_rows()}
         created = []
         now = clock.now()
         for spec in DEFAULT_RULES:
             if spec["event_type"] in have:
                 continue
-            if await data.rewards_insert_rule({**default_row(spec), "created_at": now, "updated_at": now}):
+            if await data.rewards.insert_rule({**default_row(spec), "created_at": now, "updated_at": now}):
                 created.append(spec["event_type"])
         if created:
             await audit.record(

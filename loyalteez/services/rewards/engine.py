@@ -15,12 +15,12 @@ Batch hooks (`batch_hooks`): callables run with each server's passive events ins
 transaction, after they were decided and written, for state that must commit together with them (the
 catch-up cursor of services/catchup.py). A hook that raises rolls the batch back like any other error.
 
-After-batch callbacks (`after_batch`) and `pay()` are the engagement extension points (issue 6), described
+After-batch callbacks (`after_batch`) and `pay()` are the engagement extension points, described
 in services/rewards/hooks.py: callbacks get each written batch's stats deltas and payouts inside its
 transaction (achievements and community goals move with them); `pay()` pays a drop or an achievement claim
 through the same ladder, with a guard that reserves what is paid for and rolls back with any refusal.
 
-Analytics rollups (`rollups`, issue 7): every written batch also adds its per-member activity and real
+Analytics rollups (`rollups`): every written batch also adds its per-member activity and real
 payouts to the day's rollups (services/analytics/rollups.py), in the same transaction and a fixed number
 of statements, so KPIs never rescan history and never disagree with the ledger.
 """
@@ -37,7 +37,7 @@ from loyalteez.ids import new_id
 from loyalteez.services.access import audit
 from loyalteez.services.analytics.rollups import ActivityRollups, RollupSink
 from loyalteez.services.errors import ValidationError
-from loyalteez.services.rewards import messages
+from loyalteez.services.rewards import texts
 from loyalteez.services.rewards.bonuses import NoStreaks, StreakMultiplierSource
 from loyalteez.services.rewards.config import BrandSpend, ConfigCache, ServerRewards
 from loyalteez.services.rewards.events import (
@@ -54,12 +54,12 @@ from loyalteez.services.rewards.ladder import BatchState, Candidate, check, over
 from loyalteez.services.rewards.outcomes import Breakdown, EventOutcome, Outcome, Paid, RefusalReason, Refused
 from loyalteez.services.rewards.planning import Plan, plan
 from loyalteez.services.rewards.rules import Rule, suggest
-from loyalteez.store import Scope, ServerStore, Store
+from loyalteez.store import Scope, ScopedData, Store
 
 MANUAL_MAX = 10_000
 REASON_MAX = 500
 
-BatchHook = Callable[[ServerStore, Sequence[PassiveEvent]], Awaitable[None]]
+BatchHook = Callable[[ScopedData, Sequence[PassiveEvent]], Awaitable[None]]
 # A message applied within this of being posted is live: decided (and stamped) at the clock's now.
 LATE_AFTER = timedelta(seconds=2)
 
@@ -70,6 +70,7 @@ def decided_at(event: PassiveEvent, now: datetime, late_after: timedelta = LATE_
     A history replay passes late_after=0: every message is then decided at its own timestamp however far
     the replay's clock has run ahead of it while the writer batched.
     """
+    posted: datetime | None
     if isinstance(event, MessageEvent):
         posted = event.created_at
     elif isinstance(event, ReactionEvent):
@@ -107,8 +108,8 @@ class RewardsEngine:
         self.late_after = late_after
         self.clock = clock or store.clock
         self.streaks: StreakMultiplierSource = streaks or NoStreaks()
-        self.cache = cache or ConfigCache()
-        self.spend = spend or BrandSpend()
+        self.cache = cache or ConfigCache(self.clock.monotonic)
+        self.spend = spend or BrandSpend(self.clock.monotonic)
         self.rollups: RollupSink = rollups or ActivityRollups()
         self.batch_hooks: list[BatchHook] = []
         self.after_batch: list[AfterBatch] = []  # see hooks.py: called inside each written batch's transaction
@@ -126,7 +127,7 @@ class RewardsEngine:
             async with self.store.transaction():
                 locked_brands: set[str] = set()
                 for scope in sorted(groups, key=lambda s: (s.brand_id, s.server_id)):
-                    await self.store.scoped(scope).rewards_lock(brand=scope.brand_id not in locked_brands)
+                    await self.store.scoped(scope).rewards.lock(brand=scope.brand_id not in locked_brands)
                     locked_brands.add(scope.brand_id)
                 now = self.clock.now()
                 for scope, indexes in groups.items():
@@ -183,12 +184,12 @@ class RewardsEngine:
         the member's bonuses. Channel checks don't apply: the admin is not earning in a channel.
         """
         if request.amount is not None and not 1 <= request.amount <= MANUAL_MAX:
-            raise ValidationError("amount", messages.out_of_range("amount", 1, MANUAL_MAX, " LTZ"))
+            raise ValidationError("amount", texts.out_of_range("amount", 1, MANUAL_MAX, " LTZ"))
         if request.reason is not None and len(request.reason) > REASON_MAX:
-            raise ValidationError("reason", messages.too_long("reason", REASON_MAX))
+            raise ValidationError("reason", texts.too_long("reason", REASON_MAX))
         details = {"source": "manual", "admin_id": request.admin_id, "reason": request.reason}
 
-        async def record(data: ServerStore, paid: Paid) -> None:
+        async def record(data: ScopedData, paid: Paid) -> None:
             await audit.record(
                 data,
                 actor_type="admin",
@@ -255,7 +256,7 @@ class RewardsEngine:
         channel: tuple[str | None, str | None] | None,
         amount: int | None = None,
         details: dict[str, Any] | None = None,
-        on_paid: Callable[[ServerStore, Paid], Awaitable[None]] | None = None,
+        on_paid: Callable[[ScopedData, Paid], Awaitable[None]] | None = None,
         key: str | None = None,
         guard: Guard | None = None,
         synthetic: bool = False,
@@ -267,7 +268,7 @@ class RewardsEngine:
         spent = 0
         try:
             async with self.store.transaction():
-                await data.rewards_lock(brand=True)
+                await data.rewards.lock(brand=True)
                 cfg = await self.cache.get(data)
                 rule = cfg.rules.get(event_type)
                 if synthetic:
@@ -275,10 +276,10 @@ class RewardsEngine:
                 elif rule is not None and per_instance_total and rule.max_total_claims is not None:
                     rule = replace(rule, metadata={k: v for k, v in rule.metadata.items() if k != "max_total_claims"})
                 if rule is None:
-                    text = messages.unknown_event(event_type, suggest(event_type, cfg.rules))
+                    text = texts.unknown_event(event_type, suggest(event_type, cfg.rules))
                     return Refused(RefusalReason.UNKNOWN_EVENT, text, event_type)
                 if trigger is not None and rule.trigger != trigger:
-                    text = messages.not_claimable(event_type, rule.trigger)
+                    text = texts.not_claimable(event_type, rule.trigger)
                     return Refused(RefusalReason.NOT_CLAIMABLE, text, event_type)
                 channel_id, parent_id = channel or (None, None)
                 candidate = Candidate(
@@ -313,7 +314,7 @@ class RewardsEngine:
 
     async def _run(
         self,
-        data: ServerStore,
+        data: ScopedData,
         cfg: ServerRewards,
         plans: Sequence[Plan],
         pending_spend: int = 0,
@@ -328,7 +329,7 @@ class RewardsEngine:
         moments = list(moments) if moments is not None else [now] * len(plans)
         state = BatchState(min(moments, default=now))
         keys = [p.seen_key for p in plans if p.seen_key is not None]
-        new = await data.rewards_mark_seen(keys) if keys else set()
+        new = await data.ledger.mark_seen(keys) if keys else set()
         flags: list[tuple[bool, bool]] = []  # (counted, may earn) per plan
         for p in plans:
             counted = p.seen_key is not None and p.seen_key in new
@@ -351,7 +352,7 @@ class RewardsEngine:
             results = [await self._decide(data, cfg, state, c, ledger, stats) for c in p.candidates] if earns else []
             outcomes.append(EventOutcome(counted, tuple(results)))
         if ledger or stats:
-            await data.rewards_write(ledger, stats)
+            await data.ledger.write(ledger, stats)
             await self.rollups.record(data, state.now, plans, flags, ledger, test_mode=cfg.test_mode.enabled)
             if self.after_batch:
                 effects = BatchEffects(
@@ -367,12 +368,12 @@ class RewardsEngine:
         return outcomes, state.paid_real
 
     async def _load(
-        self, data: ServerStore, cfg: ServerRewards, state: BatchState, candidates: list[Candidate], pending: int
+        self, data: ScopedData, cfg: ServerRewards, state: BatchState, candidates: list[Candidate], pending: int
     ) -> None:
         """Read what the ladder needs for these candidates: a few grouped queries, none per event."""
         if not candidates:
             return
-        state.paid_keys = await data.rewards_paid_keys([c.key for c in candidates])
+        state.paid_keys = await data.ledger.paid_keys([c.key for c in candidates])
         limited = [c for c in candidates if c.limited]
         # Lifetime caps need every past payout; cooldowns and daily caps only the recent window, which
         # keeps this query's cost independent of how long the server has been earning.
@@ -381,7 +382,7 @@ class RewardsEngine:
         for group, since in ((lifetime, None), (recent, state.window_start(recent))):
             if group:
                 state.tallies.update(
-                    await data.rewards_tallies(
+                    await data.ledger.tallies(
                         [c.member.id for c in group],
                         [c.rule.event_type for c in group],
                         state.day_start,
@@ -391,13 +392,13 @@ class RewardsEngine:
                 )
         capped = sorted({c.rule.event_type for c in candidates if c.rule.max_total_claims is not None})
         if capped:
-            state.totals = await data.rewards_event_totals(capped)
+            state.totals = await data.ledger.event_totals(capped)
         if cfg.budget is not None:
             state.spent = await self.spend.get(data) + pending
 
     async def _decide(
         self,
-        data: ServerStore,
+        data: ScopedData,
         cfg: ServerRewards,
         state: BatchState,
         candidate: Candidate,
@@ -451,7 +452,7 @@ class RewardsEngine:
     async def import_balances(self, scope: Scope, event_type: str, rows: Sequence[ImportedBalance]) -> int:
         """The documented way around the refusal ladder: points and messages a member earned in another bot.
 
-        Each row becomes one ledger row of `event_type` (real, never is_test) and moves discord_user_stats
+        Each row becomes one ledger row of `event_type` (real, never is_test) and moves the member stats
         (messages_count, ltz_earned) through the same batch write as payouts, in the caller's transaction
         when one is open. No rule, role bonus, streak, test mode or budget applies: the points were earned
         elsewhere. Imported history is not today's activity, so the daily rollups and the after-batch
@@ -462,8 +463,8 @@ class RewardsEngine:
         ledger: list[dict[str, Any]] = []
         stats: dict[str, list[int]] = {}
         async with self.store.transaction():
-            await data.rewards_lock(brand=True)
-            done = await data.rewards_paid_keys([r.idempotency_key for r in rows])
+            await data.rewards.lock(brand=True)
+            done = await data.ledger.paid_keys([r.idempotency_key for r in rows])
             for row in rows:
                 if row.idempotency_key in done:
                     continue
@@ -483,7 +484,7 @@ class RewardsEngine:
                 delta[0] += row.messages
                 delta[3] += row.amount
             if ledger:
-                await data.rewards_write(ledger, stats)
+                await data.ledger.write(ledger, stats)
         self.spend.forget(scope.brand_id)
         return sum(r["amount"] for r in ledger)
 
@@ -491,7 +492,7 @@ class RewardsEngine:
 
     async def prune_seen(self, scope: Scope, before: date) -> int:
         """Forget counted-activity keys of days before `before` (the scheduler may call this daily)."""
-        return await self.store.scoped(scope).rewards_prune_seen(before)
+        return await self.store.scoped(scope).ledger.prune_seen(before)
 
 
 class _Undo(Exception):
@@ -525,6 +526,6 @@ class ImportedBalance:
 
     member_id: str
     amount: int  # LTZ added (0: only messages, a bookkeeping row)
-    messages: int  # added to discord_user_stats.messages_count
+    messages: int  # added to the member stats' messages_count
     idempotency_key: str
     details: dict[str, Any]

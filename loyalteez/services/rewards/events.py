@@ -126,7 +126,7 @@ class ManualReward:
 
 @dataclass(frozen=True, slots=True)
 class Payout:
-    """A payout for something the engine does not know: a drop claimed, an achievement's reward (issue 6).
+    """A payout for something the engine does not know: a drop claimed, an achievement's reward.
 
     `key` is the ledger idempotency key ('drop:<drop id>:<member>', 'achievement:<id>:<member>'), so it pays
     once however often it is asked. Without `amount` the event's reward with the member's bonuses is paid;

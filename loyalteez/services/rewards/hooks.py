@@ -1,8 +1,8 @@
-"""The engine's two extension points for engagement features (issue 6): what a batch did, and paying for a thing.
+"""The engine's two extension points for engagement features: what a batch did, and paying for a thing.
 
 After batch: `RewardsEngine.after_batch` is a list of async callbacks the engine calls once per server per
 batch that wrote something (passive events and commands alike), INSIDE the batch's transaction, right after
-the ledger rows and the discord_user_stats deltas were written. A callback gets the server's ServerStore and
+the ledger rows and the member stats deltas were written. A callback gets the server's ScopedData and
 a `BatchEffects`: per member, the stats deltas this batch applied, and every payout it recorded. So features
 whose progress follows activity (achievements, community goals) move with the events that feed them, in the
 same commit, never by rescanning tables: a rolled-back batch moves nothing, a replayed event (deduplicated by
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from loyalteez.services.rewards.outcomes import Paid, Refused
 
 if TYPE_CHECKING:
-    from loyalteez.store import ServerStore
+    from loyalteez.store import ScopedData
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +47,7 @@ class BatchEffects:
     """What one batch changed on one server."""
 
     now: datetime
-    # member -> (messages, reactions, voice minutes, LTZ earned) added to discord_user_stats by this batch
+    # member -> (messages, reactions, voice minutes, LTZ earned) added to the member stats by this batch
     stats: Mapping[str, tuple[int, int, int, int]]
     paid: tuple[PaidRow, ...]
 
@@ -56,7 +56,7 @@ class BatchEffects:
         return set(self.stats) | {p.member_id for p in self.paid}
 
 
-AfterBatch = Callable[["ServerStore", BatchEffects], Awaitable[None]]
+AfterBatch = Callable[["ScopedData", BatchEffects], Awaitable[None]]
 # A guard reserves what a payout is for (or refuses); an on_paid callback records it once paid.
-Guard = Callable[["ServerStore"], Awaitable[Refused | None]]
-OnPaid = Callable[["ServerStore", Paid], Awaitable[None]]
+Guard = Callable[["ScopedData"], Awaitable[Refused | None]]
+OnPaid = Callable[["ScopedData", Paid], Awaitable[None]]

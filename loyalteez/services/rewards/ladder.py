@@ -18,13 +18,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from loyalteez.clock import start_of_day, utc_day
-from loyalteez.services.rewards import messages
+from loyalteez.services.rewards import texts
 from loyalteez.services.rewards.bonuses import MemberBonus
 from loyalteez.services.rewards.config import ServerRewards
 from loyalteez.services.rewards.events import Member
 from loyalteez.services.rewards.outcomes import Breakdown, RefusalReason, Refused
 from loyalteez.services.rewards.rules import Rule
-from loyalteez.store.rewards_store import Tally
+from loyalteez.store.repos.ledger import Tally
 
 
 @dataclass(slots=True)
@@ -85,7 +85,7 @@ class BatchState:
 
 
 def refuse(reason: RefusalReason, event: str | None, retry_at: datetime | None = None) -> Refused:
-    return Refused(reason, messages.refusal(reason, event, retry_at), event, retry_at)
+    return Refused(reason, texts.refusal(reason, event, retry_at), event, retry_at)
 
 
 def is_tester(member: Member, cfg: ServerRewards) -> bool:

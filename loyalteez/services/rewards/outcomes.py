@@ -11,7 +11,7 @@ from typing import Any
 class RefusalReason(StrEnum):
     """Why an event did not pay.
 
-    The first ten are checked in this order (the issue's eight reasons; channel and per-member cap each
+    The first ten are checked in this order (the eight specified reasons; channel and per-member cap each
     come in two kinds); the last four are about the request itself and come first.
     """
 

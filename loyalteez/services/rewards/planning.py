@@ -1,10 +1,10 @@
 """Turn a passive Discord event into a plan: which activity it counts and which events it may earn.
 
 Counting and earning are separate on purpose: every message, reaction and voice minute in a counted
-(not excluded) channel moves discord_user_stats, whether or not it earns anything, while bots, webhooks,
+(not excluded) channel moves the member stats, whether or not it earns anything, while bots, webhooks,
 system messages and edits neither count nor earn.
 
-Stats are deduplicated by an activity key stored in loyalteez_seen_events ('m:<message id>',
+Stats are deduplicated by an activity key stored with the ledger's seen events ('m:<message id>',
 'r:<message>:<reactor>:<emoji>', 'v:<voice session>', 'b:<boost message>'), payouts by the ledger's idempotency key
 ('<discord id>:<event type>'), so a redelivered event neither counts nor pays twice.
 """
@@ -67,7 +67,7 @@ def plan_message(event: MessageEvent, cfg: ServerRewards) -> Plan:
 
 
 def plan_reaction(event: ReactionEvent, cfg: ServerRewards) -> Plan:
-    # A reaction to one's own message is not taking part: it neither counts nor earns (issue 6).
+    # A reaction to one's own message is not taking part: it neither counts nor earns.
     own = event.author.id == event.reactor_id
     if own or event.reactor_is_bot or cfg.is_excluded(event.channel_id, event.parent_channel_id):
         return NOTHING
@@ -89,7 +89,7 @@ def plan_voice(event: VoiceSession, cfg: ServerRewards) -> Plan:
 
     Voice rules pay per `minutes_per_payout` counted minutes, accumulated across sessions, when the member
     runs /voice claim (services/engagement/voice.py pays them through `RewardsEngine.pay`), so a session
-    only moves discord_user_stats.voice_minutes here, once per session id.
+    only moves the member's voice minutes here, once per session id.
     """
     if event.member.is_bot or cfg.is_excluded(event.channel_id, event.parent_channel_id):
         return NOTHING

@@ -1,8 +1,8 @@
-"""The one object the Discord cogs hold: the engine for commands, the writer for passive events.
+"""The one object the Discord cogs hold: the engine for commands, the writer for passive events, `admin`
+for the admin commands.
 
-Admin operations are plain functions on a ServerStore (admin_events, admin_server, admin_members); they
-need nothing from here, because config writes bump the store's generation and the engine's cache
-notices on the next event.
+Admin changes need nothing else from here: config writes bump the repository's generation and the
+engine's cache notices on the next event.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 
 from loyalteez.clock import Clock
+from loyalteez.services.rewards.admin import RewardsAdmin
 from loyalteez.services.rewards.bonuses import StreakMultiplierSource
 from loyalteez.services.rewards.config import BrandSpend, ConfigCache
 from loyalteez.services.rewards.engine import RewardsEngine
@@ -30,10 +31,16 @@ class Rewards:
         max_batch: int = DEFAULT_MAX_BATCH,
         cache_ttl: float = 60.0,
     ) -> None:
+        clock = clock or store.clock
         self.engine = RewardsEngine(
-            store, clock, streaks=streaks, cache=ConfigCache(cache_ttl), spend=BrandSpend(cache_ttl)
+            store,
+            clock,
+            streaks=streaks,
+            cache=ConfigCache(clock.monotonic, cache_ttl),
+            spend=BrandSpend(clock.monotonic, cache_ttl),
         )
         self.writer = RewardWriter(self.engine, max_delay=max_delay, max_batch=max_batch)
+        self.admin = RewardsAdmin(store, self.engine, clock)
 
     def submit(self, scope: Scope, event: PassiveEvent) -> asyncio.Future[EventOutcome]:
         """A message, reaction, finished voice session or boost: queued, applied within max_delay.

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from loyalteez.services.errors import ValidationError
-from loyalteez.services.rewards import messages
+from loyalteez.services.rewards import texts
 from loyalteez.services.rewards.rules import ADMIN_TRIGGERS, EVENT_NAME
 
 REWARD_RANGE = (1, 10_000)
@@ -38,13 +38,13 @@ _SNOWFLAKE = re.compile(r"^[0-9]{1,20}$")
 
 def _integer(field: str, value: Any, low: int, high: int, extra: str = "") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValidationError(field, messages.out_of_range(field, low, high, extra))
+        raise ValidationError(field, texts.out_of_range(field, low, high, extra))
     return value
 
 
 def event_name(name: Any) -> str:
     if not isinstance(name, str) or not EVENT_NAME.match(name):
-        raise ValidationError("name", messages.bad_event_name())
+        raise ValidationError("name", texts.BAD_EVENT_NAME)
     return name
 
 
@@ -69,20 +69,20 @@ def limit(field: str, value: Any, bounds: tuple[int, int] = CLAIMS_RANGE) -> int
 def snowflake(field: str, value: Any) -> str:
     text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
     if not _SNOWFLAKE.match(text):
-        raise ValidationError(field, messages.not_a_snowflake(field))
+        raise ValidationError(field, texts.not_a_snowflake(field))
     return text
 
 
 def channels(value: Sequence[Any]) -> list[str]:
     found = list(dict.fromkeys(snowflake("channels", c) for c in value))
     if len(found) > MAX_EVENT_CHANNELS:
-        raise ValidationError("channels", messages.too_many("channels", MAX_EVENT_CHANNELS))
+        raise ValidationError("channels", texts.too_many("channels", MAX_EVENT_CHANNELS))
     return found
 
 
 def trigger(value: Any) -> str:
     if value not in ADMIN_TRIGGERS:
-        raise ValidationError("trigger", messages.one_of("trigger", ADMIN_TRIGGERS))
+        raise ValidationError("trigger", texts.one_of("trigger", ADMIN_TRIGGERS))
     return str(value)
 
 
@@ -92,11 +92,11 @@ def keywords(value: Sequence[Any]) -> list[str]:
         word = str(raw).strip()
         if not word or len(word) > KEYWORD_LENGTH:
             raise ValidationError(
-                "keywords", messages.out_of_range("each keyword's length", 1, KEYWORD_LENGTH, " characters")
+                "keywords", texts.out_of_range("each keyword's length", 1, KEYWORD_LENGTH, " characters")
             )
         words.setdefault(word.lower(), word)
     if not words or len(words) > MAX_KEYWORDS:
-        raise ValidationError("keywords", messages.out_of_range("the number of keywords", 1, MAX_KEYWORDS))
+        raise ValidationError("keywords", texts.out_of_range("the number of keywords", 1, MAX_KEYWORDS))
     return list(words.values())
 
 
@@ -110,7 +110,7 @@ def minutes_per_payout(value: Any) -> int:
 
 def min_reactions(value: Any) -> int:
     if isinstance(value, bool) or value not in REACTION_COUNTS:
-        raise ValidationError("min_reactions", messages.one_of("min_reactions", REACTION_COUNTS))
+        raise ValidationError("min_reactions", texts.one_of("min_reactions", REACTION_COUNTS))
     return int(value)
 
 
@@ -118,13 +118,13 @@ def text(field: str, value: Any, max_length: int) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or len(value) > max_length:
-        raise ValidationError(field, messages.too_long(field, max_length))
+        raise ValidationError(field, texts.too_long(field, max_length))
     return value.strip() or None
 
 
 def effect(effect_type: Any, value: Any) -> Decimal:
     if effect_type not in EFFECT_RANGES:
-        raise ValidationError("effect", messages.one_of("effect", tuple(EFFECT_RANGES)))
+        raise ValidationError("effect", texts.one_of("effect", tuple(EFFECT_RANGES)))
     low, high = EFFECT_RANGES[effect_type]
     try:
         number = Decimal(str(value)) if not isinstance(value, bool) else Decimal("NaN")
@@ -133,7 +133,7 @@ def effect(effect_type: Any, value: Any) -> Decimal:
     whole = effect_type != "multiplier"
     if number.is_nan() or not low <= number <= high or (whole and number != number.to_integral_value()):
         extra = "" if not whole else " (whole numbers)"
-        raise ValidationError("value", messages.out_of_range(f"{effect_type} value", low, high, extra))
+        raise ValidationError("value", texts.out_of_range(f"{effect_type} value", low, high, extra))
     return number if not whole else Decimal(int(number))
 
 

@@ -1,9 +1,235 @@
-"""The rewards ledger and what the engine checks before paying: seen events, tallies, budgets."""
+"""The rewards ledger and what the engine checks before paying: seen events, tallies, budgets.
+
+The message listener applies thousands of events a second, so a batch costs a handful of statements,
+not a few per event: seen keys and stats go in as one INSERT … SELECT over a VALUES list per chunk (the
+scope and timestamps bound once per statement), ledger rows with executemany, and the checks before
+them are grouped queries. All inside the caller's transaction; the SQL runs unchanged on SQLite and
+PostgreSQL (VALUES columns are column1…N on both; the CASTs type them for PostgreSQL and are no-ops for
+SQLite integers — never CAST text to a NUMERIC-affinity type such as TIMESTAMPTZ on SQLite, which would
+keep only a numeric prefix).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
 from loyalteez.store.repos.base import Repository
+from loyalteez.store.values import as_utc
+
+LEDGER = "loyalteez_reward_ledger"
+SEEN = "loyalteez_seen_events"
+STATS = "discord_user_stats"
+_CHUNK = 2000  # keys per statement (x4 parameters at most): under both engines' 32,766 limit
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """A member's past payouts of one event: all of them, those since the day started, the latest."""
+
+    claims: int
+    today: int
+    last_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberStats:
+    """A member's activity counters on this server (all zero before their first counted activity)."""
+
+    messages_count: int = 0
+    reactions_count: int = 0
+    voice_minutes: int = 0
+    ltz_earned: int = 0
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
 
 
 class LedgerRepository(Repository):
-    """The rewards ledger and what the engine checks before paying of one server."""
+    """The rewards ledger of one server and the member stats it moves."""
+
+    # -- reads before a batch is decided ------------------------------------------------------------------
+
+    async def mark_seen(self, keys: Sequence[str]) -> set[str]:
+        """Record activity keys as counted; returns the ones that were new (the others were seen before).
+
+        One INSERT … ON CONFLICT DO NOTHING RETURNING per chunk both checks and records, so dedupe
+        costs no extra round trip; call inside the batch's transaction.
+        """
+        new: set[str] = set()
+        today = self._clock.now().date()
+        for chunk in _chunks(list(dict.fromkeys(keys))):
+            rows = await self._db.fetch_all(
+                f"INSERT INTO {SEEN} (brand_id, server_id, event_key, seen_on) SELECT ?, ?, v.column1, ? "
+                f"FROM (VALUES {', '.join(['(?)'] * len(chunk))}) AS v WHERE TRUE "
+                "ON CONFLICT DO NOTHING RETURNING event_key",
+                [self.scope.brand_id, self.scope.server_id, today, *chunk],
+            )
+            new.update(r["event_key"] for r in rows)
+        return new
+
+    async def paid_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which of these idempotency keys already have a ledger row."""
+        return await self._existing(LEDGER, "idempotency_key", keys)
+
+    async def _existing(self, table: str, column: str, keys: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        scope_sql, scope_params = self._tables.scope_filter(table)
+        for chunk in _chunks(list(dict.fromkeys(keys))):
+            rows = await self._db.fetch_all(
+                f"SELECT {column} AS k FROM {table} WHERE {scope_sql} AND {column} IN ({', '.join('?' * len(chunk))})",
+                [*scope_params, *chunk],
+            )
+            found.update(r["k"] for r in rows)
+        return found
+
+    async def tallies(
+        self,
+        member_ids: Sequence[str],
+        event_types: Sequence[str],
+        day_start: datetime,
+        since: datetime | None = None,
+        day_end: datetime | None = None,
+    ) -> dict[tuple[str, str], Tally]:
+        """Payouts per (member, event) for cooldowns and caps (test payouts included).
+
+        With `since`, only rows from then on are read (an index range per member, so the cost does not
+        grow with history) and `claims` counts only those; pass None for lifetime caps. `today` counts
+        rows from `day_start` up to `day_end` (a past day, for messages decided at their own time).
+        """
+        tallies: dict[tuple[str, str], Tally] = {}
+        if not member_ids or not event_types:
+            return tallies
+        scope_sql, scope_params = self._tables.scope_filter(LEDGER)
+        events = list(dict.fromkeys(event_types))
+        window = "" if since is None else " AND created_at >= ?"
+        today = "created_at >= ?" if day_end is None else "created_at >= ? AND created_at < ?"
+        bounds = [day_start] if day_end is None else [day_start, day_end]
+        for chunk in _chunks(list(dict.fromkeys(member_ids))):
+            rows = await self._db.fetch_all(
+                "SELECT discord_user_id, event_type, COUNT(*) AS claims, "
+                f"SUM(CASE WHEN {today} THEN 1 ELSE 0 END) AS today, MAX(created_at) AS last_at "
+                f"FROM {LEDGER} WHERE {scope_sql} "
+                f"AND discord_user_id IN ({', '.join('?' * len(chunk))}){window} "
+                f"AND event_type IN ({', '.join('?' * len(events))}) "
+                "GROUP BY discord_user_id, event_type",
+                [*bounds, *scope_params, *chunk, *([since] if since is not None else []), *events],
+            )
+            for r in rows:
+                tallies[(r["discord_user_id"], r["event_type"])] = Tally(
+                    int(r["claims"]), int(r["today"] or 0), as_utc(r["last_at"])
+                )
+        return tallies
+
+    async def event_totals(self, event_types: Sequence[str]) -> dict[str, int]:
+        """Payouts per event on this server, all members (for max_total_claims)."""
+        if not event_types:
+            return {}
+        scope_sql, scope_params = self._tables.scope_filter(LEDGER)
+        events = list(dict.fromkeys(event_types))
+        rows = await self._db.fetch_all(
+            f"SELECT event_type, COUNT(*) AS n FROM {LEDGER} WHERE {scope_sql} "
+            f"AND event_type IN ({', '.join('?' * len(events))}) GROUP BY event_type",
+            [*scope_params, *events],
+        )
+        return {r["event_type"]: int(r["n"]) for r in rows}
+
+    async def brand_spent(self) -> int:
+        """Real (non-test) LTZ paid by every server of this scope's brand: what its budget is spent on."""
+        value = await self._db.fetch_value(
+            f"SELECT COALESCE(SUM(amount), 0) FROM {LEDGER} WHERE brand_id = ? AND is_test = ?",
+            [self.scope.brand_id, False],
+        )
+        return int(value or 0)
+
+    # -- the batch write ------------------------------------------------------------------------------------
+
+    async def write(self, ledger_rows: Sequence[Mapping[str, Any]], stats: Mapping[str, Sequence[int]]) -> None:
+        """Record payouts and stats deltas (messages, reactions, voice minutes, LTZ earned).
+
+        A ledger row may carry its own `created_at` (a message decided at the moment it was posted).
+
+        Call inside the transaction that checked them: the ledger's conflict clause is a safety net,
+        not the dedupe (a skipped ledger row with moved stats would be drift, which check_ledger reports).
+        """
+        brand, server = self.scope.brand_id, self.scope.server_id
+        now = self._clock.now()
+        if ledger_rows:
+            await self._db.executemany(
+                f"INSERT INTO {LEDGER} (id, brand_id, server_id, discord_user_id, event_type, amount, "
+                "idempotency_key, channel_id, is_test, details, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [
+                    (
+                        r["id"],
+                        brand,
+                        server,
+                        r["discord_user_id"],
+                        r["event_type"],
+                        r["amount"],
+                        r["idempotency_key"],
+                        r.get("channel_id"),
+                        r.get("is_test", False),
+                        r.get("details"),
+                        r.get("created_at") or now,
+                    )
+                    for r in ledger_rows
+                ],
+            )
+        for chunk in _chunks(list(stats.items())):
+            rows = ", ".join(
+                ["(?, CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS BIGINT))"]
+                + ["(?, ?, ?, ?, ?)"] * (len(chunk) - 1)
+            )
+            await self._db.execute(
+                "INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, messages_count, "
+                "reactions_count, voice_minutes, ltz_earned, created_at, updated_at) "
+                "SELECT ?, ?, v.column1, v.column2, v.column3, v.column4, v.column5, ?, ? "
+                f"FROM (VALUES {rows}) AS v WHERE TRUE "
+                "ON CONFLICT (server_id, discord_user_id) DO UPDATE SET "
+                "messages_count = discord_user_stats.messages_count + excluded.messages_count, "
+                "reactions_count = discord_user_stats.reactions_count + excluded.reactions_count, "
+                "voice_minutes = discord_user_stats.voice_minutes + excluded.voice_minutes, "
+                "ltz_earned = discord_user_stats.ltz_earned + excluded.ltz_earned, "
+                "updated_at = excluded.updated_at WHERE discord_user_stats.brand_id = excluded.brand_id",
+                [brand, server, now, now, *(v for member, deltas in chunk for v in (member, *deltas))],
+            )
+
+    async def prune_seen(self, before: date) -> int:
+        """Forget activity keys counted before the day `before` (Discord only redelivers recent events)."""
+        return await self._tables.delete(SEEN, {"seen_on": ("<", before)})
+
+    # -- ledger check -----------------------------------------------------------------------------------------
+
+    async def totals(self, since: datetime | None) -> dict[str, int]:
+        """Real LTZ paid per member since `since` (None: ever), recomputed from the ledger."""
+        scope_sql, params = self._tables.scope_filter(LEDGER)
+        sql = f"SELECT discord_user_id, SUM(amount) AS total FROM {LEDGER} WHERE {scope_sql} AND is_test = ?"
+        params.append(False)
+        if since is not None:
+            sql += " AND created_at >= ?"
+            params.append(since)
+        rows = await self._db.fetch_all(sql + " GROUP BY discord_user_id", params)
+        return {r["discord_user_id"]: int(r["total"]) for r in rows}
+
+    async def earned(self) -> dict[str, int]:
+        """ltz_earned per member as discord_user_stats holds it."""
+        scope_sql, params = self._tables.scope_filter("discord_user_stats")
+        rows = await self._db.fetch_all(
+            f"SELECT discord_user_id, ltz_earned FROM discord_user_stats WHERE {scope_sql}", params
+        )
+        return {r["discord_user_id"]: int(r["ltz_earned"]) for r in rows}
+
+    async def member_stats(self, member_id: str) -> MemberStats:
+        """One member's counters (zeros when they have no stats row yet)."""
+        row = await self._tables.get(STATS, {"discord_user_id": member_id}) or {}
+        return MemberStats(
+            messages_count=int(row.get("messages_count") or 0),
+            reactions_count=int(row.get("reactions_count") or 0),
+            voice_minutes=int(row.get("voice_minutes") or 0),
+            ltz_earned=int(row.get("ltz_earned") or 0),
+        )

@@ -11,8 +11,8 @@ from loyalteez.services.rewards import Paid, RefusalReason, RewardsEngine
 from loyalteez.services.rewards import admin_events as events
 from loyalteez.services.rewards import admin_server as server
 from loyalteez.services.rewards.bonuses import RoleBonuses, round_half_up
-from loyalteez.store import ServerStore, Store
-from tests.services.test_rewards_helpers import (
+from loyalteez.store import ScopedData, Store
+from tests.services.rewards.helpers import (
     ADMIN,
     ALICE,
     BOOSTER,
@@ -24,6 +24,7 @@ from tests.services.test_rewards_helpers import (
     connected,
     ledger,
 )
+from tests.store.raw import tables
 
 
 class FixedStreak:
@@ -39,7 +40,7 @@ class FixedStreak:
 
 
 @pytest.fixture
-async def data(store: Store) -> ServerStore:
+async def data(store: Store) -> ScopedData:
     return await connected(store)
 
 
@@ -48,7 +49,7 @@ def msg(store: Store) -> Messages:
     return Messages(store)
 
 
-async def test_worked_example_from_the_docs(store: Store, data: ServerStore, msg: Messages):
+async def test_worked_example_from_the_docs(store: Store, data: ScopedData, msg: Messages):
     """gn_checkin 15 LTZ; Booster ×1.5 (priority 10) beats VIP ×2.0 (priority 5): 22.5 → 23, +10 = 33, ×1.2 → 40."""
     await server.set_role_bonus(data, ADMIN, BOOSTER, "multiplier", 1.5, priority=10)
     await server.set_role_bonus(data, ADMIN, VIP, "multiplier", 2.0, priority=5)
@@ -69,10 +70,10 @@ async def test_worked_example_from_the_docs(store: Store, data: ServerStore, msg
     assert streaks.asked == [(ALICE, "gn_checkin")]
     row = (await ledger(data))[0]
     assert row["amount"] == 40 and row["details"]["multiplier_role"] == BOOSTER
-    assert (await data.get("discord_user_stats", {"discord_user_id": ALICE}))["ltz_earned"] == 40
+    assert (await tables(data).get("discord_user_stats", {"discord_user_id": ALICE}))["ltz_earned"] == 40
 
 
-async def test_halves_round_up_not_to_even(store: Store, data: ServerStore, msg: Messages):
+async def test_halves_round_up_not_to_even(store: Store, data: ScopedData, msg: Messages):
     await server.set_role_bonus(data, ADMIN, BOOSTER, "multiplier", 1.5)
     paid = (await apply(RewardsEngine(store), data, msg("gn", roles=[BOOSTER])))[0].paid[0]
     assert paid.amount == 23, "15 × 1.5 = 22.5 pays 23 (Python's round() would pay 22)"
@@ -98,14 +99,14 @@ def test_the_highest_priority_role_wins_ties_go_to_the_larger_value(a, b, winner
     assert bonuses.for_roles(()).multiplier == 1
 
 
-async def test_effects_of_different_types_stack(store: Store, data: ServerStore, msg: Messages):
+async def test_effects_of_different_types_stack(store: Store, data: ScopedData, msg: Messages):
     await server.set_role_bonus(data, ADMIN, VIP, "multiplier", 2.0)
     await server.set_role_bonus(data, ADMIN, SUPPORTER, "flat_bonus", 5)
     paid = (await apply(RewardsEngine(store), data, msg("gm", roles=[VIP, SUPPORTER])))[0].paid[0]
     assert paid.amount == 25 * 2 + 5
 
 
-async def test_cooldown_reduction_shortens_the_wait(store: Store, data: ServerStore, msg: Messages):
+async def test_cooldown_reduction_shortens_the_wait(store: Store, data: ScopedData, msg: Messages):
     await events.toggle_event(data, ADMIN, "quality_message", True)
     await server.set_role_bonus(data, ADMIN, MOD, "cooldown_reduction", 50)
     engine = RewardsEngine(store)
@@ -122,7 +123,7 @@ async def test_cooldown_reduction_shortens_the_wait(store: Store, data: ServerSt
     assert refused.retry_at == start + timedelta(hours=1)
 
 
-async def test_manual_amounts_are_paid_exactly(store: Store, data: ServerStore):
+async def test_manual_amounts_are_paid_exactly(store: Store, data: ScopedData):
     from loyalteez.services.rewards import ManualReward, Member
 
     await server.set_role_bonus(data, ADMIN, VIP, "multiplier", 2.0)

@@ -13,8 +13,9 @@ from loyalteez.services.rewards import (
     install_default_rules,
 )
 from loyalteez.services.rewards.events import PassiveEvent
-from loyalteez.store import ServerStore, Store
+from loyalteez.store import ScopedData, Store
 from tests.conftest import linked
+from tests.store.raw import tables
 
 BRAND, SERVER, OTHER_SERVER = "brand_a", "1001", "1002"
 GENERAL, RANDOM, MEMES, THREAD = "700000000000000001", "700000000000000002", "700000000000000003", "700000000000000009"
@@ -22,7 +23,7 @@ ALICE, BOB, CAROL, ADMIN = "800000000000000001", "800000000000000002", "80000000
 BOOSTER, VIP, SUPPORTER, MOD, TESTER = (f"90000000000000000{n}" for n in range(1, 6))
 
 
-async def connected(store: Store, brand: str = BRAND, server: str = SERVER) -> ServerStore:
+async def connected(store: Store, brand: str = BRAND, server: str = SERVER) -> ScopedData:
     """A linked server with the default events, as after /setup connect."""
     scope = await linked(store, brand, server)
     data = store.scoped(scope)
@@ -60,19 +61,19 @@ class Messages:
         )
 
 
-async def apply(engine: RewardsEngine, data: ServerStore, *events: PassiveEvent) -> list[EventOutcome]:
+async def apply(engine: RewardsEngine, data: ScopedData, *events: PassiveEvent) -> list[EventOutcome]:
     return await engine.apply([(data.scope, e) for e in events])
 
 
-async def stats(data: ServerStore, member: str) -> dict[str, Any]:
-    row = await data.get("discord_user_stats", {"discord_user_id": member})
+async def stats(data: ScopedData, member: str) -> dict[str, Any]:
+    row = await tables(data).get("discord_user_stats", {"discord_user_id": member})
     keys = ("messages_count", "reactions_count", "voice_minutes", "ltz_earned")
     return {k: row[k] for k in keys} if row else dict.fromkeys(keys, 0)
 
 
-async def ledger(data: ServerStore, member: str | None = None) -> list[dict[str, Any]]:
+async def ledger(data: ScopedData, member: str | None = None) -> list[dict[str, Any]]:
     where = {"discord_user_id": member} if member else {}
-    return await data.select("loyalteez_reward_ledger", where, order_by=("created_at",))
+    return await tables(data).select("loyalteez_reward_ledger", where, order_by=("created_at",))
 
 
 async def snapshot(store: Store) -> dict[str, list[dict[str, Any]]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from loyalteez.services.rewards.outcomes import Paid, RefusalReason
@@ -79,7 +80,7 @@ def paid(result: Paid) -> str:
 # -- admin input errors (ValidationError messages) -----------------------------------------------------
 
 
-def out_of_range(what: str, low: int | float, high: int | float, extra: str = "") -> str:
+def out_of_range(what: str, low: Decimal | float, high: Decimal | float, extra: str = "") -> str:
     return f"{what} must be from {low:,} to {high:,}{extra}."
 
 
@@ -87,11 +88,10 @@ def one_of(what: str, choices: Sequence[object]) -> str:
     return f"{what} must be one of {', '.join(str(c) for c in choices)}."
 
 
-def bad_event_name() -> str:
-    return (
-        "event names are 2–32 characters: lowercase letters, digits and underscores, "
-        "starting with a letter (e.g. `daily_quiz`)."
-    )
+BAD_EVENT_NAME = (
+    "event names are 2–32 characters: lowercase letters, digits and underscores, "
+    "starting with a letter (e.g. `daily_quiz`)."
+)
 
 
 def event_exists(name: str) -> str:
@@ -143,8 +143,7 @@ def channel_not_excluded(channel_id: str) -> str:
     return f"<#{channel_id}> is not excluded."
 
 
-def nothing_to_change() -> str:
-    return "give at least one setting to change."
+NOTHING_TO_CHANGE = "give at least one setting to change."
 
 
 # -- operator reports ---------------------------------------------------------------------------------------
@@ -160,3 +159,25 @@ def ledger_report(report: LedgerReport) -> list[str]:
         )
     lines.append("ledger and stats agree" if report.ok else f"{len(report.drifts)} member(s) drifted")
     return lines
+
+
+# -- admin command input (the cogs' options, checked after the caller's level) -----------------------------
+
+ROLE_NEEDED = "role: choose the role"
+MEMBER_NEEDED = "member: choose the member"
+EFFECT_NEEDED = "give multiplier, flat-bonus or cooldown-reduction"
+CHANNEL_NOT_HERE = "channel: choose a channel of this server"
+CHANNELS_BAD = "channels: mention channels of this server (#name) or give their ids"
+
+
+def event_name_needed(action: str) -> str:
+    return f"name: give the event's name to {action} it"
+
+
+def channel_not_of_server(channel_id: str) -> str:
+    return f"channels: <#{channel_id}> is not a channel of this server"
+
+
+def no_admin_level(role: str) -> str:
+    """`role` as Discord mentions it."""
+    return f"{role} has no admin level"

@@ -10,12 +10,13 @@ from loyalteez.services.rewards import admin_members as members
 from loyalteez.services.rewards.admin_events import EventOptions
 from loyalteez.services.rewards.events import Payout
 from loyalteez.services.rewards.hooks import BatchEffects
-from loyalteez.store import ServerStore, Store
-from tests.services.test_rewards_helpers import ADMIN, ALICE, BOB, Messages, apply, connected, ledger, snapshot
+from loyalteez.store import ScopedData, Store
+from tests.services.rewards.helpers import ADMIN, ALICE, BOB, Messages, apply, connected, ledger, snapshot
+from tests.store.raw import tables
 
 
 @pytest.fixture
-async def data(store: Store) -> ServerStore:
+async def data(store: Store) -> ScopedData:
     data = await connected(store)
     await events.create_event(data, ADMIN, "bonus", EventOptions(reward=40, trigger="drop"))
     return data
@@ -27,11 +28,11 @@ def engine(store: Store) -> RewardsEngine:
 
 
 async def test_callbacks_see_each_written_batchs_deltas_and_payouts(
-    store: Store, data: ServerStore, engine: RewardsEngine
+    store: Store, data: ScopedData, engine: RewardsEngine
 ) -> None:
     seen: list[BatchEffects] = []
 
-    async def callback(d: ServerStore, effects: BatchEffects) -> None:
+    async def callback(d: ScopedData, effects: BatchEffects) -> None:
         assert d.scope == data.scope
         seen.append(effects)
 
@@ -48,8 +49,8 @@ async def test_callbacks_see_each_written_batchs_deltas_and_payouts(
     assert len(seen) == 3 and seen[2].stats == {ALICE: (1, 0, 0, 0)}, "a repeat inside the batch counts once"
 
 
-async def test_a_failing_callback_rolls_the_batch_back(store: Store, data: ServerStore, engine: RewardsEngine) -> None:
-    async def broken(d: ServerStore, effects: BatchEffects) -> None:
+async def test_a_failing_callback_rolls_the_batch_back(store: Store, data: ScopedData, engine: RewardsEngine) -> None:
+    async def broken(d: ScopedData, effects: BatchEffects) -> None:
         raise RuntimeError("boom")
 
     engine.after_batch.append(broken)
@@ -59,7 +60,7 @@ async def test_a_failing_callback_rolls_the_batch_back(store: Store, data: Serve
     assert await snapshot(store) == before
 
 
-async def test_pay_runs_the_ladder_and_pays_once_per_key(data: ServerStore, engine: RewardsEngine) -> None:
+async def test_pay_runs_the_ladder_and_pays_once_per_key(data: ScopedData, engine: RewardsEngine) -> None:
     payout = Payout("drop:d1:" + ALICE, Member(ALICE), "bonus", "drop")
     first = await engine.pay(data.scope, payout)
     again = await engine.pay(data.scope, payout)
@@ -74,9 +75,9 @@ async def test_pay_runs_the_ladder_and_pays_once_per_key(data: ServerStore, engi
 
 
 async def test_a_guard_reserves_and_any_refusal_rolls_it_back(
-    store: Store, data: ServerStore, engine: RewardsEngine
+    store: Store, data: ScopedData, engine: RewardsEngine
 ) -> None:
-    async def reserve(d: ServerStore) -> Refused | None:
+    async def reserve(d: ScopedData) -> Refused | None:
         await d.insert(
             "loyalteez_notices",
             {"notice_id": "6b1a3c42-0000-4000-8000-000000000001", "kind": "goal", "subject_id": "reserved"},
@@ -89,7 +90,7 @@ async def test_a_guard_reserves_and_any_refusal_rolls_it_back(
     assert isinstance(refused, Refused) and refused.reason == RefusalReason.MEMBER_DISABLED
     assert await snapshot(store) == before, "the guard's write went with the ladder's refusal"
 
-    async def full(d: ServerStore) -> Refused | None:
+    async def full(d: ScopedData) -> Refused | None:
         await reserve(d)
         return Refused(RefusalReason.DUPLICATE, "full")
 
@@ -98,4 +99,4 @@ async def test_a_guard_reserves_and_any_refusal_rolls_it_back(
     assert await snapshot(store) == before
     paid = await engine.pay(data.scope, Payout("drop:d1:" + BOB, Member(BOB), "bonus", "drop"), guard=reserve)
     assert isinstance(paid, Paid)
-    assert await data.count("loyalteez_notices", {"subject_id": "reserved"}) == 1
+    assert await tables(data).count("loyalteez_notices", {"subject_id": "reserved"}) == 1

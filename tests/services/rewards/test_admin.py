@@ -7,14 +7,16 @@ from decimal import Decimal
 
 import pytest
 
+from loyalteez.services.access.permissions import Caller, Level, PermissionDenied
 from loyalteez.services.errors import UnknownEventError, ValidationError
 from loyalteez.services.rewards import RewardsEngine, install_default_rules
 from loyalteez.services.rewards import admin_events as events
 from loyalteez.services.rewards import admin_members as members
 from loyalteez.services.rewards import admin_server as server
+from loyalteez.services.rewards.admin import EventInput, RewardsAdmin
 from loyalteez.services.rewards.defaults import DEFAULT_RULES
-from loyalteez.store import ServerStore, Store
-from tests.services.test_rewards_helpers import (
+from loyalteez.store import ScopedData, Store
+from tests.services.rewards.helpers import (
     ADMIN,
     ALICE,
     BOB,
@@ -22,17 +24,21 @@ from tests.services.test_rewards_helpers import (
     BRAND,
     GENERAL,
     OTHER_SERVER,
+    RANDOM,
+    SERVER,
+    VIP,
     Messages,
     apply,
     connected,
     snapshot,
 )
+from tests.store.raw import tables
 
 E = events.EventOptions
 
 
 @pytest.fixture
-async def data(store: Store) -> ServerStore:
+async def data(store: Store) -> ScopedData:
     data = await connected(store)
     await events.create_event(data, ADMIN, "daily_quiz", E(reward=50, trigger="keyword", keywords=["quiz"]))
     await members.disable_member(data, ADMIN, BOB, "alt account")
@@ -40,7 +46,7 @@ async def data(store: Store) -> ServerStore:
     return data
 
 
-Op = Callable[[ServerStore], Awaitable[object]]
+Op = Callable[[ScopedData], Awaitable[object]]
 BAD: list[tuple[str, Op, str, str]] = [
     # (id, operation, field named, text the message must contain)
     ("reward 0", lambda d: events.create_event(d, ADMIN, "new_event", E(reward=0)), "reward", "1 to 10,000"),
@@ -150,7 +156,7 @@ BAD: list[tuple[str, Op, str, str]] = [
 
 
 @pytest.mark.parametrize(("op", "field", "text"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
-async def test_bad_input_is_refused_and_changes_nothing(store: Store, data: ServerStore, op: Op, field, text):
+async def test_bad_input_is_refused_and_changes_nothing(store: Store, data: ScopedData, op: Op, field, text):
     before = await snapshot(store)
     with pytest.raises(ValidationError) as error:
         await op(data)
@@ -159,13 +165,13 @@ async def test_bad_input_is_refused_and_changes_nothing(store: Store, data: Serv
     assert await snapshot(store) == before
 
 
-async def test_unknown_event_error_carries_suggestions(data: ServerStore):
+async def test_unknown_event_error_carries_suggestions(data: ScopedData):
     with pytest.raises(UnknownEventError) as error:
         await events.get_event(data, "gm_chekin")
     assert error.value.suggestions[0] == "gm_checkin"
 
 
-async def test_create_edit_toggle_delete_are_audited_with_before_and_after(store: Store, data: ServerStore):
+async def test_create_edit_toggle_delete_are_audited_with_before_and_after(store: Store, data: ScopedData):
     created = await events.create_event(
         data,
         ADMIN,
@@ -187,7 +193,7 @@ async def test_create_edit_toggle_delete_are_audited_with_before_and_after(store
 
     rows = [
         r
-        for r in await data.select("discord_audit_log", {"action": ("LIKE", "rewards.event%")})
+        for r in await tables(data).select("discord_audit_log", {"action": ("LIKE", "rewards.event%")})
         if r["details"]["event"] == "bug_hunt"
     ]
     by_action = {r["action"]: r for r in rows}
@@ -205,12 +211,12 @@ async def test_create_edit_toggle_delete_are_audited_with_before_and_after(store
     assert by_action["rewards.event_deleted"]["after_state"] is None
 
 
-async def test_changing_the_trigger_drops_the_old_triggers_settings(data: ServerStore):
+async def test_changing_the_trigger_drops_the_old_triggers_settings(data: ScopedData):
     rule = await events.edit_event(data, ADMIN, "daily_quiz", E(trigger="reaction_count", min_reactions=7))
     assert rule.trigger == "reaction_count" and rule.min_reactions == 7 and rule.keywords == ()
 
 
-async def test_a_servers_edit_of_a_brand_wide_event_stays_on_that_server(store: Store, data: ServerStore):
+async def test_a_servers_edit_of_a_brand_wide_event_stays_on_that_server(store: Store, data: ScopedData):
     other = await connected(store, BRAND, OTHER_SERVER)
     await store.db.execute(
         "INSERT INTO monitoring_rules (id, brand_id, event_type, reward_amount, is_enabled, rule_metadata, "
@@ -234,7 +240,7 @@ async def test_a_servers_edit_of_a_brand_wide_event_stays_on_that_server(store: 
     assert (await events.get_event(data, "brand_quest")).reward_amount == 20
 
 
-async def test_config_changes_reach_the_next_message_without_reloading_otherwise(store: Store, data: ServerStore):
+async def test_config_changes_reach_the_next_message_without_reloading_otherwise(store: Store, data: ScopedData):
     engine, msg = RewardsEngine(store), Messages(store)
     assert len((await apply(engine, data, msg("gm", ALICE)))[0].paid) == 1
     assert len((await apply(engine, data, msg("gn", ALICE)))[0].paid) == 1
@@ -244,7 +250,7 @@ async def test_config_changes_reach_the_next_message_without_reloading_otherwise
     assert engine.cache.loads == 2
 
 
-async def test_role_bonuses_set_replace_list_remove(data: ServerStore):
+async def test_role_bonuses_set_replace_list_remove(data: ScopedData):
     await server.set_role_bonus(data, ADMIN, BOOSTER, "multiplier", 2.5, priority=3)
     await server.set_role_bonus(data, ADMIN, BOOSTER, "flat_bonus", 100)
     listed = await server.list_role_bonuses(data)
@@ -254,11 +260,11 @@ async def test_role_bonuses_set_replace_list_remove(data: ServerStore):
     ]
     assert await server.remove_role_bonus(data, ADMIN, BOOSTER) == 2
     assert await server.list_role_bonuses(data) == []
-    audit = await data.select("discord_audit_log", {"action": ("LIKE", "rewards.role_bonus%")})
+    audit = await tables(data).select("discord_audit_log", {"action": ("LIKE", "rewards.role_bonus%")})
     assert len(audit) == 4  # fixture's set, two sets, one remove
 
 
-async def test_channels_exclude_include_list(data: ServerStore):
+async def test_channels_exclude_include_list(data: ScopedData):
     assert await server.exclude_channel(data, ADMIN, GENERAL) == [GENERAL]
     assert await server.exclude_channel(data, ADMIN, GENERAL) == [GENERAL], "excluding twice is harmless"
     assert await server.list_excluded_channels(data) == [GENERAL]
@@ -267,22 +273,24 @@ async def test_channels_exclude_include_list(data: ServerStore):
     assert metadata["excluded_channels"] == []
 
 
-async def test_channel_exclusion_keeps_other_config_metadata(data: ServerStore):
-    await data.update("discord_server_configs", {}, {"config_metadata": {"welcome_channel": "123"}})
+async def test_channel_exclusion_keeps_other_config_metadata(data: ScopedData):
+    await tables(data).update("discord_server_configs", {}, {"config_metadata": {"welcome_channel": "123"}})
     await server.exclude_channel(data, ADMIN, GENERAL)
     assert (await data.server.config()).config_metadata == {"welcome_channel": "123", "excluded_channels": [GENERAL]}
 
 
-async def test_test_mode_enable_status_disable(data: ServerStore):
+async def test_test_mode_enable_status_disable(data: ScopedData):
     mode = await server.enable_test_mode(data, ADMIN, BOOSTER)
     assert (mode.enabled, mode.tester_role_id) == (True, BOOSTER)
     assert await server.get_test_mode(data) == mode
     assert not (await server.disable_test_mode(data, ADMIN)).enabled
-    actions = [r["action"] for r in await data.select("discord_audit_log", {"action": ("LIKE", "rewards.test%")})]
+    actions = [
+        r["action"] for r in await tables(data).select("discord_audit_log", {"action": ("LIKE", "rewards.test%")})
+    ]
     assert sorted(actions) == ["rewards.test_mode_disabled", "rewards.test_mode_enabled"]
 
 
-async def test_disable_status_list_enable_members(data: ServerStore):
+async def test_disable_status_list_enable_members(data: ScopedData):
     status = await members.member_status(data, BOB)
     assert status.disabled is not None and status.disabled.reason == "alt account"
     assert [m.member_id for m in await members.list_disabled(data)] == [BOB]
@@ -291,11 +299,11 @@ async def test_disable_status_list_enable_members(data: ServerStore):
     await members.enable_member(data, ADMIN, BOB)
     assert (await members.member_status(data, BOB)).disabled is None
     assert await members.list_disabled(data) == []
-    audit = await data.select("discord_audit_log", {"target_user_id": BOB})
+    audit = await tables(data).select("discord_audit_log", {"target_user_id": BOB})
     assert {a["action"] for a in audit} == {"rewards.member_disabled", "rewards.member_enabled"}
 
 
-async def test_default_events_install_once_and_keep_admin_edits(store: Store, data: ServerStore):
+async def test_default_events_install_once_and_keep_admin_edits(store: Store, data: ScopedData):
     await events.set_reward_amount(data, ADMIN, "gm_checkin", 40)
     await events.delete_event(data, ADMIN, "daily_quiz")
     assert await install_default_rules(data, store.clock) == []
@@ -305,3 +313,61 @@ async def test_default_events_install_once_and_keep_admin_edits(store: Store, da
     assert not rules["quality_message"].is_enabled and not rules["popular_message"].is_enabled
     assert (rules["welcome"].reward_amount, rules["welcome"].max_claims_per_user) == (50, 1)
     assert rules["server_boost"].reward_amount == 500 and rules["voice_activity"].reward_amount == 25
+
+
+# -- the command entry points: the caller's level first, then the options ------------------------------------
+
+CHANNELS = frozenset({GENERAL})
+
+
+def _caller(user_id: str, *roles: str, admin: bool = False) -> Caller:
+    return Caller(user_id, SERVER, tuple(roles), is_administrator=admin)
+
+
+async def test_a_caller_below_the_level_is_refused_before_any_option_is_read(store: Store, data: ScopedData):
+    admin = RewardsAdmin(store, RewardsEngine(store), store.clock)
+    nobody = _caller(ALICE)
+    before = await snapshot(store)
+    with pytest.raises(PermissionDenied) as refused:
+        await admin.create_event(data.scope, nobody, None, EventInput(channels="nonsense"), CHANNELS)
+    assert refused.value.needed is Level.EVENT_MANAGER
+    with pytest.raises(PermissionDenied):
+        await admin.set_role_bonuses(data.scope, nobody, None, {}, None)
+    with pytest.raises(PermissionDenied):
+        await admin.events(data.scope, nobody)
+    assert await snapshot(store) == before
+
+
+async def test_entry_points_check_options_after_the_level(store: Store, data: ScopedData):
+    admin = RewardsAdmin(store, RewardsEngine(store), store.clock)
+    owner = _caller(ADMIN, admin=True)
+    with pytest.raises(ValidationError, match="give the event's name to create it"):
+        await admin.create_event(data.scope, owner, None, EventInput(reward=5), CHANNELS)
+    with pytest.raises(ValidationError, match="is not a channel of this server"):
+        await admin.create_event(data.scope, owner, "new_event", EventInput(reward=5, channels=RANDOM), CHANNELS)
+    with pytest.raises(ValidationError, match="choose the role"):
+        await admin.remove_role_bonuses(data.scope, owner, None)
+    with pytest.raises(ValidationError, match="choose a channel of this server"):
+        await admin.exclude_channel(data.scope, owner, None)
+    with pytest.raises(ValidationError, match="choose the member"):
+        await admin.disable_member(data.scope, owner, None, None)
+    rule = await admin.create_event(
+        data.scope, owner, " new_event ", EventInput(reward=5, channels=f"<#{GENERAL}>", trigger="none"), CHANNELS
+    )
+    assert rule.event_type == "new_event" and rule.channels == frozenset({GENERAL})
+
+
+async def test_role_bonuses_are_all_or_nothing_and_admin_roles_grant_levels(store: Store, data: ScopedData):
+    admin = RewardsAdmin(store, RewardsEngine(store), store.clock)
+    owner = _caller(ADMIN, admin=True)
+    with pytest.raises(ValidationError):
+        await admin.set_role_bonuses(data.scope, owner, VIP, {"multiplier": 2.0, "flat_bonus": 5000}, None)
+    assert [b.role_id for b in await admin.role_bonuses(data.scope, owner)] == [BOOSTER]
+    assert await admin.set_role_bonuses(data.scope, owner, VIP, {"multiplier": 2.0, "flat_bonus": None}, 3) == {
+        "multiplier": 2.0
+    }
+    mapping = await admin.set_admin_role(data.scope, owner, VIP, "viewer")
+    assert mapping == {VIP: "viewer"}
+    assert {b.role_id for b in await admin.role_bonuses(data.scope, _caller(ALICE, VIP))} == {BOOSTER, VIP}
+    with pytest.raises(ValidationError, match="has no admin level"):
+        await admin.set_admin_role(data.scope, owner, BOOSTER, None, remove=True, role_mention=f"<@&{BOOSTER}>")

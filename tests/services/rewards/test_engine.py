@@ -23,8 +23,8 @@ from loyalteez.services.rewards import (
 from loyalteez.services.rewards import admin_events as events
 from loyalteez.services.rewards import admin_members as members
 from loyalteez.services.rewards import admin_server as server
-from loyalteez.store import ServerStore, Store
-from tests.services.test_rewards_helpers import (
+from loyalteez.store import ScopedData, Store
+from tests.services.rewards.helpers import (
     ADMIN,
     ALICE,
     BOB,
@@ -43,10 +43,11 @@ from tests.services.test_rewards_helpers import (
     snapshot,
     stats,
 )
+from tests.store.raw import tables
 
 
 @pytest.fixture
-async def data(store: Store) -> ServerStore:
+async def data(store: Store) -> ScopedData:
     return await connected(store)
 
 
@@ -67,7 +68,7 @@ def claim(event: str, who: str = BOB, channel: str | None = GENERAL, interaction
 # -- the refusal ladder ---------------------------------------------------------------------------------------
 
 
-async def test_every_refusal_reason_in_the_issue_order(store: Store, data: ServerStore, engine: RewardsEngine):
+async def test_every_refusal_reason_in_the_issue_order(store: Store, data: ScopedData, engine: RewardsEngine):
     """Start with every reason true at once, lift them one by one: each time the next reason is named."""
     await events.create_event(
         data,
@@ -121,7 +122,7 @@ async def test_every_refusal_reason_in_the_issue_order(store: Store, data: Serve
     assert [r["amount"] for r in await ledger(data)] == [100, 100], "no refusal wrote a ledger row"
 
 
-async def test_cooldown_refusal_says_when_it_ends(store: Store, data: ServerStore, engine: RewardsEngine):
+async def test_cooldown_refusal_says_when_it_ends(store: Store, data: ScopedData, engine: RewardsEngine):
     await events.create_event(data, ADMIN, "daily_quiz", events.EventOptions(reward=40, cooldown_hours=6))
     await engine.claim(data.scope, claim("daily_quiz", interaction="1"))
     store.clock.advance(hours=2)
@@ -133,20 +134,20 @@ async def test_cooldown_refusal_says_when_it_ends(store: Store, data: ServerStor
     assert isinstance(await engine.claim(data.scope, claim("daily_quiz", interaction="3")), Paid)
 
 
-async def test_unknown_event_suggests_close_names(data: ServerStore, engine: RewardsEngine):
+async def test_unknown_event_suggests_close_names(data: ScopedData, engine: RewardsEngine):
     result = await engine.claim(data.scope, claim("welcom"))
     assert isinstance(result, Refused) and result.reason is RefusalReason.UNKNOWN_EVENT
     assert "`welcome`" in result.message
 
 
-async def test_passive_events_cannot_be_claimed(data: ServerStore, engine: RewardsEngine):
+async def test_passive_events_cannot_be_claimed(data: ScopedData, engine: RewardsEngine):
     result = await engine.claim(data.scope, claim("gm_checkin"))
     assert isinstance(result, Refused) and result.reason is RefusalReason.NOT_CLAIMABLE
     welcome = await engine.claim(data.scope, claim("welcome"))
     assert isinstance(welcome, Refused) and "/join" in welcome.message
 
 
-async def test_welcome_once_via_join(data: ServerStore, engine: RewardsEngine):
+async def test_welcome_once_via_join(data: ScopedData, engine: RewardsEngine):
     first = await engine.join(data.scope, claim("welcome", interaction="1"))
     again = await engine.join(data.scope, claim("welcome", interaction="2"))
     assert isinstance(first, Paid) and first.amount == 50
@@ -157,7 +158,7 @@ async def test_welcome_once_via_join(data: ServerStore, engine: RewardsEngine):
 # -- idempotency and counting ---------------------------------------------------------------------------------
 
 
-async def test_same_message_twice_pays_once_and_counts_once(data: ServerStore, engine: RewardsEngine, msg):
+async def test_same_message_twice_pays_once_and_counts_once(data: ScopedData, engine: RewardsEngine, msg):
     gm = msg("gm fam")
     first, repeat = await apply(engine, data, gm, gm)
     later = (await apply(engine, data, gm))[0]
@@ -168,7 +169,7 @@ async def test_same_message_twice_pays_once_and_counts_once(data: ServerStore, e
     assert len(await ledger(data)) == 1
 
 
-async def test_replayed_interaction_pays_once(data: ServerStore, engine: RewardsEngine):
+async def test_replayed_interaction_pays_once(data: ScopedData, engine: RewardsEngine):
     await events.create_event(data, ADMIN, "bug_report", events.EventOptions(reward=30))
     first = await engine.claim(data.scope, claim("bug_report", interaction="77"))
     replay = await engine.claim(data.scope, claim("bug_report", interaction="77"))
@@ -177,7 +178,7 @@ async def test_replayed_interaction_pays_once(data: ServerStore, engine: Rewards
     assert [r["idempotency_key"] for r in await ledger(data)] == ["77:bug_report"]
 
 
-async def test_refused_messages_still_count_as_activity(data: ServerStore, engine: RewardsEngine, msg):
+async def test_refused_messages_still_count_as_activity(data: ScopedData, engine: RewardsEngine, msg):
     outcomes = await apply(engine, data, msg("gm"), msg("good morning!"), msg("anyone around?"))
     assert [len(o.paid) for o in outcomes] == [1, 0, 0]
     assert outcomes[1].results[0].reason is RefusalReason.DAILY_CAP
@@ -192,7 +193,7 @@ async def test_bots_webhooks_system_messages_and_edits_never_earn_or_count(data,
     assert await ledger(data) == []
 
 
-async def test_bots_cannot_claim(data: ServerStore, engine: RewardsEngine):
+async def test_bots_cannot_claim(data: ScopedData, engine: RewardsEngine):
     result = await engine.join(data.scope, claim("welcome", is_bot=True))
     assert isinstance(result, Refused) and result.reason is RefusalReason.BOT
 
@@ -208,7 +209,7 @@ async def test_excluded_channels_and_their_threads_neither_earn_nor_count(data, 
 # -- per-day caps and the clock -------------------------------------------------------------------------------
 
 
-async def test_gm_once_per_utc_day_across_midnight(store: Store, data: ServerStore, engine: RewardsEngine, msg):
+async def test_gm_once_per_utc_day_across_midnight(store: Store, data: ScopedData, engine: RewardsEngine, msg):
     store.clock.set(datetime(2026, 3, 2, 23, 59, 0, tzinfo=UTC))
     assert len((await apply(engine, data, msg("gm")))[0].paid) == 1
     store.clock.advance(seconds=30)
@@ -219,12 +220,12 @@ async def test_gm_once_per_utc_day_across_midnight(store: Store, data: ServerSto
     assert (await stats(data, ALICE))["ltz_earned"] == 50
 
 
-async def test_gm_and_gn_are_separate_events(data: ServerStore, engine: RewardsEngine, msg):
+async def test_gm_and_gn_are_separate_events(data: ScopedData, engine: RewardsEngine, msg):
     outcomes = await apply(engine, data, msg("gm"), msg("gn fam"), msg("gn"))
     assert [[p.event for p in o.paid] for o in outcomes] == [["gm_checkin"], ["gn_checkin"], []]
 
 
-async def test_quality_messages_cooldown_and_five_a_day(store: Store, data: ServerStore, engine: RewardsEngine, msg):
+async def test_quality_messages_cooldown_and_five_a_day(store: Store, data: ScopedData, engine: RewardsEngine, msg):
     await events.toggle_event(data, ADMIN, "quality_message", True)
     text = "This is a thoughtful message about the roadmap, " * 4  # > 100 characters, > 20 words
     store.clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
@@ -257,7 +258,7 @@ async def test_test_mode_pays_only_testers_and_admins_marked_as_test(store, data
     assert len((await apply(engine, data, msg("gm", ALICE)))[0].paid) == 1
 
 
-async def test_brand_budget_is_shared_by_the_brands_servers(store: Store, data: ServerStore, msg):
+async def test_brand_budget_is_shared_by_the_brands_servers(store: Store, data: ScopedData, msg):
     other = await connected(store, BRAND, OTHER_SERVER)
     await store.update_brand(BRAND, {"ltz_budget": 60})
     engine = RewardsEngine(store)
@@ -272,7 +273,7 @@ async def test_brand_budget_is_shared_by_the_brands_servers(store: Store, data: 
 # -- reactions, voice, boosts ---------------------------------------------------------------------------------
 
 
-async def test_popular_message_pays_the_author_once_at_the_threshold(data: ServerStore, engine: RewardsEngine):
+async def test_popular_message_pays_the_author_once_at_the_threshold(data: ScopedData, engine: RewardsEngine):
     await events.toggle_event(data, ADMIN, "popular_message", True)
 
     def reaction(reactor: str, count: int, emoji: str = "🔥") -> ReactionEvent:
@@ -287,7 +288,7 @@ async def test_popular_message_pays_the_author_once_at_the_threshold(data: Serve
 
 
 async def test_voice_sessions_count_their_minutes_once_and_earn_nothing_by_themselves(
-    data: ServerStore, engine: RewardsEngine
+    data: ScopedData, engine: RewardsEngine
 ):
     """voice_activity pays per counted minutes through /voice claim (services/engagement/voice.py), not per session."""
     short, long, repeat = await apply(
@@ -301,7 +302,7 @@ async def test_voice_sessions_count_their_minutes_once_and_earn_nothing_by_thems
     assert await stats(data, ALICE) == {"messages_count": 0, "reactions_count": 0, "voice_minutes": 55, "ltz_earned": 0}
 
 
-async def test_boost_pays_once_per_boost(data: ServerStore, engine: RewardsEngine):
+async def test_boost_pays_once_per_boost(data: ScopedData, engine: RewardsEngine):
     boost = BoostEvent("970000000000000001", member(ALICE))
     first, again = await apply(engine, data, boost, boost)
     assert [p.amount for p in first.paid] == [500]
@@ -311,13 +312,13 @@ async def test_boost_pays_once_per_boost(data: ServerStore, engine: RewardsEngin
 # -- manual rewards -------------------------------------------------------------------------------------------
 
 
-async def test_manual_reward_goes_through_the_ledger_with_an_audit_row(data: ServerStore, engine: RewardsEngine):
+async def test_manual_reward_goes_through_the_ledger_with_an_audit_row(data: ScopedData, engine: RewardsEngine):
     await events.create_event(data, ADMIN, "contest_winner", events.EventOptions(reward=200, max_total_claims=1))
     paid = await engine.reward(data.scope, ManualReward("5", ADMIN, member(BOB), "contest_winner", 300, "1st"))
     assert isinstance(paid, Paid) and paid.amount == 300 and paid.breakdown.manual
     row = (await ledger(data, BOB))[0]
     assert row["details"]["reason"] == "1st" and row["details"]["admin_id"] == ADMIN
-    audit = await data.select("discord_audit_log", {"action": "rewards.manual_reward"})
+    audit = await tables(data).select("discord_audit_log", {"action": "rewards.manual_reward"})
     assert [(a["actor_type"], a["actor_id"], a["target_user_id"]) for a in audit] == [("admin", ADMIN, BOB)]
     second = await engine.reward(data.scope, ManualReward("6", ADMIN, member(CAROL), "contest_winner"))
     assert isinstance(second, Refused) and second.reason is RefusalReason.TOTAL_CAP
@@ -334,7 +335,7 @@ async def test_manual_reward_bad_input_changes_nothing(store, data, engine, amou
     assert await snapshot(store) == before
 
 
-async def test_other_servers_rules_and_ledger_are_invisible(store: Store, data: ServerStore, msg):
+async def test_other_servers_rules_and_ledger_are_invisible(store: Store, data: ScopedData, msg):
     other = await connected(store, "brand_b", "2001")
     await events.toggle_event(other, ADMIN, "gm_checkin", False)
     engine = RewardsEngine(store)
@@ -355,7 +356,7 @@ async def test_clock_not_wall_time_decides(tmp_path):
         await store.close()
 
 
-async def test_concurrent_claims_cannot_exceed_a_total_cap(store: Store, data: ServerStore):
+async def test_concurrent_claims_cannot_exceed_a_total_cap(store: Store, data: ScopedData):
     """Claims racing on separate connections (PostgreSQL) are serialised per server: one winner."""
     await events.create_event(data, ADMIN, "first_come", events.EventOptions(reward=10, max_total_claims=1))
     engine = RewardsEngine(store)
@@ -368,7 +369,7 @@ async def test_concurrent_claims_cannot_exceed_a_total_cap(store: Store, data: S
     assert len(await ledger(data)) == 1
 
 
-async def test_pruning_forgets_only_past_days_of_seen_activity(store: Store, data: ServerStore, engine, msg):
+async def test_pruning_forgets_only_past_days_of_seen_activity(store: Store, data: ScopedData, engine, msg):
     old = msg("gm")
     await apply(engine, data, old)
     store.clock.advance(days=1)

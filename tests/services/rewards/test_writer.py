@@ -8,12 +8,12 @@ import pytest
 
 from loyalteez.services.rewards import Rewards, RewardsEngine, RewardWriter
 from loyalteez.services.rewards.outcomes import RefusalReason
-from loyalteez.store import Scope, ServerStore, Store
-from tests.services.test_rewards_helpers import ALICE, BOB, Messages, connected, ledger, stats
+from loyalteez.store import Scope, ScopedData, Store
+from tests.services.rewards.helpers import ALICE, BOB, Messages, connected, ledger, stats
 
 
 @pytest.fixture
-async def data(store: Store) -> ServerStore:
+async def data(store: Store) -> ScopedData:
     return await connected(store)
 
 
@@ -22,7 +22,7 @@ def msg(store: Store) -> Messages:
     return Messages(store)
 
 
-async def test_nothing_commits_until_the_batch_goes_then_all_in_one(store: Store, data: ServerStore, msg):
+async def test_nothing_commits_until_the_batch_goes_then_all_in_one(store: Store, data: ScopedData, msg):
     writer = RewardWriter(RewardsEngine(store), max_delay=0.1, max_batch=100)
     futures = [
         writer.submit(data.scope, msg(text, author)) for text, author in [("gm", ALICE), ("gm", BOB), ("hello", ALICE)]
@@ -35,7 +35,7 @@ async def test_nothing_commits_until_the_batch_goes_then_all_in_one(store: Store
     assert (await stats(data, ALICE))["messages_count"] == 2
 
 
-async def test_a_lone_event_commits_within_the_delay(store: Store, data: ServerStore, msg):
+async def test_a_lone_event_commits_within_the_delay(store: Store, data: ScopedData, msg):
     writer = RewardWriter(RewardsEngine(store), max_delay=0.02)
     future = writer.submit(data.scope, msg("gm"))
     outcome = await asyncio.wait_for(future, 1.0)  # no flush: the delay alone sends it
@@ -44,7 +44,7 @@ async def test_a_lone_event_commits_within_the_delay(store: Store, data: ServerS
     await writer.close()
 
 
-async def test_a_full_batch_goes_at_once_and_each_members_order_holds(store: Store, data: ServerStore, msg):
+async def test_a_full_batch_goes_at_once_and_each_members_order_holds(store: Store, data: ScopedData, msg):
     writer = RewardWriter(RewardsEngine(store), max_delay=0.1, max_batch=2)
     texts = ["gm", "gm again", "good morning", "gm!", "gm fam"]
     futures = [writer.submit(data.scope, msg(t, ALICE)) for t in texts]
@@ -56,7 +56,7 @@ async def test_a_full_batch_goes_at_once_and_each_members_order_holds(store: Sto
     assert (await stats(data, ALICE))["messages_count"] == 5
 
 
-async def test_duplicates_inside_one_batch_count_once(store: Store, data: ServerStore, msg):
+async def test_duplicates_inside_one_batch_count_once(store: Store, data: ScopedData, msg):
     writer = RewardWriter(RewardsEngine(store))
     gm = msg("gm")
     first, again = writer.submit(data.scope, gm), writer.submit(data.scope, gm)
@@ -65,7 +65,7 @@ async def test_duplicates_inside_one_batch_count_once(store: Store, data: Server
     assert (await stats(data, ALICE))["messages_count"] == 1 and len(await ledger(data)) == 1
 
 
-async def test_a_bad_event_fails_alone(store: Store, data: ServerStore, msg):
+async def test_a_bad_event_fails_alone(store: Store, data: ScopedData, msg):
     writer = RewardWriter(RewardsEngine(store))
     good = writer.submit(data.scope, msg("gm", ALICE))
     bad = writer.submit(Scope("brand_a", "4242"), msg("gm", BOB))  # a server that was never connected
@@ -76,7 +76,7 @@ async def test_a_bad_event_fails_alone(store: Store, data: ServerStore, msg):
     assert len(await ledger(data)) == 2
 
 
-async def test_servers_in_one_batch_stay_apart(store: Store, data: ServerStore, msg):
+async def test_servers_in_one_batch_stay_apart(store: Store, data: ScopedData, msg):
     other = await connected(store, "brand_b", "2001")
     writer = RewardWriter(RewardsEngine(store))
     writer.submit(data.scope, msg("gm", ALICE))
@@ -86,7 +86,7 @@ async def test_servers_in_one_batch_stay_apart(store: Store, data: ServerStore, 
     assert (await stats(data, ALICE))["ltz_earned"] == 25 and (await stats(other, ALICE))["ltz_earned"] == 25
 
 
-async def test_close_writes_what_is_queued(store: Store, data: ServerStore, msg):
+async def test_close_writes_what_is_queued(store: Store, data: ScopedData, msg):
     rewards = Rewards(store)
     rewards.submit(data.scope, msg("gm"))
     await rewards.close()

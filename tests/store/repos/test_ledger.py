@@ -1,0 +1,70 @@
+"""LedgerRepository: seen keys, paid keys, tallies and totals, the batch write and the check's sums."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from loyalteez.ids import new_id
+from loyalteez.store import Store
+from tests.conftest import linked
+
+ALICE, BOB = "800000000000000001", "800000000000000002"
+
+
+def _paid(member: str, event: str, amount: int, key: str, **extra: object) -> dict[str, object]:
+    return {
+        "id": new_id(),
+        "discord_user_id": member,
+        "event_type": event,
+        "amount": amount,
+        "idempotency_key": key,
+        **extra,
+    }
+
+
+async def test_seen_keys_are_new_once_and_pruned_by_day(store: Store) -> None:
+    data = store.scoped(await linked(store, "brand_a", "1001"))
+    other = store.scoped(await linked(store, "brand_a", "1002"))
+    assert await data.ledger.mark_seen(["a", "b", "a"]) == {"a", "b"}
+    assert await data.ledger.mark_seen(["b", "c"]) == {"c"}
+    assert await other.ledger.mark_seen(["a"]) == {"a"}, "keys are per server"
+    today = store.clock.now().date()
+    assert await data.ledger.prune_seen(today) == 0
+    assert await data.ledger.prune_seen(today + timedelta(days=1)) == 3
+
+
+async def test_write_then_every_read_the_engine_makes(store: Store) -> None:
+    data = store.scoped(await linked(store, "brand_a", "1001"))
+    now = store.clock.now()
+    rows = [
+        _paid(ALICE, "gm", 5, "k1", created_at=now - timedelta(days=2)),
+        _paid(ALICE, "gm", 5, "k2"),
+        _paid(BOB, "quiz", 20, "k3", is_test=True),
+    ]
+    await data.ledger.write(rows, {ALICE: [2, 0, 0, 10], BOB: [1, 1, 3, 20]})
+    await data.ledger.write([], {ALICE: [1, 0, 0, 0]})
+    assert await data.ledger.paid_keys(["k1", "k3", "k9"]) == {"k1", "k3"}
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    tallies = await data.ledger.tallies([ALICE, BOB], ["gm", "quiz"], day_start)
+    assert (tallies[(ALICE, "gm")].claims, tallies[(ALICE, "gm")].today) == (2, 1)
+    assert tallies[(ALICE, "gm")].last_at == now and tallies[(BOB, "quiz")].claims == 1
+    recent = await data.ledger.tallies([ALICE], ["gm"], day_start, since=now - timedelta(days=1))
+    assert recent[(ALICE, "gm")].claims == 1
+    assert await data.ledger.tallies([], ["gm"], day_start) == {}
+    assert await data.ledger.event_totals(["gm", "quiz", "none"]) == {"gm": 2, "quiz": 1}
+    assert await data.ledger.brand_spent() == 10, "test payouts spend no budget"
+    assert await data.ledger.totals(None) == {ALICE: 10}
+    assert await data.ledger.totals(now - timedelta(days=1)) == {ALICE: 5}
+    assert await data.ledger.earned() == {ALICE: 10, BOB: 20}
+    stats = await data.ledger.member_stats(ALICE)
+    assert (stats.messages_count, stats.reactions_count, stats.voice_minutes, stats.ltz_earned) == (3, 0, 0, 10)
+    assert (await data.ledger.member_stats("800000000000000003")).ltz_earned == 0
+
+
+async def test_brand_spent_counts_every_server_of_the_brand(store: Store) -> None:
+    one = store.scoped(await linked(store, "brand_a", "1001"))
+    two = store.scoped(await linked(store, "brand_a", "1002"))
+    await one.ledger.write([_paid(ALICE, "gm", 5, "k1")], {})
+    await two.ledger.write([_paid(ALICE, "gm", 7, "k1")], {})
+    assert await one.ledger.brand_spent() == 12
+    assert await one.ledger.paid_keys(["k1"]) == {"k1"} and await one.ledger.totals(None) == {ALICE: 5}
