@@ -27,7 +27,7 @@ from typing import Any
 from loyalteez.clock import Clock
 from loyalteez.ids import new_id
 from loyalteez.services import audit
-from loyalteez.services.rewards.rules import detection_method
+from loyalteez.services.rewards import triggers
 from loyalteez.store import Scope, ServerStore, Store
 
 DEFAULT_RULES: tuple[dict[str, Any], ...] = (
@@ -109,7 +109,7 @@ def default_row(spec: dict[str, Any]) -> dict[str, Any]:
         "cooldown_hours": spec.get("cooldown_hours", 0),
         "max_claims_per_user": spec.get("max_claims_per_user"),
         "is_enabled": spec["is_enabled"],
-        "detection_method": detection_method(metadata["trigger"]),
+        "detection_method": triggers.detection_method(metadata["trigger"]),
         "channel_constraints": [],
         "rule_metadata": metadata,
     }
