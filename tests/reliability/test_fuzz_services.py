@@ -26,10 +26,10 @@ from loyalteez.services.access.permissions import PermissionDenied
 from loyalteez.services.container import build_services
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import admin_events, admin_members, admin_server, triggers, validation
-from loyalteez.services.rewards.triggers.activity import check_min_reactions
-from loyalteez.services.rewards.triggers.message import check_keywords, check_min_length
 from loyalteez.services.rewards.events import ClaimRequest, ManualReward, Member
 from loyalteez.services.rewards.outcomes import Paid
+from loyalteez.services.rewards.triggers.activity import check_min_reactions
+from loyalteez.services.rewards.triggers.message import check_keywords, check_min_length
 from loyalteez.store import Scope, ScopeError, Store
 from tests.conftest import REPORT
 from tests.reliability.fuzz_values import ANYTHING, SPECIAL_STRINGS, TEXT, strings

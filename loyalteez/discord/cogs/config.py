@@ -136,7 +136,9 @@ class ConfigCog(commands.Cog):
         description="Payouts on this server, all members together (-1: unlimited)",
     )
     @discord.option("channels", str, description="Only in these channels (#a #b), or 'any'", required=False)
-    @discord.option("trigger", str, description="How it is earned", choices=list(triggers.admin_names()), required=False)
+    @discord.option(
+        "trigger", str, description="How it is earned", choices=list(triggers.admin_names()), required=False
+    )
     @discord.option("keywords", str, description=OPTION_TEXT["keywords"], required=False)
     @discord.option(
         "min-length",

@@ -117,7 +117,7 @@ async def apply_events(data: ServerStore, items: list[dict[str, Any]], actor_id:
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
         path = f"events[{index}]"
-        name = item.get("name")
+        name: Any = item.get("name")  # checked by the service like a typed name
         if name in seen:
             raise ConfigFieldError(f"{path}.name", f"`{name}` is already listed at events[{seen[name]}].")
         seen[name] = index

@@ -65,7 +65,8 @@ def render(schema: Mapping[str, Any]) -> str:
 
 @cache
 def _repo_schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return schema
 
 
 def current_schema() -> dict[str, Any]:

@@ -31,6 +31,7 @@ RULE_COLUMNS = (
     "rule_metadata",
 )
 
+
 @dataclass(frozen=True, slots=True)
 class EventOptions:
     """Options of `/config events create|edit`; None = not given (keep as is)."""

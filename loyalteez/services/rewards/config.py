@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from loyalteez.services.rewards.bonuses import RoleBonuses
 from loyalteez.services.rewards import triggers
+from loyalteez.services.rewards.bonuses import RoleBonuses
 from loyalteez.services.rewards.rules import Rule, resolve
 from loyalteez.services.rewards.triggers import Detector
 from loyalteez.services.rewards.triggers.activity import BOOST, REACTION_COUNT, VOICE

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from loyalteez.services.rewards.outcomes import Paid, RefusalReason
@@ -79,7 +80,7 @@ def paid(result: Paid) -> str:
 # -- admin input errors (ValidationError messages) -----------------------------------------------------
 
 
-def out_of_range(what: str, low: int | float, high: int | float, extra: str = "") -> str:
+def out_of_range(what: str, low: int | float | Decimal, high: int | float | Decimal, extra: str = "") -> str:
     return f"{what} must be from {low:,} to {high:,}{extra}."
 
 

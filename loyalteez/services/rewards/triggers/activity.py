@@ -57,9 +57,7 @@ MINUTES_PER_PAYOUT = TriggerOption(
     former_keys=("min_minutes",),
 )
 
-REACTION_COUNT = Trigger(
-    "reaction_count", "reaction", admin=True, options=(MIN_REACTIONS,), required=(MIN_REACTIONS,)
-)
+REACTION_COUNT = Trigger("reaction_count", "reaction", admin=True, options=(MIN_REACTIONS,), required=(MIN_REACTIONS,))
 VOICE = Trigger(
     "voice", "voice", options=(MINUTES_PER_PAYOUT,), summary=lambda rule: texts.voice_summary(rule.minutes_per_payout)
 )
