@@ -7,8 +7,8 @@
   welcome          50 LTZ, once per member, claimed with /join
   server_boost    500 LTZ per boost
   voice_activity   25 LTZ per 30 counted voice minutes (accumulated across sessions, paid by /voice claim),
-                   once per UTC day (the project's choice: the issue gives only the amount; admins can edit both)
-Engagement (issue 6):
+                   once per UTC day (admins can edit both the amount and the minutes)
+Engagement (daily check-ins, streaks, boost tiers, level-ups):
   daily_checkin    20 LTZ for /daily, once per UTC day (× the streak multiplier, like every reward)
   streak_milestone pays each streak milestone's own amount from /config streaks (7 → 50 … 365 → 5,000), once
                    per member and milestone, with /streak claim
