@@ -8,7 +8,7 @@ triggers take (keywords, min_length, ...) live with their triggers in services/r
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -31,6 +31,19 @@ EFFECT_RANGES: dict[str, tuple[Decimal, Decimal]] = {
 }
 PRIORITY_RANGE = (0, 100)
 _SNOWFLAKE = re.compile(r"^[0-9]{1,20}$")
+
+
+def refusal(check: Callable[[], Any]) -> str:
+    """The sentence a check refuses a bad value with, without its leading field name.
+
+    JSON Schemas carry it as `x-message`, so a config file and the command refuse a value alike.
+    """
+    try:
+        check()
+    except ValidationError as exc:
+        prefix = exc.field + " "
+        return exc.message[len(prefix) :] if exc.field and exc.message.startswith(prefix) else exc.message
+    raise AssertionError("the service accepted the value given as an example of a bad one")
 
 
 def integer_in(field: str, value: Any, low: int, high: int, extra: str = "") -> int:

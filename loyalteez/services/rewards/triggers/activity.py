@@ -17,8 +17,8 @@ from typing import Any
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import messages
 from loyalteez.services.rewards.triggers import texts
-from loyalteez.services.rewards.triggers.base import Trigger, TriggerOption, refusal
-from loyalteez.services.rewards.validation import integer_in
+from loyalteez.services.rewards.triggers.base import Trigger, TriggerOption
+from loyalteez.services.rewards.validation import integer_in, refusal
 
 REACTION_COUNTS = (3, 5, 7, 10, 15, 20, 25)
 VOICE_MINUTES_RANGE = (1, 1_440)  # counted voice minutes per payout: up to a whole day

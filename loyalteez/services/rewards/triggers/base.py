@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards.rules import Rule
 
 # The text test of one message rule: True when a message's content earns it.
@@ -57,13 +56,3 @@ class Trigger:
     def keys(self) -> tuple[str, ...]:
         """Every rule_metadata key that means something only for this trigger (dropped when it changes)."""
         return (*self.extra_keys, *(key for o in self.options for key in (*o.former_keys, o.key)))
-
-
-def refusal(check: Callable[[], Any]) -> str:
-    """The sentence a check refuses a bad value with, without its leading field name (a schema's x-message)."""
-    try:
-        check()
-    except ValidationError as exc:
-        prefix = exc.field + " "
-        return exc.message[len(prefix) :] if exc.field and exc.message.startswith(prefix) else exc.message
-    raise AssertionError("the check accepted the value given as an example of a bad one")

@@ -20,8 +20,8 @@ from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import messages
 from loyalteez.services.rewards.rules import Rule
 from loyalteez.services.rewards.triggers import texts
-from loyalteez.services.rewards.triggers.base import Detector, Trigger, TriggerOption, refusal
-from loyalteez.services.rewards.validation import integer_in
+from loyalteez.services.rewards.triggers.base import Detector, Trigger, TriggerOption
+from loyalteez.services.rewards.validation import integer_in, refusal
 
 MIN_LENGTH_RANGE = (10, 2_000)
 MAX_KEYWORDS, KEYWORD_LENGTH = 20, 50
