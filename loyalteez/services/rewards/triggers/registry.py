@@ -4,13 +4,18 @@ The engine (which message rules a text earns), `/config events` (which triggers 
 which options apply to which trigger, which are required), the config file (its JSON Schema, export and
 import) and the defaults (each rule's detection_method) all read this registry; none keeps its own table.
 
-Adding a message trigger touches:
-  1. its family's module (`message.py`, or a new module): a `Trigger` with its detector and its options;
-  2. this module: the trigger added to `TRIGGERS`;
-  3. `texts.py`, only if it brings a new option (the option's description) or a detail for the events list;
-then regenerate the config file's schema (`python -m loyalteez.services.config_io --write`; a test fails
-until docs/config.schema.json is current). An option that is new to every trigger is also a new field of
-`admin_events.EventOptions` and a new `/config events` option in `discord/cogs/config.py`.
+Adding a message trigger touches at most three production files:
+  1. its family's module (`message.py`, or a new module beside it): a `Trigger` with its name, source,
+     admin flag, detector and options (reusing an option such as `message.MIN_LENGTH` needs nothing else);
+  2. this module: the trigger's line in `TRIGGERS` (its place sets the order admins see);
+  3. `texts.py`, only for new wording (a new option's description, a detail for the events list).
+Everything else follows from the registry: detection in the engine, `/config events` choices and checks,
+the config file's schema, export and import. Then regenerate the published schema with
+`python -m loyalteez.services.config_io --write` (a test fails until docs/config.schema.json is current)
+and, for a trigger admins may choose, mention it in the README's `/config events` row.
+A kind of option no trigger had before is also a field of `admin_events.EventOptions` and a
+`/config events` option in `discord/cogs/config.py` (py-cord reads slash options from the handler's
+signature). tests/services/rewards/triggers/test_adding_a_trigger.py registers one end to end.
 """
 
 from __future__ import annotations
