@@ -26,8 +26,8 @@ from typing import Any
 from loyalteez.clock import Clock
 from loyalteez.ids import new_id
 from loyalteez.services import engagement_input, notices
-from loyalteez.services.access import audit
 from loyalteez.services import engagement_messages as say
+from loyalteez.services.access import audit
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards.events import Member, Payout
 from loyalteez.services.rewards.hooks import BatchEffects

@@ -29,8 +29,8 @@ from typing import Any, Literal
 from loyalteez.clock import Clock
 from loyalteez.ids import new_id
 from loyalteez.services import engagement_input
-from loyalteez.services.access import audit
 from loyalteez.services import engagement_messages as say
+from loyalteez.services.access import audit
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards.events import Member, Payout
 from loyalteez.services.rewards.outcomes import Outcome, Paid, RefusalReason, Refused

@@ -24,8 +24,8 @@ from typing import Any
 from loyalteez.clock import Clock, start_of_day, utc_day
 from loyalteez.ids import new_id
 from loyalteez.services import engagement_input, notices
-from loyalteez.services.access import audit
 from loyalteez.services import engagement_messages as say
+from loyalteez.services.access import audit
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards.hooks import BatchEffects
 from loyalteez.services.rewards.rules import suggest

@@ -25,8 +25,8 @@ from typing import Any
 from loyalteez.clock import Clock
 from loyalteez.ids import new_id
 from loyalteez.services import engagement_input
-from loyalteez.services.access import audit
 from loyalteez.services import engagement_messages as say
+from loyalteez.services.access import audit
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards.rules import suggest
 from loyalteez.store import ServerStore, Store

@@ -13,8 +13,7 @@ import asyncpg
 import pytest
 
 from loyalteez.clock import ManualClock
-from loyalteez.services.access import audit
-from loyalteez.services.access import brands
+from loyalteez.services.access import audit, brands
 from loyalteez.store import DatabaseError, Scope, Store
 from loyalteez.store.schema import latest_version
 from tests.postgres.helpers import (

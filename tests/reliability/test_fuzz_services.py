@@ -25,9 +25,11 @@ from loyalteez.services import engagement_input as engagement
 from loyalteez.services.access.permissions import PermissionDenied
 from loyalteez.services.container import build_services
 from loyalteez.services.errors import ValidationError
-from loyalteez.services.rewards import admin_events, admin_members, admin_server, validation
+from loyalteez.services.rewards import admin_events, admin_members, admin_server, triggers, validation
 from loyalteez.services.rewards.events import ClaimRequest, ManualReward, Member
 from loyalteez.services.rewards.outcomes import Paid
+from loyalteez.services.rewards.triggers.activity import check_min_reactions
+from loyalteez.services.rewards.triggers.message import check_keywords, check_min_length
 from loyalteez.store import Scope, ScopeError, Store
 from tests.conftest import REPORT
 from tests.reliability.fuzz_values import ANYTHING, SPECIAL_STRINGS, TEXT, strings
@@ -79,8 +81,8 @@ def test_rewards_number_checks(value: Any) -> None:
     for name, check in [
         ("reward", validation.reward),
         ("cooldown", validation.cooldown_hours),
-        ("min_length", validation.min_length),
-        ("min_reactions", validation.min_reactions),
+        ("min_length", check_min_length),
+        ("min_reactions", check_min_reactions),
         ("priority", validation.priority),
         ("limit", lambda v: validation.limit("max", v)),
     ]:
@@ -93,7 +95,7 @@ def test_rewards_number_checks(value: Any) -> None:
 def test_rewards_text_and_effect_checks(value: Any, effect: str) -> None:
     refused_cleanly(lambda: validation.event_name(value), "validation.event_name")
     refused_cleanly(lambda: validation.snowflake("channel", value), "validation.snowflake")
-    refused_cleanly(lambda: validation.trigger(value), "validation.trigger")
+    refused_cleanly(lambda: triggers.admin_trigger(value), "validation.trigger")
     refused_cleanly(lambda: validation.text("reason", value, validation.REASON_LENGTH), "validation.text")
     refused_cleanly(lambda: validation.effect(effect, value), "validation.effect")
 
@@ -101,7 +103,7 @@ def test_rewards_text_and_effect_checks(value: Any, effect: str) -> None:
 @FAST
 @given(values=st.lists(st.one_of(TEXT, st.integers(), st.sampled_from(SPECIAL_STRINGS)), max_size=60))
 def test_rewards_list_checks(values: list[Any]) -> None:
-    refused_cleanly(lambda: validation.keywords(values), "validation.keywords")
+    refused_cleanly(lambda: check_keywords(values), "validation.keywords")
     refused_cleanly(lambda: validation.channels(values), "validation.channels")
 
 

@@ -9,9 +9,9 @@ import discord
 from discord.ext import commands
 
 from loyalteez.discord.convert import member_of, message_event, parent_of, reaction_event
+from loyalteez.services.access.setup import SetupService
 from loyalteez.services.rewards.events import Member
 from loyalteez.services.rewards.service import Rewards
-from loyalteez.services.access.setup import SetupService
 
 log = logging.getLogger("loyalteez.activity")
 TRACKED_MESSAGES = 20_000

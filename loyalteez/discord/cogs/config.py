@@ -16,11 +16,14 @@ from loyalteez.discord.replies import send
 from loyalteez.services.access.permissions import ASSIGNABLE, Level
 from loyalteez.services.engagement import activity_texts as streak_texts
 from loyalteez.services.engagement import streak_settings
+from loyalteez.services.rewards import triggers
 from loyalteez.services.rewards.admin import EventInput
-from loyalteez.services.rewards.rules import ADMIN_TRIGGERS, Rule
+from loyalteez.services.rewards.rules import Rule
 from loyalteez.services.rewards.service import Rewards
 
 EVENT_ACTIONS = ["create", "edit", "toggle", "delete", "list"]
+# The trigger options' descriptions, as the trigger registry words them.
+OPTION_TEXT = {option.name: option.description for option in triggers.options()}
 
 
 def server_channel_ids(guild: discord.Guild | None) -> frozenset[str]:
@@ -45,8 +48,8 @@ def describe_rule(rule: Rule) -> str:
         parts.append(f"cooldown {rule.cooldown_hours}h")
     if rule.max_claims_per_user:
         parts.append(f"max {rule.max_claims_per_user}/member")
-    if rule.trigger == "voice":
-        parts.append(f"per {rule.minutes_per_payout} counted minutes")
+    if detail := triggers.summary(rule):
+        parts.append(detail)
     if rule.metadata.get("max_per_day"):
         parts.append(f"max {rule.metadata['max_per_day']}/day")
     if rule.metadata.get("max_total_claims"):
@@ -124,28 +127,30 @@ class ConfigCog(commands.Cog):
         description="Payouts on this server, all members together (-1: unlimited)",
     )
     @discord.option("channels", str, description="Only in these channels (#a #b), or 'any'", required=False)
-    @discord.option("trigger", str, description="How it is earned", choices=list(ADMIN_TRIGGERS), required=False)
-    @discord.option("keywords", str, description="For trigger keyword: comma-separated words", required=False)
+    @discord.option(
+        "trigger", str, description="How it is earned", choices=list(triggers.admin_names()), required=False
+    )
+    @discord.option("keywords", str, description=OPTION_TEXT["keywords"], required=False)
     @discord.option(
         "min-length",
         int,
         parameter_name="min_length",
         required=False,
-        description="For trigger min_length: characters, 10-2000",
+        description=OPTION_TEXT["min_length"],
     )
     @discord.option(
         "min-reactions",
         int,
         parameter_name="min_reactions",
         required=False,
-        description="For trigger reaction_count: 3, 5, 7, 10, 15, 20 or 25",
+        description=OPTION_TEXT["min_reactions"],
     )
     @discord.option(
         "minutes-per-payout",
         int,
         parameter_name="minutes_per_payout",
         required=False,
-        description="For voice events: counted voice minutes per payout, 1-1,440",
+        description=OPTION_TEXT["minutes_per_payout"],
     )
     async def events(
         self,

@@ -132,9 +132,7 @@ class GoalsCog(commands.Cog):
                 )
             else:
                 text = "\n".join(
-                    say.goal_reached(
-                        r.details["name"], r.details["value"], r.details["target"], r.details["kind"]
-                    )
+                    say.goal_reached(r.details["name"], r.details["value"], r.details["target"], r.details["kind"])
                     for r in pending
                 )
                 try:

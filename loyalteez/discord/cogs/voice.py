@@ -15,9 +15,9 @@ from discord.ext import commands
 from loyalteez.discord.convert import member_of
 from loyalteez.discord.replies import send
 from loyalteez.discord.scoping import ScopeResolver
+from loyalteez.services.access.setup import SetupService
 from loyalteez.services.engagement import activity_texts as say
 from loyalteez.services.engagement.voice import VoicePresence, VoiceService
-from loyalteez.services.access.setup import SetupService
 from loyalteez.services.ticker import Ticker
 
 log = logging.getLogger("loyalteez.voice")

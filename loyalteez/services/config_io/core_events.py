@@ -24,20 +24,13 @@ from typing import Any
 from loyalteez.services.config_io import schema_parts as parts
 from loyalteez.services.config_io.errors import ConfigFieldError, field_errors
 from loyalteez.services.config_io.registry import Section, register
-from loyalteez.services.rewards import admin_events, validation
+from loyalteez.services.rewards import admin_events, triggers, validation
 from loyalteez.services.rewards.admin_events import EventOptions
-from loyalteez.services.rewards.rules import ADMIN_TRIGGERS, EVENT_NAME, TRIGGER_SOURCES, Rule
+from loyalteez.services.rewards.rules import EVENT_NAME, Rule
 from loyalteez.store import ServerStore
 
 # The service's field names -> the file's.
 FIELDS = {"name": "name", "event": "name", "options": "name", "reward": "reward_amount", "cooldown": "cooldown_hours"}
-# Keys that exist only for some triggers (exported only for those).
-TRIGGER_FIELDS = {
-    "keywords": ("keyword",),
-    "min_length": ("min_length", "quality"),
-    "min_reactions": ("reaction_count",),
-    "minutes_per_payout": ("voice",),
-}
 
 
 def event_json(rule: Rule) -> dict[str, Any]:
@@ -57,14 +50,10 @@ def event_json(rule: Rule) -> dict[str, Any]:
         "channels": sorted(rule.channels, key=int),
         "description": rule.metadata.get("description") or None,
     }
-    if rule.trigger in TRIGGER_FIELDS["keywords"]:
-        item["keywords"] = list(rule.keywords)
-    if rule.trigger in TRIGGER_FIELDS["min_length"]:
-        item["min_length"] = rule.min_characters or None
-    if rule.trigger in TRIGGER_FIELDS["min_reactions"]:
-        item["min_reactions"] = rule.min_reactions
-    if rule.trigger in TRIGGER_FIELDS["minutes_per_payout"]:
-        item["minutes_per_payout"] = rule.minutes_per_payout
+    # The trigger's own options, exported only for the triggers taking them.
+    for option in triggers.options():
+        if rule.trigger in triggers.taking(option):
+            item[option.name] = option.export(rule)
     return item
 
 
@@ -85,7 +74,8 @@ def _unlimited(value: Any) -> Any:
     return -1 if value is None else value
 
 
-_OPTIONS: dict[str, tuple[str, Callable[[Any], Any], Callable[[Any], Any]]] = {
+Option = tuple[str, Callable[[Any], Any], Callable[[Any], Any]]
+_OPTIONS: dict[str, Option] = {
     "reward_amount": ("reward", validation.reward, _same),
     "cooldown_hours": ("cooldown_hours", validation.cooldown_hours, _same),
     "max_claims_per_user": ("max_claims_per_user", _limit("max_claims_per_user"), _unlimited),
@@ -93,10 +83,6 @@ _OPTIONS: dict[str, tuple[str, Callable[[Any], Any], Callable[[Any], Any]]] = {
     "max_per_day": ("max_per_day", _limit("max_per_day", validation.PER_DAY_RANGE), _unlimited),
     "channels": ("channels", lambda v: sorted(validation.channels(v), key=int), _same),
     "trigger": ("trigger", _same, _same),
-    "keywords": ("keywords", validation.keywords, _same),
-    "min_length": ("min_length", _same, _same),
-    "min_reactions": ("min_reactions", _same, _same),
-    "minutes_per_payout": ("minutes_per_payout", _same, _same),
     "description": (
         "description",
         lambda v: validation.text("description", v, validation.DESCRIPTION_LENGTH),
@@ -105,10 +91,19 @@ _OPTIONS: dict[str, tuple[str, Callable[[Any], Any], Callable[[Any], Any]]] = {
 }
 
 
+def _fields() -> dict[str, Option]:
+    """Every field an item may set, in the service's order: the trigger options come before description."""
+    fields = dict(_OPTIONS)
+    description = fields.pop("description")
+    for option in triggers.options():
+        fields[option.name] = (option.name, option.canonical or _same, _same)
+    return {**fields, "description": description}
+
+
 def _options(item: Mapping[str, Any], current: Mapping[str, Any] | None) -> EventOptions:
     """The /config events options that turn `current` (None: a new event) into `item`."""
     given: dict[str, Any] = {}
-    for field, (option, normalise, as_option) in _OPTIONS.items():
+    for field, (option, normalise, as_option) in _fields().items():
         if field not in item or (field == "reward_amount" and item[field] is None):
             continue
         value = normalise(item[field])
@@ -122,7 +117,7 @@ async def apply_events(data: ServerStore, items: list[dict[str, Any]], actor_id:
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
         path = f"events[{index}]"
-        name = item.get("name")
+        name: Any = item.get("name")  # checked by the service like a typed name
         if name in seen:
             raise ConfigFieldError(f"{path}.name", f"`{name}` is already listed at events[{seen[name]}].")
         seen[name] = index
@@ -156,9 +151,9 @@ def event_schema() -> dict[str, Any]:
             "builtin": {"type": "boolean", "description": "mark: a default event (ignored on import)"},
             "is_enabled": {"type": "boolean", "x-message": "must be true or false."},
             "trigger": {
-                "enum": sorted(TRIGGER_SOURCES),
-                "x-message": parts.refusal(lambda: validation.trigger("?")),
-                "description": f"admins may give {', '.join(ADMIN_TRIGGERS)}; the others are the defaults'",
+                "enum": sorted(triggers.names()),
+                "x-message": parts.refusal(lambda: triggers.admin_trigger("?")),
+                "description": f"admins may give {', '.join(triggers.admin_names())}; the others are the defaults'",
             },
             "reward_amount": {
                 **parts.integer(low, high, parts.refusal(lambda: validation.reward(0))),
@@ -172,27 +167,7 @@ def event_schema() -> dict[str, Any]:
             "max_total_claims": parts.limit("max_total_claims"),
             "max_per_day": parts.limit("max_per_day", validation.PER_DAY_RANGE),
             "channels": parts.snowflakes("channels", validation.MAX_EVENT_CHANNELS, "channels"),
-            "keywords": {
-                "type": "array",
-                "minItems": 1,
-                "maxItems": validation.MAX_KEYWORDS,
-                "items": {
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": validation.KEYWORD_LENGTH,
-                    "pattern": r"\S",
-                    "x-message": parts.refusal(lambda: validation.keywords([""])),
-                },
-                "x-message": parts.refusal(lambda: validation.keywords([])),
-            },
-            "min_length": parts.integer(*validation.MIN_LENGTH_RANGE, parts.refusal(lambda: validation.min_length(0))),
-            "min_reactions": {
-                "enum": list(validation.REACTION_COUNTS),
-                "x-message": parts.refusal(lambda: validation.min_reactions(0)),
-            },
-            "minutes_per_payout": parts.integer(
-                *validation.VOICE_MINUTES_RANGE, parts.refusal(lambda: validation.minutes_per_payout(0))
-            ),
+            **{option.name: dict(option.schema) for option in triggers.options()},
             "description": parts.text("description", validation.DESCRIPTION_LENGTH),
         },
         required=("name",),
@@ -204,7 +179,7 @@ SECTION = register(
         key="events",
         description="Reward events (monitoring_rules) the server sees; the server's own custom events not listed "
         "are deleted, absent fields are left as they are",
-        schema={"type": "array", "items": event_schema()},
+        schema=lambda: {"type": "array", "items": event_schema()},  # built when asked: triggers may be added
         export=export_events,
         apply=apply_events,
         item_key=("name",),

@@ -9,7 +9,8 @@ section. Each area adds its own section without touching the exporter or the imp
     register(Section(
         key="streaks",                      # the top-level key in the file
         description="Streak settings",      # one line, shown in the JSON Schema
-        schema={"type": "object", ...},     # JSON Schema of the value (ranges derived from the service)
+        schema={"type": "object", ...},     # JSON Schema of the value (ranges derived from the service),
+                                            # or a function building it when the schema is built
         export=export_streaks,              # async (data) -> the server's current value, JSON-ready
         apply=apply_streaks,                # async (data, value, actor_id) -> None: make the server match
         item_key=("name",),                 # lists: the fields naming an item (for the dry-run diff)
@@ -53,11 +54,15 @@ Applier = Callable[[ScopedData, Any, str], Awaitable[None]]
 class Section:
     key: str
     description: str
-    schema: Mapping[str, Any]
+    schema: Mapping[str, Any] | Callable[[], Mapping[str, Any]]
     export: Exporter
     apply: Applier
     item_key: tuple[str, ...] = ()
     order: int = 100
+
+    def json_schema(self) -> Mapping[str, Any]:
+        """The value's JSON Schema as of now (a function: built from registries that can still grow)."""
+        return self.schema() if callable(self.schema) else self.schema
 
 
 _SECTIONS: dict[str, Section] = {}

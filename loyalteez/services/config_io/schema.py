@@ -46,7 +46,7 @@ def build_schema() -> dict[str, Any]:
         "source": {"type": "object", "description": "informational: the brand and server it was exported from"},
     }
     for section in sections():
-        properties[section.key] = {"description": section.description, **section.schema}
+        properties[section.key] = {"description": section.description, **section.json_schema()}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Loyalteez server configuration",

@@ -8,25 +8,14 @@ they say; `tests/services/test_config_io_schema.py` feeds the same bad values to
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from loyalteez.services.config_io.errors import without_subject
-from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import texts, validation
+from loyalteez.services.rewards.validation import refusal  # sections call it as parts.refusal
 
 # The service's own pattern for Discord ids (it also strips blanks; a file must not have them).
 SNOWFLAKE_PATTERN = validation._SNOWFLAKE.pattern
-
-
-def refusal(check: Callable[[], Any]) -> str:
-    """The sentence the service answers a bad value with (without its leading field name)."""
-    try:
-        check()
-    except ValidationError as exc:
-        return without_subject(exc.message, exc.field)
-    raise AssertionError("the service accepted the value given as an example of a bad one")
 
 
 def snowflake(field: str, *, nullable: bool = False) -> dict[str, Any]:

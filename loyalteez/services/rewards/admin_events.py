@@ -15,8 +15,8 @@ from typing import Any, NoReturn
 from loyalteez.ids import new_id
 from loyalteez.services.access import audit
 from loyalteez.services.errors import UnknownEventError, ValidationError
-from loyalteez.services.rewards import texts, validation
-from loyalteez.services.rewards.rules import Rule, detection_method, resolve, suggest
+from loyalteez.services.rewards import texts, triggers, validation
+from loyalteez.services.rewards.rules import Rule, resolve, suggest
 from loyalteez.store import ScopedData
 
 Row = dict[str, Any]
@@ -29,25 +29,6 @@ RULE_COLUMNS = (
     "channel_constraints",
     "rule_metadata",
 )
-# rule_metadata keys that only mean something for one trigger: dropped when the trigger changes.
-TRIGGER_KEYS = {
-    "keyword": ("keywords",),
-    "min_length": ("min_characters",),
-    "quality": ("min_characters", "min_words", "command_prefixes"),
-    "reaction_count": ("min_reactions",),
-    "voice": ("min_minutes", "minutes_per_payout"),
-}
-_OPTION_TRIGGERS = {
-    "keywords": ("keyword",),
-    "min_length": ("min_length", "quality"),
-    "min_reactions": ("reaction_count",),
-    "minutes_per_payout": ("voice",),
-}
-_REQUIRED = {
-    "keyword": ("keywords", "keywords"),
-    "min_length": ("min_characters", "min_length"),
-    "reaction_count": ("min_reactions", "min_reactions"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +42,7 @@ class EventOptions:
     max_per_day: int | None = None  # -1: unlimited
     channels: Sequence[str] | None = None  # [] = anywhere
     trigger: str | None = None
+    # The trigger options (services/rewards/triggers), named as the registry names them.
     keywords: Sequence[str] | None = None
     min_length: int | None = None
     min_reactions: int | None = None
@@ -102,7 +84,7 @@ async def create_event(data: ScopedData, actor_id: str, name: str, options: Even
             "max_claims_per_user": None,
             "is_enabled": True,
             "channel_constraints": [],
-            "rule_metadata": {"trigger": "none"},
+            "rule_metadata": {"trigger": triggers.DEFAULT_TRIGGER},
         }
         row = {"id": new_id(), "event_type": name, **_changed(base, options, builtin=False)}
         await data.rewards.insert_rule(row)
@@ -196,18 +178,20 @@ def _changed(row: Mapping[str, Any], options: EventOptions, *, builtin: bool) ->
     given = options.given()
     values: dict[str, Any] = {}
     metadata = dict(row.get("rule_metadata") or {})
-    old_trigger = str(metadata.get("trigger") or "none")
+    old_trigger = str(metadata.get("trigger") or triggers.DEFAULT_TRIGGER)
     trigger = old_trigger
     if "trigger" in given:
-        trigger = validation.trigger(given["trigger"])
+        trigger = triggers.admin_trigger(given["trigger"])
         if builtin and trigger != old_trigger:
             raise ValidationError("trigger", texts.builtin_trigger(str(row["event_type"])))
         if trigger != old_trigger:
-            for key in TRIGGER_KEYS.get(old_trigger, ()):
+            old = triggers.find(old_trigger)
+            for key in old.keys if old is not None else ():
                 metadata.pop(key, None)
-    for option, triggers in _OPTION_TRIGGERS.items():
-        if option in given and trigger not in triggers:
-            raise ValidationError(option, texts.option_not_for_trigger(option, trigger))
+    trigger_options = triggers.options()
+    for option in trigger_options:
+        if option.name in given and trigger not in triggers.taking(option):
+            raise ValidationError(option.name, texts.option_not_for_trigger(option.name, trigger))
     if "reward" in given:
         values["reward_amount"] = validation.reward(given["reward"])
     if "cooldown_hours" in given:
@@ -218,22 +202,21 @@ def _changed(row: Mapping[str, Any], options: EventOptions, *, builtin: bool) ->
         values["channel_constraints"] = validation.channels(given["channels"])
     _set_meta(metadata, "max_total_claims", given, lambda v: validation.limit("max_total_claims", v))
     _set_meta(metadata, "max_per_day", given, lambda v: validation.limit("max_per_day", v, validation.PER_DAY_RANGE))
-    _set_meta(metadata, "keywords", given, validation.keywords, option="keywords")
-    _set_meta(metadata, "min_characters", given, validation.min_length, option="min_length")
-    _set_meta(metadata, "min_reactions", given, validation.min_reactions, option="min_reactions")
-    _set_meta(metadata, "minutes_per_payout", given, validation.minutes_per_payout)
-    if "minutes_per_payout" in given:
-        metadata.pop("min_minutes", None)  # the former name of the same setting
+    for option in trigger_options:
+        _set_meta(metadata, option.key, given, option.check, option=option.name)
+        if option.name in given:
+            for key in option.former_keys:  # older names of the same setting
+                metadata.pop(key, None)
     _set_meta(
         metadata, "description", given, lambda v: validation.text("description", v, validation.DESCRIPTION_LENGTH)
     )
-    if trigger in _REQUIRED:
-        key, option = _REQUIRED[trigger]
-        if not metadata.get(key):
-            raise ValidationError(option, texts.trigger_needs(trigger, option))
+    chosen = triggers.find(trigger)
+    for needed in chosen.required if chosen is not None else ():
+        if not metadata.get(needed.key):
+            raise ValidationError(needed.name, texts.trigger_needs(trigger, needed.name))
     metadata["trigger"] = trigger
     values["rule_metadata"] = metadata
-    values["detection_method"] = detection_method(trigger)
+    values["detection_method"] = triggers.detection_method(trigger)
     return {**{c: row[c] for c in RULE_COLUMNS if c in row and c not in values}, **values}
 
 

@@ -16,9 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from loyalteez.services.rewards import triggers
 from loyalteez.services.rewards.bonuses import RoleBonuses
-from loyalteez.services.rewards.detection import Detector, detector
 from loyalteez.services.rewards.rules import Rule, resolve
+from loyalteez.services.rewards.triggers import Detector
+from loyalteez.services.rewards.triggers.activity import BOOST, REACTION_COUNT, VOICE
 from loyalteez.store import ScopedData
 
 EXCLUDED_CHANNELS = "excluded_channels"
@@ -64,10 +66,10 @@ class ServerRewards:
 
     def __post_init__(self) -> None:
         enabled = [r for r in self.rules.values() if r.is_enabled]
-        self.message_rules = tuple((r, test) for r in enabled if (test := detector(r)) is not None)
-        self.reaction_rules = tuple(r for r in enabled if r.trigger == "reaction_count")
-        self.voice_rules = tuple(r for r in enabled if r.trigger == "voice")
-        self.boost_rules = tuple(r for r in enabled if r.trigger == "boost")
+        self.message_rules = tuple((r, test) for r in enabled if (test := triggers.detector(r)) is not None)
+        self.reaction_rules = tuple(r for r in enabled if r.trigger == REACTION_COUNT.name)
+        self.voice_rules = tuple(r for r in enabled if r.trigger == VOICE.name)
+        self.boost_rules = tuple(r for r in enabled if r.trigger == BOOST.name)
 
     def is_excluded(self, channel_id: str | None, parent_id: str | None = None) -> bool:
         return channel_id in self.excluded or (parent_id is not None and parent_id in self.excluded)

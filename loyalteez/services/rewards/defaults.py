@@ -7,8 +7,8 @@
   welcome          50 LTZ, once per member, claimed with /join
   server_boost    500 LTZ per boost
   voice_activity   25 LTZ per 30 counted voice minutes (accumulated across sessions, paid by /voice claim),
-                   once per UTC day (the project's choice: only the amount was specified; admins can edit both)
-Engagement:
+                   once per UTC day (admins can edit both the amount and the minutes)
+Engagement (daily check-ins, streaks, boost tiers, level-ups):
   daily_checkin    20 LTZ for /daily, once per UTC day (× the streak multiplier, like every reward)
   streak_milestone pays each streak milestone's own amount from /config streaks (7 → 50 … 365 → 5,000), once
                    per member and milestone, with /streak claim
@@ -27,7 +27,7 @@ from typing import Any
 from loyalteez.clock import Clock
 from loyalteez.ids import new_id
 from loyalteez.services.access import audit
-from loyalteez.services.rewards.rules import detection_method
+from loyalteez.services.rewards import triggers
 from loyalteez.store import Scope, ScopedData, Store
 
 DEFAULT_RULES: tuple[dict[str, Any], ...] = (
@@ -109,7 +109,7 @@ def default_row(spec: dict[str, Any]) -> dict[str, Any]:
         "cooldown_hours": spec.get("cooldown_hours", 0),
         "max_claims_per_user": spec.get("max_claims_per_user"),
         "is_enabled": spec["is_enabled"],
-        "detection_method": detection_method(metadata["trigger"]),
+        "detection_method": triggers.detection_method(metadata["trigger"]),
         "channel_constraints": [],
         "rule_metadata": metadata,
     }

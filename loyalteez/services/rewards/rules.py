@@ -10,28 +10,16 @@ Columns as the engine reads them:
   max_claims_per_user  lifetime payouts per member; NULL or <= 0 = unlimited (welcome uses 1).
   is_enabled           a disabled event pays nobody (commands say so; passive events stay silent).
   detection_method     which Discord input feeds the event (message, reaction, voice, command, join, boost);
-                       informational for the Partner Portal, derived from the trigger.
+                       informational for the Partner Portal, derived from the trigger (its `source`).
   channel_constraints  JSON list of channel ids where the event can be earned; empty or NULL = anywhere.
 
 rule_metadata keys (a JSON object; every key optional):
-  trigger           how the event is earned: gm_greeting, gn_greeting (greetings at the start of a message),
-                    quality (long, wordy, not a command), keyword, min_length, reaction_count, none (claimed
-                    with /claim, or paid by admins with /reward and by drops), join (/join), boost, voice,
-                    drop (paid only by /drop drops and watched channels: /claim refuses it),
-                    daily (/daily), streak_milestone (/streak claim), level_up (another leveling bot's
-                    level-up announcement, once per level).
+  trigger           how the event is earned (gm_greeting, keyword, voice, none, ...): one of the triggers
+                    in services/rewards/triggers, which also document the keys each of them reads.
                     Missing = none.
   builtin           true on the default events: they keep their trigger and are disabled, never deleted.
   max_total_claims  payouts of the event on the server, all members together; absent = unlimited.
   max_per_day       payouts per member per UTC day (gm/gn: 1, quality_message: 5); absent = unlimited.
-  keywords          (keyword) words or phrases; one whole-word, case-insensitive hit anywhere earns.
-  min_characters    (quality, min_length) length of the trimmed message.
-  min_words         (quality) whitespace-separated words.
-  command_prefixes  (quality) a message starting with one of these is a command: default / ! ? .
-  min_reactions     (reaction_count) reactions from other members the message must reach.
-  minutes_per_payout (voice) counted voice minutes per payout, accumulated across sessions and paid by
-                    /voice claim; older rules' min_minutes means the same. Default 30.
-  min_minutes       (voice) the former name of minutes_per_payout.
   description       free text shown in the events list.
 """
 
@@ -44,23 +32,6 @@ from dataclasses import dataclass
 from typing import Any
 
 EVENT_NAME = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
-
-MESSAGE_TRIGGERS = frozenset({"gm_greeting", "gn_greeting", "quality", "keyword", "min_length"})
-TRIGGER_SOURCES = {
-    **dict.fromkeys(MESSAGE_TRIGGERS, "message"),
-    "reaction_count": "reaction",
-    "none": "command",
-    "join": "join",
-    "boost": "boost",
-    "voice": "voice",
-    "drop": "drop",
-    # Paid by engagement commands and listeners (services/engagement), never by /claim.
-    "daily": "command",
-    "streak_milestone": "command",
-    "level_up": "message",
-}
-# Triggers an admin may give an event they create; the others belong to the default events.
-ADMIN_TRIGGERS = ("keyword", "min_length", "reaction_count", "none", "drop")
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +132,6 @@ def resolve(rows: Iterable[Mapping[str, Any]]) -> dict[str, Rule]:
     for row in sorted(rows, key=lambda r: r.get("server_id") is not None):
         rules[row["event_type"]] = Rule.from_row(row)
     return rules
-
-
-def detection_method(trigger: str) -> str:
-    return TRIGGER_SOURCES.get(trigger, "command")
 
 
 def suggest(name: str, known: Iterable[str]) -> list[str]:

@@ -80,7 +80,7 @@ def paid(result: Paid) -> str:
 # -- admin input errors (ValidationError messages) -----------------------------------------------------
 
 
-def out_of_range(what: str, low: Decimal | float, high: Decimal | float, extra: str = "") -> str:
+def out_of_range(what: str, low: int | float | Decimal, high: int | float | Decimal, extra: str = "") -> str:
     return f"{what} must be from {low:,} to {high:,}{extra}."
 
 

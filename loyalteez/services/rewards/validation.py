@@ -1,28 +1,25 @@
 """Checks for every value an admin can type into a rewards command.
 
 Each returns the normalised value or raises ValidationError naming the field and the allowed range,
-before anything is written, so a bad command changes nothing.
+before anything is written, so a bad command changes nothing. The checks of options that only some
+triggers take (keywords, min_length, ...) live with their triggers in services/rewards/triggers.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import texts
-from loyalteez.services.rewards.rules import ADMIN_TRIGGERS, EVENT_NAME
+from loyalteez.services.rewards.rules import EVENT_NAME
 
 REWARD_RANGE = (1, 10_000)
 COOLDOWN_RANGE = (1, 8_760)  # a year of hours; -1 or 0 = no cooldown
 CLAIMS_RANGE = (1, 1_000_000)  # -1 = unlimited
 PER_DAY_RANGE = (1, 1_000)  # -1 = unlimited
-MIN_LENGTH_RANGE = (10, 2_000)
-REACTION_COUNTS = (3, 5, 7, 10, 15, 20, 25)
-VOICE_MINUTES_RANGE = (1, 1_440)  # counted voice minutes per payout: up to a whole day
-MAX_KEYWORDS, KEYWORD_LENGTH = 20, 50
 MAX_EVENT_CHANNELS = 50
 MAX_EXCLUDED_CHANNELS = 200
 REASON_LENGTH = 500
@@ -36,7 +33,21 @@ PRIORITY_RANGE = (0, 100)
 _SNOWFLAKE = re.compile(r"^[0-9]{1,20}$")
 
 
-def _integer(field: str, value: Any, low: int, high: int, extra: str = "") -> int:
+def refusal(check: Callable[[], Any]) -> str:
+    """The sentence a check refuses a bad value with, without its leading field name.
+
+    JSON Schemas carry it as `x-message`, so a config file and the command refuse a value alike.
+    """
+    try:
+        check()
+    except ValidationError as exc:
+        prefix = exc.field + " "
+        return exc.message[len(prefix) :] if exc.field and exc.message.startswith(prefix) else exc.message
+    raise AssertionError("the service accepted the value given as an example of a bad one")
+
+
+def integer_in(field: str, value: Any, low: int, high: int, extra: str = "") -> int:
+    """A whole number (not a bool) from `low` to `high`; `extra` ends the refusal (" LTZ", " minutes")."""
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ValidationError(field, texts.out_of_range(field, low, high, extra))
     return value
@@ -49,21 +60,21 @@ def event_name(name: Any) -> str:
 
 
 def reward(value: Any) -> int:
-    return _integer("reward", value, *REWARD_RANGE, " LTZ")
+    return integer_in("reward", value, *REWARD_RANGE, " LTZ")
 
 
 def cooldown_hours(value: Any) -> int:
     """-1 and 0 both mean no cooldown (stored as 0)."""
     if value in (-1, 0) and not isinstance(value, bool):
         return 0
-    return _integer("cooldown", value, *COOLDOWN_RANGE, " hours (-1 or 0 for none)")
+    return integer_in("cooldown", value, *COOLDOWN_RANGE, " hours (-1 or 0 for none)")
 
 
 def limit(field: str, value: Any, bounds: tuple[int, int] = CLAIMS_RANGE) -> int | None:
     """A cap where -1 means unlimited (returned as None)."""
     if value == -1 and not isinstance(value, bool):
         return None
-    return _integer(field, value, *bounds, " (-1 for unlimited)")
+    return integer_in(field, value, *bounds, " (-1 for unlimited)")
 
 
 def snowflake(field: str, value: Any) -> str:
@@ -78,40 +89,6 @@ def channels(value: Sequence[Any]) -> list[str]:
     if len(found) > MAX_EVENT_CHANNELS:
         raise ValidationError("channels", texts.too_many("channels", MAX_EVENT_CHANNELS))
     return found
-
-
-def trigger(value: Any) -> str:
-    if value not in ADMIN_TRIGGERS:
-        raise ValidationError("trigger", texts.one_of("trigger", ADMIN_TRIGGERS))
-    return str(value)
-
-
-def keywords(value: Sequence[Any]) -> list[str]:
-    words: dict[str, str] = {}
-    for raw in value:
-        word = str(raw).strip()
-        if not word or len(word) > KEYWORD_LENGTH:
-            raise ValidationError(
-                "keywords", texts.out_of_range("each keyword's length", 1, KEYWORD_LENGTH, " characters")
-            )
-        words.setdefault(word.lower(), word)
-    if not words or len(words) > MAX_KEYWORDS:
-        raise ValidationError("keywords", texts.out_of_range("the number of keywords", 1, MAX_KEYWORDS))
-    return list(words.values())
-
-
-def min_length(value: Any) -> int:
-    return _integer("min_length", value, *MIN_LENGTH_RANGE, " characters")
-
-
-def minutes_per_payout(value: Any) -> int:
-    return _integer("minutes_per_payout", value, *VOICE_MINUTES_RANGE, " minutes")
-
-
-def min_reactions(value: Any) -> int:
-    if isinstance(value, bool) or value not in REACTION_COUNTS:
-        raise ValidationError("min_reactions", texts.one_of("min_reactions", REACTION_COUNTS))
-    return int(value)
 
 
 def text(field: str, value: Any, max_length: int) -> str | None:
@@ -138,4 +115,4 @@ def effect(effect_type: Any, value: Any) -> Decimal:
 
 
 def priority(value: Any) -> int:
-    return _integer("priority", value, *PRIORITY_RANGE)
+    return integer_in("priority", value, *PRIORITY_RANGE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loyalteez.services.rewards.detection import is_gm, is_gn, is_quality, keyword_detector
+from loyalteez.services.rewards.triggers.message import is_gm, is_gn, is_quality, keyword_detector
 
 
 @pytest.mark.parametrize(
