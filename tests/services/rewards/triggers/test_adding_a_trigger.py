@@ -21,7 +21,7 @@ from loyalteez.services.rewards.rules import Rule
 from loyalteez.services.rewards.triggers import Detector, Trigger
 from loyalteez.services.rewards.triggers.message import MIN_LENGTH
 from loyalteez.store import ServerStore, Store
-from tests.services.test_rewards_helpers import ADMIN, ALICE, Messages, apply, connected, stats
+from tests.services.rewards.helpers import ADMIN, ALICE, Messages, apply, connected, stats
 
 
 def _asks(rule: Rule) -> Detector:
