@@ -25,7 +25,7 @@ from loyalteez.services.config_io import schema_parts as parts
 from loyalteez.services.config_io.errors import ConfigFieldError, field_errors
 from loyalteez.services.config_io.registry import Section, register
 from loyalteez.services.errors import ValidationError
-from loyalteez.services.perks import KEEP, Perk, Perks, _category
+from loyalteez.services.perks.service import KEEP, Perk, Perks, _category
 from loyalteez.services.rewards.service import Rewards
 from loyalteez.store import ServerStore, Store
 
