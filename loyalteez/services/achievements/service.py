@@ -1,4 +1,4 @@
-"""Achievements (issue 6): milestones members reach by taking part, each claimable once for its reward.
+"""Achievements: milestones members reach by taking part, each claimable once for its reward.
 
 Progress lives in discord_user_achievements and moves with the events that feed it: `after_batch` is a
 rewards-engine hook (hooks.py) called inside every written batch's transaction with the members it touched;
@@ -19,49 +19,32 @@ and the brand budget still apply; the guard sets claimed_at once, and a refusal 
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
 
 from loyalteez.clock import Clock
 from loyalteez.ids import new_id
-from loyalteez.services import audit, engagement_input, notices
-from loyalteez.services import engagement_messages as say
+from loyalteez.services import audit, notices
+from loyalteez.services.access.gate import open_admin
+from loyalteez.services.access.permissions import Caller, Level
+from loyalteez.services.achievements import input as check
+from loyalteez.services.achievements import texts
+from loyalteez.services.common import input as common
+from loyalteez.services.common import texts as shared
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards.events import Member, Payout
 from loyalteez.services.rewards.hooks import BatchEffects
 from loyalteez.services.rewards.outcomes import Outcome, Paid, RefusalReason, Refused
 from loyalteez.services.rewards.rules import suggest
 from loyalteez.services.rewards.service import Rewards
-from loyalteez.store import Scope, ServerStore, Store
+from loyalteez.store import Scope, ScopedData, Store
+from loyalteez.store.repos.achievements import Achievement, Completion
 
-ACHIEVEMENTS, PROGRESS = "discord_achievements", "discord_user_achievements"
-TYPES = ("message_count", "voice_hours", "streak_days", "reactions_count", "ltz_earned", "checkins", "drops_claimed")
+TYPES = check.TYPES
 LEDGER_EVENT = "achievement"
 CACHE_TTL = 60.0
-
-
-@dataclass(frozen=True)
-class Achievement:
-    id: str
-    name: str
-    description: str | None
-    kind: str
-    threshold: int
-    reward: int
-    active: bool
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Achievement:
-        return cls(
-            str(row["achievement_id"]),
-            row["name"],
-            row.get("description"),
-            row.get("achievement_type") or "",
-            int(row["threshold"]),
-            int(row.get("reward_amount") or 0),
-            row.get("is_active") is not False,
-        )
+AUTOCOMPLETE_MAX = 25
 
 
 @dataclass(frozen=True)
@@ -93,12 +76,12 @@ class Achievements:
     rewards: Rewards
     _cache: dict[Scope, tuple[float, list[Achievement]]] = field(default_factory=dict)
 
-    # -- admin ---------------------------------------------------------------------------------------------
+    # -- admin (the commands check the caller's level first) ----------------------------------------------
 
     async def create(
         self,
-        data: ServerStore,
-        actor_id: str,
+        scope: Scope,
+        caller: Caller,
         *,
         name: str,
         description: str | None,
@@ -106,39 +89,92 @@ class Achievements:
         threshold: int,
         reward: int,
     ) -> tuple[Achievement, int]:
+        """/achievement create (event managers)."""
+        data = await open_admin(self.store, scope, caller, Level.EVENT_MANAGER)
+        return await self.create_in(
+            data, caller.user_id, name=name, description=description, kind=kind, threshold=threshold, reward=reward
+        )
+
+    async def edit(
+        self,
+        scope: Scope,
+        caller: Caller,
+        name: str,
+        *,
+        description: str | None = None,
+        kind: str | None = None,
+        threshold: int | None = None,
+        reward: int | None = None,
+    ) -> Achievement:
+        """/achievement edit (event managers)."""
+        data = await open_admin(self.store, scope, caller, Level.EVENT_MANAGER)
+        return await self.edit_in(
+            data, caller.user_id, name, description=description, kind=kind, threshold=threshold, reward=reward
+        )
+
+    async def toggle(self, scope: Scope, caller: Caller, name: str) -> Achievement:
+        """/achievement toggle (event managers)."""
+        data = await open_admin(self.store, scope, caller, Level.EVENT_MANAGER)
+        return await self.toggle_in(data, caller.user_id, name)
+
+    async def listing(self, scope: Scope, caller: Caller) -> list[tuple[Achievement, int]]:
+        """/achievement list (viewers): every achievement with how many members completed it."""
+        data = await open_admin(self.store, scope, caller, Level.VIEWER)
+        return await self.listing_in(data)
+
+    async def names(self, scope: Scope, typed: str = "") -> list[str]:
+        """Achievement names containing `typed` (autocomplete)."""
+        typed = (typed or "").lower()
+        found = [a.name for a in await self.store.scoped(scope).achievements.by_name()]
+        return [n for n in found if typed in n.lower()][:AUTOCOMPLETE_MAX]
+
+    # -- admin, inside an open scope (the commands above, and a config import) ----------------------------
+
+    async def create_in(
+        self,
+        data: ScopedData,
+        actor_id: str,
+        *,
+        name: str,
+        description: str | None,
+        kind: str,
+        threshold: int | None,
+        reward: int | None,
+    ) -> tuple[Achievement, int]:
         """Save a new achievement and credit every member's existing progress; returns it and how many
-        members it completed at once."""
-        name = engagement_input.text("name", name, engagement_input.NAME_MAX, required=True) or ""
-        row = {
-            "achievement_id": new_id(),
-            "name": name,
-            "description": engagement_input.text("description", description, engagement_input.DESCRIPTION_MAX),
-            "achievement_type": engagement_input.choice("type", kind, TYPES),
-            "threshold": engagement_input.integer("threshold", threshold, engagement_input.THRESHOLD_RANGE),
-            "reward_amount": engagement_input.integer(
-                "reward", reward, engagement_input.ACHIEVEMENT_REWARD_RANGE, " LTZ (0: a badge)"
-            ),
-            "is_active": True,
-        }
+        members it completed at once. A missing threshold or reward (a config file's item) is refused as
+        the command refuses one out of range."""
+        name = common.text("name", name, common.NAME_MAX, required=True) or ""
+        about = common.text("description", description, common.DESCRIPTION_MAX)
+        kind = common.choice("type", kind, TYPES)
+        checked_threshold = common.integer("threshold", threshold, check.THRESHOLD_RANGE)
+        checked_reward = common.integer("reward", reward, check.ACHIEVEMENT_REWARD_RANGE, " LTZ (0: a badge)")
         async with data.rewards_transaction():
             if await self._by_name(data, name) is not None:
-                raise ValidationError("name", say.exists("achievement", name))
-            await data.insert(ACHIEVEMENTS, row)
+                raise ValidationError("name", shared.exists("achievement", name))
+            made = await data.achievements.add(
+                achievement_id=new_id(),
+                name=name,
+                description=about,
+                kind=kind,
+                threshold=checked_threshold,
+                reward=checked_reward,
+            )
             await audit.record(
                 data,
                 actor_type="admin",
                 actor_id=actor_id,
                 action="achievements.created",
                 details={"name": name},
-                after=row,
+                after=asdict(made),
             )
-            done = await self._credit(data, Achievement.from_row(row))
+            done = await self._credit(data, made)
         self._cache.pop(data.scope, None)
-        return Achievement.from_row(row), done
+        return made, done
 
-    async def edit(
+    async def edit_in(
         self,
-        data: ServerStore,
+        data: ScopedData,
         actor_id: str,
         name: str,
         *,
@@ -147,140 +183,164 @@ class Achievements:
         threshold: int | None = None,
         reward: int | None = None,
     ) -> Achievement:
-        changes: dict[str, Any] = {}
-        if description is not None:
-            changes["description"] = engagement_input.text("description", description, engagement_input.DESCRIPTION_MAX)
+        about = common.text("description", description, common.DESCRIPTION_MAX) if description is not None else None
         if threshold is not None:
-            changes["threshold"] = engagement_input.integer("threshold", threshold, engagement_input.THRESHOLD_RANGE)
+            threshold = common.integer("threshold", threshold, check.THRESHOLD_RANGE)
         if reward is not None:
-            changes["reward_amount"] = engagement_input.integer(
-                "reward", reward, engagement_input.ACHIEVEMENT_REWARD_RANGE
-            )
+            reward = common.integer("reward", reward, check.ACHIEVEMENT_REWARD_RANGE)
         async with data.rewards_transaction():
             before = await self._existing(data, name)
-            if kind is not None and kind.strip().lower() != before["achievement_type"]:
-                raise ValidationError("type", say.ACHIEVEMENT_TYPE_FIXED)
-            if not changes:
-                raise ValidationError("options", say.NOTHING_TO_CHANGE)
-            await data.update(ACHIEVEMENTS, {"achievement_id": before["achievement_id"]}, changes)
-            after = {**before, **changes}
+            if kind is not None and kind.strip().lower() != before.kind:
+                raise ValidationError("type", texts.ACHIEVEMENT_TYPE_FIXED)
+            if description is None and threshold is None and reward is None:
+                raise ValidationError("options", shared.NOTHING_TO_CHANGE)
+            await data.achievements.change(
+                before.id,
+                description=about,
+                clear_description=description is not None and about is None,
+                threshold=threshold,
+                reward=reward,
+            )
+            after = Achievement(
+                before.id,
+                before.name,
+                about if description is not None else before.description,
+                before.kind,
+                threshold if threshold is not None else before.threshold,
+                reward if reward is not None else before.reward,
+                before.active,
+            )
             await audit.record(
                 data,
                 actor_type="admin",
                 actor_id=actor_id,
                 action="achievements.edited",
-                details={"name": before["name"]},
-                before=before,
-                after=after,
+                details={"name": before.name},
+                before=asdict(before),
+                after=asdict(after),
             )
-            if "threshold" in changes:
-                await self._credit(data, Achievement.from_row(after))
+            if threshold is not None:
+                await self._credit(data, after)
         self._cache.pop(data.scope, None)
-        return Achievement.from_row(after)
+        return after
 
-    async def toggle(self, data: ServerStore, actor_id: str, name: str) -> Achievement:
+    async def toggle_in(self, data: ScopedData, actor_id: str, name: str) -> Achievement:
         async with data.rewards_transaction():
             before = await self._existing(data, name)
-            after = {**before, "is_active": not Achievement.from_row(before).active}
-            await data.update(
-                ACHIEVEMENTS, {"achievement_id": before["achievement_id"]}, {"is_active": after["is_active"]}
+            after = Achievement(
+                before.id,
+                before.name,
+                before.description,
+                before.kind,
+                before.threshold,
+                before.reward,
+                not before.active,
             )
+            await data.achievements.change(before.id, active=after.active)
             await audit.record(
                 data,
                 actor_type="admin",
                 actor_id=actor_id,
                 action="achievements.toggled",
-                details={"name": before["name"]},
-                before=before,
-                after=after,
+                details={"name": before.name},
+                before=asdict(before),
+                after=asdict(after),
             )
-            if after["is_active"]:
-                await self._credit(data, Achievement.from_row(after))
+            if after.active:
+                await self._credit(data, after)
         self._cache.pop(data.scope, None)
-        return Achievement.from_row(after)
+        return after
 
-    async def listing(self, data: ServerStore) -> list[tuple[Achievement, int]]:
-        """Every achievement with how many members completed it."""
-        done = await data.achievements_completions()
-        rows = await data.select(ACHIEVEMENTS, order_by=("created_at",))
-        return [(a, done.get(a.id, 0)) for a in map(Achievement.from_row, rows)]
+    async def listing_in(self, data: ScopedData) -> list[tuple[Achievement, int]]:
+        done = await data.achievements.completions()
+        return [(a, done.get(a.id, 0)) for a in await data.achievements.all()]
 
-    async def names(self, data: ServerStore) -> list[str]:
-        return [r["name"] for r in await data.select(ACHIEVEMENTS, order_by=("name",))]
-
-    async def _by_name(self, data: ServerStore, name: str) -> dict[str, Any] | None:
+    async def _by_name(self, data: ScopedData, name: str) -> Achievement | None:
         wanted = name.strip().lower()
-        return next((r for r in await data.select(ACHIEVEMENTS) if r["name"].lower() == wanted), None)
+        return next((a for a in await data.achievements.all() if a.name.lower() == wanted), None)
 
-    async def _existing(self, data: ServerStore, name: str) -> dict[str, Any]:
-        row = await self._by_name(data, name or "")
-        if row is None:
-            close = suggest(name or "", await self.names(data))
-            raise ValidationError("name", say.unknown("achievement", name or "", close))
-        return row
+    async def _existing(self, data: ScopedData, name: str) -> Achievement:
+        found = await self._by_name(data, name or "")
+        if found is None:
+            close = suggest(name or "", [a.name for a in await data.achievements.by_name()])
+            raise ValidationError("name", shared.unknown("achievement", name or "", close))
+        return found
 
-    async def _credit(self, data: ServerStore, achievement: Achievement) -> int:
+    async def _credit(self, data: ScopedData, achievement: Achievement) -> int:
         """Existing progress for every member, once, from the totals the type counts; returns completions."""
         if not achievement.active:
             return 0
-        totals = await data.achievements_all_sources(achievement.kind)
+        totals = await data.achievements.all_sources(achievement.kind)
         rows = [(m, achievement.id, min(v, achievement.threshold)) for m, v in totals.items() if v > 0]
-        await data.achievements_save_progress(rows)
-        done = await data.achievements_complete(self.clock.now(), achievement_id=achievement.id)
+        await data.achievements.save_progress(rows)
+        done = await data.achievements.complete(self.clock.now(), achievement_id=achievement.id)
         await self._announce(data, done, {achievement.id: achievement})
         return len(done)
 
     # -- progress (the engine hook) ----------------------------------------------------------------------
 
-    async def after_batch(self, data: ServerStore, effects: BatchEffects) -> None:
+    async def after_batch(self, data: ScopedData, effects: BatchEffects) -> None:
         """Move the batch's members' progress; complete (and queue a notice for) what reached its threshold."""
         active = await self._active(data)
         if active:
             await self._refresh(data, sorted(effects.members), active)
 
-    async def _active(self, data: ServerStore) -> list[Achievement]:
+    async def _active(self, data: ScopedData) -> list[Achievement]:
         cached = self._cache.get(data.scope)
-        if cached is not None and time.monotonic() - cached[0] < CACHE_TTL:
+        if cached is not None and self.clock.monotonic() - cached[0] < CACHE_TTL:
             return cached[1]
-        rows = await data.select(ACHIEVEMENTS, {"is_active": True})
-        active = [a for a in map(Achievement.from_row, rows) if a.kind in TYPES]
-        self._cache[data.scope] = (time.monotonic(), active)
+        active = [a for a in await data.achievements.active() if a.kind in TYPES]
+        self._cache[data.scope] = (self.clock.monotonic(), active)
         return active
 
-    async def _refresh(self, data: ServerStore, members: list[str], active: list[Achievement]) -> None:
+    async def _refresh(self, data: ScopedData, members: list[str], active: list[Achievement]) -> None:
         if not members:
             return
-        totals = await data.achievements_sources(members, {a.kind for a in active})
-        current = {
-            (r["discord_user_id"], str(r["achievement_id"])): r
-            for r in await data.select(PROGRESS, {"discord_user_id": ("IN", members)})
-        }
+        totals = await data.achievements.sources(members, {a.kind for a in active})
+        current = {(p.member_id, p.achievement_id): p for p in await data.achievements.progress_of(members)}
         rows, reached = [], set()
         for member in members:
             for a in active:
                 value = min(totals.get(member, {}).get(a.kind, 0), a.threshold)
                 row = current.get((member, a.id))
-                if value <= 0 or (row is not None and (row["completed_at"] is not None or row["progress"] >= value)):
+                if value <= 0 or (row is not None and (row.completed_at is not None or row.progress >= value)):
                     continue
                 rows.append((member, a.id, value))
                 if value >= a.threshold:
                     reached.add(member)
-        await data.achievements_save_progress(rows)
+        await data.achievements.save_progress(rows)
         if reached:
-            done = await data.achievements_complete(self.clock.now(), sorted(reached))
+            done = await data.achievements.complete(self.clock.now(), sorted(reached))
             await self._announce(data, done, {a.id: a for a in active})
 
-    async def _announce(self, data: ServerStore, done: list[dict[str, Any]], known: dict[str, Achievement]) -> None:
-        for row in done:
-            achievement = known.get(str(row["achievement_id"]))
+    async def _announce(self, data: ScopedData, done: list[Completion], known: dict[str, Achievement]) -> None:
+        for completion in done:
+            achievement = known.get(completion.achievement_id)
             if achievement is not None:
                 await notices.add(
                     data,
                     "achievement",
-                    row["discord_user_id"],
+                    completion.member_id,
                     achievement.id,
                     {"name": achievement.name, "reward": achievement.reward},
                 )
+
+    # -- announcements (a ticker job) --------------------------------------------------------------------
+
+    async def announce(self, now: datetime, dm: Callable[[str, str], Awaitable[None]]) -> None:
+        """Tell each member what they completed since the last time, in ONE message per member (`dm`:
+        member id, text), server after server; then mark those notices sent and forget old ones."""
+        for link in await self.store.active_servers():
+            data = self.store.scoped(Scope(link["brand_id"], link["server_id"]))
+            pending = await notices.pending(data, "achievement")
+            if pending:
+                server = link["server_name"] or "your server"
+                for member_id, rows in notices.by_member(pending).items():
+                    if member_id is not None:
+                        names = [r["details"]["name"] for r in rows]
+                        await dm(member_id, texts.achievements_unlocked(server, names))
+                await notices.mark_sent(data, [r["notice_id"] for r in pending], now)
+            await notices.prune(data, now)
 
     # -- members -----------------------------------------------------------------------------------------
 
@@ -292,51 +352,47 @@ class Achievements:
             return []
         async with data.rewards_transaction():
             await self._refresh(data, [member_id], active)
-        rows = {str(r["achievement_id"]): r for r in await data.select(PROGRESS, {"discord_user_id": member_id})}
+        mine = {p.achievement_id: p for p in await data.achievements.progress_of([member_id])}
         found = []
         for a in active:
-            row = rows.get(a.id)
+            row = mine.get(a.id)
             found.append(
                 MemberAchievement(
                     a,
-                    int(row["progress"] or 0) if row else 0,
-                    bool(row and row["completed_at"]),
-                    bool(row and row["claimed_at"]),
+                    row.progress if row else 0,
+                    bool(row and row.completed_at),
+                    bool(row and row.claimed_at),
                 )
             )
         return found
 
     async def claim(self, scope: Scope, member: Member, achievement_id: str) -> ClaimResult:
         data = self.store.scoped(scope)
-        row = (
-            await data.get(ACHIEVEMENTS, {"achievement_id": achievement_id})
-            if engagement_input.is_uuid(achievement_id)
-            else None
-        )
-        if row is None or row.get("is_active") is False:
-            return ClaimResult(say.ACHIEVEMENT_GONE)
-        achievement = Achievement.from_row(row)
+        achievement = await data.achievements.get(achievement_id) if common.is_uuid(achievement_id) else None
+        if achievement is None or not achievement.active:
+            return ClaimResult(texts.ACHIEVEMENT_GONE)
         mine = next((m for m in await self.of_member(scope, member.id) if m.achievement.id == achievement.id), None)
         if mine is None or not mine.completed:
             progress = mine.progress if mine else 0
             return ClaimResult(
-                say.ACHIEVEMENT_NOT_DONE.format(
+                texts.ACHIEVEMENT_NOT_DONE.format(
                     name=achievement.name,
                     progress=progress,
                     threshold=achievement.threshold,
-                    unit=say.TYPE_UNITS.get(achievement.kind, ""),
+                    unit=texts.TYPE_UNITS.get(achievement.kind, ""),
                 )
             )
         if achievement.reward <= 0:
-            return ClaimResult(say.ACHIEVEMENT_NO_REWARD.format(name=achievement.name))
+            return ClaimResult(texts.ACHIEVEMENT_NO_REWARD.format(name=achievement.name))
         now = self.clock.now()
+        won = achievement
 
-        async def guard(d: ServerStore) -> Refused | None:
-            if await d.achievements_claim(achievement.id, member.id, now):
+        async def guard(d: ScopedData) -> Refused | None:
+            if await d.achievements.claim(won.id, member.id, now):
                 return None
-            return Refused(RefusalReason.DUPLICATE, say.ACHIEVEMENT_ALREADY.format(name=achievement.name))
+            return Refused(RefusalReason.DUPLICATE, texts.ACHIEVEMENT_ALREADY.format(name=won.name))
 
-        async def on_paid(d: ServerStore, paid: Paid) -> None:
+        async def on_paid(d: ScopedData, paid: Paid) -> None:
             await audit.record(
                 d,
                 actor_type="user",
@@ -345,30 +401,30 @@ class Achievements:
                 target_user_id=member.id,
                 is_test=paid.is_test,
                 details={
-                    "achievement_id": achievement.id,
-                    "name": achievement.name,
+                    "achievement_id": won.id,
+                    "name": won.name,
                     "amount": paid.amount,
                     "ledger_id": paid.ledger_id,
                 },
             )
 
         payout = Payout(
-            key=f"achievement:{achievement.id}:{member.id}",
+            key=f"achievement:{won.id}:{member.id}",
             member=member,
             event_type=LEDGER_EVENT,
             source="achievement",
-            amount=achievement.reward,
+            amount=won.reward,
             synthetic=True,
-            details={"achievement_id": achievement.id},
+            details={"achievement_id": won.id},
         )
         outcome = await self.rewards.engine.pay(scope, payout, guard=guard, on_paid=on_paid)
         if isinstance(outcome, Paid):
             return ClaimResult(
-                say.ACHIEVEMENT_PAID.format(
-                    amount=outcome.amount, name=achievement.name, detail=say.amount_detail(outcome)
+                texts.ACHIEVEMENT_PAID.format(
+                    amount=outcome.amount, name=won.name, detail=shared.amount_detail(outcome)
                 ),
                 outcome,
             )
         if isinstance(outcome, Refused) and outcome.reason == RefusalReason.DUPLICATE:
-            return ClaimResult(say.ACHIEVEMENT_ALREADY.format(name=achievement.name), outcome)
-        return ClaimResult(getattr(outcome, "message", say.ACHIEVEMENT_GONE), outcome)
+            return ClaimResult(texts.ACHIEVEMENT_ALREADY.format(name=won.name), outcome)
+        return ClaimResult(getattr(outcome, "message", texts.ACHIEVEMENT_GONE), outcome)

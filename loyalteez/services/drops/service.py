@@ -1,4 +1,4 @@
-"""Drops (issue 6): an admin's limited giveaway of an event's reward, claimed by button or by reaction.
+"""Drops: an admin's limited giveaway of an event's reward, claimed by button or by reaction.
 
 A drop is a discord_drops row: the event it pays (`event_id`, a monitoring rule with trigger drop or none),
 its message, emoji, expiry (NULL: permanent) and max_claims, copied from the event's max_total_claims when
@@ -22,26 +22,41 @@ For the adapter, live reaction drops and watches are cached in memory per server
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from loyalteez.clock import Clock
 from loyalteez.ids import new_id
-from loyalteez.services import audit, engagement_input
-from loyalteez.services import engagement_messages as say
+from loyalteez.services import audit
+from loyalteez.services.access.gate import open_admin
+from loyalteez.services.access.permissions import Caller, Level
+from loyalteez.services.common import input as common
+from loyalteez.services.common import texts as shared
+from loyalteez.services.drops import input as check
+from loyalteez.services.drops import texts
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards.events import Member, Payout
 from loyalteez.services.rewards.outcomes import Outcome, Paid, RefusalReason, Refused
 from loyalteez.services.rewards.rules import Rule, resolve, suggest
 from loyalteez.services.rewards.service import Rewards
-from loyalteez.store import Scope, ServerStore, Store
+from loyalteez.store import Scope, ScopedData, Store
+from loyalteez.store.repos.drops import Drop, DropWatch, ReserveStatus
 
-DROPS, CLAIMS, WATCHES, RULES = "discord_drops", "discord_drop_claims", "loyalteez_drop_watches", "monitoring_rules"
 DROP_TRIGGERS = ("drop", "none")
 ENDED_KEPT = 5000  # recently ended reaction drops remembered to answer late reactions
+AUTOCOMPLETE_MAX = 25
 DropType = Literal["button", "reaction"]
 ClaimStatus = Literal["paid", "claimed", "full", "expired", "ended", "gone", "refused"]
+
+
+@dataclass(frozen=True)
+class TargetMessage:
+    """The message a reaction drop goes on, as the adapter found it: its ids, or why it can't be used."""
+
+    channel_id: str | None = None
+    message_id: str | None = None
+    refusal: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,7 +81,7 @@ class DropPlan:
 class ClaimResult:
     status: ClaimStatus
     text: str
-    drop: dict[str, Any] | None = None
+    drop: Drop | None = None
     outcome: Outcome | None = None
     ended_now: bool = False  # this claim (or the expiry it found) ended the drop: disable its button
 
@@ -75,12 +90,12 @@ class ClaimResult:
         return self.status == "paid"
 
 
-def drop_status(drop: dict[str, Any], now: datetime) -> str:
+def drop_status(drop: Drop, now: datetime) -> str:
     """live, full, expired or ended (by an admin), from the row alone."""
-    max_claims, ended = drop.get("max_claims"), drop.get("ended_at")
-    if max_claims is not None and drop["claims_count"] >= max_claims:
+    max_claims, ended = drop.max_claims, drop.ended_at
+    if max_claims is not None and drop.claims_count >= max_claims:
         return "full"
-    expires = drop.get("expires_at")
+    expires = drop.expires_at
     if expires is not None and (expires <= now or (ended is not None and ended >= expires)):
         return "expired"
     return "ended" if ended is not None else "live"
@@ -93,15 +108,16 @@ class Drops:
     rewards: Rewards
     # Adapter caches, per server: live reaction drops by message id, watches by channel id, and recently
     # ended reaction drops (bounded), so a late reaction still gets its answer (full, expired, ended).
-    _reaction_drops: dict[Scope, dict[str, dict[str, Any]]] = field(default_factory=dict)
-    _ended: OrderedDict[tuple[Scope, str], dict[str, Any]] = field(default_factory=OrderedDict)
-    _watches: dict[Scope, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    _reaction_drops: dict[Scope, dict[str, Drop]] = field(default_factory=dict)
+    _ended: OrderedDict[tuple[Scope, str], Drop] = field(default_factory=OrderedDict)
+    _watches: dict[Scope, dict[str, DropWatch]] = field(default_factory=dict)
 
     # -- creating ----------------------------------------------------------------------------------------
 
     async def plan(
         self,
-        data: ServerStore,
+        scope: Scope,
+        caller: Caller,
         *,
         event: str,
         drop_type: str = "button",
@@ -110,114 +126,129 @@ class Drops:
         lifespan: str | None = None,
         label: str | None = None,
         description: str | None = None,
-        message_id: str | None = None,
+        target: TargetMessage | None = None,
     ) -> DropPlan:
-        """Check every option of /drop create; raises ValidationError naming the first bad one."""
-        kind = engagement_input.choice("type", drop_type or "button", ("button", "reaction"))
+        """Check every option of /drop create (event managers); raises ValidationError naming the first bad
+        one. A reaction drop's message (`target`) is found by the adapter first: its channel is the drop's."""
+        data = await open_admin(self.store, scope, caller, Level.EVENT_MANAGER)
+        if target is not None and target.refusal is not None:
+            raise ValidationError("message-id", target.refusal)
+        message_id = target.message_id if target is not None else None
+        if target is not None and target.channel_id is not None:
+            channel_id = target.channel_id
+        kind: DropType = (
+            "reaction"
+            if common.choice("type", drop_type or "button", ("button", "reaction")) == "reaction"
+            else "button"
+        )
         rule = await self._drop_rule(data, event)
         if kind == "button" and message_id:
-            raise ValidationError("message-id", say.MESSAGE_ONLY_FOR_REACTION)
+            raise ValidationError("message-id", texts.MESSAGE_ONLY_FOR_REACTION)
         if kind == "reaction" and not message_id:
-            raise ValidationError("message-id", say.MESSAGE_NEEDED)
-        if message_id and await self._live_on_message(data, message_id):
-            raise ValidationError("message-id", say.DROP_ALREADY_ON_MESSAGE)
+            raise ValidationError("message-id", texts.MESSAGE_NEEDED)
+        if message_id and await data.drops.find_live(message_id=message_id) is not None:
+            raise ValidationError("message-id", texts.DROP_ALREADY_ON_MESSAGE)
         return DropPlan(
             drop_id=new_id(),
             event=rule.event_type,
             amount=rule.reward_amount,
-            drop_type=kind,  # type: ignore[arg-type]
+            drop_type=kind,
             channel_id=channel_id,
-            emoji=engagement_input.emoji(emoji),
-            lifespan=engagement_input.lifespan(lifespan),
+            emoji=common.emoji(emoji),
+            lifespan=common.lifespan(lifespan),
             max_claims=rule.max_total_claims,
-            label=engagement_input.text("label", label, engagement_input.LABEL_MAX) or "Claim",
-            description=engagement_input.text("description", description, engagement_input.DESCRIPTION_MAX),
+            label=common.text("label", label, check.LABEL_MAX) or "Claim",
+            description=common.text("description", description, common.DESCRIPTION_MAX),
             message_id=message_id,
         )
 
     async def create(
         self,
-        data: ServerStore,
+        scope: Scope,
         plan: DropPlan,
         *,
         actor_id: str | None,
         message_id: str,
         actor_type: Literal["admin", "system"] = "admin",
-    ) -> dict[str, Any]:
+    ) -> Drop:
         """Record a drop the adapter has posted (button) or reacted to (reaction), with its audit row."""
+        data = self.store.scoped(scope)
         now = self.clock.now()
-        row = {
-            "drop_id": plan.drop_id,
-            "event_id": plan.event,
-            "drop_type": plan.drop_type,
-            "message_id": message_id,
-            "channel_id": plan.channel_id,
-            "emoji": plan.emoji,
-            "expires_at": now + plan.lifespan if plan.lifespan else None,
-            "max_claims": plan.max_claims,
-            "created_by": actor_id,
-            "created_at": now,
-        }
         async with self.store.transaction():
-            await data.insert(DROPS, row)
+            drop = await data.drops.add(
+                drop_id=plan.drop_id,
+                event_id=plan.event,
+                drop_type=plan.drop_type,
+                message_id=message_id,
+                channel_id=plan.channel_id,
+                emoji=plan.emoji,
+                expires_at=now + plan.lifespan if plan.lifespan else None,
+                max_claims=plan.max_claims,
+                created_by=actor_id,
+                created_at=now,
+            )
             await audit.record(
                 data,
                 actor_type=actor_type,
                 actor_id=actor_id,
                 action="drops.created",
                 details={"drop_id": plan.drop_id, "event": plan.event, "label": plan.label},
-                after=row,
+                after=asdict(drop),
             )
         if plan.drop_type == "reaction":
-            self._reaction_drops.setdefault(data.scope, {})[message_id] = row
-        return row
+            self._reaction_drops.setdefault(scope, {})[message_id] = drop
+        return drop
 
-    async def _drop_rule(self, data: ServerStore, event: str) -> Rule:
+    async def droppable_events(self, scope: Scope, typed: str) -> list[str]:
+        """Events a drop may pay whose name contains `typed` (autocomplete)."""
+        rules = resolve(await self.store.scoped(scope).drops.event_rule_rows())
+        typed = (typed or "").lower()
+        names = (r.event_type for r in rules.values() if r.trigger in DROP_TRIGGERS and typed in r.event_type)
+        return sorted(names)[:AUTOCOMPLETE_MAX]
+
+    async def _drop_rule(self, data: ScopedData, event: str) -> Rule:
         name = (event or "").strip().lower()
-        rules = resolve(await data.select(RULES))
+        rules = resolve(await data.drops.event_rule_rows())
         rule = rules.get(name)
         if rule is None:
-            raise ValidationError("event", say.unknown("event", name, suggest(name, rules)))
+            raise ValidationError("event", shared.unknown("event", name, suggest(name, rules)))
         if rule.trigger not in DROP_TRIGGERS:
-            raise ValidationError("event", say.drop_event_trigger(name, rule.trigger))
+            raise ValidationError("event", texts.drop_event_trigger(name, rule.trigger))
         if not rule.is_enabled:
-            raise ValidationError("event", say.drop_event_off(name))
+            raise ValidationError("event", texts.drop_event_off(name))
         return rule
-
-    async def _live_on_message(self, data: ServerStore, message_id: str) -> bool:
-        return bool(await data.select(DROPS, {"message_id": message_id, "ended_at": None}, limit=1))
 
     # -- claiming -------------------------------------------------------------------------------------------
 
     async def claim(self, scope: Scope, drop_id: str, member: Member) -> ClaimResult:
         """One member claims one drop: paid once through the engine, or a clear reason why not."""
         data = self.store.scoped(scope)
-        drop = await data.get(DROPS, {"drop_id": drop_id}) if engagement_input.is_uuid(drop_id) else None
+        drop = await data.drops.get(drop_id) if common.is_uuid(drop_id) else None
         if drop is None:
-            return ClaimResult("gone", say.DROP_GONE)
+            return ClaimResult("gone", texts.DROP_GONE)
         now = self.clock.now()
-        if drop["ended_at"] is None and drop["expires_at"] is not None and drop["expires_at"] <= now:
-            ended = await data.drops_expire_due(now, drop_id)
+        if drop.ended_at is None and drop.expires_at is not None and drop.expires_at <= now:
+            ended = await data.drops.expire_due(now, drop_id)
             self._forget(scope, ended)
-            drop = await data.get(DROPS, {"drop_id": drop_id}) or drop
+            drop = await data.drops.get(drop_id) or drop
             return self._unavailable(
                 drop,
-                member,
                 now,
-                ended_now=any(r["drop_id"] == drop_id for r in ended),
-                claimed=await self._has_claimed(data, drop_id, member.id),
+                ended_now=any(d.drop_id == drop_id for d in ended),
+                claimed=await data.drops.has_claimed(drop_id, member.id),
             )
-        if drop["ended_at"] is not None:
-            return self._unavailable(drop, member, now, claimed=await self._has_claimed(data, drop_id, member.id))
-        reserved: dict[str, Any] = {}
+        if drop.ended_at is not None:
+            return self._unavailable(drop, now, claimed=await data.drops.has_claimed(drop_id, member.id))
+        reserved: dict[str, tuple[ReserveStatus, Drop | None]] = {}
+        event = drop.event_id
 
-        async def guard(d: ServerStore) -> Refused | None:
-            status, after = await d.drops_reserve(drop_id, member.id, new_id(), now)
-            reserved["status"], reserved["drop"] = status, after
+        async def guard(d: ScopedData) -> Refused | None:
+            status, after = await d.drops.reserve(drop_id, member.id, new_id(), now)
+            reserved["result"] = (status, after)
             return None if status == "ok" else Refused(RefusalReason.DUPLICATE, status)
 
-        async def on_paid(d: ServerStore, paid: Paid) -> None:
-            await d.update(CLAIMS, {"drop_id": drop_id, "discord_user_id": member.id}, {"reward_amount": paid.amount})
+        async def on_paid(d: ScopedData, paid: Paid) -> None:
+            await d.drops.set_claim_amount(drop_id, member.id, paid.amount)
             await audit.record(
                 d,
                 actor_type="user",
@@ -227,7 +258,7 @@ class Drops:
                 is_test=paid.is_test,
                 details={
                     "drop_id": drop_id,
-                    "event": drop["event_id"],
+                    "event": event,
                     "amount": paid.amount,
                     "ledger_id": paid.ledger_id,
                 },
@@ -236,181 +267,196 @@ class Drops:
         payout = Payout(
             key=f"drop:{drop_id}:{member.id}",
             member=member,
-            event_type=drop["event_id"],
+            event_type=event,
             source="drop",
             per_instance_total=True,
             details={"drop_id": drop_id},
         )
         outcome = await self.rewards.engine.pay(scope, payout, guard=guard, on_paid=on_paid)
+        status, after = reserved.get("result", (None, None))
         if isinstance(outcome, Paid):
-            after = reserved["drop"]
-            ended_now = after is not None and after["ended_at"] is not None
-            if ended_now:
+            ended_now = after is not None and after.ended_at is not None
+            if ended_now and after is not None:
                 self._forget(scope, [after])
-            text = say.DROP_PAID.format(amount=outcome.amount, event=outcome.event, detail=say.amount_detail(outcome))
+            text = texts.DROP_PAID.format(
+                amount=outcome.amount, event=outcome.event, detail=shared.amount_detail(outcome)
+            )
             return ClaimResult("paid", text, after, outcome, ended_now)
-        if reserved.get("status") == "claimed":
-            return ClaimResult("claimed", say.DROP_ALREADY, drop, outcome)
-        if reserved.get("status") == "unavailable":
-            fresh = await data.get(DROPS, {"drop_id": drop_id}) or drop
-            return self._unavailable(fresh, member, now)
-        return ClaimResult("refused", getattr(outcome, "message", say.DROP_GONE), drop, outcome)
+        if status == "claimed":
+            return ClaimResult("claimed", texts.DROP_ALREADY, drop, outcome)
+        if status == "unavailable":
+            fresh = await data.drops.get(drop_id) or drop
+            return self._unavailable(fresh, now)
+        return ClaimResult("refused", getattr(outcome, "message", texts.DROP_GONE), drop, outcome)
 
-    async def _has_claimed(self, data: ServerStore, drop_id: str, member_id: str) -> bool:
-        return await data.count(CLAIMS, {"drop_id": drop_id, "discord_user_id": member_id}) > 0
-
-    def _unavailable(
-        self, drop: dict[str, Any], member: Member, now: datetime, *, ended_now: bool = False, claimed: bool = False
-    ) -> ClaimResult:
+    def _unavailable(self, drop: Drop, now: datetime, *, ended_now: bool = False, claimed: bool = False) -> ClaimResult:
         if claimed:
-            return ClaimResult("claimed", say.DROP_ALREADY, drop, ended_now=ended_now)
+            return ClaimResult("claimed", texts.DROP_ALREADY, drop, ended_now=ended_now)
         status = drop_status(drop, now)
         if status == "full":
-            return ClaimResult("full", say.DROP_FULL.format(max_claims=drop["max_claims"]), drop, ended_now=ended_now)
+            return ClaimResult("full", texts.DROP_FULL.format(max_claims=drop.max_claims), drop, ended_now=ended_now)
         if status == "expired":
-            return ClaimResult("expired", say.DROP_EXPIRED, drop, ended_now=ended_now)
-        return ClaimResult("ended", say.DROP_ENDED, drop, ended_now=ended_now)
+            return ClaimResult("expired", texts.DROP_EXPIRED, drop, ended_now=ended_now)
+        return ClaimResult("ended", texts.DROP_ENDED, drop, ended_now=ended_now)
 
     # -- ending ---------------------------------------------------------------------------------------------
 
-    async def end(self, data: ServerStore, actor_id: str, ref: str) -> dict[str, Any]:
-        """/drop end: by drop id or message id; refuses a drop that is not live."""
+    async def end(self, scope: Scope, caller: Caller, ref: str) -> Drop:
+        """/drop end (event managers): by drop id or message id; refuses a drop that is not live."""
+        data = await open_admin(self.store, scope, caller, Level.EVENT_MANAGER)
         ref = (ref or "").strip()
         drop = await self._find_live(data, ref)
         if drop is None:
-            raise ValidationError("drop", say.drop_unknown(ref))
+            raise ValidationError("drop", texts.drop_unknown(ref))
         async with self.store.transaction():
-            ended = await data.drops_end(drop["drop_id"], self.clock.now())
+            ended = await data.drops.end(drop.drop_id, self.clock.now())
             if ended is None:
-                raise ValidationError("drop", say.drop_unknown(ref))
+                raise ValidationError("drop", texts.drop_unknown(ref))
             await audit.record(
                 data,
                 actor_type="admin",
-                actor_id=actor_id,
+                actor_id=caller.user_id,
                 action="drops.ended",
-                details={"drop_id": drop["drop_id"], "event": drop["event_id"]},
-                before=drop,
-                after=ended,
+                details={"drop_id": drop.drop_id, "event": drop.event_id},
+                before=asdict(drop),
+                after=asdict(ended),
             )
-        self._forget(data.scope, [ended])
+        self._forget(scope, [ended])
         return ended
 
-    async def _find_live(self, data: ServerStore, ref: str) -> dict[str, Any] | None:
-        for column in ("drop_id", "message_id"):
-            if column == "drop_id" and not engagement_input.is_uuid(ref):
-                continue
-            rows = await data.select(DROPS, {column: ref, "ended_at": None}, limit=1)
-            if rows:
-                return rows[0]
-        return None
+    async def _find_live(self, data: ScopedData, ref: str) -> Drop | None:
+        if common.is_uuid(ref):
+            found = await data.drops.find_live(drop_id=ref)
+            if found is not None:
+                return found
+        return await data.drops.find_live(message_id=ref)
 
-    async def sweep(self, scope: Scope) -> list[dict[str, Any]]:
+    async def sweep(self, scope: Scope) -> list[Drop]:
         """End every drop of a server whose time is up; returns them (the adapter disables their buttons)."""
-        ended = await self.store.scoped(scope).drops_expire_due(self.clock.now())
+        ended = await self.store.scoped(scope).drops.expire_due(self.clock.now())
         self._forget(scope, ended)
+        return ended
+
+    async def sweep_everywhere(self) -> list[Drop]:
+        """`sweep` on every connected server (a ticker job)."""
+        ended: list[Drop] = []
+        for link in await self.store.active_servers():
+            ended += await self.sweep(Scope(link["brand_id"], link["server_id"]))
         return ended
 
     # -- reading ------------------------------------------------------------------------------------------
 
-    async def live(self, data: ServerStore) -> list[dict[str, Any]]:
-        return await data.select(DROPS, {"ended_at": None}, order_by=("created_at",), limit=100)
+    async def live(self, scope: Scope) -> list[Drop]:
+        """Live drops (autocomplete)."""
+        return await self.store.scoped(scope).drops.live()
+
+    async def listing(self, scope: Scope, caller: Caller) -> list[Drop]:
+        """/drop list (viewers)."""
+        data = await open_admin(self.store, scope, caller, Level.VIEWER)
+        return await data.drops.live()
 
     async def load(self, scope: Scope) -> None:
         """Fill the adapter caches for a server (at start-up): live reaction drops and watches."""
         data = self.store.scoped(scope)
-        live = await data.select(DROPS, {"ended_at": None, "drop_type": "reaction"})
-        self._reaction_drops[scope] = {r["message_id"]: r for r in live if r["message_id"]}
-        self._watches[scope] = {r["channel_id"]: r for r in await data.select(WATCHES)}
+        live = await data.drops.live_reaction_drops()
+        self._reaction_drops[scope] = {d.message_id: d for d in live if d.message_id}
+        self._watches[scope] = {w.channel_id: w for w in await data.drops.watches()}
 
-    def reaction_drop_for(self, scope: Scope, message_id: str) -> dict[str, Any] | None:
+    def reaction_drop_for(self, scope: Scope, message_id: str) -> Drop | None:
         """The live (or recently ended) reaction drop on a message, without a query."""
         return self._reaction_drops.get(scope, {}).get(message_id) or self._ended.get((scope, message_id))
 
-    def live_reaction_drops(self, scope: Scope) -> list[dict[str, Any]]:
+    def live_reaction_drops(self, scope: Scope) -> list[Drop]:
         return list(self._reaction_drops.get(scope, {}).values())
 
-    def _forget(self, scope: Scope, rows: list[dict[str, Any]]) -> None:
+    def _forget(self, scope: Scope, drops: list[Drop]) -> None:
         cached = self._reaction_drops.get(scope, {})
-        for row in rows:
-            if cached.pop(row.get("message_id") or "", None) is not None:
-                self._ended[(scope, row["message_id"])] = row
+        for drop in drops:
+            if cached.pop(drop.message_id or "", None) is not None and drop.message_id:
+                self._ended[(scope, drop.message_id)] = drop
         while len(self._ended) > ENDED_KEPT:
             self._ended.popitem(last=False)
 
     # -- watches --------------------------------------------------------------------------------------------
 
-    def watch_for(self, scope: Scope, channel_id: str) -> dict[str, Any] | None:
+    def watch_for(self, scope: Scope, channel_id: str) -> DropWatch | None:
         return self._watches.get(scope, {}).get(channel_id)
 
-    async def watches(self, data: ServerStore) -> list[dict[str, Any]]:
-        return await data.select(WATCHES, order_by=("created_at",))
+    async def watches(self, scope: Scope, caller: Caller) -> list[DropWatch]:
+        """/watch list (viewers)."""
+        data = await open_admin(self.store, scope, caller, Level.VIEWER)
+        return await data.drops.watches()
 
     async def watch_start(
         self,
-        data: ServerStore,
-        actor_id: str,
+        scope: Scope,
+        caller: Caller,
         channel_id: str,
         event: str,
         emoji: str | None = None,
         lifespan: str | None = None,
-    ) -> dict[str, Any]:
+        *,
+        channel_in_server: bool = True,
+    ) -> DropWatch:
+        """/watch start (event managers): every new message in the channel becomes a reaction drop."""
+        data = await open_admin(self.store, scope, caller, Level.EVENT_MANAGER)
+        if not channel_in_server:
+            raise ValidationError("channel", texts.CHANNEL_OTHER_SERVER)
         rule = await self._drop_rule(data, event)
-        life = engagement_input.lifespan(lifespan)
-        row = {
-            "channel_id": channel_id,
-            "event_id": rule.event_type,
-            "emoji": engagement_input.emoji(emoji),
-            "lifespan_minutes": int(life.total_seconds() // 60) if life else None,
-            "created_by": actor_id,
-        }
+        life = common.lifespan(lifespan)
         async with self.store.transaction():
-            before = await data.get(WATCHES, {"channel_id": channel_id})
-            await data.upsert(WATCHES, row, key=("server_id", "channel_id"))
-            after = await data.get(WATCHES, {"channel_id": channel_id})
+            before = await data.drops.watch(channel_id)
+            after = await data.drops.save_watch(
+                channel_id=channel_id,
+                event_id=rule.event_type,
+                emoji=common.emoji(emoji),
+                lifespan_minutes=int(life.total_seconds() // 60) if life else None,
+                created_by=caller.user_id,
+            )
             await audit.record(
                 data,
                 actor_type="admin",
-                actor_id=actor_id,
+                actor_id=caller.user_id,
                 action="drops.watch_started",
                 details={"channel_id": channel_id, "event": rule.event_type},
-                before=before,
-                after=after,
+                before=asdict(before) if before is not None else None,
+                after=asdict(after),
             )
-        self._watches.setdefault(data.scope, {})[channel_id] = after or row
-        return after or row
+        self._watches.setdefault(scope, {})[channel_id] = after
+        return after
 
-    async def watch_stop(self, data: ServerStore, actor_id: str, channel_id: str) -> None:
+    async def watch_stop(self, scope: Scope, caller: Caller, channel_id: str) -> None:
+        """/watch stop (event managers)."""
+        data = await open_admin(self.store, scope, caller, Level.EVENT_MANAGER)
         async with self.store.transaction():
-            before = await data.get(WATCHES, {"channel_id": channel_id})
+            before = await data.drops.watch(channel_id)
             if before is None:
-                raise ValidationError("channel", say.not_watched(channel_id))
-            await data.delete(WATCHES, {"channel_id": channel_id})
+                raise ValidationError("channel", texts.not_watched(channel_id))
+            await data.drops.remove_watch(channel_id)
             await audit.record(
                 data,
                 actor_type="admin",
-                actor_id=actor_id,
+                actor_id=caller.user_id,
                 action="drops.watch_stopped",
                 details={"channel_id": channel_id},
-                before=before,
+                before=asdict(before),
             )
-        self._watches.get(data.scope, {}).pop(channel_id, None)
+        self._watches.get(scope, {}).pop(channel_id, None)
 
-    async def plan_for_watch(
-        self, data: ServerStore, watch: dict[str, Any], channel_id: str, message_id: str
-    ) -> DropPlan | None:
+    async def plan_for_watch(self, scope: Scope, watch: DropWatch, channel_id: str, message_id: str) -> DropPlan | None:
         """The reaction drop a watched channel's new message becomes; None if its event can't be dropped now."""
         try:
-            rule = await self._drop_rule(data, watch["event_id"])
+            rule = await self._drop_rule(self.store.scoped(scope), watch.event_id)
         except ValidationError:
             return None
-        minutes = watch.get("lifespan_minutes")
+        minutes = watch.lifespan_minutes
         return DropPlan(
             new_id(),
             rule.event_type,
             rule.reward_amount,
             "reaction",
             channel_id,
-            watch["emoji"],
+            watch.emoji,
             timedelta(minutes=minutes) if minutes else None,
             rule.max_total_claims,
             "Claim",

@@ -1,4 +1,4 @@
-"""Perks (issue 6): what members spend LTZ on, optionally granting a Discord role.
+"""Perks: what members spend LTZ on, optionally granting a Discord role.
 
 A purchase is one transaction: the perk's stock is taken with a conditional UPDATE (quantity > 0, or
 unlimited), the member's balance is debited with another (ltz_earned - ltz_spent >= cost), the purchase row
@@ -19,47 +19,31 @@ perk is created or edited, by the adapter, which knows the role hierarchy.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from loyalteez.clock import Clock
 from loyalteez.ids import new_id
-from loyalteez.services import audit, engagement_input
-from loyalteez.services import engagement_messages as say
+from loyalteez.services import audit
+from loyalteez.services.access.gate import open_admin
+from loyalteez.services.access.permissions import Caller, Level
+from loyalteez.services.common import input as common
+from loyalteez.services.common import texts as shared
 from loyalteez.services.errors import ValidationError
+from loyalteez.services.perks import input as check
+from loyalteez.services.perks import texts
 from loyalteez.services.rewards.rules import suggest
-from loyalteez.store import ServerStore, Store
+from loyalteez.store import Scope, ScopedData, Store
+from loyalteez.store.repos.perks import Perk
 
-PERKS, PURCHASES, STATS = "loyalteez_perks", "loyalteez_perk_purchases", "discord_user_stats"
-KEEP = object()  # "not given" for edit options that may be cleared with None
+KEEP: Any = object()  # "not given" for edit options that may be cleared with None
+AUTOCOMPLETE_MAX = 25
 
 
-@dataclass(frozen=True)
-class Perk:
-    id: str
-    name: str
-    description: str | None
-    category: str
-    cost: int
-    quantity: int | None
-    role_id: str | None
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Perk:
-        quantity = row.get("quantity")
-        return cls(
-            str(row["perk_id"]),
-            row["name"],
-            row.get("description"),
-            row.get("category") or "general",
-            int(row["cost"]),
-            None if quantity is None else int(quantity),
-            row.get("role_id"),
-        )
-
-    @property
-    def line(self) -> str:
-        return say.perk_line(self.name, self.cost, self.category, self.quantity, self.role_id, self.description)
+def perk_line(perk: Perk) -> str:
+    """How a perk is shown in /perks and in /perk's replies."""
+    return texts.perk_line(perk.name, perk.cost, perk.category, perk.quantity, perk.role_id, perk.description)
 
 
 @dataclass(frozen=True)
@@ -70,11 +54,7 @@ class Purchase:
 
     @property
     def text(self) -> str:
-        return say.PERK_BOUGHT.format(name=self.perk.name, cost=self.perk.cost, available=self.available)
-
-
-def _category(value: str | None) -> str:
-    return (engagement_input.text("category", value, engagement_input.CATEGORY_MAX) or "general").lower()
+        return texts.PERK_BOUGHT.format(name=self.perk.name, cost=self.perk.cost, available=self.available)
 
 
 @dataclass
@@ -82,44 +62,110 @@ class Perks:
     store: Store
     clock: Clock
 
-    # -- admin ---------------------------------------------------------------------------------------------
+    # -- admin (the commands check the caller's level first) ----------------------------------------------
 
     async def create(
         self,
-        data: ServerStore,
-        actor_id: str,
+        scope: Scope,
+        caller: Caller,
         *,
         name: str,
         cost: int,
         category: str | None = None,
         quantity: int = -1,
         role_id: str | None = None,
+        role_refusal: str | None = None,
         description: str | None = None,
     ) -> Perk:
-        name = engagement_input.text("name", name, engagement_input.NAME_MAX, required=True) or ""
-        row = {
-            "perk_id": new_id(),
-            "name": name,
-            "cost": engagement_input.integer("cost", cost, engagement_input.PERK_COST_RANGE, " LTZ"),
-            "category": _category(category),
-            "quantity": engagement_input.quantity(quantity),
-            "role_id": engagement_input.snowflake("role", role_id) if role_id else None,
-            "description": engagement_input.text("description", description, engagement_input.DESCRIPTION_MAX),
-            "is_active": True,
-            "created_by": actor_id,
-        }
+        """/perk create (perk managers). `role_refusal`: why the adapter found the role can't be granted."""
+        data = await open_admin(self.store, scope, caller, Level.PERK_MANAGER)
+        if role_refusal is not None:
+            raise ValidationError("role", role_refusal)
+        return await self.create_in(
+            data,
+            caller.user_id,
+            name=name,
+            cost=cost,
+            category=category,
+            quantity=quantity,
+            role_id=role_id,
+            description=description,
+        )
+
+    async def edit(
+        self,
+        scope: Scope,
+        caller: Caller,
+        name: str,
+        *,
+        cost: int | None = None,
+        category: str | None = None,
+        quantity: int | None = None,
+        role_id: Any = KEEP,
+        role_refusal: str | None = None,
+        description: str | None = None,
+    ) -> Perk:
+        """/perk edit (perk managers)."""
+        data = await open_admin(self.store, scope, caller, Level.PERK_MANAGER)
+        if role_refusal is not None:
+            raise ValidationError("role", role_refusal)
+        return await self.edit_in(
+            data,
+            caller.user_id,
+            name,
+            cost=cost,
+            category=category,
+            quantity=quantity,
+            role_id=role_id,
+            description=description,
+        )
+
+    async def remove(self, scope: Scope, caller: Caller, name: str) -> Perk:
+        """/perk remove (perk managers)."""
+        data = await open_admin(self.store, scope, caller, Level.PERK_MANAGER)
+        return await self.remove_in(data, caller.user_id, name)
+
+    # -- admin, inside an open scope (the commands above, and a config import) ----------------------------
+
+    async def create_in(
+        self,
+        data: ScopedData,
+        actor_id: str,
+        *,
+        name: str,
+        cost: int | None,
+        category: str | None = None,
+        quantity: int = -1,
+        role_id: str | None = None,
+        description: str | None = None,
+    ) -> Perk:
+        name = common.text("name", name, common.NAME_MAX, required=True) or ""
+        price = common.integer("cost", cost, check.PERK_COST_RANGE, " LTZ")
+        kind = check.category(category)
+        stock = check.quantity(quantity)
+        role = common.snowflake("role", role_id) if role_id else None
+        about = common.text("description", description, common.DESCRIPTION_MAX)
         async with data.rewards_transaction():
             if await self._find(data, name) is not None:
-                raise ValidationError("name", say.exists("perk", name))
-            await data.insert(PERKS, row)
+                raise ValidationError("name", shared.exists("perk", name))
+            row = await data.perks.add(
+                perk_id=new_id(),
+                name=name,
+                cost=price,
+                category=kind,
+                quantity=stock,
+                role_id=role,
+                description=about,
+                created_by=actor_id,
+            )
             await audit.record(
                 data, actor_type="admin", actor_id=actor_id, action="perks.created", details={"name": name}, after=row
             )
         return Perk.from_row(row)
 
-    async def edit(
+    async def edit_in(
         self,
-        data: ServerStore,
+        data: ScopedData,
         actor_id: str,
         name: str,
         *,
@@ -132,87 +178,89 @@ class Perks:
         """Change some settings; `role_id=None` removes the role, KEEP (default) leaves it."""
         changes: dict[str, Any] = {}
         if cost is not None:
-            changes["cost"] = engagement_input.integer("cost", cost, engagement_input.PERK_COST_RANGE, " LTZ")
+            changes["cost"] = common.integer("cost", cost, check.PERK_COST_RANGE, " LTZ")
         if category is not None:
-            changes["category"] = _category(category)
+            changes["category"] = check.category(category)
         if quantity is not None:
-            changes["quantity"] = engagement_input.quantity(quantity)
+            changes["quantity"] = check.quantity(quantity)
         if role_id is not KEEP:
-            changes["role_id"] = engagement_input.snowflake("role", role_id) if role_id else None
+            changes["role_id"] = common.snowflake("role", role_id) if role_id else None
         if description is not None:
-            changes["description"] = engagement_input.text("description", description, engagement_input.DESCRIPTION_MAX)
+            changes["description"] = common.text("description", description, common.DESCRIPTION_MAX)
         if not changes:
-            raise ValidationError("options", say.NOTHING_TO_CHANGE)
+            raise ValidationError("options", shared.NOTHING_TO_CHANGE)
         async with data.rewards_transaction():
-            before = await self._existing(data, name)
-            await data.update(PERKS, {"perk_id": before["perk_id"]}, changes)
-            after = await data.get(PERKS, {"perk_id": before["perk_id"]})
+            perk = await self._existing(data, name)
+            before = await data.perks.snapshot(perk.id)
+            await data.perks.change(perk.id, changes)
+            after = await data.perks.get(perk.id) or perk
             await audit.record(
                 data,
                 actor_type="admin",
                 actor_id=actor_id,
                 action="perks.edited",
-                details={"name": before["name"]},
+                details={"name": perk.name},
                 before=before,
-                after=after,
+                after=await data.perks.snapshot(perk.id),
             )
-        return Perk.from_row(after or before)
+        return after
 
-    async def remove(self, data: ServerStore, actor_id: str, name: str) -> Perk:
+    async def remove_in(self, data: ScopedData, actor_id: str, name: str) -> Perk:
         async with data.rewards_transaction():
-            before = await self._existing(data, name)
-            await data.update(PERKS, {"perk_id": before["perk_id"]}, {"is_active": False})
+            perk = await self._existing(data, name)
+            before = await data.perks.snapshot(perk.id)
+            await data.perks.retire(perk.id)
             await audit.record(
                 data,
                 actor_type="admin",
                 actor_id=actor_id,
                 action="perks.removed",
-                details={"name": before["name"]},
+                details={"name": perk.name},
                 before=before,
             )
-        return Perk.from_row(before)
+        return perk
+
+    async def on_sale_in(self, data: ScopedData, category: str | None = None) -> list[Perk]:
+        wanted = category.strip().lower() if category and category.strip() else None
+        return await data.perks.on_sale(wanted)
 
     # -- members -------------------------------------------------------------------------------------------
 
-    async def catalog(self, data: ServerStore, category: str | None = None) -> list[Perk]:
-        where: dict[str, Any] = {"is_active": True}
-        if category and category.strip():
-            where["category"] = category.strip().lower()
-        return [Perk.from_row(r) for r in await data.select(PERKS, where, order_by=("category", "cost", "name"))]
+    async def catalog(self, scope: Scope, category: str | None = None) -> list[Perk]:
+        """/perks: what is on sale, optionally of one category."""
+        return await self.on_sale_in(self.store.scoped(scope), category)
 
-    async def names(self, data: ServerStore) -> list[str]:
-        return [p.name for p in await self.catalog(data)]
+    async def names(self, scope: Scope, typed: str = "") -> list[str]:
+        """Names of perks on sale containing `typed` (autocomplete)."""
+        typed = (typed or "").lower()
+        return [p.name for p in await self.catalog(scope) if typed in p.name.lower()][:AUTOCOMPLETE_MAX]
 
-    async def find(self, data: ServerStore, name: str) -> Perk:
-        return Perk.from_row(await self._existing(data, name))
-
-    async def buy(self, data: ServerStore, member_id: str, name: str, *, has_role: bool = False) -> Purchase:
-        """Take one of the perk and the member's LTZ, atomically; ValidationError says why not."""
+    async def buy(self, scope: Scope, member_id: str, name: str, *, role_ids: Sequence[str] = ()) -> Purchase:
+        """Take one of the perk and the member's LTZ, atomically; ValidationError says why not. A member who
+        already holds the perk's role (`role_ids`: their roles) pays nothing."""
+        data = self.store.scoped(scope)
         now = self.clock.now()
         async with self.store.transaction():
-            perk = Perk.from_row(await self._existing(data, name))
-            if has_role:
-                raise ValidationError("perk", say.PERK_HAS_ROLE.format(name=perk.name))
-            if await data.perks_take_one(perk.id) is None:
-                raise ValidationError("perk", say.PERK_SOLD_OUT.format(name=perk.name))
-            balance = await data.perks_spend(member_id, perk.cost, now)
+            perk = await self._existing(data, name)
+            if perk.role_id is not None and perk.role_id in role_ids:
+                raise ValidationError("perk", texts.PERK_HAS_ROLE.format(name=perk.name))
+            if await data.perks.take_one(perk.id) is None:
+                raise ValidationError("perk", texts.PERK_SOLD_OUT.format(name=perk.name))
+            balance = await data.perks.spend(member_id, perk.cost, now)
             if balance is None:
-                stats = await data.get(STATS, {"discord_user_id": member_id})
-                available = int(stats["ltz_earned"]) - int(stats["ltz_spent"]) if stats else 0
+                held = await data.perks.balance(member_id)
+                available = held.available if held is not None else 0
                 raise ValidationError(
-                    "perk", say.PERK_TOO_POOR.format(available=available, name=perk.name, cost=perk.cost)
+                    "perk", texts.PERK_TOO_POOR.format(available=available, name=perk.name, cost=perk.cost)
                 )
             purchase_id = new_id()
-            await data.insert(
-                PURCHASES,
-                {
-                    "purchase_id": purchase_id,
-                    "perk_id": perk.id,
-                    "discord_user_id": member_id,
-                    "cost": perk.cost,
-                    "role_id": perk.role_id,
-                    "created_at": now,
-                },
+            await data.perks.record_purchase(
+                purchase_id=purchase_id,
+                perk_id=perk.id,
+                member_id=member_id,
+                cost=perk.cost,
+                role_id=perk.role_id,
+                now=now,
             )
             await audit.record(
                 data,
@@ -228,12 +276,13 @@ class Perks:
                     "role_id": perk.role_id,
                 },
             )
-        return Purchase(purchase_id, perk, int(balance["ltz_earned"]) - int(balance["ltz_spent"]))
+        return Purchase(purchase_id, perk, balance.available)
 
-    async def refund(self, data: ServerStore, purchase_id: str, reason: str) -> bool:
+    async def refund(self, scope: Scope, purchase_id: str, reason: str) -> bool:
         """Give a purchase back (its role could not be granted): LTZ and stock return, once."""
+        data = self.store.scoped(scope)
         async with self.store.transaction():
-            purchase = await data.perks_refund(purchase_id, self.clock.now())
+            purchase = await data.perks.refund(purchase_id, self.clock.now())
             if purchase is None:
                 return False
             await audit.record(
@@ -241,21 +290,22 @@ class Perks:
                 actor_type="bot",
                 actor_id=None,
                 action="perks.refunded",
-                target_user_id=purchase["discord_user_id"],
-                details={"purchase_id": purchase_id, "cost": purchase["cost"], "reason": reason},
+                target_user_id=purchase.member_id,
+                details={"purchase_id": purchase_id, "cost": purchase.cost, "reason": reason},
             )
         return True
 
     # -- lookup ----------------------------------------------------------------------------------------------
 
-    async def _find(self, data: ServerStore, name: str) -> dict[str, Any] | None:
+    async def _find(self, data: ScopedData, name: str) -> Perk | None:
         wanted = (name or "").strip().lower()
-        return next((r for r in await data.select(PERKS, {"is_active": True}) if r["name"].lower() == wanted), None)
+        return next((p for p in await data.perks.on_sale() if p.name.lower() == wanted), None)
 
-    async def _existing(self, data: ServerStore, name: str) -> dict[str, Any]:
-        row = await self._find(data, name)
-        if row is None:
+    async def _existing(self, data: ScopedData, name: str) -> Perk:
+        found = await self._find(data, name)
+        if found is None:
+            names = [p.name for p in await data.perks.on_sale()]
             raise ValidationError(
-                "perk", say.unknown("perk", (name or "").strip(), suggest((name or "").strip(), await self.names(data)))
+                "perk", shared.unknown("perk", (name or "").strip(), suggest((name or "").strip(), names))
             )
-        return row
+        return found
