@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from loyalteez.services.access.permissions import Caller
 from loyalteez.services.achievements import Achievements
 from loyalteez.services.drops import Drops
 from loyalteez.services.errors import ValidationError
@@ -11,9 +12,7 @@ from loyalteez.services.rewards import Member, ReactionEvent, Rewards, VoiceSess
 from loyalteez.services.rewards import admin_events as events
 from loyalteez.services.rewards import admin_server as server
 from loyalteez.services.rewards.admin_events import EventOptions
-from loyalteez.services.access.permissions import Caller
 from loyalteez.store import ScopedData, Store
-from tests.store.raw import tables
 from tests.services.test_rewards_helpers import (
     ADMIN,
     ALICE,
@@ -27,6 +26,7 @@ from tests.services.test_rewards_helpers import (
     snapshot,
     stats,
 )
+from tests.store.raw import tables
 
 OWNER = Caller(ADMIN, SERVER, is_owner=True)
 
@@ -132,8 +132,12 @@ async def test_created_later_it_credits_existing_progress_once(
 async def test_ltz_and_drop_achievements_follow_payouts(
     store: Store, data: ScopedData, rewards: Rewards, achievements: Achievements
 ) -> None:
-    await achievements.create(data.scope, OWNER, name="Saver", description=None, kind="ltz_earned", threshold=40, reward=5)
-    await achievements.create(data.scope, OWNER, name="Lucky", description=None, kind="drops_claimed", threshold=1, reward=5)
+    await achievements.create(
+        data.scope, OWNER, name="Saver", description=None, kind="ltz_earned", threshold=40, reward=5
+    )
+    await achievements.create(
+        data.scope, OWNER, name="Lucky", description=None, kind="drops_claimed", threshold=1, reward=5
+    )
     await events.create_event(data, ADMIN, "coffee_drop", EventOptions(reward=20, trigger="drop"))
     drops = Drops(store, store.clock, rewards)
     plan = await drops.plan(data.scope, OWNER, event="coffee_drop", channel_id=GENERAL)
@@ -149,7 +153,9 @@ async def test_ltz_and_drop_achievements_follow_payouts(
 async def test_test_mode_payouts_never_complete_ltz_achievements(
     store: Store, data: ScopedData, rewards: Rewards, achievements: Achievements
 ) -> None:
-    await achievements.create(data.scope, OWNER, name="Saver", description=None, kind="ltz_earned", threshold=10, reward=5)
+    await achievements.create(
+        data.scope, OWNER, name="Saver", description=None, kind="ltz_earned", threshold=10, reward=5
+    )
     await server.enable_test_mode(data, ADMIN, None)
     await apply(rewards.engine, data, Messages(store)("gm everyone", ALICE, is_admin=True))
     assert (await ledger(data, ALICE))[0]["is_test"]
@@ -196,8 +202,12 @@ async def test_names_are_unique_and_types_fixed(data: ScopedData, achievements: 
 async def test_voice_hours_and_reactions_count_from_stats(
     store: Store, data: ScopedData, rewards: Rewards, achievements: Achievements
 ) -> None:
-    await achievements.create(data.scope, OWNER, name="Talker", description=None, kind="voice_hours", threshold=3, reward=5)
-    await achievements.create(data.scope, OWNER, name="Fan", description=None, kind="reactions_count", threshold=2, reward=5)
+    await achievements.create(
+        data.scope, OWNER, name="Talker", description=None, kind="voice_hours", threshold=3, reward=5
+    )
+    await achievements.create(
+        data.scope, OWNER, name="Fan", description=None, kind="reactions_count", threshold=2, reward=5
+    )
     await apply(rewards.engine, data, VoiceSession("v-1", Member(ALICE), GENERAL, 130))
     post = Messages(store)("look at this", BOB)
     await apply(rewards.engine, data, post)

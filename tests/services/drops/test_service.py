@@ -9,7 +9,7 @@ import pytest
 
 from loyalteez.services.access.permissions import Caller
 from loyalteez.services.common import input as common
-from loyalteez.services.drops import Drops, DropPlan, TargetMessage
+from loyalteez.services.drops import DropPlan, Drops, TargetMessage
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import Member, Rewards
 from loyalteez.services.rewards import admin_events as events

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
+from loyalteez.services.access.permissions import Caller
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.goals import Goals
 from loyalteez.services.rewards import Rewards
 from loyalteez.services.rewards import admin_server as server
-from loyalteez.services.access.permissions import Caller
 from loyalteez.store import ScopedData, Store
 from tests.services.test_rewards_helpers import ADMIN, ALICE, BOB, CAROL, SERVER, Messages, apply, connected, snapshot
 from tests.store.raw import tables
@@ -106,7 +106,9 @@ async def test_a_goal_past_its_deadline_is_missed_and_stops(
     store: Store, data: ScopedData, rewards: Rewards, goals: Goals
 ) -> None:
     today = store.clock.now().date()
-    await goals.create(data.scope, OWNER, name="Sprint", kind="ltz_distributed", target=1000, deadline=today.isoformat())
+    await goals.create(
+        data.scope, OWNER, name="Sprint", kind="ltz_distributed", target=1000, deadline=today.isoformat()
+    )
     msg = Messages(store)
     await apply(rewards.engine, data, msg("gm", ALICE))
     store.clock.advance(days=1)
@@ -120,9 +122,7 @@ async def test_ended_goals_leave_the_list(data: ScopedData, goals: Goals) -> Non
     await goals.create(data.scope, OWNER, name="Old", kind="custom", target=5)
     await goals.end(data.scope, OWNER, "old")
     assert [g.name for g in await goals.current(data.scope)] == []
-    assert [g.status(g.deadline or g.ended_at.date()) for g in await goals.listing(data.scope, OWNER)] == [
-        "ended"
-    ]
+    assert [g.status(g.deadline or g.ended_at.date()) for g in await goals.listing(data.scope, OWNER)] == ["ended"]
     await goals.create(data.scope, OWNER, name="Old", kind="custom", target=5)  # the name is free again
 
 

@@ -7,9 +7,9 @@ import asyncio
 import pytest
 
 from loyalteez.services import standings
+from loyalteez.services.access.permissions import Caller
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.perks import Perks
-from loyalteez.services.access.permissions import Caller
 from loyalteez.store import ScopedData, Store
 from tests.conftest import REPORT
 from tests.services.test_rewards_helpers import ADMIN, ALICE, BOB, SERVER, connected, snapshot
@@ -55,7 +55,9 @@ async def test_concurrent_buyers_never_oversell(store: Store, data: ScopedData, 
         b for b, ok in zip(BUYERS, bought, strict=True) if ok
     }
     spent = {r["discord_user_id"]: r["ltz_spent"] for r in await tables(data).select("discord_user_stats")}
-    assert sum(spent.values()) == 700 and all(r["ltz_earned"] == 250 for r in await tables(data).select("discord_user_stats"))
+    assert sum(spent.values()) == 700 and all(
+        r["ltz_earned"] == 250 for r in await tables(data).select("discord_user_stats")
+    )
     audit = await tables(data).select("discord_audit_log", {"action": "perks.purchased"})
     assert len(audit) == 7
     REPORT[f"perk race ({store.db.dialect}): 40 buyers, 7 in stock"] = "7 sold, stock 0, 700 LTZ spent"

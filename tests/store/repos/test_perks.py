@@ -25,7 +25,9 @@ async def test_stock_and_balances_never_go_below_zero(store: Store) -> None:
     assert await race(store, buyers * 3, buy) == 5
     assert (await tables(data).get("loyalteez_perks", {"perk_id": perk_id}))["quantity"] == 0
     spent = sum(r["ltz_spent"] for r in await tables(data).select("discord_user_stats"))
-    assert spent == 50 and all(r["ltz_spent"] <= r["ltz_earned"] for r in await tables(data).select("discord_user_stats"))
+    assert spent == 50 and all(
+        r["ltz_spent"] <= r["ltz_earned"] for r in await tables(data).select("discord_user_stats")
+    )
 
     await tables(data).update("loyalteez_perks", {"perk_id": perk_id}, {"quantity": None})  # unlimited now
     buyer = buyers[0]
