@@ -8,7 +8,6 @@ from loyalteez.store._tables import ScopedTables
 from loyalteez.store.analytics_store import AnalyticsStoreMixin
 from loyalteez.store.database import Row
 from loyalteez.store.engagement_activity_store import EngagementActivityStoreMixin
-from loyalteez.store.engagement_rewards_store import EngagementRewardsStoreMixin
 from loyalteez.store.io_store import IoStoreMixin
 from loyalteez.store.kpi_store import KpiStoreMixin
 from loyalteez.store.reliability_store import ReliabilityStoreMixin
@@ -28,7 +27,6 @@ class ServerStore(
     RewardsStoreMixin,
     IoStoreMixin,
     StandingsStoreMixin,
-    EngagementRewardsStoreMixin,
     ReliabilityStoreMixin,
     EngagementActivityStoreMixin,
     AnalyticsStoreMixin,

@@ -433,7 +433,7 @@ class DropsCog(commands.Cog):
             return
         try:
             if drop.drop_type == "reaction":
-                await channel.get_partial_message(int(drop.message_id)).remove_reaction(drop.emoji, self.bot.user)
+                await channel.get_partial_message(int(drop.message_id)).remove_reaction(drop.emoji or "", self.bot.user)
                 return
             message = await channel.fetch_message(int(drop.message_id))
             status = drop_status(drop, self.drops.clock.now())

@@ -1,7 +1,7 @@
 """/perk (perk managers), /perks and /perk-buy (members): spending LTZ, and granting a perk's role.
 
-The purchase commits first (services/perks.py); the role is granted afterwards through Discord. If that
-fails, the purchase is refunded and the member told so (the decision is documented in services/perks.py).
+The purchase commits first (services/perks/service.py); the role is granted afterwards through Discord. If that
+fails, the purchase is refunded and the member told so (the decision is documented in services/perks/service.py).
 A role the bot could never grant is refused when the perk is saved, not when someone has paid for it.
 """
 
