@@ -176,7 +176,7 @@ class Perks:
         description: str | None = None,
     ) -> Perk:
         """Change some settings; `role_id=None` removes the role, KEEP (default) leaves it."""
-        changes: dict[str, Any] = {}
+        changes: dict[str, Any] = {}  # the options of PerksRepository.change, checked
         if cost is not None:
             changes["cost"] = common.integer("cost", cost, check.PERK_COST_RANGE, " LTZ")
         if category is not None:
@@ -192,7 +192,7 @@ class Perks:
         async with data.rewards_transaction():
             perk = await self._existing(data, name)
             before = await data.perks.snapshot(perk.id)
-            await data.perks.change(perk.id, changes)
+            await data.perks.change(perk.id, **changes)
             after = await data.perks.get(perk.id) or perk
             await audit.record(
                 data,

@@ -16,6 +16,7 @@ from typing import Any
 from loyalteez.store.repos.base import Repository
 
 PERKS, PURCHASES, STATS = "loyalteez_perks", "loyalteez_perk_purchases", "discord_user_stats"
+UNCHANGED: Any = object()  # a `change` option not given
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,13 +108,27 @@ class PerksRepository(Repository):
         await self._tables.insert(PERKS, row)
         return row
 
-    async def change(self, perk_id: str, changes: Mapping[str, Any]) -> None:
-        """Change some of a perk's settings: keys among cost, category, quantity, role_id, description."""
-        allowed = {"cost", "category", "quantity", "role_id", "description"}
-        unknown = set(changes) - allowed
-        if unknown:
-            raise ValueError(f"not a perk setting: {sorted(unknown)}")
-        await self._tables.update(PERKS, {"perk_id": perk_id}, changes)
+    async def change(
+        self,
+        perk_id: str,
+        *,
+        cost: int | None = UNCHANGED,
+        category: str | None = UNCHANGED,
+        quantity: int | None = UNCHANGED,
+        role_id: str | None = UNCHANGED,
+        description: str | None = UNCHANGED,
+    ) -> None:
+        """Change the settings given (None clears quantity, role and description); the rest stay."""
+        given = {
+            "cost": cost,
+            "category": category,
+            "quantity": quantity,
+            "role_id": role_id,
+            "description": description,
+        }
+        values = {column: value for column, value in given.items() if value is not UNCHANGED}
+        if values:
+            await self._tables.update(PERKS, {"perk_id": perk_id}, values)
 
     async def retire(self, perk_id: str) -> None:
         """Stop selling a perk; its row and purchases stay."""

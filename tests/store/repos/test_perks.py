@@ -81,7 +81,7 @@ async def test_a_retired_perk_leaves_the_shop_but_stays_on_record(store: Store) 
         description="shiny",
         created_by="9",
     )
-    await data.perks.change(row["perk_id"], {"cost": 7, "description": None})
+    await data.perks.change(row["perk_id"], cost=7, description=None)
     changed = await data.perks.get(row["perk_id"])
     assert changed is not None and (changed.cost, changed.description) == (7, None)
     assert [p.name for p in await data.perks.on_sale("roles")] == ["Badge"]
