@@ -129,7 +129,7 @@ class AchievementsCog(commands.Cog):
         if scope is None:
             return
         a = await self.achievements.toggle(scope, caller_of(ctx), name)
-        await send(ctx, f"**{a.name}** is now {'on' if a.active else 'off'}.")
+        await send(ctx, say.achievement_toggled(a.name, a.active))
 
     @achievement.command(name="list", description="Every achievement and how many members completed it")
     async def list_(self, ctx: discord.ApplicationContext) -> None:

@@ -15,7 +15,6 @@ from discord.ext import commands
 from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.caller import caller_of
 from loyalteez.discord.replies import send
-from loyalteez.services.errors import ValidationError
 from loyalteez.services.perks import KEEP, Perks, perk_line
 from loyalteez.services.perks import texts as say
 
@@ -23,27 +22,19 @@ log = logging.getLogger("loyalteez.perks")
 GUILD = {discord.InteractionContextType.guild}
 
 
-def grantable(role: discord.Role, guild: discord.Guild) -> str:
-    """The role's id if the bot can give it to members; otherwise ValidationError saying why not."""
+def grantable(role: discord.Role, guild: discord.Guild) -> tuple[str | None, str | None]:
+    """(role id, None) if the bot can give the role to members, else (None, why not): the service gives
+    the refusal, after checking the caller's level."""
     if role.guild.id != guild.id:
-        raise ValidationError("role", "role: choose a role of this server")
+        return None, say.ROLE_OTHER_SERVER
     if role.is_default() or role.managed:
-        raise ValidationError("role", say.ROLE_MANAGED.format(role=role.mention))
+        return None, say.ROLE_MANAGED.format(role=role.mention)
     me = guild.me
     if me is None or not me.guild_permissions.manage_roles:
-        raise ValidationError("role", f"I need the Manage Roles permission to give {role.mention}.")
+        return None, say.role_needs_manage_roles(role.mention)
     if role >= me.top_role:
-        raise ValidationError("role", say.ROLE_TOO_HIGH.format(role=role.mention))
-    return str(role.id)
-
-
-def _role_choice(role: discord.Role, guild: discord.Guild) -> tuple[str | None, str | None]:
-    """(role id, None) when the bot can give the role, else (None, why not): the service says it, after
-    checking the caller's level."""
-    try:
-        return grantable(role, guild), None
-    except ValidationError as refused:
-        return None, refused.message
+        return None, say.ROLE_TOO_HIGH.format(role=role.mention)
+    return str(role.id), None
 
 
 class PerksCog(commands.Cog):
@@ -79,7 +70,7 @@ class PerksCog(commands.Cog):
         scope = await self.gate.scope(ctx)
         if scope is None:
             return
-        role_id, refusal = _role_choice(role, ctx.guild) if role is not None else (None, None)
+        role_id, refusal = grantable(role, ctx.guild) if role is not None else (None, None)
         perk = await self.perks.create(
             scope,
             caller_of(ctx),
@@ -115,7 +106,7 @@ class PerksCog(commands.Cog):
         scope = await self.gate.scope(ctx)
         if scope is None:
             return
-        role_id, refusal = _role_choice(role, ctx.guild) if role is not None else (None if remove_role else KEEP, None)
+        role_id, refusal = grantable(role, ctx.guild) if role is not None else (None if remove_role else KEEP, None)
         perk = await self.perks.edit(
             scope,
             caller_of(ctx),

@@ -29,6 +29,10 @@ def achievement_updated(name: str, kind: str, threshold: int, reward: int) -> st
     return f"Updated **{name}**: {threshold:,} {TYPE_UNITS[kind]} → {reward:,} LTZ."
 
 
+def achievement_toggled(name: str, active: bool) -> str:
+    return f"**{name}** is now {'on' if active else 'off'}."
+
+
 def achievement_line(name: str, kind: str, threshold: int, reward: int, active: bool, done: int) -> str:
     state = "on" if active else "off"
     return f"**{name}** ({state}): {threshold:,} {TYPE_UNITS[kind]} → {reward:,} LTZ · completed by {done:,}"

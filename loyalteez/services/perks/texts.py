@@ -6,6 +6,7 @@ ROLE_TOO_HIGH = (
     "I can't grant {role}: it is at or above my highest role. Move my role above it in Server "
     "Settings → Roles, or choose a lower role."
 )
+ROLE_OTHER_SERVER = "role: choose a role of this server"
 ROLE_MANAGED = "{role} is managed by Discord or an integration and can't be given to members."
 
 PERK_SOLD_OUT = "**{name}** is sold out."
@@ -35,3 +36,7 @@ def perk_saved(verb: str, line: str) -> str:
 
 def perk_removed(name: str) -> str:
     return f"Removed **{name}**; past purchases are kept."
+
+
+def role_needs_manage_roles(role: str) -> str:
+    return f"I need the Manage Roles permission to give {role}."
