@@ -24,7 +24,7 @@ from loyalteez.discord.replies import send
 from loyalteez.services import texts
 from loyalteez.services.common import input as common
 from loyalteez.services.common import texts as shared
-from loyalteez.services.drops import DropPlan, Drops, TargetMessage, drop_status
+from loyalteez.services.drops import DropPlan, Drops, TargetMessage
 from loyalteez.services.drops import input as check
 from loyalteez.services.drops import texts as say
 from loyalteez.services.errors import ValidationError
@@ -158,7 +158,7 @@ class DropsCog(commands.Cog):
             description=description,
             target=found,
         )
-        expires = self.drops.clock.now() + plan.lifespan if plan.lifespan else None
+        expires = self.drops.expiry(plan)
         if plan.drop_type == "button":
             try:
                 posted = await ctx.channel.send(
@@ -436,7 +436,7 @@ class DropsCog(commands.Cog):
                 await channel.get_partial_message(int(drop.message_id)).remove_reaction(drop.emoji or "", self.bot.user)
                 return
             message = await channel.fetch_message(int(drop.message_id))
-            status = drop_status(drop, self.drops.clock.now())
+            status = self.drops.status(drop)
             embed = message.embeds[0] if message.embeds else None
             if embed is not None:
                 embed.set_footer(text=say.drop_footer(status, drop.claims_count, drop.max_claims))

@@ -218,6 +218,14 @@ class Drops:
             raise ValidationError("event", texts.drop_event_off(name))
         return rule
 
+    def expiry(self, plan: DropPlan) -> datetime | None:
+        """When a drop planned now would end (None: permanent), for the message announcing it."""
+        return self.clock.now() + plan.lifespan if plan.lifespan else None
+
+    def status(self, drop: Drop) -> str:
+        """live, full, expired or ended, as of now."""
+        return drop_status(drop, self.clock.now())
+
     # -- claiming -------------------------------------------------------------------------------------------
 
     async def claim(self, scope: Scope, drop_id: str, member: Member) -> ClaimResult:

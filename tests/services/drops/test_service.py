@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 
 from loyalteez.services.access.permissions import Caller
-from loyalteez.services.common import input as common
 from loyalteez.services.drops import DropPlan, Drops, TargetMessage
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import Member, Rewards
@@ -162,14 +161,6 @@ async def test_bad_options_are_refused_before_anything_is_written(
         await plan(drops, data, **{"event": "coffee_drop", "channel_id": GENERAL, **options})
     assert caught.value.field == field and words in caught.value.message
     assert await snapshot(store) == before
-
-
-def test_lifespans() -> None:
-    assert common.lifespan(None) == timedelta(hours=24)
-    assert common.lifespan("5m") == timedelta(minutes=5)
-    assert common.lifespan("1h30m") == timedelta(minutes=90)
-    assert common.lifespan("168h") == timedelta(hours=168)
-    assert common.lifespan("permanent") is None
 
 
 async def test_ids_that_name_no_drop_are_answered_not_crashed(data: ScopedData, drops: Drops) -> None:
