@@ -24,13 +24,12 @@ from loyalteez.discord.replies import send
 from loyalteez.services import texts
 from loyalteez.services.common import input as common
 from loyalteez.services.common import texts as shared
-from loyalteez.services.drops import DropPlan, Drops, TargetMessage
+from loyalteez.services.drops import Drop, DropPlan, Drops, TargetMessage
 from loyalteez.services.drops import input as check
 from loyalteez.services.drops import texts as say
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.ticker import Ticker
 from loyalteez.store import Scope
-from loyalteez.store.repos.drops import Drop
 
 log = logging.getLogger("loyalteez.drops")
 GUILD = {discord.InteractionContextType.guild}
