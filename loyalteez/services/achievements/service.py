@@ -20,7 +20,7 @@ and the brand budget still apply; the guard sets claimed_at once, and a refusal 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from loyalteez.clock import Clock
@@ -166,7 +166,7 @@ class Achievements:
                 actor_id=actor_id,
                 action="achievements.created",
                 details={"name": name},
-                after=asdict(made),
+                after=await data.achievements.snapshot(made.id),
             )
             done = await self._credit(data, made)
         self._cache.pop(data.scope, None)
@@ -190,6 +190,7 @@ class Achievements:
             reward = common.integer("reward", reward, check.ACHIEVEMENT_REWARD_RANGE)
         async with data.rewards_transaction():
             before = await self._existing(data, name)
+            before_row = await data.achievements.snapshot(before.id)
             if kind is not None and kind.strip().lower() != before.kind:
                 raise ValidationError("type", texts.ACHIEVEMENT_TYPE_FIXED)
             if description is None and threshold is None and reward is None:
@@ -216,8 +217,8 @@ class Achievements:
                 actor_id=actor_id,
                 action="achievements.edited",
                 details={"name": before.name},
-                before=asdict(before),
-                after=asdict(after),
+                before=before_row,
+                after=await data.achievements.snapshot(before.id),
             )
             if threshold is not None:
                 await self._credit(data, after)
@@ -227,6 +228,7 @@ class Achievements:
     async def toggle_in(self, data: ScopedData, actor_id: str, name: str) -> Achievement:
         async with data.rewards_transaction():
             before = await self._existing(data, name)
+            before_row = await data.achievements.snapshot(before.id)
             after = Achievement(
                 before.id,
                 before.name,
@@ -243,8 +245,8 @@ class Achievements:
                 actor_id=actor_id,
                 action="achievements.toggled",
                 details={"name": before.name},
-                before=asdict(before),
-                after=asdict(after),
+                before=before_row,
+                after=await data.achievements.snapshot(before.id),
             )
             if after.active:
                 await self._credit(data, after)

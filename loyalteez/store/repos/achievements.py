@@ -132,8 +132,12 @@ class AchievementsRepository(Repository):
             await self._tables.update(ACHIEVEMENTS, {"achievement_id": achievement_id}, values)
 
     async def get(self, achievement_id: str) -> Achievement | None:
-        row = await self._tables.get(ACHIEVEMENTS, {"achievement_id": achievement_id})
+        row = await self.snapshot(achievement_id)
         return Achievement.from_row(row) if row is not None else None
+
+    async def snapshot(self, achievement_id: str) -> dict[str, Any] | None:
+        """An achievement's row as stored (audit before/after)."""
+        return await self._tables.get(ACHIEVEMENTS, {"achievement_id": achievement_id})
 
     async def all(self) -> list[Achievement]:
         """Every achievement, oldest first."""
