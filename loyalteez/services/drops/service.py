@@ -22,7 +22,7 @@ For the adapter, live reaction drops and watches are cached in memory per server
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -193,7 +193,7 @@ class Drops:
                 actor_id=actor_id,
                 action="drops.created",
                 details={"drop_id": plan.drop_id, "event": plan.event, "label": plan.label},
-                after=asdict(drop),
+                after=await data.drops.snapshot(drop.drop_id),
             )
         if plan.drop_type == "reaction":
             self._reaction_drops.setdefault(scope, {})[message_id] = drop
@@ -317,6 +317,7 @@ class Drops:
         if drop is None:
             raise ValidationError("drop", texts.drop_unknown(ref))
         async with self.store.transaction():
+            before = await data.drops.snapshot(drop.drop_id)
             ended = await data.drops.end(drop.drop_id, self.clock.now())
             if ended is None:
                 raise ValidationError("drop", texts.drop_unknown(ref))
@@ -326,8 +327,8 @@ class Drops:
                 actor_id=caller.user_id,
                 action="drops.ended",
                 details={"drop_id": drop.drop_id, "event": drop.event_id},
-                before=asdict(drop),
-                after=asdict(ended),
+                before=before,
+                after=await data.drops.snapshot(drop.drop_id),
             )
         self._forget(scope, [ended])
         return ended
@@ -413,7 +414,7 @@ class Drops:
         rule = await self._drop_rule(data, event)
         life = common.lifespan(lifespan)
         async with self.store.transaction():
-            before = await data.drops.watch(channel_id)
+            before = await data.drops.watch_snapshot(channel_id)
             after = await data.drops.save_watch(
                 channel_id=channel_id,
                 event_id=rule.event_type,
@@ -427,8 +428,8 @@ class Drops:
                 actor_id=caller.user_id,
                 action="drops.watch_started",
                 details={"channel_id": channel_id, "event": rule.event_type},
-                before=asdict(before) if before is not None else None,
-                after=asdict(after),
+                before=before,
+                after=await data.drops.watch_snapshot(channel_id),
             )
         self._watches.setdefault(scope, {})[channel_id] = after
         return after
@@ -437,7 +438,7 @@ class Drops:
         """/watch stop (event managers)."""
         data = await open_admin(self.store, scope, caller, Level.EVENT_MANAGER)
         async with self.store.transaction():
-            before = await data.drops.watch(channel_id)
+            before = await data.drops.watch_snapshot(channel_id)
             if before is None:
                 raise ValidationError("channel", texts.not_watched(channel_id))
             await data.drops.remove_watch(channel_id)
@@ -447,7 +448,7 @@ class Drops:
                 actor_id=caller.user_id,
                 action="drops.watch_stopped",
                 details={"channel_id": channel_id},
-                before=asdict(before),
+                before=before,
             )
         self._watches.get(scope, {}).pop(channel_id, None)
 

@@ -129,8 +129,12 @@ class DropsRepository(Repository):
         return Drop.from_row(row)
 
     async def get(self, drop_id: str) -> Drop | None:
-        row = await self._tables.get(DROPS, {"drop_id": drop_id})
+        row = await self.snapshot(drop_id)
         return Drop.from_row(row) if row is not None else None
+
+    async def snapshot(self, drop_id: str) -> dict[str, Any] | None:
+        """A drop's row as stored (audit before/after)."""
+        return await self._tables.get(DROPS, {"drop_id": drop_id})
 
     async def live(self) -> list[Drop]:
         """Live drops, oldest first (the first hundred: what /drop list and its autocomplete show)."""
@@ -223,8 +227,12 @@ class DropsRepository(Repository):
         return [DropWatch.from_row(r) for r in await self._tables.select(WATCHES, order_by=("created_at",))]
 
     async def watch(self, channel_id: str) -> DropWatch | None:
-        row = await self._tables.get(WATCHES, {"channel_id": channel_id})
+        row = await self.watch_snapshot(channel_id)
         return DropWatch.from_row(row) if row is not None else None
+
+    async def watch_snapshot(self, channel_id: str) -> dict[str, Any] | None:
+        """A channel's watch row as stored (audit before/after)."""
+        return await self._tables.get(WATCHES, {"channel_id": channel_id})
 
     async def save_watch(
         self, *, channel_id: str, event_id: str, emoji: str, lifespan_minutes: int | None, created_by: str

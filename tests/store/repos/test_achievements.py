@@ -50,5 +50,7 @@ async def test_changes_and_reads_of_achievements(store: Store) -> None:
     await data.achievements.change(made.id, threshold=4, active=False, clear_description=True)
     got = await data.achievements.get(made.id)
     assert got is not None and (got.threshold, got.active, got.description) == (4, False, None)
+    snapshot = await data.achievements.snapshot(made.id)
+    assert snapshot is not None and snapshot["achievement_type"] == "voice_hours" and snapshot["is_active"] is False
     assert await data.achievements.active() == []
     assert [a.name for a in await data.achievements.by_name()] == ["Voice"]

@@ -49,6 +49,8 @@ async def test_live_drops_are_found_by_id_or_message_and_end_once(store: Store) 
     )
     assert await data.drops.find_live(drop_id=made.drop_id) == made
     assert await data.drops.find_live(message_id="555000000000000001") == made
+    snapshot = await data.drops.snapshot(made.drop_id)
+    assert snapshot is not None and snapshot["brand_id"] == "brand_a" and snapshot["claims_count"] == 0
     assert [d.drop_id for d in await data.drops.live_reaction_drops()] == [made.drop_id]
     assert [d.drop_id for d in await data.drops.by_event("coffee_drop")] == [made.drop_id]
     ended = await data.drops.end(made.drop_id, now)
@@ -83,5 +85,7 @@ async def test_a_channel_watch_is_saved_replaced_and_removed(store: Store) -> No
     )
     assert (again.event_id, again.emoji, again.lifespan_minutes) == ("tea_drop", "🍵", None)
     assert [w.channel_id for w in await data.drops.watches()] == ["444"]
+    snapshot = await data.drops.watch_snapshot("444")
+    assert snapshot is not None and snapshot["event_id"] == "tea_drop" and snapshot["server_id"] == "1001"
     await data.drops.remove_watch("444")
     assert await data.drops.watch("444") is None

@@ -84,6 +84,8 @@ async def test_a_retired_perk_leaves_the_shop_but_stays_on_record(store: Store) 
     await data.perks.change(row["perk_id"], cost=7, description=None)
     changed = await data.perks.get(row["perk_id"])
     assert changed is not None and (changed.cost, changed.description) == (7, None)
+    snapshot = await data.perks.snapshot(row["perk_id"])
+    assert snapshot is not None and snapshot["cost"] == 7 and snapshot["role_id"] == "900000000000000001"
     assert [p.name for p in await data.perks.on_sale("roles")] == ["Badge"]
     await data.perks.retire(row["perk_id"])
     assert await data.perks.on_sale() == []
