@@ -35,6 +35,7 @@ from loyalteez.clock import ManualClock
 from loyalteez.emulator import Emulator
 from loyalteez.emulator.harness import TOKEN, running_bot
 from loyalteez.services.access import brands
+from loyalteez.services.access.permissions import Caller
 from loyalteez.services.drops import Drops
 from loyalteez.services.rewards import Member, Rewards, install_default_rules
 from loyalteez.services.rewards import admin_events as events
@@ -116,8 +117,9 @@ async def service_race(target: str, clicks: int, cap: int | None) -> tuple[int, 
             data, "1", "bench_drop", EventOptions(reward=10, trigger="drop", max_total_claims=cap or -1)
         )
         drops = Drops(store, store.clock, Rewards(store, store.clock))
-        plan = await drops.plan(data, event="bench_drop", channel_id="900000000000000002")
-        await drops.create(data, plan, actor_id="1", message_id="900000000000000003")
+        owner = Caller("1", scope.server_id, is_owner=True)
+        plan = await drops.plan(scope, owner, event="bench_drop", channel_id="900000000000000002")
+        await drops.create(scope, plan, actor_id="1", message_id="900000000000000003")
         latencies: list[float] = []
 
         async def claim(n: int) -> str:

@@ -1,4 +1,4 @@
-"""Demo behaviours for drops, community goals and perks (issue 6), acting through the emulator as people would.
+"""Demo behaviours for drops, community goals and perks, acting through the emulator as people would.
 
 Day 1, 06:00: the admin sets the week up: an admin channel for announcements, a `coffee_drop` event (trigger
 drop, 30 LTZ, first 12 members), a community goal (LTZ paid this week) and a perk in the shop. Day 3, 12:00:
@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 
 if TYPE_CHECKING:
     from loyalteez.demo.simulation import WeekSimulation
@@ -98,29 +98,29 @@ async def perk_shopping(sim: WeekSimulation, day: int, hour: int) -> None:
 BEHAVIOURS = (set_up_the_week, coffee_drop, perk_shopping)
 
 
-async def summary_lines(data: ServerStore, names: dict[str, str]) -> list[str]:
+async def summary_lines(data: ScopedData, names: dict[str, str]) -> list[str]:
     """What the bot recorded about the drop, the goal and the shop (names instead of ids)."""
     lines = []
-    for drop in await data.select("discord_drops", {"event_id": DROP_EVENT}):
-        claims = await data.select("discord_drop_claims", {"drop_id": drop["drop_id"]}, order_by=("claimed_at",))
-        first = ", ".join(names.get(c["discord_user_id"], c["discord_user_id"]) for c in claims[:4])
-        paid = sum(int(c["reward_amount"] or 0) for c in claims)
+    for drop in await data.drops.by_event(DROP_EVENT):
+        claims = await data.drops.claims(drop.drop_id)
+        first = ", ".join(names.get(c.member_id, c.member_id) for c in claims[:4])
+        paid = sum(c.reward_amount or 0 for c in claims)
         lines.append(
-            f"Drop: {DROP_EVENT} {drop['claims_count']}/{drop['max_claims']} claimed, {paid:,} LTZ "
+            f"Drop: {DROP_EVENT} {drop.claims_count}/{drop.max_claims} claimed, {paid:,} LTZ "
             f"(first: {first}{', …' if len(claims) > 4 else ''})"
         )
-    for goal in await data.select("discord_community_goals"):
-        target = f"{float(goal['target_value']):,g}"
-        if goal["completed_at"]:  # the value it stopped at depends on how payouts were batched: not shown
-            lines.append(f"Goal: {goal['name']}: reached {goal['completed_at']:%a %d %b %H:%M} (target {target})")
+    for goal in await data.goals.all():
+        target = f"{goal.target:,g}"
+        if goal.completed_at:  # the value it stopped at depends on how payouts were batched: not shown
+            lines.append(f"Goal: {goal.name}: reached {goal.completed_at:%a %d %b %H:%M} (target {target})")
         else:
-            lines.append(f"Goal: {goal['name']}: {float(goal['current_value']):,g}/{target} LTZ paid, in progress")
-    purchases = await data.select("loyalteez_perk_purchases", {"status": "completed"}, order_by=("created_at",))
-    perks = await data.select("loyalteez_perks")
-    left = ", ".join(f"{p['name']} {p['quantity']} left" for p in perks if p["quantity"] is not None)
-    buyers = ", ".join(names.get(p["discord_user_id"], p["discord_user_id"]) for p in purchases)
+            lines.append(f"Goal: {goal.name}: {goal.value:,g}/{target} LTZ paid, in progress")
+    purchases = await data.perks.purchases(status="completed")
+    perks = await data.perks.all()
+    left = ", ".join(f"{p.name} {p.quantity} left" for p in perks if p.quantity is not None)
+    buyers = ", ".join(names.get(p.member_id, p.member_id) for p in purchases)
     lines.append(
-        f"Perks: {len(purchases)} bought for {sum(p['cost'] for p in purchases):,} LTZ"
+        f"Perks: {len(purchases)} bought for {sum(p.cost for p in purchases):,} LTZ"
         + (f" by {buyers}" if buyers else "")
         + (f" ({left})" if left else "")
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from loyalteez.store._tables import ScopedTables
 from loyalteez.store.analytics_store import AnalyticsStoreMixin
 from loyalteez.store.engagement_activity_store import EngagementActivityStoreMixin
-from loyalteez.store.engagement_rewards_store import EngagementRewardsStoreMixin
 from loyalteez.store.kpi_store import KpiStoreMixin
 from loyalteez.store.repos.server import ServerLinkedElsewhere
 
@@ -14,7 +13,6 @@ __all__ = ["ServerLinkedElsewhere", "ServerStore"]
 
 
 class ServerStore(
-    EngagementRewardsStoreMixin,
     EngagementActivityStoreMixin,
     AnalyticsStoreMixin,
     KpiStoreMixin,

@@ -21,10 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loyalteez.clock import ManualClock
-from loyalteez.services import engagement_input as engagement
 from loyalteez.services.access.permissions import PermissionDenied
+from loyalteez.services.common import input as common
 from loyalteez.services.container import build_services
+from loyalteez.services.drops import input as drop_input
 from loyalteez.services.errors import ValidationError
+from loyalteez.services.goals import input as goal_input
+from loyalteez.services.perks import input as perk_input
 from loyalteez.services.rewards import admin_events, admin_members, admin_server, triggers, validation
 from loyalteez.services.rewards.events import ClaimRequest, ManualReward, Member
 from loyalteez.services.rewards.outcomes import Paid
@@ -110,14 +113,14 @@ def test_rewards_list_checks(values: list[Any]) -> None:
 @FAST
 @given(text=st.one_of(st.none(), strings()), value=ANYTHING, when=st.datetimes(timezones=st.just(UTC)))
 def test_engagement_checks(text: str | None, value: Any, when: datetime) -> None:
-    refused_cleanly(lambda: engagement.lifespan(text), "engagement.lifespan")
-    refused_cleanly(lambda: engagement.emoji(text), "engagement.emoji")
-    refused_cleanly(lambda: engagement.message_ref(text or ""), "engagement.message_ref")
-    refused_cleanly(lambda: engagement.deadline(text, when), "engagement.deadline")
-    refused_cleanly(lambda: engagement.text("name", value, engagement.NAME_MAX), "engagement.text")
-    refused_cleanly(lambda: engagement.integer("cost", value, engagement.PERK_COST_RANGE), "engagement.integer")
-    refused_cleanly(lambda: engagement.choice("kind", value, ("a", "b")), "engagement.choice")
-    refused_cleanly(lambda: engagement.snowflake("role", value), "engagement.snowflake")
+    refused_cleanly(lambda: common.lifespan(text), "engagement.lifespan")
+    refused_cleanly(lambda: common.emoji(text), "engagement.emoji")
+    refused_cleanly(lambda: drop_input.message_ref(text or ""), "engagement.message_ref")
+    refused_cleanly(lambda: goal_input.deadline(text, when), "engagement.deadline")
+    refused_cleanly(lambda: common.text("name", value, common.NAME_MAX), "engagement.text")
+    refused_cleanly(lambda: common.integer("cost", value, perk_input.PERK_COST_RANGE), "engagement.integer")
+    refused_cleanly(lambda: common.choice("kind", value, ("a", "b")), "engagement.choice")
+    refused_cleanly(lambda: common.snowflake("role", value), "engagement.snowflake")
 
 
 # -- admin operations and commands on a real database -------------------------------------------------------

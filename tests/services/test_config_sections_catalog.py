@@ -7,15 +7,17 @@ from typing import Any
 
 import pytest
 
+from loyalteez.services.access.permissions import Caller
 from loyalteez.services.achievements import Achievements
 from loyalteez.services.config_io import ConfigDocument, ConfigFieldError, export_config, import_config
 from loyalteez.services.perks import Perks
 from loyalteez.services.rewards import Rewards
 from loyalteez.store import ServerStore, Store
-from tests.services.rewards.helpers import ADMIN, ALICE, VIP, connected, snapshot
+from tests.services.rewards.helpers import ADMIN, ALICE, SERVER, VIP, connected, snapshot
 from tests.services.test_config_io import as_document, audit_rows
 
 SECTIONS = ("achievements", "perks")
+OWNER = Caller(ADMIN, SERVER, is_owner=True)
 
 
 def services(store: Store) -> tuple[Achievements, Perks]:
@@ -29,19 +31,25 @@ async def configured(store: Store) -> ServerStore:
     achievements, perks = services(store)
     await data.insert("discord_user_stats", {"discord_user_id": ALICE, "messages_count": 12, "ltz_earned": 500})
     await achievements.create(
-        data, ADMIN, name="Chatterbox", description="Say 10 things", kind="message_count", threshold=10, reward=100
+        data.scope,
+        OWNER,
+        name="Chatterbox",
+        description="Say 10 things",
+        kind="message_count",
+        threshold=10,
+        reward=100,
     )
     await achievements.create(
-        data, ADMIN, name="Night owl", description=None, kind="voice_hours", threshold=50, reward=0
+        data.scope, OWNER, name="Night owl", description=None, kind="voice_hours", threshold=50, reward=0
     )
-    await achievements.toggle(data, ADMIN, "Night owl")
+    await achievements.toggle(data.scope, OWNER, "Night owl")
     await perks.create(
-        data, ADMIN, name="Golden mug", cost=100, category="Merch", quantity=7, role_id=VIP, description="A mug"
+        data.scope, OWNER, name="Golden mug", cost=100, category="Merch", quantity=7, role_id=VIP, description="A mug"
     )
-    await perks.create(data, ADMIN, name="Shout-out", cost=30)
-    await perks.create(data, ADMIN, name="Sticker", cost=5, quantity=1)
-    await perks.buy(data, ALICE, "Golden mug")
-    await perks.buy(data, ALICE, "Sticker")
+    await perks.create(data.scope, OWNER, name="Shout-out", cost=30)
+    await perks.create(data.scope, OWNER, name="Sticker", cost=5, quantity=1)
+    await perks.buy(data.scope, ALICE, "Golden mug")
+    await perks.buy(data.scope, ALICE, "Sticker")
     return data
 
 
@@ -180,7 +188,7 @@ async def test_a_sold_out_stock_is_set_without_a_buyer(store: Store) -> None:
     )
     assert sorted(result.changes) == ["perks: Golden mug: quantity 6 → 0", "perks: Shout-out: quantity null → 0"]
     assert await data.select("loyalteez_perk_purchases") == purchases, "no purchase, no buyer"
-    assert {p.name: p.quantity for p in await services(store)[1].catalog(data)} == {
+    assert {p.name: p.quantity for p in await services(store)[1].catalog(data.scope)} == {
         "Golden mug": 0,
         "Shout-out": 0,
         "Sticker": 0,

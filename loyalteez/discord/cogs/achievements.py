@@ -15,14 +15,14 @@ import discord
 from discord.ext import commands
 
 from loyalteez.discord.admin_gate import AdminGate
+from loyalteez.discord.caller import caller_of
 from loyalteez.discord.convert import member_of
 from loyalteez.discord.replies import send
-from loyalteez.services import engagement_messages as say
-from loyalteez.services import notices, texts
-from loyalteez.services.access.permissions import Level
+from loyalteez.services import texts
 from loyalteez.services.achievements import TYPES, Achievements, MemberAchievement
+from loyalteez.services.achievements import texts as say
+from loyalteez.services.common import texts as shared
 from loyalteez.services.ticker import Ticker
-from loyalteez.store import Scope
 
 log = logging.getLogger("loyalteez.achievements")
 GUILD = {discord.InteractionContextType.guild}
@@ -39,7 +39,7 @@ def render(rows: list[MemberAchievement], name: str) -> tuple[discord.Embed, dis
         state = " · claimed" if row.claimed else (" · **claim it below**" if row.claimable else "")
         about = f" — {a.description}" if a.description else ""
         lines.append(
-            f"{mark} **{a.name}**{about}\n`{say.bar(row.progress, a.threshold)}` "
+            f"{mark} **{a.name}**{about}\n`{shared.bar(row.progress, a.threshold)}` "
             f"{row.progress:,}/{a.threshold:,} {say.TYPE_UNITS.get(a.kind, '')} · {a.reward:,} LTZ{state}"
         )
     embed.description = "\n".join(lines)[:4000] or say.NO_ACHIEVEMENTS
@@ -74,9 +74,7 @@ class AchievementsCog(commands.Cog):
         scope = await self.gate.resolver.scope_of(ctx.interaction.guild_id) if ctx.interaction.guild_id else None
         if scope is None:
             return []
-        typed = (ctx.value or "").lower()
-        names = await self.achievements.names(self.gate.resolver.store.scoped(scope))
-        return [n for n in names if typed in n.lower()][:25]
+        return await self.achievements.names(scope, ctx.value or "")
 
     @achievement.command(name="create", description="A milestone members unlock, with an LTZ reward to claim")
     @discord.option("name", str, description="Up to 50 characters, unique on this server")
@@ -93,11 +91,11 @@ class AchievementsCog(commands.Cog):
         reward: int,
         description: str | None,
     ) -> None:
-        data = await self.gate.open(ctx, Level.EVENT_MANAGER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
         made, done = await self.achievements.create(
-            data, str(ctx.author.id), name=name, description=description, kind=type, threshold=threshold, reward=reward
+            scope, caller_of(ctx), name=name, description=description, kind=type, threshold=threshold, reward=reward
         )
         await send(ctx, say.achievement_created(made.name, made.kind, made.threshold, made.reward, done))
 
@@ -116,29 +114,29 @@ class AchievementsCog(commands.Cog):
         threshold: int | None,
         reward: int | None,
     ) -> None:
-        data = await self.gate.open(ctx, Level.EVENT_MANAGER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
         a = await self.achievements.edit(
-            data, str(ctx.author.id), name, description=description, kind=type, threshold=threshold, reward=reward
+            scope, caller_of(ctx), name, description=description, kind=type, threshold=threshold, reward=reward
         )
         await send(ctx, say.achievement_updated(a.name, a.kind, a.threshold, a.reward))
 
     @achievement.command(name="toggle", description="Turn an achievement off or on")
     @discord.option("name", str, description="The achievement", autocomplete=lambda ctx: ctx.cog.names(ctx))
     async def toggle(self, ctx: discord.ApplicationContext, name: str) -> None:
-        data = await self.gate.open(ctx, Level.EVENT_MANAGER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
-        a = await self.achievements.toggle(data, str(ctx.author.id), name)
-        await send(ctx, f"**{a.name}** is now {'on' if a.active else 'off'}.")
+        a = await self.achievements.toggle(scope, caller_of(ctx), name)
+        await send(ctx, say.achievement_toggled(a.name, a.active))
 
     @achievement.command(name="list", description="Every achievement and how many members completed it")
     async def list_(self, ctx: discord.ApplicationContext) -> None:
-        data = await self.gate.open(ctx, Level.VIEWER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
-        rows = await self.achievements.listing(data)
+        rows = await self.achievements.listing(scope, caller_of(ctx))
         await send(
             ctx,
             "\n".join(say.achievement_line(a.name, a.kind, a.threshold, a.reward, a.active, done) for a, done in rows)
@@ -174,18 +172,7 @@ class AchievementsCog(commands.Cog):
     # -- announcements (a ticker job) --------------------------------------------------------------------
 
     async def announce(self, now: datetime) -> None:
-        store = self.gate.resolver.store
-        for link in await store.active_servers():
-            data = store.scoped(Scope(link["brand_id"], link["server_id"]))
-            pending = await notices.pending(data, "achievement")
-            if pending:
-                server = link["server_name"] or "your server"
-                for member_id, rows in notices.by_member(pending).items():
-                    if member_id is not None:
-                        names = [r.details["name"] for r in rows]
-                        await self._dm(member_id, say.achievements_unlocked(server, names))
-                await notices.mark_sent(data, [r.notice_id for r in pending], now)
-            await notices.prune(data, now)
+        await self.achievements.announce(now, self._dm)
 
     async def _dm(self, member_id: str, text: str) -> None:
         try:

@@ -13,20 +13,21 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
 
 import discord
 from discord.ext import commands
 
 from loyalteez.discord.admin_gate import AdminGate
+from loyalteez.discord.caller import caller_of
 from loyalteez.discord.convert import CHAT_TYPES, member_of
 from loyalteez.discord.replies import send
-from loyalteez.services import engagement_input, texts
-from loyalteez.services import engagement_messages as say
-from loyalteez.services.access.permissions import Level
-from loyalteez.services.drops import DropPlan, Drops, drop_status
+from loyalteez.services import texts
+from loyalteez.services.common import input as common
+from loyalteez.services.common import texts as shared
+from loyalteez.services.drops import Drop, DropPlan, Drops, TargetMessage
+from loyalteez.services.drops import input as check
+from loyalteez.services.drops import texts as say
 from loyalteez.services.errors import ValidationError
-from loyalteez.services.rewards.rules import resolve
 from loyalteez.services.ticker import Ticker
 from loyalteez.store import Scope
 
@@ -44,7 +45,7 @@ def drop_embed(plan: DropPlan, expires: datetime | None) -> discord.Embed:
     )
     embed.add_field(name="Event", value=f"`{plan.event}`")
     embed.add_field(name="Claims", value=f"first {plan.max_claims:,}" if plan.max_claims else "unlimited")
-    embed.add_field(name="Ends", value=say.when(expires) if expires else "never")
+    embed.add_field(name="Ends", value=shared.when(expires) if expires else "never")
     return embed
 
 
@@ -85,21 +86,15 @@ class DropsCog(commands.Cog):
         scope = await self._scope(ctx.interaction.guild_id)
         if scope is None:
             return []
-        rules = resolve(await self.gate.resolver.store.scoped(scope).select("monitoring_rules"))
-        typed = (ctx.value or "").lower()
-        names = (r.event_type for r in rules.values() if r.trigger in ("drop", "none") and typed in r.event_type)
-        return sorted(names)[:25]
+        return await self.drops.droppable_events(scope, ctx.value or "")
 
     async def live_drops(self, ctx: discord.AutocompleteContext) -> list[discord.OptionChoice]:
         scope = await self._scope(ctx.interaction.guild_id)
         if scope is None:
             return []
-        rows = await self.drops.live(self.gate.resolver.store.scoped(scope))
         return [
-            discord.OptionChoice(
-                f"{r['event_id']} · {r['drop_type']} · {r['claims_count']} claimed"[:100], str(r["drop_id"])
-            )
-            for r in rows
+            discord.OptionChoice(f"{d.event_id} · {d.drop_type} · {d.claims_count} claimed"[:100], d.drop_id)
+            for d in await self.drops.live(scope)
         ][:25]
 
     # -- /drop ------------------------------------------------------------------------------------------------
@@ -146,23 +141,23 @@ class DropsCog(commands.Cog):
         label: str | None,
         description: str | None,
     ) -> None:
-        data = await self.gate.open(ctx, Level.EVENT_MANAGER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
-        target = await self._target_message(ctx, message_id) if message_id else None
-        channel_id = str(target.channel.id) if target else str(ctx.channel_id)
+        found, target = await self._target_message(ctx, message_id) if message_id else (None, None)
         plan = await self.drops.plan(
-            data,
+            scope,
+            caller_of(ctx),
             event=event,
             drop_type=type or "button",
-            channel_id=channel_id,
+            channel_id=str(ctx.channel_id),
             emoji=emoji,
             lifespan=lifespan,
             label=label,
             description=description,
-            message_id=str(target.id) if target else None,
+            target=found,
         )
-        expires = self.drops.clock.now() + plan.lifespan if plan.lifespan else None
+        expires = self.drops.expiry(plan)
         if plan.drop_type == "button":
             try:
                 posted = await ctx.channel.send(
@@ -178,32 +173,39 @@ class DropsCog(commands.Cog):
             except discord.Forbidden:
                 raise ValidationError("message-id", say.CANT_REACT) from None
             except discord.HTTPException:
-                raise ValidationError("emoji", say.BAD_EMOJI) from None
+                raise ValidationError("emoji", shared.BAD_EMOJI) from None
             message = target
         try:
-            row = await self.drops.create(data, plan, actor_id=str(ctx.author.id), message_id=str(message.id))
+            drop = await self.drops.create(scope, plan, actor_id=str(ctx.author.id), message_id=str(message.id))
         except BaseException:
             await self._undo_post(plan, message)
             raise
         await send(
             ctx,
             say.drop_created(
-                plan.drop_type, plan.event, plan.amount, plan.max_claims, row["expires_at"], plan.channel_id
+                plan.drop_type, plan.event, plan.amount, plan.max_claims, drop.expires_at, plan.channel_id
             ),
         )
 
-    async def _target_message(self, ctx: discord.ApplicationContext, ref: str) -> discord.Message:
-        """The message a reaction drop goes on: in this server, and one the bot can read."""
-        guild_id, channel_id, message_id = engagement_input.message_ref(ref)
+    async def _target_message(
+        self, ctx: discord.ApplicationContext, ref: str
+    ) -> tuple[TargetMessage, discord.Message | None]:
+        """The message a reaction drop goes on (in this server, and one the bot can read), or why not: the
+        service tells the caller, after checking their level."""
+        try:
+            guild_id, channel_id, message_id = check.message_ref(ref)
+        except ValidationError as refused:
+            return TargetMessage(refusal=refused.message), None
         if guild_id is not None and guild_id != str(ctx.guild_id):
-            raise ValidationError("message-id", say.MESSAGE_OTHER_SERVER)
+            return TargetMessage(refusal=say.MESSAGE_OTHER_SERVER), None
         channel = ctx.guild.get_channel_or_thread(int(channel_id)) if channel_id else ctx.channel
         if channel is None:
-            raise ValidationError("message-id", say.MESSAGE_OTHER_SERVER)
+            return TargetMessage(refusal=say.MESSAGE_OTHER_SERVER), None
         try:
-            return await channel.fetch_message(int(message_id))
+            message = await channel.fetch_message(int(message_id))
         except (discord.NotFound, discord.Forbidden, AttributeError):
-            raise ValidationError("message-id", say.MESSAGE_NOT_VISIBLE) from None
+            return TargetMessage(refusal=say.MESSAGE_NOT_VISIBLE), None
+        return TargetMessage(str(message.channel.id), str(message.id)), message
 
     async def _undo_post(self, plan: DropPlan, message: discord.Message | discord.PartialMessage) -> None:
         try:
@@ -216,17 +218,17 @@ class DropsCog(commands.Cog):
 
     @drop.command(name="list", description="Live drops on this server")
     async def list_(self, ctx: discord.ApplicationContext) -> None:
-        data = await self.gate.open(ctx, Level.VIEWER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
         lines = []
-        for row in await self.drops.live(data):
-            cap = f"/{row['max_claims']:,}" if row["max_claims"] else ""
-            ends = say.when(row["expires_at"]) if row["expires_at"] else "never"
-            link = f"https://discord.com/channels/{ctx.guild_id}/{row['channel_id']}/{row['message_id']}"
+        for drop in await self.drops.listing(scope, caller_of(ctx)):
+            cap = f"/{drop.max_claims:,}" if drop.max_claims else ""
+            ends = shared.when(drop.expires_at) if drop.expires_at else "never"
+            link = f"https://discord.com/channels/{ctx.guild_id}/{drop.channel_id}/{drop.message_id}"
             lines.append(
-                f"`{row['event_id']}` {row['drop_type']} in <#{row['channel_id']}>: {row['claims_count']:,}"
-                f"{cap} claimed, ends {ends} · [message]({link}) · id `{row['drop_id']}`"
+                f"`{drop.event_id}` {drop.drop_type} in <#{drop.channel_id}>: {drop.claims_count:,}"
+                f"{cap} claimed, ends {ends} · [message]({link}) · id `{drop.drop_id}`"
             )
         await send(ctx, "\n".join(lines) or say.NO_DROPS)
 
@@ -238,12 +240,12 @@ class DropsCog(commands.Cog):
         autocomplete=lambda ctx: ctx.cog.live_drops(ctx),
     )  # type: ignore[union-attr]
     async def end(self, ctx: discord.ApplicationContext, drop: str) -> None:
-        data = await self.gate.open(ctx, Level.EVENT_MANAGER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
-        ended = await self.drops.end(data, str(ctx.author.id), drop)
+        ended = await self.drops.end(scope, caller_of(ctx), drop)
         await self.close_message(ended)
-        await send(ctx, say.drop_ended(ended["event_id"], ended["claims_count"]))
+        await send(ctx, say.drop_ended(ended.event_id, ended.claims_count))
 
     # -- /watch -----------------------------------------------------------------------------------------------
 
@@ -267,45 +269,51 @@ class DropsCog(commands.Cog):
         emoji: str | None,
         lifespan: str | None,
     ) -> None:
-        data = await self.gate.open(ctx, Level.EVENT_MANAGER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
-        if channel.guild.id != ctx.guild_id:
-            raise ValidationError("channel", "channel: choose a channel of this server")
-        row = await self.drops.watch_start(data, str(ctx.author.id), str(channel.id), event, emoji, lifespan)
-        minutes = row.get("lifespan_minutes")
+        watch = await self.drops.watch_start(
+            scope,
+            caller_of(ctx),
+            str(channel.id),
+            event,
+            emoji,
+            lifespan,
+            channel_in_server=channel.guild.id == ctx.guild_id,
+        )
+        minutes = watch.lifespan_minutes
         await send(
             ctx,
             say.watch_started(
-                str(channel.id), row["event_id"], row["emoji"], timedelta(minutes=minutes) if minutes else None
+                str(channel.id), watch.event_id, watch.emoji, timedelta(minutes=minutes) if minutes else None
             ),
         )
 
     @watch.command(name="stop", description="Stop making drops of a channel's new messages")
     @discord.option("channel", discord.TextChannel, description="The watched channel")
     async def watch_stop(self, ctx: discord.ApplicationContext, channel: discord.TextChannel) -> None:
-        data = await self.gate.open(ctx, Level.EVENT_MANAGER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
-        await self.drops.watch_stop(data, str(ctx.author.id), str(channel.id))
+        await self.drops.watch_stop(scope, caller_of(ctx), str(channel.id))
         await send(ctx, say.watch_stopped(str(channel.id)))
 
     @watch.command(name="list", description="Watched channels")
     async def watch_list(self, ctx: discord.ApplicationContext) -> None:
-        data = await self.gate.open(ctx, Level.VIEWER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
-        rows = await self.drops.watches(data)
+        watches = await self.drops.watches(scope, caller_of(ctx))
         await send(
             ctx,
             "\n".join(
                 say.watch_started(
-                    r["channel_id"],
-                    r["event_id"],
-                    r["emoji"],
-                    timedelta(minutes=r["lifespan_minutes"]) if r["lifespan_minutes"] else None,
+                    w.channel_id,
+                    w.event_id,
+                    w.emoji,
+                    timedelta(minutes=w.lifespan_minutes) if w.lifespan_minutes else None,
                 )
-                for r in rows
+                for w in watches
             )
             or say.NO_WATCHES,
         )
@@ -336,18 +344,16 @@ class DropsCog(commands.Cog):
             return
         scope = await self._scope(payload.guild_id)
         drop = self.drops.reaction_drop_for(scope, str(payload.message_id)) if scope else None
-        if scope is None or drop is None or not engagement_input.same_emoji(str(payload.emoji), drop["emoji"]):
+        if scope is None or drop is None or not common.same_emoji(str(payload.emoji), drop.emoji or ""):
             return
         user = payload.member or self.bot.get_user(payload.user_id)
         if user is None or user.bot:
             return
         await self._claim_by_reaction(scope, drop, user, tell_repeat=True)
 
-    async def _claim_by_reaction(
-        self, scope: Scope, drop: dict[str, Any], user: discord.abc.User, *, tell_repeat: bool
-    ) -> bool:
+    async def _claim_by_reaction(self, scope: Scope, drop: Drop, user: discord.abc.User, *, tell_repeat: bool) -> bool:
         guild = self.bot.get_guild(int(scope.server_id))
-        result = await self.drops.claim(scope, str(drop["drop_id"]), member_of(user, guild))
+        result = await self.drops.claim(scope, drop.drop_id, member_of(user, guild))
         if result.paid or (tell_repeat and result.status != "gone"):
             await self._dm(user, say.DROP_DM_PREFIX.format(server=guild.name if guild else "the server") + result.text)
         if result.ended_now and result.drop is not None:
@@ -370,8 +376,7 @@ class DropsCog(commands.Cog):
         watch = self.drops.watch_for(scope, str(message.channel.id)) if scope else None
         if scope is None or watch is None:
             return
-        data = self.gate.resolver.store.scoped(scope)
-        plan = await self.drops.plan_for_watch(data, watch, str(message.channel.id), str(message.id))
+        plan = await self.drops.plan_for_watch(scope, watch, str(message.channel.id), str(message.id))
         if plan is None:
             return
         try:
@@ -379,7 +384,7 @@ class DropsCog(commands.Cog):
         except discord.HTTPException as exc:
             log.warning("watched channel %s: could not react to %s: %s", message.channel.id, message.id, exc)
             return
-        await self.drops.create(data, plan, actor_id=None, message_id=str(message.id), actor_type="system")
+        await self.drops.create(scope, plan, actor_id=None, message_id=str(message.id), actor_type="system")
 
     # -- start-up, expiry and closing ------------------------------------------------------------------------
 
@@ -396,16 +401,16 @@ class DropsCog(commands.Cog):
                 await self._catch_up(scope, guild, drop)
         await self.sweep(self.drops.clock.now())
 
-    async def _catch_up(self, scope: Scope, guild: discord.Guild, drop: dict[str, Any]) -> None:
-        channel = guild.get_channel_or_thread(int(drop["channel_id"]))
+    async def _catch_up(self, scope: Scope, guild: discord.Guild, drop: Drop) -> None:
+        channel = guild.get_channel_or_thread(int(drop.channel_id or 0))
         try:
-            message = await channel.fetch_message(int(drop["message_id"]))  # type: ignore[union-attr]
+            message = await channel.fetch_message(int(drop.message_id or 0))  # type: ignore[union-attr]
         except (discord.HTTPException, AttributeError) as exc:
-            log.info("drop %s: its message can't be read (%s); skipped", drop["drop_id"], exc)
+            log.info("drop %s: its message can't be read (%s); skipped", drop.drop_id, exc)
             return
         paid = 0
         for reaction in message.reactions:
-            if not engagement_input.same_emoji(str(reaction.emoji), drop["emoji"]):
+            if not common.same_emoji(str(reaction.emoji), drop.emoji or ""):
                 continue
             async for user in reaction.users():
                 if user.bot:
@@ -413,28 +418,27 @@ class DropsCog(commands.Cog):
                 member = guild.get_member(user.id) or user
                 paid += await self._claim_by_reaction(scope, drop, member, tell_repeat=False)
         if paid:
-            log.info("drop %s: %d reaction(s) added while offline claimed", drop["drop_id"], paid)
+            log.info("drop %s: %d reaction(s) added while offline claimed", drop.drop_id, paid)
 
     async def sweep(self, now: datetime) -> None:
         """End expired drops on every connected server and close their messages (a ticker job)."""
-        for link in await self.gate.resolver.store.active_servers():
-            for row in await self.drops.sweep(Scope(link["brand_id"], link["server_id"])):
-                await self.close_message(row)
+        for drop in await self.drops.sweep_everywhere():
+            await self.close_message(drop)
 
-    async def close_message(self, drop: dict[str, Any]) -> None:
+    async def close_message(self, drop: Drop) -> None:
         """Show a drop has ended: button disabled and the reason in the footer, or the bot's reaction removed."""
-        channel = self.bot.get_channel(int(drop["channel_id"])) if drop.get("channel_id") else None
-        if channel is None or not drop.get("message_id"):
+        channel = self.bot.get_channel(int(drop.channel_id)) if drop.channel_id else None
+        if channel is None or not drop.message_id:
             return
         try:
-            if drop["drop_type"] == "reaction":
-                await channel.get_partial_message(int(drop["message_id"])).remove_reaction(drop["emoji"], self.bot.user)
+            if drop.drop_type == "reaction":
+                await channel.get_partial_message(int(drop.message_id)).remove_reaction(drop.emoji or "", self.bot.user)
                 return
-            message = await channel.fetch_message(int(drop["message_id"]))
-            status = drop_status(drop, self.drops.clock.now())
+            message = await channel.fetch_message(int(drop.message_id))
+            status = self.drops.status(drop)
             embed = message.embeds[0] if message.embeds else None
             if embed is not None:
-                embed.set_footer(text=say.drop_footer(status, drop["claims_count"], drop["max_claims"]))
+                embed.set_footer(text=say.drop_footer(status, drop.claims_count, drop.max_claims))
             label = next(
                 (
                     c.label
@@ -444,6 +448,6 @@ class DropsCog(commands.Cog):
                 ),
                 "Claim",
             )
-            await message.edit(embed=embed, view=drop_button(str(drop["drop_id"]), label, disabled=True))
+            await message.edit(embed=embed, view=drop_button(drop.drop_id, label, disabled=True))
         except discord.HTTPException as exc:
-            log.warning("could not close drop %s's message: %s", drop["drop_id"], exc)
+            log.warning("could not close drop %s's message: %s", drop.drop_id, exc)

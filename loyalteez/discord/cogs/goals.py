@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import discord
 from discord.ext import commands
 
-from loyalteez.clock import utc_day
 from loyalteez.discord.admin_gate import AdminGate
+from loyalteez.discord.caller import caller_of
 from loyalteez.discord.replies import send
-from loyalteez.services import engagement_messages as say
-from loyalteez.services import notices
-from loyalteez.services.access.permissions import ADMIN_CHANNEL_KEY, Level
+from loyalteez.services.common import texts as shared
 from loyalteez.services.goals import TYPES, Goal, Goals
+from loyalteez.services.goals import texts as say
 from loyalteez.services.ticker import Ticker
-from loyalteez.store import Scope
 
 log = logging.getLogger("loyalteez.goals")
 GUILD = {discord.InteractionContextType.guild}
 ANNOUNCE_EVERY = timedelta(minutes=1)
 
 
-def goal_lines(goals: list[Goal], now: datetime) -> str:
-    today = utc_day(now)
+def goal_lines(goals: list[Goal], today: date) -> str:
     lines = []
     for goal in goals:
         status = goal.status(today)
@@ -33,7 +30,7 @@ def goal_lines(goals: list[Goal], now: datetime) -> str:
         due = f" · by {goal.deadline.isoformat()}" if goal.deadline and status == "active" else ""
         best = f" · best day {goal.best:,g}" if goal.kind == "dau" and goal.best > value else ""
         lines.append(
-            f"**{goal.name}** — {say.GOAL_STATUS[status]}{due}\n`{say.bar(value, goal.target)}` "
+            f"**{goal.name}** — {say.GOAL_STATUS[status]}{due}\n`{shared.bar(value, goal.target)}` "
             f"{value:,g}/{goal.target:,g} {unit}{best}"
         )
     return "\n".join(lines)
@@ -52,8 +49,7 @@ class GoalsCog(commands.Cog):
         scope = await self.gate.resolver.scope_of(ctx.interaction.guild_id) if ctx.interaction.guild_id else None
         if scope is None:
             return []
-        typed = (ctx.value or "").lower()
-        return [n for n in await self.goals.names(self.gate.resolver.store.scoped(scope)) if typed in n.lower()][:25]
+        return await self.goals.names(scope, ctx.value or "")
 
     @goal.command(name="create", description="A target for the whole server, with a progress bar for everyone")
     @discord.option("name", str, description="Up to 50 characters")
@@ -68,37 +64,37 @@ class GoalsCog(commands.Cog):
     async def create(
         self, ctx: discord.ApplicationContext, name: str, type: str, target: int, deadline: str | None
     ) -> None:
-        data = await self.gate.open(ctx, Level.EVENT_MANAGER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
-        made = await self.goals.create(data, str(ctx.author.id), name=name, kind=type, target=target, deadline=deadline)
+        made = await self.goals.create(scope, caller_of(ctx), name=name, kind=type, target=target, deadline=deadline)
         await send(ctx, say.goal_created(made.name, made.kind, made.target, made.value, made.deadline))
 
     @goal.command(name="list", description="Every goal, including ended ones")
     async def list_(self, ctx: discord.ApplicationContext) -> None:
-        data = await self.gate.open(ctx, Level.VIEWER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
-        goals = await self.goals.listing(data, include_ended=True)
-        await send(ctx, goal_lines(goals, self.goals.clock.now())[:2000] or say.NO_GOALS)
+        goals = await self.goals.listing(scope, caller_of(ctx))
+        await send(ctx, goal_lines(goals, self.goals.today())[:2000] or say.NO_GOALS)
 
     @goal.command(name="progress", description="Move a custom goal (a negative amount corrects it)")
     @discord.option("name", str, description="The custom goal", autocomplete=lambda ctx: ctx.cog.names(ctx))
     @discord.option("amount", int, description="How much to add (negative to subtract)")
     async def progress(self, ctx: discord.ApplicationContext, name: str, amount: int) -> None:
-        data = await self.gate.open(ctx, Level.EVENT_MANAGER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
-        goal = await self.goals.progress(data, str(ctx.author.id), name, amount)
+        goal = await self.goals.progress(scope, caller_of(ctx), name, amount)
         await send(ctx, say.goal_moved(goal.name, goal.value, goal.target))
 
     @goal.command(name="end", description="Retire a goal (it stays in /goal list)")
     @discord.option("name", str, description="The goal", autocomplete=lambda ctx: ctx.cog.names(ctx))
     async def end(self, ctx: discord.ApplicationContext, name: str) -> None:
-        data = await self.gate.open(ctx, Level.EVENT_MANAGER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
-        goal = await self.goals.end(data, str(ctx.author.id), name)
+        goal = await self.goals.end(scope, caller_of(ctx), name)
         await send(ctx, say.goal_ended(goal.name))
 
     @discord.slash_command(name="goals", description="The community's goals and how close they are", contexts=GUILD)
@@ -106,38 +102,27 @@ class GoalsCog(commands.Cog):
         scope = await self.gate.resolver.member_scope(ctx)
         if scope is None:
             return
-        goals = await self.goals.listing(self.gate.resolver.store.scoped(scope), include_ended=False)
+        goals = await self.goals.current(scope)
         embed = discord.Embed(
             title="🎯 Community goals",
             colour=discord.Colour.green(),
-            description=goal_lines(goals, self.goals.clock.now())[:4000] or say.NO_GOALS,
+            description=goal_lines(goals, self.goals.today())[:4000] or say.NO_GOALS,
         )
         await send(ctx, embed=embed)
 
     async def announce(self, now: datetime) -> None:
         """Reached goals, posted in each server's admin channel (a ticker job)."""
-        store = self.gate.resolver.store
-        for link in await store.active_servers():
-            data = store.scoped(Scope(link["brand_id"], link["server_id"]))
-            pending = await notices.pending(data, "goal")
-            if not pending:
-                continue
-            channel_id = (await data.rewards.metadata()).get(ADMIN_CHANNEL_KEY)
-            channel = self.bot.get_channel(int(channel_id)) if channel_id else None
-            if channel is None:
-                log.info(
-                    "server %s reached %d goal(s) but has no admin channel to announce them in",
-                    link["server_id"],
-                    len(pending),
-                )
-            else:
-                text = "\n".join(
-                    say.goal_reached(r.details["name"], r.details["value"], r.details["target"], r.details["kind"])
-                    for r in pending
-                )
-                try:
-                    await channel.send(text[:2000])
-                except discord.HTTPException as exc:
-                    log.warning("could not announce goals in %s: %s", channel_id, exc)
-                    continue  # kept pending: tried again next minute
-            await notices.mark_sent(data, [r.notice_id for r in pending], now)
+        await self.goals.announce(now, self._post)
+
+    async def _post(self, server_id: str, channel_id: str | None, text: str, count: int) -> bool:
+        """Post reached goals; False keeps them pending (tried again next minute)."""
+        channel = self.bot.get_channel(int(channel_id)) if channel_id else None
+        if channel is None:
+            log.info("server %s reached %d goal(s) but has no admin channel to announce them in", server_id, count)
+            return True
+        try:
+            await channel.send(text[:2000])
+        except discord.HTTPException as exc:
+            log.warning("could not announce goals in %s: %s", channel_id, exc)
+            return False
+        return True

@@ -1,7 +1,7 @@
 """/perk (perk managers), /perks and /perk-buy (members): spending LTZ, and granting a perk's role.
 
-The purchase commits first (services/perks.py); the role is granted afterwards through Discord. If that
-fails, the purchase is refunded and the member told so (the decision is documented in services/perks.py).
+The purchase commits first (services/perks/service.py); the role is granted afterwards through Discord. If that
+fails, the purchase is refunded and the member told so (the decision is documented in services/perks/service.py).
 A role the bot could never grant is refused when the perk is saved, not when someone has paid for it.
 """
 
@@ -13,28 +13,28 @@ import discord
 from discord.ext import commands
 
 from loyalteez.discord.admin_gate import AdminGate
+from loyalteez.discord.caller import caller_of
 from loyalteez.discord.replies import send
-from loyalteez.services import engagement_messages as say
-from loyalteez.services.access.permissions import Level
-from loyalteez.services.errors import ValidationError
-from loyalteez.services.perks import KEEP, Perks
+from loyalteez.services.perks import KEEP, Perks, perk_line
+from loyalteez.services.perks import texts as say
 
 log = logging.getLogger("loyalteez.perks")
 GUILD = {discord.InteractionContextType.guild}
 
 
-def grantable(role: discord.Role, guild: discord.Guild) -> str:
-    """The role's id if the bot can give it to members; otherwise ValidationError saying why not."""
+def grantable(role: discord.Role, guild: discord.Guild) -> tuple[str | None, str | None]:
+    """(role id, None) if the bot can give the role to members, else (None, why not): the service gives
+    the refusal, after checking the caller's level."""
     if role.guild.id != guild.id:
-        raise ValidationError("role", "role: choose a role of this server")
+        return None, say.ROLE_OTHER_SERVER
     if role.is_default() or role.managed:
-        raise ValidationError("role", say.ROLE_MANAGED.format(role=role.mention))
+        return None, say.ROLE_MANAGED.format(role=role.mention)
     me = guild.me
     if me is None or not me.guild_permissions.manage_roles:
-        raise ValidationError("role", f"I need the Manage Roles permission to give {role.mention}.")
+        return None, say.role_needs_manage_roles(role.mention)
     if role >= me.top_role:
-        raise ValidationError("role", say.ROLE_TOO_HIGH.format(role=role.mention))
-    return str(role.id)
+        return None, say.ROLE_TOO_HIGH.format(role=role.mention)
+    return str(role.id), None
 
 
 class PerksCog(commands.Cog):
@@ -48,8 +48,7 @@ class PerksCog(commands.Cog):
         scope = await self.gate.resolver.scope_of(ctx.interaction.guild_id) if ctx.interaction.guild_id else None
         if scope is None:
             return []
-        typed = (ctx.value or "").lower()
-        return [n for n in await self.perks.names(self.gate.resolver.store.scoped(scope)) if typed in n.lower()][:25]
+        return await self.perks.names(scope, ctx.value or "")
 
     @perk.command(name="create", description="Something members can buy with LTZ, optionally a role")
     @discord.option("name", str, description="Up to 50 characters, unique on this server")
@@ -68,21 +67,22 @@ class PerksCog(commands.Cog):
         role: discord.Role | None,
         description: str | None,
     ) -> None:
-        data = await self.gate.open(ctx, Level.PERK_MANAGER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
-        role_id = grantable(role, ctx.guild) if role is not None else None
+        role_id, refusal = grantable(role, ctx.guild) if role is not None else (None, None)
         perk = await self.perks.create(
-            data,
-            str(ctx.author.id),
+            scope,
+            caller_of(ctx),
             name=name,
             cost=cost,
             category=category,
             quantity=-1 if quantity is None else quantity,
             role_id=role_id,
+            role_refusal=refusal,
             description=description,
         )
-        await send(ctx, say.perk_saved("Created", perk.line))
+        await send(ctx, say.perk_saved("Created", perk_line(perk)))
 
     @perk.command(name="edit", description="Change a perk's cost, category, stock, role or description")
     @discord.option("name", str, description="The perk", autocomplete=lambda ctx: ctx.cog.names(ctx))
@@ -103,29 +103,30 @@ class PerksCog(commands.Cog):
         remove_role: bool | None,
         description: str | None,
     ) -> None:
-        data = await self.gate.open(ctx, Level.PERK_MANAGER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
-        role_id = grantable(role, ctx.guild) if role is not None else (None if remove_role else KEEP)
+        role_id, refusal = grantable(role, ctx.guild) if role is not None else (None if remove_role else KEEP, None)
         perk = await self.perks.edit(
-            data,
-            str(ctx.author.id),
+            scope,
+            caller_of(ctx),
             name,
             cost=cost,
             category=category,
             quantity=quantity,
             role_id=role_id,
+            role_refusal=refusal,
             description=description,
         )
-        await send(ctx, say.perk_saved("Updated", perk.line))
+        await send(ctx, say.perk_saved("Updated", perk_line(perk)))
 
     @perk.command(name="remove", description="Stop selling a perk (past purchases are kept)")
     @discord.option("name", str, description="The perk", autocomplete=lambda ctx: ctx.cog.names(ctx))
     async def remove(self, ctx: discord.ApplicationContext, name: str) -> None:
-        data = await self.gate.open(ctx, Level.PERK_MANAGER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
-        perk = await self.perks.remove(data, str(ctx.author.id), name)
+        perk = await self.perks.remove(scope, caller_of(ctx), name)
         await send(ctx, say.perk_removed(perk.name))
 
     @discord.slash_command(name="perks", description="What you can buy with your LTZ", contexts=GUILD)
@@ -134,11 +135,11 @@ class PerksCog(commands.Cog):
         scope = await self.gate.resolver.member_scope(ctx)
         if scope is None:
             return
-        found = await self.perks.catalog(self.gate.resolver.store.scoped(scope), category)
+        found = await self.perks.catalog(scope, category)
         embed = discord.Embed(
             title="🛍️ Perks",
             colour=discord.Colour.teal(),
-            description="\n".join(p.line for p in found)[:4000] or say.NO_PERKS,
+            description="\n".join(perk_line(p) for p in found)[:4000] or say.NO_PERKS,
         )
         embed.set_footer(text="Buy with /perk-buy · your LTZ: /balance")
         await send(ctx, embed=embed)
@@ -149,14 +150,12 @@ class PerksCog(commands.Cog):
         scope = await self.gate.resolver.member_scope(ctx)
         if scope is None:
             return
-        data = self.gate.resolver.store.scoped(scope)
-        wanted = await self.perks.find(data, perk)
         member = ctx.author if isinstance(ctx.author, discord.Member) else None
-        role = ctx.guild.get_role(int(wanted.role_id)) if wanted.role_id and ctx.guild else None
-        has_role = role is not None and member is not None and role in member.roles
-        purchase = await self.perks.buy(data, str(ctx.author.id), perk, has_role=has_role)
+        held = tuple(str(r.id) for r in member.roles) if member is not None else ()
+        purchase = await self.perks.buy(scope, str(ctx.author.id), perk, role_ids=held)
         text = purchase.text
         if purchase.perk.role_id:
+            role = ctx.guild.get_role(int(purchase.perk.role_id)) if ctx.guild else None
             failure = None
             if role is None or member is None:
                 failure = "the role no longer exists"
@@ -170,7 +169,7 @@ class PerksCog(commands.Cog):
                         "perk %s: granting role %s to %s failed: %s", purchase.perk.id, role.id, ctx.author.id, exc
                     )
             if failure is not None:
-                await self.perks.refund(data, purchase.purchase_id, failure)
+                await self.perks.refund(scope, purchase.purchase_id, failure)
                 text = say.PERK_REFUNDED.format(
                     name=purchase.perk.name,
                     role=f"<@&{purchase.perk.role_id}>",

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from loyalteez.services.rewards import texts, validation
-from loyalteez.services.rewards.validation import refusal  # sections call it as parts.refusal
+from loyalteez.services.rewards.validation import refusal as refusal  # sections call it as parts.refusal
 
 # The service's own pattern for Discord ids (it also strips blanks; a file must not have them).
 SNOWFLAKE_PATTERN = validation._SNOWFLAKE.pattern

@@ -19,29 +19,31 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from loyalteez.services import engagement_input as check
 from loyalteez.services.achievements import TYPES, Achievement, Achievements
+from loyalteez.services.achievements import input as achievement_input
+from loyalteez.services.common import input as check
 from loyalteez.services.config_io import schema_parts as parts
 from loyalteez.services.config_io.errors import ConfigFieldError, field_errors
 from loyalteez.services.config_io.registry import Section, register
 from loyalteez.services.errors import ValidationError
-from loyalteez.services.perks import KEEP, Perk, Perks, _category
+from loyalteez.services.perks import KEEP, Perk, Perks
+from loyalteez.services.perks import input as perk_input
 from loyalteez.services.rewards.service import Rewards
-from loyalteez.store import ServerStore, Store
+from loyalteez.store import ScopedData, Store
 
 # The services' option names -> the file's.
 ACHIEVEMENT_FIELDS = {"reward": "reward_amount", "options": "name"}
 PERK_FIELDS = {"role": "role_id", "perk": "name", "options": "name"}
-ROLE_PATTERN = r"^\d{1,21}$"  # what engagement_input.snowflake accepts (a file must not pad it with blanks)
+ROLE_PATTERN = r"^\d{1,21}$"  # what common.input.snowflake accepts (a file must not pad it with blanks)
 
 
-def _store(data: ServerStore) -> Store:
+def _store(data: ScopedData) -> Store:
     """The unscoped store over the same connection and clock: the services keep one for members' actions
     (claiming, buying), which an import never reaches."""
     return Store(data.db, data.catalog, data.clock, None)
 
 
-def _achievements(data: ServerStore) -> Achievements:
+def _achievements(data: ScopedData) -> Achievements:
     """The admin half needs only the store's clock (crediting progress); the rewards engine pays claims."""
     store = _store(data)
     return Achievements(store, data.clock, Rewards(store, data.clock))
@@ -85,25 +87,27 @@ def achievement_json(a: Achievement) -> dict[str, Any]:
 
 ACHIEVEMENT_CHECKS: dict[str, Callable[[Any], Any]] = {
     "type": lambda v: check.choice("type", v, TYPES),
-    "threshold": lambda v: check.integer("threshold", v, check.THRESHOLD_RANGE),
+    "threshold": lambda v: check.integer("threshold", v, achievement_input.THRESHOLD_RANGE),
     # create's wording, so a refusal reads the same for a new achievement and an existing one
-    "reward_amount": lambda v: check.integer("reward", v, check.ACHIEVEMENT_REWARD_RANGE, " LTZ (0: a badge)"),
+    "reward_amount": lambda v: check.integer(
+        "reward", v, achievement_input.ACHIEVEMENT_REWARD_RANGE, " LTZ (0: a badge)"
+    ),
     "description": lambda v: check.text("description", v, check.DESCRIPTION_MAX),
 }
 
 
-async def export_achievements(data: ServerStore) -> list[dict[str, Any]]:
-    found = [achievement_json(a) for a, _ in await _achievements(data).listing(data)]
+async def export_achievements(data: ScopedData) -> list[dict[str, Any]]:
+    found = [achievement_json(a) for a, _ in await _achievements(data).listing_in(data)]
     return sorted(found, key=lambda i: (i["name"].lower(), i["name"]))
 
 
 async def _apply_achievement(
-    service: Achievements, data: ServerStore, actor_id: str, item: Mapping[str, Any], current: Achievement | None
+    service: Achievements, data: ScopedData, actor_id: str, item: Mapping[str, Any], current: Achievement | None
 ) -> None:
     wanted = _given(item, ACHIEVEMENT_CHECKS)
     active = _is_active(item["is_active"]) if "is_active" in item else None
     if current is None:
-        await service.create(
+        await service.create_in(
             data,
             actor_id,
             name=item["name"],
@@ -113,11 +117,11 @@ async def _apply_achievement(
             reward=item.get("reward_amount"),
         )
         if active is False:
-            await service.toggle(data, actor_id, item["name"])
+            await service.toggle_in(data, actor_id, item["name"])
         return
     changes = _changed(wanted, achievement_json(current))
     if changes:  # a different type reaches edit too, which refuses it as /achievement edit does
-        await service.edit(
+        await service.edit_in(
             data,
             actor_id,
             current.name,
@@ -127,12 +131,12 @@ async def _apply_achievement(
             reward=changes.get("reward_amount"),
         )
     if active is not None and active != current.active:
-        await service.toggle(data, actor_id, current.name)
+        await service.toggle_in(data, actor_id, current.name)
 
 
-async def apply_achievements(data: ServerStore, items: list[dict[str, Any]], actor_id: str) -> None:
+async def apply_achievements(data: ScopedData, items: list[dict[str, Any]], actor_id: str) -> None:
     service = _achievements(data)
-    current = {a.name.lower(): a for a, _ in await service.listing(data)}
+    current = {a.name.lower(): a for a, _ in await service.listing_in(data)}
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
         path = f"achievements[{index}]"
@@ -142,7 +146,7 @@ async def apply_achievements(data: ServerStore, items: list[dict[str, Any]], act
             await _apply_achievement(service, data, actor_id, {**item, "name": name}, current.get(name.lower()))
     for key, achievement in current.items():
         if key not in seen and achievement.active:  # turned off, never deleted: members earned it
-            await service.toggle(data, actor_id, achievement.name)
+            await service.toggle_in(data, actor_id, achievement.name)
 
 
 # -- perks -----------------------------------------------------------------------------------------------------
@@ -163,12 +167,12 @@ def _quantity(value: Any) -> int | None:
     """Stock left: null (or -1) unlimited, 0 sold out (as exported), else /perk's 1-1,000,000."""
     if value == 0 and isinstance(value, int) and not isinstance(value, bool):
         return 0
-    return check.quantity(-1 if value is None else value)
+    return perk_input.quantity(-1 if value is None else value)
 
 
 PERK_CHECKS: dict[str, Callable[[Any], Any]] = {
-    "category": _category,
-    "cost": lambda v: check.integer("cost", v, check.PERK_COST_RANGE, " LTZ"),
+    "category": perk_input.category,
+    "cost": lambda v: check.integer("cost", v, perk_input.PERK_COST_RANGE, " LTZ"),
     "quantity": _quantity,
     "role_id": lambda v: check.snowflake("role", v) if v else None,
     "description": lambda v: check.text("description", v, check.DESCRIPTION_MAX),
@@ -180,17 +184,17 @@ def _stock_option(quantity: int | None) -> int:
     return -1 if quantity is None else max(quantity, 1)
 
 
-async def export_perks(data: ServerStore) -> list[dict[str, Any]]:
-    found = [perk_json(p) for p in await Perks(_store(data), data.clock).catalog(data)]
+async def export_perks(data: ScopedData) -> list[dict[str, Any]]:
+    found = [perk_json(p) for p in await Perks(_store(data), data.clock).on_sale_in(data)]
     return sorted(found, key=lambda i: (i["name"].lower(), i["name"]))
 
 
 async def _apply_perk(
-    service: Perks, data: ServerStore, actor_id: str, item: Mapping[str, Any], current: Perk | None
+    service: Perks, data: ScopedData, actor_id: str, item: Mapping[str, Any], current: Perk | None
 ) -> None:
     wanted = _given(item, PERK_CHECKS)
     if current is None:
-        perk = await service.create(
+        perk = await service.create_in(
             data,
             actor_id,
             name=item["name"],
@@ -206,7 +210,7 @@ async def _apply_perk(
         if "quantity" in changes and _stock_option(changes["quantity"]) == _stock_option(current.quantity):
             del changes["quantity"]  # sold out from a stock of 1: only the taking below is left
         if changes:
-            await service.edit(
+            await service.edit_in(
                 data,
                 actor_id,
                 current.name,
@@ -219,12 +223,12 @@ async def _apply_perk(
     if wanted.get("quantity") == 0 and perk.quantity != 0:
         # /perk cannot set a stock of 0 (only sales reach it): the one unit set above is taken the way a
         # purchase takes it, without a buyer, so a sold-out perk is restored sold out
-        await data.perks_take_one(perk.id)
+        await data.perks.take_one(perk.id)
 
 
-async def apply_perks(data: ServerStore, items: list[dict[str, Any]], actor_id: str) -> None:
+async def apply_perks(data: ScopedData, items: list[dict[str, Any]], actor_id: str) -> None:
     service = Perks(_store(data), data.clock)
-    current = {p.name.lower(): p for p in await service.catalog(data)}
+    current = {p.name.lower(): p for p in await service.on_sale_in(data)}
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
         with field_errors(f"perks[{index}]", PERK_FIELDS):
@@ -233,7 +237,7 @@ async def apply_perks(data: ServerStore, items: list[dict[str, Any]], actor_id: 
             await _apply_perk(service, data, actor_id, {**item, "name": name}, current.get(name.lower()))
     for key, perk in current.items():
         if key not in seen:  # retired (/perk remove): the row and its purchases stay
-            await service.remove(data, actor_id, perk.name)
+            await service.remove_in(data, actor_id, perk.name)
 
 
 # -- schema ----------------------------------------------------------------------------------------------------
@@ -270,9 +274,9 @@ def achievement_schema() -> dict[str, Any]:
                 "x-message": parts.refusal(lambda: check.choice("type", "?", TYPES)),
                 "description": "what counts towards it; cannot change once the achievement exists",
             },
-            "threshold": _whole("threshold", check.THRESHOLD_RANGE),
+            "threshold": _whole("threshold", achievement_input.THRESHOLD_RANGE),
             "reward_amount": {
-                **_whole("reward", check.ACHIEVEMENT_REWARD_RANGE, " LTZ (0: a badge)"),
+                **_whole("reward", achievement_input.ACHIEVEMENT_REWARD_RANGE, " LTZ (0: a badge)"),
                 "description": "LTZ paid when claimed (0: a badge)",
             },
             "description": _text("description", check.DESCRIPTION_MAX),
@@ -283,15 +287,15 @@ def achievement_schema() -> dict[str, Any]:
 
 
 def perk_schema() -> dict[str, Any]:
-    high = check.PERK_QUANTITY_RANGE[1]
+    high = perk_input.PERK_QUANTITY_RANGE[1]
     return parts.obj(
         {
             "name": _name(),
-            "category": {**_text("category", check.CATEGORY_MAX), "description": "null: general"},
-            "cost": _whole("cost", check.PERK_COST_RANGE, " LTZ"),
+            "category": {**_text("category", perk_input.CATEGORY_MAX), "description": "null: general"},
+            "cost": _whole("cost", perk_input.PERK_COST_RANGE, " LTZ"),
             "quantity": {
                 "anyOf": [{"type": "null"}, {"const": -1}, {"type": "integer", "minimum": 0, "maximum": high}],
-                "x-message": parts.refusal(lambda: check.quantity(-2)),
+                "x-message": parts.refusal(lambda: perk_input.quantity(-2)),
                 "description": "stock left: null or -1 unlimited, 0 sold out",
             },
             "role_id": {

@@ -11,11 +11,12 @@ from loyalteez.emulator import Emulator, GuildHandle, MemberHandle
 from loyalteez.emulator.harness import TOKEN, Harness, running_bot
 from loyalteez.emulator.state import Message
 from loyalteez.services.access import brands
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 from tests.conftest import REPORT
+from tests.store.raw import tables
 
 
-async def scoped(h: Harness) -> ServerStore:
+async def scoped(h: Harness) -> ScopedData:
     scope = await h.app.services.setup.scope_for(str(h.guild.id))
     assert scope is not None
     return h.app.store.scoped(scope)
@@ -59,10 +60,10 @@ async def test_200_members_click_at_once_and_exactly_50_are_paid(
     assert posted.buttons[0]["disabled"], "the button is disabled once the drop is full"
     assert "all claims taken (50/50 claimed)" in posted.embeds[0]["footer"]["text"]
     data = await scoped(harness)
-    drop = (await data.select("discord_drops"))[0]
+    drop = (await tables(data).select("discord_drops"))[0]
     assert drop["claims_count"] == 50 and drop["ended_at"] is not None
-    assert await data.count("discord_drop_claims") == 50
-    assert await data.count("loyalteez_reward_ledger", {"event_type": "coffee_drop"}) == 50
+    assert await tables(data).count("discord_drop_claims") == 50
+    assert await tables(data).count("loyalteez_reward_ledger", {"event_type": "coffee_drop"}) == 50
     REPORT["e2e drop race: 200 clicks at once, cap 50"] = f"50 paid, 150 told full, all answered in {took:.2f}s"
 
 
@@ -94,7 +95,7 @@ async def test_the_sweep_disables_an_expired_drop_nobody_clicked(
     clock.advance(minutes=2)
     await harness.emu.settle()  # the clock-driven sweep runs at the next settle
     assert posted.buttons[0]["disabled"] and "expired" in posted.embeds[0]["footer"]["text"]
-    drop = (await (await scoped(harness)).select("discord_drops"))[0]
+    drop = (await tables(await scoped(harness)).select("discord_drops"))[0]
     assert drop["ended_at"] == drop["expires_at"]
 
 
@@ -102,7 +103,7 @@ async def test_an_admin_ends_a_drop(harness: Harness, connected, admin: MemberHa
     await drop_event(admin)
     posted = await button_drop(harness, admin, lifespan="permanent")
     listed = await admin.slash("drop list")
-    drop_id = (await (await scoped(harness)).select("discord_drops"))[0]["drop_id"]
+    drop_id = (await tables(await scoped(harness)).select("discord_drops"))[0]["drop_id"]
     assert "coffee_drop" in listed.content and "ends never" in listed.content
     choices = await admin.autocomplete("drop end", "drop", "")
     assert [c["value"] for c in choices] == [drop_id]
@@ -183,13 +184,13 @@ async def test_reactions_added_while_the_bot_was_down_are_claimed_once(tmp_path:
     async with running_bot(tmp_path, clock=clock, emulator=emu) as h:
         await h.emu.settle()  # ready: it reads the drop's reactors and claims what it missed
         data = await scoped(h)
-        claims = {r["discord_user_id"]: r for r in await data.select("discord_drop_claims")}
+        claims = {r["discord_user_id"]: r for r in await tables(data).select("discord_drop_claims")}
         assert set(claims) == {str(alice.id), str(bob.id)}
         assert any("You claimed" in m.content for m in h.emu.dms(bob))
     async with running_bot(tmp_path, clock=clock, emulator=emu) as h:
         await h.emu.settle()  # and again: nothing more
         data = await scoped(h)
-        assert await data.count("discord_drop_claims") == 2
-        assert await data.count("loyalteez_reward_ledger", {"event_type": "coffee_drop"}) == 2
-        assert (await data.get("discord_user_stats", {"discord_user_id": str(bob.id)}))["ltz_earned"] == 20
+        assert await tables(data).count("discord_drop_claims") == 2
+        assert await tables(data).count("loyalteez_reward_ledger", {"event_type": "coffee_drop"}) == 2
+        assert (await tables(data).get("discord_user_stats", {"discord_user_id": str(bob.id)}))["ltz_earned"] == 20
         assert sum("You claimed" in m.content for m in h.emu.dms(bob)) == 1, "told once"

@@ -5,10 +5,11 @@ from __future__ import annotations
 from loyalteez.clock import ManualClock
 from loyalteez.emulator import GuildHandle, MemberHandle
 from loyalteez.emulator.harness import Harness
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
+from tests.store.raw import tables
 
 
-async def scoped(h: Harness) -> ServerStore:
+async def scoped(h: Harness) -> ScopedData:
     scope = await h.app.services.setup.scope_for(str(h.guild.id))
     assert scope is not None
     return h.app.store.scoped(scope)
@@ -49,7 +50,7 @@ async def test_completion_is_told_once_and_the_claim_pays_once(
     again = await alice.click(progress, "Claim Chatterbox")
     assert "already claimed" in again.content
     data = await scoped(harness)
-    assert await data.count("loyalteez_reward_ledger", {"event_type": "achievement"}) == 1
+    assert await tables(data).count("loyalteez_reward_ledger", {"event_type": "achievement"}) == 1
     after = await alice.slash("achievements")
     assert "claimed" in after.text and not after.buttons
     clock.advance(minutes=5)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from loyalteez.services.access.permissions import Caller
 from loyalteez.services.achievements import Achievements
 from loyalteez.services.drops import Drops
 from loyalteez.services.errors import ValidationError
@@ -11,12 +12,13 @@ from loyalteez.services.rewards import Member, ReactionEvent, Rewards, VoiceSess
 from loyalteez.services.rewards import admin_events as events
 from loyalteez.services.rewards import admin_server as server
 from loyalteez.services.rewards.admin_events import EventOptions
-from loyalteez.store import ServerStore, Store
+from loyalteez.store import ScopedData, Store
 from tests.services.rewards.helpers import (
     ADMIN,
     ALICE,
     BOB,
     GENERAL,
+    SERVER,
     Messages,
     apply,
     connected,
@@ -24,10 +26,13 @@ from tests.services.rewards.helpers import (
     snapshot,
     stats,
 )
+from tests.store.raw import tables
+
+OWNER = Caller(ADMIN, SERVER, is_owner=True)
 
 
 @pytest.fixture
-async def data(store: Store) -> ServerStore:
+async def data(store: Store) -> ScopedData:
     return await connected(store)
 
 
@@ -43,21 +48,21 @@ def achievements(store: Store, rewards: Rewards) -> Achievements:
     return service
 
 
-async def progress(data: ServerStore, member: str) -> dict[str, dict]:
-    names = {str(r["achievement_id"]): r["name"] for r in await data.select("discord_achievements")}
-    rows = await data.select("discord_user_achievements", {"discord_user_id": member})
+async def progress(data: ScopedData, member: str) -> dict[str, dict]:
+    names = {str(r["achievement_id"]): r["name"] for r in await tables(data).select("discord_achievements")}
+    rows = await tables(data).select("discord_user_achievements", {"discord_user_id": member})
     return {names[str(r["achievement_id"])]: r for r in rows}
 
 
-async def chat(rewards: Rewards, data: ServerStore, msg: Messages, author: str, n: int) -> None:
+async def chat(rewards: Rewards, data: ScopedData, msg: Messages, author: str, n: int) -> None:
     await apply(rewards.engine, data, *(msg(f"hello number {i}", author) for i in range(n)))
 
 
 async def test_progress_moves_with_messages_and_completes_once(
-    store: Store, data: ServerStore, rewards: Rewards, achievements: Achievements
+    store: Store, data: ScopedData, rewards: Rewards, achievements: Achievements
 ) -> None:
     await achievements.create(
-        data, ADMIN, name="Chatterbox", description="Say 5 things", kind="message_count", threshold=5, reward=100
+        data.scope, OWNER, name="Chatterbox", description="Say 5 things", kind="message_count", threshold=5, reward=100
     )
     msg = Messages(store)
     await chat(rewards, data, msg, ALICE, 3)
@@ -67,16 +72,16 @@ async def test_progress_moves_with_messages_and_completes_once(
     row = (await progress(data, ALICE))["Chatterbox"]
     assert row["progress"] == 5 and row["completed_at"] == store.clock.now()
     await chat(rewards, data, msg, ALICE, 4)
-    notices = await data.select("loyalteez_notices", {"discord_user_id": ALICE})
+    notices = await tables(data).select("loyalteez_notices", {"discord_user_id": ALICE})
     assert len(notices) == 1 and notices[0]["details"]["name"] == "Chatterbox", "told once"
     assert await progress(data, BOB) == {}
 
 
 async def test_claim_pays_the_reward_once_through_the_engine(
-    store: Store, data: ServerStore, rewards: Rewards, achievements: Achievements
+    store: Store, data: ScopedData, rewards: Rewards, achievements: Achievements
 ) -> None:
     made, _ = await achievements.create(
-        data, ADMIN, name="Chatterbox", description=None, kind="message_count", threshold=2, reward=100
+        data.scope, OWNER, name="Chatterbox", description=None, kind="message_count", threshold=2, reward=100
     )
     early = await achievements.claim(data.scope, Member(ALICE), made.id)
     assert not early.paid and "0/2" in early.text
@@ -92,10 +97,10 @@ async def test_claim_pays_the_reward_once_through_the_engine(
 
 
 async def test_a_refused_claim_leaves_it_claimable(
-    store: Store, data: ServerStore, rewards: Rewards, achievements: Achievements
+    store: Store, data: ScopedData, rewards: Rewards, achievements: Achievements
 ) -> None:
     made, _ = await achievements.create(
-        data, ADMIN, name="Chatterbox", description=None, kind="message_count", threshold=1, reward=100
+        data.scope, OWNER, name="Chatterbox", description=None, kind="message_count", threshold=1, reward=100
     )
     await chat(rewards, data, Messages(store), ALICE, 1)
     await server.enable_test_mode(data, ADMIN, None)
@@ -107,32 +112,36 @@ async def test_a_refused_claim_leaves_it_claimable(
 
 
 async def test_created_later_it_credits_existing_progress_once(
-    store: Store, data: ServerStore, rewards: Rewards, achievements: Achievements
+    store: Store, data: ScopedData, rewards: Rewards, achievements: Achievements
 ) -> None:
     msg = Messages(store)
     await chat(rewards, data, msg, ALICE, 6)
     await chat(rewards, data, msg, BOB, 2)
     _, done = await achievements.create(
-        data, ADMIN, name="Regular", description=None, kind="message_count", threshold=5, reward=10
+        data.scope, OWNER, name="Regular", description=None, kind="message_count", threshold=5, reward=10
     )
     assert done == 1
     assert (await progress(data, ALICE))["Regular"]["progress"] == 5
     assert (await progress(data, ALICE))["Regular"]["completed_at"] is not None
     assert (await progress(data, BOB))["Regular"]["progress"] == 2
-    await achievements.toggle(data, ADMIN, "regular")
-    await achievements.toggle(data, ADMIN, "regular")  # on again: credits again, changes nothing
-    assert len(await data.select("loyalteez_notices", {"discord_user_id": ALICE})) == 1
+    await achievements.toggle(data.scope, OWNER, "regular")
+    await achievements.toggle(data.scope, OWNER, "regular")  # on again: credits again, changes nothing
+    assert len(await tables(data).select("loyalteez_notices", {"discord_user_id": ALICE})) == 1
 
 
 async def test_ltz_and_drop_achievements_follow_payouts(
-    store: Store, data: ServerStore, rewards: Rewards, achievements: Achievements
+    store: Store, data: ScopedData, rewards: Rewards, achievements: Achievements
 ) -> None:
-    await achievements.create(data, ADMIN, name="Saver", description=None, kind="ltz_earned", threshold=40, reward=5)
-    await achievements.create(data, ADMIN, name="Lucky", description=None, kind="drops_claimed", threshold=1, reward=5)
+    await achievements.create(
+        data.scope, OWNER, name="Saver", description=None, kind="ltz_earned", threshold=40, reward=5
+    )
+    await achievements.create(
+        data.scope, OWNER, name="Lucky", description=None, kind="drops_claimed", threshold=1, reward=5
+    )
     await events.create_event(data, ADMIN, "coffee_drop", EventOptions(reward=20, trigger="drop"))
     drops = Drops(store, store.clock, rewards)
-    plan = await drops.plan(data, event="coffee_drop", channel_id=GENERAL)
-    await drops.create(data, plan, actor_id=ADMIN, message_id="555000000000000001")
+    plan = await drops.plan(data.scope, OWNER, event="coffee_drop", channel_id=GENERAL)
+    await drops.create(data.scope, plan, actor_id=ADMIN, message_id="555000000000000001")
     assert (await drops.claim(data.scope, plan.drop_id, Member(ALICE))).paid
     mine = await progress(data, ALICE)
     assert mine["Lucky"]["completed_at"] is not None
@@ -142,9 +151,11 @@ async def test_ltz_and_drop_achievements_follow_payouts(
 
 
 async def test_test_mode_payouts_never_complete_ltz_achievements(
-    store: Store, data: ServerStore, rewards: Rewards, achievements: Achievements
+    store: Store, data: ScopedData, rewards: Rewards, achievements: Achievements
 ) -> None:
-    await achievements.create(data, ADMIN, name="Saver", description=None, kind="ltz_earned", threshold=10, reward=5)
+    await achievements.create(
+        data.scope, OWNER, name="Saver", description=None, kind="ltz_earned", threshold=10, reward=5
+    )
     await server.enable_test_mode(data, ADMIN, None)
     await apply(rewards.engine, data, Messages(store)("gm everyone", ALICE, is_admin=True))
     assert (await ledger(data, ALICE))[0]["is_test"]
@@ -164,35 +175,39 @@ async def test_test_mode_payouts_never_complete_ltz_achievements(
     ],
 )
 async def test_bad_achievements_change_nothing(
-    store: Store, data: ServerStore, achievements: Achievements, options: dict, field: str
+    store: Store, data: ScopedData, achievements: Achievements, options: dict, field: str
 ) -> None:
     before = await snapshot(store)
     values = {"name": "Chatterbox", "description": None, "kind": "message_count", "threshold": 5, "reward": 10}
     with pytest.raises(ValidationError) as caught:
-        await achievements.create(data, ADMIN, **{**values, **options})
+        await achievements.create(data.scope, OWNER, **{**values, **options})
     assert caught.value.field == field
     assert await snapshot(store) == before
 
 
-async def test_names_are_unique_and_types_fixed(data: ServerStore, achievements: Achievements) -> None:
+async def test_names_are_unique_and_types_fixed(data: ScopedData, achievements: Achievements) -> None:
     await achievements.create(
-        data, ADMIN, name="Chatterbox", description=None, kind="message_count", threshold=5, reward=10
+        data.scope, OWNER, name="Chatterbox", description=None, kind="message_count", threshold=5, reward=10
     )
     with pytest.raises(ValidationError, match="already"):
         await achievements.create(
-            data, ADMIN, name="chatterbox", description=None, kind="message_count", threshold=5, reward=10
+            data.scope, OWNER, name="chatterbox", description=None, kind="message_count", threshold=5, reward=10
         )
     with pytest.raises(ValidationError, match="can't change"):
-        await achievements.edit(data, ADMIN, "Chatterbox", kind="voice_hours")
+        await achievements.edit(data.scope, OWNER, "Chatterbox", kind="voice_hours")
     with pytest.raises(ValidationError, match="Chatterbox"):
-        await achievements.edit(data, ADMIN, "Chaterbox", threshold=3)
+        await achievements.edit(data.scope, OWNER, "Chaterbox", threshold=3)
 
 
 async def test_voice_hours_and_reactions_count_from_stats(
-    store: Store, data: ServerStore, rewards: Rewards, achievements: Achievements
+    store: Store, data: ScopedData, rewards: Rewards, achievements: Achievements
 ) -> None:
-    await achievements.create(data, ADMIN, name="Talker", description=None, kind="voice_hours", threshold=3, reward=5)
-    await achievements.create(data, ADMIN, name="Fan", description=None, kind="reactions_count", threshold=2, reward=5)
+    await achievements.create(
+        data.scope, OWNER, name="Talker", description=None, kind="voice_hours", threshold=3, reward=5
+    )
+    await achievements.create(
+        data.scope, OWNER, name="Fan", description=None, kind="reactions_count", threshold=2, reward=5
+    )
     await apply(rewards.engine, data, VoiceSession("v-1", Member(ALICE), GENERAL, 130))
     post = Messages(store)("look at this", BOB)
     await apply(rewards.engine, data, post)

@@ -6,11 +6,12 @@ import asyncio
 
 from loyalteez.emulator import GuildHandle, MemberHandle
 from loyalteez.emulator.harness import Harness
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 from tests.conftest import REPORT
+from tests.store.raw import tables
 
 
-async def scoped(h: Harness) -> ServerStore:
+async def scoped(h: Harness) -> ScopedData:
     scope = await h.app.services.setup.scope_for(str(h.guild.id))
     assert scope is not None
     return h.app.store.scoped(scope)
@@ -36,8 +37,8 @@ async def test_concurrent_buyers_cannot_oversell(
     sold_out = [r for r in replies if "sold out" in r.content]
     assert len(bought) == 3 and len(sold_out) == 9 and all(r.ephemeral for r in replies)
     data = await scoped(harness)
-    assert (await data.select("loyalteez_perks"))[0]["quantity"] == 0
-    assert await data.count("loyalteez_perk_purchases") == 3
+    assert (await tables(data).select("loyalteez_perks"))[0]["quantity"] == 0
+    assert await tables(data).count("loyalteez_perk_purchases") == 3
     catalog = await buyers[0].slash("perks", category="merch")
     assert "sold out" in catalog.text
     winner = buyers[[r in bought for r in replies].index(True)]
@@ -73,11 +74,11 @@ async def test_a_role_perk_grants_the_role_and_refuses_what_it_cannot_grant(
     refunded = await bob.slash("perk-buy", perk="VIP pass")
     assert "refunded" in refunded.content and vip not in bob.roles
     data = await scoped(harness)
-    stats = await data.get("discord_user_stats", {"discord_user_id": str(bob.id)})
+    stats = await tables(data).get("discord_user_stats", {"discord_user_id": str(bob.id)})
     assert stats["ltz_spent"] == 0
-    statuses = sorted(r["status"] for r in await data.select("loyalteez_perk_purchases"))
+    statuses = sorted(r["status"] for r in await tables(data).select("loyalteez_perk_purchases"))
     assert statuses == ["completed", "refunded"]
-    assert (await data.select("loyalteez_perks", {"name": "VIP pass"}))[0]["quantity"] == 4
+    assert (await tables(data).select("loyalteez_perks", {"name": "VIP pass"}))[0]["quantity"] == 4
 
 
 async def test_too_little_ltz_is_refused_with_the_numbers(
