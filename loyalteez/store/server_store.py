@@ -7,7 +7,6 @@ from typing import Any
 from loyalteez.store._tables import ScopedTables
 from loyalteez.store.analytics_store import AnalyticsStoreMixin
 from loyalteez.store.database import Row
-from loyalteez.store.engagement_activity_store import EngagementActivityStoreMixin
 from loyalteez.store.engagement_rewards_store import EngagementRewardsStoreMixin
 from loyalteez.store.io_store import IoStoreMixin
 from loyalteez.store.kpi_store import KpiStoreMixin
@@ -30,7 +29,6 @@ class ServerStore(
     StandingsStoreMixin,
     EngagementRewardsStoreMixin,
     ReliabilityStoreMixin,
-    EngagementActivityStoreMixin,
     AnalyticsStoreMixin,
     KpiStoreMixin,
     ScopedTables,
