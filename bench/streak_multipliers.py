@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.rewards_engine import SCOPE, prepared_store, realistic_messages
 from loyalteez.clock import ManualClock
-from loyalteez.services.streaks import StreakMultipliers
 from loyalteez.services.rewards import MessageEvent, Rewards
+from loyalteez.services.streaks import StreakMultipliers
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -52,7 +52,9 @@ async def summary_lines(data: ScopedData, names: dict[str, str]) -> list[str]:
     sessions = await data.voice.sessions()
     lines = [f"Streaks: {len(checkins)} check-ins by {len({c.member_id for c in checkins})} members"]
     if streaks:
-        lines[0] += "; longest: " + ", ".join(f"{names.get(s.member_id, s.member_id)} {s.current}d" for s in streaks[:5])
+        lines[0] += "; longest: " + ", ".join(
+            f"{names.get(s.member_id, s.member_id)} {s.current}d" for s in streaks[:5]
+        )
     counted = sum(s.minutes or 0 for s in sessions)
     members = len({s.member_id for s in sessions})
     lines.append(

@@ -8,9 +8,9 @@ from datetime import timedelta
 from loyalteez.clock import Clock
 from loyalteez.services.achievements import Achievements
 from loyalteez.services.analytics.service import Analytics
+from loyalteez.services.boosts import BoostService, LevelUpService
 from loyalteez.services.catchup import DEFAULT_WINDOW, CatchupService
 from loyalteez.services.drops import Drops
-from loyalteez.services.boosts import BoostService, LevelUpService
 from loyalteez.services.goals import Goals
 from loyalteez.services.perks import Perks
 from loyalteez.services.rewards.defaults import install_default_rules
@@ -35,7 +35,7 @@ class Services:
     goals: Goals
     perks: Perks
     ticker: Ticker
-    # Issue 6, engagement activity: daily check-ins and streaks, voice sessions, boosts, level-ups
+    # Engagement activity: daily check-ins and streaks, voice sessions, boosts, level-ups
     streaks: StreakService
     voice: VoiceService
     boosts: BoostService

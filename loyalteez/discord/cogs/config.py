@@ -17,12 +17,12 @@ from loyalteez.discord.caller import caller_of
 from loyalteez.discord.replies import send
 from loyalteez.services import server_settings
 from loyalteez.services.access.permissions import ADMIN_CHANNEL_KEY, ADMIN_ROLES_KEY, ASSIGNABLE, Level
-from loyalteez.services.streaks import StreakService
-from loyalteez.services.streaks import texts as streak_texts
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import admin_events, admin_members, admin_server, validation
 from loyalteez.services.rewards.admin_events import EventOptions
 from loyalteez.services.rewards.rules import ADMIN_TRIGGERS, Rule
+from loyalteez.services.streaks import StreakService
+from loyalteez.services.streaks import texts as streak_texts
 
 EVENT_ACTIONS = ["create", "edit", "toggle", "delete", "list"]
 _MENTION = re.compile(r"<#(\d+)>|(\d{15,20})")
@@ -75,7 +75,7 @@ class ConfigCog(commands.Cog):
 
     def __init__(self, gate: AdminGate, streaks: StreakService) -> None:
         self.gate = gate
-        self.streaks = streaks  # /config streaks
+        self.streak_rules = streaks  # /config streaks
 
     async def event_names(self, ctx: discord.AutocompleteContext) -> list[str]:
         if ctx.interaction.guild_id is None:
@@ -428,9 +428,9 @@ class ConfigCog(commands.Cog):
         if scope is None:
             return
         if not changing:
-            await send(ctx, streak_texts.settings(await self.streaks.current_settings(scope, caller_of(ctx))))
+            await send(ctx, streak_texts.settings(await self.streak_rules.current_settings(scope, caller_of(ctx))))
             return
-        updated = await self.streaks.configure(
+        updated = await self.streak_rules.configure(
             scope,
             caller_of(ctx),
             grace_hours=grace_period,

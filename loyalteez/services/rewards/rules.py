@@ -54,7 +54,7 @@ TRIGGER_SOURCES = {
     "boost": "boost",
     "voice": "voice",
     "drop": "drop",
-    # Paid by engagement commands and listeners (services/engagement), never by /claim.
+    # Paid by engagement commands and listeners (services/streaks, services/boosts/levelups.py), never by /claim.
     "daily": "command",
     "streak_milestone": "command",
     "level_up": "message",

@@ -1,9 +1,9 @@
 """Daily check-ins and streaks: /daily, /streak, milestone claims and the streak leaderboard.
 
-A check-in is one row per member and UTC day (loyalteez_daily_checkins; its primary key makes a second
-/daily that day, even a simultaneous one, a no-op) plus the seed's discord_user_streaks row. The streak goes
-on when the previous check-in is still alive (settings.alive_until: the end of its UTC day plus the grace
-period), else it starts again at 1. The check-in is recorded whether or not its reward pays (a disabled
+A check-in is one row per member and UTC day (store/repos/streaks.py: its key makes a second /daily that
+day, even a simultaneous one, a no-op) plus the member's streak row. The streak goes on when the previous
+check-in is still alive (settings.alive_until: the end of its UTC day plus the grace period), else it
+starts again at 1. The check-in is recorded whether or not its reward pays (a disabled
 event, test mode or an exhausted budget never cost a member their streak); the reward, `daily_checkin`,
 goes through the rewards engine under the interaction's id, with role bonuses, test mode and the streak
 multiplier this very check-in reached.
@@ -167,7 +167,7 @@ class StreakService:
             claimable=claimable,
             claimed=tuple(d for d in reached if d not in claimable_days),
             last_checkin=last,
-            keep_until=settings.alive_until(last) if current else None,
+            keep_until=settings.alive_until(last) if current and last is not None else None,
             checked_in_today=last is not None and utc_day(last) == utc_day(now),
             checkins=await data.streaks.checkin_count(member_id),
         )

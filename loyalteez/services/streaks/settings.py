@@ -1,6 +1,6 @@
 """A server's streak rules: grace period, multiplier tiers and milestones (`/config streaks`).
 
-Kept in discord_server_configs.config_metadata under "streaks" (server config, like test mode), changed
+Kept in the server config's metadata under "streaks" (server config, like test mode), changed
 through server_settings.set_metadata, which audits it and bumps the rewards config generation (so the
 multiplier cache notices at once). Missing or junk keys fall back to the defaults below.
 
@@ -49,9 +49,10 @@ class StreakSettings:
         if not isinstance(raw, dict):
             return cls()
         grace = raw.get("grace_hours")
-        grace_ok = isinstance(grace, int) and not isinstance(grace, bool) and GRACE_RANGE[0] <= grace <= GRACE_RANGE[1]
+        if isinstance(grace, bool) or not isinstance(grace, int) or not GRACE_RANGE[0] <= grace <= GRACE_RANGE[1]:
+            grace = DEFAULT_GRACE
         return cls(
-            grace_hours=grace if grace_ok else DEFAULT_GRACE,
+            grace_hours=grace,
             multipliers=_table(raw.get("multipliers"), Decimal, DEFAULT_MULTIPLIERS),
             milestones=_table(raw.get("milestones"), int, DEFAULT_MILESTONES),
         )

@@ -5,7 +5,7 @@ and not excluded, are not deafened (self-deafened, or deafened by a moderator: t
 and at least one other human (not a bot) is in the same channel. Muted members DO count: listening is
 taking part, and many members join muted. Moving between channels keeps one session.
 
-Sessions (loyalteez_voice_sessions) are computed from timestamps, never from a running timer: each row
+Sessions (store/repos/voice.py) are computed from timestamps, never from a running timer: each row
 holds the seconds counted up to `accrued_at` and whether the time since then counts. Every voice state
 change in a server re-evaluates everyone in it (`sync`, one query plus a write per member whose state
 changed), so "someone else joined" starts the first member's counting at that moment. A heartbeat
@@ -14,8 +14,8 @@ member is gone is closed at that moment, and one whose member is still in voice 
 states) is resumed, without counting the time the bot could not see. A restart therefore neither loses
 nor double-counts a minute.
 
-Closing a session adds its seconds to the member's total (loyalteez_voice_progress) and credits the whole
-minutes that crosses to discord_user_stats.voice_minutes through the rewards engine (`VoiceSession`, counted
+Closing a session adds its seconds to the member's voice progress and credits the whole minutes that
+crosses to the member's stats (voice_minutes) through the rewards engine (`VoiceSession`, counted
 once per session id), in the same transaction: voice_minutes is always floor(total counted seconds / 60).
 
 Paying. `voice_activity` pays its reward per `minutes_per_payout` counted minutes (default 30), counted
@@ -161,7 +161,7 @@ class VoiceService:
                     )
                     live.add(session_id)
                 if closed:
-                    # The minutes reach discord_user_stats in this same transaction, once per session id.
+                    # The minutes reach the member's stats in this same transaction, once per session id.
                     await self.rewards.engine.apply([(scope, session) for session in closed])
             self._reasons[scope] = why
 

@@ -17,8 +17,8 @@ from loyalteez.services.streaks import StreakMultipliers, StreakService, StreakS
 from loyalteez.services.streaks import input as streak_input
 from loyalteez.services.streaks import settings as streak_settings
 from loyalteez.store import ScopedData, Store
-from tests.store.raw import tables
 from tests.services.test_rewards_helpers import ADMIN, ALICE, BOB, Messages, connected, ledger, member, snapshot
+from tests.store.raw import tables
 
 MONDAY = datetime(2026, 3, 2, tzinfo=UTC)
 

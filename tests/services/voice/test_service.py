@@ -13,8 +13,8 @@ from loyalteez.clock import ManualClock
 from loyalteez.services.rewards import Paid, Rewards
 from loyalteez.services.voice.service import Reason, VoicePresence, VoiceService, reasons
 from loyalteez.store import ScopedData, Store
-from tests.store.raw import tables
 from tests.services.test_rewards_helpers import ALICE, BOB, CAROL, connected, ledger, member, stats
+from tests.store.raw import tables
 
 LOUNGE, STUDIO, AFK = "710000000000000001", "710000000000000002", "710000000000000009"
 
