@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from loyalteez.services.errors import ValidationError
+from loyalteez.services.streaks import texts
 
 GRACE_RANGE = (1, 72)
 DAY_RANGE = (1, 3650)
@@ -24,7 +25,7 @@ NONE_WORDS = ("none", "off", "-")
 def parse_grace(value: Any) -> int:
     low, high = GRACE_RANGE
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValidationError("grace-period", f"grace-period must be from {low} to {high} hours.")
+        raise ValidationError("grace-period", texts.grace_range(low, high))
     return value
 
 
@@ -36,11 +37,11 @@ def parse_multipliers(text: str) -> tuple[tuple[int, Decimal], ...]:
         factor = Decimal(raw)
         low, high = MULTIPLIER_RANGE
         if not low <= factor <= high:
-            raise ValidationError("multipliers", f"multipliers: each factor must be from {low} to {high}.")
+            raise ValidationError("multipliers", texts.factor_range(low, high))
         table.append((day, factor))
     factors = [f for _, f in table]
     if factors != sorted(factors):
-        raise ValidationError("multipliers", "multipliers: a longer streak can't have a smaller factor.")
+        raise ValidationError("multipliers", texts.FACTOR_SHRINKS)
     return tuple(table)
 
 
@@ -50,7 +51,7 @@ def parse_milestones(text: str) -> tuple[tuple[int, int], ...]:
     for day, raw in _entries(text, "milestones", "7:50, 30:200"):
         low, high = AMOUNT_RANGE
         if "." in raw or not low <= int(raw) <= high:
-            raise ValidationError("milestones", f"milestones: each reward must be a whole {low:,} to {high:,} LTZ.")
+            raise ValidationError("milestones", texts.milestone_amount_range(low, high))
         table.append((day, int(raw)))
     return tuple(table)
 
@@ -63,13 +64,13 @@ def _entries(text: str, field: str, example: str) -> list[tuple[int, str]]:
     for part in parts:
         match = _ENTRY.match(part)
         if match is None:
-            raise ValidationError(field, f"{field}: write day:value pairs, e.g. `{example}` (or `none`).")
+            raise ValidationError(field, texts.pairs_expected(field, example))
         day = int(match.group(1))
         if not DAY_RANGE[0] <= day <= DAY_RANGE[1]:
-            raise ValidationError(field, f"{field}: days must be from {DAY_RANGE[0]} to {DAY_RANGE[1]:,}.")
+            raise ValidationError(field, texts.day_range(field, *DAY_RANGE))
         if day in found:
-            raise ValidationError(field, f"{field}: day {day} is given twice.")
+            raise ValidationError(field, texts.day_twice(field, day))
         found[day] = match.group(2)
     if not found or len(found) > MAX_ENTRIES:
-        raise ValidationError(field, f"{field}: give 1 to {MAX_ENTRIES} day:value pairs (or `none`).")
+        raise ValidationError(field, texts.pairs_count(field, MAX_ENTRIES))
     return sorted(found.items())

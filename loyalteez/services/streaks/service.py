@@ -29,6 +29,7 @@ from loyalteez.services.rewards.events import Member, Payout
 from loyalteez.services.rewards.outcomes import Outcome
 from loyalteez.services.rewards.service import Rewards
 from loyalteez.services.streaks import settings as streak_settings
+from loyalteez.services.streaks import texts
 from loyalteez.services.streaks.multipliers import StreakMultipliers
 from loyalteez.services.streaks.settings import StreakSettings, load
 from loyalteez.store import Scope, ScopedData, Store
@@ -189,8 +190,7 @@ class StreakService:
         settings = await load(data)
         days = [day for day, _ in settings.milestones]
         if milestone is not None and milestone not in days:
-            allowed = ", ".join(str(d) for d in days) or "none on this server"
-            raise ValidationError("milestone", f"milestone: must be one of {allowed} (days).")
+            raise ValidationError("milestone", texts.milestone_unknown(days))
         recorded = await data.streaks.of(member.id)
         longest = recorded.longest if recorded else 0
         if milestone is not None:

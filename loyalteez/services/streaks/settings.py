@@ -21,6 +21,7 @@ from typing import Any
 from loyalteez.clock import start_of_day, utc_day
 from loyalteez.services import server_settings
 from loyalteez.services.errors import ValidationError
+from loyalteez.services.streaks import texts
 from loyalteez.services.streaks.input import GRACE_RANGE, parse_grace, parse_milestones, parse_multipliers
 from loyalteez.store import ScopedData
 
@@ -131,7 +132,7 @@ async def configure(
     if milestones is not None:
         changes["milestones"] = parse_milestones(milestones)
     if not changes and not reset:
-        raise ValidationError("options", "give grace-period, multipliers, milestones or reset.")
+        raise ValidationError("options", texts.NOTHING_TO_CHANGE)
     new = StreakSettings(**{**{k: getattr(new, k) for k in ("grace_hours", "multipliers", "milestones")}, **changes})
     await server_settings.set_metadata(data, actor_id, "config.streaks", {METADATA_KEY: new.as_json()})
     return new

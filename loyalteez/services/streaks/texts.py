@@ -5,14 +5,17 @@ Times use Discord's timestamp markup (<t:unix:R>, <t:unix:f>), which each reader
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from loyalteez.services.rewards import messages
 from loyalteez.services.rewards.outcomes import Outcome, Paid, RefusalReason, Refused
-from loyalteez.services.streaks.service import Checkin, MilestoneClaim, StreakStatus
-from loyalteez.services.streaks.settings import StreakSettings
+
+if TYPE_CHECKING:  # the service words its refusals with this module, so it is imported for types only
+    from loyalteez.services.streaks.service import Checkin, MilestoneClaim, StreakStatus
+    from loyalteez.services.streaks.settings import StreakSettings
 
 
 def at(moment: datetime) -> str:
@@ -141,3 +144,42 @@ def settings(s: StreakSettings) -> str:
 
 def settings_updated(s: StreakSettings) -> str:
     return "Streak rules updated.\n" + settings(s)
+
+
+# -- refusals (ValidationError messages; the bot capitalises the first letter) ---------------------------------
+
+FACTOR_SHRINKS = "multipliers: a longer streak can't have a smaller factor."
+NOTHING_TO_CHANGE = "give grace-period, multipliers, milestones or reset."
+
+
+def grace_range(low: int, high: int) -> str:
+    return f"grace-period must be from {low} to {high} hours."
+
+
+def factor_range(low: Decimal, high: Decimal) -> str:
+    return f"multipliers: each factor must be from {low} to {high}."
+
+
+def milestone_amount_range(low: int, high: int) -> str:
+    return f"milestones: each reward must be a whole {low:,} to {high:,} LTZ."
+
+
+def pairs_expected(field: str, example: str) -> str:
+    return f"{field}: write day:value pairs, e.g. `{example}` (or `none`)."
+
+
+def day_range(field: str, low: int, high: int) -> str:
+    return f"{field}: days must be from {low} to {high:,}."
+
+
+def day_twice(field: str, day: int) -> str:
+    return f"{field}: day {day} is given twice."
+
+
+def pairs_count(field: str, most: int) -> str:
+    return f"{field}: give 1 to {most} day:value pairs (or `none`)."
+
+
+def milestone_unknown(days: Iterable[int]) -> str:
+    allowed = ", ".join(str(d) for d in days) or "none on this server"
+    return f"milestone: must be one of {allowed} (days)."
