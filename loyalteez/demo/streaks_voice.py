@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 
 if TYPE_CHECKING:
     from loyalteez.demo.simulation import WeekSimulation
@@ -45,21 +45,18 @@ async def voice_claims(sim: WeekSimulation, day: int, hour: int) -> None:
 BEHAVIOURS = (daily_checkins, voice_claims)
 
 
-async def summary_lines(data: ServerStore, names: dict[str, str]) -> list[str]:
+async def summary_lines(data: ScopedData, names: dict[str, str]) -> list[str]:
     """What the bot recorded about streaks and voice, for the week's summary (names instead of ids)."""
-    checkins = await data.select("loyalteez_daily_checkins")
-    streaks = sorted(
-        await data.select("discord_user_streaks"),
-        key=lambda r: (-r["current_streak"], names.get(r["discord_user_id"], "")),
-    )
-    sessions = await data.select("loyalteez_voice_sessions")
-    lines = [f"Streaks: {len(checkins)} check-ins by {len({c['discord_user_id'] for c in checkins})} members"]
+    checkins = await data.streaks.checkins()
+    streaks = sorted(await data.streaks.everyone(), key=lambda s: (-s.current, names.get(s.member_id, "")))
+    sessions = await data.voice.sessions()
+    lines = [f"Streaks: {len(checkins)} check-ins by {len({c.member_id for c in checkins})} members"]
     if streaks:
         lines[0] += "; longest: " + ", ".join(
-            f"{names.get(r['discord_user_id'], r['discord_user_id'])} {r['current_streak']}d" for r in streaks[:5]
+            f"{names.get(s.member_id, s.member_id)} {s.current}d" for s in streaks[:5]
         )
-    counted = sum(s["minutes"] or 0 for s in sessions)
-    members = len({s["discord_user_id"] for s in sessions})
+    counted = sum(s.minutes or 0 for s in sessions)
+    members = len({s.member_id for s in sessions})
     lines.append(
         f"Voice: {len(sessions)} sessions by {members} members, {counted} counted minutes "
         f"(alone, AFK and deafened time not counted)"

@@ -68,7 +68,7 @@ class LoyalteezBot(discord.Bot):
         resolver = ScopeResolver(services.setup)
         self.add_cog(MemberCog(self, resolver, services.rewards, services.standings))
         gate = AdminGate(resolver)
-        self.add_cog(ConfigCog(gate, services.rewards))
+        self.add_cog(ConfigCog(gate, services.rewards, services.streaks))
         self.add_cog(AdminCog(gate, services.rewards))
         self.add_cog(ExportCog(gate, services.exports))
         self.add_cog(AnalyticsCog(self, gate, services.analytics))
@@ -76,7 +76,7 @@ class LoyalteezBot(discord.Bot):
         self.add_cog(AchievementsCog(self, gate, services.achievements, services.ticker))
         self.add_cog(GoalsCog(self, gate, services.goals, services.ticker))
         self.add_cog(PerksCog(gate, services.perks))
-        self.add_cog(StreaksCog(resolver, services.streaks, services.store, services.clock))
+        self.add_cog(StreaksCog(resolver, services.streaks))
         self.add_cog(VoiceCog(self, services.setup, resolver, services.voice, services.ticker))
         self.add_cog(BoostsCog(services.setup, special))
 

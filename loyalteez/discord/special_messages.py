@@ -2,7 +2,7 @@
 
 Discord's boost notices are system messages (types 8-11) and level-up announcements come from bots, so the
 activity listener neither counts nor pays them (they stay out of message counts). `SpecialMessages` turns
-them into a BoostNotice or a level-up for services/engagement, which pay through the rewards engine. It
+them into a BoostNotice or a level-up for services/boosts, which pay through the rewards engine. It
 serves the live listener (cogs/boosts.py) and the catch-up after downtime (cogs/catchup.py) alike; both
 payouts are idempotent (the notice's message id, the member's level), so a message seen live and fetched
 again pays once.
@@ -15,9 +15,7 @@ import logging
 import discord
 
 from loyalteez.discord.convert import member_of
-from loyalteez.services.engagement import levelups
-from loyalteez.services.engagement.boosts import BoostNotice, BoostService
-from loyalteez.services.engagement.levelups import LevelUpService
+from loyalteez.services.boosts import BoostNotice, BoostService, LevelUpService, levelups
 from loyalteez.services.rewards.outcomes import Paid
 from loyalteez.store import Scope
 

@@ -9,20 +9,18 @@ from loyalteez.clock import Clock
 from loyalteez.services.access.setup import SetupService
 from loyalteez.services.achievements import Achievements
 from loyalteez.services.analytics.service import Analytics
+from loyalteez.services.boosts import BoostService, LevelUpService
 from loyalteez.services.catchup import DEFAULT_WINDOW, CatchupService
 from loyalteez.services.config_io.exports import ExportService
 from loyalteez.services.drops import Drops
-from loyalteez.services.engagement.boosts import BoostService
-from loyalteez.services.engagement.levelups import LevelUpService
-from loyalteez.services.engagement.streak_multipliers import StreakMultipliers
-from loyalteez.services.engagement.streaks import StreakService
-from loyalteez.services.engagement.voice import HEARTBEAT, VoiceService
 from loyalteez.services.goals import Goals
 from loyalteez.services.perks import Perks
 from loyalteez.services.rewards.defaults import install_default_rules
 from loyalteez.services.rewards.service import Rewards
 from loyalteez.services.standings import StandingsService
+from loyalteez.services.streaks import StreakMultipliers, StreakService
 from loyalteez.services.ticker import Ticker
+from loyalteez.services.voice import HEARTBEAT, VoiceService
 from loyalteez.store import ScopedData, Store
 
 
@@ -74,7 +72,7 @@ def build_services(
     store: Store, clock: Clock, *, catchup_window: timedelta = DEFAULT_WINDOW, history_replay: bool = False
 ) -> Services:
     setup = SetupService(store, clock)
-    multipliers = StreakMultipliers()  # the engine asks it for every payout's streak factor
+    multipliers = StreakMultipliers(clock)  # the engine asks it for every payout's streak factor
     rewards = Rewards(store, clock, streaks=multipliers)
     if history_replay:
         rewards.engine.late_after = timedelta(0)  # the replay's clock runs ahead of what the writer applies

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from loyalteez.store._tables import ScopedTables
 from loyalteez.store.analytics_store import AnalyticsStoreMixin
-from loyalteez.store.engagement_activity_store import EngagementActivityStoreMixin
 from loyalteez.store.kpi_store import KpiStoreMixin
 from loyalteez.store.repos.server import ServerLinkedElsewhere
 
@@ -13,7 +12,6 @@ __all__ = ["ServerLinkedElsewhere", "ServerStore"]
 
 
 class ServerStore(
-    EngagementActivityStoreMixin,
     AnalyticsStoreMixin,
     KpiStoreMixin,
     ScopedTables,

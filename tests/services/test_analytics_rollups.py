@@ -26,7 +26,7 @@ async def checkin(engine: RewardsEngine, data: ServerStore, who: str, key: str, 
     async with data.db.transaction():
         if streak is not None:
             now = data.clock.now()
-            await data.streak_checkin(who, now.date(), streak, streak, now, key, False)
+            await data.streaks.check_in(who, now.date(), streak, streak, now, key, False)
         outcome = await engine.pay(data.scope, Payout(f"{key}:daily_checkin", member(who), "daily_checkin", "daily"))
     assert isinstance(outcome, Paid), outcome
 

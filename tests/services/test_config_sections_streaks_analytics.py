@@ -10,7 +10,7 @@ import pytest
 
 from loyalteez.services.analytics import reports, targets
 from loyalteez.services.config_io import ConfigDocument, ConfigFieldError, export_config, import_config, parse_config
-from loyalteez.services.engagement import streak_settings
+from loyalteez.services.streaks import settings as streak_settings
 from loyalteez.store import ServerStore, Store
 from tests.services.rewards.helpers import ADMIN, GENERAL, RANDOM, connected, snapshot
 

@@ -13,13 +13,13 @@ from discord.ext import commands
 from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.caller import caller_of
 from loyalteez.discord.replies import send
-from loyalteez.services.access.permissions import ASSIGNABLE, Level
-from loyalteez.services.engagement import activity_texts as streak_texts
-from loyalteez.services.engagement import streak_settings
+from loyalteez.services.access.permissions import ASSIGNABLE
 from loyalteez.services.rewards import triggers
 from loyalteez.services.rewards.admin import EventInput
 from loyalteez.services.rewards.rules import Rule
 from loyalteez.services.rewards.service import Rewards
+from loyalteez.services.streaks import StreakService
+from loyalteez.services.streaks import texts as streak_texts
 
 EVENT_ACTIONS = ["create", "edit", "toggle", "delete", "list"]
 # The trigger options' descriptions, as the trigger registry words them.
@@ -66,9 +66,10 @@ class ConfigCog(commands.Cog):
         "config", "Configure rewards on this server (admins)", contexts={discord.InteractionContextType.guild}
     )
 
-    def __init__(self, gate: AdminGate, rewards: Rewards) -> None:
+    def __init__(self, gate: AdminGate, rewards: Rewards, streaks: StreakService) -> None:
         self.gate = gate
         self.admin = rewards.admin
+        self.streak_rules = streaks  # /config streaks
 
     async def event_names(self, ctx: discord.AutocompleteContext) -> list[str]:
         if ctx.interaction.guild_id is None:
@@ -382,18 +383,18 @@ class ConfigCog(commands.Cog):
         reset: bool | None,
     ) -> None:
         changing = any(v is not None for v in (grace_period, multipliers, milestones)) or bool(reset)
-        data = await self.gate.open(ctx, Level.FULL_ADMIN if changing else Level.VIEWER)
-        if data is None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
             return
         if not changing:
-            await send(ctx, streak_texts.settings(await streak_settings.load(data)))
+            await send(ctx, streak_texts.settings(await self.streak_rules.current_settings(scope, caller_of(ctx))))
             return
-        updated = await streak_settings.configure(
-            data,
-            str(ctx.author.id),
+        updated = await self.streak_rules.configure(
+            scope,
+            caller_of(ctx),
             grace_hours=grace_period,
             multipliers=multipliers,
             milestones=milestones,
             reset=bool(reset),
         )
-        await send(ctx, "Streak rules updated.\n" + streak_texts.settings(updated))
+        await send(ctx, streak_texts.settings_updated(updated))

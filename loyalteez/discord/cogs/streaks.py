@@ -1,4 +1,4 @@
-"""/daily and /streak (show, claim a milestone, leaderboard); rules in services/engagement/streaks.py."""
+"""/daily and /streak (show, claim a milestone, leaderboard); rules in services/streaks/service.py."""
 
 from __future__ import annotations
 
@@ -7,14 +7,11 @@ import logging
 import discord
 from discord.ext import commands
 
-from loyalteez.clock import Clock
 from loyalteez.discord.convert import member_of
 from loyalteez.discord.replies import send
 from loyalteez.discord.scoping import ScopeResolver
-from loyalteez.services.engagement import activity_texts as say
-from loyalteez.services.engagement.streaks import StreakService
-from loyalteez.services.rewards.defaults import install_everywhere
-from loyalteez.store import Store
+from loyalteez.services.streaks import StreakService
+from loyalteez.services.streaks import texts as say
 
 log = logging.getLogger("loyalteez.streaks")
 EVERYWHERE = {discord.InteractionContextType.guild, discord.InteractionContextType.bot_dm}
@@ -23,11 +20,9 @@ ACTIONS = ["show", "claim", "leaderboard"]
 
 
 class StreaksCog(commands.Cog):
-    def __init__(self, resolver: ScopeResolver, service: StreakService, store: Store, clock: Clock) -> None:
+    def __init__(self, resolver: ScopeResolver, service: StreakService) -> None:
         self.resolver = resolver
         self.service = service
-        self.store = store
-        self.clock = clock
         self._defaults_checked = False
 
     @commands.Cog.listener()
@@ -36,7 +31,7 @@ class StreaksCog(commands.Cog):
         if self._defaults_checked:
             return
         self._defaults_checked = True
-        added = await install_everywhere(self.store, self.clock)
+        added = await self.service.install_missing_events()
         for server_id, events in added.items():
             log.info("server %s got the default events it lacked: %s", server_id, ", ".join(events))
 
@@ -73,10 +68,9 @@ class StreaksCog(commands.Cog):
         scope = await self.resolver.member_scope(ctx)
         if scope is None:
             return
-        member_id = str(ctx.author.id)
         if action == "leaderboard":
             rows = await self.service.leaderboard(scope)
-            embed = discord.Embed(title="🔥 Longest live streaks", colour=discord.Colour.orange())
+            embed = discord.Embed(title=say.LEADERBOARD_TITLE, colour=discord.Colour.orange())
             embed.description = (
                 "\n".join(
                     say.leaderboard_line(
@@ -89,7 +83,7 @@ class StreaksCog(commands.Cog):
             await send(ctx, embed=embed, ephemeral=False)
             return
         if action == "claim":
-            results = await self.service.claim(scope, member_of(ctx.author, ctx.guild), milestone)
-            await send(ctx, say.claims(results, await self.service.status(scope, member_id)))
+            results, status = await self.service.claim(scope, member_of(ctx.author, ctx.guild), milestone)
+            await send(ctx, say.claims(results, status))
             return
-        await send(ctx, say.status(await self.service.status(scope, member_id)))
+        await send(ctx, say.status(await self.service.status(scope, str(ctx.author.id))))

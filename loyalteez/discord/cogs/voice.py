@@ -1,6 +1,6 @@
 """Voice: every voice state change re-syncs the server's sessions; /voice check and /voice claim.
 
-The adapter only says who is where (VoicePresence: channel, deafened, bot); services/engagement/voice.py
+The adapter only says who is where (VoicePresence: channel, deafened, bot); services/voice/service.py
 decides what counts. When the bot (re)joins a server (READY, GUILD_CREATE after an outage, a new server),
 the voice states Discord sends with it resume the sessions that were open.
 """
@@ -16,9 +16,9 @@ from loyalteez.discord.convert import member_of
 from loyalteez.discord.replies import send
 from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.services.access.setup import SetupService
-from loyalteez.services.engagement import activity_texts as say
-from loyalteez.services.engagement.voice import VoicePresence, VoiceService
 from loyalteez.services.ticker import Ticker
+from loyalteez.services.voice import VoicePresence, VoiceService
+from loyalteez.services.voice import texts as say
 
 log = logging.getLogger("loyalteez.voice")
 
@@ -88,7 +88,7 @@ class VoiceCog(commands.Cog):
         scope = await self.resolver.member_scope(ctx)
         if scope is None:
             return
-        await send(ctx, say.voice_progress(await self.service.progress(scope, str(ctx.author.id))))
+        await send(ctx, say.progress(await self.service.progress(scope, str(ctx.author.id))))
 
     @voice.command(name="claim", description="Collect the LTZ your voice minutes have earned")
     async def claim(self, ctx: discord.ApplicationContext) -> None:
@@ -96,4 +96,4 @@ class VoiceCog(commands.Cog):
         if scope is None:
             return
         outcomes, after = await self.service.claim(scope, member_of(ctx.author, ctx.guild))
-        await send(ctx, say.voice_claim(outcomes, after))
+        await send(ctx, say.claim(outcomes, after))

@@ -25,10 +25,11 @@ from loyalteez.services.config_io import schema_parts as parts
 from loyalteez.services.config_io.errors import ConfigFieldError, sentence, service_errors
 from loyalteez.services.config_io.registry import Section, register
 from loyalteez.services.config_io.schema_parts import number_text
-from loyalteez.services.engagement import streak_settings as rules
-from loyalteez.services.engagement.streak_settings import StreakSettings
 from loyalteez.services.rewards import texts as reward_texts
-from loyalteez.store import ServerStore
+from loyalteez.services.streaks import input as rules
+from loyalteez.services.streaks import settings as streak_settings
+from loyalteez.services.streaks.settings import StreakSettings
+from loyalteez.store import ScopedData
 
 KEY = "streaks"
 
@@ -73,8 +74,8 @@ def streaks_json(settings: StreakSettings) -> dict[str, Any]:
     }
 
 
-async def export_streaks(data: ServerStore) -> dict[str, Any]:
-    return streaks_json(await rules.load(data))
+async def export_streaks(data: ScopedData) -> dict[str, Any]:
+    return streaks_json(await streak_settings.load(data))
 
 
 def _table(table: str, items: Any) -> tuple[str, tuple[tuple[int, Any], ...]]:
@@ -102,8 +103,8 @@ def _table(table: str, items: Any) -> tuple[str, tuple[tuple[int, Any], ...]]:
         return text, parse(text)
 
 
-async def apply_streaks(data: ServerStore, value: dict[str, Any], actor_id: str) -> None:
-    current = await rules.load(data)
+async def apply_streaks(data: ScopedData, value: dict[str, Any], actor_id: str) -> None:
+    current = await streak_settings.load(data)
     options: dict[str, Any] = {}
     parsed: dict[str, Any] = {}
     if "grace_hours" in value:
@@ -114,7 +115,7 @@ async def apply_streaks(data: ServerStore, value: dict[str, Any], actor_id: str)
             options[table], parsed[table] = _table(table, value[table])
     if streaks_json(replace(current, **parsed)) != streaks_json(current):
         with service_errors(KEY, {"grace-period": "grace_hours"}):
-            await rules.configure(data, actor_id, **options)
+            await streak_settings.configure(data, actor_id, **options)
 
 
 # -- schema --------------------------------------------------------------------------------------------------

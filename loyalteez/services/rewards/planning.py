@@ -88,8 +88,8 @@ def plan_voice(event: VoiceSession, cfg: ServerRewards) -> Plan:
     """A finished voice session counts its minutes; it earns nothing by itself.
 
     Voice rules pay per `minutes_per_payout` counted minutes, accumulated across sessions, when the member
-    runs /voice claim (services/engagement/voice.py pays them through `RewardsEngine.pay`), so a session
-    only moves the member's voice minutes here, once per session id.
+    runs /voice claim (services/voice/service.py pays them through `RewardsEngine.pay`), so a session
+    only moves discord_user_stats.voice_minutes here, once per session id.
     """
     if event.member.is_bot or cfg.is_excluded(event.channel_id, event.parent_channel_id):
         return NOTHING

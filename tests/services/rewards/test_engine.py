@@ -290,7 +290,7 @@ async def test_popular_message_pays_the_author_once_at_the_threshold(data: Scope
 async def test_voice_sessions_count_their_minutes_once_and_earn_nothing_by_themselves(
     data: ScopedData, engine: RewardsEngine
 ):
-    """voice_activity pays per counted minutes through /voice claim (services/engagement/voice.py), not per session."""
+    """voice_activity pays per counted minutes through /voice claim (services/voice/service.py), not per session."""
     short, long, repeat = await apply(
         engine,
         data,

@@ -11,26 +11,31 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from loyalteez.clock import ManualClock
-from loyalteez.services.engagement import streak_settings
-from loyalteez.services.engagement.streak_multipliers import StreakMultipliers
-from loyalteez.services.engagement.streak_settings import StreakSettings
-from loyalteez.services.engagement.streaks import StreakService
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import Paid, Rewards
-from loyalteez.store import ServerStore, Store
+from loyalteez.services.streaks import StreakMultipliers, StreakService, StreakSettings
+from loyalteez.services.streaks import input as streak_input
+from loyalteez.services.streaks import settings as streak_settings
+from loyalteez.store import ScopedData, Store
 from tests.services.rewards.helpers import ADMIN, ALICE, BOB, Messages, connected, ledger, member, snapshot
+from tests.store.raw import tables
 
 MONDAY = datetime(2026, 3, 2, tzinfo=UTC)
 
 
 @pytest.fixture
-async def data(store: Store) -> ServerStore:
+async def data(store: Store) -> ScopedData:
     return await connected(store)
 
 
+# The snapshot's age runs on the store's ManualClock, which these tests move by days: a TTL longer than
+# any test keeps reloads down to the ones a config change causes, as with a wall-clock TTL.
+TTL = timedelta(days=365).total_seconds()
+
+
 @pytest.fixture
-def multipliers() -> StreakMultipliers:
-    return StreakMultipliers()
+def multipliers(store: Store) -> StreakMultipliers:
+    return StreakMultipliers(store.clock, ttl=TTL)
 
 
 @pytest.fixture
@@ -73,13 +78,13 @@ def test_tiers_and_milestones() -> None:
     ]
     assert s.next_milestone(6) == (7, 50) and s.next_milestone(7) == (30, 200) and s.next_milestone(365) is None
     assert s.min_bonus_streak() == 3
-    assert streak_settings.parse_multipliers(" 14:1.5 ; 3:1.1 ") == ((3, Decimal("1.1")), (14, Decimal("1.5")))
-    assert streak_settings.parse_milestones("none") == ()
+    assert streak_input.parse_multipliers(" 14:1.5 ; 3:1.1 ") == ((3, Decimal("1.1")), (14, Decimal("1.5")))
+    assert streak_input.parse_milestones("none") == ()
     with pytest.raises(ValidationError, match="smaller factor"):
-        streak_settings.parse_multipliers("3:1.5, 7:1.2")
+        streak_input.parse_multipliers("3:1.5, 7:1.2")
 
 
-async def test_configure_validates_everything_before_writing(store: Store, data: ServerStore) -> None:
+async def test_configure_validates_everything_before_writing(store: Store, data: ScopedData) -> None:
     before = await snapshot(store)
     with pytest.raises(ValidationError, match="milestones"):
         await streak_settings.configure(data, ADMIN, grace_hours=12, milestones="7:50, 30")
@@ -93,30 +98,30 @@ async def test_configure_validates_everything_before_writing(store: Store, data:
 
 
 async def test_simultaneous_daily_commands_check_in_and_pay_once(
-    store: Store, data: ServerStore, streaks: StreakService
+    store: Store, data: ScopedData, streaks: StreakService
 ) -> None:
     results = await asyncio.gather(*(streaks.check_in(data.scope, member(ALICE), f"5{n}") for n in range(8)))
     assert sum(r.done for r in results) == 1
     assert [row["event_type"] for row in await ledger(data, ALICE)] == ["daily_checkin"]
-    assert await data.count("loyalteez_daily_checkins") == 1
+    assert await tables(data).count("loyalteez_daily_checkins") == 1
 
 
 async def test_the_checkin_is_kept_when_its_reward_is_refused(
-    store: Store, data: ServerStore, streaks: StreakService
+    store: Store, data: ScopedData, streaks: StreakService
 ) -> None:
     from loyalteez.services.rewards import admin_events
 
     await admin_events.toggle_event(data, ADMIN, "daily_checkin", False)
     result = await streaks.check_in(data.scope, member(ALICE), "61")
     assert result.done and result.streak == 1 and not isinstance(result.outcome, Paid)
-    assert (await data.streak_of(ALICE))["current_streak"] == 1, "a disabled reward never costs the streak"
+    assert (await data.streaks.of(ALICE)).current == 1, "a disabled reward never costs the streak"
 
 
 # -- the multiplier source: the engine's hot path ---------------------------------------------------------------
 
 
 async def test_a_big_batch_asks_the_database_once_and_gets_each_members_factor(
-    store: Store, data: ServerStore, streaks: StreakService, rewards: Rewards, multipliers: StreakMultipliers
+    store: Store, data: ScopedData, streaks: StreakService, rewards: Rewards, multipliers: StreakMultipliers
 ) -> None:
     clock: ManualClock = store.clock  # type: ignore[assignment]
     for day in range(7):  # alice: a 7-day streak (×1.25); bob: 2 days (×1)

@@ -8,11 +8,14 @@ from loyalteez.clock import ManualClock
 from loyalteez.emulator import Emulator, GuildHandle, MemberHandle
 from loyalteez.emulator.harness import TOKEN, Harness, running_bot
 from loyalteez.services.access import brands
+from loyalteez.store._tables import ScopedTables
 from tests.conftest import REPORT
+from tests.store.raw import tables
 
 
-async def scoped(harness: Harness):
-    return harness.app.store.scoped(await harness.app.services.setup.scope_for(str(harness.guild.id)))
+async def scoped(harness: Harness) -> ScopedTables:
+    """The connected server's rows, read directly to check what the commands wrote."""
+    return tables(harness.app.store.scoped(await harness.app.services.setup.scope_for(str(harness.guild.id))))
 
 
 async def voice_minutes(harness: Harness, member: MemberHandle) -> int:

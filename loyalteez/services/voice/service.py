@@ -5,7 +5,7 @@ and not excluded, are not deafened (self-deafened, or deafened by a moderator: t
 and at least one other human (not a bot) is in the same channel. Muted members DO count: listening is
 taking part, and many members join muted. Moving between channels keeps one session.
 
-Sessions (loyalteez_voice_sessions) are computed from timestamps, never from a running timer: each row
+Sessions (store/repos/voice.py) are computed from timestamps, never from a running timer: each row
 holds the seconds counted up to `accrued_at` and whether the time since then counts. Every voice state
 change in a server re-evaluates everyone in it (`sync`, one query plus a write per member whose state
 changed), so "someone else joined" starts the first member's counting at that moment. A heartbeat
@@ -14,8 +14,8 @@ member is gone is closed at that moment, and one whose member is still in voice 
 states) is resumed, without counting the time the bot could not see. A restart therefore neither loses
 nor double-counts a minute.
 
-Closing a session adds its seconds to the member's total (loyalteez_voice_progress) and credits the whole
-minutes that crosses to discord_user_stats.voice_minutes through the rewards engine (`VoiceSession`, counted
+Closing a session adds its seconds to the member's voice progress and credits the whole minutes that
+crosses to the member's stats (voice_minutes) through the rewards engine (`VoiceSession`, counted
 once per session id), in the same transaction: voice_minutes is always floor(total counted seconds / 60).
 
 Paying. `voice_activity` pays its reward per `minutes_per_payout` counted minutes (default 30), counted
@@ -28,18 +28,18 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 from loyalteez.clock import Clock, start_of_day, utc_day
 from loyalteez.ids import new_id
 from loyalteez.services.rewards.events import Member, Payout, VoiceSession
 from loyalteez.services.rewards.outcomes import Outcome, Paid
 from loyalteez.services.rewards.service import Rewards
-from loyalteez.store import Scope, ServerStore, Store
+from loyalteez.store import Scope, ScopedData, Store
+from loyalteez.store.repos.voice import Session
 
 VOICE_EVENT = "voice_activity"
 MAX_PAYOUTS_PER_CLAIM = 100
@@ -85,10 +85,10 @@ def reasons(
     return found
 
 
-def counted_until(row: Mapping[str, Any], until: datetime) -> int:
+def counted_until(session: Session, until: datetime) -> int:
     """A session's counted seconds if it is settled at `until`."""
-    extra = (until - row["accrued_at"]).total_seconds() if row["counting"] else 0
-    return int(row["counted_seconds"]) + max(int(extra), 0)
+    extra = (until - session.accrued_at).total_seconds() if session.counting else 0
+    return session.counted_seconds + max(int(extra), 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,74 +131,47 @@ class VoiceService:
             live = self._live.setdefault(scope, set())
             async with self.store.transaction():
                 await data.rewards.lock(brand=True)
-                sessions = {r["discord_user_id"]: r for r in await data.voice_open_sessions()}
+                sessions = {s.member_id: s for s in await data.voice.open_sessions()}
                 closed = []
-                for member_id, row in sessions.items():
-                    session_id = str(row["session_id"])
+                for member_id, session in sessions.items():
+                    session_id = session.session_id
                     watched = session_id in live
                     if member_id not in here:
                         # Gone. Unwatched (a crash or restart in between): closed when last known live.
-                        end = now if watched else min(row["last_seen_at"], now)
-                        closed.append(await self._close(data, row, end))
+                        end = now if watched else min(session.last_seen_at, now)
+                        closed.append(await self._close(data, session, end))
                         live.discard(session_id)
                         continue
                     presence, counting = here[member_id], why[member_id] is Reason.COUNTING
-                    channel = presence.channel_id if counting else row["channel_id"]
+                    channel = presence.channel_id if counting else session.channel_id
                     if not watched:  # resumed after a restart: the unwatched gap does not count
-                        settled = counted_until(row, min(row["last_seen_at"], now))
-                    elif counting != bool(row["counting"]) or channel != row["channel_id"]:
-                        settled = counted_until(row, now)
+                        settled = counted_until(session, min(session.last_seen_at, now))
+                    elif counting != session.counting or channel != session.channel_id:
+                        settled = counted_until(session, now)
                     else:
                         continue
-                    await data.voice_update_session(
-                        session_id,
-                        {
-                            "counted_seconds": settled,
-                            "accrued_at": now,
-                            "counting": counting,
-                            "channel_id": channel,
-                            "last_seen_at": now,
-                        },
-                    )
+                    await data.voice.settle(session_id, settled, now, counting, channel)
                     live.add(session_id)
                 for member_id, presence in here.items():
                     if member_id in sessions:
                         continue
                     session_id = new_id()
-                    await data.voice_start_session(
-                        {
-                            "session_id": session_id,
-                            "discord_user_id": member_id,
-                            "channel_id": presence.channel_id,
-                            "started_at": now,
-                            "last_seen_at": now,
-                            "accrued_at": now,
-                            "counting": why[member_id] is Reason.COUNTING,
-                            "counted_seconds": 0,
-                        }
+                    await data.voice.start(
+                        session_id, member_id, presence.channel_id, now, why[member_id] is Reason.COUNTING
                     )
                     live.add(session_id)
                 if closed:
-                    # The minutes reach discord_user_stats in this same transaction, once per session id.
+                    # The minutes reach the member's stats in this same transaction, once per session id.
                     await self.rewards.engine.apply([(scope, session) for session in closed])
             self._reasons[scope] = why
 
-    async def _close(self, data: ServerStore, row: Mapping[str, Any], end: datetime) -> VoiceSession:
-        member_id = row["discord_user_id"]
-        seconds = counted_until(row, end)
-        total = await data.voice_add_seconds(member_id, seconds)
+    async def _close(self, data: ScopedData, session: Session, end: datetime) -> VoiceSession:
+        member_id = session.member_id
+        seconds = counted_until(session, end)
+        total = await data.voice.add_seconds(member_id, seconds)
         minutes = total // 60 - (total - seconds) // 60  # whole minutes this session carries the total across
-        await data.voice_update_session(
-            str(row["session_id"]),
-            {
-                "counted_seconds": seconds,
-                "accrued_at": max(end, row["accrued_at"]),
-                "counting": False,
-                "ended_at": end,
-                "minutes": minutes,
-            },
-        )
-        return VoiceSession(str(row["session_id"]), Member(member_id), str(row["channel_id"] or ""), minutes)
+        await data.voice.end(session.session_id, seconds, max(end, session.accrued_at), end, minutes)
+        return VoiceSession(session.session_id, Member(member_id), session.channel_id or "", minutes)
 
     async def heartbeat(self) -> None:
         """Stamp every session this process watches as live now (a task calls this every minute)."""
@@ -212,7 +185,7 @@ class VoiceService:
                 self.forget(scope)
                 continue
             async with self._lock(scope):
-                await self.store.scoped(scope).voice_heartbeat(now)
+                await self.store.scoped(scope).voice.heartbeat(now)
 
     async def close(self) -> None:
         """Shutdown: one last heartbeat, so the next start resumes the sessions from this moment."""
@@ -229,17 +202,17 @@ class VoiceService:
         data = self.store.scoped(scope)
         return await self._progress(data, scope, member_id, self.clock.now())
 
-    async def _progress(self, data: ServerStore, scope: Scope, member_id: str, now: datetime) -> VoiceProgress:
+    async def _progress(self, data: ScopedData, scope: Scope, member_id: str, now: datetime) -> VoiceProgress:
         cfg = await self.rewards.engine.cache.get(data)
         rule = cfg.rules.get(VOICE_EVENT)
-        session = next((r for r in await data.voice_open_sessions() if r["discord_user_id"] == member_id), None)
+        session = await data.voice.open_session_of(member_id)
         live_seconds = 0
         if session is not None:
-            watched = str(session["session_id"]) in self._live.get(scope, set())
-            live_seconds = counted_until(session, now if watched else min(session["last_seen_at"], now))
-        progress = await data.voice_progress_of(member_id)
-        counted = int(progress["counted_seconds"]) if progress else 0
-        claimed = int(progress["claimed_minutes"]) if progress else 0
+            watched = session.session_id in self._live.get(scope, set())
+            live_seconds = counted_until(session, now if watched else min(session.last_seen_at, now))
+        progress = await data.voice.progress_of(member_id)
+        counted = progress.counted_seconds if progress else 0
+        claimed = progress.claimed_minutes if progress else 0
         total = (counted + live_seconds) // 60
         per = rule.minutes_per_payout if rule else 30
         today = await data.standings.claims_since(member_id, start_of_day(utc_day(now)))
@@ -269,8 +242,9 @@ class VoiceService:
             before = await self._progress(data, scope, member.id, now)
             per = before.minutes_per_payout
 
-            async def claimed(store: ServerStore, paid: Paid) -> None:
-                await store.voice_add_claimed(member.id, per)
+            async def claimed(_: object, paid: Paid) -> None:
+                # The engine's transaction is this claim's, so this scope's repository writes inside it.
+                await data.voice.add_claimed(member.id, per)
 
             for unit in range(min(before.ready, MAX_PAYOUTS_PER_CLAIM)):
                 start = before.claimed_minutes + unit * per

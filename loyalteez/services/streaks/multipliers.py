@@ -4,9 +4,10 @@ The engine asks once per payout, and a passive batch holds thousands of payouts,
 per member: the first question about a server loads its streak settings and every member whose streak is
 long enough to earn a factor (one query), and later questions are dictionary lookups. The snapshot is
 reloaded when the server's reward config changes in this process (a /config streaks write bumps the
-generation the engine's own cache uses), after `ttl` seconds (changes made by another process), or dropped
-when the server connects again (its streaks were deleted on disconnect). A check-in updates its member's
-entry in place, inside the /daily transaction, so that payout already gets the new factor.
+generation the engine's own cache uses), after `ttl` seconds of the clock's monotonic time (changes made by
+another process), or dropped when the server connects again (its streaks were deleted on disconnect). A
+check-in updates its member's entry in place, inside the /daily transaction, so that payout already gets
+the new factor.
 
 Whether a streak is still alive is decided at each question from its last check-in and the grace period,
 so a snapshot never goes stale just because time passed.
@@ -14,14 +15,12 @@ so a snapshot never goes stale just because time passed.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from loyalteez.services.engagement.streak_settings import StreakSettings
-from loyalteez.store import Scope
+from loyalteez.clock import Clock
+from loyalteez.services.streaks.settings import StreakSettings
+from loyalteez.store import Scope, ScopedData
 
 
 @dataclass(slots=True)
@@ -34,43 +33,39 @@ class _Snapshot:
 
 
 class StreakMultipliers:
-    def __init__(self, ttl: float = 60.0, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, clock: Clock, ttl: float = 60.0) -> None:
+        self.clock = clock
         self.ttl = ttl
-        self._monotonic = monotonic
         self._snapshots: dict[Scope, _Snapshot] = {}
         self.loads = 0  # snapshots read from the database (tests check the hot path stays cached)
 
-    async def multiplier(self, data: Any, member_id: str, event_type: str) -> float:
+    async def multiplier(self, data: ScopedData, member_id: str, event_type: str) -> float:
         """The member's factor now: their live streak's tier, or 1.0 (no streak, or it ran out)."""
         snapshot = await self._snapshot(data)
         entry = snapshot.members.get(member_id)
         if entry is None:
             return 1.0
         streak, last = entry
-        if not snapshot.settings.is_alive(last, data.clock.now()):
+        if not snapshot.settings.is_alive(last, self.clock.now()):
             return 1.0
         return float(snapshot.settings.multiplier(streak))
 
-    async def _snapshot(self, data: Any) -> _Snapshot:
+    async def _snapshot(self, data: ScopedData) -> _Snapshot:
         scope = data.scope
         generation = data.rewards.generation()
-        now = self._monotonic()
+        now = self.clock.monotonic()
         found = self._snapshots.get(scope)
         if found is not None and found.generation == generation and now - found.loaded_at < self.ttl:
             return found
         settings = StreakSettings.from_metadata(await data.rewards.metadata())
         minimum = settings.min_bonus_streak()
-        rows = await data.streak_rows(minimum) if minimum is not None else []
+        streaks = await data.streaks.at_least(minimum) if minimum is not None else []
         snapshot = _Snapshot(
             settings,
             generation,
             now,
             minimum,
-            {
-                r["discord_user_id"]: (int(r["current_streak"]), r["last_checkin"])
-                for r in rows
-                if r["last_checkin"] is not None
-            },
+            {s.member_id: (s.current, s.last_checkin) for s in streaks if s.last_checkin is not None},
         )
         self.loads += 1
         self._snapshots[scope] = snapshot

@@ -5,7 +5,7 @@ took the server to tier 1, 2 or 3; the author is the booster). GUILD_MEMBER_UPDA
 used: it changes only on a member's first boost, carries no id to deduplicate by, and would double-pay the
 boost its notice already announced. A server that turned boost notices off therefore pays no boost events.
 
-Each notice is remembered (loyalteez_boosts) so that "first boost" is decided by the member's boost history
+Each notice is remembered (the boosts repository) so that "first boost" is decided by the member's boost history
 on the server: the notice with the smallest id is the first, so a redelivered notice decides the same way.
 The notice and its payout commit in one transaction; the engine's activity key 'b:<message id>' makes a
 redelivered notice pay nothing more.
@@ -42,8 +42,8 @@ class BoostService:
         async with self.store.transaction():
             await data.rewards.lock(brand=True)
             test_mode = (await self.rewards.engine.cache.get(data)).test_mode.enabled
-            await data.boost_record(notice.message_id, notice.member.id, notice.boosts, notice.tier, test_mode)
-            earlier = [e for e in await data.boost_events_of(notice.member.id) if _before(e, notice.message_id)]
+            await data.boosts.record(notice.message_id, notice.member.id, notice.boosts, notice.tier, test_mode)
+            earlier = [e for e in await data.boosts.event_ids_of(notice.member.id) if _before(e, notice.message_id)]
             event = BoostEvent(
                 notice.message_id,
                 notice.member,

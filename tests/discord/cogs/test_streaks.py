@@ -7,8 +7,10 @@ from datetime import UTC, datetime, timedelta
 from loyalteez.emulator import Emulator, GuildHandle, MemberHandle
 from loyalteez.emulator.harness import Harness
 from loyalteez.services import texts
+from loyalteez.store._tables import ScopedTables
 from tests.conftest import REPORT
 from tests.e2e.test_bad_input import snapshot
+from tests.store.raw import tables
 
 MONDAY = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -18,8 +20,9 @@ async def earned(member: MemberHandle) -> int:
     return int(next(f["value"] for f in reply.embeds[0]["fields"] if f["name"] == "Earned").replace(",", ""))
 
 
-async def scoped(harness: Harness):
-    return harness.app.store.scoped(await harness.app.services.setup.scope_for(str(harness.guild.id)))
+async def scoped(harness: Harness) -> ScopedTables:
+    """The connected server's rows, read directly to check what the commands wrote."""
+    return tables(harness.app.store.scoped(await harness.app.services.setup.scope_for(str(harness.guild.id))))
 
 
 def at(harness: Harness, day: int, hour: float) -> None:

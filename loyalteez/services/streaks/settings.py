@@ -1,6 +1,6 @@
 """A server's streak rules: grace period, multiplier tiers and milestones (`/config streaks`).
 
-Kept in discord_server_configs.config_metadata under "streaks" (server config, like test mode), changed
+Kept in the server config's metadata under "streaks" (server config, like test mode), changed
 through server_settings.set_metadata, which audits it and bumps the rewards config generation (so the
 multiplier cache notices at once). Missing or junk keys fall back to the defaults below.
 
@@ -12,7 +12,6 @@ multiplier cache notices at once). Missing or junk keys fall back to the default
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,15 +21,12 @@ from typing import Any
 from loyalteez.clock import start_of_day, utc_day
 from loyalteez.services import server_settings
 from loyalteez.services.errors import ValidationError
-from loyalteez.store import ServerStore
+from loyalteez.services.streaks import texts
+from loyalteez.services.streaks.input import GRACE_RANGE, parse_grace, parse_milestones, parse_multipliers
+from loyalteez.store import ScopedData
 
 METADATA_KEY = "streaks"
-GRACE_RANGE = (1, 72)
 DEFAULT_GRACE = 24
-DAY_RANGE = (1, 3650)
-MULTIPLIER_RANGE = (Decimal("1.0"), Decimal("5.0"))
-AMOUNT_RANGE = (1, 10_000)
-MAX_ENTRIES = 10
 DEFAULT_MULTIPLIERS: tuple[tuple[int, Decimal], ...] = (
     (3, Decimal("1.1")),
     (7, Decimal("1.25")),
@@ -38,8 +34,6 @@ DEFAULT_MULTIPLIERS: tuple[tuple[int, Decimal], ...] = (
     (30, Decimal("2.0")),
 )
 DEFAULT_MILESTONES: tuple[tuple[int, int], ...] = ((7, 50), (30, 200), (100, 1000), (365, 5000))
-_ENTRY = re.compile(r"^\s*(\d+)\s*[:=]\s*([0-9]+(?:\.[0-9]+)?)\s*$")
-NONE_WORDS = ("none", "off", "-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +50,10 @@ class StreakSettings:
         if not isinstance(raw, dict):
             return cls()
         grace = raw.get("grace_hours")
-        grace_ok = isinstance(grace, int) and not isinstance(grace, bool) and GRACE_RANGE[0] <= grace <= GRACE_RANGE[1]
+        if isinstance(grace, bool) or not isinstance(grace, int) or not GRACE_RANGE[0] <= grace <= GRACE_RANGE[1]:
+            grace = DEFAULT_GRACE
         return cls(
-            grace_hours=grace if grace_ok else DEFAULT_GRACE,
+            grace_hours=grace,
             multipliers=_table(raw.get("multipliers"), Decimal, DEFAULT_MULTIPLIERS),
             milestones=_table(raw.get("milestones"), int, DEFAULT_MILESTONES),
         )
@@ -114,69 +109,12 @@ def _table(raw: Any, kind: type, default: tuple[tuple[int, Any], ...]) -> tuple[
     return tuple(entries)
 
 
-async def load(data: ServerStore) -> StreakSettings:
+async def load(data: ScopedData) -> StreakSettings:
     return StreakSettings.from_metadata(await data.rewards.metadata())
 
 
-# -- /config streaks ---------------------------------------------------------------------------------------
-
-
-def parse_grace(value: Any) -> int:
-    low, high = GRACE_RANGE
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValidationError("grace-period", f"grace-period must be from {low} to {high} hours.")
-    return value
-
-
-def parse_multipliers(text: str) -> tuple[tuple[int, Decimal], ...]:
-    """'3:1.1, 7:1.25' -> ((3, 1.1), (7, 1.25)); 'none' -> no multipliers. Longer streaks never earn less."""
-    entries = _entries(text, "multipliers", "3:1.1, 7:1.25")
-    table = []
-    for day, raw in entries:
-        factor = Decimal(raw)
-        low, high = MULTIPLIER_RANGE
-        if not low <= factor <= high:
-            raise ValidationError("multipliers", f"multipliers: each factor must be from {low} to {high}.")
-        table.append((day, factor))
-    factors = [f for _, f in table]
-    if factors != sorted(factors):
-        raise ValidationError("multipliers", "multipliers: a longer streak can't have a smaller factor.")
-    return tuple(table)
-
-
-def parse_milestones(text: str) -> tuple[tuple[int, int], ...]:
-    """'7:50, 30:200' -> ((7, 50), (30, 200)); 'none' -> no milestones."""
-    table = []
-    for day, raw in _entries(text, "milestones", "7:50, 30:200"):
-        low, high = AMOUNT_RANGE
-        if "." in raw or not low <= int(raw) <= high:
-            raise ValidationError("milestones", f"milestones: each reward must be a whole {low:,} to {high:,} LTZ.")
-        table.append((day, int(raw)))
-    return tuple(table)
-
-
-def _entries(text: str, field: str, example: str) -> list[tuple[int, str]]:
-    if text.strip().lower() in NONE_WORDS:
-        return []
-    parts = [p for p in re.split(r"[,;]", text) if p.strip()]
-    found: dict[int, str] = {}
-    for part in parts:
-        match = _ENTRY.match(part)
-        if match is None:
-            raise ValidationError(field, f"{field}: write day:value pairs, e.g. `{example}` (or `none`).")
-        day = int(match.group(1))
-        if not DAY_RANGE[0] <= day <= DAY_RANGE[1]:
-            raise ValidationError(field, f"{field}: days must be from {DAY_RANGE[0]} to {DAY_RANGE[1]:,}.")
-        if day in found:
-            raise ValidationError(field, f"{field}: day {day} is given twice.")
-        found[day] = match.group(2)
-    if not found or len(found) > MAX_ENTRIES:
-        raise ValidationError(field, f"{field}: give 1 to {MAX_ENTRIES} day:value pairs (or `none`).")
-    return sorted(found.items())
-
-
 async def configure(
-    data: ServerStore,
+    data: ScopedData,
     actor_id: str,
     *,
     grace_hours: int | None = None,
@@ -194,7 +132,7 @@ async def configure(
     if milestones is not None:
         changes["milestones"] = parse_milestones(milestones)
     if not changes and not reset:
-        raise ValidationError("options", "give grace-period, multipliers, milestones or reset.")
+        raise ValidationError("options", texts.NOTHING_TO_CHANGE)
     new = StreakSettings(**{**{k: getattr(new, k) for k in ("grace_hours", "multipliers", "milestones")}, **changes})
     await server_settings.set_metadata(data, actor_id, "config.streaks", {METADATA_KEY: new.as_json()})
     return new

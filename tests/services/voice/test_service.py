@@ -10,16 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loyalteez.clock import ManualClock
-from loyalteez.services.engagement.voice import Reason, VoicePresence, VoiceService, reasons
 from loyalteez.services.rewards import Paid, Rewards
-from loyalteez.store import ServerStore, Store
+from loyalteez.services.voice.service import Reason, VoicePresence, VoiceService, reasons
+from loyalteez.store import ScopedData, Store
 from tests.services.rewards.helpers import ALICE, BOB, CAROL, connected, ledger, member, stats
+from tests.store.raw import tables
 
 LOUNGE, STUDIO, AFK = "710000000000000001", "710000000000000002", "710000000000000009"
 
 
 @pytest.fixture
-async def data(store: Store) -> ServerStore:
+async def data(store: Store) -> ScopedData:
     return await connected(store)
 
 
@@ -85,7 +86,7 @@ def test_minutes_credited_always_add_up_to_the_whole_minutes_counted(tmp_path_fa
 
 
 async def test_a_new_process_resumes_open_sessions_without_the_unseen_gap(
-    store: Store, data: ServerStore, voice: VoiceService, rewards: Rewards
+    store: Store, data: ScopedData, voice: VoiceService, rewards: Rewards
 ) -> None:
     clock: ManualClock = store.clock  # type: ignore[assignment]
     pair = here((ALICE, LOUNGE), (BOB, LOUNGE))
@@ -102,10 +103,10 @@ async def test_a_new_process_resumes_open_sessions_without_the_unseen_gap(
     clock.advance(minutes=5)
     await restarted.sync(data.scope, [], AFK)
     assert (await stats(data, ALICE))["voice_minutes"] == 15 and (await stats(data, BOB))["voice_minutes"] == 15
-    assert await data.count("loyalteez_voice_sessions", {"discord_user_id": ALICE}) == 1
+    assert await tables(data).count("loyalteez_voice_sessions", {"discord_user_id": ALICE}) == 1
 
 
-async def test_simultaneous_claims_pay_each_unit_once(store: Store, data: ServerStore, voice: VoiceService) -> None:
+async def test_simultaneous_claims_pay_each_unit_once(store: Store, data: ScopedData, voice: VoiceService) -> None:
     from loyalteez.services.rewards import admin_events
 
     await admin_events.edit_event(data, "1", "voice_activity", admin_events.EventOptions(max_per_day=-1))

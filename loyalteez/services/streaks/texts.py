@@ -1,19 +1,20 @@
-"""Every sentence /daily, /streak, /config streaks and /voice show, in one place for review and translation.
+"""Every sentence /daily, /streak and /config streaks show, in one place for review and translation.
 
 Times use Discord's timestamp markup (<t:unix:R>, <t:unix:f>), which each reader's client shows in their zone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from loyalteez.services.engagement.streak_settings import StreakSettings
-from loyalteez.services.engagement.streaks import Checkin, MilestoneClaim, StreakStatus
-from loyalteez.services.engagement.voice import Reason, VoiceProgress
-from loyalteez.services.rewards import texts
 from loyalteez.services.rewards.outcomes import Outcome, Paid, RefusalReason, Refused
+
+if TYPE_CHECKING:  # the service words its refusals with this module, so it is imported for types only
+    from loyalteez.services.streaks.service import Checkin, MilestoneClaim, StreakStatus
+    from loyalteez.services.streaks.settings import StreakSettings
 
 
 def at(moment: datetime) -> str:
@@ -125,6 +126,7 @@ def leaderboard_line(rank: int, member_id: str, current: int, longest: int, meda
 
 
 NO_STREAKS = "Nobody has a live streak yet. Start one with `/daily`."
+LEADERBOARD_TITLE = "🔥 Longest live streaks"
 
 
 # -- /config streaks --------------------------------------------------------------------------------------------
@@ -139,59 +141,44 @@ def settings(s: StreakSettings) -> str:
     )
 
 
-# -- /voice -----------------------------------------------------------------------------------------------------
-
-REASONS = {
-    Reason.COUNTING: "counting now",
-    Reason.AFK: "not counting: you're in the AFK channel",
-    Reason.EXCLUDED: "not counting: this channel doesn't earn",
-    Reason.DEAFENED: "not counting while you're deafened",
-    Reason.ALONE: "not counting: nobody else is in your channel",
-}
+def settings_updated(s: StreakSettings) -> str:
+    return "Streak rules updated.\n" + settings(s)
 
 
-def voice_progress(p: VoiceProgress) -> str:
-    lines = []
-    if p.in_voice:
-        state = REASONS.get(p.reason, "counting") if p.reason else "in voice"
-        lines.append(f"In voice: {p.session_minutes} counted minute(s) this session ({state}).")
-    else:
-        lines.append("You're not in a voice channel.")
-    if not p.enabled:
-        lines.append(f"Voice rewards are off here; your {p.total_minutes} counted minute(s) still add up.")
-        return "\n".join(lines)
-    lines.append(
-        f"Counted: {p.total_minutes} minute(s); {p.claimed_minutes} already paid. "
-        f"`voice_activity` pays {p.amount:,} LTZ per {p.minutes_per_payout} minutes."
-    )
-    if p.ready:
-        lines.append(f"**{p.ready}** payout(s) ready: `/voice claim`.")
-    else:
-        lines.append(f"Next payout after {p.minutes_per_payout - p.toward_next} more counted minute(s).")
-    if p.daily_cap is not None:
-        lines.append(f"Today: {p.paid_today}/{p.daily_cap} voice payouts (the limit resets at midnight UTC).")
-    return "\n".join(lines)
+# -- refusals (ValidationError messages; the bot capitalises the first letter) ---------------------------------
+
+FACTOR_SHRINKS = "multipliers: a longer streak can't have a smaller factor."
+NOTHING_TO_CHANGE = "give grace-period, multipliers, milestones or reset."
 
 
-def voice_claim(outcomes: Sequence[Outcome], after: VoiceProgress) -> str:
-    paid = [o for o in outcomes if isinstance(o, Paid)]
-    refused = next((o for o in outcomes if isinstance(o, Refused)), None)
-    if not outcomes:
-        return (
-            "Nothing to claim yet: " + f"{after.toward_next}/{after.minutes_per_payout} counted minutes "
-            "toward the next payout." + ("" if after.in_voice else " Join a voice channel with others.")
-        )
-    lines = []
-    if paid:
-        total = sum(p.amount for p in paid)
-        lines.append(
-            f"You earned **{total:,} LTZ** for {len(paid) * after.minutes_per_payout} voice minutes "
-            f"({len(paid)} payout(s))."
-        )
-        if any(p.is_test for p in paid):
-            lines.append("Test mode: recorded as a test, not added to your balance.")
-    if refused is not None:
-        lines.append(refused.message)
-    if after.ready:
-        lines.append(f"{after.ready} more payout(s) wait for you.")
-    return "\n".join(lines)
+def grace_range(low: int, high: int) -> str:
+    return f"grace-period must be from {low} to {high} hours."
+
+
+def factor_range(low: Decimal, high: Decimal) -> str:
+    return f"multipliers: each factor must be from {low} to {high}."
+
+
+def milestone_amount_range(low: int, high: int) -> str:
+    return f"milestones: each reward must be a whole {low:,} to {high:,} LTZ."
+
+
+def pairs_expected(field: str, example: str) -> str:
+    return f"{field}: write day:value pairs, e.g. `{example}` (or `none`)."
+
+
+def day_range(field: str, low: int, high: int) -> str:
+    return f"{field}: days must be from {low} to {high:,}."
+
+
+def day_twice(field: str, day: int) -> str:
+    return f"{field}: day {day} is given twice."
+
+
+def pairs_count(field: str, most: int) -> str:
+    return f"{field}: give 1 to {most} day:value pairs (or `none`)."
+
+
+def milestone_unknown(days: Iterable[int]) -> str:
+    allowed = ", ".join(str(d) for d in days) or "none on this server"
+    return f"milestone: must be one of {allowed} (days)."

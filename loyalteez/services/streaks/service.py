@@ -1,9 +1,9 @@
 """Daily check-ins and streaks: /daily, /streak, milestone claims and the streak leaderboard.
 
-A check-in is one row per member and UTC day (loyalteez_daily_checkins; its primary key makes a second
-/daily that day, even a simultaneous one, a no-op) plus the seed's discord_user_streaks row. The streak goes
-on when the previous check-in is still alive (settings.alive_until: the end of its UTC day plus the grace
-period), else it starts again at 1. The check-in is recorded whether or not its reward pays (a disabled
+A check-in is one row per member and UTC day (store/repos/streaks.py: its key makes a second /daily that
+day, even a simultaneous one, a no-op) plus the member's streak row. The streak goes on when the previous
+check-in is still alive (settings.alive_until: the end of its UTC day plus the grace period), else it
+starts again at 1. The check-in is recorded whether or not its reward pays (a disabled
 event, test mode or an exhausted budget never cost a member their streak); the reward, `daily_checkin`,
 goes through the rewards engine under the interaction's id, with role bonuses, test mode and the streak
 multiplier this very check-in reached.
@@ -21,13 +21,18 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from loyalteez.clock import Clock, start_of_day, utc_day
-from loyalteez.services.engagement.streak_multipliers import StreakMultipliers
-from loyalteez.services.engagement.streak_settings import StreakSettings, load
+from loyalteez.services.access.gate import open_admin
+from loyalteez.services.access.permissions import Caller, Level
 from loyalteez.services.errors import ValidationError
+from loyalteez.services.rewards.defaults import install_everywhere
 from loyalteez.services.rewards.events import Member, Payout
 from loyalteez.services.rewards.outcomes import Outcome
 from loyalteez.services.rewards.service import Rewards
-from loyalteez.store import Scope, ServerStore, Store
+from loyalteez.services.streaks import settings as streak_settings
+from loyalteez.services.streaks import texts
+from loyalteez.services.streaks.multipliers import StreakMultipliers
+from loyalteez.services.streaks.settings import StreakSettings, load
+from loyalteez.store import Scope, ScopedData, Store
 
 DAILY_EVENT = "daily_checkin"
 MILESTONE_EVENT = "streak_milestone"
@@ -88,17 +93,17 @@ class StreakService:
             async with self.store.transaction():
                 await data.rewards.lock(brand=True)  # the engine's lock order: brand, server, then the rest
                 settings = await load(data)
-                row = await data.streak_of(member.id)
-                last = row["last_checkin"] if row else None
-                current = int(row["current_streak"]) if row else 0
-                longest = int(row["longest_streak"]) if row else 0
+                recorded = await data.streaks.of(member.id)
+                last = recorded.last_checkin if recorded else None
+                current = recorded.current if recorded else 0
+                longest = recorded.longest if recorded else 0
                 if last is not None and utc_day(last) == today:
                     return self._already(settings, current, longest, last, next_checkin)
                 alive = settings.is_alive(last, now)
                 streak = current + 1 if alive else 1
                 longest = max(longest, streak)
                 test_mode = (await self.rewards.engine.cache.get(data)).test_mode.enabled
-                if not await data.streak_checkin(member.id, today, streak, longest, now, interaction_id, test_mode):
+                if not await data.streaks.check_in(member.id, today, streak, longest, now, interaction_id, test_mode):
                     return self._already(settings, current, longest, last or now, next_checkin)
                 self.multipliers.checked_in(scope, member.id, streak, now)
                 outcome = await self.rewards.engine.pay(
@@ -147,10 +152,10 @@ class StreakService:
         data = self.store.scoped(scope)
         now = self.clock.now()
         settings = await load(data)
-        row = await data.streak_of(member_id)
-        last = row["last_checkin"] if row else None
-        longest = int(row["longest_streak"]) if row else 0
-        current = int(row["current_streak"]) if row and settings.is_alive(last, now) else 0
+        recorded = await data.streaks.of(member_id)
+        last = recorded.last_checkin if recorded else None
+        longest = recorded.longest if recorded else 0
+        current = recorded.current if recorded and settings.is_alive(last, now) else 0
         claimable = await self._claimable(data, scope, member_id, settings, longest)
         reached = [day for day, _ in settings.milestones if day <= longest]
         claimable_days = {day for day, _ in claimable}
@@ -163,25 +168,31 @@ class StreakService:
             claimable=claimable,
             claimed=tuple(d for d in reached if d not in claimable_days),
             last_checkin=last,
-            keep_until=settings.alive_until(last) if current else None,
+            keep_until=settings.alive_until(last) if current and last is not None else None,
             checked_in_today=last is not None and utc_day(last) == utc_day(now),
-            checkins=await data.streak_checkin_count(member_id),
+            checkins=await data.streaks.checkin_count(member_id),
         )
 
-    async def claim(self, scope: Scope, member: Member, milestone: int | None) -> list[MilestoneClaim]:
-        """Claim one milestone, or (without one) every milestone reached and not yet claimed.
+    async def claim(
+        self, scope: Scope, member: Member, milestone: int | None
+    ) -> tuple[list[MilestoneClaim], StreakStatus]:
+        """Claim one milestone, or (without one) every milestone reached and not yet claimed; with the
+        member's streak status after the claims.
 
         An unknown milestone is a ValidationError (nothing changed); one not reached yet comes back with
         no outcome; one claimed before comes back refused as a duplicate by the engine.
         """
+        claims = await self._claim(scope, member, milestone)
+        return claims, await self.status(scope, member.id)
+
+    async def _claim(self, scope: Scope, member: Member, milestone: int | None) -> list[MilestoneClaim]:
         data = self.store.scoped(scope)
         settings = await load(data)
         days = [day for day, _ in settings.milestones]
         if milestone is not None and milestone not in days:
-            allowed = ", ".join(str(d) for d in days) or "none on this server"
-            raise ValidationError("milestone", f"milestone: must be one of {allowed} (days).")
-        row = await data.streak_of(member.id)
-        longest = int(row["longest_streak"]) if row else 0
+            raise ValidationError("milestone", texts.milestone_unknown(days))
+        recorded = await data.streaks.of(member.id)
+        longest = recorded.longest if recorded else 0
         if milestone is not None:
             targets = [milestone]
         else:
@@ -207,7 +218,7 @@ class StreakService:
         return claims
 
     async def _claimable(
-        self, data: ServerStore, scope: Scope, member_id: str, settings: StreakSettings, longest: int
+        self, data: ScopedData, scope: Scope, member_id: str, settings: StreakSettings, longest: int
     ) -> tuple[tuple[int, int], ...]:
         reached = [(day, amount) for day, amount in settings.milestones if day <= longest]
         if not reached:
@@ -219,8 +230,38 @@ class StreakService:
         """(member, current streak, longest) of the longest live streaks, longest first."""
         data = self.store.scoped(scope)
         settings = await load(data)
-        rows = await data.streak_top(settings.alive_since(self.clock.now()), limit)
-        return [(r["discord_user_id"], int(r["current_streak"]), int(r["longest_streak"])) for r in rows]
+        top = await data.streaks.top(settings.alive_since(self.clock.now()), limit)
+        return [(s.member_id, s.current, s.longest) for s in top]
+
+    # -- /config streaks ---------------------------------------------------------------------------------------
+
+    async def current_settings(self, scope: Scope, caller: Caller) -> StreakSettings:
+        """The server's streak rules, for a viewer."""
+        data = await open_admin(self.store, scope, caller, Level.VIEWER)
+        return await load(data)
+
+    async def configure(
+        self,
+        scope: Scope,
+        caller: Caller,
+        *,
+        grace_hours: int | None = None,
+        multipliers: str | None = None,
+        milestones: str | None = None,
+        reset: bool = False,
+    ) -> StreakSettings:
+        """Change the streak rules (a full admin; every option checked before anything is written)."""
+        data = await open_admin(self.store, scope, caller, Level.FULL_ADMIN)
+        return await streak_settings.configure(
+            data, caller.user_id, grace_hours=grace_hours, multipliers=multipliers, milestones=milestones, reset=reset
+        )
+
+    # -- start-up ------------------------------------------------------------------------------------------------
+
+    async def install_missing_events(self) -> dict[str, list[str]]:
+        """Servers connected before a release added default events (daily_checkin, …) get them; server id ->
+        names added."""
+        return await install_everywhere(self.store, self.clock)
 
 
 def milestone_key(scope: Scope, member_id: str, day: int) -> str:

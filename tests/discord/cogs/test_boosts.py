@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from loyalteez.emulator import Emulator, GuildHandle, MemberHandle, payloads
 from loyalteez.emulator.harness import Harness
+from loyalteez.store._tables import ScopedTables
+from tests.store.raw import tables
 
 
-async def scoped(harness: Harness):
-    return harness.app.store.scoped(await harness.app.services.setup.scope_for(str(harness.guild.id)))
+async def scoped(harness: Harness) -> ScopedTables:
+    """The connected server's rows, read directly to check what the commands wrote."""
+    return tables(harness.app.store.scoped(await harness.app.services.setup.scope_for(str(harness.guild.id))))
 
 
 async def paid(harness: Harness, events: tuple[str, ...]) -> list[tuple[str, str, int]]:
