@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from loyalteez.services.analytics.metrics import SEED_METRICS
-from loyalteez.store import ServerStore
+from loyalteez.services.analytics.metrics import KPIS
+from loyalteez.store import ScopedData
 
 EPOCH = datetime(2015, 1, 1, tzinfo=UTC)  # before Discord existed: "since the start"
 STATS_TABLE = "discord_user_stats"
@@ -44,15 +44,15 @@ class Recorded:
         return self.ranking[:10]
 
 
-async def read_recorded(data: ServerStore) -> Recorded:
+async def read_recorded(data: ScopedData) -> Recorded:
     totals = await data.stats_totals(EPOCH)
     events = await data.stats_breakdown(EPOCH, "events", limit=1_000)
     earners = await data.standings_ranked("ltz_earned", None)
     ranking = await data.standings_page("ltz_earned", None, max(earners, 1), 0)
-    snapshots = await data.kpi_snapshots("daily")
-    last_day = snapshots[-1]["snapshot_date"] if snapshots else None
-    first_day = snapshots[0]["snapshot_date"] if snapshots else None
-    daily = await data.kpi_daily_metrics(first_day, last_day) if snapshots else {}
+    snapshots = await data.kpi.snapshots("daily")
+    last_day = snapshots[-1].snapshot_date if snapshots else None
+    first_day = snapshots[0].snapshot_date if snapshots else None
+    daily = await data.kpi.daily_metrics(first_day, last_day) if first_day and last_day else {}
     return Recorded(
         members=await data.count(STATS_TABLE),
         payouts=totals.get("payouts", 0),
@@ -60,9 +60,9 @@ async def read_recorded(data: ServerStore) -> Recorded:
         earners=earners,
         by_event=tuple(EventTotal(str(r["name"]), int(r["payouts"]), int(r["ltz"] or 0)) for r in events),
         ranking=tuple((str(r["discord_user_id"]), int(r["value"])) for r in ranking),
-        daily_paid=await data.kpi_daily_paid(),
+        daily_paid=await data.kpi.daily_paid(),
         snapshot_days=len(snapshots),
         last_day=last_day,
-        last_kpis={k: daily.get(last_day, {}).get(k) for k in SEED_METRICS} if last_day else {},
+        last_kpis={k: daily.get(last_day, {}).get(k) for k in KPIS.targetable()} if last_day else {},
         daily_kpis=daily,
     )

@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from loyalteez.store._tables import ScopedTables
-from loyalteez.store.analytics_store import AnalyticsStoreMixin
 from loyalteez.store.database import Row
 from loyalteez.store.engagement_activity_store import EngagementActivityStoreMixin
 from loyalteez.store.engagement_rewards_store import EngagementRewardsStoreMixin
 from loyalteez.store.io_store import IoStoreMixin
-from loyalteez.store.kpi_store import KpiStoreMixin
 from loyalteez.store.reliability_store import ReliabilityStoreMixin
 from loyalteez.store.rewards_store import RewardsStoreMixin
 from loyalteez.store.standings_store import StandingsStoreMixin
@@ -31,8 +29,6 @@ class ServerStore(
     EngagementRewardsStoreMixin,
     ReliabilityStoreMixin,
     EngagementActivityStoreMixin,
-    AnalyticsStoreMixin,
-    KpiStoreMixin,
     ScopedTables,
 ):
     async def config(self) -> Row | None:

@@ -169,13 +169,13 @@ async def test_empty_tables_mean_none(store: Store) -> None:
 async def test_deletion_rules(store: Store) -> None:
     """A target missing from the file is removed (with its alert state); a report is turned off, never deleted."""
     data = await configured(store)
-    await data.kpi_set_alert_state("churn_rate", True, 0.5, store.clock.now().date(), store.clock.now())
+    await data.kpi.set_alert_state("churn_rate", True, 0.5, store.clock.now().date(), store.clock.now())
     changes = await imported(
         data, {"kpi_targets": [{"metric": "daily_active_users", "target": 25}], "report": {"enabled": None}}
     )
     assert changes == ["kpi_targets: - churn_rate", "report: enabled true → false"]
     assert [t.metric for t in await targets.list_targets(data)] == ["daily_active_users"]
-    assert "churn_rate" not in await data.kpi_alert_states()
+    assert "churn_rate" not in await data.kpi.alert_states()
     schedule = await reports.current(data)
     assert schedule is not None and not schedule.active and schedule.channel_id == GENERAL
     assert await imported(data, {"report": {}}) == [], "absent enabled is off too"

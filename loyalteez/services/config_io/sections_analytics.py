@@ -22,21 +22,24 @@ from __future__ import annotations
 from typing import Any
 
 from loyalteez.services.analytics import reports, targets
-from loyalteez.services.analytics.metrics import BY_NAME, SEED_METRICS
+from loyalteez.services.analytics.metrics import KPIS
 from loyalteez.services.config_io import schema_parts as parts
 from loyalteez.services.config_io.errors import ConfigFieldError, sentence, service_errors
 from loyalteez.services.config_io.registry import Section, register
 from loyalteez.services.config_io.schema_parts import number_text
 from loyalteez.services.rewards import validation
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 
 TARGETS_KEY = "kpi_targets"
 REPORT_KEY = "report"
-METRIC_MESSAGE = f"must be one of {', '.join(SEED_METRICS)}."
 *_FIRST, _LAST = targets.PERIOD_DAYS
 PERIOD_MESSAGE = f"choose {', '.join(_FIRST)} or {_LAST}"  # what /kpi set answers (the schema test compares)
 SWITCH_MESSAGE = "must be true or false."
 ENABLED_MESSAGE = "must be true, false or null (off)."
+
+
+def metric_message() -> str:
+    return f"must be one of {', '.join(KPIS.targetable())}."
 
 
 def _number(value: float) -> int | float:
@@ -56,14 +59,14 @@ def target_json(target: targets.Target) -> dict[str, Any]:
     }
 
 
-async def export_targets(data: ServerStore) -> list[dict[str, Any]]:
+async def export_targets(data: ScopedData) -> list[dict[str, Any]]:
     return sorted((target_json(t) for t in await targets.list_targets(data)), key=lambda i: i["metric"])
 
 
 def _metric(item: dict[str, Any], index: int, seen: dict[str, int]) -> str:
     metric, path = item.get("metric"), f"{TARGETS_KEY}[{index}].metric"
-    if not isinstance(metric, str) or metric not in SEED_METRICS:
-        raise ConfigFieldError(path, METRIC_MESSAGE)
+    if not isinstance(metric, str) or metric not in KPIS.targetable():
+        raise ConfigFieldError(path, metric_message())
     if metric in seen:
         raise ConfigFieldError(path, f"already listed at {TARGETS_KEY}[{seen[metric]}].")
     seen[metric] = index
@@ -76,7 +79,7 @@ def _threshold(value: Any) -> float:
     return float(text) if text is not None else 0.0
 
 
-async def apply_targets(data: ServerStore, items: list[dict[str, Any]], actor_id: str) -> None:
+async def apply_targets(data: ScopedData, items: list[dict[str, Any]], actor_id: str) -> None:
     current = {t.metric: t for t in await targets.list_targets(data)}
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
@@ -108,16 +111,17 @@ async def apply_targets(data: ServerStore, items: list[dict[str, Any]], actor_id
 
 
 def targets_schema() -> dict[str, Any]:
-    shares = [m for m in SEED_METRICS if BY_NAME[m].kind == "ratio"]
+    seeds = KPIS.targetable()
+    shares = [m for m in seeds if KPIS.get(m).kind == "ratio"]
     return {
         "type": "array",
         "items": parts.obj(
             {
-                "metric": {"enum": list(SEED_METRICS), "x-message": METRIC_MESSAGE},
+                "metric": {"enum": list(seeds), "x-message": metric_message()},
                 "target": {
                     "type": "number",
                     "minimum": 0,
-                    "x-message": sentence(lambda: targets.parse_target(SEED_METRICS[0], "-1")),
+                    "x-message": sentence(lambda: targets.parse_target(seeds[0], "-1")),
                     "description": "the metric's goal; shares (rates, churn, concentration) as 0-1",
                 },
                 "period": {
@@ -153,7 +157,7 @@ def targets_schema() -> dict[str, Any]:
 # -- the scheduled report ------------------------------------------------------------------------------------
 
 
-async def export_report(data: ServerStore) -> dict[str, Any]:
+async def export_report(data: ScopedData) -> dict[str, Any]:
     schedule = await reports.current(data)
     if schedule is None:
         return {"enabled": False, "frequency": None, "channel_id": None, "day_of_week": None}
@@ -170,7 +174,7 @@ def _day_of_week(value: Any) -> int | None:
     return value if value is None or (isinstance(value, int) and not isinstance(value, bool)) else -1
 
 
-async def apply_report(data: ServerStore, value: dict[str, Any], actor_id: str) -> None:
+async def apply_report(data: ScopedData, value: dict[str, Any], actor_id: str) -> None:
     enabled = value.get("enabled")
     if enabled is not None and not isinstance(enabled, bool):
         raise ConfigFieldError(f"{REPORT_KEY}.enabled", ENABLED_MESSAGE)
@@ -186,7 +190,7 @@ async def apply_report(data: ServerStore, value: dict[str, Any], actor_id: str) 
             or wanted != (schedule.frequency, schedule.channel_id, schedule.day_of_week)
             or (enabled and not schedule.active)
         ):
-            schedule = await reports.save_schedule(data, actor_id, frequency, channel_id, day, data.clock.now())
+            schedule = await reports.save_schedule(data, actor_id, frequency, channel_id, day)
     if not enabled and schedule is not None and schedule.active:
         await reports.turn_off(data, actor_id)
 

@@ -11,9 +11,10 @@ from loyalteez.services.analytics import reports, segments, snapshots, targets
 from loyalteez.services.analytics.ports import Outgoing, PostResult, PostStatus
 from loyalteez.services.analytics.service import Analytics
 from loyalteez.services.errors import ValidationError
-from loyalteez.store import ServerStore, Store
+from loyalteez.store import ScopedData, Store
 from tests.conftest import linked
-from tests.services.test_analytics_metrics import roll
+from tests.services.analytics.test_metrics import roll
+from tests.store.raw import tables
 
 MONDAY = date(2026, 3, 2)
 
@@ -31,11 +32,11 @@ class FakePoster:
 
 
 @pytest.fixture
-async def data(store: Store) -> ServerStore:
+async def data(store: Store) -> ScopedData:
     return store.scoped(await linked(store, "brand_a", "1001"))
 
 
-async def test_catch_up_writes_each_missing_period_once(data: ServerStore) -> None:
+async def test_catch_up_writes_each_missing_period_once(data: ScopedData) -> None:
     await roll(data, MONDAY, "ann", rewards=1, ltz=25)
     written = await snapshots.catch_up(data, MONDAY + timedelta(days=7), MONDAY, 24)
     assert [(w.day.isoformat(), w.kind) for w in written] == [
@@ -53,16 +54,16 @@ async def test_catch_up_writes_each_missing_period_once(data: ServerStore) -> No
     }
     month_end = await snapshots.catch_up(data, date(2026, 4, 1), MONDAY, 24)
     assert ("2026-03-31", "monthly") in [(w.day.isoformat(), w.kind) for w in month_end]
-    assert await data.count("discord_kpi_snapshots", {"snapshot_type": "daily"}) == 30
+    assert await tables(data).count("discord_kpi_snapshots", {"snapshot_type": "daily"}) == 30
 
 
-async def test_catch_up_never_goes_before_the_connection_nor_too_far_back(data: ServerStore) -> None:
+async def test_catch_up_never_goes_before_the_connection_nor_too_far_back(data: ScopedData) -> None:
     assert await snapshots.catch_up(data, MONDAY, MONDAY, 24) == [], "the connection day has not ended"
     far = await snapshots.catch_up(data, MONDAY + timedelta(days=400), None, 24)
     assert len([w for w in far if w.kind == "daily"]) == snapshots.MAX_CATCH_UP_DAYS
 
 
-async def test_lower_is_better_targets_alert_above_target_over_threshold(data: ServerStore) -> None:
+async def test_lower_is_better_targets_alert_above_target_over_threshold(data: ScopedData) -> None:
     await targets.set_target(data, "1", "churn_rate", "20%", "day", 80)  # alert above 0.2 / 0.8 = 0.25
     day = MONDAY
     series = {day: {"churn_rate": 0.25}}
@@ -78,13 +79,13 @@ async def test_lower_is_better_targets_alert_above_target_over_threshold(data: S
     assert not back.alerting and "back to **10.0 %**" in back.text
 
 
-async def test_a_new_schedule_is_not_due_for_a_send_time_before_it(data: ServerStore) -> None:
+async def test_a_new_schedule_is_not_due_for_a_send_time_before_it(data: ScopedData) -> None:
     now = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)  # a Wednesday
     await reports.save_schedule(data, "1", "weekly", "55", 0, now)
     schedule = await reports.current(data)
     assert not schedule.is_due(now), "Monday's send time came before the schedule"
     assert schedule.is_due(datetime(2026, 3, 9, 0, 5, tzinfo=UTC))
-    await data.report_record_attempt(datetime(2026, 3, 9, 0, 5, tzinfo=UTC), "forbidden", "403")
+    await data.reports.record_attempt(datetime(2026, 3, 9, 0, 5, tzinfo=UTC), "forbidden", "403")
     assert not (await reports.current(data)).is_due(datetime(2026, 3, 10, tzinfo=UTC)), "no retry every minute"
     assert (await reports.current(data)).is_due(datetime(2026, 3, 16, 0, 5, tzinfo=UTC))
     with pytest.raises(ValidationError, match="only weekly"):
@@ -92,11 +93,11 @@ async def test_a_new_schedule_is_not_due_for_a_send_time_before_it(data: ServerS
     assert reports.period_for("monthly", date(2026, 2, 28)) == (date(2026, 2, 1), date(2026, 2, 28))
 
 
-async def test_a_report_fits_discord_s_embed_limits(data: ServerStore) -> None:
+async def test_a_report_fits_discord_s_embed_limits(data: ScopedData) -> None:
     for n in range(40):
         await roll(data, MONDAY, f"member-with-a-rather-long-id-{n:03d}", rewards=3, ltz=10_000 + n)
     for n in range(12):
-        await data.insert(
+        await tables(data).insert(
             "discord_community_goals",
             {
                 "goal_id": f"00000000-0000-4000-8000-{n:012d}",
@@ -118,7 +119,7 @@ async def test_a_report_fits_discord_s_embed_limits(data: ServerStore) -> None:
     assert message.files[0][0] == "activity.png" and message.files[0][1][:4] == b"\x89PNG"
 
 
-async def test_a_forbidden_report_tells_the_admins_and_keeps_the_schedule(store: Store, data: ServerStore) -> None:
+async def test_a_forbidden_report_tells_the_admins_and_keeps_the_schedule(store: Store, data: ScopedData) -> None:
     clock = ManualClock(datetime(2026, 3, 2, 12, tzinfo=UTC))
     store.clock = clock
     await data.rewards_set_metadata({"admin_channel_id": "77"})
@@ -132,7 +133,7 @@ async def test_a_forbidden_report_tells_the_admins_and_keeps_the_schedule(store:
     assert schedule.active and schedule.last_sent_at is None and schedule.last_status == "forbidden"
 
 
-async def test_segments(data: ServerStore) -> None:
+async def test_segments(data: ScopedData) -> None:
     today = MONDAY + timedelta(days=40)
     now = start_of_day(today) + timedelta(hours=12)
     for n in range(21):  # 21 earners: ceil(2.1) = 3 whales

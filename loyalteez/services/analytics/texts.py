@@ -1,29 +1,14 @@
-"""Everything analytics says to people, in one place: metric names, values, alerts, reports, refusals."""
+"""Everything analytics says to people, in one place: values, alerts, reports, segments, refusals.
+
+KPI labels live with each KPI in the registry (metrics.KPIS); `title` reads them.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from loyalteez.services.analytics.metrics import BY_NAME, SEED_METRICS
+from loyalteez.services.analytics.metrics import KPIS
 
-TITLES = {
-    "daily_active_users": "Daily active members",
-    "weekly_active_users": "Weekly active members",
-    "streak_retention": "Streak retention",
-    "new_user_conversion": "New member conversion",
-    "voice_participation": "Voice participation",
-    "reward_efficiency": "LTZ per active member (7 days)",
-    "churn_rate": "Churn",
-    "top_10_concentration": "Top 10 % share of LTZ",
-    "events_per_active_user": "Payouts per active member",
-    "triggered_event_rate": "Active members who earned",
-    "time_to_first_reward": "Hours to first reward (median)",
-    "time_to_first_reward_pct": "Rewarded within 24 h of joining",
-    "repeat_event_rate": "Payouts per earner (all time)",
-    "repeat_event_rate_pct": "Earners with 3+ payouts",
-    "avg_streak_length": "Average live streak (days)",
-    "streak_break_frequency": "Streaks broken per day (7-day avg)",
-}
 PERIOD_WORDS = {"day": "yesterday", "week": "7-day average", "month": "30-day average", "quarter": "90-day average"}
 SPARKS = "▁▂▃▄▅▆▇█"
 SEGMENT_TITLES = {
@@ -36,11 +21,19 @@ SEGMENT_TITLES = {
 }
 
 
+def unknown_segment(choices: tuple[str, ...]) -> str:
+    return f"segment: choose one of {', '.join(choices)}"
+
+
+def title(metric: str) -> str:
+    return KPIS.get(metric).title
+
+
 def fmt(metric: str, value: float | None) -> str:
     """A metric's value as people read it: ratios as percentages, counts whole, the rest 1–2 decimals."""
     if value is None:
         return "n/a"
-    kind = BY_NAME[metric].kind if metric in BY_NAME else "number"
+    kind = KPIS.get(metric).kind if metric in KPIS else "number"
     if kind == "ratio":
         return f"{value * 100:.1f} %"
     if kind == "count":
@@ -73,14 +66,24 @@ def trend(now: float | None, before: float | None) -> str:
 
 
 def unknown_metric(name: str) -> str:
-    return f"metric: `{name}` is not a KPI with targets; choose one of {', '.join(SEED_METRICS)}"
+    return f"metric: `{name}` is not a KPI with targets; choose one of {', '.join(KPIS.targetable())}"
 
 
 NEGATIVE_TARGET = "target: give a number of 0 or more"
-RATIO_TARGET = "target: {metric} is a share, so give 0–1 (e.g. 0.6) or a percentage up to 100 % (e.g. 60%)"
 BAD_TARGET = "target: give a number, e.g. 25, 0.6 or 60%"
+BAD_PERIOD = "period: choose day, week, month or quarter"
 THRESHOLD_RANGE = "alert-threshold: give a percentage of the target from 1 to 100"
-NO_TARGET = "metric: `{metric}` has no target yet; set one with /kpi set"
+NO_TARGETS = "No KPI targets yet. Set one with /kpi set."
+
+
+def ratio_target(metric: str) -> str:
+    return f"target: {metric} is a share, so give 0–1 (e.g. 0.6) or a percentage up to 100 % (e.g. 60%)"
+
+
+def no_target(metric: str) -> str:
+    return f"metric: `{metric}` has no target yet; set one with /kpi set"
+
+
 BAD_DATE = "start-date: give a date as YYYY-MM-DD, e.g. 2026-03-01"
 BAD_FORMAT = "format: choose csv or json"
 
@@ -96,12 +99,12 @@ def alert(metric: str, value: float, target: float, period: str, threshold: floa
     else:
         side = f"below {threshold:g} % of its target {fmt(metric, target)} = {fmt(metric, target * threshold / 100)}"
     shown = f"**{fmt(metric, value)}** ({PERIOD_WORDS[period]})"
-    return f"⚠️ **KPI alert**: {TITLES[metric]} (`{metric}`) is {shown}, {side}."
+    return f"⚠️ **KPI alert**: {title(metric)} (`{metric}`) is {shown}, {side}."
 
 
 def recovery(metric: str, value: float, target: float, period: str) -> str:
     return (
-        f"✅ **KPI recovered**: {TITLES[metric]} (`{metric}`) is back to **{fmt(metric, value)}** "
+        f"✅ **KPI recovered**: {title(metric)} (`{metric}`) is back to **{fmt(metric, value)}** "
         f"({PERIOD_WORDS[period]}; target {fmt(metric, target)})."
     )
 
@@ -134,13 +137,20 @@ def report_failed(channel_id: str, frequency: str) -> str:
     return f"Posting the {frequency} report in <#{channel_id}> failed; it will be tried again at the next send time."
 
 
-CHANNEL_NOT_WRITABLE = (
-    "channel: I can't post in {channel} (I need View Channel, Send Messages, Embed Links and "
-    "Attach Files there). Nothing was changed."
-)
-DAY_OF_WEEK_WEEKLY_ONLY = (
-    "day-of-week: only weekly reports have a day of the week; leave it out for {frequency} reports"
-)
+CHANNEL_ELSEWHERE = "channel: choose a channel of this server"
+
+
+def channel_not_writable(channel: str) -> str:
+    return (
+        f"channel: I can't post in {channel} (I need View Channel, Send Messages, Embed Links and "
+        "Attach Files there). Nothing was changed."
+    )
+
+
+def day_of_week_weekly_only(frequency: str) -> str:
+    return f"day-of-week: only weekly reports have a day of the week; leave it out for {frequency} reports"
+
+
 DAY_OF_WEEK_RANGE = "day-of-week: give 0 (Monday) to 6 (Sunday)"
 FREQUENCY = "frequency: choose daily, weekly or monthly"
 NO_SCHEDULE = "There is no report schedule here. Set one with /report schedule."
