@@ -8,10 +8,13 @@ kpi_targets schema, the replay summary.
 
 Adding a KPI touches at most two production files:
   loyalteez/services/analytics/metrics.py   its `Kpi(...)` in the list below (name, kind, label, direction,
-                                            targetable, computation)
+                                            targetable, computation): snapshots, /kpi report and export,
+                                            reports, autocomplete and the config schema follow from it
   loyalteez/store/repos/analytics.py         only if it needs a rollup figure `DayFigures` does not hold yet
                                             (a new count in WindowCounts / LifetimeCounts / StreakCounts)
-and its tests. `KPIS.register(...)` adds one at run time (tests/services/analytics/test_adding_a_kpi.py).
+and its tests. A KPI that takes targets also needs its name in the targets table's CHECK list (a new
+migration under loyalteez/store/migrations/: the seed schema lists the eight). `KPIS.register(...)` adds one
+at run time (tests/services/analytics/test_adding_a_kpi.py).
 
 Targets can be set on the first eight (the seed KPIs):
   daily_active_users    members who earned at least once on D

@@ -82,11 +82,12 @@ def schedule_of(row: ReportSchedule | None) -> Schedule | None:
     )
 
 
-def check_schedule(frequency: str, day_of_week: int | None) -> int | None:
+def check_schedule(frequency: str | None, day_of_week: int | None) -> int | None:
+    """The day of the week a schedule keeps (weekly only, default Monday); refuses what /report refuses."""
     if frequency not in FREQUENCIES:
         raise ValidationError("frequency", texts.FREQUENCY)
     if day_of_week is not None and frequency != "weekly":
-        raise ValidationError("day_of_week", texts.day_of_week_weekly_only(frequency))
+        raise ValidationError("day_of_week", texts.day_of_week_weekly_only(str(frequency)))
     if day_of_week is not None and not 0 <= day_of_week <= 6:
         raise ValidationError("day_of_week", texts.DAY_OF_WEEK_RANGE)
     return (day_of_week or 0) if frequency == "weekly" else None

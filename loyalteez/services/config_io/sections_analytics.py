@@ -19,6 +19,7 @@ Delivery state (last sent, last attempt) is not configuration and is never expor
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from loyalteez.services.analytics import reports, targets
@@ -144,7 +145,7 @@ def targets_schema() -> dict[str, Any]:
                     "if": {"properties": {"metric": {"const": m}}, "required": ["metric"]},
                     "then": {
                         "properties": {
-                            "target": {"maximum": 1, "x-message": sentence(lambda m=m: targets.parse_target(m, "2"))}
+                            "target": {"maximum": 1, "x-message": sentence(partial(targets.parse_target, m, "2"))}
                         }
                     },
                 }
@@ -190,7 +191,7 @@ async def apply_report(data: ScopedData, value: dict[str, Any], actor_id: str) -
             or wanted != (schedule.frequency, schedule.channel_id, schedule.day_of_week)
             or (enabled and not schedule.active)
         ):
-            schedule = await reports.save_schedule(data, actor_id, frequency, channel_id, day)
+            schedule = await reports.save_schedule(data, actor_id, str(frequency), channel_id, day)
     if not enabled and schedule is not None and schedule.active:
         await reports.turn_off(data, actor_id)
 
@@ -219,7 +220,7 @@ def report_schema() -> dict[str, Any]:
             "if": {"properties": {"frequency": {"const": f}}, "required": ["frequency"]},
             "then": {
                 "properties": {
-                    "day_of_week": {"type": "null", "x-message": sentence(lambda f=f: reports.check_schedule(f, 0))}
+                    "day_of_week": {"type": "null", "x-message": sentence(partial(reports.check_schedule, f, 0))}
                 }
             },
         }

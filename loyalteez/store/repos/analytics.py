@@ -140,9 +140,8 @@ class AnalyticsRepository(Repository):
         )
         for members, first_reward in ((paid, now), (unpaid, None)):
             for start in range(0, len(members), _CHUNK):
-                chunk = members[start : start + _CHUNK]
                 await self._members_upsert(
-                    chunk,
+                    members[start : start + _CHUNK],
                     now,
                     day,
                     first_reward,
