@@ -20,7 +20,7 @@ from loyalteez.discord.poster import DiscordPoster
 from loyalteez.discord.replies import send
 from loyalteez.services import texts as common_texts
 from loyalteez.services.access.permissions import PermissionDenied
-from loyalteez.services.analytics import reports, segments, targets, texts
+from loyalteez.services.analytics import input, reports, segments, targets, texts
 from loyalteez.services.analytics.metrics import KPIS
 from loyalteez.services.analytics.service import Analytics
 from loyalteez.services.errors import ValidationError
@@ -118,7 +118,7 @@ class AnalyticsCog(commands.Cog):
     @discord.option(
         "period",
         str,
-        choices=list(targets.PERIOD_DAYS),
+        choices=list(input.PERIOD_DAYS),
         required=False,
         description="Compare the metric's average over a day, week (default), month or quarter",
     )
@@ -216,7 +216,7 @@ class AnalyticsCog(commands.Cog):
         name="segments", description="Member segments: counts, or the members of one", contexts=GUILD
     )
     @discord.option(
-        "view", str, choices=list(segments.SEGMENTS), required=False, description="List the members of this segment"
+        "view", str, choices=list(input.SEGMENTS), required=False, description="List the members of this segment"
     )
     @discord.option("page", int, required=False, default=1, description="Page of the list")
     async def segments_command(self, ctx: discord.ApplicationContext, view: str | None, page: int) -> None:
@@ -258,7 +258,7 @@ class AnalyticsCog(commands.Cog):
     # -- /report --------------------------------------------------------------------------------------------------
 
     @report.command(name="schedule", description="Post a KPI report with a chart daily, weekly or monthly")
-    @discord.option("frequency", str, choices=list(reports.FREQUENCIES), description="How often")
+    @discord.option("frequency", str, choices=list(input.FREQUENCIES), description="How often")
     @discord.option("channel", discord.TextChannel, description="Where the report is posted")
     @discord.option(
         "day-of-week",

@@ -22,15 +22,15 @@ from loyalteez.clock import start_of_day, utc_day
 from loyalteez.services import audit
 from loyalteez.services.analytics import texts
 from loyalteez.services.analytics.charts import active_members_png
+from loyalteez.services.analytics.input import PERIOD_DAYS, check_schedule
 from loyalteez.services.analytics.metrics import KPIS, period_value
 from loyalteez.services.analytics.ports import Outgoing, Poster, PostResult, PostStatus
 from loyalteez.services.analytics.scheduler import previous_fire
-from loyalteez.services.analytics.targets import PERIOD_DAYS, list_targets
+from loyalteez.services.analytics.targets import list_targets
 from loyalteez.services.errors import ValidationError
 from loyalteez.store import ScopedData
 from loyalteez.store.repos.reports import GoalProgress, ReportSchedule
 
-FREQUENCIES = ("daily", "weekly", "monthly")
 CHART_DAYS = 30
 CHART_NAME = "activity.png"
 MEDALS = ("🥇", "🥈", "🥉", "4.", "5.")
@@ -80,17 +80,6 @@ def schedule_of(row: ReportSchedule | None) -> Schedule | None:
         row.last_attempt_at,
         row.last_status,
     )
-
-
-def check_schedule(frequency: str | None, day_of_week: int | None) -> int | None:
-    """The day of the week a schedule keeps (weekly only, default Monday); refuses what /report refuses."""
-    if frequency not in FREQUENCIES:
-        raise ValidationError("frequency", texts.FREQUENCY)
-    if day_of_week is not None and frequency != "weekly":
-        raise ValidationError("day_of_week", texts.day_of_week_weekly_only(str(frequency)))
-    if day_of_week is not None and not 0 <= day_of_week <= 6:
-        raise ValidationError("day_of_week", texts.DAY_OF_WEEK_RANGE)
-    return (day_of_week or 0) if frequency == "weekly" else None
 
 
 async def save_schedule(

@@ -17,11 +17,9 @@ from datetime import date, datetime
 from typing import Any
 
 from loyalteez.clock import utc_day
-from loyalteez.services.analytics import texts
-from loyalteez.services.errors import ValidationError
+from loyalteez.services.analytics.input import SEGMENTS, check_segment
 from loyalteez.store import ScopedData
 
-SEGMENTS = ("whales", "power_users", "new", "at_risk", "dormant", "voice_regulars")
 PAGE_SIZE = 10
 
 
@@ -32,13 +30,6 @@ class SegmentPage:
     pages: int
     total: int
     rows: list[tuple[str, Any]]  # (member id, value: LTZ, days, sessions, a date or a moment)
-
-
-def check_segment(name: str) -> str:
-    segment = (name or "").strip().lower().replace(" ", "_").replace("-", "_")
-    if segment not in SEGMENTS:
-        raise ValidationError("segment", texts.unknown_segment(SEGMENTS))
-    return segment
 
 
 async def counts(data: ScopedData, now: datetime) -> dict[str, int]:

@@ -25,7 +25,7 @@ from loyalteez.clock import Clock, utc_day
 from loyalteez.services import audit
 from loyalteez.services.access.gate import open_admin
 from loyalteez.services.access.permissions import Caller, Level
-from loyalteez.services.analytics import reports, segments, snapshots, targets, texts
+from loyalteez.services.analytics import input, reports, segments, snapshots, targets, texts
 from loyalteez.services.analytics.metrics import KPIS, day_metrics, period_value
 from loyalteez.services.analytics.ports import Poster, PostResult
 from loyalteez.services.analytics.rollups import record_join
@@ -190,7 +190,7 @@ class Analytics:
         lines = []
         for kpi in KPIS:
             target = configured.get(kpi.name)
-            days = targets.PERIOD_DAYS[target.period] if target else 7
+            days = input.PERIOD_DAYS[target.period] if target else 7
             yesterday = today - timedelta(days=1)
             spark = texts.sparkline(
                 [daily.get(yesterday - timedelta(days=SPARK_DAYS - 1 - i), {}).get(kpi.name) for i in range(SPARK_DAYS)]
@@ -210,14 +210,8 @@ class Analytics:
     async def export(self, scope: Scope, caller: Caller, fmt: str, start: str | None) -> tuple[str, bytes]:
         """/kpi export: every snapshot since `start` (YYYY-MM-DD) as CSV or JSON; (file name, bytes)."""
         data = await open_admin(self.store, scope, caller, Level.VIEWER)
-        if fmt not in ("csv", "json"):
-            raise ValidationError("format", texts.BAD_FORMAT)
-        since = None
-        if start:
-            try:
-                since = date.fromisoformat(start.strip())
-            except ValueError:
-                raise ValidationError("start_date", texts.BAD_DATE) from None
+        fmt = input.export_format(fmt)
+        since = input.export_start(start)
         rows = await data.kpi.snapshots(None, since)
         name = f"kpi-snapshots-{data.scope.server_id}.{fmt}"
         if fmt == "json":
@@ -271,7 +265,7 @@ class Analytics:
     ) -> reports.Schedule:
         """/report schedule: the channel's server and the bot's permissions there come from the adapter."""
         data = await open_admin(self.store, scope, caller, Level.FULL_ADMIN)
-        reports.check_schedule(frequency, day_of_week)
+        input.check_schedule(frequency, day_of_week)
         if not channel_here:
             raise ValidationError("channel", texts.CHANNEL_ELSEWHERE)
         if not channel_writable:

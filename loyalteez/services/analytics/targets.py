@@ -12,7 +12,6 @@ is stored (the KPI repository's alert states), so a restart neither repeats an a
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,14 +19,11 @@ from typing import Any
 from loyalteez.ids import new_id
 from loyalteez.services import audit
 from loyalteez.services.analytics import texts
+from loyalteez.services.analytics.input import PERIOD_DAYS, check_metric, check_period, check_threshold, parse_target
 from loyalteez.services.analytics.metrics import KPIS, period_value
 from loyalteez.services.errors import ValidationError
 from loyalteez.store import ScopedData
-from loyalteez.store.repos.kpi import DEFAULT_PERIOD, DEFAULT_THRESHOLD, KpiTarget
-
-__all__ = ["DEFAULT_PERIOD", "DEFAULT_THRESHOLD", "PERIOD_DAYS", "Target", "Transition"]
-PERIOD_DAYS = {"day": 1, "week": 7, "month": 30, "quarter": 90}
-_NUMBER = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)\s*(%?)\s*$")
+from loyalteez.store.repos.kpi import KpiTarget
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,40 +52,6 @@ class Transition:
     text: str
 
 
-def check_metric(name: str) -> str:
-    metric = (name or "").strip().lower()
-    if metric not in KPIS.targetable():
-        raise ValidationError("metric", texts.unknown_metric(metric or name))
-    return metric
-
-
-def parse_target(metric: str, raw: str | float | int) -> float:
-    """A target as typed: 25, 0.6 or 60% (shares may be given either way); never negative."""
-    text = str(raw).strip()
-    if text.startswith("-"):
-        raise ValidationError("target", texts.NEGATIVE_TARGET)
-    match = _NUMBER.match(text)
-    if not match:
-        raise ValidationError("target", texts.BAD_TARGET)
-    value, percent = float(match.group(1).replace(",", ".")), bool(match.group(2))
-    if KPIS.get(metric).kind == "ratio":
-        if percent:
-            value /= 100
-        if value > 1:
-            raise ValidationError("target", texts.ratio_target(metric))
-    elif percent:
-        raise ValidationError("target", texts.BAD_TARGET)
-    return round(value, 6)
-
-
-def check_threshold(raw: float | int | None) -> float:
-    if raw is None:
-        return DEFAULT_THRESHOLD
-    if not 1 <= float(raw) <= 100:
-        raise ValidationError("alert_threshold", texts.THRESHOLD_RANGE)
-    return float(raw)
-
-
 def _target(row: KpiTarget, alerting: bool = False) -> Target:
     return Target(row.metric, row.target_value, row.period, row.alert_threshold, row.is_active, alerting)
 
@@ -105,9 +67,7 @@ async def set_target(
     """Create or replace a metric's target (reactivating it); audited. Validates everything first."""
     metric = check_metric(metric)
     value = parse_target(metric, target)
-    period = period or DEFAULT_PERIOD
-    if period not in PERIOD_DAYS:
-        raise ValidationError("period", texts.BAD_PERIOD)
+    period = check_period(period)
     limit = check_threshold(threshold)
     async with data.transaction():
         before = await data.kpi.target_snapshot(metric)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from loyalteez.services.analytics import reports, targets
+from loyalteez.services.analytics import input, reports, targets
 from loyalteez.services.analytics.metrics import KPIS
 from loyalteez.services.config_io import schema_parts as parts
 from loyalteez.services.config_io.errors import ConfigFieldError, sentence, service_errors
@@ -33,7 +33,7 @@ from loyalteez.store import ScopedData
 
 TARGETS_KEY = "kpi_targets"
 REPORT_KEY = "report"
-*_FIRST, _LAST = targets.PERIOD_DAYS
+*_FIRST, _LAST = input.PERIOD_DAYS
 PERIOD_MESSAGE = f"choose {', '.join(_FIRST)} or {_LAST}"  # what /kpi set answers (the schema test compares)
 SWITCH_MESSAGE = "must be true or false."
 ENABLED_MESSAGE = "must be true, false or null (off)."
@@ -90,15 +90,15 @@ async def apply_targets(data: ScopedData, items: list[dict[str, Any]], actor_id:
         with service_errors(path):
             # a non-number is refused as a negative target / a 0 % threshold: the sentence the schema gives
             text = number_text(item.get("target")) or "-1"
-            value = targets.parse_target(metric, text)
+            value = input.parse_target(metric, text)
             threshold = (
-                targets.check_threshold(_threshold(item["alert_threshold"]))
+                input.check_threshold(_threshold(item["alert_threshold"]))
                 if "alert_threshold" in item
                 else had.threshold
                 if had
-                else targets.DEFAULT_THRESHOLD
+                else input.DEFAULT_THRESHOLD
             )
-            period = item.get("period", had.period if had else None) or targets.DEFAULT_PERIOD
+            period = item.get("period", had.period if had else None) or input.DEFAULT_PERIOD
             active = item.get("is_active", had.active if had else True)
             if not isinstance(active, bool):
                 raise ConfigFieldError(f"{path}.is_active", SWITCH_MESSAGE)
@@ -122,11 +122,11 @@ def targets_schema() -> dict[str, Any]:
                 "target": {
                     "type": "number",
                     "minimum": 0,
-                    "x-message": sentence(lambda: targets.parse_target(seeds[0], "-1")),
+                    "x-message": sentence(lambda: input.parse_target(seeds[0], "-1")),
                     "description": "the metric's goal; shares (rates, churn, concentration) as 0-1",
                 },
                 "period": {
-                    "enum": list(targets.PERIOD_DAYS),
+                    "enum": list(input.PERIOD_DAYS),
                     "x-message": PERIOD_MESSAGE,
                     "description": "the metric's average over the last 1, 7, 30 or 90 days is compared",
                 },
@@ -134,7 +134,7 @@ def targets_schema() -> dict[str, Any]:
                     "type": "number",
                     "minimum": 1,
                     "maximum": 100,
-                    "x-message": sentence(lambda: targets.check_threshold(0)),
+                    "x-message": sentence(lambda: input.check_threshold(0)),
                     "description": "alert below this % of the target (above target ÷ it when lower is better)",
                 },
                 "is_active": {"type": "boolean", "x-message": SWITCH_MESSAGE},
@@ -145,7 +145,7 @@ def targets_schema() -> dict[str, Any]:
                     "if": {"properties": {"metric": {"const": m}}, "required": ["metric"]},
                     "then": {
                         "properties": {
-                            "target": {"maximum": 1, "x-message": sentence(partial(targets.parse_target, m, "2"))}
+                            "target": {"maximum": 1, "x-message": sentence(partial(input.parse_target, m, "2"))}
                         }
                     },
                 }
@@ -183,7 +183,7 @@ async def apply_report(data: ScopedData, value: dict[str, Any], actor_id: str) -
     frequency, channel = value.get("frequency"), value.get("channel_id")
     if enabled or frequency is not None or channel is not None:
         with service_errors(REPORT_KEY, {"channel": "channel_id"}):
-            day = reports.check_schedule(frequency, _day_of_week(value.get("day_of_week")))
+            day = input.check_schedule(frequency, _day_of_week(value.get("day_of_week")))
             channel_id = validation.snowflake("channel", channel)
         wanted = (frequency, channel_id, day)
         if (
@@ -197,7 +197,7 @@ async def apply_report(data: ScopedData, value: dict[str, Any], actor_id: str) -
 
 
 def report_schema() -> dict[str, Any]:
-    frequency = sentence(lambda: reports.check_schedule("?", None))
+    frequency = sentence(lambda: input.check_schedule("?", None))
     channel = parts.snowflake("channel", nullable=True)
     details = {
         "if": {
@@ -220,11 +220,11 @@ def report_schema() -> dict[str, Any]:
             "if": {"properties": {"frequency": {"const": f}}, "required": ["frequency"]},
             "then": {
                 "properties": {
-                    "day_of_week": {"type": "null", "x-message": sentence(partial(reports.check_schedule, f, 0))}
+                    "day_of_week": {"type": "null", "x-message": sentence(partial(input.check_schedule, f, 0))}
                 }
             },
         }
-        for f in reports.FREQUENCIES
+        for f in input.FREQUENCIES
         if f != "weekly"
     ]
     return parts.obj(
@@ -234,13 +234,13 @@ def report_schema() -> dict[str, Any]:
                 "x-message": ENABLED_MESSAGE,
                 "description": "true: reports are posted; false or null: off (the schedule is kept)",
             },
-            "frequency": {"enum": [*reports.FREQUENCIES, None], "x-message": frequency},
+            "frequency": {"enum": [*input.FREQUENCIES, None], "x-message": frequency},
             "channel_id": {**channel, "description": "where the report is posted"},
             "day_of_week": {
                 "type": ["integer", "null"],
                 "minimum": 0,
                 "maximum": 6,
-                "x-message": sentence(lambda: reports.check_schedule("weekly", 7)),
+                "x-message": sentence(lambda: input.check_schedule("weekly", 7)),
                 "description": "weekly reports only: 0 = Monday … 6 = Sunday (null: Monday)",
             },
         },

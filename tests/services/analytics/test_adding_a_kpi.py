@@ -9,7 +9,7 @@ import pytest
 
 from loyalteez.clock import ManualClock
 from loyalteez.services.access.permissions import Caller
-from loyalteez.services.analytics import snapshots, targets
+from loyalteez.services.analytics import input, snapshots
 from loyalteez.services.analytics.metrics import KPIS, DayFigures, Kpi, mean
 from loyalteez.services.analytics.service import Analytics
 from loyalteez.services.errors import ValidationError
@@ -77,7 +77,7 @@ async def test_only_targetable_kpis_take_targets(registered: None, store: Store,
     analytics = Analytics(store, store.clock)
     with pytest.raises(ValidationError, match="not a KPI with targets"):
         await analytics.set_target(scope, OWNER, "ltz_per_payout", "10", None, None)
-    assert targets.check_metric("payouts_today") == "payouts_today"
+    assert input.check_metric("payouts_today") == "payouts_today"
     assert "payouts_today" in KPIS.targetable() and "ltz_per_payout" not in KPIS.targetable()
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from loyalteez.clock import ManualClock, start_of_day
-from loyalteez.services.analytics import reports, segments, snapshots, targets
+from loyalteez.services.analytics import input, reports, segments, snapshots, targets
 from loyalteez.services.analytics.ports import Outgoing, PostResult, PostStatus
 from loyalteez.services.analytics.service import Analytics
 from loyalteez.services.errors import ValidationError
@@ -89,7 +89,7 @@ async def test_a_new_schedule_is_not_due_for_a_send_time_before_it(data: ScopedD
     assert not (await reports.current(data)).is_due(datetime(2026, 3, 10, tzinfo=UTC)), "no retry every minute"
     assert (await reports.current(data)).is_due(datetime(2026, 3, 16, 0, 5, tzinfo=UTC))
     with pytest.raises(ValidationError, match="only weekly"):
-        reports.check_schedule("monthly", 3)
+        input.check_schedule("monthly", 3)
     assert reports.period_for("monthly", date(2026, 2, 28)) == (date(2026, 2, 1), date(2026, 2, 28))
 
 
