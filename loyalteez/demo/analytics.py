@@ -20,6 +20,7 @@ from loyalteez.store import ScopedData
 
 if TYPE_CHECKING:
     from loyalteez.demo.simulation import WeekSimulation
+    from loyalteez.emulator.harness import Harness
 
 ADMIN = "club_admin"
 REPORT_FILE = "demo-report.png"
@@ -60,7 +61,7 @@ async def finish(sim: WeekSimulation, folder: Path) -> Path | None:
     return path
 
 
-async def summary_lines(h, data: ScopedData) -> list[str]:
+async def summary_lines(h: Harness, data: ScopedData) -> list[str]:
     """The last day's KPIs and what was posted (deterministic per seed: no file paths, no timings)."""
     lines = []
     latest = await h.app.services.analytics.latest_snapshot(data.scope)
@@ -82,5 +83,5 @@ async def summary_lines(h, data: ScopedData) -> list[str]:
     return lines
 
 
-def _has(h, name: str) -> bool:
+def _has(h: Harness, name: str) -> bool:
     return any(c.name == name for c in h.guild.guild.channels.values())

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import logging
-from datetime import date, datetime
 
 import discord
 from discord.ext import commands
@@ -37,23 +36,7 @@ def metric_names(ctx: discord.AutocompleteContext) -> list[str]:
 
 
 def target_text(t: targets.Target) -> str:
-    state = "on" if t.active else "off"
-    alert = " · 🔴 alerting" if t.alerting else ""
-    return f"{texts.target_line(t.metric, t.target, t.period, t.threshold)} · {state}{alert}"
-
-
-def segment_value(segment: str, value: object) -> str:
-    if segment == "whales":
-        return f"{value:,} LTZ"
-    if segment == "power_users":
-        return f"active {value} of 7 days"
-    if segment == "voice_regulars":
-        return f"{value} voice sessions"
-    if segment == "new" and isinstance(value, datetime):
-        return f"joined <t:{int(value.timestamp())}:R>"
-    if isinstance(value, date):
-        return f"last active {value:%d %b %Y}"
-    return str(value)
+    return texts.target_state(t.metric, t.target, t.period, t.threshold, t.active, t.alerting)
 
 
 def render_segment(page: segments.SegmentPage) -> discord.Embed:
@@ -61,12 +44,11 @@ def render_segment(page: segments.SegmentPage) -> discord.Embed:
     start = (page.page - 1) * segments.PAGE_SIZE
     embed.description = (
         "\n".join(
-            f"`{start + i + 1}.` <@{member}> — {segment_value(page.segment, value)}"
-            for i, (member, value) in enumerate(page.rows)
+            texts.segment_row(start + i + 1, member, page.segment, value) for i, (member, value) in enumerate(page.rows)
         )
-        or "Nobody in this segment right now."
+        or texts.SEGMENT_EMPTY
     )
-    embed.set_footer(text=f"{page.total:,} members · page {page.page}/{page.pages}")
+    embed.set_footer(text=texts.segment_footer(page.total, page.page, page.pages))
     return embed
 
 
@@ -141,7 +123,7 @@ class AnalyticsCog(commands.Cog):
         if scope is None:
             return
         saved = await self.analytics.set_target(scope, caller_of(ctx), metric, target, period, alert_threshold)
-        await send(ctx, f"Saved: {target_text(saved)}. Alerts go to the admin channel (/config admin-channel).")
+        await send(ctx, texts.target_saved(target_text(saved)))
 
     @kpi.command(name="list", description="KPI targets and whether they are alerting")
     async def kpi_list(self, ctx: discord.ApplicationContext) -> None:
@@ -156,7 +138,7 @@ class AnalyticsCog(commands.Cog):
         if scope is None:
             return
         saved = await self.analytics.set_target_active(scope, caller_of(ctx), metric, active)
-        await send(ctx, f"{'Enabled' if active else 'Disabled'}: {target_text(saved)}.")
+        await send(ctx, texts.target_switched(active, target_text(saved)))
 
     @kpi.command(name="enable", description="Turn a KPI target's alerts back on")
     @discord.option("metric", str, description="A KPI with a target", autocomplete=metric_names)
@@ -175,7 +157,7 @@ class AnalyticsCog(commands.Cog):
         if scope is None:
             return
         removed = await self.analytics.remove_target(scope, caller_of(ctx), metric)
-        await send(ctx, f"Removed the target of `{removed}`.")
+        await send(ctx, texts.target_removed(removed))
 
     @kpi.command(name="report", description="Every KPI now, against its target, with its trend")
     async def kpi_report(self, ctx: discord.ApplicationContext) -> None:
@@ -184,12 +166,7 @@ class AnalyticsCog(commands.Cog):
             return
         await ctx.defer(ephemeral=True)
         fields = await self.analytics.kpi_report(scope, caller_of(ctx))
-        embed = discord.Embed(
-            title="📈 KPIs",
-            colour=discord.Colour.blurple(),
-            description="Today so far (UTC), the period's average up to yesterday and its "
-            "trend against the period before, the last 14 days.",
-        )
+        embed = discord.Embed(title=texts.KPI_TITLE, colour=discord.Colour.blurple(), description=texts.KPI_INTRO)
         for name, value in fields:
             embed.add_field(name=name, value=value[:1024], inline=False)
         await send(ctx, embed=embed)
@@ -208,7 +185,7 @@ class AnalyticsCog(commands.Cog):
         if scope is None:
             return
         name, payload = await self.analytics.export(scope, caller_of(ctx), format, start_date)
-        await send(ctx, f"KPI snapshots ({format.upper()}).", file=discord.File(io.BytesIO(payload), filename=name))
+        await send(ctx, texts.export_ready(format), file=discord.File(io.BytesIO(payload), filename=name))
 
     # -- /segments -----------------------------------------------------------------------------------------------
 
@@ -225,11 +202,9 @@ class AnalyticsCog(commands.Cog):
             return
         if view is None:
             found = await self.analytics.segment_counts(scope, caller_of(ctx))
-            embed = discord.Embed(title="👥 Member segments", colour=discord.Colour.blurple())
+            embed = discord.Embed(title=texts.SEGMENTS_TITLE, colour=discord.Colour.blurple())
             for name, count in found.items():
-                embed.add_field(
-                    name=texts.SEGMENT_TITLES[name], value=f"**{count:,}** · `/segments view:{name}`", inline=False
-                )
+                embed.add_field(name=texts.SEGMENT_TITLES[name], value=texts.segment_count(name, count), inline=False)
             await send(ctx, embed=embed)
             return
         shown = await self.analytics.segment_page(scope, caller_of(ctx), view, page or 1)
@@ -240,7 +215,8 @@ class AnalyticsCog(commands.Cog):
         """Segment paging buttons carry their state in the custom_id; the clicker needs the viewer level."""
         if interaction.type != discord.InteractionType.component or interaction.guild_id is None:
             return
-        custom_id = (interaction.data or {}).get("custom_id", "")
+        payload: dict[str, object] = dict(interaction.data or {})
+        custom_id = str(payload.get("custom_id", ""))
         if not custom_id.startswith(SEGMENT_PREFIX + ":"):
             return
         _, segment, number = [*custom_id.split(":"), "", ""][:3]
@@ -285,11 +261,7 @@ class AnalyticsCog(commands.Cog):
             channel_writable=allowed is not None and all(getattr(allowed, p) for p in REPORT_PERMISSIONS),
             channel_mention=channel.mention,
         )
-        await send(
-            ctx,
-            texts.schedule_line(saved.frequency, saved.channel_id, saved.day_of_week, saved.active)
-            + ". The first one covers the period that ends the day before it is sent.",
-        )
+        await send(ctx, texts.schedule_saved(saved.frequency, saved.channel_id, saved.day_of_week, saved.active))
 
     @report.command(name="off", description="Stop the scheduled report (the schedule is kept, turned off)")
     async def report_off(self, ctx: discord.ApplicationContext) -> None:
@@ -297,12 +269,7 @@ class AnalyticsCog(commands.Cog):
         if scope is None:
             return
         saved = await self.analytics.report_off(scope, caller_of(ctx))
-        await send(
-            ctx,
-            "Scheduled reports are off. "
-            + texts.schedule_line(saved.frequency, saved.channel_id, saved.day_of_week, saved.active)
-            + ".",
-        )
+        await send(ctx, texts.reports_off(saved.frequency, saved.channel_id, saved.day_of_week, saved.active))
 
     @report.command(name="now", description="Post the report for the period that ended yesterday, now")
     async def report_now(self, ctx: discord.ApplicationContext) -> None:
@@ -312,7 +279,7 @@ class AnalyticsCog(commands.Cog):
         await ctx.defer(ephemeral=True)
         schedule, result = await self.analytics.report_now(scope, caller_of(ctx))
         if result.ok:
-            await send(ctx, f"Posted the {schedule.frequency} report in <#{schedule.channel_id}>.")
+            await send(ctx, texts.report_posted(schedule.frequency, schedule.channel_id))
         else:
             await send(ctx, reports.failure_text(result, schedule))
 
@@ -325,10 +292,11 @@ class AnalyticsCog(commands.Cog):
         if schedule is None:
             await send(ctx, texts.NO_SCHEDULE)
             return
-        last = f"last sent <t:{int(schedule.last_sent_at.timestamp())}:f>" if schedule.last_sent_at else "not sent yet"
-        problem = f" · last attempt: {schedule.last_status}" if schedule.last_status not in (None, "sent") else ""
         await send(
             ctx,
-            texts.schedule_line(schedule.frequency, schedule.channel_id, schedule.day_of_week, schedule.active)
-            + f" · {last}{problem}.",
+            texts.schedule_status(
+                texts.schedule_line(schedule.frequency, schedule.channel_id, schedule.day_of_week, schedule.active),
+                schedule.last_sent_at,
+                schedule.last_status,
+            ),
         )

@@ -5,7 +5,7 @@ KPI labels live with each KPI in the registry (metrics.KPIS); `title` reads them
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from loyalteez.services.analytics.metrics import KPIS
 
@@ -21,8 +21,39 @@ SEGMENT_TITLES = {
 }
 
 
+SEGMENTS_TITLE = "👥 Member segments"
+SEGMENT_EMPTY = "Nobody in this segment right now."
+
+
 def unknown_segment(choices: tuple[str, ...]) -> str:
     return f"segment: choose one of {', '.join(choices)}"
+
+
+def segment_count(segment: str, count: int) -> str:
+    return f"**{count:,}** · `/segments view:{segment}`"
+
+
+def segment_value(segment: str, value: object) -> str:
+    """A member's value in a segment: LTZ, days, sessions, when they joined or were last active."""
+    if segment == "whales":
+        return f"{value:,} LTZ"
+    if segment == "power_users":
+        return f"active {value} of 7 days"
+    if segment == "voice_regulars":
+        return f"{value} voice sessions"
+    if segment == "new" and isinstance(value, datetime):
+        return f"joined <t:{int(value.timestamp())}:R>"
+    if isinstance(value, date):
+        return f"last active {value:%d %b %Y}"
+    return str(value)
+
+
+def segment_row(position: int, member: str, segment: str, value: object) -> str:
+    return f"`{position}.` <@{member}> — {segment_value(segment, value)}"
+
+
+def segment_footer(total: int, page: int, pages: int) -> str:
+    return f"{total:,} members · page {page}/{pages}"
 
 
 def title(metric: str) -> str:
@@ -92,6 +123,35 @@ def target_line(metric: str, target: float, period: str, threshold: float) -> st
     return f"`{metric}` target {fmt(metric, target)} ({PERIOD_WORDS[period]}), alert below {threshold:g} %"
 
 
+def target_state(metric: str, target: float, period: str, threshold: float, active: bool, alerting: bool) -> str:
+    state = "on" if active else "off"
+    alert = " · 🔴 alerting" if alerting else ""
+    return f"{target_line(metric, target, period, threshold)} · {state}{alert}"
+
+
+def target_saved(state: str) -> str:
+    return f"Saved: {state}. Alerts go to the admin channel (/config admin-channel)."
+
+
+def target_switched(active: bool, state: str) -> str:
+    return f"{'Enabled' if active else 'Disabled'}: {state}."
+
+
+def target_removed(metric: str) -> str:
+    return f"Removed the target of `{metric}`."
+
+
+KPI_TITLE = "📈 KPIs"
+KPI_INTRO = (
+    "Today so far (UTC), the period's average up to yesterday and its trend against the period before, "
+    "the last 14 days."
+)
+
+
+def export_ready(fmt: str) -> str:
+    return f"KPI snapshots ({fmt.upper()})."
+
+
 def alert(metric: str, value: float, target: float, period: str, threshold: float, lower_is_better: bool) -> str:
     if lower_is_better:
         limit = target / (threshold / 100)
@@ -155,6 +215,28 @@ DAY_OF_WEEK_RANGE = "day-of-week: give 0 (Monday) to 6 (Sunday)"
 FREQUENCY = "frequency: choose daily, weekly or monthly"
 NO_SCHEDULE = "There is no report schedule here. Set one with /report schedule."
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def schedule_saved(frequency: str, channel_id: str, day_of_week: int | None, active: bool) -> str:
+    return (
+        schedule_line(frequency, channel_id, day_of_week, active)
+        + ". The first one covers the period that ends the day before it is sent."
+    )
+
+
+def reports_off(frequency: str, channel_id: str, day_of_week: int | None, active: bool) -> str:
+    return "Scheduled reports are off. " + schedule_line(frequency, channel_id, day_of_week, active) + "."
+
+
+def report_posted(frequency: str, channel_id: str) -> str:
+    return f"Posted the {frequency} report in <#{channel_id}>."
+
+
+def schedule_status(line: str, last_sent_at: datetime | None, last_status: str | None) -> str:
+    """/report show: the schedule, when the last report went out, and what went wrong last time if anything."""
+    last = f"last sent <t:{int(last_sent_at.timestamp())}:f>" if last_sent_at else "not sent yet"
+    problem = f" · last attempt: {last_status}" if last_status not in (None, "sent") else ""
+    return f"{line} · {last}{problem}."
 
 
 def schedule_line(frequency: str, channel_id: str, day_of_week: int | None, active: bool) -> str:
