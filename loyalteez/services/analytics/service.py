@@ -50,17 +50,12 @@ class MetricLine:
 
 def metric_field(line: MetricLine) -> tuple[str, str]:
     """One KPI of /kpi report as (name, text): today so far, the period value and trend, target, sparkline."""
-    name = f"{texts.title(line.metric)} (`{line.metric}`)"
-    words = texts.PERIOD_WORDS[line.target.period] if line.target else texts.PERIOD_WORDS["week"]
-    text = (
-        f"today so far **{texts.fmt(line.metric, line.now)}** · {words} "
-        f"{texts.fmt(line.metric, line.period_value)} {texts.trend(line.period_value, line.previous)}"
-    )
-    if line.target is not None:
-        target = line.target
-        mark = "" if line.period_value is None else (" ⚠️" if target.wrong_side(line.period_value) else " ✅")
-        text += f"\ntarget {texts.fmt(line.metric, target.target)}{mark}" + ("" if target.active else " (off)")
-    return name, f"{text}\n`{line.spark}`"
+    target = line.target
+    text = texts.kpi_values(line.metric, line.now, line.period_value, line.previous, target.period if target else None)
+    if target is not None:
+        wrong = None if line.period_value is None else target.wrong_side(line.period_value)
+        text += texts.kpi_target(line.metric, target.target, wrong, target.active)
+    return texts.kpi_name(line.metric), f"{text}\n`{line.spark}`"
 
 
 class Analytics:

@@ -141,6 +141,22 @@ def target_removed(metric: str) -> str:
     return f"Removed the target of `{metric}`."
 
 
+def kpi_name(metric: str) -> str:
+    return f"{title(metric)} (`{metric}`)"
+
+
+def kpi_values(metric: str, now: float | None, value: float | None, before: float | None, period: str | None) -> str:
+    """/kpi report: today so far, the period's value (a week without a target) and its trend."""
+    words = PERIOD_WORDS[period or "week"]
+    return f"today so far **{fmt(metric, now)}** · {words} {fmt(metric, value)} {trend(value, before)}"
+
+
+def kpi_target(metric: str, target: float, wrong_side: bool | None, active: bool) -> str:
+    """The target under a KPI: ⚠️ on the wrong side of it, ✅ not, no mark without a value."""
+    mark = "" if wrong_side is None else (" ⚠️" if wrong_side else " ✅")
+    return f"\ntarget {fmt(metric, target)}{mark}" + ("" if active else " (off)")
+
+
 KPI_TITLE = "📈 KPIs"
 KPI_INTRO = (
     "Today so far (UTC), the period's average up to yesterday and its trend against the period before, "
