@@ -164,7 +164,7 @@ def test_period_values_average_the_daily_values() -> None:
     assert period_value(daily, "churn_rate", ago(10), 7) is None
 
 
-def test_metric_catalogue_is_the_issue_s() -> None:
+def test_the_kpi_catalogue() -> None:
     assert KPIS.targetable() == (
         "daily_active_users",
         "weekly_active_users",
