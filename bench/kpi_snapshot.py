@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from loyalteez.clock import ManualClock, start_of_day
 from loyalteez.services.analytics import snapshots
 from loyalteez.store import Scope, Store
-from loyalteez.store import analytics_store as rollup_store
+from loyalteez.store.repos import analytics as rollup_store
 
 SCOPE = Scope("bench_brand", "900000000000000001")
 TODAY = date(2026, 6, 4)  # a Thursday: yesterday's snapshot is a daily one only
@@ -126,8 +126,10 @@ async def run(members: int, days: int, root: Path) -> dict[str, float]:
     week_ago = TODAY - timedelta(days=7)
     await snapshots.catch_up(data, TODAY - timedelta(days=1), week_ago, 24)
     timings: Counter[str] = Counter()
-    for name in ("analytics_window", "analytics_lifetime", "analytics_streaks", "analytics_cohort"):
-        original = getattr(type(data), name)
+    repository = rollup_store.AnalyticsRepository
+    originals = {name: getattr(repository, name) for name in ("window", "lifetime", "streaks", "cohort")}
+    for name in ("window", "lifetime", "streaks", "cohort"):
+        original = getattr(repository, name)
 
         def timed(self, *args, _original=original, _name=name, **kwargs):
             async def call():
@@ -135,16 +137,16 @@ async def run(members: int, days: int, root: Path) -> dict[str, float]:
                 try:
                     return await _original(self, *args, **kwargs)
                 finally:
-                    timings[_name] += time.perf_counter() - t
+                    timings[f"analytics_{_name}"] += time.perf_counter() - t
 
             return call()
 
-        setattr(type(data), name, timed)
+        setattr(repository, name, timed)
     started = time.perf_counter()
     written = await snapshots.catch_up(data, TODAY, week_ago, 24)
     elapsed = time.perf_counter() - started
-    for name in timings:  # restore the class for the next size
-        setattr(type(data), name, getattr(rollup_store.AnalyticsStoreMixin, name))
+    for name, original in originals.items():  # restore the class for the next size
+        setattr(repository, name, original)
     assert [(w.day, w.kind) for w in written] == [(TODAY - timedelta(days=1), "daily")], written
     metrics = written[0].metrics
     await store.close()

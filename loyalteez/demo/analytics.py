@@ -14,12 +14,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from loyalteez.services.analytics import messages
-from loyalteez.services.analytics.metrics import SEED_METRICS
-from loyalteez.store import ServerStore
+from loyalteez.services.analytics import texts
+from loyalteez.services.analytics.metrics import KPIS
+from loyalteez.store import ScopedData
 
 if TYPE_CHECKING:
     from loyalteez.demo.simulation import WeekSimulation
+    from loyalteez.emulator.harness import Harness
 
 ADMIN = "club_admin"
 REPORT_FILE = "demo-report.png"
@@ -60,13 +61,13 @@ async def finish(sim: WeekSimulation, folder: Path) -> Path | None:
     return path
 
 
-async def summary_lines(h, data: ServerStore) -> list[str]:
+async def summary_lines(h: Harness, data: ScopedData) -> list[str]:
     """The last day's KPIs and what was posted (deterministic per seed: no file paths, no timings)."""
     lines = []
-    latest = await h.app.services.analytics.latest_snapshot(data)
+    latest = await h.app.services.analytics.latest_snapshot(data.scope)
     if latest is not None:
         day, metrics = latest
-        shown = ", ".join(f"{name} {messages.fmt(name, metrics.get(name))}" for name in SEED_METRICS)
+        shown = ", ".join(f"{name} {texts.fmt(name, metrics.get(name))}" for name in KPIS.targetable())
         lines.append(f"KPIs for {day:%a %d %b} (daily snapshot): {shown}")
     reports = h.emu.sent_messages(h.guild.channel("reports")) if _has(h, "reports") else []
     notices = [m.content for m in h.emu.sent_messages()]
@@ -82,5 +83,5 @@ async def summary_lines(h, data: ServerStore) -> list[str]:
     return lines
 
 
-def _has(h, name: str) -> bool:
+def _has(h: Harness, name: str) -> bool:
     return any(c.name == name for c in h.guild.guild.channels.values())

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from loyalteez.services.analytics.metrics import SEED_METRICS
+from loyalteez.services.analytics.metrics import KPIS
 from loyalteez.store import ScopedData
 
 EPOCH = datetime(2015, 1, 1, tzinfo=UTC)  # before Discord existed: "since the start"
@@ -48,10 +48,10 @@ async def read_recorded(data: ScopedData) -> Recorded:
     events = await data.standings.breakdown(EPOCH, "events", limit=1_000)
     earners = await data.standings.ranked("ltz_earned", None)
     ranking = await data.standings.page("ltz_earned", None, max(earners, 1), 0)
-    snapshots = await data.kpi_snapshots("daily")
-    last_day = snapshots[-1]["snapshot_date"] if snapshots else None
-    first_day = snapshots[0]["snapshot_date"] if snapshots else None
-    daily = await data.kpi_daily_metrics(first_day, last_day) if snapshots else {}
+    snapshots = await data.kpi.snapshots("daily")
+    last_day = snapshots[-1].snapshot_date if snapshots else None
+    first_day = snapshots[0].snapshot_date if snapshots else None
+    daily = await data.kpi.daily_metrics(first_day, last_day) if first_day and last_day else {}
     return Recorded(
         members=await data.standings.members(),
         payouts=totals.payouts,
@@ -59,9 +59,9 @@ async def read_recorded(data: ScopedData) -> Recorded:
         earners=earners,
         by_event=tuple(EventTotal(r.name, r.payouts, r.ltz) for r in events),
         ranking=tuple((r.member_id, r.value) for r in ranking),
-        daily_paid=await data.kpi_daily_paid(),
+        daily_paid=await data.kpi.daily_paid(),
         snapshot_days=len(snapshots),
         last_day=last_day,
-        last_kpis={k: daily.get(last_day, {}).get(k) for k in SEED_METRICS} if last_day else {},
+        last_kpis={k: daily.get(last_day, {}).get(k) for k in KPIS.targetable()} if last_day else {},
         daily_kpis=daily,
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 from loyalteez.replay.feeder import FeedCounts
 from loyalteez.replay.runner import ReplayResult
 from loyalteez.services.analytics.messages import fmt
-from loyalteez.services.analytics.metrics import SEED_METRICS
+from loyalteez.services.analytics.metrics import KPIS
 
 
 def fed_line(counts: FeedCounts) -> str:
@@ -42,7 +42,7 @@ def summary_lines(result: ReplayResult, db_path: Path) -> list[str]:
             for rank, (member, ltz) in enumerate(rec.top10, start=1)
         ]
     if rec.last_day is not None:
-        kpis = " · ".join(f"{name} {fmt(name, rec.last_kpis.get(name))}" for name in SEED_METRICS)
+        kpis = " · ".join(f"{name} {fmt(name, rec.last_kpis.get(name))}" for name in KPIS.targetable())
         lines.append(f"Last day's KPIs ({rec.last_day}): {kpis}.")
     lines.append(f"KPI snapshots: {rec.snapshot_days:,} daily rows. Inspect with: python bot.py --db {db_path} db info")
     if result.refused_requests:

@@ -6,7 +6,6 @@ from loyalteez.store.facade import ScopedData
 from loyalteez.store.repos.server import ServerLinkedElsewhere
 from loyalteez.store.schema import SchemaVersionError
 from loyalteez.store.scope import Scope, ScopeError
-from loyalteez.store.server_store import ServerStore
 from loyalteez.store.store import Store
 
 __all__ = [
@@ -17,6 +16,5 @@ __all__ = [
     "ScopeViolation",
     "ScopedData",
     "ServerLinkedElsewhere",
-    "ServerStore",
     "Store",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
 from loyalteez.clock import Clock
 from loyalteez.store._tables import Catalog, ScopedTables
@@ -36,11 +36,17 @@ from loyalteez.store.repos.streaks import StreaksRepository
 from loyalteez.store.repos.voice import VoiceRepository
 from loyalteez.store.scope import Scope
 
+if TYPE_CHECKING:
+    from loyalteez.store.store import Store
+
 
 class ScopedData:
-    def __init__(self, db: Database, catalog: Catalog, scope: Scope, clock: Clock) -> None:
+    def __init__(self, db: Database, catalog: Catalog, scope: Scope, clock: Clock, owner: Store) -> None:
         self._tables = ScopedTables(db, catalog, scope, clock)
         self.scope = scope
+        self.clock = clock  # the store's clock: rows are stamped with its time
+        # The store this scope was opened from: services built around one data set (a config import) need it.
+        self.owner = owner
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -123,17 +129,3 @@ class ScopedData:
     @cached_property
     def exports(self) -> ExportsRepository:
         return ExportsRepository(self._tables, self)
-
-    # -- transition: methods not yet moved to a repository -------------------------------------------------
-
-    @cached_property
-    def _legacy(self) -> Any:
-        from loyalteez.store.server_store import ServerStore
-
-        t = self._tables
-        return ServerStore(t.db, t.catalog, t.scope, t.clock)
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(self._legacy, name)

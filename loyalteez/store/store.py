@@ -49,7 +49,7 @@ class Store:
         """Everything one brand may see and change of one server, one repository per feature."""
         if not isinstance(scope, Scope):
             raise TypeError("store.scoped() needs a Scope")
-        return ScopedData(self.db, self.catalog, scope, self.clock)
+        return ScopedData(self.db, self.catalog, scope, self.clock, self)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:

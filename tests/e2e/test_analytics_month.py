@@ -20,6 +20,7 @@ import pytest
 from loyalteez.clock import ManualClock
 from loyalteez.emulator import Emulator, GuildHandle, MemberHandle
 from tests.conftest import REPORT
+from tests.store.raw import tables
 
 START = datetime(2026, 3, 2, tzinfo=UTC)
 VOICE = {3: ("ann", "ben"), 13: ("ann", "ben"), 20: ("ann", "cat"), 27: ("ann", "dan")}
@@ -154,12 +155,12 @@ async def test_a_scripted_month_gives_the_hand_computed_kpis(harness, emu, guild
     await emu.settle()  # the 00:00 job writes day 27's snapshots
 
     data = harness.app.store.scoped(await harness.app.services.setup.scope_for(str(guild.id)))
-    daily = await data.kpi_daily_metrics(START.date(), START.date() + timedelta(days=27))
+    daily = await data.kpi.daily_metrics(START.date(), START.date() + timedelta(days=27))
     assert len(daily) == 28, "one daily snapshot per day, none missing, none twice"
     for d, expected in EXPECTED.items():
         got = {k: daily[START.date() + timedelta(days=d)][k] for k in expected}
         assert got == pytest.approx(expected, abs=1e-4), f"day {d}"
-    weekly = {r["snapshot_date"]: r["metrics"] for r in await data.kpi_snapshots("weekly")}
+    weekly = {r.snapshot_date: r.metrics for r in await data.kpi.snapshots("weekly")}
     assert sorted(weekly) == [START.date() + timedelta(days=d) for d in (6, 13, 20, 27)]
     week2 = weekly[START.date() + timedelta(days=13)]
     # payouts on days 7-13: ann 14, ben 7, cat 6 (gm 8, 10, 12; /daily 10, 11, 12), eve 5
@@ -171,6 +172,6 @@ async def test_a_scripted_month_gives_the_hand_computed_kpis(harness, emu, guild
         "ltz_paid": 750,
         "payouts": 32,
     }
-    runs = await data.select("discord_audit_log", {"actor_type": "system", "action": "analytics.snapshots"})
+    runs = await tables(data).select("discord_audit_log", {"actor_type": "system", "action": "analytics.snapshots"})
     assert len(runs) == 28, "one audit row per scheduler run that wrote snapshots"
     REPORT["analytics month"] = "28 scripted days, 5 days x 8 seed metrics checked against hand-computed values"

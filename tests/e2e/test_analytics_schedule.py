@@ -16,7 +16,8 @@ from loyalteez.clock import ManualClock
 from loyalteez.emulator import Emulator
 from loyalteez.emulator.harness import TOKEN, Harness, running_bot
 from loyalteez.services.access import brands
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
+from tests.store.raw import tables
 
 MONDAY = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -36,14 +37,14 @@ async def connect(h: Harness) -> None:
     assert "Connected" in reply.content, reply.content
 
 
-async def scoped(h: Harness) -> ServerStore:
+async def scoped(h: Harness) -> ScopedData:
     scope = await h.app.services.setup.scope_for(str(h.guild.id))
     assert scope is not None
     return h.app.store.scoped(scope)
 
 
-async def daily_snapshots(data: ServerStore) -> dict[date, dict]:
-    return {r["snapshot_date"]: r["metrics"] for r in await data.kpi_snapshots("daily")}
+async def daily_snapshots(data: ScopedData) -> dict[date, dict]:
+    return {r.snapshot_date: r.metrics for r in await data.kpi.snapshots("daily")}
 
 
 async def test_three_days_down_give_three_correct_daily_snapshots_on_start(tmp_path: Path) -> None:
@@ -69,7 +70,9 @@ async def test_three_days_down_give_three_correct_daily_snapshots_on_start(tmp_p
         assert (wed["daily_active_users"], wed["weekly_active_users"], thu["weekly_active_users"]) == (0, 2, 2)
         assert thu["reward_efficiency"] == 37.5  # 75 LTZ over Mon-Thu / 2 members
         assert thu["voice_participation"] is None, "nobody active on Thursday: no share to give"
-        runs = await data.select("discord_audit_log", {"action": "analytics.snapshots"}, order_by=("created_at",))
+        runs = await tables(data).select(
+            "discord_audit_log", {"action": "analytics.snapshots"}, order_by=("created_at",)
+        )
         assert [r["actor_type"] for r in runs] == ["system", "system"]
         assert runs[-1]["details"]["written"] == ["2026-03-03 daily", "2026-03-04 daily", "2026-03-05 daily"]
 
@@ -148,5 +151,5 @@ async def test_a_weekly_report_is_sent_on_its_day_once_across_a_restart(tmp_path
         assert len(sent) == 2, "the missed report is sent once on start, not once per missed Monday"
         assert sent[1].embeds[0]["title"] == "📊 Weekly report · 16 Mar – 22 Mar 2026"
         data = await scoped(h)
-        audit = await data.select("discord_audit_log", {"action": "analytics.report"})
+        audit = await tables(data).select("discord_audit_log", {"action": "analytics.report"})
         assert [r["details"]["status"] for r in audit] == ["sent", "sent"]

@@ -21,7 +21,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from loyalteez.store import Scope, ServerStore, Store
+from loyalteez.store import Scope, ScopedData, Store
 
 MEMBERS = [f"70{n}" for n in range(1, 7)]
 KEYS = [f"k{n}" for n in range(1, 13)]
@@ -103,12 +103,12 @@ class Program:
 
     # -- rewards mixin ---------------------------------------------------------------------------------------
 
-    async def op_mark_seen(self, data: ServerStore, model: Model) -> None:
+    async def op_mark_seen(self, data: ScopedData, model: Model) -> None:
         keys = [f"m:{k}" for k in self.pick(KEYS)]
         assert await data.ledger.mark_seen(keys) == set(keys) - model.seen
         model.seen |= set(keys)
 
-    async def op_write(self, data: ServerStore, model: Model) -> None:
+    async def op_write(self, data: ScopedData, model: Model) -> None:
         fresh = [k for k in self.pick(KEYS, 3) if f"{k}:ev" not in model.ledger]
         rows = []
         for key in fresh:
@@ -136,7 +136,7 @@ class Program:
             for n, delta in enumerate(deltas):
                 have[n] += delta
 
-    async def op_read_ledger(self, data: ServerStore, model: Model) -> None:
+    async def op_read_ledger(self, data: ScopedData, model: Model) -> None:
         keys = [f"{k}:ev" for k in self.pick(KEYS, 6)]
         assert await data.ledger.paid_keys(keys) == {k for k in keys if k in model.ledger}
         events = self.pick(EVENTS)
@@ -149,7 +149,7 @@ class Program:
         claims = Counter((m, e) for m, e, _, _ in model.ledger.values() if m in members and e in events)
         assert {k: t.claims for k, t in tallies.items()} == dict(claims)
 
-    async def op_rules(self, data: ServerStore, model: Model) -> None:
+    async def op_rules(self, data: ScopedData, model: Model) -> None:
         event = self.rng.choice(EVENTS)
         action = self.rng.choice(["insert", "update", "delete"])
         if action == "insert":
@@ -169,7 +169,7 @@ class Program:
         rows = await data.select("monitoring_rules")
         assert {r["event_type"]: r["reward_amount"] for r in rows} == model.rules
 
-    async def op_members(self, data: ServerStore, model: Model) -> None:
+    async def op_members(self, data: ScopedData, model: Model) -> None:
         member = self.rng.choice(MEMBERS)
         if self.rng.random() < 0.6:
             reason = self.rng.choice([None, "spam", "bot"])
@@ -185,7 +185,7 @@ class Program:
 
     # -- standings mixin ---------------------------------------------------------------------------------------
 
-    async def op_standings(self, data: ServerStore, model: Model) -> None:
+    async def op_standings(self, data: ScopedData, model: Model) -> None:
         board = await data.standings.page("ltz_earned", None, 10, 0)
         expected = {m: s[3] for m, s in model.stats.items() if s[3] > 0}
         assert {r.member_id: r.value for r in board} == expected
@@ -201,7 +201,7 @@ class Program:
 
     # -- reliability mixin -------------------------------------------------------------------------------------
 
-    async def op_cursors(self, data: ServerStore, model: Model) -> None:
+    async def op_cursors(self, data: ScopedData, model: Model) -> None:
         moves = {c: self.rng.randint(1, 1000) for c in self.pick(CHANNELS, 3)}
         await data.catchup.advance(moves)
         for channel, message in moves.items():
@@ -210,7 +210,7 @@ class Program:
 
     # -- generic scoped operations -----------------------------------------------------------------------------
 
-    async def op_generic(self, data: ServerStore, model: Model) -> None:
+    async def op_generic(self, data: ScopedData, model: Model) -> None:
         table, member = "discord_user_streaks", self.rng.choice(MEMBERS)
         action = self.rng.choice(["upsert", "insert", "update", "delete"])
         value = self.rng.randint(0, 30)

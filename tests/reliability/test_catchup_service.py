@@ -15,7 +15,7 @@ import pytest
 from loyalteez.clock import ManualClock
 from loyalteez.services.catchup import CatchupService, snowflake_at, snowflake_time
 from loyalteez.services.rewards import MessageEvent, Rewards
-from loyalteez.store import ServerStore, Store
+from loyalteez.store import ScopedData, Store
 from tests.services.rewards.helpers import ALICE, BOB, GENERAL, RANDOM, connected
 
 
@@ -49,7 +49,7 @@ def message(clock: ManualClock, content: str, author: str = ALICE, channel: str 
 
 
 @pytest.fixture
-async def data(store: Store) -> ServerStore:
+async def data(store: Store) -> ScopedData:
     return await connected(store)
 
 
@@ -73,7 +73,7 @@ async def test_snowflakes_round_trip_to_the_millisecond() -> None:
 
 
 async def test_caught_up_messages_pay_once_and_move_the_cursor(
-    store: Store, data: ServerStore, rewards, clock: ManualClock
+    store: Store, data: ScopedData, rewards, clock: ManualClock
 ) -> None:
     catchup = service(store, rewards)
     clock.advance(minutes=1)
@@ -89,7 +89,7 @@ async def test_caught_up_messages_pay_once_and_move_the_cursor(
 
 
 async def test_live_messages_do_not_move_a_gated_cursor(
-    store: Store, data: ServerStore, rewards, clock: ManualClock
+    store: Store, data: ScopedData, rewards, clock: ManualClock
 ) -> None:
     catchup = service(store, rewards)
     first = message(clock, "before the crash")
@@ -112,14 +112,14 @@ async def test_live_messages_do_not_move_a_gated_cursor(
     assert {r["discord_user_id"] for r in await data.select("loyalteez_reward_ledger")} == {ALICE, BOB}
 
 
-async def test_a_cursor_never_moves_back(store: Store, data: ServerStore) -> None:
+async def test_a_cursor_never_moves_back(store: Store, data: ScopedData) -> None:
     await data.catchup.advance({GENERAL: 500})
     await data.catchup.advance({GENERAL: 400, RANDOM: 7})
     assert await data.catchup.cursors() == {GENERAL: 500, RANDOM: 7}
 
 
 async def test_an_unreadable_channel_keeps_its_gate_and_its_cursor(
-    store: Store, data: ServerStore, rewards, clock: ManualClock
+    store: Store, data: ScopedData, rewards, clock: ManualClock
 ) -> None:
     catchup = service(store, rewards)
     clock.advance(minutes=1)
@@ -135,7 +135,7 @@ async def test_an_unreadable_channel_keeps_its_gate_and_its_cursor(
 
 
 async def test_a_catch_up_overtaken_by_a_newer_session_opens_no_gate(
-    store: Store, data: ServerStore, rewards, clock: ManualClock
+    store: Store, data: ScopedData, rewards, clock: ManualClock
 ) -> None:
     catchup = service(store, rewards)
     catchup.session_started([data.scope.server_id])
@@ -155,7 +155,7 @@ async def test_a_catch_up_overtaken_by_a_newer_session_opens_no_gate(
 
 
 async def test_the_window_and_the_connection_bound_the_fetch(
-    store: Store, data: ServerStore, rewards, clock: ManualClock
+    store: Store, data: ScopedData, rewards, clock: ManualClock
 ) -> None:
     catchup = service(store, rewards, hours=2)
     clock.advance(hours=5)
@@ -178,7 +178,7 @@ async def test_a_window_out_of_range_is_refused(store: Store, rewards, hours: fl
 
 
 async def test_a_late_message_is_decided_at_its_own_time(
-    store: Store, data: ServerStore, rewards, clock: ManualClock
+    store: Store, data: ScopedData, rewards, clock: ManualClock
 ) -> None:
     """One batch holding yesterday's and today's greetings pays both, each stamped with its own moment."""
     yesterday = message(clock, "gm")  # posted at 12:00 on the 2nd ...

@@ -26,7 +26,7 @@ from loyalteez.services.rewards import RewardsEngine
 from loyalteez.services.rewards import admin_events as events
 from loyalteez.services.rewards import admin_members as members
 from loyalteez.services.rewards import admin_server as server
-from loyalteez.store import ServerStore, Store
+from loyalteez.store import ScopedData, Store
 from tests.conftest import PROJECT_ROOT
 from tests.services.rewards.helpers import (
     ADMIN,
@@ -48,7 +48,7 @@ E = events.EventOptions
 MOD_ROLE = "900000000000000006"
 
 
-async def configured(store: Store) -> ServerStore:
+async def configured(store: Store) -> ScopedData:
     """Server 1001 of brand_a, configured through the admin functions as /config would."""
     data = await connected(store)
     await events.create_event(
@@ -86,7 +86,7 @@ def as_document(value: dict[str, Any], name: str = "test.json") -> ConfigDocumen
     return parse_config(json.dumps(value), name)
 
 
-async def audit_rows(data: ServerStore, action: str) -> list[dict[str, Any]]:
+async def audit_rows(data: ScopedData, action: str) -> list[dict[str, Any]]:
     return await data.select("discord_audit_log", {"action": action})
 
 
@@ -322,10 +322,10 @@ async def test_a_feature_adds_its_own_section(store: Store) -> None:
     """The extension point: a section registered by another area is exported, validated and imported."""
     key = "demo_settings"
 
-    async def export(data: ServerStore) -> dict[str, Any]:
+    async def export(data: ScopedData) -> dict[str, Any]:
         return {"level": (await data.rewards.metadata()).get(key, 1)}
 
-    async def apply_value(data: ServerStore, value: dict[str, Any], actor_id: str) -> None:
+    async def apply_value(data: ScopedData, value: dict[str, Any], actor_id: str) -> None:
         await server_settings.set_metadata(data, actor_id, "demo.settings", {key: value["level"]})
 
     section = register(

@@ -12,7 +12,7 @@ from loyalteez.services.config_io import tables
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import RewardsEngine
 from loyalteez.services.rewards import admin_server as server
-from loyalteez.store import ServerStore, Store
+from loyalteez.store import ScopedData, Store
 from tests.services.rewards.helpers import (
     ADMIN,
     ALICE,
@@ -28,7 +28,7 @@ from tests.services.rewards.helpers import (
 
 
 @pytest.fixture
-async def data(store: Store) -> ServerStore:
+async def data(store: Store) -> ScopedData:
     """Ten payouts written in batches (rows sharing one timestamp), one of them a test payout; another
     server of the brand has rows of its own, which no export of this one may show."""
     data = await connected(store)
@@ -45,13 +45,13 @@ async def data(store: Store) -> ServerStore:
     return data
 
 
-async def export(data: ServerStore, kind: str, fmt: str | None = None) -> bytes:
+async def export(data: ScopedData, kind: str, fmt: str | None = None) -> bytes:
     out = io.BytesIO()
     await tables.write_export(data, kind, fmt, data.clock.now(), out)
     return out.getvalue()
 
 
-async def test_every_row_once_across_pages(data: ServerStore, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_every_row_once_across_pages(data: ScopedData, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tables, "PAGE", 4)  # pages end between rows that share a timestamp
     rows = list(csv.DictReader(io.StringIO((await export(data, "rewards")).decode())))
     ledger = await data.select("loyalteez_reward_ledger")
@@ -68,14 +68,14 @@ async def test_every_row_once_across_pages(data: ServerStore, monkeypatch: pytes
     assert audit["count"] == len(await data.select("discord_audit_log")) >= 2
 
 
-async def test_member_stats_carry_the_balance(data: ServerStore) -> None:
+async def test_member_stats_carry_the_balance(data: ScopedData) -> None:
     rows = {r["discord_user_id"]: r for r in csv.DictReader(io.StringIO((await export(data, "users")).decode()))}
     assert len(rows) == 3
     assert (rows[BOB]["ltz_earned"], rows[BOB]["ltz_spent"], rows[BOB]["balance"]) == ("75", "30", "45")
     assert rows[ALICE]["balance"] == "75", "the test payout is not in the balance"
 
 
-async def test_the_size_limit(data: ServerStore) -> None:
+async def test_the_size_limit(data: ScopedData) -> None:
     with pytest.raises(tables.ExportTooLarge, match="larger than 300 bytes, Discord's attachment limit"):
         await tables.build_export(data, "rewards", "csv", data.clock.now(), limit=300)
     made = await tables.build_export(data, "config", None, data.clock.now())

@@ -12,7 +12,7 @@ from loyalteez.services.achievements import Achievements
 from loyalteez.services.config_io import ConfigDocument, ConfigFieldError, export_config, import_config
 from loyalteez.services.perks import Perks
 from loyalteez.services.rewards import Rewards
-from loyalteez.store import ServerStore, Store
+from loyalteez.store import ScopedData, Store
 from tests.services.rewards.helpers import ADMIN, ALICE, SERVER, VIP, connected, snapshot
 from tests.services.test_config_io import as_document, audit_rows
 
@@ -24,7 +24,7 @@ def services(store: Store) -> tuple[Achievements, Perks]:
     return Achievements(store, store.clock, Rewards(store, store.clock)), Perks(store, store.clock)
 
 
-async def configured(store: Store) -> ServerStore:
+async def configured(store: Store) -> ScopedData:
     """Server 1001 with achievements (one off) and perks (one with a role, one sold out), set as admins would;
     Alice has completed Chatterbox and bought a Golden mug and the last Sticker."""
     data = await connected(store)

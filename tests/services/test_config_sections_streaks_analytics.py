@@ -11,13 +11,13 @@ import pytest
 from loyalteez.services.analytics import reports, targets
 from loyalteez.services.config_io import ConfigDocument, ConfigFieldError, export_config, import_config, parse_config
 from loyalteez.services.streaks import settings as streak_settings
-from loyalteez.store import ServerStore, Store
+from loyalteez.store import ScopedData, Store
 from tests.services.rewards.helpers import ADMIN, GENERAL, RANDOM, connected, snapshot
 
 SECTIONS = ("streaks", "kpi_targets", "report")
 
 
-async def configured(store: Store) -> ServerStore:
+async def configured(store: Store) -> ScopedData:
     """Server 1001 with streak rules, two KPI targets (one off) and a weekly report, set as the commands do."""
     data = await connected(store)
     await streak_settings.configure(data, ADMIN, grace_hours=48, multipliers="5:1.2, 10:1.5", milestones="10:100")
@@ -28,7 +28,7 @@ async def configured(store: Store) -> ServerStore:
     return data
 
 
-async def ours(data: ServerStore) -> dict[str, Any]:
+async def ours(data: ScopedData) -> dict[str, Any]:
     exported = await export_config(data, data.clock.now())
     return {key: exported[key] for key in SECTIONS}
 
@@ -37,7 +37,7 @@ def document(sections: dict[str, Any]) -> ConfigDocument:
     return parse_config(json.dumps({"version": 1, **sections}), "test.json")
 
 
-async def imported(data: ServerStore, sections: dict[str, Any]) -> list[str]:
+async def imported(data: ScopedData, sections: dict[str, Any]) -> list[str]:
     return (await import_config(data, document(sections), apply=True)).changes
 
 
@@ -169,13 +169,13 @@ async def test_empty_tables_mean_none(store: Store) -> None:
 async def test_deletion_rules(store: Store) -> None:
     """A target missing from the file is removed (with its alert state); a report is turned off, never deleted."""
     data = await configured(store)
-    await data.kpi_set_alert_state("churn_rate", True, 0.5, store.clock.now().date(), store.clock.now())
+    await data.kpi.set_alert_state("churn_rate", True, 0.5, store.clock.now().date(), store.clock.now())
     changes = await imported(
         data, {"kpi_targets": [{"metric": "daily_active_users", "target": 25}], "report": {"enabled": None}}
     )
     assert changes == ["kpi_targets: - churn_rate", "report: enabled true → false"]
     assert [t.metric for t in await targets.list_targets(data)] == ["daily_active_users"]
-    assert "churn_rate" not in await data.kpi_alert_states()
+    assert "churn_rate" not in await data.kpi.alert_states()
     schedule = await reports.current(data)
     assert schedule is not None and not schedule.active and schedule.channel_id == GENERAL
     assert await imported(data, {"report": {}}) == [], "absent enabled is off too"

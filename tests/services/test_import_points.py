@@ -12,7 +12,7 @@ from loyalteez.services.importers import ImportFileError, parse_import, run_impo
 from loyalteez.services.rewards import ClaimRequest, RewardsEngine, check_ledger
 from loyalteez.services.rewards import admin_server as server
 from loyalteez.services.rewards.outcomes import RefusalReason, Refused
-from loyalteez.store import ServerStore, Store
+from loyalteez.store import ScopedData, Store
 from loyalteez.store.repos.ledger import LedgerRepository
 from tests.services.rewards.helpers import ADMIN, ALICE, BOB, CAROL, TESTER, connected, member, snapshot, stats
 
@@ -30,7 +30,7 @@ MEE6 = json.dumps(
 
 
 @pytest.fixture
-async def data(store: Store) -> ServerStore:
+async def data(store: Store) -> ScopedData:
     return await connected(store)
 
 
@@ -39,7 +39,7 @@ def engine(store: Store) -> RewardsEngine:
     return RewardsEngine(store, store.clock)
 
 
-async def imported(data: ServerStore, event: str = "imported_balance") -> dict[str, int]:
+async def imported(data: ScopedData, event: str = "imported_balance") -> dict[str, int]:
     rows = await data.select("loyalteez_reward_ledger", {"event_type": event})
     totals: dict[str, int] = {}
     for row in rows:
@@ -148,7 +148,7 @@ def test_bad_rows_are_reported_by_line(fmt: str, content: str | bytes, problems:
 # -- applying ---------------------------------------------------------------------------------------------------
 
 
-async def test_dry_run_writes_nothing(store: Store, data: ServerStore, engine: RewardsEngine) -> None:
+async def test_dry_run_writes_nothing(store: Store, data: ScopedData, engine: RewardsEngine) -> None:
     before = await snapshot(store)
     result = await run_import(engine, data, parse_import(MEE6, "mee6", "lb.json"), apply=False)
     assert await snapshot(store) == before
@@ -157,7 +157,7 @@ async def test_dry_run_writes_nothing(store: Store, data: ServerStore, engine: R
 
 
 async def test_apply_writes_ledger_stats_and_one_audit_row(
-    store: Store, data: ServerStore, engine: RewardsEngine
+    store: Store, data: ScopedData, engine: RewardsEngine
 ) -> None:
     audit_before = len(await data.select("discord_audit_log"))
     result = await run_import(engine, data, parse_import(MEE6, "mee6", "lb.json"), apply=True)
@@ -175,13 +175,13 @@ async def test_apply_writes_ledger_stats_and_one_audit_row(
     assert (await check_ledger(store)).ok, "ledger and stats agree after an import"
 
 
-async def test_the_import_event_never_pays_by_itself(data: ServerStore, engine: RewardsEngine) -> None:
+async def test_the_import_event_never_pays_by_itself(data: ScopedData, engine: RewardsEngine) -> None:
     await run_import(engine, data, parse_import(MEE6, "mee6"), apply=True)
     outcome = await engine.claim(data.scope, ClaimRequest("950000000000000001", member(CAROL), "imported_balance"))
     assert isinstance(outcome, Refused) and outcome.reason is RefusalReason.EVENT_DISABLED
 
 
-async def test_the_same_file_twice_adds_nothing(store: Store, data: ServerStore, engine: RewardsEngine) -> None:
+async def test_the_same_file_twice_adds_nothing(store: Store, data: ScopedData, engine: RewardsEngine) -> None:
     parsed = parse_import(MEE6, "mee6", "lb.json")
     await run_import(engine, data, parsed, apply=True)
     before = await snapshot(store)
@@ -190,7 +190,7 @@ async def test_the_same_file_twice_adds_nothing(store: Store, data: ServerStore,
     assert await snapshot(store) == before, "no ledger row, no stats, no audit row"
 
 
-async def test_a_corrected_file_adds_only_the_corrections(data: ServerStore, engine: RewardsEngine) -> None:
+async def test_a_corrected_file_adds_only_the_corrections(data: ScopedData, engine: RewardsEngine) -> None:
     await run_import(engine, data, parse_import(f"{ALICE},100,10\n{BOB},50,5\n".encode(), "csv"), apply=True)
     fixed = parse_import(f"{ALICE},130,12\n{BOB},40,5\n{CAROL},7\n".encode(), "csv", "fixed.csv")
     result = await run_import(engine, data, fixed, apply=True)
@@ -204,7 +204,7 @@ async def test_a_corrected_file_adds_only_the_corrections(data: ServerStore, eng
 
 
 async def test_all_or_nothing(
-    store: Store, data: ServerStore, engine: RewardsEngine, monkeypatch: pytest.MonkeyPatch
+    store: Store, data: ScopedData, engine: RewardsEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = await snapshot(store)
 
@@ -217,7 +217,7 @@ async def test_all_or_nothing(
     assert await snapshot(store) == before, "the event, the rows and the audit row all roll back"
 
 
-async def test_imports_are_real_even_in_test_mode(data: ServerStore, engine: RewardsEngine) -> None:
+async def test_imports_are_real_even_in_test_mode(data: ScopedData, engine: RewardsEngine) -> None:
     await server.enable_test_mode(data, ADMIN, TESTER)
     await run_import(engine, data, parse_import(f"{ALICE},40\n".encode(), "csv"), apply=True)
     rows = await data.select("loyalteez_reward_ledger", {"discord_user_id": ALICE})
@@ -233,13 +233,13 @@ async def test_imports_are_real_even_in_test_mode(data: ServerStore, engine: Rew
     ],
 )
 async def test_the_import_event_must_be_one_of_its_own(
-    data: ServerStore, engine: RewardsEngine, event: str, message: str
+    data: ScopedData, engine: RewardsEngine, event: str, message: str
 ) -> None:
     with pytest.raises(ValidationError, match=message):
         await run_import(engine, data, parse_import(MEE6, "mee6"), event, apply=False)
 
 
-async def test_a_named_event_per_source(data: ServerStore, engine: RewardsEngine) -> None:
+async def test_a_named_event_per_source(data: ScopedData, engine: RewardsEngine) -> None:
     await run_import(engine, data, parse_import(MEE6, "mee6"), "mee6_import", apply=True)
     await run_import(engine, data, parse_import(f"{ALICE},10\n".encode(), "csv"), "tatsu_import", apply=True)
     assert await imported(data, "mee6_import") == {ALICE: 1234, BOB: 5}

@@ -1,9 +1,9 @@
 """Scheduled reports (/report schedule|off|now|show): what is due, what a report holds, how it is posted.
 
-One schedule per server (discord_report_schedules): daily, weekly on a day of the week (0 = Monday) or
+One schedule per server: daily, weekly on a day of the week (0 = Monday) or
 monthly on the 1st, always at 00:05 UTC (after the 00:00 snapshots), about the period that just ended
 (the day, the 7 days, the calendar month). A report is due when its latest send time is after the last one
-sent, the last attempt and the moment the schedule was set (loyalteez_report_state): so it is sent once per
+sent, the last attempt and the moment the schedule was set (its delivery state): so it is sent once per
 send time, a restart never sends it twice, a report missed while the bot was down is sent once on start
 (not once per missed period), and a new schedule does not send one for a time that passed before it.
 
@@ -20,15 +20,17 @@ from typing import Any
 
 from loyalteez.clock import start_of_day, utc_day
 from loyalteez.services.access import audit
-from loyalteez.services.analytics import messages
+from loyalteez.services.analytics import texts
 from loyalteez.services.analytics.charts import active_members_png
-from loyalteez.services.analytics.metrics import SEED_METRICS, period_value
+from loyalteez.services.analytics.input import PERIOD_DAYS, check_schedule
+from loyalteez.services.analytics.metrics import KPIS, period_value
 from loyalteez.services.analytics.ports import Outgoing, Poster, PostResult, PostStatus
 from loyalteez.services.analytics.scheduler import previous_fire
-from loyalteez.services.analytics.targets import PERIOD_DAYS, list_targets
+from loyalteez.services.analytics.targets import list_targets
 from loyalteez.services.errors import ValidationError
+from loyalteez.store import ScopedData
+from loyalteez.store.repos.reports import GoalProgress, ReportSchedule
 
-FREQUENCIES = ("daily", "weekly", "monthly")
 CHART_DAYS = 30
 CHART_NAME = "activity.png"
 MEDALS = ("🥇", "🥈", "🥉", "4.", "5.")
@@ -65,53 +67,47 @@ class Schedule:
         return all(fire > mark for mark in marks)
 
 
-def schedule_of(row: dict[str, Any] | None) -> Schedule | None:
+def schedule_of(row: ReportSchedule | None) -> Schedule | None:
     if row is None:
         return None
     return Schedule(
-        row["frequency"],
-        str(row["channel_id"]),
-        row.get("day_of_week"),
-        bool(row.get("is_active")),
-        row.get("last_sent_at"),
-        row.get("active_since"),
-        row.get("last_attempt_at"),
-        row.get("last_status"),
+        row.frequency,
+        row.channel_id,
+        row.day_of_week,
+        row.is_active,
+        row.last_sent_at,
+        row.active_since,
+        row.last_attempt_at,
+        row.last_status,
     )
 
 
-def check_schedule(frequency: str, day_of_week: int | None) -> int | None:
-    if frequency not in FREQUENCIES:
-        raise ValidationError("frequency", messages.FREQUENCY)
-    if day_of_week is not None and frequency != "weekly":
-        raise ValidationError("day_of_week", messages.DAY_OF_WEEK_WEEKLY_ONLY.format(frequency=frequency))
-    if day_of_week is not None and not 0 <= day_of_week <= 6:
-        raise ValidationError("day_of_week", messages.DAY_OF_WEEK_RANGE)
-    return (day_of_week or 0) if frequency == "weekly" else None
-
-
 async def save_schedule(
-    data: Any, actor_id: str, frequency: str, channel_id: str, day_of_week: int | None, now: datetime
+    data: ScopedData,
+    actor_id: str,
+    frequency: str,
+    channel_id: str,
+    day_of_week: int | None,
+    now: datetime | None = None,
 ) -> Schedule:
+    """Set the schedule, holding from `now` (default: the store's clock); audited. Validates first."""
     day_of_week = check_schedule(frequency, day_of_week)
-    async with data.db.transaction():
-        before = await data.get("discord_report_schedules", {})
-        await data.report_save_schedule(
-            {"frequency": frequency, "channel_id": channel_id, "day_of_week": day_of_week, "is_active": True}, now
-        )
-        after = await data.get("discord_report_schedules", {})
+    async with data.transaction():
+        before = await data.reports.schedule_snapshot()
+        await data.reports.save_schedule(frequency, channel_id, day_of_week, now)
+        after = await data.reports.schedule_snapshot()
         await audit.record(
             data, actor_type="admin", actor_id=actor_id, action="analytics.report_schedule", before=before, after=after
         )
-    return schedule_of(await data.report_schedule())  # type: ignore[return-value]
+    return await _saved(data)
 
 
-async def turn_off(data: Any, actor_id: str) -> Schedule:
-    async with data.db.transaction():
-        before = await data.get("discord_report_schedules", {})
+async def turn_off(data: ScopedData, actor_id: str) -> Schedule:
+    async with data.transaction():
+        before = await data.reports.schedule_snapshot()
         if before is None:
-            raise ValidationError("schedule", messages.NO_SCHEDULE)
-        await data.update("discord_report_schedules", {}, {"is_active": False})
+            raise ValidationError("schedule", texts.NO_SCHEDULE)
+        await data.reports.turn_off()
         await audit.record(
             data,
             actor_type="admin",
@@ -120,11 +116,17 @@ async def turn_off(data: Any, actor_id: str) -> Schedule:
             before=before,
             after={**before, "is_active": False},
         )
-    return schedule_of(await data.report_schedule())  # type: ignore[return-value]
+    return await _saved(data)
 
 
-async def current(data: Any) -> Schedule | None:
-    return schedule_of(await data.report_schedule())
+async def current(data: ScopedData) -> Schedule | None:
+    return schedule_of(await data.reports.schedule())
+
+
+async def _saved(data: ScopedData) -> Schedule:
+    schedule = await current(data)
+    assert schedule is not None  # written just before
+    return schedule
 
 
 def period_for(frequency: str, end: date) -> tuple[date, date]:
@@ -139,19 +141,19 @@ def period_for(frequency: str, end: date) -> tuple[date, date]:
 # -- building a report ---------------------------------------------------------------------------------------
 
 
-async def build(data: Any, frequency: str, end: date) -> Outgoing:
+async def build(data: ScopedData, frequency: str, end: date) -> Outgoing:
     """The report about the period ending on `end`, from snapshots and rollups (snapshots written first)."""
     start, _ = period_for(frequency, end)
     length = (end - start).days + 1
-    daily = await data.kpi_daily_metrics(end - timedelta(days=max(CHART_DAYS, 2 * length) + 90), end)
+    daily = await data.kpi.daily_metrics(end - timedelta(days=max(CHART_DAYS, 2 * length) + 90), end)
     targets = {t.metric: t for t in await list_targets(data) if t.active}
-    ltz, payouts = await data.report_paid(start, end)
-    totals = await data.analytics_period(start, end)
+    ltz, payouts = await data.reports.paid(start, end)
+    totals = await data.analytics.period(start, end)
     lines = []
-    for metric in SEED_METRICS:
+    for metric in KPIS.targetable():
         value = period_value(daily, metric, end, length)
         before = period_value(daily, metric, start - timedelta(days=1), length)
-        line = f"`{metric}` **{messages.fmt(metric, value)}** {messages.trend(value, before)}"
+        line = f"`{metric}` **{texts.fmt(metric, value)}** {texts.trend(value, before)}"
         target = targets.get(metric)
         if target is not None:
             held = period_value(daily, metric, end, PERIOD_DAYS[target.period])
@@ -162,17 +164,17 @@ async def build(data: Any, frequency: str, end: date) -> Outgoing:
                 if target.wrong_side(held)
                 else ("✅" if (held <= target.target if target.lower_is_better else held >= target.target) else "•")
             )
-            line += f" · target {messages.fmt(metric, target.target)} {mark}"
+            line += f" · target {texts.fmt(metric, target.target)} {mark}"
         lines.append(line)
-    top = await data.report_top_earners(start, end)
-    goals = await data.report_goals()
-    achievements = await data.report_achievements_completed(start_of_day(start), start_of_day(end + timedelta(days=1)))
+    top = await data.reports.top_earners(start, end)
+    goals = await data.reports.goals()
+    achievements = await data.reports.achievements_completed(start_of_day(start), start_of_day(end + timedelta(days=1)))
     fields = [
         {"name": "KPIs (vs previous period, targets)", "value": _clip("\n".join(lines)), "inline": False},
         {
             "name": "Top earners",
             "value": _clip(
-                "\n".join(f"{MEDALS[i]} <@{r['discord_user_id']}> {int(r['ltz']):,} LTZ" for i, r in enumerate(top))
+                "\n".join(f"{MEDALS[i]} <@{r.member_id}> {r.ltz:,} LTZ" for i, r in enumerate(top))
                 or "Nobody earned in this period."
             ),
             "inline": True,
@@ -182,8 +184,8 @@ async def build(data: Any, frequency: str, end: date) -> Outgoing:
         {"name": "Community goals", "value": _clip(_goals(goals, end) or "No goals yet."), "inline": False},
     ]
     embed = {
-        "title": messages.report_title(frequency, start, end),
-        "description": f"**{totals['active_members']:,}** members earned, **{totals['active_any']:,}** took part.",
+        "title": texts.report_title(frequency, start, end),
+        "description": f"**{totals.active_members:,}** members earned, **{totals.active_any:,}** took part.",
         "color": COLOUR,
         "fields": fields,
         "image": {"url": f"attachment://{CHART_NAME}"},
@@ -201,18 +203,13 @@ async def chart(daily: dict[date, dict[str, Any]], end: date) -> bytes:
     return await asyncio.to_thread(active_members_png, days, dau, wau, title)
 
 
-def _goals(goals: list[dict[str, Any]], end: date) -> str:
+def _goals(goals: list[GoalProgress], end: date) -> str:
     lines = []
     for goal in goals[:8]:
-        target = float(goal.get("target_value") or 0)
-        value = float(goal.get("current_value") or 0)
+        target, value = goal.target_value, goal.current_value
         share = f"{min(value / target, 1) * 100:.0f} %" if target > 0 else "n/a"
-        state = (
-            " ✅"
-            if goal.get("completed_at")
-            else (" (missed)" if goal.get("deadline") and goal["deadline"] < end else "")
-        )
-        lines.append(f"**{goal['name']}**: {value:,.0f} / {target:,.0f} ({share}){state}")
+        state = " ✅" if goal.completed_at else (" (missed)" if goal.deadline and goal.deadline < end else "")
+        lines.append(f"**{goal.name}**: {value:,.0f} / {target:,.0f} ({share}){state}")
     return "\n".join(lines)
 
 
@@ -224,7 +221,7 @@ def _clip(text: str, limit: int = 1024) -> str:
 
 
 async def deliver(
-    data: Any, poster: Poster | None, schedule: Schedule, now: datetime, *, manual: bool = False
+    data: ScopedData, poster: Poster | None, schedule: Schedule, now: datetime, *, manual: bool = False
 ) -> PostResult:
     """Build and post a report; record and report the outcome.
 
@@ -239,7 +236,7 @@ async def deliver(
     else:
         result = await poster.post(schedule.channel_id, message)
     if result.ok or not manual:
-        await data.report_record_attempt(now, result.status.value, result.error)
+        await data.reports.record_attempt(now, result.status.value, result.error)
     if not manual:
         await audit.record(
             data,
@@ -261,13 +258,13 @@ async def deliver(
 
 def failure_text(result: PostResult, schedule: Schedule) -> str:
     if result.status is PostStatus.FORBIDDEN:
-        return messages.report_forbidden(schedule.channel_id, schedule.frequency)
+        return texts.report_forbidden(schedule.channel_id, schedule.frequency)
     if result.status is PostStatus.MISSING:
-        return messages.report_missing(schedule.channel_id, schedule.frequency)
-    return messages.report_failed(schedule.channel_id, schedule.frequency)
+        return texts.report_missing(schedule.channel_id, schedule.frequency)
+    return texts.report_failed(schedule.channel_id, schedule.frequency)
 
 
-async def tell_admins(data: Any, poster: Poster | None, text: str) -> PostResult | None:
+async def tell_admins(data: ScopedData, poster: Poster | None, text: str) -> PostResult | None:
     """Post a notice in the admin channel (config_metadata admin_channel_id); None when there is none."""
     channel = (await data.rewards.metadata()).get("admin_channel_id")
     if not channel or poster is None:

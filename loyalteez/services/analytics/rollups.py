@@ -11,7 +11,7 @@ Never counted: bots (the engine plans nothing for them) and anything while the s
 
 Check-ins are `daily_checkin` payouts (the /daily reward): a check-in that is not paid (the event disabled,
 the budget spent) is not in the rollups. Each day row keeps the streak the check-in made: the one /daily
-recorded for it (loyalteez_daily_checkins, written earlier in the same transaction), else the same rule
+recorded for it (the streak service's check-in, written earlier in the same transaction), else the same rule
 computed here (streak_rules) for a daily_checkin paid some other way.
 """
 
@@ -23,12 +23,13 @@ from typing import Any, Protocol
 
 from loyalteez.clock import utc_day
 from loyalteez.services.analytics.streak_rules import CHECKIN_EVENT, grace_hours, next_streak
+from loyalteez.store import Scope, ScopedData
 
 
 class RollupSink(Protocol):
     async def record(
         self,
-        data: Any,
+        data: ScopedData,
         now: datetime,
         plans: Sequence[Any],
         flags: Sequence[tuple[bool, bool]],
@@ -59,7 +60,7 @@ class ActivityRollups:
 
     async def record(
         self,
-        data: Any,
+        data: ScopedData,
         now: datetime,
         plans: Sequence[Any],
         flags: Sequence[tuple[bool, bool]],
@@ -99,11 +100,11 @@ class ActivityRollups:
         if not deltas:
             return
         day = utc_day(now)
-        await data.analytics_record(day, now, deltas, self._changing(data.scope, day, deltas))
+        await data.analytics.record(day, now, deltas, self._changing(data.scope, day, deltas))
         if checkins:
             await self._streaks(data, day, checkins)
 
-    def _changing(self, scope: Any, day: date, deltas: Mapping[str, Sequence[int]]) -> list[str]:
+    def _changing(self, scope: Scope, day: date, deltas: Mapping[str, Sequence[int]]) -> list[str]:
         """Members whose member row this batch may change: not seen yet today, or paid for the first time.
 
         Remembered as written at once: if the batch's transaction fails, the engine calls `forget`."""
@@ -122,20 +123,20 @@ class ActivityRollups:
             self.forget()
         return changing
 
-    async def _streaks(self, data: Any, day: date, checkins: Mapping[str, datetime]) -> None:
+    async def _streaks(self, data: ScopedData, day: date, checkins: Mapping[str, datetime]) -> None:
         """The streak each check-in made: as /daily recorded it, else by the same rule here."""
         members = sorted(checkins)
-        recorded = await data.analytics_recorded_streaks(day, members)
+        recorded = await data.analytics.recorded_streaks(day, members)
         grace = grace_hours(await data.rewards.metadata())
-        state = await data.analytics_checkin_state(members)
+        state = await data.analytics.checkin_state(members)
         changes = []
         for member in members:
             at = checkins[member]
             last, streak = state.get(member, (None, 0))
             changes.append((member, at, recorded.get(member) or next_streak(last, streak, at, grace)))
-        await data.analytics_set_streaks(day, changes)
+        await data.analytics.set_streaks(day, changes)
 
 
-async def record_join(data: Any, member_id: str, at: datetime) -> None:
+async def record_join(data: ScopedData, member_id: str, at: datetime) -> None:
     """A member joined the server (GUILD_MEMBER_ADD): the start of their "new member" week."""
-    await data.analytics_record_join(member_id, at)
+    await data.analytics.record_join(member_id, at)

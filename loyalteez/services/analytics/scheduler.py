@@ -42,12 +42,14 @@ class Job:
 
 def next_fire(cron: str, after: datetime) -> datetime:
     """The first fire time strictly after `after` (aware UTC in, aware UTC out)."""
-    return croniter(cron, after).get_next(datetime)
+    fire: datetime = croniter(cron, after).get_next(datetime)
+    return fire
 
 
 def previous_fire(cron: str, at_or_before: datetime) -> datetime:
     """The last fire time at or before the given moment."""
-    return croniter(cron, at_or_before + _EPSILON).get_prev(datetime)
+    fire: datetime = croniter(cron, at_or_before + _EPSILON).get_prev(datetime)
+    return fire
 
 
 class Scheduler:

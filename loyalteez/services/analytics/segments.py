@@ -17,9 +17,9 @@ from datetime import date, datetime
 from typing import Any
 
 from loyalteez.clock import utc_day
-from loyalteez.services.errors import ValidationError
+from loyalteez.services.analytics.input import SEGMENTS, check_segment
+from loyalteez.store import ScopedData
 
-SEGMENTS = ("whales", "power_users", "new", "at_risk", "dormant", "voice_regulars")
 PAGE_SIZE = 10
 
 
@@ -32,23 +32,16 @@ class SegmentPage:
     rows: list[tuple[str, Any]]  # (member id, value: LTZ, days, sessions, a date or a moment)
 
 
-def check_segment(name: str) -> str:
-    segment = (name or "").strip().lower().replace(" ", "_").replace("-", "_")
-    if segment not in SEGMENTS:
-        raise ValidationError("segment", f"segment: choose one of {', '.join(SEGMENTS)}")
-    return segment
-
-
-async def counts(data: Any, now: datetime) -> dict[str, int]:
+async def counts(data: ScopedData, now: datetime) -> dict[str, int]:
     today = utc_day(now)
-    return {segment: await data.segment_count(segment, today, now) for segment in SEGMENTS}
+    return {segment: await data.segments.count(segment, today, now) for segment in SEGMENTS}
 
 
-async def page(data: Any, segment: str, number: int, now: datetime) -> SegmentPage:
+async def page(data: ScopedData, segment: str, number: int, now: datetime) -> SegmentPage:
     segment = check_segment(segment)
     today: date = utc_day(now)
-    total = await data.segment_count(segment, today, now)
+    total = await data.segments.count(segment, today, now)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     number = min(max(1, number), pages)
-    rows = await data.segment_page(segment, today, now, PAGE_SIZE, (number - 1) * PAGE_SIZE)
-    return SegmentPage(segment, number, pages, total, [(r["discord_user_id"], r["value"]) for r in rows])
+    rows = await data.segments.page(segment, today, now, PAGE_SIZE, (number - 1) * PAGE_SIZE)
+    return SegmentPage(segment, number, pages, total, [(r.member_id, r.value) for r in rows])

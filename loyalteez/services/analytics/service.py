@@ -1,4 +1,7 @@
-"""The analytics facade the adapter holds: the scheduler's jobs, and the reads behind /kpi, /segments, /report.
+"""The analytics service the adapter holds: the scheduler's jobs, and /kpi, /segments and /report.
+
+Commands take the caller's server (a Scope) and the caller; each checks the caller's level first, then
+validates, then reads or changes the server's analytics.
 
 Two jobs, both idempotent and driven by what the database is missing:
   snapshots  00:00 UTC  every connected server: catch up the daily/weekly/monthly snapshots of periods that
@@ -20,14 +23,16 @@ from typing import Any
 
 from loyalteez.clock import Clock, utc_day
 from loyalteez.services.access import audit
-from loyalteez.services.analytics import messages, reports, snapshots, targets
-from loyalteez.services.analytics.metrics import METRICS, day_metrics, period_value
+from loyalteez.services.access.gate import open_admin
+from loyalteez.services.access.permissions import Caller, Level
+from loyalteez.services.analytics import input, reports, segments, snapshots, targets, texts
+from loyalteez.services.analytics.metrics import KPIS, day_metrics, period_value
 from loyalteez.services.analytics.ports import Poster, PostResult
 from loyalteez.services.analytics.rollups import record_join
 from loyalteez.services.analytics.scheduler import Job, Scheduler
 from loyalteez.services.analytics.streak_rules import grace_hours
 from loyalteez.services.errors import ValidationError
-from loyalteez.store import Scope, ServerStore, Store
+from loyalteez.store import Scope, ScopedData, Store
 
 log = logging.getLogger("loyalteez.analytics")
 SPARK_DAYS = 14
@@ -41,6 +46,16 @@ class MetricLine:
     previous: float | None  # the period before that
     spark: str
     target: targets.Target | None
+
+
+def metric_field(line: MetricLine) -> tuple[str, str]:
+    """One KPI of /kpi report as (name, text): today so far, the period value and trend, target, sparkline."""
+    target = line.target
+    text = texts.kpi_values(line.metric, line.now, line.period_value, line.previous, target.period if target else None)
+    if target is not None:
+        wrong = None if line.period_value is None else target.wrong_side(line.period_value)
+        text += texts.kpi_target(line.metric, target.target, wrong, target.active)
+    return texts.kpi_name(line.metric), f"{text}\n`{line.spark}`"
 
 
 class Analytics:
@@ -72,7 +87,7 @@ class Analytics:
 
     # -- jobs -------------------------------------------------------------------------------------------------
 
-    async def _servers(self) -> list[tuple[ServerStore, dict[str, Any]]]:
+    async def _servers(self) -> list[tuple[ScopedData, dict[str, Any]]]:
         rows = await self.store.active_servers()
         found = []
         for row in rows:
@@ -91,7 +106,7 @@ class Analytics:
             except Exception as exc:  # one server's failure must not keep the others from their snapshots
                 log.error("snapshots for server %s failed: %s: %s", data.scope.server_id, type(exc).__name__, exc)
 
-    async def snapshot_server(self, data: ServerStore, config: dict[str, Any], now: datetime) -> list[str]:
+    async def snapshot_server(self, data: ScopedData, config: dict[str, Any], now: datetime) -> list[str]:
         connected = config.get("connected_at")
         metadata = config.get("config_metadata") or {}
         grace = grace_hours(metadata if isinstance(metadata, dict) else {})
@@ -99,7 +114,7 @@ class Analytics:
         newest = max((w.day for w in written if w.kind == "daily"), default=None)
         changes: list[targets.Transition] = []
         if newest is not None:
-            daily = await data.kpi_daily_metrics(newest - timedelta(days=90), newest)
+            daily = await data.kpi.daily_metrics(newest - timedelta(days=90), newest)
             changes = await targets.evaluate(data, newest, daily, now)
             for change in changes:
                 await reports.tell_admins(data, self.poster, change.text)
@@ -126,82 +141,147 @@ class Analytics:
             except Exception as exc:
                 log.error("report for server %s failed: %s: %s", data.scope.server_id, type(exc).__name__, exc)
 
-    # -- /kpi ---------------------------------------------------------------------------------------------------
+    # -- /kpi targets -------------------------------------------------------------------------------------------
 
-    async def kpi_lines(self, data: ServerStore) -> list[MetricLine]:
-        """/kpi report: every metric today so far, the period value, its trend and a 14-day sparkline."""
+    async def set_target(
+        self,
+        scope: Scope,
+        caller: Caller,
+        metric: str,
+        target: str | float,
+        period: str | None,
+        threshold: float | None,
+    ) -> targets.Target:
+        data = await open_admin(self.store, scope, caller, Level.FULL_ADMIN)
+        return await targets.set_target(data, caller.user_id, metric, target, period, threshold)
+
+    async def list_targets(self, scope: Scope, caller: Caller) -> list[targets.Target]:
+        data = await open_admin(self.store, scope, caller, Level.VIEWER)
+        return await targets.list_targets(data)
+
+    async def set_target_active(self, scope: Scope, caller: Caller, metric: str, active: bool) -> targets.Target:
+        data = await open_admin(self.store, scope, caller, Level.FULL_ADMIN)
+        return await targets.set_active(data, caller.user_id, metric, active)
+
+    async def remove_target(self, scope: Scope, caller: Caller, metric: str) -> str:
+        """Remove a metric's target; returns the metric's name as typed, tidied."""
+        data = await open_admin(self.store, scope, caller, Level.FULL_ADMIN)
+        await targets.remove_target(data, caller.user_id, metric)
+        return metric.strip().lower()
+
+    # -- /kpi report and export ---------------------------------------------------------------------------------
+
+    async def kpi_report(self, scope: Scope, caller: Caller) -> list[tuple[str, str]]:
+        """/kpi report: one (name, text) field per KPI, in the registry's order."""
+        data = await open_admin(self.store, scope, caller, Level.VIEWER)
+        return [metric_field(line) for line in await self.kpi_lines(data)]
+
+    async def kpi_lines(self, data: ScopedData) -> list[MetricLine]:
+        """Every KPI today so far, the period value, its trend and a 14-day sparkline."""
         await self.run_due()  # what the scheduler would have done by now (a no-op when it is up to date)
         today = utc_day(self.clock.now())
         grace = grace_hours(await data.rewards.metadata())
-        daily = await data.kpi_daily_metrics(today - timedelta(days=200), today - timedelta(days=1))
+        daily = await data.kpi.daily_metrics(today - timedelta(days=200), today - timedelta(days=1))
         live = await day_metrics(data, today, grace, daily)
         configured = {t.metric: t for t in await targets.list_targets(data)}
         lines = []
-        for metric in METRICS:
-            target = configured.get(metric.name)
-            days = targets.PERIOD_DAYS[target.period] if target else 7
+        for kpi in KPIS:
+            target = configured.get(kpi.name)
+            days = input.PERIOD_DAYS[target.period] if target else 7
             yesterday = today - timedelta(days=1)
-            spark = messages.sparkline(
-                [
-                    daily.get(yesterday - timedelta(days=SPARK_DAYS - 1 - i), {}).get(metric.name)
-                    for i in range(SPARK_DAYS)
-                ]
+            spark = texts.sparkline(
+                [daily.get(yesterday - timedelta(days=SPARK_DAYS - 1 - i), {}).get(kpi.name) for i in range(SPARK_DAYS)]
             )
             lines.append(
                 MetricLine(
-                    metric.name,
-                    live.get(metric.name),
-                    period_value(daily, metric.name, yesterday, days),
-                    period_value(daily, metric.name, yesterday - timedelta(days=days), days),
+                    kpi.name,
+                    live.get(kpi.name),
+                    period_value(daily, kpi.name, yesterday, days),
+                    period_value(daily, kpi.name, yesterday - timedelta(days=days), days),
                     spark,
                     target,
                 )
             )
         return lines
 
-    async def export(self, data: ServerStore, fmt: str, start: str | None) -> tuple[str, bytes]:
+    async def export(self, scope: Scope, caller: Caller, fmt: str, start: str | None) -> tuple[str, bytes]:
         """/kpi export: every snapshot since `start` (YYYY-MM-DD) as CSV or JSON; (file name, bytes)."""
-        if fmt not in ("csv", "json"):
-            raise ValidationError("format", messages.BAD_FORMAT)
-        since = None
-        if start:
-            try:
-                since = date.fromisoformat(start.strip())
-            except ValueError:
-                raise ValidationError("start_date", messages.BAD_DATE) from None
-        rows = await data.kpi_snapshots(None, since)
+        data = await open_admin(self.store, scope, caller, Level.VIEWER)
+        fmt = input.export_format(fmt)
+        since = input.export_start(start)
+        rows = await data.kpi.snapshots(None, since)
         name = f"kpi-snapshots-{data.scope.server_id}.{fmt}"
         if fmt == "json":
             payload = [
                 {
-                    "snapshot_date": r["snapshot_date"].isoformat(),
-                    "snapshot_type": r["snapshot_type"],
-                    "metrics": r["metrics"],
+                    "snapshot_date": r.snapshot_date.isoformat(),
+                    "snapshot_type": r.snapshot_type,
+                    "metrics": r.metrics,
                 }
                 for r in rows
             ]
             return name, json.dumps(payload, indent=1, sort_keys=True).encode()
         out = io.StringIO()
         writer = csv.writer(out)
-        names = [m.name for m in METRICS]
+        names = KPIS.names()
         writer.writerow(["snapshot_date", "snapshot_type", *names])
         for r in rows:
-            metrics = r["metrics"] or {}
+            metrics = r.metrics
             writer.writerow(
                 [
-                    r["snapshot_date"].isoformat(),
-                    r["snapshot_type"],
+                    r.snapshot_date.isoformat(),
+                    r.snapshot_type,
                     *("" if metrics.get(n) is None else metrics[n] for n in names),
                 ]
             )
         return name, out.getvalue().encode()
 
+    # -- /segments ----------------------------------------------------------------------------------------------
+
+    async def segment_counts(self, scope: Scope, caller: Caller) -> dict[str, int]:
+        data = await open_admin(self.store, scope, caller, Level.VIEWER)
+        return await segments.counts(data, self.clock.now())
+
+    async def segment_page(self, scope: Scope, caller: Caller, segment: str, number: int) -> segments.SegmentPage:
+        data = await open_admin(self.store, scope, caller, Level.VIEWER)
+        return await segments.page(data, segment, number, self.clock.now())
+
     # -- /report ------------------------------------------------------------------------------------------------
 
-    async def report_now(self, data: ServerStore) -> tuple[reports.Schedule, PostResult]:
+    async def schedule_report(
+        self,
+        scope: Scope,
+        caller: Caller,
+        frequency: str,
+        channel_id: str,
+        day_of_week: int | None,
+        *,
+        channel_here: bool,
+        channel_writable: bool,
+        channel_mention: str,
+    ) -> reports.Schedule:
+        """/report schedule: the channel's server and the bot's permissions there come from the adapter."""
+        data = await open_admin(self.store, scope, caller, Level.FULL_ADMIN)
+        input.check_schedule(frequency, day_of_week)
+        if not channel_here:
+            raise ValidationError("channel", texts.CHANNEL_ELSEWHERE)
+        if not channel_writable:
+            raise ValidationError("channel", texts.channel_not_writable(channel_mention))
+        return await reports.save_schedule(data, caller.user_id, frequency, channel_id, day_of_week, self.clock.now())
+
+    async def report_off(self, scope: Scope, caller: Caller) -> reports.Schedule:
+        data = await open_admin(self.store, scope, caller, Level.FULL_ADMIN)
+        return await reports.turn_off(data, caller.user_id)
+
+    async def report_schedule(self, scope: Scope, caller: Caller) -> reports.Schedule | None:
+        data = await open_admin(self.store, scope, caller, Level.VIEWER)
+        return await reports.current(data)
+
+    async def report_now(self, scope: Scope, caller: Caller) -> tuple[reports.Schedule, PostResult]:
+        data = await open_admin(self.store, scope, caller, Level.EVENT_MANAGER)
         schedule = await reports.current(data)
         if schedule is None:
-            raise ValidationError("schedule", messages.NO_SCHEDULE)
+            raise ValidationError("schedule", texts.NO_SCHEDULE)
         await self.run_due()
         return schedule, await reports.deliver(data, self.poster, schedule, self.clock.now(), manual=True)
 
@@ -215,8 +295,10 @@ class Analytics:
             now = self.clock.now()
             await record_join(self.store.scoped(scope), member_id, min(joined_at, now) if joined_at else now)
 
-    async def latest_snapshot(self, data: ServerStore) -> tuple[date, dict[str, Any]] | None:
-        day = await data.kpi_last_snapshot("daily")
+    async def latest_snapshot(self, scope: Scope) -> tuple[date, dict[str, Any]] | None:
+        """The newest daily snapshot's day and metrics (the demo's summary)."""
+        data = self.store.scoped(scope)
+        day = await data.kpi.last_snapshot("daily")
         if day is None:
             return None
-        return day, (await data.kpi_daily_metrics(day, day)).get(day, {})
+        return day, (await data.kpi.daily_metrics(day, day)).get(day, {})

@@ -13,12 +13,13 @@ bot was down, the clock jumped, or it is the first run. A bot down for three day
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from loyalteez.ids import new_id
 from loyalteez.services.analytics.metrics import day_metrics
+from loyalteez.store import ScopedData
 
 MAX_CATCH_UP_DAYS = 92
 
@@ -44,7 +45,7 @@ def period_start(kind: str, day: date) -> date:
     return {"daily": day, "weekly": day - timedelta(days=6), "monthly": day.replace(day=1)}[kind]
 
 
-async def catch_up(data: Any, today: date, connected: date | None, grace: float) -> list[Written]:
+async def catch_up(data: ScopedData, today: date, connected: date | None, grace: float) -> list[Written]:
     """Write the missing snapshots of every period that ended before `today`; returns what was written."""
     begin = today - timedelta(days=MAX_CATCH_UP_DAYS)
     if connected is not None:
@@ -52,8 +53,8 @@ async def catch_up(data: Any, today: date, connected: date | None, grace: float)
     end = today - timedelta(days=1)
     if end < begin:
         return []
-    existing = await data.kpi_snapshot_keys(begin, end)
-    daily = await data.kpi_daily_metrics(begin - timedelta(days=7), end)
+    existing = await data.kpi.snapshot_keys(begin, end)
+    daily = await data.kpi.daily_metrics(begin - timedelta(days=7), end)
     written: list[Written] = []
     day = begin
     while day <= end:
@@ -65,13 +66,13 @@ async def catch_up(data: Any, today: date, connected: date | None, grace: float)
                 daily[day] = metrics
             for kind in missing:
                 row = metrics if kind == "daily" else {**metrics, "period": await period_block(data, kind, day)}
-                if await data.kpi_write_snapshot(new_id(), day, kind, row):
+                if await data.kpi.write_snapshot(new_id(), day, kind, row):
                     written.append(Written(day, kind, row))
         day += timedelta(days=1)
     return written
 
 
-async def period_block(data: Any, kind: str, day: date) -> dict[str, Any]:
+async def period_block(data: ScopedData, kind: str, day: date) -> dict[str, Any]:
     start = period_start(kind, day)
-    totals = await data.analytics_period(start, day)
-    return {"start": start.isoformat(), "end": day.isoformat(), **totals}
+    totals = await data.analytics.period(start, day)
+    return {"start": start.isoformat(), "end": day.isoformat(), **asdict(totals)}

@@ -27,7 +27,7 @@ from loyalteez.services.config_io.registry import Section, register
 from loyalteez.services.rewards import admin_events, triggers, validation
 from loyalteez.services.rewards.admin_events import EventOptions
 from loyalteez.services.rewards.rules import EVENT_NAME, Rule
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 
 # The service's field names -> the file's.
 FIELDS = {"name": "name", "event": "name", "options": "name", "reward": "reward_amount", "cooldown": "cooldown_hours"}
@@ -57,7 +57,7 @@ def event_json(rule: Rule) -> dict[str, Any]:
     return item
 
 
-async def export_events(data: ServerStore) -> list[dict[str, Any]]:
+async def export_events(data: ScopedData) -> list[dict[str, Any]]:
     return [event_json(rule) for rule in await admin_events.list_events(data)]
 
 
@@ -112,7 +112,7 @@ def _options(item: Mapping[str, Any], current: Mapping[str, Any] | None) -> Even
     return EventOptions(**given)
 
 
-async def apply_events(data: ServerStore, items: list[dict[str, Any]], actor_id: str) -> None:
+async def apply_events(data: ScopedData, items: list[dict[str, Any]], actor_id: str) -> None:
     current = {rule.event_type: rule for rule in await admin_events.list_events(data)}
     seen: dict[str, int] = {}
     for index, item in enumerate(items):

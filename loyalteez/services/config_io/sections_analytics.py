@@ -19,24 +19,28 @@ Delivery state (last sent, last attempt) is not configuration and is never expor
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from loyalteez.services.analytics import reports, targets
-from loyalteez.services.analytics.metrics import BY_NAME, SEED_METRICS
+from loyalteez.services.analytics import input, reports, targets
+from loyalteez.services.analytics.metrics import KPIS
 from loyalteez.services.config_io import schema_parts as parts
 from loyalteez.services.config_io.errors import ConfigFieldError, sentence, service_errors
 from loyalteez.services.config_io.registry import Section, register
 from loyalteez.services.config_io.schema_parts import number_text
 from loyalteez.services.rewards import validation
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
 
 TARGETS_KEY = "kpi_targets"
 REPORT_KEY = "report"
-METRIC_MESSAGE = f"must be one of {', '.join(SEED_METRICS)}."
-*_FIRST, _LAST = targets.PERIOD_DAYS
+*_FIRST, _LAST = input.PERIOD_DAYS
 PERIOD_MESSAGE = f"choose {', '.join(_FIRST)} or {_LAST}"  # what /kpi set answers (the schema test compares)
 SWITCH_MESSAGE = "must be true or false."
 ENABLED_MESSAGE = "must be true, false or null (off)."
+
+
+def metric_message() -> str:
+    return f"must be one of {', '.join(KPIS.targetable())}."
 
 
 def _number(value: float) -> int | float:
@@ -56,14 +60,14 @@ def target_json(target: targets.Target) -> dict[str, Any]:
     }
 
 
-async def export_targets(data: ServerStore) -> list[dict[str, Any]]:
+async def export_targets(data: ScopedData) -> list[dict[str, Any]]:
     return sorted((target_json(t) for t in await targets.list_targets(data)), key=lambda i: i["metric"])
 
 
 def _metric(item: dict[str, Any], index: int, seen: dict[str, int]) -> str:
     metric, path = item.get("metric"), f"{TARGETS_KEY}[{index}].metric"
-    if not isinstance(metric, str) or metric not in SEED_METRICS:
-        raise ConfigFieldError(path, METRIC_MESSAGE)
+    if not isinstance(metric, str) or metric not in KPIS.targetable():
+        raise ConfigFieldError(path, metric_message())
     if metric in seen:
         raise ConfigFieldError(path, f"already listed at {TARGETS_KEY}[{seen[metric]}].")
     seen[metric] = index
@@ -76,7 +80,7 @@ def _threshold(value: Any) -> float:
     return float(text) if text is not None else 0.0
 
 
-async def apply_targets(data: ServerStore, items: list[dict[str, Any]], actor_id: str) -> None:
+async def apply_targets(data: ScopedData, items: list[dict[str, Any]], actor_id: str) -> None:
     current = {t.metric: t for t in await targets.list_targets(data)}
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
@@ -86,15 +90,15 @@ async def apply_targets(data: ServerStore, items: list[dict[str, Any]], actor_id
         with service_errors(path):
             # a non-number is refused as a negative target / a 0 % threshold: the sentence the schema gives
             text = number_text(item.get("target")) or "-1"
-            value = targets.parse_target(metric, text)
+            value = input.parse_target(metric, text)
             threshold = (
-                targets.check_threshold(_threshold(item["alert_threshold"]))
+                input.check_threshold(_threshold(item["alert_threshold"]))
                 if "alert_threshold" in item
                 else had.threshold
                 if had
-                else targets.DEFAULT_THRESHOLD
+                else input.DEFAULT_THRESHOLD
             )
-            period = item.get("period", had.period if had else None) or targets.DEFAULT_PERIOD
+            period = item.get("period", had.period if had else None) or input.DEFAULT_PERIOD
             active = item.get("is_active", had.active if had else True)
             if not isinstance(active, bool):
                 raise ConfigFieldError(f"{path}.is_active", SWITCH_MESSAGE)
@@ -108,20 +112,21 @@ async def apply_targets(data: ServerStore, items: list[dict[str, Any]], actor_id
 
 
 def targets_schema() -> dict[str, Any]:
-    shares = [m for m in SEED_METRICS if BY_NAME[m].kind == "ratio"]
+    seeds = KPIS.targetable()
+    shares = [m for m in seeds if KPIS.get(m).kind == "ratio"]
     return {
         "type": "array",
         "items": parts.obj(
             {
-                "metric": {"enum": list(SEED_METRICS), "x-message": METRIC_MESSAGE},
+                "metric": {"enum": list(seeds), "x-message": metric_message()},
                 "target": {
                     "type": "number",
                     "minimum": 0,
-                    "x-message": sentence(lambda: targets.parse_target(SEED_METRICS[0], "-1")),
+                    "x-message": sentence(lambda: input.parse_target(seeds[0], "-1")),
                     "description": "the metric's goal; shares (rates, churn, concentration) as 0-1",
                 },
                 "period": {
-                    "enum": list(targets.PERIOD_DAYS),
+                    "enum": list(input.PERIOD_DAYS),
                     "x-message": PERIOD_MESSAGE,
                     "description": "the metric's average over the last 1, 7, 30 or 90 days is compared",
                 },
@@ -129,7 +134,7 @@ def targets_schema() -> dict[str, Any]:
                     "type": "number",
                     "minimum": 1,
                     "maximum": 100,
-                    "x-message": sentence(lambda: targets.check_threshold(0)),
+                    "x-message": sentence(lambda: input.check_threshold(0)),
                     "description": "alert below this % of the target (above target ÷ it when lower is better)",
                 },
                 "is_active": {"type": "boolean", "x-message": SWITCH_MESSAGE},
@@ -140,7 +145,7 @@ def targets_schema() -> dict[str, Any]:
                     "if": {"properties": {"metric": {"const": m}}, "required": ["metric"]},
                     "then": {
                         "properties": {
-                            "target": {"maximum": 1, "x-message": sentence(lambda m=m: targets.parse_target(m, "2"))}
+                            "target": {"maximum": 1, "x-message": sentence(partial(input.parse_target, m, "2"))}
                         }
                     },
                 }
@@ -153,7 +158,7 @@ def targets_schema() -> dict[str, Any]:
 # -- the scheduled report ------------------------------------------------------------------------------------
 
 
-async def export_report(data: ServerStore) -> dict[str, Any]:
+async def export_report(data: ScopedData) -> dict[str, Any]:
     schedule = await reports.current(data)
     if schedule is None:
         return {"enabled": False, "frequency": None, "channel_id": None, "day_of_week": None}
@@ -170,7 +175,7 @@ def _day_of_week(value: Any) -> int | None:
     return value if value is None or (isinstance(value, int) and not isinstance(value, bool)) else -1
 
 
-async def apply_report(data: ServerStore, value: dict[str, Any], actor_id: str) -> None:
+async def apply_report(data: ScopedData, value: dict[str, Any], actor_id: str) -> None:
     enabled = value.get("enabled")
     if enabled is not None and not isinstance(enabled, bool):
         raise ConfigFieldError(f"{REPORT_KEY}.enabled", ENABLED_MESSAGE)
@@ -178,7 +183,7 @@ async def apply_report(data: ServerStore, value: dict[str, Any], actor_id: str) 
     frequency, channel = value.get("frequency"), value.get("channel_id")
     if enabled or frequency is not None or channel is not None:
         with service_errors(REPORT_KEY, {"channel": "channel_id"}):
-            day = reports.check_schedule(frequency, _day_of_week(value.get("day_of_week")))
+            day = input.check_schedule(frequency, _day_of_week(value.get("day_of_week")))
             channel_id = validation.snowflake("channel", channel)
         wanted = (frequency, channel_id, day)
         if (
@@ -186,13 +191,13 @@ async def apply_report(data: ServerStore, value: dict[str, Any], actor_id: str) 
             or wanted != (schedule.frequency, schedule.channel_id, schedule.day_of_week)
             or (enabled and not schedule.active)
         ):
-            schedule = await reports.save_schedule(data, actor_id, frequency, channel_id, day, data.clock.now())
+            schedule = await reports.save_schedule(data, actor_id, str(frequency), channel_id, day)
     if not enabled and schedule is not None and schedule.active:
         await reports.turn_off(data, actor_id)
 
 
 def report_schema() -> dict[str, Any]:
-    frequency = sentence(lambda: reports.check_schedule("?", None))
+    frequency = sentence(lambda: input.check_schedule("?", None))
     channel = parts.snowflake("channel", nullable=True)
     details = {
         "if": {
@@ -215,11 +220,11 @@ def report_schema() -> dict[str, Any]:
             "if": {"properties": {"frequency": {"const": f}}, "required": ["frequency"]},
             "then": {
                 "properties": {
-                    "day_of_week": {"type": "null", "x-message": sentence(lambda f=f: reports.check_schedule(f, 0))}
+                    "day_of_week": {"type": "null", "x-message": sentence(partial(input.check_schedule, f, 0))}
                 }
             },
         }
-        for f in reports.FREQUENCIES
+        for f in input.FREQUENCIES
         if f != "weekly"
     ]
     return parts.obj(
@@ -229,13 +234,13 @@ def report_schema() -> dict[str, Any]:
                 "x-message": ENABLED_MESSAGE,
                 "description": "true: reports are posted; false or null: off (the schedule is kept)",
             },
-            "frequency": {"enum": [*reports.FREQUENCIES, None], "x-message": frequency},
+            "frequency": {"enum": [*input.FREQUENCIES, None], "x-message": frequency},
             "channel_id": {**channel, "description": "where the report is posted"},
             "day_of_week": {
                 "type": ["integer", "null"],
                 "minimum": 0,
                 "maximum": 6,
-                "x-message": sentence(lambda: reports.check_schedule("weekly", 7)),
+                "x-message": sentence(lambda: input.check_schedule("weekly", 7)),
                 "description": "weekly reports only: 0 = Monday … 6 = Sunday (null: Monday)",
             },
         },

@@ -38,9 +38,9 @@ ROLE_PATTERN = r"^\d{1,21}$"  # what common.input.snowflake accepts (a file must
 
 
 def _store(data: ScopedData) -> Store:
-    """The unscoped store over the same connection and clock: the services keep one for members' actions
-    (claiming, buying), which an import never reaches."""
-    return Store(data.db, data.catalog, data.clock, None)
+    """The store the data was opened from: the services keep one for members' actions (claiming, buying),
+    which an import never reaches."""
+    return data.owner
 
 
 def _achievements(data: ScopedData) -> Achievements:

@@ -10,6 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from loyalteez.services.rewards import texts as reward_texts
 from loyalteez.services.rewards.outcomes import Outcome, Paid, RefusalReason, Refused
 
 if TYPE_CHECKING:  # the service words its refusals with this module, so it is imported for types only
@@ -31,7 +32,7 @@ def days(n: int) -> str:
 
 def _reward(outcome: Outcome | None) -> str:
     if isinstance(outcome, Paid):
-        return texts.paid(outcome)
+        return reward_texts.paid(outcome)
     if isinstance(outcome, Refused):
         return f"No reward this time: {outcome.message}"
     return ""
@@ -51,7 +52,7 @@ def checkin(result: Checkin) -> str:
     if not result.done:
         return (
             f"You've already checked in today (streak: **{days(result.streak)}**). "
-            f"Come back {texts.when(result.next_checkin)}, when the next check-in opens."
+            f"Come back {reward_texts.when(result.next_checkin)}, when the next check-in opens."
         )
     lines = [_reward(result.outcome)]
     streak = f"Streak: **{days(result.streak)}**"
@@ -66,7 +67,7 @@ def checkin(result: Checkin) -> str:
             + ")."
         )
     lines.append(
-        f"Next check-in opens {texts.when(result.next_checkin)}; "
+        f"Next check-in opens {reward_texts.when(result.next_checkin)}; "
         f"check in before {at(result.keep_until)} to keep the streak."
     )
     return "\n".join(line for line in lines if line)
@@ -113,7 +114,7 @@ def claims(results: Sequence[MilestoneClaim], s: StreakStatus) -> str:
                 f"The {days(claim.day)} milestone needs a {days(claim.day)} streak; your longest is {days(s.longest)}."
             )
         elif isinstance(claim.outcome, Paid):
-            lines.append(f"{days(claim.day).capitalize()} milestone: {texts.paid(claim.outcome)}")
+            lines.append(f"{days(claim.day).capitalize()} milestone: {reward_texts.paid(claim.outcome)}")
         elif claim.outcome.reason is RefusalReason.DUPLICATE:
             lines.append(f"You've already claimed the {days(claim.day)} milestone.")
         else:

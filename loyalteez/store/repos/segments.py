@@ -1,9 +1,86 @@
-"""Member segments: counts and pages of members by activity."""
+"""Member segments: counts and pages of members by activity, as of a moment.
+
+Each segment is one grouped query over the member table, the lifetime stats or the last seven days of
+rollups. Segment names are analytics' fixed list, never user text.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from loyalteez.store.repos.analytics import DAILY, MEMBERS, STATS, _day, _int
 from loyalteez.store.repos.base import Repository
+from loyalteez.store.values import as_utc
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentMember:
+    """A member of a segment and the value it is ordered by: LTZ, days, sessions, a moment or a day."""
+
+    member_id: str
+    value: Any
 
 
 class SegmentsRepository(Repository):
     """Member segments of one server."""
+
+    def _source(self, segment: str, today: date, now: datetime) -> tuple[str, list[Any]]:
+        """SELECT discord_user_id, value for one segment."""
+        week_start, month_ago = today - timedelta(days=6), today - timedelta(days=30)
+        if segment in ("power_users", "voice_regulars"):
+            scope_sql, params = self._tables.scope_filter(DAILY)
+            value, having = (
+                ("COUNT(*)", "COUNT(*) >= 5")
+                if segment == "power_users"
+                else ("SUM(voice_sessions)", "SUM(voice_sessions) >= 5")
+            )
+            return (
+                f"SELECT discord_user_id, {value} AS value FROM {DAILY} WHERE {scope_sql} AND day >= ? "
+                f"AND day <= ? GROUP BY discord_user_id HAVING {having}",
+                [*params, week_start, today],
+            )
+        scope_sql, params = self._tables.scope_filter(MEMBERS)
+        if segment == "whales":
+            stats_sql, params = self._tables.scope_filter(STATS)
+            return (
+                "SELECT discord_user_id, value FROM (SELECT discord_user_id, ltz_earned AS value, "
+                "ROW_NUMBER() OVER (ORDER BY ltz_earned DESC, discord_user_id) AS position, "
+                f"COUNT(*) OVER () AS earners FROM {STATS} WHERE {stats_sql} AND ltz_earned > 0) ranked "
+                "WHERE position * 10 <= earners + 9",
+                params,
+            )
+        if segment == "new":
+            return (
+                f"SELECT discord_user_id, entered_at AS value FROM {MEMBERS} WHERE {scope_sql} AND entered_at > ?",
+                [*params, now - timedelta(days=7)],
+            )
+        if segment == "at_risk":
+            return (
+                f"SELECT discord_user_id, last_active_on AS value FROM {MEMBERS} WHERE {scope_sql} "
+                "AND last_active_on <= ? AND last_active_on > ?",
+                [*params, today - timedelta(days=7), month_ago],
+            )
+        if segment == "dormant":
+            return (
+                f"SELECT discord_user_id, last_active_on AS value FROM {MEMBERS} WHERE {scope_sql} "
+                "AND last_active_on <= ?",
+                [*params, month_ago],
+            )
+        raise ValueError(f"unknown segment {segment!r}")
+
+    async def count(self, segment: str, today: date, now: datetime) -> int:
+        source, params = self._source(segment, today, now)
+        return _int(await self._db.fetch_value(f"SELECT COUNT(*) FROM ({source}) segment", params))
+
+    async def page(self, segment: str, today: date, now: datetime, limit: int, offset: int) -> list[SegmentMember]:
+        """One page of a segment, largest value (or most recent date) first."""
+        source, params = self._source(segment, today, now)
+        rows = await self._db.fetch_all(
+            f"SELECT discord_user_id, value FROM ({source}) segment ORDER BY value DESC, discord_user_id "
+            "LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        convert: Any = as_utc if segment == "new" else _day if segment in ("at_risk", "dormant") else _int
+        return [SegmentMember(r["discord_user_id"], convert(r["value"])) for r in rows]

@@ -20,7 +20,7 @@ from loyalteez.services.rewards.admin_events import EventOptions
 from loyalteez.services.rewards.rules import Rule
 from loyalteez.services.rewards.triggers import Detector, Trigger
 from loyalteez.services.rewards.triggers.message import MIN_LENGTH
-from loyalteez.store import ServerStore, Store
+from loyalteez.store import ScopedData, Store
 from tests.services.rewards.helpers import ADMIN, ALICE, Messages, apply, connected, stats
 
 
@@ -40,7 +40,7 @@ def question() -> Iterator[Trigger]:
 
 
 @pytest.fixture
-async def data(store: Store) -> ServerStore:
+async def data(store: Store) -> ScopedData:
     return await connected(store)
 
 
@@ -75,7 +75,7 @@ def test_detection_decides_it(question: Trigger) -> None:
     assert not test("the AMA is at 5") and not test("ok?")
 
 
-async def test_admins_can_choose_it_with_its_options(question: Trigger, data: ServerStore) -> None:
+async def test_admins_can_choose_it_with_its_options(question: Trigger, data: ScopedData) -> None:
     rule = await events.create_event(data, ADMIN, "ask", EventOptions(reward=7, trigger="question", min_length=12))
     assert (rule.trigger, rule.min_characters, rule.reward_amount) == ("question", 12, 7)
     with pytest.raises(ValidationError) as refused:
@@ -86,13 +86,13 @@ async def test_admins_can_choose_it_with_its_options(question: Trigger, data: Se
     assert refused.value.message == "min_length must be from 10 to 2,000 characters."
 
 
-async def test_without_it_admins_cant_choose_it(data: ServerStore) -> None:
+async def test_without_it_admins_cant_choose_it(data: ScopedData) -> None:
     with pytest.raises(ValidationError) as refused:
         await events.create_event(data, ADMIN, "ask", EventOptions(reward=7, trigger="question"))
     assert refused.value.message == "trigger must be one of keyword, min_length, reaction_count, none, drop."
 
 
-async def test_the_config_file_describes_it(question: Trigger, data: ServerStore, store: Store) -> None:
+async def test_the_config_file_describes_it(question: Trigger, data: ScopedData, store: Store) -> None:
     schema = build_schema()
     trigger_field = schema["properties"]["events"]["items"]["properties"]["trigger"]
     assert "question" in trigger_field["enum"]
@@ -107,7 +107,7 @@ async def test_the_config_file_describes_it(question: Trigger, data: ServerStore
     assert (ask["trigger"], ask["min_length"]) == ("question", 12)
 
 
-async def test_a_matching_message_pays(question: Trigger, store: Store, data: ServerStore) -> None:
+async def test_a_matching_message_pays(question: Trigger, store: Store, data: ScopedData) -> None:
     await events.create_event(data, ADMIN, "ask", EventOptions(reward=7, trigger="question", min_length=12))
     msg, engine = Messages(store), RewardsEngine(store)
     asked, stated, short = await apply(

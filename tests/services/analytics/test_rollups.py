@@ -12,18 +12,19 @@ from loyalteez.services.analytics.streak_rules import boundary_days, next_streak
 from loyalteez.services.rewards import ManualReward, Paid, ReactionEvent, RewardsEngine, VoiceSession
 from loyalteez.services.rewards import admin_server as server
 from loyalteez.services.rewards.events import Payout
-from loyalteez.store import ServerStore, Store
+from loyalteez.store import ScopedData, Store
 from tests.services.rewards.helpers import ADMIN, ALICE, BOB, CAROL, GENERAL, Messages, apply, connected, member
+from tests.store.raw import tables
 
 
 @pytest.fixture
-async def data(store: Store) -> ServerStore:
+async def data(store: Store) -> ScopedData:
     return await connected(store)
 
 
-async def checkin(engine: RewardsEngine, data: ServerStore, who: str, key: str, streak: int | None = None) -> None:
+async def checkin(engine: RewardsEngine, data: ScopedData, who: str, key: str, streak: int | None = None) -> None:
     """A daily_checkin payout; with `streak`, as /daily makes it (its check-in row first, same transaction)."""
-    async with data.db.transaction():
+    async with data.transaction():
         if streak is not None:
             now = data.clock.now()
             await data.streaks.check_in(who, now.date(), streak, streak, now, key, False)
@@ -36,18 +37,18 @@ def engine(store: Store) -> RewardsEngine:
     return RewardsEngine(store)
 
 
-async def day_rows(data: ServerStore) -> dict[tuple[str, str], dict]:
-    rows = await data.select("loyalteez_activity_daily")
+async def day_rows(data: ScopedData) -> dict[tuple[str, str], dict]:
+    rows = await tables(data).select("loyalteez_activity_daily")
     keys = ("messages", "reactions", "voice_minutes", "voice_sessions", "checkins", "rewards", "ltz_earned", "streak")
     return {(str(r["day"]), r["discord_user_id"]): {k: r[k] for k in keys} for r in rows}
 
 
-async def member_row(data: ServerStore, member_id: str) -> dict | None:
-    return await data.get("loyalteez_member_analytics", {"discord_user_id": member_id})
+async def member_row(data: ScopedData, member_id: str) -> dict | None:
+    return await tables(data).get("loyalteez_member_analytics", {"discord_user_id": member_id})
 
 
 async def test_messages_reactions_voice_and_payouts_roll_up_per_member_and_day(
-    store: Store, data: ServerStore, engine: RewardsEngine, clock: ManualClock
+    store: Store, data: ScopedData, engine: RewardsEngine, clock: ManualClock
 ) -> None:
     msg = Messages(store)
     await apply(engine, data, msg("gm"), msg("lol"), msg("hello there", author=BOB))
@@ -91,7 +92,7 @@ async def test_messages_reactions_voice_and_payouts_roll_up_per_member_and_day(
     assert alice["first_seen_at"] == clock.now() and alice["first_reward_at"] == clock.now()
 
 
-async def test_the_same_event_twice_rolls_up_once(store: Store, data: ServerStore, engine: RewardsEngine) -> None:
+async def test_the_same_event_twice_rolls_up_once(store: Store, data: ScopedData, engine: RewardsEngine) -> None:
     msg = Messages(store)
     gm = msg("gm")
     await apply(engine, data, gm)
@@ -100,20 +101,20 @@ async def test_the_same_event_twice_rolls_up_once(store: Store, data: ServerStor
     assert rows[("2026-03-02", ALICE)]["messages"] == 1 and rows[("2026-03-02", ALICE)]["ltz_earned"] == 25
 
 
-async def test_bots_and_test_mode_never_count(store: Store, data: ServerStore, engine: RewardsEngine) -> None:
+async def test_bots_and_test_mode_never_count(store: Store, data: ScopedData, engine: RewardsEngine) -> None:
     msg = Messages(store)
     await apply(engine, data, msg("gm", author=CAROL, is_bot=True))
     await server.enable_test_mode(data, ADMIN)
     await apply(engine, data, msg("gm", is_admin=True), msg("chatting in test mode", author=BOB))
     assert await day_rows(data) == {}
-    assert await data.count("loyalteez_member_analytics") == 0
-    assert (await data.get("discord_user_stats", {"discord_user_id": BOB}))["messages_count"] == 1, (
+    assert await tables(data).count("loyalteez_member_analytics") == 0
+    assert (await tables(data).get("discord_user_stats", {"discord_user_id": BOB}))["messages_count"] == 1, (
         "stats still count: only analytics leaves test mode out"
     )
 
 
 async def test_days_roll_over_at_midnight_utc(
-    store: Store, data: ServerStore, engine: RewardsEngine, clock: ManualClock
+    store: Store, data: ScopedData, engine: RewardsEngine, clock: ManualClock
 ) -> None:
     msg = Messages(store)
     clock.set(datetime(2026, 3, 2, 23, 59, tzinfo=UTC))
@@ -128,7 +129,7 @@ async def test_days_roll_over_at_midnight_utc(
 
 
 async def test_check_in_streaks_follow_the_grace_period(
-    data: ServerStore, engine: RewardsEngine, clock: ManualClock
+    data: ScopedData, engine: RewardsEngine, clock: ManualClock
 ) -> None:
     for n in range(3):  # three days in a row, paid without a streak in the details: computed here
         await checkin(engine, data, ALICE, f"c{n}")
@@ -152,7 +153,7 @@ def test_streak_rule_at_the_edges() -> None:
 
 
 async def test_a_join_starts_the_new_member_week_and_keeps_the_first_join(
-    data: ServerStore, engine: RewardsEngine, clock: ManualClock, store: Store
+    data: ScopedData, engine: RewardsEngine, clock: ManualClock, store: Store
 ) -> None:
     joined = clock.now()
     await record_join(data, BOB, joined)
@@ -164,11 +165,11 @@ async def test_a_join_starts_the_new_member_week_and_keeps_the_first_join(
     assert bob["first_seen_at"] == clock.now() and bob["first_reward_at"] == clock.now()
 
 
-async def test_a_failed_batch_rolls_its_rollups_back(store: Store, data: ServerStore, engine: RewardsEngine) -> None:
+async def test_a_failed_batch_rolls_its_rollups_back(store: Store, data: ScopedData, engine: RewardsEngine) -> None:
     async def boom(*_args, **_kwargs) -> None:
         raise RuntimeError("disk full")
 
     engine.after_batch.append(boom)
     with pytest.raises(RuntimeError):
         await apply(engine, data, Messages(store)("gm"))
-    assert await day_rows(data) == {} and await data.count("loyalteez_member_analytics") == 0
+    assert await day_rows(data) == {} and await tables(data).count("loyalteez_member_analytics") == 0

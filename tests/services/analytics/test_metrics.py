@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from loyalteez.clock import start_of_day
-from loyalteez.services.analytics.metrics import METRICS, SEED_METRICS, day_metrics, period_value
-from loyalteez.store import ServerStore, Store
+from loyalteez.services.analytics.metrics import KPIS, day_metrics, period_value
+from loyalteez.store import ScopedData, Store
 from tests.conftest import linked
 
 D = date(2026, 3, 16)  # a Monday
@@ -19,12 +19,12 @@ def ago(days: int) -> date:
 
 
 @pytest.fixture
-async def data(store: Store) -> ServerStore:
+async def data(store: Store) -> ScopedData:
     return store.scoped(await linked(store, "brand_a", "1001"))
 
 
 async def roll(
-    data: ServerStore,
+    data: ScopedData,
     day: date,
     member: str,
     *,
@@ -40,11 +40,11 @@ async def roll(
     """One batch's rollup for one member, as the engine writes it (the batch's moment: `hour` o'clock), with
     the member's lifetime stats moving alongside (what top_10_concentration and the whales read)."""
     at = start_of_day(day) + timedelta(hours=hour)
-    await data.analytics_record(day, at, {member: [messages, reactions, voice, sessions, checkins, rewards, ltz]})
+    await data.analytics.record(day, at, {member: [messages, reactions, voice, sessions, checkins, rewards, ltz]})
     await data.ledger.write([], {member: [messages, reactions, voice, ltz]})
 
 
-async def test_activity_metrics(data: ServerStore) -> None:
+async def test_activity_metrics(data: ScopedData) -> None:
     # alice earns on D-10, D-3 and D; bob only on D-9 (churned); carol on D-8 and D-1 (stays);
     # dave only chats on D (active, never earns); erin earns twice on D with voice; fred earns on D-2.
     for day in (ago(10), ago(3), D):
@@ -67,7 +67,7 @@ async def test_activity_metrics(data: ServerStore) -> None:
     assert m["triggered_event_rate"] == pytest.approx(2 / 3, abs=1e-4)  # 2 earners of 3 active on D
 
 
-async def test_lifetime_metrics_ignore_what_came_after_the_day(data: ServerStore) -> None:
+async def test_lifetime_metrics_ignore_what_came_after_the_day(data: ScopedData) -> None:
     # Earnings up to D: anna 100 (1 payout), ben 50 (3), cat 30 (2), dan 20 (1), eve 10 (1),
     # fay 5 (1), gil 5 (1), hal 5 (1), ivo 5 (1), jo 5 (1), kim 5 (1): 11 earners, 240 LTZ.
     await roll(data, ago(20), "anna", rewards=1, ltz=100)
@@ -92,18 +92,18 @@ async def test_lifetime_metrics_ignore_what_came_after_the_day(data: ServerStore
     assert m["details"]["earners_total"] == 11 and m["details"]["ltz_total"] == 240
 
 
-async def test_cohort_metrics(data: ServerStore) -> None:
+async def test_cohort_metrics(data: ScopedData) -> None:
     # The cohort of D is everyone who joined (or was first seen) from D-6 00:00 to the end of D.
-    await data.analytics_record_join("gus", start_of_day(ago(4)) + timedelta(hours=10))  # joins, never earns
-    await data.analytics_record_join("hana", start_of_day(ago(1)) + timedelta(hours=12))
+    await data.analytics.record_join("gus", start_of_day(ago(4)) + timedelta(hours=10))  # joins, never earns
+    await data.analytics.record_join("hana", start_of_day(ago(1)) + timedelta(hours=12))
     await roll(data, D, "hana", rewards=1, ltz=10, hour=6)  # paid 18 h after joining
     await roll(data, ago(2), "fred", messages=1, hour=8)  # first seen chatting...
     await roll(data, ago(2), "fred", rewards=1, ltz=5, hour=20)  # ...paid 12 h later
     await roll(data, D, "erin", rewards=1, ltz=10, hour=9)  # first seen earning: 0 h
     await roll(data, D, "dave", messages=3)  # first seen, not paid
-    await data.analytics_record_join("ines", start_of_day(ago(6)) + timedelta(hours=9))
+    await data.analytics.record_join("ines", start_of_day(ago(6)) + timedelta(hours=9))
     await roll(data, ago(4), "ines", rewards=1, ltz=10, hour=9)  # paid 48 h after joining
-    await data.analytics_record_join("old", start_of_day(ago(30)))  # joined long ago: not in the cohort
+    await data.analytics.record_join("old", start_of_day(ago(30)))  # joined long ago: not in the cohort
     await roll(data, D, "old", rewards=1, ltz=10)
     await roll(data, D + timedelta(days=1), "late", rewards=1, ltz=10)  # after D: not in D's cohort
 
@@ -116,15 +116,15 @@ async def test_cohort_metrics(data: ServerStore) -> None:
     assert m["details"]["new_members"] == 6
 
 
-async def checkins(data: ServerStore, member: str, *days: date) -> None:
+async def checkins(data: ScopedData, member: str, *days: date) -> None:
     streak = 0
     for i, day in enumerate(days):
         streak = streak + 1 if i and (day - days[i - 1]).days <= 2 else 1
         await roll(data, day, member, checkins=1, rewards=1, ltz=20)
-        await data.analytics_set_streaks(day, [(member, start_of_day(day) + timedelta(hours=12), streak)])
+        await data.analytics.set_streaks(day, [(member, start_of_day(day) + timedelta(hours=12), streak)])
 
 
-async def test_streak_metrics_with_the_default_grace(data: ServerStore) -> None:
+async def test_streak_metrics_with_the_default_grace(data: ScopedData) -> None:
     await checkins(data, "s1", ago(2), ago(1), D)  # alive at both ends, streak 3
     await checkins(data, "s2", ago(1))  # alive at the start of D, broken during D
     await checkins(data, "s3", ago(2))  # already over at the start of D (broken during D-1)
@@ -138,7 +138,7 @@ async def test_streak_metrics_with_the_default_grace(data: ServerStore) -> None:
     assert m["streak_break_frequency"] == round(2 / 7, 2)  # s2 on D, s3 on D-1, none on D-6..D-2
 
 
-async def test_a_longer_grace_keeps_a_skipped_day_alive(data: ServerStore) -> None:
+async def test_a_longer_grace_keeps_a_skipped_day_alive(data: ScopedData) -> None:
     await checkins(data, "s2", ago(1))  # with 48 h of grace, still alive at the end of D
     await checkins(data, "s3", ago(2))  # alive at the start of D (48 h after D-2 ends), over at its end
     m = await day_metrics(data, D, 48)
@@ -146,12 +146,15 @@ async def test_a_longer_grace_keeps_a_skipped_day_alive(data: ServerStore) -> No
     assert m["avg_streak_length"] == 1.0
 
 
-async def test_an_empty_server_has_nulls_not_zeros(data: ServerStore) -> None:
+async def test_an_empty_server_has_nulls_not_zeros(data: ScopedData) -> None:
     m = await day_metrics(data, D, 24)
     assert m["daily_active_users"] == 0 and m["weekly_active_users"] == 0
-    ratios = [x.name for x in METRICS if x.kind in ("ratio", "number", "hours") and x.name != "streak_break_frequency"]
+    ratios = [
+        x.name for x in KPIS.all() if x.kind in ("ratio", "number", "hours") and x.name != "streak_break_frequency"
+    ]
     assert {name: m[name] for name in ratios} == dict.fromkeys(ratios)
-    assert set(SEED_METRICS) <= set(m) and len(SEED_METRICS) == 8
+    seeds = KPIS.targetable()
+    assert set(seeds) <= set(m) and len(seeds) == 8
 
 
 def test_period_values_average_the_daily_values() -> None:
@@ -161,8 +164,8 @@ def test_period_values_average_the_daily_values() -> None:
     assert period_value(daily, "churn_rate", ago(10), 7) is None
 
 
-def test_metric_catalogue_is_the_issue_s() -> None:
-    assert SEED_METRICS == (
+def test_the_kpi_catalogue() -> None:
+    assert KPIS.targetable() == (
         "daily_active_users",
         "weekly_active_users",
         "streak_retention",
@@ -172,7 +175,7 @@ def test_metric_catalogue_is_the_issue_s() -> None:
         "churn_rate",
         "top_10_concentration",
     )
-    assert {m.name for m in METRICS if not m.seed} == {
+    assert {m.name for m in KPIS.all() if not m.targetable} == {
         "events_per_active_user",
         "triggered_event_rate",
         "time_to_first_reward",

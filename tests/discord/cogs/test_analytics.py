@@ -10,19 +10,20 @@ from datetime import timedelta
 import pytest
 
 from loyalteez.emulator import Emulator, GuildHandle, MemberHandle
-from loyalteez.store import ServerStore
+from loyalteez.store import ScopedData
+from tests.store.raw import tables
 
 
-async def scoped(harness, guild: GuildHandle) -> ServerStore:
+async def scoped(harness, guild: GuildHandle) -> ScopedData:
     scope = await harness.app.services.setup.scope_for(str(guild.id))
     return harness.app.store.scoped(scope)
 
 
-async def changes(data: ServerStore) -> tuple[int, int, int]:
+async def changes(data: ScopedData) -> tuple[int, int, int]:
     return (
-        await data.count("discord_kpi_configs"),
-        await data.count("discord_report_schedules"),
-        await data.count("discord_audit_log"),
+        await tables(data).count("discord_kpi_configs"),
+        await tables(data).count("discord_report_schedules"),
+        await tables(data).count("discord_audit_log"),
     )
 
 
@@ -63,7 +64,8 @@ async def test_kpi_targets_set_list_disable_enable_remove(harness, guild, admin,
     assert "has no target yet" in (await admin.slash("kpi remove", metric="churn_rate")).content
     data = await scoped(harness, guild)
     actions = [
-        r["action"] for r in await data.select("discord_audit_log", {"actor_type": "admin"}, order_by=("created_at",))
+        r["action"]
+        for r in await tables(data).select("discord_audit_log", {"actor_type": "admin"}, order_by=("created_at",))
     ]
     assert actions[-5:] == [
         "analytics.kpi_set",
@@ -111,7 +113,7 @@ async def test_a_report_channel_the_bot_cannot_write_to(
     guild.set_permissions(reports, guild.bot_role, deny=["send_messages"])
     await emu.settle()
     data = await scoped(harness, guild)
-    before = await data.report_schedule()
+    before = await data.reports.schedule()
 
     refused = await admin.slash("report schedule", frequency="weekly", channel=reports)
     assert refused.ephemeral and "I can't post in" in refused.content and "Nothing was changed" in refused.content
@@ -123,9 +125,9 @@ async def test_a_report_channel_the_bot_cannot_write_to(
     assert emu.sent_messages(reports) == []
     told = [m.content for m in emu.sent_messages(general)]
     assert len(told) == 1 and "couldn't post the daily report" in told[0] and "schedule is kept" in told[0]
-    after = await data.report_schedule()
-    assert after["is_active"] and after["channel_id"] == before["channel_id"] and after["last_sent_at"] is None
-    assert after["last_status"] == "forbidden"
+    after = await data.reports.schedule()
+    assert after.is_active and after.channel_id == before.channel_id and after.last_sent_at is None
+    assert after.last_status == "forbidden"
     clock.advance(hours=3)
     await emu.settle()
     assert len(emu.sent_messages(general)) == 1, "told once, not at every scheduler run"
@@ -182,7 +184,7 @@ async def test_joins_are_recorded_for_new_member_kpis(harness, emu, guild, conne
     guild.member("helper-bot", bot=True)
     await emu.settle()
     data = await scoped(harness, guild)
-    rows = await data.select("loyalteez_member_analytics")
+    rows = await tables(data).select("loyalteez_member_analytics")
     assert [r["joined_at"] for r in rows] == [clock.now()], "the bot's join is not recorded"
     assert rows[0]["first_seen_at"] is None and rows[0]["entered_at"] == clock.now()
     assert timedelta(0) == clock.now() - rows[0]["entered_at"]
