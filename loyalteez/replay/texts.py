@@ -6,7 +6,7 @@ from pathlib import Path
 
 from loyalteez.replay.feeder import FeedCounts
 from loyalteez.replay.runner import ReplayResult
-from loyalteez.services.analytics.messages import fmt
+from loyalteez.services.analytics.texts import fmt
 from loyalteez.services.analytics.metrics import KPIS
 
 

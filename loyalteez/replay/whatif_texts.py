@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from loyalteez.replay.summary import Recorded
 from loyalteez.replay.texts import fed_line
 from loyalteez.replay.whatif import Outcome, rank_changes
-from loyalteez.services.analytics.messages import fmt
+from loyalteez.services.analytics.texts import fmt
 
 LABEL_WIDTH = 34
 COLUMN_WIDTH = 18
