@@ -33,6 +33,7 @@ from loyalteez.clock import ManualClock
 from loyalteez.ids import new_id
 from loyalteez.store import Scope, Store
 from loyalteez.store.postgres_db import run_atomic
+from tests.store.raw import tables
 
 SCOPE = Scope("bench_brand", "900000000000000001")
 MEMBERS = 500
@@ -76,7 +77,7 @@ async def run_engine(target: str, ops: int, tx: int) -> list[tuple[str, int, flo
             for start in range(0, ops, tx):
                 async with store.transaction():
                     for n in range(start, min(start + tx, ops)):
-                        await data.insert(
+                        await tables(data).insert(
                             "discord_audit_log",
                             {"id": new_id(), "actor_type": "bot", "action": "bench", "details": {"n": n}},
                         )
@@ -87,7 +88,7 @@ async def run_engine(target: str, ops: int, tx: int) -> list[tuple[str, int, flo
                 async def batch(start: int = start) -> None:
                     for n in range(start, min(start + tx, count)):
                         member = str(10**17 + (offset + n) % MEMBERS)
-                        await data.upsert(
+                        await tables(data).upsert(
                             "discord_user_stats",
                             {"discord_user_id": member, "messages_count": n, "ltz_earned": n * 2},
                             key=("server_id", "discord_user_id"),
@@ -99,7 +100,7 @@ async def run_engine(target: str, ops: int, tx: int) -> list[tuple[str, int, flo
 
         async def reads() -> None:
             for n in range(ops):
-                row = await data.get("discord_user_stats", {"discord_user_id": str(10**17 + n % MEMBERS)})
+                row = await tables(data).get("discord_user_stats", {"discord_user_id": str(10**17 + n % MEMBERS)})
                 assert row is not None
 
         async def concurrent() -> None:

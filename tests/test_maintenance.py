@@ -13,6 +13,7 @@ from loyalteez.store import DatabaseError, Store
 from loyalteez.store.backup import backup_sqlite, prune_backups, restore_sqlite
 from loyalteez.store.schema import latest_version
 from tests.conftest import linked
+from tests.store.raw import tables
 from tests.test_cli import run
 
 GOOD_TOKEN = "MTE5ODc2NTQzMjEwOTg3NjU0Mw.GhIjKl.abcdefghijklmnopqrstuvwxyz012345"
@@ -35,7 +36,7 @@ async def test_backup_while_the_bot_writes_is_consistent(tmp_path: Path) -> None
         n = 0
         while not stop.is_set():
             async with store.transaction():
-                await data.insert("discord_user_stats", {"discord_user_id": str(1000 + n)})
+                await tables(data).insert("discord_user_stats", {"discord_user_id": str(1000 + n)})
             n += 1
             await asyncio.sleep(0)
 
@@ -54,7 +55,7 @@ async def test_backup_while_the_bot_writes_is_consistent(tmp_path: Path) -> None
 async def test_restore_refuses_bad_backups_and_keeps_the_database(tmp_path: Path) -> None:
     store = await Store.open(str(tmp_path / "live.db"), ManualClock())
     data = store.scoped(await linked(store, "brand_a", "101"))
-    await data.insert("discord_user_stats", {"discord_user_id": "7"})
+    await tables(data).insert("discord_user_stats", {"discord_user_id": "7"})
     await store.close()
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"this is not sqlite" * 100)
@@ -74,7 +75,7 @@ async def test_restore_refuses_bad_backups_and_keeps_the_database(tmp_path: Path
 async def test_restore_brings_back_the_backup(tmp_path: Path) -> None:
     store = await Store.open(str(tmp_path / "live.db"), ManualClock())
     data = store.scoped(await linked(store, "brand_a", "101"))
-    await data.insert("discord_user_stats", {"discord_user_id": "7"})
+    await tables(data).insert("discord_user_stats", {"discord_user_id": "7"})
     await store.close()
     backup_sqlite(tmp_path / "live.db", tmp_path / "b.db")
     conn = sqlite3.connect(tmp_path / "live.db")
@@ -114,8 +115,8 @@ async def test_check_reports_drift_between_stats_and_ledger(tmp_path: Path) -> N
     store = await Store.open(str(path), ManualClock())
     scope = await linked(store, "brand_a", "101")
     data = store.scoped(scope)
-    await data.insert("discord_user_stats", {"discord_user_id": "7", "ltz_earned": 25})
-    await data.insert(
+    await tables(data).insert("discord_user_stats", {"discord_user_id": "7", "ltz_earned": 25})
+    await tables(data).insert(
         "loyalteez_reward_ledger",
         {
             "id": "00000000-0000-4000-8000-000000000001",

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from loyalteez.emulator import Emulator, GuildHandle, MemberHandle
 from loyalteez.emulator.harness import Harness
+from tests.store.raw import tables
 
 
 async def stats(harness: Harness, member: MemberHandle) -> dict:
     data = harness.app.store.scoped(await harness.app.services.setup.scope_for(str(harness.guild.id)))
-    return await data.get("discord_user_stats", {"discord_user_id": str(member.id)}) or {}
+    return await tables(data).get("discord_user_stats", {"discord_user_id": str(member.id)}) or {}
 
 
 async def popular_paid(harness: Harness) -> list[dict]:
     data = harness.app.store.scoped(await harness.app.services.setup.scope_for(str(harness.guild.id)))
-    return await data.select("loyalteez_reward_ledger", {"event_type": "popular_message"})
+    return await tables(data).select("loyalteez_reward_ledger", {"event_type": "popular_message"})
 
 
 async def test_a_reaction_counts_once_per_message_emoji_and_member_and_never_on_ones_own_message(

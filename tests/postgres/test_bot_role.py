@@ -25,6 +25,7 @@ from tests.postgres.helpers import (
     module_database,
     prepare_supabase_like,
 )
+from tests.store.raw import tables
 
 BOT = "loyalteez_bot"
 EXPECTED_RIGHTS = {
@@ -91,15 +92,15 @@ async def test_the_bot_runs_the_store_as_itself(bot_store: Store) -> None:
     scope = Scope(made.brand_id, "301")
     data = bot_store.scoped(scope)
     await data.server.link("New server")
-    await data.insert("discord_user_stats", {"discord_user_id": "7", "messages_count": 1})
-    await data.update("discord_user_stats", {"discord_user_id": "7"}, {"messages_count": 2})
+    await tables(data).insert("discord_user_stats", {"discord_user_id": "7", "messages_count": 1})
+    await tables(data).update("discord_user_stats", {"discord_user_id": "7"}, {"messages_count": 2})
     await audit.record(data, actor_type="admin", actor_id="1", action="test")
-    assert (await data.get("discord_user_stats", {"discord_user_id": "7"}))["messages_count"] == 2
+    assert (await tables(data).get("discord_user_stats", {"discord_user_id": "7"}))["messages_count"] == 2
     assert await data.server.unlink() == {"discord_user_stats": 1, "discord_user_streaks": 0}
-    assert await data.count("discord_audit_log") == 1
+    assert await tables(data).count("discord_audit_log") == 1
     # Not held by the tenant policies: it serves every brand; its own scoping keeps them apart.
     for brand, servers in SEEDED.items():
-        assert await bot_store.scoped(Scope(brand, servers[0])).count("discord_user_stats") == 2
+        assert await tables(bot_store.scoped(Scope(brand, servers[0]))).count("discord_user_stats") == 2
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from loyalteez.clock import ManualClock
 from loyalteez.store import DatabaseError, Store
 from loyalteez.store.postgres_db import PostgresDatabase, to_dollar
 from tests.conftest import linked, pg_schema, pg_skip_unless_up, pg_url
+from tests.store.raw import tables
 from tests.store.sample_rows import uid
 
 
@@ -64,7 +65,7 @@ async def test_rows_come_back_as_the_same_python_values(pair: tuple[Store, Store
     for store in pair:
         scope = await linked(store, "brand_a", "101")
         data = store.scoped(scope)
-        await data.insert(
+        await tables(data).insert(
             "discord_audit_log",
             {
                 "id": uid("a1"),
@@ -76,23 +77,23 @@ async def test_rows_come_back_as_the_same_python_values(pair: tuple[Store, Store
                 "created_at": when,
             },
         )
-        await data.insert(
+        await tables(data).insert(
             "discord_role_configs",
             {"id": uid("r1"), "discord_role_id": "9", "effect_type": "flat_bonus", "effect_value": Decimal("2.50")},
         )
-        await data.insert(
+        await tables(data).insert(
             "discord_role_configs",
             {"id": uid("r2"), "discord_role_id": "9", "effect_type": "multiplier", "effect_value": 10},
         )
-        await data.insert(
+        await tables(data).insert(
             "discord_kpi_snapshots", {"id": uid("s1"), "snapshot_date": date(2026, 2, 28), "metrics": [1, {"a": 0.1}]}
         )
-        await data.insert("discord_user_stats", {"discord_user_id": "123456789012345678", "ltz_earned": 2**62})
+        await tables(data).insert("discord_user_stats", {"discord_user_id": "123456789012345678", "ltz_earned": 2**62})
         rows[store.db.dialect] = {
-            "audit": await data.select("discord_audit_log"),
-            "roles": await data.select("discord_role_configs", order_by=["effect_type"]),
-            "snapshots": await data.select("discord_kpi_snapshots"),
-            "stats": await data.select("discord_user_stats"),
+            "audit": await tables(data).select("discord_audit_log"),
+            "roles": await tables(data).select("discord_role_configs", order_by=["effect_type"]),
+            "snapshots": await tables(data).select("discord_kpi_snapshots"),
+            "stats": await tables(data).select("discord_user_stats"),
             "sum": await store.db.fetch_value("SELECT SUM(ltz_earned) FROM discord_user_stats"),
             "count": await store.db.fetch_value("SELECT COUNT(*) FROM discord_role_configs"),
         }
@@ -276,10 +277,14 @@ async def test_scoped_filters_with_is_work_on_both_engines(store: Store) -> None
     scope = await linked(store, "brand_a", "101")
     data = store.scoped(scope)
     for n, enabled in enumerate((True, False, None)):
-        await data.insert("monitoring_rules", {"id": uid(f"rule-{n}"), "event_type": f"e{n}", "is_enabled": enabled})
+        await tables(data).insert(
+            "monitoring_rules", {"id": uid(f"rule-{n}"), "event_type": f"e{n}", "is_enabled": enabled}
+        )
 
     async def events(op: str, value: object) -> list[str]:
-        return sorted(r["event_type"] for r in await data.select("monitoring_rules", {"is_enabled": (op, value)}))
+        return sorted(
+            r["event_type"] for r in await tables(data).select("monitoring_rules", {"is_enabled": (op, value)})
+        )
 
     assert await events("IS", True) == ["e0"]
     assert await events("IS NOT", True) == ["e1", "e2"]

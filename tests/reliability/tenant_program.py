@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from loyalteez.store import Scope, ScopedData, Store
+from tests.store.raw import tables
 
 MEMBERS = [f"70{n}" for n in range(1, 7)]
 KEYS = [f"k{n}" for n in range(1, 13)]
@@ -166,7 +167,7 @@ class Program:
                 model.rules[event] = reward
         else:
             assert await data.rewards.delete_rule(event) == int(model.rules.pop(event, None) is not None)
-        rows = await data.select("monitoring_rules")
+        rows = await tables(data).select("monitoring_rules")
         assert {r["event_type"]: r["reward_amount"] for r in rows} == model.rules
 
     async def op_members(self, data: ScopedData, model: Model) -> None:
@@ -177,7 +178,7 @@ class Program:
             model.disabled[member] = reason
         else:
             assert await data.rewards.enable_member(member) == int(model.disabled.pop(member, 0) != 0)
-        rows = await data.select("loyalteez_disabled_members")
+        rows = await tables(data).select("loyalteez_disabled_members")
         assert {r["discord_user_id"]: r["reason"] for r in rows} == model.disabled
         if self.operator_reads:
             config = await data.rewards.config_rows()
@@ -241,7 +242,7 @@ class Program:
         )
         got = await data.get(table, {"discord_user_id": member})
         assert (got["current_streak"] if got else None) == model.streaks.get(member)
-        stats = await data.select("discord_user_stats")
+        stats = await tables(data).select("discord_user_stats")
         assert {r["discord_user_id"] for r in stats} == set(model.stats)
 
 

@@ -17,6 +17,7 @@ from loyalteez.services.catchup import CatchupService, snowflake_at, snowflake_t
 from loyalteez.services.rewards import MessageEvent, Rewards
 from loyalteez.store import ScopedData, Store
 from tests.services.rewards.helpers import ALICE, BOB, GENERAL, RANDOM, connected
+from tests.store.raw import tables
 
 
 class FakeHistory:
@@ -85,7 +86,7 @@ async def test_caught_up_messages_pay_once_and_move_the_cursor(
     assert await data.catchup.cursors() == {GENERAL: int(history[-1].message_id)}
     again = await catchup.catch_up(data.scope, [FakeHistory(GENERAL, history)])
     assert again.fetched == 0, "the cursor is past them: nothing is fetched twice"
-    assert len(await data.select("loyalteez_reward_ledger")) == 2
+    assert len(await tables(data).select("loyalteez_reward_ledger")) == 2
 
 
 async def test_live_messages_do_not_move_a_gated_cursor(
@@ -109,7 +110,7 @@ async def test_live_messages_do_not_move_a_gated_cursor(
     later = message(clock, "after the catch-up")
     await rewards.submit(data.scope, later)
     assert await data.catchup.cursors() == {GENERAL: int(later.message_id)}, "caught up: live moves it again"
-    assert {r["discord_user_id"] for r in await data.select("loyalteez_reward_ledger")} == {ALICE, BOB}
+    assert {r["discord_user_id"] for r in await tables(data).select("loyalteez_reward_ledger")} == {ALICE, BOB}
 
 
 async def test_a_cursor_never_moves_back(store: Store, data: ScopedData) -> None:
@@ -188,6 +189,6 @@ async def test_a_late_message_is_decided_at_its_own_time(
     clock.advance(seconds=1)  # these two are within LATE_AFTER: live, decided (and stamped) now
     outcomes = await rewards.engine.apply([(data.scope, e) for e in (today, yesterday, live)])
     assert [len(o.paid) for o in outcomes] == [1, 1, 1]
-    stamps = {r["idempotency_key"]: r["created_at"] for r in await data.select("loyalteez_reward_ledger")}
+    stamps = {r["idempotency_key"]: r["created_at"] for r in await tables(data).select("loyalteez_reward_ledger")}
     assert stamps[f"{yesterday.message_id}:gm_checkin"] == yesterday.created_at
     assert stamps[f"{today.message_id}:gm_checkin"] == stamps[f"{live.message_id}:gm_checkin"] == clock.now()

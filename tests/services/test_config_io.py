@@ -43,6 +43,7 @@ from tests.services.rewards.helpers import (
     ledger,
     snapshot,
 )
+from tests.store.raw import tables
 
 E = events.EventOptions
 MOD_ROLE = "900000000000000006"
@@ -87,7 +88,7 @@ def as_document(value: dict[str, Any], name: str = "test.json") -> ConfigDocumen
 
 
 async def audit_rows(data: ScopedData, action: str) -> list[dict[str, Any]]:
-    return await data.select("discord_audit_log", {"action": action})
+    return await tables(data).select("discord_audit_log", {"action": action})
 
 
 async def test_round_trip_between_servers(store: Store) -> None:
@@ -133,7 +134,7 @@ async def test_dry_run_lists_the_changes_and_writes_nothing(store: Store) -> Non
 async def test_apply_is_one_audit_row_with_before_and_after(store: Store) -> None:
     source = await configured(store)
     target = await connected(store, "brand_b", "2002")
-    audit_before = len(await target.select("discord_audit_log"))
+    audit_before = len(await tables(target).select("discord_audit_log"))
     result = await import_config(
         target,
         as_document(await export_config(source, store.clock.now())),
@@ -141,7 +142,7 @@ async def test_apply_is_one_audit_row_with_before_and_after(store: Store) -> Non
         actor_type="admin",
         actor_id=ADMIN,
     )
-    rows = await target.select("discord_audit_log")
+    rows = await tables(target).select("discord_audit_log")
     assert len(rows) == audit_before + 1, "the admin functions' own audit rows are folded into one"
     row = next(r for r in rows if r["id"] == result.audit_id)
     assert (row["actor_type"], row["actor_id"], row["action"]) == ("admin", ADMIN, "config.imported")

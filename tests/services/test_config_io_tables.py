@@ -25,6 +25,7 @@ from tests.services.rewards.helpers import (
     apply,
     connected,
 )
+from tests.store.raw import tables as raw_tables
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ async def data(store: Store) -> ScopedData:
         store.clock.advance(days=1)
     await server.enable_test_mode(data, ADMIN, TESTER)
     await apply(engine, data, say("gm", ALICE, roles=[TESTER]))
-    await data.update("discord_user_stats", {"discord_user_id": BOB}, {"ltz_spent": 30})
+    await raw_tables(data).update("discord_user_stats", {"discord_user_id": BOB}, {"ltz_spent": 30})
     return data
 
 
@@ -54,7 +55,7 @@ async def export(data: ScopedData, kind: str, fmt: str | None = None) -> bytes:
 async def test_every_row_once_across_pages(data: ScopedData, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tables, "PAGE", 4)  # pages end between rows that share a timestamp
     rows = list(csv.DictReader(io.StringIO((await export(data, "rewards")).decode())))
-    ledger = await data.select("loyalteez_reward_ledger")
+    ledger = await raw_tables(data).select("loyalteez_reward_ledger")
     assert sorted(r["id"] for r in rows) == sorted(r["id"] for r in ledger) and len(rows) == 10
     keys = [(r["discord_user_id"], r["created_at"], r["id"]) for r in rows]
     assert keys == sorted(keys), "per member, oldest first"
@@ -65,7 +66,7 @@ async def test_every_row_once_across_pages(data: ScopedData, monkeypatch: pytest
     assert all(isinstance(r["details"], dict) and isinstance(r["amount"], int) for r in exported["rows"])
 
     audit = json.loads(await export(data, "audit", "json"))
-    assert audit["count"] == len(await data.select("discord_audit_log")) >= 2
+    assert audit["count"] == len(await raw_tables(data).select("discord_audit_log")) >= 2
 
 
 async def test_member_stats_carry_the_balance(data: ScopedData) -> None:

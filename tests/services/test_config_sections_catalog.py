@@ -15,6 +15,7 @@ from loyalteez.services.rewards import Rewards
 from loyalteez.store import ScopedData, Store
 from tests.services.rewards.helpers import ADMIN, ALICE, SERVER, VIP, connected, snapshot
 from tests.services.test_config_io import as_document, audit_rows
+from tests.store.raw import tables
 
 SECTIONS = ("achievements", "perks")
 OWNER = Caller(ADMIN, SERVER, is_owner=True)
@@ -29,7 +30,7 @@ async def configured(store: Store) -> ScopedData:
     Alice has completed Chatterbox and bought a Golden mug and the last Sticker."""
     data = await connected(store)
     achievements, perks = services(store)
-    await data.insert("discord_user_stats", {"discord_user_id": ALICE, "messages_count": 12, "ltz_earned": 500})
+    await tables(data).insert("discord_user_stats", {"discord_user_id": ALICE, "messages_count": 12, "ltz_earned": 500})
     await achievements.create(
         data.scope,
         OWNER,
@@ -99,8 +100,8 @@ async def test_round_trip_into_a_fresh_server(store: Store) -> None:
     assert result.applied and any(line.startswith("perks: + Sticker") for line in result.changes)
     again = only(await export_config(target, store.clock.now()), *SECTIONS)
     assert again == exported, "export -> import -> export gives the same achievements and perks"
-    assert await target.select("loyalteez_perk_purchases") == [], "purchases are never copied"
-    assert await target.select("discord_user_achievements") == [], "nor progress"
+    assert await tables(target).select("loyalteez_perk_purchases") == [], "purchases are never copied"
+    assert await tables(target).select("discord_user_achievements") == [], "nor progress"
     actions = {a["action"] for a in result.actions}
     assert {"achievements.created", "achievements.toggled", "perks.created"} <= actions
 
@@ -171,7 +172,7 @@ async def test_an_item_changes_only_the_fields_it_gives(store: Store) -> None:
 async def test_a_sold_out_stock_is_set_without_a_buyer(store: Store) -> None:
     """/perk can't set a stock of 0: the import sets 1 through the service, then takes it as a sale would."""
     data = await configured(store)
-    purchases = await data.select("loyalteez_perk_purchases")
+    purchases = await tables(data).select("loyalteez_perk_purchases")
     result = await import_config(
         data,
         as_document(
@@ -187,7 +188,7 @@ async def test_a_sold_out_stock_is_set_without_a_buyer(store: Store) -> None:
         apply=True,
     )
     assert sorted(result.changes) == ["perks: Golden mug: quantity 6 → 0", "perks: Shout-out: quantity null → 0"]
-    assert await data.select("loyalteez_perk_purchases") == purchases, "no purchase, no buyer"
+    assert await tables(data).select("loyalteez_perk_purchases") == purchases, "no purchase, no buyer"
     assert {p.name: p.quantity for p in await services(store)[1].catalog(data.scope)} == {
         "Golden mug": 0,
         "Shout-out": 0,
@@ -197,12 +198,12 @@ async def test_a_sold_out_stock_is_set_without_a_buyer(store: Store) -> None:
 
 async def test_missing_achievements_are_turned_off_and_keep_what_members_earned(store: Store) -> None:
     data = await configured(store)
-    earned = await data.select("discord_user_achievements")
+    earned = await tables(data).select("discord_user_achievements")
     assert len(earned) == 1 and earned[0]["completed_at"] is not None
     result = await import_config(data, as_document({"version": 1, "achievements": []}), apply=True)
     assert result.changes == ["achievements: Chatterbox: is_active true → false"], "Night owl was off already"
-    assert len(await data.select("discord_achievements")) == 2, "never deleted"
-    assert await data.select("discord_user_achievements") == earned, "progress and completions are kept"
+    assert len(await tables(data).select("discord_achievements")) == 2, "never deleted"
+    assert await tables(data).select("discord_user_achievements") == earned, "progress and completions are kept"
     back = await import_config(
         data, as_document({"version": 1, "achievements": [{"name": "Chatterbox", "is_active": True}]}), apply=True
     )
@@ -211,12 +212,12 @@ async def test_missing_achievements_are_turned_off_and_keep_what_members_earned(
 
 async def test_missing_perks_are_retired_and_keep_their_purchases(store: Store) -> None:
     data = await configured(store)
-    purchases = await data.select("loyalteez_perk_purchases")
+    purchases = await tables(data).select("loyalteez_perk_purchases")
     result = await import_config(data, as_document({"version": 1, "perks": [{"name": "Shout-out"}]}), apply=True)
     assert sorted(result.changes) == ["perks: - Golden mug", "perks: - Sticker"]
     assert [a["action"] for a in result.actions] == ["perks.removed", "perks.removed"]
-    assert await data.select("loyalteez_perk_purchases") == purchases, "purchases are kept"
-    rows = {r["name"]: r["is_active"] for r in await data.select("loyalteez_perks")}
+    assert await tables(data).select("loyalteez_perk_purchases") == purchases, "purchases are kept"
+    rows = {r["name"]: r["is_active"] for r in await tables(data).select("loyalteez_perks")}
     assert rows == {"Golden mug": False, "Shout-out": True, "Sticker": False}, "retired, not deleted"
     again = await import_config(
         data,

@@ -13,6 +13,7 @@ from loyalteez.services.config_io import ConfigDocument, ConfigFieldError, expor
 from loyalteez.services.streaks import settings as streak_settings
 from loyalteez.store import ScopedData, Store
 from tests.services.rewards.helpers import ADMIN, GENERAL, RANDOM, connected, snapshot
+from tests.store.raw import tables
 
 SECTIONS = ("streaks", "kpi_targets", "report")
 
@@ -114,7 +115,7 @@ async def test_dry_run_lists_the_changes_and_writes_nothing(store: Store) -> Non
 
 async def test_one_audit_row_holds_the_services_actions(store: Store) -> None:
     target = await connected(store, "brand_b", "2002")
-    audit_before = len(await target.select("discord_audit_log"))
+    audit_before = len(await tables(target).select("discord_audit_log"))
     result = await import_config(
         target,
         document(
@@ -127,7 +128,7 @@ async def test_one_audit_row_holds_the_services_actions(store: Store) -> None:
         apply=True,
         actor_id=ADMIN,
     )
-    rows = await target.select("discord_audit_log")
+    rows = await tables(target).select("discord_audit_log")
     assert len(rows) == audit_before + 1, "the services' own audit rows are folded into one"
     row = next(r for r in rows if r["id"] == result.audit_id)
     assert row["action"] == "config.imported" and row["details"]["sections"] == list(SECTIONS)

@@ -15,6 +15,7 @@ from loyalteez.services.rewards.outcomes import RefusalReason, Refused
 from loyalteez.store import ScopedData, Store
 from loyalteez.store.repos.ledger import LedgerRepository
 from tests.services.rewards.helpers import ADMIN, ALICE, BOB, CAROL, TESTER, connected, member, snapshot, stats
+from tests.store.raw import tables
 
 MEE6 = json.dumps(
     {
@@ -40,7 +41,7 @@ def engine(store: Store) -> RewardsEngine:
 
 
 async def imported(data: ScopedData, event: str = "imported_balance") -> dict[str, int]:
-    rows = await data.select("loyalteez_reward_ledger", {"event_type": event})
+    rows = await tables(data).select("loyalteez_reward_ledger", {"event_type": event})
     totals: dict[str, int] = {}
     for row in rows:
         totals[row["discord_user_id"]] = totals.get(row["discord_user_id"], 0) + int(row["amount"])
@@ -159,14 +160,14 @@ async def test_dry_run_writes_nothing(store: Store, data: ScopedData, engine: Re
 async def test_apply_writes_ledger_stats_and_one_audit_row(
     store: Store, data: ScopedData, engine: RewardsEngine
 ) -> None:
-    audit_before = len(await data.select("discord_audit_log"))
+    audit_before = len(await tables(data).select("discord_audit_log"))
     result = await run_import(engine, data, parse_import(MEE6, "mee6", "lb.json"), apply=True)
     assert result.applied and await imported(data) == {ALICE: 1234, BOB: 5}
     assert (await stats(data, ALICE))["messages_count"] == 120 and (await stats(data, ALICE))["ltz_earned"] == 1234
-    row = (await data.select("loyalteez_reward_ledger", {"discord_user_id": ALICE}))[0]
+    row = (await tables(data).select("loyalteez_reward_ledger", {"discord_user_id": ALICE}))[0]
     assert row["is_test"] is False and row["idempotency_key"].startswith(f"import:imported_balance:{ALICE}:")
     assert row["details"]["xp"] == 1234 and row["details"]["messages_total"] == 120
-    audits = await data.select("discord_audit_log")
+    audits = await tables(data).select("discord_audit_log")
     assert len(audits) == audit_before + 1, "one audit row for the whole import, event creation included"
     audit = next(a for a in audits if a["id"] == result.audit_id)
     assert (audit["action"], audit["actor_type"]) == ("rewards.import", "system")
@@ -220,7 +221,7 @@ async def test_all_or_nothing(
 async def test_imports_are_real_even_in_test_mode(data: ScopedData, engine: RewardsEngine) -> None:
     await server.enable_test_mode(data, ADMIN, TESTER)
     await run_import(engine, data, parse_import(f"{ALICE},40\n".encode(), "csv"), apply=True)
-    rows = await data.select("loyalteez_reward_ledger", {"discord_user_id": ALICE})
+    rows = await tables(data).select("loyalteez_reward_ledger", {"discord_user_id": ALICE})
     assert [(r["amount"], r["is_test"]) for r in rows] == [(40, False)]
     assert (await stats(data, ALICE))["ltz_earned"] == 40
 

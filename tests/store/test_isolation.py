@@ -9,6 +9,7 @@ import pytest
 from loyalteez.store import Scope, ScopeViolation, Store
 from loyalteez.store._tables import APPEND_ONLY_TABLES
 from tests.conftest import REPORT, linked
+from tests.store.raw import tables
 from tests.store.sample_rows import MUTABLE, sample_rows, uid
 
 SCOPES = [Scope("brand_a", "101"), Scope("brand_a", "102"), Scope("brand_b", "201"), Scope("brand_b", "202")]
@@ -62,7 +63,7 @@ async def test_reads_and_counts_see_only_the_scope(store: Store) -> None:
 async def test_brand_wide_rules_are_visible_to_the_brands_servers_only(store: Store) -> None:
     await filled(store)
     for scope in SCOPES:
-        events = {r["event_type"]: r for r in await store.scoped(scope).select("monitoring_rules")}
+        events = {r["event_type"]: r for r in await tables(store.scoped(scope)).select("monitoring_rules")}
         assert events["brand_event"]["id"] == uid(f"brandwide-{scope.brand_id}")
 
 
@@ -102,24 +103,24 @@ async def test_rows_cannot_be_written_into_or_moved_to_another_scope(store: Stor
     await filled(store)
     data = store.scoped(SCOPES[0])
     with pytest.raises(ScopeViolation):
-        await data.insert("discord_user_stats", {"discord_user_id": "5", "server_id": "201"})
+        await tables(data).insert("discord_user_stats", {"discord_user_id": "5", "server_id": "201"})
     with pytest.raises(ScopeViolation):
-        await data.insert("discord_user_stats", {"discord_user_id": "5", "brand_id": "brand_b"})
+        await tables(data).insert("discord_user_stats", {"discord_user_id": "5", "brand_id": "brand_b"})
     with pytest.raises(ScopeViolation):
-        await data.update("discord_user_stats", None, {"server_id": "201"})
+        await tables(data).update("discord_user_stats", None, {"server_id": "201"})
     with pytest.raises(ScopeViolation):
-        await data.select("discord_user_stats", {"server_id": "201"})
+        await tables(data).select("discord_user_stats", {"server_id": "201"})
     with pytest.raises(ScopeViolation):
-        await data.select("loyalteez_brands")
+        await tables(data).select("loyalteez_brands")
     with pytest.raises(ScopeViolation):
-        await data.select("discord_user_stats", {"discord_user_id; DROP TABLE x": "1"})
+        await tables(data).select("discord_user_stats", {"discord_user_id; DROP TABLE x": "1"})
 
 
 async def test_brand_wide_rules_cannot_be_changed_from_a_server_scope(store: Store) -> None:
     await filled(store)
     data = store.scoped(SCOPES[0])
-    await data.update("monitoring_rules", {"event_type": "brand_event"}, {"reward_amount": 1})
-    await data.delete("monitoring_rules", {"event_type": "brand_event"})
+    await tables(data).update("monitoring_rules", {"event_type": "brand_event"}, {"reward_amount": 1})
+    await tables(data).delete("monitoring_rules", {"event_type": "brand_event"})
     row = await store.db.fetch_one(
         "SELECT reward_amount FROM monitoring_rules WHERE id = ?", [uid("brandwide-brand_a")]
     )

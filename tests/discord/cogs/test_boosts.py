@@ -14,7 +14,7 @@ async def scoped(harness: Harness) -> ScopedTables:
 
 
 async def paid(harness: Harness, events: tuple[str, ...]) -> list[tuple[str, str, int]]:
-    rows = await (await scoped(harness)).select(
+    rows = await tables(await scoped(harness)).select(
         "loyalteez_reward_ledger", {"event_type": ("IN", events)}, order_by=["created_at"]
     )
     return [(r["discord_user_id"], r["event_type"], r["amount"]) for r in rows]
@@ -32,7 +32,7 @@ async def test_a_boost_pays_server_boost_once_and_is_not_a_chat_message(
     emu.dispatch_raw("MESSAGE_CREATE", payloads.message(notice, world=emu.world, base_url=emu.base_url))
     await emu.settle()
     assert await paid(harness, BOOST_EVENTS) == [(str(alice.id), "server_boost", 500)]
-    stats = await (await scoped(harness)).get("discord_user_stats", {"discord_user_id": str(alice.id)})
+    stats = await tables(await scoped(harness)).get("discord_user_stats", {"discord_user_id": str(alice.id)})
     assert stats["messages_count"] == 0, "a boost notice is a system message, not chat"
 
 
@@ -97,7 +97,7 @@ async def test_level_ups_from_leveling_bots_pay_once_per_level(
     )
     keys = {
         r["idempotency_key"]
-        for r in await (await scoped(harness)).select("loyalteez_reward_ledger", {"event_type": "level_up"})
+        for r in await tables(await scoped(harness)).select("loyalteez_reward_ledger", {"event_type": "level_up"})
     }
     brand = (await harness.app.services.setup.scope_for(str(guild.id))).brand_id
     assert keys == {f"levelup:{brand}:{alice.id}:5", f"levelup:{brand}:{bob.id}:3", f"levelup:{brand}:{alice.id}:6"}

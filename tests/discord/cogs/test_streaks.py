@@ -56,10 +56,10 @@ async def test_a_streak_goes_on_across_midnight_and_pays_once_a_day(
     assert await earned(alice) == 62
 
     data = await scoped(harness)
-    row = await data.get("discord_user_streaks", {"discord_user_id": str(alice.id)})
+    row = await tables(data).get("discord_user_streaks", {"discord_user_id": str(alice.id)})
     assert (row["current_streak"], row["longest_streak"]) == (3, 3)
     assert row["last_checkin"] == MONDAY + timedelta(days=2, hours=21)
-    assert await data.count("loyalteez_daily_checkins") == 3
+    assert await tables(data).count("loyalteez_daily_checkins") == 3
 
 
 async def test_missed_day_restarts_and_the_grace_period_is_configurable(
@@ -80,7 +80,7 @@ async def test_missed_day_restarts_and_the_grace_period_is_configurable(
     assert "Streak: **2 days**" in (await alice.slash("daily")).content
     shown = await alice.slash("streak")
     assert "Your streak: **2 days** (longest 2 days)" in shown.content
-    audit = await (await scoped(harness)).select("discord_audit_log", {"action": "config.streaks"})
+    audit = await tables(await scoped(harness)).select("discord_audit_log", {"action": "config.streaks"})
     assert len(audit) == 1 and audit[0]["after_state"]["streaks"]["grace_hours"] == 48
 
 
@@ -94,7 +94,7 @@ async def test_the_streak_multiplier_applies_to_other_rewards_until_the_streak_r
     await alice.say(general, "gm everyone")  # gm_checkin pays 25; day 3 of the streak: ×1.1 = 27.5 → 28
     await emu.settle()
     assert await earned(alice) - before == 28
-    ledger = await (await scoped(harness)).select("loyalteez_reward_ledger", {"event_type": "gm_checkin"})
+    ledger = await tables(await scoped(harness)).select("loyalteez_reward_ledger", {"event_type": "gm_checkin"})
     assert ledger[0]["details"]["streak_multiplier"] == 1.1
 
     at(harness, 5, 8)  # no check-in since Wednesday: the streak ran out, and its bonus with it

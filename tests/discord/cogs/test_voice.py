@@ -19,7 +19,7 @@ async def scoped(harness: Harness) -> ScopedTables:
 
 
 async def voice_minutes(harness: Harness, member: MemberHandle) -> int:
-    row = await (await scoped(harness)).get("discord_user_stats", {"discord_user_id": str(member.id)})
+    row = await tables(await scoped(harness)).get("discord_user_stats", {"discord_user_id": str(member.id)})
     return int(row["voice_minutes"]) if row else 0
 
 
@@ -56,7 +56,9 @@ async def test_alone_deafened_and_afk_do_not_count_muted_does(
     assert await voice_minutes(harness, alice) == 30
     assert await voice_minutes(harness, bob) == 20
     assert await voice_minutes(harness, music) == 0
-    sessions = await (await scoped(harness)).select("loyalteez_voice_sessions", {"discord_user_id": str(alice.id)})
+    sessions = await tables(await scoped(harness)).select(
+        "loyalteez_voice_sessions", {"discord_user_id": str(alice.id)}
+    )
     assert len(sessions) == 1, "going AFK and coming back is one session"
     assert sessions[0]["minutes"] == 30 and sessions[0]["ended_at"] == harness.clock.now()
 
@@ -75,7 +77,7 @@ async def test_moving_between_channels_keeps_one_session_and_minutes_add_up_exac
     await bob.leave_voice()
     await emu.settle()
     data = await scoped(harness)
-    assert await data.count("loyalteez_voice_sessions") == 2, "one session each, whatever the channel"
+    assert await tables(data).count("loyalteez_voice_sessions") == 2, "one session each, whatever the channel"
     # 7.5 + 12.75 = 20.25 minutes: 20 credited now, the 15 seconds carried to the next session.
     assert await voice_minutes(harness, alice) == 20
     await alice.join_voice(lounge)
@@ -111,7 +113,7 @@ async def test_voice_claim_pays_per_30_minutes_within_the_daily_cap(
     nextday = await alice.slash("voice claim")
     assert "You earned **25 LTZ**" in nextday.content
     assert "10/30" in (await alice.slash("voice claim")).content
-    ledger = await (await scoped(harness)).select(
+    ledger = await tables(await scoped(harness)).select(
         "loyalteez_reward_ledger", {"event_type": "voice_activity", "discord_user_id": str(alice.id)}
     )
     assert sorted(r["idempotency_key"].rsplit(":", 1)[1] for r in ledger) == ["0", "30"]
@@ -161,8 +163,8 @@ async def test_a_session_survives_a_restart_without_losing_or_double_counting(
         await h.emu.settle()
         assert await voice_minutes(h, alice) == 45 and await voice_minutes(h, bob) == 45
         data = await scoped(h)
-        assert await data.count("loyalteez_voice_sessions") == 2, "resumed, not restarted"
-        assert await data.count("loyalteez_voice_sessions", {"ended_at": None}) == 0
+        assert await tables(data).count("loyalteez_voice_sessions") == 2, "resumed, not restarted"
+        assert await tables(data).count("loyalteez_voice_sessions", {"ended_at": None}) == 0
     REPORT["voice across a restart"] = "20 min before + 25 after (5 min down, not counted) = 45 min credited, 1 session"
 
 

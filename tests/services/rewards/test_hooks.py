@@ -78,7 +78,7 @@ async def test_a_guard_reserves_and_any_refusal_rolls_it_back(
     store: Store, data: ScopedData, engine: RewardsEngine
 ) -> None:
     async def reserve(d: ScopedData) -> Refused | None:
-        await d.insert(
+        await tables(d).insert(
             "loyalteez_notices",
             {"notice_id": "6b1a3c42-0000-4000-8000-000000000001", "kind": "goal", "subject_id": "reserved"},
         )
