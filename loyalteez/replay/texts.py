@@ -6,8 +6,8 @@ from pathlib import Path
 
 from loyalteez.replay.feeder import FeedCounts
 from loyalteez.replay.runner import ReplayResult
-from loyalteez.services.analytics.messages import fmt
 from loyalteez.services.analytics.metrics import KPIS
+from loyalteez.services.analytics.texts import fmt
 
 
 def fed_line(counts: FeedCounts) -> str:
