@@ -9,6 +9,7 @@ from loyalteez.services.access.permissions import Caller
 
 def caller_of(ctx: discord.ApplicationContext | discord.Interaction) -> Caller:
     user = ctx.user if isinstance(ctx, discord.Interaction) else ctx.author
+    assert user is not None, "command and component interactions always carry their user"
     guild = ctx.guild
     guild_id = str(ctx.guild_id) if ctx.guild_id else None
     if isinstance(user, discord.Member):

@@ -13,7 +13,7 @@ from loyalteez.services.rewards.events import Member, MessageEvent, ReactionEven
 CHAT_TYPES = frozenset({discord.MessageType.default, discord.MessageType.reply})
 
 
-def member_of(user: discord.abc.User | None, guild: discord.Guild | None = None) -> Member:
+def member_of(user: discord.Member | discord.User | None, guild: discord.Guild | None = None) -> Member:
     if isinstance(user, discord.Member):
         perms = user.guild_permissions
         is_admin = perms.administrator or perms.manage_guild or (guild is not None and guild.owner_id == user.id)

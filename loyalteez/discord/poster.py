@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+from typing import Any
 
 import discord
 
@@ -24,7 +25,7 @@ class DiscordPoster:
         if self.bot.is_closed():
             return PostResult(PostStatus.FAILED, error="the bot is not connected")
         channel = self.bot.get_partial_messageable(int(channel_id))
-        kwargs: dict = {"allowed_mentions": discord.AllowedMentions.none()}
+        kwargs: dict[str, Any] = {"allowed_mentions": discord.AllowedMentions.none()}
         if message.content is not None:
             kwargs["content"] = message.content[:2000]
         if message.embed is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 
@@ -27,7 +28,7 @@ async def send(
     file: discord.File | None = None,
 ) -> None:
     """Answer an interaction, or follow up if it was already answered or deferred."""
-    kwargs: dict = {"ephemeral": ephemeral}
+    kwargs: dict[str, Any] = {"ephemeral": ephemeral}
     if text is not None:
         kwargs["content"] = clip(text)
     if embed is not None:

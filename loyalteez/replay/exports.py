@@ -7,7 +7,7 @@ event by event and messages are streamed one at a time with ijson, then merged a
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -85,7 +85,7 @@ def open_export(path: Path) -> ExportFile:
     )
 
 
-def iter_messages(export: ExportFile, opened: list[BinaryIO] | None = None) -> Iterator[ExportMessage]:
+def iter_messages(export: ExportFile, opened: list[BinaryIO] | None = None) -> Generator[ExportMessage, None, None]:
     """Stream one file's messages, checked, in file order; the file must be in ascending time order.
 
     `opened` collects the open file, so a caller can tell how far the reading got (a progress bar).
@@ -212,7 +212,8 @@ def _build_object(prefix: str, events: Iterator[tuple[str, str, Any]]) -> dict[s
         builder.event(event, value)
         if inner_prefix == prefix and event == "end_map":
             break
-    return builder.value
+    built: dict[str, Any] = builder.value  # ijson is untyped: a map's events build a dict
+    return built
 
 
 def _json_problem(err: Exception) -> str:

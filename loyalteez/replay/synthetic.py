@@ -225,7 +225,16 @@ def _cast(rng: random.Random, members: int, bots: int, start: datetime) -> _Cast
         {"id": snowflake_at(_ago(start, days=900), 10 + i), "name": name, "color": color, "position": pos}
         for i, (name, pos, color) in enumerate(ROLES)
     ]
-    role_sets = ([], [], [], [], [roles[0]], [roles[2]], [roles[0], roles[2]], [roles[1], roles[0]])
+    role_sets: tuple[list[dict[str, Any]], ...] = (
+        [],
+        [],
+        [],
+        [],
+        [roles[0]],
+        [roles[2]],
+        [roles[0], roles[2]],
+        [roles[1], roles[0]],
+    )
 
     def person(seq: int, name: str, is_bot: bool, held: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
         created = _ago(start, days=rng.randint(30, 2000), milliseconds=rng.randrange(86_400_000))

@@ -15,7 +15,7 @@ COLUMN_WIDTH = 18
 
 
 def _mean_kpi(recorded: Recorded, name: str) -> float | None:
-    values = [m.get(name) for m in recorded.daily_kpis.values() if m.get(name) is not None]
+    values = [value for m in recorded.daily_kpis.values() if (value := m.get(name)) is not None]
     return statistics.fmean(values) if values else None
 
 
@@ -41,14 +41,26 @@ def table_lines(outcomes: Sequence[Outcome]) -> list[str]:
     lines.append(_row("members who earned", outcomes, lambda r: f"{r.earners:,}"))
     events = sorted({e.event for o in outcomes for e in o.result.recorded.by_event})
     for event in events:
-        lines.append(_row(f"  {event}", outcomes, lambda r, ev=event: f"{_event_ltz(r, ev):,}"))
+
+        def event_cell(r: Recorded, ev: str = event) -> str:
+            return f"{_event_ltz(r, ev):,}"
+
+        lines.append(_row(f"  {event}", outcomes, event_cell))
     for name, label in (
         ("daily_active_users", "daily active earners (avg)"),
         ("weekly_active_users", "weekly active earners (avg)"),
     ):
-        lines.append(_row(label, outcomes, lambda r, n=name: _avg(_mean_kpi(r, n))))
+
+        def average_cell(r: Recorded, n: str = name) -> str:
+            return _avg(_mean_kpi(r, n))
+
+        lines.append(_row(label, outcomes, average_cell))
     for name in ("top_10_concentration", "reward_efficiency"):
-        lines.append(_row(f"{name} (last day)", outcomes, lambda r, n=name: fmt(n, r.last_kpis.get(n))))
+
+        def last_day_cell(r: Recorded, n: str = name) -> str:
+            return fmt(n, r.last_kpis.get(n))
+
+        lines.append(_row(f"{name} (last day)", outcomes, last_day_cell))
     if len(outcomes) > 1:
         lines += ["", f"Biggest rank changes, {outcomes[0].rules.label} -> {outcomes[-1].rules.label}:"]
         moves = rank_changes(outcomes)

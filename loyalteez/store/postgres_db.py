@@ -314,6 +314,7 @@ class PostgresDatabase(FetchHelpers):
         try:
             async with self.transaction():
                 held = self._slot.current()
+                assert held is not None  # inside transaction(): its connection is held
                 async with held.lock:
                     await held.conn.execute(script)
         except asyncpg.InsufficientPrivilegeError as exc:
@@ -364,6 +365,7 @@ async def run_atomic(
     """Engine-neutral `atomic`: retried on PostgreSQL; on SQLite one serialised transaction never conflicts."""
     atomic = getattr(db, "atomic", None)
     if atomic is not None:
-        return await atomic(fn, isolation=isolation, attempts=attempts)
+        result: T = await atomic(fn, isolation=isolation, attempts=attempts)  # PostgresDatabase.atomic returns fn's T
+        return result
     async with db.transaction():
         return await fn()

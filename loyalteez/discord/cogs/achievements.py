@@ -156,7 +156,7 @@ class AchievementsCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        custom_id = (interaction.data or {}).get("custom_id", "") \
+        custom_id = (interaction.custom_id or "") \
             if interaction.type == discord.InteractionType.component else ""  # fmt: skip
         if not custom_id.startswith(PREFIX) or interaction.guild_id is None:
             return

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -67,7 +69,8 @@ class ActivityCog(commands.Cog):
         scope = await self.setup.scope_for(str(payload.guild_id))
         if scope is None:
             return
-        author_id = payload.data.get("message_author_id")
+        data: Mapping[str, Any] = payload.data  # the gateway's payload: py-cord's TypedDict lacks message_author_id
+        author_id = data.get("message_author_id")
         if author_id is None:
             return  # Discord omits the author for some system messages: nothing to credit
         guild = self.bot.get_guild(payload.guild_id)

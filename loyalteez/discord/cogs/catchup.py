@@ -97,7 +97,8 @@ def readable_channels(
         return []
     members = MemberLookup(guild)
     found: list[ChannelHistory] = []
-    for channel in [*guild.text_channels, *guild.threads]:
+    channels: list[discord.TextChannel | discord.Thread] = [*guild.text_channels, *guild.threads]
+    for channel in channels:
         perms = channel.permissions_for(me)
         if perms.view_channel and perms.read_message_history:
             found.append(PycordHistory(channel, members, special))

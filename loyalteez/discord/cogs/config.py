@@ -114,7 +114,7 @@ class ConfigCog(commands.Cog):
         description="Event name (lowercase_with_underscores)",
         required=False,
         autocomplete=lambda ctx: ctx.cog.event_names(ctx),
-    )  # type: ignore[union-attr]
+    )
     @discord.option("reward", int, description="LTZ paid, 1-10,000", required=False)
     @discord.option("cooldown", int, description="Hours between payouts to one member (-1 or 0: none)", required=False)
     @discord.option(

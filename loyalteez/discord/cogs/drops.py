@@ -35,6 +35,15 @@ log = logging.getLogger("loyalteez.drops")
 GUILD = {discord.InteractionContextType.guild}
 PREFIX = "drop:"
 SWEEP_EVERY = timedelta(minutes=1)
+# The channels a drop's message can be in: they all have get_partial_message and fetch_message.
+MESSAGE_CHANNELS = (
+    discord.TextChannel,
+    discord.VoiceChannel,
+    discord.StageChannel,
+    discord.Thread,
+    discord.DMChannel,
+    discord.PartialMessageable,
+)
 
 
 def drop_embed(plan: DropPlan, expires: datetime | None) -> discord.Embed:
@@ -105,7 +114,7 @@ class DropsCog(commands.Cog):
         str,
         description="The event paid (trigger drop or none); its max-total-claims caps it",
         autocomplete=lambda ctx: ctx.cog.droppable(ctx),
-    )  # type: ignore[union-attr]
+    )
     @discord.option(
         "type",
         str,
@@ -159,13 +168,14 @@ class DropsCog(commands.Cog):
         )
         expires = self.drops.expiry(plan)
         if plan.drop_type == "button":
+            assert isinstance(ctx.channel, discord.abc.Messageable)  # a slash command is used in a chat channel
             try:
                 posted = await ctx.channel.send(
                     embed=drop_embed(plan, expires), view=drop_button(plan.drop_id, plan.label)
                 )
             except discord.HTTPException:
                 raise ValidationError("channel", say.CANT_POST) from None
-            message: discord.Message | discord.PartialMessage = posted
+            message: discord.Message = posted
         else:
             assert target is not None
             try:
@@ -198,20 +208,24 @@ class DropsCog(commands.Cog):
             return TargetMessage(refusal=refused.message), None
         if guild_id is not None and guild_id != str(ctx.guild_id):
             return TargetMessage(refusal=say.MESSAGE_OTHER_SERVER), None
+        assert ctx.guild is not None  # a guild-only command
         channel = ctx.guild.get_channel_or_thread(int(channel_id)) if channel_id else ctx.channel
         if channel is None:
             return TargetMessage(refusal=say.MESSAGE_OTHER_SERVER), None
+        if not isinstance(channel, discord.abc.Messageable):  # a forum or a category: no messages of its own
+            return TargetMessage(refusal=say.MESSAGE_NOT_VISIBLE), None
         try:
             message = await channel.fetch_message(int(message_id))
         except (discord.NotFound, discord.Forbidden, AttributeError):
             return TargetMessage(refusal=say.MESSAGE_NOT_VISIBLE), None
         return TargetMessage(str(message.channel.id), str(message.id)), message
 
-    async def _undo_post(self, plan: DropPlan, message: discord.Message | discord.PartialMessage) -> None:
+    async def _undo_post(self, plan: DropPlan, message: discord.Message) -> None:
         try:
             if plan.drop_type == "button":
                 await message.delete()
             else:
+                assert self.bot.user is not None  # logged in: it is answering a command
                 await message.remove_reaction(plan.emoji, self.bot.user)
         except discord.HTTPException as exc:
             log.warning("could not undo the drop message %s: %s", message.id, exc)
@@ -238,7 +252,7 @@ class DropsCog(commands.Cog):
         str,
         description="The drop (pick from the list, or its message id)",
         autocomplete=lambda ctx: ctx.cog.live_drops(ctx),
-    )  # type: ignore[union-attr]
+    )
     async def end(self, ctx: discord.ApplicationContext, drop: str) -> None:
         scope = await self.gate.scope(ctx)
         if scope is None:
@@ -256,7 +270,7 @@ class DropsCog(commands.Cog):
         str,
         description="The event each drop pays (trigger drop or none)",
         autocomplete=lambda ctx: ctx.cog.droppable(ctx),
-    )  # type: ignore[union-attr]
+    )
     @discord.option("emoji", str, required=False, description="The emoji to react with (default 🎉)")
     @discord.option(
         "lifespan", str, required=False, description="Each drop lasts: 5m … 168h (default 24h) or permanent"
@@ -322,7 +336,7 @@ class DropsCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        custom_id = (interaction.data or {}).get("custom_id", "") \
+        custom_id = (interaction.custom_id or "") \
             if interaction.type == discord.InteractionType.component else ""  # fmt: skip
         if not custom_id.startswith(PREFIX) or interaction.guild_id is None:
             return
@@ -351,7 +365,9 @@ class DropsCog(commands.Cog):
             return
         await self._claim_by_reaction(scope, drop, user, tell_repeat=True)
 
-    async def _claim_by_reaction(self, scope: Scope, drop: Drop, user: discord.abc.User, *, tell_repeat: bool) -> bool:
+    async def _claim_by_reaction(
+        self, scope: Scope, drop: Drop, user: discord.Member | discord.User, *, tell_repeat: bool
+    ) -> bool:
         guild = self.bot.get_guild(int(scope.server_id))
         result = await self.drops.claim(scope, drop.drop_id, member_of(user, guild))
         if result.paid or (tell_repeat and result.status != "gone"):
@@ -360,7 +376,7 @@ class DropsCog(commands.Cog):
             await self.close_message(result.drop)
         return result.paid
 
-    async def _dm(self, user: discord.abc.User, text: str) -> None:
+    async def _dm(self, user: discord.Member | discord.User, text: str) -> None:
         try:
             await user.send(text)
         except discord.HTTPException as exc:
@@ -428,11 +444,13 @@ class DropsCog(commands.Cog):
     async def close_message(self, drop: Drop) -> None:
         """Show a drop has ended: button disabled and the reason in the footer, or the bot's reaction removed."""
         channel = self.bot.get_channel(int(drop.channel_id)) if drop.channel_id else None
-        if channel is None or not drop.message_id:
+        if not isinstance(channel, MESSAGE_CHANNELS) or not drop.message_id:
             return
         try:
             if drop.drop_type == "reaction":
-                await channel.get_partial_message(int(drop.message_id)).remove_reaction(drop.emoji or "", self.bot.user)
+                assert self.bot.user is not None  # logged in: drops close from its events and its ticker
+                partial = channel.get_partial_message(int(drop.message_id))
+                await partial.remove_reaction(drop.emoji or "", self.bot.user)  # type: ignore[misc]  # py-cord types the borrowed method self: Message
                 return
             message = await channel.fetch_message(int(drop.message_id))
             status = self.drops.status(drop)

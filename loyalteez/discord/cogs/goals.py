@@ -117,7 +117,7 @@ class GoalsCog(commands.Cog):
     async def _post(self, server_id: str, channel_id: str | None, text: str, count: int) -> bool:
         """Post reached goals; False keeps them pending (tried again next minute)."""
         channel = self.bot.get_channel(int(channel_id)) if channel_id else None
-        if channel is None:
+        if not isinstance(channel, discord.abc.Messageable):
             log.info("server %s reached %d goal(s) but has no admin channel to announce them in", server_id, count)
             return True
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 from discord.ext import commands
 
@@ -16,7 +18,7 @@ def command_lines(bot: discord.Bot) -> list[tuple[str, str]]:
     """(usage, description) for every slash command and subcommand, sorted by name."""
     lines: list[tuple[str, str]] = []
 
-    def walk(command: discord.ApplicationCommand) -> None:
+    def walk(command: discord.ApplicationCommand[Any, ..., Any]) -> None:
         if isinstance(command, discord.SlashCommandGroup):
             for sub in command.subcommands:
                 walk(sub)

@@ -57,7 +57,7 @@ class MemberCog(commands.Cog):
     )
     @discord.option(
         "event", str, description="The event to claim", max_length=32, autocomplete=lambda ctx: ctx.cog.claimable(ctx)
-    )  # type: ignore[union-attr]
+    )
     async def claim(self, ctx: discord.ApplicationContext, event: str) -> None:
         scope = await self.resolver.member_scope(ctx)
         if scope is None:
@@ -122,7 +122,7 @@ class MemberCog(commands.Cog):
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Leaderboard paging buttons carry their state in the custom_id, so they work after a restart."""
-        custom_id = (interaction.data or {}).get("custom_id", "") if interaction.type == \
+        custom_id = (interaction.custom_id or "") if interaction.type == \
             discord.InteractionType.component else ""  # fmt: skip
         if not custom_id.startswith(LEADERBOARD_PREFIX + ":") or interaction.guild_id is None:
             return
@@ -131,6 +131,7 @@ class MemberCog(commands.Cog):
         if scope is None or not page.isdigit():
             await interaction.response.send_message(texts.NOT_CONNECTED, ephemeral=True)
             return
+        assert interaction.user is not None, "a button click always carries its user"
         board = await self.standings.leaderboard(scope, kind, period, int(page), str(interaction.user.id))
         await interaction.response.edit_message(embed=render_board(board, interaction.guild), view=board_buttons(board))
 

@@ -70,6 +70,7 @@ class PerksCog(commands.Cog):
         scope = await self.gate.scope(ctx)
         if scope is None:
             return
+        assert ctx.guild is not None  # a guild-only command
         role_id, refusal = grantable(role, ctx.guild) if role is not None else (None, None)
         perk = await self.perks.create(
             scope,
@@ -106,6 +107,7 @@ class PerksCog(commands.Cog):
         scope = await self.gate.scope(ctx)
         if scope is None:
             return
+        assert ctx.guild is not None  # a guild-only command
         role_id, refusal = grantable(role, ctx.guild) if role is not None else (None if remove_role else KEEP, None)
         perk = await self.perks.edit(
             scope,
