@@ -11,6 +11,7 @@ from loyalteez.clock import ManualClock
 from loyalteez.store import Scope, Store
 from tests.services.rewards.helpers import ALICE, BOB, connected
 from tests.services.test_config_io import configured
+from tests.store.raw import tables
 from tests.test_cli import run
 
 SOURCE, TARGET = "1001", "2002"
@@ -30,7 +31,7 @@ async def rows(env: dict[str, str], server: str, table: str) -> list[dict]:
     store = await Store.open(env["LOYALTEEZ_DB"])
     try:
         link = await store.server_link(server)
-        return await store.scoped(Scope(link["brand_id"], server)).select(table)
+        return await tables(store.scoped(Scope(link["brand_id"], server))).select(table)
     finally:
         await store.close()
 

@@ -1,14 +1,11 @@
-"""Admin commands start here: the server must be connected and the caller must hold the level needed."""
+"""Admin commands start here: the server must be connected; the service then checks the caller's level."""
 
 from __future__ import annotations
 
 import discord
 
-from loyalteez.discord.caller import caller_of
 from loyalteez.discord.scoping import ScopeResolver
-from loyalteez.services.access.gate import open_admin
-from loyalteez.services.access.permissions import Level
-from loyalteez.store import Scope, ScopedData
+from loyalteez.store import Scope
 
 
 class AdminGate:
@@ -22,14 +19,3 @@ class AdminGate:
         below it gets PermissionDenied, which the bot's error handler turns into one ephemeral line.
         """
         return await self.resolver.member_scope(ctx)
-
-    async def open(self, ctx: discord.ApplicationContext, needed: Level) -> ScopedData | None:
-        """The scoped store for the caller's server, or None after the reply saying why not.
-
-        A caller below `needed` gets PermissionDenied, which the bot's error handler turns into a
-        one-line ephemeral reply naming the level.
-        """
-        scope = await self.resolver.member_scope(ctx)
-        if scope is None:
-            return None
-        return await open_admin(self.resolver.store, scope, caller_of(ctx), needed)

@@ -14,7 +14,6 @@ class ScopeResolver:
     def __init__(self, setup: SetupService) -> None:
         self.setup = setup
         # The admin gate's `open` and cogs not yet calling a service still reach the data through these.
-        self.store = setup.store
         self.clock = setup.clock
 
     async def scope_of(self, guild_id: int | str) -> Scope | None:

@@ -18,6 +18,7 @@ from loyalteez.store import DatabaseError, Scope, Store
 from loyalteez.store.copy import PROGRESS_TABLE, copy_order, primary_key, table_checksum
 from loyalteez.store.schema import latest_version
 from tests.conftest import PROJECT_ROOT, linked, pg_schema
+from tests.store.raw import tables
 from tests.store.sample_rows import uid
 from tests.store.test_isolation import filled
 
@@ -36,7 +37,7 @@ async def fill(path: Path) -> None:
             "updated_at) VALUES ('brand_a', '102', ?, ?, ?, ?)",
             [(str(10**17 + n), n * 7, start + timedelta(minutes=n), start) for n in range(STATS_ROWS)],
         )
-        await data.insert(
+        await tables(data).insert(
             "discord_audit_log",
             {
                 "id": uid("odd"),
@@ -49,7 +50,7 @@ async def fill(path: Path) -> None:
                 "is_test": True,
             },
         )
-        await data.insert(
+        await tables(data).insert(
             "discord_role_configs",
             {"id": uid("frac"), "discord_role_id": "77", "effect_type": "cooldown_reduction", "effect_value": 0.125},
         )

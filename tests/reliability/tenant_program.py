@@ -216,7 +216,7 @@ class Program:
         action = self.rng.choice(["upsert", "insert", "update", "delete"])
         value = self.rng.randint(0, 30)
         if action == "upsert":
-            await data.upsert(
+            await tables(data).upsert(
                 table,
                 {"discord_user_id": member, "current_streak": value},
                 key=("server_id", "discord_user_id"),
@@ -224,23 +224,27 @@ class Program:
             )
             model.streaks[member] = value
         elif action == "insert":
-            added = await data.insert(table, {"discord_user_id": member, "current_streak": value}, ignore_conflict=True)
+            added = await tables(data).insert(
+                table, {"discord_user_id": member, "current_streak": value}, ignore_conflict=True
+            )
             assert added == (member not in model.streaks)
             model.streaks.setdefault(member, value)
         elif action == "update":
-            changed = await data.update(table, {"discord_user_id": member}, {"current_streak": value})
+            changed = await tables(data).update(table, {"discord_user_id": member}, {"current_streak": value})
             assert changed == int(member in model.streaks)
             if member in model.streaks:
                 model.streaks[member] = value
         else:
-            assert await data.delete(table, {"discord_user_id": member}) == int(model.streaks.pop(member, -1) >= 0)
-        rows = await data.select(table, order_by=["discord_user_id"])
+            assert await tables(data).delete(table, {"discord_user_id": member}) == int(
+                model.streaks.pop(member, -1) >= 0
+            )
+        rows = await tables(data).select(table, order_by=["discord_user_id"])
         assert {r["discord_user_id"]: r["current_streak"] for r in rows} == model.streaks
-        assert await data.count(table) == len(model.streaks)
-        assert await data.count(table, {"discord_user_id": ("IN", MEMBERS[:3])}) == sum(
+        assert await tables(data).count(table) == len(model.streaks)
+        assert await tables(data).count(table, {"discord_user_id": ("IN", MEMBERS[:3])}) == sum(
             1 for m in model.streaks if m in MEMBERS[:3]
         )
-        got = await data.get(table, {"discord_user_id": member})
+        got = await tables(data).get(table, {"discord_user_id": member})
         assert (got["current_streak"] if got else None) == model.streaks.get(member)
         stats = await tables(data).select("discord_user_stats")
         assert {r["discord_user_id"] for r in stats} == set(model.stats)

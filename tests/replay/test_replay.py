@@ -18,6 +18,7 @@ from loyalteez.replay.runner import ReplayError, ReplayRequest, ReplayResult, re
 from loyalteez.replay.synthetic import snowflake_at, write_export_file, write_exports
 from loyalteez.services.config_io.rules import load_rules_file
 from loyalteez.store import Scope, Store
+from tests.store.raw import tables as raw_tables
 
 GUILD = "849074769100800000"
 CHAT = ("Default", "Reply")
@@ -73,7 +74,7 @@ async def server_rows(db: Path, table: str) -> list[dict[str, Any]]:
     store = await Store.open(str(db))
     try:
         link = await store.server_link(GUILD)
-        return await store.scoped(Scope(link["brand_id"], GUILD)).select(table)
+        return await raw_tables(store.scoped(Scope(link["brand_id"], GUILD))).select(table)
     finally:
         await store.close()
 

@@ -6,6 +6,6 @@ from loyalteez.store import ScopedData
 from loyalteez.store._tables import ScopedTables
 
 
-def tables(data: ScopedData) -> ScopedTables:
+def tables(data: ScopedData | ScopedTables) -> ScopedTables:
     """The generic scoped table access behind a facade, for arranging rows and asserting on them."""
-    return data._tables
+    return data if isinstance(data, ScopedTables) else data._tables

@@ -21,7 +21,7 @@ async def filled(store: Store) -> None:
         data = store.scoped(scope)
         for n in (0, 1):
             for table, row in sample_rows(scope, n):
-                await data.insert(table, row)
+                await tables(data).insert(table, row)
     # A brand-wide rule (server_id NULL) per brand, written at operator level.
     for brand in ("brand_a", "brand_b"):
         await store.db.execute(
@@ -47,14 +47,14 @@ async def test_reads_and_counts_see_only_the_scope(store: Store) -> None:
     for scope in SCOPES:
         data = store.scoped(scope)
         for table in store.catalog.tenant_tables():
-            rows = await data.select(table)
+            rows = await tables(data).select(table)
             assert rows, f"{scope} sees nothing in {table}"
             for row in rows:
                 assert row["brand_id"] == scope.brand_id, f"{scope} read another brand's row in {table}"
                 if table == "monitoring_rules" and row["server_id"] is None:
                     continue  # the brand's own brand-wide rule
                 assert row["server_id"] == scope.server_id, f"{scope} read another server's row in {table}"
-            assert await data.count(table) == len(rows)
+            assert await tables(data).count(table) == len(rows)
             checked += 1
     REPORT["tenant isolation"] = f"{len(store.catalog.tenant_tables())} tenant tables x {len(SCOPES)} scopes"
     assert checked == len(SCOPES) * len(store.catalog.tenant_tables())
@@ -75,13 +75,13 @@ async def test_updates_and_deletes_touch_only_the_scope(store: Store, victim: Sc
         before = await owners(store, table)
         if table in APPEND_ONLY_TABLES:
             with pytest.raises(ScopeViolation, match="append-only"):
-                await data.update(table, None, {"action": "rewritten"})
+                await tables(data).update(table, None, {"action": "rewritten"})
             with pytest.raises(ScopeViolation, match="append-only"):
-                await data.delete(table)
+                await tables(data).delete(table)
             assert await owners(store, table) == before
             continue
         column, value = MUTABLE[table]
-        changed = await data.update(table, None, {column: value})
+        changed = await tables(data).update(table, None, {column: value})
         assert changed == before[(victim.brand_id, victim.server_id)]
         others = await store.db.fetch_all(
             f"SELECT * FROM {table} WHERE NOT (brand_id = ? AND server_id = ?) OR server_id IS NULL",
@@ -93,7 +93,7 @@ async def test_updates_and_deletes_touch_only_the_scope(store: Store, victim: Sc
         if table in APPEND_ONLY_TABLES:
             continue
         before = await owners(store, table)
-        removed = await data.delete(table)
+        removed = await tables(data).delete(table)
         after = await owners(store, table)
         assert removed == before[(victim.brand_id, victim.server_id)]
         assert after == before - Counter({(victim.brand_id, victim.server_id): removed})

@@ -177,7 +177,7 @@ def event_schema() -> dict[str, Any]:
 SECTION = register(
     Section(
         key="events",
-        description="Reward events (monitoring_rules) the server sees; the server's own custom events not listed "
+        description="Reward events the server sees; the server's own custom events not listed "
         "are deleted, absent fields are left as they are",
         schema=lambda: {"type": "array", "items": event_schema()},  # built when asked: triggers may be added
         export=export_events,

@@ -231,7 +231,7 @@ register(
         key="role_bonuses",
         order=20,
         item_key=("role_id", "effect_type"),
-        description="Role bonuses (discord_role_configs): multiplier, flat_bonus or cooldown_reduction per role",
+        description="Role bonuses: multiplier, flat_bonus or cooldown_reduction per role",
         schema=role_bonus_schema(),
         export=export_role_bonuses,
         apply=apply_role_bonuses,

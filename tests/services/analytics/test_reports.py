@@ -79,7 +79,7 @@ async def test_a_report_fits_discord_s_embed_limits(data: ScopedData) -> None:
 async def test_a_forbidden_report_tells_the_admins_and_keeps_the_schedule(store: Store, data: ScopedData) -> None:
     clock = ManualClock(datetime(2026, 3, 2, 12, tzinfo=UTC))
     store.clock = clock
-    await data.rewards_set_metadata({"admin_channel_id": "77"})
+    await data.rewards.set_metadata({"admin_channel_id": "77"})
     await reports.save_schedule(data, "1", "daily", "55", None, clock.now())
     analytics = Analytics(store, clock)
     poster = FakePoster(refuse={"55"})

@@ -16,7 +16,7 @@ VIEWER_ROLE, EVENTS_ROLE = "501", "502"
 @pytest.fixture
 async def scope(store: Store) -> Scope:
     scope = await linked(store, "brand_a", "1001")
-    await store.scoped(scope).rewards_set_metadata(
+    await store.scoped(scope).rewards.set_metadata(
         {"admin_roles": {VIEWER_ROLE: "viewer", EVENTS_ROLE: "event_manager"}}
     )
     return scope
