@@ -37,14 +37,22 @@ class ManualClock:
     def __init__(self, start: datetime | None = None) -> None:
         start = start or datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
         self._now = ensure_utc(start)
-        self._origin = self._now
+        self._ticks = 0.0
 
     def now(self) -> datetime:
         return self._now
 
     def monotonic(self) -> float:
-        """Moves with the clock, so a test that advances time also ages caches."""
-        return (self._now - self._origin).total_seconds()
+        """Seconds moved by `tick` only: replays and tests jump the date by days without aging caches,
+        as a real run does in the split second it takes; a test that wants a cache to expire ticks."""
+        return self._ticks
+
+    def tick(self, seconds: float) -> float:
+        """Move monotonic time (cache ages, timeouts) without moving the date."""
+        if seconds < 0:
+            raise ValueError("monotonic time only moves forward")
+        self._ticks += seconds
+        return self._ticks
 
     def set(self, when: datetime) -> None:
         """Jump to an absolute time (may go backwards only if a test insists)."""
