@@ -9,8 +9,8 @@ import pytest
 
 from loyalteez.clock import ManualClock
 from loyalteez.store import Scope, Store
+from tests.services.config_io.test_exchange import configured
 from tests.services.rewards.helpers import ALICE, BOB, connected
-from tests.services.test_config_io import configured
 from tests.store.raw import tables
 from tests.test_cli import run
 

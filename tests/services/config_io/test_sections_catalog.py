@@ -13,8 +13,8 @@ from loyalteez.services.config_io import ConfigDocument, ConfigFieldError, expor
 from loyalteez.services.perks import Perks
 from loyalteez.services.rewards import Rewards
 from loyalteez.store import ScopedData, Store
+from tests.services.config_io.test_exchange import as_document, audit_rows
 from tests.services.rewards.helpers import ADMIN, ALICE, SERVER, VIP, connected, snapshot
-from tests.services.test_config_io import as_document, audit_rows
 from tests.store.raw import tables
 
 SECTIONS = ("achievements", "perks")
