@@ -1,157 +1,41 @@
-"""The rewards engine: decide and record payouts for passive events and commands.
+"""The rewards engine: commands, single payouts (`pay`) and imports on top of the batch path.
 
-Every path ends in `_run`: dedupe activity by key, load the ledger tallies the batch needs in a few
-grouped queries, walk the refusal ladder per (member, event) in arrival order, then write ledger rows,
-stats and seen keys with executemany, all in the caller's single transaction. Batches of thousands of
-messages therefore cost a handful of statements and one commit; a command is a batch of one.
+`RewardsEngine` extends `BatchEngine` (batch.py, which decides and writes every batch and documents
+time, batch hooks, after-batch callbacks and rollups) with what is not a passive-event batch: the
+claim/join/reward commands and `pay()`, each a batch of one through `_run` in its own transaction, and
+the import of balances earned in another bot, which bypasses the ladder.
 
-Time: a late message (posted more than LATE_AFTER before it is applied: replayed after a RESUME, or fetched
-by the catch-up after downtime) is decided at the moment it was posted (`created_at`), so it meets the
-cooldowns and daily limits of its own day and its ledger row carries that moment. Everything else, live
-messages included, is decided at the clock's now. A batch spanning UTC midnight is decided day by day,
-older day first.
-
-Batch hooks (`batch_hooks`): callables run with each server's passive events inside the batch's
-transaction, after they were decided and written, for state that must commit together with them (the
-catch-up cursor of services/catchup.py). A hook that raises rolls the batch back like any other error.
-
-After-batch callbacks (`after_batch`) and `pay()` are the engagement extension points, described
-in services/rewards/hooks.py: callbacks get each written batch's stats deltas and payouts inside its
-transaction (achievements and community goals move with them); `pay()` pays a drop or an achievement claim
-through the same ladder, with a guard that reserves what is paid for and rolls back with any refusal.
-
-Analytics rollups (`rollups`): every written batch also adds its per-member activity and real
-payouts to the day's rollups (services/analytics/rollups.py), in the same transaction and a fixed number
-of statements, so KPIs never rescan history and never disagree with the ledger.
+`pay()` is an engagement extension point, described in services/rewards/hooks.py: it pays a drop or an
+achievement claim through the same ladder, with a guard that reserves what is paid for and rolls back
+with any refusal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
 
-from loyalteez.clock import Clock
 from loyalteez.ids import new_id
 from loyalteez.services.access import audit
-from loyalteez.services.analytics.rollups import ActivityRollups, RollupSink
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import texts
-from loyalteez.services.rewards.bonuses import NoStreaks, StreakMultiplierSource
-from loyalteez.services.rewards.config import BrandSpend, ConfigCache, ServerRewards
-from loyalteez.services.rewards.events import (
-    ClaimRequest,
-    ManualReward,
-    Member,
-    MessageEvent,
-    PassiveEvent,
-    Payout,
-    ReactionEvent,
-)
-from loyalteez.services.rewards.hooks import AfterBatch, BatchEffects, Guard, OnPaid, PaidRow
-from loyalteez.services.rewards.ladder import BatchState, Candidate, check, over_budget, refuse
-from loyalteez.services.rewards.outcomes import Breakdown, EventOutcome, Outcome, Paid, RefusalReason, Refused
-from loyalteez.services.rewards.planning import Plan, plan
+from loyalteez.services.rewards.batch import BatchEngine
+from loyalteez.services.rewards.events import ClaimRequest, ManualReward, Member, Payout
+from loyalteez.services.rewards.hooks import Guard, OnPaid
+from loyalteez.services.rewards.ladder import Candidate, refuse
+from loyalteez.services.rewards.outcomes import Outcome, Paid, RefusalReason, Refused
+from loyalteez.services.rewards.planning import Plan
 from loyalteez.services.rewards.rules import Rule, suggest
-from loyalteez.store import Scope, ScopedData, Store
+from loyalteez.store import Scope, ScopedData
 
 MANUAL_MAX = 10_000
 REASON_MAX = 500
 
-BatchHook = Callable[[ScopedData, Sequence[PassiveEvent]], Awaitable[None]]
-# A message applied within this of being posted is live: decided (and stamped) at the clock's now.
-LATE_AFTER = timedelta(seconds=2)
 
-
-def decided_at(event: PassiveEvent, now: datetime, late_after: timedelta = LATE_AFTER) -> datetime:
-    """When an event counts as having happened: a late message's (or replayed reaction's) own time, else now.
-
-    A history replay passes late_after=0: every message is then decided at its own timestamp however far
-    the replay's clock has run ahead of it while the writer batched.
-    """
-    posted: datetime | None
-    if isinstance(event, MessageEvent):
-        posted = event.created_at
-    elif isinstance(event, ReactionEvent):
-        posted = event.occurred_at
-    else:
-        posted = None
-    if posted is not None and posted.tzinfo is not None and posted < now - late_after:
-        return posted
-    return now
-
-
-def by_day(indexes: Sequence[int], moments: Sequence[datetime]) -> list[list[int]]:
-    """Indexes grouped by the UTC day of their moment, older days first, arrival order kept within a day."""
-    days: dict[date, list[int]] = {}
-    for index, moment in zip(indexes, moments, strict=True):
-        days.setdefault(moment.astimezone(UTC).date(), []).append(index)
-    return [days[day] for day in sorted(days)]
-
-
-class RewardsEngine:
-    """Stateless about members (the database is the truth); caches only config and budget spend."""
-
-    def __init__(
-        self,
-        store: Store,
-        clock: Clock | None = None,
-        *,
-        streaks: StreakMultiplierSource | None = None,
-        cache: ConfigCache | None = None,
-        spend: BrandSpend | None = None,
-        rollups: RollupSink | None = None,
-        late_after: timedelta = LATE_AFTER,
-    ) -> None:
-        self.store = store
-        self.late_after = late_after
-        self.clock = clock or store.clock
-        self.streaks: StreakMultiplierSource = streaks or NoStreaks()
-        self.cache = cache or ConfigCache(self.clock.monotonic)
-        self.spend = spend or BrandSpend(self.clock.monotonic)
-        self.rollups: RollupSink = rollups or ActivityRollups()
-        self.batch_hooks: list[BatchHook] = []
-        self.after_batch: list[AfterBatch] = []  # see hooks.py: called inside each written batch's transaction
-
-    # -- passive events (the writer calls this with a batch) -------------------------------------------------
-
-    async def apply(self, items: Sequence[tuple[Scope, PassiveEvent]]) -> list[EventOutcome]:
-        """Apply passive events in one transaction; events of one server keep their order."""
-        groups: dict[Scope, list[int]] = {}
-        for index, (scope, _) in enumerate(items):
-            groups.setdefault(scope, []).append(index)
-        outcomes: list[EventOutcome] = [EventOutcome(False)] * len(items)
-        spent: dict[str, int] = {}
-        try:
-            async with self.store.transaction():
-                locked_brands: set[str] = set()
-                for scope in sorted(groups, key=lambda s: (s.brand_id, s.server_id)):
-                    await self.store.scoped(scope).rewards.lock(brand=scope.brand_id not in locked_brands)
-                    locked_brands.add(scope.brand_id)
-                now = self.clock.now()
-                for scope, indexes in groups.items():
-                    data = self.store.scoped(scope)
-                    cfg = await self.cache.get(data)
-                    moments = {i: decided_at(items[i][1], now, self.late_after) for i in indexes}
-                    for day in by_day(indexes, [moments[i] for i in indexes]):
-                        plans = [plan(items[i][1], cfg) for i in day]
-                        results, paid = await self._run(
-                            data, cfg, plans, spent.get(scope.brand_id, 0), [moments[i] for i in day]
-                        )
-                        spent[scope.brand_id] = spent.get(scope.brand_id, 0) + paid
-                        for index, outcome in zip(day, results, strict=True):
-                            outcomes[index] = outcome
-                    for hook in self.batch_hooks:
-                        await hook(data, [items[i][1] for i in indexes])
-        except BaseException:
-            for brand_id in {scope.brand_id for scope in groups}:
-                self.spend.forget(brand_id)
-            self.rollups.forget()  # the rollback undid what it remembered as written
-            raise
-        for brand_id, amount in spent.items():
-            self.spend.add(brand_id, amount)
-        return outcomes
+class RewardsEngine(BatchEngine):
+    """The engine callers hold: the batch path (BatchEngine) plus commands, `pay` and imports."""
 
     # -- commands ----------------------------------------------------------------------------------------------
 
@@ -309,143 +193,6 @@ class RewardsEngine:
             raise
         self.spend.add(scope.brand_id, spent)
         return result
-
-    # -- the shared core ------------------------------------------------------------------------------------
-
-    async def _run(
-        self,
-        data: ScopedData,
-        cfg: ServerRewards,
-        plans: Sequence[Plan],
-        pending_spend: int = 0,
-        moments: Sequence[datetime] | None = None,
-    ) -> tuple[list[EventOutcome], int]:
-        """Decide and write one server's plans inside the open transaction; returns outcomes, real LTZ paid.
-
-        `moments`: when each plan happened (all on one UTC day); default now. Tallies are loaded from the
-        earliest, and each plan is decided at its own.
-        """
-        now = self.clock.now()
-        moments = list(moments) if moments is not None else [now] * len(plans)
-        state = BatchState(min(moments, default=now))
-        keys = [p.seen_key for p in plans if p.seen_key is not None]
-        new = await data.ledger.mark_seen(keys) if keys else set()
-        flags: list[tuple[bool, bool]] = []  # (counted, may earn) per plan
-        for p in plans:
-            counted = p.seen_key is not None and p.seen_key in new
-            if counted:
-                new.discard(p.seen_key)  # a repeat inside the batch is a repeat too
-            flags.append((counted, counted or p.seen_key is None or not p.earns_only_when_new))
-        candidates = [c for p, (_, earns) in zip(plans, flags, strict=True) if earns for c in p.candidates]
-        await self._load(data, cfg, state, candidates, pending_spend)
-
-        stats: dict[str, list[int]] = {}
-        ledger: list[dict[str, Any]] = []
-        outcomes = []
-        for p, (counted, earns), moment in zip(plans, flags, moments, strict=True):
-            state.now = moment
-            if counted and p.member_id is not None:
-                row = stats.setdefault(p.member_id, [0, 0, 0, 0])
-                row[0] += p.deltas[0]
-                row[1] += p.deltas[1]
-                row[2] += p.deltas[2]
-            results = [await self._decide(data, cfg, state, c, ledger, stats) for c in p.candidates] if earns else []
-            outcomes.append(EventOutcome(counted, tuple(results)))
-        if ledger or stats:
-            await data.ledger.write(ledger, stats)
-            await self.rollups.record(data, state.now, plans, flags, ledger, test_mode=cfg.test_mode.enabled)
-            if self.after_batch:
-                effects = BatchEffects(
-                    state.now,
-                    {m: (d[0], d[1], d[2], d[3]) for m, d in stats.items()},
-                    tuple(
-                        PaidRow(r["discord_user_id"], r["event_type"], r["amount"], r["is_test"], r["idempotency_key"])
-                        for r in ledger
-                    ),
-                )
-                for callback in self.after_batch:
-                    await callback(data, effects)
-        return outcomes, state.paid_real
-
-    async def _load(
-        self, data: ScopedData, cfg: ServerRewards, state: BatchState, candidates: list[Candidate], pending: int
-    ) -> None:
-        """Read what the ladder needs for these candidates: a few grouped queries, none per event."""
-        if not candidates:
-            return
-        state.paid_keys = await data.ledger.paid_keys([c.key for c in candidates])
-        limited = [c for c in candidates if c.limited]
-        # Lifetime caps need every past payout; cooldowns and daily caps only the recent window, which
-        # keeps this query's cost independent of how long the server has been earning.
-        lifetime = [c for c in limited if c.rule.max_claims_per_user is not None]
-        recent = [c for c in limited if c.rule.max_claims_per_user is None]
-        for group, since in ((lifetime, None), (recent, state.window_start(recent))):
-            if group:
-                state.tallies.update(
-                    await data.ledger.tallies(
-                        [c.member.id for c in group],
-                        [c.rule.event_type for c in group],
-                        state.day_start,
-                        since,
-                        day_end=state.day_start + timedelta(days=1),
-                    )
-                )
-        capped = sorted({c.rule.event_type for c in candidates if c.rule.max_total_claims is not None})
-        if capped:
-            state.totals = await data.ledger.event_totals(capped)
-        if cfg.budget is not None:
-            state.spent = await self.spend.get(data) + pending
-
-    async def _decide(
-        self,
-        data: ScopedData,
-        cfg: ServerRewards,
-        state: BatchState,
-        candidate: Candidate,
-        ledger: list[dict[str, Any]],
-        stats: dict[str, list[int]],
-    ) -> Outcome:
-        rule, member = candidate.rule, candidate.member
-        event = rule.event_type
-        if candidate.key in state.paid_keys:
-            return refuse(RefusalReason.DUPLICATE, event)
-        verdict = check(candidate, cfg, state)
-        if isinstance(verdict, Refused):
-            return verdict
-        is_test = cfg.test_mode.enabled
-        if candidate.amount is not None:
-            amount, breakdown = candidate.amount, Breakdown(base=candidate.amount, manual=True)
-            details = {**breakdown.as_json(), "rule_id": rule.id, **(candidate.details or {})}
-        else:
-            streak = await self.streaks.multiplier(data, member.id, event)
-            # Most payouts of a batch share rule, role bonus and streak: price each combination once.
-            priced = state.priced.get((verdict, rule.id, rule.reward_amount, streak))
-            if priced is None:
-                amount, breakdown = verdict.amount(rule.reward_amount, streak)
-                priced = (amount, breakdown, {**breakdown.as_json(), "rule_id": rule.id})
-                state.priced[(verdict, rule.id, rule.reward_amount, streak)] = priced
-            amount, breakdown, details = priced
-        refused = over_budget(cfg, state, event, amount, is_test)
-        if refused is not None:
-            return refused
-        state.record(candidate, amount, is_test)
-        ledger_id = new_id()
-        ledger.append(
-            {
-                "id": ledger_id,
-                "discord_user_id": member.id,
-                "event_type": event,
-                "amount": amount,
-                "idempotency_key": candidate.key,
-                "channel_id": candidate.channel_id,
-                "is_test": is_test,
-                "details": details,
-                "created_at": state.now,
-            }
-        )
-        if not is_test:
-            stats.setdefault(member.id, [0, 0, 0, 0])[3] += amount
-        return Paid(amount, event, breakdown, member.id, is_test, ledger_id)
 
     # -- imports from other bots (python bot.py import) --------------------------------------------------------
 
