@@ -27,6 +27,7 @@ from loyalteez.discord.cogs.perks import PerksCog
 from loyalteez.discord.cogs.setup import SetupCog
 from loyalteez.discord.cogs.streaks import StreaksCog
 from loyalteez.discord.cogs.voice import VoiceCog
+from loyalteez.discord.cogs.watches import WatchesCog
 from loyalteez.discord.replies import describe, send
 from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.discord.special_messages import SpecialMessages
@@ -73,6 +74,7 @@ class LoyalteezBot(discord.Bot):
         self.add_cog(ExportCog(gate, services.exports))
         self.add_cog(AnalyticsCog(self, gate, services.analytics))
         self.add_cog(DropsCog(self, gate, services.drops, services.ticker))
+        self.add_cog(WatchesCog(self, gate, services.watches, services.drops))
         self.add_cog(AchievementsCog(self, gate, services.achievements, services.ticker))
         self.add_cog(GoalsCog(self, gate, services.goals, services.ticker))
         self.add_cog(PerksCog(gate, services.perks))

@@ -12,7 +12,7 @@ from loyalteez.services.analytics.service import Analytics
 from loyalteez.services.boosts import BoostService, LevelUpService
 from loyalteez.services.catchup import DEFAULT_WINDOW, CatchupService
 from loyalteez.services.config_io.exports import ExportService
-from loyalteez.services.drops import Drops
+from loyalteez.services.drops import Drops, DropWatches
 from loyalteez.services.goals import Goals
 from loyalteez.services.perks import Perks
 from loyalteez.services.rewards.defaults import install_default_rules
@@ -33,8 +33,10 @@ class Services:
     catchup: CatchupService
     standings: StandingsService
     exports: ExportService
-    # Engagement rewards: drops, achievements, community goals, perks, and the clock-driven jobs
+    # Engagement rewards: drops (and watched channels), achievements, community goals, perks, and the
+    # clock-driven jobs
     drops: Drops
+    watches: DropWatches
     achievements: Achievements
     goals: Goals
     perks: Perks
@@ -102,6 +104,7 @@ def build_services(
         standings=StandingsService(store, clock),
         exports=ExportService(store, clock),
         drops=drops,
+        watches=DropWatches(store),
         achievements=achievements,
         goals=goals,
         perks=perks,

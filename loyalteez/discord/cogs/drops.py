@@ -1,4 +1,4 @@
-"""/drop and /watch, drop buttons and reactions, and drops' life on Discord (posting, closing, catching up).
+"""/drop, drop buttons and reactions, and drops' life on Discord (posting, closing, catching up).
 
 Buttons carry the drop id in their custom_id (`drop:<id>`) and are answered by `on_interaction`, so they keep
 working after a restart. A claim click is deferred (ephemeral) before the database work, so even hundreds
@@ -6,7 +6,7 @@ of clicks in one second are each acknowledged within Discord's 3 seconds. When a
 or /drop end) its message is edited: the button disabled and the embed's footer saying why; a reaction drop
 loses the bot's own reaction. Reactions added while the bot was offline are claimed when it is ready again:
 it reads each live reaction drop's reactors over REST and claims for each (idempotent: the claim row and
-the ledger key make a second pass pay nothing).
+the ledger key make a second pass pay nothing). Watched channels (/watch) are the watches cog's.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from discord.ext import commands
 
 from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.caller import caller_of
-from loyalteez.discord.convert import CHAT_TYPES, member_of
+from loyalteez.discord.convert import member_of
 from loyalteez.discord.replies import send
 from loyalteez.services import texts
 from loyalteez.services.common import input as common
@@ -75,9 +75,6 @@ def drop_button(drop_id: str, label: str, disabled: bool = False) -> discord.ui.
 
 class DropsCog(commands.Cog):
     drop = discord.SlashCommandGroup("drop", "LTZ drops members claim by button or reaction (admins)", contexts=GUILD)
-    watch = discord.SlashCommandGroup(
-        "watch", "Make every new message in a channel a reaction drop (admins)", contexts=GUILD
-    )
 
     def __init__(self, bot: discord.Bot, gate: AdminGate, drops: Drops, ticker: Ticker) -> None:
         self.bot = bot
@@ -261,77 +258,6 @@ class DropsCog(commands.Cog):
         await self.close_message(ended)
         await send(ctx, say.drop_ended(ended.event_id, ended.claims_count))
 
-    # -- /watch -----------------------------------------------------------------------------------------------
-
-    @watch.command(name="start", description="Every new message in a channel becomes a reaction drop")
-    @discord.option("channel", discord.TextChannel, description="The channel to watch")
-    @discord.option(
-        "event",
-        str,
-        description="The event each drop pays (trigger drop or none)",
-        autocomplete=lambda ctx: ctx.cog.droppable(ctx),
-    )
-    @discord.option("emoji", str, required=False, description="The emoji to react with (default 🎉)")
-    @discord.option(
-        "lifespan", str, required=False, description="Each drop lasts: 5m … 168h (default 24h) or permanent"
-    )
-    async def watch_start(
-        self,
-        ctx: discord.ApplicationContext,
-        channel: discord.TextChannel,
-        event: str,
-        emoji: str | None,
-        lifespan: str | None,
-    ) -> None:
-        scope = await self.gate.scope(ctx)
-        if scope is None:
-            return
-        watch = await self.drops.watch_start(
-            scope,
-            caller_of(ctx),
-            str(channel.id),
-            event,
-            emoji,
-            lifespan,
-            channel_in_server=channel.guild.id == ctx.guild_id,
-        )
-        minutes = watch.lifespan_minutes
-        await send(
-            ctx,
-            say.watch_started(
-                str(channel.id), watch.event_id, watch.emoji, timedelta(minutes=minutes) if minutes else None
-            ),
-        )
-
-    @watch.command(name="stop", description="Stop making drops of a channel's new messages")
-    @discord.option("channel", discord.TextChannel, description="The watched channel")
-    async def watch_stop(self, ctx: discord.ApplicationContext, channel: discord.TextChannel) -> None:
-        scope = await self.gate.scope(ctx)
-        if scope is None:
-            return
-        await self.drops.watch_stop(scope, caller_of(ctx), str(channel.id))
-        await send(ctx, say.watch_stopped(str(channel.id)))
-
-    @watch.command(name="list", description="Watched channels")
-    async def watch_list(self, ctx: discord.ApplicationContext) -> None:
-        scope = await self.gate.scope(ctx)
-        if scope is None:
-            return
-        watches = await self.drops.watches(scope, caller_of(ctx))
-        await send(
-            ctx,
-            "\n".join(
-                say.watch_started(
-                    w.channel_id,
-                    w.event_id,
-                    w.emoji,
-                    timedelta(minutes=w.lifespan_minutes) if w.lifespan_minutes else None,
-                )
-                for w in watches
-            )
-            or say.NO_WATCHES,
-        )
-
     # -- claiming -----------------------------------------------------------------------------------------------
 
     @commands.Cog.listener()
@@ -381,26 +307,6 @@ class DropsCog(commands.Cog):
             await user.send(text)
         except discord.HTTPException as exc:
             log.info("could not DM %s about a drop: %s", user.id, exc)
-
-    # -- watched channels -------------------------------------------------------------------------------------
-
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
-        if message.guild is None or message.author.bot or message.webhook_id or message.type not in CHAT_TYPES:
-            return
-        scope = await self._scope(message.guild.id)
-        watch = self.drops.watch_for(scope, str(message.channel.id)) if scope else None
-        if scope is None or watch is None:
-            return
-        plan = await self.drops.plan_for_watch(scope, watch, str(message.channel.id), str(message.id))
-        if plan is None:
-            return
-        try:
-            await message.add_reaction(plan.emoji)
-        except discord.HTTPException as exc:
-            log.warning("watched channel %s: could not react to %s: %s", message.channel.id, message.id, exc)
-            return
-        await self.drops.create(scope, plan, actor_id=None, message_id=str(message.id), actor_type="system")
 
     # -- start-up, expiry and closing ------------------------------------------------------------------------
 

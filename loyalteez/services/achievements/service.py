@@ -1,13 +1,10 @@
 """Achievements: milestones members reach by taking part, each claimable once for its reward.
 
-Progress lives in discord_user_achievements and moves with the events that feed it: `after_batch` is a
-rewards-engine hook (hooks.py) called inside every written batch's transaction with the members it touched;
-for them only it reads each type's current total where it lives (discord_user_stats for messages,
-reactions, voice hours and LTZ earned; discord_user_streaks.longest_streak; their daily check-in rows; their
-drop claims), by key, never scanning a table. Progress is that total capped at the threshold and only ever
-rises. The row that reaches its threshold gets completed_at in the same statement that also writes a notice
-(services/notices.py), so a member is told once, in a DM batched with anything else they completed that
-minute. Test-mode payouts never move ltz_earned, so they never complete an LTZ achievement either.
+Progress moves with the events that feed it (progress.py: the rewards-engine hook, run inside every written
+batch's transaction for the members it touched); the row that reaches its threshold is completed and a
+notice queued, so a member is told once, in a DM batched with anything else they completed that minute
+(`announce`, a ticker job). Test-mode payouts never move ltz_earned, so they never complete an LTZ
+achievement either.
 
 An achievement created later (or whose threshold changes) credits existing progress once from the same
 totals, for every member, when it is saved; members it completes are told like any others.
@@ -31,6 +28,7 @@ from loyalteez.services.access.gate import open_admin
 from loyalteez.services.access.permissions import Caller, Level
 from loyalteez.services.achievements import input as check
 from loyalteez.services.achievements import texts
+from loyalteez.services.achievements.progress import AchievementProgress
 from loyalteez.services.common import input as common
 from loyalteez.services.common import texts as shared
 from loyalteez.services.errors import ValidationError
@@ -40,11 +38,10 @@ from loyalteez.services.rewards.outcomes import Outcome, Paid, RefusalReason, Re
 from loyalteez.services.rewards.rules import suggest
 from loyalteez.services.rewards.service import Rewards
 from loyalteez.store import Scope, ScopedData, Store
-from loyalteez.store.repos.achievements import Achievement, Completion
+from loyalteez.store.repos.achievements import Achievement
 
 TYPES = check.TYPES
 LEDGER_EVENT = "achievement"
-CACHE_TTL = 60.0
 AUTOCOMPLETE_MAX = 25
 
 
@@ -75,7 +72,10 @@ class Achievements:
     store: Store
     clock: Clock
     rewards: Rewards
-    _cache: dict[Scope, tuple[float, list[Achievement]]] = field(default_factory=dict)
+    progress: AchievementProgress = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.progress = AchievementProgress(self.clock)
 
     # -- admin (the commands check the caller's level first) ----------------------------------------------
 
@@ -169,8 +169,8 @@ class Achievements:
                 details={"name": name},
                 after=await data.achievements.snapshot(made.id),
             )
-            done = await self._credit(data, made)
-        self._cache.pop(data.scope, None)
+            done = await self.progress.credit(data, made)
+        self.progress.forget(data.scope)
         return made, done
 
     async def edit_in(
@@ -222,8 +222,8 @@ class Achievements:
                 after=await data.achievements.snapshot(before.id),
             )
             if threshold is not None:
-                await self._credit(data, after)
-        self._cache.pop(data.scope, None)
+                await self.progress.credit(data, after)
+        self.progress.forget(data.scope)
         return after
 
     async def toggle_in(self, data: ScopedData, actor_id: str, name: str) -> Achievement:
@@ -250,8 +250,8 @@ class Achievements:
                 after=await data.achievements.snapshot(before.id),
             )
             if after.active:
-                await self._credit(data, after)
-        self._cache.pop(data.scope, None)
+                await self.progress.credit(data, after)
+        self.progress.forget(data.scope)
         return after
 
     async def listing_in(self, data: ScopedData) -> list[tuple[Achievement, int]]:
@@ -269,64 +269,11 @@ class Achievements:
             raise ValidationError("name", shared.unknown("achievement", name or "", close))
         return found
 
-    async def _credit(self, data: ScopedData, achievement: Achievement) -> int:
-        """Existing progress for every member, once, from the totals the type counts; returns completions."""
-        if not achievement.active:
-            return 0
-        totals = await data.achievements.all_sources(achievement.kind)
-        rows = [(m, achievement.id, min(v, achievement.threshold)) for m, v in totals.items() if v > 0]
-        await data.achievements.save_progress(rows)
-        done = await data.achievements.complete(self.clock.now(), achievement_id=achievement.id)
-        await self._announce(data, done, {achievement.id: achievement})
-        return len(done)
-
     # -- progress (the engine hook) ----------------------------------------------------------------------
 
     async def after_batch(self, data: ScopedData, effects: BatchEffects) -> None:
         """Move the batch's members' progress; complete (and queue a notice for) what reached its threshold."""
-        active = await self._active(data)
-        if active:
-            await self._refresh(data, sorted(effects.members), active)
-
-    async def _active(self, data: ScopedData) -> list[Achievement]:
-        cached = self._cache.get(data.scope)
-        if cached is not None and self.clock.monotonic() - cached[0] < CACHE_TTL:
-            return cached[1]
-        active = [a for a in await data.achievements.active() if a.kind in TYPES]
-        self._cache[data.scope] = (self.clock.monotonic(), active)
-        return active
-
-    async def _refresh(self, data: ScopedData, members: list[str], active: list[Achievement]) -> None:
-        if not members:
-            return
-        totals = await data.achievements.sources(members, {a.kind for a in active})
-        current = {(p.member_id, p.achievement_id): p for p in await data.achievements.progress_of(members)}
-        rows, reached = [], set()
-        for member in members:
-            for a in active:
-                value = min(totals.get(member, {}).get(a.kind, 0), a.threshold)
-                row = current.get((member, a.id))
-                if value <= 0 or (row is not None and (row.completed_at is not None or row.progress >= value)):
-                    continue
-                rows.append((member, a.id, value))
-                if value >= a.threshold:
-                    reached.add(member)
-        await data.achievements.save_progress(rows)
-        if reached:
-            done = await data.achievements.complete(self.clock.now(), sorted(reached))
-            await self._announce(data, done, {a.id: a for a in active})
-
-    async def _announce(self, data: ScopedData, done: list[Completion], known: dict[str, Achievement]) -> None:
-        for completion in done:
-            achievement = known.get(completion.achievement_id)
-            if achievement is not None:
-                await notices.add(
-                    data,
-                    "achievement",
-                    completion.member_id,
-                    achievement.id,
-                    {"name": achievement.name, "reward": achievement.reward},
-                )
+        await self.progress.after_batch(data, effects)
 
     # -- announcements (a ticker job) --------------------------------------------------------------------
 
@@ -350,11 +297,11 @@ class Achievements:
     async def of_member(self, scope: Scope, member_id: str) -> list[MemberAchievement]:
         """The member's progress on every active achievement (brought up to date first)."""
         data = self.store.scoped(scope)
-        active = await self._active(data)
+        active = await self.progress.active(data)
         if not active:
             return []
         async with data.rewards.transaction():
-            await self._refresh(data, [member_id], active)
+            await self.progress.refresh(data, [member_id], active)
         mine = {p.achievement_id: p for p in await data.achievements.progress_of([member_id])}
         found = []
         for a in active:

@@ -1,6 +1,7 @@
 """Drops: limited giveaways of an event's reward, claimed by button or by reaction; watched channels."""
 
 from loyalteez.services.drops.service import ClaimResult, DropPlan, Drops, TargetMessage, drop_status
+from loyalteez.services.drops.watches import DropWatches
 from loyalteez.store.repos.drops import Drop, DropWatch
 
-__all__ = ["ClaimResult", "Drop", "DropPlan", "DropWatch", "Drops", "TargetMessage", "drop_status"]
+__all__ = ["ClaimResult", "Drop", "DropPlan", "DropWatch", "DropWatches", "Drops", "TargetMessage", "drop_status"]

@@ -14,9 +14,9 @@ max_total_claims applies to each drop instead of the event as a whole. Drops are
 marks the end (full, expired: set to the expiry moment by the click that finds it or by the sweep, or
 /drop end). Claims are kept forever (seed retention).
 
-Watched channels (/watch) turn every new message there into its own reaction drop of the watch's event.
-For the adapter, live reaction drops and watches are cached in memory per server (`reaction_drop_for`,
-`watch_for`), so a reaction or a message costs no query unless it concerns a drop.
+Watched channels (/watch, watches.py) turn every new message there into its own reaction drop of the
+watch's event. For the adapter, live reaction drops are cached in memory per server (`reaction_drop_for`),
+so a reaction costs no query unless it concerns a drop.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from loyalteez.services.rewards.outcomes import Outcome, Paid, RefusalReason, Re
 from loyalteez.services.rewards.rules import Rule, resolve, suggest
 from loyalteez.services.rewards.service import Rewards
 from loyalteez.store import Scope, ScopedData, Store
-from loyalteez.store.repos.drops import Drop, DropWatch, ReserveStatus
+from loyalteez.store.repos.drops import Drop, ReserveStatus
 
 DROP_TRIGGERS = ("drop", "none")
 ENDED_KEPT = 5000  # recently ended reaction drops remembered to answer late reactions
@@ -101,16 +101,29 @@ def drop_status(drop: Drop, now: datetime) -> str:
     return "ended" if ended is not None else "live"
 
 
+async def drop_rule(data: ScopedData, event: str) -> Rule:
+    """The enabled event a drop (or a watched channel) may pay; raises ValidationError naming why not."""
+    name = (event or "").strip().lower()
+    rules = resolve(await data.drops.event_rule_rows())
+    rule = rules.get(name)
+    if rule is None:
+        raise ValidationError("event", shared.unknown("event", name, suggest(name, rules)))
+    if rule.trigger not in DROP_TRIGGERS:
+        raise ValidationError("event", texts.drop_event_trigger(name, rule.trigger))
+    if not rule.is_enabled:
+        raise ValidationError("event", texts.drop_event_off(name))
+    return rule
+
+
 @dataclass
 class Drops:
     store: Store
     clock: Clock
     rewards: Rewards
-    # Adapter caches, per server: live reaction drops by message id, watches by channel id, and recently
-    # ended reaction drops (bounded), so a late reaction still gets its answer (full, expired, ended).
+    # Adapter caches, per server: live reaction drops by message id, and recently ended reaction drops
+    # (bounded), so a late reaction still gets its answer (full, expired, ended).
     _reaction_drops: dict[Scope, dict[str, Drop]] = field(default_factory=dict)
     _ended: OrderedDict[tuple[Scope, str], Drop] = field(default_factory=OrderedDict)
-    _watches: dict[Scope, dict[str, DropWatch]] = field(default_factory=dict)
 
     # -- creating ----------------------------------------------------------------------------------------
 
@@ -141,7 +154,7 @@ class Drops:
             if common.choice("type", drop_type or "button", ("button", "reaction")) == "reaction"
             else "button"
         )
-        rule = await self._drop_rule(data, event)
+        rule = await drop_rule(data, event)
         if kind == "button" and message_id:
             raise ValidationError("message-id", texts.MESSAGE_ONLY_FOR_REACTION)
         if kind == "reaction" and not message_id:
@@ -205,18 +218,6 @@ class Drops:
         typed = (typed or "").lower()
         names = (r.event_type for r in rules.values() if r.trigger in DROP_TRIGGERS and typed in r.event_type)
         return sorted(names)[:AUTOCOMPLETE_MAX]
-
-    async def _drop_rule(self, data: ScopedData, event: str) -> Rule:
-        name = (event or "").strip().lower()
-        rules = resolve(await data.drops.event_rule_rows())
-        rule = rules.get(name)
-        if rule is None:
-            raise ValidationError("event", shared.unknown("event", name, suggest(name, rules)))
-        if rule.trigger not in DROP_TRIGGERS:
-            raise ValidationError("event", texts.drop_event_trigger(name, rule.trigger))
-        if not rule.is_enabled:
-            raise ValidationError("event", texts.drop_event_off(name))
-        return rule
 
     def expiry(self, plan: DropPlan) -> datetime | None:
         """When a drop planned now would end (None: permanent), for the message announcing it."""
@@ -365,11 +366,9 @@ class Drops:
         return await data.drops.live()
 
     async def load(self, scope: Scope) -> None:
-        """Fill the adapter caches for a server (at start-up): live reaction drops and watches."""
-        data = self.store.scoped(scope)
-        live = await data.drops.live_reaction_drops()
+        """Fill the adapter cache for a server (at start-up): its live reaction drops."""
+        live = await self.store.scoped(scope).drops.live_reaction_drops()
         self._reaction_drops[scope] = {d.message_id: d for d in live if d.message_id}
-        self._watches[scope] = {w.channel_id: w for w in await data.drops.watches()}
 
     def reaction_drop_for(self, scope: Scope, message_id: str) -> Drop | None:
         """The live (or recently ended) reaction drop on a message, without a query."""
@@ -385,90 +384,3 @@ class Drops:
                 self._ended[(scope, drop.message_id)] = drop
         while len(self._ended) > ENDED_KEPT:
             self._ended.popitem(last=False)
-
-    # -- watches --------------------------------------------------------------------------------------------
-
-    def watch_for(self, scope: Scope, channel_id: str) -> DropWatch | None:
-        return self._watches.get(scope, {}).get(channel_id)
-
-    async def watches(self, scope: Scope, caller: Caller) -> list[DropWatch]:
-        """/watch list (viewers)."""
-        data = await open_admin(self.store, scope, caller, Level.VIEWER)
-        return await data.drops.watches()
-
-    async def watch_start(
-        self,
-        scope: Scope,
-        caller: Caller,
-        channel_id: str,
-        event: str,
-        emoji: str | None = None,
-        lifespan: str | None = None,
-        *,
-        channel_in_server: bool = True,
-    ) -> DropWatch:
-        """/watch start (event managers): every new message in the channel becomes a reaction drop."""
-        data = await open_admin(self.store, scope, caller, Level.EVENT_MANAGER)
-        if not channel_in_server:
-            raise ValidationError("channel", texts.CHANNEL_OTHER_SERVER)
-        rule = await self._drop_rule(data, event)
-        life = common.lifespan(lifespan)
-        async with self.store.transaction():
-            before = await data.drops.watch_snapshot(channel_id)
-            after = await data.drops.save_watch(
-                channel_id=channel_id,
-                event_id=rule.event_type,
-                emoji=common.emoji(emoji),
-                lifespan_minutes=int(life.total_seconds() // 60) if life else None,
-                created_by=caller.user_id,
-            )
-            await audit.record(
-                data,
-                actor_type="admin",
-                actor_id=caller.user_id,
-                action="drops.watch_started",
-                details={"channel_id": channel_id, "event": rule.event_type},
-                before=before,
-                after=await data.drops.watch_snapshot(channel_id),
-            )
-        self._watches.setdefault(scope, {})[channel_id] = after
-        return after
-
-    async def watch_stop(self, scope: Scope, caller: Caller, channel_id: str) -> None:
-        """/watch stop (event managers)."""
-        data = await open_admin(self.store, scope, caller, Level.EVENT_MANAGER)
-        async with self.store.transaction():
-            before = await data.drops.watch_snapshot(channel_id)
-            if before is None:
-                raise ValidationError("channel", texts.not_watched(channel_id))
-            await data.drops.remove_watch(channel_id)
-            await audit.record(
-                data,
-                actor_type="admin",
-                actor_id=caller.user_id,
-                action="drops.watch_stopped",
-                details={"channel_id": channel_id},
-                before=before,
-            )
-        self._watches.get(scope, {}).pop(channel_id, None)
-
-    async def plan_for_watch(self, scope: Scope, watch: DropWatch, channel_id: str, message_id: str) -> DropPlan | None:
-        """The reaction drop a watched channel's new message becomes; None if its event can't be dropped now."""
-        try:
-            rule = await self._drop_rule(self.store.scoped(scope), watch.event_id)
-        except ValidationError:
-            return None
-        minutes = watch.lifespan_minutes
-        return DropPlan(
-            new_id(),
-            rule.event_type,
-            rule.reward_amount,
-            "reaction",
-            channel_id,
-            watch.emoji,
-            timedelta(minutes=minutes) if minutes else None,
-            rule.max_total_claims,
-            "Claim",
-            None,
-            message_id,
-        )
