@@ -3,9 +3,9 @@
 Run: .venv/bin/python bench/store_backends.py [--ops 5000] [--tx 100] [--pg postgresql://...]
 
 Per engine, on a fresh database (a temporary SQLite file; a fresh schema in the --pg database):
-  1. scoped inserts      --ops audit rows through store.scoped(...).insert, --tx per transaction
+  1. scoped inserts      --ops audit rows through the scoped table access (store/_tables.py), --tx per transaction
   2. scoped upserts      --ops user-stats upserts over 500 members, --tx per transaction
-  3. point reads         --ops store.scoped(...).get of one member's stats, no transaction
+  3. point reads         --ops scoped gets of one member's stats, no transaction
   4. concurrent upserts  the upserts of 2, split over 4 tasks with their own transactions
 PostgreSQL is skipped with the reason printed when no server answers (default: LOYALTEEZ_TEST_PG or the
 local test server). Loopback only; bounded; leaves nothing behind.
