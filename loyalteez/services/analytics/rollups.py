@@ -36,6 +36,7 @@ class RollupSink(Protocol):
         ledger: Sequence[Mapping[str, Any]],
         *,
         test_mode: bool,
+        moments: Sequence[datetime] | None = None,
     ) -> None: ...
 
     def forget(self) -> None: ...
@@ -67,14 +68,26 @@ class ActivityRollups:
         ledger: Sequence[Mapping[str, Any]],
         *,
         test_mode: bool,
+        moments: Sequence[datetime] | None = None,
     ) -> None:
-        """Roll up one written batch of one server (`plans` with their (counted, earns) flags, ledger rows)."""
+        """Roll up one written batch of one server (`plans` with their (counted, earns) flags, ledger rows).
+
+        `moments`: when each plan's event happened. A member first seen (or first paid) in this batch is
+        noted at their own earliest event (payout) in it, not at the batch's last moment, so how events
+        happen to be grouped into batches never changes a member's "first seen" or "first reward" time.
+        """
         if test_mode:
             return
         deltas: dict[str, list[int]] = {}
-        for p, (counted, _) in zip(plans, flags, strict=True):
+        seen_at: dict[str, datetime] = {}
+        paid_at: dict[str, datetime] = {}
+        for index, (p, (counted, _)) in enumerate(zip(plans, flags, strict=True)):
             if not counted or p.member_id is None:
                 continue
+            if moments is not None:
+                moment = moments[index]
+                if p.member_id not in seen_at or moment < seen_at[p.member_id]:
+                    seen_at[p.member_id] = moment
             row = deltas.get(p.member_id)
             if row is None:
                 row = deltas[p.member_id] = [0] * 7
@@ -94,13 +107,20 @@ class ActivityRollups:
                 row = deltas[member] = [0] * 7
             row[5] += 1
             row[6] += int(r["amount"])
+            created = r.get("created_at")
+            if (
+                moments is not None
+                and isinstance(created, datetime)
+                and (member not in paid_at or created < paid_at[member])
+            ):
+                paid_at[member] = created
             if r["event_type"] == CHECKIN_EVENT:
                 row[4] += 1
                 checkins[member] = r.get("created_at") or now
         if not deltas:
             return
         day = utc_day(now)
-        await data.analytics.record(day, now, deltas, self._changing(data.scope, day, deltas))
+        await data.analytics.record(day, now, deltas, self._changing(data.scope, day, deltas), seen_at, paid_at)
         if checkins:
             await self._streaks(data, day, checkins)
 

@@ -183,7 +183,9 @@ class BatchEngine:
             outcomes.append(EventOutcome(counted, tuple(results)))
         if ledger or stats:
             await data.ledger.write(ledger, stats)
-            await self.rollups.record(data, state.now, plans, flags, ledger, test_mode=cfg.test_mode.enabled)
+            await self.rollups.record(
+                data, state.now, plans, flags, ledger, test_mode=cfg.test_mode.enabled, moments=moments
+            )
             if self.after_batch:
                 effects = BatchEffects(
                     state.now,

@@ -98,11 +98,19 @@ class AnalyticsRepository(Repository):
     # -- writes, inside the rewards engine's transaction ----------------------------------------------------
 
     async def record(
-        self, day: date, now: datetime, deltas: Mapping[str, Sequence[int]], changing: Sequence[str] | None = None
+        self,
+        day: date,
+        now: datetime,
+        deltas: Mapping[str, Sequence[int]],
+        changing: Sequence[str] | None = None,
+        seen_at: Mapping[str, datetime] | None = None,
+        paid_at: Mapping[str, datetime] | None = None,
     ) -> None:
         """Add one batch's per-member deltas (DELTA_COLUMNS order) to the day's rollups; note firsts per member.
 
-        `now` is the batch's moment: members first seen or first paid in this batch get it. `changing`: the
+        A member first seen or first paid in this batch is noted at their own moment (`seen_at`, `paid_at`:
+        their earliest event and payout in it), else at the batch's moment `now`; members sharing moments
+        share a statement (live, that is every member of the batch). `changing`: the
         members whose member row may change (default all; the caller may know the others' rows are current).
         The scope and the moments are bound once per statement, not per member (parameter conversion is a
         real cost here).
@@ -132,17 +140,21 @@ class AnalyticsRepository(Repository):
         # The member rows change only when something about them does: first seen, first reward, the first
         # batch of a new day. The WHERE keeps every other row untouched (no write, no dirty page).
         noted = list(deltas) if changing is None else changing
-        paid = [member for member in noted if deltas[member][5]]
-        unpaid = [member for member in noted if not deltas[member][5]]
+        seen_at, paid_at = seen_at or {}, paid_at or {}
+        groups: dict[tuple[datetime, datetime | None], list[str]] = {}
+        for member in noted:
+            reward = (paid_at.get(member) or now) if deltas[member][5] else None
+            seen = seen_at.get(member) or reward or now
+            groups.setdefault((seen, reward), []).append(member)
         changed = (
             " WHERE {m}.first_seen_at IS NULL OR {m}.last_active_on IS NULL "
             "OR {m}.last_active_on < excluded.last_active_on"
         )
-        for members, first_reward in ((paid, now), (unpaid, None)):
+        for (seen, first_reward), members in groups.items():
             for start in range(0, len(members), _CHUNK):
                 await self._members_upsert(
                     members[start : start + _CHUNK],
-                    now,
+                    seen,
                     day,
                     first_reward,
                     changed + (" OR {m}.first_reward_at IS NULL" if first_reward is not None else ""),
