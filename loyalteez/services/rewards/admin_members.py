@@ -75,12 +75,12 @@ async def enable_member(data: ScopedData, actor_id: str, member_id: str) -> None
 async def member_status(data: ScopedData, member_id: str) -> MemberStatus:
     member_id = validation.snowflake("member", member_id)
     disabled = await data.rewards.disabled_member(member_id)
-    stats = await data.ledger.member_stats(member_id)
+    stats = await data.standings.member_stats_of(member_id)
     return MemberStatus(
         member_id,
         disabled,
-        messages_count=stats.messages_count,
-        reactions_count=stats.reactions_count,
+        messages_count=stats.messages,
+        reactions_count=stats.reactions,
         voice_minutes=stats.voice_minutes,
         ltz_earned=stats.ltz_earned,
     )

@@ -44,7 +44,8 @@ async def check_ledger(store: Store) -> LedgerReport:
     for server in servers:
         scope = Scope(server["brand_id"], server["server_id"])
         data = store.scoped(scope)
-        totals = await data.ledger.totals(await data.rewards.connected_at())
+        config = await data.server.config()
+        totals = await data.ledger.totals(config.connected_at if config else None)
         earned = await data.ledger.earned()
         for member_id in sorted(set(totals) | set(earned)):
             members += 1

@@ -34,16 +34,6 @@ class Tally:
     last_at: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class MemberStats:
-    """A member's activity counters on this server (all zero before their first counted activity)."""
-
-    messages_count: int = 0
-    reactions_count: int = 0
-    voice_minutes: int = 0
-    ltz_earned: int = 0
-
-
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), _CHUNK):
         yield items[start : start + _CHUNK]
@@ -223,13 +213,3 @@ class LedgerRepository(Repository):
             f"SELECT discord_user_id, ltz_earned FROM discord_user_stats WHERE {scope_sql}", params
         )
         return {r["discord_user_id"]: int(r["ltz_earned"]) for r in rows}
-
-    async def member_stats(self, member_id: str) -> MemberStats:
-        """One member's counters (zeros when they have no stats row yet)."""
-        row = await self._tables.get(STATS, {"discord_user_id": member_id}) or {}
-        return MemberStats(
-            messages_count=int(row.get("messages_count") or 0),
-            reactions_count=int(row.get("reactions_count") or 0),
-            voice_minutes=int(row.get("voice_minutes") or 0),
-            ltz_earned=int(row.get("ltz_earned") or 0),
-        )

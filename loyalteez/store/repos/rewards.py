@@ -121,12 +121,6 @@ class RewardsRepository(Repository):
             budget=None if brand is None or brand["ltz_budget"] is None else int(brand["ltz_budget"]),
         )
 
-    async def connected_at(self) -> datetime | None:
-        """When the server was (re)connected: the start of the window its stats and ledger agree on."""
-        config = await self._tables.get(SERVERS, {})
-        connected: datetime | None = (config or {}).get("connected_at")
-        return connected
-
     # -- events (monitoring rules) ------------------------------------------------------------------------
 
     async def rule_rows(self, event_type: str | None = None) -> list[Row]:

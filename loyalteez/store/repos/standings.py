@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from loyalteez.store.database import Row
 from loyalteez.store.repos.base import Repository
 from loyalteez.store.values import as_utc
 
@@ -142,17 +143,12 @@ class StandingsRepository(Repository):
 
     async def member_stats(self) -> list[MemberStats]:
         """Every member's running totals, in no particular order."""
-        return [
-            MemberStats(
-                str(r["discord_user_id"]),
-                int(r["messages_count"] or 0),
-                int(r["reactions_count"] or 0),
-                int(r["voice_minutes"] or 0),
-                int(r["ltz_earned"] or 0),
-                int(r["ltz_spent"] or 0),
-            )
-            for r in await self._tables.select(STATS)
-        ]
+        return [_member_stats(r) for r in await self._tables.select(STATS)]
+
+    async def member_stats_of(self, member_id: str) -> MemberStats:
+        """One member's running totals (all zero before their first counted activity)."""
+        row = await self._tables.get(STATS, {"discord_user_id": member_id})
+        return _member_stats(row) if row else MemberStats(member_id, 0, 0, 0, 0, 0)
 
     async def paid_by_event(self) -> dict[str, int]:
         """LTZ paid per event, ever, test-mode payouts included."""
@@ -214,3 +210,14 @@ class StandingsRepository(Repository):
             [*params, since, False, limit],
         )
         return [PayoutGroup(str(r["name"]), int(r["payouts"]), int(r["ltz"] or 0)) for r in rows]
+
+
+def _member_stats(row: Row) -> MemberStats:
+    return MemberStats(
+        str(row["discord_user_id"]),
+        int(row["messages_count"] or 0),
+        int(row["reactions_count"] or 0),
+        int(row["voice_minutes"] or 0),
+        int(row["ltz_earned"] or 0),
+        int(row["ltz_spent"] or 0),
+    )

@@ -56,9 +56,9 @@ async def test_write_then_every_read_the_engine_makes(store: Store) -> None:
     assert await data.ledger.totals(None) == {ALICE: 10}
     assert await data.ledger.totals(now - timedelta(days=1)) == {ALICE: 5}
     assert await data.ledger.earned() == {ALICE: 10, BOB: 20}
-    stats = await data.ledger.member_stats(ALICE)
-    assert (stats.messages_count, stats.reactions_count, stats.voice_minutes, stats.ltz_earned) == (3, 0, 0, 10)
-    assert (await data.ledger.member_stats("800000000000000003")).ltz_earned == 0
+    stats = await data.standings.member_stats_of(ALICE)
+    assert (stats.messages, stats.reactions, stats.voice_minutes, stats.ltz_earned) == (3, 0, 0, 10)
+    assert (await data.standings.member_stats_of("800000000000000003")).ltz_earned == 0
 
 
 async def test_brand_spent_counts_every_server_of_the_brand(store: Store) -> None:

@@ -75,11 +75,6 @@ async def test_disabled_members_and_the_config_rows_the_engine_caches(store: Sto
     assert await data.rewards.disabled_member(MEMBER) is None
 
 
-async def test_connected_at_is_when_the_server_was_linked(store: Store) -> None:
-    data = store.scoped(await linked(store, "brand_a", "1001"))
-    assert await data.rewards.connected_at() == store.clock.now()
-
-
 async def test_lock_runs_inside_a_transaction_on_both_engines(store: Store) -> None:
     data = store.scoped(await linked(store, "brand_a", "1001"))
     async with data.transaction():

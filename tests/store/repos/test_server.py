@@ -45,3 +45,9 @@ async def test_unlink_counts_removed_member_stats_and_status_counts(store: Store
     assert removed.member_stats == 1 and removed["discord_user_stats"] == 1
     assert (await data.server.config()).is_active is False
     assert await data.server.tracked_members() == 0
+
+
+async def test_connected_at_is_when_the_server_was_linked(store: Store) -> None:
+    data = store.scoped(await linked(store, "brand_a", "1001"))
+    config = await data.server.config()
+    assert config is not None and config.connected_at == store.clock.now()
