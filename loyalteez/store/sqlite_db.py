@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import pwd
 import sqlite3
+import tempfile
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
@@ -77,10 +80,16 @@ class SqliteDatabase(FetchHelpers):
         self._slot = TransactionSlot(f"sqlite-tx-{id(self)}")
 
     @classmethod
-    async def open(cls, path: str | Path) -> SqliteDatabase:
+    async def open(cls, path: str | Path, *, create: bool = True) -> SqliteDatabase:
+        """Open (or, with `create`, make) the file; any failure is one DatabaseError and leaves no connection.
+
+        aiosqlite runs each connection on a non-daemon thread: a connection left open on an error path
+        keeps the whole process alive after it has printed its error, so every failure closes it.
+        """
         target = str(path)
         if target != ":memory:":
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            check_path(Path(target), create=create)
+        conn: aiosqlite.Connection | None = None
         try:
             conn = await aiosqlite.connect(
                 target, detect_types=sqlite3.PARSE_DECLTYPES, isolation_level=None, timeout=5.0
@@ -95,7 +104,13 @@ class SqliteDatabase(FetchHelpers):
             ):
                 await conn.execute(pragma)
         except sqlite3.Error as exc:
-            raise DatabaseError(f"cannot open the SQLite database at {target}: {exc}") from exc
+            if conn is not None:
+                await conn.close()
+            raise DatabaseError(open_failure(Path(target), exc)) from exc
+        except BaseException:
+            if conn is not None:
+                await conn.close()
+            raise
         return cls(conn, target)
 
     @asynccontextmanager
@@ -157,6 +172,77 @@ class SqliteDatabase(FetchHelpers):
 
     async def close(self) -> None:
         await self._conn.close()
+
+
+def check_path(path: Path, *, create: bool) -> None:
+    """Refuse, in one sentence, a path that cannot be a database file; make its folder when creating."""
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a folder, not a database file: name the file, e.g. {path / 'loyalteez.db'}")
+    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise DatabaseError(f"cannot use {path} as a database: {blocker} is a file, not a folder")
+    if not path.exists() and not create:
+        raise DatabaseError(
+            f"there is no database at {path}: check --db or LOYALTEEZ_DB (this command never creates one)"
+        )
+    if create:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"cannot create the folder {path.parent}: {exc.strerror or exc}") from exc
+
+
+def write_problem(path: Path) -> str | None:
+    """Why this process could not write the database (None if it can), asked of the kernel, not assumed.
+
+    A file made once by root and served by a dedicated user opens and reads fine; only the first write
+    fails. So both the permission (os.access, which honours capabilities rather than just the uid) and a real
+    open for writing are tried, for the file, its -wal/-shm companions and the folder they live in.
+    """
+    user = _user_name()
+    for file in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm"))):
+        if not file.exists():
+            continue
+        try:
+            if not os.access(file, os.W_OK):
+                raise PermissionError
+            with file.open("r+b"):
+                pass
+        except OSError:
+            return (
+                f"{file} is not writable by user {user}, so every reward would fail: "
+                f"chown it to {user} or run the bot as its owner"
+            )
+    folder = path.parent
+    if folder.is_dir():
+        try:
+            if not os.access(folder, os.W_OK | os.X_OK):
+                raise PermissionError
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+        except OSError:
+            return f"the folder {folder} is not writable by user {user}: SQLite writes its -wal and -shm files there"
+    return None
+
+
+def _user_name() -> str:
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return str(os.geteuid())
+
+
+def open_failure(path: Path, exc: sqlite3.Error) -> str:
+    """Why a database could not be opened, with the usual cause when SQLite's own words are vague."""
+    folder = path.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (
+            f"cannot open the SQLite database at {path}: the folder {folder} is not writable "
+            "(SQLite keeps its -wal and -shm files beside the database)"
+        )
+    if "not a database" in str(exc) or "malformed" in str(exc):
+        return f"{path} is not a SQLite database (damaged, truncated or another kind of file)"
+    return f"cannot open the SQLite database at {path}: {exc}"
 
 
 def split_sql(script: str) -> list[str]:

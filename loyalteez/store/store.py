@@ -7,6 +7,7 @@ which is how a scope is built in the first place.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -31,12 +32,18 @@ class Store:
         self.schema_found = schema_found
 
     @classmethod
-    async def open(cls, target: str, clock: Clock | None = None) -> Store:
-        """Open (creating or upgrading) the database at a SQLite path or `sqlite:///path` URL."""
-        db = await _open_engine(target)
+    async def open(cls, target: str, clock: Clock | None = None, *, create: bool = True) -> Store:
+        """Open (creating or upgrading) the database at a SQLite path or `sqlite:///path` URL.
+
+        `create=False` is for commands that only read: a missing SQLite file is refused, never made.
+        """
+        db = await _open_engine(target, create=create)
         try:
             found, _ = await ensure_schema(db)
             catalog = await Catalog.load(db)
+        except sqlite3.DatabaseError as exc:  # a file that opens but breaks on first read: damaged
+            await db.close()
+            raise DatabaseError(f"{target} is damaged or not a Loyalteez database: {exc}") from exc
         except BaseException:
             await db.close()
             raise
@@ -133,7 +140,7 @@ class Store:
         )
 
 
-async def _open_engine(target: str) -> Database:
+async def _open_engine(target: str, *, create: bool = True) -> Database:
     """`postgresql://...` (or `postgres://`) opens PostgreSQL; a path or `sqlite:///path` opens SQLite."""
     if target.startswith(("postgres://", "postgresql://")):
         from loyalteez.store.postgres_db import PostgresDatabase
@@ -143,4 +150,4 @@ async def _open_engine(target: str) -> Database:
         scheme = target.split("://", 1)[0]
         raise DatabaseError(f"unsupported database URL scheme {scheme!r}: use postgresql://... or a SQLite path")
     path = target.removeprefix("sqlite:///") if target.startswith("sqlite:///") else target
-    return await SqliteDatabase.open(path)
+    return await SqliteDatabase.open(path, create=create)
