@@ -1,6 +1,7 @@
 """`python bot.py ...`: run the bot, or manage brands and the database from the command line.
 
-Exit codes: 0 done, 1 a check found a problem, 2 bad usage or configuration (told in one sentence).
+Exit codes: 0 done, 1 a check found a problem (or stdout was closed early, e.g. by `head`), 2 bad usage or
+configuration (told in one sentence).
 """
 
 from __future__ import annotations
@@ -8,11 +9,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from loyalteez import __version__
-from loyalteez.cli_commands import data_io, history
+from loyalteez.cli_commands import data_io, history, restore, safety, texts
 from loyalteez.clock import SystemClock
 from loyalteez.services.access import brands
 from loyalteez.services.errors import ValidationError
@@ -101,6 +103,18 @@ def configure_logging(level: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; a reader of stdout that goes away early (`| head`) is one sentence, not a traceback."""
+    try:
+        code = _command(argv)
+        sys.stdout.flush()  # inside the guard: a closed pipe may only show when the last lines are flushed
+        return code
+    except BrokenPipeError:
+        safety.silence_stdout()
+        print(texts.OUTPUT_CLOSED, file=sys.stderr)
+        return 1
+
+
+def _command(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
@@ -131,6 +145,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValidationError, DatabaseError) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
+    except sqlite3.DatabaseError as exc:  # damage found only when a table is read
+        print(f"Error: {texts.damaged(str(exc))}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 
@@ -155,7 +172,7 @@ async def _check(settings: Settings) -> int:
     from loyalteez.services.rewards.check import check_ledger
     from loyalteez.services.rewards.texts import ledger_report
 
-    store = await Store.open(settings.database_url or settings.db_path, SystemClock())
+    store = await Store.open(settings.database_url or settings.db_path, SystemClock(), create=False)
     try:
         report = await check_ledger(store)
     finally:
@@ -171,7 +188,8 @@ def _demo(seed: int) -> int:
 
 
 async def _brand(args: argparse.Namespace, settings: Settings) -> int:
-    store = await Store.open(settings.database_url or settings.db_path, SystemClock())
+    creating = args.brand_command == "create"  # only a new brand may start a new database
+    store = await Store.open(settings.database_url or settings.db_path, SystemClock(), create=creating)
     try:
         if args.brand_command == "create":
             made = await brands.create_brand(store, args.name)
@@ -199,9 +217,13 @@ async def _migrate(args: argparse.Namespace) -> int:
     """Exit 0 when every table verified, 1 when the copy differs; bad input raises DatabaseError (exit 2)."""
     from loyalteez.services.maintenance import migrate
 
-    report = await migrate.migrate(args.source, args.target, force=args.force)
+    say, closed = safety.tolerant_print()  # a reader that goes away (`| head`) must not stop the copy
+    async with safety.locked(args.target, "migrate --to"):
+        report = await migrate.migrate(args.source, args.target, force=args.force, say=say)
     for line in migrate.summary(report):
-        print(line)
+        say(line)
+    if closed():
+        print(texts.migrate_output_closed(report.ok), file=sys.stderr)
     return 0 if report.ok else 1
 
 
@@ -218,12 +240,14 @@ def _maintenance(args: argparse.Namespace, settings: Settings) -> int:
 
     from loyalteez.clock import SystemClock
     from loyalteez.doctor import run_doctor
-    from loyalteez.store.backup import backup_sqlite, restore_sqlite
+    from loyalteez.store.backup import backup_sqlite
 
     if args.command == "doctor":
         findings = run_doctor(settings)
         for finding in findings:
             print(f"{'ok ' if finding.ok else 'BAD'} {finding.what:9} {finding.detail}")
+        if any(f.blocking for f in findings):
+            return 2
         return 0 if all(f.ok for f in findings) else 1
     if settings.database_url:
         print("backup and restore work on the SQLite file; for PostgreSQL use pg_dump / pg_restore", file=sys.stderr)
@@ -235,9 +259,7 @@ def _maintenance(args: argparse.Namespace, settings: Settings) -> int:
         size = backup_sqlite(database, target)
         print(f"Backed up {database} to {target} ({size:,} bytes)")
         return 0
-    version = restore_sqlite(Path(args.path), database)
-    print(f"Restored {database} from {args.path} (schema {version}; upgraded on next start if older)")
-    return 0
+    return restore.run(Path(args.path), database)
 
 
 def _db_info(settings: Settings) -> int:
@@ -245,7 +267,7 @@ def _db_info(settings: Settings) -> int:
 
     # Open through the store so the file is created or upgraded exactly as the bot would.
     async def read() -> tuple[int | None, dict[str, int]]:
-        store = await Store.open(settings.db_path, SystemClock())
+        store = await Store.open(settings.db_path, SystemClock(), create=False)
         try:
             return await store.schema_version(), await store.table_sizes()
         finally:

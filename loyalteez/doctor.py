@@ -11,6 +11,7 @@ from loyalteez.settings import Settings
 from loyalteez.store.backup import inspect_sqlite
 from loyalteez.store.database import DatabaseError
 from loyalteez.store.schema import latest_version
+from loyalteez.store.sqlite_db import write_problem
 
 # A bot token is three base64url parts: the application id, a timestamp and an HMAC.
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{17,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
@@ -21,6 +22,7 @@ class Finding:
     ok: bool
     what: str
     detail: str
+    blocking: bool = False  # the bot would refuse to start on it: doctor exits 2, like the bot
 
 
 def check_token(settings: Settings) -> Finding:
@@ -58,6 +60,9 @@ def check_database(settings: Settings) -> Finding:
         return Finding(False, "database", f"{path} has no schema version: not a Loyalteez database")
     if version > latest_version():
         return Finding(False, "database", f"schema {version} is newer than this bot ({latest_version()}): upgrade")
+    problem = write_problem(path)
+    if problem:
+        return Finding(False, "database", problem, blocking=True)
     note = "up to date" if version == latest_version() else f"will be upgraded to {latest_version()} on start"
     return Finding(True, "database", f"{path}: integrity ok, schema {version} ({note})")
 

@@ -7,11 +7,14 @@ os.environ and tests can hand in exactly the settings they want.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_DB = "data/loyalteez.db"
+SQLITE_URL = "sqlite:///"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 CATCHUP_HOURS_MAX = 168.0
 BACKUP_KEEP_MAX = 365
@@ -66,6 +69,34 @@ def read_dotenv(path: Path) -> dict[str, str]:
     return values
 
 
+def check_database_url(url: str | None) -> str | None:
+    """Accept only a PostgreSQL URL that names its database, or sqlite:///path; never guess.
+
+    Anything else used to become something: `garbage` a SQLite file of that name, `postgresql//x` nested
+    folders, and `postgresql://` with no database libpq's default database, which then got the tables.
+    """
+    if url is None:
+        return None
+    if url.startswith(SQLITE_URL) and url.removeprefix(SQLITE_URL).strip("/"):
+        return url
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
+        raise SettingsError(
+            "LOYALTEEZ_DATABASE_URL must be postgresql://USER:PASSWORD@HOST:PORT/DATABASE (naming the database) "
+            f"or sqlite:///PATH, not {_shown(url)!r}"
+        )
+    return url
+
+
+def _shown(url: str) -> str:
+    """The URL as typed, with anything that may be a password masked."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
 def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
     """Environment variables win over `.env`, which wins over defaults."""
     merged: dict[str, str] = {}
@@ -97,10 +128,14 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
             "LOYALTEEZ_EMULATOR_TIMINGS is for tests against the local emulator only: "
             "set LOYALTEEZ_DISCORD_API to its http://127.0.0.1:PORT/api/v10 address"
         )
+    db_path = (merged.get("LOYALTEEZ_DB") or DEFAULT_DB).strip()
+    database_url = check_database_url((merged.get("LOYALTEEZ_DATABASE_URL") or "").strip() or None)
+    if database_url is not None and database_url.startswith(SQLITE_URL):
+        db_path, database_url = database_url.removeprefix(SQLITE_URL), None
     return Settings(
         discord_token=(merged.get("DISCORD_TOKEN") or "").strip() or None,
-        db_path=(merged.get("LOYALTEEZ_DB") or DEFAULT_DB).strip(),
-        database_url=(merged.get("LOYALTEEZ_DATABASE_URL") or "").strip() or None,
+        db_path=db_path,
+        database_url=database_url,
         log_level=level,
         discord_api_base=api_base,
         catchup_hours=catchup_hours,

@@ -59,6 +59,7 @@ def test_brand_life_cycle_from_the_shell(tmp_path: Path) -> None:
 
 
 def test_db_info_reports_version_and_tables(tmp_path: Path) -> None:
+    assert run("--db", str(tmp_path / "info.db"), "brand", "create", "Acme").returncode == 0
     result = run("--db", str(tmp_path / "info.db"), "db", "info")
     assert result.returncode == 0
     assert "schema version" in result.stdout and "discord_user_stats" in result.stdout

@@ -60,7 +60,7 @@ async def test_restore_refuses_bad_backups_and_keeps_the_database(tmp_path: Path
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(DatabaseError, match="not a readable SQLite database"):
-        restore_sqlite(garbage, tmp_path / "live.db")
+        restore_sqlite(garbage, tmp_path / "live.db", tmp_path / "kept.db")
     newer = tmp_path / "newer.db"
     backup_sqlite(tmp_path / "live.db", newer)
     conn = sqlite3.connect(newer)
@@ -68,7 +68,7 @@ async def test_restore_refuses_bad_backups_and_keeps_the_database(tmp_path: Path
     conn.commit()
     conn.close()
     with pytest.raises(DatabaseError, match="newer release"):
-        restore_sqlite(newer, tmp_path / "live.db")
+        restore_sqlite(newer, tmp_path / "live.db", tmp_path / "kept.db")
     assert await members_in(tmp_path / "live.db") == 1
 
 
@@ -82,8 +82,10 @@ async def test_restore_brings_back_the_backup(tmp_path: Path) -> None:
     conn.execute("DELETE FROM discord_user_stats")
     conn.commit()
     conn.close()
-    assert restore_sqlite(tmp_path / "b.db", tmp_path / "live.db") == latest_version()
+    kept = tmp_path / "kept.db"
+    assert restore_sqlite(tmp_path / "b.db", tmp_path / "live.db", kept) == (latest_version(), kept)
     assert await members_in(tmp_path / "live.db") == 1
+    assert await members_in(kept) == 0, "the replaced database is kept as it was"
 
 
 def test_prune_keeps_the_newest(tmp_path: Path) -> None:
@@ -95,7 +97,7 @@ def test_prune_keeps_the_newest(tmp_path: Path) -> None:
 
 def test_cli_backup_and_doctor(tmp_path: Path) -> None:
     env = {"LOYALTEEZ_DB": str(tmp_path / "bot.db")}
-    assert run("db", "info", env=env).returncode == 0
+    assert run("brand", "create", "Acme", env=env).returncode == 0
     made = run("backup", str(tmp_path / "b1.db"), env=env)
     assert made.returncode == 0 and "Backed up" in made.stdout
     again = run("backup", str(tmp_path / "b1.db"), env=env)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import AbstractAsyncContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
+from loyalteez.cli_commands.safety import check_output, locked, silence_stdout
+from loyalteez.cli_commands.texts import OUTPUT_CLOSED
 from loyalteez.clock import SystemClock
 from loyalteez.services import config_io, importers
 from loyalteez.services.config_io import tables
@@ -36,6 +39,7 @@ def add_parsers(commands: Any) -> None:
     export.add_argument("--server", required=True, metavar="ID", help="the Discord server id (connected)")
     export.add_argument("--format", choices=tables.FORMATS, help="csv (default for tables) or json (config)")
     export.add_argument("--out", metavar="PATH", help="file to write (default: standard output)")
+    export.add_argument("--force", action="store_true", help="replace the --out file if it exists")
 
     restore = commands.add_parser(
         "import-config",
@@ -75,28 +79,49 @@ def add_parsers(commands: Any) -> None:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    store = await Store.open(settings.database_url or settings.db_path, SystemClock())
-    try:
-        if args.command == "export":
-            return await _export(store, args)
-        if args.command == "import-config":
-            return await _import_config(store, args)
-        return await _import_points(store, args)
-    finally:
-        await store.close()
+    target = settings.database_url or settings.db_path
+    if args.command == "export":
+        out = check_output("--out", args.out, force=args.force) if args.out else None
+        store = await Store.open(target, SystemClock(), create=False)
+        try:
+            return await _export(store, args, out)
+        finally:
+            await store.close()
+    # Writing commands take the bot's lock, so they are refused while it serves this database.
+    guard: AbstractAsyncContextManager[None] = (
+        locked(target, f"{args.command} --apply") if args.apply else nullcontext()
+    )
+    async with guard:
+        store = await Store.open(target, SystemClock())
+        try:
+            if args.command == "import-config":
+                return await _import_config(store, args)
+            return await _import_points(store, args)
+        finally:
+            await store.close()
 
 
-async def _export(store: Store, args: argparse.Namespace) -> int:
+async def _export(store: Store, args: argparse.Namespace, target: Path | None) -> int:
     data = await config_io.connected_server(store, args.server)
     now = store.clock.now()
-    if args.out is None:
-        rows = await tables.write_export(data, args.type, args.format, now, sys.stdout.buffer)
-        sys.stdout.flush()
+    if target is None:
+        try:
+            rows = await tables.write_export(data, args.type, args.format, now, sys.stdout.buffer)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            silence_stdout()
+            print(OUTPUT_CLOSED, file=sys.stderr)
+            return 1
         print(config_texts.exported(args.type, rows, "standard output"), file=sys.stderr)
         return 0
-    target = Path(args.out)
-    with target.open("wb") as out:
-        rows = await tables.write_export(data, args.type, args.format, now, out)
+    # Written beside the target and moved over it at the end: a failed export never leaves half a file.
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with partial.open("wb") as out:
+            rows = await tables.write_export(data, args.type, args.format, now, out)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
     print(config_texts.exported(args.type, rows, str(target)))
     return 0
 

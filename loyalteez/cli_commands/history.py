@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from loyalteez.services.errors import ValidationError
+from loyalteez.cli_commands.safety import check_output, locked
 
 COMMANDS = ("replay", "whatif")
 FORMAT_HELP = "DiscordChatExporter JSON exports (one file per channel of one server; a folder means every .json in it)"
@@ -42,6 +42,11 @@ def add_parsers(commands: Any) -> None:
         help="the SQLite database to write (created if missing; reused to continue)",
     )
     _common(replay)
+    replay.add_argument(
+        "--force",
+        action="store_true",
+        help="replay even into a database where the bot recorded this server live (mixes the two)",
+    )
     replay.add_argument(
         "--rules",
         metavar="RULES.json",
@@ -89,8 +94,9 @@ async def _replay(args: argparse.Namespace) -> int:
 
     rules = await load_rules_file(args.rules) if args.rules else None
     db_path = Path(args.out_db)
-    request = ReplayRequest(tuple(args.paths), db_path, rules, args.brand, args.until)
-    result = await replay_history(request, progress=Progress(quiet=args.quiet))
+    request = ReplayRequest(tuple(args.paths), db_path, rules, args.brand, args.until, force=args.force)
+    async with locked(str(db_path), "replay"):
+        result = await replay_history(request, progress=Progress(quiet=args.quiet))
     print("\n".join(summary_lines(result, db_path)))
     return 0
 
@@ -104,9 +110,8 @@ async def _whatif(args: argparse.Namespace) -> int:
     for path in args.rules:
         document = None if path == DEFAULTS else await load_rules_file(path)
         rule_sets.append(RuleSet(_label(path, len(rule_sets)), document))
-    chart = Path(args.chart) if args.chart else None
-    if chart is not None and not chart.parent.exists():
-        raise ValidationError("chart", f"--chart {args.chart}: the folder {chart.parent} does not exist.")
+    # Checked before the replays: a bad --chart must not cost the whole run.
+    chart = check_output("--chart", args.chart, must_be_new=False) if args.chart else None
     outcomes = await compare(tuple(args.paths), rule_sets, brand=args.brand, until=args.until, quiet=args.quiet)
     print("\n".join(table_lines(outcomes)))
     if chart is not None:

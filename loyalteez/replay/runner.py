@@ -28,13 +28,14 @@ from loyalteez.replay.feeder import DEFAULT_BATCH, FeedCounts, HistoryFeeder, bo
 from loyalteez.replay.guild import ReplayGuild
 from loyalteez.replay.progress import Progress
 from loyalteez.replay.summary import Recorded, read_recorded
-from loyalteez.services.access import brands
+from loyalteez.services.access import audit, brands
 from loyalteez.services.config_io.document import ConfigDocument
 from loyalteez.services.config_io.exchange import import_config
 from loyalteez.services.errors import ValidationError
-from loyalteez.store import Scope
+from loyalteez.store import Scope, ScopedData, Store
 
 REPLAY_ACTOR = "replay"
+REPLAYED = "history_replayed"  # the audit action marking a server whose data a replay wrote
 DM_GUILD_ID = "0"  # DiscordChatExporter's "guild" of direct messages
 DRAIN_TIMEOUT = 600.0  # seconds; a drain waits for at most one batch, so this is only a hang guard
 # After the last message the clock moves past the next midnight, so that day gets its snapshot too.
@@ -61,6 +62,7 @@ class ReplayRequest:
     rules: ConfigDocument | None = None
     brand: str | None = None
     until: date | None = None
+    force: bool = False  # replay into a server the bot also recorded live
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,12 @@ async def _connect(h: Harness, guild: ReplayGuild, request: ReplayRequest) -> tu
     """The server's scope: its existing link (a second replay), else a new link to the chosen brand."""
     store, server_id = h.app.store, str(guild.id)
     link = await store.server_link(server_id)
+    if link is not None and not request.force and not await _replayed(store.scoped(Scope(link["brand_id"], server_id))):
+        raise ReplayError(
+            f"server {server_id} in {request.db_path} holds data the bot recorded live, not by a replay: "
+            "replaying into it would mix history into that data; replay into a new --db, "
+            "or add --force to mix them anyway."
+        )
     if link is not None and link["is_active"]:
         brand = await store.get_brand(link["brand_id"])
         name = brand["name"] if brand else link["brand_id"]
@@ -159,7 +167,7 @@ async def _connect(h: Harness, guild: ReplayGuild, request: ReplayRequest) -> tu
                 f"server {server_id} is already replayed into brand {name!r} in {request.db_path}; "
                 f"replay into another --db, or use --brand {name!r}."
             )
-        return Scope(link["brand_id"], server_id), name
+        return await _marked(store, Scope(link["brand_id"], server_id)), name
     name = request.brand or guild.guild.name
     try:
         brand = await brands.find_brand(store, name)
@@ -179,4 +187,17 @@ async def _connect(h: Harness, guild: ReplayGuild, request: ReplayRequest) -> tu
     link = await store.server_link(server_id)
     if link is None or not link["is_active"] or link["brand_id"] != brand_id:
         raise ReplayError(f"could not connect server {server_id} to brand {name!r}.")
-    return Scope(brand_id, server_id), name
+    return await _marked(store, Scope(brand_id, server_id)), name
+
+
+async def _replayed(data: ScopedData) -> bool:
+    """Whether a replay put this server's data there (the audit row `_marked` leaves)."""
+    return bool(await data.audit.newest_snapshot(actions_in=[REPLAYED], limit=1))
+
+
+async def _marked(store: Store, scope: Scope) -> Scope:
+    """Record once that the server's data comes from a replay, so a later replay may add to it."""
+    data = store.scoped(scope)
+    if not await _replayed(data):
+        await audit.record(data, actor_type="system", actor_id=REPLAY_ACTOR, action=REPLAYED)
+    return scope

@@ -6,6 +6,7 @@ file never overwrites a good database.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -41,8 +42,14 @@ def backup_sqlite(source: Path, target: Path) -> int:
     return target.stat().st_size
 
 
-def restore_sqlite(backup: Path, target: Path) -> int:
-    """Replace `target`'s contents with a verified backup; returns the backup's schema version."""
+def restore_sqlite(backup: Path, target: Path, keep_as: Path) -> tuple[int, Path | None]:
+    """Replace `target` with a verified backup; returns the backup's schema version and where the replaced
+    database was kept (None when there was none).
+
+    The replaced database is first copied whole (its -wal included) to `keep_as`; then the backup is copied
+    beside the target and moved over it, and the target's -wal/-shm are removed, since they belong to the
+    replaced file and SQLite would otherwise replay them onto the restored one.
+    """
     version, integrity = inspect_sqlite(backup)
     if integrity != "ok":
         raise DatabaseError(f"{backup} fails its integrity check ({integrity}); nothing was restored")
@@ -50,8 +57,23 @@ def restore_sqlite(backup: Path, target: Path) -> int:
         raise DatabaseError(f"{backup} is not a Loyalteez database (no schema version); nothing was restored")
     if version > latest_version():
         raise DatabaseError(f"{backup} is from a newer release (schema {version}); nothing was restored")
-    _copy(sqlite3.connect(f"file:{backup}?mode=ro", uri=True), target)
-    return version
+    kept = None
+    if target.exists():
+        if keep_as.exists():
+            raise DatabaseError(f"{keep_as} already exists; nothing was restored")
+        try:
+            _copy(sqlite3.connect(target), keep_as)
+        except sqlite3.DatabaseError:  # a damaged database is kept byte for byte
+            keep_as.unlink(missing_ok=True)
+            shutil.copyfile(target, keep_as)
+        kept = keep_as
+    incoming = target.with_name(target.name + ".restoring")
+    incoming.unlink(missing_ok=True)
+    _copy(sqlite3.connect(f"file:{backup}?mode=ro", uri=True), incoming)
+    for companion in ("-wal", "-shm", "-journal"):
+        target.with_name(target.name + companion).unlink(missing_ok=True)
+    incoming.replace(target)
+    return version, kept
 
 
 def _copy(src: sqlite3.Connection, target: Path) -> None:
