@@ -42,6 +42,9 @@ def check_database(settings: Settings) -> Finding:
     path = Path(settings.db_path)
     if not path.exists():
         folder = path.parent if str(path.parent) else Path(".")
+        problem = write_problem(path) if folder.is_dir() else None
+        if problem:
+            return Finding(False, "database", problem, blocking=True)
         writable = folder.exists() or folder.parent.exists()
         return Finding(
             writable,

@@ -2,7 +2,8 @@
 
 The bot's instance lock is taken first, so a restore while the bot serves the database is refused (the
 bot would go on serving the data it holds and overwrite the restore). The replaced database is kept next
-to it, with the time in its name, and its path printed, so a restore can itself be undone.
+to it, with the time in its name, and its path printed, so a restore can itself be undone. Its name does
+not match the daily backups' `loyalteez-*.db`, so pruning them never removes it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def run(backup: Path, database: Path) -> int:
     lock = FileLock.take(database, "bot.py restore")
     try:
         stamp = SystemClock().now().strftime("%Y%m%d-%H%M%S")
-        keep_as = database.with_name(f"{database.stem}-before-restore-{stamp}{database.suffix or '.db'}")
+        keep_as = database.with_name(f"{database.stem}.before-restore-{stamp}{database.suffix or '.db'}")
         version, kept = restore_sqlite(backup, database, keep_as)
     finally:
         lock.release_now()

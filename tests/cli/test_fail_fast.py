@@ -129,6 +129,11 @@ def test_a_database_this_user_cannot_write_stops_run_and_doctor(tmp_path: Path) 
     doctor = bot("--db", str(database), "doctor", env=offline(), prefix=NO_BYPASS, timeout=30)
     assert doctor.returncode == 2
     assert f"BAD database  {expected}" in doctor.stdout
+    folder = tmp_path / "not-yours"
+    folder.mkdir(mode=0o555)
+    fresh = bot("--db", str(folder / "bot.db"), "doctor", env=offline(), prefix=NO_BYPASS, timeout=30)
+    assert fresh.returncode == 2, "a database that could not even be created"
+    assert f"BAD database  the folder {folder} is not writable by user root" in fresh.stdout
 
 
 @pytest.mark.parametrize(
