@@ -243,6 +243,11 @@ def _maintenance(args: argparse.Namespace, settings: Settings) -> int:
 def _db_info(settings: Settings) -> int:
     from loyalteez.store.schema import latest_version
 
+    if settings.database_url:
+        from loyalteez.cli_commands.postgres_info import db_info
+
+        return db_info(settings.database_url)
+
     # Open through the store so the file is created or upgraded exactly as the bot would.
     async def read() -> tuple[int | None, dict[str, int]]:
         store = await Store.open(settings.db_path, SystemClock())
