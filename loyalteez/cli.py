@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from loyalteez import __version__
-from loyalteez.cli_commands import data_io, history
+from loyalteez.cli_commands import data_io, history, invite
 from loyalteez.clock import SystemClock
 from loyalteez.services.access import brands
 from loyalteez.services.errors import ValidationError
@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_cmds.add_parser("info", help="schema version, tables and row counts")
     data_io.add_parsers(commands)
     history.add_parsers(commands)
+    invite.add_parsers(commands)
     return parser
 
 
@@ -115,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_brand(args, settings))
         if args.command == "db":
             return _db_info(settings)
+        if args.command == "invite":
+            return invite.run(settings)
         if args.command == "migrate":
             return asyncio.run(_migrate(args))
         if args.command in history.COMMANDS:

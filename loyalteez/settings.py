@@ -39,6 +39,8 @@ class Settings:
     # Set only by `python bot.py replay`/`whatif` (never from the environment): see services/container.py.
     history_replay: bool = False
     backup_dir: str | None = None
+    # The application's id for the invite link; read from the token when unset.
+    discord_client_id: str | None = None
 
     @property
     def has_token(self) -> bool:
@@ -97,7 +99,14 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
             "LOYALTEEZ_EMULATOR_TIMINGS is for tests against the local emulator only: "
             "set LOYALTEEZ_DISCORD_API to its http://127.0.0.1:PORT/api/v10 address"
         )
+    client_id = (merged.get("DISCORD_CLIENT_ID") or "").strip() or None
+    if client_id is not None and not client_id.isdigit():
+        raise SettingsError(
+            f"DISCORD_CLIENT_ID must be your application's id (digits, on its General Information page), "
+            f"not {client_id!r}"
+        )
     return Settings(
+        discord_client_id=client_id,
         discord_token=(merged.get("DISCORD_TOKEN") or "").strip() or None,
         db_path=(merged.get("LOYALTEEZ_DB") or DEFAULT_DB).strip(),
         database_url=(merged.get("LOYALTEEZ_DATABASE_URL") or "").strip() or None,

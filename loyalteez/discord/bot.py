@@ -28,6 +28,7 @@ from loyalteez.discord.cogs.setup import SetupCog
 from loyalteez.discord.cogs.streaks import StreaksCog
 from loyalteez.discord.cogs.voice import VoiceCog
 from loyalteez.discord.cogs.watches import WatchesCog
+from loyalteez.discord.invite import invite_url
 from loyalteez.discord.replies import describe, send
 from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.discord.special_messages import SpecialMessages
@@ -58,6 +59,7 @@ class LoyalteezBot(discord.Bot):
         resilience.guard_frames()
         super().__init__(**options)
         resilience.guard_parsers(self._connection.parsers)
+        self._invite_shown = False  # on_ready fires again after each reconnect; the link is logged once
         self.services = services
         self.add_cog(SetupCog(services.setup))
         self.add_cog(HelpCog(self, services.setup))
@@ -88,6 +90,9 @@ class LoyalteezBot(discord.Bot):
             link = f"brand {scope.brand_id}" if scope else "not connected"
             log.info("serving guild %s (%s): %s members, %s", guild.id, guild.name, guild.member_count, link)
         log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
+        if not self._invite_shown and self.application_id is not None:
+            self._invite_shown = True
+            log.info("invite link (adds the bot to a server you manage): %s", invite_url(self.application_id))
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
         log.info("added to guild %s (%s)", guild.id, guild.name)
