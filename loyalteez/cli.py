@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 
@@ -33,8 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python bot.py",
         description="Loyalteez community bot: members earn LTZ for taking part; admins shape the rewards.",
-        epilog="Settings come from the environment or a .env file: DISCORD_TOKEN, LOYALTEEZ_DB "
-        "(default data/loyalteez.db), LOYALTEEZ_DATABASE_URL, LOYALTEEZ_LOG_LEVEL (DEBUG|INFO|WARNING|ERROR).",
+        epilog="Settings come from the environment or a .env file: DISCORD_TOKEN, DISCORD_CLIENT_ID (for invite), "
+        "LOYALTEEZ_DB (default data/loyalteez.db), LOYALTEEZ_DATABASE_URL, LOYALTEEZ_LOG_LEVEL "
+        "(DEBUG|INFO|WARNING|ERROR), LOYALTEEZ_LOG_FILE (rotated at LOYALTEEZ_LOG_MAX_BYTES, default 10000000, "
+        "keeping LOYALTEEZ_LOG_BACKUPS, default 5), LOYALTEEZ_LOG_FORMAT (text|json), LOYALTEEZ_CATCHUP_HOURS "
+        "(default 24, 0 = off), LOYALTEEZ_BACKUP_KEEP (daily SQLite backups kept, default 0 = off), "
+        "LOYALTEEZ_BACKUP_DIR (default backups/ beside the database).",
     )
     parser.add_argument("--version", action="version", version=f"loyalteez {__version__}")
     parser.add_argument("--db", metavar="PATH", help="SQLite database file (overrides LOYALTEEZ_DB)")
@@ -92,13 +95,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        datefmt="%Y-%m-%d %H:%M:%S",
+def configure_logging(level: str, settings: Settings | None = None) -> None:
+    from loyalteez import logs
+
+    settings = settings or Settings()
+    logs.configure(
+        level,
+        file=settings.log_file,
+        json_lines=settings.log_format == "json",
+        max_bytes=settings.log_max_bytes,
+        backups=settings.log_backups,
     )
-    logging.getLogger("discord").setLevel(max(logging.WARNING, getattr(logging, level)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -110,7 +117,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.db:
         settings = Settings(**{**settings.__dict__, "db_path": args.db, "database_url": None})
-    configure_logging(args.log_level or settings.log_level)
+    try:
+        configure_logging(args.log_level or settings.log_level, settings)
+    except OSError as exc:
+        print(
+            f"Configuration problem: cannot write LOYALTEEZ_LOG_FILE {settings.log_file}: {exc.strerror}",
+            file=sys.stderr,
+        )
+        return 2
     try:
         if args.command == "brand":
             return asyncio.run(_brand(args, settings))
