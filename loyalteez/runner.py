@@ -10,6 +10,7 @@ import discord
 
 from loyalteez.app import build_app
 from loyalteez.settings import Settings
+from loyalteez.shutdown import stop_on_sigterm
 
 log = logging.getLogger("loyalteez")
 
@@ -17,8 +18,15 @@ log = logging.getLogger("loyalteez")
 async def _serve(settings: Settings) -> int:
     app = await build_app(settings)
     log.info("database %s ready", (settings.database_url and "(PostgreSQL)") or settings.db_path)
+    stopping = stop_on_sigterm()
     try:
         await app.start()
+    except asyncio.CancelledError:
+        if not stopping.is_set():
+            raise
+        current = asyncio.current_task()
+        if current is not None:
+            current.uncancel()  # handled: the close below may use timeouts of its own
     except discord.LoginFailure:
         print(
             "Discord rejected DISCORD_TOKEN: reset the token on your application's Bot page and "

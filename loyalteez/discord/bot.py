@@ -121,5 +121,8 @@ class LoyalteezBot(discord.Bot):
     async def on_error(self, event_method: str, *args: Any, **kwargs: Any) -> None:
         """A failing event handler logs one line and the bot goes on."""
         exc = sys.exc_info()[1]
+        if self.is_closed():  # a handler still running when the bot stopped: the stop is not an error
+            log.info("event %s interrupted by shutdown: %s: %s", event_method, type(exc).__name__, exc)
+            return
         log.error("event %s failed: %s: %s", event_method, type(exc).__name__, exc)
         log.debug("traceback for event %s", event_method, exc_info=exc)
