@@ -31,7 +31,7 @@ PERMISSIONS: tuple[Needed, ...] = (
     Needed("attach_files", "Attach Files", "exports and charts cannot be posted"),
     Needed("add_reactions", "Add Reactions", "reaction drops and confirmations fail"),
     Needed("read_message_history", "Read Message History", "messages posted while the bot was down are not caught up"),
-    Needed("manage_roles", "Manage Roles", "perks and achievements cannot give their roles", server_wide=True),
+    Needed("manage_roles", "Manage Roles", "perks that give a role cannot give it", server_wide=True),
 )
 # py-cord permission name -> (what Discord calls it, what breaks without it), per channel and server-wide
 REQUIRED: dict[str, tuple[str, str]] = {p.name: (p.label, p.breaks) for p in PERMISSIONS if not p.server_wide}

@@ -51,7 +51,7 @@ async def test_a_bot_role_without_manage_roles_is_named_once_for_the_server(
     text = reply.embed["description"]
     assert "something is missing" in reply.embed["title"]
     assert text.startswith(
-        "The bot's role lacks Manage Roles in this server: perks and achievements cannot give their roles. "
+        "The bot's role lacks Manage Roles in this server: perks that give a role cannot give it. "
         "Grant it in Server Settings > Roles."
     )
     assert "<#" not in text  # every channel is fine
