@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from loyalteez.clock import SystemClock
@@ -16,14 +19,39 @@ from loyalteez.services.access import brands
 from loyalteez.services.container import build_services
 from loyalteez.services.rewards.admin_events import EventOptions, create_event
 from loyalteez.store import Store
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PG_DSN, PROJECT_ROOT, pg_skip_unless_up, pg_url
 from tests.test_cli import run
 
 SERVER = "123456789012345678"
 OWNER = "223456789012345678"
 
 
-def connected_server(db: Path, *, custom_event: str | None = None) -> str:
+async def _admin(sql: str) -> None:
+    conn = await asyncpg.connect(PG_DSN)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """(where, the environment naming it) on either engine: a SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        path = str(tmp_path / "bot.db")
+        yield path, {"LOYALTEEZ_DB": path}
+        return
+    asyncio.run(pg_skip_unless_up())
+    name = f"lt_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(f'CREATE SCHEMA "{name}"'))
+    try:
+        url = pg_url(search_path=name)
+        yield url, {"LOYALTEEZ_DATABASE_URL": url}
+    finally:
+        asyncio.run(_admin(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+
+
+def connected_server(db: Path | str, *, custom_event: str | None = None) -> str:
     """A database with one brand linked to SERVER, as `brand create` and /setup connect leave it."""
 
     async def make() -> str:
@@ -53,8 +81,10 @@ def connected_server(db: Path, *, custom_event: str | None = None) -> str:
 # -- brands ---------------------------------------------------------------------------------------------------
 
 
-def test_brand_names_match_whatever_the_case_and_near_duplicates_are_refused(tmp_path: Path) -> None:
-    env = {"LOYALTEEZ_DB": str(tmp_path / "bot.db")}
+def test_brand_names_match_whatever_the_case_and_near_duplicates_are_refused(
+    database: tuple[str, dict[str, str]],
+) -> None:
+    env = database[1]
     assert run("brand", "create", "My Community", env=env).returncode == 0
     for near in ("my community", "MY-COMMUNITY", "My  Community."):
         refused = run("brand", "create", near, env=env)
@@ -70,10 +100,9 @@ def test_brand_names_match_whatever_the_case_and_near_duplicates_are_refused(tmp
     assert run("brand", "list", env=env).stdout.count("My Community") == 1
 
 
-def test_brand_budget_and_rotate_key_are_in_the_servers_audit_log(tmp_path: Path) -> None:
-    db = tmp_path / "bot.db"
+def test_brand_budget_and_rotate_key_are_in_the_servers_audit_log(database: tuple[str, dict[str, str]]) -> None:
+    db, env = database
     brand_id = connected_server(db)
-    env = {"LOYALTEEZ_DB": str(db)}
     assert run("brand", "budget", "acme coffee", "25000", env=env).returncode == 0
     assert run("brand", "rotate-key", brand_id, env=env).returncode == 0
     audit = run("export", "audit", "--server", SERVER, "--format", "json", env=env)
@@ -91,12 +120,12 @@ def test_brand_budget_and_rotate_key_are_in_the_servers_audit_log(tmp_path: Path
 # -- CSV import -----------------------------------------------------------------------------------------------
 
 
-def test_an_empty_messages_cell_means_no_count(tmp_path: Path) -> None:
-    db = tmp_path / "bot.db"
+def test_an_empty_messages_cell_means_no_count(database: tuple[str, dict[str, str]], tmp_path: Path) -> None:
+    db, env = database
     connected_server(db)
     csv = tmp_path / "points.csv"
     csv.write_text("discord_user_id,points,messages\n111111111111111111,50,\n222222222222222222,20,7\n")
-    result = run("--db", str(db), "import", str(csv), "--server", SERVER, "--format", "csv")
+    result = run("import", str(csv), "--server", SERVER, "--format", "csv", env=env)
     assert result.returncode == 0, result.stderr
     assert "got ''" not in result.stdout + result.stderr
     assert "(CSV, 2 member(s)" in result.stdout.splitlines()[0]
@@ -145,12 +174,14 @@ def test_readme_settings_say_make_run_without_a_token_plays_the_demo() -> None:
 
 
 @pytest.mark.parametrize("apply", [False, True])
-def test_the_example_rules_file_says_first_what_it_would_remove(tmp_path: Path, apply: bool) -> None:
-    db = tmp_path / "bot.db"
+def test_the_example_rules_file_says_first_what_it_would_remove(
+    database: tuple[str, dict[str, str]], apply: bool
+) -> None:
+    db, env = database
     brand_id = connected_server(db, custom_event="coffee_hour")
     example = PROJECT_ROOT / "docs" / "examples" / "rules.json"
-    args = ["--db", str(db), "import-config", str(example), "--server", SERVER] + (["--apply"] if apply else [])
-    result = run(*args)
+    args = ["import-config", str(example), "--server", SERVER] + (["--apply"] if apply else [])
+    result = run(*args, env=env)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     where = f"rules.json -> server {SERVER} (brand {brand_id}): each section in the file "
