@@ -5,6 +5,7 @@ Handlers and formatters only; filters that change what a record says (redaction)
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import sys
@@ -50,7 +51,10 @@ def configure(level: str, *, file: str | None, json_lines: bool, max_bytes: int,
     """Replace the root handlers: stderr, or `file` rotated at `max_bytes` keeping `backups` old files."""
     handler: logging.Handler
     if file:
-        Path(file).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(file).parent
+        if folder.exists() and not folder.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, f"{folder} is a file, not a folder")
+        folder.mkdir(parents=True, exist_ok=True)
         handler = RotatingFileHandler(file, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
     else:
         handler = logging.StreamHandler(sys.stderr)

@@ -69,7 +69,10 @@ def test_an_unwritable_log_file_is_one_sentence(tmp_path: Path) -> None:
     env = {"LOYALTEEZ_LOG_FILE": str(tmp_path / "file" / "bot.log")}
     result = run("--db", str(tmp_path / "x.db"), "db", "info", env=env, cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert result.stderr.startswith("Configuration problem: cannot write LOYALTEEZ_LOG_FILE")
+    assert result.stderr.strip() == (
+        f"Configuration problem: cannot write LOYALTEEZ_LOG_FILE {tmp_path}/file/bot.log: {tmp_path}/file is a file, "
+        "not a folder"
+    )
 
 
 async def test_the_running_bot_logs_json_and_no_voice_library_warning(tmp_path: Path) -> None:
