@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sqlite3
 import sys
 from collections.abc import Sequence
 
 from loyalteez import __version__
-from loyalteez.cli_commands import data_io, history, restore, safety, texts
+from loyalteez.cli_commands import data_io, history, invite, restore, safety, texts
 from loyalteez.clock import SystemClock
 from loyalteez.services.access import brands
 from loyalteez.services.errors import ValidationError
@@ -35,8 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python bot.py",
         description="Loyalteez community bot: members earn LTZ for taking part; admins shape the rewards.",
-        epilog="Settings come from the environment or a .env file: DISCORD_TOKEN, LOYALTEEZ_DB "
-        "(default data/loyalteez.db), LOYALTEEZ_DATABASE_URL, LOYALTEEZ_LOG_LEVEL (DEBUG|INFO|WARNING|ERROR).",
+        epilog="Settings come from the environment or a .env file: DISCORD_TOKEN, DISCORD_CLIENT_ID (for invite), "
+        "LOYALTEEZ_DB (default data/loyalteez.db), LOYALTEEZ_DATABASE_URL, LOYALTEEZ_LOG_LEVEL "
+        "(DEBUG|INFO|WARNING|ERROR), LOYALTEEZ_LOG_FILE (rotated at LOYALTEEZ_LOG_MAX_BYTES, default 10000000, "
+        "keeping LOYALTEEZ_LOG_BACKUPS, default 5), LOYALTEEZ_LOG_FORMAT (text|json), LOYALTEEZ_CATCHUP_HOURS "
+        "(default 24, 0 = off), LOYALTEEZ_BACKUP_KEEP (daily SQLite backups kept, default 0 = off), "
+        "LOYALTEEZ_BACKUP_DIR (default backups/ beside the database).",
     )
     parser.add_argument("--version", action="version", version=f"loyalteez {__version__}")
     parser.add_argument("--db", metavar="PATH", help="SQLite database file (overrides LOYALTEEZ_DB)")
@@ -90,16 +93,21 @@ def build_parser() -> argparse.ArgumentParser:
     db_cmds.add_parser("info", help="schema version, tables and row counts")
     data_io.add_parsers(commands)
     history.add_parsers(commands)
+    invite.add_parsers(commands)
     return parser
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        datefmt="%Y-%m-%d %H:%M:%S",
+def configure_logging(level: str, settings: Settings | None = None) -> None:
+    from loyalteez import logs
+
+    settings = settings or Settings()
+    logs.configure(
+        level,
+        file=settings.log_file,
+        json_lines=settings.log_format == "json",
+        max_bytes=settings.log_max_bytes,
+        backups=settings.log_backups,
     )
-    logging.getLogger("discord").setLevel(max(logging.WARNING, getattr(logging, level)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -123,12 +131,21 @@ def _command(argv: Sequence[str] | None) -> int:
         return 2
     if args.db:
         settings = Settings(**{**settings.__dict__, "db_path": args.db, "database_url": None})
-    configure_logging(args.log_level or settings.log_level)
+    try:
+        configure_logging(args.log_level or settings.log_level, settings)
+    except OSError as exc:
+        print(
+            f"Configuration problem: cannot write LOYALTEEZ_LOG_FILE {settings.log_file}: {exc.strerror}",
+            file=sys.stderr,
+        )
+        return 2
     try:
         if args.command == "brand":
             return asyncio.run(_brand(args, settings))
         if args.command == "db":
             return _db_info(settings)
+        if args.command == "invite":
+            return invite.run(settings)
         if args.command == "migrate":
             return asyncio.run(_migrate(args))
         if args.command in history.COMMANDS:
@@ -264,6 +281,11 @@ def _maintenance(args: argparse.Namespace, settings: Settings) -> int:
 
 def _db_info(settings: Settings) -> int:
     from loyalteez.store.schema import latest_version
+
+    if settings.database_url:
+        from loyalteez.cli_commands.postgres_info import db_info
+
+        return db_info(settings.database_url)
 
     # Open through the store so the file is created or upgraded exactly as the bot would.
     async def read() -> tuple[int | None, dict[str, int]]:

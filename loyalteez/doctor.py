@@ -38,7 +38,10 @@ def check_token(settings: Settings) -> Finding:
 
 def check_database(settings: Settings) -> Finding:
     if settings.database_url:
-        return Finding(True, "database", "PostgreSQL URL set: checked when the bot connects")
+        from loyalteez.cli_commands.postgres_info import doctor_check
+
+        ok, detail = doctor_check(settings.database_url)
+        return Finding(ok, "database", detail)
     path = Path(settings.db_path)
     if not path.exists():
         folder = path.parent if str(path.parent) else Path(".")

@@ -19,6 +19,7 @@ import discord
 from loyalteez.app import DISCORD_API_BASE, App, build_app
 from loyalteez.cli_commands import texts
 from loyalteez.settings import Settings
+from loyalteez.shutdown import stop_on_sigterm
 from loyalteez.store import DatabaseError
 from loyalteez.store.instance_lock import hold
 from loyalteez.store.sqlite_db import check_path, write_problem
@@ -46,8 +47,15 @@ async def _serve(settings: Settings) -> int:
     try:
         app = await build_app(settings)
         log.info("database %s ready", (settings.database_url and "(PostgreSQL)") or settings.db_path)
+        stopping = stop_on_sigterm()
         try:
             await _connect(app, settings)
+        except asyncio.CancelledError:
+            if not stopping.is_set():
+                raise
+            current = asyncio.current_task()
+            if current is not None:
+                current.uncancel()  # handled: the close below may use timeouts of its own
         except discord.LoginFailure:
             print(
                 "Discord rejected DISCORD_TOKEN: reset the token on your application's Bot page and "

@@ -16,6 +16,11 @@ from urllib.parse import urlsplit
 DEFAULT_DB = "data/loyalteez.db"
 SQLITE_URL = "sqlite:///"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_FORMATS = ("text", "json")
+LOG_MAX_BYTES_DEFAULT = 10_000_000
+LOG_MAX_BYTES_MIN = 1024
+LOG_BACKUPS_DEFAULT = 5
+LOG_BACKUPS_MAX = 100
 CATCHUP_HOURS_MAX = 168.0
 BACKUP_KEEP_MAX = 365
 
@@ -42,6 +47,13 @@ class Settings:
     # Set only by `python bot.py replay`/`whatif` (never from the environment): see services/container.py.
     history_replay: bool = False
     backup_dir: str | None = None
+    # Logs: to stderr, or to a file rotated by size; as text, or one JSON object per line.
+    log_file: str | None = None
+    log_format: str = "text"
+    log_max_bytes: int = LOG_MAX_BYTES_DEFAULT
+    log_backups: int = LOG_BACKUPS_DEFAULT
+    # The application's id for the invite link; read from the token when unset.
+    discord_client_id: str | None = None
 
     @property
     def has_token(self) -> bool:
@@ -128,11 +140,27 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
             "LOYALTEEZ_EMULATOR_TIMINGS is for tests against the local emulator only: "
             "set LOYALTEEZ_DISCORD_API to its http://127.0.0.1:PORT/api/v10 address"
         )
+    log_format = (merged.get("LOYALTEEZ_LOG_FORMAT") or "").strip().lower() or "text"
+    if log_format not in LOG_FORMATS:
+        raise SettingsError(f"LOYALTEEZ_LOG_FORMAT must be text or json, not {log_format!r}")
+    log_max_bytes = _whole(merged, "LOYALTEEZ_LOG_MAX_BYTES", LOG_MAX_BYTES_DEFAULT, LOG_MAX_BYTES_MIN, None)
+    log_backups = _whole(merged, "LOYALTEEZ_LOG_BACKUPS", LOG_BACKUPS_DEFAULT, 0, LOG_BACKUPS_MAX)
+    client_id = (merged.get("DISCORD_CLIENT_ID") or "").strip() or None
+    if client_id is not None and not client_id.isdigit():
+        raise SettingsError(
+            f"DISCORD_CLIENT_ID must be your application's id (digits, on its General Information page), "
+            f"not {client_id!r}"
+        )
     db_path = (merged.get("LOYALTEEZ_DB") or DEFAULT_DB).strip()
     database_url = check_database_url((merged.get("LOYALTEEZ_DATABASE_URL") or "").strip() or None)
     if database_url is not None and database_url.startswith(SQLITE_URL):
         db_path, database_url = database_url.removeprefix(SQLITE_URL), None
     return Settings(
+        log_file=(merged.get("LOYALTEEZ_LOG_FILE") or "").strip() or None,
+        log_format=log_format,
+        log_max_bytes=log_max_bytes,
+        log_backups=log_backups,
+        discord_client_id=client_id,
         discord_token=(merged.get("DISCORD_TOKEN") or "").strip() or None,
         db_path=db_path,
         database_url=database_url,
@@ -143,3 +171,12 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         backup_keep=int(raw_keep),
         backup_dir=(merged.get("LOYALTEEZ_BACKUP_DIR") or "").strip() or None,
     )
+
+
+def _whole(merged: Mapping[str, str], name: str, default: int, low: int, high: int | None) -> int:
+    """A whole-number setting within bounds; anything else names the setting and the range."""
+    raw = (merged.get(name) or "").strip().replace("_", "") or str(default)
+    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+        bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
+        raise SettingsError(f"{name} must be a whole number {bounds}, not {raw!r}")
+    return int(raw)

@@ -130,7 +130,9 @@ async def _import_config(store: Store, args: argparse.Namespace) -> int:
     document = config_io.read_config(args.file)
     data = await config_io.connected_server(store, args.server)
     result = await config_io.import_config(data, document, apply=args.apply)
-    print(config_texts.dry_run_header(document.name, data.scope.server_id, data.scope.brand_id))
+    removed = config_io.removals(result.changes)
+    scope = data.scope
+    print(config_texts.dry_run_header(document.name, scope.server_id, scope.brand_id, removed, applied=result.applied))
     for line in result.changes:
         print(f"  {line}")
     if not result.changes:

@@ -74,7 +74,11 @@ def add_parsers(commands: Any) -> None:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--brand", metavar="NAME", help="the brand to connect the server to (default: its name)")
     parser.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="stop after this day (included)")
-    parser.add_argument("--quiet", action="store_true", help="no progress line")
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress line (otherwise redrawn in a terminal, and one line every 10 s in a log or pipe)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -28,6 +28,7 @@ from loyalteez.discord.cogs.setup import SetupCog
 from loyalteez.discord.cogs.streaks import StreaksCog
 from loyalteez.discord.cogs.voice import VoiceCog
 from loyalteez.discord.cogs.watches import WatchesCog
+from loyalteez.discord.invite import invite_url
 from loyalteez.discord.replies import describe, send
 from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.discord.special_messages import SpecialMessages
@@ -58,6 +59,7 @@ class LoyalteezBot(discord.Bot):
         resilience.guard_frames()
         super().__init__(**options)
         resilience.guard_parsers(self._connection.parsers)
+        self._invite_shown = False  # on_ready fires again after each reconnect; the link is logged once
         self.services = services
         self.add_cog(SetupCog(services.setup))
         self.add_cog(HelpCog(self, services.setup))
@@ -88,6 +90,9 @@ class LoyalteezBot(discord.Bot):
             link = f"brand {scope.brand_id}" if scope else "not connected"
             log.info("serving guild %s (%s): %s members, %s", guild.id, guild.name, guild.member_count, link)
         log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
+        if not self._invite_shown and self.application_id is not None:
+            self._invite_shown = True
+            log.info("invite link (adds the bot to a server you manage): %s", invite_url(self.application_id))
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
         log.info("added to guild %s (%s)", guild.id, guild.name)
@@ -116,5 +121,8 @@ class LoyalteezBot(discord.Bot):
     async def on_error(self, event_method: str, *args: Any, **kwargs: Any) -> None:
         """A failing event handler logs one line and the bot goes on."""
         exc = sys.exc_info()[1]
+        if self.is_closed():  # a handler still running when the bot stopped: the stop is not an error
+            log.info("event %s interrupted by shutdown: %s: %s", event_method, type(exc).__name__, exc)
+            return
         log.error("event %s failed: %s: %s", event_method, type(exc).__name__, exc)
         log.debug("traceback for event %s", event_method, exc_info=exc)

@@ -1,17 +1,18 @@
 """The replay's live line: messages fed, the history's date and the rate, redrawn in a terminal.
 
-In a log or a pipe (not a terminal) it writes a line every `every` messages instead of redrawing, so a
-long replay in CI or under nohup still shows it is moving.
+In a log or a pipe (not a terminal) it writes a line every `every_seconds` seconds instead of redrawing, so
+a long replay in CI or under nohup shows it is moving whatever its speed. Seconds come from the injected
+clock's monotonic time (the replay's own clock follows the history, so this one is the real one).
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-import time
 from collections.abc import Callable
 from typing import TextIO
 
+from loyalteez.clock import Clock, SystemClock
 from loyalteez.replay.feeder import FeedCounts
 from loyalteez.replay.records import ExportMessage
 
@@ -31,40 +32,39 @@ class Progress:
         stream: TextIO | None = None,
         *,
         label: str = "replay",
-        every: int = 100_000,
+        every_seconds: float = 10.0,
         quiet: bool = False,
         redraw: bool = True,
+        clock: Clock | None = None,
     ) -> None:
         self.stream = stream or sys.stderr
         self.live = redraw and not quiet and self.stream.isatty()
         self.quiet = quiet
         self.label = label
-        self.every = every
-        self.started = time.perf_counter()
-        self._last_draw = 0.0
+        self.every_seconds = every_seconds
+        self.clock = clock or SystemClock()
+        self.started = self.clock.monotonic()
+        self._last_draw = self.started
         # How much of the exports has been read, 0-1 (the files' bytes: message counts are only at their ends).
         self.fraction: Callable[[], float] | None = None
 
     def rate(self, messages: int) -> float:
-        return messages / max(time.perf_counter() - self.started, 1e-9)
+        return messages / max(self.clock.monotonic() - self.started, 1e-9)
 
     def tick(self, counts: FeedCounts, message: ExportMessage) -> None:
         if self.quiet:
             return
-        if self.live:
-            now = time.perf_counter()
-            if now - self._last_draw >= 0.2:
-                self._last_draw = now
-                self.stream.write("\r" + self._text(counts, message))
-                self.stream.flush()
-        elif counts.messages % self.every == 0:
-            self.stream.write(self._text(counts, message) + "\n")
-            self.stream.flush()
+        now = self.clock.monotonic()
+        if now - self._last_draw < (0.2 if self.live else self.every_seconds):
+            return
+        self._last_draw = now
+        self.stream.write("\r" + self._text(counts, message) if self.live else self._text(counts, message) + "\n")
+        self.stream.flush()
 
     def done(self, counts: FeedCounts) -> None:
         if self.quiet:
             return
-        seconds = time.perf_counter() - self.started
+        seconds = self.clock.monotonic() - self.started
         end = "\n"
         self.stream.write(
             ("\r" if self.live else "") + f"[{self.label}] {counts.messages:,} messages in "

@@ -76,6 +76,8 @@ class ReplayResult:
     seconds: float
     peak_rss_mb: float
     refused_requests: int
+    # What the database held for this server before this run (an earlier replay of the same export).
+    previous: Recorded | None = None
 
 
 async def replay_history(
@@ -109,6 +111,7 @@ async def replay_history(
         strict=False,
     ) as h:
         scope, brand_name = await _connect(h, guild, request)
+        previous = await read_recorded(h.app.store.scoped(scope))
         if request.rules is not None:
             await import_config(h.app.store.scoped(scope), request.rules, apply=True, actor_id=REPLAY_ACTOR)
         feeder = HistoryFeeder(emu, guild, clock, lambda: h.settle(timeout=DRAIN_TIMEOUT), batch=batch)
@@ -136,6 +139,7 @@ async def replay_history(
         time.perf_counter() - began,
         peak_rss_mb(),
         refused,
+        previous if previous.members or previous.payouts or previous.snapshot_days else None,
     )
 
 

@@ -20,6 +20,27 @@ def fed_line(counts: FeedCounts) -> str:
     )
 
 
+def news_lines(result: ReplayResult, db_path: Path) -> list[str]:
+    """On a database that already held this server: what this run added, or that it added nothing."""
+    before, now = result.previous, result.recorded
+    if before is None:
+        return []
+    if (before.payouts, before.ltz, before.members, before.snapshot_days) == (
+        now.payouts,
+        now.ltz,
+        now.members,
+        now.snapshot_days,
+    ):
+        return [
+            f"Nothing new was written: {db_path} already held all of this history (replaying the same export "
+            "again changes nothing). The totals below are what it holds."
+        ]
+    return [
+        f"Added to what {db_path} already held: {now.payouts - before.payouts:,} payouts, "
+        f"{now.ltz - before.ltz:,} LTZ. The totals below include the earlier replay."
+    ]
+
+
 def summary_lines(result: ReplayResult, db_path: Path) -> list[str]:
     counts, rec = result.counts, result.recorded
     rate = counts.messages / max(result.seconds, 1e-9)
@@ -27,6 +48,7 @@ def summary_lines(result: ReplayResult, db_path: Path) -> list[str]:
         f"Replayed {counts.messages:,} messages of {result.server_name} (server {result.server_id}) into "
         f"{db_path}, brand {result.brand_name!r}: {result.seconds:.1f}s, {rate:,.0f} messages/s, "
         f"peak memory {result.peak_rss_mb:,.0f} MB.",
+        *news_lines(result, db_path),
         fed_line(counts),
         f"Members with activity: {rec.members:,}. Paid {rec.ltz:,} LTZ in {rec.payouts:,} payouts to "
         f"{rec.earners:,} members.",

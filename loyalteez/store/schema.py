@@ -12,8 +12,9 @@ from pathlib import Path
 
 from loyalteez.store.database import Database, DatabaseError
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SCHEMA_FILE = PROJECT_ROOT / "schema.sql"
+# loyalteez/data/schema.sql links to the repository's schema.sql and is a real copy once installed
+# (`pip install .`), so the bot finds it wherever it runs from; supabase/ sits beside it the same way.
+SCHEMA_FILE = Path(__file__).resolve().parents[1] / "data" / "schema.sql"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "loyalteez_schema_version"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")

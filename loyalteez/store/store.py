@@ -16,6 +16,7 @@ from loyalteez.clock import Clock, SystemClock
 from loyalteez.store._tables import Catalog
 from loyalteez.store.database import Database, DatabaseError, Row
 from loyalteez.store.facade import ScopedData
+from loyalteez.store.inspect import DatabaseReport, inspect
 from loyalteez.store.schema import current_version, ensure_schema
 from loyalteez.store.scope import Scope
 from loyalteez.store.sqlite_db import SqliteDatabase
@@ -48,6 +49,15 @@ class Store:
             await db.close()
             raise
         return cls(db, catalog, clock or SystemClock(), found)
+
+    @staticmethod
+    async def inspect(target: str) -> DatabaseReport:
+        """The operator's read-only report: nothing is created or upgraded, the connection is closed after."""
+        db = await _open_engine(target)
+        try:
+            return await inspect(db, str(getattr(db, "url", target)))
+        finally:
+            await db.close()
 
     async def close(self) -> None:
         await self.db.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import discord
 
 from loyalteez.discord.replies import send
-from loyalteez.services.access.health import REQUIRED, ChannelAccess, permission_report
+from loyalteez.services.access.health import REQUIRED, SERVER_WIDE, ChannelAccess, permission_report
 
 
 def channel_access(guild: discord.Guild) -> list[ChannelAccess]:
@@ -26,6 +26,9 @@ def channel_access(guild: discord.Guild) -> list[ChannelAccess]:
 async def setup_check(ctx: discord.ApplicationContext) -> None:
     if ctx.guild is None:
         return
-    report = permission_report(channel_access(ctx.guild))
+    me = ctx.guild.me
+    perms = me.guild_permissions if me is not None else discord.Permissions.none()
+    server = frozenset(name for name in SERVER_WIDE if getattr(perms, name, False))
+    report = permission_report(channel_access(ctx.guild), server)
     colour = discord.Colour.green() if report.ok else discord.Colour.orange()
     await send(ctx, embed=discord.Embed(title=report.title, description=report.text, colour=colour))

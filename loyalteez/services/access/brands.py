@@ -14,12 +14,14 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from loyalteez.services.access import audit
 from loyalteez.services.errors import ValidationError
-from loyalteez.store import Store
+from loyalteez.store import Scope, Store
 
 _PBKDF2_ROUNDS = 200_000
 _NAME = re.compile(r"^[\w .'&-]{1,64}$")
 MAX_BUDGET = 10**15
+OPERATOR = "operator"  # the audit's actor id for changes made from the command line
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,28 @@ def _check_name(name: str) -> str:
     return name
 
 
+def name_key(name: str) -> str:
+    """What two brand names must differ in: case, spaces and punctuation do not count ("My Community",
+    "my community" and "my-community" are one brand to a person reading `brand list`)."""
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+async def _named(store: Store, name: str) -> list[dict[str, Any]]:
+    key = name_key(name)
+    return [dict(row) for row in await store.list_brands() if name_key(str(row["name"])) == key]
+
+
 async def create_brand(store: Store, name: str) -> NewKey:
     """Make a brand; the returned key is the only time it is ever shown."""
     name = _check_name(name)
-    if await store.get_brand_by_name(name):
-        raise ValidationError("name", f"a brand named {name!r} already exists")
+    same = await _named(store, name)
+    if same:
+        existing = same[0]["name"]
+        if existing == name:
+            raise ValidationError("name", f"a brand named {name!r} already exists")
+        raise ValidationError(
+            "name", f"a brand named {existing!r} already exists, too close to {name!r}: pick a more distinct name"
+        )
     brand_id = "brand_" + secrets.token_hex(6)
     key, salt, digest = _fresh_key()
     await store.insert_brand({"brand_id": brand_id, "name": name, "key_salt": salt, "key_hash": digest})
@@ -65,18 +84,27 @@ async def create_brand(store: Store, name: str) -> NewKey:
 
 
 async def find_brand(store: Store, ref: str) -> dict[str, Any]:
-    """A brand by id or by exact name, or a ValidationError naming what was not found."""
+    """A brand by id, or by name ignoring case, spaces and punctuation; a ValidationError names what failed."""
     brand = await store.get_brand(ref) or await store.get_brand_by_name(ref)
-    if brand is None:
+    if brand is not None:
+        return brand
+    same = await _named(store, ref)
+    if len(same) > 1:
+        ids = ", ".join(f"{b['brand_id']} ({b['name']})" for b in same)
+        raise ValidationError("brand", f"several brands are named like {ref!r}: use the brand id, one of {ids}")
+    found = await store.get_brand(str(same[0]["brand_id"])) if same else None
+    if found is None:
         raise ValidationError("brand", f"no brand with id or name {ref!r} (see `python bot.py brand list`)")
-    return brand
+    return found
 
 
 async def rotate_key(store: Store, ref: str) -> NewKey:
     """Replace a brand's key; servers stay linked, only future /setup connect needs the new key."""
     brand = await find_brand(store, ref)
     key, salt, digest = _fresh_key()
-    await store.update_brand(brand["brand_id"], {"key_salt": salt, "key_hash": digest})
+    async with store.transaction():
+        await store.update_brand(brand["brand_id"], {"key_salt": salt, "key_hash": digest})
+        await _audit_servers(store, brand, "brand_key_rotated", None, None)
     return NewKey(brand["brand_id"], brand["name"], key)
 
 
@@ -90,5 +118,32 @@ async def set_budget(store: Store, ref: str, amount: str) -> dict[str, Any]:
         budget = int(text)
     else:
         raise ValidationError("budget", f"must be a whole number of LTZ from 1 to {MAX_BUDGET:,}, or 'none'")
-    await store.update_brand(brand["brand_id"], {"ltz_budget": budget})
+    async with store.transaction():
+        await store.update_brand(brand["brand_id"], {"ltz_budget": budget})
+        await _audit_servers(
+            store, brand, "brand_budget_set", {"ltz_budget": brand["ltz_budget"]}, {"ltz_budget": budget}
+        )
     return await find_brand(store, brand["brand_id"])
+
+
+async def _audit_servers(
+    store: Store,
+    brand: dict[str, Any],
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    """A brand change from the command line is on record in every server the brand has linked: their
+    admins see in /audit who changed what (the audit log is per server; a brand has no log of its own)."""
+    for server in await store.active_servers():
+        if server["brand_id"] != brand["brand_id"]:
+            continue
+        await audit.record(
+            store.scoped(Scope(str(brand["brand_id"]), str(server["server_id"]))),
+            actor_type="system",
+            actor_id=OPERATOR,
+            action=action,
+            details={"brand_id": brand["brand_id"], "brand_name": brand["name"]},
+            before=before,
+            after=after,
+        )

@@ -9,15 +9,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# py-cord permission name -> (what Discord calls it, what breaks without it)
-REQUIRED: dict[str, tuple[str, str]] = {
-    "view_channel": ("View Channel", "the bot cannot see the channel: nothing there earns or is caught up"),
-    "send_messages": ("Send Messages", "no drops, announcements or replies posted there"),
-    "embed_links": ("Embed Links", "leaderboards and summaries show up empty"),
-    "attach_files": ("Attach Files", "exports and charts cannot be posted"),
-    "add_reactions": ("Add Reactions", "reaction drops and confirmations fail"),
-    "read_message_history": ("Read Message History", "messages posted while the bot was down are not caught up"),
-}
+
+@dataclass(frozen=True, slots=True)
+class Needed:
+    """One permission a feature needs: py-cord's name, what Discord calls it, what breaks without it.
+
+    `server_wide` permissions (Manage Roles) are checked once for the server, the others per text channel.
+    """
+
+    name: str
+    label: str
+    breaks: str
+    server_wide: bool = False
+
+
+# The one list: /setup check audits exactly these, and the invite link asks for exactly these.
+PERMISSIONS: tuple[Needed, ...] = (
+    Needed("view_channel", "View Channel", "the bot cannot see the channel: nothing there earns or is caught up"),
+    Needed("send_messages", "Send Messages", "no drops, announcements or replies posted there"),
+    Needed("embed_links", "Embed Links", "leaderboards and summaries show up empty"),
+    Needed("attach_files", "Attach Files", "exports and charts cannot be posted"),
+    Needed("add_reactions", "Add Reactions", "reaction drops and confirmations fail"),
+    Needed("read_message_history", "Read Message History", "messages posted while the bot was down are not caught up"),
+    Needed("manage_roles", "Manage Roles", "perks that give a role cannot give it", server_wide=True),
+)
+# py-cord permission name -> (what Discord calls it, what breaks without it), per channel and server-wide
+REQUIRED: dict[str, tuple[str, str]] = {p.name: (p.label, p.breaks) for p in PERMISSIONS if not p.server_wide}
+SERVER_WIDE: dict[str, tuple[str, str]] = {p.name: (p.label, p.breaks) for p in PERMISSIONS if p.server_wide}
 REPORT_LIMIT = 3800  # an embed description holds 4,096 characters
 
 
@@ -42,9 +60,12 @@ class HealthReport:
     ok: bool
 
 
-def permission_report(channels: Sequence[ChannelAccess]) -> HealthReport:
+def permission_report(channels: Sequence[ChannelAccess], server_granted: frozenset[str] | None = None) -> HealthReport:
     """One line per channel lacking something, then what each missing permission breaks."""
+    server_missing = [] if server_granted is None else [n for n in SERVER_WIDE if n not in server_granted]
     lacking = [c for c in channels if c.missing]
+    if server_missing:
+        return _with_server_wide(permission_report(channels), server_missing)
     if not channels:
         return HealthReport("Bot permissions", "This server has no text channels to check.", True)
     if not lacking:
@@ -70,3 +91,14 @@ def permission_report(channels: Sequence[ChannelAccess]) -> HealthReport:
     needed = [name for name in REQUIRED if any(name in c.missing for c in lacking)]
     lines += ["", "Without them:"] + [f"• **{REQUIRED[n][0]}**: {REQUIRED[n][1]}" for n in needed]
     return HealthReport("Bot permissions: something is missing", "\n".join(lines)[:REPORT_LIMIT], False)
+
+
+def _with_server_wide(report: HealthReport, missing: Sequence[str]) -> HealthReport:
+    """The server-wide permissions the bot's role lacks, above the per-channel report."""
+    lines = [
+        f"The bot's role lacks {SERVER_WIDE[n][0]} in this server: {SERVER_WIDE[n][1]}. "
+        "Grant it in Server Settings > Roles."
+        for n in missing
+    ]
+    text = "\n".join(lines) + "\n\n" + report.text
+    return HealthReport("Bot permissions: something is missing", text[:REPORT_LIMIT], False)

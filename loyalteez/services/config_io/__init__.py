@@ -9,6 +9,7 @@
 Data exports (ledger, audit log, member stats) are in tables.py.
 """
 
+from loyalteez.services.config_io.diff import removals
 from loyalteez.services.config_io.document import ConfigDocument, parse_config, read_config
 from loyalteez.services.config_io.errors import ConfigFieldError, ConfigFileError, field_errors
 from loyalteez.services.config_io.exchange import ConfigImport, config_json, export_config, import_config
@@ -31,5 +32,6 @@ __all__ = [
     "parse_config",
     "read_config",
     "register",
+    "removals",
     "sections",
 ]

@@ -7,6 +7,12 @@ from typing import Any
 
 from loyalteez.services.config_io.registry import Section
 
+REMOVED = ": - "  # how a line says an entry goes (`events: - coffee_hour`); imports count them up front
+
+
+def removals(lines: list[str]) -> int:
+    return sum(1 for line in lines if REMOVED in line)
+
 
 def show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
@@ -21,7 +27,7 @@ def changes(section: Section, before: Any, after: Any) -> list[str]:
             return _items(section, before, after)
         added = [v for v in after if v not in before]
         removed = [v for v in before if v not in after]
-        return [f"{key}: + {show(v)}" for v in added] + [f"{key}: - {show(v)}" for v in removed]
+        return [f"{key}: + {show(v)}" for v in added] + [f"{key}{REMOVED}{show(v)}" for v in removed]
     if isinstance(before, dict) and isinstance(after, dict):
         return [
             f"{key}: {name} {show(before.get(name))} → {show(after.get(name))}"
@@ -54,5 +60,5 @@ def _items(section: Section, before: list[dict[str, Any]], after: list[dict[str,
         ]
         if fields:
             lines.append(f"{section.key}: {label(item)}: {', '.join(fields)}")
-    lines += [f"{section.key}: - {label(item)}" for ident_, item in old.items() if ident_ not in new]
+    lines += [f"{section.key}{REMOVED}{label(item)}" for ident_, item in old.items() if ident_ not in new]
     return lines

@@ -38,8 +38,21 @@ def one_of(what: str, choices: Sequence[str]) -> str:
     return f"{what} must be one of {', '.join(choices)}."
 
 
-def dry_run_header(name: str, server_id: str, brand_id: str) -> str:
-    return f"{name} -> server {server_id} (brand {brand_id}):"
+def dry_run_header(name: str, server_id: str, brand_id: str, removed: int = 0, *, applied: bool = False) -> str:
+    """The first line; when the file drops entries it says so there, before the list it might scroll past."""
+    where = f"{name} -> server {server_id} (brand {brand_id})"
+    entries = "1 entry" if removed == 1 else f"{removed} entries"
+    if not removed:
+        return f"{where}:"
+    if applied:
+        return (
+            f"{where}: each section in the file replaced the server's, so {entries} the file does "
+            f"not list {'was' if removed == 1 else 'were'} removed (the '-' lines):"
+        )
+    return (
+        f"{where}: each section in the file replaces the server's, so {entries} the file does not "
+        "list would be removed (the '-' lines); add them to the file to keep them:"
+    )
 
 
 def nothing_to_change() -> str:

@@ -1,7 +1,8 @@
 """A generic CSV: `discord_user_id,points[,messages]`, one member a line, with or without a header.
 
 A header is recognised by its first cell not being a Discord id; it may name the columns in any order
-(discord_user_id | user_id | member_id | id, points, messages | message_count). Blank lines are skipped.
+(discord_user_id | user_id | member_id | id, points, messages | message_count). Blank lines are skipped;
+an empty messages cell means no count for that member.
 """
 
 from __future__ import annotations
@@ -47,13 +48,14 @@ def parse(text: str, parsed: ParsedImport) -> None:
             parsed.problem(line, texts.csv_width(len(cells)))
             continue
         where = columns or {"id": 0, "points": 1, **({"messages": 2} if len(cells) == 3 else {})}
-        has_messages = "messages" in where
+        # messages is optional: an empty cell means this member's count is not given (left as it is)
+        messages = cells[where["messages"]].strip() if "messages" in where else ""
         parsed.add(
             line,
             cells[where["id"]].strip(),
             cells[where["points"]].strip(),
-            cells[where["messages"]].strip() if has_messages else None,
-            messages_given=has_messages,
+            messages or None,
+            messages_given=bool(messages),
         )
 
 

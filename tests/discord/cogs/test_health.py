@@ -41,3 +41,17 @@ def test_a_huge_server_stays_within_one_embed() -> None:
     report = permission_report(channels)
     assert len(report.text) <= 4096 and "more channel(s)" in report.text and not report.ok
     assert all(REQUIRED[name][0] in report.text for name in REQUIRED if name != "view_channel")
+
+
+async def test_a_bot_role_without_manage_roles_is_named_once_for_the_server(
+    guild: GuildHandle, admin: MemberHandle
+) -> None:
+    guild.set_role_permissions(guild.bot_role, [name for name in REQUIRED])  # everything but Manage Roles
+    reply = await admin.slash("setup check")
+    text = reply.embed["description"]
+    assert "something is missing" in reply.embed["title"]
+    assert text.startswith(
+        "The bot's role lacks Manage Roles in this server: perks that give a role cannot give it. "
+        "Grant it in Server Settings > Roles."
+    )
+    assert "<#" not in text  # every channel is fine
