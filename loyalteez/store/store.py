@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 from loyalteez.clock import Clock, SystemClock
@@ -131,6 +132,33 @@ class Store:
         return await self.db.execute(
             f"UPDATE loyalteez_brands SET {assignments} WHERE brand_id = ?", [*allowed.values(), brand_id]
         )
+
+    # -- /setup connect's wrong-key throttle (operator level: the attempts proved no brand) --------------
+
+    async def connect_attempts(self, subjects: list[tuple[str, str]]) -> list[Row]:
+        """The throttle rows of these (kind, subject id) pairs: kind is 'server' or 'member'."""
+        if not subjects:
+            return []
+        where = " OR ".join("(kind = ? AND subject_id = ?)" for _ in subjects)
+        return await self.db.fetch_all(
+            "SELECT kind, subject_id, failures, last_failed_at, locked_until FROM loyalteez_connect_attempts "
+            f"WHERE {where}",
+            [value for pair in subjects for value in pair],
+        )
+
+    async def save_connect_attempt(
+        self, kind: str, subject_id: str, failures: int, last_failed_at: datetime, locked_until: datetime | None
+    ) -> None:
+        await self.db.execute(
+            "INSERT INTO loyalteez_connect_attempts (kind, subject_id, failures, last_failed_at, locked_until) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, subject_id) DO UPDATE SET failures = excluded.failures, "
+            "last_failed_at = excluded.last_failed_at, locked_until = excluded.locked_until",
+            [kind, subject_id, failures, last_failed_at, locked_until],
+        )
+
+    async def forget_connect_attempts(self, failed_before: datetime) -> int:
+        """Drop throttle rows whose last wrong key is older than `failed_before`."""
+        return await self.db.execute("DELETE FROM loyalteez_connect_attempts WHERE last_failed_at < ?", [failed_before])
 
 
 async def _open_engine(target: str) -> Database:
