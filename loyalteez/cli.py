@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from loyalteez import __version__
+from loyalteez import __version__, logsafe
 from loyalteez.cli_commands import data_io, history
 from loyalteez.clock import SystemClock
 from loyalteez.services.access import brands
@@ -98,6 +98,7 @@ def configure_logging(level: str) -> None:
         datefmt="%Y-%m-%d %H:%M:%S",
     )
     logging.getLogger("discord").setLevel(max(logging.WARNING, getattr(logging, level)))
+    logsafe.install()  # no secret in any record, whichever handler writes it
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -107,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"Configuration problem: {exc}", file=sys.stderr)
         return 2
+    logsafe.register_secret(settings.discord_token)  # also when they came from .env, not the environment
+    logsafe.register_url(settings.database_url)
     if args.db:
         settings = Settings(**{**settings.__dict__, "db_path": args.db, "database_url": None})
     configure_logging(args.log_level or settings.log_level)

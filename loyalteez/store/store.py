@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
+from loyalteez import logsafe
 from loyalteez.clock import Clock, SystemClock
 from loyalteez.store._tables import Catalog
 from loyalteez.store.database import Database, DatabaseError, Row
@@ -21,6 +22,8 @@ from loyalteez.store.scope import Scope
 from loyalteez.store.sqlite_db import SqliteDatabase
 
 BRAND_COLUMNS = ("brand_id", "name", "key_salt", "key_hash", "ltz_budget", "created_at", "updated_at")
+# Rows of these tables carry key salts and hashes: a logged statement on them never shows its parameters.
+logsafe.protect_statements_on(("loyalteez_brands",))
 
 
 class Store:
@@ -34,6 +37,7 @@ class Store:
     @classmethod
     async def open(cls, target: str, clock: Clock | None = None) -> Store:
         """Open (creating or upgrading) the database at a SQLite path or `sqlite:///path` URL."""
+        logsafe.install()
         db = await _open_engine(target)
         try:
             found, _ = await ensure_schema(db)
