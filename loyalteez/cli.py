@@ -106,7 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
     except SettingsError as exc:
-        print(f"Configuration problem: {exc}", file=sys.stderr)
+        logsafe.register_environment()
+        print(f"Configuration problem: {logsafe.scrub(str(exc))}", file=sys.stderr)
         return 2
     logsafe.register_secret(settings.discord_token)  # also when they came from .env, not the environment
     logsafe.register_url(settings.database_url)
@@ -132,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(args.seed)
         return _run(settings, explicit=args.command == "run")
     except (ValidationError, DatabaseError) as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        print(f"Error: {logsafe.scrub(str(exc))}", file=sys.stderr)  # a driver's message may quote the URL
         return 2
     except KeyboardInterrupt:
         return 130

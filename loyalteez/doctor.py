@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from loyalteez.logsafe import redact_url
 from loyalteez.settings import Settings
 from loyalteez.store.backup import inspect_sqlite
 from loyalteez.store.database import DatabaseError
@@ -36,7 +37,8 @@ def check_token(settings: Settings) -> Finding:
 
 def check_database(settings: Settings) -> Finding:
     if settings.database_url:
-        return Finding(True, "database", "PostgreSQL URL set: checked when the bot connects")
+        where = redact_url(settings.database_url)
+        return Finding(True, "database", f"PostgreSQL at {where}: checked when the bot connects")
     path = Path(settings.db_path)
     if not path.exists():
         folder = path.parent if str(path.parent) else Path(".")

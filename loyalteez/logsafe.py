@@ -17,7 +17,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 Scrubber = Callable[[str], str]
 
@@ -48,6 +48,18 @@ def redact_urls(text: str) -> str:
     """Database URLs with their password replaced by ***, in both the `user:pass@` and `?password=` forms."""
     text = _URL_PASSWORD.sub(lambda m: f"{m['head']}***@", text)
     return _QUERY_PASSWORD.sub(lambda m: f"{m['head']}***", text)
+
+
+def redact_url(url: str) -> str:
+    """One database URL without its password in any form, for messages, logs and stored labels."""
+    try:
+        parts = urlsplit(url)
+        if parts.password is not None:
+            userinfo, _, host = parts.netloc.rpartition("@")
+            url = urlunsplit(parts._replace(netloc=f"{userinfo.split(':', 1)[0]}:***@{host}"))
+    except ValueError:  # unparsable (a bad port, brackets): the text rules below still apply
+        pass
+    return redact_urls(url)
 
 
 def register_secret(value: str | None) -> None:

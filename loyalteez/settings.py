@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_DB = "data/loyalteez.db"
@@ -23,9 +23,10 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    discord_token: str | None = None
+    # Secrets stay out of repr(): settings end up in tracebacks and debug lines.
+    discord_token: str | None = field(default=None, repr=False)
     db_path: str = DEFAULT_DB
-    database_url: str | None = None
+    database_url: str | None = field(default=None, repr=False)
     log_level: str = "INFO"
     # Base URL of the Discord REST API; only changed to point the bot at the local emulator.
     discord_api_base: str | None = None
