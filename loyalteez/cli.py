@@ -10,8 +10,9 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from loyalteez import __version__, logsafe
+from loyalteez import __version__, logsafe, private_files
 from loyalteez.cli_commands import data_io, history
 from loyalteez.clock import SystemClock
 from loyalteez.services.access import brands
@@ -27,6 +28,9 @@ and on that page turn on the "Server Members" and "Message Content" intents. The
 file named .env next to bot.py as the line DISCORD_TOKEN=your-token (or export DISCORD_TOKEN in
 your shell) and run `make run` again. Keep it secret: never commit .env or paste the token anywhere.
 """
+
+DOTENV = Path(".env")
+DOTENV_EXPOSED = "Warning: .env can be read by other users of this machine and holds your bot token: run chmod 600 .env"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -109,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         logsafe.register_environment()
         print(f"Configuration problem: {logsafe.scrub(str(exc))}", file=sys.stderr)
         return 2
+    if private_files.exposed_to_others(DOTENV):
+        print(DOTENV_EXPOSED, file=sys.stderr)
     logsafe.register_secret(settings.discord_token)  # also when they came from .env, not the environment
     logsafe.register_url(settings.database_url)
     if args.db:
@@ -218,8 +224,6 @@ def _print_key(made: brands.NewKey, title: str) -> None:
 
 
 def _maintenance(args: argparse.Namespace, settings: Settings) -> int:
-    from pathlib import Path
-
     from loyalteez.clock import SystemClock
     from loyalteez.doctor import run_doctor
     from loyalteez.store.backup import backup_sqlite, restore_sqlite

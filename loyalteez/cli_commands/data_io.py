@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from loyalteez import private_files
 from loyalteez.clock import SystemClock
 from loyalteez.services import config_io, importers
 from loyalteez.services.config_io import tables
@@ -95,7 +96,7 @@ async def _export(store: Store, args: argparse.Namespace) -> int:
         print(config_texts.exported(args.type, rows, "standard output"), file=sys.stderr)
         return 0
     target = Path(args.out)
-    with target.open("wb") as out:
+    with private_files.open_for_writing(target) as out:
         rows = await tables.write_export(data, args.type, args.format, now, out)
     print(config_texts.exported(args.type, rows, str(target)))
     return 0

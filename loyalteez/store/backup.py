@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from loyalteez import private_files
 from loyalteez.store.database import DatabaseError
 from loyalteez.store.schema import VERSION_TABLE, latest_version
 
@@ -56,7 +57,7 @@ def restore_sqlite(backup: Path, target: Path) -> int:
 
 def _copy(src: sqlite3.Connection, target: Path) -> None:
     """Page-by-page copy with SQLite's backup API: consistent even while the source is written to."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_files.create_file(target)  # a backup is the whole database: owner-only like it
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)

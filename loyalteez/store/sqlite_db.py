@@ -18,6 +18,7 @@ from typing import Any
 
 import aiosqlite
 
+from loyalteez import private_files
 from loyalteez.store.database import DatabaseError, FetchHelpers, Row, TransactionSlot
 
 
@@ -80,7 +81,7 @@ class SqliteDatabase(FetchHelpers):
     async def open(cls, path: str | Path) -> SqliteDatabase:
         target = str(path)
         if target != ":memory:":
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            private_files.create_file(Path(target))  # owner-only, and so are its -wal and -shm files
         try:
             conn = await aiosqlite.connect(
                 target, detect_types=sqlite3.PARSE_DECLTYPES, isolation_level=None, timeout=5.0
