@@ -24,8 +24,9 @@ Scrubber = Callable[[str], str]
 REDACTED = "[redacted]"
 _MIN_SECRET = 4  # shorter registered values would blank out ordinary words
 
-# A brand key as brands.py makes it: "ltz_" + 32 URL-safe characters (a truncated paste still matches).
-_BRAND_KEY = re.compile(r"ltz_[A-Za-z0-9_-]{8,}")
+# A brand key as brands.py makes it: "ltz_" + 32 random URL-safe characters (a truncated paste still
+# matches); the capital or digit it all but surely holds keeps column names such as ltz_distributed out.
+_BRAND_KEY = re.compile(r"ltz_(?=[a-z_-]*[A-Z0-9])[A-Za-z0-9_-]{16,}")
 # scheme://user:password@host: the password is everything between the first ':' after '//' and the last '@'
 # of the authority (an unescaped '@' inside a password is common in pasted URLs).
 _URL_PASSWORD = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@'\"]*:)(?P<pw>[^\s/'\"]*)@")
@@ -46,8 +47,11 @@ _REG = _Registry()
 
 def redact_urls(text: str) -> str:
     """Database URLs with their password replaced by ***, in both the `user:pass@` and `?password=` forms."""
-    text = _URL_PASSWORD.sub(lambda m: f"{m['head']}***@", text)
-    return _QUERY_PASSWORD.sub(lambda m: f"{m['head']}***", text)
+    if "://" in text:
+        text = _URL_PASSWORD.sub(lambda m: f"{m['head']}***@", text)
+    if "=" in text:
+        text = _QUERY_PASSWORD.sub(lambda m: f"{m['head']}***", text)
+    return text
 
 
 def redact_url(url: str) -> str:
@@ -108,7 +112,7 @@ def add_scrubber(scrubber: Scrubber) -> None:
 def scrub(text: str) -> str:
     """The text with every known kind of secret removed; used on log records and on CLI output."""
     statement = _REG.statement
-    if statement is not None:
+    if statement is not None and any(table in text for table in _REG.tables):  # the cheap test first
         text = statement.sub(lambda m: f"{m['sql']}, [parameters redacted])", text)
     for scrubber in list(_REG.scrubbers):
         text = scrubber(text)

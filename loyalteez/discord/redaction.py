@@ -24,6 +24,8 @@ _SECRET_VALUE_FIRST = re.compile(
 
 
 def redact(text: str) -> str:
+    if not any(name in text for name in SECRET_OPTIONS):
+        return text
     text = _SECRET_VALUE.sub(r"\1'[redacted]'", text)
     return _SECRET_VALUE_FIRST.sub(r"\1'[redacted]'", text)
 
