@@ -15,8 +15,11 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterable, Mapping
+from types import TracebackType
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 Scrubber = Callable[[str], str]
@@ -136,6 +139,11 @@ def _clean(record: logging.LogRecord) -> None:
         record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
 
 
+def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    """An uncaught error's traceback, cleaned like a log record (a driver's message may quote a URL)."""
+    sys.stderr.write(scrub("".join(traceback.format_exception(kind, value, tb))))
+
+
 _installed: list[Callable[..., logging.LogRecord]] = []
 
 
@@ -153,3 +161,5 @@ def install() -> None:
 
     _installed.append(factory)
     logging.setLogRecordFactory(factory)
+    if sys.excepthook is sys.__excepthook__:
+        sys.excepthook = _excepthook
