@@ -33,7 +33,10 @@ _BRAND_KEY = re.compile(r"ltz_(?=[a-z_-]*[A-Z0-9])[A-Za-z0-9_-]{16,}")
 # scheme://user:password@host: the password is everything between the first ':' after '//' and the last '@'
 # of the authority (an unescaped '@' inside a password is common in pasted URLs).
 _URL_PASSWORD = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@'\"]*:)(?P<pw>[^\s/'\"]*)@")
-_QUERY_PASSWORD = re.compile(r"(?P<head>[?&](?:password|pass|pwd|sslpassword)=)(?P<pw>[^&\s'\"#]*)", re.I)
+# The value runs to the next option, a quote, a space, or a ': ' that ends the URL inside a sentence.
+_QUERY_PASSWORD = re.compile(
+    r"(?P<head>[?&](?:password|pass|pwd|sslpassword)=)(?P<pw>[^&\s'\"#]*?)(?=:\s|[&\s'\"#]|$)", re.I
+)
 
 
 class _Registry:
