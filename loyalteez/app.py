@@ -12,6 +12,7 @@ from typing import Any
 
 import discord
 
+from loyalteez import logsafe
 from loyalteez.clock import Clock, SystemClock
 from loyalteez.discord.bot import LoyalteezBot
 from loyalteez.services.analytics.scheduler import Job
@@ -66,6 +67,8 @@ async def build_app(
     settings: Settings, clock: Clock | None = None, *, bot_options: dict[str, Any] | None = None
 ) -> App:
     clock = clock or SystemClock()
+    logsafe.register_secret(settings.discord_token)
+    logsafe.register_url(settings.database_url)
     store = await Store.open(settings.database_url or settings.db_path, clock)
     services = build_services(
         store, clock, catchup_window=timedelta(hours=settings.catchup_hours), history_replay=settings.history_replay

@@ -11,8 +11,9 @@ import asyncio
 import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from loyalteez import __version__
+from loyalteez import __version__, logsafe, private_files
 from loyalteez.cli_commands import data_io, history, invite, restore, safety, texts
 from loyalteez.clock import SystemClock
 from loyalteez.services.access import brands
@@ -28,6 +29,9 @@ and on that page turn on the "Server Members" and "Message Content" intents. The
 file named .env next to bot.py as the line DISCORD_TOKEN=your-token (or export DISCORD_TOKEN in
 your shell) and run `make run` again. Keep it secret: never commit .env or paste the token anywhere.
 """
+
+DOTENV = Path(".env")
+DOTENV_EXPOSED = "Warning: .env can be read by other users of this machine and holds your bot token: run chmod 600 .env"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,6 +112,7 @@ def configure_logging(level: str, settings: Settings | None = None) -> None:
         max_bytes=settings.log_max_bytes,
         backups=settings.log_backups,
     )
+    logsafe.install()  # no secret in any record, whichever handler writes it
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -127,8 +132,13 @@ def _command(argv: Sequence[str] | None) -> int:
     try:
         settings = load_settings()
     except SettingsError as exc:
-        print(f"Configuration problem: {exc}", file=sys.stderr)
+        logsafe.register_environment()
+        print(f"Configuration problem: {logsafe.scrub(str(exc))}", file=sys.stderr)
         return 2
+    if private_files.exposed_to_others(DOTENV):
+        print(DOTENV_EXPOSED, file=sys.stderr)
+    logsafe.register_secret(settings.discord_token)  # also when they came from .env, not the environment
+    logsafe.register_url(settings.database_url)
     if args.db:
         settings = Settings(**{**settings.__dict__, "db_path": args.db, "database_url": None})
     try:
@@ -160,7 +170,7 @@ def _command(argv: Sequence[str] | None) -> int:
             return _demo(args.seed)
         return _run(settings, explicit=args.command == "run")
     except (ValidationError, DatabaseError) as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        print(f"Error: {logsafe.scrub(str(exc))}", file=sys.stderr)  # a driver's message may quote the URL
         return 2
     except sqlite3.DatabaseError as exc:  # damage found only when a table is read
         print(f"Error: {texts.damaged(str(exc))}", file=sys.stderr)
@@ -253,8 +263,6 @@ def _print_key(made: brands.NewKey, title: str) -> None:
 
 
 def _maintenance(args: argparse.Namespace, settings: Settings) -> int:
-    from pathlib import Path
-
     from loyalteez.clock import SystemClock
     from loyalteez.doctor import run_doctor
     from loyalteez.store.backup import backup_sqlite

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -31,9 +31,10 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    discord_token: str | None = None
+    # Secrets stay out of repr(): settings end up in tracebacks and debug lines.
+    discord_token: str | None = field(default=None, repr=False)
     db_path: str = DEFAULT_DB
-    database_url: str | None = None
+    database_url: str | None = field(default=None, repr=False)
     log_level: str = "INFO"
     # Base URL of the Discord REST API; only changed to point the bot at the local emulator.
     discord_api_base: str | None = None

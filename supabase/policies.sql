@@ -15,7 +15,8 @@
 --   app_metadata.role        text   'admin' for sessions allowed to change anything
 --
 --   1. Brands see only their own data: every policy requires brand_id = the brand_id claim.
---      loyalteez_brands (key salts and hashes) and loyalteez_schema_version have no policy and no grant:
+--      loyalteez_brands (key salts and hashes), loyalteez_connect_attempts (the wrong-key throttle) and
+--      loyalteez_schema_version have no policy and no grant:
 --      anon and authenticated can never read them.
 --   2. Server data is isolated: every policy also requires server_id in the server_ids claim (brand-wide
 --      monitoring_rules, server_id NULL, are readable by the brand's sessions, never writable here).
@@ -39,6 +40,7 @@ begin;
 
 revoke all on table loyalteez_schema_version from anon, authenticated;
 revoke all on table loyalteez_brands from anon, authenticated;
+revoke all on table loyalteez_connect_attempts from anon, authenticated;
 revoke all on table discord_server_configs from anon, authenticated;
 revoke all on table discord_role_configs from anon, authenticated;
 revoke all on table monitoring_rules from anon, authenticated;
@@ -109,6 +111,8 @@ alter table loyalteez_schema_version enable row level security;
 alter table loyalteez_schema_version force row level security;
 alter table loyalteez_brands enable row level security;
 alter table loyalteez_brands force row level security;
+alter table loyalteez_connect_attempts enable row level security;
+alter table loyalteez_connect_attempts force row level security;
 alter table discord_server_configs enable row level security;
 alter table discord_server_configs force row level security;
 alter table discord_role_configs enable row level security;
@@ -173,7 +177,8 @@ alter table loyalteez_reward_ledger enable row level security;
 alter table loyalteez_reward_ledger force row level security;
 
 -- 3. Policies (dropped first so this file can be run again after an upgrade) ---------------------------
--- loyalteez_schema_version and loyalteez_brands have none: nothing is visible to anon or authenticated.
+-- loyalteez_schema_version, loyalteez_brands and loyalteez_connect_attempts have none: nothing is visible
+-- to anon or authenticated.
 
 -- Config tables: everyone of the brand reads them, only admins change them.
 

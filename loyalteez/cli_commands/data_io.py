@@ -13,6 +13,7 @@ from contextlib import AbstractAsyncContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
+from loyalteez import private_files
 from loyalteez.cli_commands.safety import check_output, locked, silence_stdout
 from loyalteez.cli_commands.texts import OUTPUT_CLOSED
 from loyalteez.clock import SystemClock
@@ -117,7 +118,7 @@ async def _export(store: Store, args: argparse.Namespace, target: Path | None) -
     # Written beside the target and moved over it at the end: a failed export never leaves half a file.
     partial = target.with_name(f".{target.name}.partial")
     try:
-        with partial.open("wb") as out:
+        with private_files.open_for_writing(partial) as out:
             rows = await tables.write_export(data, args.type, args.format, now, out)
         partial.replace(target)
     finally:

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from loyalteez import private_files
 from loyalteez.cli_commands.safety import check_output, locked
 
 COMMANDS = ("replay", "whatif")
@@ -119,7 +120,7 @@ async def _whatif(args: argparse.Namespace) -> int:
     outcomes = await compare(tuple(args.paths), rule_sets, brand=args.brand, until=args.until, quiet=args.quiet)
     print("\n".join(table_lines(outcomes)))
     if chart is not None:
-        chart.write_bytes(chart_png(outcomes))
+        private_files.write_bytes(chart, chart_png(outcomes))
         print(f"Chart of daily LTZ paid under each rule set: {chart}")
     return 0
 

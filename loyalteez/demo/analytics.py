@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from loyalteez import private_files
 from loyalteez.services.analytics import texts
 from loyalteez.services.analytics.metrics import KPIS
 from loyalteez.store import ScopedData
@@ -56,7 +57,7 @@ async def finish(sim: WeekSimulation, folder: Path) -> Path | None:
     if not charts:
         return None
     path = folder / REPORT_FILE
-    path.write_bytes(charts[-1].data)
+    private_files.write_bytes(path, charts[-1].data)
     sim.counts["reports posted"] = len(posted)
     return path
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from loyalteez import private_files
 from loyalteez.clock import ManualClock
 from loyalteez.demo import analytics as demo_analytics
 from loyalteez.demo.community import make_community
@@ -30,7 +31,7 @@ async def run_demo(seed: int = 1, db_path: Path = DEMO_DB, days: int = 7, stream
     """Play the simulated week; returns the summary (also printed), which depends only on the seed."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    private_files.make_dirs(db_path.parent)
     rng = random.Random(seed)
     feed = Feed(stream)
     clock = ManualClock(WEEK_START)

@@ -20,6 +20,7 @@ from datetime import time as dt_time
 from itertools import chain
 from pathlib import Path
 
+from loyalteez import private_files
 from loyalteez.clock import ManualClock
 from loyalteez.emulator import Emulator
 from loyalteez.emulator.harness import TOKEN, Harness, app_factory, running_bot
@@ -101,7 +102,7 @@ async def replay_history(
     emu = Emulator(token=TOKEN, clock=clock)
     bound_emulator_memory(emu)
     guild = ReplayGuild(emu, files[0].guild, [f.channel for f in files])
-    request.db_path.parent.mkdir(parents=True, exist_ok=True)
+    private_files.make_dirs(request.db_path.parent)
     async with running_bot(
         request.db_path.parent,
         app_factory=app_factory(db_path=str(request.db_path), history_replay=True, catchup_hours=0),

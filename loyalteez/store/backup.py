@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from loyalteez import private_files
 from loyalteez.store.database import DatabaseError
 from loyalteez.store.schema import VERSION_TABLE, latest_version
 
@@ -78,7 +79,7 @@ def restore_sqlite(backup: Path, target: Path, keep_as: Path) -> tuple[int, Path
 
 def _copy(src: sqlite3.Connection, target: Path) -> None:
     """Page-by-page copy with SQLite's backup API: consistent even while the source is written to."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_files.create_file(target)  # a backup is the whole database: owner-only like it
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)

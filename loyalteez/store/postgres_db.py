@@ -29,6 +29,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
+from loyalteez import logsafe
 from loyalteez.store.database import Database, DatabaseError, FetchHelpers, Row, TransactionSlot
 
 log = logging.getLogger(__name__)
@@ -142,15 +143,8 @@ def retryable(exc: BaseException) -> bool:
 
 
 def redact(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    try:
-        parts = urlsplit(url)
-        if parts.password is None:
-            return url
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-        return urlunsplit(parts._replace(netloc=netloc))
-    except ValueError:
-        return "the given PostgreSQL URL"
+    """The URL without its password (`user:pass@` or `?password=`), for messages and logs."""
+    return logsafe.redact_url(url)
 
 
 def _split_options(url: str) -> tuple[str, dict[str, Any]]:

@@ -21,6 +21,7 @@ from typing import Any
 
 import aiosqlite
 
+from loyalteez import private_files
 from loyalteez.store.database import DatabaseError, FetchHelpers, Row, TransactionSlot
 
 
@@ -89,6 +90,8 @@ class SqliteDatabase(FetchHelpers):
         target = str(path)
         if target != ":memory:":
             check_path(Path(target), create=create)
+            if create:
+                private_files.create_file(Path(target))  # owner-only, and so are its -wal and -shm files
         conn: aiosqlite.Connection | None = None
         try:
             conn = await aiosqlite.connect(

@@ -10,8 +10,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
+from loyalteez import logsafe
 from loyalteez.clock import Clock, SystemClock
 from loyalteez.store._tables import Catalog
 from loyalteez.store.database import Database, DatabaseError, Row
@@ -22,6 +24,8 @@ from loyalteez.store.scope import Scope
 from loyalteez.store.sqlite_db import SqliteDatabase
 
 BRAND_COLUMNS = ("brand_id", "name", "key_salt", "key_hash", "ltz_budget", "created_at", "updated_at")
+# Rows of these tables carry key salts and hashes: a logged statement on them never shows its parameters.
+logsafe.protect_statements_on(("loyalteez_brands",))
 
 
 class Store:
@@ -38,6 +42,7 @@ class Store:
 
         `create=False` is for commands that only read: a missing SQLite file is refused, never made.
         """
+        logsafe.install()
         db = await _open_engine(target, create=create)
         try:
             found, _ = await ensure_schema(db)
@@ -148,6 +153,33 @@ class Store:
         return await self.db.execute(
             f"UPDATE loyalteez_brands SET {assignments} WHERE brand_id = ?", [*allowed.values(), brand_id]
         )
+
+    # -- /setup connect's wrong-key throttle (operator level: the attempts proved no brand) --------------
+
+    async def connect_attempts(self, subjects: list[tuple[str, str]]) -> list[Row]:
+        """The throttle rows of these (kind, subject id) pairs: kind is 'server' or 'member'."""
+        if not subjects:
+            return []
+        where = " OR ".join("(kind = ? AND subject_id = ?)" for _ in subjects)
+        return await self.db.fetch_all(
+            "SELECT kind, subject_id, failures, last_failed_at, locked_until FROM loyalteez_connect_attempts "
+            f"WHERE {where}",
+            [value for pair in subjects for value in pair],
+        )
+
+    async def save_connect_attempt(
+        self, kind: str, subject_id: str, failures: int, last_failed_at: datetime, locked_until: datetime | None
+    ) -> None:
+        await self.db.execute(
+            "INSERT INTO loyalteez_connect_attempts (kind, subject_id, failures, last_failed_at, locked_until) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, subject_id) DO UPDATE SET failures = excluded.failures, "
+            "last_failed_at = excluded.last_failed_at, locked_until = excluded.locked_until",
+            [kind, subject_id, failures, last_failed_at, locked_until],
+        )
+
+    async def forget_connect_attempts(self, failed_before: datetime) -> int:
+        """Drop throttle rows whose last wrong key is older than `failed_before`."""
+        return await self.db.execute("DELETE FROM loyalteez_connect_attempts WHERE last_failed_at < ?", [failed_before])
 
 
 async def _open_engine(target: str, *, create: bool = True) -> Database:

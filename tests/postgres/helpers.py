@@ -27,7 +27,8 @@ STUB, POLICIES, BOT_ROLE = SUPABASE / "test_auth_stub.sql", SUPABASE / "policies
 
 # Every table schema.sql creates, in file order: the RLS tests are parametrized over this list.
 ALL_TABLES = re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA_FILE.read_text(encoding="utf-8"))
-PRIVATE_TABLES = ("loyalteez_schema_version", "loyalteez_brands")  # operator-level, no tenant columns
+# Operator-level, no tenant columns.
+PRIVATE_TABLES = ("loyalteez_schema_version", "loyalteez_brands", "loyalteez_connect_attempts")
 HISTORY_TABLES = tuple(sorted(APPEND_ONLY_TABLES))
 TENANT_TABLES = tuple(t for t in ALL_TABLES if t not in PRIVATE_TABLES)
 
@@ -169,6 +170,7 @@ async def seed_two_brands(url: str) -> None:
                 "INSERT INTO monitoring_rules (id, brand_id, event_type, reward_amount) VALUES (?, ?, ?, ?)",
                 [uid(f"brandwide-{brand}"), brand, "brand_event", 5],
             )
+            await store.save_connect_attempt("server", SEEDED[brand][0], 1, store.clock.now(), None)
     finally:
         await conn.close()
         await store.close()

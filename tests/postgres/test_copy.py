@@ -55,6 +55,7 @@ async def fill(path: Path) -> None:
             {"id": uid("frac"), "discord_role_id": "77", "effect_type": "cooldown_reduction", "effect_value": 0.125},
         )
         await store.db.execute("UPDATE loyalteez_brands SET ltz_budget = ? WHERE brand_id = 'brand_b'", [2**40])
+        await store.save_connect_attempt("member", "42", 3, start, start + timedelta(seconds=30))  # a lockout moves too
     finally:
         await store.close()
 

@@ -195,7 +195,11 @@ async def test_server_data_is_isolated_within_a_brand(s: Session, table: str) ->
 async def test_a_brand_cannot_insert_rows_of_another_brand_or_server(s: Session, table: str) -> None:
     if table in PRIVATE_TABLES:
         await s.as_role("authenticated", A, admin=True)
-        values = {"loyalteez_brands": "('x', 'x', 's', 'h')", "loyalteez_schema_version": "(99)"}[table]
+        values = {
+            "loyalteez_brands": "('x', 'x', 's', 'h')",
+            "loyalteez_schema_version": "(99)",
+            "loyalteez_connect_attempts": "('server', '1', 1, now(), NULL)",
+        }[table]
         _, error = await s.attempt(f"INSERT INTO {table} VALUES {values}")
         assert denied(error, "permission denied")
         MATRIX[table]["insert"] = "denied"
@@ -236,7 +240,9 @@ async def test_a_brand_cannot_update_another_brands_rows(s: Session, table: str)
 
 
 def _noop(table: str) -> str:
-    return "version = version" if table == "loyalteez_schema_version" else "brand_id = brand_id"
+    return {"loyalteez_schema_version": "version = version", "loyalteez_connect_attempts": "failures = failures"}.get(
+        table, "brand_id = brand_id"
+    )
 
 
 @pytest.mark.parametrize("table", ALL_TABLES)

@@ -43,8 +43,9 @@ class SetupCog(commands.Cog):
             security_key=security_key,
             actor_id=str(ctx.author.id),
         )
-        # Log the outcome only: the key never reaches a log line.
-        log.info("setup connect guild=%s brand=%s ok=%s", ctx.guild_id, brand_id[:64], result.ok)
+        # Log the outcome only. Not what was typed: a key pasted into brand_id would reach the log.
+        brand = result.scope.brand_id if result.scope else "-"
+        log.info("setup connect guild=%s member=%s brand=%s ok=%s", ctx.guild_id, ctx.author.id, brand, result.ok)
         await send(ctx, result.message)
 
     @setup.command(name="status", description="Show which brand this server is linked to")

@@ -35,11 +35,19 @@ def hash_key(key: str, salt: str) -> str:
     return hashlib.pbkdf2_hmac("sha256", key.encode(), bytes.fromhex(salt), _PBKDF2_ROUNDS).hex()
 
 
-def key_matches(brand: dict[str, Any], key: str) -> bool:
-    """Constant-time comparison so timing does not reveal how much of a guess was right."""
+# Hashed against when the brand id is unknown, so an unknown id costs the same time as a wrong key.
+_DUMMY_SALT = secrets.token_hex(16)
+_DUMMY_HASH = secrets.token_hex(32)
+
+
+def key_matches(brand: dict[str, Any] | None, key: str) -> bool:
+    """Constant-time comparison so timing does not reveal how much of a guess was right, nor (with brand None,
+    an unknown brand id) whether the brand exists. Slow on purpose: call it off the event loop."""
+    salt, digest = (brand["key_salt"], brand["key_hash"]) if brand is not None else (_DUMMY_SALT, _DUMMY_HASH)
     if not key or len(key) > 200:
-        return False
-    return hmac.compare_digest(hash_key(key, brand["key_salt"]), brand["key_hash"])
+        key = "-"  # still hash: an empty key costs the same time as any other
+    matched = hmac.compare_digest(hash_key(key, salt), digest)
+    return matched and brand is not None and key != "-"
 
 
 def _fresh_key() -> tuple[str, str, str]:

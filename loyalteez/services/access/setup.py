@@ -1,12 +1,15 @@
 """Linking a Discord server to a brand (/setup connect, status, disconnect).
 
 The security key proves the right to the brand. It is checked here and then forgotten: it never
-reaches a log, an audit row or a reply. Wrong keys are slowed down per server so a key cannot be
-guessed by trying.
+reaches a log, an audit row or a reply. Wrong keys are slowed down per server and per member, in the
+database so a restart does not lift a lockout, so a key cannot be guessed by trying. An unknown brand id
+costs the same hashing as a wrong key (nothing tells which brand ids exist), and the hashing runs in a
+worker thread so the bot keeps serving everyone else meanwhile.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,20 +21,14 @@ from loyalteez.services.access.brands import key_matches
 from loyalteez.store import Scope, ScopedData, ScopeError, Store
 from loyalteez.store.repos.server import RemovedRows, ServerConfig, ServerLinkedElsewhere
 
-# After FREE_ATTEMPTS wrong keys a server must wait, doubling each time up to MAX_LOCKOUT.
+# After FREE_ATTEMPTS wrong keys a server (or a member) must wait, doubling each time up to MAX_LOCKOUT.
 FREE_ATTEMPTS = 3
 FIRST_LOCKOUT = timedelta(seconds=30)
 MAX_LOCKOUT = timedelta(hours=1)
 FORGET_AFTER = timedelta(hours=24)
+SERVER, MEMBER = "server", "member"
 
 OnConnect = Callable[[ScopedData], Awaitable[None]]
-
-
-@dataclass
-class _Failures:
-    count: int = 0
-    last: datetime | None = None
-    locked_until: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +56,9 @@ class SetupService:
     clock: Clock
     # Run inside the connect transaction, e.g. installing the default reward events.
     on_connect: list[OnConnect] = field(default_factory=list)
-    _failures: dict[str, _Failures] = field(default_factory=dict)
+    # One connect attempt at a time: a burst of parallel guesses cannot all pass the lockout check before
+    # the first wrong key is recorded.
+    _attempts: asyncio.Lock = field(default_factory=asyncio.Lock)
     # server id -> scope or None; every message needs it, and links only change through this service.
     _scopes: dict[str, Scope | None] = field(default_factory=dict)
 
@@ -75,21 +74,23 @@ class SetupService:
     async def connect(
         self, *, server_id: str, server_name: str | None, brand_id: str, security_key: str, actor_id: str
     ) -> ConnectResult:
-        now = self.clock.now()
-        wait = self._lockout_left(server_id, now)
-        if wait is not None:
-            return ConnectResult(False, texts.setup_locked(wait))
-        brand_id = (brand_id or "").strip()
-        try:
-            scope = Scope(brand_id, server_id)
-        except ScopeError:
-            self._fail(server_id, now)
-            return ConnectResult(False, texts.SETUP_WRONG_KEY)
-        brand = await self.store.get_brand(brand_id)
-        if brand is None or not key_matches(brand, (security_key or "").strip()):
-            self._fail(server_id, now)
-            return ConnectResult(False, texts.SETUP_WRONG_KEY)
-        self._failures.pop(server_id, None)
+        subjects = [(SERVER, server_id), (MEMBER, actor_id)]
+        async with self._attempts:
+            now = self.clock.now()
+            locked = await self._lockout(subjects, now)
+            if locked is not None:
+                kind, wait = locked
+                return ConnectResult(False, (texts.setup_locked if kind == SERVER else texts.setup_locked_member)(wait))
+            brand_id = (brand_id or "").strip()
+            try:
+                scope: Scope | None = Scope(brand_id, server_id)
+            except ScopeError:
+                scope = None
+            brand = await self.store.get_brand(brand_id) if scope is not None else None
+            key = (security_key or "").strip()
+            if not await asyncio.to_thread(key_matches, brand, key) or scope is None or brand is None:
+                await self._fail(subjects, now)
+                return ConnectResult(False, texts.SETUP_WRONG_KEY)
         return await self._link(scope, brand, server_name, actor_id)
 
     async def connect_trusted(
@@ -167,24 +168,28 @@ class SetupService:
 
     # -- wrong-key throttle ------------------------------------------------------------------------------
 
-    def _lockout_left(self, server_id: str, now: datetime) -> timedelta | None:
-        state = self._failures.get(server_id)
-        if state is None:
-            return None
-        if state.last and now - state.last > FORGET_AFTER:
-            del self._failures[server_id]
-            return None
-        if state.locked_until and now < state.locked_until:
-            return state.locked_until - now
-        return None
+    async def _lockout(self, subjects: list[tuple[str, str]], now: datetime) -> tuple[str, timedelta] | None:
+        """The longest wait any of the subjects is still locked out for, with its kind; None when free."""
+        waits = [
+            (row["kind"], row["locked_until"] - now)
+            for row in await self.store.connect_attempts(subjects)
+            if row["locked_until"] is not None and now < row["locked_until"]
+        ]
+        return max(waits, key=lambda found: found[1]) if waits else None
 
-    def _fail(self, server_id: str, now: datetime) -> None:
-        state = self._failures.setdefault(server_id, _Failures())
-        state.count += 1
-        state.last = now
-        if state.count >= FREE_ATTEMPTS:
-            doublings = state.count - FREE_ATTEMPTS
-            state.locked_until = now + min(FIRST_LOCKOUT * (2**doublings), MAX_LOCKOUT)
+    async def _fail(self, subjects: list[tuple[str, str]], now: datetime) -> None:
+        """Count one wrong key against each subject; the third and later start a doubling lockout."""
+        await self.store.forget_connect_attempts(now - FORGET_AFTER)
+        rows = {(row["kind"], row["subject_id"]): row for row in await self.store.connect_attempts(subjects)}
+        async with self.store.transaction():
+            for kind, subject_id in subjects:
+                row = rows.get((kind, subject_id))
+                count = (row["failures"] if row else 0) + 1
+                locked_until = None
+                if count >= FREE_ATTEMPTS:
+                    doublings = min(count - FREE_ATTEMPTS, 16)  # 30 s x 2**16 is far past MAX_LOCKOUT already
+                    locked_until = now + min(FIRST_LOCKOUT * 2**doublings, MAX_LOCKOUT)
+                await self.store.save_connect_attempt(kind, subject_id, count, now, locked_until)
 
 
 def _link_state(config: ServerConfig | None) -> dict[str, Any] | None:

@@ -29,3 +29,7 @@ def setup_disconnected(members: int) -> str:
         f"Disconnected. Member stats and streaks were removed ({members} members); the audit log, KPI "
         "snapshots and drop claims are kept."
     )
+
+
+def setup_locked_member(wait: timedelta) -> str:
+    return f"Too many wrong keys from you. Try again in {duration(wait)}."
