@@ -36,6 +36,10 @@ class Store:
         db = await _open_engine(target)
         try:
             found, _ = await ensure_schema(db)
+            if db.dialect == "postgresql":
+                from loyalteez.store.policies import refuse_unprotected
+
+                await refuse_unprotected(db)
             catalog = await Catalog.load(db)
         except BaseException:
             await db.close()
