@@ -44,6 +44,8 @@ async def test_the_new_brand_owns_the_server_config_after_a_handover(
             ("kpi set", {"metric": "daily_active_users", "target": "10"}),
             ("report schedule", {"frequency": "weekly", "channel": general}),
             ("config user", {"action": "disable", "member": bob}),
+            ("achievement create", {"name": "Chatty", "type": "message_count", "threshold": 10, "reward": 5}),
+            ("perk create", {"name": "Shout-out", "cost": 500}),
         ]
 
     assert "Connected" in await run("setup connect", brand_id=old.brand_id, security_key=old.security_key)

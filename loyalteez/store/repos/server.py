@@ -19,10 +19,13 @@ RULES = "monitoring_rules"
 DELETED_ON_DISCONNECT = (STATS, "discord_user_streaks")
 # Handover: a server connected to a different brand starts from that brand's own config. The previous
 # brand's per-server settings are cleared (server-specific reward rules, role bonuses, disabled members,
-# KPI targets and their alert state, the report schedule and its state, drop watches; its admin roles and
-# other config_metadata go with the link row's reset); its history stays, under its own brand_id.
+# KPI targets and their alert state, the report schedule and its state, drop watches, achievements with
+# the members' progress on them, which like member stats is not history; its admin roles and other
+# config_metadata go with the link row's reset); its history stays, under its own brand_id.
 CLEARED_ON_HANDOVER = (
     RULES,
+    "discord_user_achievements",
+    "discord_achievements",
     "discord_role_configs",
     "loyalteez_disabled_members",
     "discord_kpi_configs",
