@@ -32,6 +32,9 @@
 -- and authenticated is not even granted those privileges, so not even an admin can rewrite history.
 -- Audit rows inserted through the API are stamped by a trigger with the session's own identity
 -- (actor 'api:<JWT sub>') and the server's time, whatever the row said.
+-- Channels the bot posts into (config_metadata.admin_channel_id, discord_report_schedules.channel_id) are
+-- chosen in Discord, where the bot checks they belong to the server's guild: through the API they can be
+-- kept or cleared, a report can be pointed at the server's admin channel, nothing else (a trigger).
 -- Every UPDATE policy has USING (which rows may be touched) and WITH CHECK (what they may become), so a
 -- row can never be moved to another brand or to a server outside the claim.
 -- Claims are read as `(select auth.jwt())` so PostgreSQL evaluates them once per statement, not per row.
@@ -86,6 +89,26 @@ create policy discord_server_configs_delete on discord_server_configs for delete
         and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
         and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
     );
+create or replace function loyalteez_discord_server_configs_api_channels() returns trigger
+    language plpgsql
+    as $fn$
+begin
+    if current_user not in ('anon', 'authenticated') then
+        return new;
+    end if;
+    if (new.config_metadata ->> 'admin_channel_id') is not null
+       and (tg_op = 'INSERT'
+            or (new.config_metadata ->> 'admin_channel_id')
+               is distinct from (old.config_metadata ->> 'admin_channel_id')) then
+        raise exception 'the admin channel can only be chosen in Discord (/config admin-channel)'
+            using errcode = '42501';
+    end if;
+    return new;
+end
+$fn$;
+drop trigger if exists discord_server_configs_api_channels on discord_server_configs;
+create trigger discord_server_configs_api_channels before insert or update on discord_server_configs
+    for each row execute function loyalteez_discord_server_configs_api_channels();
 
 -- discord_role_configs ----------------------------------------------------------------------------
 revoke all on table discord_role_configs from anon, authenticated;
@@ -620,6 +643,29 @@ create policy discord_report_schedules_delete on discord_report_schedules for de
         and brand_id = ((select auth.jwt()) -> 'app_metadata' ->> 'brand_id')
         and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
     );
+create or replace function loyalteez_discord_report_schedules_api_channels() returns trigger
+    language plpgsql
+    as $fn$
+begin
+    if current_user not in ('anon', 'authenticated') then
+        return new;
+    end if;
+    -- A server this session cannot see is refused by the policies; only its own server is judged here.
+    if (tg_op = 'INSERT' or new.channel_id is distinct from old.channel_id)
+       and exists (select 1 from discord_server_configs c
+                   where c.server_id = new.server_id and c.brand_id = new.brand_id)
+       and new.channel_id is distinct from (
+           select c.config_metadata ->> 'admin_channel_id' from discord_server_configs c
+           where c.server_id = new.server_id and c.brand_id = new.brand_id) then
+        raise exception 'a report can only be posted in a channel chosen in Discord (/report schedule)'
+            using errcode = '42501';
+    end if;
+    return new;
+end
+$fn$;
+drop trigger if exists discord_report_schedules_api_channels on discord_report_schedules;
+create trigger discord_report_schedules_api_channels before insert or update on discord_report_schedules
+    for each row execute function loyalteez_discord_report_schedules_api_channels();
 
 -- loyalteez_reward_ledger -------------------------------------------------------------------------
 revoke all on table loyalteez_reward_ledger from anon, authenticated;

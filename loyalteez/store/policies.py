@@ -138,7 +138,60 @@ def policies(table: Table) -> list[str]:
         out.append(_policy(name, "delete", using=writer))
     if name == AUDIT_TABLE:
         out += _AUDIT_IDENTITY
+    if name in CHANNEL_GUARDS:
+        out += _channel_guard(name)
     return out
+
+
+# Channels the bot posts into on a server's behalf. Only the bot validates that a channel belongs to the
+# server's guild (/config admin-channel, /report schedule), so an API session may keep or clear these
+# columns but never point them at a channel the bot has not chosen for that server: the admin channel
+# may not change to another channel, and a report schedule may name only the stored one or the server's
+# (bot-validated) admin channel. A trigger, because a check must compare with the row as it was.
+CONFIGS_TABLE, SCHEDULES_TABLE = "discord_server_configs", "discord_report_schedules"
+CHANNEL_GUARDS = {
+    CONFIGS_TABLE: (
+        "    if (new.config_metadata ->> 'admin_channel_id') is not null\n"
+        "       and (tg_op = 'INSERT'\n"
+        "            or (new.config_metadata ->> 'admin_channel_id')\n"
+        "               is distinct from (old.config_metadata ->> 'admin_channel_id')) then\n"
+        "        raise exception 'the admin channel can only be chosen in Discord (/config admin-channel)'\n"
+        "            using errcode = '42501';\n"
+        "    end if;"
+    ),
+    SCHEDULES_TABLE: (
+        "    -- A server this session cannot see is refused by the policies; only its own server is judged here.\n"
+        "    if (tg_op = 'INSERT' or new.channel_id is distinct from old.channel_id)\n"
+        "       and exists (select 1 from discord_server_configs c\n"
+        "                   where c.server_id = new.server_id and c.brand_id = new.brand_id)\n"
+        "       and new.channel_id is distinct from (\n"
+        "           select c.config_metadata ->> 'admin_channel_id' from discord_server_configs c\n"
+        "           where c.server_id = new.server_id and c.brand_id = new.brand_id) then\n"
+        "        raise exception 'a report can only be posted in a channel chosen in Discord (/report schedule)'\n"
+        "            using errcode = '42501';\n"
+        "    end if;"
+    ),
+}
+
+
+def _channel_guard(table: str) -> list[str]:
+    function = f"loyalteez_{table}_api_channels"
+    return [
+        f"create or replace function {function}() returns trigger\n"
+        "    language plpgsql\n"
+        "    as $fn$\n"
+        "begin\n"
+        "    if current_user not in ('anon', 'authenticated') then\n"
+        "        return new;\n"
+        "    end if;\n"
+        f"{CHANNEL_GUARDS[table]}\n"
+        "    return new;\n"
+        "end\n"
+        "$fn$;",
+        f"drop trigger if exists {table}_api_channels on {table};",
+        f"create trigger {table}_api_channels before insert or update on {table}\n"
+        f"    for each row execute function {function}();",
+    ]
 
 
 # Audit rows written through the API cannot claim another actor or another time: whatever the row says,
@@ -202,6 +255,9 @@ _HEADER = """\
 -- and authenticated is not even granted those privileges, so not even an admin can rewrite history.
 -- Audit rows inserted through the API are stamped by a trigger with the session's own identity
 -- (actor 'api:<JWT sub>') and the server's time, whatever the row said.
+-- Channels the bot posts into (config_metadata.admin_channel_id, discord_report_schedules.channel_id) are
+-- chosen in Discord, where the bot checks they belong to the server's guild: through the API they can be
+-- kept or cleared, a report can be pointed at the server's admin channel, nothing else (a trigger).
 -- Every UPDATE policy has USING (which rows may be touched) and WITH CHECK (what they may become), so a
 -- row can never be moved to another brand or to a server outside the claim.
 -- Claims are read as `(select auth.jwt())` so PostgreSQL evaluates them once per statement, not per row.

@@ -16,9 +16,10 @@ from typing import Any
 import asyncpg
 import pytest
 
-from loyalteez.store.policies import AUDIT_TABLE, relations
+from loyalteez.store.policies import AUDIT_TABLE, CONFIGS_TABLE, SCHEDULES_TABLE, relations
 from tests.conftest import REPORT
 from tests.postgres.helpers import (
+    ADMIN_CHANNEL,
     ALL_TABLES,
     EMPTY,
     HISTORY_TABLES,
@@ -53,6 +54,7 @@ CHECKS = (
     "catalog",
     "refs",
     "forge",
+    "channel",
 )
 MATRIX: dict[str, dict[str, str]] = {t: {} for t in ALL_TABLES}
 POLICY_LIST: dict[str, list[str]] = {}
@@ -482,3 +484,50 @@ async def test_audit_rows_from_the_api_carry_the_session_and_server_time(s: Sess
     kept = await s.conn.fetchrow(f"SELECT actor_id, created_at FROM {table} WHERE id = $1", bot_row["id"])
     assert kept["actor_id"] == "424242424242424242", "the bot's own rows keep the actor it names"
     MATRIX[table]["forge"] = "ok"
+
+
+FOREIGN_CHANNEL = "900000000000000001"  # a channel of another guild: the bot never chose it for this server
+
+
+@pytest.mark.parametrize("table", ALL_TABLES)
+async def test_an_api_session_cannot_point_the_bot_at_another_channel(s: Session, table: str) -> None:
+    """The channels the bot posts into are chosen in Discord, where the bot checks the guild."""
+    mine = SEEDED[A][0]
+    if table == CONFIGS_TABLE:
+        await s.as_role("authenticated", A, admin=True)
+        for value in (FOREIGN_CHANNEL, None):
+            metadata = {"admin_channel_id": value, "test_mode": {"enabled": False}}
+            status, error = await s.attempt(
+                f"UPDATE {table} SET config_metadata = $1 WHERE server_id = $2", metadata, mine
+            )
+            if value is None:
+                assert (status, error) == ("UPDATE 1", None), "clearing the admin channel is fine"
+            else:
+                assert denied(error, "chosen in Discord"), f"the admin channel moved to {value} ({error})"
+        _, error = await s.attempt(
+            *_insert_sql(
+                table, {**server_row(A, UNLINKED[A]), "config_metadata": {"admin_channel_id": FOREIGN_CHANNEL}}
+            )
+        )
+        assert denied(error, "chosen in Discord"), "a new link row cannot name a channel either"
+    elif table == SCHEDULES_TABLE:
+        await s.as_role("authenticated", A, admin=True)
+        _, error = await s.attempt(f"UPDATE {table} SET channel_id = $1 WHERE server_id = $2", FOREIGN_CHANNEL, mine)
+        assert denied(error, "chosen in Discord"), f"a report was pointed at another channel ({error})"
+        status, error = await s.attempt(f"UPDATE {table} SET is_active = NOT is_active WHERE server_id = $1", mine)
+        assert (status, error) == ("UPDATE 1", None), "other changes keep working"
+        await s.owner()
+        await s.conn.execute(f"DELETE FROM {table} WHERE server_id = $1", mine)
+        await s.as_role("authenticated", A, admin=True)
+        row = {"brand_id": A, "server_id": mine, "frequency": "weekly", "day_of_week": 0}
+        _, error = await s.attempt(*_insert_sql(table, {**row, "channel_id": FOREIGN_CHANNEL}))
+        assert denied(error, "chosen in Discord"), "a new schedule cannot name another channel"
+        status, error = await s.attempt(*_insert_sql(table, {**row, "channel_id": ADMIN_CHANNEL}))
+        assert (status, error) == ("INSERT 0 1", None), "the server's admin channel is fine"
+    else:
+        MATRIX[table]["channel"] = "n/a"
+        return
+    await s.owner()
+    stored = "config_metadata ->> 'admin_channel_id'" if table == CONFIGS_TABLE else "channel_id"
+    assert await s.count(table, f"{stored} = '{FOREIGN_CHANNEL}'") == 0, "no row names the foreign channel"
+    MATRIX[table]["channel"] = "ok"
