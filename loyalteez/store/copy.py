@@ -6,7 +6,8 @@ first (foreign-key order), in primary-key order, in batches: each batch is inser
 An interrupted copy therefore resumes exactly after its last committed batch (inserts also say ON CONFLICT
 DO NOTHING, as a safety net). Afterwards every table's row count and checksum are compared; the checksum is
 order-independent and computed on normalised Python values, so SQLite and PostgreSQL agree on equal data.
-The progress table is dropped once the copy is verified.
+The progress table is dropped once the copy is verified. On PostgreSQL it gets row-level security as it
+is created, like every other table (it names the source database, never with its password).
 """
 
 from __future__ import annotations
@@ -211,10 +212,20 @@ async def _start(target: Database, tables: list[str], source_label: str, force: 
         if progress is not None:
             await target.execute(f"DROP TABLE {PROGRESS_TABLE}")
         await target.execute(_PROGRESS_DDL)
+        await _secure_progress(target)
         await target.executemany(
             f"INSERT INTO {PROGRESS_TABLE} (table_name, source) VALUES (?, ?)", [(t, source_label) for t in tables]
         )
     return False
+
+
+async def _secure_progress(target: Database) -> None:
+    """The progress table gets row-level security like every other table (PostgreSQL only)."""
+    if target.dialect != "postgresql":
+        return
+    from loyalteez.store import policies
+
+    await policies.secure_new_table(target, PROGRESS_TABLE, with_policies=await policies.installed(target))
 
 
 async def _copy_table(

@@ -7,6 +7,7 @@ gets schema.sql directly; an old one gets every migration after its version, in 
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +67,32 @@ async def current_version(db: Database) -> int | None:
     return int(version) if version is not None else None
 
 
+SecureTable = Callable[[str], Awaitable[None]]
+
+
+async def _table_guard(db: Database) -> SecureTable | None:
+    """On PostgreSQL, what secures a table an upgrade creates (RLS at once; policies when installed)."""
+    if db.dialect != "postgresql":
+        return None
+    from loyalteez.store import policies  # PostgreSQL only; it reads this module's schema file
+
+    with_policies = await policies.installed(db)
+
+    async def secure(table: str) -> None:
+        await policies.secure_new_table(db, table, with_policies=with_policies)
+
+    return secure
+
+
+async def apply_migration(db: Database, migration: Migration, secure: SecureTable | None) -> None:
+    """One migration; on PostgreSQL every table it creates is secured in the same transaction."""
+    before = set(await db.table_names())
+    await db.executescript(migration.sql())
+    if secure is not None:
+        for table in sorted(set(await db.table_names()) - before):
+            await secure(table)
+
+
 async def ensure_schema(db: Database) -> tuple[int | None, int]:
     """Bring the database to the latest version; returns (version found, version now)."""
     target = latest_version()
@@ -80,8 +107,9 @@ async def ensure_schema(db: Database) -> tuple[int | None, int]:
         )
     elif found < target:
         async with db.transaction():
+            secure = await _table_guard(db)
             for migration in migrations()[found:]:
-                await db.executescript(migration.sql())
+                await apply_migration(db, migration, secure)
     now = await current_version(db)
     if now != target:
         raise DatabaseError(f"schema.sql creates version {now}, but the newest migration is {target}")

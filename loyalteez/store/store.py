@@ -46,6 +46,10 @@ class Store:
         db = await _open_engine(target, create=create)
         try:
             found, _ = await ensure_schema(db)
+            if db.dialect == "postgresql":
+                from loyalteez.store.policies import refuse_unprotected
+
+                await refuse_unprotected(db)
             catalog = await Catalog.load(db)
         except sqlite3.DatabaseError as exc:  # a file that opens but breaks on first read: damaged
             await db.close()

@@ -38,6 +38,7 @@ SERVERS = {A: ("101", "102", "103", "109"), B: ("201", "202", "203", "209")}
 SEEDED = {A: ("101", "102"), B: ("201", "202")}
 EMPTY = {A: "103", B: "203"}
 UNLINKED = {A: "109", B: "209"}
+ADMIN_CHANNEL = "55"  # every linked server's admin channel, as the bot stored it
 
 _ROLE_RACE = {"XX000", "23505", "42710"}  # tuple concurrently updated / duplicate role: another run did it
 
@@ -162,6 +163,10 @@ async def seed_two_brands(url: str) -> None:
             )
             for server in (*SEEDED[brand], EMPTY[brand]):
                 await store.scoped(Scope(brand, server)).server.link(f"Server {server}")
+                await store.db.execute(  # the channel /config admin-channel chose (sample report schedules use it)
+                    "UPDATE discord_server_configs SET config_metadata = ? WHERE server_id = ?",
+                    [{"admin_channel_id": ADMIN_CHANNEL}, server],
+                )
             for server in SEEDED[brand]:
                 for n in (0, 1):
                     for table, row in tenant_rows(brand, server, n, required):

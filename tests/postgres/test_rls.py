@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
 import pytest
 
+from loyalteez.store.policies import AUDIT_TABLE, CONFIGS_TABLE, SCHEDULES_TABLE, relations
 from tests.conftest import REPORT
 from tests.postgres.helpers import (
+    ADMIN_CHANNEL,
     ALL_TABLES,
     EMPTY,
     HISTORY_TABLES,
     PRIVATE_TABLES,
     SEEDED,
     SERVERS,
+    TENANT_TABLES,
     UNLINKED,
     A,
     B,
@@ -34,8 +38,24 @@ from tests.postgres.helpers import (
     server_row,
     tenant_rows,
 )
+from tests.store.sample_rows import uid
 
-CHECKS = ("read", "servers", "insert", "update", "delete", "move", "anon", "member", "history", "admin", "catalog")
+CHECKS = (
+    "read",
+    "servers",
+    "insert",
+    "update",
+    "delete",
+    "move",
+    "anon",
+    "member",
+    "history",
+    "admin",
+    "catalog",
+    "refs",
+    "forge",
+    "channel",
+)
 MATRIX: dict[str, dict[str, str]] = {t: {} for t in ALL_TABLES}
 POLICY_LIST: dict[str, list[str]] = {}
 DENIED = asyncpg.InsufficientPrivilegeError  # 42501: both "permission denied" and "violates row-level security"
@@ -391,3 +411,129 @@ async def test_catalog_rls_enabled_forced_and_policies(s: Session, table: str) -
     assert not await s.conn.fetchval("SELECT has_table_privilege('authenticated', $1, 'TRUNCATE')", table)
     POLICY_LIST[table] = sorted(f"{p['cmd'].lower()}:{p['roles'][0]}" for p in policies)
     MATRIX[table]["catalog"] = "ok"
+
+
+@pytest.mark.parametrize("table", ALL_TABLES)
+async def test_a_row_references_parents_of_its_own_brand_and_server_only(s: Session, table: str) -> None:
+    """Every relation schema.sql declares: an admin of brand A cannot point a row at brand B's parent row
+    (B's drop, perk, achievement, goal), nor write into a server linked to B even with a claim naming it."""
+    links = [r for r in relations() if r.table == table]
+    if not links:
+        MATRIX[table]["refs"] = "n/a"
+        return
+    mine = await fresh_row(s, table, A)
+    theirs_server = SEEDED[B][0]
+    wide_claim = (*SERVERS[A], theirs_server)  # a stale or careless claim that lists B's server
+    forged: list[tuple[str, Any]] = []
+    for link in links:
+        if link.parent == "discord_server_configs":
+            forged.append((link.column, theirs_server))
+            continue
+        their_parent = await s.owner_count(link.parent, f"brand_id = '{B}'")
+        assert their_parent > 0, f"seed brand B's {link.parent}"
+        value = await s.conn.fetchval(f"SELECT {link.parent_column} FROM {link.parent} WHERE brand_id = $1 LIMIT 1", B)
+        forged.append((link.column, value))
+    for column, value in forged:
+        await s.as_role("authenticated", A, servers=wide_claim, admin=True)
+        _, error = await s.attempt(*_insert_sql(table, {**mine, column: value}))
+        assert denied(error, "row-level security"), f"{table}.{column} -> brand B's row was accepted ({error})"
+    await s.as_role("authenticated", A, servers=wide_claim, admin=True)
+    assert await s.attempt(*_insert_sql(table, mine)) == ("INSERT 0 1", None), "control: its own parents are fine"
+    if table not in HISTORY_TABLES:
+        key = " AND ".join(f"{c} = ${i}" for i, c in enumerate(("brand_id", "server_id"), start=1))
+        for column, value in forged:
+            _, error = await s.attempt(
+                f"UPDATE {table} SET {column} = $3 WHERE {key}", mine["brand_id"], mine["server_id"], value
+            )
+            assert denied(error, "row-level security"), f"{table}.{column} was re-pointed at brand B ({error})"
+    MATRIX[table]["refs"] = "ok"
+
+
+def test_every_relation_of_the_schema_is_checked() -> None:
+    """The relations come from schema.sql itself: a new foreign key is covered (and tested) without a list."""
+    found = {(r.table, r.column, r.parent) for r in relations() if r.parent != "discord_server_configs"}
+    assert {
+        ("discord_drop_claims", "drop_id", "discord_drops"),
+        ("discord_user_achievements", "achievement_id", "discord_achievements"),
+        ("loyalteez_goal_state", "goal_id", "discord_community_goals"),
+        ("loyalteez_perk_purchases", "perk_id", "loyalteez_perks"),
+    } <= found
+    servers = {r.table for r in relations() if r.parent == "discord_server_configs"}
+    assert servers == set(TENANT_TABLES) - {"discord_server_configs"}, "every tenant row names its server"
+
+
+@pytest.mark.parametrize("table", ALL_TABLES)
+async def test_audit_rows_from_the_api_carry_the_session_and_server_time(s: Session, table: str) -> None:
+    """An admin session cannot write an audit row in someone else's name or in the past."""
+    if table != AUDIT_TABLE:
+        MATRIX[table]["forge"] = "n/a"
+        return
+    row = {
+        **await fresh_row(s, table, A),
+        "actor_type": "bot",
+        "actor_id": "424242424242424242",
+        "action": "forged",
+        "created_at": datetime(2020, 1, 1, tzinfo=UTC),
+    }
+    await s.as_role("authenticated", A, admin=True)
+    assert await s.attempt(*_insert_sql(table, row)) == ("INSERT 0 1", None)
+    now = await s.conn.fetchval("SELECT statement_timestamp()")
+    await s.owner()
+    stored = await s.conn.fetchrow(f"SELECT actor_type, actor_id, created_at FROM {table} WHERE id = $1", row["id"])
+    assert stored["actor_id"] == "api:00000000-0000-0000-0000-000000000001", stored
+    assert stored["actor_type"] == "admin"
+    assert abs(stored["created_at"] - now) < timedelta(minutes=1), "server time, not the row's"
+    bot_row = {**row, "id": uid("bot-audit")}
+    await s.as_role("loyalteez_bot", A)
+    assert await s.attempt(*_insert_sql(table, bot_row)) == ("INSERT 0 1", None)
+    await s.owner()
+    kept = await s.conn.fetchrow(f"SELECT actor_id, created_at FROM {table} WHERE id = $1", bot_row["id"])
+    assert kept["actor_id"] == "424242424242424242", "the bot's own rows keep the actor it names"
+    MATRIX[table]["forge"] = "ok"
+
+
+FOREIGN_CHANNEL = "900000000000000001"  # a channel of another guild: the bot never chose it for this server
+
+
+@pytest.mark.parametrize("table", ALL_TABLES)
+async def test_an_api_session_cannot_point_the_bot_at_another_channel(s: Session, table: str) -> None:
+    """The channels the bot posts into are chosen in Discord, where the bot checks the guild."""
+    mine = SEEDED[A][0]
+    if table == CONFIGS_TABLE:
+        await s.as_role("authenticated", A, admin=True)
+        for value in (FOREIGN_CHANNEL, None):
+            metadata = {"admin_channel_id": value, "test_mode": {"enabled": False}}
+            status, error = await s.attempt(
+                f"UPDATE {table} SET config_metadata = $1 WHERE server_id = $2", metadata, mine
+            )
+            if value is None:
+                assert (status, error) == ("UPDATE 1", None), "clearing the admin channel is fine"
+            else:
+                assert denied(error, "chosen in Discord"), f"the admin channel moved to {value} ({error})"
+        _, error = await s.attempt(
+            *_insert_sql(
+                table, {**server_row(A, UNLINKED[A]), "config_metadata": {"admin_channel_id": FOREIGN_CHANNEL}}
+            )
+        )
+        assert denied(error, "chosen in Discord"), "a new link row cannot name a channel either"
+    elif table == SCHEDULES_TABLE:
+        await s.as_role("authenticated", A, admin=True)
+        _, error = await s.attempt(f"UPDATE {table} SET channel_id = $1 WHERE server_id = $2", FOREIGN_CHANNEL, mine)
+        assert denied(error, "chosen in Discord"), f"a report was pointed at another channel ({error})"
+        status, error = await s.attempt(f"UPDATE {table} SET is_active = NOT is_active WHERE server_id = $1", mine)
+        assert (status, error) == ("UPDATE 1", None), "other changes keep working"
+        await s.owner()
+        await s.conn.execute(f"DELETE FROM {table} WHERE server_id = $1", mine)
+        await s.as_role("authenticated", A, admin=True)
+        row = {"brand_id": A, "server_id": mine, "frequency": "weekly", "day_of_week": 0}
+        _, error = await s.attempt(*_insert_sql(table, {**row, "channel_id": FOREIGN_CHANNEL}))
+        assert denied(error, "chosen in Discord"), "a new schedule cannot name another channel"
+        status, error = await s.attempt(*_insert_sql(table, {**row, "channel_id": ADMIN_CHANNEL}))
+        assert (status, error) == ("INSERT 0 1", None), "the server's admin channel is fine"
+    else:
+        MATRIX[table]["channel"] = "n/a"
+        return
+    await s.owner()
+    stored = "config_metadata ->> 'admin_channel_id'" if table == CONFIGS_TABLE else "channel_id"
+    assert await s.count(table, f"{stored} = '{FOREIGN_CHANNEL}'") == 0, "no row names the foreign channel"
+    MATRIX[table]["channel"] = "ok"

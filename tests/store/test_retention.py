@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from loyalteez.store import Scope, Store
+from loyalteez.store.repos.server import CLEARED_ON_HANDOVER
 from tests.conftest import linked
 from tests.store.raw import tables
 from tests.store.sample_rows import sample_rows
@@ -65,3 +66,21 @@ async def test_connecting_again_keeps_the_ledger_window(store: Store, clock) -> 
     await store.scoped(scope).server.link("Renamed")
     link = await store.server_link("101")
     assert link["connected_at"] == first and link["server_name"] == "Renamed"
+
+
+async def test_a_handover_clears_the_previous_brands_settings_and_keeps_its_history(store: Store) -> None:
+    old = await linked(store, "brand_a", "101")
+    await fill(store, old)
+    await store.scoped(old).server.unlink()
+    new = await linked(store, "brand_b", "101")
+
+    changed = await store.scoped(new).server.clear_previous_brand("brand_a")
+
+    before = tables(store.scoped(old))
+    for table in CLEARED_ON_HANDOVER:
+        assert changed[table] == 1 and await before.count(table) == 0, f"brand_a's {table} is cleared"
+    assert await before.count("discord_drops", {"ended_at": None}) == 0, "its live drops end"
+    assert await before.count("loyalteez_perks", {"is_active": True}) == 0, "its perks are withdrawn"
+    for table in (*KEPT_FOREVER, "discord_drops", "loyalteez_perks", "loyalteez_perk_purchases"):
+        assert await before.count(table) == 1, f"brand_a keeps its {table}"
+    assert await store.scoped(old).server.clear_previous_brand("brand_a") == {}, "the same brand clears nothing"

@@ -109,6 +109,8 @@ class SetupService:
         try:
             async with self.store.transaction():
                 before = await data.server.link(server_name)
+                if before is not None and before.brand_id != scope.brand_id:
+                    await self._hand_over(data, before.brand_id, actor_id)
                 for hook in self.on_connect:
                     await hook(data)
                 await audit.record(
@@ -127,6 +129,16 @@ class SetupService:
         already = bool(before and before.is_active)
         message = texts.setup_already if already else texts.setup_connected
         return ConnectResult(True, message(brand["name"]), scope)
+
+    async def _hand_over(self, data: ScopedData, previous_brand_id: str, actor_id: str) -> None:
+        """The server changes brand: the previous brand's settings here go (audited in both brands' trails)."""
+        cleared = await data.server.clear_previous_brand(previous_brand_id)
+        details = {"previous_brand_id": previous_brand_id, "new_brand_id": data.scope.brand_id, "cleared": cleared}
+        old = self.store.scoped(Scope(previous_brand_id, data.scope.server_id))
+        for trail in (old, data):
+            await audit.record(
+                trail, actor_type="admin", actor_id=actor_id, action="server_handed_over", details=details
+            )
 
     async def status(self, server_id: str) -> SetupStatus | None:
         """What /setup status shows, or None when the server is not connected."""

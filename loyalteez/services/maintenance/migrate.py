@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from loyalteez.clock import Clock, SystemClock
 from loyalteez.store import DatabaseError, Store
 from loyalteez.store.copy import CopyReport, copy_database
-from loyalteez.store.postgres_db import redact
 
 Say = Callable[[str], None]
 
@@ -22,11 +22,28 @@ def _is_postgres(target: str) -> bool:
 
 
 def describe(target: str) -> str:
-    """How a database is named in messages and in the progress record: no password, absolute file paths."""
+    """How a database is named in messages and in the progress record: no password, absolute file paths.
+
+    Built from the URL's parts rather than by masking its text, so no spelling of a password survives:
+    `user:pass@`, a percent-encoded one, or `?password=` (and other secret options) in the query.
+    """
     if _is_postgres(target):
-        return redact(target)
+        try:
+            parts = urlsplit(target)
+            host = parts.hostname or ""
+            port = f":{parts.port}" if parts.port else ""
+            user = f"{parts.username}@" if parts.username else ""
+            query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _secret(k)])
+        except ValueError:
+            return "the given PostgreSQL URL"
+        return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, query, ""))
     path = target.removeprefix("sqlite:///")
     return "sqlite:///" + str(Path(path).resolve())
+
+
+def _secret(option: str) -> bool:
+    """Query options that carry a secret (password, passfile, sslpassword, sslkey, ...)."""
+    return any(word in option.lower() for word in ("pass", "key", "secret", "token"))
 
 
 async def migrate(

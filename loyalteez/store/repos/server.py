@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from loyalteez.store._tables import ScopedTables
 from loyalteez.store.database import Row
 from loyalteez.store.repos.base import Repository
+from loyalteez.store.scope import Scope
 
 CONFIGS = "discord_server_configs"
 STATS = "discord_user_stats"
@@ -15,6 +17,23 @@ RULES = "monitoring_rules"
 # Seed retention: user stats live only while the server is connected (streaks go with them);
 # audit log, KPI snapshots, drop claims (and the rewards ledger) are kept forever.
 DELETED_ON_DISCONNECT = (STATS, "discord_user_streaks")
+# Handover: a server connected to a different brand starts from that brand's own config. The previous
+# brand's per-server settings are cleared (server-specific reward rules, role bonuses, disabled members,
+# KPI targets and their alert state, the report schedule and its state, drop watches, achievements with
+# the members' progress on them, which like member stats is not history; its admin roles and other
+# config_metadata go with the link row's reset); its history stays, under its own brand_id.
+CLEARED_ON_HANDOVER = (
+    RULES,
+    "discord_user_achievements",
+    "discord_achievements",
+    "discord_role_configs",
+    "loyalteez_disabled_members",
+    "discord_kpi_configs",
+    "loyalteez_kpi_alerts",
+    "discord_report_schedules",
+    "loyalteez_report_state",
+    "loyalteez_drop_watches",
+)
 
 
 class ServerLinkedElsewhere(Exception):
@@ -82,13 +101,29 @@ class ServerRepository(Repository):
                 # window (connected_at) carry on, or `check` would see drift.
                 await self._tables.update(CONFIGS, {}, {"server_name": server_name})
             else:
-                # A server that was disconnected may be taken over by a new brand; it starts fresh.
+                # A server that was disconnected may be taken over by a new brand; it starts fresh,
+                # without the previous brand's settings (admin roles, channels, test mode, ...).
+                same_brand = before["brand_id"] == self.scope.brand_id
+                metadata = before["config_metadata"] if same_brand else {}
                 await self._db.execute(
-                    f"UPDATE {CONFIGS} SET brand_id = ?, server_name = ?, is_active = ?, "
+                    f"UPDATE {CONFIGS} SET brand_id = ?, server_name = ?, is_active = ?, config_metadata = ?, "
                     "connected_at = ?, updated_at = ? WHERE server_id = ? AND is_active = ?",
-                    [self.scope.brand_id, server_name, True, now, now, self.scope.server_id, False],
+                    [self.scope.brand_id, server_name, True, metadata, now, now, self.scope.server_id, False],
                 )
         return ServerConfig.of(before) if before else None
+
+    async def clear_previous_brand(self, previous_brand_id: str) -> RemovedRows:
+        """After a handover: remove the previous brand's per-server settings here, end its live drops and
+        perks; returns what changed, per table, for the audit trail. History is left alone."""
+        if previous_brand_id == self.scope.brand_id:
+            return RemovedRows()
+        old = ScopedTables(self._db, self._tables.catalog, Scope(previous_brand_id, self.scope.server_id), self._clock)
+        async with self._db.transaction():
+            changed = RemovedRows({table: await old.delete(table) for table in CLEARED_ON_HANDOVER})
+            now = self._clock.now()
+            changed["discord_drops"] = await old.update("discord_drops", {"ended_at": None}, {"ended_at": now})
+            changed["loyalteez_perks"] = await old.update("loyalteez_perks", {"is_active": True}, {"is_active": False})
+        return changed
 
     async def unlink(self) -> RemovedRows:
         """Disconnect: mark inactive and apply the retention rules; returns what was removed."""
