@@ -1314,4 +1314,9 @@ create policy loyalteez_channel_cursors_delete on loyalteez_channel_cursors for 
         and server_id in (select jsonb_array_elements_text((select auth.jwt()) -> 'app_metadata' -> 'server_ids'))
     );
 
+-- loyalteez_connect_attempts ----------------------------------------------------------------------
+revoke all on table loyalteez_connect_attempts from anon, authenticated;
+alter table loyalteez_connect_attempts enable row level security;
+alter table loyalteez_connect_attempts force row level security;
+
 commit;

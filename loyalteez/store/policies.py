@@ -22,9 +22,9 @@ from functools import lru_cache
 
 from loyalteez.store._tables import APPEND_ONLY_TABLES, SCOPE_COLUMNS
 from loyalteez.store.database import Database, DatabaseError
-from loyalteez.store.schema import PROJECT_ROOT, schema_sql
+from loyalteez.store.schema import SCHEMA_FILE, schema_sql
 
-POLICIES_FILE = PROJECT_ROOT / "supabase" / "policies.sql"
+POLICIES_FILE = SCHEMA_FILE.parent / "supabase" / "policies.sql"
 API_ROLES = ("anon", "authenticated")
 AUDIT_TABLE = "discord_audit_log"
 # A database "has the policies" when the first tenant table carries its select policy.
