@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from loyalteez.discord import redaction, resilience
 from loyalteez.discord.admin_gate import AdminGate
+from loyalteez.discord.options import no_nul_characters
 from loyalteez.discord.cogs.achievements import AchievementsCog
 from loyalteez.discord.cogs.activity import ActivityCog
 from loyalteez.discord.cogs.admin import AdminCog
@@ -59,6 +60,7 @@ class LoyalteezBot(discord.Bot):
         super().__init__(**options)
         resilience.guard_parsers(self._connection.parsers)
         self.services = services
+        self.add_check(no_nul_characters, call_once=True)  # every command's string options, before it runs
         self.add_cog(SetupCog(services.setup))
         self.add_cog(HelpCog(self, services.setup))
         self.add_cog(
