@@ -11,7 +11,6 @@ from discord.ext import commands
 
 from loyalteez.discord import redaction, resilience
 from loyalteez.discord.admin_gate import AdminGate
-from loyalteez.discord.options import no_nul_characters
 from loyalteez.discord.cogs.achievements import AchievementsCog
 from loyalteez.discord.cogs.activity import ActivityCog
 from loyalteez.discord.cogs.admin import AdminCog
@@ -29,6 +28,7 @@ from loyalteez.discord.cogs.setup import SetupCog
 from loyalteez.discord.cogs.streaks import StreaksCog
 from loyalteez.discord.cogs.voice import VoiceCog
 from loyalteez.discord.cogs.watches import WatchesCog
+from loyalteez.discord.options import no_nul_characters
 from loyalteez.discord.replies import describe, send
 from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.discord.special_messages import SpecialMessages

@@ -10,6 +10,7 @@ from loyalteez.services import standings
 from loyalteez.services.access.permissions import Caller
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.perks import Perks
+from loyalteez.services.perks.roles import RoleFacts
 from loyalteez.store import ScopedData, Store
 from tests.conftest import REPORT
 from tests.services.rewards.helpers import ADMIN, ALICE, BOB, SERVER, connected, snapshot
@@ -85,7 +86,14 @@ async def test_too_little_ltz_changes_nothing_and_says_how_much(store: Store, da
 
 
 async def test_a_refund_gives_back_ltz_and_stock_once(data: ScopedData, perks: Perks) -> None:
-    await perks.create(data.scope, OWNER, name="VIP role", cost=50, quantity=1, role_id="900000000000000001")
+    await perks.create(
+        data.scope,
+        OWNER,
+        name="VIP role",
+        cost=50,
+        quantity=1,
+        role=RoleFacts("900000000000000001", "<@&900000000000000001>"),
+    )
     await give(data, BOB, 80)
     bought = await perks.buy(data.scope, BOB, "VIP role")
     assert bought.available == 30
@@ -119,7 +127,7 @@ async def test_admins_edit_and_remove_perks(data: ScopedData, perks: Perks) -> N
         ({"quantity": -5}, "quantity"),
         ({"name": ""}, "name"),
         ({"category": "c" * 33}, "category"),
-        ({"role_id": "@vip"}, "role"),
+        ({"role": RoleFacts("@vip", "@vip")}, "role"),
     ],
 )
 async def test_bad_perks_change_nothing(
