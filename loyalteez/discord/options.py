@@ -33,8 +33,8 @@ def nul_option(options: Iterable[dict[str, Any]]) -> str | None:
 
 async def no_nul_characters(ctx: discord.ApplicationContext) -> bool:
     """A global check: a CheckFailure's text is the caller's reply (see LoyalteezBot's error handler)."""
-    data = ctx.interaction.data or {}
-    found = nul_option(data.get("options") or [])  # type: ignore[arg-type]
+    data: dict[str, Any] = dict(ctx.interaction.data or {})
+    found = nul_option(data.get("options") or [])
     if found is not None:
         raise discord.CheckFailure(texts.nul_in_option(found))
     return True
