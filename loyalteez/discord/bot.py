@@ -29,6 +29,7 @@ from loyalteez.discord.cogs.streaks import StreaksCog
 from loyalteez.discord.cogs.voice import VoiceCog
 from loyalteez.discord.cogs.watches import WatchesCog
 from loyalteez.discord.options import no_nul_characters
+from loyalteez.discord.poster import NO_PINGS
 from loyalteez.discord.replies import describe, send
 from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.discord.special_messages import SpecialMessages
@@ -54,6 +55,9 @@ def bot_intents() -> discord.Intents:
 class LoyalteezBot(discord.Bot):
     def __init__(self, services: Services, **options: Any) -> None:
         options.setdefault("intents", bot_intents())
+        # Every message, reply, follow-up and edit carries it: nothing the bot says pings anyone (names in it are
+        # typed by members and admins); a post that ever needs a ping passes its own AllowedMentions.
+        options["allowed_mentions"] = NO_PINGS
         options.setdefault("chunk_guilds_at_startup", False)
         redaction.install()
         resilience.guard_frames()
