@@ -145,6 +145,12 @@ class Perks:
         if refusal is not None:
             raise ValidationError("role", refusal)
 
+    async def _not_admin_role(self, data: ScopedData, role_id: str | None) -> None:
+        """A role with an admin level is never sold, even where no role facts come with it (a config import)."""
+        level = role_rules.admin_level(await data.rewards.metadata(), role_id) if role_id else None
+        if role_id and level is not None:
+            raise ValidationError("role", texts.role_is_admin_level(f"<@&{role_id}>", level))
+
     async def remove(self, scope: Scope, caller: Caller, name: str) -> Perk:
         """/perk remove (perk managers)."""
         data = await open_admin(self.store, scope, caller, Level.PERK_MANAGER)
@@ -170,6 +176,7 @@ class Perks:
         stock = check.quantity(quantity)
         role = common.snowflake("role", role_id) if role_id else None
         about = common.text("description", description, common.DESCRIPTION_MAX)
+        await self._not_admin_role(data, role)
         async with data.rewards.transaction():
             if await self._find(data, name) is not None:
                 raise ValidationError("name", shared.exists("perk", name))
@@ -210,6 +217,7 @@ class Perks:
             changes["quantity"] = check.quantity(quantity)
         if role_id is not KEEP:
             changes["role_id"] = common.snowflake("role", role_id) if role_id else None
+            await self._not_admin_role(data, changes["role_id"])
         if description is not None:
             changes["description"] = common.text("description", description, common.DESCRIPTION_MAX)
         if not changes:
