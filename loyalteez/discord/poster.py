@@ -55,7 +55,7 @@ class GuildPoster:
                 "refused to post %s for server %s in channel %s: it belongs to %s", what, server_id, channel_id, where
             )
             return PostResult(PostStatus.ELSEWHERE, error=NOT_HERE)
-        return channel  # type: ignore[no-any-return]
+        return channel
 
     async def send(
         self,
