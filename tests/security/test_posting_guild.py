@@ -16,6 +16,7 @@ import pytest
 from loyalteez.clock import ManualClock
 from loyalteez.emulator import GuildHandle, MemberHandle, payloads
 from loyalteez.emulator.harness import Harness
+from loyalteez.emulator.rest import CapturedRequest
 from loyalteez.emulator.state import Channel, Message
 from loyalteez.store import ScopedData
 from tests.store.raw import tables
@@ -42,6 +43,16 @@ async def foreign_channel(harness: Harness) -> tuple[GuildHandle, Channel]:
 def posted_in(harness: Harness, guild: GuildHandle) -> list[Message]:
     channels = set(guild.guild.channels)
     return [m for m in harness.emu.sent_messages(include_ephemeral=True) if m.channel_id in channels]
+
+
+def message_body(request: CapturedRequest) -> dict | None:
+    """The message a bot request writes (a post, an edit, an interaction reply or follow-up), if any."""
+    template = request.template or ""
+    body = request.body if isinstance(request.body, dict) else {}
+    if template.endswith("/callback"):
+        return body.get("data") if body.get("type") in (4, 7) else None  # a reply, or an updated message
+    writes = request.method in ("POST", "PATCH") and ("/messages" in template or template.startswith("/webhooks/"))
+    return body if writes and "/reactions" not in template else None
 
 
 def refusals(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -78,12 +89,12 @@ async def test_a_foreign_admin_channel_gets_nothing_and_one_log_line(
     ops = guild.create_text_channel("ops")  # the server's own channel works, and the name pings nobody
     await harness.emu.settle()
     await admin.slash("config admin-channel", channel=ops)
-    await admin.slash("goal create", name="@here gang", type="custom", target=1)
-    await admin.slash("goal progress", name="@here gang", amount=1)
+    await admin.slash("goal create", name="@everyone cheers", type="custom", target=1)
+    await admin.slash("goal progress", name="@everyone cheers", amount=1)
     clock.advance(minutes=1)
     await harness.emu.settle()
     [announced] = harness.emu.sent_messages(ops)
-    assert "**@here gang**" in announced.content
+    assert "**@everyone cheers**" in announced.content
     assert no_pings(announced.allowed_mentions) and pings(harness, announced) == (False, [], [])
 
 
@@ -138,5 +149,10 @@ async def test_every_message_the_bot_sends_carries_allowed_mentions_and_pings_no
     missing = [(m.content[:40], m.allowed_mentions) for m in sent if not no_pings(m.allowed_mentions)]
     assert missing == [], "every message the bot sent sets allowed_mentions to no pings"
     assert all(pings(harness, m) == (False, [], []) for m in sent)
+    bodies = [message_body(r) for r in harness.emu.requests if r.status and r.status < 300]
+    written = [b for b in bodies if b is not None]
+    assert len(written) >= len(sent) and all(no_pings(b.get("allowed_mentions")) for b in written), [
+        b.get("content") for b in written if not no_pings(b.get("allowed_mentions"))
+    ]
     [said] = [m for m in harness.emu.world.messages.values() if m.author.id == alice.id]
     assert pings(harness, said)[0] is True, "the emulator does compute pings when they are allowed"
