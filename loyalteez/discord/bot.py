@@ -29,6 +29,8 @@ from loyalteez.discord.cogs.streaks import StreaksCog
 from loyalteez.discord.cogs.voice import VoiceCog
 from loyalteez.discord.cogs.watches import WatchesCog
 from loyalteez.discord.invite import invite_url
+from loyalteez.discord.options import no_nul_characters
+from loyalteez.discord.poster import NO_PINGS
 from loyalteez.discord.replies import describe, send
 from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.discord.special_messages import SpecialMessages
@@ -54,6 +56,9 @@ def bot_intents() -> discord.Intents:
 class LoyalteezBot(discord.Bot):
     def __init__(self, services: Services, **options: Any) -> None:
         options.setdefault("intents", bot_intents())
+        # Every message, reply, follow-up and edit carries it: nothing the bot says pings anyone (names in it are
+        # typed by members and admins); a post that ever needs a ping passes its own AllowedMentions.
+        options["allowed_mentions"] = NO_PINGS
         options.setdefault("chunk_guilds_at_startup", False)
         redaction.install()
         resilience.guard_frames()
@@ -61,6 +66,7 @@ class LoyalteezBot(discord.Bot):
         resilience.guard_parsers(self._connection.parsers)
         self._invite_shown = False  # on_ready fires again after each reconnect; the link is logged once
         self.services = services
+        self.add_check(no_nul_characters, call_once=True)  # every command's string options, before it runs
         self.add_cog(SetupCog(services.setup))
         self.add_cog(HelpCog(self, services.setup))
         self.add_cog(

@@ -16,5 +16,7 @@ def caller_of(ctx: discord.ApplicationContext | discord.Interaction) -> Caller:
         perms = user.guild_permissions
         roles = tuple(str(r.id) for r in user.roles if r.id != user.guild.id)
         owner = guild is not None and guild.owner_id == user.id
-        return Caller(str(user.id), guild_id, roles, owner, perms.administrator, perms.manage_guild)
+        return Caller(
+            str(user.id), guild_id, roles, owner, perms.administrator, perms.manage_guild, user.top_role.position
+        )
     return Caller(str(user.id), guild_id)

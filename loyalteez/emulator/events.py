@@ -43,6 +43,8 @@ class Events:
             msg.embeds = list(changes["embeds"] or [])
         if "components" in changes:
             msg.components = list(changes["components"] or [])
+        if changes.get("allowed_mentions") is not None:
+            msg.allowed_mentions = changes["allowed_mentions"]
         if "flags" in changes and changes["flags"] is not None:
             # Only SUPPRESS_EMBEDS can be changed by an edit; EPHEMERAL/LOADING stay as created.
             msg.flags = (msg.flags & ~4) | (int(changes["flags"]) & 4)

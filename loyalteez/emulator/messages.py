@@ -149,6 +149,7 @@ def new_message(
         flags=int(body.get("flags") or 0),
         tts=bool(body.get("tts")),
         reference_id=int(reference["message_id"]) if reference.get("message_id") else None,
+        allowed_mentions=body.get("allowed_mentions"),
         **extra,
     )
 

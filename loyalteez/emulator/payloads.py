@@ -5,13 +5,10 @@ Ids go out as strings, as Discord sends them; py-cord converts them itself.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from . import mentions
 from .state import DM, Attachment, Channel, Guild, Member, Message, Role, User, VoiceState, World
-
-_USER_MENTION = re.compile(r"<@!?(\d+)>")
-_ROLE_MENTION = re.compile(r"<@&(\d+)>")
 
 
 def user(u: User) -> dict[str, Any]:
@@ -181,7 +178,7 @@ def attachment(a: Attachment, base_url: str) -> dict[str, Any]:
 
 
 def message(msg: Message, *, world: World, base_url: str) -> dict[str, Any]:
-    mention_ids = [int(i) for i in _USER_MENTION.findall(msg.content)]
+    pings = mentions.pinged(msg, world)
     data: dict[str, Any] = {
         "id": str(msg.id),
         "channel_id": str(msg.channel_id),
@@ -190,9 +187,9 @@ def message(msg: Message, *, world: World, base_url: str) -> dict[str, Any]:
         "timestamp": msg.timestamp,
         "edited_timestamp": msg.edited_timestamp,
         "tts": msg.tts,
-        "mention_everyone": "@everyone" in msg.content,
-        "mentions": [user(world.users[i]) for i in mention_ids if i in world.users],
-        "mention_roles": _ROLE_MENTION.findall(msg.content),
+        "mention_everyone": pings.everyone,
+        "mentions": [user(world.users[i]) for i in pings.users if i in world.users],
+        "mention_roles": [str(r) for r in pings.roles],
         "attachments": [attachment(a, base_url) for a in msg.attachments],
         "embeds": msg.embeds,
         "components": msg.components,

@@ -145,6 +145,7 @@ class Message:
     reference_id: int | None = None
     deleted: bool = False
     edits: int = 0
+    allowed_mentions: dict[str, Any] | None = None  # as the author sent it; None: not sent (everything parses)
 
     @property
     def timestamp(self) -> str:

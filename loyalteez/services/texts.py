@@ -13,6 +13,11 @@ GUILD_ONLY = "That command only works in a server, not in DMs."
 UNEXPECTED = "Something went wrong on our side; it was logged. Please try again."
 
 
+def nul_in_option(option: str) -> str:
+    """A string option holding U+0000, which PostgreSQL cannot store."""
+    return f"**{option}** contains a NUL character (\\0), which can't be stored: remove it and try again."
+
+
 def duration(delta: timedelta) -> str:
     """A short human duration: '45s', '3m', '2h 5m', '1d 4h'."""
     seconds = max(1, int(delta.total_seconds() + 0.999))

@@ -1,7 +1,7 @@
 """/kpi, /segments and /report, the member-join listener, and starting the analytics scheduler.
 
 Handlers only translate: Discord options -> analytics services -> an ephemeral reply (a report itself is
-posted in its channel by the service, through DiscordPoster). Rules, wording and numbers live in
+posted in its channel by the service, through GuildPoster). Rules, wording and numbers live in
 loyalteez.services.analytics; a ValidationError raised there becomes a one-line ephemeral reply.
 """
 
@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.caller import caller_of
-from loyalteez.discord.poster import DiscordPoster
+from loyalteez.discord.poster import GuildPoster
 from loyalteez.discord.replies import send
 from loyalteez.services import texts as common_texts
 from loyalteez.services.access.permissions import PermissionDenied
@@ -84,7 +84,7 @@ class AnalyticsCog(commands.Cog):
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         """Start the scheduler once connected (idempotent): its first run catches up what was missed."""
-        self.analytics.start(DiscordPoster(self.bot))
+        self.analytics.start(GuildPoster(self.bot))
 
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:

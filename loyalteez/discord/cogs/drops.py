@@ -20,8 +20,10 @@ from discord.ext import commands
 from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.caller import caller_of
 from loyalteez.discord.convert import member_of
+from loyalteez.discord.poster import GuildPoster
 from loyalteez.discord.replies import send
 from loyalteez.services import texts
+from loyalteez.services.analytics.ports import PostResult
 from loyalteez.services.common import input as common
 from loyalteez.services.common import texts as shared
 from loyalteez.services.drops import Drop, DropPlan, Drops, TargetMessage
@@ -78,6 +80,7 @@ class DropsCog(commands.Cog):
 
     def __init__(self, bot: discord.Bot, gate: AdminGate, drops: Drops, ticker: Ticker) -> None:
         self.bot = bot
+        self.poster = GuildPoster(bot)
         self.gate = gate
         self.drops = drops
         self.ticker = ticker
@@ -165,13 +168,15 @@ class DropsCog(commands.Cog):
         )
         expires = self.drops.expiry(plan)
         if plan.drop_type == "button":
-            assert isinstance(ctx.channel, discord.abc.Messageable)  # a slash command is used in a chat channel
-            try:
-                posted = await ctx.channel.send(
-                    embed=drop_embed(plan, expires), view=drop_button(plan.drop_id, plan.label)
-                )
-            except discord.HTTPException:
-                raise ValidationError("channel", say.CANT_POST) from None
+            posted = await self.poster.send(
+                scope.server_id,
+                str(ctx.channel_id),
+                "a drop",
+                embed=drop_embed(plan, expires),
+                view=drop_button(plan.drop_id, plan.label),
+            )
+            if isinstance(posted, PostResult):
+                raise ValidationError("channel", say.CANT_POST)
             message: discord.Message = posted
         else:
             assert target is not None
@@ -255,7 +260,7 @@ class DropsCog(commands.Cog):
         if scope is None:
             return
         ended = await self.drops.end(scope, caller_of(ctx), drop)
-        await self.close_message(ended)
+        await self.close_message(scope, ended)
         await send(ctx, say.drop_ended(ended.event_id, ended.claims_count))
 
     # -- claiming -----------------------------------------------------------------------------------------------
@@ -276,7 +281,7 @@ class DropsCog(commands.Cog):
         )
         await interaction.followup.send(result.text, ephemeral=True)
         if result.ended_now and result.drop is not None:
-            await self.close_message(result.drop)
+            await self.close_message(scope, result.drop)
 
     @commands.Cog.listener()
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
@@ -299,7 +304,7 @@ class DropsCog(commands.Cog):
         if result.paid or (tell_repeat and result.status != "gone"):
             await self._dm(user, say.DROP_DM_PREFIX.format(server=guild.name if guild else "the server") + result.text)
         if result.ended_now and result.drop is not None:
-            await self.close_message(result.drop)
+            await self.close_message(scope, result.drop)
         return result.paid
 
     async def _dm(self, user: discord.Member | discord.User, text: str) -> None:
@@ -344,13 +349,16 @@ class DropsCog(commands.Cog):
 
     async def sweep(self, now: datetime) -> None:
         """End expired drops on every connected server and close their messages (a ticker job)."""
-        for drop in await self.drops.sweep_everywhere():
-            await self.close_message(drop)
+        for scope, drop in await self.drops.sweep_everywhere():
+            await self.close_message(scope, drop)
 
-    async def close_message(self, drop: Drop) -> None:
-        """Show a drop has ended: button disabled and the reason in the footer, or the bot's reaction removed."""
-        channel = self.bot.get_channel(int(drop.channel_id)) if drop.channel_id else None
-        if not isinstance(channel, MESSAGE_CHANNELS) or not drop.message_id:
+    async def close_message(self, scope: Scope, drop: Drop) -> None:
+        """Show a drop has ended: button disabled and the reason in the footer, or the bot's reaction removed.
+        Its channel comes from the drop's row, so it must be one of the server's (the poster checks)."""
+        if not drop.message_id:
+            return
+        channel = await self.poster.channel(scope.server_id, drop.channel_id, "a drop's end")
+        if not isinstance(channel, MESSAGE_CHANNELS):
             return
         try:
             if drop.drop_type == "reaction":

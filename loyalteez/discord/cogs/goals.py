@@ -10,7 +10,9 @@ from discord.ext import commands
 
 from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.caller import caller_of
+from loyalteez.discord.poster import GuildPoster
 from loyalteez.discord.replies import send
+from loyalteez.services.analytics.ports import PostResult, PostStatus
 from loyalteez.services.common import texts as shared
 from loyalteez.services.goals import TYPES, Goal, Goals
 from loyalteez.services.goals import texts as say
@@ -41,6 +43,7 @@ class GoalsCog(commands.Cog):
 
     def __init__(self, bot: discord.Bot, gate: AdminGate, goals: Goals, ticker: Ticker) -> None:
         self.bot = bot
+        self.poster = GuildPoster(bot)
         self.gate = gate
         self.goals = goals
         ticker.every(ANNOUNCE_EVERY, "goals.announce", self.announce)
@@ -116,13 +119,9 @@ class GoalsCog(commands.Cog):
 
     async def _post(self, server_id: str, channel_id: str | None, text: str, count: int) -> bool:
         """Post reached goals; False keeps them pending (tried again next minute)."""
-        channel = self.bot.get_channel(int(channel_id)) if channel_id else None
-        if not isinstance(channel, discord.abc.Messageable):
+        if not channel_id:
             log.info("server %s reached %d goal(s) but has no admin channel to announce them in", server_id, count)
             return True
-        try:
-            await channel.send(text[:2000])
-        except discord.HTTPException as exc:
-            log.warning("could not announce goals in %s: %s", channel_id, exc)
-            return False
-        return True
+        sent = await self.poster.send(server_id, channel_id, "a goal announcement", content=text)
+        # A channel of another server, or one gone, will not come back: the announcement is dropped, not retried.
+        return not isinstance(sent, PostResult) or sent.status in (PostStatus.ELSEWHERE, PostStatus.MISSING)

@@ -1,8 +1,9 @@
 """/perk (perk managers), /perks and /perk-buy (members): spending LTZ, and granting a perk's role.
 
-The purchase commits first (services/perks/service.py); the role is granted afterwards through Discord. If that
-fails, the purchase is refunded and the member told so (the decision is documented in services/perks/service.py).
-A role the bot could never grant is refused when the perk is saved, not when someone has paid for it.
+The purchase commits first (services/perks/service.py); the role is granted afterwards through Discord. If the
+role may no longer be sold or granting fails, the purchase is refunded and the member told why (the decision is
+documented in services/perks/service.py). Which roles may be sold at all is services/perks/roles.py's rule; this
+cog only reads the role's facts from Discord.
 """
 
 from __future__ import annotations
@@ -17,24 +18,48 @@ from loyalteez.discord.caller import caller_of
 from loyalteez.discord.replies import send
 from loyalteez.services.perks import KEEP, Perks, perk_line
 from loyalteez.services.perks import texts as say
+from loyalteez.services.perks.roles import RoleFacts
 
 log = logging.getLogger("loyalteez.perks")
 GUILD = {discord.InteractionContextType.guild}
 
 
-def grantable(role: discord.Role, guild: discord.Guild) -> tuple[str | None, str | None]:
-    """(role id, None) if the bot can give the role to members, else (None, why not): the service gives
-    the refusal, after checking the caller's level."""
-    if role.guild.id != guild.id:
-        return None, say.ROLE_OTHER_SERVER
-    if role.is_default() or role.managed:
-        return None, say.ROLE_MANAGED.format(role=role.mention)
+def role_facts(role: discord.Role, guild: discord.Guild) -> RoleFacts:
+    """What Discord says about `role` and what the bot can do with it, as plain values: the perks service
+    decides whether it may be sold (services/perks/roles.py)."""
     me = guild.me
-    if me is None or not me.guild_permissions.manage_roles:
-        return None, say.role_needs_manage_roles(role.mention)
-    if role >= me.top_role:
-        return None, say.ROLE_TOO_HIGH.format(role=role.mention)
-    return str(role.id), None
+    return RoleFacts(
+        role_id=str(role.id),
+        mention=role.mention,
+        permissions=role.permissions.value,
+        position=role.position,
+        managed=role.is_default() or role.managed,
+        of_server=role.guild.id == guild.id,
+        bot_manages_roles=me is not None and me.guild_permissions.manage_roles,
+        bot_top_position=me.top_role.position if me is not None else 0,
+    )
+
+
+class BuyerRoles:
+    """The RoleDesk of one buyer: the role's facts from the guild's cache, and giving it over REST."""
+
+    def __init__(self, guild: discord.Guild, member: discord.Member | None, perk: str) -> None:
+        self.guild, self.member, self.perk = guild, member, perk
+
+    async def facts(self, role_id: str) -> RoleFacts | None:
+        role = self.guild.get_role(int(role_id))
+        return role_facts(role, self.guild) if role is not None and self.member is not None else None
+
+    async def give(self, role_id: str) -> str | None:
+        role = self.guild.get_role(int(role_id))
+        if role is None or self.member is None:
+            return say.ROLE_GONE
+        try:
+            await self.member.add_roles(role, reason=f"Loyalteez perk {self.perk}")
+        except discord.HTTPException as exc:
+            log.warning("perk %s: granting role %s to %s failed: %s", self.perk, role.id, self.member.id, exc)
+            return "I'm not allowed to give that role any more" if exc.status == 403 else "Discord refused"
+        return None
 
 
 class PerksCog(commands.Cog):
@@ -71,7 +96,6 @@ class PerksCog(commands.Cog):
         if scope is None:
             return
         assert ctx.guild is not None  # a guild-only command
-        role_id, refusal = grantable(role, ctx.guild) if role is not None else (None, None)
         perk = await self.perks.create(
             scope,
             caller_of(ctx),
@@ -79,8 +103,7 @@ class PerksCog(commands.Cog):
             cost=cost,
             category=category,
             quantity=-1 if quantity is None else quantity,
-            role_id=role_id,
-            role_refusal=refusal,
+            role=role_facts(role, ctx.guild) if role is not None else None,
             description=description,
         )
         await send(ctx, say.perk_saved("Created", perk_line(perk)))
@@ -108,7 +131,7 @@ class PerksCog(commands.Cog):
         if scope is None:
             return
         assert ctx.guild is not None  # a guild-only command
-        role_id, refusal = grantable(role, ctx.guild) if role is not None else (None if remove_role else KEEP, None)
+        facts = role_facts(role, ctx.guild) if role is not None else (None if remove_role else KEEP)
         perk = await self.perks.edit(
             scope,
             caller_of(ctx),
@@ -116,8 +139,7 @@ class PerksCog(commands.Cog):
             cost=cost,
             category=category,
             quantity=quantity,
-            role_id=role_id,
-            role_refusal=refusal,
+            role=facts,
             description=description,
         )
         await send(ctx, say.perk_saved("Updated", perk_line(perk)))
@@ -152,30 +174,9 @@ class PerksCog(commands.Cog):
         scope = await self.gate.resolver.member_scope(ctx)
         if scope is None:
             return
+        assert ctx.guild is not None  # a guild-only command
         member = ctx.author if isinstance(ctx.author, discord.Member) else None
         held = tuple(str(r.id) for r in member.roles) if member is not None else ()
-        purchase = await self.perks.buy(scope, str(ctx.author.id), perk, role_ids=held)
-        text = purchase.text
-        if purchase.perk.role_id:
-            role = ctx.guild.get_role(int(purchase.perk.role_id)) if ctx.guild else None
-            failure = None
-            if role is None or member is None:
-                failure = "the role no longer exists"
-            else:
-                try:
-                    await member.add_roles(role, reason=f"Loyalteez perk {purchase.perk.name}")
-                    text += say.PERK_ROLE_GIVEN.format(role=role.mention)
-                except discord.HTTPException as exc:
-                    failure = "I'm not allowed to give that role any more" if exc.status == 403 else "Discord refused"
-                    log.warning(
-                        "perk %s: granting role %s to %s failed: %s", purchase.perk.id, role.id, ctx.author.id, exc
-                    )
-            if failure is not None:
-                await self.perks.refund(scope, purchase.purchase_id, failure)
-                text = say.PERK_REFUNDED.format(
-                    name=purchase.perk.name,
-                    role=f"<@&{purchase.perk.role_id}>",
-                    reason=failure,
-                    cost=purchase.perk.cost,
-                )
-        await send(ctx, text)
+        desk = BuyerRoles(ctx.guild, member, perk)
+        purchase = await self.perks.buy(scope, str(ctx.author.id), perk, role_ids=held, roles=desk)
+        await send(ctx, purchase.text)

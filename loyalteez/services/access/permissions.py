@@ -60,6 +60,7 @@ class Caller:
     is_owner: bool = False
     is_administrator: bool = False
     can_manage_server: bool = False
+    top_role_position: int = 0  # their highest role's place in the role list (@everyone is 0)
 
     @property
     def is_server_admin(self) -> bool:

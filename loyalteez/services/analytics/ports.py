@@ -17,6 +17,7 @@ class Outgoing:
     content: str | None = None
     embed: dict[str, Any] | None = None
     files: tuple[tuple[str, bytes], ...] = field(default=())
+    what: str = "a message"  # what it is, for the log line when it can't be posted ("the weekly report")
 
 
 class PostStatus(StrEnum):
@@ -24,6 +25,7 @@ class PostStatus(StrEnum):
     FORBIDDEN = "forbidden"  # 403: the bot may not post (or embed, or attach) there
     MISSING = "missing"  # 404: the channel is gone
     FAILED = "failed"  # anything else (Discord down, rate limits exhausted, not connected)
+    ELSEWHERE = "elsewhere"  # the channel is not in the server's guild: the bot refused, nothing was posted
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,4 +40,5 @@ class PostResult:
 
 
 class Poster(Protocol):
-    async def post(self, channel_id: str, message: Outgoing) -> PostResult: ...
+    async def post(self, server_id: str, channel_id: str, message: Outgoing) -> PostResult:
+        """Post on `server_id`'s behalf: only into a channel of its guild (ELSEWHERE otherwise)."""

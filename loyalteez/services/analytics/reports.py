@@ -192,7 +192,7 @@ async def build(data: ScopedData, frequency: str, end: date) -> Outgoing:
         "footer": {"text": "Loyalteez · KPI snapshots at 00:00 UTC, reports at 00:05 UTC"},
     }
     png = await chart(daily, end)
-    return Outgoing(embed=embed, files=((CHART_NAME, png),))
+    return Outgoing(embed=embed, files=((CHART_NAME, png),), what=f"the {frequency} report")
 
 
 async def chart(daily: dict[date, dict[str, Any]], end: date) -> bytes:
@@ -234,9 +234,11 @@ async def deliver(
     if poster is None:
         result = PostResult(PostStatus.FAILED, error="not connected to Discord")
     else:
-        result = await poster.post(schedule.channel_id, message)
+        result = await poster.post(data.scope.server_id, schedule.channel_id, message)
     if result.ok or not manual:
-        await data.reports.record_attempt(now, result.status.value, result.error)
+        # The stored statuses predate ELSEWHERE: the bot's own refusal is recorded as forbidden, its error says why.
+        stored = PostStatus.FORBIDDEN if result.status is PostStatus.ELSEWHERE else result.status
+        await data.reports.record_attempt(now, stored.value, result.error)
     if not manual:
         await audit.record(
             data,
@@ -259,6 +261,8 @@ async def deliver(
 def failure_text(result: PostResult, schedule: Schedule) -> str:
     if result.status is PostStatus.FORBIDDEN:
         return texts.report_forbidden(schedule.channel_id, schedule.frequency)
+    if result.status is PostStatus.ELSEWHERE:
+        return texts.report_elsewhere(schedule.channel_id, schedule.frequency)
     if result.status is PostStatus.MISSING:
         return texts.report_missing(schedule.channel_id, schedule.frequency)
     return texts.report_failed(schedule.channel_id, schedule.frequency)
@@ -269,4 +273,4 @@ async def tell_admins(data: ScopedData, poster: Poster | None, text: str) -> Pos
     channel = (await data.rewards.metadata()).get("admin_channel_id")
     if not channel or poster is None:
         return None
-    return await poster.post(str(channel), Outgoing(content=text))
+    return await poster.post(data.scope.server_id, str(channel), Outgoing(content=text, what="an admin notice"))

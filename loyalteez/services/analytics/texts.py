@@ -202,6 +202,13 @@ def report_forbidden(channel_id: str, frequency: str) -> str:
     )
 
 
+def report_elsewhere(channel_id: str, frequency: str) -> str:
+    return (
+        f"I didn't post the {frequency} report: its channel <#{channel_id}> is not a channel of this server. "
+        "Pick one with /report schedule."
+    )
+
+
 def report_missing(channel_id: str, frequency: str) -> str:
     return (
         f"I couldn't post the {frequency} report: the channel <#{channel_id}> no longer exists. "

@@ -17,6 +17,8 @@ from loyalteez.services.config_io import schema_parts as parts
 from loyalteez.services.config_io.errors import ConfigFieldError, field_errors
 from loyalteez.services.config_io.registry import Section, register
 from loyalteez.services.errors import ValidationError
+from loyalteez.services.perks import roles as perk_roles
+from loyalteez.services.perks import texts as perk_texts
 from loyalteez.services.rewards import admin_members, admin_server, validation
 from loyalteez.store import ScopedData
 
@@ -206,6 +208,9 @@ async def apply_admin_roles(data: ScopedData, items: list[dict[str, Any]], actor
         if role_id in seen:
             raise _duplicate(path, "role_id", seen[role_id], "admin_roles")
         seen[role_id] = index
+        perk = await perk_roles.perk_selling(data, role_id)
+        if perk is not None:
+            raise ConfigFieldError(f"{path}.role_id", perk_texts.role_sold_by_perk(f"<@&{role_id}>", perk))
     current = (await data.rewards.metadata()).get(ADMIN_ROLES_KEY) or {}
     if mapping != current:
         await server_settings.set_metadata(data, actor_id, "config.admin_roles", {ADMIN_ROLES_KEY: mapping})

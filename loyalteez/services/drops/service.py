@@ -347,11 +347,12 @@ class Drops:
         self._forget(scope, ended)
         return ended
 
-    async def sweep_everywhere(self) -> list[Drop]:
-        """`sweep` on every connected server (a ticker job)."""
-        ended: list[Drop] = []
+    async def sweep_everywhere(self) -> list[tuple[Scope, Drop]]:
+        """`sweep` on every connected server (a ticker job); each ended drop with its server's scope."""
+        ended: list[tuple[Scope, Drop]] = []
         for link in await self.store.active_servers():
-            ended += await self.sweep(Scope(link["brand_id"], link["server_id"]))
+            scope = Scope(link["brand_id"], link["server_id"])
+            ended += [(scope, drop) for drop in await self.sweep(scope)]
         return ended
 
     # -- reading ------------------------------------------------------------------------------------------

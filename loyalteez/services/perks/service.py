@@ -9,19 +9,21 @@ Rows are always locked perk first, then the member's stats, so purchases and ref
 
 ltz_earned is never touched: it stays what was earned; /balance shows earned, spent and available.
 
-Roles are granted by the adapter after the purchase committed (Discord is not part of the transaction).
-Decision: if granting fails (the role was deleted, moved above the bot, or the bot lost Manage Roles), the
-purchase is refunded at once (`refund`: status 'refunded', LTZ and stock back, audit row) and the member is
-told so; a refund never leaves a member paying for nothing, and the purchase row stays as the record.
-Roles the bot could never grant (above its highest role, managed by an integration) are refused when the
-perk is created or edited, by the adapter, which knows the role hierarchy.
+Roles are granted after the purchase committed (Discord is not part of the transaction), through the
+adapter's `RoleDesk`. Decision: if the role may no longer be sold (it gained a dangerous permission or an
+admin level since the perk was made: perks/roles.py) or granting fails (the role was deleted, moved above
+the bot, or the bot lost Manage Roles), the purchase is refunded at once (`refund`: status 'refunded', LTZ
+and stock back, audit row) and the member is told why; a refund never leaves a member paying for nothing,
+and the purchase row stays as the record. Roles that may not be sold at all (perks/roles.py: powerful, an
+admin level, above the seller or the bot, managed) are refused when the perk is created or edited.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
 from loyalteez.clock import Clock
 from loyalteez.ids import new_id
@@ -32,11 +34,14 @@ from loyalteez.services.common import input as common
 from loyalteez.services.common import texts as shared
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.perks import input as check
+from loyalteez.services.perks import roles as role_rules
 from loyalteez.services.perks import texts
+from loyalteez.services.perks.roles import RoleFacts
 from loyalteez.services.rewards.rules import suggest
 from loyalteez.store import Scope, ScopedData, Store
 from loyalteez.store.repos.perks import Perk
 
+log = logging.getLogger("loyalteez.perks")
 KEEP: Any = object()  # "not given" for edit options that may be cleared with None
 AUTOCOMPLETE_MAX = 25
 
@@ -51,10 +56,25 @@ class Purchase:
     purchase_id: str
     perk: Perk
     available: int  # the member's LTZ left after paying
+    outcome: str | None = None  # what happened to the role, when the perk gives one
+    refunded: bool = False
 
     @property
     def text(self) -> str:
-        return texts.PERK_BOUGHT.format(name=self.perk.name, cost=self.perk.cost, available=self.available)
+        bought = texts.PERK_BOUGHT.format(name=self.perk.name, cost=self.perk.cost, available=self.available)
+        if self.refunded:
+            return self.outcome or ""
+        return bought + (self.outcome or "")
+
+
+class RoleDesk(Protocol):
+    """The adapter's hands for a buyer's role: what Discord says about it now, and giving it."""
+
+    async def facts(self, role_id: str) -> RoleFacts | None:
+        """None when the role no longer exists."""
+
+    async def give(self, role_id: str) -> str | None:
+        """Give the buyer the role: None when given, else why not (the end of a sentence)."""
 
 
 @dataclass
@@ -73,14 +93,12 @@ class Perks:
         cost: int,
         category: str | None = None,
         quantity: int = -1,
-        role_id: str | None = None,
-        role_refusal: str | None = None,
+        role: RoleFacts | None = None,
         description: str | None = None,
     ) -> Perk:
-        """/perk create (perk managers). `role_refusal`: why the adapter found the role can't be granted."""
+        """/perk create (perk managers); `role`: the role buyers get, as the adapter found it on Discord."""
         data = await open_admin(self.store, scope, caller, Level.PERK_MANAGER)
-        if role_refusal is not None:
-            raise ValidationError("role", role_refusal)
+        await self._may_sell(data, caller, role)
         return await self.create_in(
             data,
             caller.user_id,
@@ -88,7 +106,7 @@ class Perks:
             cost=cost,
             category=category,
             quantity=quantity,
-            role_id=role_id,
+            role_id=role.role_id if role is not None else None,
             description=description,
         )
 
@@ -101,14 +119,13 @@ class Perks:
         cost: int | None = None,
         category: str | None = None,
         quantity: int | None = None,
-        role_id: Any = KEEP,
-        role_refusal: str | None = None,
+        role: Any = KEEP,
         description: str | None = None,
     ) -> Perk:
-        """/perk edit (perk managers)."""
+        """/perk edit (perk managers); `role`: RoleFacts to give a role, None to stop giving one, KEEP."""
         data = await open_admin(self.store, scope, caller, Level.PERK_MANAGER)
-        if role_refusal is not None:
-            raise ValidationError("role", role_refusal)
+        if isinstance(role, RoleFacts):
+            await self._may_sell(data, caller, role)
         return await self.edit_in(
             data,
             caller.user_id,
@@ -116,9 +133,23 @@ class Perks:
             cost=cost,
             category=category,
             quantity=quantity,
-            role_id=role_id,
+            role_id=role.role_id if isinstance(role, RoleFacts) else role,
             description=description,
         )
+
+    async def _may_sell(self, data: ScopedData, caller: Caller, role: RoleFacts | None) -> None:
+        """ValidationError when `caller` may not put `role` on sale (perks/roles.py)."""
+        if role is None:
+            return
+        refusal = role_rules.sale_refusal(role, await data.rewards.metadata(), caller)
+        if refusal is not None:
+            raise ValidationError("role", refusal)
+
+    async def _not_admin_role(self, data: ScopedData, role_id: str | None) -> None:
+        """A role with an admin level is never sold, even where no role facts come with it (a config import)."""
+        level = role_rules.admin_level(await data.rewards.metadata(), role_id) if role_id else None
+        if role_id and level is not None:
+            raise ValidationError("role", texts.role_is_admin_level(f"<@&{role_id}>", level))
 
     async def remove(self, scope: Scope, caller: Caller, name: str) -> Perk:
         """/perk remove (perk managers)."""
@@ -145,6 +176,7 @@ class Perks:
         stock = check.quantity(quantity)
         role = common.snowflake("role", role_id) if role_id else None
         about = common.text("description", description, common.DESCRIPTION_MAX)
+        await self._not_admin_role(data, role)
         async with data.rewards.transaction():
             if await self._find(data, name) is not None:
                 raise ValidationError("name", shared.exists("perk", name))
@@ -185,6 +217,7 @@ class Perks:
             changes["quantity"] = check.quantity(quantity)
         if role_id is not KEEP:
             changes["role_id"] = common.snowflake("role", role_id) if role_id else None
+            await self._not_admin_role(data, changes["role_id"])
         if description is not None:
             changes["description"] = common.text("description", description, common.DESCRIPTION_MAX)
         if not changes:
@@ -235,9 +268,36 @@ class Perks:
         typed = (typed or "").lower()
         return [p.name for p in await self.catalog(scope) if typed in p.name.lower()][:AUTOCOMPLETE_MAX]
 
-    async def buy(self, scope: Scope, member_id: str, name: str, *, role_ids: Sequence[str] = ()) -> Purchase:
-        """Take one of the perk and the member's LTZ, atomically; ValidationError says why not. A member who
-        already holds the perk's role (`role_ids`: their roles) pays nothing."""
+    async def buy(
+        self, scope: Scope, member_id: str, name: str, *, role_ids: Sequence[str] = (), roles: RoleDesk | None = None
+    ) -> Purchase:
+        """/perk-buy: take one of the perk and the member's LTZ, atomically (ValidationError says why not), then
+        give its role through `roles`, refunding when the role may no longer be sold or can't be given. A
+        member who already holds the perk's role (`role_ids`: their roles) pays nothing."""
+        purchase = await self._take(scope, member_id, name, role_ids)
+        if purchase.perk.role_id is None or roles is None:
+            return purchase
+        return await self._give_role(scope, purchase, purchase.perk.role_id, roles)
+
+    async def _give_role(self, scope: Scope, purchase: Purchase, role_id: str, roles: RoleDesk) -> Purchase:
+        perk = purchase.perk
+        role = await roles.facts(role_id)
+        if role is not None:
+            unsafe = role_rules.purchase_refusal(role, await self.store.scoped(scope).rewards.metadata())
+            if unsafe is not None:
+                log.warning("perk %s: role %s %s; purchase %s refunded", perk.id, role_id, unsafe, purchase.purchase_id)
+                await self.refund(scope, purchase.purchase_id, unsafe)
+                return replace(purchase, outcome=texts.perk_role_unsafe(perk.name, role.mention, unsafe), refunded=True)
+            failure = await roles.give(role_id)
+            if failure is None:
+                return replace(purchase, outcome=texts.PERK_ROLE_GIVEN.format(role=role.mention))
+        else:
+            failure = texts.ROLE_GONE
+        await self.refund(scope, purchase.purchase_id, failure)
+        refunded = texts.PERK_REFUNDED.format(name=perk.name, role=f"<@&{role_id}>", reason=failure, cost=perk.cost)
+        return replace(purchase, outcome=refunded, refunded=True)
+
+    async def _take(self, scope: Scope, member_id: str, name: str, role_ids: Sequence[str]) -> Purchase:
         data = self.store.scoped(scope)
         now = self.clock.now()
         async with self.store.transaction():

@@ -17,6 +17,8 @@ from loyalteez.services import admin_reads, server_settings
 from loyalteez.services.access.gate import open_admin
 from loyalteez.services.access.permissions import ADMIN_CHANNEL_KEY, ADMIN_ROLES_KEY, Caller, Level
 from loyalteez.services.errors import ValidationError
+from loyalteez.services.perks import roles as role_rules
+from loyalteez.services.perks import texts as perk_texts
 from loyalteez.services.rewards import admin_events, admin_members, admin_server, texts, validation
 from loyalteez.services.rewards.admin_events import EventOptions
 from loyalteez.services.rewards.admin_members import DisabledMember, MemberStatus
@@ -237,6 +239,9 @@ class RewardsAdmin:
                 chosen = Level.parse(level or "")
             except ValueError as exc:
                 raise ValidationError("level", str(exc)) from exc
+            perk = await role_rules.perk_selling(data, role_id)
+            if perk is not None:
+                raise ValidationError("role", perk_texts.role_sold_by_perk(role_mention or f"<@&{role_id}>", perk))
             mapping[role_id] = chosen.label
         elif mapping.pop(role_id, None) is None:
             raise ValidationError("role", texts.no_admin_level(role_mention or f"<@&{role_id}>"))

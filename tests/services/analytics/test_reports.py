@@ -29,7 +29,7 @@ class FakePoster:
         self.posted: list[tuple[str, Outgoing]] = []
         self.refuse = refuse or set()
 
-    async def post(self, channel_id: str, message: Outgoing) -> PostResult:
+    async def post(self, server_id: str, channel_id: str, message: Outgoing) -> PostResult:
         if channel_id in self.refuse:
             return PostResult(PostStatus.FORBIDDEN, error="Missing Permissions")
         self.posted.append((channel_id, message))

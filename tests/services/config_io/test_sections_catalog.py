@@ -11,6 +11,7 @@ from loyalteez.services.access.permissions import Caller
 from loyalteez.services.achievements import Achievements
 from loyalteez.services.config_io import ConfigDocument, ConfigFieldError, export_config, import_config
 from loyalteez.services.perks import Perks
+from loyalteez.services.perks.roles import RoleFacts
 from loyalteez.services.rewards import Rewards
 from loyalteez.store import ScopedData, Store
 from tests.services.config_io.test_exchange import as_document, audit_rows
@@ -45,7 +46,14 @@ async def configured(store: Store) -> ScopedData:
     )
     await achievements.toggle(data.scope, OWNER, "Night owl")
     await perks.create(
-        data.scope, OWNER, name="Golden mug", cost=100, category="Merch", quantity=7, role_id=VIP, description="A mug"
+        data.scope,
+        OWNER,
+        name="Golden mug",
+        cost=100,
+        category="Merch",
+        quantity=7,
+        role=RoleFacts(VIP, f"<@&{VIP}>"),
+        description="A mug",
     )
     await perks.create(data.scope, OWNER, name="Shout-out", cost=30)
     await perks.create(data.scope, OWNER, name="Sticker", cost=5, quantity=1)

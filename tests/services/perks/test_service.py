@@ -8,10 +8,14 @@ import pytest
 
 from loyalteez.services import standings
 from loyalteez.services.access.permissions import Caller
+from loyalteez.services.config_io import ConfigDocument, ConfigFieldError, import_config
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.perks import Perks
+from loyalteez.services.perks.roles import RoleFacts
+from loyalteez.services.perks.texts import role_is_admin_level, role_sold_by_perk
 from loyalteez.store import ScopedData, Store
 from tests.conftest import REPORT
+from tests.services.config_io.test_exchange import as_document
 from tests.services.rewards.helpers import ADMIN, ALICE, BOB, SERVER, connected, snapshot
 from tests.store.raw import tables
 
@@ -85,7 +89,14 @@ async def test_too_little_ltz_changes_nothing_and_says_how_much(store: Store, da
 
 
 async def test_a_refund_gives_back_ltz_and_stock_once(data: ScopedData, perks: Perks) -> None:
-    await perks.create(data.scope, OWNER, name="VIP role", cost=50, quantity=1, role_id="900000000000000001")
+    await perks.create(
+        data.scope,
+        OWNER,
+        name="VIP role",
+        cost=50,
+        quantity=1,
+        role=RoleFacts("900000000000000001", "<@&900000000000000001>"),
+    )
     await give(data, BOB, 80)
     bought = await perks.buy(data.scope, BOB, "VIP role")
     assert bought.available == 30
@@ -119,7 +130,7 @@ async def test_admins_edit_and_remove_perks(data: ScopedData, perks: Perks) -> N
         ({"quantity": -5}, "quantity"),
         ({"name": ""}, "name"),
         ({"category": "c" * 33}, "category"),
-        ({"role_id": "@vip"}, "role"),
+        ({"role": RoleFacts("@vip", "@vip")}, "role"),
     ],
 )
 async def test_bad_perks_change_nothing(
@@ -130,3 +141,33 @@ async def test_bad_perks_change_nothing(
         await perks.create(data.scope, OWNER, **{"name": "Mug", "cost": 10, **options})
     assert caught.value.field == field
     assert await snapshot(store) == before
+
+
+def parse_config(sections: dict) -> ConfigDocument:
+    return as_document({"version": 1, **sections})
+
+
+async def test_a_config_import_cannot_sell_an_admin_role_nor_map_a_sold_one(data: ScopedData, perks: Perks) -> None:
+    """The import has no Discord facts, but the admin mapping is in the store: both directions are refused."""
+    admin_role, sold_role = "900000000000000010", "900000000000000011"
+    mapped = [{"role_id": admin_role, "level": "full_admin"}]
+    await import_config(data, parse_config({"admin_roles": mapped}), apply=True)
+    with pytest.raises(ConfigFieldError) as caught:
+        boss = {
+            "name": "Boss",
+            "cost": 1,
+            "category": None,
+            "quantity": None,
+            "role_id": admin_role,
+            "description": None,
+        }
+        await import_config(data, parse_config({"perks": [boss]}), apply=True)
+    assert caught.value.path == "perks[0].role_id"
+    assert str(caught.value).endswith(role_is_admin_level(f"<@&{admin_role}>", "full_admin"))
+
+    await perks.create(data.scope, OWNER, name="Blue pass", cost=5, role=RoleFacts(sold_role, f"<@&{sold_role}>"))
+    mapping = [{"role_id": admin_role, "level": "full_admin"}, {"role_id": sold_role, "level": "viewer"}]
+    with pytest.raises(ConfigFieldError) as caught:
+        await import_config(data, parse_config({"admin_roles": mapping}), apply=True)
+    assert caught.value.path == "admin_roles[1].role_id"
+    assert str(caught.value).endswith(role_sold_by_perk(f"<@&{sold_role}>", "Blue pass"))
