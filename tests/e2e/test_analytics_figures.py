@@ -1,0 +1,48 @@
+"""Daily KPI figures that depend on when things happened: test-mode check-ins, voice across midnight, and the
+members segments place by what they did (or did not do).
+
+Each test drives the real bot through the emulator with the suite's ManualClock (Monday 2 March 2026, 12:00)
+and reads what an admin reads: the daily snapshots the 00:00 job writes, or /segments.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from loyalteez.emulator import Emulator, GuildHandle, MemberHandle
+from loyalteez.emulator.harness import Harness
+from loyalteez.store import ScopedData
+from tests.store.raw import tables
+
+MONDAY = datetime(2026, 3, 2, tzinfo=UTC)
+
+
+async def scoped(harness: Harness) -> ScopedData:
+    scope = await harness.app.services.setup.scope_for(str(harness.guild.id))
+    assert scope is not None
+    return harness.app.store.scoped(scope)
+
+
+async def daily_snapshots(data: ScopedData) -> dict[date, dict]:
+    return {r.snapshot_date: r.metrics for r in await data.kpi.snapshots("daily")}
+
+
+async def test_a_test_mode_check_in_is_absent_from_every_streak_kpi(
+    harness, emu: Emulator, guild: GuildHandle, admin: MemberHandle, alice: MemberHandle, connected, clock
+) -> None:
+    """Monday real, Tuesday in test mode, Wednesday real: for the KPIs Tuesday's check-in never happened."""
+    clock.set(MONDAY + timedelta(hours=12))
+    assert "Streak: **1 day**" in (await alice.slash("daily")).content
+    clock.set(MONDAY + timedelta(days=1, hours=10))
+    assert "Test mode is on" in (await admin.slash("config test-mode", enable=True)).content
+    assert "Streak: **2 days**" in (await alice.slash("daily")).content
+    assert "Test mode is off" in (await admin.slash("config test-mode", enable=False)).content
+    clock.set(MONDAY + timedelta(days=2, hours=10))
+    reply = await alice.slash("daily")
+    assert "Streak: **3 days**" in reply.content, "the member's own streak counts the test check-in (README)"
+    clock.set(MONDAY + timedelta(days=3, minutes=1))
+    await emu.settle()
+    snaps = await daily_snapshots(await scoped(harness))
+    tuesday, wednesday = snaps[date(2026, 3, 3)], snaps[date(2026, 3, 4)]
+    assert tuesday["streak_retention"] == 0.0, "Monday's streak was not kept by a real check-in on Tuesday"
+    assert wednesday["avg_streak_length"] == 1.0, "Wednesday's real check-in starts a new streak for the KPIs"
