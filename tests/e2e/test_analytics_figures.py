@@ -46,3 +46,24 @@ async def test_a_test_mode_check_in_is_absent_from_every_streak_kpi(
     tuesday, wednesday = snaps[date(2026, 3, 3)], snaps[date(2026, 3, 4)]
     assert tuesday["streak_retention"] == 0.0, "Monday's streak was not kept by a real check-in on Tuesday"
     assert wednesday["avg_streak_length"] == 1.0, "Wednesday's real check-in starts a new streak for the KPIs"
+
+
+async def test_a_member_who_joined_and_never_did_anything_is_new_then_dormant(
+    harness, emu: Emulator, guild: GuildHandle, admin: MemberHandle, connected, clock
+) -> None:
+    """New in their first week; after it, never active counts as dormant (README: Member segments)."""
+    await emu.settle()
+    fay = guild.member("fay")  # joins now and never says a word
+    await emu.settle()
+
+    async def counts() -> dict[str, str]:
+        reply = await admin.slash("segments")
+        return {f["name"].split(" (")[0]: f["value"].split("**")[1] for f in reply.embeds[0]["fields"]}
+
+    first = await counts()
+    assert (first["New"], first["Dormant"]) == ("1", "0")
+    clock.set(MONDAY + timedelta(days=8))
+    later = await counts()
+    assert (later["New"], later["At risk"], later["Dormant"]) == ("0", "0", "1"), later
+    page = await admin.slash("segments", view="dormant")
+    assert f"<@{fay.id}> — never active since joining" in page.embeds[0]["description"]

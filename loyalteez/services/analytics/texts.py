@@ -16,13 +16,14 @@ SEGMENT_TITLES = {
     "power_users": "Power users (active 5+ of the last 7 days)",
     "new": "New (joined or first seen < 7 days ago)",
     "at_risk": "At risk (no activity for 7–29 days)",
-    "dormant": "Dormant (no activity for 30+ days)",
+    "dormant": "Dormant (no activity for 30+ days, or never)",
     "voice_regulars": "Voice regulars (5+ voice sessions in 7 days)",
 }
 
 
 SEGMENTS_TITLE = "👥 Member segments"
 SEGMENT_EMPTY = "Nobody in this segment right now."
+NEVER_ACTIVE = "never active since joining"
 
 
 def unknown_segment(choices: tuple[str, ...]) -> str:
@@ -45,6 +46,8 @@ def segment_value(segment: str, value: object) -> str:
         return f"joined <t:{int(value.timestamp())}:R>"
     if isinstance(value, date):
         return f"last active {value:%d %b %Y}"
+    if segment == "dormant" and value is None:
+        return NEVER_ACTIVE
     return str(value)
 
 
