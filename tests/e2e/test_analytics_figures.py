@@ -48,6 +48,42 @@ async def test_a_test_mode_check_in_is_absent_from_every_streak_kpi(
     assert wednesday["avg_streak_length"] == 1.0, "Wednesday's real check-in starts a new streak for the KPIs"
 
 
+async def test_voice_across_midnight_counts_on_both_days(
+    harness, emu: Emulator, guild: GuildHandle, connected, clock
+) -> None:
+    """In voice 23:40 -> 00:20: 20 minutes on Monday, 20 on Tuesday, and both days have voice participation."""
+    general, lounge = guild.channel("general"), guild.create_voice_channel("lounge")
+    ann, ben = guild.member("ann"), guild.member("ben")
+    clock.set(MONDAY + timedelta(hours=13))
+    await ann.say(general, "gm")
+    await ben.say(general, "gm")
+    clock.set(MONDAY + timedelta(hours=23, minutes=40))
+    await ann.join_voice(lounge)
+    await ben.join_voice(lounge)
+    await emu.settle()
+    clock.set(MONDAY + timedelta(days=1, minutes=20))
+    await ann.leave_voice()
+    await ben.leave_voice()
+    await emu.settle()
+    clock.set(MONDAY + timedelta(days=1, hours=13))
+    await ann.say(general, "gm")
+    await ben.say(general, "gm")
+    clock.set(MONDAY + timedelta(days=2, minutes=1))
+    await emu.settle()
+    data = await scoped(harness)
+    rollups = await tables(data).select("loyalteez_activity_daily")
+    minutes = {(str(r["day"])[:10], r["discord_user_id"]): r["voice_minutes"] for r in rollups}
+    assert minutes == {
+        ("2026-03-02", str(ann.id)): 20,
+        ("2026-03-02", str(ben.id)): 20,
+        ("2026-03-03", str(ann.id)): 20,
+        ("2026-03-03", str(ben.id)): 20,
+    }
+    snaps = await daily_snapshots(data)
+    assert snaps[date(2026, 3, 2)]["voice_participation"] == 1.0, "Monday: both earned and were in voice"
+    assert snaps[date(2026, 3, 3)]["voice_participation"] == 1.0
+
+
 async def test_a_member_who_joined_and_never_did_anything_is_new_then_dormant(
     harness, emu: Emulator, guild: GuildHandle, admin: MemberHandle, connected, clock
 ) -> None:

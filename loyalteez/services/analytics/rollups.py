@@ -3,8 +3,9 @@
 The engine calls `ActivityRollups.record` once per server per batch, right after the ledger rows and stats
 deltas are written: what the batch counted (messages, reactions, voice minutes and sessions) and what it
 paid for real (payouts, LTZ, check-ins = `daily_checkin` payouts) become per-member deltas on the batch's
-UTC day, in a fixed number of statements whatever the batch size. A rolled-back batch rolls its rollups
-back with it; a redelivered event, which the engine does not count twice, does not move them twice.
+UTC day, in a fixed number of statements whatever the batch size (a voice stay across midnight gives
+each day its own minutes; the session counts once, on the day it is applied). A rolled-back batch rolls its
+rollups back with it; a redelivered event, which the engine does not count twice, does not move them twice.
 
 Never counted: bots (the engine plans nothing for them) and anything while the server is in test mode
 (its payouts are test payouts, and its activity is testers trying things out).
@@ -79,7 +80,9 @@ class ActivityRollups:
         """
         if test_mode:
             return
+        day = utc_day(now)
         deltas: dict[str, list[int]] = {}
+        earlier: dict[date, dict[str, list[int]]] = {}  # voice minutes counted on days before this batch's
         seen_at: dict[str, datetime] = {}
         paid_at: dict[str, datetime] = {}
         for index, (p, (counted, _)) in enumerate(zip(plans, flags, strict=True)):
@@ -95,9 +98,16 @@ class ActivityRollups:
             messages, reactions, minutes = p.deltas
             row[0] += messages
             row[1] += reactions
-            row[2] += minutes
+            if p.day_minutes:  # a voice stay across midnight: each day gets its own minutes
+                for on, part in p.day_minutes:
+                    if on == day:
+                        row[2] += part
+                    else:
+                        earlier.setdefault(on, {}).setdefault(p.member_id, [0] * 7)[2] += part
+            else:
+                row[2] += minutes
             if minutes > 0 and p.seen_key is not None and p.seen_key.startswith("v:"):
-                row[3] += 1
+                row[3] += 1  # the session counts once, on the day it ended
         checkins: dict[str, datetime] = {}
         for r in ledger:
             if r.get("is_test"):
@@ -118,9 +128,10 @@ class ActivityRollups:
             if r["event_type"] == CHECKIN_EVENT:
                 row[4] += 1
                 checkins[member] = r.get("created_at") or now
+        for on, members in sorted(earlier.items()):
+            await data.analytics.record(on, now, members, None, seen_at)
         if not deltas:
             return
-        day = utc_day(now)
         await data.analytics.record(day, now, deltas, self._changing(data.scope, day, deltas), seen_at, paid_at)
         if checkins:
             await self._streaks(data, day, checkins)

@@ -30,7 +30,7 @@ import asyncio
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from loyalteez.clock import Clock, start_of_day, utc_day
@@ -89,6 +89,35 @@ def counted_until(session: Session, until: datetime) -> int:
     """A session's counted seconds if it is settled at `until`."""
     extra = (until - session.accrued_at).total_seconds() if session.counting else 0
     return session.counted_seconds + max(int(extra), 0)
+
+
+def minutes_by_day(session: Session, end: datetime, minutes: int) -> tuple[tuple[date, int], ...]:
+    """The whole minutes a session credits, per UTC day they were counted on, oldest first.
+
+    The time since `accrued_at` is exact; the seconds settled before it are taken as counted right up to
+    it (true whenever the member was counting without a pause across midnight, the usual case). What
+    rounding leaves over goes to the last day.
+    """
+    settled = session.accrued_at
+    tail = (end - settled).total_seconds() if session.counting else 0
+    spans = [
+        (settled - timedelta(seconds=session.counted_seconds), settled),
+        (settled, settled + timedelta(seconds=max(tail, 0))),
+    ]
+    seconds: dict[date, float] = {}
+    for start, stop in spans:
+        while start < stop:
+            part_end = min(stop, start_of_day(utc_day(start) + timedelta(days=1)))
+            seconds[utc_day(start)] = seconds.get(utc_day(start), 0) + (part_end - start).total_seconds()
+            start = part_end
+    days = sorted(seconds) or [utc_day(end)]
+    split, left = [], minutes
+    for day in days[:-1]:
+        whole = min(int(seconds[day] // 60), left)
+        split.append((day, whole))
+        left -= whole
+    split.append((days[-1], left))
+    return tuple((day, n) for day, n in split if n > 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +200,8 @@ class VoiceService:
         total = await data.voice.add_seconds(member_id, seconds)
         minutes = total // 60 - (total - seconds) // 60  # whole minutes this session carries the total across
         await data.voice.end(session.session_id, seconds, max(end, session.accrued_at), end, minutes)
-        return VoiceSession(session.session_id, Member(member_id), session.channel_id or "", minutes)
+        split = minutes_by_day(session, end, minutes)
+        return VoiceSession(session.session_id, Member(member_id), session.channel_id or "", minutes, day_minutes=split)
 
     async def heartbeat(self) -> None:
         """Stamp every session this process watches as live now (a task calls this every minute)."""
