@@ -249,7 +249,7 @@ class BatchEngine:
             amount, breakdown = candidate.amount, Breakdown(base=candidate.amount, manual=True)
             details = {**breakdown.as_json(), "rule_id": rule.id, **(candidate.details or {})}
         else:
-            streak = await self.streaks.multiplier(data, member.id, event)
+            streak = await self.streaks.multiplier(data, member.id, event, state.now)
             # Most payouts of a batch share rule, role bonus and streak: price each combination once.
             priced = state.priced.get((verdict, rule.id, rule.reward_amount, streak))
             if priced is None:
