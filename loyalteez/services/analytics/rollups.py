@@ -13,8 +13,9 @@ Never counted: bots (the engine plans nothing for them) and anything while the s
 Check-ins are `daily_checkin` payouts (the /daily reward): a check-in that is not paid (the event disabled,
 the budget spent) is not in the rollups. Each day row keeps the streak the check-in made: the one /daily
 recorded for it (the streak service's check-in, written earlier in the same transaction), else the same rule
-computed here (streak_rules) for a daily_checkin paid some other way; never longer than the real check-ins
-alone make it: a test-mode check-in is absent from every streak KPI, though the member's own streak counts it.
+computed here (streak_rules) for a daily_checkin paid some other way, or when a test-mode check-in came
+since the last real one: a test-mode check-in is absent from every streak KPI, though the member's own
+streak counts it.
 """
 
 from __future__ import annotations
@@ -156,19 +157,23 @@ class ActivityRollups:
         return changing
 
     async def _streaks(self, data: ScopedData, day: date, checkins: Mapping[str, datetime]) -> None:
-        """The streak each check-in made: as /daily recorded it (shorter after a reconnect), else by the same
-        rule here, from the real check-ins the rollups hold; whichever is shorter, so a test-mode check-in
-        in between (which /daily counts) does not lengthen the KPIs' streak."""
+        """The streak each check-in made: as /daily recorded it, else by the same rule here from the real
+        check-ins the rollups hold; by that rule too when a test-mode check-in came after the member's last
+        real one, since /daily's streak counts it and the KPIs must not."""
         members = sorted(checkins)
         recorded = await data.analytics.recorded_streaks(day, members)
         grace = grace_hours(await data.rewards.metadata())
         state = await data.analytics.checkin_state(members)
         changes = []
+        tested = await data.analytics.last_test_checkins(day, members)
         for member in members:
             at = checkins[member]
             last, streak = state.get(member, (None, 0))
-            real = next_streak(last, streak, at, grace)  # the rollups hold real check-ins only
-            changes.append((member, at, min(recorded.get(member) or real, real)))
+            found = recorded.get(member)
+            test_since = tested.get(member)
+            if test_since is not None and (last is None or test_since > last):
+                found = None  # /daily counted a test-mode check-in since the last real one: the KPIs do not
+            changes.append((member, at, found or next_streak(last, streak, at, grace)))
         await data.analytics.set_streaks(day, changes)
 
 
