@@ -13,6 +13,10 @@ moves only when someone moves it, and a loop waking at random real moments would
 whoever moves the clock calls `run_due` (tests do; `Services.wait_idle`, hence every emulator settle, does
 through `run_if_started`), so nothing ever sleeps. Runs are serialised by a lock: two callers cannot
 interleave, and the second finds nothing due.
+
+`ready`: while it says no (the bot is still catching up what it missed, or its gateway connection is down
+and a RESUME will replay events), no job runs and nothing counts as done: the jobs run as soon as it says
+yes and someone calls `run_due` again (services/container.py wires the catch-up's "caught up" to it).
 """
 
 from __future__ import annotations
@@ -53,13 +57,16 @@ def previous_fire(cron: str, at_or_before: datetime) -> datetime:
 
 
 class Scheduler:
-    def __init__(self, clock: Clock, jobs: list[Job], *, nap: float = NAP_SECONDS) -> None:
+    def __init__(
+        self, clock: Clock, jobs: list[Job], *, nap: float = NAP_SECONDS, ready: Callable[[], bool] | None = None
+    ) -> None:
         for job in jobs:
             if not croniter.is_valid(job.cron):
                 raise ValueError(f"job {job.name}: bad cron expression {job.cron!r}")
         self.clock = clock
         self.jobs = list(jobs)
         self.nap = nap
+        self.ready = ready
         self.last_run: datetime | None = None
         self.runs = 0  # runs that fired at least one job (tests and logs read it)
         self._lock = asyncio.Lock()
@@ -77,6 +84,8 @@ class Scheduler:
     async def run_due(self, now: datetime | None = None) -> list[str]:
         """Run the jobs due at `now` (default: the clock's now); returns their names."""
         async with self._lock:
+            if self.ready is not None and not self.ready():
+                return []  # due again once ready: last_run stays where it was
             now = now or self.clock.now()
             jobs = self.due(now)
             for job in jobs:

@@ -36,6 +36,7 @@ from loyalteez.store import Scope, ScopedData, Store
 
 log = logging.getLogger("loyalteez.analytics")
 SPARK_DAYS = 14
+FLUSHES = 3  # flushes of the rewards writer a snapshot run waits for, at most, before it defers a day
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +60,18 @@ def metric_field(line: MetricLine) -> tuple[str, str]:
 
 
 class Analytics:
-    def __init__(self, store: Store, clock: Clock, *, flush: Callable[[], Awaitable[None]] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        *,
+        flush: Callable[[], Awaitable[None]] | None = None,
+        held: Callable[[], datetime | None] | None = None,
+    ) -> None:
         self.store = store
         self.clock = clock
         self.flush = flush  # writes what the rewards writer still queues, so the day's rollups are complete
+        self.held = held  # the earliest posting time among events the writer still holds (None: none)
         self.poster: Poster | None = None
         self.scheduler = Scheduler(
             clock, [Job("snapshots", "0 0 * * *", self.snapshot_job), Job("reports", "5 0 * * *", self.report_job)]
@@ -98,19 +107,35 @@ class Analytics:
         return found
 
     async def snapshot_job(self, now: datetime) -> None:
-        if self.flush is not None:
-            await self.flush()
+        today = await self._settled_day(utc_day(now))
         for data, config in await self._servers():
             try:
-                await self.snapshot_server(data, config, now)
+                await self.snapshot_server(data, config, now, today)
             except Exception as exc:  # one server's failure must not keep the others from their snapshots
                 log.error("snapshots for server %s failed: %s: %s", data.scope.server_id, type(exc).__name__, exc)
 
-    async def snapshot_server(self, data: ScopedData, config: dict[str, Any], now: datetime) -> list[str]:
+    async def _settled_day(self, today: date) -> date:
+        """The first day whose snapshot must still wait: today, or an earlier day whose events the rewards
+        writer still holds after a few flushes (a day's snapshot is never written while they are processed;
+        it is written by a later run)."""
+        for _ in range(FLUSHES):
+            if self.flush is not None:
+                await self.flush()
+            oldest = self.held() if self.held is not None else None
+            if oldest is None or utc_day(oldest) >= today:
+                return today
+        log.warning("snapshots before %s wait: the rewards writer still holds events of that day", oldest)
+        return utc_day(oldest) if oldest is not None else today
+
+    async def snapshot_server(
+        self, data: ScopedData, config: dict[str, Any], now: datetime, today: date | None = None
+    ) -> list[str]:
+        """Write the server's missing snapshots of days before `today` (default: now's day), then alerts."""
         connected = config.get("connected_at")
         metadata = config.get("config_metadata") or {}
         grace = grace_hours(metadata if isinstance(metadata, dict) else {})
-        written = await snapshots.catch_up(data, utc_day(now), utc_day(connected) if connected else None, grace)
+        today = today or utc_day(now)
+        written = await snapshots.catch_up(data, today, utc_day(connected) if connected else None, grace)
         newest = max((w.day for w in written if w.kind == "daily"), default=None)
         changes: list[targets.Transition] = []
         if newest is not None:

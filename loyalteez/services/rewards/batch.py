@@ -51,20 +51,25 @@ BatchHook = Callable[[ScopedData, Sequence[PassiveEvent]], Awaitable[None]]
 LATE_AFTER = timedelta(seconds=2)
 
 
+def posted_at(event: PassiveEvent) -> datetime | None:
+    """When Discord says a message was posted (or a reaction added); None for events without a time."""
+    if isinstance(event, MessageEvent):
+        posted = event.created_at
+    elif isinstance(event, ReactionEvent):
+        posted = event.occurred_at
+    else:
+        return None
+    return posted if posted is not None and posted.tzinfo is not None else None
+
+
 def decided_at(event: PassiveEvent, now: datetime, late_after: timedelta = LATE_AFTER) -> datetime:
     """When an event counts as having happened: a late message's (or replayed reaction's) own time, else now.
 
     A history replay passes late_after=0: every message is then decided at its own timestamp however far
     the replay's clock has run ahead of it while the writer batched.
     """
-    posted: datetime | None
-    if isinstance(event, MessageEvent):
-        posted = event.created_at
-    elif isinstance(event, ReactionEvent):
-        posted = event.occurred_at
-    else:
-        posted = None
-    if posted is not None and posted.tzinfo is not None and posted < now - late_after:
+    posted = posted_at(event)
+    if posted is not None and posted < now - late_after:
         return posted
     return now
 
