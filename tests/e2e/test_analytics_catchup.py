@@ -109,3 +109,31 @@ async def test_a_greeting_replayed_after_midnight_on_resume_counts_in_its_day(tm
         monday = (await daily(h))[date(2026, 3, 2)]
         assert monday["daily_active_users"] == 2, "ann's 23:59:55 greeting is Monday's"
         assert emu.sent_messages(alerts) == [], "no false 'DAU below target' alert"
+
+
+async def test_caught_up_days_post_a_recovery_and_a_new_alert_in_date_order(tmp_path: Path, engine: str) -> None:
+    """DAU 1 on Monday (alert), 2 on Tuesday, 1 on Wednesday; down from Tuesday 11:00 to Thursday 09:00."""
+    clock = ManualClock(MONDAY + timedelta(hours=9))
+    emu = Emulator(token=TOKEN, clock=clock)
+    async with bots(tmp_path, engine, emu, clock) as start:
+        async with start() as h:
+            alerts = await connect_with_target(h)
+            general, ann, ben = h.guild.channel("general"), h.guild.member("ann"), h.guild.member("ben")
+            clock.set(MONDAY + timedelta(hours=10))
+            await ann.say(general, "gm")
+            await h.emu.settle()
+            clock.set(MONDAY + timedelta(days=1, hours=10))
+            await ann.say(general, "gm")
+            await ben.say(general, "gm")
+            await h.emu.settle()
+            clock.set(MONDAY + timedelta(days=1, hours=11))
+            assert len(emu.sent_messages(alerts)) == 1, "Monday's alert, posted on Tuesday at 00:00"
+        clock.set(MONDAY + timedelta(days=2, hours=10))
+        await ann.say(general, "gm")
+        clock.set(MONDAY + timedelta(days=3, hours=9))
+        async with start() as h:
+            posted = [m.content for m in emu.sent_messages(alerts)]
+    assert len(posted) == 3, posted
+    assert posted[0].startswith("⚠️ **KPI alert**") and "is **1** (yesterday)" in posted[0]
+    assert posted[1].startswith("✅ **KPI recovered**") and "back to **2** (Tue 03 Mar;" in posted[1]
+    assert posted[2].startswith("⚠️ **KPI alert**") and "is **1** (yesterday)" in posted[2]

@@ -5,7 +5,8 @@ validates, then reads or changes the server's analytics.
 
 Two jobs, both idempotent and driven by what the database is missing:
   snapshots  00:00 UTC  every connected server: catch up the daily/weekly/monthly snapshots of periods that
-                        ended, then compare KPI targets with the newest day and post alerts/recoveries
+                        ended, then compare KPI targets with each day written, oldest first, and post the
+                        alerts/recoveries
   reports    00:05 UTC  every connected server with a report schedule that is due: post it
 Each run that did something for a server writes one audit row for it (actor_type 'system').
 """
@@ -136,13 +137,16 @@ class Analytics:
         grace = grace_hours(metadata if isinstance(metadata, dict) else {})
         today = today or utc_day(now)
         written = await snapshots.catch_up(data, today, utc_day(connected) if connected else None, grace)
-        newest = max((w.day for w in written if w.kind == "daily"), default=None)
+        days = sorted({w.day for w in written if w.kind == "daily"})
         changes: list[targets.Transition] = []
-        if newest is not None:
-            daily = await data.kpi.daily_metrics(newest - timedelta(days=90), newest)
-            changes = await targets.evaluate(data, newest, daily, now)
-            for change in changes:
-                await reports.tell_admins(data, self.poster, change.text)
+        if days:
+            # Every caught-up day in date order, as if the bot had been up: a recovery on one missed day and
+            # a new alert on the next are both posted, once each.
+            daily = await data.kpi.daily_metrics(days[0] - timedelta(days=90), days[-1])
+            for day in days:
+                for change in await targets.evaluate(data, day, daily, now):
+                    changes.append(change)
+                    await reports.tell_admins(data, self.poster, change.text)
         if written or changes:
             await audit.record(
                 data,

@@ -171,20 +171,36 @@ def export_ready(fmt: str) -> str:
     return f"KPI snapshots ({fmt.upper()})."
 
 
-def alert(metric: str, value: float, target: float, period: str, threshold: float, lower_is_better: bool) -> str:
+def period_of(period: str, day: date | None) -> str:
+    """How a compared value is named: "yesterday" / "7-day average", or for a day caught up after downtime
+    that day ("Tue 03 Mar" / "7-day average to Tue 03 Mar")."""
+    if day is None:
+        return PERIOD_WORDS[period]
+    return f"{day:%a %d %b}" if period == "day" else f"{PERIOD_WORDS[period]} to {day:%a %d %b}"
+
+
+def alert(
+    metric: str,
+    value: float,
+    target: float,
+    period: str,
+    threshold: float,
+    lower_is_better: bool,
+    day: date | None = None,
+) -> str:
     if lower_is_better:
         limit = target / (threshold / 100)
         side = f"above its target {fmt(metric, target)} ÷ {threshold:g} % = {fmt(metric, limit)}"
     else:
         side = f"below {threshold:g} % of its target {fmt(metric, target)} = {fmt(metric, target * threshold / 100)}"
-    shown = f"**{fmt(metric, value)}** ({PERIOD_WORDS[period]})"
+    shown = f"**{fmt(metric, value)}** ({period_of(period, day)})"
     return f"⚠️ **KPI alert**: {title(metric)} (`{metric}`) is {shown}, {side}."
 
 
-def recovery(metric: str, value: float, target: float, period: str) -> str:
+def recovery(metric: str, value: float, target: float, period: str, day: date | None = None) -> str:
     return (
         f"✅ **KPI recovered**: {title(metric)} (`{metric}`) is back to **{fmt(metric, value)}** "
-        f"({PERIOD_WORDS[period]}; target {fmt(metric, target)})."
+        f"({period_of(period, day)}; target {fmt(metric, target)})."
     )
 
 
