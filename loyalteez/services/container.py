@@ -98,6 +98,7 @@ def build_services(
     # the scheduler runs what is due as soon as they have all been handled.
     analytics.scheduler.ready = lambda: catchup.caught_up
     catchup.on_caught_up.append(analytics.scheduler.run_if_started)
+    analytics.before_snapshots.append(voice.carry_over)  # a stay open at midnight gives the ended day its minutes
     ticker = Ticker(clock)
     ticker.every(HEARTBEAT, "voice heartbeat", lambda now: voice.heartbeat())
     return Services(

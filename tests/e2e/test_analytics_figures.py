@@ -84,6 +84,40 @@ async def test_voice_across_midnight_counts_on_both_days(
     assert snaps[date(2026, 3, 3)]["voice_participation"] == 1.0
 
 
+async def test_a_voice_stay_still_open_at_the_midnight_snapshot_counts_for_the_day_that_ended(
+    harness, emu: Emulator, guild: GuildHandle, connected, clock
+) -> None:
+    """In voice from 23:40, still there when the 00:00 job writes Monday's snapshot, out at 00:20."""
+    general, lounge = guild.channel("general"), guild.create_voice_channel("lounge")
+    ann, ben = guild.member("ann"), guild.member("ben")
+    clock.set(MONDAY + timedelta(hours=13))
+    await ann.say(general, "gm")
+    await ben.say(general, "gm")
+    clock.set(MONDAY + timedelta(hours=23, minutes=40))
+    await ann.join_voice(lounge)
+    await ben.join_voice(lounge)
+    await emu.settle()
+    clock.set(MONDAY + timedelta(days=1, seconds=30))
+    await emu.settle()  # the 00:00 job
+    data = await scoped(harness)
+    monday = (await daily_snapshots(data))[date(2026, 3, 2)]
+    assert monday["voice_participation"] == 1.0, "Monday's 20 minutes are in Monday's snapshot"
+    clock.set(MONDAY + timedelta(days=1, minutes=20))
+    await ann.leave_voice()
+    await ben.leave_voice()
+    await emu.settle()
+    rollups = await tables(data).select("loyalteez_activity_daily")
+    minutes = {(str(r["day"])[:10], r["discord_user_id"]): r["voice_minutes"] for r in rollups}
+    assert minutes == {
+        ("2026-03-02", str(ann.id)): 20,
+        ("2026-03-02", str(ben.id)): 20,
+        ("2026-03-03", str(ann.id)): 20,
+        ("2026-03-03", str(ben.id)): 20,
+    }
+    stats = await tables(data).select("discord_user_stats")
+    assert sorted(r["voice_minutes"] for r in stats) == [40, 40], "the members' totals are whole"
+
+
 async def test_a_member_who_joined_and_never_did_anything_is_new_then_dormant(
     harness, emu: Emulator, guild: GuildHandle, admin: MemberHandle, connected, clock
 ) -> None:

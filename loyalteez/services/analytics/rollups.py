@@ -4,7 +4,7 @@ The engine calls `ActivityRollups.record` once per server per batch, right after
 deltas are written: what the batch counted (messages, reactions, voice minutes and sessions) and what it
 paid for real (payouts, LTZ, check-ins = `daily_checkin` payouts) become per-member deltas on the batch's
 UTC day, in a fixed number of statements whatever the batch size (a voice stay across midnight gives
-each day its own minutes; the session counts once, on the day it is applied). A rolled-back batch rolls its
+each day its own minutes; the session counts once, on the last of those days). A rolled-back batch rolls its
 rollups back with it; a redelivered event, which the engine does not count twice, does not move them twice.
 
 Never counted: bots (the engine plans nothing for them) and anything while the server is in test mode
@@ -93,22 +93,22 @@ class ActivityRollups:
                 moment = moments[index]
                 if p.member_id not in seen_at or moment < seen_at[p.member_id]:
                     seen_at[p.member_id] = moment
-            row = deltas.get(p.member_id)
-            if row is None:
-                row = deltas[p.member_id] = [0] * 7
             messages, reactions, minutes = p.deltas
-            row[0] += messages
-            row[1] += reactions
-            if p.day_minutes:  # a voice stay across midnight: each day gets its own minutes
-                for on, part in p.day_minutes:
-                    if on == day:
-                        row[2] += part
-                    else:
-                        earlier.setdefault(on, {}).setdefault(p.member_id, [0] * 7)[2] += part
-            else:
-                row[2] += minutes
-            if minutes > 0 and p.seen_key is not None and p.seen_key.startswith("v:"):
-                row[3] += 1  # the session counts once, on the day it ended
+            # A voice stay across midnight gives each UTC day its own minutes; the session counts once, on
+            # the last day it counted minutes on. Everything else is the batch's day.
+            parts = p.day_minutes or ((day, minutes),)
+            session = minutes > 0 and p.seen_key is not None and p.seen_key.startswith("v:")
+            for position, (on, part) in enumerate(parts):
+                if on == day:
+                    row = deltas.setdefault(p.member_id, [0] * 7)
+                else:
+                    row = earlier.setdefault(on, {}).setdefault(p.member_id, [0] * 7)
+                row[2] += part
+                row[3] += int(session and position == len(parts) - 1)
+            if messages or reactions or not p.day_minutes:
+                row = deltas.setdefault(p.member_id, [0] * 7)
+                row[0] += messages
+                row[1] += reactions
         checkins: dict[str, datetime] = {}
         for r in ledger:
             if r.get("is_test"):

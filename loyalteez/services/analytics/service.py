@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from loyalteez.clock import Clock, utc_day
+from loyalteez.clock import Clock, start_of_day, utc_day
 from loyalteez.services.access import audit
 from loyalteez.services.access.gate import open_admin
 from loyalteez.services.access.permissions import Caller, Level
@@ -73,6 +73,9 @@ class Analytics:
         self.clock = clock
         self.flush = flush  # writes what the rewards writer still queues, so the day's rollups are complete
         self.held = held  # the earliest posting time among events the writer still holds (None: none)
+        # Called with the last midnight before snapshots are written: work still holding an ended day's
+        # activity hands it over (voice stays still open are closed at midnight and go on).
+        self.before_snapshots: list[Callable[[datetime], Awaitable[object]]] = []
         self.poster: Poster | None = None
         self.scheduler = Scheduler(
             clock, [Job("snapshots", "0 0 * * *", self.snapshot_job), Job("reports", "5 0 * * *", self.report_job)]
@@ -108,6 +111,11 @@ class Analytics:
         return found
 
     async def snapshot_job(self, now: datetime) -> None:
+        for hand_over in self.before_snapshots:
+            try:
+                await hand_over(start_of_day(utc_day(now)))
+            except Exception as exc:  # the snapshots still go ahead with what is there
+                log.error("before snapshots: %s: %s", type(exc).__name__, exc)
         today = await self._settled_day(utc_day(now))
         for data, config in await self._servers():
             try:

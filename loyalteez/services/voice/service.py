@@ -17,6 +17,9 @@ nor double-counts a minute.
 Closing a session adds its seconds to the member's voice progress and credits the whole minutes that
 crosses to the member's stats (voice_minutes) through the rewards engine (`VoiceSession`, counted
 once per session id), in the same transaction: voice_minutes is always floor(total counted seconds / 60).
+Daily figures split a stay at midnight UTC: the minutes a session credits are given per day
+(`minutes_by_day`), and a stay still open when the day's snapshot is due is closed at midnight and goes
+on as a new session (`carry_over`, called by the analytics scheduler), so each day's rollups are complete.
 
 Paying. `voice_activity` pays its reward per `minutes_per_payout` counted minutes (default 30), counted
 across sessions including the one in progress, when the member runs /voice claim; its max_per_day caps the
@@ -202,6 +205,30 @@ class VoiceService:
         await data.voice.end(session.session_id, seconds, max(end, session.accrued_at), end, minutes)
         split = minutes_by_day(session, end, minutes)
         return VoiceSession(session.session_id, Member(member_id), session.channel_id or "", minutes, day_minutes=split)
+
+    async def carry_over(self, midnight: datetime) -> None:
+        """The day's end: each watched session that began before `midnight` is closed there and goes on as a
+        new session, so the ended day's minutes reach its rollups before its snapshot is written."""
+        for scope, live in list(self._live.items()):
+            if not live:
+                continue
+            async with self._lock(scope):
+                data = self.store.scoped(scope)
+                async with self.store.transaction():
+                    await data.rewards.lock(brand=True)
+                    closed = []
+                    for session in await data.voice.open_sessions():
+                        if session.session_id not in live or session.started_at >= midnight:
+                            continue
+                        closed.append(await self._close(data, session, midnight))
+                        live.discard(session.session_id)
+                        going_on = new_id()
+                        await data.voice.start(
+                            going_on, session.member_id, session.channel_id or "", midnight, session.counting
+                        )
+                        live.add(going_on)
+                    if closed:
+                        await self.rewards.engine.apply([(scope, session) for session in closed])
 
     async def heartbeat(self) -> None:
         """Stamp every session this process watches as live now (a task calls this every minute)."""
