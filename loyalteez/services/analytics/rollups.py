@@ -114,9 +114,7 @@ class ActivityRollups:
             if r.get("is_test"):
                 continue
             member = r["discord_user_id"]
-            row = deltas.get(member)
-            if row is None:
-                row = deltas[member] = [0] * 7
+            row = deltas.setdefault(member, [0] * 7)
             row[5] += 1
             row[6] += int(r["amount"])
             created = r.get("created_at")

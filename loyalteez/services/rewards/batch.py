@@ -53,6 +53,7 @@ LATE_AFTER = timedelta(seconds=2)
 
 def posted_at(event: PassiveEvent) -> datetime | None:
     """When Discord says a message was posted (or a reaction added); None for events without a time."""
+    posted: datetime | None
     if isinstance(event, MessageEvent):
         posted = event.created_at
     elif isinstance(event, ReactionEvent):
