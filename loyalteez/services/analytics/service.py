@@ -126,14 +126,15 @@ class Analytics:
     async def _settled_day(self, today: date) -> date:
         """The first day whose snapshot must still wait: today, or an earlier day whose events the rewards
         writer still holds after a few flushes (a day's snapshot is never written while they are processed;
-        it is written by a later run)."""
+        the scheduler's next run, at most a minute later, writes it)."""
         for _ in range(FLUSHES):
             if self.flush is not None:
                 await self.flush()
             oldest = self.held() if self.held is not None else None
             if oldest is None or utc_day(oldest) >= today:
                 return today
-        log.warning("snapshots before %s wait: the rewards writer still holds events of that day", oldest)
+        log.warning("snapshots from %s wait: the rewards writer still holds events of that day", oldest)
+        self.scheduler.run_again()
         return utc_day(oldest) if oldest is not None else today
 
     async def snapshot_server(
