@@ -93,6 +93,12 @@ def build_services(
         voice.forget(data.scope)  # its open voice sessions resume like after a restart
 
     setup.on_connect.append(default_events)
+    analytics = Analytics(store, clock, flush=rewards.writer.flush, held=rewards.writer.oldest_held)
+    # No snapshot while messages of the past may still arrive (catch-up running, gateway down until a RESUME);
+    # the scheduler runs what is due as soon as they have all been handled.
+    analytics.scheduler.ready = lambda: catchup.caught_up
+    catchup.on_caught_up.append(analytics.scheduler.run_if_started)
+    analytics.before_snapshots.append(voice.carry_over)  # a stay open at midnight gives the ended day its minutes
     ticker = Ticker(clock)
     ticker.every(HEARTBEAT, "voice heartbeat", lambda now: voice.heartbeat())
     return Services(
@@ -113,6 +119,6 @@ def build_services(
         voice=voice,
         boosts=BoostService(store, rewards),
         levelups=LevelUpService(rewards),
-        analytics=Analytics(store, clock, flush=rewards.writer.flush),
+        analytics=analytics,
         history_replay=history_replay,
     )

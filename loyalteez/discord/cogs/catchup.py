@@ -1,11 +1,12 @@
 """Catch-up after downtime, the Discord side: when a session starts, and which channels can be read.
 
 py-cord dispatches `on_connect` when READY arrives (a restart, or a fresh IDENTIFY after the session was
-lost; a RESUME dispatches `on_resumed` instead and replays what was missed by itself), then `on_ready` once
+lost; a RESUME dispatches `on_resumed` instead, after replaying what was missed), then `on_ready` once
 the servers have arrived. The first closes the gate on cursors, the second fetches each readable channel's
 history through services/catchup/service.py, inline in the handler (so the emulator's settle() waits for it).
 Boost notices and leveling bots' announcements found in the history are paid too (SpecialMessages), as
-they would have been live.
+they would have been live. `on_disconnect` and `on_resumed` tell the service when messages of the past may
+still arrive (the analytics scheduler waits for them).
 """
 
 from __future__ import annotations
@@ -117,6 +118,14 @@ class CatchupCog(commands.Cog):
     @commands.Cog.listener()
     async def on_connect(self) -> None:
         self.catchup.session_started(str(guild.id) for guild in self.bot.guilds)
+
+    @commands.Cog.listener()
+    async def on_disconnect(self) -> None:
+        self.catchup.connection_lost()
+
+    @commands.Cog.listener()
+    async def on_resumed(self) -> None:
+        await self.catchup.resumed()
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:

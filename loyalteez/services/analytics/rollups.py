@@ -3,8 +3,9 @@
 The engine calls `ActivityRollups.record` once per server per batch, right after the ledger rows and stats
 deltas are written: what the batch counted (messages, reactions, voice minutes and sessions) and what it
 paid for real (payouts, LTZ, check-ins = `daily_checkin` payouts) become per-member deltas on the batch's
-UTC day, in a fixed number of statements whatever the batch size. A rolled-back batch rolls its rollups
-back with it; a redelivered event, which the engine does not count twice, does not move them twice.
+UTC day, in a fixed number of statements whatever the batch size (a voice stay across midnight gives
+each day its own minutes; the session counts once, on the last of those days). A rolled-back batch rolls its
+rollups back with it; a redelivered event, which the engine does not count twice, does not move them twice.
 
 Never counted: bots (the engine plans nothing for them) and anything while the server is in test mode
 (its payouts are test payouts, and its activity is testers trying things out).
@@ -12,7 +13,9 @@ Never counted: bots (the engine plans nothing for them) and anything while the s
 Check-ins are `daily_checkin` payouts (the /daily reward): a check-in that is not paid (the event disabled,
 the budget spent) is not in the rollups. Each day row keeps the streak the check-in made: the one /daily
 recorded for it (the streak service's check-in, written earlier in the same transaction), else the same rule
-computed here (streak_rules) for a daily_checkin paid some other way.
+computed here (streak_rules) for a daily_checkin paid some other way, or when a test-mode check-in came
+since the last real one: a test-mode check-in is absent from every streak KPI, though the member's own
+streak counts it.
 """
 
 from __future__ import annotations
@@ -78,7 +81,9 @@ class ActivityRollups:
         """
         if test_mode:
             return
+        day = utc_day(now)
         deltas: dict[str, list[int]] = {}
+        earlier: dict[date, dict[str, list[int]]] = {}  # voice minutes counted on days before this batch's
         seen_at: dict[str, datetime] = {}
         paid_at: dict[str, datetime] = {}
         for index, (p, (counted, _)) in enumerate(zip(plans, flags, strict=True)):
@@ -88,23 +93,28 @@ class ActivityRollups:
                 moment = moments[index]
                 if p.member_id not in seen_at or moment < seen_at[p.member_id]:
                     seen_at[p.member_id] = moment
-            row = deltas.get(p.member_id)
-            if row is None:
-                row = deltas[p.member_id] = [0] * 7
             messages, reactions, minutes = p.deltas
-            row[0] += messages
-            row[1] += reactions
-            row[2] += minutes
-            if minutes > 0 and p.seen_key is not None and p.seen_key.startswith("v:"):
-                row[3] += 1
+            # A voice stay across midnight gives each UTC day its own minutes; the session counts once, on
+            # the last day it counted minutes on. Everything else is the batch's day.
+            parts = p.day_minutes or ((day, minutes),)
+            session = minutes > 0 and p.seen_key is not None and p.seen_key.startswith("v:")
+            for position, (on, part) in enumerate(parts):
+                if on == day:
+                    row = deltas.setdefault(p.member_id, [0] * 7)
+                else:
+                    row = earlier.setdefault(on, {}).setdefault(p.member_id, [0] * 7)
+                row[2] += part
+                row[3] += int(session and position == len(parts) - 1)
+            if messages or reactions or not p.day_minutes:
+                row = deltas.setdefault(p.member_id, [0] * 7)
+                row[0] += messages
+                row[1] += reactions
         checkins: dict[str, datetime] = {}
         for r in ledger:
             if r.get("is_test"):
                 continue
             member = r["discord_user_id"]
-            row = deltas.get(member)
-            if row is None:
-                row = deltas[member] = [0] * 7
+            row = deltas.setdefault(member, [0] * 7)
             row[5] += 1
             row[6] += int(r["amount"])
             created = r.get("created_at")
@@ -117,9 +127,10 @@ class ActivityRollups:
             if r["event_type"] == CHECKIN_EVENT:
                 row[4] += 1
                 checkins[member] = r.get("created_at") or now
+        for on, members in sorted(earlier.items()):
+            await data.analytics.record(on, now, members, None, seen_at)
         if not deltas:
             return
-        day = utc_day(now)
         await data.analytics.record(day, now, deltas, self._changing(data.scope, day, deltas), seen_at, paid_at)
         if checkins:
             await self._streaks(data, day, checkins)
@@ -144,16 +155,23 @@ class ActivityRollups:
         return changing
 
     async def _streaks(self, data: ScopedData, day: date, checkins: Mapping[str, datetime]) -> None:
-        """The streak each check-in made: as /daily recorded it, else by the same rule here."""
+        """The streak each check-in made: as /daily recorded it, else by the same rule here from the real
+        check-ins the rollups hold; by that rule too when a test-mode check-in came after the member's last
+        real one, since /daily's streak counts it and the KPIs must not."""
         members = sorted(checkins)
         recorded = await data.analytics.recorded_streaks(day, members)
         grace = grace_hours(await data.rewards.metadata())
         state = await data.analytics.checkin_state(members)
         changes = []
+        tested = await data.analytics.last_test_checkins(day, members)
         for member in members:
             at = checkins[member]
             last, streak = state.get(member, (None, 0))
-            changes.append((member, at, recorded.get(member) or next_streak(last, streak, at, grace)))
+            found = recorded.get(member)
+            test_since = tested.get(member)
+            if test_since is not None and (last is None or test_since > last):
+                found = None  # /daily counted a test-mode check-in since the last real one: the KPIs do not
+            changes.append((member, at, found or next_streak(last, streak, at, grace)))
         await data.analytics.set_streaks(day, changes)
 
 

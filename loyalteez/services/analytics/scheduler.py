@@ -13,6 +13,13 @@ moves only when someone moves it, and a loop waking at random real moments would
 whoever moves the clock calls `run_due` (tests do; `Services.wait_idle`, hence every emulator settle, does
 through `run_if_started`), so nothing ever sleeps. Runs are serialised by a lock: two callers cannot
 interleave, and the second finds nothing due.
+
+`ready`: while it says no (the bot is still catching up what it missed, or its gateway connection is down
+and a RESUME will replay events), no job runs and nothing counts as done: the jobs run as soon as it says
+yes and someone calls `run_due` again (services/container.py wires the catch-up's "caught up" to it).
+A job that had to leave work for later (a day whose events were still being written) calls `run_again`:
+the next `run_due` (within a minute on the real clock, the next settle on a ManualClock) runs every job
+again, as a start-up does.
 """
 
 from __future__ import annotations
@@ -53,13 +60,17 @@ def previous_fire(cron: str, at_or_before: datetime) -> datetime:
 
 
 class Scheduler:
-    def __init__(self, clock: Clock, jobs: list[Job], *, nap: float = NAP_SECONDS) -> None:
+    def __init__(
+        self, clock: Clock, jobs: list[Job], *, nap: float = NAP_SECONDS, ready: Callable[[], bool] | None = None
+    ) -> None:
         for job in jobs:
             if not croniter.is_valid(job.cron):
                 raise ValueError(f"job {job.name}: bad cron expression {job.cron!r}")
         self.clock = clock
         self.jobs = list(jobs)
         self.nap = nap
+        self.ready = ready
+        self._again = False
         self.last_run: datetime | None = None
         self.runs = 0  # runs that fired at least one job (tests and logs read it)
         self._lock = asyncio.Lock()
@@ -77,6 +88,8 @@ class Scheduler:
     async def run_due(self, now: datetime | None = None) -> list[str]:
         """Run the jobs due at `now` (default: the clock's now); returns their names."""
         async with self._lock:
+            if self.ready is not None and not self.ready():
+                return []  # due again once ready: last_run stays where it was
             now = now or self.clock.now()
             jobs = self.due(now)
             for job in jobs:
@@ -86,9 +99,15 @@ class Scheduler:
                     log.error("scheduled job %s failed: %s: %s", job.name, type(exc).__name__, exc)
                     log.debug("traceback for job %s", job.name, exc_info=exc)
             self.last_run = now if self.last_run is None else max(now, self.last_run)
+            if self._again:  # a job left work for later: the next call is a catch-up of every job
+                self._again, self.last_run = False, None
             if jobs:
                 self.runs += 1
             return [job.name for job in jobs]
+
+    def run_again(self) -> None:
+        """Called by a running job that deferred work: run every job again at the next `run_due`."""
+        self._again = True
 
     # -- the background task ------------------------------------------------------------------------------
 

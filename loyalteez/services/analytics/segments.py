@@ -4,9 +4,11 @@
   power_users     active on 5 or more of the last 7 days (today included)
   new             joined (or first seen) less than 7 days ago
   at_risk         no activity for 7 to 29 days, active before
-  dormant         no activity for 30 days or more
+  dormant         no activity for 30 days or more, or none at all since joining 7 or more days ago
   voice_regulars  5 or more voice sessions in the last 7 days
-"Active" here is any counted activity or payout (a day with a rollup row), not only earning.
+"Active" here is any counted activity or payout (a day with a rollup row), not only earning. A member who
+joined and never did anything is new for their first 7 days, then dormant: they never took part, so they are
+not "at risk" of stopping (that is for members who were active).
 """
 
 from __future__ import annotations

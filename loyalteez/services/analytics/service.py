@@ -5,7 +5,8 @@ validates, then reads or changes the server's analytics.
 
 Two jobs, both idempotent and driven by what the database is missing:
   snapshots  00:00 UTC  every connected server: catch up the daily/weekly/monthly snapshots of periods that
-                        ended, then compare KPI targets with the newest day and post alerts/recoveries
+                        ended, then compare KPI targets with each day written, oldest first, and post the
+                        alerts/recoveries
   reports    00:05 UTC  every connected server with a report schedule that is due: post it
 Each run that did something for a server writes one audit row for it (actor_type 'system').
 """
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from loyalteez.clock import Clock, utc_day
+from loyalteez.clock import Clock, start_of_day, utc_day
 from loyalteez.services.access import audit
 from loyalteez.services.access.gate import open_admin
 from loyalteez.services.access.permissions import Caller, Level
@@ -36,6 +37,7 @@ from loyalteez.store import Scope, ScopedData, Store
 
 log = logging.getLogger("loyalteez.analytics")
 SPARK_DAYS = 14
+FLUSHES = 3  # flushes of the rewards writer a snapshot run waits for, at most, before it defers a day
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +61,21 @@ def metric_field(line: MetricLine) -> tuple[str, str]:
 
 
 class Analytics:
-    def __init__(self, store: Store, clock: Clock, *, flush: Callable[[], Awaitable[None]] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        *,
+        flush: Callable[[], Awaitable[None]] | None = None,
+        held: Callable[[], datetime | None] | None = None,
+    ) -> None:
         self.store = store
         self.clock = clock
         self.flush = flush  # writes what the rewards writer still queues, so the day's rollups are complete
+        self.held = held  # the earliest posting time among events the writer still holds (None: none)
+        # Called with the last midnight before snapshots are written: work still holding an ended day's
+        # activity hands it over (voice stays still open are closed at midnight and go on).
+        self.before_snapshots: list[Callable[[datetime], Awaitable[object]]] = []
         self.poster: Poster | None = None
         self.scheduler = Scheduler(
             clock, [Job("snapshots", "0 0 * * *", self.snapshot_job), Job("reports", "5 0 * * *", self.report_job)]
@@ -98,26 +111,51 @@ class Analytics:
         return found
 
     async def snapshot_job(self, now: datetime) -> None:
-        if self.flush is not None:
-            await self.flush()
+        for hand_over in self.before_snapshots:
+            try:
+                await hand_over(start_of_day(utc_day(now)))
+            except Exception as exc:  # the snapshots still go ahead with what is there
+                log.error("before snapshots: %s: %s", type(exc).__name__, exc)
+        today = await self._settled_day(utc_day(now))
         for data, config in await self._servers():
             try:
-                await self.snapshot_server(data, config, now)
+                await self.snapshot_server(data, config, now, today)
             except Exception as exc:  # one server's failure must not keep the others from their snapshots
                 log.error("snapshots for server %s failed: %s: %s", data.scope.server_id, type(exc).__name__, exc)
 
-    async def snapshot_server(self, data: ScopedData, config: dict[str, Any], now: datetime) -> list[str]:
+    async def _settled_day(self, today: date) -> date:
+        """The first day whose snapshot must still wait: today, or an earlier day whose events the rewards
+        writer still holds after a few flushes (a day's snapshot is never written while they are processed;
+        the scheduler's next run, at most a minute later, writes it)."""
+        for _ in range(FLUSHES):
+            if self.flush is not None:
+                await self.flush()
+            oldest = self.held() if self.held is not None else None
+            if oldest is None or utc_day(oldest) >= today:
+                return today
+        log.warning("snapshots from %s wait: the rewards writer still holds events of that day", oldest)
+        self.scheduler.run_again()
+        return utc_day(oldest) if oldest is not None else today
+
+    async def snapshot_server(
+        self, data: ScopedData, config: dict[str, Any], now: datetime, today: date | None = None
+    ) -> list[str]:
+        """Write the server's missing snapshots of days before `today` (default: now's day), then alerts."""
         connected = config.get("connected_at")
         metadata = config.get("config_metadata") or {}
         grace = grace_hours(metadata if isinstance(metadata, dict) else {})
-        written = await snapshots.catch_up(data, utc_day(now), utc_day(connected) if connected else None, grace)
-        newest = max((w.day for w in written if w.kind == "daily"), default=None)
+        today = today or utc_day(now)
+        written = await snapshots.catch_up(data, today, utc_day(connected) if connected else None, grace)
+        days = sorted({w.day for w in written if w.kind == "daily"})
         changes: list[targets.Transition] = []
-        if newest is not None:
-            daily = await data.kpi.daily_metrics(newest - timedelta(days=90), newest)
-            changes = await targets.evaluate(data, newest, daily, now)
-            for change in changes:
-                await reports.tell_admins(data, self.poster, change.text)
+        if days:
+            # Every caught-up day in date order, as if the bot had been up: a recovery on one missed day and
+            # a new alert on the next are both posted, once each.
+            daily = await data.kpi.daily_metrics(days[0] - timedelta(days=90), days[-1])
+            for day in days:
+                for change in await targets.evaluate(data, day, daily, now):
+                    changes.append(change)
+                    await reports.tell_admins(data, self.poster, change.text)
         if written or changes:
             await audit.record(
                 data,

@@ -13,9 +13,10 @@ is stored (the KPI repository's alert states), so a restart neither repeats an a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from loyalteez.clock import utc_day
 from loyalteez.ids import new_id
 from loyalteez.services.access import audit
 from loyalteez.services.analytics import texts
@@ -134,6 +135,8 @@ async def evaluate(data: ScopedData, day: date, daily: dict[date, dict[str, Any]
             continue  # nothing to compare (no activity of that kind yet): the state stays as it was
         was = target.metric in states and states[target.metric].alerting
         wrong = target.wrong_side(value)
+        # A day caught up after downtime is named; the usual one, that ended at the last midnight, is "yesterday".
+        named = None if day == utc_day(now) - timedelta(days=1) else day
         await data.kpi.set_alert_state(target.metric, wrong, value, day, now if wrong != was else None)
         if wrong and not was:
             changes.append(
@@ -141,12 +144,20 @@ async def evaluate(data: ScopedData, day: date, daily: dict[date, dict[str, Any]
                     target.metric,
                     True,
                     texts.alert(
-                        target.metric, value, target.target, target.period, target.threshold, target.lower_is_better
+                        target.metric,
+                        value,
+                        target.target,
+                        target.period,
+                        target.threshold,
+                        target.lower_is_better,
+                        named,
                     ),
                 )
             )
         elif was and not wrong:
             changes.append(
-                Transition(target.metric, False, texts.recovery(target.metric, value, target.target, target.period))
+                Transition(
+                    target.metric, False, texts.recovery(target.metric, value, target.target, target.period, named)
+                )
             )
     return changes

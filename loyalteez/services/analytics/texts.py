@@ -16,13 +16,14 @@ SEGMENT_TITLES = {
     "power_users": "Power users (active 5+ of the last 7 days)",
     "new": "New (joined or first seen < 7 days ago)",
     "at_risk": "At risk (no activity for 7–29 days)",
-    "dormant": "Dormant (no activity for 30+ days)",
+    "dormant": "Dormant (no activity for 30+ days, or never)",
     "voice_regulars": "Voice regulars (5+ voice sessions in 7 days)",
 }
 
 
 SEGMENTS_TITLE = "👥 Member segments"
 SEGMENT_EMPTY = "Nobody in this segment right now."
+NEVER_ACTIVE = "never active since joining"
 
 
 def unknown_segment(choices: tuple[str, ...]) -> str:
@@ -45,6 +46,8 @@ def segment_value(segment: str, value: object) -> str:
         return f"joined <t:{int(value.timestamp())}:R>"
     if isinstance(value, date):
         return f"last active {value:%d %b %Y}"
+    if segment == "dormant" and value is None:
+        return NEVER_ACTIVE
     return str(value)
 
 
@@ -168,20 +171,36 @@ def export_ready(fmt: str) -> str:
     return f"KPI snapshots ({fmt.upper()})."
 
 
-def alert(metric: str, value: float, target: float, period: str, threshold: float, lower_is_better: bool) -> str:
+def period_of(period: str, day: date | None) -> str:
+    """How a compared value is named: "yesterday" / "7-day average", or for a day caught up after downtime
+    that day ("Tue 03 Mar" / "7-day average to Tue 03 Mar")."""
+    if day is None:
+        return PERIOD_WORDS[period]
+    return f"{day:%a %d %b}" if period == "day" else f"{PERIOD_WORDS[period]} to {day:%a %d %b}"
+
+
+def alert(
+    metric: str,
+    value: float,
+    target: float,
+    period: str,
+    threshold: float,
+    lower_is_better: bool,
+    day: date | None = None,
+) -> str:
     if lower_is_better:
         limit = target / (threshold / 100)
         side = f"above its target {fmt(metric, target)} ÷ {threshold:g} % = {fmt(metric, limit)}"
     else:
         side = f"below {threshold:g} % of its target {fmt(metric, target)} = {fmt(metric, target * threshold / 100)}"
-    shown = f"**{fmt(metric, value)}** ({PERIOD_WORDS[period]})"
+    shown = f"**{fmt(metric, value)}** ({period_of(period, day)})"
     return f"⚠️ **KPI alert**: {title(metric)} (`{metric}`) is {shown}, {side}."
 
 
-def recovery(metric: str, value: float, target: float, period: str) -> str:
+def recovery(metric: str, value: float, target: float, period: str, day: date | None = None) -> str:
     return (
         f"✅ **KPI recovered**: {title(metric)} (`{metric}`) is back to **{fmt(metric, value)}** "
-        f"({PERIOD_WORDS[period]}; target {fmt(metric, target)})."
+        f"({period_of(period, day)}; target {fmt(metric, target)})."
     )
 
 

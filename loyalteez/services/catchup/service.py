@@ -16,6 +16,11 @@ channel are paid as usual but do NOT move its cursor, because a live message new
 otherwise move the cursor past messages not fetched yet, and a crash at that moment would lose them.
 The catch-up's own batches move it. A channel that could not be read stays gated (retried next session).
 
+Caught up: until the session's catch-up has run (or, after a dropped connection, until the RESUME has
+replayed what was missed), messages of the past may still arrive. `caught_up` says when they cannot any more,
+and `on_caught_up` callbacks run at that moment: the analytics scheduler waits for it before it snapshots a
+day, so a snapshot written at a restart or across a RESUME counts what the same restart pays.
+
 No py-cord here: the adapter hands in `ChannelHistory` objects whose pages are plain MessageEvents.
 """
 
@@ -24,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -120,15 +125,45 @@ class CatchupService:
         self._session = 0  # bumped by every fresh session: a catch-up of an older one marks nothing done
         self._task: asyncio.Task[object] | None = None
         self.reports: list[CatchupReport] = []  # the last session's, for logs and tests
+        self._offline = False  # the gateway connection dropped; a RESUME will replay what it missed
+        self._catching_up = False  # a fresh session's catch-up has not finished yet
+        self.on_caught_up: list[Callable[[], Awaitable[object]]] = []
 
     @property
     def enabled(self) -> bool:
         return self.window > timedelta(0)
 
+    # -- caught up --------------------------------------------------------------------------------------
+
+    @property
+    def caught_up(self) -> bool:
+        """Connected, and no message of the past is still to come (catch-up done, RESUME replayed)."""
+        return not self._offline and not self._catching_up
+
+    def connection_lost(self) -> None:
+        """The gateway connection dropped: what Discord sends meanwhile comes on the RESUME (or a catch-up)."""
+        self._offline = True
+
+    async def resumed(self) -> None:
+        """The RESUME replayed every missed event (Discord sends RESUMED after them)."""
+        self._offline = False
+        await self._notify()
+
+    async def _notify(self) -> None:
+        if not self.caught_up:
+            return
+        for callback in list(self.on_caught_up):
+            try:
+                await callback()
+            except Exception as exc:  # a failing listener must not stop the catch-up's own work
+                log.error("after catch-up: %s: %s", type(exc).__name__, exc)
+
     # -- the gate --------------------------------------------------------------------------------------
 
     def session_started(self, server_ids: Iterable[str]) -> None:
         """A fresh gateway session began: gate every server's cursors until its catch-up is done."""
+        self._offline = False
+        self._catching_up = True  # until run_session, which on_ready starts, has run
         if not self.enabled:
             return
         self._session += 1
@@ -166,9 +201,16 @@ class CatchupService:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await previous
         self.reports = []
-        if not self.enabled:
-            return
         session = self._session
+        if self.enabled:
+            await self._run_session(jobs, session)
+        if session == self._session:  # not replaced by a newer session meanwhile
+            self._catching_up = False
+            await self._notify()
+
+    async def _run_session(
+        self, jobs: Sequence[tuple[Scope | None, str, Sequence[ChannelHistory]]], session: int
+    ) -> None:
         for scope, server_id, channels in jobs:
             if scope is None:
                 self._pending.discard(server_id)

@@ -51,20 +51,26 @@ BatchHook = Callable[[ScopedData, Sequence[PassiveEvent]], Awaitable[None]]
 LATE_AFTER = timedelta(seconds=2)
 
 
-def decided_at(event: PassiveEvent, now: datetime, late_after: timedelta = LATE_AFTER) -> datetime:
-    """When an event counts as having happened: a late message's (or replayed reaction's) own time, else now.
-
-    A history replay passes late_after=0: every message is then decided at its own timestamp however far
-    the replay's clock has run ahead of it while the writer batched.
-    """
+def posted_at(event: PassiveEvent) -> datetime | None:
+    """When Discord says a message was posted (or a reaction added); None for events without a time."""
     posted: datetime | None
     if isinstance(event, MessageEvent):
         posted = event.created_at
     elif isinstance(event, ReactionEvent):
         posted = event.occurred_at
     else:
-        posted = None
-    if posted is not None and posted.tzinfo is not None and posted < now - late_after:
+        return None
+    return posted if posted is not None and posted.tzinfo is not None else None
+
+
+def decided_at(event: PassiveEvent, now: datetime, late_after: timedelta = LATE_AFTER) -> datetime:
+    """When an event counts as having happened: a late message's (or replayed reaction's) own time, else now.
+
+    A history replay passes late_after=0: every message is then decided at its own timestamp however far
+    the replay's clock has run ahead of it while the writer batched.
+    """
+    posted = posted_at(event)
+    if posted is not None and posted < now - late_after:
         return posted
     return now
 
@@ -249,7 +255,7 @@ class BatchEngine:
             amount, breakdown = candidate.amount, Breakdown(base=candidate.amount, manual=True)
             details = {**breakdown.as_json(), "rule_id": rule.id, **(candidate.details or {})}
         else:
-            streak = await self.streaks.multiplier(data, member.id, event)
+            streak = await self.streaks.multiplier(data, member.id, event, state.now)
             # Most payouts of a batch share rule, role bonus and streak: price each combination once.
             priced = state.priced.get((verdict, rule.id, rule.reward_amount, streak))
             if priced is None:

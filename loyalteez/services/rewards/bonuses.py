@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -42,16 +43,17 @@ EFFECT_TYPES = ("multiplier", "flat_bonus", "cooldown_reduction")
 class StreakMultiplierSource(Protocol):
     """Where a member's streak multiplier comes from (the engagement service implements it)."""
 
-    async def multiplier(self, data: ScopedData, member_id: str, event_type: str) -> float:
-        """The factor for this payout (1.0 = none); `data` is the server's data, in the
-        engine's transaction, so reads see the payouts made just before."""
+    async def multiplier(self, data: ScopedData, member_id: str, event_type: str, at: datetime | None = None) -> float:
+        """The factor for this payout (1.0 = none) at `at`, the moment the event counts as having happened
+        (a late message's own time; default now); `data` is the server's data, in the engine's transaction,
+        so reads see the payouts made just before."""
         ...
 
 
 class NoStreaks:
     """The default source: no streak bonus for anyone."""
 
-    async def multiplier(self, data: ScopedData, member_id: str, event_type: str) -> float:
+    async def multiplier(self, data: ScopedData, member_id: str, event_type: str, at: datetime | None = None) -> float:
         return 1.0
 
 

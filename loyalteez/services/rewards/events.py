@@ -7,7 +7,7 @@ types, so it can be tested (and benchmarked) without a client. Ids are Discord s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +82,9 @@ class VoiceSession:
     channel_id: str
     minutes: int
     parent_channel_id: str | None = None
+    # The same minutes per UTC day they were counted on, oldest first (empty: all on the day the engine
+    # applies the session). Daily figures split at midnight; the member's total does not care.
+    day_minutes: tuple[tuple[date, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

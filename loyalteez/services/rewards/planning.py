@@ -12,6 +12,7 @@ Stats are deduplicated by an activity key stored with the ledger's seen events (
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from loyalteez.services.rewards.config import ServerRewards
 from loyalteez.services.rewards.events import (
@@ -34,6 +35,7 @@ class Plan:
     # A message or voice session seen before earns nothing more; a repeated reaction may still complete
     # a popular message (its payout is deduplicated by the ledger key instead).
     earns_only_when_new: bool = True
+    day_minutes: tuple[tuple[date, int], ...] = ()  # voice minutes per UTC day (VoiceSession.day_minutes)
 
 
 NOTHING = Plan()
@@ -93,7 +95,8 @@ def plan_voice(event: VoiceSession, cfg: ServerRewards) -> Plan:
     """
     if event.member.is_bot or cfg.is_excluded(event.channel_id, event.parent_channel_id):
         return NOTHING
-    return Plan(f"v:{event.session_id}", event.member.id, (0, 0, max(int(event.minutes), 0)))
+    minutes = max(int(event.minutes), 0)
+    return Plan(f"v:{event.session_id}", event.member.id, (0, 0, minutes), day_minutes=event.day_minutes)
 
 
 # Which boost event a boost pays, most specific first; only the first one enabled on the server pays.

@@ -15,8 +15,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
+from datetime import datetime
 from typing import NamedTuple
 
+from loyalteez.services.rewards.batch import posted_at
 from loyalteez.services.rewards.engine import RewardsEngine
 from loyalteez.services.rewards.events import PassiveEvent
 from loyalteez.services.rewards.outcomes import EventOutcome
@@ -64,6 +66,7 @@ class RewardWriter:
         self._flushing = 0
         self._closing = False
         self._task: asyncio.Task[None] | None = None
+        self._writing: list[_Queued] = []  # the batch being applied now
         self.batches = 0  # transactions committed (tests and the benchmark read it)
 
     @property
@@ -83,6 +86,12 @@ class RewardWriter:
         if self._task is None or self._task.done():
             self._task = loop.create_task(self._run(), name="reward-writer")
         return future
+
+    def oldest_held(self) -> datetime | None:
+        """The earliest posting time among the events queued or being written (messages, reactions: the
+        events that can be of an earlier day); None when none is held. Snapshots wait for that day."""
+        moments = [m for q in (*self._writing, *self._queue) if (m := posted_at(q.event)) is not None]
+        return min(moments, default=None)
 
     async def flush(self) -> None:
         """Apply everything queued now, without waiting for the delay; returns when it has committed."""
@@ -125,7 +134,11 @@ class RewardWriter:
                 except TimeoutError:
                     break
             batch = [self._queue.popleft() for _ in range(min(self.max_batch, len(self._queue)))]
-            await self._apply(batch)
+            self._writing = batch
+            try:
+                await self._apply(batch)
+            finally:
+                self._writing = []
 
     async def _apply(self, batch: list[_Queued]) -> None:
         try:

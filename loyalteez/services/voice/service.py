@@ -17,6 +17,9 @@ nor double-counts a minute.
 Closing a session adds its seconds to the member's voice progress and credits the whole minutes that
 crosses to the member's stats (voice_minutes) through the rewards engine (`VoiceSession`, counted
 once per session id), in the same transaction: voice_minutes is always floor(total counted seconds / 60).
+Daily figures split a stay at midnight UTC: the minutes a session credits are given per day
+(`minutes_by_day`), and a stay still open when the day's snapshot is due is closed at midnight and goes
+on as a new session (`carry_over`, called by the analytics scheduler), so each day's rollups are complete.
 
 Paying. `voice_activity` pays its reward per `minutes_per_payout` counted minutes (default 30), counted
 across sessions including the one in progress, when the member runs /voice claim; its max_per_day caps the
@@ -30,7 +33,7 @@ import asyncio
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from loyalteez.clock import Clock, start_of_day, utc_day
@@ -89,6 +92,35 @@ def counted_until(session: Session, until: datetime) -> int:
     """A session's counted seconds if it is settled at `until`."""
     extra = (until - session.accrued_at).total_seconds() if session.counting else 0
     return session.counted_seconds + max(int(extra), 0)
+
+
+def minutes_by_day(session: Session, end: datetime, minutes: int) -> tuple[tuple[date, int], ...]:
+    """The whole minutes a session credits, per UTC day they were counted on, oldest first.
+
+    The time since `accrued_at` is exact; the seconds settled before it are taken as counted right up to
+    it (true whenever the member was counting without a pause across midnight, the usual case). What
+    rounding leaves over goes to the last day.
+    """
+    settled = session.accrued_at
+    tail = (end - settled).total_seconds() if session.counting else 0
+    spans = [
+        (settled - timedelta(seconds=session.counted_seconds), settled),
+        (settled, settled + timedelta(seconds=max(tail, 0))),
+    ]
+    seconds: dict[date, float] = {}
+    for start, stop in spans:
+        while start < stop:
+            part_end = min(stop, start_of_day(utc_day(start) + timedelta(days=1)))
+            seconds[utc_day(start)] = seconds.get(utc_day(start), 0) + (part_end - start).total_seconds()
+            start = part_end
+    days = sorted(seconds) or [utc_day(end)]
+    split, left = [], minutes
+    for day in days[:-1]:
+        whole = min(int(seconds[day] // 60), left)
+        split.append((day, whole))
+        left -= whole
+    split.append((days[-1], left))
+    return tuple((day, n) for day, n in split if n > 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +203,32 @@ class VoiceService:
         total = await data.voice.add_seconds(member_id, seconds)
         minutes = total // 60 - (total - seconds) // 60  # whole minutes this session carries the total across
         await data.voice.end(session.session_id, seconds, max(end, session.accrued_at), end, minutes)
-        return VoiceSession(session.session_id, Member(member_id), session.channel_id or "", minutes)
+        split = minutes_by_day(session, end, minutes)
+        return VoiceSession(session.session_id, Member(member_id), session.channel_id or "", minutes, day_minutes=split)
+
+    async def carry_over(self, midnight: datetime) -> None:
+        """The day's end: each watched session that began before `midnight` is closed there and goes on as a
+        new session, so the ended day's minutes reach its rollups before its snapshot is written."""
+        for scope, live in list(self._live.items()):
+            if not live:
+                continue
+            async with self._lock(scope):
+                data = self.store.scoped(scope)
+                async with self.store.transaction():
+                    await data.rewards.lock(brand=True)
+                    closed = []
+                    for session in await data.voice.open_sessions():
+                        if session.session_id not in live or session.started_at >= midnight:
+                            continue
+                        closed.append(await self._close(data, session, midnight))
+                        live.discard(session.session_id)
+                        going_on = new_id()
+                        await data.voice.start(
+                            going_on, session.member_id, session.channel_id or "", midnight, session.counting
+                        )
+                        live.add(going_on)
+                    if closed:
+                        await self.rewards.engine.apply([(scope, session) for session in closed])
 
     async def heartbeat(self) -> None:
         """Stamp every session this process watches as live now (a task calls this every minute)."""

@@ -203,6 +203,19 @@ class AnalyticsRepository(Repository):
         )
         return {r["discord_user_id"]: _int(r["streak"]) for r in rows}
 
+    async def last_test_checkins(self, day: date, members: Sequence[str]) -> dict[str, datetime]:
+        """member -> their last test-mode /daily check-in before `day` (loyalteez_daily_checkins.is_test)."""
+        if not members or CHECKINS not in self._tables.catalog.tables:
+            return {}
+        scope_sql, scope_params = self._tables.scope_filter(CHECKINS)
+        rows = await self._db.fetch_all(
+            f"SELECT discord_user_id, MAX(created_at) AS at FROM {CHECKINS} WHERE {scope_sql} AND is_test = ? "
+            f"AND checkin_day < ? AND discord_user_id IN ({', '.join('?' * len(members))}) GROUP BY discord_user_id",
+            [*scope_params, True, day, *members],
+        )
+        found = {r["discord_user_id"]: as_utc(r["at"]) for r in rows}
+        return {member: at for member, at in found.items() if at is not None}
+
     async def set_streaks(self, day: date, streaks: Sequence[tuple[str, datetime, int]]) -> None:
         """Record each (member, check-in moment, streak) on the member row and on the day's rollup."""
         if not streaks:

@@ -63,10 +63,11 @@ class SegmentsRepository(Repository):
                 [*params, today - timedelta(days=7), month_ago],
             )
         if segment == "dormant":
+            # Never active: a member who joined and did nothing is dormant once their new-member week is over.
             return (
                 f"SELECT discord_user_id, last_active_on AS value FROM {MEMBERS} WHERE {scope_sql} "
-                "AND last_active_on <= ?",
-                [*params, month_ago],
+                "AND (last_active_on <= ? OR (last_active_on IS NULL AND entered_at <= ?))",
+                [*params, month_ago, now - timedelta(days=7)],
             )
         raise ValueError(f"unknown segment {segment!r}")
 
@@ -78,7 +79,8 @@ class SegmentsRepository(Repository):
         """One page of a segment, largest value (or most recent date) first."""
         source, params = self._source(segment, today, now)
         rows = await self._db.fetch_all(
-            f"SELECT discord_user_id, value FROM ({source}) segment ORDER BY value DESC, discord_user_id "
+            f"SELECT discord_user_id, value FROM ({source}) segment "
+            "ORDER BY CASE WHEN value IS NULL THEN 1 ELSE 0 END, value DESC, discord_user_id "
             "LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )

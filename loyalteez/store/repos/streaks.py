@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from loyalteez.store.repos.base import Repository
+from loyalteez.store.values import as_utc
 
 STREAKS = "discord_user_streaks"
 CHECKINS = "loyalteez_daily_checkins"
@@ -97,6 +98,19 @@ class StreaksRepository(Repository):
             [*params, min_streak],
         )
         return [Streak.from_row(r) for r in rows]
+
+    async def as_of(self, member_id: str, moment: datetime) -> tuple[int, datetime] | None:
+        """(streak, when) of the member's last check-in at or before `moment`, test-mode ones included."""
+        scope_sql, params = self._tables.scope_filter(CHECKINS)
+        row = await self._db.fetch_one(
+            f"SELECT streak, created_at FROM {CHECKINS} WHERE {scope_sql} AND discord_user_id = ? "
+            "AND created_at <= ? ORDER BY created_at DESC LIMIT 1",
+            [*params, member_id, moment],
+        )
+        if row is None:
+            return None
+        at = as_utc(row["created_at"])
+        return None if at is None else (int(row["streak"]), at)
 
     async def top(self, alive_since: datetime, limit: int) -> list[Streak]:
         """The longest streaks still alive (last check-in at or after `alive_since`), longest first."""

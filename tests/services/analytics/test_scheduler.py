@@ -124,3 +124,29 @@ def test_fire_times() -> None:
     assert next_fire("0 0 1 * *", at) == datetime(2026, 4, 1, tzinfo=UTC)
     with pytest.raises(ValueError, match="bad cron"):
         Scheduler(ManualClock(), [Job("x", "not cron", recorder([], "x"))])
+
+
+async def test_a_job_that_left_work_for_later_runs_again_at_the_next_call(clock: ManualClock) -> None:
+    log: list = []
+    s = scheduler(clock, log)
+    await s.run_due()
+    clock.set(datetime(2026, 3, 3, 0, 0, tzinfo=UTC))
+
+    async def deferring(now: datetime) -> None:
+        log.append(("deferring", now))
+        if len(log) == 3:
+            s.run_again()  # its day's events were still being written
+
+    s.jobs[0] = Job("midnight", "0 0 * * *", deferring)
+    assert await s.run_due() == ["midnight"]
+    assert await s.run_due() == ["midnight", "reports"], "no fire time passed, but the deferred work is due"
+    assert await s.run_due() == []
+
+
+async def test_nothing_runs_until_ready_and_then_everything_due(clock: ManualClock) -> None:
+    log: list = []
+    ready = False
+    s = Scheduler(clock, [Job("midnight", "0 0 * * *", recorder(log, "midnight"))], ready=lambda: ready)
+    assert await s.run_due() == [], "still catching up"
+    ready = True
+    assert await s.run_due() == ["midnight"], "the start-up catch-up, once ready"

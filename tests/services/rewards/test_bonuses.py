@@ -34,7 +34,7 @@ class FixedStreak:
         self.factor = factor
         self.asked: list[tuple[str, str]] = []
 
-    async def multiplier(self, data: object, member_id: str, event_type: str) -> float:
+    async def multiplier(self, data: object, member_id: str, event_type: str, at: object = None) -> float:
         self.asked.append((member_id, event_type))
         return self.factor
 
