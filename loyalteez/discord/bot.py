@@ -28,6 +28,7 @@ from loyalteez.discord.cogs.setup import SetupCog
 from loyalteez.discord.cogs.streaks import StreaksCog
 from loyalteez.discord.cogs.voice import VoiceCog
 from loyalteez.discord.cogs.watches import WatchesCog
+from loyalteez.discord.option_names import worded
 from loyalteez.discord.replies import describe, send
 from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.discord.special_messages import SpecialMessages
@@ -104,7 +105,7 @@ class LoyalteezBot(discord.Bot):
             return
         if isinstance(cause, ValidationError):
             log.info("%s refused: %s", describe(ctx), cause)
-            await send(ctx, cause.message[:1].upper() + cause.message[1:])
+            await send(ctx, worded(cause.message, getattr(ctx.command, "options", None) or ()))
             return
         if isinstance(cause, PermissionDenied | ScopeError):
             await send(ctx, str(cause))
