@@ -16,6 +16,8 @@ async def test_daily_and_streak_agree_after_a_same_day_reconnect(
     daily = (await alice.slash("daily")).content
     streak = (await alice.slash("streak")).content
     opens = int(clock.now().replace(hour=0, minute=0, second=0).timestamp()) + 86_400
-    assert daily == f"You've already checked in today. No streak yet. Come back <t:{opens}:R>, when the next check-in opens."
+    assert daily == (
+        f"You've already checked in today. No streak yet. Come back <t:{opens}:R>, when the next check-in opens."
+    )
     assert streak.splitlines()[0].startswith("No streak yet")
     assert "0 days" not in daily + streak
