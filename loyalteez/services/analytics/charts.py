@@ -40,8 +40,8 @@ def _finish(figure: Any, axes: Any, days: Sequence[date]) -> Any:
     axes.margins(y=0.12)  # headroom: a peak or a target never sits on the frame
     axes.set_ylim(bottom=0)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # members and LTZ are whole numbers
-    axes.xaxis.set_major_locator(AutoDateLocator(minticks=min(len(days), 3), maxticks=10))
-    axes.xaxis.set_major_formatter(DateFormatter("%d %b"))
+    axes.xaxis.set_major_locator(AutoDateLocator(minticks=min(len(days), 3), maxticks=10))  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_formatter(DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, borderaxespad=0)
     figure.autofmt_xdate()
     figure.tight_layout()
