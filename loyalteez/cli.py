@@ -18,6 +18,7 @@ from loyalteez.cli_commands import data_io, history, invite, restore, safety, te
 from loyalteez.clock import SystemClock
 from loyalteez.services.access import brands
 from loyalteez.services.errors import ValidationError
+from loyalteez.services.rewards.config import BRAND_CHECK_SECONDS
 from loyalteez.settings import Settings, SettingsError, load_settings
 from loyalteez.store import DatabaseError, Store
 
@@ -228,6 +229,7 @@ async def _brand(args: argparse.Namespace, settings: Settings) -> int:
             brand = await brands.set_budget(store, args.brand, args.amount)
             budget = "none" if brand["ltz_budget"] is None else f"{brand['ltz_budget']:,} LTZ"
             print(f"Budget of {brand['name']} ({brand['brand_id']}): {budget}")
+            print(f"A running bot applies it within {BRAND_CHECK_SECONDS:g} seconds.")
         else:
             rows = await store.list_brands()
             if not rows:

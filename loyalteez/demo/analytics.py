@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from loyalteez import private_files
+from loyalteez.demo.feed import readable
 from loyalteez.services.analytics import texts
 from loyalteez.services.analytics.metrics import KPIS
 from loyalteez.store import ScopedData
@@ -37,7 +38,8 @@ async def setup_analytics(sim: WeekSimulation, day: int, hour: int) -> None:
     await sim.harness.emu.settle()
     await admin.slash("kpi set", {"metric": "daily_active_users", "target": DAU_TARGET, "period": "day"})
     reply = await admin.slash("report schedule", {"frequency": "weekly", "channel": reports, "day-of-week": 0})
-    scheduled = "scheduled" if reply.content.startswith("Weekly report") else f"refused: {reply.content}"
+    refused = f"refused: {readable(guild, reply.content)}"
+    scheduled = "scheduled" if reply.content.startswith("Weekly report") else refused
     sim.feed.line(
         f"  {ADMIN}: /kpi set daily_active_users {DAU_TARGET}; /report schedule weekly #reports "
         f"(Mondays 00:05 UTC) -> {scheduled}"

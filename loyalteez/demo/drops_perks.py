@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from loyalteez.demo.feed import readable
 from loyalteez.store import ScopedData
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ async def set_up_the_week(sim: WeekSimulation, day: int, hour: int) -> None:
         ),
     ):
         reply = await admin.slash(command, options)
-        sim.feed.line(f"  {ADMIN}: /{command} -> {reply.content[:110]}")
+        sim.feed.line(f"  {ADMIN}: /{command} -> {readable(guild, reply.content)}")
 
 
 async def coffee_drop(sim: WeekSimulation, day: int, hour: int) -> None:
@@ -69,7 +70,7 @@ async def coffee_drop(sim: WeekSimulation, day: int, hour: int) -> None:
             "description": "Free coffee LTZ for the first twelve!",
         },
     )
-    sim.feed.line(f"  {ADMIN}: /drop create -> {reply.content[:110]}")
+    sim.feed.line(f"  {ADMIN}: /drop create -> {readable(sim.harness.guild, reply.content)}")
     await sim.harness.emu.settle()
     posted = sim.harness.emu.sent_messages(sim.general)[-1]
     for persona in sim.personas:

@@ -7,7 +7,20 @@ from collections import Counter
 from datetime import datetime
 from typing import TextIO
 
+from loyalteez.emulator.driver import GuildHandle
+from loyalteez.terminal import plain, shorten
+
 BAR = 28
+REPLY_WIDTH = 110  # a bot reply on one feed line
+
+
+def readable(guild: GuildHandle, content: str, width: int = REPLY_WIDTH) -> str:
+    """A bot reply for the terminal: channel, member and role names instead of markup, cut between words."""
+    state = guild.guild
+    names = {str(c.id): c.name for c in state.channels.values()}
+    names.update({str(r.id): r.name for r in state.roles.values()})
+    names.update({str(m.user.id): m.nick or m.user.username for m in state.members.values()})
+    return shorten(plain(content, names), width)
 
 
 class Feed:

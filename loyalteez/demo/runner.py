@@ -14,7 +14,7 @@ from loyalteez import private_files
 from loyalteez.clock import ManualClock
 from loyalteez.demo import analytics as demo_analytics
 from loyalteez.demo.community import make_community
-from loyalteez.demo.feed import Feed
+from loyalteez.demo.feed import Feed, readable
 from loyalteez.demo.simulation import WeekSimulation
 from loyalteez.demo.summary import render_summary
 from loyalteez.emulator.harness import app_factory, running_bot
@@ -47,7 +47,7 @@ async def run_demo(seed: int = 1, db_path: Path = DEMO_DB, days: int = 7, stream
         brand = await brands.create_brand(h.app.store, "Demo Coffee Co")
         admin = h.guild.member("club_admin", permissions=["manage_guild"])
         reply = await admin.slash("setup connect", brand_id=brand.brand_id, security_key=brand.security_key)
-        feed.line(f"  club_admin: /setup connect -> {reply.content}")
+        feed.line(f"  club_admin: /setup connect -> {readable(h.guild, reply.content)}")
         personas = make_community(rng)
         sim = WeekSimulation(h, personas, rng, feed, WEEK_START, days=days)
         await sim.run()

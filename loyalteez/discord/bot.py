@@ -29,6 +29,7 @@ from loyalteez.discord.cogs.streaks import StreaksCog
 from loyalteez.discord.cogs.voice import VoiceCog
 from loyalteez.discord.cogs.watches import WatchesCog
 from loyalteez.discord.invite import invite_url
+from loyalteez.discord.option_names import worded
 from loyalteez.discord.options import no_nul_characters
 from loyalteez.discord.poster import NO_PINGS
 from loyalteez.discord.replies import describe, send
@@ -115,7 +116,7 @@ class LoyalteezBot(discord.Bot):
             return
         if isinstance(cause, ValidationError):
             log.info("%s refused: %s", describe(ctx), cause)
-            await send(ctx, cause.message[:1].upper() + cause.message[1:])
+            await send(ctx, worded(cause.message, getattr(ctx.command, "options", None) or ()))
             return
         if isinstance(cause, PermissionDenied | ScopeError):
             await send(ctx, str(cause))

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from loyalteez.replay.progress import Progress, quiet_library_logs
 from loyalteez.replay.runner import ReplayRequest, ReplayResult, replay_history
@@ -117,8 +118,15 @@ def daily_series(outcomes: Sequence[Outcome]) -> tuple[list[date], list[tuple[st
     return days, series
 
 
-def chart_png(outcomes: Sequence[Outcome]) -> bytes:
-    from loyalteez.services.analytics.charts import daily_series_png
+def chart_figure(outcomes: Sequence[Outcome]) -> Any:
+    """Daily LTZ under each rule set, over the days the history covers."""
+    from loyalteez.services.analytics.charts import daily_series_figure
 
     days, series = daily_series(outcomes)
-    return daily_series_png(days, series, "LTZ paid per day under each rule set", "LTZ")
+    return daily_series_figure(days, series, "LTZ paid per day under each rule set", "LTZ")
+
+
+def chart_png(outcomes: Sequence[Outcome]) -> bytes:
+    from loyalteez.services.analytics.charts import figure_png
+
+    return figure_png(chart_figure(outcomes))

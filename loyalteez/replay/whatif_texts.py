@@ -9,6 +9,7 @@ from loyalteez.replay.summary import Recorded
 from loyalteez.replay.texts import fed_line
 from loyalteez.replay.whatif import Outcome, rank_changes
 from loyalteez.services.analytics.texts import fmt
+from loyalteez.terminal import shorten
 
 LABEL_WIDTH = 34
 COLUMN_WIDTH = 18
@@ -34,7 +35,8 @@ def table_lines(outcomes: Sequence[Outcome]) -> list[str]:
     lines = [
         fed_line(outcomes[0].result.counts),
         "",
-        f"{'':<{LABEL_WIDTH}}" + "".join(f"{o.rules.label[: COLUMN_WIDTH - 1]:>{COLUMN_WIDTH}}" for o in outcomes),
+        f"{'':<{LABEL_WIDTH}}"
+        + "".join(f"{shorten(o.rules.label, COLUMN_WIDTH - 1):>{COLUMN_WIDTH}}" for o in outcomes),
     ]
     lines.append(_row("LTZ paid", outcomes, lambda r: f"{r.ltz:,}{_change(base.ltz, r.ltz)}"))
     lines.append(_row("payouts", outcomes, lambda r: f"{r.payouts:,}"))

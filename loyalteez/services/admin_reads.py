@@ -89,7 +89,11 @@ def stats_since(period: str, now: datetime) -> datetime:
 
 async def stats(data: ScopedData, period: str, breakdown: str | None, now: datetime) -> Stats:
     """Payouts in the last day, 7 days or 30 days (counting today), optionally by event or by member."""
+    # Reconnecting starts fresh (see standings): nothing before the current connection counts.
+    config = await data.server.config()
     since = stats_since(period, now)
+    if config is not None and config.connected_at is not None:
+        since = max(since, config.connected_at)
     if breakdown not in (None, "events", "users"):
         raise ValidationError("breakdown", "breakdown must be events or users")
     totals = await data.standings.totals(since)

@@ -28,12 +28,11 @@ def goal_lines(goals: list[Goal], today: date) -> str:
     for goal in goals:
         status = goal.status(today)
         value = goal.shown_value(today)
-        unit = say.GOAL_UNITS[goal.kind]
         due = f" · by {goal.deadline.isoformat()}" if goal.deadline and status == "active" else ""
         best = f" · best day {goal.best:,g}" if goal.kind == "dau" and goal.best > value else ""
         lines.append(
             f"**{goal.name}** — {say.GOAL_STATUS[status]}{due}\n`{shared.bar(value, goal.target)}` "
-            f"{value:,g}/{goal.target:,g} {unit}{best}"
+            f"{say.amount(value, goal.target, goal.kind)}{best}"
         )
     return "\n".join(lines)
 

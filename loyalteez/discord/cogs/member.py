@@ -141,12 +141,7 @@ class MemberCog(commands.Cog):
         if scope is None:
             return
         rows = await status.cooldowns(self.rewards, scope, member_of(ctx.author, ctx.guild), self.resolver.clock.now())
-        lines = []
-        for row in rows:
-            when = "ready now" if row.ready_at is None else f"ready <t:{int(row.ready_at.timestamp())}:R>"
-            extra = f" ({row.note})" if row.note else ""
-            lines.append(f"`{row.event}` {row.amount:,} LTZ: {when}{extra}")
-        await send(ctx, "\n".join(lines) or "No event here has a cooldown or a limit.")
+        await send(ctx, "\n".join(reward_texts.cooldown_line(row) for row in rows) or reward_texts.NO_LIMITS)
 
     @discord.slash_command(name="link", description="What your Discord account is linked to", contexts=EVERYWHERE)
     async def link(self, ctx: discord.ApplicationContext) -> None:

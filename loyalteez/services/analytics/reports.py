@@ -21,7 +21,7 @@ from typing import Any
 from loyalteez.clock import start_of_day, utc_day
 from loyalteez.services.access import audit
 from loyalteez.services.analytics import texts
-from loyalteez.services.analytics.charts import active_members_png
+from loyalteez.services.analytics.charts import active_members_figure, figure_png
 from loyalteez.services.analytics.input import PERIOD_DAYS, check_schedule
 from loyalteez.services.analytics.metrics import KPIS, period_value
 from loyalteez.services.analytics.ports import Outgoing, Poster, PostResult, PostStatus
@@ -191,16 +191,32 @@ async def build(data: ScopedData, frequency: str, end: date) -> Outgoing:
         "image": {"url": f"attachment://{CHART_NAME}"},
         "footer": {"text": "Loyalteez · KPI snapshots at 00:00 UTC, reports at 00:05 UTC"},
     }
-    png = await chart(daily, end)
+    png = await chart(daily, end, {metric: float(t.target) for metric, t in targets.items()})
     return Outgoing(embed=embed, files=((CHART_NAME, png),), what=f"the {frequency} report")
 
 
-async def chart(daily: dict[date, dict[str, Any]], end: date) -> bytes:
-    days = [end - timedelta(days=CHART_DAYS - 1 - i) for i in range(CHART_DAYS)]
+CHART_TARGETS = {"daily_active_users": "Target: daily active", "weekly_active_users": "Target: weekly active"}
+
+
+def chart_days(daily: dict[date, dict[str, Any]], end: date) -> list[date]:
+    """The last CHART_DAYS days, or fewer for a younger server: from its first snapshot on, no empty bars."""
+    first = min((d for d, metrics in daily.items() if d <= end and metrics), default=end)
+    start = max(end - timedelta(days=CHART_DAYS - 1), first)
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def chart_figure(daily: dict[date, dict[str, Any]], end: date, targets: dict[str, float]) -> Any:
+    """The report's chart as a matplotlib figure; `targets` are the active targets by metric."""
+    days = chart_days(daily, end)
     dau = [(daily.get(d) or {}).get("daily_active_users") for d in days]
     wau = [(daily.get(d) or {}).get("weekly_active_users") for d in days]
+    lines = [(label, targets[metric]) for metric, label in CHART_TARGETS.items() if metric in targets]
     title = f"Daily and weekly active members, {days[0]:%d %b %Y} – {end:%d %b %Y} (UTC)"
-    return await asyncio.to_thread(active_members_png, days, dau, wau, title)
+    return active_members_figure(days, dau, wau, title, lines)
+
+
+async def chart(daily: dict[date, dict[str, Any]], end: date, targets: dict[str, float]) -> bytes:
+    return await asyncio.to_thread(lambda: figure_png(chart_figure(daily, end, targets)))
 
 
 def _goals(goals: list[GoalProgress], end: date) -> str:

@@ -104,6 +104,8 @@ class Goals:
             goal = await self._live(data, name)
             if goal.kind != "custom":
                 raise ValidationError("name", texts.GOAL_NOT_CUSTOM.format(kind=goal.kind))
+            if goal.deadline is not None and goal.deadline < utc_day(self.clock.now()):
+                raise ValidationError("name", texts.goal_over(goal.name, goal.deadline.isoformat()))
             await data.goals.add_value(goal.id, step)
             await audit.record(
                 data,

@@ -16,13 +16,19 @@ GOAL_NOT_CUSTOM = "only custom goals are moved by hand; {kind} goals move with m
 NO_GOALS = "No community goals right now."
 
 
+def amount(value: float, target: float, kind: str) -> str:
+    """'25/60 LTZ paid', or '12/10' for a custom goal, which has no unit (so no space before what follows)."""
+    unit = GOAL_UNITS[kind]
+    return f"{value:,g}/{target:,g}" + (f" {unit}" if unit else "")
+
+
 def goal_created(name: str, kind: str, target: float, value: float, deadline: object) -> str:
     due = f", by {deadline}" if deadline else ""
-    return f"Goal **{name}**: {value:,g}/{target:,g} {GOAL_UNITS[kind]}{due}."
+    return f"Goal **{name}**: {amount(value, target, kind)}{due}."
 
 
 def goal_reached(name: str, value: float, target: float, kind: str) -> str:
-    return f"🎯 Community goal reached: **{name}** ({value:,g}/{target:,g} {GOAL_UNITS[kind]})!"
+    return f"🎯 Community goal reached: **{name}** ({amount(value, target, kind)})!"
 
 
 def goal_moved(name: str, value: float, target: float) -> str:
@@ -31,3 +37,7 @@ def goal_moved(name: str, value: float, target: float) -> str:
 
 def goal_ended(name: str) -> str:
     return f"Ended the goal **{name}**; it stays in /goal list."
+
+
+def goal_over(name: str, deadline: object) -> str:
+    return f"**{name}** ended on {deadline}, its deadline: it no longer moves."

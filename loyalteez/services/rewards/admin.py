@@ -9,7 +9,7 @@ directly inside their own transactions.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from loyalteez.clock import Clock
@@ -27,7 +27,7 @@ from loyalteez.services.rewards.config import TestMode
 from loyalteez.services.rewards.engine import RewardsEngine
 from loyalteez.services.rewards.events import ManualReward
 from loyalteez.services.rewards.input import channel_ids, keyword_list
-from loyalteez.services.rewards.outcomes import Outcome
+from loyalteez.services.rewards.outcomes import Outcome, Refused
 from loyalteez.services.rewards.rules import Rule
 from loyalteez.store import Scope, Store
 
@@ -136,7 +136,10 @@ class RewardsAdmin:
     async def reward(self, scope: Scope, caller: Caller, request: ManualReward) -> Outcome:
         """`/reward`: an admin pays a member for an event, through the event's rules."""
         await open_admin(self.store, scope, caller, Level.EVENT_MANAGER)
-        return await self.engine.reward(scope, request)
+        outcome = await self.engine.reward(scope, request)
+        if isinstance(outcome, Refused):
+            return replace(outcome, message=texts.refusal_about(request.member.id, outcome))
+        return outcome
 
     # -- role bonuses, channels, test mode ------------------------------------------------------------------
 

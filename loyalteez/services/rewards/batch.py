@@ -226,11 +226,12 @@ class BatchEngine:
                         state.day_start,
                         since,
                         day_end=state.day_start + timedelta(days=1),
+                        is_test=cfg.test_mode.enabled,
                     )
                 )
         capped = sorted({c.rule.event_type for c in candidates if c.rule.max_total_claims is not None})
         if capped:
-            state.totals = await data.ledger.event_totals(capped)
+            state.totals = await data.ledger.event_totals(capped, is_test=cfg.test_mode.enabled)
         if cfg.budget is not None:
             state.spent = await self.spend.get(data) + pending
 

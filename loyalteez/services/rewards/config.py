@@ -3,7 +3,9 @@
 The message listener needs the rules, role bonuses, excluded channels, test mode and disabled members
 for every message; reading five tables each time would dominate the cost. A snapshot is reused until the
 server's config generation changes (every config write through the store bumps it) or it is older than
-the TTL, which bounds how long a change made by another process (operator CLI, Partner Portal) takes.
+the TTL, which bounds how long a change made by another process (Partner Portal) takes. The brand's budget,
+which the operator CLI sets from another process, is checked more often: every BRAND_CHECK_SECONDS a
+one-row read of the brand compares its stamp, so `python bot.py brand budget` applies within seconds.
 
 config_metadata keys owned by the rewards engine:
   excluded_channels  list of channel ids where nothing earns or counts (threads follow their parent);
@@ -23,6 +25,7 @@ from loyalteez.services.rewards.triggers import Detector
 from loyalteez.services.rewards.triggers.activity import BOOST, REACTION_COUNT, VOICE
 from loyalteez.store import ScopedData
 
+BRAND_CHECK_SECONDS = 2.0  # the operator CLI says a budget change applies within this
 EXCLUDED_CHANNELS = "excluded_channels"
 TEST_MODE = "test_mode"
 
@@ -58,6 +61,8 @@ class ServerRewards:
     budget: int | None
     generation: int = 0
     loaded_at: float = 0.0
+    brand_version: tuple[Any, ...] = ()
+    checked_at: float = 0.0  # when brand_version was last compared with the database
     # Enabled rules by the input that can earn them, with the text test for message rules.
     message_rules: tuple[tuple[Rule, Detector], ...] = field(default=())
     reaction_rules: tuple[Rule, ...] = ()
@@ -91,7 +96,12 @@ class ConfigCache:
         now = self._monotonic()
         entry = self._entries.get(key)
         if entry is not None and entry.generation == generation and now - entry.loaded_at < self.ttl:
-            return entry
+            if now - entry.checked_at < BRAND_CHECK_SECONDS:
+                return entry
+            if await data.rewards.brand_version() == entry.brand_version:
+                entry.checked_at = now
+                return entry
+        version = await data.rewards.brand_version()
         rows = await data.rewards.config_rows()
         excluded = rows.metadata.get(EXCLUDED_CHANNELS) or []
         entry = ServerRewards(
@@ -103,6 +113,8 @@ class ConfigCache:
             budget=rows.budget,
             generation=generation,
             loaded_at=now,
+            brand_version=version,
+            checked_at=now,
         )
         self.loads += 1
         self._entries[key] = entry

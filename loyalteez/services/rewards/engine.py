@@ -160,7 +160,9 @@ class RewardsEngine(BatchEngine):
                 elif rule is not None and per_instance_total and rule.max_total_claims is not None:
                     rule = replace(rule, metadata={k: v for k, v in rule.metadata.items() if k != "max_total_claims"})
                 if rule is None:
-                    text = texts.unknown_event(event_type, suggest(event_type, cfg.rules))
+                    # Suggest only what this command could pay: /claim never offers a boost or a drop event.
+                    payable = [n for n, r in cfg.rules.items() if r.is_enabled and trigger in (None, r.trigger)]
+                    text = texts.unknown_event(event_type, suggest(event_type, payable))
                     return Refused(RefusalReason.UNKNOWN_EVENT, text, event_type)
                 if trigger is not None and rule.trigger != trigger:
                     text = texts.not_claimable(event_type, rule.trigger)

@@ -2,13 +2,15 @@
 
 Reasons are checked in this order and the first one that applies is the answer:
   1 event disabled · 2 member disabled by an admin · 3 channel excluded server-wide, or outside the
-  event's allow-list · 4 cooldown not over · 5 per-member cap (lifetime, then per UTC day) · 6 total cap
-  · 7 test mode on and the member is neither tester nor admin · 8 brand budget exhausted.
-Steps 1–7 are here; step 8 needs the amount, which needs the (async) streak multiplier, so the engine
+  event's allow-list · 4 per-member lifetime cap · 5 total cap (both "never again", so they come before a
+  cooldown's "again at <time>") · 6 cooldown not over · 7 per-member cap per UTC day · 8 test mode on and
+  the member is neither tester nor admin · 9 brand budget exhausted.
+Steps 1–8 are here; step 9 needs the amount, which needs the (async) streak multiplier, so the engine
 checks it right after with `over_budget`.
 
-Cooldowns and caps count every ledger row of the event for the member, test payouts included (a tester
-sees the limits members will meet). Budgets count real payouts only.
+Cooldowns and caps count the ledger rows of the mode the server is in: in test mode only test payouts,
+otherwise only real ones, so a tester meets the limits members will meet and trying an event out uses up
+nothing real. Budgets count real payouts only.
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ def is_tester(member: Member, cfg: ServerRewards) -> bool:
 
 
 def check(candidate: Candidate, cfg: ServerRewards, state: BatchState) -> Refused | MemberBonus:
-    """Steps 1–7 of the ladder; on success, the member's role bonus for the amount."""
+    """Steps 1–8 of the ladder; on success, the member's role bonus for the amount."""
     rule, member, event = candidate.rule, candidate.member, candidate.rule.event_type
     if not rule.is_enabled:
         return refuse(RefusalReason.EVENT_DISABLED, event)
@@ -108,26 +110,27 @@ def check(candidate: Candidate, cfg: ServerRewards, state: BatchState) -> Refuse
             return refuse(RefusalReason.CHANNEL_NOT_ALLOWED, event)
     bonus = cfg.bonuses.for_roles(member.role_ids)
     tally = state.tally(member.id, event)
+    # Caps that mean "never again" come before the cooldown, whose "again at <time>" would not come true.
+    if rule.max_claims_per_user is not None and tally.claims >= rule.max_claims_per_user:
+        return refuse(RefusalReason.USER_CAP, event)
+    cap = rule.max_total_claims
+    if cap is not None and state.totals.get(event, 0) >= cap:
+        return refuse(RefusalReason.TOTAL_CAP, event)
     if rule.cooldown_hours and tally.last_at is not None:
         ready = tally.last_at + timedelta(hours=float(bonus.cooldown_hours(rule.cooldown_hours)))
         if state.now < ready:
             return refuse(RefusalReason.COOLDOWN, event, ready)
-    if rule.max_claims_per_user is not None and tally.claims >= rule.max_claims_per_user:
-        return refuse(RefusalReason.USER_CAP, event)
     if rule.max_per_day is not None:
         today = tally.today if tally.last_at is not None and tally.last_at >= state.day_start else 0
         if today >= rule.max_per_day:
             return refuse(RefusalReason.DAILY_CAP, event, state.day_start + timedelta(days=1))
-    cap = rule.max_total_claims
-    if cap is not None and state.totals.get(event, 0) >= cap:
-        return refuse(RefusalReason.TOTAL_CAP, event)
     if cfg.test_mode.enabled and not is_tester(member, cfg):
         return refuse(RefusalReason.TEST_MODE, event)
     return bonus
 
 
 def over_budget(cfg: ServerRewards, state: BatchState, event: str, amount: int, is_test: bool) -> Refused | None:
-    """Step 8: a real payout may not take the brand past its budget (test payouts don't spend it)."""
+    """Step 9: a real payout may not take the brand past its budget (test payouts don't spend it)."""
     if is_test or cfg.budget is None or state.spent + amount <= cfg.budget:
         return None
     return refuse(RefusalReason.BUDGET, event)

@@ -10,10 +10,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from loyalteez.services.rewards.outcomes import Paid, RefusalReason
+from loyalteez.services.rewards.outcomes import Paid, RefusalReason, Refused
 
 if TYPE_CHECKING:
     from loyalteez.services.rewards.check import LedgerReport
+    from loyalteez.services.rewards.status import EventStatus
 
 
 def when(moment: datetime) -> str:
@@ -40,6 +41,26 @@ _REFUSALS: dict[RefusalReason, str] = {
 
 def refusal(reason: RefusalReason, event: str | None, retry_at: datetime | None = None) -> str:
     return _REFUSALS[reason].format(event=event or "", retry=when(retry_at) if retry_at else "later")
+
+
+# What an admin reads when a payout they asked for (/reward) is refused: the member is named, not "you".
+_REFUSALS_ABOUT: dict[RefusalReason, str] = {
+    RefusalReason.MEMBER_DISABLED: "Rewards are turned off for {member} on this server.",
+    RefusalReason.COOLDOWN: "{member} can earn `{event}` again {retry}.",
+    RefusalReason.USER_CAP: "{member} has already earned `{event}` as many times as allowed.",
+    RefusalReason.DAILY_CAP: "{member} has reached today's limit for `{event}`. It resets {retry} (midnight UTC).",
+    RefusalReason.TEST_MODE: "Rewards are in test mode: {member} is neither a tester nor an admin.",
+    RefusalReason.BOT: "{member} is a bot: bots don't earn rewards.",
+}
+
+
+def refusal_about(member_id: str, refused: Refused) -> str:
+    """A refusal worded for the admin who asked to pay `member_id`; reasons not about the member read as usual."""
+    wording = _REFUSALS_ABOUT.get(refused.reason)
+    if wording is None:
+        return refused.message
+    retry = when(refused.retry_at) if refused.retry_at else "later"
+    return wording.format(member=f"<@{member_id}>", event=refused.event or "", retry=retry)
 
 
 def unknown_event(name: str, suggestions: Sequence[str]) -> str:
@@ -75,6 +96,26 @@ def paid(result: Paid) -> str:
     if result.is_test:
         text += " Test mode: this payout is recorded as a test and not added to your balance."
     return text
+
+
+# -- /cooldowns --------------------------------------------------------------------------------------------
+
+NO_LIMITS = "No event here has a cooldown or a limit."
+_STATES = {
+    "ready": "ready now",
+    "never": "never again (per-member limit reached)",
+    "all_taken": "all claims taken",
+}
+
+
+def cooldown_line(row: EventStatus) -> str:
+    if row.state == "later" and row.ready_at is not None:
+        stamp = int(row.ready_at.timestamp())
+        when_ = f"ready at <t:{stamp}:f> (<t:{stamp}:R>)"
+    else:
+        when_ = _STATES[row.state]
+    extra = f" ({row.note})" if row.note else ""
+    return f"`{row.event}` {row.amount:,} LTZ: {when_}{extra}"
 
 
 # -- admin input errors (ValidationError messages) -----------------------------------------------------

@@ -2,6 +2,11 @@
 
 Periods are calendar periods in UTC: `week` since Monday 00:00, `month` since the 1st, `all` ever.
 Balances count what was earned minus what was spent on perks; test-mode payouts never rank.
+
+Reconnecting starts fresh: a disconnect clears member stats, and every figure here (balance, today,
+each leaderboard period) counts only what happened since the server's current connection, so a period
+that began before a reconnect holds what the all-time figures hold. The ledger itself is kept whole (and
+so are cooldowns and caps, which read it).
 """
 
 from __future__ import annotations
@@ -71,6 +76,31 @@ def period_start(period: Period, now: datetime) -> datetime | None:
     return None
 
 
+async def connected_at(data: ScopedData) -> datetime | None:
+    """When the server's current connection began: nothing before it counts in member figures."""
+    config = await data.server.config()
+    return config.connected_at if config is not None else None
+
+
+def fresh_since(since: datetime | None, connected: datetime | None) -> datetime | None:
+    """The later of a period's start and the connection's (None: ever)."""
+    if connected is None:
+        return since
+    return connected if since is None else max(since, connected)
+
+
+def board_since(kind: BoardKind, period: Period, now: datetime, connected: datetime | None) -> datetime | None:
+    """Where a ranking starts: the period's start, unless the server was (re)connected inside the period.
+
+    Then the period holds exactly what was recorded since the connection, which is what the member stats
+    hold (cleared at a disconnect): read them (None), except claims, which are counted from the ledger.
+    """
+    start = period_start(period, now)
+    if connected is None or (start is not None and connected <= start):
+        return start
+    return connected if kind == "claims" else None
+
+
 def _check(kind: str, period: str) -> tuple[BoardKind, Period]:
     if kind not in BOARD_KINDS:
         raise ValidationError("type", f"type must be one of {', '.join(BOARD_KINDS)}")
@@ -82,10 +112,12 @@ def _check(kind: str, period: str) -> tuple[BoardKind, Period]:
 async def balance(data: ScopedData, member_id: str, now: datetime) -> Balance:
     holdings = await data.standings.holdings(member_id)
     rank = await data.standings.rank_of("ltz_earned", None, member_id)
+    today = fresh_since(start_of_day(utc_day(now)), await connected_at(data))
+    assert today is not None, "a day always has a start"
     return Balance(
         earned=holdings.earned,
         spent=holdings.spent,
-        today=await data.standings.earned_since(member_id, start_of_day(utc_day(now))),
+        today=await data.standings.earned_since(member_id, today),
         rank=rank.position if rank else None,
         ranked=await data.standings.ranked("ltz_earned", None),
     )
@@ -94,7 +126,7 @@ async def balance(data: ScopedData, member_id: str, now: datetime) -> Balance:
 async def leaderboard(data: ScopedData, kind: str, period: str, page: int, caller_id: str, now: datetime) -> Board:
     """One page of a ranking (1-based; past the end shows the last page) and the caller's own place."""
     board_kind, board_period = _check(kind, period)
-    since = period_start(board_period, now)
+    since = board_since(board_kind, board_period, now, await connected_at(data))
     ranked = await data.standings.ranked(board_kind, since)
     pages = max(1, -(-ranked // PAGE_SIZE))
     page = min(max(1, page), pages)

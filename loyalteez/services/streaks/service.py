@@ -104,7 +104,10 @@ class StreakService:
                 longest = max(longest, streak)
                 test_mode = (await self.rewards.engine.cache.get(data)).test_mode.enabled
                 if not await data.streaks.check_in(member.id, today, streak, longest, now, interaction_id, test_mode):
-                    return self._already(settings, current, longest, last or now, next_checkin)
+                    # Today's check-in happened before the streak rows were cleared (a reconnect): the
+                    # member's streak is what is recorded, not the one this check-in would have made.
+                    before = recorded.longest if recorded else 0
+                    return self._already(settings, current, before, last or now, next_checkin)
                 self.multipliers.checked_in(scope, member.id, streak, now)
                 outcome = await self.rewards.engine.pay(
                     scope,

@@ -45,13 +45,22 @@ def _milestone(next_milestone: tuple[int, int] | None, streak: int) -> str:
     return f"Next milestone: **{days(day)}** ({amount:,} LTZ), {days(day - streak)} to go."
 
 
+def streak_state(current: int, longest: int) -> str:
+    """Where a member's streak stands, worded once for /daily and /streak alike (no "0 days" streak)."""
+    if current:
+        return f"Your streak: **{days(current)}**"
+    if longest:
+        return f"No live streak (longest {days(longest)})"
+    return "No streak yet"
+
+
 # -- /daily ---------------------------------------------------------------------------------------------------
 
 
 def checkin(result: Checkin) -> str:
     if not result.done:
         return (
-            f"You've already checked in today (streak: **{days(result.streak)}**). "
+            f"You've already checked in today. {streak_state(result.streak, result.longest)}. "
             f"Come back {reward_texts.when(result.next_checkin)}, when the next check-in opens."
         )
     lines = [_reward(result.outcome)]
@@ -77,12 +86,13 @@ def checkin(result: Checkin) -> str:
 
 
 def status(s: StreakStatus) -> str:
+    state = streak_state(s.current, s.longest)
     if s.current:
-        head = f"Your streak: **{days(s.current)}** (longest {days(s.longest)})."
+        head = f"{state} (longest {days(s.longest)})."
     elif s.longest:
-        head = f"No live streak: it ran out. Longest: {days(s.longest)}. Start a new one with `/daily`."
+        head = f"{state}: it ran out. Start a new one with `/daily`."
     else:
-        head = "No streak yet: check in with `/daily` every day to start one."
+        head = f"{state}: check in with `/daily` every day to start one."
     lines = [head, f"Multiplier: {factor(s.multiplier)} on every reward."]
     if s.next_tier is not None:
         day, f = s.next_tier

@@ -84,8 +84,10 @@ class LedgerRepository(Repository):
         day_start: datetime,
         since: datetime | None = None,
         day_end: datetime | None = None,
+        *,
+        is_test: bool = False,
     ) -> dict[tuple[str, str], Tally]:
-        """Payouts per (member, event) for cooldowns and caps (test payouts included).
+        """Payouts per (member, event) for cooldowns and caps: test payouts only in test mode, real ones otherwise.
 
         With `since`, only rows from then on are read (an index range per member, so the cost does not
         grow with history) and `claims` counts only those; pass None for lifetime caps. `today` counts
@@ -103,11 +105,11 @@ class LedgerRepository(Repository):
             rows = await self._db.fetch_all(
                 "SELECT discord_user_id, event_type, COUNT(*) AS claims, "
                 f"SUM(CASE WHEN {today} THEN 1 ELSE 0 END) AS today, MAX(created_at) AS last_at "
-                f"FROM {LEDGER} WHERE {scope_sql} "
+                f"FROM {LEDGER} WHERE {scope_sql} AND is_test = ? "
                 f"AND discord_user_id IN ({', '.join('?' * len(chunk))}){window} "
                 f"AND event_type IN ({', '.join('?' * len(events))}) "
                 "GROUP BY discord_user_id, event_type",
-                [*bounds, *scope_params, *chunk, *([since] if since is not None else []), *events],
+                [*bounds, *scope_params, is_test, *chunk, *([since] if since is not None else []), *events],
             )
             for r in rows:
                 tallies[(r["discord_user_id"], r["event_type"])] = Tally(
@@ -115,16 +117,16 @@ class LedgerRepository(Repository):
                 )
         return tallies
 
-    async def event_totals(self, event_types: Sequence[str]) -> dict[str, int]:
-        """Payouts per event on this server, all members (for max_total_claims)."""
+    async def event_totals(self, event_types: Sequence[str], *, is_test: bool = False) -> dict[str, int]:
+        """Payouts per event on this server, all members (for max_total_claims), test or real ones."""
         if not event_types:
             return {}
         scope_sql, scope_params = self._tables.scope_filter(LEDGER)
         events = list(dict.fromkeys(event_types))
         rows = await self._db.fetch_all(
-            f"SELECT event_type, COUNT(*) AS n FROM {LEDGER} WHERE {scope_sql} "
+            f"SELECT event_type, COUNT(*) AS n FROM {LEDGER} WHERE {scope_sql} AND is_test = ? "
             f"AND event_type IN ({', '.join('?' * len(events))}) GROUP BY event_type",
-            [*scope_params, *events],
+            [*scope_params, is_test, *events],
         )
         return {r["event_type"]: int(r["n"]) for r in rows}
 

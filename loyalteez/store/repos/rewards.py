@@ -1,8 +1,9 @@
 """Reward configuration of one server: events (monitoring rules), role bonuses, server metadata, disabled members.
 
 Config writes here bump an in-process generation number per server, which the engine's rule cache
-compares on every batch: a change made through these methods is seen by the very next event (changes
-made elsewhere, such as brand-wide rules from the operator CLI, within the cache's TTL).
+compares on every batch: a change made through these methods is seen by the very next event. The brand
+row (its budget, set by the operator CLI in another process) is compared every few seconds through
+`brand_version`; other changes made elsewhere are seen within the cache's TTL.
 """
 
 from __future__ import annotations
@@ -104,6 +105,14 @@ class RewardsRepository(Repository):
             "UPDATE discord_server_configs SET updated_at = updated_at WHERE server_id = ? AND brand_id = ?",
             [self.scope.server_id, self.scope.brand_id],
         )
+
+    async def brand_version(self) -> tuple[Any, ...]:
+        """A cheap stamp of the brand row (budget and last change), which the operator CLI writes from
+        another process: the engine's config cache compares it every few seconds."""
+        row = await self._db.fetch_one(
+            "SELECT ltz_budget, updated_at FROM loyalteez_brands WHERE brand_id = ?", [self.scope.brand_id]
+        )
+        return (None, None) if row is None else (row["ltz_budget"], row["updated_at"])
 
     # -- the config the engine caches ---------------------------------------------------------------------
 

@@ -167,23 +167,25 @@ class StandingsRepository(Repository):
         )
         return int(total or 0)
 
-    async def claims_since(self, member_id: str, since: datetime) -> dict[str, int]:
-        """Per event: the member's payouts since a moment (today's count for daily limits)."""
+    async def claims_since(self, member_id: str, since: datetime, *, is_test: bool | None = None) -> dict[str, int]:
+        """Per event: the member's payouts since a moment (today's count for daily limits); `is_test`
+        keeps only test (True) or real (False) payouts."""
         scope_sql, params = self._tables.scope_filter(LEDGER)
+        mode = "" if is_test is None else " AND is_test = ?"
         rows = await self._db.fetch_all(
             f"SELECT event_type, COUNT(*) AS n FROM {LEDGER} WHERE {scope_sql} AND discord_user_id = ? "
-            "AND created_at >= ? GROUP BY event_type",
-            [*params, member_id, since],
+            f"AND created_at >= ?{mode} GROUP BY event_type",
+            [*params, member_id, since, *([] if is_test is None else [is_test])],
         )
         return {row["event_type"]: int(row["n"]) for row in rows}
 
-    async def last_claims(self, member_id: str) -> list[EventClaims]:
-        """Per event: how many payouts the member has had and the latest one."""
+    async def last_claims(self, member_id: str, *, is_test: bool) -> list[EventClaims]:
+        """Per event: how many test (or real) payouts the member has had and the latest one."""
         scope_sql, params = self._tables.scope_filter(LEDGER)
         rows = await self._db.fetch_all(
             f"SELECT event_type, COUNT(*) AS claims, MAX(created_at) AS last_at FROM {LEDGER} "
-            f"WHERE {scope_sql} AND discord_user_id = ? GROUP BY event_type",
-            [*params, member_id],
+            f"WHERE {scope_sql} AND discord_user_id = ? AND is_test = ? GROUP BY event_type",
+            [*params, member_id, is_test],
         )
         return [EventClaims(row["event_type"], int(row["claims"]), as_utc(row["last_at"])) for row in rows]
 

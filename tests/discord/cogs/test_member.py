@@ -87,9 +87,10 @@ async def test_leaderboard_is_public_with_medals_pages_and_own_rank(
     assert "page 1/2" in back.embeds[0]["footer"]["text"]
 
 
-async def test_claim_unknown_event_names_close_matches(connected, alice: MemberHandle) -> None:
-    reply = await alice.slash("claim", event="gm_chekin")
-    assert reply.ephemeral and "gm_checkin" in reply.content
+async def test_claim_unknown_event_names_close_matches(connected, admin: MemberHandle, alice: MemberHandle) -> None:
+    await admin.slash("config events", action="create", name="bug_report", reward=50)
+    reply = await alice.slash("claim", event="bug_reprot")
+    assert reply.ephemeral and "bug_report" in reply.content
 
 
 async def test_cooldowns_show_when_greetings_open_again(
@@ -99,5 +100,5 @@ async def test_cooldowns_show_when_greetings_open_again(
     await emu.settle()
     reply = await alice.slash("cooldowns")
     line = next(line for line in reply.content.splitlines() if line.startswith("`gm_checkin`"))
-    assert "ready <t:" in line
+    assert "ready at <t:" in line
     assert any(line.startswith("`gn_checkin`") and "ready now" in line for line in reply.content.splitlines())

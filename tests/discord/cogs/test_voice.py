@@ -123,7 +123,7 @@ async def test_an_admin_sets_the_voice_payout_rate_and_members_are_paid_by_it(
     harness: Harness, connected, guild: GuildHandle, admin: MemberHandle, alice: MemberHandle
 ) -> None:
     bad = await admin.slash("config events", {"action": "edit", "name": "voice_activity", "minutes-per-payout": 0})
-    assert bad.ephemeral and "minutes_per_payout must be from 1 to 1,440 minutes" in bad.content.lower()
+    assert bad.ephemeral and bad.content == "`minutes-per-payout` must be from 1 to 1,440 minutes."
     wrong = await admin.slash("config events", {"action": "edit", "name": "gm_checkin", "minutes-per-payout": 10})
     assert wrong.ephemeral and "doesn't apply to the gm_greeting trigger" in wrong.content
     done = await admin.slash("config events", {"action": "edit", "name": "voice_activity", "minutes-per-payout": 10})

@@ -104,16 +104,18 @@ async def test_every_refusal_reason_in_the_issue_order(store: Store, data: Scope
     assert await reason() is RefusalReason.CHANNEL_EXCLUDED
     await server.include_channel(data, ADMIN, GENERAL)
     assert await reason(RANDOM) is RefusalReason.CHANNEL_NOT_ALLOWED
-    assert await reason() is RefusalReason.COOLDOWN
-    store.clock.advance(hours=1, seconds=1)
-    assert await reason() is RefusalReason.USER_CAP
-    await events.edit_event(data, ADMIN, "contest", events.EventOptions(max_claims_per_user=-1))
-    assert await reason() is RefusalReason.DAILY_CAP
-    await events.edit_event(data, ADMIN, "contest", events.EventOptions(max_per_day=-1))
-    assert await reason() is RefusalReason.TOTAL_CAP
-    await events.edit_event(data, ADMIN, "contest", events.EventOptions(max_total_claims=-1))
+    # In test mode only test payouts count against limits: none yet, so test mode itself is the reason.
     assert await reason() is RefusalReason.TEST_MODE
     await server.disable_test_mode(data, ADMIN)
+    # "Never again" caps come before the cooldown, whose "again at <time>" would not come true.
+    assert await reason() is RefusalReason.USER_CAP
+    await events.edit_event(data, ADMIN, "contest", events.EventOptions(max_claims_per_user=-1))
+    assert await reason() is RefusalReason.TOTAL_CAP
+    await events.edit_event(data, ADMIN, "contest", events.EventOptions(max_total_claims=-1))
+    assert await reason() is RefusalReason.COOLDOWN
+    store.clock.advance(hours=1, seconds=1)
+    assert await reason() is RefusalReason.DAILY_CAP
+    await events.edit_event(data, ADMIN, "contest", events.EventOptions(max_per_day=-1))
     assert await reason() is RefusalReason.BUDGET
     await store.update_brand(BRAND, {"ltz_budget": 200})
     engine.cache.invalidate()
@@ -135,9 +137,12 @@ async def test_cooldown_refusal_says_when_it_ends(store: Store, data: ScopedData
 
 
 async def test_unknown_event_suggests_close_names(data: ScopedData, engine: RewardsEngine):
-    result = await engine.claim(data.scope, claim("welcom"))
+    await events.create_event(data, ADMIN, "daily_quiz", events.EventOptions(reward=40))
+    result = await engine.claim(data.scope, claim("daily_quizz"))
     assert isinstance(result, Refused) and result.reason is RefusalReason.UNKNOWN_EVENT
-    assert "`welcome`" in result.message
+    assert "`daily_quiz`" in result.message
+    joined = await engine.claim(data.scope, claim("welcom"))
+    assert "`welcome`" not in joined.message, "/claim suggests only what /claim can pay"
 
 
 async def test_passive_events_cannot_be_claimed(data: ScopedData, engine: RewardsEngine):
