@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from loyalteez.web.settings import WebSettings, WebSettingsError, read_web_settings
 
 DEFAULT_DB = "data/loyalteez.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -39,6 +41,8 @@ class Settings:
     # Set only by `python bot.py replay`/`whatif` (never from the environment): see services/container.py.
     history_replay: bool = False
     backup_dir: str | None = None
+    # The web dashboard served by the bot process (loyalteez/web): off unless load_settings turns it on.
+    web: WebSettings = field(default_factory=WebSettings)
 
     @property
     def has_token(self) -> bool:
@@ -97,6 +101,10 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
             "LOYALTEEZ_EMULATOR_TIMINGS is for tests against the local emulator only: "
             "set LOYALTEEZ_DISCORD_API to its http://127.0.0.1:PORT/api/v10 address"
         )
+    try:
+        web = read_web_settings(merged)
+    except WebSettingsError as exc:
+        raise SettingsError(str(exc)) from exc
     return Settings(
         discord_token=(merged.get("DISCORD_TOKEN") or "").strip() or None,
         db_path=(merged.get("LOYALTEEZ_DB") or DEFAULT_DB).strip(),
@@ -107,4 +115,5 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         emulator_timings=emulator_timings,
         backup_keep=int(raw_keep),
         backup_dir=(merged.get("LOYALTEEZ_BACKUP_DIR") or "").strip() or None,
+        web=web,
     )
