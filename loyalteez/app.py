@@ -20,7 +20,7 @@ from loyalteez.services.container import Services, build_services
 from loyalteez.services.maintenance.backups import BackupJob
 from loyalteez.settings import Settings
 from loyalteez.store import Store
-from loyalteez.web.app import WebServer
+from loyalteez.web.app import WebError, WebServer
 
 log = logging.getLogger("loyalteez.app")
 DISCORD_API_BASE = discord.http.Route.API_BASE_URL
@@ -43,7 +43,10 @@ class App:
             raise RuntimeError("no DISCORD_TOKEN: nothing to log in with")
         self._task = asyncio.current_task()
         if self.web is not None and self.web.port is None:
-            await self.web.start()
+            try:
+                await self.web.start()
+            except WebError as exc:  # the bot still serves Discord; the operator reads why there is no dashboard
+                log.warning("%s", exc)
         await self.bot.start(self.settings.discord_token)
 
     async def wait_ready(self, timeout: float = 10.0) -> None:

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from loyalteez import __version__
-from loyalteez.cli_commands import data_io, history
+from loyalteez.cli_commands import data_io, history, web_login
 from loyalteez.clock import SystemClock
 from loyalteez.services.access import brands
 from loyalteez.services.errors import ValidationError
@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_cmds.add_parser("info", help="schema version, tables and row counts")
     data_io.add_parsers(commands)
     history.add_parsers(commands)
+    web_login.add_parsers(commands)
     return parser
 
 
@@ -119,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_migrate(args))
         if args.command in history.COMMANDS:
             return history.run(args)
+        if args.command in web_login.COMMANDS:
+            return asyncio.run(web_login.run(args, settings))
         if args.command in data_io.COMMANDS:
             return asyncio.run(data_io.run(args, settings))
         if args.command == "check":

@@ -10,7 +10,6 @@ import discord
 
 from loyalteez.app import build_app
 from loyalteez.settings import Settings
-from loyalteez.web.app import WebError
 
 log = logging.getLogger("loyalteez")
 
@@ -20,9 +19,6 @@ async def _serve(settings: Settings) -> int:
     log.info("database %s ready", (settings.database_url and "(PostgreSQL)") or settings.db_path)
     try:
         await app.start()
-    except WebError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
     except discord.LoginFailure:
         print(
             "Discord rejected DISCORD_TOKEN: reset the token on your application's Bot page and "

@@ -85,8 +85,8 @@ class WebServer:
         except OSError as exc:
             await runner.cleanup()
             raise WebError(
-                f"The dashboard cannot listen on {self.settings.host}:{self.settings.port} ({exc.strerror}): "
-                "set LOYALTEEZ_WEB_PORT to a free port, or LOYALTEEZ_WEB=off."
+                f"The dashboard cannot listen on {self.settings.host}:{self.settings.port} ({exc.strerror}), so the "
+                "bot runs without it: set LOYALTEEZ_WEB_PORT to a free port, or LOYALTEEZ_WEB=off."
             ) from exc
         self.port = sock.getsockname()[1]
         if self.settings.port == 0:  # tests ask for any free port; OAuth redirects need the real one

@@ -29,3 +29,9 @@ def setup_disconnected(members: int) -> str:
         f"Disconnected. Member stats and streaks were removed ({members} members); the audit log, KPI "
         "snapshots and drop claims are kept."
     )
+
+
+def web_public(public: bool) -> str:
+    if public:
+        return "The dashboard now shows this server's leaderboard and community goals to anyone with the link."
+    return "The dashboard now shows this server's leaderboard and community goals to signed-in members only."
