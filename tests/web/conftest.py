@@ -102,9 +102,7 @@ class WebHarness:
 
 def web_factory(database_url: str | None = None) -> Any:
     async def factory(emu: Emulator, db_path: Path, clock: ManualClock, bot_options: dict[str, Any]) -> Any:
-        web = WebSettings(
-            enabled=True, port=0, client_id=str(emu.world.application_id), client_secret=DEFAULT_SECRET
-        )
+        web = WebSettings(enabled=True, port=0, client_id=str(emu.world.application_id), client_secret=DEFAULT_SECRET)
         extra: dict[str, Any] = {"database_url": database_url} if database_url else {}
         return await app_factory(web=web, **extra)(emu, db_path, clock, bot_options)
 
