@@ -7,6 +7,7 @@ process (`python bot.py`) serves Discord and the web with the same services, sto
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import socket
 from dataclasses import replace
@@ -85,7 +86,7 @@ class WebServer:
         except OSError as exc:
             await runner.cleanup()
             raise WebError(
-                f"The dashboard cannot listen on {self.settings.host}:{self.settings.port} ({exc.strerror}), so the "
+                f"The dashboard cannot listen on {self.settings.host}:{self.settings.port} ({os.strerror(exc.errno) if exc.errno else exc}), so the "
                 "bot runs without it: set LOYALTEEZ_WEB_PORT to a free port, or LOYALTEEZ_WEB=off."
             ) from exc
         self.port = sock.getsockname()[1]
