@@ -85,8 +85,9 @@ class WebServer:
             sock = socket.create_server((self.settings.host, self.settings.port), reuse_port=False)
         except OSError as exc:
             await runner.cleanup()
+            why = os.strerror(exc.errno) if exc.errno else str(exc)
             raise WebError(
-                f"The dashboard cannot listen on {self.settings.host}:{self.settings.port} ({os.strerror(exc.errno) if exc.errno else exc}), so the "
+                f"The dashboard cannot listen on {self.settings.host}:{self.settings.port} ({why}), so the "
                 "bot runs without it: set LOYALTEEZ_WEB_PORT to a free port, or LOYALTEEZ_WEB=off."
             ) from exc
         self.port = sock.getsockname()[1]
