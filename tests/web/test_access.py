@@ -33,12 +33,18 @@ async def test_leaderboard_is_for_members_until_a_full_admin_makes_it_public(web
     assert "full_admin" in refused.content
     reply = await admin.slash("config web", public=True)
     assert reply.content == access_texts.web_public(True)
+    data = web.app.store.scoped(await web.app.services.setup.scope_for(str(web.guild.id)))
+    [entry] = await data.audit.newest_snapshot(actions_in=["config.web_public"], limit=5)
+    assert entry["actor_id"] == str(admin.id)
+    assert (entry["before_state"], entry["after_state"]) == ({"web_public": None}, {"web_public": True})
 
     status, page = await fetch(client, board)
     assert status == 200
     assert "alice" in page and "LTZ earned, all time" in page
     status, page = await fetch(client, f"{web.url}/s/{web.guild.id}/goals")
     assert status == 200 and texts.NO_GOALS in page
+    status, page = await fetch(client, board + "?type=karma")
+    assert status == 400 and "type must be one of ltz_earned, activity, claims, voice" in page
 
     await admin.slash("config web", public=False)
     status, _ = await fetch(client, board)
@@ -80,6 +86,10 @@ async def test_a_member_gets_403_on_admin_pages_and_levels_follow_current_roles(
 
 async def test_operator_link_signs_in_once_and_expires(web, connected, clock, client):
     link = await web.operator_link(web.guild.id)
+    secret = link.rsplit(".", 1)[1]
+    data = web.app.store.scoped(await web.app.services.setup.scope_for(str(web.guild.id)))
+    kept = str(await data.rewards.metadata())
+    assert "web_login_links" in kept and secret not in kept  # only its hash is stored
     status, page = await fetch(client, link)
     assert status == 200
     token = csrf_from(page)
