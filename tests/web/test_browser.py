@@ -96,6 +96,9 @@ async def test_member_page(web, connected, admin, alice, browser_page, shots) ->
     await admin.slash("goal progress", name="Launch party", amount=40)
     await _earn(web, alice, times=3)
     await alice.slash("daily")
+    await admin.slash("perk create", name="Coffee <b>mug</b>", cost=30)
+    bought = await alice.slash("perk-buy", perk="Coffee <b>mug</b>")
+    assert "30" in bought.content, bought.content
     web.sign_in_as(alice)
     page = browser_page
     await page.goto(web.url + "/login")
@@ -105,6 +108,7 @@ async def test_member_page(web, connected, admin, alice, browser_page, shots) ->
     assert await page.inner_text("#rank") == "#1 of 1"
     assert await page.inner_text("#streak") == "1 day"
     assert "3 / 10" in await page.inner_text("section.achievement")
+    assert await page.inner_text("#perks tbody td.name") == "Coffee <b>mug</b>"
     history = await page.inner_text("#history")
     assert await page.locator("#history tbody tr").count() == 2
     assert "daily_checkin\t20" in history and "2026-03-02" in history
