@@ -15,11 +15,13 @@ import discord
 from loyalteez import logsafe
 from loyalteez.clock import Clock, SystemClock
 from loyalteez.discord.bot import LoyalteezBot
+from loyalteez.discord.directory import GuildDirectory
 from loyalteez.services.analytics.scheduler import Job
 from loyalteez.services.container import Services, build_services
 from loyalteez.services.maintenance.backups import BackupJob
 from loyalteez.settings import Settings
 from loyalteez.store import Store
+from loyalteez.web.app import WebError, WebServer
 
 log = logging.getLogger("loyalteez.app")
 DISCORD_API_BASE = discord.http.Route.API_BASE_URL
@@ -32,6 +34,7 @@ class App:
     store: Store
     services: Services
     bot: LoyalteezBot
+    web: WebServer | None = None  # the dashboard, on this loop (LOYALTEEZ_WEB=off: None)
     _task: asyncio.Task[None] | None = field(default=None, repr=False)
 
     async def start(self) -> None:
@@ -40,6 +43,11 @@ class App:
         if not self.settings.discord_token:
             raise RuntimeError("no DISCORD_TOKEN: nothing to log in with")
         self._task = asyncio.current_task()
+        if self.web is not None and self.web.port is None:
+            try:
+                await self.web.start()
+            except WebError as exc:  # the bot still serves Discord; the operator reads why there is no dashboard
+                log.warning("%s", exc)
         await self.bot.start(self.settings.discord_token)
 
     async def wait_ready(self, timeout: float = 10.0) -> None:
@@ -50,6 +58,8 @@ class App:
 
     async def close(self) -> None:
         """Stop the gateway first, then the HTTP session (py-cord's own close order breaks the connect loop)."""
+        if self.web is not None:
+            await self.web.stop()  # no page may start a service call while the services close
         await self.services.wait_idle()
         await self.services.analytics.stop()  # no scheduled report may start posting while the bot closes
         task, self._task = self._task, None
@@ -84,7 +94,10 @@ async def build_app(
         folder = Path(settings.backup_dir) if settings.backup_dir else database.parent / "backups"
         job = BackupJob(database, folder, settings.backup_keep)
         services.analytics.scheduler.jobs.append(Job("backup", BackupJob.CRON, job.run))
-    return App(settings=settings, clock=clock, store=store, services=services, bot=bot)
+    web = None
+    if settings.web.enabled:
+        web = WebServer(settings.web, services, GuildDirectory(bot), clock, discord_api_base=settings.discord_api_base)
+    return App(settings=settings, clock=clock, store=store, services=services, bot=bot, web=web)
 
 
 async def _no_identify_wait(shard_id: int | None, *, initial: bool = False) -> None:

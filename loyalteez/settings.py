@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from loyalteez.web.settings import WebSettings, WebSettingsError, read_web_settings
+
 DEFAULT_DB = "data/loyalteez.db"
 SQLITE_URL = "sqlite:///"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -55,6 +57,8 @@ class Settings:
     log_backups: int = LOG_BACKUPS_DEFAULT
     # The application's id for the invite link; read from the token when unset.
     discord_client_id: str | None = None
+    # The web dashboard served by the bot process (loyalteez/web): off unless load_settings turns it on.
+    web: WebSettings = field(default_factory=WebSettings)
 
     @property
     def has_token(self) -> bool:
@@ -156,6 +160,10 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
     database_url = check_database_url((merged.get("LOYALTEEZ_DATABASE_URL") or "").strip() or None)
     if database_url is not None and database_url.startswith(SQLITE_URL):
         db_path, database_url = database_url.removeprefix(SQLITE_URL), None
+    try:
+        web = read_web_settings(merged)
+    except WebSettingsError as exc:
+        raise SettingsError(str(exc)) from exc
     return Settings(
         log_file=(merged.get("LOYALTEEZ_LOG_FILE") or "").strip() or None,
         log_format=log_format,
@@ -171,6 +179,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         emulator_timings=emulator_timings,
         backup_keep=int(raw_keep),
         backup_dir=(merged.get("LOYALTEEZ_BACKUP_DIR") or "").strip() or None,
+        web=web,
     )
 
 

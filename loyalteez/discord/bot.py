@@ -78,7 +78,7 @@ class LoyalteezBot(discord.Bot):
         resolver = ScopeResolver(services.setup)
         self.add_cog(MemberCog(self, resolver, services.rewards, services.standings))
         gate = AdminGate(resolver)
-        self.add_cog(ConfigCog(gate, services.rewards, services.streaks))
+        self.add_cog(ConfigCog(gate, services.rewards, services.streaks, services.web))
         self.add_cog(AdminCog(gate, services.rewards))
         self.add_cog(ExportCog(gate, services.exports))
         self.add_cog(AnalyticsCog(self, gate, services.analytics))

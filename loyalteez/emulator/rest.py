@@ -220,21 +220,23 @@ async def _answer(emu: Emulator, request: web.Request, handler: Handler, record:
 def _authorised(emu: Emulator, request: web.Request, record: CapturedRequest) -> bool:
     """Bot routes need `Bot <token>`; interaction and webhook-token routes are authorised by their token."""
     template = record.template or ""
-    if template.startswith(("/interactions/", "/webhooks/{webhook_id}/{webhook_token}")):
-        return True
+    if template.startswith(("/interactions/", "/webhooks/{webhook_id}/{webhook_token}", "/oauth2/token")):
+        return True  # the token route authenticates the client by its id and secret in the form
     header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer ") and template in ("/users/@me", "/users/@me/guilds"):
+        return header[len("Bearer ") :] in emu.oauth.tokens
     if emu.token is None:
         return header.startswith("Bot ") and len(header) > 4
     return header == f"Bot {emu.token}"
 
 
 def build_app(emu: Emulator) -> web.Application:
-    from . import rest_channels, rest_commands, rest_core, rest_guilds, rest_interactions
+    from . import rest_channels, rest_commands, rest_core, rest_guilds, rest_interactions, rest_oauth
 
     app = web.Application(middlewares=[discord_middleware], client_max_size=64 * 1024 * 1024)
     app[EMU_KEY] = emu
     app.router.add_get("/ws", emu.gateway.handle)
-    for module in (rest_core, rest_commands, rest_interactions, rest_channels, rest_guilds):
+    for module in (rest_core, rest_commands, rest_interactions, rest_channels, rest_guilds, rest_oauth):
         module.register(app.router, API_PREFIX)
     app.router.add_get("/attachments/{attachment_id}/{filename}", rest_channels.serve_attachment)
     app.router.add_route("*", API_PREFIX + "/{tail:.*}", _unknown_route, name=UNKNOWN_ROUTE)

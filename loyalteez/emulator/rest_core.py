@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from . import payloads
+from . import payloads, rest_oauth
 from .rest import RestError, body_of, emulator_of, json_response, not_found, snowflake_param
 
 
@@ -23,6 +23,9 @@ def register(router: web.UrlDispatcher, prefix: str) -> None:
 
 
 async def get_me(request: web.Request) -> web.Response:
+    user_id = rest_oauth.bearer_user(request)  # a web sign-in asks with the user's OAuth token
+    if user_id is not None:
+        return rest_oauth.user_me(request, user_id)
     world = emulator_of(request).world
     return json_response({**payloads.user(world.bot), "verified": True, "mfa_enabled": False, "email": None})
 
@@ -36,6 +39,9 @@ async def get_user(request: web.Request) -> web.Response:
 
 
 async def get_my_guilds(request: web.Request) -> web.Response:
+    user_id = rest_oauth.bearer_user(request)
+    if user_id is not None:
+        return rest_oauth.user_guilds(request, user_id)
     emu = emulator_of(request)
     guilds = [g for g in emu.world.guilds.values() if g.bot_present]
     bot_id = emu.world.bot.id

@@ -23,6 +23,7 @@ from .events import Events
 from .gateway import Gateway
 from .interactions import InteractionRegistry
 from .rest import API_PREFIX, CapturedRequest, Rejection, build_app
+from .rest_oauth import OAuthState
 from .state import Attachment, World
 
 log = logging.getLogger("loyalteez.emulator")
@@ -61,6 +62,7 @@ class Emulator(DriverMixin):
         self.interaction_deadline = interaction_deadline
         self.followup_window = 15 * 60.0
         self.reply_timeout = reply_timeout
+        self.oauth = OAuthState()  # web sign-in: who /oauth2/authorize approves as, codes and tokens
         self.checks = Checks(self, validate=validate, rate_limits=rate_limits)
         self.app_idle: Callable[[], Awaitable[Any]] | None = None
         self.client: Any = None  # the attached py-cord client, if any (see attach_client)

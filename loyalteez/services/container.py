@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from loyalteez.clock import Clock
 from loyalteez.services.access.setup import SetupService
+from loyalteez.services.access.web import WebAccess
 from loyalteez.services.achievements import Achievements
 from loyalteez.services.analytics.service import Analytics
 from loyalteez.services.boosts import BoostService, LevelUpService
@@ -48,6 +49,8 @@ class Services:
     levelups: LevelUpService
     # Analytics: rollups (written by the engine), KPI snapshots, targets and alerts, reports
     analytics: Analytics
+    # The web dashboard's access rules: public pages, operator links, admin levels (services/access/web.py)
+    web: WebAccess
     # A history replay: messages are decided at their own timestamps and an export's reactions
     # at their message's time; live, both happen when they arrive.
     history_replay: bool = False
@@ -120,5 +123,6 @@ def build_services(
         boosts=BoostService(store, rewards),
         levelups=LevelUpService(rewards),
         analytics=analytics,
+        web=WebAccess(store, clock),
         history_replay=history_replay,
     )

@@ -13,7 +13,9 @@ from discord.ext import commands
 from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.caller import caller_of
 from loyalteez.discord.replies import send
+from loyalteez.services.access import texts as access_texts
 from loyalteez.services.access.permissions import ASSIGNABLE
+from loyalteez.services.access.web import WebAccess
 from loyalteez.services.rewards import triggers
 from loyalteez.services.rewards.admin import EventInput
 from loyalteez.services.rewards.rules import Rule
@@ -66,10 +68,11 @@ class ConfigCog(commands.Cog):
         "config", "Configure rewards on this server (admins)", contexts={discord.InteractionContextType.guild}
     )
 
-    def __init__(self, gate: AdminGate, rewards: Rewards, streaks: StreakService) -> None:
+    def __init__(self, gate: AdminGate, rewards: Rewards, streaks: StreakService, web: WebAccess) -> None:
         self.gate = gate
         self.admin = rewards.admin
         self.streak_rules = streaks  # /config streaks
+        self.web = web  # /config web
 
     async def event_names(self, ctx: discord.AutocompleteContext) -> list[str]:
         if ctx.interaction.guild_id is None:
@@ -398,3 +401,11 @@ class ConfigCog(commands.Cog):
             reset=bool(reset),
         )
         await send(ctx, streak_texts.settings_updated(updated))
+
+    @config.command(name="web", description="Show this server's leaderboard and goals on the web to everyone")
+    @discord.option("public", bool, description="true: anyone with the link; false: signed-in members only")
+    async def web_pages(self, ctx: discord.ApplicationContext, public: bool) -> None:
+        scope = await self.gate.scope(ctx)
+        if scope is None:
+            return
+        await send(ctx, access_texts.web_public(await self.web.set_public(scope, caller_of(ctx), public)))

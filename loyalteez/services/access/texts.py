@@ -33,3 +33,9 @@ def setup_disconnected(members: int) -> str:
 
 def setup_locked_member(wait: timedelta) -> str:
     return f"Too many wrong keys from you. Try again in {duration(wait)}."
+
+
+def web_public(public: bool) -> str:
+    if public:
+        return "The dashboard now shows this server's leaderboard and community goals to anyone with the link."
+    return "The dashboard now shows this server's leaderboard and community goals to signed-in members only."

@@ -39,7 +39,7 @@ from loyalteez.services.perks import texts
 from loyalteez.services.perks.roles import RoleFacts
 from loyalteez.services.rewards.rules import suggest
 from loyalteez.store import Scope, ScopedData, Store
-from loyalteez.store.repos.perks import Perk
+from loyalteez.store.repos.perks import Perk, PerkPurchase
 
 log = logging.getLogger("loyalteez.perks")
 KEEP: Any = object()  # "not given" for edit options that may be cleared with None
@@ -262,6 +262,12 @@ class Perks:
     async def catalog(self, scope: Scope, category: str | None = None) -> list[Perk]:
         """/perks: what is on sale, optionally of one category."""
         return await self.on_sale_in(self.store.scoped(scope), category)
+
+    async def bought_by(self, scope: Scope, member_id: str) -> list[tuple[PerkPurchase, str]]:
+        """A member's purchases, newest first, each with its perk's name (retired perks keep theirs)."""
+        data = self.store.scoped(scope)
+        names = {perk.id: perk.name for perk in await data.perks.all()}
+        return [(bought, names.get(bought.perk_id, "?")) for bought in await data.perks.purchases_of(member_id)]
 
     async def names(self, scope: Scope, typed: str = "") -> list[str]:
         """Names of perks on sale containing `typed` (autocomplete)."""

@@ -19,11 +19,13 @@ from loyalteez.clock import Clock, start_of_day, utc_day
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.standings import texts
 from loyalteez.store import Scope, ScopedData, Store
+from loyalteez.store.repos.ledger import LedgerEntry
 from loyalteez.store.repos.standings import BOARD_KINDS, BoardKind
 
 Period = Literal["all", "month", "week"]
 PERIODS: tuple[Period, ...] = ("all", "month", "week")
 PAGE_SIZE = 10
+HISTORY_PAGE_SIZE = 20
 BOARD_TITLES = {
     "ltz_earned": "LTZ earned",
     "activity": "Activity (messages + reactions)",
@@ -65,6 +67,15 @@ class Board:
     def title(self) -> str:
         suffix = {"all": "all time", "month": "this month", "week": "this week"}[self.period]
         return f"{BOARD_TITLES[self.kind]}, {suffix}"
+
+
+@dataclass(frozen=True)
+class History:
+    """One page of a member's reward history, newest first."""
+
+    page: int
+    pages: int
+    entries: list[LedgerEntry]
 
 
 def period_start(period: Period, now: datetime) -> datetime | None:
@@ -159,3 +170,11 @@ class StandingsService:
             mine = await balance(data, member_id, self.clock.now())
             lines.append(texts.server_balance(link["server_name"] or link["server_id"], mine.available, mine.earned))
         return "\n".join(lines) if lines else texts.DM_NO_BALANCES
+
+    async def history(self, scope: Scope, member_id: str, page: int) -> History:
+        """A member's payouts from the ledger, PAGE_SIZE at a time (past the end shows the last page)."""
+        data = self.store.scoped(scope)
+        pages = max(1, -(-(await data.ledger.history_size(member_id)) // HISTORY_PAGE_SIZE))
+        page = min(max(1, page), pages)
+        entries = await data.ledger.history(member_id, HISTORY_PAGE_SIZE, (page - 1) * HISTORY_PAGE_SIZE)
+        return History(page, pages, entries)

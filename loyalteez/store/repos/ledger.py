@@ -34,6 +34,17 @@ class Tally:
     last_at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """One payout as a member sees it in their reward history."""
+
+    event_type: str
+    amount: int
+    channel_id: str | None
+    is_test: bool
+    created_at: datetime | None
+
+
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), _CHUNK):
         yield items[start : start + _CHUNK]
@@ -215,3 +226,18 @@ class LedgerRepository(Repository):
             f"SELECT discord_user_id, ltz_earned FROM discord_user_stats WHERE {scope_sql}", params
         )
         return {r["discord_user_id"]: int(r["ltz_earned"]) for r in rows}
+
+    async def history(self, member_id: str, limit: int, offset: int) -> list[LedgerEntry]:
+        """A member's payouts, newest first, one page at a time (the member-and-time index serves it)."""
+        rows = await self._tables.select(
+            LEDGER, {"discord_user_id": member_id}, order_by=("created_at DESC", "id DESC"), limit=limit, offset=offset
+        )
+        return [
+            LedgerEntry(
+                r["event_type"], int(r["amount"]), r.get("channel_id"), bool(r["is_test"]), as_utc(r["created_at"])
+            )
+            for r in rows
+        ]
+
+    async def history_size(self, member_id: str) -> int:
+        return await self._tables.count(LEDGER, {"discord_user_id": member_id})

@@ -200,6 +200,11 @@ class PerksRepository(Repository):
         rows = await self._tables.select(PURCHASES, where, order_by=("created_at",))
         return [PerkPurchase.from_row(r) for r in rows]
 
+    async def purchases_of(self, member_id: str) -> list[PerkPurchase]:
+        """One member's purchases, newest first (their member page)."""
+        rows = await self._tables.select(PURCHASES, {"discord_user_id": member_id}, order_by=("created_at DESC",))
+        return [PerkPurchase.from_row(r) for r in rows]
+
     async def refund(self, purchase_id: str, now: datetime) -> PerkPurchase | None:
         """Undo a completed purchase once: the member's LTZ and the stock come back; returns the purchase."""
         scope_sql, params = self._tables.scope_filter(PURCHASES)

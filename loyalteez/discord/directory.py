@@ -1,0 +1,60 @@
+"""What the web dashboard asks the bot's guild cache: who is in a server, their name, their current roles.
+
+The gateway keeps the cache current (role changes, leaves), so a level computed from it is the level the
+same member would have for a slash command right now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import discord
+
+from loyalteez.discord.caller import member_caller
+from loyalteez.services.access.permissions import Caller
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    server_id: str
+    name: str
+    owner_id: str | None
+
+
+class GuildDirectory:
+    def __init__(self, client: discord.Client) -> None:
+        self.client = client
+
+    def ready(self) -> bool:
+        return self.client.is_ready()
+
+    def _guild(self, server_id: str) -> discord.Guild | None:
+        return self.client.get_guild(int(server_id)) if server_id.isdigit() else None
+
+    def server(self, server_id: str) -> ServerInfo | None:
+        guild = self._guild(server_id)
+        if guild is None:
+            return None
+        return ServerInfo(str(guild.id), guild.name, str(guild.owner_id) if guild.owner_id else None)
+
+    def caller(self, server_id: str, user_id: str) -> Caller | None:
+        """The member as a Caller, or None when they are not in the server (as far as the bot sees)."""
+        guild = self._guild(server_id)
+        member = guild.get_member(int(user_id)) if guild is not None and user_id.isdigit() else None
+        return None if member is None else member_caller(member)
+
+    def member_name(self, server_id: str, user_id: str) -> str | None:
+        guild = self._guild(server_id)
+        member = guild.get_member(int(user_id)) if guild is not None and user_id.isdigit() else None
+        return None if member is None else member.display_name
+
+    def servers_of(self, user_id: str) -> list[ServerInfo]:
+        """The servers the bot shares with this user, by name."""
+        if not user_id.isdigit():
+            return []
+        found = [
+            ServerInfo(str(g.id), g.name, str(g.owner_id) if g.owner_id else None)
+            for g in self.client.guilds
+            if g.get_member(int(user_id)) is not None
+        ]
+        return sorted(found, key=lambda s: s.name.lower())
