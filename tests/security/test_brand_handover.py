@@ -10,11 +10,6 @@ from loyalteez.emulator.harness import Harness
 from loyalteez.services import texts
 from loyalteez.services.access import brands
 from loyalteez.store import Scope
-from tests.e2e import conftest as e2e
-
-# The end-to-end fixtures, by name: the real App against the loopback Discord, on both engines.
-pytest_generate_tests = e2e.pytest_generate_tests
-engine, harness, emu, guild, admin, alice = e2e.engine, e2e.harness, e2e.emu, e2e.guild, e2e.admin, e2e.alice
 
 MESSAGE = "gm"  # the default gm_checkin event pays 25 LTZ for it
 

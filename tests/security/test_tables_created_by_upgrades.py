@@ -12,7 +12,7 @@ import pytest
 
 from loyalteez.clock import ManualClock
 from loyalteez.store import Store
-from loyalteez.store.schema import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT
 from tests.postgres.helpers import connect, module_database, prepare_supabase_like
 from tests.postgres.upgrade_helpers import fill_every_table, old_database_with_policies, what_anon_reaches
 
