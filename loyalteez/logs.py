@@ -14,6 +14,8 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
 
+from loyalteez import private_files
+
 TEXT_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 TEXT_DATES = "%Y-%m-%d %H:%M:%S"
 # Attributes every LogRecord has; anything else on a record came from `extra=` and is its context.
@@ -54,7 +56,7 @@ def configure(level: str, *, file: str | None, json_lines: bool, max_bytes: int,
         folder = Path(file).parent
         if folder.exists() and not folder.is_dir():
             raise NotADirectoryError(errno.ENOTDIR, f"{folder} is a file, not a folder")
-        folder.mkdir(parents=True, exist_ok=True)
+        private_files.create_file(Path(file))  # owner-only, with its folders
         handler = RotatingFileHandler(file, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
     else:
         handler = logging.StreamHandler(sys.stderr)

@@ -103,8 +103,8 @@ def check_database_url(url: str | None) -> str | None:
         parts = None
     if parts is None or parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
         raise SettingsError(
-            "LOYALTEEZ_DATABASE_URL must be postgresql://USER:PASSWORD@HOST:PORT/DATABASE (naming the database) "
-            f"or sqlite:///PATH, not {_shown(url)!r}"
+            "LOYALTEEZ_DATABASE_URL must be a postgresql:// URL naming the database, like "
+            f"postgresql://USER@HOST:PORT/DATABASE, or sqlite:///PATH, not {_shown(url)!r}"
         )
     return url
 

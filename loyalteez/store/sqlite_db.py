@@ -190,7 +190,7 @@ def check_path(path: Path, *, create: bool) -> None:
         )
     if create:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_files.make_dirs(path.parent)
         except OSError as exc:
             raise DatabaseError(f"cannot create the folder {path.parent}: {exc.strerror or exc}") from exc
 

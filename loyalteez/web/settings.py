@@ -67,9 +67,11 @@ def read_web_settings(values: Mapping[str, str]) -> WebSettings:
             f"DISCORD_CLIENT_ID must be your application's numeric id (General Information page), not {client_id!r}"
         )
     client_secret = (values.get("DISCORD_CLIENT_SECRET") or "").strip() or None
-    if bool(client_id) != bool(client_secret):
-        missing = "DISCORD_CLIENT_SECRET" if client_id else "DISCORD_CLIENT_ID"
-        raise WebSettingsError(f"Discord sign-in needs both DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET: set {missing}")
+    # The id alone is enough for the invite link; sign-in with Discord needs the secret as well.
+    if client_secret and not client_id:
+        raise WebSettingsError(
+            "Discord sign-in needs both DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET: set DISCORD_CLIENT_ID"
+        )
     return WebSettings(
         enabled=switch in SWITCH_ON,
         host=host,

@@ -144,8 +144,8 @@ def test_a_malformed_database_url_is_one_sentence_and_creates_nothing(tmp_path: 
     result = bot("brand", "list", env={"LOYALTEEZ_DATABASE_URL": url}, cwd=tmp_path, timeout=30)
     assert result.returncode == 2
     assert sentence(result) == (
-        "Configuration problem: LOYALTEEZ_DATABASE_URL must be postgresql://USER:PASSWORD@HOST:PORT/DATABASE "
-        f"(naming the database) or sqlite:///PATH, not {url!r}"
+        "Configuration problem: LOYALTEEZ_DATABASE_URL must be a postgresql:// URL naming the database, like "
+        f"postgresql://USER@HOST:PORT/DATABASE, or sqlite:///PATH, not {url!r}"
     )
     assert list(tmp_path.iterdir()) == [], "no file or folder was made"
 

@@ -68,6 +68,8 @@ def test_the_loyalteez_command_is_bot_py(installed: Path, tmp_path: Path) -> Non
     version = installed_run(installed, "--version", cwd=tmp_path)
     assert version.returncode == 0 and version.stdout.strip() == f"loyalteez {__version__}"
     assert run("--version").stdout.strip() == f"loyalteez {__version__}"  # python bot.py keeps working
+    made = installed_run(installed, "--db", str(tmp_path / "fresh.db"), "brand", "create", "Installed", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
     info = installed_run(installed, "--db", str(tmp_path / "fresh.db"), "db", "info", cwd=tmp_path)
     assert info.returncode == 0, info.stderr
     assert "schema version" in info.stdout and "discord_user_stats" in info.stdout

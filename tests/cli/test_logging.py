@@ -34,7 +34,9 @@ def test_log_file_rotates_by_size_and_keeps_n(tmp_path: Path) -> None:
         "LOYALTEEZ_LOG_BACKUPS": "2",
         "LOYALTEEZ_LOG_FORMAT": "json",
     }
-    result = run("--log-level", "DEBUG", "--db", str(tmp_path / "x.db"), "db", "info", env=env, cwd=tmp_path)
+    result = run(
+        "--log-level", "DEBUG", "--db", str(tmp_path / "x.db"), "brand", "create", "Logs", env=env, cwd=tmp_path
+    )
     assert result.returncode == 0 and result.stderr == "", result.stderr
     files = sorted(p.name for p in (tmp_path / "logs").iterdir())
     assert files == ["bot.log", "bot.log.1", "bot.log.2"]  # older ones were dropped

@@ -19,6 +19,8 @@ ALLOWED = {
     "kind": "achievement",
     "cost": 5,
 }
+# Columns whose allowed values differ by table.
+PER_TABLE: dict[str, dict[str, Any]] = {"loyalteez_connect_attempts": {"kind": "server"}}
 
 
 async def old_database_with_policies(url: str, version: int) -> None:
@@ -65,6 +67,7 @@ async def _row(conn: asyncpg.Connection, table: str) -> dict[str, Any] | None:
     )
     row = {c["column_name"]: _generic_value(c["column_name"], c["data_type"], table) for c in columns}
     row.update({c: v for c, v in ALLOWED.items() if c in row})
+    row.update({c: v for c, v in PER_TABLE.get(table, {}).items() if c in row})
     names = {
         r["column_name"]
         for r in await conn.fetch(

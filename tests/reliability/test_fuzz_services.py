@@ -146,7 +146,10 @@ class Live:
             await hook(data)
 
     def snapshot(self) -> dict[str, list[str]]:
-        return snapshot(self.path)
+        """Every row but the wrong-key throttle's: recording a refused key is what the throttle is for."""
+        rows = snapshot(self.path)
+        rows.pop("loyalteez_connect_attempts", None)
+        return rows
 
     def attempt(self, label: str, operation: Callable[[], Any]) -> str:
         """Run an operation; a refusal must leave every row as it was."""

@@ -58,7 +58,7 @@ def mode(path: Path) -> str:
 
 def test_the_database_and_the_folders_made_for_it_are_owner_only(tmp_path: Path) -> None:
     db = tmp_path / "data" / "bots" / "loyalteez.db"
-    bot("db", "info", cwd=tmp_path, LOYALTEEZ_DB=str(db))
+    bot("brand", "create", "Modes", cwd=tmp_path, LOYALTEEZ_DB=str(db))
     assert {p.name: mode(p) for p in (tmp_path / "data", db.parent, db)} == {
         "data": "0o700",
         "bots": "0o700",
@@ -68,7 +68,7 @@ def test_the_database_and_the_folders_made_for_it_are_owner_only(tmp_path: Path)
 
 def test_backups_and_their_folder_are_owner_only(tmp_path: Path) -> None:
     db = tmp_path / "data" / "loyalteez.db"
-    bot("db", "info", cwd=tmp_path, LOYALTEEZ_DB=str(db))
+    bot("brand", "create", "Modes", cwd=tmp_path, LOYALTEEZ_DB=str(db))
     bot("backup", cwd=tmp_path, LOYALTEEZ_DB=str(db))  # the default place: data/backups/
     chosen = tmp_path / "data" / "old" / "before-upgrade.db"
     bot("backup", str(chosen), cwd=tmp_path, LOYALTEEZ_DB=str(db))
@@ -83,7 +83,7 @@ def test_backups_and_their_folder_are_owner_only(tmp_path: Path) -> None:
 
 async def test_exports_and_their_folder_are_owner_only(tmp_path: Path) -> None:
     db = tmp_path / "data" / "loyalteez.db"
-    bot("db", "info", cwd=tmp_path, LOYALTEEZ_DB=str(db))
+    bot("brand", "create", "Modes", cwd=tmp_path, LOYALTEEZ_DB=str(db))
     store = await Store.open(str(db), ManualClock())
     try:
         brand = await brands.create_brand(store, "Acme Coffee")
@@ -99,7 +99,7 @@ async def test_exports_and_their_folder_are_owner_only(tmp_path: Path) -> None:
     audit.write_text("an older export, world-readable\n")
     audit.chmod(0o644)
     bot("export", "rewards", "--server", SERVER, "--out", str(rewards), cwd=tmp_path, LOYALTEEZ_DB=str(db))
-    bot("export", "audit", "--server", SERVER, "--out", str(audit), cwd=tmp_path, LOYALTEEZ_DB=str(db))
+    bot("export", "audit", "--server", SERVER, "--out", str(audit), "--force", cwd=tmp_path, LOYALTEEZ_DB=str(db))
     assert {p.name: mode(p) for p in (rewards, audit)} == {"rewards.csv": "0o600", "audit.csv": "0o600"}
 
 

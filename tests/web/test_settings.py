@@ -36,8 +36,8 @@ def test_off_and_a_public_https_url() -> None:
         ({"LOYALTEEZ_WEB_PORT": "80800"}, "LOYALTEEZ_WEB_PORT must be a port number from 1 to 65535, not '80800'"),
         ({"LOYALTEEZ_WEB_HOST": "local host"}, "LOYALTEEZ_WEB_HOST must be an IP address or a host name"),
         ({"LOYALTEEZ_WEB_PUBLIC_URL": "loyalty.example.org"}, "LOYALTEEZ_WEB_PUBLIC_URL must be an http:// or"),
-        ({"DISCORD_CLIENT_ID": "my-app"}, "DISCORD_CLIENT_ID must be your application's numeric id"),
-        ({"DISCORD_CLIENT_ID": "123"}, "Discord sign-in needs both DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET"),
+        ({"DISCORD_CLIENT_ID": "my-app"}, "DISCORD_CLIENT_ID must be your application's id"),
+        ({"DISCORD_CLIENT_SECRET": "s3"}, "Discord sign-in needs both DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET"),
     ],
 )
 def test_a_bad_value_is_one_sentence_naming_it(values: dict[str, str], sentence: str) -> None:
