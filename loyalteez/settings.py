@@ -150,12 +150,6 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         raise SettingsError(f"LOYALTEEZ_LOG_FORMAT must be text or json, not {log_format!r}")
     log_max_bytes = _whole(merged, "LOYALTEEZ_LOG_MAX_BYTES", LOG_MAX_BYTES_DEFAULT, LOG_MAX_BYTES_MIN, None)
     log_backups = _whole(merged, "LOYALTEEZ_LOG_BACKUPS", LOG_BACKUPS_DEFAULT, 0, LOG_BACKUPS_MAX)
-    client_id = (merged.get("DISCORD_CLIENT_ID") or "").strip() or None
-    if client_id is not None and not client_id.isdigit():
-        raise SettingsError(
-            f"DISCORD_CLIENT_ID must be your application's id (digits, on its General Information page), "
-            f"not {client_id!r}"
-        )
     db_path = (merged.get("LOYALTEEZ_DB") or DEFAULT_DB).strip()
     database_url = check_database_url((merged.get("LOYALTEEZ_DATABASE_URL") or "").strip() or None)
     if database_url is not None and database_url.startswith(SQLITE_URL):
@@ -169,7 +163,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         log_format=log_format,
         log_max_bytes=log_max_bytes,
         log_backups=log_backups,
-        discord_client_id=client_id,
+        discord_client_id=web.client_id,
         discord_token=(merged.get("DISCORD_TOKEN") or "").strip() or None,
         db_path=db_path,
         database_url=database_url,

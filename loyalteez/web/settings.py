@@ -64,7 +64,8 @@ def read_web_settings(values: Mapping[str, str]) -> WebSettings:
     client_id = (values.get("DISCORD_CLIENT_ID") or "").strip() or None
     if client_id is not None and not client_id.isdigit():
         raise WebSettingsError(
-            f"DISCORD_CLIENT_ID must be your application's numeric id (General Information page), not {client_id!r}"
+            f"DISCORD_CLIENT_ID must be your application's id (digits, on its General Information page), "
+            f"not {client_id!r}"
         )
     client_secret = (values.get("DISCORD_CLIENT_SECRET") or "").strip() or None
     # The id alone is enough for the invite link; sign-in with Discord needs the secret as well.

@@ -27,6 +27,20 @@ async def daily_snapshots(data: ScopedData) -> dict[date, dict]:
     return {r.snapshot_date: r.metrics for r in await data.kpi.snapshots("daily")}
 
 
+async def two_in_voice_from_monday_2340(emu: Emulator, guild: GuildHandle, clock) -> tuple[MemberHandle, MemberHandle]:
+    """Ann and Ben earn on Monday afternoon, then sit in voice from 23:40: the start of every midnight case."""
+    general, lounge = guild.channel("general"), guild.create_voice_channel("lounge")
+    ann, ben = guild.member("ann"), guild.member("ben")
+    clock.set(MONDAY + timedelta(hours=13))
+    await ann.say(general, "gm")
+    await ben.say(general, "gm")
+    clock.set(MONDAY + timedelta(hours=23, minutes=40))
+    await ann.join_voice(lounge)
+    await ben.join_voice(lounge)
+    await emu.settle()
+    return ann, ben
+
+
 async def test_a_test_mode_check_in_is_absent_from_every_streak_kpi(
     harness, emu: Emulator, guild: GuildHandle, admin: MemberHandle, alice: MemberHandle, connected, clock
 ) -> None:
@@ -52,15 +66,8 @@ async def test_voice_across_midnight_counts_on_both_days(
     harness, emu: Emulator, guild: GuildHandle, connected, clock
 ) -> None:
     """In voice 23:40 -> 00:20: 20 minutes on Monday, 20 on Tuesday, and both days have voice participation."""
-    general, lounge = guild.channel("general"), guild.create_voice_channel("lounge")
-    ann, ben = guild.member("ann"), guild.member("ben")
-    clock.set(MONDAY + timedelta(hours=13))
-    await ann.say(general, "gm")
-    await ben.say(general, "gm")
-    clock.set(MONDAY + timedelta(hours=23, minutes=40))
-    await ann.join_voice(lounge)
-    await ben.join_voice(lounge)
-    await emu.settle()
+    general = guild.channel("general")
+    ann, ben = await two_in_voice_from_monday_2340(emu, guild, clock)
     clock.set(MONDAY + timedelta(days=1, minutes=20))
     await ann.leave_voice()
     await ben.leave_voice()
@@ -88,15 +95,7 @@ async def test_a_voice_stay_still_open_at_the_midnight_snapshot_counts_for_the_d
     harness, emu: Emulator, guild: GuildHandle, connected, clock
 ) -> None:
     """In voice from 23:40, still there when the 00:00 job writes Monday's snapshot, out at 00:20."""
-    general, lounge = guild.channel("general"), guild.create_voice_channel("lounge")
-    ann, ben = guild.member("ann"), guild.member("ben")
-    clock.set(MONDAY + timedelta(hours=13))
-    await ann.say(general, "gm")
-    await ben.say(general, "gm")
-    clock.set(MONDAY + timedelta(hours=23, minutes=40))
-    await ann.join_voice(lounge)
-    await ben.join_voice(lounge)
-    await emu.settle()
+    ann, ben = await two_in_voice_from_monday_2340(emu, guild, clock)
     clock.set(MONDAY + timedelta(days=1, seconds=30))
     await emu.settle()  # the 00:00 job
     data = await scoped(harness)

@@ -12,18 +12,8 @@ from loyalteez.emulator import GuildHandle, MemberHandle
 from loyalteez.emulator.harness import Harness
 from loyalteez.services.access.permissions import ADMIN_ROLES_KEY
 from loyalteez.store import ScopedData
+from tests.discord.helpers import fund, scoped
 from tests.store.raw import tables
-
-
-async def scoped(h: Harness) -> ScopedData:
-    scope = await h.app.services.setup.scope_for(str(h.guild.id))
-    assert scope is not None
-    return h.app.store.scoped(scope)
-
-
-async def fund(admin: MemberHandle, member: MemberHandle, amount: int) -> None:
-    reply = await admin.slash("reward", member=member, event="welcome", amount=amount)
-    assert "received" in reply.content, reply.content
 
 
 async def write_admin_roles(data: ScopedData, mapping: dict[str, str]) -> None:

@@ -6,20 +6,9 @@ import asyncio
 
 from loyalteez.emulator import GuildHandle, MemberHandle
 from loyalteez.emulator.harness import Harness
-from loyalteez.store import ScopedData
 from tests.conftest import REPORT
+from tests.discord.helpers import fund, scoped
 from tests.store.raw import tables
-
-
-async def scoped(h: Harness) -> ScopedData:
-    scope = await h.app.services.setup.scope_for(str(h.guild.id))
-    assert scope is not None
-    return h.app.store.scoped(scope)
-
-
-async def fund(admin: MemberHandle, member: MemberHandle, amount: int) -> None:
-    reply = await admin.slash("reward", member=member, event="welcome", amount=amount)
-    assert "received" in reply.content, reply.content
 
 
 async def test_concurrent_buyers_cannot_oversell(
