@@ -195,6 +195,13 @@ class PostgresDatabase(FetchHelpers):
         self.url = redact(url)
         self.user = user  # the role the pool logged in as, for messages
         self._slot = TransactionSlot(f"pg-tx-{id(self)}")
+        # Requests that waited for the server's answer (statements, BEGIN, COMMIT): against a remote
+        # database each costs one network round trip, so tests bound them per command and benches report them.
+        self.round_trips = 0
+        self.trace: list[str] | None = None  # set to a list to record what each round trip was (debugging)
+        # Without a statement cache (behind a transaction-mode pooler) asyncpg prepares every statement
+        # again before running it: one more round trip each.
+        self.trips_per_statement = 1
 
     @classmethod
     async def open(cls, url: str, *, min_size: int = 1, max_size: int = 10) -> PostgresDatabase:
@@ -217,7 +224,14 @@ class PostgresDatabase(FetchHelpers):
         except BaseException:
             pool.terminate()
             raise
-        return cls(pool, url, user)
+        opened = cls(pool, url, user)
+        opened.trips_per_statement = 2 if options.get("statement_cache_size", 1) == 0 else 1
+        return opened
+
+    def _count(self, what: str, trips: int = 1) -> None:
+        self.round_trips += trips
+        if self.trace is not None:
+            self.trace.extend([what] * trips)
 
     # -- connections -----------------------------------------------------------------------------------------
 
@@ -231,11 +245,12 @@ class PostgresDatabase(FetchHelpers):
         async with self._pool.acquire() as conn:
             yield conn
 
-    async def _run(self, op: Callable[[asyncpg.Connection], Awaitable[T]], attempts: int = 5) -> T:
+    async def _run(self, op: Callable[[asyncpg.Connection], Awaitable[T]], query: str = "", attempts: int = 5) -> T:
         """One statement; outside a transaction a serialization failure or deadlock is retried."""
         for attempt in range(1, attempts + 1):
             try:
                 async with self._connection() as conn:
+                    self._count(query, self.trips_per_statement)
                     return await op(conn)
             except asyncpg.PostgresError as exc:
                 if self._slot.current() is not None or not retryable(exc) or attempt == attempts:
@@ -247,16 +262,16 @@ class PostgresDatabase(FetchHelpers):
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         query, args = to_dollar(sql), [_param(p) for p in params]
-        return _rowcount(await self._run(lambda conn: conn.execute(query, *args)))
+        return _rowcount(await self._run(lambda conn: conn.execute(query, *args), query))
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         query, args = to_dollar(sql), [[_param(p) for p in row] for row in rows]
         if args:
-            await self._run(lambda conn: conn.executemany(query, args))
+            await self._run(lambda conn: conn.executemany(query, args), query)
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         query, args = to_dollar(sql), [_param(p) for p in params]
-        records = await self._run(lambda conn: conn.fetch(query, *args))
+        records = await self._run(lambda conn: conn.fetch(query, *args), query)
         return [dict(record) for record in records]
 
     @asynccontextmanager
@@ -272,16 +287,19 @@ class PostgresDatabase(FetchHelpers):
             raise ValueError(f"isolation must be one of {ISOLATION_LEVELS}, not {isolation!r}")
         async with self._pool.acquire() as conn:
             tx = conn.transaction(isolation=isolation)
+            self._count("BEGIN")
             await tx.start()
             try:
                 async with self._slot.hold(_Held(conn)):
                     yield
             except BaseException:
                 try:
+                    self._count("ROLLBACK")
                     await tx.rollback()
                 except Exception:  # a broken connection: the pool discards it on release
                     log.debug("rollback failed; the pool resets the connection", exc_info=True)
                 raise
+            self._count("COMMIT")
             await tx.commit()
 
     async def atomic(self, fn: Callable[[], Awaitable[T]], *, isolation: str | None = None, attempts: int = 5) -> T:
@@ -310,6 +328,7 @@ class PostgresDatabase(FetchHelpers):
                 held = self._slot.current()
                 assert held is not None  # inside transaction(): its connection is held
                 async with held.lock:
+                    self._count("script")
                     await held.conn.execute(script)
         except asyncpg.InsufficientPrivilegeError as exc:
             raise DatabaseError(

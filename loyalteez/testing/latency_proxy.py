@@ -33,6 +33,9 @@ class LatencyProxy:
         self.one_way = one_way  # seconds; may be changed while running (applies to bytes read afterwards)
         self.port = port
         self.connections = 0  # accepted so far, for tests that check pooling
+        # Times a client spoke again after the server had answered it, over all connections: the round
+        # trips the link really carried (prepares and pipelined requests included), for benchmarks.
+        self.round_trips = 0
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -95,9 +98,10 @@ class LatencyProxy:
         try:
             server_reader, server_writer = await asyncio.open_connection(self.target_host, self.target_port)
             self._writers.add(server_writer)
+            turn = ["server"]  # who spoke last on this connection
             await asyncio.gather(
-                self._pump(client_reader, server_writer),
-                self._pump(server_reader, client_writer),
+                self._pump(client_reader, server_writer, turn, "client"),
+                self._pump(server_reader, client_writer, turn, "server"),
             )
         except (OSError, asyncio.IncompleteReadError):
             pass
@@ -108,7 +112,9 @@ class LatencyProxy:
                     writer.close()
             self._tasks.discard(task)
 
-    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _pump(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, turn: list[str], side: str
+    ) -> None:
         """Copy one direction; each chunk (and the end of the stream) is delivered `one_way` after it arrived.
 
         Every chunk schedules one delivery that takes the oldest waiting chunk, so the order is kept even
@@ -133,6 +139,9 @@ class LatencyProxy:
                 chunk = await reader.read(CHUNK)
             except OSError:
                 chunk = b""
+            if chunk and turn[0] != side:
+                turn[0] = side
+                self.round_trips += side == "client"
             waiting.append(chunk)
             if self.one_way > 0:
                 loop.call_later(self.one_way, deliver)

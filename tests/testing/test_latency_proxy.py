@@ -75,3 +75,15 @@ async def test_the_store_works_through_the_proxy_and_pays_the_round_trip() -> No
             assert proxy.connections >= 1
         finally:
             await store.close()
+
+
+async def test_the_proxy_counts_each_exchange_once_however_many_chunks_it_takes(echo: int) -> None:
+    async with LatencyProxy("127.0.0.1", echo, one_way=0.02) as proxy:
+        reader, writer = await asyncio.open_connection("127.0.0.1", proxy.port)
+        for _ in range(3):
+            writer.write(b"a")
+            await writer.drain()
+            writer.write(b"b")  # a request sent in two pieces is still one round trip
+            assert await reader.readexactly(2) == b"ab"
+        writer.close()
+    assert proxy.round_trips == 3
