@@ -71,6 +71,13 @@ class Store:
     async def close(self) -> None:
         await self.db.close()
 
+    @property
+    def shared(self) -> bool:
+        """May other processes write this database at the same time? PostgreSQL: yes (several bot processes,
+        the operator CLI); SQLite: the instance lock keeps one bot per file. What a process caches about
+        rows others write (a brand's spend) must be read afresh under the row lock when shared."""
+        return self.db.dialect == "postgresql"
+
     def scoped(self, scope: Scope) -> ScopedData:
         """Everything one brand may see and change of one server, one repository per feature."""
         if not isinstance(scope, Scope):

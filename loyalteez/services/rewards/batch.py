@@ -102,7 +102,7 @@ class BatchEngine:
         self.clock = clock or store.clock
         self.streaks: StreakMultiplierSource = streaks or NoStreaks()
         self.cache = cache or ConfigCache(self.clock.monotonic)
-        self.spend = spend or BrandSpend(self.clock.monotonic)
+        self.spend = spend or BrandSpend(self.clock.monotonic, shared=store.shared)
         self.rollups: RollupSink = rollups or ActivityRollups()
         self.batch_hooks: list[BatchHook] = []
         self.after_batch: list[AfterBatch] = []  # see hooks.py: called inside each written batch's transaction

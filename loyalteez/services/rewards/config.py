@@ -128,10 +128,17 @@ class ConfigCache:
 
 
 class BrandSpend:
-    """Real LTZ each brand has paid, for budgets: read once, then kept up to date by the engine."""
+    """Real LTZ each brand has paid, for budgets: read once, then kept up to date by the engine.
 
-    def __init__(self, monotonic: Callable[[], float], ttl: float = 60.0) -> None:
+    Only while this process is the database's one writer (SQLite). On a shared database (PostgreSQL, where
+    other bot processes pay from the same brand budget) a remembered total misses their payouts and let
+    a brand be paid far past its budget: there it is read afresh each time, under the brand's row lock
+    the engine holds, so the check and the write see every committed payout of every process.
+    """
+
+    def __init__(self, monotonic: Callable[[], float], ttl: float = 60.0, *, shared: bool = False) -> None:
         self.ttl = ttl
+        self.shared = shared
         self._monotonic = monotonic
         self._spent: dict[str, tuple[int, float]] = {}
 
@@ -139,7 +146,7 @@ class BrandSpend:
         brand = data.scope.brand_id
         now = self._monotonic()
         cached = self._spent.get(brand)
-        if cached is not None and now - cached[1] < self.ttl:
+        if cached is not None and now - cached[1] < self.ttl and not self.shared:
             return cached[0]
         spent = await data.ledger.brand_spent()
         self._spent[brand] = (spent, now)

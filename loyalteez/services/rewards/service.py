@@ -37,7 +37,7 @@ class Rewards:
             clock,
             streaks=streaks,
             cache=ConfigCache(clock.monotonic, cache_ttl),
-            spend=BrandSpend(clock.monotonic, cache_ttl),
+            spend=BrandSpend(clock.monotonic, cache_ttl, shared=store.shared),
         )
         self.writer = RewardWriter(self.engine, max_delay=max_delay, max_batch=max_batch)
         self.admin = RewardsAdmin(store, self.engine, clock)
