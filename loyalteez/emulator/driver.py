@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from . import permissions as perms
 from .actors import MemberHandle
+from .gateway import shard_of
 from .settle import settle as _settle
 from .state import TEXT, VOICE, Channel, Guild, Member, Message, Overwrite, Role, User
 
@@ -168,13 +169,17 @@ class DriverMixin:
     # ------------------------------------------------------------ servers
     def create_guild(self, name: str = "Test Server", *, owner: str = "owner",
                      bot_permissions: int | str | Iterable[str] | None = None,
-                     with_bot: bool = True, guild_id: int | None = None) -> GuildHandle:  # fmt: skip
+                     with_bot: bool = True, guild_id: int | None = None,
+                     shard: tuple[int, int] | None = None) -> GuildHandle:  # fmt: skip
         """A server with #general, voice 'lounge', voice 'afk' (the AFK channel) and the bot as a member.
 
         `guild_id`: a real server's id (a history replay keeps the export's ids); default a new one.
+        `shard`: (shard id, shard count) the new id must fall on, as Discord routes it (gateway.shard_of).
         """
         world = self.world
         guild_id = guild_id or world.new_id()
+        if shard is not None:  # a few milliseconds later in snowflake time: still a plausible id
+            guild_id += ((shard[0] - shard_of(guild_id, shard[1])) % shard[1]) << 22
         owner_user = world.add_user(owner)
         guild = Guild(id=guild_id, name=name, owner_id=owner_user.id, bot_present=with_bot)
         world.guilds[guild_id] = guild

@@ -3,6 +3,11 @@
 Every dispatched event gets its sequence number at the moment it is emitted and is kept in the
 session's replay buffer, so a client that RESUMEs receives exactly the events it missed, once.
 Frames are written by one writer task per connection, which keeps them in sequence order.
+
+Sharding as Discord does it: IDENTIFY may carry `shard: [id, count]` (default [0, 1]); each shard is a
+session of its own, and a guild's events go to the session of shard `(guild_id >> 22) % count` (events
+without a guild, DMs, to shard 0). Several processes may hold shards of one bot at once; a new IDENTIFY
+for a shard replaces that shard's session.
 """
 
 from __future__ import annotations
@@ -39,6 +44,22 @@ MESSAGE_EVENTS = {"MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE"}
 REACTION_EVENTS = {"MESSAGE_REACTION_ADD", "MESSAGE_REACTION_REMOVE"}
 MESSAGE_CONTENT = 1 << 15
 REPLAY_LIMIT = 50_000  # events kept for RESUME; older sequences get op 9
+INVALID_SHARD = 4010
+# Events whose guild is the payload's own id rather than a guild_id field.
+GUILD_OBJECT_EVENTS = {"GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"}
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard Discord sends a guild's events to."""
+    return (int(guild_id) >> 22) % shard_count
+
+
+def _guild_of(event: str, data: dict[str, Any]) -> int | None:
+    raw = data.get("id") if event in GUILD_OBJECT_EVENTS else data.get("guild_id")
+    try:
+        return int(raw) if raw is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _object_of(op: object, d: object) -> dict[str, Any]:
@@ -87,6 +108,12 @@ class Session:
     connection: Connection | None = field(default=None, repr=False)
     client_seq: int | None = None  # last sequence the client reported in a heartbeat
     barrier_seq: int | None = None  # sequence at the last op 1 the emulator sent
+    shard: tuple[int, int] = (0, 1)  # (shard id, shard count) from IDENTIFY
+
+    def serves(self, guild_id: int | None) -> bool:
+        """Does this session receive the events of that guild (None: events without a guild)?"""
+        shard_id, count = self.shard
+        return shard_id == 0 if guild_id is None else shard_of(guild_id, count) == shard_id
 
 
 class Gateway:
@@ -96,7 +123,8 @@ class Gateway:
         self.token = token
         self.heartbeat_interval_ms = 41_250
         self.send_acks = True
-        self.session: Session | None = None
+        # Live sessions by (shard id, shard count): one for an unsharded bot.
+        self.sessions: dict[tuple[int, int], Session] = {}
         # Events kept per session for RESUME; a long history replay lowers it to keep memory flat.
         self.replay_limit = REPLAY_LIMIT
         self.connections: list[Connection] = []
@@ -110,11 +138,32 @@ class Gateway:
         self._ready_waiters: list[asyncio.Future[None]] = []
         self.client_seq_probe: Callable[[], int | None] | None = None
 
+    @property
+    def session(self) -> Session | None:
+        """The session that receives DMs (shard 0): the only one of an unsharded bot."""
+        return next((s for s in self.sessions.values() if s.shard[0] == 0), None) or next(
+            iter(self.sessions.values()), None
+        )
+
+    def session_for(self, guild_id: int | None) -> Session | None:
+        return next((s for s in self.sessions.values() if s.serves(guild_id)), None)
+
     # ------------------------------------------------------------------ dispatch
     def emit(self, event: str, data: dict[str, Any]) -> int | None:
-        """Queue one DISPATCH for the bot; returns its sequence number, None when not delivered."""
-        session = self.session
-        if session is None or not self._wanted(session, event, data):
+        """Queue one DISPATCH for the bot; returns its sequence number, None when not delivered.
+
+        It goes to every session whose shard serves the event's guild (Discord: one; the emulator lets two
+        processes hold the same shard, as during a hand-over)."""
+        guild_id = _guild_of(event, data)
+        delivered = None
+        for session in list(self.sessions.values()):
+            if session.serves(guild_id):
+                seq = self._emit_to(session, event, data)
+                delivered = seq if delivered is None else delivered
+        return delivered
+
+    def _emit_to(self, session: Session, event: str, data: dict[str, Any]) -> int | None:
+        if not self._wanted(session, event, data):
             return None
         if event in ("MESSAGE_CREATE", "MESSAGE_UPDATE") and not session.intents & MESSAGE_CONTENT:
             data = self._without_content(data)
@@ -172,12 +221,15 @@ class Gateway:
         With an attached client the answer is its own sequence number. Otherwise (`barrier=True`)
         the sequence the client echoed in its last heartbeat, which `request_barrier` asks for.
         """
-        session = self.session
-        if session is None:
-            return True
+        answers = [self._caught_up(session, barrier) for session in list(self.sessions.values())]
+        if False in answers:
+            return False
+        return None if None in answers else True
+
+    def _caught_up(self, session: Session, barrier: bool) -> bool | None:
         if session.connection is None or session.connection.closed:
             return False
-        probe = self.client_seq_probe
+        probe = self.client_seq_probe if len(self.sessions) == 1 else None  # the probe reads one connection
         client_seq = probe() if probe is not None else None
         if client_seq is not None:
             return client_seq >= session.seq
@@ -189,12 +241,12 @@ class Gateway:
 
     def request_barrier(self) -> None:
         """Send op 1: the client answers with a heartbeat carrying the last sequence it processed."""
-        session = self.session
-        conn = self.live_connection
-        if session is None or conn is None or session.barrier_seq == session.seq:
-            return
-        session.barrier_seq = session.seq
-        conn.queue.put_nowait(json.dumps({"op": HEARTBEAT, "d": None}))
+        for session in list(self.sessions.values()):
+            conn = session.connection
+            if conn is None or conn.closed or session.barrier_seq == session.seq:
+                continue
+            session.barrier_seq = session.seq
+            conn.queue.put_nowait(json.dumps({"op": HEARTBEAT, "d": None}))
 
     # ------------------------------------------------------------------ controls
     def hold_connections(self) -> None:
@@ -221,9 +273,14 @@ class Gateway:
     def invalidate(self, *, resumable: bool = False) -> None:
         """Op 9. A non-resumable one forgets the session, so the bot must IDENTIFY again."""
         self.send_op(INVALID_SESSION, resumable)
-        if not resumable and self.session is not None:
-            self.session.connection = None
-            self.session = None
+        session = self.session
+        if not resumable and session is not None:
+            session.connection = None
+            self._forget(session)
+
+    def _forget(self, session: Session) -> None:
+        if self.sessions.get(session.shard) is session:
+            del self.sessions[session.shard]
 
     def next_ready(self) -> asyncio.Future[None]:
         """A future for the next READY or RESUMED; take it *before* causing the reconnect."""
@@ -301,17 +358,34 @@ class Gateway:
             log.warning("gateway: IDENTIFY with a wrong token, closing 4004")
             await conn.ws.close(code=4004, message=b"Authentication failed.")
             return
+        shard = d.get("shard", [0, 1])
+        if (
+            not isinstance(shard, list)
+            or len(shard) != 2
+            or not all(isinstance(n, int) and not isinstance(n, bool) for n in shard)
+            or not 0 <= shard[0] < shard[1]
+        ):
+            log.warning("gateway: IDENTIFY with an invalid shard %r, closing %d", shard, INVALID_SHARD)
+            await conn.ws.close(code=INVALID_SHARD, message=b"Invalid shard.")
+            return
+        key = (shard[0], shard[1])
         self.identify_count += 1
-        old = self.session.connection if self.session is not None else None
+        previous = self.sessions.get(key)
+        old = previous.connection if previous is not None else None
         if old is not None and old is not conn:
             old.closed = True
+        if conn.session is not None and conn.session is not previous:
+            self._forget(conn.session)  # the same websocket identifying again, as another shard
         session = Session(
-            id=secrets.token_hex(16), intents=int(d.get("intents", 0)), buffer=deque(maxlen=self.replay_limit)
+            id=secrets.token_hex(16),
+            intents=int(d.get("intents", 0)),
+            buffer=deque(maxlen=self.replay_limit),
+            shard=key,
         )
-        self.session = conn.session = session
+        self.sessions[key] = conn.session = session
         session.connection = conn
         world = self.world
-        guilds = [g for g in world.guilds.values() if g.bot_present]
+        guilds = [g for g in world.guilds.values() if g.bot_present and session.serves(g.id)]
         ready = {
             "v": 10,
             "user": {**payloads.user(world.bot), "verified": True, "mfa_enabled": False, "email": None},
@@ -326,16 +400,16 @@ class Gateway:
             "guild_join_requests": [],
             "geo_ordered_rtc_regions": [],
             "user_settings": {},
-            "shard": [0, 1],
+            "shard": list(key),
             "_trace": ["loyalteez-emulator"],
         }
-        self.emit("READY", ready)
+        self._emit_to(session, "READY", ready)
         for g in guilds:
-            self.emit("GUILD_CREATE", payloads.guild(g, world=world))
+            self._emit_to(session, "GUILD_CREATE", payloads.guild(g, world=world))
         self._notify_ready()
 
     def _resume(self, conn: Connection, d: dict[str, Any]) -> None:
-        session = self.session
+        session = next((s for s in self.sessions.values() if s.id == d.get("session_id")), None)
         seq = d.get("seq")
         oldest = session.buffer[0][0] if session and session.buffer else 1
         if (
@@ -356,7 +430,7 @@ class Gateway:
         self.replayed += len(missed)
         for frame in missed:
             conn.queue.put_nowait(frame)
-        self.emit("RESUMED", {"_trace": ["loyalteez-emulator"]})
+        self._emit_to(session, "RESUMED", {"_trace": ["loyalteez-emulator"]})
         self._notify_ready()
 
     def _member_chunk(self, d: dict[str, Any]) -> None:

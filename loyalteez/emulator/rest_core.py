@@ -85,7 +85,9 @@ async def get_gateway(request: web.Request) -> web.Response:
 async def get_gateway_bot(request: web.Request) -> web.Response:
     emu = emulator_of(request)
     limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-    return json_response({"url": emu.gateway_url, "shards": 1, "session_start_limit": limit})
+    guilds = sum(1 for g in emu.world.guilds.values() if g.bot_present)
+    shards = max(1, -(-guilds // 1000))  # Discord recommends one shard per 1,000 guilds
+    return json_response({"url": emu.gateway_url, "shards": shards, "session_start_limit": limit})
 
 
 async def get_default_sounds(request: web.Request) -> web.Response:
