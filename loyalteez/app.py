@@ -14,7 +14,7 @@ import discord
 
 from loyalteez import logsafe
 from loyalteez.clock import Clock, SystemClock
-from loyalteez.discord.bot import LoyalteezBot
+from loyalteez.discord.bot import LoyalteezBot, make_bot
 from loyalteez.discord.directory import GuildDirectory
 from loyalteez.services.analytics.scheduler import Job
 from loyalteez.services.container import Services, build_services
@@ -86,7 +86,8 @@ async def build_app(
     options = dict(bot_options or {})
     if settings.emulator_timings:
         options.setdefault("guild_ready_timeout", 0.2)
-    bot = LoyalteezBot(services, **options)
+    shards = settings.processes
+    bot = make_bot(services, shard_count=shards.shard_count, shard_ids=shards.shard_ids, **options)
     if settings.emulator_timings:
         bot.before_identify_hook = _no_identify_wait  # type: ignore[method-assign]
     if settings.backup_keep and not settings.database_url:

@@ -21,7 +21,7 @@ from loyalteez.cli_commands import texts
 from loyalteez.settings import Settings
 from loyalteez.shutdown import stop_on_sigterm
 from loyalteez.store import DatabaseError
-from loyalteez.store.instance_lock import hold
+from loyalteez.store.instance_lock import hold_shards
 from loyalteez.store.sqlite_db import check_path, write_problem
 
 log = logging.getLogger("loyalteez")
@@ -43,7 +43,9 @@ def ensure_writable(settings: Settings) -> None:
 
 async def _serve(settings: Settings) -> int:
     ensure_writable(settings)
-    lock = await hold(settings.database_url or settings.db_path, "bot.py run")
+    shards = settings.processes
+    command = " ".join(["bot.py run", shards.describe()]).strip()
+    lock = await hold_shards(settings.database_url or settings.db_path, command, shards.shards, shards.shard_count)
     try:
         app = await build_app(settings)
         log.info("database %s ready", (settings.database_url and "(PostgreSQL)") or settings.db_path)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from loyalteez.process_settings import ProcessSettings, ProcessSettingsError, read_process_settings
 from loyalteez.web.settings import WebSettings, WebSettingsError, read_web_settings
 
 DEFAULT_DB = "data/loyalteez.db"
@@ -59,6 +60,8 @@ class Settings:
     discord_client_id: str | None = None
     # The web dashboard served by the bot process (loyalteez/web): off unless load_settings turns it on.
     web: WebSettings = field(default_factory=WebSettings)
+    # Shards this process serves and the scheduler's leader lease (several processes on one PostgreSQL).
+    processes: ProcessSettings = field(default_factory=ProcessSettings)
 
     @property
     def has_token(self) -> bool:
@@ -158,6 +161,10 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         web = read_web_settings(merged)
     except WebSettingsError as exc:
         raise SettingsError(str(exc)) from exc
+    try:
+        processes = read_process_settings(merged)
+    except ProcessSettingsError as exc:
+        raise SettingsError(str(exc)) from exc
     return Settings(
         log_file=(merged.get("LOYALTEEZ_LOG_FILE") or "").strip() or None,
         log_format=log_format,
@@ -174,6 +181,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         backup_keep=int(raw_keep),
         backup_dir=(merged.get("LOYALTEEZ_BACKUP_DIR") or "").strip() or None,
         web=web,
+        processes=processes,
     )
 
 

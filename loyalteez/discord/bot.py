@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import discord
@@ -133,3 +134,25 @@ class LoyalteezBot(discord.Bot):
             return
         log.error("event %s failed: %s: %s", event_method, type(exc).__name__, exc)
         log.debug("traceback for event %s", event_method, exc_info=exc)
+
+
+class ShardedLoyalteezBot(LoyalteezBot, discord.AutoShardedBot):  # type: ignore[misc]
+    """The same bot on py-cord's sharded client: one gateway connection per shard this process serves.
+
+    Discord sends a guild's events to shard `(guild_id >> 22) % shard_count`; other processes may serve the
+    other shards of the same bot against the same PostgreSQL database.
+    """
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        log.info("shard %s of %s ready", shard_id, self.shard_count)
+
+
+def make_bot(
+    services: Services, *, shard_count: int | None = None, shard_ids: Sequence[int] | None = None, **options: Any
+) -> LoyalteezBot:
+    """The plain client for one connection, the sharded one when a shard count is set."""
+    if shard_count is None:
+        return LoyalteezBot(services, **options)
+    return ShardedLoyalteezBot(
+        services, shard_count=shard_count, shard_ids=list(shard_ids) if shard_ids is not None else None, **options
+    )

@@ -11,8 +11,14 @@ PostgreSQL: a session advisory lock in the target database, held by one dedicate
 one, whose sessions are shared). The server drops it when that connection ends. The holder is found again
 through its connection's application_name, which carries the PID and command.
 
-A name picks an independent lock, so other single-holder roles (a scheduler lease, for example) can take
-their own lock on the same database without touching the instance lock.
+A name picks an independent lock, so other single-holder roles can take their own lock on the same database
+without touching the instance lock.
+
+Several bot processes on one PostgreSQL database (`hold_shards`): each holds the instance lock *shared*, which
+still refuses `restore`, `import --apply` and the other commands that need the database to themselves, and
+one exclusive lock per Discord shard it serves, so a second process is refused only when it claims a shard
+already served. An unsharded bot serves shard 0 of 1, so two of them still refuse each other. SQLite keeps
+one process per database, sharded or not.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import fcntl
 import os
 import re
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -40,13 +47,14 @@ _HOLDER = re.compile(r"^loyalteez pid=(\d+) (.*)$")
 class LockHeld(DatabaseError):
     """Someone else holds the lock; the message names their PID and what they are doing."""
 
-    def __init__(self, where: str, pid: int | None, command: str | None) -> None:
+    def __init__(self, where: str, pid: int | None, command: str | None, advice: str | None = None) -> None:
         self.where = where
         self.pid = pid
         self.command = command
         holder = f"PID {pid}" if pid else "another process"
         doing = f" ({command})" if command else ""
-        super().__init__(f"{where} is in use by {holder}{doing}: stop it first, or give this command another database")
+        advice = advice or "stop it first, or give this command another database"
+        super().__init__(f"{where} is in use by {holder}{doing}: {advice}")
 
 
 class Lock(Protocol):
@@ -116,16 +124,28 @@ def _read_holder(fd: int) -> tuple[int | None, str | None]:
     return pid, (lines[1].strip() or None) if len(lines) > 1 else None
 
 
-class AdvisoryLock:
-    """A PostgreSQL session advisory lock held by its own connection for as long as the lock is held."""
+def _key(name: str) -> tuple[int, int]:
+    return (_NAMESPACE, zlib.crc32(name.encode()) & 0x7FFFFFFF)
 
-    def __init__(self, conn: asyncpg.Connection, key: tuple[int, int]) -> None:
+
+def shard_lock_name(shard_id: int, shard_count: int) -> str:
+    """An unsharded bot is shard 0 of 1: its lock is the same as a one-shard bot's."""
+    return f"shard {shard_id} of {shard_count}"
+
+
+class AdvisoryLock:
+    """PostgreSQL session advisory locks held by their own connection for as long as they are held."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn: asyncpg.Connection | None = conn
-        self._key = key
 
     @classmethod
     async def take(cls, url: str, command: str, name: str = INSTANCE) -> AdvisoryLock:
-        key = (_NAMESPACE, zlib.crc32(name.encode()) & 0x7FFFFFFF)
+        return await cls.take_all(url, command, [(name, False, None)])
+
+    @classmethod
+    async def take_all(cls, url: str, command: str, locks: list[tuple[str, bool, str | None]]) -> AdvisoryLock:
+        """Take each (name, shared, what it guards) in order on one connection, or none of them."""
         dsn, _ = _split_options(url)
         try:
             conn = await asyncpg.connect(
@@ -136,20 +156,26 @@ class AdvisoryLock:
         except (OSError, TimeoutError, ValueError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise _connect_error(url, exc) from exc
         try:
-            if not await conn.fetchval("SELECT pg_try_advisory_lock($1, $2)", *key):
+            for name, shared, what in locks:
+                key = _key(name)
+                take = "pg_try_advisory_lock_shared" if shared else "pg_try_advisory_lock"
+                if await conn.fetchval(f"SELECT {take}($1, $2)", *key):
+                    continue
                 holder = await conn.fetchval(
                     "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
                     "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1 AND l.objid = $2 "
                     "AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database WHERE datname = "
-                    "current_database()) LIMIT 1",
+                    "current_database()) AND l.pid <> pg_backend_pid() LIMIT 1",
                     *key,
                 )
                 found = _HOLDER.match(holder or "")
-                raise LockHeld(redact(url), int(found.group(1)) if found else None, found.group(2) if found else None)
+                where = f"{redact(url)} ({what})" if what else redact(url)
+                advice = "stop it first, or let this process serve other shards (LOYALTEEZ_SHARD_IDS)" if what else None
+                raise LockHeld(where, int(found.group(1)) if found else None, found.group(2) if found else None, advice)
         except BaseException:
             await _close_quietly(conn)
             raise
-        return cls(conn, key)
+        return cls(conn)
 
     async def release(self) -> None:
         conn, self._conn = self._conn, None
@@ -171,3 +197,15 @@ async def hold(target: str, command: str, name: str = INSTANCE) -> Lock:
     database = sqlite_path(target)
     check_path(database, create=True)  # one sentence for a folder, a file in the way, a missing folder
     return FileLock.take(database, command, name)
+
+
+async def hold_shards(target: str, command: str, shards: Sequence[int], shard_count: int | None) -> Lock:
+    """The bot's lock: on PostgreSQL the instance lock shared plus each shard served; on SQLite the instance lock."""
+    if not is_postgres(target):
+        return await hold(target, command)
+    count = shard_count or 1
+    locks: list[tuple[str, bool, str | None]] = [(INSTANCE, True, None)]
+    for shard in shards:
+        what = f"shard {shard} of {count}" if shard_count is not None else None
+        locks.append((shard_lock_name(shard, count), False, what))
+    return await AdvisoryLock.take_all(target, command, locks)
