@@ -1,20 +1,27 @@
-"""What admins read: /stats over a period and the audit trail (/audit)."""
+"""What admins read: /stats over a period and the audit trail (/audit, and the dashboard's filtered,
+paged audit log with its streamed CSV)."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
+import math
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from loyalteez.clock import start_of_day, utc_day
+from loyalteez.services import texts
+from loyalteez.services.common.csv_cells import csv_line, safe_cell
 from loyalteez.services.errors import ValidationError
 from loyalteez.store import ScopedData
+from loyalteez.store.repos.audit import AuditFilter
 
 StatsPeriod = Literal["day", "week", "month"]
 AUDIT_PAGE = 25
+AUDIT_BATCH = 500  # rows read per query when streaming or filtering by event
+EVENT_MAX = 32
 AUDIT_SCAN = 2000  # newest rows searched when filtering by event, which lives inside the JSON details
 REWARD_ACTIONS = ("rewards.manual_reward", "rewards.import")
 
@@ -148,8 +155,116 @@ def audit_csv(entries: list[AuditEntry]) -> bytes:
 
 
 def _cell(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return "" if value is None else str(value)
+    return safe_cell(value)
+
+
+# -- the dashboard's audit log: filters, pages, CSV ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AuditQuery:
+    """The audit log's filters, checked: member, type (config/rewards), event, days [start, end] (UTC)."""
+
+    member_id: str | None = None
+    kind: str | None = None
+    event: str | None = None
+    start: date | None = None
+    end: date | None = None
+
+    def stored(self) -> AuditFilter:
+        return AuditFilter(
+            target_user_id=self.member_id,
+            actions_in=REWARD_ACTIONS if self.kind == "rewards" else None,
+            actions_not_in=REWARD_ACTIONS if self.kind == "config" else None,
+            since=start_of_day(self.start) if self.start else None,
+            until=start_of_day(self.end + timedelta(days=1)) if self.end else None,
+        )
+
+
+def _day(name: str, raw: str | None) -> date | None:
+    if not raw or not raw.strip():
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ValidationError(name, texts.bad_day(name)) from None
+
+
+def audit_query(
+    member: str | None, kind: str | None, event: str | None, start: str | None, end: str | None
+) -> AuditQuery:
+    """Filters as typed (blank means any); one sentence naming the first bad one."""
+    member = (member or "").strip() or None
+    if member is not None and not (member.isdigit() and 15 <= len(member) <= 21):
+        raise ValidationError("member", texts.BAD_MEMBER_ID)
+    kind = (kind or "").strip() or None
+    if kind not in (None, "config", "rewards"):
+        raise ValidationError("type", "type must be config or rewards")
+    event = (event or "").strip().lower() or None
+    if event is not None and len(event) > EVENT_MAX:
+        raise ValidationError("event", texts.event_too_long(EVENT_MAX))
+    first, last = _day("from", start), _day("to", end)
+    if first and last and first > last:
+        raise ValidationError("to", texts.DAYS_REVERSED)
+    return AuditQuery(member, kind, event, first, last)
+
+
+AUDIT_FILTERS = ("member", "type", "event", "from", "to")
+
+
+def audit_query_of(filters: Mapping[str, str]) -> AuditQuery:
+    """The dashboard's query string: member, type, event, from, to."""
+    return audit_query(*(filters.get(name) for name in AUDIT_FILTERS))
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    query: AuditQuery
+    entries: list[AuditEntry]
+    page: int
+    pages: int
+    total: int
+
+
+async def _matching(data: ScopedData, query: AuditQuery) -> AsyncIterator[dict[str, Any]]:
+    """Every entry the query keeps, newest first, read a batch at a time (the event lives in JSON details,
+    so that one filter is applied here)."""
+    after: tuple[Any, Any] | None = None
+    while True:
+        rows = await data.audit.newest_after(query.stored(), after, AUDIT_BATCH)
+        for row in rows:
+            if query.event is None or _mentions_event(row, query.event):
+                yield row
+        if len(rows) < AUDIT_BATCH:
+            return
+        after = (rows[-1]["created_at"], rows[-1]["id"])
+
+
+async def audit_page(data: ScopedData, query: AuditQuery, number: int) -> AuditPage:
+    """One page of the filtered log, newest first; a page past the end shows the last one."""
+    if query.event is None:
+        total = await data.audit.count(query.stored())
+        pages = max(1, math.ceil(total / AUDIT_PAGE))
+        number = min(max(1, number), pages)
+        rows = await data.audit.newest_page(query.stored(), AUDIT_PAGE, (number - 1) * AUDIT_PAGE)
+    else:
+        found = [row async for row in _matching(data, query)]
+        total = len(found)
+        pages = max(1, math.ceil(total / AUDIT_PAGE))
+        number = min(max(1, number), pages)
+        rows = found[(number - 1) * AUDIT_PAGE : number * AUDIT_PAGE]
+    return AuditPage(query, [AuditEntry.from_snapshot(r) for r in rows], number, pages, total)
+
+
+async def audit_csv_stream(data: ScopedData, query: AuditQuery) -> AsyncIterator[bytes]:
+    """The filtered log as CSV, header first, a batch of rows at a time (any size, little memory)."""
+    yield csv_line(AUDIT_COLUMNS)
+    lines: list[bytes] = []
+    async for row in _matching(data, query):
+        entry = AuditEntry.from_snapshot(row)
+        lines.append(csv_line([getattr(entry, c) for c in AUDIT_COLUMNS]))
+        if len(lines) >= AUDIT_BATCH:
+            yield b"".join(lines)
+            lines = []
+    if lines:
+        yield b"".join(lines)

@@ -39,3 +39,17 @@ def link_placeholder(user_id: str) -> str:
         f"Your Discord id is `{user_id}`. Linking it to an external Loyalteez account (wallet or email) is not "
         "available in the self-hosted bot yet; your LTZ are kept per server under this id."
     )
+
+
+# -- filters of the admin listings (the dashboard's audit log) ------------------------------------------------
+
+BAD_MEMBER_ID = "member: give a member's Discord id (15-21 digits), or leave it empty"
+DAYS_REVERSED = "to: the last day comes on or after the first day"
+
+
+def bad_day(option: str) -> str:
+    return f"{option}: give a day as YYYY-MM-DD, e.g. 2026-03-01"
+
+
+def event_too_long(limit: int) -> str:
+    return f"event: an event name has at most {limit} characters"

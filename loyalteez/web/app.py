@@ -21,7 +21,7 @@ from loyalteez.web.context import CONTEXT, Directory, WebContext
 from loyalteez.web.csrf import csrf_middleware
 from loyalteez.web.errors import error_pages
 from loyalteez.web.oauth import OAuthClient
-from loyalteez.web.pages import admin, auth, home, member, public
+from loyalteez.web.pages import admin, auth, home, member, public, viewer
 from loyalteez.web.security import security_headers
 from loyalteez.web.sessions import session_middleware
 from loyalteez.web.settings import WebSettings
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("loyalteez.web")
 STATIC = Path(__file__).parent / "static"
-PAGES = (home, auth, public, member, admin)  # a new page module goes here (docs/web.md)
+PAGES = (home, auth, public, member, admin, viewer)  # a new page module goes here (docs/web.md)
 
 
 class WebError(RuntimeError):

@@ -12,8 +12,10 @@ import jinja2
 from aiohttp import web
 from markupsafe import Markup, escape
 
+from loyalteez.web import texts
 from loyalteez.web.context import context_of
 from loyalteez.web.csrf import FIELD
+from loyalteez.web.nav import ADMIN_NAV
 from loyalteez.web.sessions import session_of
 
 
@@ -28,6 +30,8 @@ class Templates:
         )
         self.env.filters["number"] = lambda value: f"{int(value):,}"
         self.env.globals["static"] = lambda path: f"/static/{path}"
+        self.env.globals["admin_nav"] = ADMIN_NAV
+        self.env.globals["texts"] = texts
 
     def render(self, name: str, values: dict[str, Any]) -> str:
         return self.env.get_template(name).render(values)

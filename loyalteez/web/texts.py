@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 NOT_FOUND = "There is no such page here, or it is not yours to see."
 SIGN_IN_NEEDED = "Sign in with Discord to see this page."
 CSRF_REJECTED = "This form expired or came from another site: reload the page and try again."
@@ -30,3 +32,38 @@ def permission_needed(message: str) -> str:
 
 def operator_name(server: str) -> str:
     return f"Operator of {server}"
+
+
+# -- viewer pages ----------------------------------------------------------------------------------------------
+
+NO_KPI_VALUES = "No snapshot in this window yet: the first is written at the first midnight (UTC) after connecting."
+NO_AUDIT = "No audit entries match these filters."
+NO_LEDGER = "Nothing has been paid on this server yet."
+SEGMENT_EMPTY = "Nobody in this segment right now."
+NO_BREAKDOWN = "Nothing paid in this period yet."
+
+
+def segment_value(segment: str, value: object) -> str:
+    """A member's value in a segment, as the page shows it (Discord's own markup has no place here)."""
+    if segment == "whales":
+        return f"{value:,} LTZ" if isinstance(value, int) else str(value)
+    if segment == "power_users":
+        return f"active {value} of 7 days"
+    if segment == "voice_regulars":
+        return f"{value} voice sessions"
+    if segment == "new" and isinstance(value, datetime):
+        return f"joined {value:%Y-%m-%d %H:%M} UTC"
+    if isinstance(value, date):
+        return f"last active {value:%Y-%m-%d}"
+    if segment == "dormant" and value is None:
+        return "never active since joining"
+    return "" if value is None else str(value)
+
+
+def audit_details(value: object) -> str:
+    """An audit row's details as one line: `key: value` pairs (the CSV has them whole)."""
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {audit_details(item)}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(audit_details(item) for item in value)
+    return "" if value is None else str(value)

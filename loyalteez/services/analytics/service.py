@@ -26,7 +26,7 @@ from loyalteez.clock import Clock, start_of_day, utc_day
 from loyalteez.services.access import audit
 from loyalteez.services.access.gate import open_admin
 from loyalteez.services.access.permissions import Caller, Level
-from loyalteez.services.analytics import input, reports, segments, snapshots, targets, texts
+from loyalteez.services.analytics import dashboard, input, reports, segments, snapshots, targets, texts
 from loyalteez.services.analytics.metrics import KPIS, day_metrics, period_value
 from loyalteez.services.analytics.ports import Poster, PostResult
 from loyalteez.services.analytics.rollups import record_join
@@ -241,6 +241,16 @@ class Analytics:
                 )
             )
         return lines
+
+    async def kpi_dashboard(
+        self, scope: Scope, caller: Caller, days: str | int | None
+    ) -> tuple[int, list[dashboard.KpiTrend]]:
+        """The web's KPI dashboard: /kpi report's lines with each KPI's daily values over 7, 30 or 90 days."""
+        data = await open_admin(self.store, scope, caller, Level.VIEWER)
+        window = dashboard.window_days(days)
+        lines = await self.kpi_lines(data)
+        span, daily = await dashboard.daily_series(data, utc_day(self.clock.now()), window)
+        return window, dashboard.trends(lines, span, daily)
 
     async def export(self, scope: Scope, caller: Caller, fmt: str, start: str | None) -> tuple[str, bytes]:
         """/kpi export: every snapshot since `start` (YYYY-MM-DD) as CSV or JSON; (file name, bytes)."""

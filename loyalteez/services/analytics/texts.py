@@ -118,6 +118,7 @@ def no_target(metric: str) -> str:
     return f"metric: `{metric}` has no target yet; set one with /kpi set"
 
 
+BAD_WINDOW = "days: choose 7, 30 or 90"
 BAD_DATE = "start-date: give a date as YYYY-MM-DD, e.g. 2026-03-01"
 BAD_FORMAT = "format: choose csv or json"
 

@@ -8,7 +8,7 @@ directly inside their own transactions.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import AsyncIterator, Collection, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -19,7 +19,7 @@ from loyalteez.services.access.permissions import ADMIN_CHANNEL_KEY, ADMIN_ROLES
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.perks import roles as role_rules
 from loyalteez.services.perks import texts as perk_texts
-from loyalteez.services.rewards import admin_events, admin_members, admin_server, texts, validation
+from loyalteez.services.rewards import admin_events, admin_members, admin_server, ledger_view, texts, validation
 from loyalteez.services.rewards.admin_events import EventOptions
 from loyalteez.services.rewards.admin_members import DisabledMember, MemberStatus
 from loyalteez.services.rewards.admin_server import RoleBonusView
@@ -270,6 +270,28 @@ class RewardsAdmin:
     ) -> list[admin_reads.AuditEntry]:
         data = await open_admin(self.store, scope, caller, Level.VIEWER)
         return await admin_reads.audit_rows(data, member_id=member_id, kind=kind, event=event)
+
+    # -- reads: the dashboard's audit log and ledger ------------------------------------------------------------
+
+    async def audit_page(
+        self, scope: Scope, caller: Caller, filters: Mapping[str, str], page: int
+    ) -> admin_reads.AuditPage:
+        """`filters` as typed: member (id), type, event, from and to (YYYY-MM-DD); blank or absent = any."""
+        data = await open_admin(self.store, scope, caller, Level.VIEWER)
+        return await admin_reads.audit_page(data, admin_reads.audit_query_of(filters), page)
+
+    async def audit_export(self, scope: Scope, caller: Caller, filters: Mapping[str, str]) -> AsyncIterator[bytes]:
+        """Level and filters are checked now; the returned CSV chunks are read as they are sent."""
+        data = await open_admin(self.store, scope, caller, Level.VIEWER)
+        return admin_reads.audit_csv_stream(data, admin_reads.audit_query_of(filters))
+
+    async def ledger_page(self, scope: Scope, caller: Caller, page: int) -> ledger_view.LedgerPage:
+        data = await open_admin(self.store, scope, caller, Level.VIEWER)
+        return await ledger_view.ledger_page(data, page)
+
+    async def ledger_export(self, scope: Scope, caller: Caller) -> AsyncIterator[bytes]:
+        data = await open_admin(self.store, scope, caller, Level.VIEWER)
+        return ledger_view.ledger_csv_stream(data)
 
 
 def _event_name(name: str | None, action: str) -> str:

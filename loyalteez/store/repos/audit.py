@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from loyalteez.store.database import Row
 from loyalteez.store.repos.base import Repository
 
 AUDIT = "discord_audit_log"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """Which entries a listing keeps: on one member, of some actions (or all but some), in [since, until)."""
+
+    target_user_id: str | None = None
+    actions_in: Sequence[str] | None = None
+    actions_not_in: Sequence[str] | None = None
+    since: datetime | None = None
+    until: datetime | None = None
 
 
 class AuditRepository(Repository):
@@ -60,6 +73,49 @@ class AuditRepository(Repository):
         elif actions_not_in is not None:
             where["action"] = ("NOT IN", tuple(actions_not_in))
         return await self._tables.select(AUDIT, where, order_by=["created_at DESC", "id DESC"], limit=limit)
+
+    def _filtered(self, chosen: AuditFilter) -> tuple[str, list[Any]]:
+        sql, params = self._tables.scope_filter(AUDIT)
+        parts = [sql]
+        if chosen.target_user_id:
+            parts.append("target_user_id = ?")
+            params.append(chosen.target_user_id)
+        for names, op in ((chosen.actions_in, "IN"), (chosen.actions_not_in, "NOT IN")):
+            if names is not None:
+                parts.append(f"action {op} ({', '.join('?' * len(names))})" if names else "1 = 1")
+                params.extend(names)
+        if chosen.since is not None:
+            parts.append("created_at >= ?")
+            params.append(chosen.since)
+        if chosen.until is not None:
+            parts.append("created_at < ?")
+            params.append(chosen.until)
+        return " AND ".join(parts), params
+
+    async def newest_after(self, chosen: AuditFilter, after: tuple[Any, Any] | None, limit: int) -> list[Row]:
+        """Up to `limit` entries newest first, continuing below the (created_at, id) of the last one read.
+
+        Keyset paging down the (server_id, created_at) index: a page or a streamed export costs the rows
+        it reads, however long the trail is.
+        """
+        sql, params = self._filtered(chosen)
+        if after is not None:
+            sql += " AND (created_at < ? OR (created_at = ? AND id < ?))"
+            params.extend([after[0], after[0], after[1]])
+        return await self._db.fetch_all(
+            f"SELECT * FROM {AUDIT} WHERE {sql} ORDER BY created_at DESC, id DESC LIMIT ?", [*params, int(limit)]
+        )
+
+    async def newest_page(self, chosen: AuditFilter, limit: int, offset: int) -> list[Row]:
+        sql, params = self._filtered(chosen)
+        return await self._db.fetch_all(
+            f"SELECT * FROM {AUDIT} WHERE {sql} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+            [*params, int(limit), int(offset)],
+        )
+
+    async def count(self, chosen: AuditFilter) -> int:
+        sql, params = self._filtered(chosen)
+        return int(await self._db.fetch_value(f"SELECT COUNT(*) FROM {AUDIT} WHERE {sql}", params) or 0)
 
     async def actions(self) -> list[str]:
         """Every entry's action, oldest first."""

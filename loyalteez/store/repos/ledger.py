@@ -45,6 +45,34 @@ class LedgerEntry:
     created_at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    """One payout as admins read it in the server's ledger."""
+
+    row_id: str
+    created_at: datetime | None
+    member_id: str
+    event_type: str
+    amount: int
+    channel_id: str | None
+    is_test: bool
+
+
+_ROW_COLUMNS = "id, created_at, discord_user_id, event_type, amount, channel_id, is_test"
+
+
+def _ledger_row(r: Mapping[str, Any]) -> LedgerRow:
+    return LedgerRow(
+        str(r["id"]),
+        as_utc(r["created_at"]),
+        str(r["discord_user_id"]),
+        str(r["event_type"]),
+        int(r["amount"]),
+        r.get("channel_id"),
+        bool(r["is_test"]),
+    )
+
+
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), _CHUNK):
         yield items[start : start + _CHUNK]
@@ -241,3 +269,33 @@ class LedgerRepository(Repository):
 
     async def history_size(self, member_id: str) -> int:
         return await self._tables.count(LEDGER, {"discord_user_id": member_id})
+
+    # -- the server's ledger, newest first (admins) ---------------------------------------------------------
+
+    async def newest(self, limit: int, after: tuple[datetime, str] | None = None) -> list[LedgerRow]:
+        """Payouts of every member, newest first, continuing below the (created_at, id) of the last one read.
+
+        Keyset paging down the (server_id, created_at) index, so a page or a streamed export costs only
+        the rows it reads.
+        """
+        sql, params = self._tables.scope_filter(LEDGER)
+        if after is not None:
+            sql += " AND (created_at < ? OR (created_at = ? AND id < ?))"
+            params.extend([after[0], after[0], after[1]])
+        rows = await self._db.fetch_all(
+            f"SELECT {_ROW_COLUMNS} FROM {LEDGER} WHERE {sql} ORDER BY created_at DESC, id DESC LIMIT ?",
+            [*params, int(limit)],
+        )
+        return [_ledger_row(r) for r in rows]
+
+    async def newest_page(self, limit: int, offset: int) -> list[LedgerRow]:
+        """One numbered page of the same order (the dashboard's pager)."""
+        sql, params = self._tables.scope_filter(LEDGER)
+        rows = await self._db.fetch_all(
+            f"SELECT {_ROW_COLUMNS} FROM {LEDGER} WHERE {sql} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+            [*params, int(limit), int(offset)],
+        )
+        return [_ledger_row(r) for r in rows]
+
+    async def size(self) -> int:
+        return await self._tables.count(LEDGER)
