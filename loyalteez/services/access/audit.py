@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Literal
 
 from loyalteez.ids import new_id
 from loyalteez.store import ScopedData
 
 ActorType = Literal["admin", "bot", "system", "user"]
+# Where the current action came from when not Discord (the dashboard sets "web" for each request), so the
+# services keep their signatures and every audit row they write says so in its details (`source`).
+SOURCE: ContextVar[str | None] = ContextVar("audit_source", default=None)
+
+
+@contextmanager
+def acting_from(source: str) -> Iterator[None]:
+    """Audit rows written inside the block carry `source` in their details."""
+    token = SOURCE.set(source)
+    try:
+        yield
+    finally:
+        SOURCE.reset(token)
 
 
 async def record(
@@ -25,6 +40,9 @@ async def record(
 ) -> str:
     """Append one audit row in the caller's scope (and transaction); returns its id."""
     row_id = new_id()
+    source = SOURCE.get()
+    if source is not None:
+        details = {**(details or {}), "source": source}
     await data.audit.append(
         row_id,
         actor_type=actor_type,
