@@ -20,13 +20,12 @@ from discord.ext import commands
 from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.caller import caller_of
 from loyalteez.discord.convert import member_of
-from loyalteez.discord.poster import GuildPoster
+from loyalteez.discord.drop_posting import PREFIX, DropMessages
 from loyalteez.discord.replies import send
 from loyalteez.services import texts
-from loyalteez.services.analytics.ports import PostResult
 from loyalteez.services.common import input as common
 from loyalteez.services.common import texts as shared
-from loyalteez.services.drops import Drop, DropPlan, Drops, TargetMessage
+from loyalteez.services.drops import Drop, Drops, TargetMessage
 from loyalteez.services.drops import input as check
 from loyalteez.services.drops import texts as say
 from loyalteez.services.errors import ValidationError
@@ -35,44 +34,7 @@ from loyalteez.store import Scope
 
 log = logging.getLogger("loyalteez.drops")
 GUILD = {discord.InteractionContextType.guild}
-PREFIX = "drop:"
 SWEEP_EVERY = timedelta(minutes=1)
-# The channels a drop's message can be in: they all have get_partial_message and fetch_message.
-MESSAGE_CHANNELS = (
-    discord.TextChannel,
-    discord.VoiceChannel,
-    discord.StageChannel,
-    discord.Thread,
-    discord.DMChannel,
-    discord.PartialMessageable,
-)
-
-
-def drop_embed(plan: DropPlan, expires: datetime | None) -> discord.Embed:
-    embed = discord.Embed(
-        title=f"🎁 {plan.label}: {plan.amount:,} LTZ",
-        colour=discord.Colour.gold(),
-        description=plan.description or f"Click **{plan.label}** to claim your LTZ.",
-    )
-    embed.add_field(name="Event", value=f"`{plan.event}`")
-    embed.add_field(name="Claims", value=f"first {plan.max_claims:,}" if plan.max_claims else "unlimited")
-    embed.add_field(name="Ends", value=shared.when(expires) if expires else "never")
-    return embed
-
-
-def drop_button(drop_id: str, label: str, disabled: bool = False) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(
-        discord.ui.Button(
-            label=label[:80],
-            style=discord.ButtonStyle.success,
-            disabled=disabled,
-            custom_id=f"{PREFIX}{drop_id}",
-            emoji="🎉",
-        )
-    )
-    view.stop()  # answered by on_interaction from the custom_id, not kept in memory
-    return view
 
 
 class DropsCog(commands.Cog):
@@ -80,7 +42,7 @@ class DropsCog(commands.Cog):
 
     def __init__(self, bot: discord.Bot, gate: AdminGate, drops: Drops, ticker: Ticker) -> None:
         self.bot = bot
-        self.poster = GuildPoster(bot)
+        self.messages = DropMessages(bot, drops)  # posting and closing, shared with the dashboard
         self.gate = gate
         self.drops = drops
         self.ticker = ticker
@@ -166,18 +128,8 @@ class DropsCog(commands.Cog):
             description=description,
             target=found,
         )
-        expires = self.drops.expiry(plan)
         if plan.drop_type == "button":
-            posted = await self.poster.send(
-                scope.server_id,
-                str(ctx.channel_id),
-                "a drop",
-                embed=drop_embed(plan, expires),
-                view=drop_button(plan.drop_id, plan.label),
-            )
-            if isinstance(posted, PostResult):
-                raise ValidationError("channel", say.CANT_POST)
-            message: discord.Message = posted
+            drop = await self.messages.post_button_drop(scope, plan, str(ctx.author.id))
         else:
             assert target is not None
             try:
@@ -186,12 +138,11 @@ class DropsCog(commands.Cog):
                 raise ValidationError("message-id", say.CANT_REACT) from None
             except discord.HTTPException:
                 raise ValidationError("emoji", shared.BAD_EMOJI) from None
-            message = target
-        try:
-            drop = await self.drops.create(scope, plan, actor_id=str(ctx.author.id), message_id=str(message.id))
-        except BaseException:
-            await self._undo_post(plan, message)
-            raise
+            try:
+                drop = await self.drops.create(scope, plan, actor_id=str(ctx.author.id), message_id=str(target.id))
+            except BaseException:
+                await self.messages.undo(plan, target)
+                raise
         await send(
             ctx,
             say.drop_created(
@@ -221,16 +172,6 @@ class DropsCog(commands.Cog):
         except (discord.NotFound, discord.Forbidden, AttributeError):
             return TargetMessage(refusal=say.MESSAGE_NOT_VISIBLE), None
         return TargetMessage(str(message.channel.id), str(message.id)), message
-
-    async def _undo_post(self, plan: DropPlan, message: discord.Message) -> None:
-        try:
-            if plan.drop_type == "button":
-                await message.delete()
-            else:
-                assert self.bot.user is not None  # logged in: it is answering a command
-                await message.remove_reaction(plan.emoji, self.bot.user)
-        except discord.HTTPException as exc:
-            log.warning("could not undo the drop message %s: %s", message.id, exc)
 
     @drop.command(name="list", description="Live drops on this server")
     async def list_(self, ctx: discord.ApplicationContext) -> None:
@@ -353,33 +294,4 @@ class DropsCog(commands.Cog):
             await self.close_message(scope, drop)
 
     async def close_message(self, scope: Scope, drop: Drop) -> None:
-        """Show a drop has ended: button disabled and the reason in the footer, or the bot's reaction removed.
-        Its channel comes from the drop's row, so it must be one of the server's (the poster checks)."""
-        if not drop.message_id:
-            return
-        channel = await self.poster.channel(scope.server_id, drop.channel_id, "a drop's end")
-        if not isinstance(channel, MESSAGE_CHANNELS):
-            return
-        try:
-            if drop.drop_type == "reaction":
-                assert self.bot.user is not None  # logged in: drops close from its events and its ticker
-                partial = channel.get_partial_message(int(drop.message_id))
-                await partial.remove_reaction(drop.emoji or "", self.bot.user)  # type: ignore[misc]  # py-cord types the borrowed method self: Message
-                return
-            message = await channel.fetch_message(int(drop.message_id))
-            status = self.drops.status(drop)
-            embed = message.embeds[0] if message.embeds else None
-            if embed is not None:
-                embed.set_footer(text=say.drop_footer(status, drop.claims_count, drop.max_claims))
-            label = next(
-                (
-                    c.label
-                    for row in message.components
-                    for c in getattr(row, "children", [])
-                    if getattr(c, "label", None)
-                ),
-                "Claim",
-            )
-            await message.edit(embed=embed, view=drop_button(drop.drop_id, label, disabled=True))
-        except discord.HTTPException as exc:
-            log.warning("could not close drop %s's message: %s", drop.drop_id, exc)
+        await self.messages.close(scope, drop)
