@@ -16,6 +16,7 @@ from loyalteez import logsafe
 from loyalteez.clock import Clock, SystemClock
 from loyalteez.discord.bot import LoyalteezBot, make_bot
 from loyalteez.discord.directory import GuildDirectory
+from loyalteez.discord.drop_posting import DropMessages, WebDrops
 from loyalteez.services.analytics.scheduler import Job
 from loyalteez.services.container import Services, build_services
 from loyalteez.services.maintenance.backups import BackupJob
@@ -97,7 +98,15 @@ async def build_app(
         services.analytics.scheduler.jobs.append(Job("backup", BackupJob.CRON, job.run))
     web = None
     if settings.web.enabled:
-        web = WebServer(settings.web, services, GuildDirectory(bot), clock, discord_api_base=settings.discord_api_base)
+        drops = WebDrops(DropMessages(bot, services.drops))
+        web = WebServer(
+            settings.web,
+            services,
+            GuildDirectory(bot),
+            clock,
+            discord_api_base=settings.discord_api_base,
+            drops=drops,
+        )
     return App(settings=settings, clock=clock, store=store, services=services, bot=bot, web=web)
 
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 import discord
 
 from loyalteez.discord.caller import member_caller
+from loyalteez.discord.cogs.perks import role_facts
 from loyalteez.services.access.permissions import Caller
+from loyalteez.services.perks.roles import RoleFacts
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,14 @@ class ServerInfo:
     server_id: str
     name: str
     owner_id: str | None
+
+
+@dataclass(frozen=True)
+class Named:
+    """A channel or role of a server, for the dashboard's pickers: its id and what Discord calls it."""
+
+    id: str
+    name: str
 
 
 class GuildDirectory:
@@ -58,3 +68,27 @@ class GuildDirectory:
             if g.get_member(int(user_id)) is not None
         ]
         return sorted(found, key=lambda s: s.name.lower())
+
+    def text_channels(self, server_id: str) -> list[Named]:
+        """The server's channels members write in (text, voice, stage), in Discord's order: the only
+        channels a form may name; anything else posted is refused as not this server's."""
+        guild = self._guild(server_id)
+        if guild is None:
+            return []
+        kinds = (discord.TextChannel, discord.VoiceChannel, discord.StageChannel)
+        return [Named(str(c.id), c.name) for c in guild.channels if isinstance(c, kinds)]
+
+    def roles(self, server_id: str) -> list[Named]:
+        """The server's roles a form may pick (not @everyone), highest first."""
+        guild = self._guild(server_id)
+        if guild is None:
+            return []
+        found = [r for r in guild.roles if not r.is_default()]
+        return [Named(str(r.id), r.name) for r in sorted(found, key=lambda r: -r.position)]
+
+    def role_facts(self, server_id: str, role_id: str) -> RoleFacts | None:
+        """What Discord says about one of the server's roles (None: not one of its roles), for the perks
+        rule on which roles may be sold, exactly as /perk reads it."""
+        guild = self._guild(server_id)
+        role = guild.get_role(int(role_id)) if guild is not None and role_id.isdigit() else None
+        return None if role is None or guild is None else role_facts(role, guild)

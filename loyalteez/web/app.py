@@ -15,13 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from loyalteez.clock import Clock
-from loyalteez.web.context import CONTEXT, Directory, WebContext
+from loyalteez.services.access.audit import acting_from
+from loyalteez.web.context import CONTEXT, Directory, DropDesk, WebContext
 from loyalteez.web.csrf import csrf_middleware
 from loyalteez.web.errors import error_pages
 from loyalteez.web.oauth import OAuthClient
-from loyalteez.web.pages import admin, auth, home, member, public, viewer
+from loyalteez.web.pages import admin, auth, home, manage_drops, manage_events, member, public, viewer
 from loyalteez.web.security import security_headers
 from loyalteez.web.sessions import session_middleware
 from loyalteez.web.settings import WebSettings
@@ -32,16 +34,33 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("loyalteez.web")
 STATIC = Path(__file__).parent / "static"
-PAGES = (home, auth, public, member, admin, viewer)  # a new page module goes here (docs/web.md)
+PAGES = (
+    home,
+    auth,
+    public,
+    member,
+    admin,
+    viewer,
+    manage_events,
+    manage_drops,
+)  # a new page module goes here (docs/web.md)
 
 
 class WebError(RuntimeError):
     """The dashboard could not start; the message says why in one sentence."""
 
 
+@web.middleware
+async def audited_as_web(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every audit row a page's service call writes says `source: web` (the actor is the signed-in member)."""
+    with acting_from("web"):
+        return await handler(request)
+
+
 def build_web_app(context: WebContext) -> web.Application:
     app = web.Application(
-        middlewares=[security_headers, session_middleware, error_pages, csrf_middleware], client_max_size=1024**2
+        middlewares=[security_headers, session_middleware, error_pages, csrf_middleware, audited_as_web],
+        client_max_size=1024**2,
     )
     app[CONTEXT] = context
     for module in PAGES:
@@ -59,6 +78,7 @@ class WebServer:
         clock: Clock,
         *,
         discord_api_base: str | None = None,
+        drops: DropDesk | None = None,
     ) -> None:
         self.settings = settings
         self.context = WebContext(
@@ -69,6 +89,7 @@ class WebServer:
             templates=Templates(),
             oauth=OAuthClient(discord_api_base, settings.client_id, settings.client_secret),
             secret=secrets.token_bytes(32),
+            drops=drops,
         )
         self._runner: web.AppRunner | None = None
         self.port: int | None = None

@@ -12,8 +12,11 @@ from loyalteez.services.access.permissions import Caller
 from loyalteez.web.settings import WebSettings
 
 if TYPE_CHECKING:
-    from loyalteez.discord.directory import ServerInfo
+    from loyalteez.discord.directory import Named, ServerInfo
     from loyalteez.services.container import Services
+    from loyalteez.services.drops import Drop
+    from loyalteez.services.perks.roles import RoleFacts
+    from loyalteez.store import Scope
     from loyalteez.web.oauth import OAuthClient
     from loyalteez.web.templates import Templates
 
@@ -30,6 +33,30 @@ class Directory(Protocol):
     def member_name(self, server_id: str, user_id: str) -> str | None: ...
 
     def servers_of(self, user_id: str) -> list[ServerInfo]: ...
+
+    def text_channels(self, server_id: str) -> list[Named]: ...
+
+    def roles(self, server_id: str) -> list[Named]: ...
+
+    def role_facts(self, server_id: str, role_id: str) -> RoleFacts | None: ...
+
+
+class DropDesk(Protocol):
+    """Drops need Discord to post and close their message (loyalteez/discord/drop_posting.py: WebDrops)."""
+
+    async def create_button_drop(
+        self,
+        scope: Scope,
+        caller: Caller,
+        *,
+        event: str,
+        channel_id: str,
+        lifespan: str | None,
+        label: str | None,
+        description: str | None,
+    ) -> Drop: ...
+
+    async def end_drop(self, scope: Scope, caller: Caller, ref: str) -> Drop: ...
 
 
 @dataclass
@@ -50,6 +77,7 @@ class WebContext:
     templates: Templates
     oauth: OAuthClient
     secret: bytes  # signs session cookies; new per process, so a restart signs everyone out
+    drops: DropDesk | None = None  # None: no bot to post with (drops pages say so)
     states: dict[str, PendingState] = field(default_factory=dict)
 
 

@@ -25,4 +25,7 @@ ADMIN_NAV: list[NavLink] = [
     NavLink("admin/stats", "Stats", Level.VIEWER),
     NavLink("admin/audit", "Audit log", Level.VIEWER),
     NavLink("admin/ledger", "Ledger", Level.VIEWER),
+    # the manage pages (writes): each at the level of the slash command it stands for
+    NavLink("manage/events", "Events", Level.EVENT_MANAGER),
+    NavLink("manage/drops", "Drops", Level.EVENT_MANAGER),
 ]

@@ -67,3 +67,28 @@ def audit_details(value: object) -> str:
     if isinstance(value, list):
         return ", ".join(audit_details(item) for item in value)
     return "" if value is None else str(value)
+
+
+# -- the manage pages ---------------------------------------------------------------------------------------
+NO_FILES = "This form takes no files."
+NO_EVENTS = "No reward events yet: create one below."
+NO_DROPS = "No live drops right now."
+NO_BOT = "The bot is not connected to Discord right now, so nothing can be posted: try again in a minute."
+SAVED = "Saved. It applies in Discord at once."
+
+
+def field_too_long(name: str) -> str:
+    return f"{name}: that is far too long for this field."
+
+
+def whole_number(name: str) -> str:
+    return f"{name} must be a whole number."
+
+
+def a_number(name: str) -> str:
+    return f"{name} must be a number."
+
+
+def plain(message: str) -> str:
+    """A services' sentence written for Discord (bold, code), shown as plain text."""
+    return message.replace("**", "").replace("`", "")
