@@ -102,19 +102,43 @@ class LedgerRepository(Repository):
         return new
 
     async def paid_keys(self, keys: Sequence[str]) -> set[str]:
-        """Which of these idempotency keys already have a ledger row."""
-        return await self._existing(LEDGER, "idempotency_key", keys)
+        """Which of these idempotency keys already have a ledger row.
 
-    async def _existing(self, table: str, column: str, keys: Sequence[str]) -> set[str]:
-        found: set[str] = set()
-        scope_sql, scope_params = self._tables.scope_filter(table)
-        for chunk in _chunks(list(dict.fromkeys(keys))):
-            rows = await self._db.fetch_all(
-                f"SELECT {column} AS k FROM {table} WHERE {scope_sql} AND {column} IN ({', '.join('?' * len(chunk))})",
-                [*scope_params, *chunk],
-            )
-            found.update(r["k"] for r in rows)
-        return found
+        One statement whatever the number of keys: the keys are one array parameter, joined to the ledger
+        key by key, so each is a lookup on the (server, idempotency key) index and the statement's text
+        (and its prepared plan) does not depend on how many keys a batch has.
+        """
+        unique = list(dict.fromkeys(keys))
+        if not unique:
+            return set()
+        rows = await self._db.fetch_all(
+            f"SELECT l.idempotency_key AS k FROM {self._array('?')} CROSS JOIN {LEDGER} AS l "
+            f"WHERE l.server_id = ? AND l.idempotency_key = j.value AND {self._plain('l.brand_id')} = ?",
+            [unique, self.scope.server_id, self.scope.brand_id],
+        )
+        return {r["k"] for r in rows}
+
+    def _array(self, param: str) -> str:
+        """A text array parameter as a table `j` of one column `value` (a JSON array on SQLite)."""
+        if self._db.dialect == "sqlite":
+            return f"json_each({param}) AS j"
+        return f"unnest(CAST({param} AS TEXT[])) AS j(value)"
+
+    def _plain(self, column: str) -> str:
+        """A column SQLite must not pick an index for.
+
+        SQLite has no table statistics here (nothing runs ANALYZE), so given `brand_id = ?` it often takes
+        the brand index, which holds every row the brand ever paid, over the member, event or key index
+        that reads a handful. A unary plus keeps a term out of its index choice; PostgreSQL plans by cost
+        and needs no hint.
+        """
+        return f"+{column}" if self._db.dialect == "sqlite" else column
+
+    def _scope(self) -> tuple[str, list[Any]]:
+        """The ledger's scope and test-flag condition (its is_test parameter comes next), the brand and the
+        flag kept out of SQLite's index choice."""
+        sql = f"{self._plain('brand_id')} = ? AND server_id = ? AND {self._plain('is_test')} = ?"
+        return sql, [self.scope.brand_id, self.scope.server_id]
 
     async def tallies(
         self,
@@ -135,7 +159,7 @@ class LedgerRepository(Repository):
         tallies: dict[tuple[str, str], Tally] = {}
         if not member_ids or not event_types:
             return tallies
-        scope_sql, scope_params = self._tables.scope_filter(LEDGER)
+        scope_sql, scope_params = self._scope()
         events = list(dict.fromkeys(event_types))
         window = "" if since is None else " AND created_at >= ?"
         today = "created_at >= ?" if day_end is None else "created_at >= ? AND created_at < ?"
@@ -144,7 +168,7 @@ class LedgerRepository(Repository):
             rows = await self._db.fetch_all(
                 "SELECT discord_user_id, event_type, COUNT(*) AS claims, "
                 f"SUM(CASE WHEN {today} THEN 1 ELSE 0 END) AS today, MAX(created_at) AS last_at "
-                f"FROM {LEDGER} WHERE {scope_sql} AND is_test = ? "
+                f"FROM {LEDGER} WHERE {scope_sql} "
                 f"AND discord_user_id IN ({', '.join('?' * len(chunk))}){window} "
                 f"AND event_type IN ({', '.join('?' * len(events))}) "
                 "GROUP BY discord_user_id, event_type",
@@ -160,10 +184,10 @@ class LedgerRepository(Repository):
         """Payouts per event on this server, all members (for max_total_claims), test or real ones."""
         if not event_types:
             return {}
-        scope_sql, scope_params = self._tables.scope_filter(LEDGER)
+        scope_sql, scope_params = self._scope()
         events = list(dict.fromkeys(event_types))
         rows = await self._db.fetch_all(
-            f"SELECT event_type, COUNT(*) AS n FROM {LEDGER} WHERE {scope_sql} AND is_test = ? "
+            f"SELECT event_type, COUNT(*) AS n FROM {LEDGER} WHERE {scope_sql} "
             f"AND event_type IN ({', '.join('?' * len(events))}) GROUP BY event_type",
             [*scope_params, is_test, *events],
         )
