@@ -1,40 +1,55 @@
-"""Throughput of the rewards engine on SQLite: group commit vs commit-per-event vs raw executemany.
+"""Throughput of the rewards engine against the cost of its writes alone, on SQLite and PostgreSQL.
 
-Run: .venv/bin/python bench/rewards_engine.py [--events 20000] [--members 2000] [--naive 1500]
+Run: python -m bench rewards_engine [--events 20000] [--history 0,1000000] [--pg URL] [--profile]
 
-1. engine, group commit: the RewardWriter (its defaults: <= 2500 events, <= 100 ms) applies N realistic
-   messages (gm/gn greetings, long messages, keyword mentions, chat, commands, bots, redeliveries)
-   from many members with role bonuses, on a fresh database with the default events plus a keyword one.
-2. engine, commit per event: the same engine with batch size 1 (what a naive listener does), on a
-   fresh database, for the first --naive messages.
-3. raw executemany ceiling: the ledger, stats and seen-event rows run 1 produced, written again with
-   sqlite3's executemany in one transaction: the cost of the writes alone, no decisions.
-Targets: run 1 >= 20,000 events/s and >= 20x run 2. Exit status 1 if a target is missed.
+The engine (the RewardWriter with its defaults: <= 2500 events, <= 100 ms a batch) applies N realistic
+messages (gm/gn greetings, long messages, keyword mentions, chat, commands, bots, redeliveries) from
+many members with role bonuses, on a database with the default events plus a keyword one, and with
+0, 1M (and, with --history ...,10000000, 10M: slow) earlier ledger rows of the same server. Beside it,
+in the same run and interleaved (--repeat rounds, medians): the raw SQLite ceiling (one ledger insert and
+one stats upsert per event through executemany, one commit), the naive loop (the same statements, one
+aiosqlite commit per event), and on PostgreSQL (--pg; "none" skips it) the engine on --pg-events against
+asyncpg COPY plus one aggregated upsert per 2,500 events. --profile prints the engine's top 10 functions.
+Goals: engine >= 25 % of the ceiling and >= 25x naive, within 10 % of that with history; PostgreSQL >= 0.5x
+the anchor. Exit status 1 if one is missed or a ledger check fails.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import io
+import os
+import pstats
 import random
+import shutil
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import _rewards_anchors as anchors
+from bench._results import publish
 from loyalteez.clock import ManualClock
 from loyalteez.services.rewards import MessageEvent, Rewards, check_ledger, install_default_rules
 from loyalteez.services.rewards.admin_events import EventOptions, create_event, toggle_event
 from loyalteez.services.rewards.admin_server import set_role_bonus
-from loyalteez.services.rewards.writer import DEFAULT_MAX_BATCH
 from loyalteez.store import Scope, Store
-from loyalteez.store.schema import SCHEMA_FILE
 
 SCOPE = Scope("bench_brand", "900000000000000001")
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+DEFAULT_PG = os.environ.get("LOYALTEEZ_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 CHANNELS = [str(910000000000000000 + i) for i in range(6)]
 ROLES = {"booster": "920000000000000001", "vip": "920000000000000002", "supporter": "920000000000000003"}
 GREETINGS = [
@@ -85,12 +100,12 @@ WORDS = [
 
 def realistic_messages(n: int, members: int, start: datetime, seed: int = 7) -> list[MessageEvent]:
     rng = random.Random(seed)
-    member_ids = [str(930000000000000000 + i) for i in range(members)]
+    ids = member_ids(members)
     role_sets = [(), (ROLES["booster"],), (ROLES["vip"],), (ROLES["booster"], ROLES["supporter"])]
-    roles_of = {m: rng.choice(role_sets) for m in member_ids}
+    roles_of = {m: rng.choice(role_sets) for m in ids}
     events: list[MessageEvent] = []
     for i in range(n):
-        author = rng.choice(member_ids)
+        author = rng.choice(ids)
         roll = rng.random()
         if roll < 0.2:
             content = rng.choice(GREETINGS)
@@ -121,8 +136,12 @@ def realistic_messages(n: int, members: int, start: datetime, seed: int = 7) -> 
     return events
 
 
-async def prepared_store(path: Path, clock: ManualClock) -> Store:
-    store = await Store.open(str(path), clock)
+def member_ids(members: int) -> list[str]:
+    return [str(930000000000000000 + i) for i in range(members)]
+
+
+async def prepared_store(target: str, clock: ManualClock) -> Store:
+    store = await Store.open(target, clock)
     await store.insert_brand({"brand_id": SCOPE.brand_id, "name": "Bench", "key_salt": "00", "key_hash": "x"})
     data = store.scoped(SCOPE)
     await data.server.link("Bench server")
@@ -140,10 +159,28 @@ async def prepared_store(path: Path, clock: ManualClock) -> Store:
     return store
 
 
-async def run_engine(path: Path, events: list[MessageEvent], batch: int) -> tuple[float, int, int, Store]:
-    clock = ManualClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
-    store = await prepared_store(path, clock)
-    rewards = Rewards(store, max_batch=batch)
+async def template(path: Path, history: int, members: int) -> None:
+    """A configured database with `history` earlier payouts, all before the day the run happens on."""
+    await (await prepared_store(str(path), ManualClock(START))).close()
+    if history:
+        before = START.replace(hour=0)
+        seconds = anchors.add_history(path, SCOPE.brand_id, SCOPE.server_id, member_ids(members), history, before)
+        print(f"  wrote {history:,} rows of ledger history in {seconds:.1f}s", file=sys.stderr)
+
+
+@dataclass
+class EngineRun:
+    seconds: float
+    paid: int
+    ok: bool
+
+
+async def run_engine(target: str, events: list[MessageEvent], profile: cProfile.Profile | None = None) -> EngineRun:
+    """Apply the events through the writer on a configured database; checks the ledger after."""
+    store = await Store.open(target, ManualClock(START))
+    rewards = Rewards(store)
+    if profile is not None:
+        profile.enable()
     started = time.perf_counter()
     futures = []
     for i, event in enumerate(events):
@@ -152,89 +189,159 @@ async def run_engine(path: Path, events: list[MessageEvent], batch: int) -> tupl
             await asyncio.sleep(0)  # a gateway delivers in bursts; let the writer interleave
     await rewards.writer.flush()
     elapsed = time.perf_counter() - started
+    if profile is not None:
+        profile.disable()
     paid = sum(len(f.result().paid) for f in futures)
     await rewards.close()
-    return elapsed, rewards.writer.batches, paid, store
+    report = await check_ledger(store)
+    await store.close()
+    return EngineRun(elapsed, paid, report.ok)
 
 
-def raw_ceiling(source: Path, target: Path) -> tuple[float, int]:
-    """Write run 1's ledger, stats and seen rows again with plain executemany in one transaction."""
-    src = sqlite3.connect(source)
-    ledger = src.execute(
-        "SELECT id, brand_id, server_id, discord_user_id, event_type, amount, idempotency_key, "
-        "channel_id, is_test, details, created_at FROM loyalteez_reward_ledger"
-    ).fetchall()
-    stats = src.execute(
-        "SELECT brand_id, server_id, discord_user_id, messages_count, reactions_count, "
-        "voice_minutes, ltz_earned, created_at, updated_at FROM discord_user_stats"
-    ).fetchall()
-    seen = src.execute("SELECT brand_id, server_id, event_key, seen_on FROM loyalteez_seen_events").fetchall()
-    server = src.execute("SELECT server_id, brand_id FROM discord_server_configs").fetchall()
-    src.close()
-    db = sqlite3.connect(target, isolation_level=None)
-    db.executescript(SCHEMA_FILE.read_text(encoding="utf-8"))
-    for pragma in ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"):
-        db.execute(pragma)
-    db.executemany("INSERT INTO discord_server_configs (server_id, brand_id) VALUES (?, ?)", server)
-    started = time.perf_counter()
-    db.execute("BEGIN IMMEDIATE")
-    db.executemany("INSERT INTO loyalteez_seen_events VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", seen)
-    db.executemany(
-        "INSERT INTO loyalteez_reward_ledger (id, brand_id, server_id, discord_user_id, event_type, "
-        "amount, idempotency_key, channel_id, is_test, details, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        ledger,
-    )
-    db.executemany(
-        "INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, messages_count, "
-        "reactions_count, voice_minutes, ltz_earned, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (server_id, discord_user_id) DO UPDATE SET "
-        "messages_count = messages_count + excluded.messages_count, "
-        "ltz_earned = ltz_earned + excluded.ltz_earned",
-        stats,
-    )
-    db.execute("COMMIT")
-    elapsed = time.perf_counter() - started
-    db.close()
-    return elapsed, len(seen) + len(ledger) + len(stats)
+@asynccontextmanager
+async def postgres_schema(url: str) -> AsyncIterator[str]:
+    """A schema of its own for one run, dropped after."""
+    import asyncpg
+
+    schema = f"lt_bench_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(url)
+    try:
+        await admin.execute(f'CREATE SCHEMA "{schema}"')
+        parts = urlsplit(url)
+        yield urlunsplit(parts._replace(query=urlencode([*parse_qsl(parts.query), ("search_path", schema)])))
+    finally:
+        await admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        await admin.close()
+
+
+def top_functions(profile: cProfile.Profile, count: int = 10) -> str:
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(count)
+    lines = out.getvalue().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
+    return "\n".join(lines[start : start + count + 1])
+
+
+async def sqlite_times(args: argparse.Namespace, root: Path, events: list[MessageEvent]) -> dict[str, list[float]]:
+    """Seconds per mode and round, the engine on each history size interleaved with the anchors."""
+    histories = [int(h) for h in args.history.split(",")]
+    for history in histories:
+        await template(root / f"template-{history}.db", history, args.members)
+    authors = [e.author_id for e in events]
+    brand, server = SCOPE.brand_id, SCOPE.server_id
+    times: dict[str, list[float]] = {}
+    paid: set[int] = set()
+    for _ in range(args.repeat):
+        for history in histories:
+            target = root / "run.db"
+            shutil.copyfile(root / f"template-{history}.db", target)
+            os.sync()  # the copy's write-back must not land on the timed run's commits
+            run = await run_engine(str(target), events)
+            target.unlink()
+            times.setdefault(f"engine, {history:,} rows of history", []).append(run.seconds)
+            paid.add(run.paid)
+            if not run.ok:
+                raise SystemExit("DRIFT: the ledger check failed after an engine run")
+        for path in root.glob("anchor*"):
+            path.unlink()
+        os.sync()
+        ceiling = anchors.raw_ceiling(root / "anchor-raw.db", brand, server, authors, START)
+        times.setdefault("raw executemany (ceiling)", []).append(ceiling)
+        naive = await anchors.naive_loop(root / "anchor-naive.db", brand, server, authors[: args.naive], START)
+        times.setdefault("naive commit per event", []).append(naive * len(events) / args.naive)
+    if len(paid) != 1:
+        raise SystemExit(f"DRIFT: runs of the same events paid different counts: {sorted(paid)}")
+    return times
+
+
+async def postgres_times(args: argparse.Namespace) -> dict[str, list[float]]:
+    events = realistic_messages(args.pg_events, args.members, START)
+    authors = [e.author_id for e in events]
+    times: dict[str, list[float]] = {}
+    for _ in range(args.repeat):
+        async with postgres_schema(args.pg) as url:
+            await (await prepared_store(url, ManualClock(START))).close()
+            run = await run_engine(url, events)
+            if not run.ok:
+                raise SystemExit("DRIFT: the ledger check failed after the PostgreSQL engine run")
+            times.setdefault("postgres engine", []).append(run.seconds)
+        async with postgres_schema(args.pg) as url:
+            await (await Store.open(url, ManualClock(START))).close()
+            anchor = await anchors.postgres_anchor(url, SCOPE.brand_id, SCOPE.server_id, authors, START)
+            times.setdefault("postgres COPY + upsert / 2,500", []).append(anchor)
+    return times
 
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--members", type=int, default=2_000)
-    parser.add_argument("--naive", type=int, default=1_500, help="messages for the commit-per-event run")
-    parser.add_argument("--batch", type=int, default=DEFAULT_MAX_BATCH, help="the writer's max batch")
+    parser.add_argument("--naive", type=int, default=1_500, help="events of the naive loop (its rate is scaled)")
+    parser.add_argument("--history", default="0,1000000", help="comma-separated earlier ledger rows per run")
+    parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds; medians are shown")
+    parser.add_argument("--pg", default=DEFAULT_PG, help='PostgreSQL URL, or "none"')
+    parser.add_argument("--pg-events", type=int, default=100_000)
+    parser.add_argument("--profile", action="store_true", help="print the engine's top 10 functions (own time)")
     args = parser.parse_args()
-    events = realistic_messages(args.events, args.members, datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    events = realistic_messages(args.events, args.members, START)
     with tempfile.TemporaryDirectory(prefix="ltz-bench-") as tmp:
         root = Path(tmp)
-        grouped, batches, paid, store = await run_engine(root / "grouped.db", events, args.batch)
-        report = await check_ledger(store)
-        await store.close()
-        naive_events = events[: args.naive]
-        naive, naive_batches, _, naive_store = await run_engine(root / "naive.db", naive_events, 1)
-        await naive_store.close()
-        raw, raw_rows = raw_ceiling(root / "grouped.db", root / "raw.db")
-
-    rate = len(events) / grouped
-    naive_rate = len(naive_events) / naive
-    rows = [
-        ("engine, group commit", len(events), grouped, rate, batches),
-        ("engine, commit per event", len(naive_events), naive, naive_rate, naive_batches),
-        ("raw executemany (ceiling)", len(events), raw, len(events) / raw, 1),
-    ]
+        times = await sqlite_times(args, root, events)
+        if args.profile:
+            profile = cProfile.Profile()
+            shutil.copyfile(root / f"template-{args.history.split(',')[0]}.db", root / "profiled.db")
+            await run_engine(str(root / "profiled.db"), events, profile)
+    pg_times: dict[str, list[float]] = {}
+    if args.pg != "none":
+        try:
+            pg_times = await postgres_times(args)
+        except (OSError, ImportError) as exc:
+            print(f"postgres skipped: {type(exc).__name__}: {exc}", file=sys.stderr)
+    rate = {mode: len(events) / statistics.median(s) for mode, s in times.items()}
+    ceiling, naive = rate["raw executemany (ceiling)"], rate["naive commit per event"]
+    engines = [m for m in rate if m.startswith("engine")]
+    empty = rate[engines[0]]
     print(
-        f"rewards engine on SQLite {sqlite3.sqlite_version}, {args.members} members, "
-        f"{paid} payouts in run 1, ledger check: {'ok' if report.ok else 'DRIFT'}"
+        f"rewards engine, SQLite {sqlite3.sqlite_version}, {len(events):,} events, {args.members:,} members, ", end=""
     )
-    print(f"{'mode':<28}{'events':>9}{'seconds':>10}{'events/s':>12}{'commits':>9}{'vs naive':>10}")
-    for name, count, seconds, per_second, commits in rows:
-        print(f"{name:<28}{count:>9,}{seconds:>10.3f}{per_second:>12,.0f}{commits:>9,}{per_second / naive_rate:>9.1f}x")
-    print(f"(raw ceiling wrote {raw_rows:,} rows: seen events, ledger, stats)")
-    ok = rate >= 20_000 and rate >= 20 * naive_rate and report.ok
-    print("targets (>= 20,000/s, >= 20x naive):", "met" if ok else "MISSED")
-    return 0 if ok else 1
+    print(f"medians of {args.repeat} interleaved rounds (naive loop: {args.naive:,} events, rate scaled)")
+    print(f"{'mode':<34}{'events/s':>11}{'of ceiling':>12}{'vs naive':>10}{'vs empty':>10}")
+    for mode, per_second in rate.items():
+        versus_empty = f"{per_second / empty:>9.0%}" if mode in engines else ""
+        print(
+            f"{mode:<34}{per_second:>11,.0f}{per_second / ceiling:>11.0%}{per_second / naive:>9.1f}x{versus_empty:>10}"
+        )
+    goals = [empty >= 0.25 * ceiling, empty >= 25 * naive, all(rate[m] >= 0.9 * empty for m in engines)]
+    results = [
+        (
+            "engine, empty database",
+            f"{empty:,.0f} events/s",
+            f"{empty / ceiling:.0%} of raw ceiling, {empty / naive:.0f}x naive",
+        ),
+        *(
+            (m.removeprefix("engine, "), f"{rate[m]:,.0f} events/s", f"{rate[m] / empty:.0%} of empty")
+            for m in engines[1:]
+        ),
+    ]
+    if pg_times:
+        pg_events = args.pg_events
+        pg = {mode: pg_events / statistics.median(s) for mode, s in pg_times.items()}
+        engine, anchor = pg["postgres engine"], pg["postgres COPY + upsert / 2,500"]
+        print(f"\nrewards engine, PostgreSQL, {pg_events:,} events")
+        print(f"{'mode':<34}{'events/s':>11}{'vs anchor':>12}")
+        for mode, per_second in pg.items():
+            print(f"{mode:<34}{per_second:>11,.0f}{per_second / anchor:>11.2f}x")
+        goals.append(engine >= 0.5 * anchor)
+        results.append(("engine on PostgreSQL", f"{engine:,.0f} events/s", f"{engine / anchor:.2f}x COPY anchor"))
+    if args.profile:
+        print("\nengine, empty database: top 10 functions by own time (event loop thread only)")
+        print(top_functions(profile))
+    publish("rewards_engine", results)
+    print(
+        "\ngoals (>= 25 % of ceiling, >= 25x naive, history within 10 %, PostgreSQL >= 0.5x):",
+        "met" if all(goals) else "MISSED",
+    )
+    return 0 if all(goals) else 1
 
 
 if __name__ == "__main__":

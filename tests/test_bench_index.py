@@ -18,3 +18,30 @@ def test_bench_lists_every_script_and_refuses_unknown_names() -> None:
         [sys.executable, "-m", "bench", "nope"], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert unknown.returncode == 2 and "no benchmark 'nope'" in unknown.stderr
+
+
+def test_bench_all_joins_the_published_figures_into_one_table(tmp_path: Path) -> None:
+    """`all` runs the named benchmarks in processes of their own and prints one table of what they publish."""
+    script = ROOT / "bench" / "zz_probe_for_all.py"
+    script.write_text(
+        '"""A probe."""\nfrom bench._results import publish\n'
+        'publish("zz_probe_for_all", [("speed", "12 events/s", "3x naive")])\n',
+        encoding="utf-8",
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bench", "all", "zz_probe_for_all"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        script.unlink()
+    assert done.returncode == 0, done.stderr
+    table = done.stdout.split("== all benchmarks", 1)[1]
+    assert "zz_probe_for_all" in table and "12 events/s" in table and "3x naive" in table
+    refused = subprocess.run(
+        [sys.executable, "-m", "bench", "all", "nope"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert refused.returncode == 2 and "no benchmark 'nope'" in refused.stderr
