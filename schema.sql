@@ -562,4 +562,9 @@ CREATE TABLE IF NOT EXISTS loyalteez_connect_attempts (
     PRIMARY KEY (kind, subject_id)
 );
 
-INSERT INTO loyalteez_schema_version (version) VALUES (8) ON CONFLICT (version) DO NOTHING;
+-- Dashboard: the server's ledger newest first (project, version 9) -----------------------------------------
+-- The admin ledger page and its streamed CSV read one server's payouts newest first; without this index
+-- they would walk every server's rows by time (idx_reward_ledger_created) or sort the server's whole ledger.
+CREATE INDEX IF NOT EXISTS idx_reward_ledger_server_time ON loyalteez_reward_ledger (server_id, created_at);
+
+INSERT INTO loyalteez_schema_version (version) VALUES (9) ON CONFLICT (version) DO NOTHING;

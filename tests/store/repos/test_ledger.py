@@ -71,3 +71,37 @@ async def test_brand_spent_counts_every_server_of_the_brand(store: Store) -> Non
     await two.ledger.write([_paid(ALICE, "gm", 7, "k1")], {})
     assert await one.ledger.brand_spent() == 12
     assert await one.ledger.paid_keys(["k1"]) == {"k1"} and await one.ledger.totals(None) == {ALICE: 5}
+
+
+async def test_the_servers_ledger_newest_first_by_pages_and_by_key(store: Store) -> None:
+    data = store.scoped(await linked(store, "brand_a", "1001"))
+    other = store.scoped(await linked(store, "brand_a", "1002"))
+    now = store.clock.now()
+    rows = [
+        _paid(ALICE if n % 2 else BOB, "gm", n + 1, f"k{n}", created_at=now - timedelta(minutes=n // 3))
+        for n in range(12)
+    ]
+    await data.ledger.write(rows, {})
+    await other.ledger.write([_paid(ALICE, "gm", 99, "elsewhere")], {})
+    newest_first = [r.amount for r in await data.ledger.newest_page(100, 0)]
+    assert sorted(newest_first[:3]) == [1, 2, 3] and sorted(newest_first[-3:]) == [10, 11, 12]
+    assert 99 not in newest_first and await data.ledger.size() == 12
+    assert [r.amount for r in await data.ledger.newest_page(5, 5)] == newest_first[5:10]
+    walked, after = [], None  # keyset pages of 5, ties on created_at broken by id: every row once
+    while batch := await data.ledger.newest(5, after):
+        walked += [r.amount for r in batch]
+        after = (batch[-1].created_at, batch[-1].row_id)
+    assert walked == newest_first
+
+
+async def test_the_servers_ledger_reads_its_own_index(tmp_path, clock) -> None:
+    store = await Store.open(str(tmp_path / "plan.db"), clock)
+    try:
+        plan = await store.db.fetch_all(
+            "EXPLAIN QUERY PLAN SELECT id FROM loyalteez_reward_ledger WHERE brand_id = ? AND server_id = ? "
+            "ORDER BY created_at DESC, id DESC LIMIT 25",
+            ["b", "1"],
+        )
+    finally:
+        await store.close()
+    assert any("idx_reward_ledger_server_time" in str(row["detail"]) for row in plan), plan
