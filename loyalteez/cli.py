@@ -53,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="play a simulated week on a built-in local Discord (no token, no internet)"
     )
     parser.add_argument("--seed", type=int, default=1, help="with --demo: the simulation's seed (default 1)")
+    parser.add_argument(
+        "--web",
+        action="store_true",
+        help="with --demo: then keep serving the dashboard on data/demo.db (LOYALTEEZ_WEB_HOST/PORT, "
+        "default 127.0.0.1:8080) and print a one-time admin link; Ctrl+C stops",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     commands.add_parser("run", help="connect to Discord and serve (the default; without a token: the demo)")
@@ -171,7 +177,7 @@ def _command(argv: Sequence[str] | None) -> int:
         if args.command in ("backup", "restore", "doctor"):
             return _maintenance(args, settings)
         if args.demo:
-            return _demo(args.seed)
+            return _demo(args.seed, web=args.web)
         return _run(settings, explicit=args.command == "run")
     except (ValidationError, DatabaseError) as exc:
         print(f"Error: {logsafe.scrub(str(exc))}", file=sys.stderr)  # a driver's message may quote the URL
@@ -212,10 +218,10 @@ async def _check(settings: Settings) -> int:
     return 0 if report.ok else 1
 
 
-def _demo(seed: int) -> int:
+def _demo(seed: int, *, web: bool = False) -> int:
     from loyalteez.demo.runner import main as demo_main
 
-    return demo_main(seed)
+    return demo_main(seed, web=web)
 
 
 async def _brand(args: argparse.Namespace, settings: Settings) -> int:

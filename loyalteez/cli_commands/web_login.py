@@ -12,7 +12,7 @@ from typing import Any
 
 from loyalteez.clock import SystemClock
 from loyalteez.services.access.setup import SetupService
-from loyalteez.services.access.web import WebAccess
+from loyalteez.services.access.web import LoginLink, WebAccess
 from loyalteez.settings import Settings
 from loyalteez.store import Store
 
@@ -47,6 +47,13 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         link = await WebAccess(store, clock).issue_login_link(scope)
     finally:
         await store.close()
-    print(f"{settings.web.base_url}/login/link/{link.token}")
-    print(f"Works once, until {link.expires_at:%Y-%m-%d %H:%M} UTC. Anyone with it is a full admin of that server.")
+    print("\n".join(link_lines(settings.web.base_url, link)))
     return 0
+
+
+def link_lines(base_url: str, link: LoginLink) -> list[str]:
+    """What an operator is shown: the link, then how long it works and what it grants."""
+    return [
+        f"{base_url}/login/link/{link.token}",
+        f"Works once, until {link.expires_at:%Y-%m-%d %H:%M} UTC. Anyone with it is a full admin of that server.",
+    ]

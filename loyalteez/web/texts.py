@@ -37,6 +37,7 @@ def operator_name(server: str) -> str:
 # -- viewer pages ----------------------------------------------------------------------------------------------
 
 NO_KPI_VALUES = "No snapshot in this window yet: the first is written at the first midnight (UTC) after connecting."
+CHART_EMPTY = "no value on these days"
 NO_AUDIT = "No audit entries match these filters."
 NO_LEDGER = "Nothing has been paid on this server yet."
 SEGMENT_EMPTY = "Nobody in this segment right now."
