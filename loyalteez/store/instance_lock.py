@@ -7,9 +7,10 @@
 SQLite: `flock` on a file next to the database (`bot.db.lock`), which also records the holder's PID and
 command. The kernel drops a flock when its process dies, however it dies, so a crash never leaves a stale
 lock; the file itself stays and is simply locked again by the next holder.
-PostgreSQL: a session advisory lock in the target database, held by one dedicated connection (never a pooled
-one, whose sessions are shared). The server drops it when that connection ends. The holder is found again
-through its connection's application_name, which carries the PID and command.
+PostgreSQL: a transaction advisory lock in the target database, held by one dedicated connection (never a
+pooled one) in a transaction kept open. The server drops it when that connection ends, and a transaction-mode
+pooler (PgBouncer, Supabase's) keeps the client on one server connection while its transaction is open.
+The holder is found again through its connection's application_name, which carries the PID and command.
 
 A name picks an independent lock, so other single-holder roles can take their own lock on the same database
 without touching the instance lock.
@@ -134,7 +135,7 @@ def shard_lock_name(shard_id: int, shard_count: int) -> str:
 
 
 class AdvisoryLock:
-    """PostgreSQL session advisory locks held by their own connection for as long as they are held."""
+    """PostgreSQL advisory locks held by their own connection, in an open transaction, for as long as held."""
 
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn: asyncpg.Connection | None = conn
@@ -146,19 +147,24 @@ class AdvisoryLock:
     @classmethod
     async def take_all(cls, url: str, command: str, locks: list[tuple[str, bool, str | None]]) -> AdvisoryLock:
         """Take each (name, shared, what it guards) in order on one connection, or none of them."""
-        dsn, _ = _split_options(url)
+        dsn, options = _split_options(url)
         try:
             conn = await asyncpg.connect(
                 dsn,
                 timeout=CONNECT_TIMEOUT,
+                statement_cache_size=options.get("statement_cache_size", 100),
                 server_settings={"application_name": f"loyalteez pid={os.getpid()} {command}"[:63]},
             )
         except (OSError, TimeoutError, ValueError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise _connect_error(url, exc) from exc
         try:
+            # Transaction-level locks in a transaction left open: a pooler keeps the server connection for
+            # this client while its transaction is open, and the locks end with it, whereas a session lock
+            # would stay on a pooled server connection after this client left (and go to the next client).
+            await conn.execute("BEGIN")
             for name, shared, what in locks:
                 key = _key(name)
-                take = "pg_try_advisory_lock_shared" if shared else "pg_try_advisory_lock"
+                take = "pg_try_advisory_xact_lock_shared" if shared else "pg_try_advisory_xact_lock"
                 if await conn.fetchval(f"SELECT {take}($1, $2)", *key):
                     continue
                 holder = await conn.fetchval(
@@ -180,7 +186,7 @@ class AdvisoryLock:
     async def release(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
-            await _close_quietly(conn)  # ending the session frees its advisory locks
+            await _close_quietly(conn)  # ending the session (and its transaction) frees its advisory locks
 
 
 async def _close_quietly(conn: asyncpg.Connection) -> None:
