@@ -5,7 +5,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench demo clean-venv
+.PHONY: run test test-pooler lint bench demo clean-venv
+
+# PostgreSQL tests run again through a transaction-mode PgBouncer (as behind Supabase's pooler): a
+# representative subset of the store, service and end-to-end tests (all of them: see README, "pooler").
+POOLER_TESTS := tests/testing/test_pgbouncer.py tests/store/repos/test_ledger.py tests/store/repos/test_rewards.py \
+	tests/store/repos/test_drops.py tests/store/repos/test_perks.py tests/services/rewards/test_writer.py \
+	tests/e2e/test_bad_input.py tests/e2e/test_resilience.py tests/e2e/test_streak_bonus_time.py \
+	tests/discord/cogs/test_perks.py::test_concurrent_buyers_cannot_oversell
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +27,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory test-pooler
+
+test-pooler: $(STAMP)
+	LOYALTEEZ_TEST_PG_VIA=pgbouncer $(PY) -m pytest -q -k "not sqlite" $(POOLER_TESTS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -15,11 +15,16 @@ import pytest
 
 from loyalteez.clock import ManualClock
 from loyalteez.store import Scope, Store
+from loyalteez.testing import pgbouncer
+from loyalteez.testing.pgbouncer import PgBouncer
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT_ROOT.parent / "shared"
 SEED_DOC = SHARED / "seed" / "database-schema.txt"
 PG_DSN = os.environ.get("LOYALTEEZ_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+# "pgbouncer": the store, service and end-to-end tests reach PostgreSQL through a transaction-mode PgBouncer
+# (loyalteez/testing/pgbouncer.py), as a bot behind Supabase's pooler does. `make test` runs a subset so.
+PG_VIA = os.environ.get("LOYALTEEZ_TEST_PG_VIA", "")
 
 # Numbers tests want shown at the end of the run (tables, indexes, ...), printed by the summary hook.
 REPORT: dict[str, str] = {}
@@ -107,6 +112,32 @@ async def pg_skip_unless_up() -> None:
     if _pg_state["reason"]:
         print(f"SKIP postgres: {_pg_state['reason']}")
         pytest.skip(_pg_state["reason"])
+    if PG_VIA == "pgbouncer":
+        _pooler_skip_unless_installed()
+
+
+# -- the pooler (LOYALTEEZ_TEST_PG_VIA=pgbouncer) --------------------------------------------------------
+
+_pooler: dict[str, PgBouncer] = {}
+
+
+def _pooler_skip_unless_installed() -> None:
+    if pgbouncer.binary() is None:
+        reason = "pgbouncer is not installed (Debian: apt-get install pgbouncer): pooler tests skipped"
+        if not _pg_state.get("pooler_said"):
+            print(f"SKIP pooler: {reason}")
+            _pg_state["pooler_said"] = reason
+        pytest.skip(reason)
+
+
+async def _client_url(schema: str) -> str:
+    """How a test reaches a schema of the PG_DSN database: straight, or through the session's PgBouncer."""
+    if PG_VIA != "pgbouncer":
+        return pg_url(search_path=schema, synchronous_commit="off")
+    if "bouncer" not in _pooler:
+        _pooler["bouncer"] = PgBouncer(PG_DSN).start()
+    database = urlsplit(PG_DSN).path.lstrip("/") or "postgres"
+    return await _pooler["bouncer"].add_database(schema, database, schema=schema)
 
 
 def pg_url(database: str | None = None, **query: str) -> str:
@@ -128,7 +159,7 @@ async def pg_schema() -> AsyncIterator[str]:
     admin = await asyncpg.connect(PG_DSN)
     try:
         await admin.execute(f'CREATE SCHEMA "{name}"')
-        yield pg_url(search_path=name, synchronous_commit="off")
+        yield await _client_url(name)
     finally:
         await admin.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
         await admin.close()
@@ -160,7 +191,7 @@ async def pg_store_schema() -> AsyncIterator[str]:
             await admin.execute(f'CREATE SCHEMA "{name}"')
             await (await Store.open(pg_url(search_path=name), ManualClock())).close()
             _pg_fresh_shape.setdefault("shape", await admin.fetchval(_SHAPE, name))
-        yield pg_url(search_path=name, synchronous_commit="off")
+        yield await _client_url(name)
         if await _emptied(admin, name):
             _pg_ready.append(name)
             name = None
@@ -193,6 +224,8 @@ async def _emptied(admin, name: str) -> bool:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if "bouncer" in _pooler:
+        _pooler.pop("bouncer").stop()
     if not _pg_ready:
         return
 

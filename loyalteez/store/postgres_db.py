@@ -147,17 +147,36 @@ def redact(url: str) -> str:
     return logsafe.redact_url(url)
 
 
+# The ports transaction-mode poolers listen on by default: Supabase's (Supavisor) and PgBouncer's.
+POOLER_PORTS = frozenset({6543, 6432})
+
+
+def behind_pooler(url: str) -> bool:
+    """Whether a URL names a transaction-mode pooler by its port (Supabase 6543, PgBouncer 6432)."""
+    try:
+        return urlsplit(url).port in POOLER_PORTS
+    except ValueError:
+        return False
+
+
 def _split_options(url: str) -> tuple[str, dict[str, Any]]:
-    """Take our own query options out of the URL (asyncpg would send unknown ones to the server)."""
+    """Take our own query options out of the URL (asyncpg would send unknown ones to the server).
+
+    A transaction-mode pooler gives each transaction any server connection, where statements asyncpg
+    prepared on another one do not exist: its statement cache is turned off for the pooler ports, and by
+    `?statement_cache_size=0` for a pooler elsewhere.
+    """
     parts = urlsplit(url)
     query, options = [], {}
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
-        if key == "statement_cache_size":  # 0 behind a transaction-mode pooler (PgBouncer, Supavisor :6543)
+        if key == "statement_cache_size":
             options[key] = int(value)
         elif key in ("pool_min_size", "pool_max_size"):
             options[key.removeprefix("pool_")] = int(value)
         else:
             query.append((key, value))
+    if "statement_cache_size" not in options and behind_pooler(url):
+        options["statement_cache_size"] = 0
     return urlunsplit(parts._replace(query=urlencode(query))), options
 
 
