@@ -108,8 +108,7 @@ class PgBouncer:
         )
 
     def _wait_listening(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
+        for _ in range(int(START_TIMEOUT / 0.05)):  # about START_TIMEOUT seconds of polling
             assert self._process is not None
             if self._process.poll() is not None:
                 output = self._process.stdout.read().decode(errors="replace") if self._process.stdout else ""
