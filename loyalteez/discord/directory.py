@@ -6,7 +6,7 @@ same member would have for a slash command right now.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import discord
 
@@ -88,7 +88,7 @@ class GuildDirectory:
 
     def role_facts(self, server_id: str, role_id: str) -> RoleFacts | None:
         """What Discord says about one of the server's roles (None: not one of its roles), for the perks
-        rule on which roles may be sold, exactly as /perk reads it."""
+        rule on which roles may be sold, exactly as /perk reads it; a page names it `@name`, not `<@&id>`."""
         guild = self._guild(server_id)
         role = guild.get_role(int(role_id)) if guild is not None and role_id.isdigit() else None
-        return None if role is None or guild is None else role_facts(role, guild)
+        return None if role is None or guild is None else replace(role_facts(role, guild), mention=f"@{role.name}")

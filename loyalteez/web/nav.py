@@ -28,4 +28,7 @@ ADMIN_NAV: list[NavLink] = [
     # the manage pages (writes): each at the level of the slash command it stands for
     NavLink("manage/events", "Events", Level.EVENT_MANAGER),
     NavLink("manage/drops", "Drops", Level.EVENT_MANAGER),
+    NavLink("manage/achievements", "Achievements", Level.EVENT_MANAGER),
+    NavLink("manage/goals", "Goals", Level.EVENT_MANAGER),
+    NavLink("manage/perks", "Perks", Level.PERK_MANAGER),
 ]

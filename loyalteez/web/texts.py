@@ -74,6 +74,7 @@ def audit_details(value: object) -> str:
 NO_FILES = "This form takes no files."
 NO_EVENTS = "No reward events yet: create one below."
 NO_DROPS = "No live drops right now."
+NO_PERKS_ON_SALE = "Nothing is on sale yet: create a perk below."
 NO_BOT = "The bot is not connected to Discord right now, so nothing can be posted: try again in a minute."
 SAVED = "Saved. It applies in Discord at once."
 

@@ -79,6 +79,24 @@ async def test_typed_names_never_run_on_the_manage_pages(web, connected, admin, 
     assert await page.input_value("#create-event input[name=name]") == XSS  # shown back, as text
     await shots("event-name")
     assert await page.locator("main img").count() == 0
+
+    await page.goto(f"{web.url}/s/{web.guild.id}/manage/goals")
+    await page.fill("#create-goal input[name=name]", XSS)
+    await page.fill("#create-goal input[name=target]", "10")
+    await page.click("button:has-text('Create goal')")
+    assert XSS in await page.inner_text("section.goal h3")
+    await page.goto(f"{web.url}/s/{web.guild.id}/manage/perks")
+    await page.fill("#create-perk input[name=name]", XSS)
+    await page.fill("#create-perk input[name=cost]", "5")
+    await page.fill("#create-perk input[name=description]", "<script>alert(2)</script>")
+    await page.click("button:has-text('Create perk')")
+    assert XSS in await page.inner_text("table#perks")
+    await shots("perk-name")
+    for path in ("manage/goals", "manage/perks", "manage/achievements", "goals"):
+        await page.goto(f"{web.url}/s/{web.guild.id}/{path}")
+        await page.wait_for_load_state("load")
+        assert await page.locator("main img").count() == 0 and await page.locator("main script").count() == 0
+    await shots("public-goals")
     assert page.dialogs == []
 
 
@@ -86,7 +104,7 @@ async def test_manage_pages_fit_a_phone(web, connected, admin, browser_page, sho
     page = browser_page
     await page.set_viewport_size({"width": 375, "height": 740})
     await _signed_in(web, page, admin)
-    for path in ("events", "events/quality_message", "drops"):
+    for path in ("events", "events/quality_message", "drops", "achievements", "goals", "perks"):
         await page.goto(f"{web.url}/s/{web.guild.id}/manage/{path}")
         widths = await page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert widths[0] <= widths[1], f"/manage/{path} scrolls sideways at 375 px: {widths}"
