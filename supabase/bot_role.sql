@@ -26,6 +26,8 @@
 --   loyalteez_brands                   SELECT, INSERT, UPDATE: /setup checks key hashes; `bot.py brand`
 --                                      creates brands, rotates keys, sets budgets; no command deletes one
 --   loyalteez_connect_attempts         SELECT, INSERT, UPDATE, DELETE: /setup connect's wrong-key throttle
+--   loyalteez_api_tokens               SELECT, INSERT, UPDATE: the JSON API checks token hashes; `bot.py
+--                                      api-token` creates and revokes tokens; none is ever deleted
 --   config and activity tables         SELECT, INSERT, UPDATE, DELETE: /config, rewards, stats, drops,
 --                                      achievements, goals, reports; deletes for disconnect retention,
 --                                      removed rules/roles/members and pruned seen events
@@ -56,6 +58,7 @@ revoke create on schema public from loyalteez_bot;
 revoke all on table loyalteez_schema_version from loyalteez_bot;
 revoke all on table loyalteez_brands from loyalteez_bot;
 revoke all on table loyalteez_connect_attempts from loyalteez_bot;
+revoke all on table loyalteez_api_tokens from loyalteez_bot;
 revoke all on table discord_server_configs from loyalteez_bot;
 revoke all on table discord_role_configs from loyalteez_bot;
 revoke all on table monitoring_rules from loyalteez_bot;
@@ -91,6 +94,7 @@ revoke all on table loyalteez_reward_ledger from loyalteez_bot;
 grant select on table loyalteez_schema_version to loyalteez_bot;
 grant select, insert, update on table loyalteez_brands to loyalteez_bot;
 grant select, insert, update, delete on table loyalteez_connect_attempts to loyalteez_bot;
+grant select, insert, update on table loyalteez_api_tokens to loyalteez_bot;
 grant select, insert, update, delete on table discord_server_configs to loyalteez_bot;
 grant select, insert, update, delete on table discord_role_configs to loyalteez_bot;
 grant select, insert, update, delete on table monitoring_rules to loyalteez_bot;
@@ -150,6 +154,13 @@ create policy loyalteez_bot_insert on loyalteez_connect_attempts for insert to l
 create policy loyalteez_bot_update on loyalteez_connect_attempts for update to loyalteez_bot
     using (true) with check (true);
 create policy loyalteez_bot_delete on loyalteez_connect_attempts for delete to loyalteez_bot using (true);
+
+drop policy if exists loyalteez_bot_select on loyalteez_api_tokens;
+drop policy if exists loyalteez_bot_insert on loyalteez_api_tokens;
+drop policy if exists loyalteez_bot_update on loyalteez_api_tokens;
+create policy loyalteez_bot_select on loyalteez_api_tokens for select to loyalteez_bot using (true);
+create policy loyalteez_bot_insert on loyalteez_api_tokens for insert to loyalteez_bot with check (true);
+create policy loyalteez_bot_update on loyalteez_api_tokens for update to loyalteez_bot using (true) with check (true);
 
 drop policy if exists loyalteez_bot_select on discord_server_configs;
 drop policy if exists loyalteez_bot_insert on discord_server_configs;

@@ -1319,4 +1319,9 @@ revoke all on table loyalteez_connect_attempts from anon, authenticated;
 alter table loyalteez_connect_attempts enable row level security;
 alter table loyalteez_connect_attempts force row level security;
 
+-- loyalteez_api_tokens ----------------------------------------------------------------------------
+revoke all on table loyalteez_api_tokens from anon, authenticated;
+alter table loyalteez_api_tokens enable row level security;
+alter table loyalteez_api_tokens force row level security;
+
 commit;

@@ -16,6 +16,7 @@ from typing import Any
 from loyalteez import logsafe
 from loyalteez.clock import Clock, SystemClock
 from loyalteez.store._tables import Catalog
+from loyalteez.store.api_tokens import ApiTokenRows
 from loyalteez.store.database import Database, DatabaseError, Row
 from loyalteez.store.facade import ScopedData
 from loyalteez.store.inspect import DatabaseReport, inspect
@@ -83,6 +84,11 @@ class Store:
         if not isinstance(scope, Scope):
             raise TypeError("store.scoped() needs a Scope")
         return ScopedData(self.db, self.catalog, scope, self.clock, self)
+
+    @property
+    def api_tokens(self) -> ApiTokenRows:
+        """The JSON API's bearer tokens (brand level, made from the command line)."""
+        return ApiTokenRows(self.db, self.clock)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:

@@ -28,7 +28,12 @@ STUB, POLICIES, BOT_ROLE = SUPABASE / "test_auth_stub.sql", SUPABASE / "policies
 # Every table schema.sql creates, in file order: the RLS tests are parametrized over this list.
 ALL_TABLES = re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA_FILE.read_text(encoding="utf-8"))
 # Operator-level, no tenant columns.
-PRIVATE_TABLES = ("loyalteez_schema_version", "loyalteez_brands", "loyalteez_connect_attempts")
+PRIVATE_TABLES = (
+    "loyalteez_schema_version",
+    "loyalteez_brands",
+    "loyalteez_connect_attempts",
+    "loyalteez_api_tokens",
+)
 HISTORY_TABLES = tuple(sorted(APPEND_ONLY_TABLES))
 TENANT_TABLES = tuple(t for t in ALL_TABLES if t not in PRIVATE_TABLES)
 
@@ -176,6 +181,7 @@ async def seed_two_brands(url: str) -> None:
                 [uid(f"brandwide-{brand}"), brand, "brand_event", 5],
             )
             await store.save_connect_attempt("server", SEEDED[brand][0], 1, store.clock.now(), None)
+            await store.api_tokens.add(f"tok{brand}", brand, "seeded", "00", "token-hash")
     finally:
         await conn.close()
         await store.close()

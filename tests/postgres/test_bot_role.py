@@ -31,6 +31,7 @@ BOT = "loyalteez_bot"
 EXPECTED_RIGHTS = {
     "loyalteez_schema_version": {"SELECT"},
     "loyalteez_brands": {"SELECT", "INSERT", "UPDATE"},
+    "loyalteez_api_tokens": {"SELECT", "INSERT", "UPDATE"},  # revoked, never deleted
     **{t: {"SELECT", "INSERT"} for t in HISTORY_TABLES},
 }
 ALL_RIGHTS = {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"}

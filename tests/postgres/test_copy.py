@@ -56,6 +56,7 @@ async def fill(path: Path) -> None:
         )
         await store.db.execute("UPDATE loyalteez_brands SET ltz_budget = ? WHERE brand_id = 'brand_b'", [2**40])
         await store.save_connect_attempt("member", "42", 3, start, start + timedelta(seconds=30))  # a lockout moves too
+        await store.api_tokens.add("0123456789ab", "brand_a", "giveaway bot", "00", "token-hash")  # API tokens too
     finally:
         await store.close()
 

@@ -219,6 +219,7 @@ async def test_a_brand_cannot_insert_rows_of_another_brand_or_server(s: Session,
             "loyalteez_brands": "('x', 'x', 's', 'h')",
             "loyalteez_schema_version": "(99)",
             "loyalteez_connect_attempts": "('server', '1', 1, now(), NULL)",
+            "loyalteez_api_tokens": "('t', 'x', 'l', 's', 'h', now(), NULL)",
         }[table]
         _, error = await s.attempt(f"INSERT INTO {table} VALUES {values}")
         assert denied(error, "permission denied")
