@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from loyalteez import __version__, logsafe, private_files
-from loyalteez.cli_commands import data_io, history, invite, restore, safety, texts, web_login
+from loyalteez.cli_commands import api_tokens, data_io, history, invite, restore, safety, texts, web_login
 from loyalteez.clock import SystemClock
 from loyalteez.services.access import brands
 from loyalteez.services.errors import ValidationError
@@ -106,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_parsers(commands)
     invite.add_parsers(commands)
     web_login.add_parsers(commands)
+    api_tokens.add_parsers(commands)
     return parser
 
 
@@ -170,6 +171,8 @@ def _command(argv: Sequence[str] | None) -> int:
             return history.run(args)
         if args.command in web_login.COMMANDS:
             return asyncio.run(web_login.run(args, settings))
+        if args.command in api_tokens.COMMANDS:
+            return asyncio.run(api_tokens.run(args, settings))
         if args.command in data_io.COMMANDS:
             return asyncio.run(data_io.run(args, settings))
         if args.command == "check":

@@ -10,6 +10,7 @@ from loyalteez.services.access.setup import SetupService
 from loyalteez.services.access.web import WebAccess
 from loyalteez.services.achievements import Achievements
 from loyalteez.services.analytics.service import Analytics
+from loyalteez.services.api import ApiService
 from loyalteez.services.boosts import BoostService, LevelUpService
 from loyalteez.services.catchup import DEFAULT_WINDOW, CatchupService
 from loyalteez.services.config_io.exports import ExportService
@@ -51,6 +52,8 @@ class Services:
     analytics: Analytics
     # The web dashboard's access rules: public pages, operator links, admin levels (services/access/web.py)
     web: WebAccess
+    # The read-only JSON API: bearer tokens per brand, their rate limit, and its reads (services/api/)
+    api: ApiService
     # A history replay: messages are decided at their own timestamps and an export's reactions
     # at their message's time; live, both happen when they arrive.
     history_replay: bool = False
@@ -104,6 +107,7 @@ def build_services(
     analytics.before_snapshots.append(voice.carry_over)  # a stay open at midnight gives the ended day its minutes
     ticker = Ticker(clock)
     ticker.every(HEARTBEAT, "voice heartbeat", lambda now: voice.heartbeat())
+    streaks = StreakService(store, clock, rewards, multipliers)
     return Services(
         store=store,
         clock=clock,
@@ -118,11 +122,12 @@ def build_services(
         goals=goals,
         perks=perks,
         ticker=ticker,
-        streaks=StreakService(store, clock, rewards, multipliers),
+        streaks=streaks,
         voice=voice,
         boosts=BoostService(store, rewards),
         levelups=LevelUpService(rewards),
         analytics=analytics,
         web=WebAccess(store, clock),
+        api=ApiService(store, clock, streaks),
         history_replay=history_replay,
     )
