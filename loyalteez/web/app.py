@@ -19,6 +19,8 @@ from aiohttp.typedefs import Handler
 
 from loyalteez.clock import Clock
 from loyalteez.services.access.audit import acting_from
+from loyalteez.web.api import routes as api
+from loyalteez.web.api.errors import api_errors
 from loyalteez.web.context import CONTEXT, Directory, DropDesk, WebContext
 from loyalteez.web.csrf import csrf_middleware
 from loyalteez.web.errors import error_pages
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("loyalteez.web")
 STATIC = Path(__file__).parent / "static"
 # A new page module goes here (docs/web.md).
-PAGES = (home, auth, public, member, admin, viewer, manage_events, manage_drops, manage_catalog)
+PAGES = (home, auth, public, member, admin, viewer, manage_events, manage_drops, manage_catalog, api)
 
 
 class WebError(RuntimeError):
@@ -51,7 +53,8 @@ async def audited_as_web(request: web.Request, handler: Handler) -> web.StreamRe
 
 def build_web_app(context: WebContext) -> web.Application:
     app = web.Application(
-        middlewares=[security_headers, session_middleware, error_pages, csrf_middleware, audited_as_web],
+        # api_errors inside error_pages: refusals under /api are JSON, never the dashboard's HTML pages
+        middlewares=[security_headers, session_middleware, error_pages, api_errors, csrf_middleware, audited_as_web],
         client_max_size=1024**2,
     )
     app[CONTEXT] = context

@@ -1,7 +1,9 @@
 """Every state-changing request carries the session's CSRF token (a hidden form field or a header).
 
 A page on another site can make a browser POST here, but it cannot read the token out of our pages, so
-a POST without the right token is refused before any handler runs.
+a POST without the right token is refused before any handler runs. The one exemption is the JSON API
+under /api with an `Authorization: Bearer` header: it never reads cookies, so a forged request cannot
+borrow a browser's session there (and the API only reads anyway).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from loyalteez.web import texts
+from loyalteez.web.api import is_api_path
 from loyalteez.web.sessions import session_of
 
 FIELD = "csrf_token"
@@ -26,9 +29,14 @@ class CsrfRejected(web.HTTPForbidden):
         super().__init__(text=texts.CSRF_REJECTED)
 
 
+def token_authenticated(request: web.Request) -> bool:
+    """An API request that proves itself with a bearer token rather than a cookie."""
+    return is_api_path(request.path) and request.headers.get("Authorization", "").lower().startswith("bearer ")
+
+
 @web.middleware
 async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if request.method not in SAFE_METHODS:
+    if request.method not in SAFE_METHODS and not token_authenticated(request):
         sent = request.headers.get(HEADER, "")
         if not sent and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             form = await request.post()

@@ -40,6 +40,6 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
         raise
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
-    if request.path.startswith(("/s/", "/login", "/auth")):
+    if request.path.startswith(("/s/", "/login", "/auth", "/api/")):
         response.headers.setdefault("Cache-Control", "no-store")  # personal pages stay out of shared caches
     return response

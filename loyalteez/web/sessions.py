@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from loyalteez.web.api import is_api_path
 from loyalteez.web.context import context_of
 
 COOKIE = "ltz_session"
@@ -86,6 +87,9 @@ def end_session(request: web.Request) -> None:
 async def session_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     ctx = context_of(request)
     now = ctx.clock.now().timestamp()
+    if is_api_path(request.path):  # the API authenticates by token only: no cookie is read or set
+        request[SESSION], request[CHANGED] = Session.fresh(now), False
+        return await handler(request)
     raw = request.cookies.get(COOKIE)
     session = decode(ctx.secret, raw, now) if raw else None
     request[SESSION], request[CHANGED] = session or Session.fresh(now), session is None
