@@ -11,6 +11,7 @@ import discord
 from discord.ext import commands
 
 from loyalteez.discord import redaction, resilience
+from loyalteez.discord.acknowledge import autocomplete_in_time, defer_command
 from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.cogs.achievements import AchievementsCog
 from loyalteez.discord.cogs.activity import ActivityCog
@@ -29,6 +30,7 @@ from loyalteez.discord.cogs.setup import SetupCog
 from loyalteez.discord.cogs.streaks import StreaksCog
 from loyalteez.discord.cogs.voice import VoiceCog
 from loyalteez.discord.cogs.watches import WatchesCog
+from loyalteez.discord.dispatch import Dispatcher
 from loyalteez.discord.invite import invite_url
 from loyalteez.discord.option_names import worded
 from loyalteez.discord.options import no_nul_characters
@@ -65,7 +67,9 @@ class LoyalteezBot(discord.Bot):
         redaction.install()
         resilience.guard_frames()
         super().__init__(**options)
+        self.dispatcher = Dispatcher(self)  # the features' event handlers and buttons (dispatch.py)
         resilience.guard_parsers(self._connection.parsers)
+        self.dispatcher.backlog.intercept(self._connection.parsers)  # chat waits behind interactions
         self._invite_shown = False  # on_ready fires again after each reconnect; the link is logged once
         self.services = services
         self.add_check(no_nul_characters, call_once=True)  # every command's string options, before it runs
@@ -91,6 +95,45 @@ class LoyalteezBot(discord.Bot):
         self.add_cog(StreaksCog(resolver, services.streaks))
         self.add_cog(VoiceCog(self, services.setup, resolver, services.voice, services.ticker))
         self.add_cog(BoostsCog(services.setup, special))
+
+    # -- events and interactions: acknowledged first, routed by one dispatcher -----------------------------
+
+    def add_cog(self, cog: commands.Cog, *, override: bool = False) -> None:
+        super().add_cog(cog, override=override)
+        self.dispatcher.collect(cog)
+
+    def remove_cog(self, name: str) -> commands.Cog | None:
+        cog = super().remove_cog(name)
+        if cog is not None:
+            self.dispatcher.forget(cog)
+        return cog
+
+    def dispatch(self, event: str, *args: Any, **kwargs: Any) -> None:
+        super().dispatch(event, *args, **kwargs)  # wait_for() futures and the bot's own on_<event>
+        dispatcher = getattr(self, "dispatcher", None)
+        if dispatcher is not None:
+            dispatcher.dispatch(event, args)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.type == discord.InteractionType.component:
+            try:
+                await self.dispatcher.click(interaction)
+            except Exception as exc:
+                await self._refused(interaction, exc, f"button {interaction.custom_id or '?'!r}")
+            return
+        await self.process_application_commands(interaction)
+
+    async def invoke_application_command(self, ctx: discord.ApplicationContext) -> None:
+        """Acknowledge first (within Discord's 3 s, whatever the database costs), then run the command."""
+        if await defer_command(ctx):
+            await super().invoke_application_command(ctx)
+
+    async def on_application_command_auto_complete(
+        self, interaction: discord.Interaction, command: discord.ApplicationCommand[Any, Any, Any]
+    ) -> None:
+        ctx = await self.get_autocomplete_context(interaction)
+        interaction.command = command
+        await autocomplete_in_time(command, ctx)
 
     async def on_ready(self) -> None:
         for guild in self.guilds:
@@ -125,6 +168,19 @@ class LoyalteezBot(discord.Bot):
         log.error("%s failed: %s: %s", describe(ctx), type(cause).__name__, cause)
         log.debug("traceback for %s", describe(ctx), exc_info=cause)
         await send(ctx, texts.UNEXPECTED)
+
+    async def _refused(self, interaction: discord.Interaction, exc: Exception, what: str) -> None:
+        """A button whose handler raised: the member still gets one short sentence, the log one line."""
+        if isinstance(exc, ValidationError):
+            await send(interaction, exc.message)
+            return
+        if isinstance(exc, PermissionDenied | ScopeError):
+            await send(interaction, str(exc))
+            return
+        where = f"{what} guild={interaction.guild_id} user={interaction.user.id if interaction.user else '?'}"
+        log.error("%s failed: %s: %s", where, type(exc).__name__, exc)
+        log.debug("traceback for %s", where, exc_info=exc)
+        await send(interaction, texts.UNEXPECTED)
 
     async def on_error(self, event_method: str, *args: Any, **kwargs: Any) -> None:
         """A failing event handler logs one line and the bot goes on."""

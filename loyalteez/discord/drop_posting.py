@@ -58,7 +58,7 @@ def drop_button(drop_id: str, label: str, disabled: bool = False) -> discord.ui.
             emoji="🎉",
         )
     )
-    view.stop()  # answered by on_interaction from the custom_id, not kept in memory
+    view.stop()  # answered by the drops cog's claim_click from the custom_id, not kept in memory
     return view
 
 

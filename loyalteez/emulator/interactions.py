@@ -48,7 +48,7 @@ class InteractionRecord:
         if self.callback_type in (REPLY, UPDATE_MESSAGE, AUTOCOMPLETE_RESULT, MODAL):
             return True
         if self.callback_type == DEFERRED_REPLY:
-            return self.original is not None and not self.original.loading
+            return (self.original is not None and not self.original.loading) or bool(self.followups)
         if self.callback_type == DEFERRED_UPDATE:
             return self.edited_after_defer or bool(self.followups)
         return False

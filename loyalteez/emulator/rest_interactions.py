@@ -183,8 +183,9 @@ async def followup(request: web.Request) -> web.Response:
     body, files = body_of(request) or {}, files_of(request)
     _checked(body, files, creating=True, under=None)
     original = rec.original
-    if rec.callback_type == DEFERRED_REPLY and original is not None and original.loading:
-        # Discord turns the "thinking" message into the first follow-up.
+    if rec.callback_type == DEFERRED_REPLY and original is not None and original.loading and not original.deleted:
+        # Discord turns the "thinking" message into the first follow-up; once the bot deleted it, a follow-up
+        # is a message of its own (with its own ephemeral flag).
         original.flags &= ~LOADING_FLAG
         msg = messages.edit(emu, original, {k: v for k, v in body.items() if k != "flags"}, files)
     else:

@@ -1,5 +1,6 @@
 """REST faults on the bot's replies: 429 storms (per route and global) and 5xx answers are retried and the
-reply arrives exactly once; a reply that cannot be delivered costs one log line, and the bot keeps serving.
+reply arrives exactly once; a command that cannot even be acknowledged is not run (nothing paid that the
+member is not told about) and costs one log line; a paid claim's answer is retried until it arrives.
 
 py-cord tries a request 5 times and sleeps 1 + 2 * attempt seconds after a 5xx, so 5xx counts stay small.
 """
@@ -16,6 +17,8 @@ from tests.conftest import REPORT
 from tests.reliability.helpers import CLAIMABLE, check_consistent, claimable_event, connect, query
 
 CALLBACK = "POST /interactions/{interaction_id}/{interaction_token}/callback"
+FOLLOWUP_PATH = "/webhooks/{webhook_id}/{webhook_token}"
+FOLLOWUP = "POST " + FOLLOWUP_PATH
 
 
 def callbacks(emu: Emulator) -> list[int | None]:
@@ -63,7 +66,7 @@ async def test_server_errors_are_retried_and_the_reply_arrives_once(
     check_consistent(ready.db_path, emu)
 
 
-async def test_an_undeliverable_reply_is_one_log_line_and_the_bot_goes_on(
+async def test_a_command_that_cannot_be_acknowledged_is_not_run_one_log_line_and_the_bot_goes_on(
     ready: Harness, emu: Emulator, alice: MemberHandle, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="loyalteez")
@@ -77,10 +80,25 @@ async def test_an_undeliverable_reply_is_one_log_line_and_the_bot_goes_on(
     assert len(failed) == 2, [r.getMessage() for r in failed]
     assert all("\n" not in r.getMessage() and r.exc_info is None for r in failed), "one line each, no traceback"
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("loyalteez")]
-    # Paid and recorded even though the member never saw the reply: it shows in /balance, never twice.
+    # The member was never told, so nothing was paid: the claim is still theirs to make.
     assert query(ready.db_path, "SELECT COUNT(*) FROM loyalteez_reward_ledger WHERE event_type = ?", (CLAIMABLE,)) == [
-        (2,)
+        (0,)
     ]
-    reply = await alice.slash("help")
-    assert reply.embeds, "the bot still serves"
+    reply = await alice.slash("claim", event=CLAIMABLE)
+    assert "You earned **5 LTZ**" in reply.content, "the bot still serves, and the claim is paid once answered"
+    check_consistent(ready.db_path, emu)
+
+
+async def test_a_paid_claims_answer_is_retried_until_it_arrives(
+    ready: Harness, emu: Emulator, alice: MemberHandle, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="loyalteez")
+    emu.faults.inject_429(count=7, retry_after=0.01, route=FOLLOWUP)  # more than py-cord's five tries
+    reply = await alice.slash("claim", event=CLAIMABLE, reply_timeout=8)
+    assert "You earned **5 LTZ**" in reply.content and len(reply.messages) == 1
+    assert [r.status for r in emu.requests_to("POST", FOLLOWUP_PATH)][-8:] == [429] * 7 + [200]
+    assert any("trying again" in r.getMessage() for r in caplog.records)
+    assert query(ready.db_path, "SELECT COUNT(*) FROM loyalteez_reward_ledger WHERE event_type = ?", (CLAIMABLE,)) == [
+        (1,)
+    ]
     check_consistent(ready.db_path, emu)

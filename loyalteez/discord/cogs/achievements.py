@@ -17,6 +17,7 @@ from discord.ext import commands
 from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.caller import caller_of
 from loyalteez.discord.convert import member_of
+from loyalteez.discord.dispatch import clicks
 from loyalteez.discord.replies import send
 from loyalteez.services import texts
 from loyalteez.services.achievements import TYPES, Achievements, MemberAchievement
@@ -55,7 +56,7 @@ def render(rows: list[MemberAchievement], name: str) -> tuple[discord.Embed, dis
                 custom_id=f"{PREFIX}{row.achievement.id}",
             )
         )
-    view.stop()  # answered by on_interaction from the custom_id
+    view.stop()  # answered by claim_click from the custom_id
     return embed, view
 
 
@@ -154,20 +155,14 @@ class AchievementsCog(commands.Cog):
         embed, view = render(rows, ctx.author.display_name)
         await send(ctx, embed=embed, view=view)
 
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        custom_id = (interaction.custom_id or "") \
-            if interaction.type == discord.InteractionType.component else ""  # fmt: skip
-        if not custom_id.startswith(PREFIX) or interaction.guild_id is None:
-            return
-        scope = await self.gate.resolver.scope_of(interaction.guild_id)
+    @clicks(PREFIX)
+    async def claim_click(self, interaction: discord.Interaction, achievement_id: str) -> None:
+        scope = await self.gate.resolver.scope_of(interaction.guild_id or 0)
         if scope is None:
-            await interaction.response.send_message(texts.NOT_CONNECTED, ephemeral=True)
+            await send(interaction, texts.NOT_CONNECTED)
             return
-        result = await self.achievements.claim(
-            scope, member_of(interaction.user, interaction.guild), custom_id.removeprefix(PREFIX)
-        )
-        await interaction.response.send_message(result.text, ephemeral=True)
+        result = await self.achievements.claim(scope, member_of(interaction.user, interaction.guild), achievement_id)
+        await send(interaction, result.text)
 
     # -- announcements (a ticker job) --------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import discord
 from discord.ext import commands
 
 from loyalteez.discord.convert import member_of, message_event, parent_of, reaction_event
+from loyalteez.discord.dispatch import on
 from loyalteez.services.access.setup import SetupService
 from loyalteez.services.rewards.events import Member
 from loyalteez.services.rewards.service import Rewards
@@ -53,8 +54,8 @@ class ActivityCog(commands.Cog):
         # A history replay: an export lists reactions without a time, so they count at their message's time.
         self.reactions_at_message_time = reactions_at_message_time
 
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
+    @on("message")
+    async def message(self, message: discord.Message) -> None:
         if message.guild is None or message.author.id == getattr(self.bot.user, "id", None):
             return
         scope = await self.setup.scope_for(str(message.guild.id))
@@ -62,8 +63,8 @@ class ActivityCog(commands.Cog):
             return
         self.rewards.submit(scope, message_event(message))
 
-    @commands.Cog.listener()
-    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+    @on("raw_reaction_add")
+    async def reaction_added(self, payload: discord.RawReactionActionEvent) -> None:
         if payload.guild_id is None:
             return
         scope = await self.setup.scope_for(str(payload.guild_id))
@@ -85,7 +86,7 @@ class ActivityCog(commands.Cog):
         at = discord.utils.snowflake_time(payload.message_id) if self.reactions_at_message_time else None
         self.rewards.submit(scope, reaction_event(payload, author, reactor_is_bot, from_others, parent, at))
 
-    @commands.Cog.listener()
-    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+    @on("raw_reaction_remove")
+    async def reaction_removed(self, payload: discord.RawReactionActionEvent) -> None:
         # Removing pays nothing back and re-adding pays nothing more (the engine dedupes by key).
         self.tally.remove(payload.message_id, payload.user_id, str(payload.emoji))

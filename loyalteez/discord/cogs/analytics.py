@@ -15,8 +15,9 @@ from discord.ext import commands
 
 from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.caller import caller_of
+from loyalteez.discord.dispatch import clicks, on
 from loyalteez.discord.poster import GuildPoster
-from loyalteez.discord.replies import send
+from loyalteez.discord.replies import send, update_clicked
 from loyalteez.services import texts as common_texts
 from loyalteez.services.access.permissions import PermissionDenied
 from loyalteez.services.analytics import input, reports, segments, targets, texts
@@ -66,7 +67,7 @@ def segment_buttons(page: segments.SegmentPage) -> discord.ui.View:
                 custom_id=f"{SEGMENT_PREFIX}:{page.segment}:{number}",
             )
         )
-    view.stop()  # handled by on_interaction from the custom_id, so the buttons work after a restart
+    view.stop()  # answered by segment_click from the custom_id, so the buttons work after a restart
     return view
 
 
@@ -81,13 +82,13 @@ class AnalyticsCog(commands.Cog):
 
     # -- lifecycle and listeners -----------------------------------------------------------------------------
 
-    @commands.Cog.listener()
-    async def on_ready(self) -> None:
+    @on("ready")
+    async def ready(self) -> None:
         """Start the scheduler once connected (idempotent): its first run catches up what was missed."""
         self.analytics.start(GuildPoster(self.bot))
 
-    @commands.Cog.listener()
-    async def on_member_join(self, member: discord.Member) -> None:
+    @on("member_join")
+    async def member_joined(self, member: discord.Member) -> None:
         scope = await self.gate.resolver.scope_of(member.guild.id)
         if scope is not None:
             await self.analytics.member_joined(scope, str(member.id), member.bot, member.joined_at)
@@ -164,7 +165,6 @@ class AnalyticsCog(commands.Cog):
         scope = await self.gate.scope(ctx)
         if scope is None:
             return
-        await ctx.defer(ephemeral=True)
         fields = await self.analytics.kpi_report(scope, caller_of(ctx))
         embed = discord.Embed(title=texts.KPI_TITLE, colour=discord.Colour.blurple(), description=texts.KPI_INTRO)
         for name, value in fields:
@@ -210,26 +210,20 @@ class AnalyticsCog(commands.Cog):
         shown = await self.analytics.segment_page(scope, caller_of(ctx), view, page or 1)
         await send(ctx, embed=render_segment(shown), view=segment_buttons(shown))
 
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
+    @clicks(SEGMENT_PREFIX + ":", updates_message=True)
+    async def segment_click(self, interaction: discord.Interaction, state: str) -> None:
         """Segment paging buttons carry their state in the custom_id; the clicker needs the viewer level."""
-        if interaction.type != discord.InteractionType.component or interaction.guild_id is None:
-            return
-        payload: dict[str, object] = dict(interaction.data or {})
-        custom_id = str(payload.get("custom_id", ""))
-        if not custom_id.startswith(SEGMENT_PREFIX + ":"):
-            return
-        _, segment, number = [*custom_id.split(":"), "", ""][:3]
-        scope = await self.gate.resolver.scope_of(interaction.guild_id)
+        segment, number = [*state.split(":"), "", ""][:2]
+        scope = await self.gate.resolver.scope_of(interaction.guild_id or 0)
         if scope is None or not number.isdigit():
-            await interaction.response.send_message(common_texts.NOT_CONNECTED, ephemeral=True)
+            await send(interaction, common_texts.NOT_CONNECTED)
             return
         try:
             shown = await self.analytics.segment_page(scope, caller_of(interaction), segment, int(number))
         except (PermissionDenied, ValidationError) as exc:
-            await interaction.response.send_message(getattr(exc, "message", str(exc)), ephemeral=True)
+            await send(interaction, getattr(exc, "message", str(exc)))
             return
-        await interaction.response.edit_message(embed=render_segment(shown), view=segment_buttons(shown))
+        await update_clicked(interaction, embed=render_segment(shown), view=segment_buttons(shown))
 
     # -- /report --------------------------------------------------------------------------------------------------
 
@@ -276,7 +270,6 @@ class AnalyticsCog(commands.Cog):
         scope = await self.gate.scope(ctx)
         if scope is None:
             return
-        await ctx.defer(ephemeral=True)
         schedule, result = await self.analytics.report_now(scope, caller_of(ctx))
         if result.ok:
             await send(ctx, texts.report_posted(schedule.frequency, schedule.channel_id))

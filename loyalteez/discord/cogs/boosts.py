@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 from discord.ext import commands
 
+from loyalteez.discord.dispatch import in_background, on
 from loyalteez.discord.special_messages import SpecialMessages
 from loyalteez.services.access.setup import SetupService
 
@@ -14,10 +15,10 @@ class BoostsCog(commands.Cog):
         self.setup = setup
         self.special = special
 
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
+    @on("message")
+    async def message(self, message: discord.Message) -> None:
         if not self.special.wants(message):
             return
         scope = await self.setup.scope_for(str(message.guild.id))  # type: ignore[union-attr]
         if scope is not None:
-            await self.special.route(scope, message)
+            in_background(self.special.bot, "message", self.special.route, scope, message)

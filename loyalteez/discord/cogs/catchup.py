@@ -19,6 +19,7 @@ import discord
 from discord.ext import commands
 
 from loyalteez.discord.convert import member_of, message_event
+from loyalteez.discord.dispatch import on
 from loyalteez.discord.special_messages import SpecialMessages
 from loyalteez.services.access.setup import SetupService
 from loyalteez.services.catchup import CatchupService, ChannelHistory
@@ -115,20 +116,20 @@ class CatchupCog(commands.Cog):
         self.catchup = catchup
         self.special = special
 
-    @commands.Cog.listener()
-    async def on_connect(self) -> None:
+    @on("connect")
+    async def connected(self) -> None:
         self.catchup.session_started(str(guild.id) for guild in self.bot.guilds)
 
-    @commands.Cog.listener()
-    async def on_disconnect(self) -> None:
+    @on("disconnect")
+    async def disconnected(self) -> None:
         self.catchup.connection_lost()
 
-    @commands.Cog.listener()
-    async def on_resumed(self) -> None:
+    @on("resumed")
+    async def resumed(self) -> None:
         await self.catchup.resumed()
 
-    @commands.Cog.listener()
-    async def on_ready(self) -> None:
+    @on("ready")
+    async def ready(self) -> None:
         jobs: list[tuple[Scope | None, str, list[ChannelHistory]]] = []
         for guild in self.bot.guilds:
             scope = await self.setup.scope_for(str(guild.id))

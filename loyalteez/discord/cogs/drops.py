@@ -1,12 +1,13 @@
 """/drop, drop buttons and reactions, and drops' life on Discord (posting, closing, catching up).
 
-Buttons carry the drop id in their custom_id (`drop:<id>`) and are answered by `on_interaction`, so they keep
-working after a restart. A claim click is deferred (ephemeral) before the database work, so even hundreds
-of clicks in one second are each acknowledged within Discord's 3 seconds. When a drop ends (full, expired,
-or /drop end) its message is edited: the button disabled and the embed's footer saying why; a reaction drop
-loses the bot's own reaction. Reactions added while the bot was offline are claimed when it is ready again:
-it reads each live reaction drop's reactors over REST and claims for each (idempotent: the claim row and
-the ledger key make a second pass pay nothing). Watched channels (/watch) are the watches cog's.
+Buttons carry the drop id in their custom_id (`drop:<id>`) and are answered by `claim_click`, so they keep
+working after a restart. Like every button, a claim click is acknowledged (an ephemeral "thinking…") before
+the database work (dispatch.py), so even hundreds of clicks in one second are each acknowledged within
+Discord's 3 seconds. When a drop ends (full, expired, or /drop end) its message is edited: the button
+disabled and the embed's footer saying why; a reaction drop loses the bot's own reaction. Reactions added
+while the bot was offline are claimed when it is ready again: it reads each live reaction drop's reactors
+over REST and claims for each (idempotent: the claim row and the ledger key make a second pass pay
+nothing). Watched channels (/watch) are the watches cog's.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from discord.ext import commands
 from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.caller import caller_of
 from loyalteez.discord.convert import member_of
+from loyalteez.discord.dispatch import clicks, in_background, on
 from loyalteez.discord.drop_posting import PREFIX, DropMessages
 from loyalteez.discord.replies import send
 from loyalteez.services import texts
@@ -206,26 +208,19 @@ class DropsCog(commands.Cog):
 
     # -- claiming -----------------------------------------------------------------------------------------------
 
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        custom_id = (interaction.custom_id or "") \
-            if interaction.type == discord.InteractionType.component else ""  # fmt: skip
-        if not custom_id.startswith(PREFIX) or interaction.guild_id is None:
-            return
-        await interaction.response.defer(ephemeral=True, invisible=False)  # a "thinking…" reply of its own
+    @clicks(PREFIX)
+    async def claim_click(self, interaction: discord.Interaction, drop_id: str) -> None:
         scope = await self._scope(interaction.guild_id)
         if scope is None:
-            await interaction.followup.send(texts.NOT_CONNECTED, ephemeral=True)
+            await send(interaction, texts.NOT_CONNECTED)
             return
-        result = await self.drops.claim(
-            scope, custom_id.removeprefix(PREFIX), member_of(interaction.user, interaction.guild)
-        )
-        await interaction.followup.send(result.text, ephemeral=True)
+        result = await self.drops.claim(scope, drop_id, member_of(interaction.user, interaction.guild))
+        await send(interaction, result.text)
         if result.ended_now and result.drop is not None:
             await self.close_message(scope, result.drop)
 
-    @commands.Cog.listener()
-    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+    @on("raw_reaction_add")
+    async def reacted(self, payload: discord.RawReactionActionEvent) -> None:
         if payload.guild_id is None or payload.user_id == getattr(self.bot.user, "id", None):
             return
         scope = await self._scope(payload.guild_id)
@@ -235,10 +230,10 @@ class DropsCog(commands.Cog):
         user = payload.member or self.bot.get_user(payload.user_id)
         if user is None or user.bot:
             return
-        await self._claim_by_reaction(scope, drop, user, tell_repeat=True)
+        in_background(self.bot, "raw_reaction_add", self._claim_by_reaction, scope, drop, user, True)
 
     async def _claim_by_reaction(
-        self, scope: Scope, drop: Drop, user: discord.Member | discord.User, *, tell_repeat: bool
+        self, scope: Scope, drop: Drop, user: discord.Member | discord.User, tell_repeat: bool
     ) -> bool:
         guild = self.bot.get_guild(int(scope.server_id))
         result = await self.drops.claim(scope, drop.drop_id, member_of(user, guild))
@@ -256,8 +251,8 @@ class DropsCog(commands.Cog):
 
     # -- start-up, expiry and closing ------------------------------------------------------------------------
 
-    @commands.Cog.listener()
-    async def on_ready(self) -> None:
+    @on("ready")
+    async def ready(self) -> None:
         """Load the caches, claim reactions added while offline, end what expired meanwhile."""
         self.ticker.start()  # idempotent: the sweep and the announcements are its jobs
         for guild in self.bot.guilds:
@@ -284,7 +279,7 @@ class DropsCog(commands.Cog):
                 if user.bot:
                     continue
                 member = guild.get_member(user.id) or user
-                paid += await self._claim_by_reaction(scope, drop, member, tell_repeat=False)
+                paid += await self._claim_by_reaction(scope, drop, member, False)
         if paid:
             log.info("drop %s: %d reaction(s) added while offline claimed", drop.drop_id, paid)
 

@@ -45,7 +45,6 @@ class ExportCog(commands.Cog):
         description="csv (default) or json; config backups are json",
     )
     async def export(self, ctx: discord.ApplicationContext, type: str, format: str | None) -> None:
-        await ctx.defer(ephemeral=True)
         scope = await self.gate.scope(ctx)
         if scope is None:
             return

@@ -5,8 +5,10 @@ from __future__ import annotations
 import discord
 from discord.ext import commands
 
+from loyalteez.discord.acknowledge import public_reply
 from loyalteez.discord.convert import member_of, parent_of
-from loyalteez.discord.replies import send
+from loyalteez.discord.dispatch import clicks
+from loyalteez.discord.replies import send, update_clicked
 from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.services import standings, texts
 from loyalteez.services.rewards import status
@@ -100,6 +102,7 @@ class MemberCog(commands.Cog):
         embed.add_field(name="Today", value=f"{mine.today:,}")
         await send(ctx, embed=embed)
 
+    @public_reply()
     @discord.slash_command(name="leaderboard", description="Top members by LTZ, activity, claims or voice")
     @discord.option(
         "type",
@@ -119,21 +122,17 @@ class MemberCog(commands.Cog):
         board = await self.standings.leaderboard(scope, type, period, 1, str(ctx.author.id))
         await send(ctx, embed=render_board(board, ctx.guild), view=board_buttons(board), ephemeral=False)
 
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
+    @clicks(LEADERBOARD_PREFIX + ":", updates_message=True)
+    async def page(self, interaction: discord.Interaction, state: str) -> None:
         """Leaderboard paging buttons carry their state in the custom_id, so they work after a restart."""
-        custom_id = (interaction.custom_id or "") if interaction.type == \
-            discord.InteractionType.component else ""  # fmt: skip
-        if not custom_id.startswith(LEADERBOARD_PREFIX + ":") or interaction.guild_id is None:
-            return
-        _, kind, period, page = [*custom_id.split(":"), "", "", ""][:4]
-        scope = await self.resolver.scope_of(interaction.guild_id)
+        kind, period, page = [*state.split(":"), "", "", ""][:3]
+        scope = await self.resolver.scope_of(interaction.guild_id or 0)
         if scope is None or not page.isdigit():
-            await interaction.response.send_message(texts.NOT_CONNECTED, ephemeral=True)
+            await send(interaction, texts.NOT_CONNECTED)
             return
         assert interaction.user is not None, "a button click always carries its user"
         board = await self.standings.leaderboard(scope, kind, period, int(page), str(interaction.user.id))
-        await interaction.response.edit_message(embed=render_board(board, interaction.guild), view=board_buttons(board))
+        await update_clicked(interaction, embed=render_board(board, interaction.guild), view=board_buttons(board))
 
     @discord.slash_command(name="cooldowns", description="When you can earn each event again", contexts=EVERYWHERE)
     async def cooldowns(self, ctx: discord.ApplicationContext) -> None:
@@ -175,5 +174,5 @@ def board_buttons(board: standings.Board) -> discord.ui.View:
                 custom_id=f"{LEADERBOARD_PREFIX}:{board.kind}:{board.period}:{page}",
             )
         )
-    view.stop()  # handled by on_interaction from the custom_id, not kept in memory
+    view.stop()  # answered by `page` from the custom_id, not kept in memory
     return view

@@ -7,7 +7,9 @@ import logging
 import discord
 from discord.ext import commands
 
+from loyalteez.discord.acknowledge import public_reply
 from loyalteez.discord.convert import member_of
+from loyalteez.discord.dispatch import on
 from loyalteez.discord.replies import send
 from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.services.streaks import StreakService
@@ -25,8 +27,8 @@ class StreaksCog(commands.Cog):
         self.service = service
         self._defaults_checked = False
 
-    @commands.Cog.listener()
-    async def on_ready(self) -> None:
+    @on("ready")
+    async def ready(self) -> None:
         """Once per process: servers connected before a release added default events get them now."""
         if self._defaults_checked:
             return
@@ -45,6 +47,7 @@ class StreaksCog(commands.Cog):
         result = await self.service.check_in(scope, member_of(ctx.author, ctx.guild), str(ctx.interaction.id))
         await send(ctx, say.checkin(result))
 
+    @public_reply(when=lambda options: options.get("action") == "leaderboard")
     @discord.slash_command(
         name="streak", description="Your check-in streak, milestone claims, the top streaks", contexts=EVERYWHERE
     )

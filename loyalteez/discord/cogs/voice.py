@@ -13,6 +13,7 @@ import discord
 from discord.ext import commands
 
 from loyalteez.discord.convert import member_of
+from loyalteez.discord.dispatch import on
 from loyalteez.discord.replies import send
 from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.services.access.setup import SetupService
@@ -61,26 +62,26 @@ class VoiceCog(commands.Cog):
         afk = str(guild.afk_channel.id) if guild.afk_channel else None
         await self.service.sync(scope, presences(guild), afk)
 
-    @commands.Cog.listener()
-    async def on_voice_state_update(
+    @on("voice_state_update")
+    async def voice_state_updated(
         self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
     ) -> None:
         if member.bot:
             return
         await self.sync(member.guild)
 
-    @commands.Cog.listener()
-    async def on_ready(self) -> None:
+    @on("ready")
+    async def ready(self) -> None:
         for guild in self.bot.guilds:
             await self.sync(guild)
         self.ticker.start()  # idempotent; the heartbeat is one of its jobs
 
-    @commands.Cog.listener()
-    async def on_guild_available(self, guild: discord.Guild) -> None:
+    @on("guild_available")
+    async def guild_available(self, guild: discord.Guild) -> None:
         await self.sync(guild)
 
-    @commands.Cog.listener()
-    async def on_guild_join(self, guild: discord.Guild) -> None:
+    @on("guild_join")
+    async def guild_joined(self, guild: discord.Guild) -> None:
         await self.sync(guild)
 
     @voice.command(name="check", description="Your counted voice minutes and what they will pay")

@@ -16,8 +16,9 @@ from discord.ext import commands
 from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.caller import caller_of
 from loyalteez.discord.convert import CHAT_TYPES
+from loyalteez.discord.dispatch import in_background, on
 from loyalteez.discord.replies import send
-from loyalteez.services.drops import Drops, DropWatches
+from loyalteez.services.drops import Drops, DropWatch, DropWatches
 from loyalteez.services.drops import texts as say
 from loyalteez.store import Scope
 
@@ -118,14 +119,18 @@ class WatchesCog(commands.Cog):
 
     # -- watched channels -------------------------------------------------------------------------------------
 
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
+    @on("message")
+    async def message(self, message: discord.Message) -> None:
         if message.guild is None or message.author.bot or message.webhook_id or message.type not in CHAT_TYPES:
             return
         scope = await self._scope(message.guild.id)
         watch = self.watches.watch_for(scope, str(message.channel.id)) if scope else None
         if scope is None or watch is None:
             return
+        in_background(self.bot, "message", self._drop_on, scope, watch, message)
+
+    async def _drop_on(self, scope: Scope, watch: DropWatch, message: discord.Message) -> None:
+        """Make a watched channel's new message a reaction drop: react, then record it."""
         plan = await self.watches.plan_for(scope, watch, str(message.channel.id), str(message.id))
         if plan is None:
             return
@@ -136,8 +141,8 @@ class WatchesCog(commands.Cog):
             return
         await self.drops.create(scope, plan, actor_id=None, message_id=str(message.id), actor_type="system")
 
-    @commands.Cog.listener()
-    async def on_ready(self) -> None:
+    @on("ready")
+    async def ready(self) -> None:
         """Load the watched channels of every connected server."""
         for guild in self.bot.guilds:
             scope = await self._scope(guild.id)

@@ -1,0 +1,101 @@
+"""The chat backlog: messages and reactions wait here so they never hold up a command or a button.
+
+A busy server sends far more chat than interactions, and a chat event costs the bot real work (building
+py-cord's Message, its author and mentions, then the reward handlers). If that work ran as each frame was
+read, a burst of chat would sit in front of every command in the gateway stream, and past the bot's
+capacity members' commands would expire unanswered. Instead the gateway reader only queues a chat event's
+raw payload; one consumer builds and handles them in arrival order, a slice at a time, giving the event
+loop back in between so interactions are read and answered first. Under overload the backlog grows and
+rewards arrive late; nothing is dropped, nothing is counted twice (the engine's keys), no command fails.
+
+Only chat goes through here; everything else (interactions, voice, members, lifecycle) is handled as read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+log = logging.getLogger("loyalteez.discord")
+
+# py-cord's event names and the gateway events that produce them.
+CHAT_EVENTS = frozenset({"message", "raw_reaction_add", "raw_reaction_remove"})
+CHAT_PAYLOADS = ("MESSAGE_CREATE", "MESSAGE_REACTION_ADD", "MESSAGE_REACTION_REMOVE")
+# Chat events handled per turn of the event loop before reading the gateway and answering interactions again.
+SLICE = 64
+TASK_NAME = "pycord: chat backlog"  # the emulator's settle() waits for "pycord: " tasks
+
+Parser = Callable[[Any], None]
+Runner = Callable[[str, list[Any], tuple[Any, ...]], Awaitable[None]]
+
+
+class ChatBacklog:
+    def __init__(self, run: Runner) -> None:
+        self._run = run
+        self._queue: deque[tuple[Parser, Any] | tuple[str, list[Any], tuple[Any, ...]]] = deque()
+        self._now: list[tuple[str, list[Any], tuple[Any, ...]]] = []  # handlers of the payload being parsed
+        self._parsing = False
+        self._task: asyncio.Task[None] | None = None
+        self.most = 0  # the longest the backlog has been (benchmarks read it)
+
+    def __len__(self) -> int:
+        return len(self._queue)
+
+    def intercept(self, parsers: dict[str, Parser]) -> None:
+        """Make the gateway reader queue chat payloads instead of parsing them at once."""
+        for name in CHAT_PAYLOADS:
+            parse = parsers.get(name)
+            if parse is None or getattr(parse, "__loyalteez_backlog__", False):
+                continue
+            parsers[name] = self._queuing(parse)
+
+    def _queuing(self, parse: Parser) -> Parser:
+        def queue(data: Any) -> None:
+            self._put((parse, data))
+
+        queue.__loyalteez_backlog__ = True  # type: ignore[attr-defined]
+        return queue
+
+    def handle(self, event: str, handlers: list[Any], args: tuple[Any, ...]) -> None:
+        """A chat event to hand to its handlers: now if it comes from the payload being parsed, else queued."""
+        if self._parsing:
+            self._now.append((event, handlers, args))
+        else:
+            self._put((event, handlers, args))
+
+    def _put(self, item: tuple[Parser, Any] | tuple[str, list[Any], tuple[Any, ...]]) -> None:
+        self._queue.append(item)
+        if len(self._queue) > self.most:
+            self.most = len(self._queue)
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._drain(), name=TASK_NAME)
+
+    async def _drain(self) -> None:
+        done = 0
+        while self._queue:
+            item = self._queue.popleft()
+            if len(item) == 2:
+                parse, data = item
+                self._parsing = True
+                try:
+                    parse(data)  # py-cord builds the event and dispatches it: its handlers land in _now
+                except Exception as exc:  # one event the library cannot build must not stall the chat after it
+                    log.warning("skipped a chat event that could not be read: %s: %s", type(exc).__name__, exc)
+                finally:
+                    self._parsing = False
+                ready, self._now = self._now, []
+                for event, handlers, args in ready:
+                    await self._run(event, handlers, args)
+            else:
+                await self._run(*item)
+            done += 1
+            if done % SLICE == 0:
+                await asyncio.sleep(0)
+
+    async def wait_empty(self) -> None:
+        """Until every queued chat event has been handled."""
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
