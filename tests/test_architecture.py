@@ -102,3 +102,17 @@ def test_generic_table_access_stays_in_the_store() -> None:
         text = path.read_text()
         assert "_tables" not in text, f"{path} reaches the store's private table access"
         assert "ScopedTables" not in text, f"{path} reaches the store's private table access"
+
+
+PER_HANDLER_PLUMBING = re.compile(
+    r"Cog\.listener\(|\.add_listener\(|\.listen\(|\.defer\(|response\.(send_message|edit_message|defer)\("
+)
+
+
+def test_cogs_leave_acknowledging_and_event_routing_to_the_bot() -> None:
+    """Every command and button is acknowledged before it runs, and each gateway event has one dispatcher
+    (discord/acknowledge.py, discord/dispatch.py): a cog that deferred itself would fail on the second
+    acknowledgement, and a listener of its own would cost a task per event again."""
+    for path in modules("discord/cogs"):
+        found = PER_HANDLER_PLUMBING.search(path.read_text())
+        assert found is None, f"{path}: {found.group(0) if found else ''} (use send(), @on(...), @clicks(...))"
