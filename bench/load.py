@@ -54,6 +54,7 @@ class Load:
         self.rng = random.Random(42)
         self.recent: list[Message] = []
         self.posted: Counter[int] = Counter()
+        self.sent_at: dict[int, list[float]] = {}  # member -> when each of their messages was sent, in order
         self.reacted: set[tuple[int, int, str]] = set()  # (member, message, emoji) on others' messages
         self.reactions_sent = 0
         self.latency: dict[str, list[float]] = {}
@@ -92,6 +93,7 @@ class Load:
                 if roll < 0.25
                 else self.rng.choice(SMALL_TALK)
             )
+            self.sent_at.setdefault(member.id, []).append(time.perf_counter())
             message = await member.say(self.rng.choice(self.channels), text)
             self.posted[member.id] += 1
             self.recent = [*self.recent[-199:], message]

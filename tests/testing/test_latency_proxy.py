@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from loyalteez.store import Store
-from loyalteez.testing.latency_proxy import LatencyProxy
+from loyalteez.testing.latency_proxy import LatencyProxy, ProxyThread
 from tests.conftest import pg_store_schema
 
 
@@ -87,3 +87,15 @@ async def test_the_proxy_counts_each_exchange_once_however_many_chunks_it_takes(
             assert await reader.readexactly(2) == b"ab"
         writer.close()
     assert proxy.round_trips == 3
+
+
+async def test_a_proxy_on_its_own_thread_forwards_and_counts(echo: int) -> None:
+    proxy = ProxyThread(f"postgresql://127.0.0.1:{echo}/x", one_way=0.01).start()
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", proxy.proxy.port)
+        writer.write(b"hi")
+        assert await reader.readexactly(2) == b"hi"
+        writer.close()
+        assert proxy.round_trips == 1
+    finally:
+        await asyncio.to_thread(proxy.stop)
