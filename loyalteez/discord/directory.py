@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 import discord
 
 from loyalteez.discord.caller import member_caller
+from loyalteez.discord.cogs.analytics import REPORT_PERMISSIONS
 from loyalteez.discord.cogs.perks import role_facts
 from loyalteez.services.access.permissions import Caller
 from loyalteez.services.perks.roles import RoleFacts
@@ -92,3 +93,14 @@ class GuildDirectory:
         guild = self._guild(server_id)
         role = guild.get_role(int(role_id)) if guild is not None and role_id.isdigit() else None
         return None if role is None or guild is None else replace(role_facts(role, guild), mention=f"@{role.name}")
+
+    def may_post_reports(self, server_id: str, channel_id: str) -> bool:
+        """Whether the bot holds what /report schedule checks in that channel of the server (view, send,
+        embed, attach), from the guild cache as the slash command reads it."""
+        guild = self._guild(server_id)
+        channel = guild.get_channel(int(channel_id)) if guild is not None and channel_id.isdigit() else None
+        me = guild.me if guild is not None else None
+        if channel is None or me is None:
+            return False
+        allowed = channel.permissions_for(me)
+        return all(getattr(allowed, p) for p in REPORT_PERMISSIONS)

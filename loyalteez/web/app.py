@@ -25,7 +25,19 @@ from loyalteez.web.context import CONTEXT, Directory, DropDesk, WebContext
 from loyalteez.web.csrf import csrf_middleware
 from loyalteez.web.errors import error_pages
 from loyalteez.web.oauth import OAuthClient
-from loyalteez.web.pages import admin, auth, home, manage_catalog, manage_drops, manage_events, member, public, viewer
+from loyalteez.web.pages import (
+    admin,
+    auth,
+    home,
+    manage_catalog,
+    manage_drops,
+    manage_events,
+    manage_kpis,
+    manage_settings,
+    member,
+    public,
+    viewer,
+)
 from loyalteez.web.security import security_headers
 from loyalteez.web.sessions import session_middleware
 from loyalteez.web.settings import WebSettings
@@ -37,7 +49,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("loyalteez.web")
 STATIC = Path(__file__).parent / "static"
 # A new page module goes here (docs/web.md).
-PAGES = (home, auth, public, member, admin, viewer, manage_events, manage_drops, manage_catalog, api)
+READS = (home, auth, public, member, admin, viewer, api)
+WRITES = (manage_events, manage_drops, manage_catalog, manage_settings, manage_kpis)  # /s/{id}/manage/...
+PAGES = READS + WRITES
 
 
 class WebError(RuntimeError):

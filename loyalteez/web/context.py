@@ -40,6 +40,8 @@ class Directory(Protocol):
 
     def role_facts(self, server_id: str, role_id: str) -> RoleFacts | None: ...
 
+    def may_post_reports(self, server_id: str, channel_id: str) -> bool: ...
+
 
 class DropDesk(Protocol):
     """Drops need Discord to post and close their message (loyalteez/discord/drop_posting.py: WebDrops)."""

@@ -31,4 +31,6 @@ ADMIN_NAV: list[NavLink] = [
     NavLink("manage/achievements", "Achievements", Level.EVENT_MANAGER),
     NavLink("manage/goals", "Goals", Level.EVENT_MANAGER),
     NavLink("manage/perks", "Perks", Level.PERK_MANAGER),
+    NavLink("manage/settings", "Settings", Level.FULL_ADMIN),
+    NavLink("manage/kpis", "KPI targets", Level.FULL_ADMIN),
 ]

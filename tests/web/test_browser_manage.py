@@ -104,7 +104,7 @@ async def test_manage_pages_fit_a_phone(web, connected, admin, browser_page, sho
     page = browser_page
     await page.set_viewport_size({"width": 375, "height": 740})
     await _signed_in(web, page, admin)
-    for path in ("events", "events/quality_message", "drops", "achievements", "goals", "perks"):
+    for path in ("events", "events/quality_message", "drops", "achievements", "goals", "perks", "settings", "kpis"):
         await page.goto(f"{web.url}/s/{web.guild.id}/manage/{path}")
         widths = await page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert widths[0] <= widths[1], f"/manage/{path} scrolls sideways at 375 px: {widths}"
