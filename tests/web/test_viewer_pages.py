@@ -139,6 +139,10 @@ async def test_kpis_segments_and_stats(web, connected, admin, alice, client) -> 
     assert '<polyline class="series"' in page
     dau = re.search(r'id="kpi-daily_active_users".*?</section>', page, re.S).group(0)
     assert "target <strong>10</strong>" in dau and 'class="goal"' in dau and '<line class="target"' in dau
+    report = await admin.slash("kpi report")  # the same period value and trend as the slash command
+    fields = {f["name"]: f["value"] for f in report.embeds[0]["fields"]}
+    shown = re.search(r'yesterday <strong class="value">(.*?)</strong> <span class="trend">(.*?)</span>', dau)
+    assert f"yesterday {shown.group(1)} {shown.group(2)}" in fields["Daily active members (`daily_active_users`)"]
     _, page90 = await fetch(client, base + "/kpis?days=90")
     assert "KPIs, last 90 days" in page90
     status, page = await fetch(client, base + "/kpis?days=12")
