@@ -100,8 +100,8 @@ class AuditRepository(Repository):
         """
         sql, params = self._filtered(chosen)
         if after is not None:
-            sql += " AND (created_at < ? OR (created_at = ? AND id < ?))"
-            params.extend([after[0], after[0], after[1]])
+            sql += " AND (created_at, id) < (?, ?)"  # a row value: one index range on both engines
+            params.extend(after)
         return await self._db.fetch_all(
             f"SELECT * FROM {AUDIT} WHERE {sql} ORDER BY created_at DESC, id DESC LIMIT ?", [*params, int(limit)]
         )

@@ -304,8 +304,8 @@ class LedgerRepository(Repository):
         """
         sql, params = self._tables.scope_filter(LEDGER)
         if after is not None:
-            sql += " AND (created_at < ? OR (created_at = ? AND id < ?))"
-            params.extend([after[0], after[0], after[1]])
+            sql += " AND (created_at, id) < (?, ?)"  # a row value: one index range on both engines
+            params.extend(after)
         rows = await self._db.fetch_all(
             f"SELECT {_ROW_COLUMNS} FROM {LEDGER} WHERE {sql} ORDER BY created_at DESC, id DESC LIMIT ?",
             [*params, int(limit)],

@@ -94,14 +94,24 @@ async def test_the_servers_ledger_newest_first_by_pages_and_by_key(store: Store)
     assert walked == newest_first
 
 
-async def test_the_servers_ledger_reads_its_own_index(tmp_path, clock) -> None:
+async def test_the_servers_ledger_and_audit_log_page_down_their_index(tmp_path, clock) -> None:
+    """Numbered pages and keyset batches are backward index ranges: no sort of a server's whole ledger or log."""
     store = await Store.open(str(tmp_path / "plan.db"), clock)
-    try:
-        plan = await store.db.fetch_all(
-            "EXPLAIN QUERY PLAN SELECT id FROM loyalteez_reward_ledger WHERE brand_id = ? AND server_id = ? "
-            "ORDER BY created_at DESC, id DESC LIMIT 25",
-            ["b", "1"],
+    queries = {
+        f"SELECT * FROM {table} WHERE brand_id = ? AND server_id = ?{keyset} ORDER BY created_at DESC, id DESC "
+        "LIMIT 25 OFFSET 0": index
+        for table, index in (
+            ("loyalteez_reward_ledger", "idx_reward_ledger_server_time"),
+            ("discord_audit_log", "idx_audit_log_server_time"),
         )
+        for keyset in ("", " AND (created_at, id) < (?, ?)")
+    }
+    try:
+        for sql, index in queries.items():
+            params = ["b", "1", *(["2026-03-01", "x"] if "<" in sql else [])]
+            plan = " | ".join(
+                str(row["detail"]) for row in await store.db.fetch_all("EXPLAIN QUERY PLAN " + sql, params)
+            )
+            assert index in plan and "TEMP B-TREE" not in plan, (sql, plan)
     finally:
         await store.close()
-    assert any("idx_reward_ledger_server_time" in str(row["detail"]) for row in plan), plan
