@@ -88,4 +88,7 @@ async def test_drops_need_an_event_manager_of_this_server(web, connected, admin,
     other = await second_server(web)
     await sign_in(client, web, admin)
     assert (await fetch(client, f"{web.url}/s/{other.id}/manage/drops"))[0] == 404
+    form = {"event": "coffee_drop", "channel": str(web.guild.channel("general").id)}
+    async with client.post(web.url + _drops(web), data=form, allow_redirects=False) as response:
+        assert response.status == 403  # no CSRF token: refused before anything is posted
     assert await audit_rows(web, "drops.created") == []

@@ -49,6 +49,9 @@ async def test_an_event_manager_creates_edits_toggles_and_deletes_an_event(web, 
     status, _ = await post(client, web, _events(web) + "/kudos/delete", {}, form_page=_events(web) + "/kudos")
     assert status == 303 and "kudos" not in await _rules(web, admin)
     assert_web_audit((await audit_rows(web, "rewards.event_deleted"))[0], admin)
+    await admin.slash("config events", action="create", name="from_discord", reward=5)
+    slash = (await audit_rows(web, "rewards.event_created"))[0]
+    assert "source" not in (slash["details"] or {})  # the web's source never leaks into Discord's rows
 
 
 async def test_bad_input_gets_one_sentence_and_changes_nothing(web, connected, admin, client) -> None:

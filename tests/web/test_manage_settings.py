@@ -7,6 +7,7 @@ from __future__ import annotations
 from html import unescape
 
 from loyalteez.services.analytics import texts as analytics_texts
+from loyalteez.services.perks import texts as perk_texts
 from loyalteez.services.rewards import texts as reward_texts
 from tests.web.manage import assert_web_audit, audit_rows, post, second_server
 from tests.web.pages import fetch, sign_in
@@ -80,18 +81,18 @@ async def test_roles_and_channels_of_another_server_are_refused(web, connected, 
     await web.settle()
     await sign_in(client, web, admin)
     cases = [
-        ("bonus-set", {"role": str(theirs.id), "multiplier": "2"}, reward_texts.ROLE_NEEDED),
-        ("admin-role-add", {"role": str(theirs.id), "level": "full_admin"}, reward_texts.ROLE_NEEDED),
+        ("bonus-set", {"role": str(theirs.id), "multiplier": "2"}, perk_texts.ROLE_OTHER_SERVER),
+        ("bonus-set", {"multiplier": "2"}, reward_texts.ROLE_NEEDED),
+        ("admin-role-add", {"role": str(theirs.id), "level": "full_admin"}, perk_texts.ROLE_OTHER_SERVER),
         ("exclude", {"channel": str(elsewhere.channel("general").id)}, reward_texts.CHANNEL_NOT_HERE),
-        ("test-mode", {"enable": "1", "role": str(theirs.id)}, None),
+        ("exclude", {"channel": "#general"}, reward_texts.CHANNEL_NOT_HERE),
+        ("test-mode", {"enable": "1", "role": str(theirs.id)}, perk_texts.ROLE_OTHER_SERVER),
     ]
     for action, form, sentence in cases:
         status, html = await _set(client, web, action, form)
-        if sentence is None:  # test mode without a role of this server: admins only, as /config test-mode
-            assert status == 303
-            continue
         assert status == 400 and sentence in html, action
-    assert await audit_rows(web, "rewards.role_bonus_set", "config.admin_roles", "rewards.channel_excluded") == []
+    actions = ("rewards.role_bonus_set", "config.admin_roles", "rewards.channel_excluded", "rewards.test_mode_enabled")
+    assert await audit_rows(web, *actions) == []
     status, html = await fetch(client, web.url + _settings(web))
     assert "Theirs" not in html
 
@@ -143,6 +144,12 @@ async def test_full_admin_pages_need_a_full_admin_of_this_server(web, connected,
                            form_page=f"/s/{web.guild.id}/manage/events")  # fmt: skip
     assert status == 403
     assert len(await audit_rows(web, "config.admin_roles")) == 1  # only the slash command's
+    await sign_in(client, web, admin)
+    for path in ("/settings/exclude", "/kpis/off"):  # a full admin's form without the session's CSRF token
+        async with client.post(f"{web.url}/s/{web.guild.id}/manage{path}", data={"channel": "1"},
+                               allow_redirects=False) as response:  # fmt: skip
+            assert response.status == 403
+    assert await audit_rows(web, "rewards.channel_excluded", "analytics.report_off") == []
     other = await second_server(web)
     await sign_in(client, web, admin)
     for path in ("manage/settings", "manage/kpis"):

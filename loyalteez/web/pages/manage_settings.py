@@ -3,8 +3,10 @@ streak rules, each form one `/config` command calling its service method (same c
 `source: web`, same cache generation, so Discord follows at once).
 
 A role or channel picked in a form must be one of this server's, as a slash option's is: anything else is
-passed on as "none chosen" and refused with the command's own sentence. Giving a role an admin level goes
-through the same rule as `/config admin-roles` (only a full admin; never a role a perk sells).
+refused in one sentence before any service call (the page has checked the level already); none picked is
+passed on as not given and refused, where the command needs one, with the command's own sentence. Giving a
+role an admin level goes through the same rule as `/config admin-roles` (only a full admin; never a role a
+perk sells).
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from typing import Any
 from aiohttp import web
 
 from loyalteez.services.access.permissions import ASSIGNABLE, Caller, Level
+from loyalteez.services.errors import ValidationError
+from loyalteez.services.perks import texts as perk_texts
+from loyalteez.services.rewards import texts as reward_texts
 from loyalteez.web.access import Visit, admin_visit
 from loyalteez.web.context import context_of
 from loyalteez.web.forms import Form, submit
@@ -24,14 +29,22 @@ ACTIONS = "bonus-set|bonus-remove|admin-role-add|admin-role-remove|exclude|inclu
 
 
 def own_role(request: web.Request, found: Visit, role_id: str | None) -> str | None:
-    """The picked role's id when it is one of this server's roles (None: none, or another server's)."""
-    roles = {r.id for r in context_of(request).directory.roles(found.server_id)}
-    return role_id if role_id in roles else None
+    """The picked role's id (None: none picked); one that is not this server's role is refused, as Discord
+    never lets a slash option name another server's role."""
+    if role_id is None:
+        return None
+    if role_id not in {r.id for r in context_of(request).directory.roles(found.server_id)}:
+        raise ValidationError("role", perk_texts.ROLE_OTHER_SERVER)
+    return role_id
 
 
 def own_channel(request: web.Request, found: Visit, channel_id: str | None) -> str | None:
-    channels = {c.id for c in context_of(request).directory.text_channels(found.server_id)}
-    return channel_id if channel_id in channels else None
+    """The picked channel's id (None: none picked); another server's channel is refused."""
+    if channel_id is None:
+        return None
+    if channel_id not in {c.id for c in context_of(request).directory.text_channels(found.server_id)}:
+        raise ValidationError("channel", reward_texts.CHANNEL_NOT_HERE)
+    return channel_id
 
 
 async def _page(
