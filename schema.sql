@@ -76,6 +76,7 @@ CREATE TABLE IF NOT EXISTS discord_user_stats (
     ltz_spent       BIGINT NOT NULL DEFAULT 0,           -- (project) spent on perks; balance = earned - spent
     created_at      TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,   -- (project)
     updated_at      TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,   -- (project)
+    claims          INTEGER NOT NULL DEFAULT 0,          -- (project, version 11) real payouts since connected
     PRIMARY KEY (server_id, discord_user_id)
 );
 CREATE INDEX IF NOT EXISTS idx_user_stats_user ON discord_user_stats (discord_user_id);
@@ -586,4 +587,24 @@ CREATE TABLE IF NOT EXISTS loyalteez_api_tokens (
 );
 CREATE INDEX IF NOT EXISTS idx_api_tokens_brand ON loyalteez_api_tokens (brand_id);
 
-INSERT INTO loyalteez_schema_version (version) VALUES (10) ON CONFLICT (version) DO NOTHING;
+-- Big tables: rankings and windows served by indexes (project, version 11) --------------------------
+-- A busy community has ~100,000 members and millions of payouts per server; no read a member or admin
+-- triggers may scan them. Every ranking over running totals is an index range: the top page in index
+-- order, a rank is a count of the entries above the member's value. brand_id closes each index so the
+-- scope's filter is answered from the index too (index-only on PostgreSQL).
+-- claims: the member's real (non-test) payouts since the server was connected, moved by the ledger write
+-- in the same transaction as the rows it counts (the "rewards claimed" ranking read the whole ledger).
+CREATE INDEX IF NOT EXISTS idx_user_stats_ltz_rank
+    ON discord_user_stats (server_id, ltz_earned DESC, discord_user_id, brand_id);
+CREATE INDEX IF NOT EXISTS idx_user_stats_activity_rank      -- the summed columns too: index-only counts
+    ON discord_user_stats (server_id, (messages_count + reactions_count) DESC, discord_user_id, brand_id,
+                           messages_count, reactions_count);
+CREATE INDEX IF NOT EXISTS idx_user_stats_voice_rank
+    ON discord_user_stats (server_id, voice_minutes DESC, discord_user_id, brand_id);
+CREATE INDEX IF NOT EXISTS idx_user_stats_claims_rank
+    ON discord_user_stats (server_id, claims DESC, discord_user_id, brand_id);
+-- Week and month rankings of LTZ and payouts: real payouts since a moment, read from the index alone.
+CREATE INDEX IF NOT EXISTS idx_reward_ledger_real_window
+    ON loyalteez_reward_ledger (server_id, created_at, discord_user_id, amount, brand_id) WHERE is_test = FALSE;
+
+INSERT INTO loyalteez_schema_version (version) VALUES (11) ON CONFLICT (version) DO NOTHING;

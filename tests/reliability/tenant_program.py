@@ -136,6 +136,9 @@ class Program:
             have = model.stats.setdefault(member, [0, 0, 0, 0])
             for n, delta in enumerate(deltas):
                 have[n] += delta
+        for row in rows:  # a real payout counts in its member's stats (claims), creating them if needed
+            if not row["is_test"]:
+                model.stats.setdefault(row["discord_user_id"], [0, 0, 0, 0])
 
     async def op_read_ledger(self, data: ScopedData, model: Model) -> None:
         keys = [f"{k}:ev" for k in self.pick(KEYS, 6)]

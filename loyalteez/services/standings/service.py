@@ -100,16 +100,16 @@ def fresh_since(since: datetime | None, connected: datetime | None) -> datetime 
     return connected if since is None else max(since, connected)
 
 
-def board_since(kind: BoardKind, period: Period, now: datetime, connected: datetime | None) -> datetime | None:
+def board_since(period: Period, now: datetime, connected: datetime | None) -> datetime | None:
     """Where a ranking starts: the period's start, unless the server was (re)connected inside the period.
 
     Then the period holds exactly what was recorded since the connection, which is what the member stats
-    hold (cleared at a disconnect): read them (None), except claims, which are counted from the ledger.
+    hold (cleared at a disconnect, claims included): read them (None).
     """
     start = period_start(period, now)
     if connected is None or (start is not None and connected <= start):
         return start
-    return connected if kind == "claims" else None
+    return None
 
 
 def _check(kind: str, period: str) -> tuple[BoardKind, Period]:
@@ -137,7 +137,7 @@ async def balance(data: ScopedData, member_id: str, now: datetime) -> Balance:
 async def leaderboard(data: ScopedData, kind: str, period: str, page: int, caller_id: str, now: datetime) -> Board:
     """One page of a ranking (1-based; past the end shows the last page) and the caller's own place."""
     board_kind, board_period = _check(kind, period)
-    since = board_since(board_kind, board_period, now, await connected_at(data))
+    since = board_since(board_period, now, await connected_at(data))
     ranked = await data.standings.ranked(board_kind, since)
     pages = max(1, -(-ranked // PAGE_SIZE))
     page = min(max(1, page), pages)

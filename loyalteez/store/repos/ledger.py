@@ -22,7 +22,7 @@ from loyalteez.store.values import as_utc
 LEDGER = "loyalteez_reward_ledger"
 SEEN = "loyalteez_seen_events"
 STATS = "discord_user_stats"
-_CHUNK = 2000  # keys per statement (x4 parameters at most): under both engines' 32,766 limit
+_CHUNK = 2000  # keys per statement (x6 parameters at most): under both engines' 32,766 limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +204,8 @@ class LedgerRepository(Repository):
     # -- the batch write ------------------------------------------------------------------------------------
 
     async def write(self, ledger_rows: Sequence[Mapping[str, Any]], stats: Mapping[str, Sequence[int]]) -> None:
-        """Record payouts and stats deltas (messages, reactions, voice minutes, LTZ earned).
+        """Record payouts and stats deltas (messages, reactions, voice minutes, LTZ earned); the real payouts
+        also count in each member's claims.
 
         A ledger row may carry its own `created_at` (a message decided at the moment it was posted).
 
@@ -235,23 +236,29 @@ class LedgerRepository(Repository):
                     for r in ledger_rows
                 ],
             )
-        for chunk in _chunks(list(stats.items())):
-            rows = ", ".join(
-                ["(?, CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS BIGINT))"]
-                + ["(?, ?, ?, ?, ?)"] * (len(chunk) - 1)
+        # Each member's real payouts of this batch move their claims count (the "rewards claimed" ranking).
+        deltas = {member: [*values[:4], 0] for member, values in stats.items()}
+        for r in ledger_rows:
+            if not r.get("is_test", False):
+                deltas.setdefault(r["discord_user_id"], [0, 0, 0, 0, 0])[4] += 1
+        for chunk in _chunks(list(deltas.items())):
+            typed = (
+                "(?, CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS INTEGER))"
             )
+            rows = ", ".join([typed] + ["(?, ?, ?, ?, ?, ?)"] * (len(chunk) - 1))
             await self._db.execute(
                 "INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, messages_count, "
-                "reactions_count, voice_minutes, ltz_earned, created_at, updated_at) "
-                "SELECT ?, ?, v.column1, v.column2, v.column3, v.column4, v.column5, ?, ? "
+                "reactions_count, voice_minutes, ltz_earned, claims, created_at, updated_at) "
+                "SELECT ?, ?, v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, ?, ? "
                 f"FROM (VALUES {rows}) AS v WHERE TRUE "
                 "ON CONFLICT (server_id, discord_user_id) DO UPDATE SET "
                 "messages_count = discord_user_stats.messages_count + excluded.messages_count, "
                 "reactions_count = discord_user_stats.reactions_count + excluded.reactions_count, "
                 "voice_minutes = discord_user_stats.voice_minutes + excluded.voice_minutes, "
                 "ltz_earned = discord_user_stats.ltz_earned + excluded.ltz_earned, "
+                "claims = discord_user_stats.claims + excluded.claims, "
                 "updated_at = excluded.updated_at WHERE discord_user_stats.brand_id = excluded.brand_id",
-                [brand, server, now, now, *(v for member, deltas in chunk for v in (member, *deltas))],
+                [brand, server, now, now, *(v for member, values in chunk for v in (member, *values))],
             )
 
     async def prune_seen(self, before: date) -> int:

@@ -43,13 +43,14 @@ class SegmentsRepository(Repository):
             )
         scope_sql, params = self._tables.scope_filter(MEMBERS)
         if segment == "whales":
+            # The top tenth of earners (rounded up), read in the LTZ rank index's order: the count of
+            # earners is an index range too, so neither part sorts or numbers every member.
             stats_sql, params = self._tables.scope_filter(STATS)
             return (
-                "SELECT discord_user_id, value FROM (SELECT discord_user_id, ltz_earned AS value, "
-                "ROW_NUMBER() OVER (ORDER BY ltz_earned DESC, discord_user_id) AS position, "
-                f"COUNT(*) OVER () AS earners FROM {STATS} WHERE {stats_sql} AND ltz_earned > 0) ranked "
-                "WHERE position * 10 <= earners + 9",
-                params,
+                f"SELECT discord_user_id, ltz_earned AS value FROM {STATS} WHERE {stats_sql} AND ltz_earned > 0 "
+                "ORDER BY ltz_earned DESC, discord_user_id "
+                f"LIMIT (SELECT (COUNT(*) + 9) / 10 FROM {STATS} WHERE {stats_sql} AND ltz_earned > 0)",
+                [*params, *params],
             )
         if segment == "new":
             return (

@@ -1,14 +1,15 @@
 """Where members stand: rankings over stats, the ledger and daily rollups, and payouts since a moment.
 
-Every ranking is one source query yielding (discord_user_id, value) for the scope, so the top page,
-the caller's own rank and the number of ranked members are computed the same way. Test-mode payouts
-never rank.
+All-time rankings read the running totals of discord_user_stats through their rank indexes: the top
+page in index order, a rank as the count of entries above (so neither grows with the server). Rankings
+since a moment group the window: real ledger rows for LTZ and payouts, the daily rollups for activity
+and voice. Test-mode payouts never rank.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from loyalteez.store.database import Row
@@ -21,6 +22,14 @@ LEDGER = "loyalteez_reward_ledger"
 STATS = "discord_user_stats"
 ROLLUPS = "loyalteez_activity_daily"
 BREAKDOWNS = {"events": "event_type", "users": "discord_user_id"}
+_WINDOW_END = datetime(9999, 12, 31, tzinfo=UTC)  # after any payout: closes a window's range
+# All-time values per member, as the rank indexes of discord_user_stats hold them ({p}: a table alias).
+_STATS_VALUES: dict[BoardKind, str] = {
+    "ltz_earned": "{p}ltz_earned",
+    "activity": "{p}messages_count + {p}reactions_count",
+    "voice": "{p}voice_minutes",
+    "claims": "{p}claims",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,27 +89,23 @@ class PayoutGroup:
 class StandingsRepository(Repository):
     """Rankings and payout totals of one server."""
 
-    def _board_source(self, kind: BoardKind, since: datetime | None) -> tuple[str, list[Any]]:
-        """SELECT discord_user_id, value for one ranking, scoped, optionally since a moment."""
-        tables = self._tables
-        if kind in ("ltz_earned", "claims") and (since is not None or kind == "claims"):
-            scope_sql, params = tables.scope_filter(LEDGER)
+    def _window_source(self, kind: BoardKind, since: datetime) -> tuple[str, list[Any]]:
+        """SELECT discord_user_id, value of a ranking since a moment, grouped per member.
+
+        LTZ and payouts from real ledger rows (the partial window index holds exactly those, so the
+        is_test test is a literal the planner can match); activity and voice from the daily rollups. The
+        window is closed at _WINDOW_END: without range statistics SQLite takes an open range to keep a
+        quarter of the rows and would rather walk the member index for its order than the window index.
+        """
+        if kind in ("ltz_earned", "claims"):
+            scope_sql, params = self._tables.scope_filter(LEDGER)
             value = "SUM(amount)" if kind == "ltz_earned" else "COUNT(*)"
-            sql = f"SELECT discord_user_id, {value} AS value FROM {LEDGER} WHERE {scope_sql} AND is_test = ?"
-            params = [*params, False]
-            if since is not None:
-                sql += " AND created_at >= ?"
-                params.append(since)
-            return sql + " GROUP BY discord_user_id", params
-        if since is None:
-            scope_sql, params = tables.scope_filter(STATS)
-            value = {
-                "ltz_earned": "ltz_earned",
-                "activity": "messages_count + reactions_count",
-                "voice": "voice_minutes",
-            }[kind]
-            return f"SELECT discord_user_id, {value} AS value FROM {STATS} WHERE {scope_sql}", params
-        scope_sql, params = tables.scope_filter(ROLLUPS)
+            return (
+                f"SELECT discord_user_id, {value} AS value FROM {LEDGER} WHERE {scope_sql} AND is_test = FALSE "
+                "AND created_at >= ? AND created_at < ? GROUP BY discord_user_id",
+                [*params, since, _WINDOW_END],
+            )
+        scope_sql, params = self._tables.scope_filter(ROLLUPS)
         value = "SUM(messages + reactions)" if kind == "activity" else "SUM(voice_minutes)"
         return (
             f"SELECT discord_user_id, {value} AS value FROM {ROLLUPS} WHERE {scope_sql} AND day >= ? "
@@ -109,28 +114,73 @@ class StandingsRepository(Repository):
         )
 
     async def page(self, kind: BoardKind, since: datetime | None, limit: int, offset: int) -> list[Ranked]:
-        source, params = self._board_source(kind, since)
-        rows = await self._db.fetch_all(
-            "SELECT discord_user_id, value, RANK() OVER (ORDER BY value DESC) AS position "
-            f"FROM ({source}) board WHERE value > 0 ORDER BY value DESC, discord_user_id LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
-        return [Ranked(str(r["discord_user_id"]), int(r["value"]), int(r["position"])) for r in rows]
+        """One page of a ranking in one statement: the rows, and how many members are above its first row.
+
+        All-time rankings are read in index order (value DESC, member) and the count above is an index
+        range, so neither grows with the server; windowed ones group the window once.
+        """
+        if since is None:
+            value = _STATS_VALUES[kind].format(p="")
+            scope_sql, params = self._tables.scope_filter(STATS)
+            rows = await self._db.fetch_all(
+                f"WITH page AS (SELECT discord_user_id, {value} AS value FROM {STATS} WHERE {scope_sql} "
+                f"AND {value} > 0 ORDER BY {value} DESC, discord_user_id LIMIT ? OFFSET ?) "
+                f"SELECT discord_user_id, value, (SELECT COUNT(*) FROM {STATS} WHERE {scope_sql} "
+                f"AND {value} > (SELECT MAX(value) FROM page)) AS above FROM page ORDER BY value DESC, discord_user_id",
+                [*params, limit, offset, *params],
+            )
+        else:
+            source, params = self._window_source(kind, since)
+            rows = await self._db.fetch_all(
+                f"WITH board AS ({source}), page AS (SELECT discord_user_id, value FROM board WHERE value > 0 "
+                "ORDER BY value DESC, discord_user_id LIMIT ? OFFSET ?) "
+                "SELECT discord_user_id, value, (SELECT COUNT(*) FROM board WHERE value > "
+                "(SELECT MAX(value) FROM page)) AS above FROM page ORDER BY value DESC, discord_user_id",
+                [*params, limit, offset],
+            )
+        # Ties share a position: a row's position is one more than the rows with a larger value.
+        ranked: list[Ranked] = []
+        for n, r in enumerate(rows):
+            value_now = int(r["value"])
+            if not ranked:
+                position = int(r["above"]) + 1
+            elif value_now == ranked[-1].value:
+                position = ranked[-1].position
+            else:
+                position = offset + n + 1
+            ranked.append(Ranked(str(r["discord_user_id"]), value_now, position))
+        return ranked
 
     async def ranked(self, kind: BoardKind, since: datetime | None) -> int:
-        source, params = self._board_source(kind, since)
-        return int(await self._db.fetch_value(f"SELECT COUNT(*) FROM ({source}) board WHERE value > 0", params))
+        """Members with a value above zero in a ranking."""
+        if since is None:
+            value = _STATS_VALUES[kind].format(p="")
+            scope_sql, params = self._tables.scope_filter(STATS)
+            sql = f"SELECT COUNT(*) FROM {STATS} WHERE {scope_sql} AND {value} > 0"
+        else:
+            source, params = self._window_source(kind, since)
+            sql = f"SELECT COUNT(*) FROM ({source}) board WHERE value > 0"
+        return int(await self._db.fetch_value(sql, params))
 
     async def rank_of(self, kind: BoardKind, since: datetime | None, member_id: str) -> Ranked | None:
-        """The member's place in a ranking; ties share a rank."""
-        source, params = self._board_source(kind, since)
-        row = await self._db.fetch_one(
-            "SELECT ranked.position AS position, ranked.value AS value FROM ("
-            "SELECT discord_user_id, value, RANK() OVER (ORDER BY value DESC) AS position "
-            f"FROM ({source}) board WHERE value > 0) ranked WHERE ranked.discord_user_id = ?",
-            [*params, member_id],
-        )
-        return Ranked(member_id, int(row["value"]), int(row["position"])) if row else None
+        """The member's place in a ranking (one more than the members above; ties share it)."""
+        if since is None:
+            mine, theirs = _STATS_VALUES[kind].format(p="s."), _STATS_VALUES[kind].format(p="o.")
+            own_sql, params = self._tables.scope_filter(STATS, "s")
+            other_sql, _ = self._tables.scope_filter(STATS, "o")
+            row = await self._db.fetch_one(
+                f"SELECT {mine} AS value, (SELECT COUNT(*) FROM {STATS} o WHERE {other_sql} AND {theirs} > {mine}) "
+                f"AS above FROM {STATS} s WHERE {own_sql} AND s.discord_user_id = ? AND {mine} > 0",
+                [*params, *params, member_id],
+            )
+        else:
+            source, params = self._window_source(kind, since)
+            row = await self._db.fetch_one(
+                f"WITH board AS ({source}) SELECT value, (SELECT COUNT(*) FROM board other "
+                "WHERE other.value > board.value) AS above FROM board WHERE discord_user_id = ? AND value > 0",
+                [*params, member_id],
+            )
+        return Ranked(member_id, int(row["value"]), int(row["above"]) + 1) if row else None
 
     async def holdings(self, member_id: str) -> Holdings:
         """Earned and spent, from the member's stats (zero for a member without any)."""

@@ -11,17 +11,16 @@ from tests.store.raw import tables
 
 
 async def pay(data: ScopedData, member: str, event: str, amount: int, *, is_test: bool = False) -> None:
-    await tables(data).insert(
-        "loyalteez_reward_ledger",
-        {
-            "id": str(uuid.uuid4()),
-            "discord_user_id": member,
-            "event_type": event,
-            "amount": amount,
-            "idempotency_key": str(uuid.uuid4()),
-            "is_test": is_test,
-        },
-    )
+    """A payout as the rewards engine writes it: the ledger row and the member's running totals."""
+    row = {
+        "id": str(uuid.uuid4()),
+        "discord_user_id": member,
+        "event_type": event,
+        "amount": amount,
+        "idempotency_key": str(uuid.uuid4()),
+        "is_test": is_test,
+    }
+    await data.ledger.write([row], {} if is_test else {member: [0, 0, 0, amount]})
 
 
 async def test_rankings_totals_and_breakdowns(store: Store, clock) -> None:

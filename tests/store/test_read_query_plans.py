@@ -1,0 +1,215 @@
+"""The reads that grow with a server's history are index ranges on both engines, as the planner sees them.
+
+Two servers of one brand get a few thousand members, a ledger of tens of thousands of payouts, rollups,
+member firsts and audit rows (enough that a full scan costs the planner more than an index), statistics
+are refreshed, and then each read runs through its repository while its statements are captured and
+EXPLAINed: each must name the index it is meant to use and none may scan a big table whole.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from loyalteez.store import ScopedData, Store
+from tests.conftest import linked
+
+MEMBERS = 3000
+EARNERS = 1000  # most members of a big server never earn
+CROWD = 6  # servers with members only
+LEDGER_ROWS = 15000
+AUDIT_ROWS = 3000
+DAYS = 60
+BIG_TABLES = (
+    "loyalteez_reward_ledger",
+    "discord_user_stats",
+    "loyalteez_activity_daily",
+    "loyalteez_member_analytics",
+    "discord_audit_log",
+)
+ROLLUP_KEY = ("loyalteez_activity_daily_pkey", "sqlite_autoindex_loyalteez_activity_daily_1")
+STATS_KEY = ("discord_user_stats_pkey", "sqlite_autoindex_discord_user_stats_1")
+
+
+def member(n: int) -> str:
+    return str(300_000_000_000_000_000 + n)
+
+
+async def fill_server(store: Store, data: ScopedData, now: datetime, rng: random.Random) -> None:
+    """One busy server's big tables, skewed like a real community (a few members earn most)."""
+    brand, server = data.scope.brand_id, data.scope.server_id
+    start = now - timedelta(days=DAYS)
+    ledger, earned, claims = [], [0] * MEMBERS, [0] * MEMBERS
+    for n in range(LEDGER_ROWS):
+        who = int(EARNERS * rng.random() ** 3)
+        amount, is_test = rng.randint(1, 20), rng.random() < 0.01
+        at = start + timedelta(days=DAYS * n / LEDGER_ROWS)
+        if not is_test:
+            earned[who] += amount
+            claims[who] += 1
+        ledger.append((str(uuid.uuid4()), brand, server, member(who), "message", amount, f"k{n}", is_test, at))
+    await store.db.executemany(
+        "INSERT INTO loyalteez_reward_ledger (id, brand_id, server_id, discord_user_id, event_type, amount, "
+        "idempotency_key, is_test, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ledger,
+    )
+    await store.db.executemany(
+        "INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, messages_count, reactions_count, "
+        "voice_minutes, ltz_earned, claims) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (brand, server, member(n), 3 * claims[n], rng.randint(0, 9), rng.choice((0, 0, 30)), earned[n], claims[n])
+            for n in range(MEMBERS)
+        ],
+    )
+    rollups = {(row[8].date(), row[3]) for row in ledger}
+    await store.db.executemany(
+        "INSERT INTO loyalteez_activity_daily (brand_id, server_id, day, discord_user_id, messages, reactions, "
+        "voice_minutes, voice_sessions, rewards, ltz_earned) VALUES (?, ?, ?, ?, 3, 1, 5, 1, 1, 10)",
+        [(brand, server, day, who) for day, who in sorted(rollups)],
+    )
+    await store.db.executemany(
+        "INSERT INTO loyalteez_member_analytics (brand_id, server_id, discord_user_id, joined_at, entered_at, "
+        "last_active_on) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (brand, server, member(n), at, at, (now - timedelta(days=rng.randint(0, 400))).date())
+            for n in range(MEMBERS)
+            for at in [now - timedelta(days=rng.randint(0, 700), hours=1)]
+        ],
+    )
+    await store.db.executemany(
+        "INSERT INTO discord_audit_log (id, server_id, brand_id, actor_type, actor_id, action, target_user_id, "
+        "created_at) VALUES (?, ?, ?, 'admin', '1', ?, ?, ?)",
+        [
+            (
+                str(uuid.uuid4()),
+                server,
+                brand,
+                rng.choice(("config.rules", "rewards.manual_reward")),
+                member(rng.randrange(MEMBERS)),
+                start + timedelta(days=DAYS * n / AUDIT_ROWS),
+            )
+            for n in range(AUDIT_ROWS)
+        ],
+    )
+
+
+class Captured:
+    """Records every statement a read sends (all reads go through fetch_all)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store, self.statements = store, []
+        self._fetch_all = store.db.fetch_all
+
+    async def __call__(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        self.statements.append((sql, list(params)))
+        return await self._fetch_all(sql, params)
+
+    async def plans(self, read: Callable[[], Awaitable[Any]]) -> list[str]:
+        self.statements = []
+        self.store.db.fetch_all = self  # type: ignore[method-assign]
+        try:
+            await read()
+        finally:
+            self.store.db.fetch_all = self._fetch_all  # type: ignore[method-assign]
+        plans = []
+        for sql, params in self.statements:
+            if self.store.db.dialect == "sqlite":
+                rows = await self._fetch_all("EXPLAIN QUERY PLAN " + sql, params)
+                plans.append("\n".join(str(r["detail"]) for r in rows))
+            else:
+                rows = await self._fetch_all("EXPLAIN " + sql, params)
+                plans.append("\n".join(str(r["QUERY PLAN"]) for r in rows))
+        return plans
+
+
+def full_scans(plan: str) -> list[str]:
+    """Big tables the plan reads whole (a PostgreSQL Seq Scan, a SQLite SCAN without an index)."""
+    found = []
+    for table in BIG_TABLES:
+        if re.search(rf"Seq Scan on {table}\b", plan) or re.search(rf"^SCAN {table}$", plan, re.MULTILINE):
+            found.append(table)
+    return found
+
+
+async def test_growing_reads_use_their_indexes(store: Store, clock) -> None:
+    now = clock.now()
+    rng = random.Random(7)
+    target = store.scoped(await linked(store, "brand_a", "900000000000000100"))
+    other = store.scoped(await linked(store, "brand_a", "900000000000000101"))
+    # A server is a small part of the tables, as on a bot serving many: more servers' members around it.
+    crowd = [store.scoped(await linked(store, "brand_a", str(900_000_000_000_000_200 + n))) for n in range(CROWD)]
+    async with store.transaction():
+        for data in (target, other):
+            await fill_server(store, data, now, rng)
+        for data in crowd:
+            await store.db.executemany(
+                "INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, messages_count, ltz_earned, "
+                "claims) VALUES (?, ?, ?, 1, ?, 0)",
+                [(data.scope.brand_id, data.scope.server_id, member(n), n % 3) for n in range(MEMBERS)],
+            )
+    # Statistics (and PostgreSQL's visibility map, for index-only scans) as autovacuum would leave them.
+    if store.db.dialect == "postgresql":
+        await store.db.execute(f"VACUUM ANALYZE {', '.join(BIG_TABLES)}")
+    else:
+        await store.db.execute("ANALYZE")
+
+    week, today = now - timedelta(days=7), now.date()
+    caller = member(MEMBERS // 3)
+    reads: dict[str, tuple[Callable[[], Awaitable[Any]], tuple[str, ...]]] = {}
+    for kind, index in (
+        ("ltz_earned", "idx_user_stats_ltz_rank"),
+        ("activity", "idx_user_stats_activity_rank"),
+        ("voice", "idx_user_stats_voice_rank"),
+        ("claims", "idx_user_stats_claims_rank"),
+    ):
+        reads[f"{kind} all-time page"] = (lambda k=kind: target.standings.page(k, None, 10, 20), (index,))
+        reads[f"{kind} all-time rank"] = (lambda k=kind: target.standings.rank_of(k, None, caller), (index,))
+        # Counting every earner may read the server's range of the key instead when the visibility map
+        # is behind (index-only scans then cost heap visits too): still a range, never the whole table.
+        reads[f"{kind} all-time ranked"] = (lambda k=kind: target.standings.ranked(k, None), (index, *STATS_KEY))
+    for kind in ("ltz_earned", "claims"):
+        reads[f"{kind} week page"] = (
+            lambda k=kind: target.standings.page(k, week, 10, 0),
+            ("idx_reward_ledger_real_window",),
+        )
+        reads[f"{kind} week rank"] = (
+            lambda k=kind: target.standings.rank_of(k, week, caller),
+            ("idx_reward_ledger_real_window",),
+        )
+    for kind in ("activity", "voice"):
+        reads[f"{kind} week page"] = (lambda k=kind: target.standings.page(k, week, 10, 0), ROLLUP_KEY)
+    reads["balance: holdings"] = (lambda: target.standings.holdings(caller), STATS_KEY)
+    reads["balance: earned today"] = (
+        lambda: target.standings.earned_since(caller, now.replace(hour=0)),
+        ("idx_reward_ledger_user",),
+    )
+    reads["segment whales"] = (
+        lambda: target.segments.page("whales", today, now, 10, 0),
+        ("idx_user_stats_ltz_rank",),
+    )
+    reads["segment new"] = (
+        lambda: target.segments.page("new", today, now, 10, 0),
+        ("idx_member_analytics_entered",),
+    )
+    reads["segment power users"] = (lambda: target.segments.page("power_users", today, now, 10, 0), ROLLUP_KEY)
+    reads["audit page"] = (lambda: target.audit.newest_snapshot(limit=25), ("idx_audit_log_server",))
+    reads["export page of payouts"] = (
+        lambda: target.exports.page_snapshot("rewards", [member(5), now - timedelta(days=3), str(uuid.uuid4())], 500),
+        ("idx_reward_ledger_user",),
+    )
+
+    capture = Captured(store)
+    problems = []
+    for name, (read, indexes) in reads.items():
+        plans = await capture.plans(read)
+        text = "\n".join(plans)
+        if not any(index in text for index in indexes):
+            problems.append(f"{name}: none of {indexes} in\n{text}")
+        for plan in plans:
+            if scanned := full_scans(plan):
+                problems.append(f"{name}: reads {scanned} whole\n{plan}")
+    assert not problems, "\n\n".join(problems)
