@@ -194,7 +194,10 @@ async def test_growing_reads_use_their_indexes(store: Store, clock) -> None:
         ("idx_member_analytics_entered",),
     )
     reads["segment power users"] = (lambda: target.segments.page("power_users", today, now, 10, 0), ROLLUP_KEY)
-    reads["audit page"] = (lambda: target.audit.newest_snapshot(limit=25), ("idx_audit_log_server",))
+    reads["audit page"] = (
+        lambda: target.audit.newest_snapshot(limit=25),
+        ("idx_audit_log_server", "idx_audit_log_server_time"),
+    )
     reads["export page of payouts"] = (
         lambda: target.exports.page_snapshot("rewards", [member(5), now - timedelta(days=3), str(uuid.uuid4())], 500),
         ("idx_reward_ledger_user",),
