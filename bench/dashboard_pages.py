@@ -70,8 +70,11 @@ async def build(path: Path, clock: ManualClock, members: int, days: int, ledger:
     started = time.perf_counter()
     store = await Store.open(str(path), clock)
     await store.insert_brand({"brand_id": SCOPE.brand_id, "name": "Bench", "key_salt": "00", "key_hash": "x"})
+    now = clock.now()
+    clock.set(now - timedelta(days=30))  # connected a month ago: /stats over 30 days counts a month of payouts
     for scope, name in ((SCOPE, "Bench server"), (OTHER, "Other server")):
         await store.scoped(scope).server.link(name)
+    clock.set(now)
     await store.close()
     rollups = fill(path, members, days)
     rng = random.Random(5)
