@@ -35,7 +35,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from loyalteez.clock import Clock
-from loyalteez.ids import new_id
+from loyalteez.ids import ordered_id
 from loyalteez.services.analytics.rollups import ActivityRollups, RollupSink
 from loyalteez.services.rewards.bonuses import NoStreaks, StreakMultiplierSource
 from loyalteez.services.rewards.config import BrandSpend, ConfigCache, ServerRewards
@@ -268,7 +268,7 @@ class BatchEngine:
         if refused is not None:
             return refused
         state.record(candidate, amount, is_test)
-        ledger_id = new_id()
+        ledger_id = ordered_id()
         ledger.append(
             {
                 "id": ledger_id,

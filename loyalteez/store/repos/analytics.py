@@ -120,6 +120,18 @@ class AnalyticsRepository(Repository):
         used = [i for i in range(len(DELTA_COLUMNS)) if any(row[i] for _, row in items)] or [0]
         columns = [DELTA_COLUMNS[i] for i in used]
         casts = ["CAST(? AS BIGINT)" if c == "ltz_earned" else "CAST(? AS INTEGER)" for c in columns]
+        if self._db.dialect == "sqlite":
+            # SQLite: one prepared statement for every batch (a VALUES list of the batch's size is parsed
+            # and planned again each time, which cost more than running it).
+            brand, server = self.scope.brand_id, self.scope.server_id
+            await self._db.executemany(
+                f"INSERT INTO {DAILY} (brand_id, server_id, day, discord_user_id, {', '.join(columns)}) "
+                f"VALUES (?, ?, ?, ?, {', '.join('?' * len(columns))}) "
+                "ON CONFLICT (server_id, brand_id, day, discord_user_id) DO UPDATE SET "
+                + ", ".join(f"{c} = {DAILY}.{c} + excluded.{c}" for c in columns),
+                [(brand, server, day, member, *(row[i] for i in used)) for member, row in items],
+            )
+            items = []
         for start in range(0, len(items), _CHUNK):
             chunk = items[start : start + _CHUNK]
             plain = f"({', '.join('?' * (len(used) + 1))})"
@@ -165,10 +177,15 @@ class AnalyticsRepository(Repository):
     ) -> None:
         m = MEMBERS
         reward_sql, reward_params = ("?", [first_reward]) if first_reward is not None else ("NULL", [])
+        member_params: list[Any]
+        if self._db.dialect == "sqlite":  # one text for any number of members: one JSON array parameter
+            source, member_params = "(SELECT value AS column1 FROM json_each(?)) AS v", [list(members)]
+        else:
+            source, member_params = f"(VALUES {', '.join(['(?)'] * len(members))}) AS v", list(members)
         await self._db.execute(
             f"INSERT INTO {m} (brand_id, server_id, discord_user_id, first_seen_at, entered_at, last_active_on, "
             f"first_reward_at) SELECT ?, ?, v.column1, ?, ?, ?, {reward_sql} "
-            f"FROM (VALUES {', '.join(['(?)'] * len(members))}) AS v WHERE TRUE "
+            f"FROM {source} WHERE TRUE "
             "ON CONFLICT (server_id, brand_id, discord_user_id) DO UPDATE SET "
             f"first_seen_at = COALESCE({m}.first_seen_at, excluded.first_seen_at), "
             f"entered_at = CASE WHEN {m}.entered_at IS NULL OR {m}.entered_at > excluded.entered_at "
@@ -176,7 +193,7 @@ class AnalyticsRepository(Repository):
             f"first_reward_at = COALESCE({m}.first_reward_at, excluded.first_reward_at), "
             f"last_active_on = CASE WHEN {m}.last_active_on IS NULL OR {m}.last_active_on < excluded.last_active_on "
             f"THEN excluded.last_active_on ELSE {m}.last_active_on END" + where.format(m=m),
-            [self.scope.brand_id, self.scope.server_id, now, now, day, *reward_params, *members],
+            [self.scope.brand_id, self.scope.server_id, now, now, day, *reward_params, *member_params],
         )
 
     async def checkin_state(self, members: Sequence[str]) -> dict[str, tuple[datetime | None, int]]:

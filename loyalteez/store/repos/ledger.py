@@ -11,6 +11,7 @@ keep only a numeric prefix).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -73,6 +74,47 @@ def _ledger_row(r: Mapping[str, Any]) -> LedgerRow:
     )
 
 
+_STATS_UPSERT_HEAD = (
+    f"INSERT INTO {STATS} (brand_id, server_id, discord_user_id, messages_count, reactions_count, voice_minutes, "
+    "ltz_earned, claims, created_at, updated_at)"
+)
+_STATS_UPSERT_TAIL = (
+    f"ON CONFLICT (server_id, discord_user_id) DO UPDATE SET "
+    f"messages_count = {STATS}.messages_count + excluded.messages_count, "
+    f"reactions_count = {STATS}.reactions_count + excluded.reactions_count, "
+    f"voice_minutes = {STATS}.voice_minutes + excluded.voice_minutes, "
+    f"ltz_earned = {STATS}.ltz_earned + excluded.ltz_earned, "
+    f"claims = {STATS}.claims + excluded.claims, "
+    f"updated_at = excluded.updated_at WHERE {STATS}.brand_id = excluded.brand_id"
+)
+
+
+def _ledger_columns(rows: Sequence[Mapping[str, Any]], now: datetime) -> list[list[Any]]:
+    """Ledger rows as columns: id, member, event, amount, key, channel, is_test, details (JSON text), created.
+
+    Details are encoded here, once per distinct object: a batch's payouts share a few priced breakdowns.
+    """
+    encoded: dict[int, str | None] = {}
+    details = []
+    for r in rows:
+        value = r.get("details")
+        text = encoded.get(id(value))
+        if text is None and value is not None:
+            text = encoded[id(value)] = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        details.append(text)
+    return [
+        [r["id"] for r in rows],
+        [r["discord_user_id"] for r in rows],
+        [r["event_type"] for r in rows],
+        [r["amount"] for r in rows],
+        [r["idempotency_key"] for r in rows],
+        [r.get("channel_id") for r in rows],
+        [bool(r.get("is_test", False)) for r in rows],
+        details,
+        [r.get("created_at") or now for r in rows],
+    ]
+
+
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), _CHUNK):
         yield items[start : start + _CHUNK]
@@ -86,37 +128,51 @@ class LedgerRepository(Repository):
     async def mark_seen(self, keys: Sequence[str]) -> set[str]:
         """Record activity keys as counted; returns the ones that were new (the others were seen before).
 
-        One INSERT … ON CONFLICT DO NOTHING RETURNING per chunk both checks and records, so dedupe
-        costs no extra round trip; call inside the batch's transaction.
-        """
-        new: set[str] = set()
-        today = self._clock.now().date()
-        for chunk in _chunks(list(dict.fromkeys(keys))):
-            rows = await self._db.fetch_all(
-                f"INSERT INTO {SEEN} (brand_id, server_id, event_key, seen_on) SELECT ?, ?, v.column1, ? "
-                f"FROM (VALUES {', '.join(['(?)'] * len(chunk))}) AS v WHERE TRUE "
-                "ON CONFLICT DO NOTHING RETURNING event_key",
-                [self.scope.brand_id, self.scope.server_id, today, *chunk],
-            )
-            new.update(r["event_key"] for r in rows)
-        return new
-
-    async def paid_keys(self, keys: Sequence[str]) -> set[str]:
-        """Which of these idempotency keys already have a ledger row.
-
-        One statement whatever the number of keys: the keys are one array parameter, joined to the ledger
-        key by key, so each is a lookup on the (server, idempotency key) index and the statement's text
-        (and its prepared plan) does not depend on how many keys a batch has.
+        One INSERT … ON CONFLICT DO NOTHING RETURNING both checks and records, so dedupe costs no extra
+        round trip; the keys are one array parameter, so the statement's text is the same for every batch.
+        Call inside the batch's transaction.
         """
         unique = list(dict.fromkeys(keys))
         if not unique:
             return set()
         rows = await self._db.fetch_all(
-            f"SELECT l.idempotency_key AS k FROM {self._array('?')} CROSS JOIN {LEDGER} AS l "
-            f"WHERE l.server_id = ? AND l.idempotency_key = j.value AND {self._plain('l.brand_id')} = ?",
+            f"INSERT INTO {SEEN} (brand_id, server_id, event_key, seen_on) SELECT ?, ?, j.value, ? "
+            f"FROM {self._array('?')} WHERE TRUE ON CONFLICT DO NOTHING RETURNING event_key",
+            [self.scope.brand_id, self.scope.server_id, self._clock.now().date(), unique],
+        )
+        return {r["event_key"] for r in rows}
+
+    async def paid_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which of these idempotency keys already have a ledger row, each looked up on the (server,
+        idempotency key) index.
+
+        SQLite: one statement whatever the number of keys, the keys one JSON array joined to the ledger key
+        by key (with `IN (?, ?, …)` it takes the brand index, which holds every row the brand ever paid, and
+        the text changes with every batch size). PostgreSQL: an IN list per chunk; with one array parameter
+        its generic plan, made while the ledger was small, scans the ledger for every key.
+        """
+        unique = list(dict.fromkeys(keys))
+        if not unique:
+            return set()
+        if self._db.dialect != "sqlite":
+            return await self._existing(LEDGER, "idempotency_key", unique)
+        rows = await self._db.fetch_all(
+            f"SELECT l.idempotency_key AS k FROM json_each(?) AS j CROSS JOIN {LEDGER} AS l "
+            "WHERE l.server_id = ? AND l.idempotency_key = j.value AND +l.brand_id = ?",
             [unique, self.scope.server_id, self.scope.brand_id],
         )
         return {r["k"] for r in rows}
+
+    async def _existing(self, table: str, column: str, keys: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        scope_sql, scope_params = self._tables.scope_filter(table)
+        for chunk in _chunks(keys):
+            rows = await self._db.fetch_all(
+                f"SELECT {column} AS k FROM {table} WHERE {scope_sql} AND {column} IN ({', '.join('?' * len(chunk))})",
+                [*scope_params, *chunk],
+            )
+            found.update(r["k"] for r in rows)
+        return found
 
     def _array(self, param: str) -> str:
         """A text array parameter as a table `j` of one column `value` (a JSON array on SQLite)."""
@@ -214,51 +270,52 @@ class LedgerRepository(Repository):
         """
         brand, server = self.scope.brand_id, self.scope.server_id
         now = self._clock.now()
-        if ledger_rows:
-            await self._db.executemany(
-                f"INSERT INTO {LEDGER} (id, brand_id, server_id, discord_user_id, event_type, amount, "
-                "idempotency_key, channel_id, is_test, details, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [
-                    (
-                        r["id"],
-                        brand,
-                        server,
-                        r["discord_user_id"],
-                        r["event_type"],
-                        r["amount"],
-                        r["idempotency_key"],
-                        r.get("channel_id"),
-                        r.get("is_test", False),
-                        r.get("details"),
-                        r.get("created_at") or now,
-                    )
-                    for r in ledger_rows
-                ],
-            )
         # Each member's real payouts of this batch move their claims count (the "rewards claimed" ranking).
         deltas = {member: [*values[:4], 0] for member, values in stats.items()}
         for r in ledger_rows:
             if not r.get("is_test", False):
                 deltas.setdefault(r["discord_user_id"], [0, 0, 0, 0, 0])[4] += 1
-        for chunk in _chunks(list(deltas.items())):
-            typed = (
-                "(?, CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS INTEGER))"
-            )
-            rows = ", ".join([typed] + ["(?, ?, ?, ?, ?, ?)"] * (len(chunk) - 1))
+        if self._db.dialect == "sqlite":
+            await self._write_sqlite(ledger_rows, deltas, now)
+            return
+        if ledger_rows:
             await self._db.execute(
-                "INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, messages_count, "
-                "reactions_count, voice_minutes, ltz_earned, claims, created_at, updated_at) "
-                "SELECT ?, ?, v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, ?, ? "
-                f"FROM (VALUES {rows}) AS v WHERE TRUE "
-                "ON CONFLICT (server_id, discord_user_id) DO UPDATE SET "
-                "messages_count = discord_user_stats.messages_count + excluded.messages_count, "
-                "reactions_count = discord_user_stats.reactions_count + excluded.reactions_count, "
-                "voice_minutes = discord_user_stats.voice_minutes + excluded.voice_minutes, "
-                "ltz_earned = discord_user_stats.ltz_earned + excluded.ltz_earned, "
-                "claims = discord_user_stats.claims + excluded.claims, "
-                "updated_at = excluded.updated_at WHERE discord_user_stats.brand_id = excluded.brand_id",
-                [brand, server, now, now, *(v for member, values in chunk for v in (member, *values))],
+                f"INSERT INTO {LEDGER} (id, brand_id, server_id, discord_user_id, event_type, amount, "
+                "idempotency_key, channel_id, is_test, details, created_at) "
+                "SELECT CAST(v.id AS UUID), ?, ?, v.member, v.event, v.amount, v.key, v.channel, v.is_test, "
+                "CAST(v.details AS JSONB), v.created_at FROM unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[]), "
+                "CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), "
+                "CAST(? AS BOOLEAN[]), CAST(? AS TEXT[]), CAST(? AS TIMESTAMPTZ[])) "
+                "AS v(id, member, event, amount, key, channel, is_test, details, created_at) "
+                "ON CONFLICT DO NOTHING",
+                [brand, server, *_ledger_columns(ledger_rows, now)],
+            )
+        if deltas:
+            members = list(deltas)
+            await self._db.execute(
+                f"{_STATS_UPSERT_HEAD} SELECT ?, ?, v.m, v.a, v.b, v.c, v.d, v.e, ?, ? FROM unnest(CAST(? AS TEXT[]), "
+                "CAST(? AS INTEGER[]), CAST(? AS INTEGER[]), CAST(? AS INTEGER[]), CAST(? AS BIGINT[]), "
+                f"CAST(? AS INTEGER[])) AS v(m, a, b, c, d, e) WHERE TRUE {_STATS_UPSERT_TAIL}",
+                [brand, server, now, now, members, *([deltas[m][i] for m in members] for i in range(5))],
+            )
+
+    async def _write_sqlite(
+        self, ledger_rows: Sequence[Mapping[str, Any]], deltas: Mapping[str, Sequence[int]], now: datetime
+    ) -> None:
+        """SQLite: executemany with fixed text (prepared once per connection, not once per batch size)."""
+        brand, server = self.scope.brand_id, self.scope.server_id
+        if ledger_rows:
+            columns = _ledger_columns(ledger_rows, now)
+            await self._db.executemany(
+                f"INSERT INTO {LEDGER} (id, brand_id, server_id, discord_user_id, event_type, amount, "
+                "idempotency_key, channel_id, is_test, details, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [(row[0], brand, server, *row[1:]) for row in zip(*columns, strict=True)],
+            )
+        if deltas:
+            await self._db.executemany(
+                f"{_STATS_UPSERT_HEAD} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) {_STATS_UPSERT_TAIL}",
+                [(brand, server, member, *values, now, now) for member, values in deltas.items()],
             )
 
     async def prune_seen(self, before: date) -> int:
