@@ -51,6 +51,9 @@ async def test_audit_log_filters_pages_and_downloads_safe_csv(web, connected, ad
         reply = await admin.slash("reward", member=who, event="bug_report", amount=10 + n, reason=f"report {n}")
         assert "received" in reply.content, reply.content
         web.harness.clock.advance(minutes=1)
+    evil = web.guild.member("mallory", nick=XSS_NAME)
+    await admin.slash("reward", member=evil, event="welcome", amount=5, reason="<script>alert(3)</script>")
+    web.harness.clock.advance(minutes=1)
     await admin.slash("reward", member=alice, event="welcome", amount=5, reason='=HYPERLINK("http://x","y")')
     web.harness.clock.advance(days=2)
     await admin.slash("config web", public=True)
@@ -62,11 +65,13 @@ async def test_audit_log_filters_pages_and_downloads_safe_csv(web, connected, ad
     assert "page 1/2" in page and page.count("<tr>") == 26  # header + 25 rows
     assert "config.web_public" in page and "boss" in page
     status, page = await fetch(client, base + "?type=rewards&page=2")
-    assert "page 2/2" in page and page.count("rewards.manual_reward") == 3
+    assert "page 2/2" in page and page.count("rewards.manual_reward") == 4
     status, page = await fetch(client, f"{base}?type=rewards&member={bob.id}")
     assert "9 entries" in page and "alice" not in re.sub(r"<form.*?</form>", "", page, flags=re.S)
     status, page = await fetch(client, base + "?event=welcome")
-    assert "1 entry" in page and "reason: =HYPERLINK" in page
+    assert "2 entries" in page and "reason: =HYPERLINK" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page and XSS_NAME not in page  # the member's name
+    assert "reason: &lt;script&gt;alert(3)&lt;/script&gt;" in page and "<script>" not in page
     day = web.harness.clock.now().date().isoformat()
     status, page = await fetch(client, f"{base}?from={day}&to={day}")
     assert "1 entry" in page and "config.web_public" in page
@@ -84,12 +89,12 @@ async def test_audit_log_filters_pages_and_downloads_safe_csv(web, connected, ad
     assert "attachment" in headers["Content-Disposition"]
     assert "Content-Security-Policy" in headers and headers["Cache-Control"] == "no-store"
     assert rows[0][:4] == ["created_at", "actor_type", "actor_id", "action"]
-    assert len(rows) == 1 + 28
+    assert len(rows) == 1 + 29
     welcome = rows[1]
     assert welcome[3] == "rewards.manual_reward" and welcome[4] == str(alice.id)
     assert welcome[5].startswith("{") and '"reason": "=HYPERLINK' in welcome[5]  # inside JSON: harmless
     status, _, rows = await _download(client, f"{base}.csv?event=welcome")
-    assert len(rows) == 2
+    assert len(rows) == 3
 
 
 async def test_ledger_pages_newest_first_and_streams_every_payout(web, connected, admin, alice, client) -> None:
