@@ -78,6 +78,7 @@ _STATS_UPSERT_HEAD = (
     f"INSERT INTO {STATS} (brand_id, server_id, discord_user_id, messages_count, reactions_count, voice_minutes, "
     "ltz_earned, claims, created_at, updated_at)"
 )
+_STATS_DELTAS = ("messages_count", "reactions_count", "voice_minutes", "ltz_earned", "claims")
 _STATS_UPSERT_TAIL = (
     f"ON CONFLICT (server_id, discord_user_id) DO UPDATE SET "
     f"messages_count = {STATS}.messages_count + excluded.messages_count, "
@@ -312,10 +313,21 @@ class LedgerRepository(Repository):
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [(row[0], brand, server, *row[1:]) for row in zip(*columns, strict=True)],
             )
-        if deltas:
+        # Members grouped by which counters move: SQLite rewrites an index entry for every column an UPDATE
+        # assigns, even to the same value, and the member stats carry a ranking index per counter; a batch
+        # of messages must not rewrite every member's voice and claims entries.
+        shapes: dict[tuple[bool, ...], list[tuple[Any, ...]]] = {}
+        for member, values in deltas.items():
+            shape = tuple(v != 0 for v in values)
+            shapes.setdefault(shape, []).append((brand, server, member, *values, now, now))
+        for shape, rows in shapes.items():
+            moved = "".join(
+                f"{c} = {STATS}.{c} + excluded.{c}, " for c, on in zip(_STATS_DELTAS, shape, strict=True) if on
+            )
             await self._db.executemany(
-                f"{_STATS_UPSERT_HEAD} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) {_STATS_UPSERT_TAIL}",
-                [(brand, server, member, *values, now, now) for member, values in deltas.items()],
+                f"{_STATS_UPSERT_HEAD} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (server_id, discord_user_id) "
+                f"DO UPDATE SET {moved}updated_at = excluded.updated_at WHERE {STATS}.brand_id = excluded.brand_id",
+                rows,
             )
 
     async def prune_seen(self, before: date) -> int:
