@@ -178,6 +178,8 @@ class AuditQuery:
             actions_not_in=REWARD_ACTIONS if self.kind == "config" else None,
             since=start_of_day(self.start) if self.start else None,
             until=start_of_day(self.end + timedelta(days=1)) if self.end else None,
+            # Stored JSON may escape non-ASCII characters, so only an ASCII name narrows the read.
+            mentions=self.event if self.event and self.event.isascii() else None,
         )
 
 

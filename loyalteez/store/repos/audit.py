@@ -22,6 +22,9 @@ class AuditFilter:
     actions_not_in: Sequence[str] | None = None
     since: datetime | None = None
     until: datetime | None = None
+    # Only entries whose details, before or after state contain this text (a coarse pre-filter for an
+    # event name the service then checks exactly: the JSON's layout differs by engine).
+    mentions: str | None = None
 
 
 class AuditRepository(Repository):
@@ -90,6 +93,10 @@ class AuditRepository(Repository):
         if chosen.until is not None:
             parts.append("created_at < ?")
             params.append(chosen.until)
+        if chosen.mentions:
+            parts.append(" OR ".join(f"CAST({c} AS TEXT) LIKE ?" for c in ("details", "before_state", "after_state")))
+            parts[-1] = f"({parts[-1]})"
+            params.extend([f"%{chosen.mentions}%"] * 3)
         return " AND ".join(parts), params
 
     async def newest_after(self, chosen: AuditFilter, after: tuple[Any, Any] | None, limit: int) -> list[Row]:
