@@ -607,4 +607,17 @@ CREATE INDEX IF NOT EXISTS idx_user_stats_claims_rank
 CREATE INDEX IF NOT EXISTS idx_reward_ledger_real_window
     ON loyalteez_reward_ledger (server_id, created_at, discord_user_id, amount, brand_id) WHERE is_test = FALSE;
 
-INSERT INTO loyalteez_schema_version (version) VALUES (11) ON CONFLICT (version) DO NOTHING;
+-- Operations: leader leases (project, version 12) --------------------------------------------------------
+-- Several bot processes may share one PostgreSQL database; the in-process cron (snapshots, reports,
+-- alerts, backups, goal and achievement announcements, drop expiry) runs in one of them: the holder of
+-- the lease row until expires_at, which it renews every third of the lease. Once it has expired, any
+-- process may take it. Operator-level like loyalteez_brands (no tenant columns); no client but the bot
+-- may read it.
+CREATE TABLE IF NOT EXISTS loyalteez_leases (
+    name        TEXT PRIMARY KEY,                        -- what it leads: 'scheduler'
+    holder      TEXT NOT NULL,                           -- the process: host, PID and a random token
+    acquired_at TIMESTAMPTZ NOT NULL,                    -- when this holder took it
+    expires_at  TIMESTAMPTZ NOT NULL                     -- unless renewed before
+);
+
+INSERT INTO loyalteez_schema_version (version) VALUES (12) ON CONFLICT (version) DO NOTHING;

@@ -82,7 +82,11 @@ async def build_app(
     logsafe.register_url(settings.database_url)
     store = await Store.open(settings.database_url or settings.db_path, clock)
     services = build_services(
-        store, clock, catchup_window=timedelta(hours=settings.catchup_hours), history_replay=settings.history_replay
+        store,
+        clock,
+        catchup_window=timedelta(hours=settings.catchup_hours),
+        history_replay=settings.history_replay,
+        lease_seconds=settings.processes.leader_lease_seconds,
     )
     options = dict(bot_options or {})
     if settings.emulator_timings:

@@ -28,6 +28,7 @@
 --   loyalteez_connect_attempts         SELECT, INSERT, UPDATE, DELETE: /setup connect's wrong-key throttle
 --   loyalteez_api_tokens               SELECT, INSERT, UPDATE: the JSON API checks token hashes; `bot.py
 --                                      api-token` creates and revokes tokens; none is ever deleted
+--   loyalteez_leases                   SELECT, INSERT, UPDATE, DELETE: which process runs the scheduler
 --   config and activity tables         SELECT, INSERT, UPDATE, DELETE: /config, rewards, stats, drops,
 --                                      achievements, goals, reports; deletes for disconnect retention,
 --                                      removed rules/roles/members and pruned seen events
@@ -59,6 +60,7 @@ revoke all on table loyalteez_schema_version from loyalteez_bot;
 revoke all on table loyalteez_brands from loyalteez_bot;
 revoke all on table loyalteez_connect_attempts from loyalteez_bot;
 revoke all on table loyalteez_api_tokens from loyalteez_bot;
+revoke all on table loyalteez_leases from loyalteez_bot;
 revoke all on table discord_server_configs from loyalteez_bot;
 revoke all on table discord_role_configs from loyalteez_bot;
 revoke all on table monitoring_rules from loyalteez_bot;
@@ -95,6 +97,7 @@ grant select on table loyalteez_schema_version to loyalteez_bot;
 grant select, insert, update on table loyalteez_brands to loyalteez_bot;
 grant select, insert, update, delete on table loyalteez_connect_attempts to loyalteez_bot;
 grant select, insert, update on table loyalteez_api_tokens to loyalteez_bot;
+grant select, insert, update, delete on table loyalteez_leases to loyalteez_bot;
 grant select, insert, update, delete on table discord_server_configs to loyalteez_bot;
 grant select, insert, update, delete on table discord_role_configs to loyalteez_bot;
 grant select, insert, update, delete on table monitoring_rules to loyalteez_bot;
@@ -161,6 +164,14 @@ drop policy if exists loyalteez_bot_update on loyalteez_api_tokens;
 create policy loyalteez_bot_select on loyalteez_api_tokens for select to loyalteez_bot using (true);
 create policy loyalteez_bot_insert on loyalteez_api_tokens for insert to loyalteez_bot with check (true);
 create policy loyalteez_bot_update on loyalteez_api_tokens for update to loyalteez_bot using (true) with check (true);
+drop policy if exists loyalteez_bot_select on loyalteez_leases;
+drop policy if exists loyalteez_bot_insert on loyalteez_leases;
+drop policy if exists loyalteez_bot_update on loyalteez_leases;
+drop policy if exists loyalteez_bot_delete on loyalteez_leases;
+create policy loyalteez_bot_select on loyalteez_leases for select to loyalteez_bot using (true);
+create policy loyalteez_bot_insert on loyalteez_leases for insert to loyalteez_bot with check (true);
+create policy loyalteez_bot_update on loyalteez_leases for update to loyalteez_bot using (true) with check (true);
+create policy loyalteez_bot_delete on loyalteez_leases for delete to loyalteez_bot using (true);
 
 drop policy if exists loyalteez_bot_select on discord_server_configs;
 drop policy if exists loyalteez_bot_insert on discord_server_configs;

@@ -1324,4 +1324,9 @@ revoke all on table loyalteez_api_tokens from anon, authenticated;
 alter table loyalteez_api_tokens enable row level security;
 alter table loyalteez_api_tokens force row level security;
 
+-- loyalteez_leases --------------------------------------------------------------------------------
+revoke all on table loyalteez_leases from anon, authenticated;
+alter table loyalteez_leases enable row level security;
+alter table loyalteez_leases force row level security;
+
 commit;

@@ -16,6 +16,7 @@ from loyalteez.services.catchup import DEFAULT_WINDOW, CatchupService
 from loyalteez.services.config_io.exports import ExportService
 from loyalteez.services.drops import Drops, DropWatches
 from loyalteez.services.goals import Goals
+from loyalteez.services.maintenance.leadership import DEFAULT_LEASE, Leadership
 from loyalteez.services.perks import Perks
 from loyalteez.services.rewards.defaults import install_default_rules
 from loyalteez.services.rewards.service import Rewards
@@ -54,6 +55,8 @@ class Services:
     web: WebAccess
     # The read-only JSON API: bearer tokens per brand, their rate limit, and its reads (services/api/)
     api: ApiService
+    # Which of several processes on one database runs the scheduled jobs (maintenance/leadership.py)
+    leadership: Leadership
     # A history replay: messages are decided at their own timestamps and an export's reactions
     # at their message's time; live, both happen when they arrive.
     history_replay: bool = False
@@ -71,13 +74,19 @@ class Services:
     async def close(self) -> None:
         await self.analytics.stop()  # lets a scheduler run in progress finish
         await self.ticker.close()
+        await self.leadership.stop()  # hands the lease back: another process takes over at once
         await self.voice.close()  # a last heartbeat: the next start resumes voice sessions from now
         await self.catchup.close()  # before the writer: a catch-up still running submits to it
         await self.rewards.close()
 
 
 def build_services(
-    store: Store, clock: Clock, *, catchup_window: timedelta = DEFAULT_WINDOW, history_replay: bool = False
+    store: Store,
+    clock: Clock,
+    *,
+    catchup_window: timedelta = DEFAULT_WINDOW,
+    history_replay: bool = False,
+    lease_seconds: float = DEFAULT_LEASE,
 ) -> Services:
     setup = SetupService(store, clock)
     multipliers = StreakMultipliers(clock)  # the engine asks it for every payout's streak factor
@@ -105,7 +114,14 @@ def build_services(
     analytics.scheduler.ready = lambda: catchup.caught_up
     catchup.on_caught_up.append(analytics.scheduler.run_if_started)
     analytics.before_snapshots.append(voice.carry_over)  # a stay open at midnight gives the ended day its minutes
+    # Several processes on one PostgreSQL: only the lease holder runs the scheduler and the leader-only ticker
+    # jobs; taking the lease over starts with a catch-up run.
+    leadership = Leadership(store, clock, lease_seconds=lease_seconds)
+    analytics.scheduler.leader = leadership.check
+    analytics.scheduler.on_start.append(leadership.start)
+    leadership.on_gained.append(analytics.scheduler.run_if_started)
     ticker = Ticker(clock)
+    ticker.leader = leadership.check
     ticker.every(HEARTBEAT, "voice heartbeat", lambda now: voice.heartbeat())
     streaks = StreakService(store, clock, rewards, multipliers)
     return Services(
@@ -129,5 +145,6 @@ def build_services(
         analytics=analytics,
         web=WebAccess(store, clock),
         api=ApiService(store, clock, streaks),
+        leadership=leadership,
         history_replay=history_replay,
     )

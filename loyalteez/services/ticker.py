@@ -6,6 +6,10 @@ the demo's simulated week fires due jobs at the next settle, deterministically, 
 ManualClock there is no real-time loop at all: its time moves only when someone moves it (and settles), and
 a loop waking at random real moments would make the demo's week differ from run to run. A lock keeps the
 two callers from running a job twice at once; a failing job logs one line and is tried again when next due.
+
+A job registered `leader_only` (it works over every server from the database's state: drop expiry,
+announcements) runs only in the process holding the scheduler lease when several share one database
+(services/maintenance/leadership.py); elsewhere it waits, due, until this process leads.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ class _Entry:
     every: timedelta
     job: Job
     due: datetime
+    leader_only: bool = False
 
 
 class Ticker:
@@ -39,19 +44,25 @@ class Ticker:
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self.enabled = False  # jobs touch Discord: the adapter turns this on once it is connected
+        self.leader: Callable[[], Awaitable[bool]] | None = None  # None: this process runs every job
 
-    def every(self, interval: timedelta, name: str, job: Job) -> None:
+    def every(self, interval: timedelta, name: str, job: Job, *, leader_only: bool = False) -> None:
         """Run `job(now)` at most once per `interval` of clock time, first once the ticker is enabled."""
-        self._jobs.append(_Entry(name, interval, job, self.clock.now()))
+        self._jobs.append(_Entry(name, interval, job, self.clock.now(), leader_only))
 
     async def run_due(self) -> None:
         if not self.enabled or not self._jobs:
             return
         async with self._lock:
+            leads: bool | None = None
             for entry in self._jobs:
                 now = self.clock.now()
                 if now < entry.due:
                     continue
+                if entry.leader_only and self.leader is not None:
+                    leads = await self.leader() if leads is None else leads
+                    if not leads:
+                        continue
                 entry.due = now + entry.every
                 try:
                     await entry.job(now)

@@ -20,6 +20,7 @@ from loyalteez.store.api_tokens import ApiTokenRows
 from loyalteez.store.database import Database, DatabaseError, Row
 from loyalteez.store.facade import ScopedData
 from loyalteez.store.inspect import DatabaseReport, inspect
+from loyalteez.store.leases import Leases
 from loyalteez.store.schema import current_version, ensure_schema
 from loyalteez.store.scope import Scope
 from loyalteez.store.sqlite_db import SqliteDatabase
@@ -71,6 +72,11 @@ class Store:
 
     async def close(self) -> None:
         await self.db.close()
+
+    @property
+    def leases(self) -> Leases:
+        """Single-holder roles among the processes on this database (store/leases.py)."""
+        return Leases(self.db)
 
     @property
     def shared(self) -> bool:

@@ -7,7 +7,7 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ PRIVATE_TABLES = (
     "loyalteez_brands",
     "loyalteez_connect_attempts",
     "loyalteez_api_tokens",
+    "loyalteez_leases",
 )
 HISTORY_TABLES = tuple(sorted(APPEND_ONLY_TABLES))
 TENANT_TABLES = tuple(t for t in ALL_TABLES if t not in PRIVATE_TABLES)
@@ -182,6 +183,8 @@ async def seed_two_brands(url: str) -> None:
             )
             await store.save_connect_attempt("server", SEEDED[brand][0], 1, store.clock.now(), None)
             await store.api_tokens.add(f"tok{brand}", brand, "seeded", "00", "token-hash")
+            now = store.clock.now()
+            await store.leases.take(f"scheduler {brand}", f"process of {brand}", now, now + timedelta(seconds=20))
     finally:
         await conn.close()
         await store.close()

@@ -220,6 +220,7 @@ async def test_a_brand_cannot_insert_rows_of_another_brand_or_server(s: Session,
             "loyalteez_schema_version": "(99)",
             "loyalteez_connect_attempts": "('server', '1', 1, now(), NULL)",
             "loyalteez_api_tokens": "('t', 'x', 'l', 's', 'h', now(), NULL)",
+            "loyalteez_leases": "('scheduler', 'x', now(), now())",
         }[table]
         _, error = await s.attempt(f"INSERT INTO {table} VALUES {values}")
         assert denied(error, "permission denied")
@@ -261,9 +262,12 @@ async def test_a_brand_cannot_update_another_brands_rows(s: Session, table: str)
 
 
 def _noop(table: str) -> str:
-    return {"loyalteez_schema_version": "version = version", "loyalteez_connect_attempts": "failures = failures"}.get(
-        table, "brand_id = brand_id"
-    )
+    noops = {
+        "loyalteez_schema_version": "version = version",
+        "loyalteez_connect_attempts": "failures = failures",
+        "loyalteez_leases": "holder = holder",
+    }
+    return noops.get(table, "brand_id = brand_id")
 
 
 @pytest.mark.parametrize("table", ALL_TABLES)

@@ -48,7 +48,7 @@ class DropsCog(commands.Cog):
         self.gate = gate
         self.drops = drops
         self.ticker = ticker
-        ticker.every(SWEEP_EVERY, "drops.sweep", self.sweep)
+        ticker.every(SWEEP_EVERY, "drops.sweep", self.sweep, leader_only=True)
 
     # -- autocomplete -----------------------------------------------------------------------------------
 

@@ -20,6 +20,10 @@ yes and someone calls `run_due` again (services/container.py wires the catch-up'
 A job that had to leave work for later (a day whose events were still being written) calls `run_again`:
 the next `run_due` (within a minute on the real clock, the next settle on a ManualClock) runs every job
 again, as a start-up does.
+
+`leader`: with several processes on one database only the holder of the scheduler lease runs jobs
+(services/maintenance/leadership.py). A process that does not lead runs nothing and forgets its last run,
+so the run after it takes the lease over is a catch-up of every job, like a start-up.
 """
 
 from __future__ import annotations
@@ -61,7 +65,13 @@ def previous_fire(cron: str, at_or_before: datetime) -> datetime:
 
 class Scheduler:
     def __init__(
-        self, clock: Clock, jobs: list[Job], *, nap: float = NAP_SECONDS, ready: Callable[[], bool] | None = None
+        self,
+        clock: Clock,
+        jobs: list[Job],
+        *,
+        nap: float = NAP_SECONDS,
+        ready: Callable[[], bool] | None = None,
+        leader: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
         for job in jobs:
             if not croniter.is_valid(job.cron):
@@ -70,6 +80,8 @@ class Scheduler:
         self.jobs = list(jobs)
         self.nap = nap
         self.ready = ready
+        self.leader = leader
+        self.on_start: list[Callable[[], object]] = []  # with the loop: the leadership's renewals
         self._again = False
         self.last_run: datetime | None = None
         self.runs = 0  # runs that fired at least one job (tests and logs read it)
@@ -90,6 +102,9 @@ class Scheduler:
         async with self._lock:
             if self.ready is not None and not self.ready():
                 return []  # due again once ready: last_run stays where it was
+            if self.leader is not None and not await self.leader():
+                self.last_run = None  # another process runs them; should this one take over, it catches up
+                return []
             now = now or self.clock.now()
             jobs = self.due(now)
             for job in jobs:
@@ -116,6 +131,8 @@ class Scheduler:
         if self.started:
             return
         self.started = True
+        for begin in self.on_start:
+            begin()
         loop = asyncio.get_running_loop()
         if isinstance(self.clock, ManualClock):
             self._task = loop.create_task(self.run_due(), name="analytics-scheduler-catch-up")
