@@ -67,6 +67,7 @@ class GuildPoster:
         embed: discord.Embed | None = None,
         view: discord.ui.View | None = None,
         files: Sequence[tuple[str, bytes]] = (),
+        nonce: str | None = None,
     ) -> discord.Message | PostResult:
         """Post in a channel of `server_id`'s guild: the message, or a PostResult saying why nothing was posted."""
         target = await self.channel(server_id, channel_id, what)
@@ -81,6 +82,8 @@ class GuildPoster:
             kwargs["view"] = view
         if files:
             kwargs["files"] = [discord.File(io.BytesIO(data), filename=name) for name, data in files]
+        if nonce is not None:  # a scheduled post sent again (another process took over) answers the first one
+            kwargs["nonce"], kwargs["enforce_nonce"] = nonce, True
         try:
             return await target.send(**kwargs)
         except discord.Forbidden as exc:
@@ -97,6 +100,12 @@ class GuildPoster:
         """The services' Poster port (analytics reports and admin-channel notices)."""
         embed = discord.Embed.from_dict(message.embed) if message.embed is not None else None
         sent = await self.send(
-            server_id, channel_id, message.what, content=message.content, embed=embed, files=message.files
+            server_id,
+            channel_id,
+            message.what,
+            content=message.content,
+            embed=embed,
+            files=message.files,
+            nonce=message.nonce,
         )
         return sent if isinstance(sent, PostResult) else PostResult(PostStatus.SENT, message_id=str(sent.id))

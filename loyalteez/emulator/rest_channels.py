@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -20,6 +21,9 @@ from .rest import (
     snowflake_param,
 )
 from .state import DM, Channel, Message
+
+NONCE_LENGTH = 25
+NONCE_WINDOW = timedelta(minutes=5)  # Discord: "the past few minutes"
 
 if TYPE_CHECKING:
     from .server import Emulator
@@ -130,6 +134,16 @@ async def create_message(request: web.Request) -> web.Response:
     else:
         require(emu, channel, "send_messages", *(["attach_files"] if files else []))
     messages.check_message(body, files)
+    nonce = body.get("nonce")
+    if nonce is not None and len(str(nonce)) > NONCE_LENGTH:
+        raise RestError(400, "Invalid Form Body", 50035, {"nonce": {"_errors": [
+            {"code": "BASE_TYPE_MAX_LENGTH", "message": f"Must be {NONCE_LENGTH} or fewer in length."}]}})  # fmt: skip
+    key = (emu.world.bot.id, str(nonce))
+    if nonce is not None and body.get("enforce_nonce"):
+        earlier = emu.world.nonces.get(key)
+        if earlier is not None and emu.world.now() - earlier[1] < NONCE_WINDOW and earlier[0] in emu.world.messages:
+            emu.nonce_repeats += 1
+            return json_response(_message_json(request, emu.world.messages[earlier[0]]))
     if body.get("message_reference", {}).get("message_id"):
         ref = emu.world.messages.get(int(body["message_reference"]["message_id"]))
         if (ref is None or ref.deleted) and body["message_reference"].get("fail_if_not_exists", True):
@@ -139,6 +153,8 @@ async def create_message(request: web.Request) -> web.Response:
         emu, body, files, channel_id=channel.id, guild_id=channel.guild_id, author=emu.world.bot,
         type=19 if body.get("message_reference") else 0,
     )  # fmt: skip
+    if nonce is not None:
+        emu.world.nonces[key] = (msg.id, emu.world.now())
     emu.events.post_message(msg)
     return json_response(_message_json(request, msg))
 

@@ -267,6 +267,9 @@ class World:
         self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
         # A long history replay keeps only the newest messages (memory stays flat); None keeps every one.
         self.keep_messages: int | None = None
+        # (author id, nonce) -> (message id, when): a create with enforce_nonce repeated within NONCE_WINDOW
+        # answers the first message instead of posting a second, as Discord does.
+        self.nonces: dict[tuple[int, str], tuple[int, datetime]] = {}
 
     def iso_now(self) -> str:
         return self.now().isoformat()

@@ -22,6 +22,7 @@ from loyalteez.discord.replies import send
 from loyalteez.services import texts
 from loyalteez.services.achievements import TYPES, Achievements, MemberAchievement
 from loyalteez.services.achievements import texts as say
+from loyalteez.services.analytics.ports import nonce_of
 from loyalteez.services.common import texts as shared
 from loyalteez.services.ticker import Ticker
 
@@ -69,7 +70,7 @@ class AchievementsCog(commands.Cog):
         self.bot = bot
         self.gate = gate
         self.achievements = achievements
-        ticker.every(ANNOUNCE_EVERY, "achievements.announce", self.announce)
+        ticker.every(ANNOUNCE_EVERY, "achievements.announce", self.announce, leader_only=True)
 
     async def names(self, ctx: discord.AutocompleteContext) -> list[str]:
         scope = await self.gate.resolver.scope_of(ctx.interaction.guild_id) if ctx.interaction.guild_id else None
@@ -172,6 +173,7 @@ class AchievementsCog(commands.Cog):
     async def _dm(self, member_id: str, text: str) -> None:
         try:
             user = self.bot.get_user(int(member_id)) or await self.bot.fetch_user(int(member_id))
-            await user.send(text)
+            # The same pending notices, the same nonce: a DM sent again by another process is not sent twice.
+            await user.send(text, nonce=nonce_of("achievements", member_id, text), enforce_nonce=True)
         except discord.HTTPException as exc:
             log.info("could not DM %s about an achievement: %s", member_id, exc)

@@ -12,7 +12,7 @@ from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.caller import caller_of
 from loyalteez.discord.poster import GuildPoster
 from loyalteez.discord.replies import send
-from loyalteez.services.analytics.ports import PostResult, PostStatus
+from loyalteez.services.analytics.ports import PostResult, PostStatus, nonce_of
 from loyalteez.services.common import texts as shared
 from loyalteez.services.goals import TYPES, Goal, Goals
 from loyalteez.services.goals import texts as say
@@ -45,7 +45,7 @@ class GoalsCog(commands.Cog):
         self.poster = GuildPoster(bot)
         self.gate = gate
         self.goals = goals
-        ticker.every(ANNOUNCE_EVERY, "goals.announce", self.announce)
+        ticker.every(ANNOUNCE_EVERY, "goals.announce", self.announce, leader_only=True)
 
     async def names(self, ctx: discord.AutocompleteContext) -> list[str]:
         scope = await self.gate.resolver.scope_of(ctx.interaction.guild_id) if ctx.interaction.guild_id else None
@@ -121,6 +121,7 @@ class GoalsCog(commands.Cog):
         if not channel_id:
             log.info("server %s reached %d goal(s) but has no admin channel to announce them in", server_id, count)
             return True
-        sent = await self.poster.send(server_id, channel_id, "a goal announcement", content=text)
+        nonce = nonce_of("goals", server_id, text)  # the same pending goals, the same post
+        sent = await self.poster.send(server_id, channel_id, "a goal announcement", content=text, nonce=nonce)
         # A channel of another server, or one gone, will not come back: the announcement is dropped, not retried.
         return not isinstance(sent, PostResult) or sent.status in (PostStatus.ELSEWHERE, PostStatus.MISSING)

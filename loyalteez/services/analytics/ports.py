@@ -7,9 +7,17 @@ to (403) is an answer to handle, not an exception to crash on.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
+
+NONCE_LENGTH = 25  # Discord's limit for a message nonce
+
+
+def nonce_of(*parts: object) -> str:
+    """A message nonce naming one scheduled post (what, server, period): the same post, the same nonce."""
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:NONCE_LENGTH]
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +26,9 @@ class Outgoing:
     embed: dict[str, Any] | None = None
     files: tuple[tuple[str, bytes], ...] = field(default=())
     what: str = "a message"  # what it is, for the log line when it can't be posted ("the weekly report")
+    # Sent with enforce_nonce: Discord answers a post repeated with the same nonce within minutes (a job run
+    # again by another process after this one died mid-post) with the first message instead of a second.
+    nonce: str | None = None
 
 
 class PostStatus(StrEnum):

@@ -14,6 +14,7 @@ retry every minute), and the admin channel is told.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -24,7 +25,7 @@ from loyalteez.services.analytics import texts
 from loyalteez.services.analytics.charts import active_members_figure, figure_png
 from loyalteez.services.analytics.input import PERIOD_DAYS, check_schedule
 from loyalteez.services.analytics.metrics import KPIS, period_value
-from loyalteez.services.analytics.ports import Outgoing, Poster, PostResult, PostStatus
+from loyalteez.services.analytics.ports import Outgoing, Poster, PostResult, PostStatus, nonce_of
 from loyalteez.services.analytics.scheduler import previous_fire
 from loyalteez.services.analytics.targets import list_targets
 from loyalteez.services.errors import ValidationError
@@ -247,6 +248,8 @@ async def deliver(
     sent_for = now if manual else schedule.latest_send_time(now)
     end = utc_day(sent_for) - timedelta(days=1)
     message = await build(data, schedule.frequency, end)
+    if not manual:  # one post per server and send time, whichever process sends it and however often
+        message = dataclasses.replace(message, nonce=nonce_of("report", data.scope.server_id, sent_for.isoformat()))
     if poster is None:
         result = PostResult(PostStatus.FAILED, error="not connected to Discord")
     else:
@@ -270,7 +273,8 @@ async def deliver(
             },
         )
         if not result.ok:
-            await tell_admins(data, poster, failure_text(result, schedule))
+            nonce = nonce_of("report failed", data.scope.server_id, sent_for.isoformat())
+            await tell_admins(data, poster, failure_text(result, schedule), nonce=nonce)
     return result
 
 
@@ -284,9 +288,13 @@ def failure_text(result: PostResult, schedule: Schedule) -> str:
     return texts.report_failed(schedule.channel_id, schedule.frequency)
 
 
-async def tell_admins(data: ScopedData, poster: Poster | None, text: str) -> PostResult | None:
-    """Post a notice in the admin channel (config_metadata admin_channel_id); None when there is none."""
+async def tell_admins(
+    data: ScopedData, poster: Poster | None, text: str, *, nonce: str | None = None
+) -> PostResult | None:
+    """Post a notice in the admin channel (config_metadata admin_channel_id); None when there is none.
+    `nonce`: for scheduled notices (see Outgoing.nonce)."""
     channel = (await data.rewards.metadata()).get("admin_channel_id")
     if not channel or poster is None:
         return None
-    return await poster.post(data.scope.server_id, str(channel), Outgoing(content=text, what="an admin notice"))
+    notice = Outgoing(content=text, what="an admin notice", nonce=nonce)
+    return await poster.post(data.scope.server_id, str(channel), notice)

@@ -28,7 +28,7 @@ from loyalteez.services.access.gate import open_admin
 from loyalteez.services.access.permissions import Caller, Level
 from loyalteez.services.analytics import dashboard, input, reports, segments, snapshots, targets, texts
 from loyalteez.services.analytics.metrics import KPIS, day_metrics, period_value
-from loyalteez.services.analytics.ports import Poster, PostResult
+from loyalteez.services.analytics.ports import Poster, PostResult, nonce_of
 from loyalteez.services.analytics.rollups import record_join
 from loyalteez.services.analytics.scheduler import Job, Scheduler
 from loyalteez.services.analytics.streak_rules import grace_hours
@@ -155,7 +155,8 @@ class Analytics:
             for day in days:
                 for change in await targets.evaluate(data, day, daily, now):
                     changes.append(change)
-                    await reports.tell_admins(data, self.poster, change.text)
+                    nonce = nonce_of("kpi", data.scope.server_id, change.metric, day.isoformat(), change.alerting)
+                    await reports.tell_admins(data, self.poster, change.text, nonce=nonce)
         if written or changes:
             await audit.record(
                 data,
