@@ -182,6 +182,8 @@ async def discord_middleware(request: web.Request, handler: Handler) -> web.Stre
             record.response = json.loads(response.body)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             record.response = None
+    for hook in list(emu.answered_hooks):
+        await hook(record)
     return response
 
 

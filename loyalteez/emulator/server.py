@@ -57,6 +57,10 @@ class Emulator(DriverMixin):
         self.rejected_requests: list[Rejection] = []
         self.errors: list[str] = []  # emulator bugs hit while answering; tests should assert it is empty
         self.inflight = 0
+        self.nonce_repeats = 0  # creates answered with an earlier message of the same nonce (enforce_nonce)
+        # Called with each bot request once Discord has acted on it, before the answer leaves: a test can
+        # kill the bot process there (the message exists, the bot never learns it).
+        self.answered_hooks: list[Callable[[CapturedRequest], Awaitable[None]]] = []
         self.attachments: dict[int, Attachment] = {}
         self.closed_dms: set[int] = set()
         self.interaction_deadline = interaction_deadline
