@@ -63,6 +63,7 @@ class Leadership:
         self._renewed_at: datetime | None = None
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self._followers: set[asyncio.Task[None]] = set()  # on_gained callbacks still running
         self.gained = 0  # times this process became the leader (tests and logs read it)
 
     @property
@@ -124,20 +125,28 @@ class Leadership:
         while True:
             was = self.is_leader()
             if await self.tick() and not was:
+                # In tasks of their own: a catch-up run can take longer than a lease, and the renewals
+                # must go on meanwhile or the lease would lapse under a job still running.
                 for callback in self.on_gained:
-                    try:
-                        await callback()
-                    except Exception as exc:  # the next scheduler run catches up anyway
-                        log.error("after taking the %s lease: %s: %s", self.name, type(exc).__name__, exc)
+                    task = asyncio.get_running_loop().create_task(self._gained(callback), name="loyalteez-lead")
+                    self._followers.add(task)
+                    task.add_done_callback(self._followers.discard)
             await asyncio.sleep(self.renew_every.total_seconds())
+
+    async def _gained(self, callback: Callable[[], Awaitable[object]]) -> None:
+        try:
+            await callback()
+        except Exception as exc:  # the next scheduler run catches up anyway
+            log.error("after taking the %s lease: %s: %s", self.name, type(exc).__name__, exc)
 
     async def stop(self) -> None:
         """Stop renewing and hand the lease back, so another process takes over at once."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        for running in [task, *self._followers]:
+            if running is not None:
+                running.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await running
         if self.contested and self._acting_until is not None:
             self._acting_until = self._renewed_at = None
             try:
