@@ -24,7 +24,8 @@ from loyalteez.store.database import Database, DatabaseError, Row
 from loyalteez.store.schema import VERSION_TABLE
 
 PROGRESS_TABLE = "loyalteez_migrate_progress"
-NOT_COPIED = frozenset({VERSION_TABLE, PROGRESS_TABLE})  # both sides already hold the same version
+# Both sides already hold the same version; a lease names a process of the source's, not the target's.
+NOT_COPIED = frozenset({VERSION_TABLE, PROGRESS_TABLE, "loyalteez_leases"})
 BATCH = 500
 _PROGRESS_DDL = (
     f"CREATE TABLE IF NOT EXISTS {PROGRESS_TABLE} ("
