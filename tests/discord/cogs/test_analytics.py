@@ -49,17 +49,23 @@ async def test_kpi_set_refuses_bad_input_and_changes_nothing(harness, guild, adm
     assert await changes(data) == before
 
 
-async def test_kpi_targets_set_list_disable_enable_remove(harness, guild, admin, connected) -> None:
+async def test_kpi_targets_set_list_disable_enable_remove(harness, guild, admin, connected, clock) -> None:
+    # A second between commands: audit rows of the same instant have no order of their own.
+    clock.advance(seconds=1)
     reply = await admin.slash("kpi set", {"metric": "churn_rate", "target": "20%", "period": "month"})
     assert "`churn_rate` target 20.0 % (30-day average), alert below 80 %" in reply.content
+    clock.advance(seconds=1)
     await admin.slash("kpi set", {"metric": "weekly_active_users", "target": "40"})
+    clock.advance(seconds=1)
     assert (await admin.slash("kpi disable", metric="churn_rate")).content.startswith("Disabled")
+    clock.advance(seconds=1)
     listed = (await admin.slash("kpi list")).content.splitlines()
     assert listed == [
         "`churn_rate` target 20.0 % (30-day average), alert below 80 % · off",
         "`weekly_active_users` target 40 (7-day average), alert below 80 % · on",
     ]
     assert (await admin.slash("kpi enable", metric="churn_rate")).content.endswith("· on.")
+    clock.advance(seconds=1)
     assert "Removed" in (await admin.slash("kpi remove", metric="churn_rate")).content
     assert "has no target yet" in (await admin.slash("kpi remove", metric="churn_rate")).content
     data = await scoped(harness, guild)
