@@ -47,7 +47,8 @@ class Size:
 
     @property
     def label(self) -> str:
-        return f"servers={self.servers} members={self.members} ledger={self.ledger} audit={self.audit}"
+        """What a filled database is marked with; the fill's version changes when its shape does."""
+        return f"servers={self.servers} members={self.members} ledger={self.ledger} audit={self.audit} fill=2"
 
 
 FULL = Size(servers=10, members=100_000, ledger=1_000_000, audit=100_000)
@@ -113,8 +114,15 @@ async def fill(url: str, size: Size, say: Callable[[str], None]) -> None:
             await conn.execute(f'DROP INDEX "{index["indexname"]}"')
         for n, scope in enumerate(scopes(size)):
             started = time.perf_counter()
-            await _fill_server(conn, scope.server_id, size)
-            say(f"  server {n + 1}/{size.servers} filled in {time.perf_counter() - started:.0f} s")
+            await _fill_ledger(conn, scope.server_id, size)
+            say(f"  server {n + 1}/{size.servers}: ledger in {time.perf_counter() - started:.0f} s")
+        started = time.perf_counter()
+        await _fill_rollups(conn)
+        say(f"  rollups in {time.perf_counter() - started:.0f} s")
+        for n, scope in enumerate(scopes(size)):
+            started = time.perf_counter()
+            await _fill_members(conn, scope.server_id, size)
+            say(f"  server {n + 1}/{size.servers}: members and audit in {time.perf_counter() - started:.0f} s")
         started = time.perf_counter()
         for index in indexes:
             await conn.execute(index["indexdef"])
@@ -126,49 +134,57 @@ async def fill(url: str, size: Size, say: Callable[[str], None]) -> None:
         await conn.close()
 
 
-async def _fill_server(conn: asyncpg.Connection, server: str, size: Size) -> None:
-    start = NOW - timedelta(days=HISTORY_DAYS)
+def _member_sql(members: int) -> str:
+    """A member id skewed towards the first ones (a few members earn most)."""
+    return f"(300000000000000000 + floor({members} * power(random(), 3))::bigint)::text"
+
+
+async def _fill_ledger(conn: asyncpg.Connection, server: str, size: Size) -> None:
+    """Time-ordered payouts over the history, about 1% of them test payouts."""
     events = "ARRAY[" + ", ".join(f"'{e}'" for e in EVENTS) + "]"
+    await conn.execute(
+        "INSERT INTO loyalteez_reward_ledger (id, brand_id, server_id, discord_user_id, event_type, amount, "
+        "idempotency_key, is_test, created_at) "
+        f"SELECT gen_random_uuid(), $1, $2, {_member_sql(size.members)}, "
+        f"({events})[1 + floor(random() * {len(EVENTS)})::int], 1 + floor(random() * 20)::int, "
+        "'k' || g, random() < 0.01, $3::timestamptz + (g::float8 / $4) * interval '1 day' * $5 "
+        "FROM generate_series(1, $4) g",
+        BRAND,
+        server,
+        NOW - timedelta(days=HISTORY_DAYS),
+        size.ledger,
+        HISTORY_DAYS,
+    )
+
+
+async def _fill_rollups(conn: asyncpg.Connection) -> None:
+    """Daily rollups of real payouts, every server's, in day order: the engine appends them day by day."""
+    await conn.execute(
+        "INSERT INTO loyalteez_activity_daily (brand_id, server_id, day, discord_user_id, messages, reactions, "
+        "voice_minutes, voice_sessions, checkins, rewards, ltz_earned, streak) "
+        "SELECT brand_id, server_id, (created_at AT TIME ZONE 'UTC')::date, discord_user_id, "
+        "3 * COUNT(*) FILTER (WHERE event_type = 'message'), COUNT(*) FILTER (WHERE event_type = 'reaction'), "
+        "12 * COUNT(*) FILTER (WHERE event_type = 'voice'), COUNT(*) FILTER (WHERE event_type = 'voice'), "
+        "LEAST(1, COUNT(*) FILTER (WHERE event_type = 'daily_checkin')), COUNT(*), SUM(amount), "
+        "LEAST(1, COUNT(*) FILTER (WHERE event_type = 'daily_checkin')) "
+        "FROM loyalteez_reward_ledger WHERE NOT is_test GROUP BY brand_id, server_id, 3, discord_user_id "
+        "ORDER BY 3, server_id, discord_user_id"
+    )
+
+
+async def _fill_members(conn: asyncpg.Connection, server: str, size: Size) -> None:
+    """Stats, member firsts and audit rows of one server, consistent with its rollups."""
     actions = "ARRAY[" + ", ".join(f"'{a}'" for a in AUDIT_ACTIONS) + "]"
-    member = "(300000000000000000 + floor({m} * power(random(), 3))::bigint)::text"
     async with conn.transaction():
-        # Ledger: time-ordered, about 1% test payouts, skewed towards a few members.
-        await conn.execute(
-            "INSERT INTO loyalteez_reward_ledger (id, brand_id, server_id, discord_user_id, event_type, amount, "
-            "idempotency_key, is_test, created_at) "
-            f"SELECT gen_random_uuid(), $1, $2, {member.format(m=size.members)}, "
-            f"({events})[1 + floor(random() * {len(EVENTS)})::int], 1 + floor(random() * 20)::int, "
-            "'k' || g, random() < 0.01, $3::timestamptz + (g::float8 / $4) * interval '1 day' * $5 "
-            "FROM generate_series(1, $4) g",
-            BRAND,
-            server,
-            start,
-            size.ledger,
-            HISTORY_DAYS,
-        )
-        # Daily rollups of real payouts, as the engine writes them in its batches.
-        await conn.execute(
-            "INSERT INTO loyalteez_activity_daily (brand_id, server_id, day, discord_user_id, messages, reactions, "
-            "voice_minutes, voice_sessions, checkins, rewards, ltz_earned, streak) "
-            "SELECT $1, $2, (created_at AT TIME ZONE 'UTC')::date, discord_user_id, "
-            "3 * COUNT(*) FILTER (WHERE event_type = 'message'), COUNT(*) FILTER (WHERE event_type = 'reaction'), "
-            "12 * COUNT(*) FILTER (WHERE event_type = 'voice'), COUNT(*) FILTER (WHERE event_type = 'voice'), "
-            "LEAST(1, COUNT(*) FILTER (WHERE event_type = 'daily_checkin')), COUNT(*), SUM(amount), "
-            "LEAST(1, COUNT(*) FILTER (WHERE event_type = 'daily_checkin')) "
-            "FROM loyalteez_reward_ledger WHERE server_id = $2 AND NOT is_test "
-            "GROUP BY 3, discord_user_id",
-            BRAND,
-            server,
-        )
         # Stats for every member (a third never earned), totals from the rollups.
         await conn.execute(
             "INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, messages_count, voice_minutes, "
-            "reactions_count, ltz_earned, ltz_spent, created_at, updated_at) "
+            "reactions_count, ltz_earned, ltz_spent, claims, created_at, updated_at) "
             "SELECT $1, $2, m.id, COALESCE(d.messages, 0) + floor(random() * 20)::int, COALESCE(d.voice, 0), "
-            "COALESCE(d.reactions, 0), COALESCE(d.ltz, 0), 0, $3, $3 "
+            "COALESCE(d.reactions, 0), COALESCE(d.ltz, 0), 0, COALESCE(d.claims, 0), $3, $3 "
             "FROM (SELECT (300000000000000000 + g)::text AS id FROM generate_series(0, $4 - 1) g) m "
             "LEFT JOIN (SELECT discord_user_id, SUM(messages) AS messages, SUM(reactions) AS reactions, "
-            "SUM(voice_minutes) AS voice, SUM(ltz_earned) AS ltz FROM loyalteez_activity_daily "
+            "SUM(voice_minutes) AS voice, SUM(ltz_earned) AS ltz, SUM(rewards) AS claims FROM loyalteez_activity_daily "
             "WHERE server_id = $2 GROUP BY discord_user_id) d ON d.discord_user_id = m.id",
             BRAND,
             server,
@@ -195,12 +211,12 @@ async def _fill_server(conn: asyncpg.Connection, server: str, size: Size) -> Non
             "INSERT INTO discord_audit_log (id, server_id, brand_id, actor_type, actor_id, action, target_user_id, "
             "details, is_test, created_at) "
             f"SELECT gen_random_uuid(), $2, $1, 'admin', '200000000000000001', "
-            f"({actions})[1 + floor(random() * {len(AUDIT_ACTIONS)})::int], {member.format(m=size.members)}, "
+            f"({actions})[1 + floor(random() * {len(AUDIT_ACTIONS)})::int], {_member_sql(size.members)}, "
             "jsonb_build_object('event_type', 'message', 'amount', g % 50), FALSE, "
             "$3::timestamptz + (g::float8 / $4) * interval '1 day' * $5 FROM generate_series(1, $4) g",
             BRAND,
             server,
-            start,
+            NOW - timedelta(days=HISTORY_DAYS),
             size.audit,
             HISTORY_DAYS,
         )

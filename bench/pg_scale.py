@@ -161,6 +161,7 @@ async def main(args: argparse.Namespace) -> int:
     else:
         print(f"Reusing {name} ({size.label})")
     store = await Store.open(url, ManualClock(NOW))
+    load_at_start = os.getloadavg()[0]  # shared machines: other work inflates every p95
     results: dict[str, float] = {}
     goals: dict[str, float] = {}
     try:
@@ -176,6 +177,10 @@ async def main(args: argparse.Namespace) -> int:
     before: dict[str, Any] = json.loads(Path(args.before).read_text()) if args.before else {}
     print()
     print(f"PostgreSQL, {size.label} per server; p95 over up to {args.runs} runs")
+    print(
+        f"machine load (1-minute average) at start/end: {load_at_start:.1f}/{os.getloadavg()[0]:.1f}, "
+        f"{os.cpu_count()} cores"
+    )
     print(f"{'read':<34} {'goal':>9} {'before':>10} {'p95 ms':>10} {'ratio':>7}  ok")
     for label, value in results.items():
         old = before.get("p95", {}).get(label)
