@@ -170,16 +170,12 @@ async def test_growing_reads_use_their_indexes(store: Store, clock) -> None:
         ("voice", "idx_user_stats_voice_rank"),
         ("claims", "idx_user_stats_claims_rank"),
     ):
-        reads[f"{kind} all-time page"] = (lambda k=kind: target.standings.page(k, None, 10, 20), (index,))
-        reads[f"{kind} all-time rank"] = (lambda k=kind: target.standings.rank_of(k, None, caller), (index,))
-        # Counting every earner may read the server's range of the key instead when the visibility map
-        # is behind (index-only scans then cost heap visits too): still a range, never the whole table.
+        reads[f"{kind} all-time board"] = (lambda k=kind: target.standings.board(k, None, 10, 20, caller), (index,))
         reads[f"{kind} all-time ranked"] = (lambda k=kind: target.standings.ranked(k, None), (index, *STATS_KEY))
     for kind in ("ltz_earned", "claims"):
-        reads[f"{kind} week page"] = (lambda k=kind: target.standings.page(k, week, 10, 0), SERVER_TIME)
-        reads[f"{kind} week rank"] = (lambda k=kind: target.standings.rank_of(k, week, caller), SERVER_TIME)
+        reads[f"{kind} week board"] = (lambda k=kind: target.standings.board(k, week, 10, 0, caller), SERVER_TIME)
     for kind in ("activity", "voice"):
-        reads[f"{kind} week page"] = (lambda k=kind: target.standings.page(k, week, 10, 0), ROLLUP_KEY)
+        reads[f"{kind} week board"] = (lambda k=kind: target.standings.board(k, week, 10, 0, caller), ROLLUP_KEY)
     reads["balance: holdings"] = (lambda: target.standings.holdings(caller), STATS_KEY)
     reads["balance: earned today"] = (
         lambda: target.standings.earned_since(caller, now.replace(hour=0)),

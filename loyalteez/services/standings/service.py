@@ -122,15 +122,15 @@ def _check(kind: str, period: str) -> tuple[BoardKind, Period]:
 
 async def balance(data: ScopedData, member_id: str, now: datetime) -> Balance:
     holdings = await data.standings.holdings(member_id)
-    rank = await data.standings.rank_of("ltz_earned", None, member_id)
+    standing = await data.standings.board("ltz_earned", None, 0, 0, member_id)
     today = fresh_since(start_of_day(utc_day(now)), await connected_at(data))
     assert today is not None, "a day always has a start"
     return Balance(
         earned=holdings.earned,
         spent=holdings.spent,
         today=await data.standings.earned_since(member_id, today),
-        rank=rank.position if rank else None,
-        ranked=await data.standings.ranked("ltz_earned", None),
+        rank=standing.own.position if standing.own else None,
+        ranked=standing.ranked,
     )
 
 
@@ -138,13 +138,15 @@ async def leaderboard(data: ScopedData, kind: str, period: str, page: int, calle
     """One page of a ranking (1-based; past the end shows the last page) and the caller's own place."""
     board_kind, board_period = _check(kind, period)
     since = board_since(board_period, now, await connected_at(data))
-    ranked = await data.standings.ranked(board_kind, since)
-    pages = max(1, -(-ranked // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    rows = await data.standings.page(board_kind, since, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-    own = await data.standings.rank_of(board_kind, since, caller_id)
+    page = max(1, page)
+    standing = await data.standings.board(board_kind, since, PAGE_SIZE, (page - 1) * PAGE_SIZE, caller_id)
+    pages = max(1, -(-standing.ranked // PAGE_SIZE))
+    if page > pages:  # past the end: read the last page (rare, so not worth a count first every time)
+        page = pages
+        standing = await data.standings.board(board_kind, since, PAGE_SIZE, (page - 1) * PAGE_SIZE, caller_id)
     # Ties share a rank, so ranks come from the ranking, not from row positions.
-    ranked_rows = [BoardRow(r.position, r.member_id, r.value) for r in rows]
+    ranked_rows = [BoardRow(r.position, r.member_id, r.value) for r in standing.rows]
+    own = standing.own
     caller = BoardRow(own.position, caller_id, own.value) if own else None
     return Board(board_kind, board_period, page, pages, ranked_rows, caller)
 

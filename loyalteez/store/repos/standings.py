@@ -42,6 +42,15 @@ class Ranked:
 
 
 @dataclass(frozen=True, slots=True)
+class Standing:
+    """A slice of one ranking: how many members rank (value above zero), one page, a member's own place."""
+
+    ranked: int
+    rows: list[Ranked]
+    own: Ranked | None
+
+
+@dataclass(frozen=True, slots=True)
 class Holdings:
     """What a member has earned and spent on this server, all time."""
 
@@ -113,74 +122,68 @@ class StandingsRepository(Repository):
             [*params, since.date()],
         )
 
-    async def page(self, kind: BoardKind, since: datetime | None, limit: int, offset: int) -> list[Ranked]:
-        """One page of a ranking in one statement: the rows, and how many members are above its first row.
+    async def board(
+        self, kind: BoardKind, since: datetime | None, limit: int, offset: int, member_id: str | None = None
+    ) -> Standing:
+        """One page of a ranking, how many members rank, and the member's own place: one statement.
 
-        All-time rankings are read in index order (value DESC, member) and the count above is an index
-        range, so neither grows with the server; windowed ones group the window once.
+        All-time rankings are read in index order (value DESC, member) and every count is an index range,
+        so nothing grows with the server; a window is grouped once (a CTE used three times). A position is
+        one more than the members with a larger value, so ties share it.
         """
+        parts: list[Row]
         if since is None:
-            value = _STATS_VALUES[kind].format(p="")
+            value, mine, theirs = (_STATS_VALUES[kind].format(p=p) for p in ("", "s.", "o."))
             scope_sql, params = self._tables.scope_filter(STATS)
-            rows = await self._db.fetch_all(
+            own_sql, _ = self._tables.scope_filter(STATS, "s")
+            other_sql, _ = self._tables.scope_filter(STATS, "o")
+            parts = await self._db.fetch_all(
                 f"WITH page AS (SELECT discord_user_id, {value} AS value FROM {STATS} WHERE {scope_sql} "
                 f"AND {value} > 0 ORDER BY {value} DESC, discord_user_id LIMIT ? OFFSET ?) "
-                f"SELECT discord_user_id, value, (SELECT COUNT(*) FROM {STATS} WHERE {scope_sql} "
-                f"AND {value} > (SELECT MAX(value) FROM page)) AS above FROM page ORDER BY value DESC, discord_user_id",
-                [*params, limit, offset, *params],
+                f"SELECT 'page' AS part, discord_user_id, value, (SELECT COUNT(*) FROM {STATS} WHERE {scope_sql} "
+                f"AND {value} > (SELECT MAX(value) FROM page)) AS n FROM page "
+                f"UNION ALL SELECT 'own', s.discord_user_id, {mine}, (SELECT COUNT(*) FROM {STATS} o "
+                f"WHERE {other_sql} AND {theirs} > {mine}) FROM {STATS} s WHERE {own_sql} "
+                f"AND s.discord_user_id = ? AND {mine} > 0 "
+                "UNION ALL SELECT 'ranked', NULL, NULL, "
+                f"(SELECT COUNT(*) FROM {STATS} WHERE {scope_sql} AND {value} > 0)",
+                [*params, limit, offset, *params, *params, *params, member_id, *params],
             )
         else:
             source, params = self._window_source(kind, since)
-            rows = await self._db.fetch_all(
+            parts = await self._db.fetch_all(
                 f"WITH board AS ({source}), page AS (SELECT discord_user_id, value FROM board WHERE value > 0 "
                 "ORDER BY value DESC, discord_user_id LIMIT ? OFFSET ?) "
-                "SELECT discord_user_id, value, (SELECT COUNT(*) FROM board WHERE value > "
-                "(SELECT MAX(value) FROM page)) AS above FROM page ORDER BY value DESC, discord_user_id",
-                [*params, limit, offset],
+                "SELECT 'page' AS part, discord_user_id, value, (SELECT COUNT(*) FROM board "
+                "WHERE value > (SELECT MAX(value) FROM page)) AS n FROM page "
+                "UNION ALL SELECT 'own', discord_user_id, value, (SELECT COUNT(*) FROM board other "
+                "WHERE other.value > board.value) FROM board WHERE discord_user_id = ? AND value > 0 "
+                "UNION ALL SELECT 'ranked', NULL, NULL, (SELECT COUNT(*) FROM board WHERE value > 0)",
+                [*params, limit, offset, member_id],
             )
-        # Ties share a position: a row's position is one more than the rows with a larger value.
-        ranked: list[Ranked] = []
-        for n, r in enumerate(rows):
+        page = sorted((r for r in parts if r["part"] == "page"), key=lambda r: (-int(r["value"]), r["discord_user_id"]))
+        rows: list[Ranked] = []
+        for n, r in enumerate(page):
             value_now = int(r["value"])
-            if not ranked:
-                position = int(r["above"]) + 1
-            elif value_now == ranked[-1].value:
-                position = ranked[-1].position
+            if not rows:
+                position = int(r["n"]) + 1
+            elif value_now == rows[-1].value:
+                position = rows[-1].position
             else:
                 position = offset + n + 1
-            ranked.append(Ranked(str(r["discord_user_id"]), value_now, position))
-        return ranked
+            rows.append(Ranked(str(r["discord_user_id"]), value_now, position))
+        own = next(
+            (Ranked(str(member_id), int(r["value"]), int(r["n"]) + 1) for r in parts if r["part"] == "own"), None
+        )
+        ranked = next((int(r["n"]) for r in parts if r["part"] == "ranked"), 0)
+        return Standing(ranked, rows, own)
+
+    async def page(self, kind: BoardKind, since: datetime | None, limit: int, offset: int) -> list[Ranked]:
+        return (await self.board(kind, since, limit, offset)).rows
 
     async def ranked(self, kind: BoardKind, since: datetime | None) -> int:
         """Members with a value above zero in a ranking."""
-        if since is None:
-            value = _STATS_VALUES[kind].format(p="")
-            scope_sql, params = self._tables.scope_filter(STATS)
-            sql = f"SELECT COUNT(*) FROM {STATS} WHERE {scope_sql} AND {value} > 0"
-        else:
-            source, params = self._window_source(kind, since)
-            sql = f"SELECT COUNT(*) FROM ({source}) board WHERE value > 0"
-        return int(await self._db.fetch_value(sql, params))
-
-    async def rank_of(self, kind: BoardKind, since: datetime | None, member_id: str) -> Ranked | None:
-        """The member's place in a ranking (one more than the members above; ties share it)."""
-        if since is None:
-            mine, theirs = _STATS_VALUES[kind].format(p="s."), _STATS_VALUES[kind].format(p="o.")
-            own_sql, params = self._tables.scope_filter(STATS, "s")
-            other_sql, _ = self._tables.scope_filter(STATS, "o")
-            row = await self._db.fetch_one(
-                f"SELECT {mine} AS value, (SELECT COUNT(*) FROM {STATS} o WHERE {other_sql} AND {theirs} > {mine}) "
-                f"AS above FROM {STATS} s WHERE {own_sql} AND s.discord_user_id = ? AND {mine} > 0",
-                [*params, *params, member_id],
-            )
-        else:
-            source, params = self._window_source(kind, since)
-            row = await self._db.fetch_one(
-                f"WITH board AS ({source}) SELECT value, (SELECT COUNT(*) FROM board other "
-                "WHERE other.value > board.value) AS above FROM board WHERE discord_user_id = ? AND value > 0",
-                [*params, member_id],
-            )
-        return Ranked(member_id, int(row["value"]), int(row["above"]) + 1) if row else None
+        return (await self.board(kind, since, 0, 0)).ranked
 
     async def holdings(self, member_id: str) -> Holdings:
         """Earned and spent, from the member's stats (zero for a member without any)."""

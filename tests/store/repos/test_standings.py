@@ -36,9 +36,9 @@ async def test_rankings_totals_and_breakdowns(store: Store, clock) -> None:
     claims = await data.standings.page("claims", None, 10, 0)
     assert [(r.member_id, r.value, r.position) for r in claims] == [("2", 2, 1), ("1", 1, 2)]
     assert await data.standings.ranked("claims", None) == 2
-    own = await data.standings.rank_of("ltz_earned", since, "1")
+    own = (await data.standings.board("ltz_earned", since, 10, 0, "1")).own
     assert own is not None and (own.position, own.value) == (2, 10)
-    assert await data.standings.rank_of("ltz_earned", since, "3") is None
+    assert (await data.standings.board("ltz_earned", since, 10, 0, "3")).own is None
 
     totals = await data.standings.totals(since)
     assert (totals.payouts, totals.ltz, totals.members) == (3, 25, 2)
