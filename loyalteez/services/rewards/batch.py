@@ -83,6 +83,13 @@ def by_day(indexes: Sequence[int], moments: Sequence[datetime]) -> list[list[int
     return [days[day] for day in sorted(days)]
 
 
+Planned = tuple[ServerRewards, Plan]  # a plan made ahead, with the config snapshot it was made with
+
+
+def _plan_with(event: PassiveEvent, cfg: ServerRewards, ahead: Planned | None) -> Plan:
+    return ahead[1] if ahead is not None and ahead[0] is cfg else plan(event, cfg)
+
+
 class BatchEngine:
     """Stateless about members (the database is the truth); caches only config and budget spend."""
 
@@ -109,8 +116,23 @@ class BatchEngine:
 
     # -- passive events (the writer calls this with a batch) -------------------------------------------------
 
-    async def apply(self, items: Sequence[tuple[Scope, PassiveEvent]]) -> list[EventOutcome]:
-        """Apply passive events in one transaction; events of one server keep their order."""
+    def preplan(self, scope: Scope, event: PassiveEvent) -> Planned | None:
+        """Plan an event ahead with the server's cached config snapshot (None when none is cached).
+
+        The writer calls this as events arrive, while the previous batch is being written, so the text
+        tests run beside the database work; `apply` uses such a plan only when the snapshot it decides
+        with is that very one, so the result is the same as planning it there.
+        """
+        cfg = self.cache.peek(scope.brand_id, scope.server_id)
+        return None if cfg is None else (cfg, plan(event, cfg))
+
+    async def apply(
+        self, items: Sequence[tuple[Scope, PassiveEvent]], planned: Sequence[Planned | None] | None = None
+    ) -> list[EventOutcome]:
+        """Apply passive events in one transaction; events of one server keep their order.
+
+        `planned`: what `preplan` returned for each item, if the caller planned ahead.
+        """
         groups: dict[Scope, list[int]] = {}
         for index, (scope, _) in enumerate(items):
             groups.setdefault(scope, []).append(index)
@@ -128,7 +150,7 @@ class BatchEngine:
                     cfg = await self.cache.get(data)
                     moments = {i: decided_at(items[i][1], now, self.late_after) for i in indexes}
                     for day in by_day(indexes, [moments[i] for i in indexes]):
-                        plans = [plan(items[i][1], cfg) for i in day]
+                        plans = [_plan_with(items[i][1], cfg, planned[i] if planned else None) for i in day]
                         results, paid = await self._run(
                             data, cfg, plans, spent.get(scope.brand_id, 0), [moments[i] for i in day]
                         )

@@ -120,6 +120,10 @@ class ConfigCache:
         self._entries[key] = entry
         return entry
 
+    def peek(self, brand_id: str, server_id: str) -> ServerRewards | None:
+        """The snapshot held for a server, without checking it is current (the engine's `get` does)."""
+        return self._entries.get((brand_id, server_id))
+
     def invalidate(self, brand_id: str | None = None, server_id: str | None = None) -> None:
         """Drop snapshots: one server's, a whole brand's, or all (after an out-of-band change)."""
         for key in list(self._entries):

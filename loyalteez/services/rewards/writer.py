@@ -18,7 +18,7 @@ from collections import deque
 from datetime import datetime
 from typing import NamedTuple
 
-from loyalteez.services.rewards.batch import posted_at
+from loyalteez.services.rewards.batch import Planned, posted_at
 from loyalteez.services.rewards.engine import RewardsEngine
 from loyalteez.services.rewards.events import PassiveEvent
 from loyalteez.services.rewards.outcomes import EventOutcome
@@ -38,6 +38,7 @@ class _Queued(NamedTuple):
     event: PassiveEvent
     future: asyncio.Future[EventOutcome]
     at: float  # loop time it was queued
+    planned: Planned | None  # planned on arrival, while the previous batch was being written
 
 
 def _fail(future: asyncio.Future[EventOutcome], exc: BaseException) -> None:
@@ -79,7 +80,7 @@ class RewardWriter:
             raise RuntimeError("the reward writer is closed")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[EventOutcome] = loop.create_future()
-        self._queue.append(_Queued(scope, event, future, loop.time()))
+        self._queue.append(_Queued(scope, event, future, loop.time(), self.engine.preplan(scope, event)))
         self._idle.clear()
         if len(self._queue) == 1 or len(self._queue) >= self.max_batch:
             self._wake.set()  # the first event starts the clock; a full batch goes at once
@@ -142,7 +143,7 @@ class RewardWriter:
 
     async def _apply(self, batch: list[_Queued]) -> None:
         try:
-            outcomes = await self.engine.apply([(q.scope, q.event) for q in batch])
+            outcomes = await self.engine.apply([(q.scope, q.event) for q in batch], [q.planned for q in batch])
         except Exception as exc:
             if len(batch) == 1:
                 log.exception("reward event %r could not be applied", batch[0].event)

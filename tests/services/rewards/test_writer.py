@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from loyalteez.services.rewards import Rewards, RewardsEngine, RewardWriter
+from loyalteez.services.rewards.admin_events import toggle_event
 from loyalteez.services.rewards.outcomes import RefusalReason
 from loyalteez.store import Scope, ScopedData, Store
 from tests.services.rewards.helpers import ALICE, BOB, Messages, connected, ledger, stats
@@ -98,3 +99,18 @@ async def test_close_writes_what_is_queued(store: Store, data: ScopedData, msg):
 def test_delay_is_bounded_to_100_ms(store: Store):
     with pytest.raises(ValueError, match=r"0\.1"):
         RewardWriter(RewardsEngine(store), max_delay=0.5)
+
+
+async def test_a_queued_event_is_decided_with_the_config_of_when_its_batch_goes(
+    store: Store, data: ScopedData, msg
+) -> None:
+    """Events are planned as they arrive, but a config change made while they wait still applies to them."""
+    writer = RewardWriter(RewardsEngine(store), max_delay=0.1, max_batch=100)
+    first = writer.submit(data.scope, msg("gm", ALICE))
+    await writer.flush()  # the server's config is now cached: later events are planned on arrival
+    assert len(first.result().paid) == 1
+    queued = writer.submit(data.scope, msg("good night all", BOB))
+    await toggle_event(data, "1", "gn_checkin", False)
+    await writer.flush()
+    assert queued.result().paid == () and queued.result().counted
+    assert [r["event_type"] for r in await ledger(data)] == ["gm_checkin"]
