@@ -42,8 +42,11 @@ async def counts(data: ScopedData, now: datetime) -> dict[str, int]:
 async def page(data: ScopedData, segment: str, number: int, now: datetime) -> SegmentPage:
     segment = check_segment(segment)
     today: date = utc_day(now)
-    total = await data.segments.count(segment, today, now)
+    number = max(1, number)
+    total, rows = await data.segments.slice(segment, today, now, PAGE_SIZE, (number - 1) * PAGE_SIZE)
+    if total is None:  # past the end (or an empty segment): count, then read the last page
+        total = await data.segments.count(segment, today, now)
+        number = max(1, math.ceil(total / PAGE_SIZE))
+        rows = await data.segments.page(segment, today, now, PAGE_SIZE, (number - 1) * PAGE_SIZE) if total else []
     pages = max(1, math.ceil(total / PAGE_SIZE))
-    number = min(max(1, number), pages)
-    rows = await data.segments.page(segment, today, now, PAGE_SIZE, (number - 1) * PAGE_SIZE)
     return SegmentPage(segment, number, pages, total, [(r.member_id, r.value) for r in rows])

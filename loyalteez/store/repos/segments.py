@@ -78,12 +78,20 @@ class SegmentsRepository(Repository):
 
     async def page(self, segment: str, today: date, now: datetime, limit: int, offset: int) -> list[SegmentMember]:
         """One page of a segment, largest value (or most recent date) first."""
+        return (await self.slice(segment, today, now, limit, offset))[1]
+
+    async def slice(
+        self, segment: str, today: date, now: datetime, limit: int, offset: int
+    ) -> tuple[int | None, list[SegmentMember]]:
+        """The segment's size and one page of it in one pass over its members (counting and paging would
+        each read them all). The size is None when the page is past the end (then no row carries it)."""
         source, params = self._source(segment, today, now)
         rows = await self._db.fetch_all(
-            f"SELECT discord_user_id, value FROM ({source}) segment "
+            f"SELECT discord_user_id, value, COUNT(*) OVER () AS total FROM ({source}) segment "
             "ORDER BY CASE WHEN value IS NULL THEN 1 ELSE 0 END, value DESC, discord_user_id "
             "LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
         convert: Any = as_utc if segment == "new" else _day if segment in ("at_risk", "dormant") else _int
-        return [SegmentMember(r["discord_user_id"], convert(r["value"])) for r in rows]
+        total = _int(rows[0]["total"]) if rows else None
+        return total, [SegmentMember(r["discord_user_id"], convert(r["value"])) for r in rows]

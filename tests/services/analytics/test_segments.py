@@ -34,6 +34,12 @@ async def test_segments(data: ScopedData) -> None:
     assert counts == {"whales": 3, "power_users": 1, "new": 8, "at_risk": 14, "dormant": 0, "voice_regulars": 1}
     page = await segments.page(data, "whales", 1, now)
     assert page.rows == [("m20", 120), ("m19", 119), ("m18", 118)]
+    assert (page.page, page.pages, page.total) == (1, 1, 3)
+    at_risk = await segments.page(data, "at_risk", 9, now)  # past the end: the last page
+    assert (at_risk.page, at_risk.pages, at_risk.total, len(at_risk.rows)) == (2, 2, 14, 4)
+    assert (await segments.page(data, "dormant", 3, now)).rows == [] and (
+        await segments.page(data, "dormant", 3, now)
+    ).pages == 1
     await roll(data, today - timedelta(days=45), "ghost", messages=1)
     assert (await segments.counts(data, now))["dormant"] == 1
     with pytest.raises(ValidationError, match="choose one of"):
