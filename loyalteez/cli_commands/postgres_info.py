@@ -47,6 +47,9 @@ def info_lines(report: DatabaseReport) -> list[str]:
     lines += [f"  {table:32} {rows:>10,} rows" for table, rows in report.sizes.items()]
     if report.row_security is not None:
         lines.append(row_security_sentence(report.row_security))
+    if report.scheduler is not None:
+        holder, until = report.scheduler
+        lines.append(f"scheduler lease: {holder}, until {until} (renewed while that process runs)")
     return lines
 
 

@@ -7,6 +7,8 @@ safe when supabase/policies.sql left RLS enabled and forced on every table.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from loyalteez.store.database import Database
 from loyalteez.store.schema import current_version
@@ -37,6 +39,8 @@ class DatabaseReport:
     version: int | None
     sizes: dict[str, int]
     row_security: RowSecurity | None  # None on SQLite, which has no RLS
+    # Which process holds the scheduler lease, and until when (several processes on one PostgreSQL).
+    scheduler: tuple[str, datetime | str] | None = None
 
 
 async def inspect(db: Database, where: str) -> DatabaseReport:
@@ -44,7 +48,11 @@ async def inspect(db: Database, where: str) -> DatabaseReport:
     version = await current_version(db)
     sizes = {name: int(await db.fetch_value(f"SELECT COUNT(*) FROM {name}")) for name in await db.table_names()}
     security = await _row_security(db) if db.dialect == "postgresql" else None
-    return DatabaseReport(where, db.dialect, version, dict(sorted(sizes.items())), security)
+    lease: dict[str, Any] | None = None
+    if sizes.get("loyalteez_leases"):
+        lease = await db.fetch_one("SELECT holder, expires_at FROM loyalteez_leases WHERE name = ?", ["scheduler"])
+    scheduler = (str(lease["holder"]), lease["expires_at"]) if lease else None
+    return DatabaseReport(where, db.dialect, version, dict(sorted(sizes.items())), security, scheduler)
 
 
 async def _row_security(db: Database) -> RowSecurity:

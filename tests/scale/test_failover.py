@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +24,7 @@ import pytest
 from loyalteez.emulator import Emulator
 from loyalteez.emulator.rest import CapturedRequest
 from tests.conftest import REPORT
+from tests.reliability.crash_rig import BOT
 from tests.scale.fleet import FleetBot, fetch, fleet, four_guilds, guilds, leader_pid, lease_row, prepare_brand
 
 MESSAGES = "/channels/{channel_id}/messages"
@@ -69,6 +71,8 @@ async def failover(url: str, tmp_path: Path, lease: float, kill_at: str) -> floa
         await _check_every_snapshot_and_report_once(url, emu, reports)
         survivor = next(b for b in bots if b.pid is not None)
         assert "runs the scheduler now" in survivor.log.read_text(), survivor.log_tail()
+        info = await _db_info(url)  # the operator sees who runs the scheduler
+        assert f"scheduler lease: {row['holder']}, until" in info and f"pid={survivor.pid} " in info, info
         assert await survivor.stop() == 0, survivor.log_tail()
         errors = [line for b in bots for line in b.log.read_text().splitlines() if " ERROR " in line]
         assert not errors, "\n".join(errors[:10])
@@ -77,6 +81,15 @@ async def failover(url: str, tmp_path: Path, lease: float, kill_at: str) -> floa
         for bot in bots:
             await bot.kill()
         await emu.stop()
+
+
+async def _db_info(url: str) -> str:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, str(BOT), "db", "info", env={**os.environ, "LOYALTEEZ_DATABASE_URL": url},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    out, _ = await asyncio.wait_for(proc.communicate(), 60)
+    return out.decode()
 
 
 async def _kill_while_writing_snapshots(url: str, kill) -> None:  # type: ignore[no-untyped-def]
