@@ -86,9 +86,10 @@ class SegmentsRepository(Repository):
         """The segment's size and one page of it in one pass over its members (counting and paging would
         each read them all). The size is None when the page is past the end (then no row carries it)."""
         source, params = self._source(segment, today, now)
+        # A CTE used twice is read once (materialized), and the page stays a top-N sort, not a full one.
         rows = await self._db.fetch_all(
-            f"SELECT discord_user_id, value, COUNT(*) OVER () AS total FROM ({source}) segment "
-            "ORDER BY CASE WHEN value IS NULL THEN 1 ELSE 0 END, value DESC, discord_user_id "
+            f"WITH segment AS ({source}) SELECT discord_user_id, value, (SELECT COUNT(*) FROM segment) AS total "
+            "FROM segment ORDER BY CASE WHEN value IS NULL THEN 1 ELSE 0 END, value DESC, discord_user_id "
             "LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )

@@ -111,14 +111,14 @@ class StandingsRepository(Repository):
             value = "SUM(amount)" if kind == "ltz_earned" else "COUNT(*)"
             return (
                 f"SELECT discord_user_id, {value} AS value FROM {LEDGER} WHERE {scope_sql} AND is_test = FALSE "
-                "AND created_at >= ? AND created_at < ? GROUP BY discord_user_id",
+                f"AND created_at >= ? AND created_at < ? GROUP BY discord_user_id HAVING {value} > 0",
                 [*params, since, _WINDOW_END],
             )
         scope_sql, params = self._tables.scope_filter(ROLLUPS)
         value = "SUM(messages + reactions)" if kind == "activity" else "SUM(voice_minutes)"
         return (
             f"SELECT discord_user_id, {value} AS value FROM {ROLLUPS} WHERE {scope_sql} AND day >= ? "
-            "GROUP BY discord_user_id",
+            f"GROUP BY discord_user_id HAVING {value} > 0",
             [*params, since.date()],
         )
 
