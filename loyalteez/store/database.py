@@ -29,6 +29,13 @@ class Database(Protocol):
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
 
+    async def queue(self, sql: str, params: Sequence[Any] = (), *, once: bool = False) -> None:
+        """A write whose row count nobody needs. Inside a transaction PostgreSQL sends it with the next
+        statement or the COMMIT (one network round trip for several); SQLite runs it at once. `once`: an
+        identical statement queued earlier in the same transaction makes this one a no-op (row locks)."""
+
+    async def queue_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
+
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None: ...

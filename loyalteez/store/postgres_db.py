@@ -31,6 +31,8 @@ import asyncpg
 
 from loyalteez import logsafe
 from loyalteez.store.database import Database, DatabaseError, FetchHelpers, Row, TransactionSlot
+from loyalteez.store.pg_literals import LEXEME as _LEXEME
+from loyalteez.store.pg_literals import render
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -50,17 +52,6 @@ _TYPE_NAMES = {
 
 
 # -- placeholders ------------------------------------------------------------------------------------------
-
-_LEXEME = re.compile(
-    r"""'(?:[^']|'')*'            # string literal ('' escapes a quote)
-      | "(?:[^"]|"")*"            # quoted identifier
-      | --[^\n]*                  # line comment
-      | /\*.*?\*/                 # block comment
-      | \$(?P<tag>(?:[A-Za-z_]\w*)?)\$.*?\$(?P=tag)\$   # dollar-quoted body
-      | \?                        # a placeholder
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 
 
 @functools.lru_cache(maxsize=2048)
@@ -196,11 +187,27 @@ def _connect_error(url: str, exc: BaseException) -> DatabaseError:
 # -- the engine ----------------------------------------------------------------------------------------------
 
 
+_BEGIN = {
+    None: "BEGIN",
+    "read_committed": "BEGIN ISOLATION LEVEL READ COMMITTED",
+    "repeatable_read": "BEGIN ISOLATION LEVEL REPEATABLE READ",
+    "serializable": "BEGIN ISOLATION LEVEL SERIALIZABLE",
+}
+
+
 @dataclass
 class _Held:
-    """The connection a transaction holds; the lock keeps sub-tasks of one transaction from overlapping."""
+    """The connection a transaction holds; the lock keeps sub-tasks of one transaction from overlapping.
+
+    `pending`: statements written as literal SQL and not sent yet, oldest first — BEGIN until the first
+    request, then queued writes — which go with the next request in one round trip (see `queue`).
+    """
 
     conn: asyncpg.Connection
+    pending: list[str]
+    literals: bool  # the server reads standard-conforming strings, so literal SQL means what it says
+    begun: bool = False  # BEGIN has reached the server
+    once: set[str] = field(default_factory=set)  # statements queued with once=True (row locks, held to the end)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
@@ -259,10 +266,27 @@ class PostgresDatabase(FetchHelpers):
         held = self._slot.current()
         if held is not None:
             async with held.lock:
+                if held.pending:
+                    await self._flush(held)
                 yield held.conn
             return
         async with self._pool.acquire() as conn:
             yield conn
+
+    async def _flush(self, held: _Held, last: str | None = None) -> str:
+        """Send the pending statements (and `last`) in one simple-query message; the last one's status."""
+        statements = [*held.pending, *([last] if last is not None else [])]
+        held.pending = []
+        held.begun = True  # BEGIN is the first pending statement until the first request
+        self._count("; ".join(s if len(s) < 120 else s[:117] + "..." for s in statements))
+        status: str = await held.conn.execute(";\n".join(statements))
+        return status
+
+    def _literal(self, held: _Held | None, sql: str, params: Sequence[Any]) -> str | None:
+        """The statement as literal SQL when it can join others in one round trip inside this transaction."""
+        if held is None or not held.literals:
+            return None
+        return render(sql, params)
 
     async def _run(self, op: Callable[[asyncpg.Connection], Awaitable[T]], query: str = "", attempts: int = 5) -> T:
         """One statement; outside a transaction a serialization failure or deadlock is retried."""
@@ -280,8 +304,44 @@ class PostgresDatabase(FetchHelpers):
     # -- the Database protocol ---------------------------------------------------------------------------------
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        held = self._slot.current()
+        # With statements pending (BEGIN at least), this one goes with them: one round trip for all.
+        if held is not None and (held.pending or self.trips_per_statement > 1):
+            text = self._literal(held, sql, params)
+            if text is not None:
+                async with held.lock:
+                    return _rowcount(await self._flush(held, text))
         query, args = to_dollar(sql), [_param(p) for p in params]
         return _rowcount(await self._run(lambda conn: conn.execute(query, *args), query))
+
+    async def queue(self, sql: str, params: Sequence[Any] = (), *, once: bool = False) -> None:
+        """A write whose row count nobody needs: inside a transaction it is sent with the next request
+        (or the COMMIT) instead of on its own, so several such writes cost one round trip. Its error, if
+        any, is raised there, and rolls the transaction back like any other. Outside one, it runs now.
+
+        `once`: the same statement queued again in this transaction is skipped (a row lock is held to the end).
+        """
+        held = self._slot.current()
+        text = self._literal(held, sql, params)
+        if held is None or text is None:
+            await self.execute(sql, params)
+            return
+        async with held.lock:
+            if once:
+                if text in held.once:
+                    return
+                held.once.add(text)
+            held.pending.append(text)
+
+    async def queue_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """`executemany` as queued writes (see `queue`)."""
+        held, rows = self._slot.current(), list(rows)
+        texts = [self._literal(held, sql, row) for row in rows]
+        if held is None or any(text is None for text in texts):
+            await self.executemany(sql, rows)
+            return
+        async with held.lock:
+            held.pending.extend(text for text in texts if text is not None)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         query, args = to_dollar(sql), [[_param(p) for p in row] for row in rows]
@@ -305,21 +365,32 @@ class PostgresDatabase(FetchHelpers):
         if isolation is not None and isolation not in ISOLATION_LEVELS:
             raise ValueError(f"isolation must be one of {ISOLATION_LEVELS}, not {isolation!r}")
         async with self._pool.acquire() as conn:
-            tx = conn.transaction(isolation=isolation)
-            self._count("BEGIN")
-            await tx.start()
+            # BEGIN is not sent on its own: it goes with the first request, and a transaction that made
+            # none costs nothing. Queued writes go with the COMMIT.
+            standard = getattr(conn.get_settings(), "standard_conforming_strings", "") == "on"
+            held = _Held(conn, [_BEGIN[isolation]], standard)
             try:
-                async with self._slot.hold(_Held(conn)):
+                async with self._slot.hold(held):
                     yield
             except BaseException:
-                try:
-                    self._count("ROLLBACK")
-                    await tx.rollback()
-                except Exception:  # a broken connection: the pool discards it on release
-                    log.debug("rollback failed; the pool resets the connection", exc_info=True)
+                await self._rollback(held)
                 raise
-            self._count("COMMIT")
-            await tx.commit()
+            if held.begun or len(held.pending) > 1:
+                try:
+                    await self._flush(held, "COMMIT")
+                except BaseException:
+                    await self._rollback(held)
+                    raise
+
+    async def _rollback(self, held: _Held) -> None:
+        held.pending = []
+        if not held.begun or not held.conn.is_in_transaction():
+            return
+        try:
+            self._count("ROLLBACK")
+            await held.conn.execute("ROLLBACK")
+        except Exception:  # a broken connection: the pool discards it on release
+            log.debug("rollback failed; the pool resets the connection", exc_info=True)
 
     async def atomic(self, fn: Callable[[], Awaitable[T]], *, isolation: str | None = None, attempts: int = 5) -> T:
         """Run `fn` in a transaction, re-running it whole on serialization failure or deadlock.
@@ -347,8 +418,7 @@ class PostgresDatabase(FetchHelpers):
                 held = self._slot.current()
                 assert held is not None  # inside transaction(): its connection is held
                 async with held.lock:
-                    self._count("script")
-                    await held.conn.execute(script)
+                    await self._flush(held, script)
         except asyncpg.InsufficientPrivilegeError as exc:
             raise DatabaseError(
                 f"the PostgreSQL role {self.user} may not change the schema ({exc}): create or upgrade it once "
