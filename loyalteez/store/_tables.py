@@ -130,19 +130,35 @@ class ScopedTables:
         self.catalog.check_columns(table, stamped)
         return stamped
 
-    async def insert(self, table: str, row: Mapping[str, Any], *, ignore_conflict: bool = False) -> bool:
-        """Insert one row stamped with the scope; with ignore_conflict a duplicate key is a no-op (False)."""
+    async def insert(
+        self, table: str, row: Mapping[str, Any], *, ignore_conflict: bool = False, queued: bool = False
+    ) -> bool:
+        """Insert one row stamped with the scope; with ignore_conflict a duplicate key is a no-op (False).
+
+        `queued`: nobody needs to know at once that it worked; inside a transaction it may travel to
+        PostgreSQL with the next statement or the COMMIT (`Database.queue`). Returns True then.
+        """
         stamped = self._stamped(table, row)
         names = list(stamped)
         sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
         if ignore_conflict:
             sql += " ON CONFLICT DO NOTHING"
+        if queued:
+            await self.db.queue(sql, [stamped[n] for n in names])
+            return True
         return await self.db.execute(sql, [stamped[n] for n in names]) > 0
 
     async def upsert(
-        self, table: str, row: Mapping[str, Any], key: Sequence[str], update: Sequence[str] | None = None
+        self,
+        table: str,
+        row: Mapping[str, Any],
+        key: Sequence[str],
+        update: Sequence[str] | None = None,
+        *,
+        queued: bool = False,
     ) -> None:
-        """Insert, or update the given columns of the row with the same key (key includes server_id)."""
+        """Insert, or update the given columns of the row with the same key (key includes server_id);
+        `queued` as for insert."""
         stamped = self._stamped(table, row)
         names = list(stamped)
         changing = [c for c in (update if update is not None else names) if c not in (*key, *SCOPE_COLUMNS)]
@@ -152,6 +168,9 @@ class ScopedTables:
             f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
             f"ON CONFLICT ({', '.join(key)}) DO " + (f"UPDATE SET {action}" if action else "NOTHING")
         )
+        if queued:
+            await self.db.queue(sql, [stamped[n] for n in names])
+            return
         await self.db.execute(sql, [stamped[n] for n in names])
 
     async def select(

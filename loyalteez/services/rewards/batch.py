@@ -45,6 +45,7 @@ from loyalteez.services.rewards.ladder import BatchState, Candidate, check, over
 from loyalteez.services.rewards.outcomes import Breakdown, EventOutcome, Outcome, Paid, RefusalReason, Refused
 from loyalteez.services.rewards.planning import Plan, plan
 from loyalteez.store import Scope, ScopedData, Store
+from loyalteez.store.repos.ledger import TallyGroup
 
 BatchHook = Callable[[ScopedData, Sequence[PassiveEvent]], Awaitable[None]]
 # A message applied within this of being posted is live: decided (and stamped) at the clock's now.
@@ -233,27 +234,30 @@ class BatchEngine:
         """Read what the ladder needs for these candidates: a few grouped queries, none per event."""
         if not candidates:
             return
-        state.paid_keys = await data.ledger.paid_keys([c.key for c in candidates])
         limited = [c for c in candidates if c.limited]
         # Lifetime caps need every past payout; cooldowns and daily caps only the recent window, which
         # keeps this query's cost independent of how long the server has been earning.
         lifetime = [c for c in limited if c.rule.max_claims_per_user is not None]
         recent = [c for c in limited if c.rule.max_claims_per_user is None]
-        for group, since in ((lifetime, None), (recent, state.window_start(recent))):
-            if group:
-                state.tallies.update(
-                    await data.ledger.tallies(
-                        [c.member.id for c in group],
-                        [c.rule.event_type for c in group],
-                        state.day_start,
-                        since,
-                        day_end=state.day_start + timedelta(days=1),
-                        is_test=cfg.test_mode.enabled,
-                    )
-                )
+        groups = [
+            TallyGroup([c.member.id for c in group], [c.rule.event_type for c in group], since)
+            for group, since in ((lifetime, None), (recent, state.window_start(recent) if recent else None))
+            if group
+        ]
         capped = sorted({c.rule.event_type for c in candidates if c.rule.max_total_claims is not None})
+        # One statement for all of it: each separate read would be a round trip to a remote database.
+        checks = await data.ledger.checks(
+            [c.key for c in candidates],
+            groups,
+            capped,
+            state.day_start,
+            state.day_start + timedelta(days=1),
+            is_test=cfg.test_mode.enabled,
+        )
+        state.paid_keys = checks.paid_keys
+        state.tallies.update(checks.tallies)
         if capped:
-            state.totals = await data.ledger.event_totals(capped, is_test=cfg.test_mode.enabled)
+            state.totals = checks.totals
         if cfg.budget is not None:
             state.spent = await self.spend.get(data) + pending
 

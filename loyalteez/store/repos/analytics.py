@@ -136,7 +136,7 @@ class AnalyticsRepository(Repository):
             chunk = items[start : start + _CHUNK]
             plain = f"({', '.join('?' * (len(used) + 1))})"
             values = ", ".join([f"(?, {', '.join(casts)})"] + [plain] * (len(chunk) - 1))
-            await self._db.execute(
+            await self._db.queue(
                 f"INSERT INTO {DAILY} (brand_id, server_id, day, discord_user_id, {', '.join(columns)}) "
                 f"SELECT ?, ?, ?, {', '.join(f'v.column{i}' for i in range(1, len(used) + 2))} "
                 f"FROM (VALUES {values}) AS v WHERE TRUE "
@@ -182,7 +182,7 @@ class AnalyticsRepository(Repository):
             source, member_params = "(SELECT value AS column1 FROM json_each(?)) AS v", [list(members)]
         else:
             source, member_params = f"(VALUES {', '.join(['(?)'] * len(members))}) AS v", list(members)
-        await self._db.execute(
+        await self._db.queue(
             f"INSERT INTO {m} (brand_id, server_id, discord_user_id, first_seen_at, entered_at, last_active_on, "
             f"first_reward_at) SELECT ?, ?, v.column1, ?, ?, ?, {reward_sql} "
             f"FROM {source} WHERE TRUE "
@@ -238,12 +238,12 @@ class AnalyticsRepository(Repository):
         if not streaks:
             return
         scope_sql, scope_params = self._tables.scope_filter(MEMBERS)
-        await self._db.executemany(
+        await self._db.queue_many(
             f"UPDATE {MEMBERS} SET last_checkin_at = ?, checkin_streak = ? WHERE {scope_sql} AND discord_user_id = ?",
             [(at, streak, *scope_params, member) for member, at, streak in streaks],
         )
         scope_sql, scope_params = self._tables.scope_filter(DAILY)
-        await self._db.executemany(
+        await self._db.queue_many(
             f"UPDATE {DAILY} SET streak = ? WHERE {scope_sql} AND day = ? AND discord_user_id = ?",
             [(streak, *scope_params, day, member) for member, _, streak in streaks],
         )

@@ -57,6 +57,7 @@ class AuditRepository(Repository):
                 "after_state": dict(after_state) if after_state is not None else None,
                 "is_test": is_test,
             },
+            queued=True,  # goes to PostgreSQL with the transaction's next statement or its COMMIT
         )
 
     async def newest_snapshot(

@@ -27,7 +27,7 @@ class CatchupRepository(Repository):
         if not newest:
             return
         now = self._clock.now()
-        await self._db.executemany(
+        await self._db.queue_many(
             f"INSERT INTO {CURSORS} (brand_id, server_id, channel_id, last_message_id, updated_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (server_id, brand_id, channel_id) DO UPDATE SET "
             "last_message_id = excluded.last_message_id, updated_at = excluded.updated_at "

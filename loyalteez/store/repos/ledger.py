@@ -116,6 +116,24 @@ def _ledger_columns(rows: Sequence[Mapping[str, Any]], now: datetime) -> list[li
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class TallyGroup:
+    """Members and events whose past payouts one decision needs; `since` None reads their whole history."""
+
+    member_ids: Sequence[str]
+    event_types: Sequence[str]
+    since: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerChecks:
+    """What the engine checks before paying: keys already paid, tallies per (member, event), totals per event."""
+
+    paid_keys: set[str]
+    tallies: dict[tuple[str, str], Tally]
+    totals: dict[str, int]
+
+
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), _CHUNK):
         yield items[start : start + _CHUNK]
@@ -237,6 +255,75 @@ class LedgerRepository(Repository):
                 )
         return tallies
 
+    async def checks(
+        self,
+        keys: Sequence[str],
+        tally_groups: Sequence[TallyGroup],
+        capped: Sequence[str],
+        day_start: datetime,
+        day_end: datetime,
+        *,
+        is_test: bool = False,
+    ) -> LedgerChecks:
+        """paid_keys, tallies per group and event_totals, read in one statement (one round trip) when small.
+
+        What the engine reads before deciding a batch; against a remote database each separate read
+        would cost a round trip. The parts are UNION ALL branches with one row shape, told apart by `kind`.
+        """
+        keys = list(dict.fromkeys(keys))
+        groups = [g for g in tally_groups if g.member_ids and g.event_types]
+        if len(keys) > _CHUNK or any(len(set(g.member_ids)) > _CHUNK for g in groups):
+            tallies: dict[tuple[str, str], Tally] = {}
+            for g in groups:
+                tallies.update(
+                    await self.tallies(
+                        g.member_ids, g.event_types, day_start, g.since, day_end=day_end, is_test=is_test
+                    )
+                )
+            return LedgerChecks(await self.paid_keys(keys), tallies, await self.event_totals(capped, is_test=is_test))
+        branches: list[str] = []
+        params: list[Any] = []
+        if keys:
+            branches.append(
+                "SELECT 'p' AS kind, l.idempotency_key AS k, CAST(NULL AS TEXT) AS event_type, 0 AS claims, "
+                f"0 AS today, CAST(NULL AS TIMESTAMPTZ) AS last_at FROM {self._array('?')} CROSS JOIN {LEDGER} AS l "
+                f"WHERE l.server_id = ? AND l.idempotency_key = j.value AND {self._plain('l.brand_id')} = ?"
+            )
+            params += [keys, self.scope.server_id, self.scope.brand_id]
+        scope_sql, scope_params = self._scope()
+        for g in groups:
+            members, events = list(dict.fromkeys(g.member_ids)), list(dict.fromkeys(g.event_types))
+            window = "" if g.since is None else " AND created_at >= ?"
+            branches.append(
+                "SELECT 't', discord_user_id, event_type, COUNT(*), "
+                "SUM(CASE WHEN created_at >= ? AND created_at < ? THEN 1 ELSE 0 END), MAX(created_at) "
+                f"FROM {LEDGER} WHERE {scope_sql} AND discord_user_id IN ({', '.join('?' * len(members))}){window} "
+                f"AND event_type IN ({', '.join('?' * len(events))}) GROUP BY discord_user_id, event_type"
+            )
+            params += [day_start, day_end, *scope_params, is_test, *members]
+            params += [*([g.since] if g.since is not None else []), *events]
+        events = list(dict.fromkeys(capped))
+        if events:
+            branches.append(
+                "SELECT 'n', NULL, event_type, COUNT(*), 0, NULL "
+                f"FROM {LEDGER} WHERE {scope_sql} AND event_type IN ({', '.join('?' * len(events))}) "
+                "GROUP BY event_type"
+            )
+            params += [*scope_params, is_test, *events]
+        found = LedgerChecks(set(), {}, {})
+        if not branches:
+            return found
+        for r in await self._db.fetch_all(" UNION ALL ".join(branches), params):
+            if r["kind"] == "p":
+                found.paid_keys.add(r["k"])
+            elif r["kind"] == "t":
+                found.tallies[(r["k"], r["event_type"])] = Tally(
+                    int(r["claims"]), int(r["today"] or 0), as_utc(r["last_at"])
+                )
+            else:
+                found.totals[r["event_type"]] = int(r["claims"])
+        return found
+
     async def event_totals(self, event_types: Sequence[str], *, is_test: bool = False) -> dict[str, int]:
         """Payouts per event on this server, all members (for max_total_claims), test or real ones."""
         if not event_types:
@@ -279,8 +366,9 @@ class LedgerRepository(Repository):
         if self._db.dialect == "sqlite":
             await self._write_sqlite(ledger_rows, deltas, now)
             return
+        # Queued: on PostgreSQL these writes travel with the transaction's next statement or its COMMIT.
         if ledger_rows:
-            await self._db.execute(
+            await self._db.queue(
                 f"INSERT INTO {LEDGER} (id, brand_id, server_id, discord_user_id, event_type, amount, "
                 "idempotency_key, channel_id, is_test, details, created_at) "
                 "SELECT CAST(v.id AS UUID), ?, ?, v.member, v.event, v.amount, v.key, v.channel, v.is_test, "
@@ -293,7 +381,7 @@ class LedgerRepository(Repository):
             )
         if deltas:
             members = list(deltas)
-            await self._db.execute(
+            await self._db.queue(
                 f"{_STATS_UPSERT_HEAD} SELECT ?, ?, v.m, v.a, v.b, v.c, v.d, v.e, ?, ? FROM unnest(CAST(? AS TEXT[]), "
                 "CAST(? AS INTEGER[]), CAST(? AS INTEGER[]), CAST(? AS INTEGER[]), CAST(? AS BIGINT[]), "
                 f"CAST(? AS INTEGER[])) AS v(m, a, b, c, d, e) WHERE TRUE {_STATS_UPSERT_TAIL}",

@@ -192,6 +192,7 @@ class PerksRepository(Repository):
                 "role_id": role_id,
                 "created_at": now,
             },
+            queued=True,
         )
 
     async def purchases(self, *, status: str | None = None) -> list[PerkPurchase]:

@@ -98,12 +98,15 @@ class RewardsRepository(Repository):
         lock. Callers lock brands before servers, in sorted order, so two batches cannot deadlock.
         """
         if brand:
-            await self._db.execute(
-                "UPDATE loyalteez_brands SET updated_at = updated_at WHERE brand_id = ?", [self.scope.brand_id]
+            await self._db.queue(
+                "UPDATE loyalteez_brands SET updated_at = updated_at WHERE brand_id = ?",
+                [self.scope.brand_id],
+                once=True,
             )
-        await self._db.execute(
+        await self._db.queue(  # sent with the reads that follow: one round trip
             "UPDATE discord_server_configs SET updated_at = updated_at WHERE server_id = ? AND brand_id = ?",
             [self.scope.server_id, self.scope.brand_id],
+            once=True,
         )
 
     async def brand_version(self) -> tuple[Any, ...]:

@@ -86,6 +86,7 @@ class StreaksRepository(Repository):
                 STREAKS,
                 {"discord_user_id": member_id, "current_streak": streak, "longest_streak": longest, "last_checkin": at},
                 key=("server_id", "discord_user_id"),
+                queued=True,
             )
         return added
 
