@@ -1,6 +1,7 @@
 """Load: 500 simulated members chatting, reacting, claiming a drop and running commands, through the emulator.
 
 Run: .venv/bin/python bench/load.py [--seconds 60] [--members 500] [--rate 1.0]
+     .venv/bin/python bench/load.py --sweep [--seconds 20]     (find the saturation point, then load it 2x)
 
 The real bot runs as it does in production, in its own process (`python bot.py run`, SQLite), connected to the
 loopback Discord emulator in this process, which also plays the members (the same rig as the crash test,
@@ -15,6 +16,16 @@ tests/reliability/crash_rig.py). For `--seconds`:
 checks that nothing was lost or doubled: messages and reactions counted once per member, every paid reply
 (claims, drop clicks) in the ledger, no idempotency key twice, stats == ledger. Peak memory: the bot
 process's maximum resident set (getrusage of the finished child). Exit 1 on a loss or if p99 >= 250 ms.
+
+CPU: the bot's own CPU time (from /proc while it runs) and this process's (the emulator and the simulated
+members) over the same wall time, as a share of one core: the two share the machine's cores, so a figure
+near 100 % says which of them saturated first.
+
+`--sweep` runs the load at rising rates (a fresh bot and database each) until the bot no longer keeps up:
+the saturation point is the highest rate of events it handled with no failed interaction and everything
+counted within 2 s of the load stopping. Then it offers twice that rate and reports failed interactions
+and, for /claim and the drop button, how many claims were paid against how many members saw a paying
+answer (they must be equal: a paid claim is always answered).
 """
 
 from __future__ import annotations
@@ -22,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import random
 import resource
 import sqlite3
@@ -31,10 +43,12 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Coroutine
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._results import publish
 from loyalteez.emulator import Emulator, GuildHandle, MemberHandle
 from loyalteez.emulator.harness import TOKEN
 from loyalteez.emulator.state import Channel, Message
@@ -46,6 +60,7 @@ COMMANDS = [("balance", {}), ("claim", {"event": "bonus"}), ("leaderboard", {}),
 SMALL_TALK = ["lol", "nice", "anyone around?", "that's wild", "brb", "this is the way", "ok", "haha yes"]
 WORDS = ["community", "loyalty", "reward", "points", "weekly", "event", "members", "server", "quest", "season"]
 P99_TARGET_MS = 250.0
+KEEP_UP_LAG = 2.0  # seconds after the load stopped by which the bot must have counted everything
 
 
 class Load:
@@ -223,12 +238,74 @@ def percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 
-async def run(seconds: float, members: int, rate: float) -> int:
+class QuietBot(BotProcess):
+    """The bot without its dashboard: the benchmark measures Discord traffic (and port 8080 may be taken)."""
+
+    def env(self) -> dict[str, str]:
+        return {**super().env(), "LOYALTEEZ_WEB": "off"}
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU the running bot process has used so far."""
+        if self.proc is None or self.proc.returncode is not None:
+            return 0.0
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Outcome:
+    """One load run, as measured from outside the bot."""
+
+    load: Load
+    members: int
+    rate: float
+    offered: float  # seconds the load ran
+    handled: float  # seconds until the bot had counted everything
+    caught_up: bool
+    problems: list[str]
+    errors: list[str]
+    bot_cpu: float  # seconds of CPU, during the load
+    emulator_cpu: float
+    claims_paid: int  # /claim ledger rows
+    drops_paid: int  # drop claim rows
+
+    @property
+    def interactions(self) -> int:
+        return sum(len(v) for k, v in self.load.latency.items() if not k.startswith("  "))
+
+    @property
+    def events(self) -> int:
+        return sum(self.load.posted.values()) + self.load.reactions_sent + self.interactions + self.failed
+
+    @property
+    def offered_rate(self) -> float:
+        return self.events / self.offered
+
+    @property
+    def handled_rate(self) -> float:
+        return self.events / self.handled
+
+    @property
+    def lag(self) -> float:
+        return self.handled - self.offered
+
+    @property
+    def failed(self) -> int:
+        return sum(self.load.failed.values())
+
+    def p(self, q: int, what: str = "commands (all)") -> float:
+        return percentile([v * 1000 for v in self.load.latency.get(what, [0.0])], q)
+
+    def kept_up(self) -> bool:
+        return self.caught_up and not self.failed and not self.problems and self.lag <= KEEP_UP_LAG
+
+
+async def run(seconds: float, members: int, rate: float) -> Outcome:
     emu = Emulator(token=TOKEN)
     await emu.start()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "load.db"
-        bot = BotProcess(emu, db, Path(tmp) / "bot.log")
+        bot = QuietBot(emu, db, Path(tmp) / "bot.log")
         try:
             guild = emu.create_guild("Load Server")
             channels = [guild.channel("general")] + [guild.create_text_channel(f"chat-{n}") for n in range(3)]
@@ -236,13 +313,15 @@ async def run(seconds: float, members: int, rate: float) -> int:
             await prepare_database(db, guild, guild.owner)
             drop_message = await start_and_drop(emu, guild, bot)
             load = Load(people, channels, seconds, rate)
+            cpu_before, mine_before = bot.cpu_seconds(), time.process_time()
             started = time.perf_counter()
             await load.run(drop_message)
             offered = time.perf_counter() - started
+            bot_cpu, emulator_cpu = bot.cpu_seconds() - cpu_before, time.process_time() - mine_before
             caught_up = await drained(db, load, 120)
             handled = time.perf_counter() - started
             await asyncio.sleep(0.3)
-            await bot.stop()
+            await bot.stop(timeout=60)
         except BaseException:
             await bot.kill()
             print(bot.log_tail(), file=sys.stderr)
@@ -258,16 +337,18 @@ async def run(seconds: float, members: int, rate: float) -> int:
         if not report.ok:
             problems.append(f"stats differ from the ledger for {len(report.drifts)} member(s)")
         errors = [line for line in bot.log.read_text().splitlines() if " ERROR " in line]
-    return print_table(load, members, seconds, offered, handled, problems, errors)
+        claims_paid = read(db, "SELECT COUNT(*) FROM loyalteez_reward_ledger WHERE event_type = 'bonus'")[0][0]
+        drops_paid = read(db, "SELECT COUNT(*) FROM discord_drop_claims")[0][0]
+    return Outcome(
+        load, members, rate, offered, handled, caught_up, problems, errors, bot_cpu, emulator_cpu, claims_paid,
+        drops_paid,
+    )  # fmt: skip
 
 
-def print_table(
-    load: Load, members: int, seconds: float, offered: float, handled: float, problems: list[str], errors: list[str]
-) -> int:
-    interactions = sum(len(v) for k, v in load.latency.items() if not k.startswith("  "))
-    events = sum(load.posted.values()) + load.reactions_sent + interactions
+def print_table(out: Outcome) -> int:
+    load = out.load
     print(
-        f"{members} members, {seconds:.0f} s of load; the bot had handled everything {handled - offered:.1f} s "
+        f"{out.members} members, {out.offered:.0f} s of load; the bot had handled everything {out.lag:.1f} s "
         "after the load stopped\n"
     )
     print(f"{'what':<24} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
@@ -280,8 +361,10 @@ def print_table(
     print()
     print(f"{'messages':<24} {sum(load.posted.values()):>7}")
     print(f"{'reactions':<24} {load.reactions_sent:>7}   ({len(load.reacted)} on others' messages: counted)")
-    print(f"{'interactions':<24} {interactions:>7}   (commands and drop clicks)")
-    print(f"{'events/s':<24} {events / handled:>7.0f}   (all of them / time until the bot had handled them)")
+    print(f"{'interactions':<24} {out.interactions:>7}   (commands and drop clicks)")
+    print(f"{'events/s':<24} {out.handled_rate:>7.0f}   (all of them / time until the bot had handled them)")
+    print(f"{'CPU, bot':<24} {out.bot_cpu / out.offered:>7.0%}   (of one core, during the load)")
+    print(f"{'CPU, emulator':<24} {out.emulator_cpu / out.offered:>7.0%}   (this process: emulator and members)")
     print(
         f"{'peak memory, bot':<24} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:>7.0f} MB"
         "   (max resident set of the bot process)"
@@ -290,22 +373,90 @@ def print_table(
         f"{'peak memory, emulator':<24} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:>7.0f} MB"
         "   (this process: emulator and simulated members)"
     )
-    print(f"{'failed interactions':<24} {sum(load.failed.values()):>7}   {dict(load.failed) or ''}")
-    print(f"{'errors in the bot log':<24} {len(errors):>7}   {'; '.join(errors[:3])}")
-    print(f"{'lost or doubled':<24} {len(problems):>7}   {'; '.join(problems[:5])}")
-    p99 = percentile([v * 1000 for v in load.latency.get("commands (all)", [0.0])], 99)
+    print(f"{'failed interactions':<24} {out.failed:>7}   {dict(load.failed) or ''}")
+    print(f"{'claims paid / answered':<24} {out.claims_paid:>7}   / {load.paid_claims} (/claim)")
+    print(f"{'drops paid / answered':<24} {out.drops_paid:>7}   / {load.paid_drops} (the Claim button)")
+    print(f"{'errors in the bot log':<24} {len(out.errors):>7}   {'; '.join(out.errors[:3])}")
+    print(f"{'lost or doubled':<24} {len(out.problems):>7}   {'; '.join(out.problems[:5])}")
+    p99 = out.p(99)
     print(f"\ncommand p99 {p99:.0f} ms (target < {P99_TARGET_MS:.0f} ms): {'ok' if p99 < P99_TARGET_MS else 'MISSED'}")
-    return 1 if problems or errors or load.failed or p99 >= P99_TARGET_MS else 0
+    publish(
+        "load",
+        [
+            ("events/s handled", f"{out.handled_rate:,.0f}", f"rate {out.rate:g}, lag {out.lag:.1f} s"),
+            ("command p99", f"{p99:.0f} ms", f"target < {P99_TARGET_MS:.0f} ms"),
+            ("failed interactions", str(out.failed), "0"),
+        ],
+    )
+    return 1 if out.problems or out.errors or out.failed or p99 >= P99_TARGET_MS else 0
+
+
+SWEEP_HEADER = (
+    f"{'rate':>5} {'offered/s':>9} {'handled/s':>9} {'lag s':>6} {'p50 ms':>7} {'p99 ms':>7} {'failed':>6} "
+    f"{'claims paid/ans':>15} {'drops paid/ans':>14} {'bot CPU':>7} {'emu CPU':>7}  kept up"
+)
+
+
+def sweep_row(out: Outcome) -> str:
+    load = out.load
+    return (
+        f"{out.rate:>5g} {out.offered_rate:>9,.0f} {out.handled_rate:>9,.0f} {out.lag:>6.1f} {out.p(50):>7.0f} "
+        f"{out.p(99):>7.0f} {out.failed:>6} {f'{out.claims_paid}/{load.paid_claims}':>15} "
+        f"{f'{out.drops_paid}/{load.paid_drops}':>14} {out.bot_cpu / out.offered:>7.0%} "
+        f"{out.emulator_cpu / out.offered:>7.0%}  {'yes' if out.kept_up() else 'no'}"
+    )
+
+
+async def sweep(seconds: float, members: int, rates: list[float]) -> int:
+    """Rising rates until the bot no longer keeps up; then twice the saturation point."""
+    print(f"{members} members, {seconds:.0f} s per step; rate 1 is about 300 events/s\n")
+    print(SWEEP_HEADER, flush=True)
+    best: Outcome | None = None
+    for rate in rates:
+        out = await run(seconds, members, rate)
+        print(sweep_row(out), flush=True)
+        if not out.kept_up():
+            break
+        best = out
+    if best is None:
+        print("\nthe bot did not keep up even at the lowest rate")
+        return 1
+    double = await run(seconds, members, best.rate * 2)
+    print(sweep_row(double) + "   <- twice the saturation rate")
+    unanswered = (double.claims_paid - double.load.paid_claims) + (double.drops_paid - double.load.paid_drops)
+    print(
+        f"\nsaturation: {best.handled_rate:,.0f} events/s (rate {best.rate:g}); at twice that rate: "
+        f"{double.failed} failed interactions, {unanswered} paid claims without a paying answer, "
+        f"{len(double.problems)} lost or doubled, events counted {double.lag:.1f} s after the load stopped"
+    )
+    publish(
+        "load",
+        [
+            ("saturation", f"{best.handled_rate:,.0f} events/s", f"rate {best.rate:g}, bot CPU "
+             f"{best.bot_cpu / best.offered:.0%}, emulator CPU {best.emulator_cpu / best.offered:.0%}"),
+            ("failed interactions at 2x", str(double.failed), "0"),
+            ("paid claims unanswered at 2x", str(unanswered), "0"),
+        ],
+    )  # fmt: skip
+    return 1 if double.failed or unanswered or double.problems else 0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--seconds", type=float, default=None, help="load per run (default 60, 20 per sweep step)")
     parser.add_argument("--members", type=int, default=500)
     parser.add_argument("--rate", type=float, default=1.0, help="scale chat and reaction rates")
+    parser.add_argument("--sweep", action="store_true", help="find the saturation point, then offer twice it")
+    parser.add_argument(
+        "--rates", default="2,4,6,8,10,12,14,16,20,24", help="the sweep's rates, rising (comma-separated)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
-    sys.exit(asyncio.run(run(args.seconds, args.members, args.rate)))
+    if args.sweep:
+        rates = [float(r) for r in args.rates.split(",")]
+        sys.exit(asyncio.run(sweep(args.seconds or 20.0, args.members, rates)))
+    outcome = asyncio.run(run(args.seconds or 60.0, args.members, args.rate))
+    sys.exit(print_table(outcome))
 
 
 if __name__ == "__main__":

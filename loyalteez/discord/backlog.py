@@ -24,8 +24,10 @@ log = logging.getLogger("loyalteez.discord")
 # py-cord's event names and the gateway events that produce them.
 CHAT_EVENTS = frozenset({"message", "raw_reaction_add", "raw_reaction_remove"})
 CHAT_PAYLOADS = ("MESSAGE_CREATE", "MESSAGE_REACTION_ADD", "MESSAGE_REACTION_REMOVE")
-# Chat events handled per turn of the event loop before reading the gateway and answering interactions again.
-SLICE = 64
+# Chat events handled per turn of the event loop before reading the gateway and answering interactions again:
+# few, because every await of a command (each database statement) waits for a turn, and a turn lasts as long
+# as the work queued in it.
+SLICE = 8
 TASK_NAME = "pycord: chat backlog"  # the emulator's settle() waits for "pycord: " tasks
 
 Parser = Callable[[Any], None]

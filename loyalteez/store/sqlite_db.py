@@ -1,4 +1,10 @@
-"""SQLite engine on aiosqlite: WAL, foreign keys on, one writer connection, busy timeout.
+"""SQLite engine on aiosqlite: WAL, foreign keys on, one writer connection and one reader, busy timeout.
+
+Every write and every transaction goes through the writer connection, one at a time (an asyncio lock).
+A lone SELECT goes to the reader connection instead (WAL lets it read the last commit while a
+transaction is open): under load, members' commands read without queueing behind reward batches and
+claims, and the reader's thread runs their queries back to back, with no turn of the event loop between
+them. A database in memory has no second connection, so there everything uses the writer.
 
 Values are typed by the column's declared type (TIMESTAMPTZ, DATE, JSONB, BOOLEAN, NUMERIC, UUID),
 so rows come back as the same Python types the PostgreSQL driver returns.
@@ -133,12 +139,13 @@ for _name, _fn in _CONVERTERS.items():
 
 
 class SqliteDatabase(FetchHelpers):
-    """One connection; an asyncio lock makes each transaction (or lone statement) exclusive."""
+    """A writer connection (an asyncio lock makes each transaction or lone write exclusive) and a reader."""
 
     dialect = "sqlite"
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: str, reader: aiosqlite.Connection | None = None) -> None:
         self._conn = conn
+        self._reader = reader
         self.path = path
         self._lock = asyncio.Lock()
         self._slot = TransactionSlot(f"sqlite-tx-{id(self)}")
@@ -184,7 +191,12 @@ class SqliteDatabase(FetchHelpers):
             if conn is not None:
                 await conn.close()
             raise
-        return cls(conn, target)
+        try:
+            reader = None if target == ":memory:" else await _open_reader(target)
+        except BaseException:
+            await conn.close()
+            raise
+        return cls(conn, target, reader)
 
     @asynccontextmanager
     async def _statement(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -220,6 +232,11 @@ class SqliteDatabase(FetchHelpers):
         await self.executemany(sql, rows)
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        if self._reader is not None and self._slot.current() is None and _is_select(sql):
+            cursor = await self._reader.execute(sql, [_to_sql(p) for p in params])
+            rows = await cursor.fetchall()
+            await cursor.close()
+            return [dict(row) for row in rows]
         async with self._statement() as conn:
             return await self._in_thread(conn, _fetch_all, sql, params)
 
@@ -254,7 +271,29 @@ class SqliteDatabase(FetchHelpers):
         return [row["name"] for row in rows if not row["name"].startswith("sqlite_")]
 
     async def close(self) -> None:
-        await self._conn.close()
+        try:
+            if self._reader is not None:
+                await self._reader.close()
+        finally:
+            await self._conn.close()
+
+
+async def _open_reader(target: str) -> aiosqlite.Connection:
+    """The second connection, for lone SELECTs: it may not write (a write there would race the writer's)."""
+    reader = await aiosqlite.connect(target, detect_types=sqlite3.PARSE_DECLTYPES, isolation_level=None, timeout=5.0)
+    try:
+        reader.row_factory = sqlite3.Row
+        for pragma in ("PRAGMA query_only=ON", "PRAGMA busy_timeout=5000"):
+            await reader.execute(pragma)
+    except BaseException:
+        await reader.close()
+        raise
+    return reader
+
+
+def _is_select(sql: str) -> bool:
+    """A statement that only reads (an UPDATE … RETURNING also comes through fetch_all, and must not)."""
+    return sql.lstrip()[:6].upper() == "SELECT"
 
 
 def check_path(path: Path, *, create: bool) -> None:

@@ -1,0 +1,45 @@
+"""SQLite's reader connection: a lone SELECT does not wait for an open write transaction and sees the last
+commit, never the transaction's uncommitted rows; writes that return rows still go through the writer."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from loyalteez.store.sqlite_db import SqliteDatabase
+
+
+async def test_a_lone_select_reads_the_last_commit_while_a_transaction_is_open(tmp_path: Path) -> None:
+    db = await SqliteDatabase.open(tmp_path / "reader.db")
+    try:
+        await db.execute("CREATE TABLE points (member TEXT PRIMARY KEY, amount INTEGER)")
+        await db.execute("INSERT INTO points VALUES ('alice', 5)")
+        holding, release = asyncio.Event(), asyncio.Event()
+
+        async def long_write() -> None:
+            async with db.transaction():
+                await db.execute("UPDATE points SET amount = 50 WHERE member = 'alice'")
+                holding.set()
+                await release.wait()
+
+        writer = asyncio.create_task(long_write())
+        await holding.wait()
+        seen = await asyncio.wait_for(db.fetch_value("SELECT amount FROM points WHERE member = 'alice'"), 2)
+        assert seen == 5, "the reader sees the last commit, not the open transaction's change"
+        release.set()
+        await writer
+        assert await db.fetch_value("SELECT amount FROM points WHERE member = 'alice'") == 50
+        changed = await db.fetch_all("UPDATE points SET amount = amount + 1 RETURNING amount")
+        assert changed == [{"amount": 51}], "an UPDATE … RETURNING is a write: it goes through the writer"
+    finally:
+        await db.close()
+
+
+async def test_a_database_in_memory_reads_through_its_only_connection() -> None:
+    db = await SqliteDatabase.open(":memory:")
+    try:
+        await db.execute("CREATE TABLE t (x INTEGER)")
+        await db.execute("INSERT INTO t VALUES (1)")
+        assert await db.fetch_value("SELECT x FROM t") == 1
+    finally:
+        await db.close()
