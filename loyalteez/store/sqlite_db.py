@@ -198,6 +198,19 @@ class SqliteDatabase(FetchHelpers):
             raise
         return cls(conn, target, reader)
 
+    async def open_reader(self) -> SqliteDatabase:
+        """A second connection to the same file, for reads only.
+
+        WAL lets it read the last commit while this connection writes, on its own thread: a long read
+        (a dashboard page, the JSON API) then neither waits for the writer's lock nor holds it up. An
+        in-memory database has no second view of itself: reads stay on this connection.
+        """
+        if self.path == ":memory:":
+            return self
+        reader = await SqliteDatabase.open(self.path, create=False)
+        await reader.execute("PRAGMA query_only=ON")
+        return reader
+
     @asynccontextmanager
     async def _statement(self) -> AsyncIterator[aiosqlite.Connection]:
         """Inside a transaction of this task: run directly; otherwise take the lock for one statement."""

@@ -7,6 +7,7 @@ which is how a scope is built in the first place.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,6 +38,8 @@ class Store:
         self.clock = clock
         # The version the file was at when opened (None: created now); the CLI reports upgrades.
         self.schema_found = schema_found
+        self._reader: Database | None = None  # reads only, on a connection of their own (see `reading`)
+        self._reader_opening = asyncio.Lock()
 
     @classmethod
     async def open(cls, target: str, clock: Clock | None = None, *, create: bool = True) -> Store:
@@ -71,6 +74,9 @@ class Store:
             await db.close()
 
     async def close(self) -> None:
+        reader, self._reader = self._reader, None
+        if reader is not None and reader is not self.db:
+            await reader.close()
         await self.db.close()
 
     @property
@@ -90,6 +96,21 @@ class Store:
         if not isinstance(scope, Scope):
             raise TypeError("store.scoped() needs a Scope")
         return ScopedData(self.db, self.catalog, scope, self.clock, self)
+
+    async def reading(self, scope: Scope) -> ScopedData:
+        """A scope for reads only, which never waits for (or holds up) the rewards writer.
+
+        On SQLite a second connection reads the last commit while the first writes; PostgreSQL's pool
+        already reads alongside writes. For big read-only views (leaderboards, the JSON API); a service
+        that reads to decide a write uses `scoped`, inside its transaction.
+        """
+        if not isinstance(scope, Scope):
+            raise TypeError("store.reading() needs a Scope")
+        if self._reader is None:
+            async with self._reader_opening:
+                if self._reader is None:
+                    self._reader = await self.db.open_reader() if isinstance(self.db, SqliteDatabase) else self.db
+        return ScopedData(self._reader, self.catalog, scope, self.clock, self)
 
     @property
     def api_tokens(self) -> ApiTokenRows:

@@ -1,5 +1,7 @@
 """The JSON API's service: who a bearer token is, whether it may ask again now, and the reads it makes.
 
+Reads go through `store.reading`: another bot polling the API never holds up the rewards writer.
+
 Every read names its server; `scope_of` answers only servers of the token's brand that are connected,
 so another brand's server and an unknown one look the same (None: the adapter answers 404).
 """
@@ -43,29 +45,29 @@ class ApiService:
         found = []
         for row in await self.store.active_servers():
             if row["brand_id"] == client.brand_id:
-                data = self.store.scoped(Scope(client.brand_id, str(row["server_id"])))
+                data = await self.store.reading(Scope(client.brand_id, str(row["server_id"])))
                 found.append(await reads.summary(data, str(row["server_name"] or row["server_id"])))
         return found
 
     async def server(self, scope: Scope) -> reads.ServerSummary:
         link = await self.store.server_link(scope.server_id)
         name = str(link["server_name"] or scope.server_id) if link else scope.server_id
-        return await reads.summary(self.store.scoped(scope), name)
+        return await reads.summary(await self.store.reading(scope), name)
 
     async def leaderboard(self, scope: Scope, kind: str, period: str, page: int) -> Board:
-        return await reads.leaderboard(self.store.scoped(scope), kind, period, page, self.clock.now())
+        return await reads.leaderboard(await self.store.reading(scope), kind, period, page, self.clock.now())
 
     async def member(self, scope: Scope, member_id: str) -> reads.MemberFigures:
         member_id = reads.check_member(member_id)
         streak = await self.streaks.status(scope, member_id)
-        return await reads.member(self.store.scoped(scope), member_id, streak, self.clock.now())
+        return await reads.member(await self.store.reading(scope), member_id, streak, self.clock.now())
 
     async def kpi_history(
         self, scope: Scope, days: str | None, metric: str | None
     ) -> tuple[int, list[reads.KpiSeries]]:
         """(the window's length in days, each KPI's series); days 7, 30 (default) or 90, metric optional."""
         window, wanted = reads.check_days(days), reads.check_metric(metric)
-        return window, await reads.kpi_history(self.store.scoped(scope), window, wanted, self.clock.now())
+        return window, await reads.kpi_history(await self.store.reading(scope), window, wanted, self.clock.now())
 
     async def events(self, scope: Scope) -> list[Rule]:
-        return await reads.events(self.store.scoped(scope))
+        return await reads.events(await self.store.reading(scope))

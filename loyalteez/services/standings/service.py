@@ -162,7 +162,9 @@ class StandingsService:
         return await balance(self.store.scoped(scope), member_id, self.clock.now())
 
     async def leaderboard(self, scope: Scope, kind: str, period: str, page: int, caller_id: str) -> Board:
-        return await leaderboard(self.store.scoped(scope), kind, period, page, caller_id, self.clock.now())
+        """Read on the store's read connection: a busy board page never holds up the rewards writer."""
+        data = await self.store.reading(scope)
+        return await leaderboard(data, kind, period, page, caller_id, self.clock.now())
 
     async def dm_balances(self, member_id: str) -> str:
         """/balance in DMs: the member's balance on every connected server they earned on."""
