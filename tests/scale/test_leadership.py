@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from loyalteez.clock import ManualClock
@@ -79,3 +80,28 @@ async def test_only_the_leader_runs_jobs_and_a_new_leader_catches_up(clock: Manu
         finally:
             for store in stores:
                 await store.close()
+
+
+async def test_whoever_takes_the_lease_wakes_the_scheduler(clock: ManualClock) -> None:
+    """A ticker job's check may be what takes an expired lease: the scheduler, asleep until its next fire
+    time (up to a minute), must still start its catch-up at once. It used to hear only of leases its
+    renewal loop took, so a report due at the takeover waited for the next minute."""
+    async with pg_store_schema() as url:
+        store = await Store.open(url, clock)
+        try:
+            leadership = Leadership(store, clock, lease_seconds=LEASE.total_seconds())
+            woken: list[str] = []
+
+            async def catch_up() -> None:
+                woken.append("scheduler")
+
+            leadership.on_gained.append(catch_up)
+            assert await leadership.check()  # as the drops sweep's check would
+            for _ in range(3):
+                await asyncio.sleep(0)
+            assert woken == ["scheduler"]
+            clock.advance(timedelta(seconds=5))
+            assert await leadership.check() and woken == ["scheduler"], "a renewal is not a takeover"
+            await leadership.stop()
+        finally:
+            await store.close()

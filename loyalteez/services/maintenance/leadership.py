@@ -14,8 +14,9 @@ On SQLite the instance lock already keeps one process per database: this process
 lease row is never written.
 
 `check()` renews lazily (the scheduler and ticker call it before running jobs, which is all a ManualClock
-needs); `start()` adds the real-time loop that renews and, on a follower, notices an expired lease and
-calls `on_gained` (the scheduler's catch-up run).
+needs); `start()` adds the real-time loop that renews and, on a follower, notices an expired lease. Whoever
+takes the lease, the loop or a ticker job's `check()`, starts the `on_gained` callbacks (the scheduler's
+catch-up run): a scheduler asleep until its next fire time must not miss that its process now leads.
 """
 
 from __future__ import annotations
@@ -104,6 +105,7 @@ class Leadership:
         if held and not was:
             self.gained += 1
             log.info("this process runs the %s now (lease %gs, held by %s)", self.name, self.lease_seconds, self.holder)
+            self._tell_gained()
         elif was and not held:
             log.warning("another process took the %s lease: this one stops running it", self.name)
         return held
@@ -121,16 +123,20 @@ class Leadership:
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._loop(), name="loyalteez-leadership")
 
+    def _tell_gained(self) -> None:
+        """Run the on_gained callbacks, whichever caller took the lease (the loop, or a job's `check`).
+
+        In tasks of their own: a catch-up run can take longer than a lease, and the renewals must go on
+        meanwhile or the lease would lapse under a job still running.
+        """
+        for callback in self.on_gained:
+            task = asyncio.get_running_loop().create_task(self._gained(callback), name="loyalteez-lead")
+            self._followers.add(task)
+            task.add_done_callback(self._followers.discard)
+
     async def _loop(self) -> None:
         while True:
-            was = self.is_leader()
-            if await self.tick() and not was:
-                # In tasks of their own: a catch-up run can take longer than a lease, and the renewals
-                # must go on meanwhile or the lease would lapse under a job still running.
-                for callback in self.on_gained:
-                    task = asyncio.get_running_loop().create_task(self._gained(callback), name="loyalteez-lead")
-                    self._followers.add(task)
-                    task.add_done_callback(self._followers.discard)
+            await self.tick()
             await asyncio.sleep(self.renew_every.total_seconds())
 
     async def _gained(self, callback: Callable[[], Awaitable[object]]) -> None:
