@@ -37,6 +37,11 @@ LEXEME = re.compile(
 )
 
 
+# A placeholder the store binds a list to as an array: `CAST(? AS TEXT[])`, `CAST(? AS TIMESTAMPTZ[])`.
+_CAST_OPEN = re.compile(r"CAST\(\s*$", re.IGNORECASE)
+_ARRAY_CAST = re.compile(r"\s+AS\s+[A-Za-z_][A-Za-z_ ]*\[\]", re.IGNORECASE)
+
+
 class Unrenderable(ValueError):
     """A value with no safe literal form: the statement is sent with parameters instead."""
 
@@ -75,10 +80,8 @@ def literal(value: Any) -> str:
         return f"{_quoted(value.isoformat())}::date"
     if isinstance(value, time):
         return f"{_quoted(value.isoformat())}::{'timetz' if value.tzinfo else 'time'}"
-    if isinstance(value, dict):
+    if isinstance(value, dict | list | tuple):  # JSON; a list bound to an array parameter is rendered by render
         return _quoted(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
-    if isinstance(value, list | tuple):
-        return _array(value)
     if isinstance(value, bytes):
         return f"'\\x{value.hex()}'::bytea"
     raise Unrenderable(f"no literal for {type(value).__name__}")
@@ -113,6 +116,12 @@ def render(sql: str, params: Sequence[Any]) -> str | None:
         value = next(values, missing)
         if value is missing:
             raise Unrenderable("fewer parameters than placeholders")
+        if (
+            isinstance(value, list | tuple)
+            and _ARRAY_CAST.match(sql, match.end())
+            and _CAST_OPEN.search(sql, 0, match.start())
+        ):
+            return _array(value)  # `CAST(? AS TEXT[])`: the list is an array; anywhere else it is JSON
         return literal(value)
 
     try:

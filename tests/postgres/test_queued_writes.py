@@ -119,3 +119,14 @@ def test_values_without_a_safe_literal_are_sent_as_parameters() -> None:
     assert render("SELECT ?, '?'", [1]) == "SELECT 1, '?'"  # a quoted ? is text, not a placeholder
     with pytest.raises(ValueError, match="naive"):
         render("SELECT ?", [datetime(2026, 1, 1)])
+
+
+async def test_a_list_is_json_unless_it_is_cast_to_an_array(db: PostgresDatabase) -> None:
+    """A JSON column given a list (an event's keywords) gets JSON, as the driver's JSON codec would send it."""
+    value = ["gm", "good morning", 'q"uote']
+    async with db.transaction():
+        await db.execute("INSERT INTO probe (id) VALUES (0)")
+        await db.queue("INSERT INTO probe (id, j) VALUES (?, ?)", [1, value])
+    await db.execute("INSERT INTO probe (id, j) VALUES (?, ?)", [2, value])
+    rows = await db.fetch_all("SELECT j FROM probe WHERE id > 0 ORDER BY id")
+    assert rows[0]["j"] == rows[1]["j"] == value
