@@ -180,6 +180,7 @@ class DriverMixin:
         guild_id = guild_id or world.new_id()
         if shard is not None:  # a few milliseconds later in snowflake time: still a plausible id
             guild_id += ((shard[0] - shard_of(guild_id, shard[1])) % shard[1]) << 22
+            world.ids.reserve(guild_id)
         owner_user = world.add_user(owner)
         guild = Guild(id=guild_id, name=name, owner_id=owner_user.id, bot_present=with_bot)
         world.guilds[guild_id] = guild

@@ -25,6 +25,10 @@ class SnowflakeGenerator:
         self._last = candidate
         return candidate
 
+    def reserve(self, snowflake: int) -> None:
+        """An id made elsewhere (moved onto a shard): later ids stay above it, so none is handed out twice."""
+        self._last = max(self._last, snowflake)
+
 
 def snowflake_time_ms(snowflake: int) -> int:
     """Unix milliseconds encoded in a snowflake (what py-cord shows as created_at)."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from loyalteez.clock import ManualClock
 from loyalteez.emulator import Emulator
 from loyalteez.emulator.gateway import shard_of
 from loyalteez.emulator.harness import TOKEN, app_factory, running_bot
+from loyalteez.emulator.snowflake import DISCORD_EPOCH_MS
 from loyalteez.process_settings import ProcessSettings
 
 SHARDS = 2
@@ -85,3 +88,16 @@ async def test_identify_names_its_shard_and_gets_only_its_guilds() -> None:
             assert code == 4010, f"shard {bad!r} was accepted"
     finally:
         await emu.stop()
+
+
+def test_guilds_placed_on_shards_never_share_an_id() -> None:
+    """Moving an id onto a shard moves it a millisecond or so ahead: the ids made in that millisecond later
+    must not repeat it (they did, and the later guild replaced the first in the emulator)."""
+    clock = ManualClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    emu = Emulator(token=TOKEN, clock=clock)
+    clock.advance(timedelta(milliseconds=1))
+    first_of_this_ms = (int(clock.now().timestamp() * 1000) - DISCORD_EPOCH_MS) << 22 | 1 << 17
+    moved = emu.create_guild("moved", shard=(1 - shard_of(first_of_this_ms, 2), 2))
+    clock.advance(timedelta(milliseconds=1))
+    later = emu.create_guild("later")
+    assert moved.id != later.id and len(emu.world.guilds) == 2
