@@ -443,10 +443,21 @@ class LedgerRepository(Repository):
         )
         return {r["discord_user_id"]: int(r["ltz_earned"]) for r in rows}
 
+    def _member_rows(self) -> str:
+        """The WHERE of one member's payouts, written so the member-and-time index serves it.
+
+        Without statistics (SQLite is never ANALYZEd here) the planner weighs the server-and-time index
+        (server_id, brand_id, ...) equal to the member one and walks the server's whole ledger; the brand
+        test as an expression (`brand_id || ''`) still filters but no longer ties the two indexes.
+        """
+        return f"FROM {LEDGER} WHERE server_id = ? AND discord_user_id = ? AND brand_id || '' = ?"
+
     async def history(self, member_id: str, limit: int, offset: int) -> list[LedgerEntry]:
         """A member's payouts, newest first, one page at a time (the member-and-time index serves it)."""
-        rows = await self._tables.select(
-            LEDGER, {"discord_user_id": member_id}, order_by=("created_at DESC", "id DESC"), limit=limit, offset=offset
+        rows = await self._db.fetch_all(
+            f"SELECT event_type, amount, channel_id, is_test, created_at {self._member_rows()} "
+            "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+            [self.scope.server_id, member_id, self.scope.brand_id, limit, offset],
         )
         return [
             LedgerEntry(
@@ -456,7 +467,11 @@ class LedgerRepository(Repository):
         ]
 
     async def history_size(self, member_id: str) -> int:
-        return await self._tables.count(LEDGER, {"discord_user_id": member_id})
+        return int(
+            await self._db.fetch_value(
+                f"SELECT COUNT(*) {self._member_rows()}", [self.scope.server_id, member_id, self.scope.brand_id]
+            )
+        )
 
     # -- the server's ledger, newest first (admins) ---------------------------------------------------------
 
