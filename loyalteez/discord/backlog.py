@@ -27,7 +27,10 @@ CHAT_PAYLOADS = ("MESSAGE_CREATE", "MESSAGE_REACTION_ADD", "MESSAGE_REACTION_REM
 # Chat events handled per turn of the event loop before reading the gateway and answering interactions again:
 # few, because every await of a command (each database statement) waits for a turn, and a turn lasts as long
 # as the work queued in it.
-SLICE = 8
+SLICE = 4
+# While members' commands or clicks are being answered, chat also leaves the loop idle this long after each
+# slice: when the bot is short of CPU, interactions get it first and chat waits in the backlog.
+YIELD_TO_INTERACTIONS = 0.0005
 TASK_NAME = "pycord: chat backlog"  # the emulator's settle() waits for "pycord: " tasks
 
 Parser = Callable[[Any], None]
@@ -35,8 +38,9 @@ Runner = Callable[[str, list[Any], tuple[Any, ...]], Awaitable[None]]
 
 
 class ChatBacklog:
-    def __init__(self, run: Runner) -> None:
+    def __init__(self, run: Runner, interacting: Callable[[], bool] = lambda: False) -> None:
         self._run = run
+        self._interacting = interacting
         self._queue: deque[tuple[Parser, Any] | tuple[str, list[Any], tuple[Any, ...]]] = deque()
         self._now: list[tuple[str, list[Any], tuple[Any, ...]]] = []  # handlers of the payload being parsed
         self._parsing = False
@@ -95,7 +99,7 @@ class ChatBacklog:
                 await self._run(*item)
             done += 1
             if done % SLICE == 0:
-                await asyncio.sleep(0)
+                await asyncio.sleep(YIELD_TO_INTERACTIONS if self._interacting() else 0)
 
     async def wait_empty(self) -> None:
         """Until every queued chat event has been handled."""

@@ -73,7 +73,8 @@ class Dispatcher:
         self.bot = bot
         self.handlers: dict[str, list[Handler]] = {}
         self.routes: list[ClickRoute] = []
-        self.backlog = ChatBacklog(self.run_in_order)
+        self.answering = 0  # commands and clicks being handled now: chat yields to them (backlog.py)
+        self.backlog = ChatBacklog(self.run_in_order, lambda: self.answering > 0)
 
     # -- registration -----------------------------------------------------------------------------------------
 
