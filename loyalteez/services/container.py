@@ -124,13 +124,14 @@ def build_services(
     ticker.leader = leadership.check
     ticker.every(HEARTBEAT, "voice heartbeat", lambda now: voice.heartbeat())
     streaks = StreakService(store, clock, rewards, multipliers)
+    standings = StandingsService(store, clock)  # one board cache for /leaderboard, the pages and the API
     return Services(
         store=store,
         clock=clock,
         setup=setup,
         rewards=rewards,
         catchup=catchup,
-        standings=StandingsService(store, clock),
+        standings=standings,
         exports=ExportService(store, clock),
         drops=drops,
         watches=DropWatches(store),
@@ -144,7 +145,7 @@ def build_services(
         levelups=LevelUpService(rewards),
         analytics=analytics,
         web=WebAccess(store, clock),
-        api=ApiService(store, clock, streaks),
+        api=ApiService(store, clock, streaks, standings),
         leadership=leadership,
         history_replay=history_replay,
     )

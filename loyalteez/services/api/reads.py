@@ -18,9 +18,8 @@ from loyalteez.services.api import texts
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards.admin_events import list_events
 from loyalteez.services.rewards.rules import Rule
-from loyalteez.services.standings import Balance, Board
+from loyalteez.services.standings import Balance
 from loyalteez.services.standings import balance as member_balance
-from loyalteez.services.standings import leaderboard as board_page
 from loyalteez.services.streaks.service import StreakStatus
 from loyalteez.store import ScopedData
 
@@ -88,10 +87,6 @@ def check_metric(raw: str | None) -> str | None:
 
 async def summary(data: ScopedData, name: str) -> ServerSummary:
     return ServerSummary(data.scope.server_id, name, await data.standings.members())
-
-
-async def leaderboard(data: ScopedData, kind: str, period: str, page: int, now: datetime) -> Board:
-    return await board_page(data, kind, period, page, "", now)
 
 
 async def member(data: ScopedData, member_id: str, streak: StreakStatus, now: datetime) -> MemberFigures:

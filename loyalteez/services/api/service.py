@@ -12,18 +12,24 @@ from loyalteez.clock import Clock
 from loyalteez.services.api import reads, tokens
 from loyalteez.services.api.limits import DEFAULT_PER_MINUTE, RateLimiter
 from loyalteez.services.rewards.rules import Rule
-from loyalteez.services.standings import Board
+from loyalteez.services.standings import Board, StandingsService
 from loyalteez.services.streaks import StreakService
 from loyalteez.store import Scope, Store
 
 
 class ApiService:
     def __init__(
-        self, store: Store, clock: Clock, streaks: StreakService, per_minute: int = DEFAULT_PER_MINUTE
+        self,
+        store: Store,
+        clock: Clock,
+        streaks: StreakService,
+        standings: StandingsService,
+        per_minute: int = DEFAULT_PER_MINUTE,
     ) -> None:
         self.store = store
         self.clock = clock
         self.streaks = streaks
+        self.standings = standings  # its boards: the same pages (and kept rankings) as /leaderboard
         self.limits = RateLimiter(clock, per_minute)
 
     async def authenticate(self, token: str) -> tokens.ApiClient | None:
@@ -55,7 +61,7 @@ class ApiService:
         return await reads.summary(await self.store.reading(scope), name)
 
     async def leaderboard(self, scope: Scope, kind: str, period: str, page: int) -> Board:
-        return await reads.leaderboard(await self.store.reading(scope), kind, period, page, self.clock.now())
+        return await self.standings.leaderboard(scope, kind, period, page, "")
 
     async def member(self, scope: Scope, member_id: str) -> reads.MemberFigures:
         member_id = reads.check_member(member_id)

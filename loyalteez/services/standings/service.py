@@ -25,6 +25,11 @@ from loyalteez.store.repos.standings import BOARD_KINDS, BoardKind
 Period = Literal["all", "month", "week"]
 PERIODS: tuple[Period, ...] = ("all", "month", "week")
 PAGE_SIZE = 10
+# A windowed board (week, month) is grouped from the ledger or the rollups on every read; on a big server
+# that takes long enough that a board which took over SLOW_BOARD seconds is ranked once and its pages are
+# served from memory for KEEP_BOARD seconds. Small servers (and tests, whose clock does not run) stay live.
+SLOW_BOARD = 0.05
+KEEP_BOARD = 30.0
 HISTORY_PAGE_SIZE = 20
 BOARD_TITLES = {
     "ltz_earned": "LTZ earned",
@@ -138,6 +143,13 @@ async def leaderboard(data: ScopedData, kind: str, period: str, page: int, calle
     """One page of a ranking (1-based; past the end shows the last page) and the caller's own place."""
     board_kind, board_period = _check(kind, period)
     since = board_since(board_period, now, await connected_at(data))
+    return await board_page(data, board_kind, board_period, since, page, caller_id)
+
+
+async def board_page(
+    data: ScopedData, board_kind: BoardKind, board_period: Period, since: datetime | None, page: int, caller_id: str
+) -> Board:
+    """`leaderboard` once the ranking's start is known."""
     page = max(1, page)
     standing = await data.standings.board(board_kind, since, PAGE_SIZE, (page - 1) * PAGE_SIZE, caller_id)
     pages = max(1, -(-standing.ranked // PAGE_SIZE))
@@ -151,20 +163,68 @@ async def leaderboard(data: ScopedData, kind: str, period: str, page: int, calle
     return Board(board_kind, board_period, page, pages, ranked_rows, caller)
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """A whole windowed ranking as ranked at `at` (monotonic seconds): pages and places without SQL."""
+
+    at: float
+    members: list[tuple[str, int]]  # (member, value), best first
+    positions: list[int]  # ties share a position
+    where: dict[str, int]  # member -> index in `members`
+
+    @staticmethod
+    def of(members: list[tuple[str, int]], at: float) -> Ranking:
+        positions: list[int] = []
+        for n, (_, value) in enumerate(members):
+            positions.append(positions[-1] if n and value == members[n - 1][1] else n + 1)
+        return Ranking(at, members, positions, {member: n for n, (member, _) in enumerate(members)})
+
+    def board(self, kind: BoardKind, period: Period, page: int, caller_id: str) -> Board:
+        pages = max(1, -(-len(self.members) // PAGE_SIZE))
+        page = min(max(1, page), pages)
+        first = (page - 1) * PAGE_SIZE
+        rows = [
+            BoardRow(self.positions[n], member, value)
+            for n, (member, value) in enumerate(self.members[first : first + PAGE_SIZE], first)
+        ]
+        mine = self.where.get(caller_id) if caller_id else None
+        caller = None if mine is None else BoardRow(self.positions[mine], caller_id, self.members[mine][1])
+        return Board(kind, period, page, pages, rows, caller)
+
+
 class StandingsService:
     """What members ask about where they stand: /balance (in a server or in DMs) and /leaderboard."""
 
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
         self.clock = clock
+        self._rankings: dict[tuple[Scope, BoardKind, datetime], Ranking] = {}
 
     async def balance(self, scope: Scope, member_id: str) -> Balance:
         return await balance(self.store.scoped(scope), member_id, self.clock.now())
 
     async def leaderboard(self, scope: Scope, kind: str, period: str, page: int, caller_id: str) -> Board:
-        """Read on the store's read connection: a busy board page never holds up the rewards writer."""
+        """Read on the store's read connection: a busy board page never holds up the rewards writer.
+
+        All-time boards are index reads and always live; a slow windowed board is kept (SLOW_BOARD).
+        """
         data = await self.store.reading(scope)
-        return await leaderboard(data, kind, period, page, caller_id, self.clock.now())
+        now = self.clock.now()
+        board_kind, board_period = _check(kind, period)
+        since = board_since(board_period, now, await connected_at(data))
+        if since is None:
+            return await board_page(data, board_kind, board_period, since, page, caller_id)
+        key = (scope, board_kind, since)
+        kept = self._rankings.get(key)
+        if kept is not None and self.clock.monotonic() - kept.at < KEEP_BOARD:
+            return kept.board(board_kind, board_period, page, caller_id)
+        started = self.clock.monotonic()
+        board = await board_page(data, board_kind, board_period, since, page, caller_id)
+        if self.clock.monotonic() - started > SLOW_BOARD:
+            ranking = Ranking.of(await data.standings.ranking(board_kind, since), self.clock.monotonic())
+            self._rankings = {k: r for k, r in self._rankings.items() if ranking.at - r.at < KEEP_BOARD}
+            self._rankings[key] = ranking
+        return board
 
     async def dm_balances(self, member_id: str) -> str:
         """/balance in DMs: the member's balance on every connected server they earned on."""

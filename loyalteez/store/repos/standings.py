@@ -178,6 +178,15 @@ class StandingsRepository(Repository):
         ranked = next((int(r["n"]) for r in parts if r["part"] == "ranked"), 0)
         return Standing(ranked, rows, own)
 
+    async def ranking(self, kind: BoardKind, since: datetime) -> list[tuple[str, int]]:
+        """A whole windowed ranking, (member, value) best first: one grouping for every page of a big board."""
+        source, params = self._window_source(kind, since)
+        rows = await self._db.fetch_all(
+            f"SELECT discord_user_id, value FROM ({source}) board WHERE value > 0 ORDER BY value DESC, discord_user_id",
+            params,
+        )
+        return [(str(r["discord_user_id"]), int(r["value"])) for r in rows]
+
     async def page(self, kind: BoardKind, since: datetime | None, limit: int, offset: int) -> list[Ranked]:
         return (await self.board(kind, since, limit, offset)).rows
 
