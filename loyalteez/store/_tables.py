@@ -203,7 +203,8 @@ class ScopedTables:
         if table in APPEND_ONLY_TABLES:
             raise ScopeViolation(f"{table} is append-only: rows are never changed or deleted")
 
-    async def update(self, table: str, where: Where | None, values: Mapping[str, Any]) -> int:
+    async def update(self, table: str, where: Where | None, values: Mapping[str, Any], *, queued: bool = False) -> int:
+        """Change the matching rows; the number changed (-1 when `queued`, as for insert: not known yet)."""
         self._writable(table)
         if any(c in values for c in SCOPE_COLUMNS):
             raise ScopeViolation("rows cannot be moved to another brand or server")
@@ -213,9 +214,11 @@ class ScopedTables:
         self.catalog.check_columns(table, changes)
         condition, params = self._where(table, where, for_write=True)
         assignments = ", ".join(f"{c} = ?" for c in changes)
-        return await self.db.execute(
-            f"UPDATE {table} SET {assignments} WHERE {condition}", [*changes.values(), *params]
-        )
+        sql = f"UPDATE {table} SET {assignments} WHERE {condition}"
+        if queued:
+            await self.db.queue(sql, [*changes.values(), *params])
+            return -1
+        return await self.db.execute(sql, [*changes.values(), *params])
 
     async def delete(self, table: str, where: Where | None = None) -> int:
         self._writable(table)

@@ -28,7 +28,7 @@ BOUNDS = {
     "/balance": 4,
     "/leaderboard": 2,
     "/daily": 12,
-    "drop claim": 7,
+    "drop claim": 6,
     "/perk-buy": 5,
 }
 PER_MESSAGE = 0.6  # a message's share of its batch, at about 100 messages a second (about 0.4 measured)
