@@ -22,7 +22,8 @@ from tests.conftest import linked
 
 MEMBERS = 3000
 EARNERS = 1000  # most members of a big server never earn
-CROWD = 6  # servers with members only
+CROWD = 6  # quieter servers around the two busy ones
+CROWD_LEDGER_ROWS = 5000
 LEDGER_ROWS = 15000
 AUDIT_ROWS = 3000
 DAYS = 60
@@ -58,11 +59,7 @@ async def fill_server(store: Store, data: ScopedData, now: datetime, rng: random
             earned[who] += amount
             claims[who] += 1
         ledger.append((str(uuid.uuid4()), brand, server, member(who), "message", amount, f"k{n}", is_test, at))
-    await store.db.executemany(
-        "INSERT INTO loyalteez_reward_ledger (id, brand_id, server_id, discord_user_id, event_type, amount, "
-        "idempotency_key, is_test, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        ledger,
-    )
+    await insert_payouts(store, ledger)
     await store.db.executemany(
         "INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, messages_count, reactions_count, "
         "voice_minutes, ltz_earned, claims) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -99,6 +96,46 @@ async def fill_server(store: Store, data: ScopedData, now: datetime, rng: random
                 start + timedelta(days=DAYS * n / AUDIT_ROWS),
             )
             for n in range(AUDIT_ROWS)
+        ],
+    )
+
+
+async def insert_payouts(store: Store, rows: list[tuple[Any, ...]]) -> None:
+    await store.db.executemany(
+        "INSERT INTO loyalteez_reward_ledger (id, brand_id, server_id, discord_user_id, event_type, amount, "
+        "idempotency_key, is_test, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+async def fill_crowd_server(store: Store, data: ScopedData, now: datetime) -> None:
+    """A quieter neighbour: members and a steady trickle of payouts over the same days.
+
+    Without neighbours' payouts the two busy servers would be half the ledger each, and the planner may
+    rightly prefer the brand-wide time index; on a bot serving many servers one server is a small part.
+    """
+    brand, server = data.scope.brand_id, data.scope.server_id
+    await store.db.executemany(
+        "INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, messages_count, ltz_earned, "
+        "claims) VALUES (?, ?, ?, 1, ?, 0)",
+        [(brand, server, member(n), n % 3) for n in range(MEMBERS)],
+    )
+    start = now - timedelta(days=DAYS)
+    await insert_payouts(
+        store,
+        [
+            (
+                str(uuid.uuid4()),
+                brand,
+                server,
+                member(n % MEMBERS),
+                "message",
+                1,
+                f"c{n}",
+                False,
+                start + timedelta(days=DAYS * n / CROWD_LEDGER_ROWS),
+            )
+            for n in range(CROWD_LEDGER_ROWS)
         ],
     )
 
@@ -146,17 +183,13 @@ async def test_growing_reads_use_their_indexes(store: Store, clock) -> None:
     rng = random.Random(7)
     target = store.scoped(await linked(store, "brand_a", "900000000000000100"))
     other = store.scoped(await linked(store, "brand_a", "900000000000000101"))
-    # A server is a small part of the tables, as on a bot serving many: more servers' members around it.
+    # A server is a small part of the tables, as on a bot serving many: more servers around it.
     crowd = [store.scoped(await linked(store, "brand_a", str(900_000_000_000_000_200 + n))) for n in range(CROWD)]
     async with store.transaction():
         for data in (target, other):
             await fill_server(store, data, now, rng)
         for data in crowd:
-            await store.db.executemany(
-                "INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, messages_count, ltz_earned, "
-                "claims) VALUES (?, ?, ?, 1, ?, 0)",
-                [(data.scope.brand_id, data.scope.server_id, member(n), n % 3) for n in range(MEMBERS)],
-            )
+            await fill_crowd_server(store, data, now)
     # Statistics (and PostgreSQL's visibility map, for index-only scans) as autovacuum would leave them.
     if store.db.dialect == "postgresql":
         await store.db.execute(f"VACUUM ANALYZE {', '.join(BIG_TABLES)}")
