@@ -17,20 +17,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._postgres import DEFAULT_PG, postgres_schema
 from loyalteez.clock import ManualClock
 from loyalteez.emulator import Emulator
 from loyalteez.emulator.harness import TOKEN, running_bot
@@ -42,23 +39,7 @@ from loyalteez.services.rewards import admin_events as events
 from loyalteez.services.rewards.admin_events import EventOptions
 from loyalteez.store import Scope, Store
 
-DEFAULT_PG = os.environ.get("LOYALTEEZ_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 Row = tuple[str, str, int, int, float, float, float, float]
-
-
-@asynccontextmanager
-async def postgres_schema(url: str) -> AsyncIterator[str]:
-    import asyncpg
-
-    schema = f"lt_bench_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(url)
-    try:
-        await admin.execute(f'CREATE SCHEMA "{schema}"')
-        parts = urlsplit(url)
-        yield urlunsplit(parts._replace(query=urlencode([*parse_qsl(parts.query), ("search_path", schema)])))
-    finally:
-        await admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        await admin.close()
 
 
 def app_factory(database_url: str | None):

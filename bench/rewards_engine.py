@@ -29,17 +29,14 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import _rewards_anchors as anchors
+from bench._postgres import DEFAULT_PG, postgres_schema
 from bench._results import publish
 from loyalteez.clock import ManualClock
 from loyalteez.services.rewards import MessageEvent, Rewards, check_ledger, install_default_rules
@@ -49,7 +46,6 @@ from loyalteez.store import Scope, Store
 
 SCOPE = Scope("bench_brand", "900000000000000001")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-DEFAULT_PG = os.environ.get("LOYALTEEZ_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 CHANNELS = [str(910000000000000000 + i) for i in range(6)]
 ROLES = {"booster": "920000000000000001", "vip": "920000000000000002", "supporter": "920000000000000003"}
 GREETINGS = [
@@ -196,22 +192,6 @@ async def run_engine(target: str, events: list[MessageEvent], profile: cProfile.
     report = await check_ledger(store)
     await store.close()
     return EngineRun(elapsed, paid, report.ok)
-
-
-@asynccontextmanager
-async def postgres_schema(url: str) -> AsyncIterator[str]:
-    """A schema of its own for one run, dropped after."""
-    import asyncpg
-
-    schema = f"lt_bench_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(url)
-    try:
-        await admin.execute(f'CREATE SCHEMA "{schema}"')
-        parts = urlsplit(url)
-        yield urlunsplit(parts._replace(query=urlencode([*parse_qsl(parts.query), ("search_path", schema)])))
-    finally:
-        await admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        await admin.close()
 
 
 def top_functions(profile: cProfile.Profile, count: int = 10) -> str:

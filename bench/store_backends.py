@@ -15,20 +15,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import asyncpg
 
+from bench._postgres import DEFAULT_PG, postgres_schema
 from loyalteez.clock import ManualClock
 from loyalteez.ids import new_id
 from loyalteez.store import Scope, Store
@@ -37,27 +35,12 @@ from tests.store.raw import tables
 
 SCOPE = Scope("bench_brand", "900000000000000001")
 MEMBERS = 500
-DEFAULT_PG = os.environ.get("LOYALTEEZ_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 @asynccontextmanager
 async def sqlite_target() -> AsyncIterator[str]:
     with tempfile.TemporaryDirectory() as tmp:
         yield str(Path(tmp) / "bench.db")
-
-
-@asynccontextmanager
-async def postgres_target(url: str) -> AsyncIterator[str]:
-    schema = f"lt_bench_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(url)
-    try:
-        await admin.execute(f'CREATE SCHEMA "{schema}"')
-        parts = urlsplit(url)
-        query = urlencode([*parse_qsl(parts.query), ("search_path", schema)])
-        yield urlunsplit(parts._replace(query=query))
-    finally:
-        await admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        await admin.close()
 
 
 async def timed(work: Callable[[], Awaitable[None]]) -> float:
@@ -127,7 +110,7 @@ async def main_async(ops: int, tx: int, pg: str) -> list[tuple[str, str, int, fl
     except Exception as exc:
         print(f"PostgreSQL skipped: no server answers at {pg} ({type(exc).__name__}: {exc})")
         return results
-    async with postgres_target(pg) as url:
+    async with postgres_schema(pg) as url:
         results += [("PostgreSQL", *row) for row in await run_engine(url, ops, tx)]
     return results
 
