@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from . import permissions as perms
 from .actors import MemberHandle
-from .gateway import shard_of
+from .gateway_routing import shard_of
 from .settle import settle as _settle
 from .state import TEXT, VOICE, Channel, Guild, Member, Message, Overwrite, Role, User
 

@@ -1,13 +1,8 @@
 """The gateway websocket: HELLO/IDENTIFY/READY, heartbeats, RESUME with replay, and ordered dispatch.
 
-Every dispatched event gets its sequence number at the moment it is emitted and is kept in the
-session's replay buffer, so a client that RESUMEs receives exactly the events it missed, once.
-Frames are written by one writer task per connection, which keeps them in sequence order.
-
-Sharding as Discord does it: IDENTIFY may carry `shard: [id, count]` (default [0, 1]); each shard is a
-session of its own, and a guild's events go to the session of shard `(guild_id >> 22) % count` (events
-without a guild, DMs, to shard 0). Several processes may hold shards of one bot at once; a new IDENTIFY
-for a shard replaces that shard's session.
+Sessions, their RESUME buffers and ordered writers are in gateway_session.py; which session gets an
+event (shards, intents) in gateway_routing.py. Each shard is a session of its own; several processes may
+hold shards of one bot at once, and a new IDENTIFY for a shard replaces that shard's session.
 """
 
 from __future__ import annotations
@@ -19,47 +14,20 @@ import logging
 import secrets
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
 from . import payloads
+from .gateway_routing import as_seen, guild_of, wanted
+from .gateway_session import REPLAY_LIMIT, Connection, Session
 from .state import World
 
 log = logging.getLogger("loyalteez.emulator.gateway")
 
 DISPATCH, HEARTBEAT, IDENTIFY, PRESENCE, VOICE_STATE, RESUME = 0, 1, 2, 3, 4, 6
 RECONNECT, REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 7, 8, 9, 10, 11
-
-# Which intent bit an event needs (Discord silently withholds it otherwise).
-INTENT_OF: dict[str, int] = {
-    "GUILD_CREATE": 1 << 0, "GUILD_DELETE": 1 << 0, "GUILD_UPDATE": 1 << 0,
-    "GUILD_ROLE_CREATE": 1 << 0, "GUILD_ROLE_UPDATE": 1 << 0, "GUILD_ROLE_DELETE": 1 << 0,
-    "CHANNEL_CREATE": 1 << 0, "CHANNEL_UPDATE": 1 << 0, "CHANNEL_DELETE": 1 << 0,
-    "GUILD_MEMBER_ADD": 1 << 1, "GUILD_MEMBER_UPDATE": 1 << 1, "GUILD_MEMBER_REMOVE": 1 << 1,
-    "VOICE_STATE_UPDATE": 1 << 7,
-}  # fmt: skip
-MESSAGE_EVENTS = {"MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE"}
-REACTION_EVENTS = {"MESSAGE_REACTION_ADD", "MESSAGE_REACTION_REMOVE"}
-MESSAGE_CONTENT = 1 << 15
-REPLAY_LIMIT = 50_000  # events kept for RESUME; older sequences get op 9
 INVALID_SHARD = 4010
-# Events whose guild is the payload's own id rather than a guild_id field.
-GUILD_OBJECT_EVENTS = {"GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"}
-
-
-def shard_of(guild_id: int, shard_count: int) -> int:
-    """The shard Discord sends a guild's events to."""
-    return (int(guild_id) >> 22) % shard_count
-
-
-def _guild_of(event: str, data: dict[str, Any]) -> int | None:
-    raw = data.get("id") if event in GUILD_OBJECT_EVENTS else data.get("guild_id")
-    try:
-        return int(raw) if raw is not None else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _object_of(op: object, d: object) -> dict[str, Any]:
@@ -67,53 +35,6 @@ def _object_of(op: object, d: object) -> dict[str, Any]:
     if not isinstance(d, dict):
         raise TypeError(f"op {op} needs an object as d, got {type(d).__name__}")
     return d
-
-
-@dataclass
-class Connection:
-    """One websocket; frames go through `queue` so writes stay in order."""
-
-    ws: web.WebSocketResponse = field(repr=False)
-    transport: asyncio.BaseTransport | None = field(default=None, repr=False)
-    queue: asyncio.Queue[str] = field(default_factory=asyncio.Queue, repr=False)
-    sending: bool = False
-    writer: asyncio.Task[None] | None = field(default=None, repr=False)
-    session: Session | None = field(default=None, repr=False)
-    closed: bool = False
-
-    @property
-    def pending(self) -> int:
-        return self.queue.qsize() + (1 if self.sending else 0)
-
-    async def write_loop(self) -> None:
-        while True:
-            frame = await self.queue.get()
-            self.sending = True
-            try:
-                await self.ws.send_str(frame)
-            except Exception as exc:  # connection gone: the replay buffer still has the frame
-                log.info("gateway write stopped: %s", type(exc).__name__)
-                self.closed = True
-                return
-            finally:
-                self.sending = False
-
-
-@dataclass
-class Session:
-    id: str
-    intents: int
-    seq: int = 0
-    buffer: deque[tuple[int, str]] = field(default_factory=lambda: deque(maxlen=REPLAY_LIMIT), repr=False)
-    connection: Connection | None = field(default=None, repr=False)
-    client_seq: int | None = None  # last sequence the client reported in a heartbeat
-    barrier_seq: int | None = None  # sequence at the last op 1 the emulator sent
-    shard: tuple[int, int] = (0, 1)  # (shard id, shard count) from IDENTIFY
-
-    def serves(self, guild_id: int | None) -> bool:
-        """Does this session receive the events of that guild (None: events without a guild)?"""
-        shard_id, count = self.shard
-        return shard_id == 0 if guild_id is None else shard_of(guild_id, count) == shard_id
 
 
 class Gateway:
@@ -154,7 +75,7 @@ class Gateway:
 
         It goes to every session whose shard serves the event's guild (Discord: one; the emulator lets two
         processes hold the same shard, as during a hand-over)."""
-        guild_id = _guild_of(event, data)
+        guild_id = guild_of(event, data)
         delivered = None
         for session in list(self.sessions.values()):
             if session.serves(guild_id):
@@ -163,10 +84,9 @@ class Gateway:
         return delivered
 
     def _emit_to(self, session: Session, event: str, data: dict[str, Any]) -> int | None:
-        if not self._wanted(session, event, data):
+        if not wanted(session.intents, event, data):
             return None
-        if event in ("MESSAGE_CREATE", "MESSAGE_UPDATE") and not session.intents & MESSAGE_CONTENT:
-            data = self._without_content(data)
+        data = as_seen(session.intents, event, data, self.world.bot.id)
         session.seq += 1
         frame = json.dumps({"op": DISPATCH, "s": session.seq, "t": event, "d": data})
         session.buffer.append((session.seq, frame))
@@ -174,25 +94,6 @@ class Gateway:
         if conn is not None and not conn.closed:
             conn.queue.put_nowait(frame)
         return session.seq
-
-    def _wanted(self, session: Session, event: str, data: dict[str, Any]) -> bool:
-        intents = session.intents
-        guild_event = "guild_id" in data
-        if event in MESSAGE_EVENTS:
-            return bool(intents & (1 << 9 if guild_event else 1 << 12))
-        if event in REACTION_EVENTS:
-            return bool(intents & (1 << 10 if guild_event else 1 << 13))
-        need = INTENT_OF.get(event)
-        return need is None or bool(intents & need)
-
-    def _without_content(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Without MESSAGE_CONTENT Discord blanks content unless the bot is author, mentioned or in a DM."""
-        bot_id = str(self.world.bot.id)
-        author = data.get("author", {}).get("id")
-        mentioned = any(m.get("id") == bot_id for m in data.get("mentions", []))
-        if author == bot_id or mentioned or "guild_id" not in data:
-            return data
-        return {**data, "content": "", "embeds": [], "attachments": [], "components": []}
 
     def send_op(self, op: int, d: Any = None) -> None:
         """A non-dispatch frame to the live connection (not sequenced, not replayed)."""

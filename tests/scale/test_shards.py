@@ -7,7 +7,7 @@ from pathlib import Path
 
 from loyalteez.clock import ManualClock
 from loyalteez.emulator import Emulator
-from loyalteez.emulator.gateway import shard_of
+from loyalteez.emulator.gateway_routing import shard_of
 from loyalteez.emulator.harness import TOKEN, app_factory, running_bot
 from loyalteez.emulator.snowflake import DISCORD_EPOCH_MS
 from loyalteez.process_settings import ProcessSettings
