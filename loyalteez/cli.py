@@ -15,6 +15,7 @@ from pathlib import Path
 
 from loyalteez import __version__, logsafe, private_files
 from loyalteez.cli_commands import api_tokens, data_io, history, invite, restore, safety, texts, web_login
+from loyalteez.cli_commands.parsing import actions_on_brand
 from loyalteez.clock import SystemClock
 from loyalteez.services.access import brands
 from loyalteez.services.errors import ValidationError
@@ -64,15 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="connect to Discord and serve (the default; without a token: the demo)")
 
     brand = commands.add_parser("brand", help="create and manage brands (who may link servers)")
-    brand_cmds = brand.add_subparsers(dest="brand_command", metavar="ACTION", required=True)
-    create = brand_cmds.add_parser("create", help="create a brand and print its security key once")
-    create.add_argument("name", help="the brand's display name")
-    brand_cmds.add_parser("list", help="list brands with their ids and connected servers")
-    rotate = brand_cmds.add_parser("rotate-key", help="replace a brand's security key and print the new one")
-    rotate.add_argument("brand", help="brand id or name")
-    budget = brand_cmds.add_parser("budget", help="set the LTZ budget shared by a brand's servers")
-    budget.add_argument("brand", help="brand id or name")
-    budget.add_argument("amount", help="whole LTZ, or 'none' for no budget")
+    brand_cmds = actions_on_brand(
+        brand,
+        "brand_command",
+        {
+            "create": ("create a brand and print its security key once", False),
+            "list": ("list brands with their ids and connected servers", False),
+            "rotate-key": ("replace a brand's security key and print the new one", True),
+            "budget": ("set the LTZ budget shared by a brand's servers", True),
+        },
+    )
+    brand_cmds["create"].add_argument("name", help="the brand's display name")
+    brand_cmds["budget"].add_argument("amount", help="whole LTZ, or 'none' for no budget")
 
     backup = commands.add_parser("backup", help="copy the database safely, even while the bot runs")
     backup.add_argument("path", nargs="?", help="target file (default data/backups/loyalteez-<time>.db)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from loyalteez.cli_commands.parsing import actions_on_brand
 from loyalteez.clock import SystemClock
 from loyalteez.services.api import tokens
 from loyalteez.services.api.limits import DEFAULT_PER_MINUTE
@@ -20,15 +21,17 @@ COMMANDS = ("api-token",)
 
 def add_parsers(commands: Any) -> None:
     parser = commands.add_parser("api-token", help="make, list and revoke tokens of the read-only JSON API")
-    actions = parser.add_subparsers(dest="api_token_command", metavar="ACTION", required=True)
-    create = actions.add_parser("create", help="make a token for a brand and print it once")
-    create.add_argument("brand", help="brand id or name")
-    create.add_argument("--label", help="what the token is for, e.g. the bot that uses it (default: api)")
-    listed = actions.add_parser("list", help="a brand's tokens: id, label, made, revoked (never the token)")
-    listed.add_argument("brand", help="brand id or name")
-    revoke = actions.add_parser("revoke", help="cut a token off at once")
-    revoke.add_argument("brand", help="brand id or name")
-    revoke.add_argument("token_id", help="the token's id, as `api-token list` shows it")
+    actions = actions_on_brand(
+        parser,
+        "api_token_command",
+        {
+            "create": ("make a token for a brand and print it once", True),
+            "list": ("a brand's tokens: id, label, made, revoked (never the token)", True),
+            "revoke": ("cut a token off at once", True),
+        },
+    )
+    actions["create"].add_argument("--label", help="what the token is for, e.g. the bot that uses it (default: api)")
+    actions["revoke"].add_argument("token_id", help="the token's id, as `api-token list` shows it")
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
