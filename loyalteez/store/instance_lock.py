@@ -36,7 +36,7 @@ from typing import Protocol
 import asyncpg
 
 from loyalteez.store.database import DatabaseError
-from loyalteez.store.postgres_db import CONNECT_TIMEOUT, _connect_error, _split_options, redact
+from loyalteez.store.pg_connect import CONNECT_TIMEOUT, connect_error, redact, split_options
 from loyalteez.store.sqlite_db import check_path
 
 INSTANCE = "instance"
@@ -147,7 +147,7 @@ class AdvisoryLock:
     @classmethod
     async def take_all(cls, url: str, command: str, locks: list[tuple[str, bool, str | None]]) -> AdvisoryLock:
         """Take each (name, shared, what it guards) in order on one connection, or none of them."""
-        dsn, options = _split_options(url)
+        dsn, options = split_options(url)
         try:
             conn = await asyncpg.connect(
                 dsn,
@@ -156,7 +156,7 @@ class AdvisoryLock:
                 server_settings={"application_name": f"loyalteez pid={os.getpid()} {command}"[:63]},
             )
         except (OSError, TimeoutError, ValueError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-            raise _connect_error(url, exc) from exc
+            raise connect_error(url, exc) from exc
         try:
             # Transaction-level locks in a transaction left open: a pooler keeps the server connection for
             # this client while its transaction is open, and the locks end with it, whereas a session lock

@@ -1,8 +1,8 @@
 """PostgreSQL engine on asyncpg: the same `Database` contract as the SQLite engine, over a connection pool.
 
-Store SQL is written once with `?` placeholders; this driver rewrites them to `$1..$n` and sets codecs on
-every pooled connection so rows come back exactly as the SQLite driver returns them (JSON parsed, UUID as
-str, NUMERIC as int when integral else float, TIMESTAMPTZ aware UTC, DATE as date, booleans native).
+Store SQL is written once with `?` placeholders; pg_codecs.py rewrites them to `$1..$n` and sets codecs on
+every pooled connection so rows come back exactly as the SQLite driver returns them; pg_connect.py reads
+the URL's own options and words connect errors.
 
 Transactions: `transaction()` holds one pooled connection for its whole body, nests per asyncio task (an
 inner call joins the outer one, as on SQLite) and runs at READ COMMITTED. A context manager cannot re-run
@@ -14,24 +14,18 @@ transaction callable, optionally at a stricter isolation level. That is where re
 from __future__ import annotations
 
 import asyncio
-import functools
-import json
 import logging
 import random
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
-from decimal import Decimal
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
-from loyalteez import logsafe
 from loyalteez.store.database import Database, DatabaseError, FetchHelpers, Row, TransactionSlot
-from loyalteez.store.pg_literals import LEXEME as _LEXEME
+from loyalteez.store.pg_codecs import declared_type, param, reset, rowcount, setup_connection, to_dollar
+from loyalteez.store.pg_connect import CONNECT_TIMEOUT, connect_error, redact, split_options
 from loyalteez.store.pg_literals import render
 
 log = logging.getLogger(__name__)
@@ -39,149 +33,10 @@ T = TypeVar("T")
 
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization_failure, deadlock_detected
 ISOLATION_LEVELS = ("read_committed", "repeatable_read", "serializable")
-CONNECT_TIMEOUT = 10.0
-
-# format_type() spelling -> the declared type name the SQLite driver reports for the same schema.sql column.
-_TYPE_NAMES = {
-    "timestamp with time zone": "TIMESTAMPTZ",
-    "timestamp without time zone": "TIMESTAMP",
-    "character varying": "VARCHAR",
-    "character": "CHAR",
-    "double precision": "DOUBLE PRECISION",
-}
-
-
-# -- placeholders ------------------------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=2048)
-def to_dollar(sql: str) -> str:
-    """Rewrite `?` placeholders as `$1..$n`, leaving literals, identifiers and comments untouched.
-
-    Every `?` outside those is a placeholder: the store never uses PostgreSQL's jsonb `?` operators
-    (they are not portable), so there is no ambiguity to resolve.
-    """
-    count = 0
-
-    def replace(match: re.Match[str]) -> str:
-        nonlocal count
-        if match.group(0) != "?":
-            return match.group(0)
-        count += 1
-        return f"${count}"
-
-    return _LEXEME.sub(replace, sql)
-
-
-# -- values --------------------------------------------------------------------------------------------------
-
-
-def _param(value: Any) -> Any:
-    """Refuse what the SQLite driver refuses, so both engines accept the same inputs."""
-    if isinstance(value, datetime) and value.tzinfo is None:
-        raise ValueError(f"naive datetime {value!r} cannot be stored: use UTC")
-    return value
-
-
-def _numeric_out(value: Any) -> str:
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _numeric_in(text: str) -> int | float:
-    """NUMERIC as the SQLite driver returns it: int when integral, else float."""
-    number = Decimal(text)
-    if not number.is_finite():
-        return float(number)
-    return int(number) if number == number.to_integral_value() else float(number)
-
-
-def _json_out(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-async def setup_connection(conn: asyncpg.Connection) -> None:
-    """Codecs on one connection (the pool's init hook; tests use it on their own connections too)."""
-    for name in ("json", "jsonb"):
-        await conn.set_type_codec(name, encoder=_json_out, decoder=json.loads, schema="pg_catalog", format="text")
-    await conn.set_type_codec("uuid", encoder=str, decoder=str, schema="pg_catalog", format="text")
-    await conn.set_type_codec("numeric", encoder=_numeric_out, decoder=_numeric_in, schema="pg_catalog", format="text")
-
-
-async def _reset(conn: asyncpg.Connection) -> None:
-    """Pool release hook, replacing asyncpg's reset query (asyncpg still rolls back an open transaction).
-
-    The default sends `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL` on every
-    release: one more round trip for every lone statement, which doubles a point read's latency against a
-    remote Supabase. The store never changes session state (no SET without LOCAL, LISTEN, advisory locks,
-    cursors), so there is nothing to reset; code that must change settings uses SET LOCAL in a transaction.
-    """
-    if conn.is_in_transaction():  # belt and braces: never hand out a connection inside a transaction
-        await conn.execute("ROLLBACK")
-
-
-def _rowcount(status: str) -> int:
-    """Rows changed, from a command tag like 'INSERT 0 3', 'UPDATE 2' or 'CREATE TABLE' (-1, as SQLite)."""
-    last = status.rsplit(" ", 1)[-1] if status else ""
-    return int(last) if last.isdigit() else -1
 
 
 def retryable(exc: BaseException) -> bool:
     return isinstance(exc, asyncpg.PostgresError) and getattr(exc, "sqlstate", None) in RETRYABLE_SQLSTATES
-
-
-def redact(url: str) -> str:
-    """The URL without its password (`user:pass@` or `?password=`), for messages and logs."""
-    return logsafe.redact_url(url)
-
-
-# The ports transaction-mode poolers listen on by default: Supabase's (Supavisor) and PgBouncer's.
-POOLER_PORTS = frozenset({6543, 6432})
-
-
-def behind_pooler(url: str) -> bool:
-    """Whether a URL names a transaction-mode pooler by its port (Supabase 6543, PgBouncer 6432)."""
-    try:
-        return urlsplit(url).port in POOLER_PORTS
-    except ValueError:
-        return False
-
-
-def _split_options(url: str) -> tuple[str, dict[str, Any]]:
-    """Take our own query options out of the URL (asyncpg would send unknown ones to the server).
-
-    A transaction-mode pooler gives each transaction any server connection, where statements asyncpg
-    prepared on another one do not exist: its statement cache is turned off for the pooler ports, and by
-    `?statement_cache_size=0` for a pooler elsewhere.
-    """
-    parts = urlsplit(url)
-    query, options = [], {}
-    for key, value in parse_qsl(parts.query, keep_blank_values=True):
-        if key == "statement_cache_size":
-            options[key] = int(value)
-        elif key in ("pool_min_size", "pool_max_size"):
-            options[key.removeprefix("pool_")] = int(value)
-        else:
-            query.append((key, value))
-    if "statement_cache_size" not in options and behind_pooler(url):
-        options["statement_cache_size"] = 0
-    return urlunsplit(parts._replace(query=urlencode(query))), options
-
-
-def _connect_error(url: str, exc: BaseException) -> DatabaseError:
-    where = redact(url)
-    if isinstance(exc, TimeoutError):
-        reason = f"no answer within {CONNECT_TIMEOUT:.0f} s"
-    elif isinstance(exc, ConnectionRefusedError):
-        reason = "connection refused (is the server running, and are host and port right?)"
-    elif isinstance(exc, OSError):
-        reason = exc.strerror or str(exc)
-    else:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return DatabaseError(f"cannot connect to PostgreSQL at {where}: {reason}")
 
 
 # -- the engine ----------------------------------------------------------------------------------------------
@@ -233,18 +88,18 @@ class PostgresDatabase(FetchHelpers):
     async def open(cls, url: str, *, min_size: int = 1, max_size: int = 10) -> PostgresDatabase:
         """Connect a pool; a bad URL or a refusing server becomes one DatabaseError sentence."""
         try:
-            dsn, options = _split_options(url)
+            dsn, options = split_options(url)
             options = {"min_size": min_size, "max_size": max_size, **options}
             pool = await asyncpg.create_pool(
                 dsn,
                 init=setup_connection,
-                reset=_reset,
+                reset=reset,
                 timeout=CONNECT_TIMEOUT,
                 server_settings={"application_name": "loyalteez-bot"},
                 **options,
             )
         except (OSError, TimeoutError, ValueError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-            raise _connect_error(url, exc) from exc
+            raise connect_error(url, exc) from exc
         try:
             user = await pool.fetchval("SELECT current_user")
         except BaseException:
@@ -310,9 +165,9 @@ class PostgresDatabase(FetchHelpers):
             text = self._literal(held, sql, params)
             if text is not None:
                 async with held.lock:
-                    return _rowcount(await self._flush(held, text))
-        query, args = to_dollar(sql), [_param(p) for p in params]
-        return _rowcount(await self._run(lambda conn: conn.execute(query, *args), query))
+                    return rowcount(await self._flush(held, text))
+        query, args = to_dollar(sql), [param(p) for p in params]
+        return rowcount(await self._run(lambda conn: conn.execute(query, *args), query))
 
     async def queue(self, sql: str, params: Sequence[Any] = (), *, once: bool = False) -> None:
         """A write whose row count nobody needs: inside a transaction it is sent with the next request
@@ -344,12 +199,12 @@ class PostgresDatabase(FetchHelpers):
             held.pending.extend(text for text in texts if text is not None)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        query, args = to_dollar(sql), [[_param(p) for p in row] for row in rows]
+        query, args = to_dollar(sql), [[param(p) for p in row] for row in rows]
         if args:
             await self._run(lambda conn: conn.executemany(query, args), query)
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        query, args = to_dollar(sql), [_param(p) for p in params]
+        query, args = to_dollar(sql), [param(p) for p in params]
         records = await self._run(lambda conn: conn.fetch(query, *args), query)
         return [dict(record) for record in records]
 
@@ -448,12 +303,6 @@ class PostgresDatabase(FetchHelpers):
             await asyncio.wait_for(self._pool.close(), 10)
         except TimeoutError:
             self._pool.terminate()
-
-
-def declared_type(pg_type: str) -> str:
-    """'timestamp with time zone' -> 'TIMESTAMPTZ', 'numeric(10,2)' -> 'NUMERIC(10,2)', 'jsonb' -> 'JSONB'."""
-    base, paren, rest = pg_type.partition("(")
-    return (_TYPE_NAMES.get(base.strip(), base.strip()) + paren + rest).upper()
 
 
 async def _backoff(attempt: int) -> None:

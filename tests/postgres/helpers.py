@@ -17,7 +17,7 @@ import pytest
 from loyalteez.clock import ManualClock
 from loyalteez.store import Scope, Store
 from loyalteez.store._tables import APPEND_ONLY_TABLES
-from loyalteez.store.postgres_db import setup_connection
+from loyalteez.store.pg_codecs import setup_connection
 from loyalteez.store.schema import SCHEMA_FILE
 from tests.conftest import PG_DSN, _pg_reason, _pg_state, pg_url
 from tests.store.sample_rows import sample_rows, uid

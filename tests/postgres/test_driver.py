@@ -17,7 +17,8 @@ import pytest
 
 from loyalteez.clock import ManualClock
 from loyalteez.store import DatabaseError, Store
-from loyalteez.store.postgres_db import PostgresDatabase, to_dollar
+from loyalteez.store.pg_codecs import to_dollar
+from loyalteez.store.postgres_db import PostgresDatabase
 from tests.conftest import linked, pg_schema, pg_skip_unless_up, pg_url
 from tests.store.raw import tables
 from tests.store.sample_rows import uid

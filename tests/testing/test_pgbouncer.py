@@ -12,7 +12,7 @@ import pytest
 
 from loyalteez.store import Store
 from loyalteez.store.instance_lock import LockHeld, hold
-from loyalteez.store.postgres_db import _split_options, behind_pooler
+from loyalteez.store.pg_connect import behind_pooler, split_options
 from loyalteez.testing import pgbouncer
 from loyalteez.testing.pgbouncer import PgBouncer
 from tests.conftest import PG_DSN, PG_VIA, pg_skip_unless_up
@@ -29,7 +29,7 @@ def bouncer() -> Iterator[PgBouncer]:
 
 
 def _plain(url: str) -> str:
-    return _split_options(url)[0]
+    return split_options(url)[0]
 
 
 async def test_two_clients_share_one_server_connection_between_transactions(bouncer: PgBouncer) -> None:
@@ -82,9 +82,9 @@ def test_pooler_ports_turn_prepared_statements_off() -> None:
     assert behind_pooler("postgresql://u:p@aws-0-eu.pooler.supabase.com:6543/postgres")
     assert behind_pooler("postgresql://u@127.0.0.1:6432/db")
     assert not behind_pooler("postgresql://u@db.ref.supabase.co:5432/postgres")
-    assert _split_options("postgresql://u@h:6543/db")[1]["statement_cache_size"] == 0
-    assert _split_options("postgresql://u@h:6543/db?statement_cache_size=50")[1]["statement_cache_size"] == 50
-    assert "statement_cache_size" not in _split_options("postgresql://u@h:5432/db")[1]
+    assert split_options("postgresql://u@h:6543/db")[1]["statement_cache_size"] == 0
+    assert split_options("postgresql://u@h:6543/db?statement_cache_size=50")[1]["statement_cache_size"] == 50
+    assert "statement_cache_size" not in split_options("postgresql://u@h:5432/db")[1]
 
 
 @pytest.mark.skipif(PG_VIA != "pgbouncer", reason="only when the suite runs through the pooler")
