@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from loyalteez.services.common.csv_cells import csv_line
 from loyalteez.store import ScopedData
-from loyalteez.store.repos.ledger import LedgerRow
+from loyalteez.store.repos.ledger_pages import LedgerRow
 
 LEDGER_PAGE = 25
 LEDGER_BATCH = 1000

@@ -19,7 +19,7 @@ from loyalteez.clock import Clock, start_of_day, utc_day
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.standings import texts
 from loyalteez.store import Scope, ScopedData, Store
-from loyalteez.store.repos.ledger import LedgerEntry
+from loyalteez.store.repos.ledger_pages import LedgerEntry
 from loyalteez.store.repos.standings import BOARD_KINDS, BoardKind
 
 Period = Literal["all", "month", "week"]

@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from loyalteez.store.repos.base import Repository
+from loyalteez.store.repos.ledger_pages import LEDGER, LedgerPages
 from loyalteez.store.values import as_utc
 
-LEDGER = "loyalteez_reward_ledger"
 SEEN = "loyalteez_seen_events"
 STATS = "discord_user_stats"
 _CHUNK = 2000  # keys per statement (x6 parameters at most): under both engines' 32,766 limit
@@ -33,45 +32,6 @@ class Tally:
     claims: int
     today: int
     last_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class LedgerEntry:
-    """One payout as a member sees it in their reward history."""
-
-    event_type: str
-    amount: int
-    channel_id: str | None
-    is_test: bool
-    created_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class LedgerRow:
-    """One payout as admins read it in the server's ledger."""
-
-    row_id: str
-    created_at: datetime | None
-    member_id: str
-    event_type: str
-    amount: int
-    channel_id: str | None
-    is_test: bool
-
-
-_ROW_COLUMNS = "id, created_at, discord_user_id, event_type, amount, channel_id, is_test"
-
-
-def _ledger_row(r: Mapping[str, Any]) -> LedgerRow:
-    return LedgerRow(
-        str(r["id"]),
-        as_utc(r["created_at"]),
-        str(r["discord_user_id"]),
-        str(r["event_type"]),
-        int(r["amount"]),
-        r.get("channel_id"),
-        bool(r["is_test"]),
-    )
 
 
 _STATS_UPSERT_HEAD = (
@@ -139,8 +99,8 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield items[start : start + _CHUNK]
 
 
-class LedgerRepository(Repository):
-    """The rewards ledger of one server and the member stats it moves."""
+class LedgerRepository(LedgerPages):
+    """The rewards ledger of one server and the member stats it moves (its pages: LedgerPages)."""
 
     # -- reads before a batch is decided ------------------------------------------------------------------
 
@@ -442,63 +402,3 @@ class LedgerRepository(Repository):
             f"SELECT discord_user_id, ltz_earned FROM discord_user_stats WHERE {scope_sql}", params
         )
         return {r["discord_user_id"]: int(r["ltz_earned"]) for r in rows}
-
-    def _member_rows(self) -> str:
-        """The WHERE of one member's payouts, written so the member-and-time index serves it.
-
-        Without statistics (SQLite is never ANALYZEd here) the planner weighs the server-and-time index
-        (server_id, brand_id, ...) equal to the member one and walks the server's whole ledger; the brand
-        test as an expression (`brand_id || ''`) still filters but no longer ties the two indexes.
-        """
-        return f"FROM {LEDGER} WHERE server_id = ? AND discord_user_id = ? AND brand_id || '' = ?"
-
-    async def history(self, member_id: str, limit: int, offset: int) -> list[LedgerEntry]:
-        """A member's payouts, newest first, one page at a time (the member-and-time index serves it)."""
-        rows = await self._db.fetch_all(
-            f"SELECT event_type, amount, channel_id, is_test, created_at {self._member_rows()} "
-            "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-            [self.scope.server_id, member_id, self.scope.brand_id, limit, offset],
-        )
-        return [
-            LedgerEntry(
-                r["event_type"], int(r["amount"]), r.get("channel_id"), bool(r["is_test"]), as_utc(r["created_at"])
-            )
-            for r in rows
-        ]
-
-    async def history_size(self, member_id: str) -> int:
-        return int(
-            await self._db.fetch_value(
-                f"SELECT COUNT(*) {self._member_rows()}", [self.scope.server_id, member_id, self.scope.brand_id]
-            )
-        )
-
-    # -- the server's ledger, newest first (admins) ---------------------------------------------------------
-
-    async def newest(self, limit: int, after: tuple[datetime, str] | None = None) -> list[LedgerRow]:
-        """Payouts of every member, newest first, continuing below the (created_at, id) of the last one read.
-
-        Keyset paging down the (server_id, created_at) index, so a page or a streamed export costs only
-        the rows it reads.
-        """
-        sql, params = self._tables.scope_filter(LEDGER)
-        if after is not None:
-            sql += " AND (created_at, id) < (?, ?)"  # a row value: one index range on both engines
-            params.extend(after)
-        rows = await self._db.fetch_all(
-            f"SELECT {_ROW_COLUMNS} FROM {LEDGER} WHERE {sql} ORDER BY created_at DESC, id DESC LIMIT ?",
-            [*params, int(limit)],
-        )
-        return [_ledger_row(r) for r in rows]
-
-    async def newest_page(self, limit: int, offset: int) -> list[LedgerRow]:
-        """One numbered page of the same order (the dashboard's pager)."""
-        sql, params = self._tables.scope_filter(LEDGER)
-        rows = await self._db.fetch_all(
-            f"SELECT {_ROW_COLUMNS} FROM {LEDGER} WHERE {sql} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-            [*params, int(limit), int(offset)],
-        )
-        return [_ledger_row(r) for r in rows]
-
-    async def size(self) -> int:
-        return await self._tables.count(LEDGER)
