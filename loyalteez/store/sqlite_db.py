@@ -249,10 +249,8 @@ class SqliteDatabase(FetchHelpers):
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         if self._reader is not None and self._slot.current() is None and _is_select(sql):
-            cursor = await self._reader.execute(sql, [_to_sql(p) for p in params])
-            rows = await cursor.fetchall()
-            await cursor.close()
-            return [dict(row) for row in rows]
+            # Rows become dicts on the reader's thread: a big read (a whole ranking) keeps the loop free.
+            return await self._in_thread(self._reader, _fetch_all, sql, params)
         async with self._statement() as conn:
             return await self._in_thread(conn, _fetch_all, sql, params)
 

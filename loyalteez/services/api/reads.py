@@ -19,7 +19,6 @@ from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards.admin_events import list_events
 from loyalteez.services.rewards.rules import Rule
 from loyalteez.services.standings import Balance
-from loyalteez.services.standings import balance as member_balance
 from loyalteez.services.streaks.service import StreakStatus
 from loyalteez.store import ScopedData
 
@@ -89,11 +88,11 @@ async def summary(data: ScopedData, name: str) -> ServerSummary:
     return ServerSummary(data.scope.server_id, name, await data.standings.members())
 
 
-async def member(data: ScopedData, member_id: str, streak: StreakStatus, now: datetime) -> MemberFigures:
+async def member(data: ScopedData, member_id: str, balance: Balance, streak: StreakStatus) -> MemberFigures:
     stats = await data.standings.member_stats_of(member_id)
     return MemberFigures(
         member_id=member_id,
-        balance=await member_balance(data, member_id, now),
+        balance=balance,
         streak=streak,
         messages=stats.messages,
         reactions=stats.reactions,

@@ -66,7 +66,8 @@ class ApiService:
     async def member(self, scope: Scope, member_id: str) -> reads.MemberFigures:
         member_id = reads.check_member(member_id)
         streak = await self.streaks.status(scope, member_id)
-        return await reads.member(await self.store.reading(scope), member_id, streak, self.clock.now())
+        balance = await self.standings.reading_balance(scope, member_id)
+        return await reads.member(await self.store.reading(scope), member_id, balance, streak)
 
     async def kpi_history(
         self, scope: Scope, days: str | None, metric: str | None

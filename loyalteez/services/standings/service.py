@@ -11,6 +11,7 @@ so are cooldowns and caps, which read it).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -30,6 +31,10 @@ PAGE_SIZE = 10
 # served from memory for KEEP_BOARD seconds. Small servers (and tests, whose clock does not run) stay live.
 SLOW_BOARD = 0.05
 KEEP_BOARD = 30.0
+# An all-time board reads the rank index in order, but a page far down (and a member's rank) walks past
+# every member above it: about 10 ms a read at 100,000 members. A board of more than KEEP_RANKED members is
+# kept the same way (its ranks and the API's member ranks then lag by up to KEEP_BOARD seconds).
+KEEP_RANKED = 5_000
 HISTORY_PAGE_SIZE = 20
 BOARD_TITLES = {
     "ltz_earned": "LTZ earned",
@@ -191,6 +196,10 @@ class Ranking:
         caller = None if mine is None else BoardRow(self.positions[mine], caller_id, self.members[mine][1])
         return Board(kind, period, page, pages, rows, caller)
 
+    def place(self, member_id: str) -> int | None:
+        mine = self.where.get(member_id)
+        return None if mine is None else self.positions[mine]
+
 
 class StandingsService:
     """What members ask about where they stand: /balance (in a server or in DMs) and /leaderboard."""
@@ -198,33 +207,59 @@ class StandingsService:
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
         self.clock = clock
-        self._rankings: dict[tuple[Scope, BoardKind, datetime], Ranking] = {}
+        self._rankings: dict[tuple[Scope, BoardKind, datetime | None], Ranking] = {}
+        self._ranking = asyncio.Lock()  # one ranking read at a time: a burst of requests shares it
 
     async def balance(self, scope: Scope, member_id: str) -> Balance:
         return await balance(self.store.scoped(scope), member_id, self.clock.now())
 
+    def _kept(self, scope: Scope, kind: BoardKind, since: datetime | None) -> Ranking | None:
+        kept = self._rankings.get((scope, kind, since))
+        return kept if kept is not None and self.clock.monotonic() - kept.at < KEEP_BOARD else None
+
+    async def _keep(self, data: ScopedData, kind: BoardKind, since: datetime | None) -> None:
+        async with self._ranking:
+            if self._kept(data.scope, kind, since) is not None:
+                return
+            ranking = Ranking.of(await data.standings.ranking(kind, since), self.clock.monotonic())
+            self._rankings = {k: r for k, r in self._rankings.items() if ranking.at - r.at < KEEP_BOARD}
+            self._rankings[(data.scope, kind, since)] = ranking
+
     async def leaderboard(self, scope: Scope, kind: str, period: str, page: int, caller_id: str) -> Board:
         """Read on the store's read connection: a busy board page never holds up the rewards writer.
 
-        All-time boards are index reads and always live; a slow windowed board is kept (SLOW_BOARD).
+        A quick board stays live; a slow windowed one (SLOW_BOARD) or a big all-time one (KEEP_RANKED) is
+        ranked once and its pages served from memory for KEEP_BOARD seconds.
         """
         data = await self.store.reading(scope)
-        now = self.clock.now()
         board_kind, board_period = _check(kind, period)
-        since = board_since(board_period, now, await connected_at(data))
-        if since is None:
-            return await board_page(data, board_kind, board_period, since, page, caller_id)
-        key = (scope, board_kind, since)
-        kept = self._rankings.get(key)
-        if kept is not None and self.clock.monotonic() - kept.at < KEEP_BOARD:
+        since = board_since(board_period, self.clock.now(), await connected_at(data))
+        kept = self._kept(scope, board_kind, since)
+        if kept is not None:
             return kept.board(board_kind, board_period, page, caller_id)
         started = self.clock.monotonic()
         board = await board_page(data, board_kind, board_period, since, page, caller_id)
-        if self.clock.monotonic() - started > SLOW_BOARD:
-            ranking = Ranking.of(await data.standings.ranking(board_kind, since), self.clock.monotonic())
-            self._rankings = {k: r for k, r in self._rankings.items() if ranking.at - r.at < KEEP_BOARD}
-            self._rankings[key] = ranking
+        slow = self.clock.monotonic() - started > SLOW_BOARD
+        if (since is not None and slow) or (since is None and board.pages * PAGE_SIZE > KEEP_RANKED):
+            await self._keep(data, board_kind, since)
         return board
+
+    async def reading_balance(self, scope: Scope, member_id: str) -> Balance:
+        """`balance` on the read connection, the rank from the kept all-time board when there is one."""
+        data = await self.store.reading(scope)
+        kept = self._kept(scope, "ltz_earned", None)
+        if kept is None:
+            return await balance(data, member_id, self.clock.now())
+        holdings = await data.standings.holdings(member_id)
+        today = fresh_since(start_of_day(utc_day(self.clock.now())), await connected_at(data))
+        assert today is not None, "a day always has a start"
+        return Balance(
+            earned=holdings.earned,
+            spent=holdings.spent,
+            today=await data.standings.earned_since(member_id, today),
+            rank=kept.place(member_id),
+            ranked=len(kept.members),
+        )
 
     async def dm_balances(self, member_id: str) -> str:
         """/balance in DMs: the member's balance on every connected server they earned on."""

@@ -178,9 +178,15 @@ class StandingsRepository(Repository):
         ranked = next((int(r["n"]) for r in parts if r["part"] == "ranked"), 0)
         return Standing(ranked, rows, own)
 
-    async def ranking(self, kind: BoardKind, since: datetime) -> list[tuple[str, int]]:
-        """A whole windowed ranking, (member, value) best first: one grouping for every page of a big board."""
-        source, params = self._window_source(kind, since)
+    async def ranking(self, kind: BoardKind, since: datetime | None) -> list[tuple[str, int]]:
+        """A whole ranking, (member, value) best first (None: all time, in rank-index order): one read for
+        every page of a big board."""
+        if since is None:
+            value = _STATS_VALUES[kind].format(p="")
+            scope_sql, params = self._tables.scope_filter(STATS)
+            source = f"SELECT discord_user_id, {value} AS value FROM {STATS} WHERE {scope_sql} AND {value} > 0"
+        else:
+            source, params = self._window_source(kind, since)
         rows = await self._db.fetch_all(
             f"SELECT discord_user_id, value FROM ({source}) board WHERE value > 0 ORDER BY value DESC, discord_user_id",
             params,

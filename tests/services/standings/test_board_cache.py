@@ -1,4 +1,4 @@
-"""A slow windowed board of a big server is ranked once and kept briefly; all-time boards stay live."""
+"""A slow windowed board, or a big all-time one, is ranked once and kept briefly; quick small boards stay live."""
 
 from __future__ import annotations
 
@@ -67,3 +67,24 @@ async def test_a_quick_board_is_never_kept(store: Store, clock: ManualClock) -> 
     await _pay(store, scope, "8", 40, clock.now(), 1)
     board = await service.leaderboard(scope, "claims", "week", 1, "")
     assert [r.member_id for r in board.rows] == ["7", "8"]
+
+
+async def test_a_big_all_time_board_is_kept_and_so_is_its_ranks(store: Store, clock: ManualClock, monkeypatch) -> None:
+    monkeypatch.setattr("loyalteez.services.standings.service.KEEP_RANKED", 2)  # three members: a big board
+    scope = await linked(store, "brand_a", "101")
+    service = StandingsService(store, clock)
+    for n, (member, amount) in enumerate((("7", 30), ("8", 20), ("9", 10))):
+        await _pay(store, scope, member, amount, clock.now(), n)
+    board = await service.leaderboard(scope, "ltz_earned", "all", 1, "9")
+    assert [(r.rank, r.member_id) for r in board.rows] == [(1, "7"), (2, "8"), (3, "9")]
+
+    await _pay(store, scope, "9", 50, clock.now(), 3)
+    kept = await service.leaderboard(scope, "ltz_earned", "all", 1, "9")
+    assert [r.member_id for r in kept.rows] == ["7", "8", "9"] and kept.caller.rank == 3
+    mine = await service.reading_balance(scope, "9")
+    assert (mine.earned, mine.rank, mine.ranked) == (60, 3, 3), "the balance is live, the rank is the kept board's"
+
+    clock.tick(KEEP_BOARD)
+    fresh = await service.leaderboard(scope, "ltz_earned", "all", 1, "9")
+    assert [(r.rank, r.member_id, r.value) for r in fresh.rows] == [(1, "9", 60), (2, "7", 30), (3, "8", 20)]
+    assert (await service.reading_balance(scope, "9")).rank == 1
