@@ -42,6 +42,7 @@ from loyalteez.web.security import security_headers
 from loyalteez.web.sessions import session_middleware
 from loyalteez.web.settings import WebSettings
 from loyalteez.web.templates import Templates
+from loyalteez.web.turns import TURNS, Turns, take_turns
 
 if TYPE_CHECKING:
     from loyalteez.services.container import Services
@@ -68,10 +69,19 @@ async def audited_as_web(request: web.Request, handler: Handler) -> web.StreamRe
 def build_web_app(context: WebContext) -> web.Application:
     app = web.Application(
         # api_errors inside error_pages: refusals under /api are JSON, never the dashboard's HTML pages
-        middlewares=[security_headers, session_middleware, error_pages, api_errors, csrf_middleware, audited_as_web],
+        middlewares=[
+            security_headers,
+            take_turns,
+            session_middleware,
+            error_pages,
+            api_errors,
+            csrf_middleware,
+            audited_as_web,
+        ],
         client_max_size=1024**2,
     )
     app[CONTEXT] = context
+    app[TURNS] = Turns(context.clock, lambda: context.services.rewards.writer.pending > 0)
     for module in PAGES:
         app.router.add_routes(module.routes)
     app.router.add_static("/static/", STATIC, append_version=False)

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from loyalteez.web.security import HEADERS
+from loyalteez.web.turns import TURNS
 
 
 async def stream_csv(request: web.Request, filename: str, chunks: AsyncIterator[bytes]) -> web.StreamResponse:
@@ -23,7 +24,12 @@ async def stream_csv(request: web.Request, filename: str, chunks: AsyncIterator[
         }
     )
     await response.prepare(request)
-    async for chunk in chunks:
+    turns = request.app[TURNS]
+    while True:
+        async with turns.turn():  # each chunk's read and formatting waits its turn like a page (web/turns.py)
+            chunk = await anext(chunks, None)
+        if chunk is None:
+            break
         await response.write(chunk)
     await response.write_eof()
     return response
