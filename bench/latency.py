@@ -146,7 +146,7 @@ async def one_run(server: str, rtt_ms: float, seconds: float, members: int, rate
                 await prepare_database(direct, guild, guild.owner)  # type: ignore[arg-type]
                 drop_message = await start_and_drop(emu, guild, bot)
                 await measure(result, proxy, guild, people, channels, drop_message, direct, seconds, rate)
-                await bot.stop()
+                await bot.stop(timeout=60)  # a backlog on a slow link takes a while to flush
                 result.errors = [line for line in bot.log.read_text().splitlines() if " ERROR " in line]
             except BaseException:
                 await bot.kill()

@@ -91,6 +91,15 @@ class Store:
         rows others write (a brand's spend) must be read afresh under the row lock when shared."""
         return self.db.dialect == "postgresql"
 
+    def conflicted(self, exc: BaseException) -> bool:
+        """Did a transaction lose a race (serialization failure, deadlock)? Nothing of it committed, so the
+        caller may run it again. PostgreSQL only: SQLite runs one writer at a time."""
+        if self.db.dialect != "postgresql":
+            return False
+        from loyalteez.store.postgres_db import retryable  # PostgreSQL only
+
+        return retryable(exc)
+
     def scoped(self, scope: Scope) -> ScopedData:
         """Everything one brand may see and change of one server, one repository per feature."""
         if not isinstance(scope, Scope):

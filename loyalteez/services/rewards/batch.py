@@ -114,6 +114,7 @@ class BatchEngine:
         self.rollups: RollupSink = rollups or ActivityRollups()
         self.batch_hooks: list[BatchHook] = []
         self.after_batch: list[AfterBatch] = []  # see hooks.py: called inside each written batch's transaction
+        self.conflicts = 0  # batches decided again holding the locks after their guard found a change
 
     # -- passive events (the writer calls this with a batch) -------------------------------------------------
 
@@ -133,27 +134,62 @@ class BatchEngine:
         """Apply passive events in one transaction; events of one server keep their order.
 
         `planned`: what `preplan` returned for each item, if the caller planned ahead.
+
+        On a shared database (PostgreSQL) the batch is first decided without the rewards locks and
+        written behind a guard that proves nothing it read has moved (store/repos/ledger_guard.py), so no
+        lock is held across a network wait; if the guard finds a change, or the batch needs what only the
+        locks make safe (a config to load, a brand budget), it is decided again holding the locks.
         """
         groups: dict[Scope, list[int]] = {}
         for index, (scope, _) in enumerate(items):
             groups.setdefault(scope, []).append(index)
+        if self.store.shared and all(self._unlocked(scope) for scope in groups):
+            try:
+                return await self._apply(items, planned, groups, guarded=set())
+            except _Locking:
+                pass
+            except Exception as exc:
+                if not self.store.conflicted(exc):
+                    raise
+                self.conflicts += 1
+        return await self._apply(items, planned, groups, guarded=None)
+
+    def _unlocked(self, scope: Scope) -> bool:
+        """May this server's batch be decided without its locks? Only with a current config and no budget."""
+        cfg = self.cache.current(self.store.scoped(scope))
+        return cfg is not None and cfg.budget is None
+
+    async def _apply(
+        self,
+        items: Sequence[tuple[Scope, PassiveEvent]],
+        planned: Sequence[Planned | None] | None,
+        groups: dict[Scope, list[int]],
+        guarded: set[str] | None,
+    ) -> list[EventOutcome]:
+        """`apply` once: holding the locks from the start (`guarded` None), or behind guards (the brands
+        whose guard took the brand lock so far, which the call fills)."""
         outcomes: list[EventOutcome] = [EventOutcome(False)] * len(items)
         spent: dict[str, int] = {}
+        order = sorted(groups, key=lambda s: (s.brand_id, s.server_id))
         try:
             async with self.store.transaction():
-                locked_brands: set[str] = set()
-                for scope in sorted(groups, key=lambda s: (s.brand_id, s.server_id)):
-                    await self.store.scoped(scope).rewards.lock(brand=scope.brand_id not in locked_brands)
-                    locked_brands.add(scope.brand_id)
+                if guarded is None:
+                    locked_brands: set[str] = set()
+                    for scope in order:
+                        await self.store.scoped(scope).rewards.lock(brand=scope.brand_id not in locked_brands)
+                        locked_brands.add(scope.brand_id)
                 now = self.clock.now()
-                for scope, indexes in groups.items():
+                for scope in order if guarded is not None else groups:
+                    indexes = groups[scope]
                     data = self.store.scoped(scope)
-                    cfg = await self.cache.get(data)
+                    cfg = self.cache.current(data) if guarded is not None else await self.cache.get(data)
+                    if cfg is None:
+                        raise _Locking()
                     moments = {i: decided_at(items[i][1], now, self.late_after) for i in indexes}
                     for day in by_day(indexes, [moments[i] for i in indexes]):
                         plans = [_plan_with(items[i][1], cfg, planned[i] if planned else None) for i in day]
                         results, paid = await self._run(
-                            data, cfg, plans, spent.get(scope.brand_id, 0), [moments[i] for i in day]
+                            data, cfg, plans, spent.get(scope.brand_id, 0), [moments[i] for i in day], guarded
                         )
                         spent[scope.brand_id] = spent.get(scope.brand_id, 0) + paid
                         for index, outcome in zip(day, results, strict=True):
@@ -178,17 +214,22 @@ class BatchEngine:
         plans: Sequence[Plan],
         pending_spend: int = 0,
         moments: Sequence[datetime] | None = None,
+        guarded: set[str] | None = None,
     ) -> tuple[list[EventOutcome], int]:
         """Decide and write one server's plans inside the open transaction; returns outcomes, real LTZ paid.
 
         `moments`: when each plan happened (all on one UTC day); default now. Tallies are loaded from the
         earliest, and each plan is decided at its own.
+
+        `guarded`: decided without the rewards locks (see `apply`), the brands already locked by a guard.
+        Every activity key is then taken for new (Discord rarely sends one twice) and the guard queued
+        before the writes makes sure of it and of the checks; None: the caller holds the locks.
         """
         now = self.clock.now()
         moments = list(moments) if moments is not None else [now] * len(plans)
         state = BatchState(min(moments, default=now))
         keys = [p.seen_key for p in plans if p.seen_key is not None]
-        new = await data.ledger.mark_seen(keys) if keys else set()
+        new = set(keys) if guarded is not None or not keys else await data.ledger.mark_seen(keys)
         flags: list[tuple[bool, bool]] = []  # (counted, may earn) per plan
         for p in plans:
             counted = p.seen_key is not None and p.seen_key in new
@@ -196,7 +237,7 @@ class BatchEngine:
                 new.discard(p.seen_key)  # a repeat inside the batch is a repeat too
             flags.append((counted, counted or p.seen_key is None or not p.earns_only_when_new))
         candidates = [c for p, (_, earns) in zip(plans, flags, strict=True) if earns for c in p.candidates]
-        await self._load(data, cfg, state, candidates, pending_spend)
+        proof = await self._load(data, cfg, state, candidates, pending_spend, proved=guarded is not None)
 
         stats: dict[str, list[int]] = {}
         ledger: list[dict[str, Any]] = []
@@ -210,6 +251,12 @@ class BatchEngine:
                 row[2] += p.deltas[2]
             results = [await self._decide(data, cfg, state, c, ledger, stats) for c in p.candidates] if earns else []
             outcomes.append(EventOutcome(counted, tuple(results)))
+        if guarded is not None and (keys or ledger or stats):
+            if proof is None or not await data.ledger.guard(
+                keys, [proof] if proof else [], lock_brand=data.scope.brand_id not in guarded
+            ):
+                raise _Locking()
+            guarded.add(data.scope.brand_id)
         if ledger or stats:
             await data.ledger.write(ledger, stats)
             await self.rollups.record(
@@ -229,11 +276,22 @@ class BatchEngine:
         return outcomes, state.paid_real
 
     async def _load(
-        self, data: ScopedData, cfg: ServerRewards, state: BatchState, candidates: list[Candidate], pending: int
-    ) -> None:
-        """Read what the ladder needs for these candidates: a few grouped queries, none per event."""
+        self,
+        data: ScopedData,
+        cfg: ServerRewards,
+        state: BatchState,
+        candidates: list[Candidate],
+        pending: int,
+        *,
+        proved: bool = False,
+    ) -> str | None:
+        """Read what the ladder needs for these candidates: a few grouped queries, none per event.
+
+        With `proved` (decided without the locks), returns the guard's proof that the reads still hold ("" when
+        nothing was read, None when they cannot be proved); otherwise "".
+        """
         if not candidates:
-            return
+            return ""
         limited = [c for c in candidates if c.limited]
         # Lifetime caps need every past payout; cooldowns and daily caps only the recent window, which
         # keeps this query's cost independent of how long the server has been earning.
@@ -253,13 +311,17 @@ class BatchEngine:
             state.day_start,
             state.day_start + timedelta(days=1),
             is_test=cfg.test_mode.enabled,
+            proof=proved,
         )
         state.paid_keys = checks.paid_keys
         state.tallies.update(checks.tallies)
         if capped:
             state.totals = checks.totals
         if cfg.budget is not None:
+            if proved:
+                return None  # a budget is the brand's, spent by every server: only its lock keeps it exact
             state.spent = await self.spend.get(data) + pending
+        return checks.proof if proved else ""
 
     async def _decide(
         self,
@@ -311,3 +373,7 @@ class BatchEngine:
         if not is_test:
             stats.setdefault(member.id, [0, 0, 0, 0])[3] += amount
         return Paid(amount, event, breakdown, member.id, is_test, ledger_id)
+
+
+class _Locking(Exception):
+    """This batch cannot be decided without the rewards locks: decide it again holding them."""

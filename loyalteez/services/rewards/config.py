@@ -120,6 +120,15 @@ class ConfigCache:
         self._entries[key] = entry
         return entry
 
+    def current(self, data: ScopedData) -> ServerRewards | None:
+        """The snapshot `get` would return without reading the database, else None (for a decision made
+        outside the rewards lock, which must not read the config: see RewardsRepository.transaction)."""
+        entry = self._entries.get((data.scope.brand_id, data.scope.server_id))
+        now = self._monotonic()
+        if entry is None or entry.generation != data.rewards.generation() or now - entry.loaded_at >= self.ttl:
+            return None
+        return entry if now - entry.checked_at < BRAND_CHECK_SECONDS else None
+
     def peek(self, brand_id: str, server_id: str) -> ServerRewards | None:
         """The snapshot held for a server, without checking it is current (the engine's `get` does)."""
         return self._entries.get((brand_id, server_id))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from loyalteez.store.repos import ledger_guard
 from loyalteez.store.repos.ledger_pages import LEDGER, LedgerPages
 from loyalteez.store.values import as_utc
 
@@ -92,6 +93,9 @@ class LedgerChecks:
     paid_keys: set[str]
     tallies: dict[tuple[str, str], Tally]
     totals: dict[str, int]
+    # With `proof` asked for: the guard's condition that these checks still read the same (ledger_guard.py);
+    # None when they cannot be proved that way.
+    proof: str | None = None
 
 
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -120,6 +124,25 @@ class LedgerRepository(LedgerPages):
             [self.scope.brand_id, self.scope.server_id, self._clock.now().date(), unique],
         )
         return {r["event_key"] for r in rows}
+
+    async def guard(self, seen: Sequence[str], proofs: Sequence[str], *, lock_brand: bool) -> bool:
+        """Queue the statement that opens the writes of a batch decided without locks (ledger_guard.py):
+        it locks, records `seen` and checks `proofs`. False when it cannot be written (the caller then
+        decides the locking way). PostgreSQL only; call inside the batch's transaction, before its writes."""
+        if self._db.dialect != "postgresql":
+            return False
+        block = ledger_guard.guard_block(
+            self.scope.brand_id,
+            self.scope.server_id,
+            lock_brand=lock_brand,
+            seen=seen,
+            seen_on=self._clock.now().date(),
+            proofs=proofs,
+        )
+        if block is None:
+            return False
+        await self._db.queue(block)
+        return True
 
     async def paid_keys(self, keys: Sequence[str]) -> set[str]:
         """Which of these idempotency keys already have a ledger row, each looked up on the (server,
@@ -224,11 +247,13 @@ class LedgerRepository(LedgerPages):
         day_end: datetime,
         *,
         is_test: bool = False,
+        proof: bool = False,
     ) -> LedgerChecks:
         """paid_keys, tallies per group and event_totals, read in one statement (one round trip) when small.
 
         What the engine reads before deciding a batch; against a remote database each separate read
         would cost a round trip. The parts are UNION ALL branches with one row shape, told apart by `kind`.
+        `proof` (PostgreSQL): also return the condition a guard checks under the lock (see ledger_guard.py).
         """
         keys = list(dict.fromkeys(keys))
         groups = [g for g in tally_groups if g.member_ids and g.event_types]
@@ -273,7 +298,14 @@ class LedgerRepository(LedgerPages):
         found = LedgerChecks(set(), {}, {})
         if not branches:
             return found
-        for r in await self._db.fetch_all(" UNION ALL ".join(branches), params):
+        sql = " UNION ALL ".join(branches)
+        proved = proof and self._db.dialect == "postgresql"
+        rows = await self._db.fetch_all(ledger_guard.with_digest(sql) if proved else sql, params)
+        if proved and rows:
+            found = LedgerChecks(set(), {}, {}, ledger_guard.proof(sql, params, str(rows[0]["digest"])))
+        for r in rows:
+            if r["kind"] is None:
+                continue  # the digest's row when nothing matched
             if r["kind"] == "p":
                 found.paid_keys.add(r["k"])
             elif r["kind"] == "t":
