@@ -10,7 +10,8 @@ the services and the dashboard's aiohttp server (loyalteez/web), fed messages th
     the bench) and an operator session for the viewer pages;
   * latency: --requests sequential requests per address after a warm-up, random pages and members:
     the public leaderboard page, the API's leaderboard, member and 90-day KPI history, and the viewer's
-    KPI dashboard page over 90 days. Goals: leaderboard page and API p95 < 100 ms, KPI dashboard < 300 ms;
+    KPI dashboard page over 90 days and /stats page (any period and breakdown). Goals: leaderboard page and
+    API p95 < 100 ms, KPI dashboard and /stats < 300 ms;
   * message rate: the child applies --messages messages as fast as the engine takes them (submit, then wait
     for every commit) with no web traffic, then while 20 clients load pages back to back (closed loop),
     then while 20 clients each load a page a second (people reading the dashboard); --rounds interleaved
@@ -289,10 +290,15 @@ class Addresses:
             "API member": (f"{api}/members/{self.member()}", self.api),
             "API KPI history, 90 days": (f"{api}/kpis?days=90", self.api),
             "KPI dashboard page, 90 days": (f"{s}/admin/kpis?days=90", {}),
+            "stats page, any period and breakdown": (f"{s}/admin/stats?{self.stats_query()}", {}),
         }
 
+    def stats_query(self) -> str:
+        period = self.rng.choice(("day", "week", "month"))
+        return f"period={period}&breakdown={self.rng.choice(('', 'events', 'users'))}"
 
-GOALS = {"KPI dashboard page, 90 days": 300.0}
+
+GOALS = {"KPI dashboard page, 90 days": 300.0, "stats page, any period and breakdown": 300.0}
 
 
 async def operator_session(http: Any, bot: Bot, link: str) -> None:
