@@ -100,7 +100,28 @@ def _execute(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> int:
 
 
 def _executemany(conn: sqlite3.Connection, sql: str, rows: list[Sequence[Any]]) -> None:
-    conn.executemany(sql, [[_to_sql(p) for p in row] for row in rows]).close()
+    conn.executemany(sql, _adapt_rows(rows)).close()
+
+
+_STORED_AS_IS = frozenset(t for t, adapt in _ADAPTERS.items() if adapt is None)
+
+
+def _adapt_rows(rows: list[Sequence[Any]]) -> list[Sequence[Any]]:
+    """Adapt a batch column by column: a batch's rows share their types, so a column of text or integers is
+    passed on untouched and a column of one other type is mapped by its one adapter, instead of looking up
+    every value of every row (a reward batch binds tens of thousands)."""
+    if len(rows) < 2 or len(set(map(len, rows))) != 1:
+        return [[_to_sql(p) for p in row] for row in rows]
+    columns: list[Sequence[Any]] = []
+    for column in zip(*rows, strict=True):
+        types = set(map(type, column))
+        if types <= _STORED_AS_IS:
+            columns.append(column)
+        elif len(types) == 1 and (adapt := _ADAPTERS.get(types.pop())) is not None:
+            columns.append(list(map(adapt, column)))
+        else:
+            columns.append(list(map(_to_sql, column)))
+    return list(zip(*columns, strict=True))
 
 
 def _fetch_all(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[Row]:

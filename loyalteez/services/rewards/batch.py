@@ -79,8 +79,12 @@ def decided_at(event: PassiveEvent, now: datetime, late_after: timedelta = LATE_
 def by_day(indexes: Sequence[int], moments: Sequence[datetime]) -> list[list[int]]:
     """Indexes grouped by the UTC day of their moment, older days first, arrival order kept within a day."""
     days: dict[date, list[int]] = {}
+    day_of: dict[datetime, date] = {}  # most events of a batch share one moment (now)
     for index, moment in zip(indexes, moments, strict=True):
-        days.setdefault(moment.astimezone(UTC).date(), []).append(index)
+        day = day_of.get(moment)
+        if day is None:
+            day = day_of[moment] = moment.astimezone(UTC).date()
+        days.setdefault(day, []).append(index)
     return [days[day] for day in sorted(days)]
 
 

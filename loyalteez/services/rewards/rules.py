@@ -28,7 +28,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 EVENT_NAME = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
@@ -48,6 +48,13 @@ class Rule:
     channels: frozenset[str]
     metadata: Mapping[str, Any]
     server_id: str | None
+    # The caps the ladder reads for every candidate, parsed from metadata once per rule, not per message.
+    _max_total_claims: int | None = field(init=False, repr=False, compare=False)
+    _max_per_day: int | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_max_total_claims", self._positive("max_total_claims"))
+        object.__setattr__(self, "_max_per_day", self._positive("max_per_day"))
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Rule:
@@ -79,11 +86,11 @@ class Rule:
 
     @property
     def max_total_claims(self) -> int | None:
-        return self._positive("max_total_claims")
+        return self._max_total_claims
 
     @property
     def max_per_day(self) -> int | None:
-        return self._positive("max_per_day")
+        return self._max_per_day
 
     @property
     def min_characters(self) -> int:

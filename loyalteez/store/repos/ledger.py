@@ -182,6 +182,18 @@ class LedgerRepository(LedgerPages):
             return f"json_each({param}) AS j"
         return f"unnest(CAST({param} AS TEXT[])) AS j(value)"
 
+    def _in(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
+        """`column IN (…)` and its parameters.
+
+        SQLite: one JSON array parameter, so the statement's text, prepared once per connection, is the same
+        for every batch size (the plan is the same index search per value as with a list). PostgreSQL: one
+        parameter per value, so each statement is planned with its values; a fixed text made it fall back to
+        a generic plan that scans far more of the ledger.
+        """
+        if self._db.dialect == "sqlite":
+            return f"{column} IN (SELECT value FROM json_each(?))", [list(values)]
+        return f"{column} IN ({', '.join('?' * len(values))})", list(values)
+
     def _plain(self, column: str) -> str:
         """A column SQLite must not pick an index for.
 
@@ -222,15 +234,16 @@ class LedgerRepository(LedgerPages):
         window = "" if since is None else " AND created_at >= ?"
         today = "created_at >= ?" if day_end is None else "created_at >= ? AND created_at < ?"
         bounds = [day_start] if day_end is None else [day_start, day_end]
+        events_sql, events_params = self._in("event_type", events)
+        since_params = [] if since is None else [since]
         for chunk in _chunks(list(dict.fromkeys(member_ids))):
+            members_sql, members_params = self._in("discord_user_id", chunk)
             rows = await self._db.fetch_all(
                 "SELECT discord_user_id, event_type, COUNT(*) AS claims, "
                 f"SUM(CASE WHEN {today} THEN 1 ELSE 0 END) AS today, MAX(created_at) AS last_at "
-                f"FROM {LEDGER} WHERE {scope_sql} "
-                f"AND discord_user_id IN ({', '.join('?' * len(chunk))}){window} "
-                f"AND event_type IN ({', '.join('?' * len(events))}) "
+                f"FROM {LEDGER} WHERE {scope_sql} AND {members_sql}{window} AND {events_sql} "
                 "GROUP BY discord_user_id, event_type",
-                [*bounds, *scope_params, is_test, *chunk, *([since] if since is not None else []), *events],
+                [*bounds, *scope_params, is_test, *members_params, *since_params, *events_params],
             )
             for r in rows:
                 tallies[(r["discord_user_id"], r["event_type"])] = Tally(
@@ -277,24 +290,24 @@ class LedgerRepository(LedgerPages):
             params += [keys, self.scope.server_id, self.scope.brand_id]
         scope_sql, scope_params = self._scope()
         for g in groups:
-            members, events = list(dict.fromkeys(g.member_ids)), list(dict.fromkeys(g.event_types))
+            members_sql, members_params = self._in("discord_user_id", list(dict.fromkeys(g.member_ids)))
+            events_sql, events_params = self._in("event_type", list(dict.fromkeys(g.event_types)))
             window = "" if g.since is None else " AND created_at >= ?"
             branches.append(
                 "SELECT 't', discord_user_id, event_type, COUNT(*), "
                 "SUM(CASE WHEN created_at >= ? AND created_at < ? THEN 1 ELSE 0 END), MAX(created_at) "
-                f"FROM {LEDGER} WHERE {scope_sql} AND discord_user_id IN ({', '.join('?' * len(members))}){window} "
-                f"AND event_type IN ({', '.join('?' * len(events))}) GROUP BY discord_user_id, event_type"
+                f"FROM {LEDGER} WHERE {scope_sql} AND {members_sql}{window} AND {events_sql} "
+                "GROUP BY discord_user_id, event_type"
             )
-            params += [day_start, day_end, *scope_params, is_test, *members]
-            params += [*([g.since] if g.since is not None else []), *events]
-        events = list(dict.fromkeys(capped))
-        if events:
+            params += [day_start, day_end, *scope_params, is_test, *members_params]
+            params += [*([g.since] if g.since is not None else []), *events_params]
+        if capped:
+            events_sql, events_params = self._in("event_type", list(dict.fromkeys(capped)))
             branches.append(
-                "SELECT 'n', NULL, event_type, COUNT(*), 0, NULL "
-                f"FROM {LEDGER} WHERE {scope_sql} AND event_type IN ({', '.join('?' * len(events))}) "
+                f"SELECT 'n', NULL, event_type, COUNT(*), 0, NULL FROM {LEDGER} WHERE {scope_sql} AND {events_sql} "
                 "GROUP BY event_type"
             )
-            params += [*scope_params, is_test, *events]
+            params += [*scope_params, is_test, *events_params]
         found = LedgerChecks(set(), {}, {})
         if not branches:
             return found
@@ -321,11 +334,10 @@ class LedgerRepository(LedgerPages):
         if not event_types:
             return {}
         scope_sql, scope_params = self._scope()
-        events = list(dict.fromkeys(event_types))
+        events_sql, events_params = self._in("event_type", list(dict.fromkeys(event_types)))
         rows = await self._db.fetch_all(
-            f"SELECT event_type, COUNT(*) AS n FROM {LEDGER} WHERE {scope_sql} "
-            f"AND event_type IN ({', '.join('?' * len(events))}) GROUP BY event_type",
-            [*scope_params, is_test, *events],
+            f"SELECT event_type, COUNT(*) AS n FROM {LEDGER} WHERE {scope_sql} AND {events_sql} GROUP BY event_type",
+            [*scope_params, is_test, *events_params],
         )
         return {r["event_type"]: int(r["n"]) for r in rows}
 
@@ -413,24 +425,3 @@ class LedgerRepository(LedgerPages):
     async def prune_seen(self, before: date) -> int:
         """Forget activity keys counted before the day `before` (Discord only redelivers recent events)."""
         return await self._tables.delete(SEEN, {"seen_on": ("<", before)})
-
-    # -- ledger check -----------------------------------------------------------------------------------------
-
-    async def totals(self, since: datetime | None) -> dict[str, int]:
-        """Real LTZ paid per member since `since` (None: ever), recomputed from the ledger."""
-        scope_sql, params = self._tables.scope_filter(LEDGER)
-        sql = f"SELECT discord_user_id, SUM(amount) AS total FROM {LEDGER} WHERE {scope_sql} AND is_test = ?"
-        params.append(False)
-        if since is not None:
-            sql += " AND created_at >= ?"
-            params.append(since)
-        rows = await self._db.fetch_all(sql + " GROUP BY discord_user_id", params)
-        return {r["discord_user_id"]: int(r["total"]) for r in rows}
-
-    async def earned(self) -> dict[str, int]:
-        """ltz_earned per member as discord_user_stats holds it."""
-        scope_sql, params = self._tables.scope_filter("discord_user_stats")
-        rows = await self._db.fetch_all(
-            f"SELECT discord_user_id, ltz_earned FROM discord_user_stats WHERE {scope_sql}", params
-        )
-        return {r["discord_user_id"]: int(r["ltz_earned"]) for r in rows}

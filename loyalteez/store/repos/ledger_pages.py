@@ -1,7 +1,8 @@
-"""The rewards ledger as people read it: a member's history and the server's ledger, newest first.
+"""The rewards ledger as people read it: a member's history, the server's ledger newest first, and the
+totals the ledger check recomputes.
 
-Apart from the engine's checks and writes (ledger.py) because these reads serve pages and exports, not
-the reward path; `LedgerRepository` inherits them, so callers reach both through `data.ledger`.
+Apart from the engine's checks and writes (ledger.py) because these reads serve pages, exports and the
+check, not the reward path; `LedgerRepository` inherits them, so callers reach both through `data.ledger`.
 """
 
 from __future__ import annotations
@@ -118,3 +119,24 @@ class LedgerPages(Repository):
 
     async def size(self) -> int:
         return await self._tables.count(LEDGER)
+
+    # -- ledger check -----------------------------------------------------------------------------------------
+
+    async def totals(self, since: datetime | None) -> dict[str, int]:
+        """Real LTZ paid per member since `since` (None: ever), recomputed from the ledger."""
+        scope_sql, params = self._tables.scope_filter(LEDGER)
+        sql = f"SELECT discord_user_id, SUM(amount) AS total FROM {LEDGER} WHERE {scope_sql} AND is_test = ?"
+        params.append(False)
+        if since is not None:
+            sql += " AND created_at >= ?"
+            params.append(since)
+        rows = await self._db.fetch_all(sql + " GROUP BY discord_user_id", params)
+        return {r["discord_user_id"]: int(r["total"]) for r in rows}
+
+    async def earned(self) -> dict[str, int]:
+        """ltz_earned per member as discord_user_stats holds it."""
+        scope_sql, params = self._tables.scope_filter("discord_user_stats")
+        rows = await self._db.fetch_all(
+            f"SELECT discord_user_id, ltz_earned FROM discord_user_stats WHERE {scope_sql}", params
+        )
+        return {r["discord_user_id"]: int(r["ltz_earned"]) for r in rows}
