@@ -59,6 +59,21 @@ class GuildDirectory:
         member = guild.get_member(int(user_id)) if guild is not None and user_id.isdigit() else None
         return None if member is None else member.display_name
 
+    def members_named(self, server_id: str, typed: str) -> list[Named]:
+        """The server's members called `typed` (username, global or server display name, any case); when
+        nobody is, those whose name contains it. Named by their display name."""
+        guild = self._guild(server_id)
+        folded = typed.strip().lower()
+        if guild is None or not folded:
+            return []
+
+        def names(member: discord.Member) -> tuple[str, ...]:
+            return tuple(n.lower() for n in (member.name, member.global_name, member.display_name) if n)
+
+        exact = [m for m in guild.members if folded in names(m)]
+        found = exact or [m for m in guild.members if any(folded in n for n in names(m))]
+        return [Named(str(m.id), m.display_name) for m in found]
+
     def servers_of(self, user_id: str) -> list[ServerInfo]:
         """The servers the bot shares with this user, by name."""
         if not user_id.isdigit():

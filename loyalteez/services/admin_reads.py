@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import AsyncIterator, Mapping
+import re
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -197,13 +198,43 @@ def _day(name: str, raw: str | None) -> date | None:
         raise ValidationError(name, texts.bad_day(name)) from None
 
 
+# The server's members a typed name matches, as (id, name): the dashboard reads them from the bot's guild cache.
+MemberLookup = Callable[[str], list[tuple[str, str]]]
+MENTION = re.compile(r"<@!?(\d+)>")
+NAME_MAX = 100
+
+
+def member_filter(typed: str | None, lookup: MemberLookup | None) -> str | None:
+    """A member as typed: a Discord id, an @mention, or a name matching exactly one member of the server."""
+    typed = (typed or "").strip()
+    if not typed:
+        return None
+    mention = MENTION.fullmatch(typed)
+    member = mention.group(1) if mention else typed
+    if member.isdigit():
+        if not 15 <= len(member) <= 21:
+            raise ValidationError("member", texts.BAD_MEMBER_ID)
+        return member
+    if lookup is None or len(typed) > NAME_MAX:
+        raise ValidationError("member", texts.BAD_MEMBER_ID)
+    found = lookup(typed.removeprefix("@"))
+    if not found:
+        raise ValidationError("member", texts.no_member_named(typed))
+    if len(found) > 1:
+        raise ValidationError("member", texts.members_named(typed, sorted(name for _, name in found)))
+    return found[0][0]
+
+
 def audit_query(
-    member: str | None, kind: str | None, event: str | None, start: str | None, end: str | None
+    member: str | None,
+    kind: str | None,
+    event: str | None,
+    start: str | None,
+    end: str | None,
+    lookup: MemberLookup | None = None,
 ) -> AuditQuery:
     """Filters as typed (blank means any); one sentence naming the first bad one."""
-    member = (member or "").strip() or None
-    if member is not None and not (member.isdigit() and 15 <= len(member) <= 21):
-        raise ValidationError("member", texts.BAD_MEMBER_ID)
+    member = member_filter(member, lookup)
     kind = (kind or "").strip() or None
     if kind not in (None, "config", "rewards"):
         raise ValidationError("type", "type must be config or rewards")
@@ -219,9 +250,10 @@ def audit_query(
 AUDIT_FILTERS = ("member", "type", "event", "from", "to")
 
 
-def audit_query_of(filters: Mapping[str, str]) -> AuditQuery:
-    """The dashboard's query string: member, type, event, from, to."""
-    return audit_query(*(filters.get(name) for name in AUDIT_FILTERS))
+def audit_query_of(filters: Mapping[str, str], lookup: MemberLookup | None = None) -> AuditQuery:
+    """The dashboard's query string: member (name, @mention or id), type, event, from, to."""
+    member, kind, event, start, end = (filters.get(name) for name in AUDIT_FILTERS)
+    return audit_query(member, kind, event, start, end, lookup)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,24 @@ def link_placeholder(user_id: str) -> str:
 
 # -- filters of the admin listings (the dashboard's audit log) ------------------------------------------------
 
-BAD_MEMBER_ID = "member: give a member's Discord id (15-21 digits), or leave it empty"
+BAD_MEMBER_ID = "member: give a member's name, @mention or Discord id (15-21 digits), or leave it empty"
+
+
+def no_member_named(typed: str) -> str:
+    return (
+        f"member: no member of this server is called “{typed}”; give their name as the server shows it, "
+        "an @mention or their Discord id"
+    )
+
+
+def members_named(typed: str, names: list[str]) -> str:
+    shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+    return (
+        f"member: {len(names)} members of this server match “{typed}” ({shown}); give more of the name, "
+        "an @mention or their Discord id"
+    )
+
+
 DAYS_REVERSED = "to: the last day comes on or after the first day"
 
 

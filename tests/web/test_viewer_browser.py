@@ -84,6 +84,25 @@ async def test_audit_log_downloads_its_csv(web, connected, admin, alice, browser
     assert all(r[4] == str(alice.id) for r in rows[1:])
 
 
+async def test_audit_log_finds_a_member_by_name(web, connected, admin, alice, browser_page, shots) -> None:
+    bob = web.guild.member("bob")
+    await admin.slash("config events", action="create", name="bug_report", reward=100, trigger="none")
+    for who in (alice, bob, bob):
+        await admin.slash("reward", member=who, event="bug_report", amount=10)
+    page = browser_page
+    await _signed_in(web, page, admin)
+    await page.goto(f"{web.url}/s/{web.guild.id}/admin/audit")
+    await page.fill("input[name=member]", "Bob")
+    await page.click("button:has-text('Filter')")
+    assert "2 entries" in await page.inner_text("main")
+    assert await page.locator("#audit tbody tr").count() == 2
+    assert await page.input_value("input[name=member]") == "Bob"
+    await shots("by-name")
+    await page.fill("input[name=member]", "nobody-here")
+    await page.click("button:has-text('Filter')")
+    assert "no member of this server is called “nobody-here”" in await page.inner_text("main")
+
+
 async def test_viewer_pages_fit_a_phone(web, connected, admin, alice, browser_page, shots) -> None:
     long_name = web.guild.member("averyveryverylongnamewithoutanyspacesatall_" * 2)
     await _a_week_of_activity(web, admin, alice, long_name)

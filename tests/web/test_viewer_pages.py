@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from urllib.parse import quote
 
 from tests.web.pages import fetch, sign_in
 from tests.web.test_access import _second_server
@@ -78,8 +79,8 @@ async def test_audit_log_filters_pages_and_downloads_safe_csv(web, connected, ad
 
     status, page = await fetch(client, base + "?from=yesterday")
     assert status == 400 and "from: give a day as YYYY-MM-DD, e.g. 2026-03-01" in page
-    status, page = await fetch(client, base + "?member=alice")
-    assert status == 400 and "member: give a member&#39;s Discord id" in page
+    status, page = await fetch(client, base + "?member=12345")
+    assert status == 400 and "member: give a member&#39;s name, @mention or Discord id" in page
     status, page = await fetch(client, f"{base}?from={day}&to=2026-01-01")
     assert status == 400 and "to: the last day comes on or after the first day" in page
 
@@ -95,6 +96,38 @@ async def test_audit_log_filters_pages_and_downloads_safe_csv(web, connected, ad
     assert welcome[5].startswith("{") and '"reason": "=HYPERLINK' in welcome[5]  # inside JSON: harmless
     status, _, rows = await _download(client, f"{base}.csv?event=welcome")
     assert len(rows) == 3
+
+
+async def test_audit_log_member_filter_takes_a_name_or_mention(web, connected, admin, alice, client) -> None:
+    bob = web.guild.member("bob")
+    twins = [web.guild.member(f"sam{n}", nick="Sam") for n in (1, 2)]
+    evil = web.guild.member("mallory", nick=XSS_NAME)
+    await admin.slash("config events", action="create", name="bug_report", reward=100, trigger="none")
+    for who in (alice, bob, bob, *twins, evil):
+        await admin.slash("reward", member=who, event="bug_report", amount=10)
+        web.harness.clock.advance(minutes=1)
+    await sign_in(client, web, admin)
+    base = f"{web.url}/s/{web.guild.id}/admin/audit?type=rewards"
+    rows = re.compile(r"<tbody>.*?</tbody>", re.S)
+
+    for typed in ("bob", "BOB", "@bob", f"<@{bob.id}>", f"<@!{bob.id}>", str(bob.id)):
+        status, page = await fetch(client, f"{base}&member={quote(typed)}")
+        assert status == 200 and "2 entries" in page, typed
+        assert "alice" not in rows.search(page).group(0), typed
+    status, page = await fetch(client, f"{base}&member=ali")  # nobody is called that: part of a name
+    assert status == 200 and "1 entry" in page and "alice" in page
+    status, page = await fetch(client, f"{base}&member={quote('<img')}")  # part of a nickname, escaped
+    assert status == 200 and "1 entry" in page and XSS_NAME not in page
+    status, _headers, csv_rows = await _download(client, f"{web.url}/s/{web.guild.id}/admin/audit.csv?member=bob")
+    assert status == 200 and len(csv_rows) == 1 + 2 and all(r[4] == str(bob.id) for r in csv_rows[1:])
+
+    status, page = await fetch(client, f"{base}&member=zed")
+    assert status == 400 and "no member of this server is called “zed”" in page
+    status, page = await fetch(client, f"{base}&member=sam")
+    assert status == 400 and "2 members of this server match “sam” (Sam, Sam)" in page
+    other = await _second_server(web)
+    status, page = await fetch(client, f"{base}&member={quote(other.owner.name)}")
+    assert status == 400 and "no member of this server is called" in page, "only this server's members match"
 
 
 async def test_ledger_pages_newest_first_and_streams_every_payout(web, connected, admin, alice, client) -> None:

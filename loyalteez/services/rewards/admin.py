@@ -284,16 +284,28 @@ class RewardsAdmin:
     # -- reads: the dashboard's audit log and ledger ------------------------------------------------------------
 
     async def audit_page(
-        self, scope: Scope, caller: Caller, filters: Mapping[str, str], page: int
+        self,
+        scope: Scope,
+        caller: Caller,
+        filters: Mapping[str, str],
+        page: int,
+        members: admin_reads.MemberLookup | None = None,
     ) -> admin_reads.AuditPage:
-        """`filters` as typed: member (id), type, event, from and to (YYYY-MM-DD); blank or absent = any."""
+        """`filters` as typed: member (name, @mention or id; a name through `members`, the server's members it
+        matches), type, event, from and to (YYYY-MM-DD); blank or absent = any."""
         data = await open_admin(self.store, scope, caller, Level.VIEWER)
-        return await admin_reads.audit_page(data, admin_reads.audit_query_of(filters), page)
+        return await admin_reads.audit_page(data, admin_reads.audit_query_of(filters, members), page)
 
-    async def audit_export(self, scope: Scope, caller: Caller, filters: Mapping[str, str]) -> AsyncIterator[bytes]:
+    async def audit_export(
+        self,
+        scope: Scope,
+        caller: Caller,
+        filters: Mapping[str, str],
+        members: admin_reads.MemberLookup | None = None,
+    ) -> AsyncIterator[bytes]:
         """Level and filters are checked now; the returned CSV chunks are read as they are sent."""
         data = await open_admin(self.store, scope, caller, Level.VIEWER)
-        return admin_reads.audit_csv_stream(data, admin_reads.audit_query_of(filters))
+        return admin_reads.audit_csv_stream(data, admin_reads.audit_query_of(filters, members))
 
     async def ledger_page(self, scope: Scope, caller: Caller, page: int) -> ledger_view.LedgerPage:
         data = await open_admin(self.store, scope, caller, Level.VIEWER)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from aiohttp import web
 
 from loyalteez.services.access.permissions import Level
+from loyalteez.services.admin_reads import MemberLookup
 from loyalteez.services.analytics import texts as kpi_texts
 from loyalteez.services.analytics.input import SEGMENTS
 from loyalteez.web import texts
@@ -90,6 +91,12 @@ async def stats(request: web.Request) -> web.Response:
     )  # fmt: skip
 
 
+def _members(request: web.Request, found: Visit) -> MemberLookup:
+    """The audit filter's name lookup: the server's own members (the bot's guild cache), nobody else."""
+    directory = context_of(request).directory
+    return lambda typed: [(m.id, m.name) for m in directory.members_named(found.server_id, typed)]
+
+
 def _filters(request: web.Request) -> dict[str, str]:
     return {name: request.query[name] for name in AUDIT_FILTERS if request.query.get(name, "").strip()}
 
@@ -99,7 +106,7 @@ async def audit(request: web.Request) -> web.Response:
     found, caller, level = await admin_visit(request, Level.VIEWER)
     filters = _filters(request)
     shown = await context_of(request).services.rewards.admin.audit_page(
-        found.scope, caller, filters, page_number(request)
+        found.scope, caller, filters, page_number(request), _members(request, found)
     )
     ids = [i for e in shown.entries for i in (e.actor_id, e.target_user_id)]
     return render(
@@ -111,7 +118,9 @@ async def audit(request: web.Request) -> web.Response:
 @routes.get("/s/{server_id}/admin/audit.csv")
 async def audit_csv(request: web.Request) -> web.StreamResponse:
     found, caller, _level = await admin_visit(request, Level.VIEWER)
-    chunks = await context_of(request).services.rewards.admin.audit_export(found.scope, caller, _filters(request))
+    chunks = await context_of(request).services.rewards.admin.audit_export(
+        found.scope, caller, _filters(request), _members(request, found)
+    )
     return await stream_csv(request, f"loyalteez-audit-{found.server_id}-{_stamp(request)}.csv", chunks)
 
 
