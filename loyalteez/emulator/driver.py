@@ -165,6 +165,7 @@ class DriverMixin:
         gateway: Gateway
         events: Events
         client: Any
+        in_process_gateway: bool
 
     # ------------------------------------------------------------ servers
     def create_guild(self, name: str = "Test Server", *, owner: str = "owner",
@@ -235,6 +236,13 @@ class DriverMixin:
         """Let settle read the py-cord client's sequence number and READY assembly (same process, same loop)."""
         self.client = client
         self.gateway.client_seq_probe = lambda: client.ws.sequence if getattr(client, "ws", None) else None
+        if self.in_process_gateway:
+            gateway = self.gateway
+
+            async def ws_connect(url: str, *, compress: int = 0) -> Any:
+                return gateway.connect_in_process()
+
+            client.http.ws_connect = ws_connect
 
     async def wait_until_connected(self, timeout: float = 5.0) -> None:
         """Until the bot holds a live, identified gateway session."""

@@ -19,8 +19,9 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from . import payloads
+from .gateway_pipe import PipeEnd, pipe
 from .gateway_routing import as_seen, guild_of, wanted
-from .gateway_session import REPLAY_LIMIT, Connection, Session
+from .gateway_session import REPLAY_LIMIT, Connection, ServerSocket, Session
 from .state import World
 
 log = logging.getLogger("loyalteez.emulator.gateway")
@@ -58,6 +59,7 @@ class Gateway:
         self._gate.set()
         self._ready_waiters: list[asyncio.Future[None]] = []
         self.client_seq_probe: Callable[[], int | None] | None = None
+        self._served: set[asyncio.Task[None]] = set()  # in-process connections being served
 
     @property
     def session(self) -> Session | None:
@@ -166,7 +168,9 @@ class Gateway:
         if conn.session is not None:
             conn.session.connection = None
         if code is None:
-            if isinstance(conn.transport, asyncio.Transport):
+            if isinstance(conn.ws, PipeEnd):
+                conn.ws.abort()
+            elif isinstance(conn.transport, asyncio.Transport):
                 conn.transport.abort()
         else:
             await conn.ws.close(code=code)
@@ -204,12 +208,27 @@ class Gateway:
                 with contextlib.suppress(TimeoutError, ConnectionError):
                     await asyncio.wait_for(conn.ws.close(code=1001), 0.5)
         self.connections.clear()
+        if self._served:
+            await asyncio.wait(set(self._served), timeout=0.5)
 
     # ------------------------------------------------------------------ websocket
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=0, autoclose=True, timeout=0.5)
         await ws.prepare(request)
-        conn = Connection(ws=ws, transport=request.transport)
+        await self.serve(ws, request.transport)
+        return ws
+
+    def connect_in_process(self) -> PipeEnd:
+        """A gateway connection without a socket (see gateway_pipe.py): returns the client's end."""
+        client, server = pipe()
+        task = asyncio.create_task(self.serve(server, None), name="emulator: in-process gateway")
+        self._served.add(task)
+        task.add_done_callback(self._served.discard)
+        return client
+
+    async def serve(self, ws: ServerSocket, transport: asyncio.BaseTransport | None) -> None:
+        """One connection, from HELLO until the client goes."""
+        conn = Connection(ws=ws, transport=transport)
         self.connections.append(conn)
         try:
             await self._gate.wait()
@@ -231,7 +250,6 @@ class Gateway:
                 conn.writer.cancel()
             if conn in self.connections:
                 self.connections.remove(conn)
-        return ws
 
     async def _on_frame(self, conn: Connection, frame: dict[str, Any]) -> None:
         op, d = frame.get("op"), frame.get("d")

@@ -44,12 +44,15 @@ class Emulator(DriverMixin):
         reply_timeout: float = 5.0,
         keep_requests: int = 100_000,
         clock: Clock | None = None,
+        in_process_gateway: bool = False,
     ) -> None:
         # With a clock (tests, the demo, history replay) message ids and timestamps follow it.
         self.world = World(bot_name=bot_name, now=clock.now if clock is not None else None)
         self.token = token
         self.gateway = Gateway(self.world, base_url=lambda: self.base_url, token=token)
         self.gateway.heartbeat_interval_ms = int(heartbeat_interval * 1000)
+        # The attached client reaches the gateway without a socket (gateway_pipe.py): a history replay's speed.
+        self.in_process_gateway = in_process_gateway
         self.events = Events(self)
         self.interactions = InteractionRegistry()
         # Bounded so a long-running demo does not grow without end; tests never come near it.

@@ -99,7 +99,7 @@ async def replay_history(
         progress.fraction = messages.fraction_read
     began = time.perf_counter()
     clock = ManualClock(first.timestamp)
-    emu = Emulator(token=TOKEN, clock=clock)
+    emu = Emulator(token=TOKEN, clock=clock, in_process_gateway=True)
     bound_emulator_memory(emu)
     guild = ReplayGuild(emu, files[0].guild, [f.channel for f in files])
     private_files.make_dirs(request.db_path.parent)
