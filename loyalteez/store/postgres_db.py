@@ -109,6 +109,10 @@ class PostgresDatabase(FetchHelpers):
         opened.trips_per_statement = 2 if options.get("statement_cache_size", 1) == 0 else 1
         return opened
 
+    def in_transaction(self) -> bool:
+        """Has this asyncio task a transaction open (so a new `transaction()` would join it)?"""
+        return self._slot.current() is not None
+
     def _count(self, what: str, trips: int = 1) -> None:
         self.round_trips += trips
         if self.trace is not None:

@@ -30,7 +30,7 @@ of statements, so KPIs never rescan history and never disagree with the ledger.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -147,10 +147,10 @@ class BatchEngine:
         groups: dict[Scope, list[int]] = {}
         for index, (scope, _) in enumerate(items):
             groups.setdefault(scope, []).append(index)
-        if self.store.shared and all(self._unlocked(scope) for scope in groups):
+        if self._may_go_unlocked(groups):
             try:
                 return await self._apply(items, planned, groups, guarded=set())
-            except _Locking:
+            except NeedsLocks:
                 pass
             except Exception as exc:
                 if not self.store.conflicted(exc):
@@ -158,10 +158,14 @@ class BatchEngine:
                 self.conflicts += 1
         return await self._apply(items, planned, groups, guarded=None)
 
-    def _unlocked(self, scope: Scope) -> bool:
-        """May this server's batch be decided without its locks? Only with a current config and no budget."""
-        cfg = self.cache.current(self.store.scoped(scope))
-        return cfg is not None and cfg.budget is None
+    def _may_go_unlocked(self, scopes: Iterable[Scope]) -> bool:
+        """May these servers' batch be decided without their locks? Only on a shared database, in a
+        transaction of its own (a guard's failure must roll back only this batch, and be retried here),
+        with a current config and no budget."""
+        if not self.store.shared or self.store.in_transaction():
+            return False
+        configs = [self.cache.current(self.store.scoped(scope)) for scope in scopes]
+        return all(cfg is not None and cfg.budget is None for cfg in configs)
 
     async def _apply(
         self,
@@ -188,7 +192,7 @@ class BatchEngine:
                     data = self.store.scoped(scope)
                     cfg = self.cache.current(data) if guarded is not None else await self.cache.get(data)
                     if cfg is None:
-                        raise _Locking()
+                        raise NeedsLocks()
                     moments = {i: decided_at(items[i][1], now, self.late_after) for i in indexes}
                     for day in by_day(indexes, [moments[i] for i in indexes]):
                         plans = [_plan_with(items[i][1], cfg, planned[i] if planned else None) for i in day]
@@ -259,7 +263,7 @@ class BatchEngine:
             if proof is None or not await data.ledger.guard(
                 keys, [proof] if proof else [], lock_brand=data.scope.brand_id not in guarded
             ):
-                raise _Locking()
+                raise NeedsLocks()
             guarded.add(data.scope.brand_id)
         if ledger or stats:
             await data.ledger.write(ledger, stats)
@@ -379,5 +383,5 @@ class BatchEngine:
         return Paid(amount, event, breakdown, member.id, is_test, ledger_id)
 
 
-class _Locking(Exception):
+class NeedsLocks(Exception):
     """This batch cannot be decided without the rewards locks: decide it again holding them."""

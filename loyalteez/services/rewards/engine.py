@@ -21,7 +21,7 @@ from loyalteez.ids import new_id
 from loyalteez.services.access import audit
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import texts
-from loyalteez.services.rewards.batch import BatchEngine
+from loyalteez.services.rewards.batch import BatchEngine, NeedsLocks
 from loyalteez.services.rewards.events import ClaimRequest, ManualReward, Member, Payout
 from loyalteez.services.rewards.hooks import Guard, OnPaid
 from loyalteez.services.rewards.ladder import Candidate, refuse
@@ -32,6 +32,7 @@ from loyalteez.store import Scope, ScopedData
 
 MANUAL_MAX = 10_000
 REASON_MAX = 500
+LOCKED_ATTEMPTS = 3  # a locked command that lost a deadlock (nothing of it committed) is run again
 
 
 class RewardsEngine(BatchEngine):
@@ -148,25 +149,75 @@ class RewardsEngine(BatchEngine):
     ) -> Outcome:
         if member.is_bot:
             return refuse(RefusalReason.BOT, event_type)
+        args = (scope, member, event_type, interaction_id, trigger, channel, amount, details, on_paid, key, guard)
+        if self._may_go_unlocked([scope]):
+            try:
+                return await self._command_once(*args, synthetic, per_instance_total, guarded=set())
+            except NeedsLocks:
+                pass
+            except Exception as exc:
+                if not self.store.conflicted(exc):
+                    raise
+                self.conflicts += 1
+        for attempt in range(1, LOCKED_ATTEMPTS + 1):
+            try:
+                return await self._command_once(*args, synthetic, per_instance_total, guarded=None)
+            except Exception as exc:
+                if attempt == LOCKED_ATTEMPTS or not self.store.conflicted(exc):
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _command_once(
+        self,
+        scope: Scope,
+        member: Member,
+        event_type: str,
+        interaction_id: str,
+        trigger: str | None,
+        channel: tuple[str | None, str | None] | None,
+        amount: int | None,
+        details: dict[str, Any] | None,
+        on_paid: Callable[[ScopedData, Paid], Awaitable[None]] | None,
+        key: str | None,
+        guard: Guard | None,
+        synthetic: bool,
+        per_instance_total: bool,
+        *,
+        guarded: set[str] | None,
+    ) -> Outcome:
+        """One attempt of `_command`: holding the rewards locks from the start (`guarded` None) or decided
+        without them and written behind a guard (see BatchEngine.apply); the caller's guard and on_paid run
+        inside it either way, so a failed attempt rolls them back too."""
         data = self.store.scoped(scope)
         spent = 0
         try:
             async with self.store.transaction():
-                await data.rewards.lock(brand=True)
-                cfg = await self.cache.get(data)
+                # The caller's guard reserves its own rows (a drop's slot) before the rewards locks are taken,
+                # on both paths: one lock order, so an unlocked claim and a locked one never deadlock.
+                held = await guard(data) if guard is not None else None
+                if held is not None:
+                    raise _Undo(held)
+                if guarded is None:
+                    await data.rewards.lock(brand=True)
+                cfg = self.cache.current(data) if guarded is not None else await self.cache.get(data)
+                if cfg is None:
+                    raise NeedsLocks()
                 rule = cfg.rules.get(event_type)
                 if synthetic:
                     rule = synthetic_rule(event_type, amount or 0)
                 elif rule is not None and per_instance_total and rule.max_total_claims is not None:
                     rule = replace(rule, metadata={k: v for k, v in rule.metadata.items() if k != "max_total_claims"})
+                refused: Refused | None = None
                 if rule is None:
                     # Suggest only what this command could pay: /claim never offers a boost or a drop event.
                     payable = [n for n, r in cfg.rules.items() if r.is_enabled and trigger in (None, r.trigger)]
                     text = texts.unknown_event(event_type, suggest(event_type, payable))
-                    return Refused(RefusalReason.UNKNOWN_EVENT, text, event_type)
-                if trigger is not None and rule.trigger != trigger:
+                    refused = Refused(RefusalReason.UNKNOWN_EVENT, text, event_type)
+                elif trigger is not None and rule.trigger != trigger:
                     text = texts.not_claimable(event_type, rule.trigger)
-                    return Refused(RefusalReason.NOT_CLAIMABLE, text, event_type)
+                    refused = Refused(RefusalReason.NOT_CLAIMABLE, text, event_type)
+                if refused is not None or rule is None:
+                    raise _Undo(refused or refuse(RefusalReason.UNKNOWN_EVENT, event_type))
                 channel_id, parent_id = channel or (None, None)
                 candidate = Candidate(
                     rule,
@@ -177,9 +228,7 @@ class RewardsEngine(BatchEngine):
                     amount=amount,
                     details=details,
                 )
-                if guard is not None and (held := await guard(data)) is not None:
-                    raise _Undo(held)
-                results, spent = await self._run(data, cfg, [Plan(candidates=(candidate,))])
+                results, spent = await self._run(data, cfg, [Plan(candidates=(candidate,))], guarded=guarded)
                 result = results[0].results[0]
                 if on_paid is not None and isinstance(result, Paid):
                     await on_paid(data, result)  # same transaction: no payout without its audit row
