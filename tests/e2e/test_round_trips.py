@@ -28,7 +28,7 @@ BOUNDS = {
     "/balance": 4,
     "/leaderboard": 2,
     "/daily": 12,
-    "drop claim": 6,
+    "drop claim": 5,
     "/perk-buy": 5,
 }
 # A message's share of its batch, at about 100 messages a second: about 0.13 measured (0.4 while every batch

@@ -161,12 +161,13 @@ class DropsRepository(Repository):
         ('unavailable', None) when it is full, ended or expired. Call inside the paying transaction: a
         refusal after 'ok' must roll back the claim row and the slot with it."""
         scope_sql, scope_params = self._tables.scope_filter(DROPS)
-        added = await self._db.fetch_all(
+        # Its row count, not RETURNING: a statement answered by row count travels with the BEGIN (one round trip).
+        added = await self._db.execute(
             f"INSERT INTO {CLAIMS} (claim_id, drop_id, brand_id, server_id, discord_user_id, claimed_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (drop_id, discord_user_id) DO NOTHING RETURNING claim_id",
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (drop_id, discord_user_id) DO NOTHING",
             [claim_id, drop_id, self.scope.brand_id, self.scope.server_id, member_id, now],
         )
-        if not added:
+        if added < 1:
             return "claimed", None
         row = await self._db.fetch_one(
             f"UPDATE {DROPS} SET claims_count = claims_count + 1, ended_at = CASE WHEN max_claims IS NOT NULL "
