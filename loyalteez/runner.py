@@ -16,6 +16,7 @@ from pathlib import Path
 import aiohttp
 import discord
 
+from loyalteez import collector
 from loyalteez.app import DISCORD_API_BASE, App, build_app
 from loyalteez.cli_commands import texts
 from loyalteez.settings import Settings
@@ -49,6 +50,7 @@ async def _serve(settings: Settings) -> int:
     try:
         app = await build_app(settings)
         log.info("database %s ready", (settings.database_url and "(PostgreSQL)") or settings.db_path)
+        collector.settle_for_serving()
         stopping = stop_on_sigterm()
         try:
             await _connect(app, settings)

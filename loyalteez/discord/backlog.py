@@ -8,15 +8,21 @@ raw payload; one consumer builds and handles them in arrival order, a slice at a
 loop back in between so interactions are read and answered first. Under overload the backlog grows and
 rewards arrive late; nothing is dropped, nothing is counted twice (the engine's keys), no command fails.
 
+Handing the loop back is not enough once the bot is short of CPU: a command's database work takes turns of
+the loop (each statement is one), and the database's writes are taken one command at a time, so slow turns
+make a queue of members waiting for the write turn. So when a member has waited over `LATE` for an answer and
+the loop is busy, chat pauses until they are answered (or `MOST_PAUSE` has passed, so chat always moves).
+
 Only chat goes through here; everything else (interactions, voice, members, lifecycle) is handled as read.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 log = logging.getLogger("loyalteez.discord")
@@ -31,16 +37,47 @@ SLICE = 4
 # While members' commands or clicks are being answered, chat also leaves the loop idle this long after each
 # slice: when the bot is short of CPU, interactions get it first and chat waits in the backlog.
 YIELD_TO_INTERACTIONS = 0.0005
+# A member waiting this long for an answer makes chat pause, in steps of PAUSE_STEP, while the loop is busy (a
+# step that ends more than BUSY late); chat still takes a slice at least every MOST_PAUSE.
+LATE = 0.5
+PAUSE_STEP = 0.002
+BUSY = 0.001
+MOST_PAUSE = 0.25
 TASK_NAME = "pycord: chat backlog"  # the emulator's settle() waits for "pycord: " tasks
 
 Parser = Callable[[Any], None]
 Runner = Callable[[str, list[Any], tuple[Any, ...]], Awaitable[None]]
 
 
+class Answering:
+    """The commands and clicks being answered now, and since when: chat yields to them."""
+
+    def __init__(self) -> None:
+        self._since: dict[object, float] = {}  # insertion order: the first is the longest waiting
+
+    def __len__(self) -> int:
+        return len(self._since)
+
+    @contextlib.contextmanager
+    def one(self) -> Iterator[None]:
+        token = object()
+        self._since[token] = asyncio.get_running_loop().time()
+        try:
+            yield
+        finally:
+            del self._since[token]
+
+    def longest_wait(self) -> float:
+        """Seconds the longest-waiting member has waited for an answer (0 when nobody waits)."""
+        for since in self._since.values():
+            return asyncio.get_running_loop().time() - since
+        return 0.0
+
+
 class ChatBacklog:
-    def __init__(self, run: Runner, interacting: Callable[[], bool] = lambda: False) -> None:
+    def __init__(self, run: Runner, answering: Answering | None = None) -> None:
         self._run = run
-        self._interacting = interacting
+        self._answering = answering if answering is not None else Answering()
         self._queue: deque[tuple[Parser, Any] | tuple[str, list[Any], tuple[Any, ...]]] = deque()
         self._now: list[tuple[str, list[Any], tuple[Any, ...]]] = []  # handlers of the payload being parsed
         self._parsing = False
@@ -99,7 +136,23 @@ class ChatBacklog:
                 await self._run(*item)
             done += 1
             if done % SLICE == 0:
-                await asyncio.sleep(YIELD_TO_INTERACTIONS if self._interacting() else 0)
+                await self._give_way()
+
+    async def _give_way(self) -> None:
+        """Between slices: the loop goes back to the gateway and the members, longer when they are waiting."""
+        if not self._answering:
+            await asyncio.sleep(0)
+            return
+        loop = asyncio.get_running_loop()
+        paused = 0.0
+        while self._answering.longest_wait() >= LATE and paused < MOST_PAUSE:
+            started = loop.time()
+            await asyncio.sleep(PAUSE_STEP)
+            step = loop.time() - started
+            paused += step
+            if step < PAUSE_STEP + BUSY:
+                break  # the loop had time to spare: those members wait for something else (a slow database)
+        await asyncio.sleep(YIELD_TO_INTERACTIONS)
 
     async def wait_empty(self) -> None:
         """Until every queued chat event has been handled."""

@@ -115,8 +115,7 @@ class LoyalteezBot(discord.Bot):
             dispatcher.dispatch(event, args)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        self.dispatcher.answering += 1
-        try:
+        with self.dispatcher.answering.one():
             if interaction.type == discord.InteractionType.component:
                 try:
                     await self.dispatcher.click(interaction)
@@ -124,8 +123,6 @@ class LoyalteezBot(discord.Bot):
                     await self._refused(interaction, exc, f"button {interaction.custom_id or '?'!r}")
                 return
             await self.process_application_commands(interaction)
-        finally:
-            self.dispatcher.answering -= 1
 
     async def invoke_application_command(self, ctx: discord.ApplicationContext) -> None:
         """Acknowledge first (within Discord's 3 s, whatever the database costs), then run the command."""

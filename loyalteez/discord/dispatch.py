@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import discord
 
 from loyalteez.discord.acknowledge import defer_click
-from loyalteez.discord.backlog import CHAT_EVENTS, ChatBacklog
+from loyalteez.discord.backlog import CHAT_EVENTS, Answering, ChatBacklog
 
 log = logging.getLogger("loyalteez.discord")
 
@@ -73,8 +73,8 @@ class Dispatcher:
         self.bot = bot
         self.handlers: dict[str, list[Handler]] = {}
         self.routes: list[ClickRoute] = []
-        self.answering = 0  # commands and clicks being handled now: chat yields to them (backlog.py)
-        self.backlog = ChatBacklog(self.run_in_order, lambda: self.answering > 0)
+        self.answering = Answering()  # commands and clicks being handled now: chat yields to them (backlog.py)
+        self.backlog = ChatBacklog(self.run_in_order, self.answering)
 
     # -- registration -----------------------------------------------------------------------------------------
 
