@@ -1,5 +1,6 @@
 """The dispatcher and the chat backlog through the real bot: a failing handler costs one log line and the next
-handler still runs, a burst of chat does not delay a command, a failing button still gets one sentence."""
+handler still runs, a burst of chat does not delay a command, members are answered ahead of a chat backlog on
+a bot short of CPU, a failing button still gets one sentence."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from discord.ext import commands
 
 from loyalteez.clock import ManualClock
 from loyalteez.discord.dispatch import clicks, on
+from loyalteez.discord.replies import send
 from loyalteez.emulator.harness import Harness, running_bot
+from loyalteez.emulator.state import Message
 from loyalteez.services import texts
 
 
@@ -74,13 +77,58 @@ async def test_a_burst_of_chat_does_not_delay_a_command(harness: Harness) -> Non
     assert probe.seen == [f"message {n}" for n in range(60)], "nothing dropped, in order"
 
 
-async def test_a_button_whose_handler_fails_still_gets_one_sentence(harness: Harness) -> None:
-    harness.bot.add_cog(Probe())
+class Busy(commands.Cog):
+    """A bot short of CPU: chat that costs real work, and clicks whose answer takes many turns of the loop
+    (as a command's database statements do), each with work of its own."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.handled_when_answered: list[int] = []
+
+    @on("message")
+    async def records(self, message: discord.Message) -> None:
+        if message.author.bot:
+            return
+        time.sleep(0.002)  # building and rewarding a message holds the loop
+        self.seen.append(message.content)
+
+    @clicks("busy:")
+    async def answers(self, interaction: discord.Interaction, rest: str) -> None:
+        for _ in range(300):
+            time.sleep(0.0003)  # a statement's share of CPU
+            await asyncio.sleep(0)
+        self.handled_when_answered.append(len(self.seen))
+        await send(interaction, "done")
+
+
+async def post_button(harness: Harness, custom_id: str) -> Message:
     channel = harness.bot.get_channel(harness.guild.channel("general").id)
     view = discord.ui.View(timeout=None)
-    view.add_item(discord.ui.Button(label="Try", custom_id="probe:7"))
+    view.add_item(discord.ui.Button(label="Try", custom_id=custom_id))
     view.stop()
     await channel.send("a button", view=view)
-    posted = next(m for m in reversed(harness.emu.sent_messages(harness.guild.channel("general"))) if m.buttons)
+    return next(m for m in reversed(harness.emu.sent_messages(harness.guild.channel("general"))) if m.buttons)
+
+
+async def test_members_are_answered_ahead_of_a_chat_backlog_when_the_bot_is_short_of_cpu(harness: Harness) -> None:
+    busy = Busy()
+    harness.bot.add_cog(busy)
+    posted = await post_button(harness, "busy:1")
+    alice, general = harness.guild.member("alice"), harness.guild.channel("general")
+    for n in range(600):  # over a second of chat work queued ahead of the clicks
+        await alice.say(general, f"message {n}")
+    clickers = [harness.guild.member(f"member{n}") for n in range(12)]
+    replies = await asyncio.gather(*(m.click(posted, "Try", reply_timeout=30) for m in clickers))
+    assert all(r.deferred and r.content == "done" for r in replies)
+    # Chat handed the loop to the members, then paused while they waited: without that pause every turn of
+    # their answers also handled a slice of chat, and the backlog was nearly done before the last answer.
+    assert max(busy.handled_when_answered) < 300, busy.handled_when_answered
+    await harness.settle(timeout=30)
+    assert busy.seen == [f"message {n}" for n in range(600)], "nothing dropped, in order"
+
+
+async def test_a_button_whose_handler_fails_still_gets_one_sentence(harness: Harness) -> None:
+    harness.bot.add_cog(Probe())
+    posted = await post_button(harness, "probe:7")
     reply = await harness.guild.member("alice").click(posted, "Try")
     assert reply.deferred and reply.ephemeral and reply.content == texts.UNEXPECTED
