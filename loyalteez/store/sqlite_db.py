@@ -105,6 +105,8 @@ def _executemany(conn: sqlite3.Connection, sql: str, rows: list[Sequence[Any]]) 
 
 
 _STORED_AS_IS = frozenset(t for t, adapt in _ADAPTERS.items() if adapt is None)
+# Hashable types whose stored form depends only on the value (equal values store alike).
+_BY_VALUE: dict[type, Callable[[Any], Any]] = {bool: int, datetime: _timestamp, date: date.isoformat, Decimal: _decimal}
 
 
 def _adapt_rows(rows: list[Sequence[Any]]) -> list[Sequence[Any]]:
@@ -118,8 +120,11 @@ def _adapt_rows(rows: list[Sequence[Any]]) -> list[Sequence[Any]]:
         types = set(map(type, column))
         if types <= _STORED_AS_IS:
             columns.append(column)
-        elif len(types) == 1 and (adapt := _ADAPTERS.get(types.pop())) is not None:
-            columns.append(list(map(adapt, column)))
+        elif len(types) == 1 and (kind := types.pop()) in _BY_VALUE:
+            # Most of such a column is one value (the batch's now): adapt each distinct value once.
+            adapt = _BY_VALUE[kind]
+            adapted = {value: adapt(value) for value in set(column)}
+            columns.append(list(map(adapted.__getitem__, column)))
         else:
             columns.append(list(map(_to_sql, column)))
     return list(zip(*columns, strict=True))
