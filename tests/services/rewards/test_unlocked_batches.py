@@ -1,19 +1,35 @@
 """Batches decided without the rewards locks (PostgreSQL) pay exactly what locked ones pay: a payout or a
 counted message that another process committed while the batch was being decided is seen, and the batch
-is decided again holding the locks instead of paying past a cap or counting twice."""
+is decided again holding the locks instead of paying past a cap or counting twice. And while it is being
+decided and written, other processes' payers of its servers need not wait for it."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 
+import asyncpg
 import pytest
 
 from loyalteez.clock import ManualClock
-from loyalteez.services.rewards import RewardsEngine
-from loyalteez.store import ScopedData, Store
+from loyalteez.services.access.permissions import Caller
+from loyalteez.services.goals import Goals
+from loyalteez.services.rewards import Rewards, RewardsEngine
+from loyalteez.services.rewards.hooks import BatchEffects
+from loyalteez.store import Scope, ScopedData, Store
 from tests.conftest import pg_store_schema
-from tests.services.rewards.helpers import ALICE, Messages, apply, connected, ledger, stats
+from tests.services.rewards.helpers import (
+    ADMIN,
+    ALICE,
+    BOB,
+    OTHER_SERVER,
+    SERVER,
+    Messages,
+    apply,
+    connected,
+    ledger,
+    stats,
+)
 
 
 class Meanwhile:
@@ -101,3 +117,74 @@ async def test_unlocked_batches_need_no_round_trip_but_their_write_when_nothing_
     await apply(engine, data, *(msg(f"chatting away, message {n}", author=ALICE) for n in range(20)))
     assert one.db.round_trips - before == 1  # type: ignore[attr-defined]
     assert (await stats(data, ALICE))["messages_count"] == 21
+
+
+# -- how long an unlocked batch holds the server's lock ---------------------------------------------------
+
+HELD_ACROSS_READS = (
+    "the guard is queued to go with the COMMIT, but any read the batch makes after it (the next server's "
+    "checks, an after-batch hook such as a community goal) sends it early: from then on the brand and server "
+    "locks are held across every remaining round trip (batch.py _run: guard queued, then reads follow)"
+)
+
+
+async def server_locked(other: Store, scope: Scope) -> bool:
+    """Would another process's payer of this server have to wait for its rewards lock right now?"""
+    try:
+        await other.db.fetch_all(
+            "SELECT server_id FROM discord_server_configs WHERE server_id = ? AND brand_id = ? FOR UPDATE NOWAIT",
+            [scope.server_id, scope.brand_id],
+        )
+    except asyncpg.LockNotAvailableError:
+        return True
+    return False
+
+
+class Watch:
+    """A streak source that notes, each time the engine prices a payout (between the batch's network
+    round trips), whether the first server's lock is held at that moment."""
+
+    def __init__(self, other: Store, scope: Scope) -> None:
+        self.other, self.scope = other, scope
+        self.held: list[bool] = []
+
+    async def multiplier(self, data: ScopedData, member_id: str, event_type: str, at: datetime | None = None) -> float:
+        self.held.append(await server_locked(self.other, self.scope))
+        return 1.0
+
+
+@pytest.mark.xfail(strict=True, reason=HELD_ACROSS_READS)
+async def test_a_batch_for_two_servers_does_not_hold_the_first_ones_lock_while_it_reads_the_second(
+    stores: tuple[Store, Store],
+) -> None:
+    one, two = stores
+    first, second = await connected(one), await connected(one, server=OTHER_SERVER)
+    watch = Watch(two, first.scope)
+    engine, msg = RewardsEngine(one, streaks=watch), Messages(one)
+    await engine.apply([(first.scope, msg("hello there")), (second.scope, msg("hello there"))])
+    watch.held.clear()
+    outcomes = await engine.apply([(first.scope, msg("gm fam")), (second.scope, msg("gm all"))])
+    assert engine.conflicts == 0 and all(len(o.paid) == 1 for o in outcomes)
+    assert watch.held == [False, False], "the first server's payers wait while the batch works on the second"
+
+
+@pytest.mark.xfail(strict=True, reason=HELD_ACROSS_READS)
+async def test_a_community_goal_moving_with_a_batch_does_not_hold_the_servers_lock_across_its_reads(
+    stores: tuple[Store, Store],
+) -> None:
+    one, two = stores
+    data = await connected(one)
+    rewards, goals = Rewards(one, one.clock), Goals(one, one.clock)
+    held: list[bool] = []
+
+    async def watch(_: ScopedData, __: BatchEffects) -> None:  # after the goal's own reads and writes
+        held.append(await server_locked(two, data.scope))
+
+    rewards.engine.after_batch += [goals.after_batch, watch]
+    await goals.create(data.scope, Caller(ADMIN, SERVER, is_owner=True), name="Three earners", kind="users", target=3)
+    msg = Messages(one)
+    await apply(rewards.engine, data, msg("hello there"))
+    held.clear()
+    assert len((await apply(rewards.engine, data, msg("gm fam", BOB)))[0].paid) == 1
+    assert rewards.engine.conflicts == 0
+    assert held == [False], "the server's payers wait while the goal is read and moved"
