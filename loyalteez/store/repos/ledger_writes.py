@@ -1,0 +1,134 @@
+"""The engine's batch write: ledger rows and member stats deltas, a fixed number of statements per batch.
+
+Apart from the checks before it (ledger.py) so each engine's write path reads as one piece; `LedgerRepository`
+inherits it. SQLite: executemany with fixed text (prepared once per connection). PostgreSQL: one unnest
+statement per table, queued to travel with the transaction's next statement or its COMMIT.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from loyalteez.store.repos.base import Repository
+from loyalteez.store.repos.ledger_pages import LEDGER
+
+STATS = "discord_user_stats"
+
+_STATS_UPSERT_HEAD = (
+    f"INSERT INTO {STATS} (brand_id, server_id, discord_user_id, messages_count, reactions_count, voice_minutes, "
+    "ltz_earned, claims, created_at, updated_at)"
+)
+_STATS_DELTAS = ("messages_count", "reactions_count", "voice_minutes", "ltz_earned", "claims")
+_STATS_UPSERT_TAIL = (
+    f"ON CONFLICT (server_id, discord_user_id) DO UPDATE SET "
+    f"messages_count = {STATS}.messages_count + excluded.messages_count, "
+    f"reactions_count = {STATS}.reactions_count + excluded.reactions_count, "
+    f"voice_minutes = {STATS}.voice_minutes + excluded.voice_minutes, "
+    f"ltz_earned = {STATS}.ltz_earned + excluded.ltz_earned, "
+    f"claims = {STATS}.claims + excluded.claims, "
+    f"updated_at = excluded.updated_at WHERE {STATS}.brand_id = excluded.brand_id"
+)
+
+
+def _ledger_columns(rows: Sequence[Mapping[str, Any]], now: datetime) -> list[list[Any]]:
+    """Ledger rows as columns: id, member, event, amount, key, channel, is_test, details (JSON text), created.
+
+    Details are encoded here, once per distinct object: a batch's payouts share a few priced breakdowns.
+    """
+    encoded: dict[int, str | None] = {}
+    details = []
+    for r in rows:
+        value = r.get("details")
+        text = encoded.get(id(value))
+        if text is None and value is not None:
+            text = encoded[id(value)] = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        details.append(text)
+    return [
+        [r["id"] for r in rows],
+        [r["discord_user_id"] for r in rows],
+        [r["event_type"] for r in rows],
+        [r["amount"] for r in rows],
+        [r["idempotency_key"] for r in rows],
+        [r.get("channel_id") for r in rows],
+        [bool(r.get("is_test", False)) for r in rows],
+        details,
+        [r.get("created_at") or now for r in rows],
+    ]
+
+
+class LedgerWrites(Repository):
+    """Payouts and the member stats they move, written inside the transaction that decided them."""
+
+    async def write(self, ledger_rows: Sequence[Mapping[str, Any]], stats: Mapping[str, Sequence[int]]) -> None:
+        """Record payouts and stats deltas (messages, reactions, voice minutes, LTZ earned); the real payouts
+        also count in each member's claims.
+
+        A ledger row may carry its own `created_at` (a message decided at the moment it was posted).
+
+        Call inside the transaction that checked them: the ledger's conflict clause is a safety net,
+        not the dedupe (a skipped ledger row with moved stats would be drift, which check_ledger reports).
+        """
+        brand, server = self.scope.brand_id, self.scope.server_id
+        now = self._clock.now()
+        # Each member's real payouts of this batch move their claims count (the "rewards claimed" ranking).
+        deltas = {member: [*values[:4], 0] for member, values in stats.items()}
+        for r in ledger_rows:
+            if not r.get("is_test", False):
+                deltas.setdefault(r["discord_user_id"], [0, 0, 0, 0, 0])[4] += 1
+        if self._db.dialect == "sqlite":
+            await self._write_sqlite(ledger_rows, deltas, now)
+            return
+        # Queued: on PostgreSQL these writes travel with the transaction's next statement or its COMMIT.
+        if ledger_rows:
+            await self._db.queue(
+                f"INSERT INTO {LEDGER} (id, brand_id, server_id, discord_user_id, event_type, amount, "
+                "idempotency_key, channel_id, is_test, details, created_at) "
+                "SELECT CAST(v.id AS UUID), ?, ?, v.member, v.event, v.amount, v.key, v.channel, v.is_test, "
+                "CAST(v.details AS JSONB), v.created_at FROM unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[]), "
+                "CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), "
+                "CAST(? AS BOOLEAN[]), CAST(? AS TEXT[]), CAST(? AS TIMESTAMPTZ[])) "
+                "AS v(id, member, event, amount, key, channel, is_test, details, created_at) "
+                "ON CONFLICT DO NOTHING",
+                [brand, server, *_ledger_columns(ledger_rows, now)],
+            )
+        if deltas:
+            members = list(deltas)
+            await self._db.queue(
+                f"{_STATS_UPSERT_HEAD} SELECT ?, ?, v.m, v.a, v.b, v.c, v.d, v.e, ?, ? FROM unnest(CAST(? AS TEXT[]), "
+                "CAST(? AS INTEGER[]), CAST(? AS INTEGER[]), CAST(? AS INTEGER[]), CAST(? AS BIGINT[]), "
+                f"CAST(? AS INTEGER[])) AS v(m, a, b, c, d, e) WHERE TRUE {_STATS_UPSERT_TAIL}",
+                [brand, server, now, now, members, *([deltas[m][i] for m in members] for i in range(5))],
+            )
+
+    async def _write_sqlite(
+        self, ledger_rows: Sequence[Mapping[str, Any]], deltas: Mapping[str, Sequence[int]], now: datetime
+    ) -> None:
+        """SQLite: executemany with fixed text (prepared once per connection, not once per batch size)."""
+        brand, server = self.scope.brand_id, self.scope.server_id
+        if ledger_rows:
+            columns = _ledger_columns(ledger_rows, now)
+            await self._db.executemany(
+                f"INSERT INTO {LEDGER} (id, brand_id, server_id, discord_user_id, event_type, amount, "
+                "idempotency_key, channel_id, is_test, details, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [(row[0], brand, server, *row[1:]) for row in zip(*columns, strict=True)],
+            )
+        # Members grouped by which counters move: SQLite rewrites an index entry for every column an UPDATE
+        # assigns, even to the same value, and the member stats carry a ranking index per counter; a batch
+        # of messages must not rewrite every member's voice and claims entries.
+        shapes: dict[tuple[bool, ...], list[tuple[Any, ...]]] = {}
+        for member, values in deltas.items():
+            shape = tuple(v != 0 for v in values)
+            shapes.setdefault(shape, []).append((brand, server, member, *values, now, now))
+        for shape, rows in shapes.items():
+            moved = "".join(
+                f"{c} = {STATS}.{c} + excluded.{c}, " for c, on in zip(_STATS_DELTAS, shape, strict=True) if on
+            )
+            await self._db.executemany(
+                f"{_STATS_UPSERT_HEAD} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (server_id, discord_user_id) "
+                f"DO UPDATE SET {moved}updated_at = excluded.updated_at WHERE {STATS}.brand_id = excluded.brand_id",
+                rows,
+            )
