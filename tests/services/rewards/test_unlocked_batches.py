@@ -14,7 +14,8 @@ import pytest
 from loyalteez.clock import ManualClock
 from loyalteez.services.access.permissions import Caller
 from loyalteez.services.goals import Goals
-from loyalteez.services.rewards import Rewards, RewardsEngine
+from loyalteez.services.rewards import Member, Rewards, RewardsEngine
+from loyalteez.services.rewards.events import Payout
 from loyalteez.services.rewards.hooks import BatchEffects
 from loyalteez.store import Scope, ScopedData, Store
 from tests.conftest import pg_store_schema
@@ -188,3 +189,31 @@ async def test_a_community_goal_moving_with_a_batch_does_not_hold_the_servers_lo
     assert len((await apply(rewards.engine, data, msg("gm fam", BOB)))[0].paid) == 1
     assert rewards.engine.conflicts == 0
     assert held == [False], "the server's payers wait while the goal is read and moved"
+
+
+async def test_a_payout_that_loses_a_deadlock_inside_its_callers_transaction_reports_the_deadlock(
+    stores: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deadlock aborts the caller's whole transaction: running the payout again inside it could only
+    fail with "current transaction is aborted" and hide the cause, so the caller gets the deadlock."""
+    one, _ = stores
+    data = await connected(one)
+    engine = RewardsEngine(one)
+    real_once = engine._command_once
+    calls = 0
+
+    async def loses_a_deadlock_first(*args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            with pytest.raises(asyncpg.DivisionByZeroError):
+                await one.db.fetch_all("SELECT 1 / 0 AS x")  # the transaction is now aborted, as after a deadlock
+            raise asyncpg.DeadlockDetectedError("deadlock detected")
+        return await real_once(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_command_once", loses_a_deadlock_first)
+    with pytest.raises(asyncpg.DeadlockDetectedError):
+        async with one.transaction():
+            await engine.pay(data.scope, Payout("voice:s1:" + ALICE, Member(ALICE), "voice", "voice"))
+    assert calls == 1
+    assert await ledger(data, ALICE) == []
