@@ -243,9 +243,11 @@ class PostgresDatabase(FetchHelpers):
 
     async def _rollback(self, held: _Held) -> None:
         held.pending = []
-        if not held.begun or not held.conn.is_in_transaction():
+        if not held.begun:
             return
-        try:
+        try:  # asking a lost connection raises too: the error being handled must stay the one reported
+            if not held.conn.is_in_transaction():
+                return
             self._count("ROLLBACK")
             await held.conn.execute("ROLLBACK")
         except Exception:  # a broken connection: the pool discards it on release
