@@ -45,7 +45,7 @@ from loyalteez.services.rewards.ladder import BatchState, Candidate, check, over
 from loyalteez.services.rewards.outcomes import Breakdown, EventOutcome, Outcome, Paid, RefusalReason, Refused
 from loyalteez.services.rewards.planning import Plan, plan
 from loyalteez.store import Scope, ScopedData, Store
-from loyalteez.store.repos.ledger import TallyGroup
+from loyalteez.store.repos.ledger import LedgerChecks, TallyGroup
 
 BatchHook = Callable[[ScopedData, Sequence[PassiveEvent]], Awaitable[None]]
 # A message applied within this of being posted is live: decided (and stamped) at the clock's now.
@@ -223,6 +223,7 @@ class BatchEngine:
         pending_spend: int = 0,
         moments: Sequence[datetime] | None = None,
         guarded: set[str] | None = None,
+        preloaded: Preloaded | None = None,
     ) -> tuple[list[EventOutcome], int]:
         """Decide and write one server's plans inside the open transaction; returns outcomes, real LTZ paid.
 
@@ -245,7 +246,9 @@ class BatchEngine:
                 new.discard(p.seen_key)  # a repeat inside the batch is a repeat too
             flags.append((counted, counted or p.seen_key is None or not p.earns_only_when_new))
         candidates = [c for p, (_, earns) in zip(plans, flags, strict=True) if earns for c in p.candidates]
-        proof = await self._load(data, cfg, state, candidates, pending_spend, proved=guarded is not None)
+        proof = await self._load(
+            data, cfg, state, candidates, pending_spend, proved=guarded is not None, preloaded=preloaded
+        )
 
         stats: dict[str, list[int]] = {}
         ledger: list[dict[str, Any]] = []
@@ -292,35 +295,22 @@ class BatchEngine:
         pending: int,
         *,
         proved: bool = False,
+        preloaded: Preloaded | None = None,
     ) -> str | None:
-        """Read what the ladder needs for these candidates: a few grouped queries, none per event.
+        """Read what the ladder needs for these candidates: a few grouped queries, none per event
+        (`preloaded`: what `read_checks` already read for them at the same moment).
 
         With `proved` (decided without the locks), returns the guard's proof that the reads still hold ("" when
         nothing was read, None when they cannot be proved); otherwise "".
         """
         if not candidates:
             return ""
-        limited = [c for c in candidates if c.limited]
-        # Lifetime caps need every past payout; cooldowns and daily caps only the recent window, which
-        # keeps this query's cost independent of how long the server has been earning.
-        lifetime = [c for c in limited if c.rule.max_claims_per_user is not None]
-        recent = [c for c in limited if c.rule.max_claims_per_user is None]
-        groups = [
-            TallyGroup([c.member.id for c in group], [c.rule.event_type for c in group], since)
-            for group, since in ((lifetime, None), (recent, state.window_start(recent) if recent else None))
-            if group
-        ]
-        capped = sorted({c.rule.event_type for c in candidates if c.rule.max_total_claims is not None})
-        # One statement for all of it: each separate read would be a round trip to a remote database.
-        checks = await data.ledger.checks(
-            [c.key for c in candidates],
-            groups,
-            capped,
-            state.day_start,
-            state.day_start + timedelta(days=1),
-            is_test=cfg.test_mode.enabled,
-            proof=proved,
-        )
+        args = _check_args(cfg, state, candidates)
+        if preloaded is not None and preloaded[0] == args:
+            checks = preloaded[1]
+        else:
+            checks = await data.ledger.checks(*args, is_test=cfg.test_mode.enabled, proof=proved)
+        capped = args[2]
         state.paid_keys = checks.paid_keys
         state.tallies.update(checks.tallies)
         if capped:
@@ -330,6 +320,14 @@ class BatchEngine:
                 return None  # a budget is the brand's, spent by every server: only its lock keeps it exact
             state.spent = await self.spend.get(data) + pending
         return checks.proof if proved else ""
+
+    async def read_checks(
+        self, data: ScopedData, cfg: ServerRewards, candidates: list[Candidate], moment: datetime
+    ) -> Preloaded:
+        """What `_load` reads for these candidates decided at `moment`, read ahead of the transaction (a
+        command reads it before taking its own rows), with the guard's proof."""
+        args = _check_args(cfg, BatchState(moment), candidates)
+        return args, await data.ledger.checks(*args, is_test=cfg.test_mode.enabled, proof=True)
 
     async def _decide(
         self,
@@ -381,6 +379,27 @@ class BatchEngine:
         if not is_test:
             stats.setdefault(member.id, [0, 0, 0, 0])[3] += amount
         return Paid(amount, event, breakdown, member.id, is_test, ledger_id)
+
+
+CheckArgs = tuple[list[str], list[TallyGroup], list[str], datetime, datetime]
+Preloaded = tuple[CheckArgs, LedgerChecks]  # checks read ahead, with what they were read for
+
+
+def _check_args(cfg: ServerRewards, state: BatchState, candidates: list[Candidate]) -> CheckArgs:
+    """What the ladder must read for these candidates: paid keys, tally groups, capped events, the day."""
+    limited = [c for c in candidates if c.limited]
+    # Lifetime caps need every past payout; cooldowns and daily caps only the recent window, which
+    # keeps this query's cost independent of how long the server has been earning.
+    lifetime = [c for c in limited if c.rule.max_claims_per_user is not None]
+    recent = [c for c in limited if c.rule.max_claims_per_user is None]
+    groups = [
+        TallyGroup([c.member.id for c in group], [c.rule.event_type for c in group], since)
+        for group, since in ((lifetime, None), (recent, state.window_start(recent) if recent else None))
+        if group
+    ]
+    capped = sorted({c.rule.event_type for c in candidates if c.rule.max_total_claims is not None})
+    # One statement for all of it: each separate read would be a round trip to a remote database.
+    return [c.key for c in candidates], groups, capped, state.day_start, state.day_start + timedelta(days=1)
 
 
 class NeedsLocks(Exception):

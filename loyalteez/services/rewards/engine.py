@@ -21,7 +21,8 @@ from loyalteez.ids import new_id
 from loyalteez.services.access import audit
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import texts
-from loyalteez.services.rewards.batch import BatchEngine, NeedsLocks
+from loyalteez.services.rewards.batch import BatchEngine, NeedsLocks, Preloaded
+from loyalteez.services.rewards.config import ServerRewards
 from loyalteez.services.rewards.events import ClaimRequest, ManualReward, Member, Payout
 from loyalteez.services.rewards.hooks import Guard, OnPaid
 from loyalteez.services.rewards.ladder import Candidate, refuse
@@ -193,6 +194,30 @@ class RewardsEngine(BatchEngine):
         inside it either way, so a failed attempt rolls them back too."""
         data = self.store.scoped(scope)
         spent = 0
+        early = self.cache.current(data) if guarded is not None else None
+        if guarded is not None and early is None:
+            raise NeedsLocks()
+        preloaded: Preloaded | None = None
+        moment = self.clock.now()
+        if early is not None:
+            planned = _candidate(
+                early,
+                member,
+                event_type,
+                interaction_id,
+                trigger,
+                channel,
+                amount,
+                details,
+                key,
+                synthetic,
+                per_instance_total,
+            )
+            if isinstance(planned, Candidate):
+                # Read before the transaction takes its rows (a drop's slot, locked until the COMMIT), so
+                # none is held across this read; and on a connection released before the transaction
+                # takes one, so commands waiting on one another never hold the whole pool.
+                preloaded = await self.read_checks(data, early, [planned], moment)
         try:
             async with self.store.transaction():
                 # The caller's guard reserves its own rows (a drop's slot) before the rewards locks are taken,
@@ -202,36 +227,25 @@ class RewardsEngine(BatchEngine):
                     raise _Undo(held)
                 if guarded is None:
                     await data.rewards.lock(brand=True)
-                cfg = self.cache.current(data) if guarded is not None else await self.cache.get(data)
-                if cfg is None:
-                    raise NeedsLocks()
-                rule = cfg.rules.get(event_type)
-                if synthetic:
-                    rule = synthetic_rule(event_type, amount or 0)
-                elif rule is not None and per_instance_total and rule.max_total_claims is not None:
-                    rule = replace(rule, metadata={k: v for k, v in rule.metadata.items() if k != "max_total_claims"})
-                refused: Refused | None = None
-                if rule is None:
-                    # Suggest only what this command could pay: /claim never offers a boost or a drop event.
-                    payable = [n for n, r in cfg.rules.items() if r.is_enabled and trigger in (None, r.trigger)]
-                    text = texts.unknown_event(event_type, suggest(event_type, payable))
-                    refused = Refused(RefusalReason.UNKNOWN_EVENT, text, event_type)
-                elif trigger is not None and rule.trigger != trigger:
-                    text = texts.not_claimable(event_type, rule.trigger)
-                    refused = Refused(RefusalReason.NOT_CLAIMABLE, text, event_type)
-                if refused is not None or rule is None:
-                    raise _Undo(refused or refuse(RefusalReason.UNKNOWN_EVENT, event_type))
-                channel_id, parent_id = channel or (None, None)
-                candidate = Candidate(
-                    rule,
+                cfg = early if early is not None else await self.cache.get(data)
+                candidate = _candidate(
+                    cfg,
                     member,
-                    key or f"{interaction_id}:{event_type}",
-                    channel_id,
-                    parent_id,
-                    amount=amount,
-                    details=details,
+                    event_type,
+                    interaction_id,
+                    trigger,
+                    channel,
+                    amount,
+                    details,
+                    key,
+                    synthetic,
+                    per_instance_total,
                 )
-                results, spent = await self._run(data, cfg, [Plan(candidates=(candidate,))], guarded=guarded)
+                if not isinstance(candidate, Candidate):
+                    raise _Undo(candidate)
+                results, spent = await self._run(
+                    data, cfg, [Plan(candidates=(candidate,))], moments=[moment], guarded=guarded, preloaded=preloaded
+                )
                 result = results[0].results[0]
                 if on_paid is not None and isinstance(result, Paid):
                     await on_paid(data, result)  # same transaction: no payout without its audit row
@@ -294,6 +308,39 @@ class RewardsEngine(BatchEngine):
     async def prune_seen(self, scope: Scope, before: date) -> int:
         """Forget counted-activity keys of days before `before` (the scheduler may call this daily)."""
         return await self.store.scoped(scope).ledger.prune_seen(before)
+
+
+def _candidate(
+    cfg: ServerRewards,
+    member: Member,
+    event_type: str,
+    interaction_id: str,
+    trigger: str | None,
+    channel: tuple[str | None, str | None] | None,
+    amount: int | None,
+    details: dict[str, Any] | None,
+    key: str | None,
+    synthetic: bool,
+    per_instance_total: bool,
+) -> Candidate | Refused:
+    """What a command asks to be paid, or why it cannot be: its event is unknown or not claimable this way."""
+    rule = cfg.rules.get(event_type)
+    if synthetic:
+        rule = synthetic_rule(event_type, amount or 0)
+    elif rule is not None and per_instance_total and rule.max_total_claims is not None:
+        rule = replace(rule, metadata={k: v for k, v in rule.metadata.items() if k != "max_total_claims"})
+    if rule is None:
+        # Suggest only what this command could pay: /claim never offers a boost or a drop event.
+        payable = [n for n, r in cfg.rules.items() if r.is_enabled and trigger in (None, r.trigger)]
+        return Refused(
+            RefusalReason.UNKNOWN_EVENT, texts.unknown_event(event_type, suggest(event_type, payable)), event_type
+        )
+    if trigger is not None and rule.trigger != trigger:
+        return Refused(RefusalReason.NOT_CLAIMABLE, texts.not_claimable(event_type, rule.trigger), event_type)
+    channel_id, parent_id = channel or (None, None)
+    return Candidate(
+        rule, member, key or f"{interaction_id}:{event_type}", channel_id, parent_id, amount=amount, details=details
+    )
 
 
 class _Undo(Exception):
