@@ -37,6 +37,7 @@ from typing import Any
 from loyalteez.clock import Clock
 from loyalteez.ids import ordered_id
 from loyalteez.services.analytics.rollups import ActivityRollups, RollupSink
+from loyalteez.services.rewards.batch_checks import NeedsLocks, Preloaded, check_args, earning
 from loyalteez.services.rewards.bonuses import NoStreaks, StreakMultiplierSource
 from loyalteez.services.rewards.config import BrandSpend, ConfigCache, ServerRewards
 from loyalteez.services.rewards.events import MessageEvent, PassiveEvent, ReactionEvent
@@ -45,7 +46,6 @@ from loyalteez.services.rewards.ladder import BatchState, Candidate, check, over
 from loyalteez.services.rewards.outcomes import Breakdown, EventOutcome, Outcome, Paid, RefusalReason, Refused
 from loyalteez.services.rewards.planning import Plan, plan
 from loyalteez.store import Scope, ScopedData, Store
-from loyalteez.store.repos.ledger import LedgerChecks, TallyGroup
 
 BatchHook = Callable[[ScopedData, Sequence[PassiveEvent]], Awaitable[None]]
 # A message applied within this of being posted is live: decided (and stamped) at the clock's now.
@@ -179,6 +179,8 @@ class BatchEngine:
         outcomes: list[EventOutcome] = [EventOutcome(False)] * len(items)
         spent: dict[str, int] = {}
         order = sorted(groups, key=lambda s: (s.brand_id, s.server_id))
+        now = self.clock.now()
+        ahead = await self._read_ahead(items, planned, groups, order, now) if guarded is not None else {}
         try:
             async with self.store.transaction():
                 if guarded is None:
@@ -186,7 +188,6 @@ class BatchEngine:
                     for scope in order:
                         await self.store.scoped(scope).rewards.lock(brand=scope.brand_id not in locked_brands)
                         locked_brands.add(scope.brand_id)
-                now = self.clock.now()
                 for scope in order if guarded is not None else groups:
                     indexes = groups[scope]
                     data = self.store.scoped(scope)
@@ -194,10 +195,16 @@ class BatchEngine:
                     if cfg is None:
                         raise NeedsLocks()
                     moments = {i: decided_at(items[i][1], now, self.late_after) for i in indexes}
-                    for day in by_day(indexes, [moments[i] for i in indexes]):
+                    for n, day in enumerate(by_day(indexes, [moments[i] for i in indexes])):
                         plans = [_plan_with(items[i][1], cfg, planned[i] if planned else None) for i in day]
                         results, paid = await self._run(
-                            data, cfg, plans, spent.get(scope.brand_id, 0), [moments[i] for i in day], guarded
+                            data,
+                            cfg,
+                            plans,
+                            spent.get(scope.brand_id, 0),
+                            [moments[i] for i in day],
+                            guarded,
+                            ahead.get((scope, n)),
                         )
                         spent[scope.brand_id] = spent.get(scope.brand_id, 0) + paid
                         for index, outcome in zip(day, results, strict=True):
@@ -212,6 +219,31 @@ class BatchEngine:
         for brand_id, amount in spent.items():
             self.spend.add(brand_id, amount)
         return outcomes
+
+    async def _read_ahead(
+        self,
+        items: Sequence[tuple[Scope, PassiveEvent]],
+        planned: Sequence[Planned | None] | None,
+        groups: dict[Scope, list[int]],
+        order: list[Scope],
+        now: datetime,
+    ) -> dict[tuple[Scope, int], Preloaded]:
+        """An unlocked batch's reads, made before its transaction: then the transaction is one message (its
+        BEGIN goes with the guard, the writes and the COMMIT). Keyed by server and day, as `_apply` walks them."""
+        ahead: dict[tuple[Scope, int], Preloaded] = {}
+        for scope in order:
+            data = self.store.scoped(scope)
+            cfg = self.cache.current(data)
+            if cfg is None:
+                raise NeedsLocks()
+            indexes = groups[scope]
+            moments = {i: decided_at(items[i][1], now, self.late_after) for i in indexes}
+            for n, day in enumerate(by_day(indexes, [moments[i] for i in indexes])):
+                plans = [_plan_with(items[i][1], cfg, planned[i] if planned else None) for i in day]
+                _, candidates = earning(plans, {p.seen_key for p in plans if p.seen_key is not None})
+                if candidates:
+                    ahead[(scope, n)] = await self.read_checks(data, cfg, candidates, min(moments[i] for i in day))
+        return ahead
 
     # -- the shared core ------------------------------------------------------------------------------------
 
@@ -239,13 +271,7 @@ class BatchEngine:
         state = BatchState(min(moments, default=now))
         keys = [p.seen_key for p in plans if p.seen_key is not None]
         new = set(keys) if guarded is not None or not keys else await data.ledger.mark_seen(keys)
-        flags: list[tuple[bool, bool]] = []  # (counted, may earn) per plan
-        for p in plans:
-            counted = p.seen_key is not None and p.seen_key in new
-            if counted:
-                new.discard(p.seen_key)  # a repeat inside the batch is a repeat too
-            flags.append((counted, counted or p.seen_key is None or not p.earns_only_when_new))
-        candidates = [c for p, (_, earns) in zip(plans, flags, strict=True) if earns for c in p.candidates]
+        flags, candidates = earning(plans, new)
         proof = await self._load(
             data, cfg, state, candidates, pending_spend, proved=guarded is not None, preloaded=preloaded
         )
@@ -305,7 +331,7 @@ class BatchEngine:
         """
         if not candidates:
             return ""
-        args = _check_args(cfg, state, candidates)
+        args = check_args(cfg, state, candidates)
         if preloaded is not None and preloaded[0] == args:
             checks = preloaded[1]
         else:
@@ -326,7 +352,7 @@ class BatchEngine:
     ) -> Preloaded:
         """What `_load` reads for these candidates decided at `moment`, read ahead of the transaction (a
         command reads it before taking its own rows), with the guard's proof."""
-        args = _check_args(cfg, BatchState(moment), candidates)
+        args = check_args(cfg, BatchState(moment), candidates)
         return args, await data.ledger.checks(*args, is_test=cfg.test_mode.enabled, proof=True)
 
     async def _decide(
@@ -379,28 +405,3 @@ class BatchEngine:
         if not is_test:
             stats.setdefault(member.id, [0, 0, 0, 0])[3] += amount
         return Paid(amount, event, breakdown, member.id, is_test, ledger_id)
-
-
-CheckArgs = tuple[list[str], list[TallyGroup], list[str], datetime, datetime]
-Preloaded = tuple[CheckArgs, LedgerChecks]  # checks read ahead, with what they were read for
-
-
-def _check_args(cfg: ServerRewards, state: BatchState, candidates: list[Candidate]) -> CheckArgs:
-    """What the ladder must read for these candidates: paid keys, tally groups, capped events, the day."""
-    limited = [c for c in candidates if c.limited]
-    # Lifetime caps need every past payout; cooldowns and daily caps only the recent window, which
-    # keeps this query's cost independent of how long the server has been earning.
-    lifetime = [c for c in limited if c.rule.max_claims_per_user is not None]
-    recent = [c for c in limited if c.rule.max_claims_per_user is None]
-    groups = [
-        TallyGroup([c.member.id for c in group], [c.rule.event_type for c in group], since)
-        for group, since in ((lifetime, None), (recent, state.window_start(recent) if recent else None))
-        if group
-    ]
-    capped = sorted({c.rule.event_type for c in candidates if c.rule.max_total_claims is not None})
-    # One statement for all of it: each separate read would be a round trip to a remote database.
-    return [c.key for c in candidates], groups, capped, state.day_start, state.day_start + timedelta(days=1)
-
-
-class NeedsLocks(Exception):
-    """This batch cannot be decided without the rewards locks: decide it again holding them."""

@@ -21,7 +21,8 @@ from loyalteez.ids import new_id
 from loyalteez.services.access import audit
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import texts
-from loyalteez.services.rewards.batch import BatchEngine, NeedsLocks, Preloaded
+from loyalteez.services.rewards.batch import BatchEngine
+from loyalteez.services.rewards.batch_checks import NeedsLocks, Preloaded
 from loyalteez.services.rewards.config import ServerRewards
 from loyalteez.services.rewards.events import ClaimRequest, ManualReward, Member, Payout
 from loyalteez.services.rewards.hooks import Guard, OnPaid
