@@ -22,6 +22,16 @@ DAILY = "loyalteez_activity_daily"
 MEMBERS = "loyalteez_member_analytics"
 STATS = "discord_user_stats"  # lifetime LTZ per member, kept by the rewards engine
 CHECKINS = "loyalteez_daily_checkins"  # the streak service's check-ins, recorded by /daily
+# A member row takes the earliest first-seen and entry, the first reward, the latest active day.
+_MEMBER_UPDATE = (
+    "ON CONFLICT (server_id, brand_id, discord_user_id) DO UPDATE SET "
+    "first_seen_at = COALESCE({m}.first_seen_at, excluded.first_seen_at), "
+    "entered_at = CASE WHEN {m}.entered_at IS NULL OR {m}.entered_at > excluded.entered_at "
+    "THEN excluded.entered_at ELSE {m}.entered_at END, "
+    "first_reward_at = COALESCE({m}.first_reward_at, excluded.first_reward_at), "
+    "last_active_on = CASE WHEN {m}.last_active_on IS NULL OR {m}.last_active_on < excluded.last_active_on "
+    "THEN excluded.last_active_on ELSE {m}.last_active_on END"
+)
 _CHUNK = 2500  # members per statement (x8 parameters at most): under both engines' 32,766 limit
 # Per-member deltas, in this order: messages, reactions, voice minutes, voice sessions, check-ins, payouts, LTZ.
 DELTA_COLUMNS = ("messages", "reactions", "voice_minutes", "voice_sessions", "checkins", "rewards", "ltz_earned")
@@ -162,6 +172,11 @@ class AnalyticsRepository(Repository):
             " WHERE {m}.first_seen_at IS NULL OR {m}.last_active_on IS NULL "
             "OR {m}.last_active_on < excluded.last_active_on"
         )
+        if self._db.dialect == "sqlite" and len(groups) > 1:
+            # Members noted at moments of their own (a history replay decides each event at its time): one
+            # prepared statement with a row per member, not one statement per moment.
+            await self._members_upsert_each(groups, day, changed)
+            return
         for (seen, first_reward), members in groups.items():
             for start in range(0, len(members), _CHUNK):
                 await self._members_upsert(
@@ -185,16 +200,30 @@ class AnalyticsRepository(Repository):
         await self._db.queue(
             f"INSERT INTO {m} (brand_id, server_id, discord_user_id, first_seen_at, entered_at, last_active_on, "
             f"first_reward_at) SELECT ?, ?, v.column1, ?, ?, ?, {reward_sql} "
-            f"FROM {source} WHERE TRUE "
-            "ON CONFLICT (server_id, brand_id, discord_user_id) DO UPDATE SET "
-            f"first_seen_at = COALESCE({m}.first_seen_at, excluded.first_seen_at), "
-            f"entered_at = CASE WHEN {m}.entered_at IS NULL OR {m}.entered_at > excluded.entered_at "
-            f"THEN excluded.entered_at ELSE {m}.entered_at END, "
-            f"first_reward_at = COALESCE({m}.first_reward_at, excluded.first_reward_at), "
-            f"last_active_on = CASE WHEN {m}.last_active_on IS NULL OR {m}.last_active_on < excluded.last_active_on "
-            f"THEN excluded.last_active_on ELSE {m}.last_active_on END" + where.format(m=m),
+            f"FROM {source} WHERE TRUE " + _MEMBER_UPDATE.format(m=m) + where.format(m=m),
             [self.scope.brand_id, self.scope.server_id, now, now, day, *reward_params, *member_params],
         )
+
+    async def _members_upsert_each(
+        self, groups: Mapping[tuple[datetime, datetime | None], Sequence[str]], day: date, where: str
+    ) -> None:
+        """SQLite: `_members_upsert` for every (first seen, first reward) group at once, a row per member."""
+        m, brand, server = MEMBERS, self.scope.brand_id, self.scope.server_id
+        for rewarded in (False, True):
+            rows = [
+                (brand, server, member, seen, seen, day, reward)
+                for (seen, reward), members in groups.items()
+                if (reward is not None) is rewarded
+                for member in members
+            ]
+            if rows:
+                await self._db.executemany(
+                    f"INSERT INTO {m} (brand_id, server_id, discord_user_id, first_seen_at, entered_at, "
+                    "last_active_on, first_reward_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                    + _MEMBER_UPDATE.format(m=m)
+                    + (where + (" OR {m}.first_reward_at IS NULL" if rewarded else "")).format(m=m),
+                    rows,
+                )
 
     async def checkin_state(self, members: Sequence[str]) -> dict[str, tuple[datetime | None, int]]:
         """member -> (last check-in, streak then) as the rollups last recorded it."""

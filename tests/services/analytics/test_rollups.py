@@ -173,3 +173,29 @@ async def test_a_failed_batch_rolls_its_rollups_back(store: Store, data: ScopedD
     with pytest.raises(RuntimeError):
         await apply(engine, data, Messages(store)("gm"))
     assert await day_rows(data) == {} and await tables(data).count("loyalteez_member_analytics") == 0
+
+
+async def test_a_replayed_batch_notes_each_member_at_their_own_first_moment(
+    store: Store, data: ScopedData, engine: RewardsEngine, clock: ManualClock
+) -> None:
+    engine.late_after = timedelta(0)  # a history replay: every event is decided at its own time
+    msg = Messages(store)
+    start = clock.now()
+    await apply(engine, data, msg("hello", author=CAROL))  # known before the batch: keeps its first moment
+    events = []
+    for who in (ALICE, BOB, CAROL):
+        clock.advance(minutes=5)
+        events += [msg("gm", author=who), msg("still here", author=who)]
+    clock.advance(hours=1)
+    await apply(engine, data, *events)
+    firsts = {who: await member_row(data, who) for who in (ALICE, BOB, CAROL)}
+    assert [firsts[who]["first_seen_at"] for who in (ALICE, BOB, CAROL)] == [
+        start + timedelta(minutes=5),
+        start + timedelta(minutes=10),
+        start,
+    ]
+    assert [firsts[who]["first_reward_at"] for who in (ALICE, BOB, CAROL)] == [
+        start + timedelta(minutes=5),
+        start + timedelta(minutes=10),
+        start + timedelta(minutes=15),
+    ]
