@@ -34,25 +34,34 @@ def _ids(values: Any) -> set[int]:
 
 def pinged(msg: Message, world: World) -> Pinged:
     """The pings of `msg` (its content only: embeds never ping)."""
+    content = msg.content
+    if "@" not in content:
+        return Pinged()  # every mention has an @: most chat needs no parsing and no permission lookup
     allowed = msg.allowed_mentions
     parse = {"users", "roles", "everyone"} if allowed is None else set(allowed.get("parse") or [])
     listed_users = set() if allowed is None else _ids(allowed.get("users"))
     listed_roles = set() if allowed is None else _ids(allowed.get("roles"))
     guild = world.guilds.get(msg.guild_id) if msg.guild_id is not None else None
-    channel = world.channels.get(msg.channel_id)
-    member = guild.members.get(msg.author.id) if guild is not None else None
-    may_everyone = (
-        guild is not None
-        and member is not None
-        and channel is not None
-        and perms.has(guild.channel_permissions(member, channel), "mention_everyone")
-    )
-    users = [int(i) for i in USER_MENTION.findall(msg.content) if "users" in parse or int(i) in listed_users]
+    may: list[bool] = []  # the author's Mention Everyone, looked up once and only when it matters
+
+    def may_everyone() -> bool:
+        if not may:
+            channel = world.channels.get(msg.channel_id)
+            member = guild.members.get(msg.author.id) if guild is not None else None
+            may.append(
+                guild is not None
+                and member is not None
+                and channel is not None
+                and perms.has(guild.channel_permissions(member, channel), "mention_everyone")
+            )
+        return may[0]
+
+    users = [int(i) for i in USER_MENTION.findall(content) if "users" in parse or int(i) in listed_users]
     roles = []
-    for raw in ROLE_MENTION.findall(msg.content):
+    for raw in ROLE_MENTION.findall(content):
         role = guild.roles.get(int(raw)) if guild is not None else None
         wanted = "roles" in parse or int(raw) in listed_roles
-        if role is not None and wanted and (role.mentionable or may_everyone):
+        if role is not None and wanted and (role.mentionable or may_everyone()):
             roles.append(role.id)
-    everyone = bool(EVERYONE.search(msg.content)) and "everyone" in parse and may_everyone
+    everyone = bool(EVERYONE.search(content)) and "everyone" in parse and may_everyone()
     return Pinged(everyone, list(dict.fromkeys(users)), list(dict.fromkeys(roles)))
