@@ -9,7 +9,8 @@ many members with role bonuses, on a database with the default events plus a key
 in the same run and interleaved (--repeat rounds, medians): the raw SQLite ceiling (one ledger insert and
 one stats upsert per event through executemany, one commit), the naive loop (the same statements, one
 aiosqlite commit per event), and on PostgreSQL (--pg; "none" skips it) the engine on --pg-events against
-asyncpg COPY plus one aggregated upsert per 2,500 events. --profile prints the engine's top 10 functions.
+asyncpg COPY plus one aggregated upsert per 2,500 events. --profile prints the engine's top 10 functions
+and, per history size, the time the engine waited for each kind of statement.
 Goals: engine >= 25 % of the ceiling and >= 25x naive, within 10 % of that with history; PostgreSQL >= 0.5x
 the anchor. Exit status 1 if one is missed or a ledger check fails.
 """
@@ -29,9 +30,12 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -171,9 +175,64 @@ class EngineRun:
     ok: bool
 
 
-async def run_engine(target: str, events: list[MessageEvent], profile: cProfile.Profile | None = None) -> EngineRun:
-    """Apply the events through the writer on a configured database; checks the ledger after."""
+class StatementTimer:
+    """The store's database, adding up how long the engine waited for each kind of statement (its first
+    words), COMMIT included: where the database's share of a run goes."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.waited: dict[str, list[float]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def _add(self, sql: str, started: float) -> None:
+        entry = self.waited.setdefault(" ".join(sql.split()[:4]), [0, 0.0])
+        entry[0] += 1
+        entry[1] += time.perf_counter() - started
+
+    def _timed(name: str) -> Any:
+        async def method(self: StatementTimer, sql: str, *args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return await getattr(self.inner, name)(sql, *args, **kwargs)
+            finally:
+                self._add(sql, started)
+
+        return method
+
+    execute, executemany, fetch_all, queue, queue_many = map(
+        _timed, ("execute", "executemany", "fetch_all", "queue", "queue_many")
+    )
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        async with self.inner.transaction():
+            yield
+            ended = time.perf_counter()
+        self._add("COMMIT", ended)
+
+    def table(self, count: int = 8) -> str:
+        total = sum(seconds for _, seconds in self.waited.values())
+        rows = sorted(self.waited.items(), key=lambda kv: -kv[1][1])[:count]
+        lines = [f"{'seconds':>8} {'calls':>6}  statement (waited for in all: {total:.3f} s)"]
+        lines += [f"{seconds:>8.3f} {calls:>6}  {sql}" for sql, (calls, seconds) in rows]
+        return "\n".join(lines)
+
+
+async def run_engine(
+    target: str,
+    events: list[MessageEvent],
+    profile: cProfile.Profile | None = None,
+    timer: list[StatementTimer] | None = None,
+) -> EngineRun:
+    """Apply the events through the writer on a configured database; checks the ledger after.
+
+    `timer`: a list that gets the run's StatementTimer (the statements are then timed)."""
     store = await Store.open(target, ManualClock(START))
+    if timer is not None:
+        timer.append(StatementTimer(store.db))
+        store.db = timer[-1]
     rewards = Rewards(store)
     if profile is not None:
         profile.enable()
@@ -189,6 +248,8 @@ async def run_engine(target: str, events: list[MessageEvent], profile: cProfile.
         profile.disable()
     paid = sum(len(f.result().paid) for f in futures)
     await rewards.close()
+    if timer is not None:
+        store.db = timer[-1].inner
     report = await check_ledger(store)
     await store.close()
     return EngineRun(elapsed, paid, report.ok)
@@ -271,6 +332,12 @@ async def main() -> int:
             profile = cProfile.Profile()
             shutil.copyfile(root / f"template-{args.history.split(',')[0]}.db", root / "profiled.db")
             await run_engine(str(root / "profiled.db"), events, profile)
+            timers: list[StatementTimer] = []
+            for history in args.history.split(","):
+                shutil.copyfile(root / f"template-{history}.db", root / "timed.db")
+                os.sync()
+                await run_engine(str(root / "timed.db"), events, timer=timers)
+                (root / "timed.db").unlink()
     pg_times: dict[str, list[float]] = {}
     if args.pg != "none":
         try:
@@ -316,6 +383,9 @@ async def main() -> int:
     if args.profile:
         print("\nengine, empty database: top 10 functions by own time (event loop thread only)")
         print(top_functions(profile))
+        for history, timer in zip(args.history.split(","), timers, strict=True):
+            print(f"\nengine, {int(history):,} rows of history: time waited per statement (a separate, unprofiled run)")
+            print(timer.table())
     publish("rewards_engine", results)
     print(
         "\ngoals (>= 25 % of ceiling, >= 25x naive, history within 10 %, PostgreSQL >= 0.5x):",
