@@ -21,10 +21,11 @@ so a reaction costs no query unless it concerns a drop.
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from loyalteez.clock import Clock
 from loyalteez.ids import new_id
@@ -46,6 +47,7 @@ from loyalteez.store.repos.drops import Drop, ReserveStatus
 DROP_TRIGGERS = ("drop", "none")
 ENDED_KEPT = 5000  # recently ended reaction drops remembered to answer late reactions
 AUTOCOMPLETE_MAX = 25
+CLAIMS_AT_ONCE = 4  # claims of one drop in the database at once, per process (see Drops._claiming)
 DropType = Literal["button", "reaction"]
 ClaimStatus = Literal["paid", "claimed", "full", "expired", "ended", "gone", "refused"]
 
@@ -124,6 +126,10 @@ class Drops:
     # (bounded), so a late reaction still gets its answer (full, expired, ended).
     _reaction_drops: dict[Scope, dict[str, Drop]] = field(default_factory=dict)
     _ended: OrderedDict[tuple[Scope, str], Drop] = field(default_factory=OrderedDict)
+    # Claims of one drop in the database at once: they queue on its row anyway (each holds it until its
+    # COMMIT), and every claim waiting there holds a pooled connection; a crowd clicking one drop on a
+    # distant database must not take the whole pool from everybody else's commands.
+    _claiming: dict[str, list[Any]] = field(default_factory=dict)  # drop id -> [semaphore, claims in or waiting]
 
     # -- creating ----------------------------------------------------------------------------------------
 
@@ -281,7 +287,15 @@ class Drops:
             per_instance_total=True,
             details={"drop_id": drop_id},
         )
-        outcome = await self.rewards.engine.pay(scope, payout, guard=guard, on_paid=on_paid)
+        gate = self._claiming.setdefault(drop_id, [asyncio.Semaphore(CLAIMS_AT_ONCE), 0])
+        gate[1] += 1
+        try:
+            async with gate[0]:
+                outcome = await self.rewards.engine.pay(scope, payout, guard=guard, on_paid=on_paid)
+        finally:
+            gate[1] -= 1
+            if gate[1] == 0:
+                del self._claiming[drop_id]
         status, after = reserved.get("result", (None, None))
         if isinstance(outcome, Paid):
             ended_now = after is not None and after.ended_at is not None
