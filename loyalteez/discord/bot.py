@@ -64,6 +64,9 @@ class LoyalteezBot(discord.Bot):
         # typed by members and admins); a post that ever needs a ping passes its own AllowedMentions.
         options["allowed_mentions"] = NO_PINGS
         options.setdefault("chunk_guilds_at_startup", False)
+        # No feature reads py-cord's cache of recent messages (rewards read the gateway's raw events, drops
+        # fetch their message): without it a reaction no longer scans up to 1,000 cached messages for its own.
+        options.setdefault("max_messages", None)
         redaction.install()
         resilience.guard_frames()
         super().__init__(**options)
@@ -109,6 +112,8 @@ class LoyalteezBot(discord.Bot):
         return cog
 
     def dispatch(self, event: str, *args: Any, **kwargs: Any) -> None:
+        if event == "socket_event_type" and not self._listeners.get(event):
+            return  # py-cord announces every frame's type; nothing here listens, and it cost a dispatch per frame
         super().dispatch(event, *args, **kwargs)  # wait_for() futures and the bot's own on_<event>
         dispatcher = getattr(self, "dispatcher", None)
         if dispatcher is not None:
