@@ -149,6 +149,14 @@ def pg_url(database: str | None = None, **query: str) -> str:
     return urlunsplit(parts._replace(path=path, query=urlencode(merged)))
 
 
+def with_query(url: str, **query: str) -> str:
+    """A database URL with more query options (the bot's own, like optimistic_writes, or the server's)."""
+    parts = urlsplit(url)
+    merged = dict(parse_qsl(parts.query))
+    merged.update(query)
+    return urlunsplit(parts._replace(query=urlencode(merged)))
+
+
 @asynccontextmanager
 async def pg_schema() -> AsyncIterator[str]:
     """A fresh, empty schema in the PG_DSN database; yields a URL whose search_path is that schema only."""

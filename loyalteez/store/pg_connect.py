@@ -28,6 +28,12 @@ def behind_pooler(url: str) -> bool:
         return False
 
 
+# Whether reward writes are decided before taking the rewards locks and written behind a guard
+# (services/rewards/batch.py): `auto` does so when the database is a slow round trip away.
+OPTIMISTIC_WRITES = "optimistic_writes"
+OPTIMISTIC_CHOICES = ("auto", "on", "off")
+
+
 def split_options(url: str) -> tuple[str, dict[str, Any]]:
     """Take our own query options out of the URL (asyncpg would send unknown ones to the server).
 
@@ -36,12 +42,17 @@ def split_options(url: str) -> tuple[str, dict[str, Any]]:
     `?statement_cache_size=0` for a pooler elsewhere.
     """
     parts = urlsplit(url)
-    query, options = [], {}
+    query: list[tuple[str, str]] = []
+    options: dict[str, Any] = {}
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
         if key == "statement_cache_size":
             options[key] = int(value)
         elif key in ("pool_min_size", "pool_max_size"):
             options[key.removeprefix("pool_")] = int(value)
+        elif key == OPTIMISTIC_WRITES:
+            if value not in OPTIMISTIC_CHOICES:
+                raise ValueError(f"{OPTIMISTIC_WRITES} must be one of {', '.join(OPTIMISTIC_CHOICES)}, not {value!r}")
+            options[key] = value
         else:
             query.append((key, value))
     if "statement_cache_size" not in options and behind_pooler(url):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ import asyncpg
 
 from loyalteez.store.database import Database, DatabaseError, FetchHelpers, Row, TransactionSlot
 from loyalteez.store.pg_codecs import declared_type, param, reset, rowcount, setup_connection, to_dollar
-from loyalteez.store.pg_connect import CONNECT_TIMEOUT, connect_error, redact, split_options
+from loyalteez.store.pg_connect import CONNECT_TIMEOUT, OPTIMISTIC_WRITES, connect_error, redact, split_options
 from loyalteez.store.pg_literals import render
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,23 @@ ISOLATION_LEVELS = ("read_committed", "repeatable_read", "serializable")
 # A statement holds its connection for a network round trip: 20 ms away, a server paying 50 drop claims a
 # second (5 round trips each) keeps 5 connections busy on average, and bursts need a few times that.
 POOL_MAX_SIZE = 20
+# A round trip this slow or slower (a database in another building, Supabase from elsewhere) makes holding
+# the rewards locks across a batch's reads cost more than reading its checks twice.
+SLOW_ROUND_TRIP = 0.002
+
+
+async def _round_trip(pool: asyncpg.Pool) -> float:
+    """The network's round trip to the database, the fastest of a few pings.
+
+    A property of the link measured on the wall clock, not time the bot's features see, so it does not go
+    through the injected clock (a test's manual clock would make every database look next door)."""
+    fastest = float("inf")
+    async with pool.acquire() as conn:
+        for _ in range(3):
+            started = time.perf_counter()
+            await conn.fetchval("SELECT 1")
+            fastest = min(fastest, time.perf_counter() - started)
+    return fastest
 
 
 def retryable(exc: BaseException) -> bool:
@@ -86,12 +104,18 @@ class PostgresDatabase(FetchHelpers):
         # Without a statement cache (behind a transaction-mode pooler) asyncpg prepares every statement
         # again before running it: one more round trip each.
         self.trips_per_statement = 1
+        self.round_trip_seconds = 0.0
+        # Decide reward writes before taking the rewards locks, and write them behind a guard? That guard
+        # reads the batch's checks a second time: worth it only when the locks would otherwise be held across
+        # slow round trips (a database tens of milliseconds away), not on a nearby one.
+        self.optimistic_writes = False
 
     @classmethod
     async def open(cls, url: str, *, min_size: int = 1, max_size: int = POOL_MAX_SIZE) -> PostgresDatabase:
         """Connect a pool; a bad URL or a refusing server becomes one DatabaseError sentence."""
         try:
             dsn, options = split_options(url)
+            optimistic = options.pop(OPTIMISTIC_WRITES, "auto")
             options = {"min_size": min_size, "max_size": max_size, **options}
             pool = await asyncpg.create_pool(
                 dsn,
@@ -105,11 +129,14 @@ class PostgresDatabase(FetchHelpers):
             raise connect_error(url, exc) from exc
         try:
             user = await pool.fetchval("SELECT current_user")
+            round_trip = await _round_trip(pool)
         except BaseException:
             pool.terminate()
             raise
         opened = cls(pool, url, user)
         opened.trips_per_statement = 2 if options.get("statement_cache_size", 1) == 0 else 1
+        opened.round_trip_seconds = round_trip
+        opened.optimistic_writes = optimistic == "on" or (optimistic == "auto" and round_trip >= SLOW_ROUND_TRIP)
         return opened
 
     def in_transaction(self) -> bool:

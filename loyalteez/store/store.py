@@ -91,6 +91,12 @@ class Store:
         rows others write (a brand's spend) must be read afresh under the row lock when shared."""
         return self.db.dialect == "postgresql"
 
+    @property
+    def optimistic_writes(self) -> bool:
+        """Decide reward writes before taking the rewards locks, guarded at write time? Only on a shared
+        database a slow round trip away (or when the URL says `optimistic_writes=on`); see postgres_db."""
+        return self.shared and bool(getattr(self.db, "optimistic_writes", False))
+
     def conflicted(self, exc: BaseException) -> bool:
         """Did a transaction lose a race (serialization failure, deadlock)? Nothing of it committed, so the
         caller may run it again. PostgreSQL only: SQLite runs one writer at a time."""

@@ -159,10 +159,11 @@ class BatchEngine:
         return await self._apply(items, planned, groups, guarded=None)
 
     def _may_go_unlocked(self, scopes: Iterable[Scope]) -> bool:
-        """May these servers' batch be decided without their locks? Only on a shared database, in a
+        """May these servers' batch be decided without their locks? Only on a shared database far enough
+        away that holding the locks across round trips costs more than the guard's second read, in a
         transaction of its own (a guard's failure must roll back only this batch, and be retried here),
         with a current config and no budget."""
-        if not self.store.shared or self.store.in_transaction():
+        if not self.store.optimistic_writes or self.store.in_transaction():
             return False
         configs = [self.cache.current(self.store.scoped(scope)) for scope in scopes]
         return all(cfg is not None and cfg.budget is None for cfg in configs)
