@@ -28,7 +28,6 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from loyalteez import private_files
-from loyalteez.store.cpu import yield_cpu
 from loyalteez.store.database import DatabaseError, FetchHelpers, Row, TransactionSlot
 
 T = TypeVar("T")
@@ -239,9 +238,6 @@ class SqliteDatabase(FetchHelpers):
             return self
         reader = await SqliteDatabase.open(self.path, create=False)
         await reader.execute("PRAGMA query_only=ON")
-        for conn in (reader._conn, reader._reader):
-            if conn is not None:
-                await reader._in_thread(conn, yield_cpu)
         return reader
 
     @asynccontextmanager

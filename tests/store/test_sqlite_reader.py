@@ -43,25 +43,3 @@ async def test_a_database_in_memory_reads_through_its_only_connection() -> None:
         assert await db.fetch_value("SELECT x FROM t") == 1
     finally:
         await db.close()
-
-
-def _niceness(conn: object) -> int:
-    import os
-    import threading
-
-    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-
-async def test_the_read_only_connections_step_back_for_the_writer(tmp_path: Path) -> None:
-    """Big page reads run on threads the kernel schedules after the writer's (Linux)."""
-    db = await SqliteDatabase.open(tmp_path / "nice.db")
-    reading = await db.open_reader()
-    try:
-        writer_nice = await db._in_thread(db._conn, _niceness)
-        assert await reading._in_thread(reading._conn, _niceness) > writer_nice
-        assert reading._reader is not None
-        assert await reading._in_thread(reading._reader, _niceness) > writer_nice
-        assert db._reader is not None and await db._in_thread(db._reader, _niceness) == writer_nice
-    finally:
-        await reading.close()
-        await db.close()
