@@ -7,7 +7,7 @@ catch-up); stats equal to the ledger (`python bot.py check`, exit 0); PRAGMA int
 
 Kill points: a quarter while the process is still starting (imports, schema, connecting), the rest at a
 random moment up to 1.2 s after READY, which lands in catch-up, command handling and group commits.
-The CI variant kills 24 times (~25 s); `--runslow` runs 100 kills.
+The CI variant kills 16 times (~20 s); `--runslow` runs 100 kills.
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def report(label: str, numbers: dict[str, int], seconds: float) -> None:
 
 async def test_sigkill_at_random_points_loses_and_doubles_nothing(tmp_path: Path) -> None:
     started = time.monotonic()
-    numbers = await crash_run(tmp_path, kills=24, seed=20260302)
+    numbers = await crash_run(tmp_path, kills=16, seed=20260302)
     report("crash test (CI)", numbers, time.monotonic() - started)
     assert numbers["claims paid"] > 0 and numbers["messages"] > 1000
 
