@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from loyalteez.clock import Clock
 from loyalteez.ids import ordered_id
@@ -46,6 +46,8 @@ from loyalteez.services.rewards.ladder import BatchState, Candidate, check, over
 from loyalteez.services.rewards.outcomes import Breakdown, EventOutcome, Outcome, Paid, RefusalReason, Refused
 from loyalteez.services.rewards.planning import Plan, plan
 from loyalteez.store import Scope, ScopedData, Store
+
+T = TypeVar("T")
 
 BatchHook = Callable[[ScopedData, Sequence[PassiveEvent]], Awaitable[None]]
 # A message applied within this of being posted is live: decided (and stamped) at the clock's now.
@@ -148,15 +150,23 @@ class BatchEngine:
         for index, (scope, _) in enumerate(items):
             groups.setdefault(scope, []).append(index)
         if self._may_go_unlocked(groups):
-            try:
-                return await self._apply(items, planned, groups, guarded=set())
-            except NeedsLocks:
-                pass
-            except Exception as exc:
-                if not self.store.conflicted(exc):
-                    raise
-                self.conflicts += 1
+            unlocked = await self._unlocked_attempt(lambda: self._apply(items, planned, groups, guarded=set()))
+            if unlocked is not None:
+                return unlocked
         return await self._apply(items, planned, groups, guarded=None)
+
+    async def _unlocked_attempt(self, attempt: Callable[[], Awaitable[T]]) -> T | None:
+        """Run a write decided without the rewards locks; None when it must be decided again holding them
+        (something the locks make safe was needed, or its guard saw a row move: nothing of it committed)."""
+        try:
+            return await attempt()
+        except NeedsLocks:
+            return None
+        except Exception as exc:
+            if not self.store.conflicted(exc):
+                raise
+            self.conflicts += 1
+            return None
 
     def _may_go_unlocked(self, scopes: Iterable[Scope]) -> bool:
         """May these servers' batch be decided without their locks? Only on a shared database far enough

@@ -153,14 +153,11 @@ class RewardsEngine(BatchEngine):
             return refuse(RefusalReason.BOT, event_type)
         args = (scope, member, event_type, interaction_id, trigger, channel, amount, details, on_paid, key, guard)
         if self._may_go_unlocked([scope]):
-            try:
-                return await self._command_once(*args, synthetic, per_instance_total, guarded=set())
-            except NeedsLocks:
-                pass
-            except Exception as exc:
-                if not self.store.conflicted(exc):
-                    raise
-                self.conflicts += 1
+            unlocked = await self._unlocked_attempt(
+                lambda: self._command_once(*args, synthetic, per_instance_total, guarded=set())
+            )
+            if unlocked is not None:
+                return unlocked
         # Inside a caller's transaction a lost race has aborted that whole transaction: only the caller can
         # run it again, so the conflict goes up to it rather than a retry that would hide the cause.
         attempts = 1 if self.store.in_transaction() else LOCKED_ATTEMPTS
@@ -200,20 +197,15 @@ class RewardsEngine(BatchEngine):
             raise NeedsLocks()
         preloaded: Preloaded | None = None
         moment = self.clock.now()
-        if early is not None:
-            planned = _candidate(
-                early,
-                member,
-                event_type,
-                interaction_id,
-                trigger,
-                channel,
-                amount,
-                details,
-                key,
-                synthetic,
+
+        def candidate_under(cfg: ServerRewards) -> Candidate | Refused:
+            return _candidate(
+                cfg, member, event_type, interaction_id, trigger, channel, amount, details, key, synthetic,
                 per_instance_total,
-            )
+            )  # fmt: skip
+
+        if early is not None:
+            planned = candidate_under(early)
             if isinstance(planned, Candidate):
                 # Read before the transaction takes its rows (a drop's slot, locked until the COMMIT), so
                 # none is held across this read; and on a connection released before the transaction
@@ -229,19 +221,7 @@ class RewardsEngine(BatchEngine):
                 if guarded is None:
                     await data.rewards.lock(brand=True)
                 cfg = early if early is not None else await self.cache.get(data)
-                candidate = _candidate(
-                    cfg,
-                    member,
-                    event_type,
-                    interaction_id,
-                    trigger,
-                    channel,
-                    amount,
-                    details,
-                    key,
-                    synthetic,
-                    per_instance_total,
-                )
+                candidate = candidate_under(cfg)
                 if not isinstance(candidate, Candidate):
                     raise _Undo(candidate)
                 results, spent = await self._run(
