@@ -27,7 +27,7 @@ class Rewards:
         clock: Clock | None = None,
         *,
         streaks: StreakMultiplierSource | None = None,
-        max_delay: float = 0.1,
+        max_delay: float | None = None,
         max_batch: int = DEFAULT_MAX_BATCH,
         cache_ttl: float = 60.0,
     ) -> None:
