@@ -78,33 +78,34 @@ async def history(store: Store, rows: int) -> None:
     """Earlier payouts, seen keys and stats: of this server last month and of two sibling servers now."""
     db = store.db
     now = store.clock.now()
-    for server in HISTORY_SERVERS:
-        await db.execute(
-            "INSERT INTO discord_server_configs (server_id, brand_id, server_name) VALUES (?, ?, ?)",
-            [server, "brand_a", f"Server {server}"],
+    async with store.transaction():  # one commit: row by row each insert would be its own fsync
+        for server in HISTORY_SERVERS:
+            await db.execute(
+                "INSERT INTO discord_server_configs (server_id, brand_id, server_name) VALUES (?, ?, ?)",
+                [server, "brand_a", f"Server {server}"],
+            )
+        ledger, seen = [], []
+        for i in range(rows):
+            server = ("1001", *HISTORY_SERVERS)[i % 3]
+            when = now - timedelta(days=40 if server == "1001" else i % 30, seconds=i)
+            ledger.append(
+                (f"00000000-0000-4000-8000-{i:012d}", "brand_a", server, f"8100000000{i % 500:08d}", "gm_checkin", 5,
+                 f"h{i}:gm_checkin", None, False, {"rule_id": "x"}, when)
+            )  # fmt: skip
+            seen.append(("brand_a", server, f"m:h{i}", (when - timedelta(days=1)).date()))
+        await db.executemany(
+            "INSERT INTO loyalteez_reward_ledger (id, brand_id, server_id, discord_user_id, event_type, amount, "
+            "idempotency_key, channel_id, is_test, details, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ledger,
         )
-    ledger, seen = [], []
-    for i in range(rows):
-        server = ("1001", *HISTORY_SERVERS)[i % 3]
-        when = now - timedelta(days=40 if server == "1001" else i % 30, seconds=i)
-        ledger.append(
-            (f"00000000-0000-4000-8000-{i:012d}", "brand_a", server, f"8100000000{i % 500:08d}", "gm_checkin", 5,
-             f"h{i}:gm_checkin", None, False, {"rule_id": "x"}, when)
-        )  # fmt: skip
-        seen.append(("brand_a", server, f"m:h{i}", (when - timedelta(days=1)).date()))
-    await db.executemany(
-        "INSERT INTO loyalteez_reward_ledger (id, brand_id, server_id, discord_user_id, event_type, amount, "
-        "idempotency_key, channel_id, is_test, details, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        ledger,
-    )
-    await db.executemany(
-        "INSERT INTO loyalteez_seen_events (brand_id, server_id, event_key, seen_on) VALUES (?, ?, ?, ?)", seen
-    )
-    await db.executemany(
-        "INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, messages_count, ltz_earned) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [("brand_a", s, f"8100000000{m:08d}", 3, 15) for s in ("1001", *HISTORY_SERVERS) for m in range(500)],
-    )
+        await db.executemany(
+            "INSERT INTO loyalteez_seen_events (brand_id, server_id, event_key, seen_on) VALUES (?, ?, ?, ?)", seen
+        )
+        await db.executemany(
+            "INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, messages_count, ltz_earned) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [("brand_a", s, f"8100000000{m:08d}", 3, 15) for s in ("1001", *HISTORY_SERVERS) for m in range(500)],
+        )
     if db.dialect == "postgresql":
         await db.execute("ANALYZE")
 

@@ -253,7 +253,8 @@ async def test_a_members_history_reads_the_member_index_before_any_analyze(store
     if store.db.dialect != "sqlite":
         pytest.skip("PostgreSQL plans from statistics autovacuum keeps; the tie is SQLite's without them")
     data = store.scoped(await linked(store, "brand_a", "900000000000000100"))
-    await fill_server(store, data, clock.now(), random.Random(3))
+    async with store.transaction():
+        await fill_server(store, data, clock.now(), random.Random(3))
     capture = Captured(store)
     for read in (lambda: data.ledger.history(member(5), 20, 0), lambda: data.ledger.history_size(member(5))):
         [plan] = await capture.plans(read)
