@@ -43,6 +43,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The type check runs beside the tests when it is selected (one process: not under a worker pool)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None and any(i.name == "test_types_check" for i in session.items):
+        from tests.test_style import start_type_check
+
+        start_type_check()
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     if REPORT:
         terminalreporter.section("loyalteez numbers")
