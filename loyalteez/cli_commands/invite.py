@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from loyalteez.discord.invite import client_id_from_token, invite_url
 from loyalteez.settings import Settings
 
 NO_CLIENT_ID = (
@@ -21,6 +20,9 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
 
 
 def client_id(settings: Settings) -> str | None:
+    # py-cord is imported here, not at the top: it is a third of the start-up of every other command.
+    from loyalteez.discord.invite import client_id_from_token
+
     return settings.discord_client_id or client_id_from_token(settings.discord_token)
 
 
@@ -29,6 +31,8 @@ def run(settings: Settings) -> int:
     if found is None:
         print(NO_CLIENT_ID, file=sys.stderr)
         return 2
+    from loyalteez.discord.invite import invite_url
+
     print("Open this link to add the bot to a server you manage:")
     print(invite_url(found))
     return 0
