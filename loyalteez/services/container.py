@@ -10,7 +10,7 @@ from loyalteez.services.access.setup import SetupService
 from loyalteez.services.access.web import WebAccess
 from loyalteez.services.achievements import Achievements
 from loyalteez.services.analytics.service import Analytics
-from loyalteez.services.api import ApiService
+from loyalteez.services.api.service import ApiService
 from loyalteez.services.boosts import BoostService, LevelUpService
 from loyalteez.services.catchup import DEFAULT_WINDOW, CatchupService
 from loyalteez.services.config_io.exports import ExportService
