@@ -24,6 +24,7 @@ from loyalteez.web.api.errors import api_errors
 from loyalteez.web.context import CONTEXT, Directory, DropDesk, WebContext
 from loyalteez.web.csrf import csrf_middleware
 from loyalteez.web.errors import error_pages
+from loyalteez.web.kept import KeptAnswers, forget_on_write
 from loyalteez.web.oauth import OAuthClient
 from loyalteez.web.pages import (
     admin,
@@ -76,6 +77,7 @@ def build_web_app(context: WebContext) -> web.Application:
             error_pages,
             api_errors,
             csrf_middleware,
+            forget_on_write,
             audited_as_web,
         ],
         client_max_size=1024**2,
@@ -106,6 +108,7 @@ class WebServer:
             directory=directory,
             clock=clock,
             templates=Templates(),
+            kept=KeptAnswers(clock, lambda: services.rewards.writer.pending > 0),
             oauth=OAuthClient(discord_api_base, settings.client_id, settings.client_secret),
             secret=secrets.token_bytes(32),
             drops=drops,

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from loyalteez.services.drops import Drop
     from loyalteez.services.perks.roles import RoleFacts
     from loyalteez.store import Scope
+    from loyalteez.web.kept import KeptAnswers
     from loyalteez.web.oauth import OAuthClient
     from loyalteez.web.templates import Templates
 
@@ -79,6 +80,7 @@ class WebContext:
     directory: Directory
     clock: Clock
     templates: Templates
+    kept: KeptAnswers  # answers kept a moment while the bot is busy (web/kept.py)
     oauth: OAuthClient
     secret: bytes  # signs session cookies; new per process, so a restart signs everyone out
     drops: DropDesk | None = None  # None: no bot to post with (drops pages say so)

@@ -14,10 +14,11 @@ from aiohttp import web
 from loyalteez.services.access.permissions import Level
 from loyalteez.services.admin_reads import MemberLookup
 from loyalteez.services.analytics import texts as kpi_texts
+from loyalteez.services.analytics.dashboard import KpiTrend
 from loyalteez.services.analytics.input import SEGMENTS
 from loyalteez.web import texts
 from loyalteez.web.access import Visit, admin_visit
-from loyalteez.web.charts import trend_chart
+from loyalteez.web.charts import Chart, trend_chart
 from loyalteez.web.context import context_of
 from loyalteez.web.downloads import stream_csv
 from loyalteez.web.paging import page_number
@@ -44,14 +45,16 @@ def _stamp(request: web.Request) -> str:
 @routes.get("/s/{server_id}/admin/kpis")
 async def kpis(request: web.Request) -> web.Response:
     found, caller, level = await admin_visit(request, Level.VIEWER)
-    days, trends = await context_of(request).services.analytics.kpi_dashboard(
-        found.scope, caller, request.query.get("days")
-    )
-    charts = [trend_chart(t.days, t.values, t.target_value, _formatter(t.metric), t.title) for t in trends]
-    return render(
-        request, "kpis.html", visit=found, level=level, days=days, rows=list(zip(trends, charts, strict=True)),
-        nav="admin/kpis", title="KPIs",
-    )  # fmt: skip
+    asked = request.query.get("days")
+
+    async def trends_and_charts() -> tuple[int, list[tuple[KpiTrend, Chart]]]:
+        days, trends = await context_of(request).services.analytics.kpi_dashboard(found.scope, caller, asked)
+        charts = [trend_chart(t.days, t.values, t.target_value, _formatter(t.metric), t.title) for t in trends]
+        return days, list(zip(trends, charts, strict=True))
+
+    # The same for every viewer of the server (access was checked above): kept a moment while the bot is busy.
+    days, rows = await context_of(request).kept.get(("kpis", found.scope, asked), trends_and_charts)
+    return render(request, "kpis.html", visit=found, level=level, days=days, rows=rows, nav="admin/kpis", title="KPIs")
 
 
 @routes.get("/s/{server_id}/admin/segments")
