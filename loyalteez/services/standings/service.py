@@ -35,6 +35,7 @@ KEEP_BOARD = 30.0
 # every member above it: about 10 ms a read at 100,000 members. A board of more than KEEP_RANKED members is
 # kept the same way (its ranks and the API's member ranks then lag by up to KEEP_BOARD seconds).
 KEEP_RANKED = 5_000
+MOST_RANKED = 1_000  # boards remembered as kept before (a few per server and period)
 HISTORY_PAGE_SIZE = 20
 BOARD_TITLES = {
     "ltz_earned": "LTZ earned",
@@ -209,6 +210,9 @@ class StandingsService:
         self.clock = clock
         self._rankings: dict[tuple[Scope, BoardKind, datetime | None], Ranking] = {}
         self._ranking = asyncio.Lock()  # one ranking read at a time: a burst of requests shares it
+        # Boards ranked before: once one expires it is ranked again at once, without first reading the page
+        # live (on a big server that read, a slow grouping or a far page, was wasted every KEEP_BOARD).
+        self._ranked_before: set[tuple[Scope, BoardKind, datetime | None]] = set()
 
     async def balance(self, scope: Scope, member_id: str) -> Balance:
         return await balance(self.store.scoped(scope), member_id, self.clock.now())
@@ -217,13 +221,25 @@ class StandingsService:
         kept = self._rankings.get((scope, kind, since))
         return kept if kept is not None and self.clock.monotonic() - kept.at < KEEP_BOARD else None
 
-    async def _keep(self, data: ScopedData, kind: BoardKind, since: datetime | None) -> None:
+    async def _keep(self, data: ScopedData, kind: BoardKind, since: datetime | None) -> Ranking:
         async with self._ranking:
-            if self._kept(data.scope, kind, since) is not None:
-                return
+            kept = self._kept(data.scope, kind, since)
+            if kept is not None:
+                return kept
             ranking = Ranking.of(await data.standings.ranking(kind, since), self.clock.monotonic())
             self._rankings = {k: r for k, r in self._rankings.items() if ranking.at - r.at < KEEP_BOARD}
             self._rankings[(data.scope, kind, since)] = ranking
+            if len(self._ranked_before) >= MOST_RANKED:  # periods move on: forget boards of past ones
+                self._ranked_before.clear()
+            self._ranked_before.add((data.scope, kind, since))
+            return ranking
+
+    async def _kept_or_again(self, data: ScopedData, kind: BoardKind, since: datetime | None) -> Ranking | None:
+        """The kept ranking; a board that was kept before and has expired is ranked again now."""
+        kept = self._kept(data.scope, kind, since)
+        if kept is None and (data.scope, kind, since) in self._ranked_before:
+            kept = await self._keep(data, kind, since)
+        return kept
 
     async def leaderboard(self, scope: Scope, kind: str, period: str, page: int, caller_id: str) -> Board:
         """Read on the store's read connection: a busy board page never holds up the rewards writer.
@@ -234,7 +250,7 @@ class StandingsService:
         data = await self.store.reading(scope)
         board_kind, board_period = _check(kind, period)
         since = board_since(board_period, self.clock.now(), await connected_at(data))
-        kept = self._kept(scope, board_kind, since)
+        kept = await self._kept_or_again(data, board_kind, since)
         if kept is not None:
             return kept.board(board_kind, board_period, page, caller_id)
         started = self.clock.monotonic()
@@ -247,7 +263,7 @@ class StandingsService:
     async def reading_balance(self, scope: Scope, member_id: str) -> Balance:
         """`balance` on the read connection, the rank from the kept all-time board when there is one."""
         data = await self.store.reading(scope)
-        kept = self._kept(scope, "ltz_earned", None)
+        kept = await self._kept_or_again(data, "ltz_earned", None)
         if kept is None:
             return await balance(data, member_id, self.clock.now())
         holdings = await data.standings.holdings(member_id)
