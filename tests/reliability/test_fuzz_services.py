@@ -10,6 +10,7 @@ counter-example to the smallest input that breaks it.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -137,6 +138,8 @@ class Live:
         self.services = build_services(self.store, self.clock)
         self.runner.run(self._link())
         self.data = self.store.scoped(SCOPE)
+        self._watcher = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        self._last: tuple[int, dict[str, list[str]]] | None = None
 
     async def _link(self) -> None:
         await self.store.insert_brand({"brand_id": SCOPE.brand_id, "name": "Fuzz", "key_salt": "00", "key_hash": "x"})
@@ -146,10 +149,16 @@ class Live:
             await hook(data)
 
     def snapshot(self) -> dict[str, list[str]]:
-        """Every row but the wrong-key throttle's: recording a refused key is what the throttle is for."""
-        rows = snapshot(self.path)
-        rows.pop("loyalteez_connect_attempts", None)
-        return rows
+        """Every row but the wrong-key throttle's: recording a refused key is what the throttle is for.
+
+        Read again only when some connection committed since the last read (SQLite's data_version says so
+        exactly), so thousands of refused examples do not each re-read every table twice."""
+        version = self._watcher.execute("PRAGMA data_version").fetchone()[0]
+        if self._last is None or self._last[0] != version:
+            rows = snapshot(self.path)
+            rows.pop("loyalteez_connect_attempts", None)
+            self._last = (version, rows)
+        return self._last[1]
 
     def attempt(self, label: str, operation: Callable[[], Any]) -> str:
         """Run an operation; a refusal must leave every row as it was."""
@@ -177,6 +186,7 @@ class Live:
 
     def close(self) -> None:
         self.runner.run(self.services.close())
+        self._watcher.close()
         self.runner.run(self.store.close())
         self.runner.close()
 
