@@ -49,7 +49,10 @@ CREATE TABLE IF NOT EXISTS discord_server_configs (
     config_metadata JSONB,                               -- event configs, role settings, channels, test mode
     connected_at    TIMESTAMPTZ,                         -- (project) last /setup connect
     created_at      TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,   -- (project)
-    updated_at      TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP    -- (project)
+    updated_at      TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,   -- (project)
+    -- (project, version 13) moved with every reward config change, in its transaction: caches in other
+    -- processes compare it inside statements they send anyway (see loyalteez/store/repos/rewards.py)
+    config_version  BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS idx_server_configs_brand ON discord_server_configs (brand_id);
 
@@ -620,4 +623,4 @@ CREATE TABLE IF NOT EXISTS loyalteez_leases (
     expires_at  TIMESTAMPTZ NOT NULL                     -- unless renewed before
 );
 
-INSERT INTO loyalteez_schema_version (version) VALUES (12) ON CONFLICT (version) DO NOTHING;
+INSERT INTO loyalteez_schema_version (version) VALUES (13) ON CONFLICT (version) DO NOTHING;

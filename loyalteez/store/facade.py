@@ -28,7 +28,7 @@ from loyalteez.store.repos.ledger import LedgerRepository
 from loyalteez.store.repos.notices import NoticesRepository
 from loyalteez.store.repos.perks import PerksRepository
 from loyalteez.store.repos.reports import ReportsRepository
-from loyalteez.store.repos.rewards import RewardsRepository
+from loyalteez.store.repos.rewards import RewardsRepository, note_conflict
 from loyalteez.store.repos.segments import SegmentsRepository
 from loyalteez.store.repos.server import ServerRepository
 from loyalteez.store.repos.standings import StandingsRepository
@@ -51,8 +51,12 @@ class ScopedData:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
         """Group several repository calls so they commit together."""
-        async with self._tables.db.transaction():
-            yield
+        try:
+            async with self._tables.db.transaction():
+                yield
+        except Exception as exc:
+            note_conflict(self._tables.db, exc)  # a config changed by another process: caches reload it
+            raise
 
     @cached_property
     def server(self) -> ServerRepository:

@@ -22,6 +22,7 @@ from loyalteez.store.database import Database, DatabaseError, Row
 from loyalteez.store.facade import ScopedData
 from loyalteez.store.inspect import DatabaseReport, inspect
 from loyalteez.store.leases import Leases
+from loyalteez.store.repos.rewards import note_conflict
 from loyalteez.store.schema import current_version, ensure_schema
 from loyalteez.store.scope import Scope
 from loyalteez.store.sqlite_db import SqliteDatabase
@@ -139,8 +140,12 @@ class Store:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
         """Group several scoped calls so they commit together."""
-        async with self.db.transaction():
-            yield
+        try:
+            async with self.db.transaction():
+                yield
+        except Exception as exc:
+            note_conflict(self.db, exc)  # a config changed by another process: caches reload it
+            raise
 
     # -- resolving a server to its brand (how scopes are built) ---------------------------------------
 

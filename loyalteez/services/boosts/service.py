@@ -38,6 +38,10 @@ class BoostService:
         self.rewards = rewards
 
     async def boosted(self, scope: Scope, notice: BoostNotice) -> EventOutcome:
+        """Run again when it lost a race (a config changed by another process): nothing of it committed."""
+        return await self.rewards.engine.locked(lambda: self._boosted(scope, notice))
+
+    async def _boosted(self, scope: Scope, notice: BoostNotice) -> EventOutcome:
         data = self.store.scoped(scope)
         async with self.store.transaction():
             await data.rewards.lock(brand=True)

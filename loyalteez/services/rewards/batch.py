@@ -153,7 +153,20 @@ class BatchEngine:
             unlocked = await self._unlocked_attempt(lambda: self._apply(items, planned, groups, guarded=set()))
             if unlocked is not None:
                 return unlocked
-        return await self._apply(items, planned, groups, guarded=None)
+        return await self.locked(lambda: self._apply(items, planned, groups, guarded=None))
+
+    async def locked(self, attempt: Callable[[], Awaitable[T]], attempts: int = 3) -> T:
+        """Run a write holding the rewards locks; again when it lost a race (a deadlock, or a config found
+        changed by another process, which the store has marked for reloading): nothing of it committed.
+        Inside a caller's transaction the conflict goes up to the caller, who alone can run it again."""
+        attempts = 1 if self.store.in_transaction() else attempts
+        for n in range(1, attempts + 1):
+            try:
+                return await attempt()
+            except Exception as exc:
+                if n == attempts or not self.store.conflicted(exc):
+                    raise
+        raise AssertionError("unreachable")
 
     async def _unlocked_attempt(self, attempt: Callable[[], Awaitable[T]]) -> T | None:
         """Run a write decided without the rewards locks; None when it must be decided again holding them
@@ -301,7 +314,10 @@ class BatchEngine:
             outcomes.append(EventOutcome(counted, tuple(results)))
         if guarded is not None and (keys or ledger or stats):
             if proof is None or not await data.ledger.guard(
-                keys, [proof] if proof else [], lock_brand=data.scope.brand_id not in guarded
+                keys,
+                [proof] if proof else [],
+                lock_brand=data.scope.brand_id not in guarded,
+                config_version=cfg.version,
             ):
                 raise NeedsLocks()
             guarded.add(data.scope.brand_id)
@@ -364,7 +380,11 @@ class BatchEngine:
         """What `_load` reads for these candidates decided at `moment`, read ahead of the transaction (a
         command reads it before taking its own rows), with the guard's proof."""
         args = check_args(cfg, BatchState(moment), candidates)
-        return args, await data.ledger.checks(*args, is_test=cfg.test_mode.enabled, proof=True)
+        checks = await data.ledger.checks(*args, is_test=cfg.test_mode.enabled, proof=True)
+        if checks.config_version is not None and checks.config_version != cfg.version:
+            data.rewards.config_changed()  # changed by another process: decided again, with it reloaded
+            raise NeedsLocks()
+        return args, checks
 
     async def _decide(
         self,

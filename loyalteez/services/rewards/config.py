@@ -2,10 +2,14 @@
 
 The message listener needs the rules, role bonuses, excluded channels, test mode and disabled members
 for every message; reading five tables each time would dominate the cost. A snapshot is reused until the
-server's config generation changes (every config write through the store bumps it) or it is older than
-the TTL, which bounds how long a change made by another process (Partner Portal) takes. The brand's budget,
-which the operator CLI sets from another process, is checked more often: every BRAND_CHECK_SECONDS a
-one-row read of the brand compares its stamp, so `python bot.py brand budget` applies within seconds.
+server's config generation changes (every config write through this process's store bumps it) or its
+config_version on the database is no longer the one it was read at (a change by another process or the
+web: see store/repos/rewards.py). `get`, called holding the rewards lock, checks the version on the way
+(queued with the statements the caller sends next on PostgreSQL; a read on SQLite, which is local); a
+write decided with `current` has its guard check it. The TTL is only a backstop. The brand's budget, which
+the operator CLI sets from another process, is checked every BRAND_CHECK_SECONDS by a one-row read of the
+brand's stamp (with the version, for reads outside a transaction), so `python bot.py brand budget`
+applies within seconds.
 
 config_metadata keys owned by the rewards engine:
   excluded_channels  list of channel ids where nothing earns or counts (threads follow their parent);
@@ -63,6 +67,8 @@ class ServerRewards:
     loaded_at: float = 0.0
     brand_version: tuple[Any, ...] = ()
     checked_at: float = 0.0  # when brand_version was last compared with the database
+    version: int = 0  # the server's config_version these rules were read at
+    metadata: dict[str, Any] = field(default_factory=dict)  # the server's config_metadata (do not change it)
     # Enabled rules by the input that can earn them, with the text test for message rules.
     message_rules: tuple[tuple[Rule, Detector], ...] = field(default=())
     reaction_rules: tuple[Rule, ...] = ()
@@ -90,17 +96,21 @@ class ConfigCache:
         self.loads = 0  # how many times a snapshot was read from the database (tests check the cache)
 
     async def get(self, data: ScopedData) -> ServerRewards:
-        """The snapshot for `data`'s scope; call inside the engine's transaction."""
+        """The snapshot for `data`'s scope; call inside the engine's transaction, holding the rewards lock
+        (the version check then holds until it commits), or outside one for a read (checked every few seconds)."""
         key = (data.scope.brand_id, data.scope.server_id)
         generation = data.rewards.generation()
         now = self._monotonic()
         entry = self._entries.get(key)
         if entry is not None and entry.generation == generation and now - entry.loaded_at < self.ttl:
             if now - entry.checked_at < BRAND_CHECK_SECONDS:
-                return entry
-            if await data.rewards.brand_version() == entry.brand_version:
+                if await data.rewards.check_version(entry.version) is not False:
+                    return entry
+            elif await data.rewards.brand_version() == entry.brand_version:
                 entry.checked_at = now
                 return entry
+            data.rewards.config_changed()  # changed elsewhere: this process's other caches reload it too
+            generation = data.rewards.generation()
         version = await data.rewards.brand_version()
         rows = await data.rewards.config_rows()
         excluded = rows.metadata.get(EXCLUDED_CHANNELS) or []
@@ -115,6 +125,8 @@ class ConfigCache:
             loaded_at=now,
             brand_version=version,
             checked_at=now,
+            version=rows.version,
+            metadata=rows.metadata,
         )
         self.loads += 1
         self._entries[key] = entry

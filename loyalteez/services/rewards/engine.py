@@ -160,14 +160,9 @@ class RewardsEngine(BatchEngine):
                 return unlocked
         # Inside a caller's transaction a lost race has aborted that whole transaction: only the caller can
         # run it again, so the conflict goes up to it rather than a retry that would hide the cause.
-        attempts = 1 if self.store.in_transaction() else LOCKED_ATTEMPTS
-        for attempt in range(1, attempts + 1):
-            try:
-                return await self._command_once(*args, synthetic, per_instance_total, guarded=None)
-            except Exception as exc:
-                if attempt == attempts or not self.store.conflicted(exc):
-                    raise
-        raise AssertionError("unreachable")
+        return await self.locked(
+            lambda: self._command_once(*args, synthetic, per_instance_total, guarded=None), LOCKED_ATTEMPTS
+        )
 
     async def _command_once(
         self,

@@ -85,6 +85,10 @@ class StreakService:
         self.multipliers = multipliers
 
     async def check_in(self, scope: Scope, member: Member, interaction_id: str) -> Checkin:
+        """Run again when it lost a race (a config changed by another process): nothing of it committed."""
+        return await self.rewards.engine.locked(lambda: self._check_in(scope, member, interaction_id))
+
+    async def _check_in(self, scope: Scope, member: Member, interaction_id: str) -> Checkin:
         data = self.store.scoped(scope)
         now = self.clock.now()
         today = utc_day(now)

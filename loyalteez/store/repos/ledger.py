@@ -52,6 +52,8 @@ class LedgerChecks:
     # With `proof` asked for: the guard's condition that these checks still read the same (ledger_guard.py);
     # None when they cannot be proved that way.
     proof: str | None = None
+    # With `proof` on PostgreSQL: the server's reward config version, read by the same statement.
+    config_version: int | None = None
 
 
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -81,7 +83,9 @@ class LedgerRepository(LedgerWrites, LedgerPages):
         )
         return {r["event_key"] for r in rows}
 
-    async def guard(self, seen: Sequence[str], proofs: Sequence[str], *, lock_brand: bool) -> bool:
+    async def guard(
+        self, seen: Sequence[str], proofs: Sequence[str], *, lock_brand: bool, config_version: int | None = None
+    ) -> bool:
         """Queue the statement that opens the writes of a batch decided without locks (ledger_guard.py):
         it locks, records `seen` and checks `proofs`. False when it cannot be written (the caller then
         decides the locking way). PostgreSQL only; call inside the batch's transaction, before its writes."""
@@ -94,6 +98,7 @@ class LedgerRepository(LedgerWrites, LedgerPages):
             seen=seen,
             seen_on=self._clock.now().date(),
             proofs=proofs,
+            config_version=config_version,
         )
         if block is None:
             return False
@@ -222,7 +227,8 @@ class LedgerRepository(LedgerWrites, LedgerPages):
 
         What the engine reads before deciding a batch; against a remote database each separate read
         would cost a round trip. The parts are UNION ALL branches with one row shape, told apart by `kind`.
-        `proof` (PostgreSQL): also return the condition a guard checks under the lock (see ledger_guard.py).
+        `proof` (PostgreSQL): also return the condition a guard checks under the lock (see ledger_guard.py), and
+        the server's config version (a cached config found stale before anything is decided with it).
         """
         keys = list(dict.fromkeys(keys))
         groups = [g for g in tally_groups if g.member_ids and g.event_types]
@@ -269,9 +275,14 @@ class LedgerRepository(LedgerWrites, LedgerPages):
             return found
         sql = " UNION ALL ".join(branches)
         proved = proof and self._db.dialect == "postgresql"
-        rows = await self._db.fetch_all(ledger_guard.with_digest(sql) if proved else sql, params)
+        if proved:
+            version_params = [self.scope.server_id, self.scope.brand_id]
+            rows = await self._db.fetch_all(ledger_guard.with_digest(sql, config_version=True), params + version_params)
+        else:
+            rows = await self._db.fetch_all(sql, params)
         if proved and rows:
-            found = LedgerChecks(set(), {}, {}, ledger_guard.proof(sql, params, str(rows[0]["digest"])))
+            proof_sql = ledger_guard.proof(sql, params, str(rows[0]["digest"]))
+            found = LedgerChecks(set(), {}, {}, proof_sql, int(rows[0]["config_version"]))
         for r in rows:
             if r["kind"] is None:
                 continue  # the digest's row when nothing matched

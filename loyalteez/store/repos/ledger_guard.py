@@ -9,7 +9,8 @@ before server, the engine's order), records the batch's activity keys and proves
 moved: every key new, and the checks query, run again under the lock, hashing to what the engine read.
 Otherwise it raises a serialization failure (SQLSTATE 40001), the transaction rolls back whole, and the
 engine decides the batch again the locking way. The locks are then held only while the server runs the
-message, never across a network wait.
+message, never across a network wait. The guard also checks the server's config_version is the one the
+engine's cached config has (repos/rewards.py), so a config changed by another process is never decided with.
 """
 
 from __future__ import annotations
@@ -23,11 +24,20 @@ from loyalteez.store.pg_literals import render
 DIGEST = "md5(COALESCE(string_agg(CAST(c AS TEXT), '|' ORDER BY CAST(c AS TEXT)), ''))"
 _TAG = "$loyalteez_guard$"
 CONFLICT_SQLSTATE = "40001"
+# A server's config version (parameters: server_id, brand_id); 0 before it has a config row.
+VERSION_SQL = "COALESCE((SELECT config_version FROM discord_server_configs WHERE server_id = ? AND brand_id = ?), 0)"
+# The DETAIL of the conflict a stale config raises, followed by "<brand_id> <server_id>" (repos/rewards.py).
+CONFIG_CHANGED = "loyalteez: reward config changed:"
 
 
-def with_digest(sql: str) -> str:
-    """`sql`'s rows, each with the digest of them all (one row with NULLs and the digest when there are none)."""
-    return f"WITH c AS ({sql}) SELECT c.*, d.digest FROM (SELECT {DIGEST} AS digest FROM c) AS d LEFT JOIN c ON TRUE"
+def with_digest(sql: str, *, config_version: bool = False) -> str:
+    """`sql`'s rows, each with the digest of them all (one row with NULLs and the digest when there are none);
+    with `config_version`, also the server's (two more parameters after sql's: server_id, brand_id)."""
+    version = f", {VERSION_SQL} AS config_version" if config_version else ""
+    return (
+        f"WITH c AS ({sql}) SELECT c.*, d.digest{version} FROM (SELECT {DIGEST} AS digest FROM c) AS d "
+        "LEFT JOIN c ON TRUE"
+    )
 
 
 def proof(sql: str, params: Sequence[object], digest: str) -> str | None:
@@ -38,6 +48,27 @@ def proof(sql: str, params: Sequence[object], digest: str) -> str | None:
     return f"(SELECT {DIGEST} FROM ({text}) AS c) IS DISTINCT FROM '{digest}'"
 
 
+def config_check(brand_id: str, server_id: str, version: int) -> str | None:
+    """The step that raises a conflict (its DETAIL names the server) when the server's config_version is no
+    longer `version`, the one the caller decided with; None when it cannot be written as literal SQL."""
+    current = render(VERSION_SQL, [server_id, brand_id])
+    detail = render("?", [f"{CONFIG_CHANGED}{brand_id} {server_id}"])
+    if current is None or detail is None:
+        return None
+    return (
+        f"IF {current} <> {int(version)} THEN RAISE EXCEPTION 'the server''s reward config changed' "
+        f"USING ERRCODE = '{CONFLICT_SQLSTATE}', DETAIL = {detail}; END IF;"
+    )
+
+
+def config_block(brand_id: str, server_id: str, version: int) -> str | None:
+    """`config_check` alone, as a DO block (queued after the rewards lock on the locking path)."""
+    step = config_check(brand_id, server_id, version)
+    if step is None or _TAG in step:
+        return None
+    return f"DO {_TAG} BEGIN\n{step}\nEND {_TAG}"
+
+
 def guard_block(
     brand_id: str,
     server_id: str,
@@ -46,6 +77,7 @@ def guard_block(
     seen: Sequence[str],
     seen_on: date,
     proofs: Sequence[str],
+    config_version: int | None = None,
 ) -> str | None:
     """The DO block that locks, records the activity keys and checks the proofs; None when it cannot be
     written as literal SQL (the engine then decides the locking way)."""
@@ -72,6 +104,8 @@ def guard_block(
             f"IF guard_rows <> {len(keys)} THEN RAISE EXCEPTION 'activity was counted by another writer' "
             f"USING ERRCODE = '{CONFLICT_SQLSTATE}'; END IF;"
         )
+    if config_version is not None:
+        steps.append(config_check(brand_id, server_id, config_version))
     for condition in proofs:
         steps.append(
             f"IF {condition} THEN RAISE EXCEPTION 'payouts changed while the batch was decided' "

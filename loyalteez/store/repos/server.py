@@ -107,7 +107,8 @@ class ServerRepository(Repository):
                 metadata = before["config_metadata"] if same_brand else {}
                 await self._db.execute(
                     f"UPDATE {CONFIGS} SET brand_id = ?, server_name = ?, is_active = ?, config_metadata = ?, "
-                    "connected_at = ?, updated_at = ? WHERE server_id = ? AND is_active = ?",
+                    "connected_at = ?, updated_at = ?, config_version = config_version + 1 "
+                    "WHERE server_id = ? AND is_active = ?",
                     [self.scope.brand_id, server_name, True, metadata, now, now, self.scope.server_id, False],
                 )
         return ServerConfig.of(before) if before else None

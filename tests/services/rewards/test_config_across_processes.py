@@ -1,0 +1,70 @@
+"""Several bot processes (or the web dashboard's) on one PostgreSQL database: a reward config change made by
+one is what the others pay with from their very next payout, however recently they cached the config, on
+both ways a write takes its locks, with no round trip added for it and nothing held in a session (so it
+works through a transaction-mode pooler)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from loyalteez.clock import ManualClock
+from loyalteez.services.rewards import Member, RewardsEngine
+from loyalteez.services.rewards.events import Payout
+from loyalteez.services.rewards.outcomes import RefusalReason, Refused
+from loyalteez.store import Store
+from tests.conftest import pg_store_schema, with_query
+from tests.services.rewards.helpers import ADMIN, ALICE, BOB, CAROL, Messages, apply, connected, ledger
+
+
+@pytest.fixture(params=["on", "off"], ids=["decided-then-guarded", "locked"])
+async def stores(request: pytest.FixtureRequest, clock: ManualClock) -> AsyncIterator[tuple[Store, Store]]:
+    """Two processes on one database; the clock never moves, so no cache ever ages out."""
+    async with pg_store_schema() as url:
+        url = with_query(url, optimistic_writes=request.param)
+        first, second = await Store.open(url, clock), await Store.open(url, clock)
+        try:
+            yield first, second
+        finally:
+            await first.close()
+            await second.close()
+
+
+async def test_a_rule_changed_by_another_process_pays_its_new_amount_at_once(stores: tuple[Store, Store]) -> None:
+    one, two = stores
+    data = await connected(one)
+    engine, msg = RewardsEngine(one), Messages(one)
+    assert (await apply(engine, data, msg("gm fam")))[0].paid[0].amount == 25  # the config is cached now
+    loads = engine.cache.loads
+
+    elsewhere = two.scoped(data.scope)
+    async with elsewhere.rewards.transaction():
+        await elsewhere.rewards.update_rule("gm_checkin", {"reward_amount": 40})
+
+    assert (await apply(engine, data, msg("gm all", BOB)))[0].paid[0].amount == 40
+    assert engine.cache.loads == loads + 1  # read again once, because it changed
+    before = one.db.round_trips  # type: ignore[attr-defined]
+    assert (await apply(engine, data, msg("gm friends", CAROL)))[0].paid[0].amount == 40
+    assert engine.cache.loads == loads + 1
+    trips = one.db.round_trips - before  # type: ignore[attr-defined]
+    assert trips <= (2 if one.optimistic_writes else 4), "checking the version costs no round trip of its own"
+    assert [r["amount"] for r in await ledger(data)] == [25, 40, 40]
+
+
+async def test_a_member_disabled_by_another_process_is_refused_by_the_next_command(
+    stores: tuple[Store, Store],
+) -> None:
+    one, two = stores
+    data = await connected(one)
+    engine = RewardsEngine(one)
+    paid = await engine.pay(data.scope, Payout("voice:s1:" + BOB, Member(BOB), "voice_activity", "voice"))
+    assert not isinstance(paid, Refused)  # the config is cached now
+
+    elsewhere = two.scoped(data.scope)
+    async with elsewhere.rewards.transaction():
+        await elsewhere.rewards.disable_member(ALICE, "spam", ADMIN)
+
+    refused = await engine.pay(data.scope, Payout("voice:s2:" + ALICE, Member(ALICE), "voice_activity", "voice"))
+    assert isinstance(refused, Refused) and refused.reason == RefusalReason.MEMBER_DISABLED
+    assert await ledger(data, ALICE) == []
