@@ -27,6 +27,7 @@ from typing import Any, Protocol
 from loyalteez.clock import utc_day
 from loyalteez.services.analytics.streak_rules import CHECKIN_EVENT, grace_hours, next_streak
 from loyalteez.store import Scope, ScopedData
+from loyalteez.store.repos.analytics import CheckinFacts
 
 
 class RollupSink(Protocol):
@@ -40,7 +41,13 @@ class RollupSink(Protocol):
         *,
         test_mode: bool,
         moments: Sequence[datetime] | None = None,
+        config_metadata: Mapping[str, Any] | None = None,
+        ahead: Mapping[str, CheckinFacts] | None = None,
     ) -> None: ...
+
+    async def read_ahead(
+        self, data: ScopedData, now: datetime, ledger: Sequence[Mapping[str, Any]], *, test_mode: bool
+    ) -> Mapping[str, CheckinFacts] | None: ...
 
     def forget(self) -> None: ...
 
@@ -72,12 +79,16 @@ class ActivityRollups:
         *,
         test_mode: bool,
         moments: Sequence[datetime] | None = None,
+        config_metadata: Mapping[str, Any] | None = None,
+        ahead: Mapping[str, CheckinFacts] | None = None,
     ) -> None:
         """Roll up one written batch of one server (`plans` with their (counted, earns) flags, ledger rows).
 
         `moments`: when each plan's event happened. A member first seen (or first paid) in this batch is
         noted at their own earliest event (payout) in it, not at the batch's last moment, so how events
         happen to be grouped into batches never changes a member's "first seen" or "first reward" time.
+        `config_metadata`: the server's, as the engine decided with it (else read for check-ins); `ahead`: what
+        `read_ahead` returned for this batch (else read here).
         """
         if test_mode:
             return
@@ -133,7 +144,20 @@ class ActivityRollups:
             return
         await data.analytics.record(day, now, deltas, self._changing(data.scope, day, deltas), seen_at, paid_at)
         if checkins:
-            await self._streaks(data, day, checkins)
+            await self._streaks(data, day, checkins, config_metadata, ahead)
+
+    async def read_ahead(
+        self, data: ScopedData, now: datetime, ledger: Sequence[Mapping[str, Any]], *, test_mode: bool
+    ) -> Mapping[str, CheckinFacts] | None:
+        """The check-in facts `record` needs for these payouts, read before the batch queues its writes: a
+        read after them sends them early (with an unlocked batch's guard, whose locks are then held across
+        the rest of its round trips), and is one round trip more. None when no check-in is paid."""
+        members = sorted(
+            {r["discord_user_id"] for r in ledger if not r.get("is_test") and r["event_type"] == CHECKIN_EVENT}
+        )
+        if test_mode or not members:
+            return None
+        return await data.analytics.checkin_facts(utc_day(now), members)
 
     def _changing(self, scope: Scope, day: date, deltas: Mapping[str, Sequence[int]]) -> list[str]:
         """Members whose member row this batch may change: not seen yet today, or paid for the first time.
@@ -154,21 +178,27 @@ class ActivityRollups:
             self.forget()
         return changing
 
-    async def _streaks(self, data: ScopedData, day: date, checkins: Mapping[str, datetime]) -> None:
+    async def _streaks(
+        self,
+        data: ScopedData,
+        day: date,
+        checkins: Mapping[str, datetime],
+        metadata: Mapping[str, Any] | None,
+        ahead: Mapping[str, CheckinFacts] | None,
+    ) -> None:
         """The streak each check-in made: as /daily recorded it, else by the same rule here from the real
         check-ins the rollups hold; by that rule too when a test-mode check-in came after the member's last
-        real one, since /daily's streak counts it and the KPIs must not."""
+        real one, since /daily's streak counts it and the KPIs must not. One read, however many members."""
         members = sorted(checkins)
-        recorded = await data.analytics.recorded_streaks(day, members)
-        grace = grace_hours(await data.rewards.metadata())
-        state = await data.analytics.checkin_state(members)
+        facts = ahead if ahead is not None else await data.analytics.checkin_facts(day, members)
+        grace = grace_hours(dict(metadata) if metadata is not None else await data.rewards.metadata())
         changes = []
-        tested = await data.analytics.last_test_checkins(day, members)
         for member in members:
             at = checkins[member]
-            last, streak = state.get(member, (None, 0))
-            found = recorded.get(member)
-            test_since = tested.get(member)
+            fact = facts.get(member)
+            last, streak = (fact.last_checkin_at, fact.checkin_streak) if fact else (None, 0)
+            found = fact.recorded if fact else None
+            test_since = fact.last_test_at if fact else None
             if test_since is not None and (last is None or test_since > last):
                 found = None  # /daily counted a test-mode check-in since the last real one: the KPIs do not
             changes.append((member, at, found or next_streak(last, streak, at, grace)))

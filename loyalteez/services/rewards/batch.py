@@ -312,6 +312,7 @@ class BatchEngine:
                 row[2] += p.deltas[2]
             results = [await self._decide(data, cfg, state, c, ledger, stats) for c in p.candidates] if earns else []
             outcomes.append(EventOutcome(counted, tuple(results)))
+        ahead = await self.rollups.read_ahead(data, state.now, ledger, test_mode=cfg.test_mode.enabled)
         if guarded is not None and (keys or ledger or stats):
             if proof is None or not await data.ledger.guard(
                 keys,
@@ -324,7 +325,15 @@ class BatchEngine:
         if ledger or stats:
             await data.ledger.write(ledger, stats)
             await self.rollups.record(
-                data, state.now, plans, flags, ledger, test_mode=cfg.test_mode.enabled, moments=moments
+                data,
+                state.now,
+                plans,
+                flags,
+                ledger,
+                test_mode=cfg.test_mode.enabled,
+                moments=moments,
+                config_metadata=cfg.metadata,
+                ahead=ahead,
             )
             if self.after_batch:
                 effects = BatchEffects(

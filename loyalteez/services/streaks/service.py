@@ -93,20 +93,26 @@ class StreakService:
         now = self.clock.now()
         today = utc_day(now)
         next_checkin = start_of_day(today) + timedelta(days=1)
+        cache = self.rewards.engine.cache
+        # Read before the transaction, so it is not a round trip of its own holding the rewards locks: today's
+        # check-in row decides (its key admits one a day), and a streak row moved meanwhile could only be by
+        # a check-in of today, which makes this one a no-op.
+        recorded = await data.streaks.of(member.id)
+        last = recorded.last_checkin if recorded else None
+        current = recorded.current if recorded else 0
+        longest = recorded.longest if recorded else 0
+        if last is not None and utc_day(last) == today:
+            settings = StreakSettings.from_metadata((await cache.get(data)).metadata)
+            return self._already(settings, current, longest, last, next_checkin)
         try:
             async with self.store.transaction():
                 await data.rewards.lock(brand=True)  # the engine's lock order: brand, server, then the rest
-                settings = await load(data)
-                recorded = await data.streaks.of(member.id)
-                last = recorded.last_checkin if recorded else None
-                current = recorded.current if recorded else 0
-                longest = recorded.longest if recorded else 0
-                if last is not None and utc_day(last) == today:
-                    return self._already(settings, current, longest, last, next_checkin)
+                cfg = await cache.get(data)  # its version is checked with the check-in's statements
+                settings = StreakSettings.from_metadata(cfg.metadata)
                 alive = settings.is_alive(last, now)
                 streak = current + 1 if alive else 1
                 longest = max(longest, streak)
-                test_mode = (await self.rewards.engine.cache.get(data)).test_mode.enabled
+                test_mode = cfg.test_mode.enabled
                 if not await data.streaks.check_in(member.id, today, streak, longest, now, interaction_id, test_mode):
                     # Today's check-in happened before the streak rows were cleared (a reconnect): the
                     # member's streak is what is recorded, not the one this check-in would have made.

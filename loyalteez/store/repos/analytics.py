@@ -44,6 +44,16 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+@dataclass(frozen=True, slots=True)
+class CheckinFacts:
+    """A member's check-in as the day's rollups see it (see AnalyticsRepository.checkin_facts)."""
+
+    recorded: int | None  # the streak /daily recorded for the day's check-in
+    last_checkin_at: datetime | None  # as the rollups last recorded it
+    checkin_streak: int  # the streak then
+    last_test_at: datetime | None  # the member's last test-mode check-in before the day
+
+
 def _int(value: Any) -> int:
     return int(value or 0)
 
@@ -237,30 +247,32 @@ class AnalyticsRepository(Repository):
         )
         return {r["discord_user_id"]: (as_utc(r["last_checkin_at"]), _int(r["checkin_streak"])) for r in rows}
 
-    async def recorded_streaks(self, day: date, members: Sequence[str]) -> dict[str, int]:
-        """The streaks /daily recorded for these members on `day` (loyalteez_daily_checkins, same transaction)."""
+    async def checkin_facts(self, day: date, members: Sequence[str]) -> dict[str, CheckinFacts]:
+        """What the rollups need to know about these members' check-ins on `day`, in one statement:
+        `recorded_streaks`, `checkin_state` and `last_test_checkins` together."""
         if not members or CHECKINS not in self._tables.catalog.tables:
-            return {}
-        scope_sql, scope_params = self._tables.scope_filter(CHECKINS)
+            state = await self.checkin_state(members)
+            return {m: CheckinFacts(None, *state.get(m, (None, 0)), None) for m in members}
+        c_sql, c_params = self._tables.scope_filter(CHECKINS, "c")
+        m_sql, m_params = self._tables.scope_filter(MEMBERS, "a")
+        asked = " UNION ALL ".join("SELECT CAST(? AS TEXT) AS member" for _ in members)
         rows = await self._db.fetch_all(
-            f"SELECT discord_user_id, streak FROM {CHECKINS} WHERE {scope_sql} AND checkin_day = ? "
-            f"AND discord_user_id IN ({', '.join('?' * len(members))})",
-            [*scope_params, day, *members],
+            f"SELECT w.member, (SELECT c.streak FROM {CHECKINS} c WHERE {c_sql} AND c.checkin_day = ? "
+            "AND c.discord_user_id = w.member) AS recorded, a.last_checkin_at, a.checkin_streak, "
+            f"(SELECT MAX(c.created_at) FROM {CHECKINS} c WHERE {c_sql} AND c.is_test = ? AND c.checkin_day < ? "
+            f"AND c.discord_user_id = w.member) AS tested_at FROM ({asked}) w "
+            f"LEFT JOIN {MEMBERS} a ON {m_sql} AND a.discord_user_id = w.member",
+            [*c_params, day, *c_params, True, day, *members, *m_params],
         )
-        return {r["discord_user_id"]: _int(r["streak"]) for r in rows}
-
-    async def last_test_checkins(self, day: date, members: Sequence[str]) -> dict[str, datetime]:
-        """member -> their last test-mode /daily check-in before `day` (loyalteez_daily_checkins.is_test)."""
-        if not members or CHECKINS not in self._tables.catalog.tables:
-            return {}
-        scope_sql, scope_params = self._tables.scope_filter(CHECKINS)
-        rows = await self._db.fetch_all(
-            f"SELECT discord_user_id, MAX(created_at) AS at FROM {CHECKINS} WHERE {scope_sql} AND is_test = ? "
-            f"AND checkin_day < ? AND discord_user_id IN ({', '.join('?' * len(members))}) GROUP BY discord_user_id",
-            [*scope_params, True, day, *members],
-        )
-        found = {r["discord_user_id"]: as_utc(r["at"]) for r in rows}
-        return {member: at for member, at in found.items() if at is not None}
+        return {
+            r["member"]: CheckinFacts(
+                None if r["recorded"] is None else _int(r["recorded"]),
+                as_utc(r["last_checkin_at"]),
+                _int(r["checkin_streak"]),
+                as_utc(r["tested_at"]),
+            )
+            for r in rows
+        }
 
     async def set_streaks(self, day: date, streaks: Sequence[tuple[str, datetime, int]]) -> None:
         """Record each (member, check-in moment, streak) on the member row and on the day's rollup."""

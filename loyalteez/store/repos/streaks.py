@@ -68,8 +68,11 @@ class StreaksRepository(Repository):
         interaction_id: str,
         is_test: bool,
     ) -> bool:
-        """Record today's check-in and the streak it made; False (nothing written) if already checked in."""
-        added = await self._tables.insert(
+        """Record today's check-in and the streak it made; False (nothing written) if already checked in.
+
+        Two statements, one round trip: the streak row is written only if the check-in row is this
+        interaction's, and that write's count is the answer."""
+        await self._tables.insert(
             CHECKINS,
             {
                 "discord_user_id": member_id,
@@ -80,15 +83,18 @@ class StreaksRepository(Repository):
                 "created_at": at,
             },
             ignore_conflict=True,
+            queued=True,
         )
-        if added:
-            await self._tables.upsert(
-                STREAKS,
-                {"discord_user_id": member_id, "current_streak": streak, "longest_streak": longest, "last_checkin": at},
-                key=("server_id", "discord_user_id"),
-                queued=True,
-            )
-        return added
+        brand, server = self.scope.brand_id, self.scope.server_id
+        written = await self._db.execute(
+            f"INSERT INTO {STREAKS} (brand_id, server_id, discord_user_id, current_streak, longest_streak, "
+            f"last_checkin) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM {CHECKINS} WHERE server_id = ? "
+            "AND brand_id = ? AND discord_user_id = ? AND checkin_day = ? AND interaction_id = ?) "
+            "ON CONFLICT (server_id, discord_user_id) DO UPDATE SET current_streak = excluded.current_streak, "
+            "longest_streak = excluded.longest_streak, last_checkin = excluded.last_checkin",
+            [brand, server, member_id, streak, longest, at, server, brand, member_id, day, interaction_id],
+        )
+        return written > 0
 
     async def at_least(self, min_streak: int) -> list[Streak]:
         """Members whose recorded streak is at least `min_streak` (alive or not): the multiplier cache."""

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from loyalteez.store import ScopedData, Store
-from loyalteez.store.repos.analytics import CohortMember, PeriodTotals
+from loyalteez.store.repos.analytics import CheckinFacts, CohortMember, PeriodTotals
 from tests.conftest import linked
 
 DAY = date(2026, 3, 2)
@@ -37,4 +37,4 @@ async def test_checkin_state_follows_set_streaks(data: ScopedData) -> None:
     await data.analytics.set_streaks(DAY, [("ann", AT, 4)])
     assert await data.analytics.checkin_state(["ann"]) == {"ann": (AT, 4)}
     assert await data.analytics.checkin_state([]) == {}
-    assert await data.analytics.recorded_streaks(DAY, ["ann"]) == {}
+    assert await data.analytics.checkin_facts(DAY, ["ann"]) == {"ann": CheckinFacts(None, AT, 4, None)}
