@@ -11,6 +11,7 @@ STAMP := $(VENV)/.installed
 # representative subset of the store, service and end-to-end tests (all of them: see README, "pooler").
 POOLER_TESTS := tests/testing/test_pgbouncer.py tests/store/repos/test_ledger.py tests/store/repos/test_rewards.py \
 	tests/store/repos/test_drops.py tests/store/repos/test_perks.py tests/services/rewards/test_writer.py \
+	tests/services/rewards/test_config_across_processes.py \
 	tests/e2e/test_bad_input.py tests/e2e/test_resilience.py tests/e2e/test_streak_bonus_time.py \
 	tests/discord/cogs/test_perks.py::test_concurrent_buyers_cannot_oversell
 
