@@ -6,10 +6,10 @@ server's config generation changes (every config write through this process's st
 config_version on the database is no longer the one it was read at (a change by another process or the
 web: see store/repos/rewards.py). `get`, called holding the rewards lock, checks the version on the way
 (queued with the statements the caller sends next on PostgreSQL; a read on SQLite, which is local); a
-write decided with `current` has its guard check it. The TTL is only a backstop. The brand's budget, which
-the operator CLI sets from another process, is checked every BRAND_CHECK_SECONDS by a one-row read of the
-brand's stamp (with the version, for reads outside a transaction), so `python bot.py brand budget`
-applies within seconds.
+write decided with `current` has its guard check it. The brand's budget, which the operator CLI sets from
+another process, is checked the same ways, so `python bot.py brand budget` applies to the next payout.
+Reads outside a transaction (what a status command shows) compare a one-row stamp of the brand and the
+version every BRAND_CHECK_SECONDS instead. The TTL is only a backstop.
 
 config_metadata keys owned by the rewards engine:
   excluded_channels  list of channel ids where nothing earns or counts (threads follow their parent);
@@ -104,7 +104,7 @@ class ConfigCache:
         entry = self._entries.get(key)
         if entry is not None and entry.generation == generation and now - entry.loaded_at < self.ttl:
             if now - entry.checked_at < BRAND_CHECK_SECONDS:
-                if await data.rewards.check_version(entry.version) is not False:
+                if await data.rewards.check_version(entry.version, entry.budget) is not False:
                     return entry
             elif await data.rewards.brand_version() == entry.brand_version:
                 entry.checked_at = now
@@ -133,13 +133,14 @@ class ConfigCache:
         return entry
 
     def current(self, data: ScopedData) -> ServerRewards | None:
-        """The snapshot `get` would return without reading the database, else None (for a decision made
-        outside the rewards lock, which must not read the config: see RewardsRepository.transaction)."""
+        """The snapshot for a decision made outside the rewards lock, which must not read the config (see
+        RewardsRepository.transaction), else None. Its write's guard checks the server's config version and
+        that the brand still has no budget, so no brand check is due for it (see store/repos/ledger_guard.py)."""
         entry = self._entries.get((data.scope.brand_id, data.scope.server_id))
         now = self._monotonic()
         if entry is None or entry.generation != data.rewards.generation() or now - entry.loaded_at >= self.ttl:
             return None
-        return entry if now - entry.checked_at < BRAND_CHECK_SECONDS else None
+        return entry
 
     def peek(self, brand_id: str, server_id: str) -> ServerRewards | None:
         """The snapshot held for a server, without checking it is current (the engine's `get` does)."""

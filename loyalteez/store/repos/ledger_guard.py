@@ -48,22 +48,27 @@ def proof(sql: str, params: Sequence[object], digest: str) -> str | None:
     return f"(SELECT {DIGEST} FROM ({text}) AS c) IS DISTINCT FROM '{digest}'"
 
 
-def config_check(brand_id: str, server_id: str, version: int) -> str | None:
+def config_check(brand_id: str, server_id: str, version: int, budget: int | None) -> str | None:
     """The step that raises a conflict (its DETAIL names the server) when the server's config_version is no
-    longer `version`, the one the caller decided with; None when it cannot be written as literal SQL."""
+    longer `version`, or the brand's budget no longer `budget`: what the caller decided with. None when it
+    cannot be written as literal SQL."""
     current = render(VERSION_SQL, [server_id, brand_id])
+    spent = render(
+        "(SELECT ltz_budget FROM loyalteez_brands WHERE brand_id = ?) IS DISTINCT FROM ?", [brand_id, budget]
+    )
     detail = render("?", [f"{CONFIG_CHANGED}{brand_id} {server_id}"])
-    if current is None or detail is None:
+    if current is None or detail is None or spent is None:
         return None
+    changed = f"{current} <> {int(version)} OR {spent}"
     return (
-        f"IF {current} <> {int(version)} THEN RAISE EXCEPTION 'the server''s reward config changed' "
+        f"IF {changed} THEN RAISE EXCEPTION 'the server''s reward config changed' "
         f"USING ERRCODE = '{CONFLICT_SQLSTATE}', DETAIL = {detail}; END IF;"
     )
 
 
-def config_block(brand_id: str, server_id: str, version: int) -> str | None:
+def config_block(brand_id: str, server_id: str, version: int, budget: int | None) -> str | None:
     """`config_check` alone, as a DO block (queued after the rewards lock on the locking path)."""
-    step = config_check(brand_id, server_id, version)
+    step = config_check(brand_id, server_id, version, budget)
     if step is None or _TAG in step:
         return None
     return f"DO {_TAG} BEGIN\n{step}\nEND {_TAG}"
@@ -105,7 +110,7 @@ def guard_block(
             f"USING ERRCODE = '{CONFLICT_SQLSTATE}'; END IF;"
         )
     if config_version is not None:
-        steps.append(config_check(brand_id, server_id, config_version))
+        steps.append(config_check(brand_id, server_id, config_version, None))  # decided with no budget
     for condition in proofs:
         steps.append(
             f"IF {condition} THEN RAISE EXCEPTION 'payouts changed while the batch was decided' "

@@ -112,8 +112,9 @@ class RewardsRepository(Repository):
         )
         self.config_changed()
 
-    async def check_version(self, version: int) -> bool | None:
-        """Is the server's config still at `version`? Call holding the rewards lock (config writers take it).
+    async def check_version(self, version: int, budget: int | None) -> bool | None:
+        """Is the server's config still at `version` and the brand's budget `budget`? Call holding the rewards
+        lock (config writers take it; the budget is the brand's, written by the operator CLI).
 
         Inside a PostgreSQL transaction the check is queued with the statements that follow (no round trip
         of its own) and True is returned: a mismatch fails the transaction there as a conflict naming the
@@ -124,7 +125,7 @@ class RewardsRepository(Repository):
             return await self.config_version() == version
         if not getattr(self._db, "in_transaction", lambda: False)():
             return None
-        block = config_block(self.scope.brand_id, self.scope.server_id, version)
+        block = config_block(self.scope.brand_id, self.scope.server_id, version, budget)
         if block is None:
             return await self.config_version() == version
         await self._db.queue(block, once=True)

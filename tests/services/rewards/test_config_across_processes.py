@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from loyalteez.clock import ManualClock
+from loyalteez.services.access import brands
 from loyalteez.services.rewards import Member, RewardsEngine
 from loyalteez.services.rewards.events import Payout
 from loyalteez.services.rewards.outcomes import RefusalReason, Refused
@@ -73,3 +74,16 @@ async def test_a_member_disabled_by_another_process_is_refused_by_the_next_comma
     refused = await engine.pay(data.scope, Payout("voice:s2:" + ALICE, Member(ALICE), "voice_activity", "voice"))
     assert isinstance(refused, Refused) and refused.reason == RefusalReason.MEMBER_DISABLED
     assert await ledger(data, ALICE) == []
+
+
+async def test_a_budget_set_by_the_operator_elsewhere_stops_payouts_at_once(stores: tuple[Store, Store]) -> None:
+    one, two = stores
+    data = await connected(one)
+    engine, msg = RewardsEngine(one), Messages(one)
+    assert (await apply(engine, data, msg("gm fam")))[0].paid  # the config is cached now: no budget
+
+    await brands.set_budget(two, data.scope.brand_id, "25")  # `python bot.py brand budget`, spent already
+
+    outcome = (await apply(engine, data, msg("gm all", BOB)))[0]
+    assert outcome.counted and [r.reason for r in outcome.results] == [RefusalReason.BUDGET]
+    assert [r["amount"] for r in await ledger(data)] == [25]
