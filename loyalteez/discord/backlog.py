@@ -4,9 +4,11 @@ A busy server sends far more chat than interactions, and a chat event costs the 
 py-cord's Message, its author and mentions, then the reward handlers). If that work ran as each frame was
 read, a burst of chat would sit in front of every command in the gateway stream, and past the bot's
 capacity members' commands would expire unanswered. Instead the gateway reader only queues a chat event's
-raw payload; one consumer builds and handles them in arrival order, a slice at a time, giving the event
-loop back in between so interactions are read and answered first. Under overload the backlog grows and
-rewards arrive late; nothing is dropped, nothing is counted twice (the engine's keys), no command fails.
+raw payload; one consumer hands them in arrival order to the features' payload readers (dispatch.py), has
+py-cord build its objects only for the features that still need them, and runs their handlers, a slice at
+a time, giving the event loop back in between so interactions are read and answered first. Under overload
+the backlog grows and rewards arrive late; nothing is dropped, nothing is counted twice (the engine's keys),
+no command fails.
 
 Handing the loop back is not enough once the bot is short of CPU: a command's database work takes turns of
 the loop (each statement is one), and the database's writes are taken one command at a time, so slow turns
@@ -47,6 +49,9 @@ TASK_NAME = "pycord: chat backlog"  # the emulator's settle() waits for "pycord:
 
 Parser = Callable[[Any], None]
 Runner = Callable[[str, list[Any], tuple[Any, ...]], Awaitable[None]]
+# Features' payload readers (dispatch.py): the handlers still needing py-cord's object, None for all of them.
+PayloadReader = Callable[[str, Any], Awaitable[list[Any] | None]]
+Queued = tuple[str, Parser, Any] | tuple[str, list[Any], tuple[Any, ...]]
 
 
 class Answering:
@@ -75,12 +80,14 @@ class Answering:
 
 
 class ChatBacklog:
-    def __init__(self, run: Runner, answering: Answering | None = None) -> None:
+    def __init__(self, run: Runner, answering: Answering | None = None, read: PayloadReader | None = None) -> None:
         self._run = run
         self._answering = answering if answering is not None else Answering()
-        self._queue: deque[tuple[Parser, Any] | tuple[str, list[Any], tuple[Any, ...]]] = deque()
+        self._read = read
+        self._queue: deque[Queued] = deque()
         self._now: list[tuple[str, list[Any], tuple[Any, ...]]] = []  # handlers of the payload being parsed
         self._parsing = False
+        self._wanted: list[Any] | None = None  # the handlers the payload being parsed is for (None: all)
         self._task: asyncio.Task[None] | None = None
         self.most = 0  # the longest the backlog has been (benchmarks read it)
 
@@ -93,11 +100,11 @@ class ChatBacklog:
             parse = parsers.get(name)
             if parse is None or getattr(parse, "__loyalteez_backlog__", False):
                 continue
-            parsers[name] = self._queuing(parse)
+            parsers[name] = self._queuing(name, parse)
 
-    def _queuing(self, parse: Parser) -> Parser:
+    def _queuing(self, name: str, parse: Parser) -> Parser:
         def queue(data: Any) -> None:
-            self._put((parse, data))
+            self._put((name, parse, data))
 
         queue.__loyalteez_backlog__ = True  # type: ignore[attr-defined]
         return queue
@@ -105,11 +112,14 @@ class ChatBacklog:
     def handle(self, event: str, handlers: list[Any], args: tuple[Any, ...]) -> None:
         """A chat event to hand to its handlers: now if it comes from the payload being parsed, else queued."""
         if self._parsing:
-            self._now.append((event, handlers, args))
+            if self._wanted is not None:
+                handlers = [h for h in handlers if h in self._wanted]
+            if handlers:
+                self._now.append((event, handlers, args))
         else:
             self._put((event, handlers, args))
 
-    def _put(self, item: tuple[Parser, Any] | tuple[str, list[Any], tuple[Any, ...]]) -> None:
+    def _put(self, item: Queued) -> None:
         self._queue.append(item)
         if len(self._queue) > self.most:
             self.most = len(self._queue)
@@ -120,23 +130,28 @@ class ChatBacklog:
         done = 0
         while self._queue:
             item = self._queue.popleft()
-            if len(item) == 2:
-                parse, data = item
-                self._parsing = True
-                try:
-                    parse(data)  # py-cord builds the event and dispatches it: its handlers land in _now
-                except Exception as exc:  # one event the library cannot build must not stall the chat after it
-                    log.warning("skipped a chat event that could not be read: %s: %s", type(exc).__name__, exc)
-                finally:
-                    self._parsing = False
-                ready, self._now = self._now, []
-                for event, handlers, args in ready:
-                    await self._run(event, handlers, args)
+            if callable(item[1]):
+                await self._parse(*item)
             else:
                 await self._run(*item)
             done += 1
             if done % SLICE == 0:
                 await self._give_way()
+
+    async def _parse(self, name: str, parse: Parser, data: Any) -> None:
+        wanted = await self._read(name, data) if self._read is not None else None
+        if wanted is not None and not wanted:
+            return  # the features read it from the payload: py-cord need not build anything
+        self._parsing, self._wanted = True, wanted
+        try:
+            parse(data)  # py-cord builds the event and dispatches it: its handlers land in _now
+        except Exception as exc:  # one event the library cannot build must not stall the chat after it
+            log.warning("skipped a chat event that could not be read: %s: %s", type(exc).__name__, exc)
+        finally:
+            self._parsing, self._wanted = False, None
+        ready, self._now = self._now, []
+        for event, handlers, args in ready:
+            await self._run(event, handlers, args)
 
     async def _give_way(self) -> None:
         """Between slices: the loop goes back to the gateway and the members, longer when they are waiting."""

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import discord
 
+from loyalteez.discord.chat_payloads import ChatReaction, parent_id_of, reward_member
 from loyalteez.services.rewards.events import Member, MessageEvent, ReactionEvent
 
 # Message types members write: plain messages, replies and slash-command echoes are chat;
@@ -15,19 +16,14 @@ CHAT_TYPES = frozenset({discord.MessageType.default, discord.MessageType.reply})
 
 def member_of(user: discord.Member | discord.User | None, guild: discord.Guild | None = None) -> Member:
     if isinstance(user, discord.Member):
-        perms = user.guild_permissions
-        is_admin = perms.administrator or perms.manage_guild or (guild is not None and guild.owner_id == user.id)
-        roles = tuple(str(r.id) for r in user.roles if r.id != user.guild.id)
-        return Member(str(user.id), roles, is_admin=is_admin, is_bot=user.bot)
+        # The member's own guild decides (an owner is admin whatever `guild` is): as its guild_permissions.
+        return reward_member(user.guild, user.id, user._roles, is_bot=user.bot)
     if user is None:
         return Member("0", is_bot=True)
     return Member(str(user.id), is_bot=user.bot)
 
 
-def parent_of(channel: object) -> str | None:
-    """Threads earn under their parent channel's rules."""
-    parent_id = getattr(channel, "parent_id", None)
-    return str(parent_id) if isinstance(channel, discord.Thread) and parent_id else None
+parent_of = parent_id_of  # threads earn under their parent channel's rules
 
 
 def message_event(message: discord.Message) -> MessageEvent:
@@ -48,21 +44,20 @@ def message_event(message: discord.Message) -> MessageEvent:
 
 
 def reaction_event(
-    payload: discord.RawReactionActionEvent,
+    reaction: ChatReaction,
     author: Member,
-    reactor_is_bot: bool,
     from_others: int,
     parent_channel_id: str | None = None,
     occurred_at: datetime | None = None,
 ) -> ReactionEvent:
     return ReactionEvent(
-        message_id=str(payload.message_id),
-        channel_id=str(payload.channel_id),
-        reactor_id=str(payload.user_id),
-        emoji=str(payload.emoji),
+        message_id=str(reaction.message_id),
+        channel_id=str(reaction.channel_id),
+        reactor_id=str(reaction.user_id),
+        emoji=reaction.emoji,
         author=author,
         reactions_from_others=from_others,
-        reactor_is_bot=reactor_is_bot,
+        reactor_is_bot=reaction.reactor_is_bot,
         parent_channel_id=parent_channel_id,
         occurred_at=occurred_at,
     )

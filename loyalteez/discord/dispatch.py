@@ -5,6 +5,7 @@ chat message cost three tasks, most of which returned at once. Features mark the
 
     @on("message")                      # a method of a cog; gets the event's arguments
     @clicks("drop:")                    # answers buttons whose custom_id starts with "drop:" (gets the rest)
+    @reads("message")                   # reads a chat event from the gateway's payload (chat_payloads.py)
 
 and the bot (discord/bot.py) hands every event to `Dispatcher.dispatch`:
   * chat events (messages, reactions) go through the chat backlog (backlog.py), in arrival order, with no
@@ -13,6 +14,10 @@ and the bot (discord/bot.py) hands every event to `Dispatcher.dispatch`:
   * lifecycle events (ready, resumed, guild joins, ...) run each handler in a task of its own, as before,
     so a long catch-up does not hold up the others.
 A handler that raises is logged by the bot's `on_error` and the next one still runs.
+
+A chat payload's py-cord object is built only for the features that need it: a feature with a `@reads`
+reader for the event gets a view of the payload first and handles it there, or answers False to get its
+`@on` handlers called with py-cord's object as before. py-cord builds nothing when every feature is done.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import discord
 
 from loyalteez.discord.acknowledge import defer_click
 from loyalteez.discord.backlog import CHAT_EVENTS, Answering, ChatBacklog
+from loyalteez.discord.chat_payloads import ChatMessage, ChatReaction, read_message, read_reaction
 
 log = logging.getLogger("loyalteez.discord")
 
@@ -33,6 +39,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 Handler = Callable[..., Coroutine[Any, Any, None]]
 EVENTS = "__loyalteez_events__"
 CLICKS = "__loyalteez_clicks__"
+READS = "__loyalteez_reads__"
+# The chat payloads features may read without py-cord's objects, and the py-cord event each one becomes.
+PAYLOAD_EVENTS = {
+    "MESSAGE_CREATE": "message",
+    "MESSAGE_REACTION_ADD": "raw_reaction_add",
+    "MESSAGE_REACTION_REMOVE": "raw_reaction_remove",
+}
+# A malformed payload makes a reader fail like py-cord's parser would: the feature then gets py-cord's object,
+# whose parser logs and skips it as before.
+_PAYLOAD_ERRORS = (ValueError, TypeError, KeyError, AttributeError, IndexError)
+Reader = Callable[[Any], Awaitable[bool]]
 # Frequent events whose handlers are quick: one task each, handlers in order.
 IN_ORDER = frozenset({"voice_state_update", "member_join", "member_remove", "member_update"})
 
@@ -61,6 +78,20 @@ def clicks(prefix: str, *, updates_message: bool = False) -> Callable[[F], F]:
     return mark
 
 
+def reads(event: str) -> Callable[[F], F]:
+    """Mark a feature's method reading `event` straight from its gateway payload, ahead of its `@on(event)`
+    handlers: it gets a ChatMessage or ChatReaction and returns True when it is done with the event, False
+    when the feature needs py-cord's object after all (then its `@on` handlers get it)."""
+    if event not in PAYLOAD_EVENTS.values():
+        raise ValueError(f"no payload reader for {event!r} events")
+
+    def mark(method: F) -> F:
+        setattr(method, READS, event)
+        return method
+
+    return mark
+
+
 @dataclass(frozen=True)
 class ClickRoute:
     prefix: str
@@ -73,8 +104,9 @@ class Dispatcher:
         self.bot = bot
         self.handlers: dict[str, list[Handler]] = {}
         self.routes: list[ClickRoute] = []
+        self.readers: dict[str, dict[object, Reader]] = {}  # event -> feature -> its payload reader
         self.answering = Answering()  # commands and clicks being handled now: chat yields to them (backlog.py)
-        self.backlog = ChatBacklog(self.run_in_order, self.answering)
+        self.backlog = ChatBacklog(self.run_in_order, self.answering, self.read_payload)
 
     # -- registration -----------------------------------------------------------------------------------------
 
@@ -87,6 +119,9 @@ class Dispatcher:
             route = getattr(method, CLICKS, None)
             if route is not None:
                 self.routes.append(ClickRoute(route[0], route[1], method))
+            read = getattr(method, READS, None)
+            if read is not None:
+                self.readers.setdefault(read, {})[feature] = method
         self.routes.sort(key=lambda r: len(r.prefix), reverse=True)  # the most specific prefix wins
 
     def forget(self, feature: object) -> None:
@@ -94,6 +129,8 @@ class Dispatcher:
             kept = [h for h in handlers if getattr(h, "__self__", None) is not feature]
             self.handlers[event] = kept
         self.routes = [r for r in self.routes if getattr(r.handler, "__self__", None) is not feature]
+        for readers in self.readers.values():
+            readers.pop(feature, None)
 
     # -- events ----------------------------------------------------------------------------------------------
 
@@ -108,6 +145,50 @@ class Dispatcher:
         else:
             for handler in handlers:
                 self._schedule(self.run_in_order, event, [handler], args)
+
+    async def read_payload(self, payload: str, data: Any) -> list[Handler] | None:
+        """Hand a chat payload to the features' readers; the handlers that still need py-cord's object (None:
+        all of them, as when no view can be built or something outside the features also listens)."""
+        event = PAYLOAD_EVENTS[payload]
+        readers = self.readers.get(event)
+        if not readers or self._others_listen(event):
+            return None
+        state = self.bot._connection
+        view: ChatMessage | ChatReaction | None
+        try:
+            view = read_message(state, data) if event == "message" else read_reaction(state, data)
+        except _PAYLOAD_ERRORS:
+            return None
+        if view is None:
+            return None
+        waiting: list[Handler] = []
+        done: dict[object, bool] = {}
+        for handler in self.handlers.get(event, ()):
+            feature = getattr(handler, "__self__", None)
+            reader = readers.get(feature)
+            if reader is None:
+                waiting.append(handler)
+                continue
+            if feature not in done:
+                done[feature] = await self._read(event, reader, view)
+            if not done[feature]:
+                waiting.append(handler)
+        return waiting
+
+    async def _read(self, event: str, reader: Reader, view: ChatMessage | ChatReaction) -> bool:
+        try:
+            return await reader(view)
+        except _PAYLOAD_ERRORS:
+            return False
+        except Exception:
+            await self.bot.on_error(f"on_{event}", view)
+            return True
+
+    def _others_listen(self, event: str) -> bool:
+        """Does anything besides the features' handlers wait for `event` (wait_for, @listen, an on_ method)?"""
+        bot = self.bot
+        method = f"on_{event}"
+        return bool(bot._listeners.get(event) or bot._event_handlers.get(method) or hasattr(bot, method))
 
     def _schedule(self, runner: Handler, event: str, *args: Any) -> None:
         # py-cord's scheduler: the task is named "pycord: on_<event>" and kept until done, like its own.
@@ -137,7 +218,7 @@ def _marked_names(cls: type) -> list[str]:
     names: list[str] = []
     for klass in reversed(cls.__mro__):
         for name, value in vars(klass).items():
-            if (hasattr(value, EVENTS) or hasattr(value, CLICKS)) and name not in names:
+            if any(hasattr(value, mark) for mark in (EVENTS, CLICKS, READS)) and name not in names:
                 names.append(name)
     return names
 

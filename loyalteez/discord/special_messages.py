@@ -14,6 +14,7 @@ import logging
 
 import discord
 
+from loyalteez.discord.chat_payloads import ChatMessage
 from loyalteez.discord.convert import member_of
 from loyalteez.services.boosts import BoostNotice, BoostService, LevelUpService, levelups
 from loyalteez.services.rewards.outcomes import Paid
@@ -26,6 +27,7 @@ BOOST_TIERS = {
     discord.MessageType.premium_guild_tier_2: 2,
     discord.MessageType.premium_guild_tier_3: 3,
 }
+BOOST_TYPE_VALUES = frozenset(t.value for t in BOOST_TIERS)
 
 
 def boost_notice(message: discord.Message) -> BoostNotice:
@@ -66,6 +68,12 @@ class SpecialMessages:
         if not author.bot or author.id == getattr(self.bot.user, "id", None):
             return None
         return levelups.leveling_bot(str(author.id), author.name, True)
+
+    def may_want(self, message: ChatMessage) -> bool:
+        """Could `wants` say yes? A boost notice, or a message from another bot (which may be a leveling bot)."""
+        return message.type in BOOST_TYPE_VALUES or (
+            message.author_is_bot and message.author_id != getattr(self.bot.user, "id", None)
+        )
 
     def wants(self, message: discord.Message) -> bool:
         return message.guild is not None and (message.type in BOOST_TIERS or self.leveling_bot(message) is not None)

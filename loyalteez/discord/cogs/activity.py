@@ -1,17 +1,20 @@
-"""Passive activity: messages and reactions become reward events, queued for the group-commit writer."""
+"""Passive activity: messages and reactions become reward events, queued for the group-commit writer.
+
+Both are read straight from the gateway's payloads (chat_payloads.py); the `@on` handlers take py-cord's
+objects for the rare payload no view is built for (and for a bot that also listens to chat elsewhere).
+"""
 
 from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Mapping
-from typing import Any
 
 import discord
 from discord.ext import commands
 
+from loyalteez.discord.chat_payloads import ChatMessage, ChatReaction
 from loyalteez.discord.convert import member_of, message_event, parent_of, reaction_event
-from loyalteez.discord.dispatch import on
+from loyalteez.discord.dispatch import on, reads
 from loyalteez.services.access.setup import SetupService
 from loyalteez.services.rewards.events import Member
 from loyalteez.services.rewards.service import Rewards
@@ -54,6 +57,14 @@ class ActivityCog(commands.Cog):
         # A history replay: an export lists reactions without a time, so they count at their message's time.
         self.reactions_at_message_time = reactions_at_message_time
 
+    @reads("message")
+    async def message_read(self, message: ChatMessage) -> bool:
+        if message.author_id != getattr(self.bot.user, "id", None):
+            scope = await self.setup.scope_for(str(message.guild.id))
+            if scope is not None:
+                self.rewards.submit(scope, message.reward_event())
+        return True
+
     @on("message")
     async def message(self, message: discord.Message) -> None:
         if message.guild is None or message.author.id == getattr(self.bot.user, "id", None):
@@ -63,30 +74,37 @@ class ActivityCog(commands.Cog):
             return
         self.rewards.submit(scope, message_event(message))
 
+    @reads("raw_reaction_add")
+    async def reaction_read(self, reaction: ChatReaction) -> bool:
+        await self._reacted(reaction)
+        return True
+
     @on("raw_reaction_add")
     async def reaction_added(self, payload: discord.RawReactionActionEvent) -> None:
-        if payload.guild_id is None:
-            return
-        scope = await self.setup.scope_for(str(payload.guild_id))
-        if scope is None:
-            return
-        data: Mapping[str, Any] = payload.data  # the gateway's payload: py-cord's TypedDict lacks message_author_id
-        author_id = data.get("message_author_id")
-        if author_id is None:
+        if payload.guild_id is not None:
+            await self._reacted(ChatReaction.of(payload))
+
+    async def _reacted(self, reaction: ChatReaction) -> None:
+        scope = await self.setup.scope_for(str(reaction.guild_id))
+        author_id = reaction.message_author_id
+        if scope is None or author_id is None:
             return  # Discord omits the author for some system messages: nothing to credit
-        guild = self.bot.get_guild(payload.guild_id)
-        author_member = guild.get_member(int(author_id)) if guild else None
+        guild = self.bot.get_guild(reaction.guild_id)
+        author_member = guild.get_member(author_id) if guild else None
         author = member_of(author_member, guild) if author_member else Member(str(author_id))
-        reactor = payload.member
-        reactor_is_bot = bool(reactor.bot) if reactor else False
         from_others = 0
-        if str(payload.user_id) != author.id and not reactor_is_bot:
-            from_others = self.tally.add(payload.message_id, payload.user_id, str(payload.emoji))
-        parent = parent_of(self.bot.get_channel(payload.channel_id))
-        at = discord.utils.snowflake_time(payload.message_id) if self.reactions_at_message_time else None
-        self.rewards.submit(scope, reaction_event(payload, author, reactor_is_bot, from_others, parent, at))
+        if str(reaction.user_id) != author.id and not reaction.reactor_is_bot:
+            from_others = self.tally.add(reaction.message_id, reaction.user_id, reaction.emoji)
+        parent = parent_of(self.bot.get_channel(reaction.channel_id))
+        at = reaction.occurred_at if self.reactions_at_message_time else None
+        self.rewards.submit(scope, reaction_event(reaction, author, from_others, parent, at))
+
+    @reads("raw_reaction_remove")
+    async def reaction_removed_read(self, reaction: ChatReaction) -> bool:
+        # Removing pays nothing back and re-adding pays nothing more (the engine dedupes by key).
+        self.tally.remove(reaction.message_id, reaction.user_id, reaction.emoji)
+        return True
 
     @on("raw_reaction_remove")
     async def reaction_removed(self, payload: discord.RawReactionActionEvent) -> None:
-        # Removing pays nothing back and re-adding pays nothing more (the engine dedupes by key).
         self.tally.remove(payload.message_id, payload.user_id, str(payload.emoji))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import discord
 from discord.ext import commands
 
-from loyalteez.discord.dispatch import in_background, on
+from loyalteez.discord.chat_payloads import ChatMessage
+from loyalteez.discord.dispatch import in_background, on, reads
 from loyalteez.discord.special_messages import SpecialMessages
 from loyalteez.services.access.setup import SetupService
 
@@ -14,6 +15,11 @@ class BoostsCog(commands.Cog):
     def __init__(self, setup: SetupService, special: SpecialMessages) -> None:
         self.setup = setup
         self.special = special
+
+    @reads("message")
+    async def message_read(self, message: ChatMessage) -> bool:
+        """Done unless the message may be a boost notice or a level-up (read from py-cord's Message)."""
+        return not self.special.may_want(message)
 
     @on("message")
     async def message(self, message: discord.Message) -> None:

@@ -20,8 +20,9 @@ from discord.ext import commands
 
 from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.caller import caller_of
+from loyalteez.discord.chat_payloads import ChatReaction
 from loyalteez.discord.convert import member_of
-from loyalteez.discord.dispatch import clicks, in_background, on
+from loyalteez.discord.dispatch import clicks, in_background, on, reads
 from loyalteez.discord.drop_posting import PREFIX, DropMessages
 from loyalteez.discord.replies import send
 from loyalteez.services import texts
@@ -218,6 +219,15 @@ class DropsCog(commands.Cog):
         await send(interaction, result.text)
         if result.ended_now and result.drop is not None:
             await self.close_message(scope, result.drop)
+
+    @reads("raw_reaction_add")
+    async def reaction_read(self, reaction: ChatReaction) -> bool:
+        """Done unless the reaction claims a reaction drop: the claim needs py-cord's member (to DM them)."""
+        if reaction.user_id == getattr(self.bot.user, "id", None):
+            return True
+        scope = await self._scope(reaction.guild_id)
+        drop = self.drops.reaction_drop_for(scope, str(reaction.message_id)) if scope else None
+        return drop is None or not common.same_emoji(reaction.emoji, drop.emoji or "")
 
     @on("raw_reaction_add")
     async def reacted(self, payload: discord.RawReactionActionEvent) -> None:

@@ -15,8 +15,9 @@ from discord.ext import commands
 
 from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.caller import caller_of
+from loyalteez.discord.chat_payloads import ChatMessage
 from loyalteez.discord.convert import CHAT_TYPES
-from loyalteez.discord.dispatch import in_background, on
+from loyalteez.discord.dispatch import in_background, on, reads
 from loyalteez.discord.replies import send
 from loyalteez.services.drops import Drops, DropWatch, DropWatches
 from loyalteez.services.drops import texts as say
@@ -118,6 +119,14 @@ class WatchesCog(commands.Cog):
         )
 
     # -- watched channels -------------------------------------------------------------------------------------
+
+    @reads("message")
+    async def message_read(self, message: ChatMessage) -> bool:
+        """Done unless the channel is watched: reacting to the message needs py-cord's Message."""
+        if not message.is_chat:
+            return True
+        scope = await self._scope(message.guild.id)
+        return scope is None or self.watches.watch_for(scope, str(message.channel.id)) is None
 
     @on("message")
     async def message(self, message: discord.Message) -> None:
