@@ -26,6 +26,10 @@ from loyalteez.web.app import WebError, WebServer
 
 log = logging.getLogger("loyalteez.app")
 DISCORD_API_BASE = discord.http.Route.API_BASE_URL
+# A stop's deadlines (seconds): the commands and chat already read, then the last group commit. Together with
+# closing the pool (at most 10 s) they keep `bot.py run` within a supervisor's usual stop timeout.
+FINISH_WITHIN = 10.0
+WRITES_WITHIN = 10.0
 
 
 @dataclass
@@ -58,19 +62,42 @@ class App:
         await self.services.wait_idle()
 
     async def close(self) -> None:
-        """Stop the gateway first, then the HTTP session (py-cord's own close order breaks the connect loop)."""
+        """Stop reading the gateway, finish what was read, write what is queued, then close: in that order
+        because the answers to acknowledged commands need the HTTP session and the database, and each step
+        has a deadline, so a stop on a slow database still ends in well under a minute.
+
+        The gateway stops before the HTTP session (py-cord's own close order breaks the connect loop).
+        """
         if self.web is not None:
             await self.web.stop()  # no page may start a service call while the services close
-        await self.services.wait_idle()
-        await self.services.analytics.stop()  # no scheduled report may start posting while the bot closes
         task, self._task = self._task, None
         if task is not None and task is not asyncio.current_task() and not task.done():
-            task.cancel()
+            task.cancel()  # no new events (under `bot.py run` the cancelled serving task is the caller)
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        cancelled = await self.bot.dispatcher.finish(FINISH_WITHIN)
+        if cancelled:
+            log.warning(
+                "stopping: %d command(s), click(s) or chat event(s) were still being handled after %.0f s; "
+                "stopped unanswered (nothing of them committed is lost; chat comes back through catch-up)",
+                cancelled,
+                FINISH_WITHIN,
+            )
+        try:
+            await asyncio.wait_for(self.services.wait_idle(), WRITES_WITHIN)
+        except TimeoutError:
+            log.warning(
+                "stopping: the queued reward writes did not commit within %.0f s; the messages they held are "
+                "counted by catch-up at the next start",
+                WRITES_WITHIN,
+            )
+        await self.services.analytics.stop()  # no scheduled report may start posting while the bot closes
         if not self.bot.is_closed():
             await self.bot.close()
-        await self.services.close()
+        try:
+            await asyncio.wait_for(self.services.close(), WRITES_WITHIN)
+        except TimeoutError:
+            log.warning("stopping: the services did not close within %.0f s; closing the database", WRITES_WITHIN)
         await self.store.close()
 
 

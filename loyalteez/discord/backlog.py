@@ -55,10 +55,12 @@ Queued = tuple[str, Parser, Any] | tuple[str, list[Any], tuple[Any, ...]]
 
 
 class Answering:
-    """The commands and clicks being answered now, and since when: chat yields to them."""
+    """The commands and clicks being answered now, and since when: chat yields to them, and a stopping bot
+    finishes them before it closes (each was acknowledged: the member waits for its answer)."""
 
     def __init__(self) -> None:
         self._since: dict[object, float] = {}  # insertion order: the first is the longest waiting
+        self._tasks: dict[object, asyncio.Task[Any] | None] = {}
 
     def __len__(self) -> int:
         return len(self._since)
@@ -67,10 +69,16 @@ class Answering:
     def one(self) -> Iterator[None]:
         token = object()
         self._since[token] = asyncio.get_running_loop().time()
+        self._tasks[token] = asyncio.current_task()
         try:
             yield
         finally:
             del self._since[token]
+            del self._tasks[token]
+
+    def tasks(self) -> set[asyncio.Task[Any]]:
+        """The tasks answering them now."""
+        return {task for task in self._tasks.values() if task is not None and not task.done()}
 
     def longest_wait(self) -> float:
         """Seconds the longest-waiting member has waited for an answer (0 when nobody waits)."""
@@ -168,6 +176,10 @@ class ChatBacklog:
             if step < PAUSE_STEP + BUSY:
                 break  # the loop had time to spare: those members wait for something else (a slow database)
         await asyncio.sleep(YIELD_TO_INTERACTIONS)
+
+    def task(self) -> asyncio.Task[None] | None:
+        """The task handling queued chat now, if any."""
+        return self._task if self._task is not None and not self._task.done() else None
 
     async def wait_empty(self) -> None:
         """Until every queued chat event has been handled."""

@@ -22,6 +22,7 @@ reader for the event gets a view of the payload first and handles it there, or a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ _PAYLOAD_ERRORS = (ValueError, TypeError, KeyError, AttributeError, IndexError)
 Reader = Callable[[Any], Awaitable[bool]]
 # Frequent events whose handlers are quick: one task each, handlers in order.
 IN_ORDER = frozenset({"voice_state_update", "member_join", "member_remove", "member_update"})
+CANCEL_GRACE = 2.0  # seconds a cancelled handler gets to roll back its transaction
 
 
 def on(*events: str) -> Callable[[F], F]:
@@ -107,6 +109,7 @@ class Dispatcher:
         self.readers: dict[str, dict[object, Reader]] = {}  # event -> feature -> its payload reader
         self.answering = Answering()  # commands and clicks being handled now: chat yields to them (backlog.py)
         self.backlog = ChatBacklog(self.run_in_order, self.answering, self.read_payload)
+        self.background: set[asyncio.Task[Any]] = set()  # chat handlers' slow parts (in_background)
 
     # -- registration -----------------------------------------------------------------------------------------
 
@@ -201,6 +204,37 @@ class Dispatcher:
             except Exception:
                 await self.bot.on_error(f"on_{event}", *args)
 
+    # -- stopping ----------------------------------------------------------------------------------------------
+
+    def busy(self) -> set[asyncio.Task[Any]]:
+        """What the bot is still doing with events it has read: answering commands and clicks, queued chat,
+        chat handlers' slow parts."""
+        tasks = self.answering.tasks() | {t for t in self.background if not t.done()}
+        chat = self.backlog.task()
+        if chat is not None:
+            tasks.add(chat)
+        tasks.discard(asyncio.current_task())
+        return tasks
+
+    async def finish(self, within: float) -> int:
+        """Let the events already read be handled (the gateway no longer delivers new ones), for at most
+        `within` seconds: a command or click was acknowledged, so its member waits for the answer, which
+        needs the HTTP session and the database the bot is about to close. What is still running at the
+        deadline is cancelled (its transaction rolls back: nothing is paid unanswered that was not already
+        committed); returns how many were."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        await asyncio.sleep(0)  # a handler py-cord has just scheduled takes its first step: it is counted
+        while busy := self.busy():  # a handler may start another (a chat handler's slow part)
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                for task in busy:
+                    task.cancel()
+                await asyncio.wait(busy, timeout=CANCEL_GRACE)
+                return len(busy)
+            await asyncio.wait(busy, timeout=remaining)
+        return 0
+
     # -- buttons ---------------------------------------------------------------------------------------------
 
     async def click(self, interaction: discord.Interaction) -> bool:
@@ -225,5 +259,9 @@ def _marked_names(cls: type) -> list[str]:
 
 def in_background(bot: discord.Client, event: str, work: Callable[..., Coroutine[Any, Any, Any]], *args: Any) -> None:
     """Run a chat handler's slow part (a REST call, a claim) in a task of its own, so the backlog moves on;
-    its failure is logged by the bot's `on_error` like any handler's."""
-    bot._schedule_event(work, f"on_{event}", *args)
+    its failure is logged by the bot's `on_error` like any handler's; a stopping bot lets it finish."""
+    task = bot._schedule_event(work, f"on_{event}", *args)
+    dispatcher = getattr(bot, "dispatcher", None)
+    if isinstance(dispatcher, Dispatcher):
+        dispatcher.background.add(task)
+        task.add_done_callback(dispatcher.background.discard)

@@ -41,6 +41,7 @@ class Store:
         self.schema_found = schema_found
         self._reader: Database | None = None  # reads only, on a connection of their own (see `reading`)
         self._reader_opening = asyncio.Lock()
+        self._closed = False
 
     @classmethod
     async def open(cls, target: str, clock: Clock | None = None, *, create: bool = True) -> Store:
@@ -75,7 +76,11 @@ class Store:
             await db.close()
 
     async def close(self) -> None:
-        reader, self._reader = self._reader, None
+        # A read starting while this closes must not open a reader nobody closes: SQLite's connections run
+        # on non-daemon threads, and one left open keeps the stopped process alive.
+        self._closed = True
+        async with self._reader_opening:
+            reader, self._reader = self._reader, None
         if reader is not None and reader is not self.db:
             await reader.close()
         await self.db.close()
@@ -126,11 +131,15 @@ class Store:
         """
         if not isinstance(scope, Scope):
             raise TypeError("store.reading() needs a Scope")
-        if self._reader is None:
+        reader = self._reader
+        if reader is None:
             async with self._reader_opening:
+                if self._closed:
+                    raise DatabaseError("the database is closed: the bot is stopping")
                 if self._reader is None:
                     self._reader = await self.db.open_reader() if isinstance(self.db, SqliteDatabase) else self.db
-        return ScopedData(self._reader, self.catalog, scope, self.clock, self)
+                reader = self._reader
+        return ScopedData(reader, self.catalog, scope, self.clock, self)
 
     @property
     def api_tokens(self) -> ApiTokenRows:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import threading
 
+import pytest
+
+from loyalteez.clock import ManualClock
+from loyalteez.store import DatabaseError, Store
 from tests.conftest import linked
 from tests.store.raw import tables
 
@@ -29,3 +34,16 @@ async def test_the_reading_scope_stays_inside_its_tenant(store) -> None:
     await tables(store.scoped(theirs)).insert("discord_user_stats", {"discord_user_id": "9", "messages_count": 3})
     assert await (await store.reading(mine)).standings.members() == 0
     assert await (await store.reading(theirs)).standings.members() == 1
+
+
+async def test_a_read_asked_for_while_the_store_closes_opens_no_connection(tmp_path) -> None:
+    """SQLite connections run on non-daemon threads: one opened after the close would keep a stopped bot alive."""
+    opened = await Store.open(str(tmp_path / "closing.db"), ManualClock())
+    scope = await linked(opened, "brand_a", "101")
+    threads = threading.active_count()
+    closing = asyncio.ensure_future(opened.close())
+    await asyncio.sleep(0)  # the close has begun
+    with pytest.raises(DatabaseError, match="closed"):
+        await opened.reading(scope)
+    await closing
+    assert threading.active_count() < threads, "the store's connection threads ended"
