@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from loyalteez.store.pg_literals import render
 from loyalteez.store.repos._shared import member_counts
 from loyalteez.store.repos.base import Repository
 
@@ -21,6 +22,9 @@ DROPS, CLAIMS, WATCHES, RULES = "discord_drops", "discord_drop_claims", "loyalte
 LIVE_SHOWN = 100
 
 ReserveStatus = Literal["ok", "claimed", "unavailable"]
+# A reservation sent ahead (`DropsRepository.reserve_ahead`) that finds no slot fails its transaction with one of these.
+_AHEAD_REFUSALS: dict[str, ReserveStatus] = {"LZD01": "claimed", "LZD02": "unavailable"}
+_AHEAD_TAG = "$loyalteez_drop$"
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +182,36 @@ class DropsRepository(Repository):
         )
         return ("ok", Drop.from_row(row)) if row is not None else ("unavailable", None)
 
+    async def reserve_ahead(self, drop: Drop, member_id: str, claim_id: str, now: datetime) -> bool:
+        """`reserve` as one statement sent with the paying transaction's next message (PostgreSQL, a drop
+        with no claim limit): it raises when the member has claimed or the drop is no longer live, failing
+        the whole transaction (`refused_ahead` tells which). The drop's row is then locked only while the
+        server runs that message, never across a network wait: on a distant database a crowd clicking one
+        drop is not served one round trip at a time. False when it cannot be sent so: call `reserve`."""
+        in_transaction = getattr(self._db, "in_transaction", None)
+        if self._db.dialect != "postgresql" or drop.max_claims is not None or not (in_transaction and in_transaction()):
+            return False
+        scope_sql, scope_params = self._tables.scope_filter(DROPS)
+        claim = render(
+            f"INSERT INTO {CLAIMS} (claim_id, drop_id, brand_id, server_id, discord_user_id, claimed_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (drop_id, discord_user_id) DO NOTHING",
+            [claim_id, drop.drop_id, self.scope.brand_id, self.scope.server_id, member_id, now],
+        )
+        slot = render(
+            f"UPDATE {DROPS} SET claims_count = claims_count + 1 WHERE {scope_sql} AND drop_id = ? "
+            "AND ended_at IS NULL AND (expires_at IS NULL OR expires_at > ?)",
+            [*scope_params, drop.drop_id, now],
+        )
+        if claim is None or slot is None or _AHEAD_TAG in claim + slot:
+            return False
+        claimed, unavailable = _AHEAD_REFUSALS
+        await self._db.queue(
+            f"DO {_AHEAD_TAG} BEGIN\n{claim};\nIF NOT FOUND THEN RAISE EXCEPTION 'already claimed' "
+            f"USING ERRCODE = '{claimed}'; END IF;\n{slot};\nIF NOT FOUND THEN RAISE EXCEPTION 'drop not live' "
+            f"USING ERRCODE = '{unavailable}'; END IF;\nEND {_AHEAD_TAG}"
+        )
+        return True
+
     async def end(self, drop_id: str, when: datetime) -> Drop | None:
         """End a live drop (by an admin); None when it had already ended."""
         scope_sql, params = self._tables.scope_filter(DROPS)
@@ -253,3 +287,8 @@ class DropsRepository(Repository):
 
     async def remove_watch(self, channel_id: str) -> None:
         await self._tables.delete(WATCHES, {"channel_id": channel_id})
+
+
+def refused_ahead(exc: BaseException) -> ReserveStatus | None:
+    """Why a transaction carrying `reserve_ahead` failed, when that reservation found no slot (else None)."""
+    return _AHEAD_REFUSALS.get(str(getattr(exc, "sqlstate", "")))

@@ -168,3 +168,56 @@ async def test_ids_that_name_no_drop_are_answered_not_crashed(data: ScopedData, 
         assert (await drops.claim(data.scope, ref, Member(ALICE))).status == "gone"
         with pytest.raises(ValidationError, match="no live drop"):
             await drops.end(data.scope, OWNER, ref)
+
+
+@pytest.fixture(params=["locks", "guarded"])
+async def open_drop(request: pytest.FixtureRequest, store: Store, data: ScopedData, drops: Drops) -> str:
+    """A drop with no claim limit (on PostgreSQL its claims go in one message with their payout), paid the
+    locking way or, as on a distant database, decided first and written behind a guard."""
+    if request.param == "guarded":
+        if store.db.dialect != "postgresql":
+            pytest.skip("SQLite always writes holding its one lock")
+        store.db.optimistic_writes = True  # type: ignore[attr-defined]
+    await events.create_event(data, ADMIN, "open_drop", EventOptions(reward=5, trigger="drop"))
+    return await new_drop(drops, data, event="open_drop")
+
+
+async def test_a_crowd_clicking_a_drop_with_no_limit_twice_is_paid_once_each(
+    data: ScopedData, drops: Drops, open_drop: str
+) -> None:
+    crowd = [Member(m) for m in CROWD[:40]]
+    results = await asyncio.gather(*(drops.claim(data.scope, open_drop, m) for m in crowd + crowd))
+    assert sorted(r.status for r in results) == ["claimed"] * 40 + ["paid"] * 40
+    assert all("already" in r.text for r in results if not r.paid)
+    assert not any(r.ended_now for r in results)
+    drop = await tables(data).get("discord_drops", {"drop_id": open_drop})
+    assert drop["claims_count"] == 40 and drop["ended_at"] is None
+    rows = [r for r in await ledger(data) if r["idempotency_key"].startswith(f"drop:{open_drop}:")]
+    assert sorted(r["discord_user_id"] for r in rows) == sorted(m.id for m in crowd)
+    assert (await stats(data, crowd[0].id))["ltz_earned"] == 5
+
+
+async def test_a_drop_ended_while_a_click_was_on_its_way_answers_ended(
+    store: Store, data: ScopedData, drops: Drops, open_drop: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live = await data.drops.get(open_drop)
+    await drops.end(data.scope, OWNER, open_drop)
+    before = await snapshot(store)
+    monkeypatch.setattr(type(data.drops), "get", lambda self, drop_id: _returns(live))  # read before the end
+    result = await drops.claim(data.scope, open_drop, Member(ALICE))
+    assert result.status == "ended" and "ended by an admin" in result.text
+    assert await snapshot(store) == before, "no claim row, no slot, no payout"
+
+
+async def test_a_refusal_by_the_rules_takes_no_slot_of_a_drop_with_no_limit(
+    store: Store, data: ScopedData, drops: Drops, open_drop: str
+) -> None:
+    await members.disable_member(data, ADMIN, ALICE, "spam")
+    before = await snapshot(store)
+    assert (await drops.claim(data.scope, open_drop, Member(ALICE))).status == "refused"
+    assert await snapshot(store) == before
+    assert (await drops.claim(data.scope, open_drop, Member(BOB))).paid
+
+
+async def _returns(value: object) -> object:
+    return value
