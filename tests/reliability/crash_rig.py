@@ -106,10 +106,32 @@ class BotProcess:
             return None if self.proc is None else self.proc.returncode
         self.proc.send_signal(signal.SIGINT)
         try:
-            return await asyncio.wait_for(self.proc.wait(), timeout)
+            return await asyncio.wait_for(asyncio.shield(self.proc.wait()), timeout)
         except TimeoutError:
+            stacks = await self.stacks()
             await self.kill()
-            raise AssertionError("the bot did not stop within 15 s of Ctrl-C") from None
+            raise AssertionError(f"the bot did not stop within {timeout:g} s of Ctrl-C{stacks}") from None
+
+    async def stacks(self) -> str:
+        """Where the running bot's threads are (py-spy, when installed beside this Python): a hung stop says
+        what it waits for."""
+        spy = Path(sys.executable).parent / "py-spy"
+        if self.proc is None or not spy.exists():
+            return ""
+        dump = await asyncio.create_subprocess_exec(
+            str(spy),
+            "dump",
+            "--pid",
+            str(self.proc.pid),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        try:
+            out, _ = await asyncio.wait_for(dump.communicate(), 20)
+        except TimeoutError:
+            dump.kill()
+            return ""
+        return "; its threads:\n" + out.decode(errors="replace")
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:]) if self.log.exists() else ""
