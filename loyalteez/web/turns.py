@@ -1,11 +1,11 @@
 """Pages take turns on the bot's event loop, so members' rewards keep their pace while people read the dashboard.
 
 Every page, API call and CSV chunk runs on the loop (and the database threads) that apply members' rewards.
-At most SLOTS of them run at once, first come first served; while the rewards writer has events queued, a slot
-rests after each page for REST times what the page took (at most MAX_REST seconds) before the next page may
-use it. A slot then works at most 1 / (1 + REST) of the time and the rest is the bot's, however many clients
-ask back to back; a person clicking around (a page every few seconds) never waits for a rest. When nothing is
-queued for the writer, slots are free again at once.
+At most SLOTS of them run at once, first come first served; while the rewards writer has events queued, only
+one runs at a time (BUSY_SLOTS), and its slot rests after each page for REST times what the page took (at most
+MAX_REST seconds) before the next page may use it. The dashboard then works at most 1 / (1 + REST) of the time
+and the rest is the bot's, however many clients ask back to back; a person clicking around (a page every few
+seconds) never waits for a rest. When nothing is queued for the writer, slots are free again at once.
 """
 
 from __future__ import annotations
@@ -20,30 +20,48 @@ from aiohttp.typedefs import Handler
 from loyalteez.clock import Clock
 
 SLOTS = 2
+BUSY_SLOTS = 1  # two pages at once still each rest alone: together they took twice the share
 REST = 4.0
 MAX_REST = 0.5
 UNGATED = ("/static/", "/healthz")  # no page work; downloads take a turn per chunk (web/downloads.py)
 
 
 class Turns:
-    def __init__(self, clock: Clock, busy: Callable[[], bool], slots: int = SLOTS, rest: float = REST) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        busy: Callable[[], bool],
+        slots: int = SLOTS,
+        rest: float = REST,
+        busy_slots: int = BUSY_SLOTS,
+    ) -> None:
         self.clock = clock
         self.busy = busy
         self.rest = rest
         self._slots = asyncio.Semaphore(slots)
+        self._busy_slots = asyncio.Semaphore(busy_slots)
 
     @asynccontextmanager
     async def turn(self) -> AsyncIterator[None]:
         await self._slots.acquire()
+        held = [self._slots]
+        try:
+            if self.busy():
+                await self._busy_slots.acquire()
+                held.append(self._busy_slots)
+        except BaseException:
+            self._slots.release()
+            raise
         started = self.clock.monotonic()
         try:
             yield
         finally:
             pause = min(MAX_REST, (self.clock.monotonic() - started) * self.rest) if self.busy() else 0.0
-            if pause > 0:
-                asyncio.get_running_loop().call_later(pause, self._slots.release)
-            else:
-                self._slots.release()
+            for slot in held:
+                if pause > 0:
+                    asyncio.get_running_loop().call_later(pause, slot.release)
+                else:
+                    slot.release()
 
 
 TURNS = web.AppKey("loyalteez_turns", Turns)

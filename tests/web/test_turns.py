@@ -45,3 +45,39 @@ async def test_a_failing_page_gives_its_slot_back() -> None:
     except RuntimeError:
         pass
     assert await _started_at_once(turns, clock)
+
+
+async def test_while_the_writer_is_busy_one_page_runs_at_a_time() -> None:
+    clock = ManualClock(datetime(2026, 1, 5, tzinfo=UTC))
+    queued = [True]
+    turns = Turns(clock, lambda: queued[0], slots=2, busy_slots=1, rest=0.0)
+    first_in, first_out = asyncio.Event(), asyncio.Event()
+
+    async def long_page() -> None:
+        async with turns.turn():
+            first_in.set()
+            await first_out.wait()
+
+    first = asyncio.create_task(long_page())
+    await first_in.wait()
+    assert not await _started_within(turns, clock, first_out), "busy: the second page waits for the first"
+    await first
+
+    queued[0] = False
+    first_in.clear()
+    first_out.clear()
+    first = asyncio.create_task(long_page())
+    await first_in.wait()
+    assert await _started_within(turns, clock, first_out), "idle: two pages at once"
+    await first
+
+
+async def _started_within(turns: Turns, clock: ManualClock, done: asyncio.Event) -> bool:
+    """Whether a page starts while another holds its turn (which then ends, so both finish)."""
+    page = asyncio.create_task(_page(turns, clock, 0.0))
+    for _ in range(3):
+        await asyncio.sleep(0)
+    started = page.done()
+    done.set()
+    await asyncio.wait_for(page, 2)
+    return started
