@@ -20,7 +20,7 @@ from loyalteez import collector
 from loyalteez.app import DISCORD_API_BASE, App, build_app
 from loyalteez.cli_commands import texts
 from loyalteez.settings import Settings
-from loyalteez.shutdown import stop_on_sigterm
+from loyalteez.shutdown import StopDeadline, hard_exit, stop_on_sigterm, stray_threads
 from loyalteez.store import DatabaseError
 from loyalteez.store.instance_lock import hold_shards
 from loyalteez.store.sqlite_db import check_path, write_problem
@@ -28,6 +28,7 @@ from loyalteez.store.sqlite_db import check_path, write_problem
 log = logging.getLogger("loyalteez")
 FIRST_RETRY = 1.0  # seconds before the second attempt to reach Discord; doubled each time
 LAST_RETRY = 60.0  # the longest wait between two attempts
+STRAY_WAIT = 2.0  # seconds threads left after the stop get to end before the process exits without them
 UNREACHABLE = (aiohttp.ClientConnectionError, TimeoutError, OSError, discord.DiscordServerError)
 
 
@@ -42,7 +43,7 @@ def ensure_writable(settings: Settings) -> None:
         raise DatabaseError(problem)
 
 
-async def _serve(settings: Settings) -> int:
+async def _serve(settings: Settings, deadline: StopDeadline | None = None) -> int:
     ensure_writable(settings)
     shards = settings.processes
     command = " ".join(["bot.py run", shards.describe()]).strip()
@@ -75,6 +76,8 @@ async def _serve(settings: Settings) -> int:
             )
             return 2
         finally:
+            if deadline is not None:
+                deadline.start()
             await app.close()
     finally:
         await lock.release()
@@ -109,8 +112,15 @@ def _reason(exc: BaseException) -> str:
 
 
 def run_bot(settings: Settings) -> int:
+    deadline = StopDeadline()
     try:
-        return asyncio.run(_serve(settings))
+        code = asyncio.run(_serve(settings, deadline))
     except KeyboardInterrupt:
         log.info("stopped")
-        return 0
+        code = 0
+    waiting = stray_threads(wait=STRAY_WAIT)
+    if waiting:  # the interpreter would wait for them, maybe for ever: nothing of ours runs there any more
+        log.warning("stopped; not waiting for threads still running: %s", ", ".join(waiting))
+        hard_exit(code)
+    deadline.cancel()
+    return code

@@ -5,8 +5,12 @@ from __future__ import annotations
 import asyncio
 import random
 import signal
+import threading
 from pathlib import Path
 
+import pytest
+
+from loyalteez import shutdown
 from loyalteez.emulator import Emulator
 from loyalteez.emulator.harness import TOKEN
 from tests.cli.live_bot import LiveBot
@@ -62,3 +66,32 @@ async def test_sigterm_drains_the_group_commit_and_exits_0(tmp_path: Path) -> No
     assert "Traceback" not in log and " ERROR " not in log
     assert sum(messages_counted(bot.db).values()) == MEMBERS
     assert sum(payouts(bot.db, "quality_message").values()) == MEMBERS
+
+
+def test_a_stop_that_hangs_ends_the_process_at_its_deadline(monkeypatch, caplog) -> None:
+    """Whatever hangs (a task ignoring its cancellation, a thread that never ends), the process ends."""
+    exited = threading.Event()
+    codes: list[int] = []
+    monkeypatch.setattr(shutdown.os, "_exit", lambda code: (codes.append(code), exited.set()))
+    stuck = threading.Event()
+    thread = threading.Thread(target=stuck.wait, name="stuck-connection")  # a non-daemon thread left behind
+    thread.start()
+    try:
+        deadline = shutdown.StopDeadline(within=0.05)
+        deadline.start()
+        assert exited.wait(5)
+    finally:
+        stuck.set()
+        thread.join()
+    assert codes == [1]
+    assert "did not stop within" in caplog.text
+    assert "stuck-connection" in caplog.text
+
+
+def test_a_stop_that_ends_in_time_is_left_alone(monkeypatch) -> None:
+    monkeypatch.setattr(shutdown.os, "_exit", lambda code: pytest.fail("exited"))
+    deadline = shutdown.StopDeadline(within=0.05)
+    deadline.start()
+    deadline.cancel()
+    threading.Event().wait(0.15)
+    assert shutdown.stray_threads(wait=0.1) == []
