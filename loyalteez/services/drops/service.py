@@ -292,6 +292,10 @@ class Drops:
             per_instance_total=True,
             details={"drop_id": drop_id},
         )
+        if self.rewards.engine.cache.current(data) is None:
+            # Else the payout reads the server's rules holding the rewards locks and this drop's row (several
+            # round trips): a crowd clicking while they load would queue on the row behind each such claim.
+            await self.rewards.engine.cache.get(data)
         at_once = CLAIMS_AT_ONCE if drop.max_claims is not None else UNLIMITED_AT_ONCE
         gate = self._claiming.setdefault(drop_id, [asyncio.Semaphore(at_once), 0])
         gate[1] += 1
