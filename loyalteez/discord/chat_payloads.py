@@ -94,10 +94,10 @@ class ChatMessage:
 def read_message(state: Any, data: Mapping[str, Any]) -> ChatMessage | None:
     """The view of a MESSAGE_CREATE, updating py-cord's caches as its parser would; None when the payload is
     not the common shape (a DM, a webhook or system author without a member, an uncached guild or channel,
-    a poll): py-cord then reads it as before."""
+    a poll, mentions): py-cord then reads it as before."""
     guild_id, member, author = data.get("guild_id"), data.get("member"), data.get("author")
-    if guild_id is None or member is None or author is None or "poll" in data:
-        return None
+    if guild_id is None or member is None or author is None or "poll" in data or data.get("mentions"):
+        return None  # (py-cord remembers mentioned users and polls while building its Message)
     guild = state._get_guild(int(guild_id))
     channel = guild._resolve_channel(int(data["channel_id"])) if guild is not None else None
     if channel is None:

@@ -61,6 +61,9 @@ async def test_a_message_read_from_its_payload_is_the_event_py_cords_message_giv
             assert view is not None
             channel = harness.bot.get_channel(general.id)
             assert view.reward_event() == message_event(discord.Message(state=state, channel=channel, data=data))
+    await people[0].say(general, f"thanks {people[1].mention}")
+    await harness.settle()
+    assert read_message(state, last_payload(harness, "MESSAGE_CREATE")) is None, "py-cord reads mentions itself"
 
 
 async def test_a_reaction_read_from_its_payload_is_the_one_py_cord_gives(harness: Harness) -> None:
