@@ -1,7 +1,7 @@
 """The batch decision path every payout goes through: dedupe, load tallies, walk the ladder, write.
 
 Split from engine.py so the hot path stands alone: `BatchEngine` holds the engine's state and the
-shared core (`apply` for passive events, `_run`/`_load`/`_decide` for any batch); `RewardsEngine`
+shared core (`apply` for passive events, `_run`/`_load`/`_pay` for any batch); `RewardsEngine`
 (engine.py) adds the commands, `pay` and imports on top of it, calling `_run` directly.
 
 Every path ends in `_run`: dedupe activity by key, load the ledger tallies the batch needs in a few
@@ -38,7 +38,7 @@ from loyalteez.clock import Clock
 from loyalteez.ids import ordered_id
 from loyalteez.services.analytics.rollups import ActivityRollups, RollupSink
 from loyalteez.services.rewards.batch_checks import NeedsLocks, Preloaded, check_args, earning
-from loyalteez.services.rewards.bonuses import NoStreaks, StreakMultiplierSource
+from loyalteez.services.rewards.bonuses import MemberBonus, NoStreaks, StreakMultiplierSource
 from loyalteez.services.rewards.config import BrandSpend, ConfigCache, ServerRewards
 from loyalteez.services.rewards.events import MessageEvent, PassiveEvent, ReactionEvent
 from loyalteez.services.rewards.hooks import AfterBatch, BatchEffects, PaidRow
@@ -89,6 +89,9 @@ def by_day(indexes: Sequence[int], moments: Sequence[datetime]) -> list[list[int
         days.setdefault(day, []).append(index)
     return [days[day] for day in sorted(days)]
 
+
+# What an event that asked for no decision did: shared, as most messages of a batch earn nothing.
+_COUNTED, _NOT_COUNTED = EventOutcome(True), EventOutcome(False)
 
 Planned = tuple[ServerRewards, Plan]  # a plan made ahead, with the config snapshot it was made with
 
@@ -303,6 +306,7 @@ class BatchEngine:
         stats: dict[str, list[int]] = {}
         ledger: list[dict[str, Any]] = []
         outcomes = []
+        paid_keys = state.paid_keys
         for p, (counted, earns), moment in zip(plans, flags, moments, strict=True):
             state.now = moment
             if counted and p.member_id is not None:
@@ -310,7 +314,21 @@ class BatchEngine:
                 row[0] += p.deltas[0]
                 row[1] += p.deltas[1]
                 row[2] += p.deltas[2]
-            results = [await self._decide(data, cfg, state, c, ledger, stats) for c in p.candidates] if earns else []
+            if not earns or not p.candidates:
+                outcomes.append(_COUNTED if counted else _NOT_COUNTED)  # most messages: nothing to decide
+                continue
+            results: list[Outcome] = []
+            for c in p.candidates:
+                # The ladder is synchronous; only a payout needs the (async) streak multiplier, so a refused
+                # candidate, about half of a busy batch, costs no coroutine.
+                verdict = (
+                    refuse(RefusalReason.DUPLICATE, c.rule.event_type) if c.key in paid_keys else check(c, cfg, state)
+                )
+                results.append(
+                    verdict
+                    if isinstance(verdict, Refused)
+                    else await self._pay(data, cfg, state, c, verdict, ledger, stats)
+                )
             outcomes.append(EventOutcome(counted, tuple(results)))
         ahead = await self.rollups.read_ahead(data, state.now, ledger, test_mode=cfg.test_mode.enabled)
         if guarded is not None and (keys or ledger or stats):
@@ -395,22 +413,19 @@ class BatchEngine:
             raise NeedsLocks()
         return args, checks
 
-    async def _decide(
+    async def _pay(
         self,
         data: ScopedData,
         cfg: ServerRewards,
         state: BatchState,
         candidate: Candidate,
+        verdict: MemberBonus,
         ledger: list[dict[str, Any]],
         stats: dict[str, list[int]],
     ) -> Outcome:
+        """Price a candidate the ladder let through (steps 1–8) and, unless the budget refuses it, pay it."""
         rule, member = candidate.rule, candidate.member
         event = rule.event_type
-        if candidate.key in state.paid_keys:
-            return refuse(RefusalReason.DUPLICATE, event)
-        verdict = check(candidate, cfg, state)
-        if isinstance(verdict, Refused):
-            return verdict
         is_test = cfg.test_mode.enabled
         if candidate.amount is not None:
             amount, breakdown = candidate.amount, Breakdown(base=candidate.amount, manual=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from loyalteez.clock import start_of_day, utc_day
@@ -86,7 +87,10 @@ class BatchState:
             self.paid_real += amount
 
 
+@lru_cache(maxsize=4096)
 def refuse(reason: RefusalReason, event: str | None, retry_at: datetime | None = None) -> Refused:
+    """A refusal and its sentence. Shared (it is immutable): a batch refuses the same event for the same
+    reason, often until the same moment (a daily cap's midnight), thousands of times."""
     return Refused(reason, texts.refusal(reason, event, retry_at), event, retry_at)
 
 
