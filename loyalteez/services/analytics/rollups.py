@@ -105,6 +105,11 @@ class ActivityRollups:
                 if p.member_id not in seen_at or moment < seen_at[p.member_id]:
                     seen_at[p.member_id] = moment
             messages, reactions, minutes = p.deltas
+            if not minutes and not p.day_minutes:  # a message or reaction: the batch's day, nothing else
+                row = deltas.setdefault(p.member_id, [0] * 7)
+                row[0] += messages
+                row[1] += reactions
+                continue
             # A voice stay across midnight gives each UTC day its own minutes; the session counts once, on
             # the last day it counted minutes on. Everything else is the batch's day.
             parts = p.day_minutes or ((day, minutes),)

@@ -11,8 +11,8 @@ Stats are deduplicated by an activity key stored with the ledger's seen events (
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from loyalteez.services.rewards.config import ServerRewards
 from loyalteez.services.rewards.events import (
@@ -26,8 +26,10 @@ from loyalteez.services.rewards.ladder import Candidate
 from loyalteez.services.rewards.rules import Rule
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(NamedTuple):
+    """One event's plan. A tuple rather than a frozen dataclass: one is made per message on the hot path,
+    and a frozen dataclass sets each field through object.__setattr__."""
+
     seen_key: str | None = None  # activity to count once; None: nothing to count
     member_id: str | None = None  # whose stats move
     deltas: tuple[int, int, int] = (0, 0, 0)  # messages, reactions, voice minutes
