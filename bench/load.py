@@ -36,7 +36,6 @@ import logging
 import os
 import random
 import resource
-import signal
 import sqlite3
 import statistics
 import sys
@@ -453,10 +452,6 @@ def main() -> None:
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
-    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-        # Started as a background job, which shells start ignoring Ctrl-C: the bot would inherit that and ignore
-        # the Ctrl-C that stops it after each run (then "did not stop within 60 s").
-        signal.signal(signal.SIGINT, signal.default_int_handler)
     if args.sweep:
         rates = [float(r) for r in args.rates.split(",")]
         sys.exit(asyncio.run(sweep(args.seconds or 20.0, args.members, rates)))

@@ -59,6 +59,13 @@ async def prepare_database(db: Path, guild: GuildHandle, owner: MemberHandle) ->
         await store.close()
 
 
+def _hear_ctrl_c() -> None:
+    """In the bot's process before it starts: take Ctrl-C as a terminal would deliver it. A rig started as a
+    background job (shells start those ignoring SIGINT) would otherwise pass that on, and the bot would ignore
+    the Ctrl-C that stops it ("did not stop within ... of Ctrl-C" while it was idle and serving)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @dataclass
 class BotProcess:
     emu: Emulator
@@ -92,6 +99,7 @@ class BotProcess:
                 env=self.env(),
                 stdout=out,
                 stderr=asyncio.subprocess.STDOUT,
+                preexec_fn=_hear_ctrl_c,
             )
 
     async def kill(self) -> None:
