@@ -17,7 +17,6 @@ import os
 import signal
 import sys
 import threading
-import time
 
 log = logging.getLogger("loyalteez")
 # Seconds from the stop request to the end of the process: the close's own deadlines add up to about 40 s.
@@ -77,9 +76,9 @@ def stray_threads(wait: float = 0.0) -> list[str]:
     had up to `wait` seconds in all to end (a closed SQLite connection's thread ends just after the close)."""
     main = threading.main_thread()
     others = [t for t in threading.enumerate() if t is not main and not t.daemon]
-    until = time.monotonic() + wait
+    share = wait / len(others) if others else 0.0  # each its share: no clock needed to bound the whole wait
     for thread in others:
-        thread.join(max(0.0, until - time.monotonic()))
+        thread.join(share)
     return [t.name for t in others if t.is_alive()]
 
 
