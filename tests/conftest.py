@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
@@ -49,6 +51,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         from tests.test_style import start_type_check
 
         start_type_check()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """A worker finished: keep the numbers its tests reported, for the summary."""
+    REPORT.update(json.loads(getattr(node, "workeroutput", {}).get("loyalteez_report", "{}")))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
@@ -240,6 +248,10 @@ async def _emptied(admin, name: str) -> bool:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # A worker of a parallel run (make test) hands its numbers to the main process, which prints them all.
+    worker_output = getattr(session.config, "workeroutput", None)
+    if worker_output is not None:
+        worker_output["loyalteez_report"] = json.dumps(REPORT)
     if "bouncer" in _pooler:
         _pooler.pop("bouncer").stop()
     if not _pg_ready:
