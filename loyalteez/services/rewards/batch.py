@@ -31,7 +31,7 @@ of statements, so KPIs never rescan history and never disagree with the ledger.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from loyalteez.clock import Clock
@@ -40,7 +40,8 @@ from loyalteez.services.analytics.rollups import ActivityRollups, RollupSink
 from loyalteez.services.rewards.batch_checks import NeedsLocks, Preloaded, check_args, earning
 from loyalteez.services.rewards.bonuses import MemberBonus, NoStreaks, StreakMultiplierSource
 from loyalteez.services.rewards.config import BrandSpend, ConfigCache, ServerRewards
-from loyalteez.services.rewards.events import MessageEvent, PassiveEvent, ReactionEvent
+from loyalteez.services.rewards.event_days import LATE_AFTER, by_day, decided_at
+from loyalteez.services.rewards.events import PassiveEvent
 from loyalteez.services.rewards.hooks import AfterBatch, BatchEffects, PaidRow
 from loyalteez.services.rewards.ladder import BatchState, Candidate, check, over_budget, refuse
 from loyalteez.services.rewards.outcomes import Breakdown, EventOutcome, Outcome, Paid, RefusalReason, Refused
@@ -50,44 +51,6 @@ from loyalteez.store import Scope, ScopedData, Store
 T = TypeVar("T")
 
 BatchHook = Callable[[ScopedData, Sequence[PassiveEvent]], Awaitable[None]]
-# A message applied within this of being posted is live: decided (and stamped) at the clock's now.
-LATE_AFTER = timedelta(seconds=2)
-
-
-def posted_at(event: PassiveEvent) -> datetime | None:
-    """When Discord says a message was posted (or a reaction added); None for events without a time."""
-    posted: datetime | None
-    if isinstance(event, MessageEvent):
-        posted = event.created_at
-    elif isinstance(event, ReactionEvent):
-        posted = event.occurred_at
-    else:
-        return None
-    return posted if posted is not None and posted.tzinfo is not None else None
-
-
-def decided_at(event: PassiveEvent, now: datetime, late_after: timedelta = LATE_AFTER) -> datetime:
-    """When an event counts as having happened: a late message's (or replayed reaction's) own time, else now.
-
-    A history replay passes late_after=0: every message is then decided at its own timestamp however far
-    the replay's clock has run ahead of it while the writer batched.
-    """
-    posted = posted_at(event)
-    if posted is not None and posted < now - late_after:
-        return posted
-    return now
-
-
-def by_day(indexes: Sequence[int], moments: Sequence[datetime]) -> list[list[int]]:
-    """Indexes grouped by the UTC day of their moment, older days first, arrival order kept within a day."""
-    days: dict[date, list[int]] = {}
-    day_of: dict[datetime, date] = {}  # most events of a batch share one moment (now)
-    for index, moment in zip(indexes, moments, strict=True):
-        day = day_of.get(moment)
-        if day is None:
-            day = day_of[moment] = moment.astimezone(UTC).date()
-        days.setdefault(day, []).append(index)
-    return [days[day] for day in sorted(days)]
 
 
 # What an event that asked for no decision did: shared, as most messages of a batch earn nothing.

@@ -19,8 +19,9 @@ from collections import deque
 from datetime import datetime
 from typing import NamedTuple
 
-from loyalteez.services.rewards.batch import Planned, posted_at
+from loyalteez.services.rewards.batch import Planned
 from loyalteez.services.rewards.engine import RewardsEngine
+from loyalteez.services.rewards.event_days import posted_at
 from loyalteez.services.rewards.events import PassiveEvent
 from loyalteez.services.rewards.outcomes import EventOutcome
 from loyalteez.store import Scope
