@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
+from loyalteez.clock import Clock
 from loyalteez.services.rewards import (
     EventOutcome,
     Member,
@@ -14,7 +16,7 @@ from loyalteez.services.rewards import (
 )
 from loyalteez.services.rewards.events import PassiveEvent
 from loyalteez.store import ScopedData, Store
-from tests.conftest import linked
+from tests.conftest import linked, pg_store_schema, with_query
 from tests.store.raw import tables
 
 BRAND, SERVER, OTHER_SERVER = "brand_a", "1001", "1002"
@@ -84,3 +86,16 @@ async def snapshot(store: Store) -> dict[str, list[dict[str, Any]]]:
 
 def member(member_id: str = ALICE, *roles: str, **flags: Any) -> Member:
     return Member(member_id, tuple(roles), **flags)
+
+
+@asynccontextmanager
+async def two_processes(clock: Clock, optimistic_writes: str) -> AsyncIterator[tuple[Store, Store]]:
+    """Two stores on one fresh PostgreSQL schema, as two bot processes on one database would open it."""
+    async with pg_store_schema() as url:
+        url = with_query(url, optimistic_writes=optimistic_writes)
+        first, second = await Store.open(url, clock), await Store.open(url, clock)
+        try:
+            yield first, second
+        finally:
+            await first.close()
+            await second.close()

@@ -15,8 +15,7 @@ from loyalteez.services.rewards import Member, RewardsEngine
 from loyalteez.services.rewards.events import Payout
 from loyalteez.services.rewards.outcomes import RefusalReason, Refused
 from loyalteez.store import Store
-from tests.conftest import pg_store_schema, with_query
-from tests.services.rewards.helpers import ADMIN, ALICE, BOB, CAROL, Messages, apply, connected, ledger
+from tests.services.rewards.helpers import ADMIN, ALICE, BOB, CAROL, Messages, apply, connected, ledger, two_processes
 
 DAVE = "800000000000000004"
 
@@ -24,14 +23,8 @@ DAVE = "800000000000000004"
 @pytest.fixture(params=["on", "off"], ids=["decided-then-guarded", "locked"])
 async def stores(request: pytest.FixtureRequest, clock: ManualClock) -> AsyncIterator[tuple[Store, Store]]:
     """Two processes on one database; the clock never moves, so no cache ever ages out."""
-    async with pg_store_schema() as url:
-        url = with_query(url, optimistic_writes=request.param)
-        first, second = await Store.open(url, clock), await Store.open(url, clock)
-        try:
-            yield first, second
-        finally:
-            await first.close()
-            await second.close()
+    async with two_processes(clock, request.param) as pair:
+        yield pair
 
 
 async def test_a_rule_changed_by_another_process_pays_its_new_amount_at_once(stores: tuple[Store, Store]) -> None:

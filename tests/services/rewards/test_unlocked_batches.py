@@ -18,7 +18,6 @@ from loyalteez.services.rewards import Member, Rewards, RewardsEngine
 from loyalteez.services.rewards.events import Payout
 from loyalteez.services.rewards.hooks import BatchEffects
 from loyalteez.store import Scope, ScopedData, Store
-from tests.conftest import pg_store_schema, with_query
 from tests.services.rewards.helpers import (
     ADMIN,
     ALICE,
@@ -30,6 +29,7 @@ from tests.services.rewards.helpers import (
     connected,
     ledger,
     stats,
+    two_processes,
 )
 
 
@@ -50,16 +50,10 @@ class Meanwhile:
 @pytest.fixture
 async def stores(clock: ManualClock) -> AsyncIterator[tuple[Store, Store]]:
     """Two bot processes on one PostgreSQL database."""
-    async with pg_store_schema() as url:
-        # The local test server is next door, where the bot keeps the locks by itself: these tests are about
-        # the path a distant database takes.
-        url = with_query(url, optimistic_writes="on")
-        first, second = await Store.open(url, clock), await Store.open(url, clock)
-        try:
-            yield first, second
-        finally:
-            await first.close()
-            await second.close()
+    # The local test server is next door, where the bot keeps the locks by itself: these tests are about the
+    # path a distant database takes.
+    async with two_processes(clock, "on") as pair:
+        yield pair
 
 
 async def test_a_payout_committed_meanwhile_is_seen_and_the_daily_greeting_pays_once(
