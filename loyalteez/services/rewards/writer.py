@@ -89,6 +89,11 @@ class RewardWriter:
     def pending(self) -> int:
         return len(self._queue)
 
+    @property
+    def busy(self) -> bool:
+        """Members' events are queued or their batch is being written: other work (the dashboard) yields."""
+        return bool(self._queue or self._writing)
+
     def submit(self, scope: Scope, event: PassiveEvent) -> asyncio.Future[EventOutcome]:
         """Queue one passive event; the future resolves once its batch has committed."""
         if self._closing:

@@ -36,6 +36,20 @@ async def test_nothing_commits_until_the_batch_goes_then_all_in_one(store: Store
     assert (await stats(data, ALICE))["messages_count"] == 2
 
 
+async def test_the_writer_is_busy_until_its_last_batch_has_committed(store: Store, data: ScopedData, msg):
+    writer = RewardWriter(RewardsEngine(store), max_delay=0.1, max_batch=2)
+    assert not writer.busy
+    futures = [writer.submit(data.scope, msg(text, author)) for text, author in [("gm", ALICE), ("gm", BOB)]]
+    assert writer.busy
+    while writer.pending:  # the full batch leaves the queue at once...
+        await asyncio.sleep(0)
+    assert writer.batches == 0 and writer.busy, "...and is still the bot's work while it is written"
+    await asyncio.gather(*futures)
+    await writer.wait_idle()
+    assert not writer.busy
+    await writer.close()
+
+
 async def test_a_lone_event_commits_within_the_delay(store: Store, data: ScopedData, msg):
     writer = RewardWriter(RewardsEngine(store), max_delay=0.02)
     future = writer.submit(data.scope, msg("gm"))
