@@ -71,8 +71,8 @@ def build_web_app(context: WebContext) -> web.Application:
     app = web.Application(
         # api_errors inside error_pages: refusals under /api are JSON, never the dashboard's HTML pages
         middlewares=[
-            security_headers,
             take_turns,
+            security_headers,
             session_middleware,
             error_pages,
             api_errors,
@@ -83,7 +83,7 @@ def build_web_app(context: WebContext) -> web.Application:
         client_max_size=1024**2,
     )
     app[CONTEXT] = context
-    app[TURNS] = Turns(context.clock, lambda: context.services.rewards.writer.pending > 0)
+    app[TURNS] = Turns(context.clock, lambda: context.services.rewards.writer.busy)
     for module in PAGES:
         app.router.add_routes(module.routes)
     app.router.add_static("/static/", STATIC, append_version=False)
@@ -108,7 +108,7 @@ class WebServer:
             directory=directory,
             clock=clock,
             templates=Templates(),
-            kept=KeptAnswers(clock, lambda: services.rewards.writer.pending > 0),
+            kept=KeptAnswers(clock, lambda: services.rewards.writer.busy),
             oauth=OAuthClient(discord_api_base, settings.client_id, settings.client_secret),
             secret=secrets.token_bytes(32),
             drops=drops,

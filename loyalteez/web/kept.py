@@ -2,9 +2,9 @@
 
 Under load every page's work is taken from members' rewards (see turns.py), and the dashboard's heavier
 answers (the KPI page's 90-day charts, the API's KPI history) are the same for every viewer of a server
-until a snapshot or a target changes. While the rewards writer has members' events queued, an answer
-computed less than KEEP seconds ago for the same key is served again; when the writer is idle, every read
-is fresh. Access is still checked on every request: only what comes after the check is kept.
+until a snapshot or a target changes. While the rewards writer is busy (members' events queued or a batch
+being written), an answer computed less than KEEP seconds ago for the same key is served again; when the
+writer is idle, every read is fresh. Access is still checked on every request: only what comes after the check is kept.
 
 Any write through the dashboard forgets everything kept, and an answer whose computation overlapped a
 write is not kept, so a page loaded right after one's own change shows it. A change made in Discord
