@@ -111,6 +111,10 @@ def bulk_rows(path: Path, members: int, now: datetime) -> None:
              rng.choice(["daily_checkin", "quality_message", "reaction_received"]), rng.choice([5, 10, 25]),
              f"bench:{n}", "910000000000000001", 0, "{}", stamp(when))
         )  # fmt: skip
+    # Oldest first, as a live bot appends its ledger: rows of one period sit together on disk. Rows in random
+    # order made every period read that looks up a row (the /stats breakdown by event) 7x slower than a real
+    # server's (1,165 vs 157 ms for 30 days of 300k payouts).
+    ledger.sort(key=lambda row: row[-1])
     db.executemany(
         "INSERT INTO loyalteez_reward_ledger (id, brand_id, server_id, discord_user_id, event_type, amount, "
         "idempotency_key, channel_id, is_test, details, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
