@@ -50,7 +50,7 @@ from typing import Any, Literal
 from loyalteez.clock import start_of_day
 from loyalteez.services.analytics.streak_rules import boundary_days
 from loyalteez.store import ScopedData
-from loyalteez.store.repos.analytics import LifetimeCounts, StreakCounts, WindowCounts
+from loyalteez.store.repos.analytics_kpis import LifetimeCounts, StreakCounts, WindowCounts
 
 Kind = Literal["count", "ratio", "number", "hours"]
 DETAILS = "details"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from loyalteez.store.repos.analytics import DAILY, _day, _int
+from loyalteez.store.repos.analytics_kpis import DAILY, _day, _int
 from loyalteez.store.repos.base import Repository
 
 SNAPSHOTS = "discord_kpi_snapshots"

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from loyalteez.store import ScopedData, Store
-from loyalteez.store.repos.analytics import CheckinFacts, CohortMember, PeriodTotals
+from loyalteez.store.repos.analytics import CheckinFacts
+from loyalteez.store.repos.analytics_kpis import CohortMember, PeriodTotals
 from tests.conftest import linked
 
 DAY = date(2026, 3, 2)
