@@ -1,6 +1,6 @@
 """Dashboard and JSON API on a 100k-member server: page and API p95, and the bot's message rate under web load.
 
-Run: .venv/bin/python bench/web.py [--members 100000] [--requests 40] [--messages 20000] [--rounds 3]
+Run: .venv/bin/python bench/web.py [--members 100000] [--requests 40] [--messages 20000] [--rounds 3] [--profile]
 
 The bot side runs in a child process as `python bot.py` runs it: one event loop with the store (SQLite),
 the services and the dashboard's aiohttp server (loyalteez/web), fed messages through `Rewards.submit`
@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
+import cProfile
 import os
+import pstats
 import random
 import sqlite3
 import statistics
@@ -34,131 +35,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-SERVER_ID, BRAND_ID, OWNER_ID = "880000000000000001", "bench_brand", "870000000000000001"
-MEMBER_BASE = 800_000_000_000_000_000
+from bench._web_seed import BRAND_ID, MEMBER_BASE, OWNER_ID, SERVER_ID, seed  # noqa: E402
+
 CLIENTS = 20
-
-
-def stamp(moment: datetime) -> str:
-    """How the SQLite engine stores a TIMESTAMPTZ (store/sqlite_db.py)."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-# -- seeding (this process, before the bot starts) ------------------------------------------------------------
-
-
-async def seed(path: Path, members: int, now: datetime) -> tuple[str, str]:
-    """The database the bot opens; returns (API token, one-time operator link token)."""
-    from loyalteez.clock import ManualClock
-    from loyalteez.services.access.web import PUBLIC_KEY, WebAccess
-    from loyalteez.services.analytics.targets import set_target
-    from loyalteez.services.api import tokens
-    from loyalteez.services.rewards import install_default_rules
-    from loyalteez.store import Scope, Store
-
-    clock = ManualClock(now - timedelta(days=100))  # connected 100 days ago: every board reads its period
-    store = await Store.open(str(path), clock)
-    try:
-        await store.insert_brand({"brand_id": BRAND_ID, "name": "Bench", "key_salt": "00", "key_hash": "x"})
-        data = store.scoped(Scope(BRAND_ID, SERVER_ID))
-        await data.server.link("Bench server")
-        await install_default_rules(data, clock)
-        await data.rewards.set_metadata({PUBLIC_KEY: True})
-        clock.set(now)
-        for metric, target in (("daily_active_users", "9000"), ("weekly_active_users", "30000")):
-            await set_target(data, OWNER_ID, metric, target, "week", None)
-        token = (await tokens.create(store, BRAND_ID, "bench")).token
-        link = (await WebAccess(store, clock).issue_login_link(data.scope)).token
-    finally:
-        await store.close()
-    bulk_rows(path, members, now)
-    return token, link
-
-
-def bulk_rows(path: Path, members: int, now: datetime) -> None:
-    """Stats, ledger, rollups and snapshots with plain executemany (the bot's own writes are not measured)."""
-    rng = random.Random(11)
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("BEGIN")
-    created = stamp(now - timedelta(days=90))
-    stats = []
-    for i in range(members):
-        messages = int(rng.paretovariate(1.2) * 5)
-        stats.append(
-            (BRAND_ID, SERVER_ID, str(MEMBER_BASE + i), messages, rng.randint(0, 400), messages // 3,
-             messages * 3 + rng.randint(0, 50), rng.randint(0, 20), created, created)
-        )  # fmt: skip
-    db.executemany(
-        "INSERT INTO discord_user_stats (brand_id, server_id, discord_user_id, messages_count, voice_minutes, "
-        "reactions_count, ltz_earned, ltz_spent, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        stats,
-    )
-    ledger = []
-    for n in range(members * 3):
-        member = str(MEMBER_BASE + rng.randrange(members))
-        when = now - timedelta(seconds=rng.randrange(30 * 86400))
-        ledger.append(
-            (str(uuid.UUID(int=rng.getrandbits(128))), BRAND_ID, SERVER_ID, member,
-             rng.choice(["daily_checkin", "quality_message", "reaction_received"]), rng.choice([5, 10, 25]),
-             f"bench:{n}", "910000000000000001", 0, "{}", stamp(when))
-        )  # fmt: skip
-    # Oldest first, as a live bot appends its ledger: rows of one period sit together on disk. Rows in random
-    # order made every period read that looks up a row (the /stats breakdown by event) 7x slower than a real
-    # server's (1,165 vs 157 ms for 30 days of 300k payouts).
-    ledger.sort(key=lambda row: row[-1])
-    db.executemany(
-        "INSERT INTO loyalteez_reward_ledger (id, brand_id, server_id, discord_user_id, event_type, amount, "
-        "idempotency_key, channel_id, is_test, details, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        ledger,
-    )
-    active = max(1, members // 7)
-    rollups = []
-    for back in range(14):
-        day = (now - timedelta(days=back)).date().isoformat()
-        for i in rng.sample(range(members), active):
-            rollups.append(
-                (BRAND_ID, SERVER_ID, day, str(MEMBER_BASE + i), rng.randint(1, 40), rng.randint(0, 20),
-                 rng.choice([0, 0, 0, 15, 45]), 0, rng.randint(0, 1), rng.randint(1, 5), rng.randint(5, 100), 0)
-            )  # fmt: skip
-    db.executemany(
-        "INSERT INTO loyalteez_activity_daily (brand_id, server_id, day, discord_user_id, messages, reactions, "
-        "voice_minutes, voice_sessions, checkins, rewards, ltz_earned, streak) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rollups,
-    )
-    db.executemany(
-        "INSERT INTO discord_kpi_snapshots (id, brand_id, server_id, snapshot_date, snapshot_type, metrics, "
-        "created_at) VALUES (?, ?, ?, ?, 'daily', ?, ?)",
-        [
-            (str(uuid.uuid4()), BRAND_ID, SERVER_ID, day.isoformat(), json.dumps(kpi_values(rng, active)), created)
-            for day in (now.date() - timedelta(days=back) for back in range(1, 91))
-        ],
-    )
-    db.execute("COMMIT")
-    db.close()
-
-
-def kpi_values(rng: random.Random, active: int) -> dict[str, float]:
-    from loyalteez.services.analytics.metrics import KPIS
-
-    values: dict[str, float] = {}
-    for kpi in KPIS:
-        if kpi.kind == "count":
-            values[kpi.name] = float(int(active * rng.uniform(0.8, 1.2)))
-        elif kpi.kind == "ratio":
-            values[kpi.name] = round(rng.uniform(0.05, 0.9), 4)
-        else:
-            values[kpi.name] = round(rng.uniform(0.5, 48), 2)
-    return values
 
 
 # -- the bot (child process) --------------------------------------------------------------------------------
@@ -219,27 +106,34 @@ async def serve(path: str) -> None:
     print(f"ready {server.port}", flush=True)
     loop = asyncio.get_running_loop()
     fed = 0
+    profile = cProfile.Profile()
     while True:
         line = (await loop.run_in_executor(None, sys.stdin.readline)).split()
         if not line or line[0] == "quit":
             break
-        count = int(line[1])
+        count, profiled = int(line[1]), line[2:] == ["profiled"]
         events = [
             replace(e, message_id=str(int(e.message_id) + fed))
             for e in realistic_messages(count, 5000, clock.now(), seed=fed)
         ]
         fed += 10 * count
         started, cpu = time.perf_counter(), time.process_time()
+        if profiled:
+            profile.enable()
         futures = []
         for i, event in enumerate(events):
             futures.append(services.rewards.submit(scope, event))
             if i % 200 == 199:
                 await asyncio.sleep(0)  # a gateway delivers in bursts; the loop serves the web in between
         await asyncio.gather(*futures)
+        profile.disable()
         print(f"fed {count} {time.perf_counter() - started:.6f} {time.process_time() - cpu:.6f}", flush=True)
     await server.stop()
     await services.close()
     await store.close()
+    if profile.getstats():
+        print("\nbot event loop, rounds with 20 clients back to back: top 15 functions by own time", file=sys.stderr)
+        pstats.Stats(profile, stream=sys.stderr).sort_stats("tottime").print_stats(15)
 
 
 # -- the clients (this process) -------------------------------------------------------------------------------
@@ -261,10 +155,10 @@ class Bot:
         self.url = f"http://127.0.0.1:{ready[1]}"
         self.cpu = 0.0  # the bot process's CPU seconds (every thread) in the last feed
 
-    async def feed(self, count: int) -> float:
-        """Messages per second from submit to the last commit."""
+    async def feed(self, count: int, profiled: bool = False) -> float:
+        """Messages per second from submit to the last commit (`profiled`: the bot's loop under cProfile)."""
         assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(f"feed {count}\n")
+        self.proc.stdin.write(f"feed {count}{' profiled' if profiled else ''}\n")
         self.proc.stdin.flush()
         answer = (await asyncio.to_thread(self.proc.stdout.readline)).split()
         self.cpu = float(answer[3])
@@ -357,13 +251,15 @@ async def clients(http: Any, where: Addresses, stop: asyncio.Event, pace: float 
     return loaded
 
 
-async def rate_under(bot: Bot, http: Any, where: Addresses, messages: int, pace: float | None) -> tuple[float, float]:
+async def rate_under(
+    bot: Bot, http: Any, where: Addresses, messages: int, pace: float | None, profiled: bool = False
+) -> tuple[float, float]:
     """(messages/s, pages/s) while the clients run."""
     stop = asyncio.Event()
     started = time.perf_counter()
     load = asyncio.create_task(clients(http, where, stop, pace))
     await asyncio.sleep(0.5)  # the clients are up to speed before the messages start
-    rate = await bot.feed(messages)
+    rate = await bot.feed(messages, profiled)
     stop.set()
     pages = await load
     return rate, pages / (time.perf_counter() - started)
@@ -398,7 +294,8 @@ async def main(args: argparse.Namespace) -> int:
                     rates["idle"].append(await bot.feed(args.messages))
                     cpu["idle"].append(bot.cpu * 1e6 / args.messages)
                     for key, pace in (("closed", None), ("paced", 1.0)):
-                        rate, per_second = await rate_under(bot, http, where, args.messages, pace)
+                        profiled = args.profile and pace is None
+                        rate, per_second = await rate_under(bot, http, where, args.messages, pace, profiled)
                         rates[key].append(rate)
                         pages[key].append(per_second)
                         cpu[key].append(bot.cpu * 1e6 / args.messages)
@@ -442,6 +339,9 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=40, help="timed requests per address")
     parser.add_argument("--messages", type=int, default=20_000, help="messages per rate round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--profile", action="store_true", help="profile the bot's loop in the back-to-back rounds (slows them)"
+    )
     parser.add_argument("--serve", metavar="DB", help=argparse.SUPPRESS)
     parsed = parser.parse_args()
     if parsed.serve:
