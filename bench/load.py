@@ -60,6 +60,7 @@ COMMANDS = [("balance", {}), ("claim", {"event": "bonus"}), ("leaderboard", {}),
 SMALL_TALK = ["lol", "nice", "anyone around?", "that's wild", "brb", "this is the way", "ok", "haha yes"]
 WORDS = ["community", "loyalty", "reward", "points", "weekly", "event", "members", "server", "quest", "season"]
 P99_TARGET_MS = 250.0
+ACK_DEADLINE = 3.0  # seconds Discord gives the bot to acknowledge an interaction
 KEEP_UP_LAG = 2.0  # seconds after the load stopped by which the bot must have counted everything
 
 
@@ -268,6 +269,7 @@ class Outcome:
     emulator_cpu: float
     claims_paid: int  # /claim ledger rows
     drops_paid: int  # drop claim rows
+    acks: list[float | None]  # seconds from each interaction sent to its acknowledgement (None: never)
 
     @property
     def interactions(self) -> int:
@@ -296,6 +298,15 @@ class Outcome:
     def p(self, q: int, what: str = "commands (all)") -> float:
         return percentile([v * 1000 for v in self.load.latency.get(what, [0.0])], q)
 
+    def ack_ms(self, q: int) -> float:
+        """Percentile `q` (nearest rank) of the time to acknowledge, in ms; one never acknowledged is infinite."""
+        ms = sorted(a * 1000 if a is not None else float("inf") for a in self.acks) or [0.0]
+        return ms[max(0, -(-q * len(ms) // 100) - 1)]
+
+    def late_acks(self) -> int:
+        """Interactions acknowledged after Discord's 3 s, or never."""
+        return sum(1 for a in self.acks if a is None or a > ACK_DEADLINE)
+
     def kept_up(self) -> bool:
         return self.caught_up and not self.failed and not self.problems and self.lag <= KEEP_UP_LAG
 
@@ -313,12 +324,17 @@ async def run(seconds: float, members: int, rate: float) -> Outcome:
             await prepare_database(db, guild, guild.owner)
             drop_message = await start_and_drop(emu, guild, bot)
             load = Load(people, channels, seconds, rate)
+            setup_interactions = len(emu.interactions)
             cpu_before, mine_before = bot.cpu_seconds(), time.process_time()
             started = time.perf_counter()
             await load.run(drop_message)
             offered = time.perf_counter() - started
             bot_cpu, emulator_cpu = bot.cpu_seconds() - cpu_before, time.process_time() - mine_before
             caught_up = await drained(db, load, 120)
+            acks = [
+                r.acknowledged - r.created if r.acknowledged is not None else None
+                for r in list(emu.interactions)[setup_interactions:]
+            ]
             handled = time.perf_counter() - started
             await asyncio.sleep(0.3)
             await bot.stop(timeout=60)
@@ -341,7 +357,7 @@ async def run(seconds: float, members: int, rate: float) -> Outcome:
         drops_paid = read(db, "SELECT COUNT(*) FROM discord_drop_claims")[0][0]
     return Outcome(
         load, members, rate, offered, handled, caught_up, problems, errors, bot_cpu, emulator_cpu, claims_paid,
-        drops_paid,
+        drops_paid, acks,
     )  # fmt: skip
 
 
@@ -373,6 +389,10 @@ def print_table(out: Outcome) -> int:
         f"{'peak memory, emulator':<24} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:>7.0f} MB"
         "   (this process: emulator and simulated members)"
     )
+    print(
+        f"{'acknowledged late':<24} {out.late_acks():>7}   (after {ACK_DEADLINE:.0f} s or never, of {len(out.acks)}; "
+        f"p99 {out.ack_ms(99):.0f} ms, max {out.ack_ms(100):.0f} ms)"
+    )
     print(f"{'failed interactions':<24} {out.failed:>7}   {dict(load.failed) or ''}")
     print(f"{'claims paid / answered':<24} {out.claims_paid:>7}   / {load.paid_claims} (/claim)")
     print(f"{'drops paid / answered':<24} {out.drops_paid:>7}   / {load.paid_drops} (the Claim button)")
@@ -392,7 +412,8 @@ def print_table(out: Outcome) -> int:
 
 
 SWEEP_HEADER = (
-    f"{'rate':>5} {'offered/s':>9} {'handled/s':>9} {'lag s':>6} {'p50 ms':>7} {'p99 ms':>7} {'failed':>6} "
+    f"{'rate':>5} {'offered/s':>9} {'handled/s':>9} {'lag s':>6} {'p50 ms':>7} {'p99 ms':>7} {'ack p99':>7} "
+    f"{'failed':>6} "
     f"{'claims paid/ans':>15} {'drops paid/ans':>14} {'bot CPU':>7} {'emu CPU':>7}  kept up"
 )
 
@@ -401,7 +422,7 @@ def sweep_row(out: Outcome) -> str:
     load = out.load
     return (
         f"{out.rate:>5g} {out.offered_rate:>9,.0f} {out.handled_rate:>9,.0f} {out.lag:>6.1f} {out.p(50):>7.0f} "
-        f"{out.p(99):>7.0f} {out.failed:>6} {f'{out.claims_paid}/{load.paid_claims}':>15} "
+        f"{out.p(99):>7.0f} {out.ack_ms(99):>7.0f} {out.failed:>6} {f'{out.claims_paid}/{load.paid_claims}':>15} "
         f"{f'{out.drops_paid}/{load.paid_drops}':>14} {out.bot_cpu / out.offered:>7.0%} "
         f"{out.emulator_cpu / out.offered:>7.0%}  {'yes' if out.kept_up() else 'no'}"
     )
@@ -426,7 +447,8 @@ async def sweep(seconds: float, members: int, rates: list[float]) -> int:
     unanswered = (double.claims_paid - double.load.paid_claims) + (double.drops_paid - double.load.paid_drops)
     print(
         f"\nsaturation: {best.handled_rate:,.0f} events/s (rate {best.rate:g}); at twice that rate: "
-        f"{double.failed} failed interactions, {unanswered} paid claims without a paying answer, "
+        f"{double.failed} failed interactions, {double.late_acks()} acknowledged after {ACK_DEADLINE:.0f} s, "
+        f"{unanswered} paid claims without a paying answer, "
         f"{len(double.problems)} lost or doubled, events counted {double.lag:.1f} s after the load stopped"
     )
     publish(
@@ -435,6 +457,7 @@ async def sweep(seconds: float, members: int, rates: list[float]) -> int:
             ("saturation", f"{best.handled_rate:,.0f} events/s", f"rate {best.rate:g}, bot CPU "
              f"{best.bot_cpu / best.offered:.0%}, emulator CPU {best.emulator_cpu / best.offered:.0%}"),
             ("failed interactions at 2x", str(double.failed), "0"),
+            ("acknowledged late at 2x", str(double.late_acks()), f"0 (p99 {double.ack_ms(99):.0f} ms)"),
             ("paid claims unanswered at 2x", str(unanswered), "0"),
         ],
     )  # fmt: skip

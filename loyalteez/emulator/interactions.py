@@ -34,6 +34,7 @@ class InteractionRecord:
     source_message: Message | None = None
     created: float = field(default_factory=time.monotonic)
     callback_type: int | None = None
+    acknowledged: float | None = None  # monotonic time of the bot's first callback (Discord wants it within 3 s)
     original: Message | None = None
     followups: list[Message] = field(default_factory=list)
     choices: list[dict[str, Any]] | None = None

@@ -134,6 +134,7 @@ async def callback(request: web.Request) -> web.Response:
     elif kind == MODAL:
         rec.modal = data
     rec.callback_type = kind
+    rec.acknowledged = time.monotonic()
     rec.notify()
     shown = rec.original if kind in (REPLY, UPDATE_MESSAGE) else None
     answer: dict[str, Any] = {
