@@ -16,6 +16,7 @@ import asyncio
 import json
 import os
 import pwd
+import re
 import sqlite3
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
@@ -31,6 +32,7 @@ from loyalteez import private_files
 from loyalteez.store.database import DatabaseError, FetchHelpers, Row, TransactionSlot
 
 T = TypeVar("T")
+_WRITES = re.compile(r"\b(?:INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
 
 def _to_sql(value: Any) -> Any:
@@ -332,8 +334,11 @@ async def _open_reader(target: str) -> aiosqlite.Connection:
 
 
 def _is_select(sql: str) -> bool:
-    """A statement that only reads (an UPDATE … RETURNING also comes through fetch_all, and must not)."""
-    return sql.lstrip()[:6].upper() == "SELECT"
+    """A statement that only reads (an UPDATE … RETURNING also comes through fetch_all, and must not). A WITH
+    query reads unless it names a write anywhere (a ranking's page is a WITH query: it must not queue for the
+    writer behind claims); a read taken for a write is refused by the reader (query_only), never run there."""
+    head = sql.lstrip()[:6].upper()
+    return head == "SELECT" or (head[:4] == "WITH" and _WRITES.search(sql) is None)
 
 
 def check_path(path: Path, *, create: bool) -> None:

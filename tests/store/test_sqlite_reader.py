@@ -1,5 +1,6 @@
 """SQLite's reader connection: a lone SELECT does not wait for an open write transaction and sees the last
-commit, never the transaction's uncommitted rows; writes that return rows still go through the writer."""
+commit, never the transaction's uncommitted rows (a WITH query too); writes that return rows still go through
+the writer."""
 
 from __future__ import annotations
 
@@ -26,11 +27,18 @@ async def test_a_lone_select_reads_the_last_commit_while_a_transaction_is_open(t
         await holding.wait()
         seen = await asyncio.wait_for(db.fetch_value("SELECT amount FROM points WHERE member = 'alice'"), 2)
         assert seen == 5, "the reader sees the last commit, not the open transaction's change"
+        ranked = "WITH page AS (SELECT member, amount FROM points) SELECT amount FROM page WHERE member = 'alice'"
+        assert await asyncio.wait_for(db.fetch_value(ranked), 2) == 5, "a WITH query that only reads: the reader"
         release.set()
         await writer
         assert await db.fetch_value("SELECT amount FROM points WHERE member = 'alice'") == 50
         changed = await db.fetch_all("UPDATE points SET amount = amount + 1 RETURNING amount")
         assert changed == [{"amount": 51}], "an UPDATE … RETURNING is a write: it goes through the writer"
+        bumped = await db.fetch_all(
+            "WITH top AS (SELECT member FROM points) UPDATE points SET amount = amount + 1 "
+            "WHERE member IN (SELECT member FROM top) RETURNING amount"
+        )
+        assert bumped == [{"amount": 52}], "a WITH … UPDATE is a write: the writer"
     finally:
         await db.close()
 
