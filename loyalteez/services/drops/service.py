@@ -22,7 +22,9 @@ so a reaction costs no query unless it concerns a drop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import OrderedDict
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -47,7 +49,10 @@ from loyalteez.store.repos.drops import Drop, ReserveStatus, refused_ahead
 DROP_TRIGGERS = ("drop", "none")
 ENDED_KEPT = 5000  # recently ended reaction drops remembered to answer late reactions
 AUTOCOMPLETE_MAX = 25
-CLAIMS_AT_ONCE = 4  # claims of one drop in the database at once, per process (see Drops._claiming)
+# Claims of one drop in the database at once, per process, on a database several connections write at once
+# (PostgreSQL; see Drops._claiming). SQLite has one writer: there every claim already waits its turn with every
+# other write, and a gate would only put the drop's clicks behind all the commands arriving meanwhile.
+CLAIMS_AT_ONCE = 4
 # ... of a drop with no claim limit: on PostgreSQL its claims lock its row only while the server runs them
 # (DropsRepository.reserve_ahead), so more of them fit through without holding more connections waiting.
 UNLIMITED_AT_ONCE = 8
@@ -296,11 +301,8 @@ class Drops:
             # Else the payout reads the server's rules holding the rewards locks and this drop's row (several
             # round trips): a crowd clicking while they load would queue on the row behind each such claim.
             await self.rewards.engine.cache.get(data)
-        at_once = CLAIMS_AT_ONCE if drop.max_claims is not None else UNLIMITED_AT_ONCE
-        gate = self._claiming.setdefault(drop_id, [asyncio.Semaphore(at_once), 0])
-        gate[1] += 1
         try:
-            async with gate[0]:
+            async with self._gate(drop):
                 outcome = await self.rewards.engine.pay(scope, payout, guard=guard, on_paid=on_paid)
         except Exception as exc:
             refused = refused_ahead(exc)
@@ -308,10 +310,6 @@ class Drops:
                 raise
             reserved["result"] = (refused, None)
             outcome = Refused(RefusalReason.DUPLICATE, refused)
-        finally:
-            gate[1] -= 1
-            if gate[1] == 0:
-                del self._claiming[drop_id]
         status, after = reserved.get("result", (None, None))
         if isinstance(outcome, Paid):
             ended_now = after is not None and after.ended_at is not None
@@ -328,6 +326,24 @@ class Drops:
             fresh = await data.drops.get(drop_id) or drop
             return self._unavailable(fresh, now)
         return ClaimResult("refused", getattr(outcome, "message", texts.DROP_GONE), drop, outcome)
+
+    @contextlib.asynccontextmanager
+    async def _gate(self, drop: Drop) -> AsyncIterator[None]:
+        """A turn for one claim of `drop` in the database: at most a few at once where claims hold pooled
+        connections while they queue on the drop's row; none needed with one writer (SQLite)."""
+        if not self.store.shared:
+            yield
+            return
+        at_once = CLAIMS_AT_ONCE if drop.max_claims is not None else UNLIMITED_AT_ONCE
+        gate = self._claiming.setdefault(drop.drop_id, [asyncio.Semaphore(at_once), 0])
+        gate[1] += 1
+        try:
+            async with gate[0]:
+                yield
+        finally:
+            gate[1] -= 1
+            if gate[1] == 0:
+                del self._claiming[drop.drop_id]
 
     def _unavailable(self, drop: Drop, now: datetime, *, ended_now: bool = False, claimed: bool = False) -> ClaimResult:
         if claimed:

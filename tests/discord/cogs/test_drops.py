@@ -1,8 +1,10 @@
-"""Drops through the real bot: the 200-click race, expiry, /drop end, reaction drops (also while the bot was down)."""
+"""Drops through the real bot: the 200-click race, clicks amid chat and commands, expiry, /drop end, reaction
+drops (also while the bot was down)."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from loyalteez.emulator.state import Message
 from loyalteez.services.access import brands
 from loyalteez.store import ScopedData
 from tests.conftest import REPORT
+from tests.reliability.helpers import CLAIMABLE, claimable_event
 from tests.store.raw import tables
 
 
@@ -65,6 +68,50 @@ async def test_200_members_click_at_once_and_exactly_50_are_paid(
     assert await tables(data).count("discord_drop_claims") == 50
     assert await tables(data).count("loyalteez_reward_ledger", {"event_type": "coffee_drop"}) == 50
     REPORT["e2e drop race: 200 clicks at once, cap 50"] = f"50 paid, 150 told full, all answered in {took:.2f}s"
+
+
+async def test_clicks_amid_a_chat_flood_and_paying_commands_are_acknowledged_paid_once_and_answered_in_turn(
+    harness: Harness, connected, admin: MemberHandle, guild: GuildHandle, engine: str
+) -> None:
+    """A crowd clicks one drop while chat floods in and as many members /claim: each interaction is acknowledged
+    within Discord's 3 s, each click paid once and told so. With one writer (SQLite) the clicks take their turns
+    among the commands' writes: a per-drop gate let a few in at a time, each behind every command queued
+    meanwhile, and under overload most clicks were answered after the members had given up."""
+    await drop_event(admin, cap=None)
+    await claimable_event(harness, admin)
+    posted = await button_drop(harness, admin)
+    talkers = [guild.member(f"talker{n:02}") for n in range(20)]
+    channel = guild.channel("general")
+    for n in range(60):  # 1,200 messages queued in the chat backlog ahead of the interactions
+        for talker in talkers:
+            await talker.say(channel, f"chat {n} from {talker.name}")
+    clickers = [guild.member(f"clicker{n:02}") for n in range(60)]
+    claimers = [guild.member(f"claimer{n:02}") for n in range(60)]
+    work = []
+    for clicker, claimer in zip(clickers, claimers, strict=True):  # a pair every 10 ms, as members come
+        work += [
+            asyncio.ensure_future(clicker.click(posted, "Claim", reply_timeout=60)),
+            asyncio.ensure_future(claimer.slash("claim", {"event": CLAIMABLE}, reply_timeout=60)),
+        ]
+        await asyncio.sleep(0.01)
+    replies = await asyncio.gather(*work)
+    await harness.settle(timeout=30)
+
+    late = [r.record.label for r in replies if r.record.acknowledged - r.record.created > 3.0]
+    assert all(r.deferred for r in replies) and not late, late
+    clicks, claims = replies[0::2], replies[1::2]
+    assert all("You claimed **20 LTZ**" in r.content for r in clicks), {r.content for r in clicks}
+    assert all("You earned" in r.content for r in claims), {r.content for r in claims}
+    data = await scoped(harness)
+    drop = (await tables(data).select("discord_drops"))[0]
+    assert drop["claims_count"] == 60 and await tables(data).count("discord_drop_claims") == 60
+    ledger = await tables(data).select("loyalteez_reward_ledger")
+    keys = [r["idempotency_key"] for r in ledger]
+    assert len(keys) == len(set(keys)) == 120, "each click and each /claim paid once"
+    if engine == "sqlite":  # PostgreSQL writes them side by side, on pooled connections
+        paid = "".join(r["event_type"][0] for r in sorted(ledger, key=lambda r: r["id"]))  # ids grow as rows are paid
+        behind = max(len(run) for run in re.findall("c+", paid))
+        assert behind <= 6, f"{behind} clicks paid in a row after the commands sent with them: {paid}"
 
 
 async def test_a_member_claims_once_and_a_late_click_is_told_it_expired(
