@@ -152,7 +152,11 @@ class RewardsRepository(Repository):
         The engine checks caps and budgets, then writes: two transactions doing that at once could both
         pass a cap. SQLite already runs one writer at a time; on PostgreSQL a no-op UPDATE takes the row
         lock. Callers lock brands before servers, in sorted order, so two batches cannot deadlock.
+        On SQLite nothing is sent: the transaction's BEGIN IMMEDIATE already holds the file's only write lock,
+        and the two statements were a fifth of a claim's turns of the event loop while it held that lock.
         """
+        if self._db.dialect != "postgresql":
+            return
         if brand:
             await self._db.queue(
                 "UPDATE loyalteez_brands SET updated_at = updated_at WHERE brand_id = ?",
