@@ -282,6 +282,10 @@ class SqliteDatabase(FetchHelpers):
         async with self._statement() as conn:
             return await self._in_thread(conn, _fetch_all, sql, params)
 
+    def in_transaction(self) -> bool:
+        """Has this asyncio task a transaction open (so a new `transaction()` would join it)?"""
+        return self._slot.current() is not None
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
         """BEGIN IMMEDIATE so the write lock is taken up front; nested calls join the outer one."""

@@ -113,8 +113,8 @@ class Store:
         return retryable(exc)
 
     def in_transaction(self) -> bool:
-        """Has the calling task a transaction open? (PostgreSQL; SQLite answers False: it never needs to ask.)"""
-        return self.db.dialect == "postgresql" and bool(getattr(self.db, "in_transaction", lambda: False)())
+        """Has the calling task a transaction open (so a new `transaction()` would join it)?"""
+        return bool(getattr(self.db, "in_transaction", lambda: False)())
 
     def scoped(self, scope: Scope) -> ScopedData:
         """Everything one brand may see and change of one server, one repository per feature."""

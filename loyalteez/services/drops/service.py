@@ -301,9 +301,29 @@ class Drops:
             # Else the payout reads the server's rules holding the rewards locks and this drop's row (several
             # round trips): a crowd clicking while they load would queue on the row behind each such claim.
             await self.rewards.engine.cache.get(data)
+
+        async def reserve(d: ScopedData) -> Refused | None:
+            status, after = await d.drops.reserve_with_room(drop_id, member.id, new_id(), now)
+            reserved["result"] = (status, after)
+            return None if status == "ok" else Refused(RefusalReason.DUPLICATE, status)
+
+        async def give_back(d: ScopedData) -> None:
+            await d.drops.unreserve(drop_id, member.id)
+
         try:
-            async with self._gate(drop):
-                outcome = await self.rewards.engine.pay(scope, payout, guard=guard, on_paid=on_paid)
+            # With one writer (SQLite), claims of a drop with no claim limit share its turn with the claims and
+            # commands waiting beside them (a claim filling a capped drop must not wait on others' refusals).
+            in_turn = None
+            if drop.max_claims is None:
+                in_turn = await self.rewards.engine.pay_in_turn(
+                    scope, payout, guard=reserve, undo=give_back, on_paid=on_paid
+                )
+            if in_turn is not None:
+                outcome = in_turn
+            else:
+                reserved.clear()  # a shared turn that failed rolled its reservation back
+                async with self._gate(drop):
+                    outcome = await self.rewards.engine.pay(scope, payout, guard=guard, on_paid=on_paid)
         except Exception as exc:
             refused = refused_ahead(exc)
             if refused is None:

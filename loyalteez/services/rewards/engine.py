@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
+from loyalteez.clock import Clock
 from loyalteez.ids import new_id
 from loyalteez.services.access import audit
 from loyalteez.services.errors import ValidationError
@@ -30,7 +31,8 @@ from loyalteez.services.rewards.ladder import Candidate, refuse
 from loyalteez.services.rewards.outcomes import Outcome, Paid, RefusalReason, Refused
 from loyalteez.services.rewards.planning import Plan
 from loyalteez.services.rewards.rules import Rule, suggest
-from loyalteez.store import Scope, ScopedData
+from loyalteez.services.rewards.turns import Ask, SharedTurns, TurnGuard, Undo
+from loyalteez.store import Scope, ScopedData, Store
 
 MANUAL_MAX = 10_000
 REASON_MAX = 500
@@ -39,6 +41,11 @@ LOCKED_ATTEMPTS = 3  # a locked command that lost a deadlock (nothing of it comm
 
 class RewardsEngine(BatchEngine):
     """The engine callers hold: the batch path (BatchEngine) plus commands, `pay` and imports."""
+
+    def __init__(self, store: Store, clock: Clock | None = None, **options: Any) -> None:
+        super().__init__(store, clock, **options)
+        # With one writer (SQLite), claims waiting for it share its turn (turns.py).
+        self.turns = None if store.shared else SharedTurns(self)
 
     # -- commands ----------------------------------------------------------------------------------------------
 
@@ -132,6 +139,20 @@ class RewardsEngine(BatchEngine):
             per_instance_total=payout.per_instance_total,
         )
 
+    async def pay_in_turn(
+        self, scope: Scope, payout: Payout, *, guard: TurnGuard, undo: Undo, on_paid: OnPaid | None = None
+    ) -> Outcome | None:
+        """`pay` sharing the one writer's turn with other claims (turns.py); None where there is no shared turn
+        (PostgreSQL, or inside a transaction): then call `pay`. `guard` must write nothing when it refuses."""
+        if self.turns is None or payout.synthetic or payout.member.is_bot or self.store.in_transaction():
+            return None
+        details = {"source": payout.source, **(payout.details or {})}
+        ask = Ask(
+            scope, payout.member, payout.event_type, payout.key, None, None, payout.amount, details, payout.key,
+            payout.per_instance_total, guard, undo, on_paid,
+        )  # fmt: skip
+        return await self.turns.decide(ask)
+
     async def _command(
         self,
         scope: Scope,
@@ -151,6 +172,19 @@ class RewardsEngine(BatchEngine):
     ) -> Outcome:
         if member.is_bot:
             return refuse(RefusalReason.BOT, event_type)
+        if (
+            self.turns is not None
+            and guard is None
+            and on_paid is None
+            and amount is None
+            and key is None
+            and details is None
+            and not synthetic
+            and not self.store.in_transaction()
+        ):
+            shared = await self.turns.decide(Ask(scope, member, event_type, interaction_id, trigger, channel))
+            if shared is not None:
+                return shared
         args = (scope, member, event_type, interaction_id, trigger, channel, amount, details, on_paid, key, guard)
         if self._may_go_unlocked([scope]):
             unlocked = await self._unlocked_attempt(
@@ -237,6 +271,62 @@ class RewardsEngine(BatchEngine):
             raise
         self.spend.add(scope.brand_id, spent)
         return result
+
+    # -- commands sharing the writer's turn (turns.py) ----------------------------------------------------------
+
+    async def decide_together(self, asks: Sequence[Ask]) -> tuple[list[Outcome], dict[str, int]]:
+        """Decide commands that share a turn, inside its open transaction: one batch per server through the
+        ladder, in arrival order. Returns each one's outcome and the real LTZ paid per brand (`written` takes
+        it once the turn has committed; `forget_unwritten` when it did not)."""
+        outcomes: dict[int, Outcome] = {}
+        groups: dict[Scope, list[int]] = {}
+        for index, ask in enumerate(asks):
+            groups.setdefault(ask.scope, []).append(index)
+        spent: dict[str, int] = {}
+        moment = self.clock.now()
+        locked: set[str] = set()
+        for scope in sorted(groups, key=lambda s: (s.brand_id, s.server_id)):
+            data = self.store.scoped(scope)
+            await data.rewards.lock(brand=scope.brand_id not in locked)
+            locked.add(scope.brand_id)
+            cfg = await self.cache.get(data)
+            plans: list[Plan] = []
+            planned: list[int] = []
+            for index in groups[scope]:
+                ask = asks[index]
+                candidate = _candidate(
+                    cfg, ask.member, ask.event_type, ask.interaction_id, ask.trigger, ask.channel, ask.amount,
+                    ask.details, ask.key, False, ask.per_instance_total,
+                )  # fmt: skip
+                held = candidate if not isinstance(candidate, Candidate) else ask.guard and await ask.guard(data)
+                if held is not None:
+                    outcomes[index] = held
+                    continue
+                plans.append(Plan(candidates=(cast(Candidate, candidate),)))
+                planned.append(index)
+            if plans:
+                pending = spent.get(scope.brand_id, 0)
+                results, paid = await self._run(data, cfg, plans, pending, [moment] * len(plans))
+                spent[scope.brand_id] = pending + paid
+                for index, result in zip(planned, results, strict=True):
+                    ask, outcome = asks[index], result.results[0]
+                    if isinstance(outcome, Paid) and ask.on_paid is not None:
+                        await ask.on_paid(data, outcome)  # same transaction: no payout without its record
+                    elif not isinstance(outcome, Paid) and ask.undo is not None:
+                        await ask.undo(data)  # the guard's reservation goes with the refusal
+                    outcomes[index] = outcome
+        return [outcomes[index] for index in range(len(asks))], spent
+
+    def written(self, spent: dict[str, int]) -> None:
+        """A shared turn committed: its payouts count towards the brands' budgets."""
+        for brand_id, amount in spent.items():
+            self.spend.add(brand_id, amount)
+
+    def forget_unwritten(self, brand_ids: set[str]) -> None:
+        """A shared turn rolled back: what the engine remembered of its writes is gone with it."""
+        for brand_id in brand_ids:
+            self.spend.forget(brand_id)
+        self.rollups.forget()
 
     # -- imports from other bots (python bot.py import) --------------------------------------------------------
 

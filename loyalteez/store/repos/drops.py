@@ -182,6 +182,39 @@ class DropsRepository(Repository):
         )
         return ("ok", Drop.from_row(row)) if row is not None else ("unavailable", None)
 
+    async def reserve_with_room(
+        self, drop_id: str, member_id: str, claim_id: str, now: datetime
+    ) -> tuple[ReserveStatus, Drop | None]:
+        """`reserve`, writing nothing when it refuses (the claim row goes in only while the drop is live with
+        room): for claims decided together in one transaction, where a refusal cannot roll back alone."""
+        scope_sql, scope_params = self._tables.scope_filter(DROPS)
+        added = await self._db.execute(
+            f"INSERT INTO {CLAIMS} (claim_id, drop_id, brand_id, server_id, discord_user_id, claimed_at) "
+            f"SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM {DROPS} WHERE {scope_sql} AND drop_id = ? "
+            "AND ended_at IS NULL AND (expires_at IS NULL OR expires_at > ?) "
+            "AND (max_claims IS NULL OR claims_count < max_claims)) ON CONFLICT (drop_id, discord_user_id) DO NOTHING",
+            [claim_id, drop_id, self.scope.brand_id, self.scope.server_id, member_id, now, *scope_params, drop_id, now],
+        )
+        if added < 1:
+            return ("claimed" if await self.has_claimed(drop_id, member_id) else "unavailable"), None
+        row = await self._db.fetch_one(
+            f"UPDATE {DROPS} SET claims_count = claims_count + 1, ended_at = CASE WHEN max_claims IS NOT NULL "
+            f"AND claims_count + 1 >= max_claims THEN ? ELSE ended_at END WHERE {scope_sql} AND drop_id = ? "
+            "RETURNING *",
+            [now, *scope_params, drop_id],
+        )
+        return ("ok", Drop.from_row(row)) if row is not None else ("unavailable", None)
+
+    async def unreserve(self, drop_id: str, member_id: str) -> None:
+        """Give back a claim `reserve_with_room` took in this transaction, whose payout was refused (a drop
+        with no claim limit: its slot ended nothing)."""
+        await self._tables.delete(CLAIMS, {"drop_id": drop_id, "discord_user_id": member_id})
+        scope_sql, scope_params = self._tables.scope_filter(DROPS)
+        await self._db.execute(
+            f"UPDATE {DROPS} SET claims_count = claims_count - 1 WHERE {scope_sql} AND drop_id = ?",
+            [*scope_params, drop_id],
+        )
+
     async def reserve_ahead(self, drop: Drop, member_id: str, claim_id: str, now: datetime) -> bool:
         """`reserve` as one statement sent with the paying transaction's next message (PostgreSQL, a drop
         with no claim limit): it raises when the member has claimed or the drop is no longer live, failing

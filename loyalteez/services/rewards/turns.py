@@ -1,0 +1,136 @@
+"""Members' claims waiting for the one writer share its turn (SQLite).
+
+On SQLite every write waits for the file's only write lock, one transaction at a time, and a transaction's
+statements each wait for a turn of the event loop. When members' /claim and /join commands arrive faster than
+the writer commits them one transaction each, they queue without end (at twice the load the bot keeps up
+with, answers came after 5 to 10 s). Commands that wait together are decided together instead: the first
+one takes the writer for all those queued by the time it has it, decides them as one batch through the ladder
+(`RewardsEngine.decide_together`, in arrival order: a member's second /claim meets the first one's cooldown
+as it would one transaction later), and commits once, as chat's group commit does (writer.py). Each is
+answered only once the turn has committed. A turn that fails rolls back and each of its commands is decided
+again alone, so one bad command costs its neighbours nothing but a retry.
+
+A drop claim shares a turn too (`RewardsEngine.pay_in_turn`): its guard reserves the claim row and slot before
+the batch is decided, writing nothing when it refuses, and gives them back if the ladder refuses the payout.
+PostgreSQL writes on several connections at once: there each command keeps its own transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from loyalteez.services.rewards.events import Member
+from loyalteez.services.rewards.hooks import OnPaid
+from loyalteez.services.rewards.outcomes import Outcome, Refused
+from loyalteez.store import Scope, ScopedData
+
+if TYPE_CHECKING:
+    from loyalteez.services.rewards.engine import RewardsEngine
+
+log = logging.getLogger(__name__)
+
+MOST = 250  # commands decided in one turn; the rest wait for the next
+
+
+# Reserves what a payout sharing a turn is for, writing nothing when it refuses; undoes that reservation.
+TurnGuard = Callable[[ScopedData], Awaitable[Refused | None]]
+Undo = Callable[[ScopedData], Awaitable[None]]
+
+
+@dataclass(eq=False)
+class Ask:
+    """One command (or drop claim) waiting for a shared turn: what `_candidate` needs, and the caller's own
+    rows: `guard` reserves them before the batch is decided, `undo` gives them back when the ladder refuses
+    the payout, `on_paid` records it once paid (all inside the turn's transaction)."""
+
+    scope: Scope
+    member: Member
+    event_type: str
+    interaction_id: str
+    trigger: str | None
+    channel: tuple[str | None, str | None] | None
+    amount: int | None = None
+    details: dict[str, Any] | None = None
+    key: str | None = None
+    per_instance_total: bool = False
+    guard: TurnGuard | None = None
+    undo: Undo | None = None
+    on_paid: OnPaid | None = None
+    future: asyncio.Future[Outcome] | None = field(default=None, repr=False)
+
+
+class _Alone(Exception):
+    """Its turn failed and rolled back: the command is decided again in a transaction of its own."""
+
+
+class SharedTurns:
+    def __init__(self, engine: RewardsEngine) -> None:
+        self.engine = engine
+        self._queue: deque[Ask] = deque()
+        self._leading = False
+        self._free: asyncio.Event | None = None  # set while no turn runs (made on first use, in the loop)
+        self.turns = 0  # committed turns (tests read it)
+
+    async def decide(self, ask: Ask) -> Outcome | None:
+        """The command's outcome, committed in a shared turn; None when it must be decided alone."""
+        if self._free is None:
+            self._free = asyncio.Event()
+            self._free.set()
+        free = self._free
+        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        ask.future = future
+        self._queue.append(ask)
+        try:
+            while not future.done():
+                if self._leading:
+                    await free.wait()  # the running turn ends; then this command leads, or was in it
+                    continue
+                await self._lead(free)
+        finally:
+            if not future.done():  # cancelled while waiting (the bot is stopping): never decided
+                with contextlib.suppress(ValueError):
+                    self._queue.remove(ask)
+                future.cancel()
+        try:
+            return future.result()
+        except _Alone:
+            return None
+
+    async def _lead(self, free: asyncio.Event) -> None:
+        self._leading = True
+        free.clear()
+        try:
+            await self._turn()
+        finally:
+            self._leading = False
+            free.set()
+
+    async def _turn(self) -> None:
+        engine = self.engine
+        taken: list[Ask] = []
+        try:
+            async with engine.store.transaction():  # waits for the writer: more commands queue meanwhile
+                taken = [self._queue.popleft() for _ in range(min(MOST, len(self._queue)))]
+                outcomes, spent = await engine.decide_together(taken)
+        except BaseException as exc:
+            engine.forget_unwritten({ask.scope.brand_id for ask in taken})
+            if not isinstance(exc, asyncio.CancelledError):
+                log.warning("%d commands sharing a write failed together (%s); each runs alone", len(taken), exc)
+            for ask in taken:
+                if ask.future is not None and not ask.future.done():
+                    ask.future.set_exception(_Alone())
+                    ask.future.exception()  # retrieved: its caller may be gone
+            if isinstance(exc, Exception):
+                return
+            raise
+        self.turns += 1
+        engine.written(spent)
+        for ask, outcome in zip(taken, outcomes, strict=True):
+            if ask.future is not None and not ask.future.done():
+                ask.future.set_result(outcome)

@@ -1,0 +1,108 @@
+"""Claims waiting for SQLite's one writer share its turn: each decided as it would be alone, committed together,
+answered once committed; a turn that fails decides each of its commands again alone. PostgreSQL has none."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from loyalteez.services.drops import Drops
+from loyalteez.services.rewards import ClaimRequest, Member, Paid, Refused, Rewards, RewardsEngine
+from loyalteez.services.rewards import admin_events as events
+from loyalteez.services.rewards import admin_members as members
+from loyalteez.store import ScopedData, Store
+from tests.services.drops.test_service import plan
+from tests.services.rewards.helpers import ADMIN, ALICE, GENERAL, connected, ledger, snapshot, stats
+from tests.store.raw import tables
+
+CROWD = [str(820_000_000_000_000_000 + n) for n in range(40)]
+
+
+@pytest.fixture
+async def data(store: Store) -> ScopedData:
+    data = await connected(store)
+    await events.create_event(data, ADMIN, "bonus", events.EventOptions(reward=5))
+    return data
+
+
+def claim(who: str, interaction: str, event: str = "bonus") -> ClaimRequest:
+    return ClaimRequest(interaction, Member(who), event, GENERAL)
+
+
+async def test_claims_arriving_together_share_turns_and_each_is_paid_once(store: Store, data: ScopedData) -> None:
+    engine = RewardsEngine(store)
+    if engine.turns is None:
+        assert store.shared, "only a database several connections write at once has no shared turns"
+        return
+    outcomes = await asyncio.gather(*(engine.claim(data.scope, claim(m, f"i{n}")) for n, m in enumerate(CROWD)))
+    assert all(isinstance(o, Paid) and o.amount == 5 for o in outcomes)
+    assert engine.turns.turns < len(CROWD) / 4, f"{engine.turns.turns} turns for {len(CROWD)} claims"
+    rows = await ledger(data)
+    assert sorted(r["idempotency_key"] for r in rows) == sorted(f"i{n}:bonus" for n in range(len(CROWD)))
+    assert (await stats(data, CROWD[0]))["ltz_earned"] == 5
+
+
+async def test_a_members_second_claim_in_the_same_turn_meets_the_first_ones_cooldown(
+    store: Store, data: ScopedData
+) -> None:
+    await events.create_event(data, ADMIN, "hourly", events.EventOptions(reward=3, cooldown_hours=1))
+    engine = RewardsEngine(store)
+    first, second = await asyncio.gather(
+        engine.claim(data.scope, claim(ALICE, "a1", "hourly")), engine.claim(data.scope, claim(ALICE, "a2", "hourly"))
+    )
+    assert isinstance(first, Paid) and isinstance(second, Refused), (first, second)
+    assert (await stats(data, ALICE))["ltz_earned"] == 3
+
+
+async def test_a_turn_that_fails_decides_each_of_its_claims_again_alone(
+    store: Store, data: ScopedData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = RewardsEngine(store)
+    if engine.turns is None:
+        pytest.skip("PostgreSQL: each command has its own transaction")
+    failures = []
+
+    async def fails_once(asks):
+        if not failures:
+            failures.append(len(asks))
+            raise RuntimeError("a statement failed")
+        return await RewardsEngine.decide_together(engine, asks)
+
+    monkeypatch.setattr(engine, "decide_together", fails_once)
+    outcomes = await asyncio.gather(*(engine.claim(data.scope, claim(m, f"i{n}")) for n, m in enumerate(CROWD[:10])))
+    assert failures and all(isinstance(o, Paid) for o in outcomes), outcomes
+    keys = [r["idempotency_key"] for r in await ledger(data)]
+    assert len(keys) == len(set(keys)) == 10, "the failed turn rolled back: nothing paid twice"
+
+
+async def test_drop_clicks_share_a_turn_with_claims_and_a_refused_one_gives_its_slot_back(
+    store: Store, data: ScopedData
+) -> None:
+    rewards = Rewards(store, store.clock)
+    drops = Drops(store, store.clock, rewards)
+    await events.create_event(data, ADMIN, "open_drop", events.EventOptions(reward=7, trigger="drop"))
+    made = await plan(drops, data, event="open_drop", channel_id=GENERAL)
+    await drops.create(data.scope, made, actor_id=ADMIN, message_id="555000000000000009")
+    await members.disable_member(data, ADMIN, ALICE, "spam")
+    clickers, claimers = CROWD[:20], CROWD[20:]
+    results = await asyncio.gather(
+        *(drops.claim(data.scope, made.drop_id, Member(m)) for m in [*clickers, ALICE, *clickers]),
+        *(rewards.claim(data.scope, claim(m, f"c{n}")) for n, m in enumerate(claimers)),
+    )
+    clicks, refused, commands = [*results[:20], *results[21:41]], results[20], results[41:]
+    assert sorted(r.status for r in clicks) == ["claimed"] * 20 + ["paid"] * 20, "each clicker paid once"
+    assert all("7 LTZ" in r.text for r in clicks if r.paid)
+    assert refused.status == "refused" and "turned off for you" in refused.text
+    assert all(isinstance(o, Paid) for o in commands)
+    drop = await tables(data).get("discord_drops", {"drop_id": made.drop_id})
+    claims = await tables(data).select("discord_drop_claims", {"drop_id": made.drop_id})
+    assert drop["claims_count"] == 20 and sorted(c["discord_user_id"] for c in claims) == sorted(clickers)
+    assert all(c["reward_amount"] == 7 for c in claims)
+    audited = await tables(data).count("discord_audit_log", {"action": "drops.claimed"})
+    assert audited == 20, "each paid click has its audit row, in the same transaction"
+    if rewards.engine.turns is not None:
+        assert rewards.engine.turns.turns < 20, "clicks and commands shared the writer's turns"
+    before = await snapshot(store)
+    assert (await drops.claim(data.scope, made.drop_id, Member(ALICE))).status == "refused"
+    assert await snapshot(store) == before, "a refused click leaves no claim row and no slot"
