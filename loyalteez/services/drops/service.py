@@ -7,7 +7,10 @@ ledger key `drop:<drop id>:<member>`): the guard first inserts the member's disc
 per drop and member) and takes a slot with a conditional UPDATE (claims_count < max_claims, live, not
 expired), then the engine's ladder, role bonuses, streak multiplier, test mode and budget decide the amount;
 any refusal rolls the claim row and the slot back. The slot that fills the drop also ends it (ended_at), so
-claims_count never passes max_claims however many members click at once, on SQLite or PostgreSQL.
+claims_count never passes max_claims however many members click at once, on SQLite or PostgreSQL. On SQLite
+a click on a drop with no claim limit shares the one writer's turn with the claims waiting beside it
+(`RewardsEngine.pay_in_turn`, services/rewards/turns.py): its claim row and slot go in only while the drop is
+live, and are given back if the engine refuses the payout.
 
 The event's per-member caps and cooldown apply across its drops (they are the event's rules); its
 max_total_claims applies to each drop instead of the event as a whole. Drops are never deleted: ended_at
