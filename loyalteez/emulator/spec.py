@@ -73,6 +73,12 @@ class _Route:
         """Literal segments sort before templates, segment by segment (``/users/@me`` first)."""
         return tuple(1 if s.startswith("{") else 0 for s in self.segments)
 
+    @property
+    def head(self) -> str | None:
+        """The first segment when it is literal (``channels``), None when it is a ``{param}``."""
+        first = self.segments[0]
+        return None if first.startswith("{") and first.endswith("}") else first
+
 
 class InvalidJsonBody(ValueError):
     """The body was not JSON; ``body`` is what Discord answers (HTTP 400)."""
@@ -95,8 +101,13 @@ class ApiSpec:
         for template, item in document.get("paths", {}).items():
             segments = tuple(template.strip("/").split("/"))
             self._routes.setdefault(len(segments), []).append(_Route(template, segments, item))
-        for routes in self._routes.values():
+        # Every request is matched: only the routes that can bind its first segment are tried, in rank order
+        # (a route whose first segment is a {param} can bind any, so it is in every list of its length).
+        self._by_head: dict[tuple[int, str | None], list[_Route]] = {}
+        for size, routes in self._routes.items():
             routes.sort(key=lambda r: r.rank)
+            for head in {r.head for r in routes}:
+                self._by_head[size, head] = [r for r in routes if r.head in (head, None)]
 
     @classmethod
     def load(cls, path: Path | None = None) -> ApiSpec:
@@ -115,8 +126,10 @@ class ApiSpec:
     def _candidates(self, path: str) -> list[tuple[_Route, dict[str, str]]]:
         path = _API_PREFIX.sub("", path.split("?", 1)[0])
         parts = path.strip("/").split("/")
+        size = len(parts)
+        routes = self._by_head.get((size, parts[0])) or self._by_head.get((size, None)) or []
         found = []
-        for route in self._routes.get(len(parts), ()):
+        for route in routes:
             params = route.bind(parts)
             if params is not None:
                 found.append((route, params))

@@ -88,7 +88,7 @@ def _is_number(value: Any) -> bool:
 def _accept(kind: str, schema: Mapping[str, Any], value: Any) -> tuple[bool, Any]:
     """Does ``value`` pass as JSON type ``kind``, and as what value (after Discord's coercion)?"""
     if kind == "object":
-        return isinstance(value, Mapping), value
+        return type(value) is dict or isinstance(value, Mapping), value  # decoded JSON: skip the ABC check
     if kind == "array":
         return isinstance(value, list | tuple), value
     if kind == "boolean":
@@ -154,6 +154,10 @@ class SchemaValidator:
         self._document = document
         self._refs: dict[str, Mapping[str, Any]] = {}
         self._patterns: dict[str, re.Pattern[str]] = {}
+        # Per union (by identity; the entry keeps its key object alive, so an id is never reused): its
+        # resolved branches, and for a set of fitting branches the properties that could tell them apart.
+        self._branches: dict[int, tuple[Sequence[Mapping[str, Any]], list[Mapping[str, Any]]]] = {}
+        self._tags: dict[tuple[int, ...], tuple[list[Mapping[str, Any]], list[tuple[str, list[list[Any]]]]]] = {}
 
     def resolve(self, schema: Mapping[str, Any]) -> Mapping[str, Any]:
         """Follow ``$ref`` chains (the spec only puts ``description`` beside a ``$ref``)."""
@@ -312,7 +316,7 @@ class SchemaValidator:
         branch with the fewest errors. Discord's unions are tagged, so this lands on the branch
         the sender meant and reports e.g. ``data.embeds.0.title`` rather than "no branch matched".
         """
-        resolved = [self.resolve(b) for b in branches]
+        resolved = self._resolved(branches)
         fitting = [b for b in resolved if self._fits_type(b, value)]
         if value is None:
             return [] if fitting else [FieldError(path, *REQUIRED)]
@@ -324,7 +328,7 @@ class SchemaValidator:
             if any(_same(value, c) for c in consts):
                 return []
             return [FieldError(path, "BASE_TYPE_CHOICES", f"Value must be one of {_choices(consts)}.")]
-        if isinstance(value, Mapping):
+        if type(value) is dict or isinstance(value, Mapping):
             fitting, tag_error = self._narrow_by_tag(fitting, value, path)
             if tag_error is not None:
                 return [tag_error]
@@ -336,6 +340,12 @@ class SchemaValidator:
             if best is None or len(errors) < len(best):
                 best = errors
         return best or []
+
+    def _resolved(self, branches: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        cached = self._branches.get(id(branches))
+        if cached is None or cached[0] is not branches:
+            cached = self._branches[id(branches)] = (branches, [self.resolve(b) for b in branches])
+        return cached[1]
 
     def _fits_type(self, schema: Mapping[str, Any], value: Any) -> bool:
         types = schema.get("type")
@@ -362,21 +372,32 @@ class SchemaValidator:
         self, branches: list[Mapping[str, Any]], value: Mapping[str, Any], path: ErrorPath
     ) -> tuple[list[Mapping[str, Any]], FieldError | None]:
         """Keep the branches whose discriminating property (e.g. ``type``) accepts the value's."""
-        first = branches[0].get("properties", {})
-        for name in first:
-            tags = [self._tag_values(b, name) for b in branches]
-            if any(t is None for t in tags) or name not in value:
+        for name, tags in self._tag_table(branches):
+            if name not in value:
                 continue
             tag = value[name]
             if isinstance(tag, str) and _INT_TEXT.fullmatch(tag):
                 tag = int(tag)
-            kept = [b for b, t in zip(branches, tags, strict=True) if any(_same(tag, x) for x in t or ())]
+            kept = [b for b, t in zip(branches, tags, strict=True) if any(_same(tag, x) for x in t)]
             if kept:
                 return kept, None
-            allowed = sorted({x for t in tags for x in t or ()}, key=lambda x: (str(type(x)), x))
+            allowed = sorted({x for t in tags for x in t}, key=lambda x: (str(type(x)), x))
             message = f"Value must be one of {_choices(allowed)}."
             return branches, FieldError((*path, name), "BASE_TYPE_CHOICES", message)
         return branches, None
+
+    def _tag_table(self, branches: list[Mapping[str, Any]]) -> list[tuple[str, list[list[Any]]]]:
+        """The properties of the first branch that every branch pins to values (its tags), in order."""
+        key = tuple(map(id, branches))
+        cached = self._tags.get(key)
+        if cached is None or any(a is not b for a, b in zip(cached[0], branches, strict=True)):
+            table: list[tuple[str, list[list[Any]]]] = []
+            for name in branches[0].get("properties", {}):
+                tags = [self._tag_values(b, name) for b in branches]
+                if all(t is not None for t in tags):
+                    table.append((name, [t for t in tags if t is not None]))
+            cached = self._tags[key] = (list(branches), table)
+        return cached[1]
 
 
 def _const_values(branches: Sequence[Mapping[str, Any]]) -> list[Any] | None:
