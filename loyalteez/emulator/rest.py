@@ -39,6 +39,9 @@ class UploadedFile:
 FILES_KEY = web.RequestKey[list[UploadedFile]]("emulator_files")
 
 
+_UNREAD: Any = object()
+
+
 @dataclass
 class CapturedRequest:
     """One request the bot made, as the emulator understood it (for assertions in tests)."""
@@ -50,13 +53,29 @@ class CapturedRequest:
     body: Any = None
     files: list[UploadedFile] = field(default_factory=list)
     status: int | None = None
-    response: Any = None
     started: float = field(default_factory=time.monotonic)
     finished: float | None = None
     ratelimit_headers: dict[str, str] | None = field(default=None, repr=False)
+    # The answer's body as sent; `response` decodes it when first read (few requests are ever inspected).
+    answer: bytes | None = field(default=None, repr=False)
+    _response: Any = field(default=_UNREAD, repr=False, compare=False)
 
     def __repr__(self) -> str:
         return f"<{self.method} {self.path} -> {self.status}>"
+
+    @property
+    def response(self) -> Any:
+        """The JSON the emulator answered with; None for no body (204) or one that is not JSON."""
+        if self._response is _UNREAD:
+            try:
+                self._response = None if self.answer is None else json.loads(self.answer)
+            except ValueError:
+                self._response = None
+        return self._response
+
+    @response.setter
+    def response(self, value: Any) -> None:
+        self._response = value
 
 
 @dataclass
@@ -177,11 +196,8 @@ async def discord_middleware(request: web.Request, handler: Handler) -> web.Stre
     finally:
         emu.inflight -= 1
     record.status, record.finished = response.status, time.monotonic()
-    if isinstance(response, web.Response) and response.body is not None and response.status != 204:
-        try:
-            record.response = json.loads(response.body)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            record.response = None
+    if isinstance(response, web.Response) and response.status != 204 and isinstance(response.body, bytes):
+        record.answer = response.body
     for hook in list(emu.answered_hooks):
         await hook(record)
     return response
