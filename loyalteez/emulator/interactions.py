@@ -67,7 +67,8 @@ class InteractionRecord:
                 return False
             self._changed.clear()
             try:
-                await asyncio.wait_for(self._changed.wait(), remaining)
+                async with asyncio.timeout(remaining):  # no task per wait, unlike wait_for (members wait a lot)
+                    await self._changed.wait()
             except TimeoutError:
                 return self.complete()
         return True

@@ -17,6 +17,7 @@ py-cord facts that shaped this (discord/http.py, discord/webhook/async_.py):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import threading
@@ -51,6 +52,7 @@ class RouteLimit:
     window: float = 1.0
 
 
+@functools.cache  # one per route: asked for on every request
 def bucket_hash(method: str, template: str) -> str:
     """A stable id like Discord's ``X-RateLimit-Bucket`` (same route, same id, across runs)."""
     return hashlib.blake2b(f"{method.upper()} {template}".encode(), digest_size=16).hexdigest()
