@@ -20,7 +20,7 @@ import re
 import sqlite3
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -300,7 +300,13 @@ class SqliteDatabase(FetchHelpers):
             except BaseException:
                 await self._in_thread(self._conn, _execute, "ROLLBACK", ())
                 raise
-            await self._in_thread(self._conn, _execute, "COMMIT", ())
+            try:
+                await self._in_thread(self._conn, _execute, "COMMIT", ())
+            except BaseException:
+                # A failed COMMIT leaves the transaction open, and every later BEGIN would fail with it.
+                with suppress(sqlite3.Error):
+                    await self._in_thread(self._conn, _execute, "ROLLBACK", ())
+                raise
 
     async def executescript(self, script: str) -> None:
         """Run a whole SQL file atomically (executescript itself would commit between statements)."""
