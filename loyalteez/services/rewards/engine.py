@@ -274,11 +274,17 @@ class RewardsEngine(BatchEngine):
 
     # -- commands sharing the writer's turn (turns.py) ----------------------------------------------------------
 
-    async def decide_together(self, asks: Sequence[Ask]) -> tuple[list[Outcome], dict[str, int]]:
+    async def decide_together(self, asks: Sequence[Ask]) -> tuple[list[Outcome | None], dict[str, int]]:
         """Decide commands that share a turn, inside its open transaction: one batch per server through the
         ladder, in arrival order. Returns each one's outcome and the real LTZ paid per brand (`written` takes
-        it once the turn has committed; `forget_unwritten` when it did not)."""
-        outcomes: dict[int, Outcome] = {}
+        it once the turn has committed; `forget_unwritten` when it did not).
+
+        An outcome is None for a claim its guard refused in a turn where the ladder then refused another and
+        gave its reservation back: the refusal may have met that reservation (a double click told "already
+        claimed" when the first click was refused), so it is decided again alone once the turn has committed."""
+        outcomes: dict[int, Outcome | None] = {}
+        guard_refused: list[int] = []
+        gave_back = False
         groups: dict[Scope, list[int]] = {}
         for index, ask in enumerate(asks):
             groups.setdefault(ask.scope, []).append(index)
@@ -301,6 +307,8 @@ class RewardsEngine(BatchEngine):
                 held = candidate if not isinstance(candidate, Candidate) else ask.guard and await ask.guard(data)
                 if held is not None:
                     outcomes[index] = held
+                    if isinstance(candidate, Candidate):
+                        guard_refused.append(index)
                     continue
                 plans.append(Plan(candidates=(cast(Candidate, candidate),)))
                 planned.append(index)
@@ -314,7 +322,11 @@ class RewardsEngine(BatchEngine):
                         await ask.on_paid(data, outcome)  # same transaction: no payout without its record
                     elif not isinstance(outcome, Paid) and ask.undo is not None:
                         await ask.undo(data)  # the guard's reservation goes with the refusal
+                        gave_back = True
                     outcomes[index] = outcome
+        if gave_back:
+            for index in guard_refused:
+                outcomes[index] = None
         return [outcomes[index] for index in range(len(asks))], spent
 
     def written(self, spent: dict[str, int]) -> None:

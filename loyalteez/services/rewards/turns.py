@@ -8,7 +8,8 @@ one takes the writer for all those queued by the time it has it, decides them as
 (`RewardsEngine.decide_together`, in arrival order: a member's second /claim meets the first one's cooldown
 as it would one transaction later), and commits once, as chat's group commit does (writer.py). Each is
 answered only once the turn has committed. A turn that fails rolls back and each of its commands is decided
-again alone, so one bad command costs its neighbours nothing but a retry.
+again alone, so one bad command costs its neighbours nothing but a retry; a turn whose transaction cannot even
+begin sends every queued command alone, where the error reaches its caller.
 
 A drop claim shares a turn too (`RewardsEngine.pay_in_turn`): its guard reserves the claim row and slot before
 the batch is decided, writing nothing when it refuses, and gives them back if the ladder refuses the payout.
@@ -105,6 +106,11 @@ class SharedTurns:
     async def _lead(self, free: asyncio.Event) -> None:
         self._leading = True
         free.clear()
+        # Shielded: a leader cancelled mid-turn (the bot stopping) must not cut off the COMMIT of its
+        # neighbours' claims, nor tell them to start again when their payouts have been committed.
+        await asyncio.shield(asyncio.ensure_future(self._run_turn(free)))
+
+    async def _run_turn(self, free: asyncio.Event) -> None:
         try:
             await self._turn()
         finally:
@@ -119,6 +125,9 @@ class SharedTurns:
                 taken = [self._queue.popleft() for _ in range(min(MOST, len(self._queue)))]
                 outcomes, spent = await engine.decide_together(taken)
         except BaseException as exc:
+            if not taken:  # the transaction could not begin: everyone queued meets that alone, with an answer
+                taken = list(self._queue)
+                self._queue.clear()
             engine.forget_unwritten({ask.scope.brand_id for ask in taken})
             if not isinstance(exc, asyncio.CancelledError):
                 log.warning("%d commands sharing a write failed together (%s); each runs alone", len(taken), exc)
@@ -132,5 +141,10 @@ class SharedTurns:
         self.turns += 1
         engine.written(spent)
         for ask, outcome in zip(taken, outcomes, strict=True):
-            if ask.future is not None and not ask.future.done():
+            if ask.future is None or ask.future.done():
+                continue
+            if outcome is None:  # to be decided again alone (see decide_together)
+                ask.future.set_exception(_Alone())
+                ask.future.exception()
+            else:
                 ask.future.set_result(outcome)

@@ -4,6 +4,8 @@ answered once committed; a turn that fails decides each of its commands again al
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 
 import pytest
 
@@ -106,3 +108,58 @@ async def test_drop_clicks_share_a_turn_with_claims_and_a_refused_one_gives_its_
     before = await snapshot(store)
     assert (await drops.claim(data.scope, made.drop_id, Member(ALICE))).status == "refused"
     assert await snapshot(store) == before, "a refused click leaves no claim row and no slot"
+
+
+async def test_a_turn_whose_transaction_cannot_begin_answers_its_claims_instead_of_retrying(
+    store: Store, data: ScopedData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = RewardsEngine(store)
+    if engine.turns is None:
+        pytest.skip("PostgreSQL: each command has its own transaction")
+    began: list[int] = []
+    real = store.db.transaction
+
+    @contextlib.asynccontextmanager
+    async def cannot_begin():
+        began.append(1)
+        raise sqlite3.OperationalError("database is locked")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(store.db, "transaction", cannot_begin)
+    tries = [engine.claim(data.scope, claim(m, f"i{n}")) for n, m in enumerate(CROWD[:3])]
+    answers = await asyncio.wait_for(asyncio.gather(*tries, return_exceptions=True), 5)
+    assert all(isinstance(a, sqlite3.OperationalError) for a in answers), answers
+    assert len(began) <= 6, f"{len(began)} attempts to begin: each claim meets the error once or twice"
+
+    monkeypatch.setattr(store.db, "transaction", real)
+    assert isinstance(await engine.claim(data.scope, claim(ALICE, "later")), Paid), "the writer works again"
+
+
+async def test_a_double_click_refused_by_the_events_cooldown_is_told_so_twice(store: Store, data: ScopedData) -> None:
+    rewards = Rewards(store, store.clock)
+    drops = Drops(store, store.clock, rewards)
+    await events.create_event(
+        data, ADMIN, "hourly_drop", events.EventOptions(reward=4, trigger="drop", cooldown_hours=1)
+    )
+    first, second = [await plan(drops, data, event="hourly_drop", channel_id=GENERAL) for _ in range(2)]
+    await drops.create(data.scope, first, actor_id=ADMIN, message_id="555000000000000011")
+    await drops.create(data.scope, second, actor_id=ADMIN, message_id="555000000000000012")
+    assert (await drops.claim(data.scope, first.drop_id, Member(ALICE))).paid
+    clicks = await asyncio.gather(*(drops.claim(data.scope, second.drop_id, Member(ALICE)) for _ in range(2)))
+    assert [c.status for c in clicks] == ["refused", "refused"], [(c.status, c.text) for c in clicks]
+    assert all("again" in c.text for c in clicks), [c.text for c in clicks]
+    assert await tables(data).count("discord_drop_claims", {"drop_id": second.drop_id}) == 0
+
+
+async def test_a_leader_cancelled_mid_turn_still_commits_its_neighbours_claims(store: Store, data: ScopedData) -> None:
+    engine = RewardsEngine(store)
+    if engine.turns is None:
+        pytest.skip("PostgreSQL: each command has its own transaction")
+    tasks = [asyncio.create_task(engine.claim(data.scope, claim(m, f"i{n}"))) for n, m in enumerate(CROWD[:5])]
+    while engine.turns._queue or not engine.turns._leading:  # the first one leads a turn holding all five
+        await asyncio.sleep(0)
+    tasks[0].cancel()  # the bot stopping while the turn runs
+    outcomes = await asyncio.gather(*tasks[1:])
+    assert all(isinstance(o, Paid) for o in outcomes), outcomes
+    keys = sorted(r["idempotency_key"] for r in await ledger(data))
+    assert keys == [f"i{n}:bonus" for n in range(5)], "the turn committed, the cancelled leader's claim too"
