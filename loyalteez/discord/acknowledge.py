@@ -8,16 +8,22 @@ marked `@public_reply()`.
 
 If even the acknowledgement cannot be delivered (the interaction expired while the bot was overloaded),
 the command does not run: nothing is paid that the member would never be told about.
+
+Acknowledgements travel on HTTP connections of their own (`OwnConnections`): py-cord sends every request
+through one session holding at most 100 connections, and under load the answers (which Discord takes for
+15 minutes) held them all while acknowledgements (3 s) queued behind them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
+import aiohttp
 import discord
 
 log = logging.getLogger("loyalteez.discord")
@@ -31,6 +37,32 @@ _thinking_in_public: OrderedDict[int, None] = OrderedDict()
 REMEMBERED = 10_000
 # Discord waits 3 s for autocomplete choices; answering "none" in time beats answering nothing.
 AUTOCOMPLETE_DEADLINE = 2.0
+
+
+class OwnConnections:
+    """The HTTP session acknowledgements use, apart from py-cord's: no acknowledgement waits for a connection
+    behind answers. At twice the load the bot keeps up with (about 400 interactions a second), 2 to 10 % of
+    the commands were acknowledged after Discord's 3 s that way (p99 3.0 s from arriving to acknowledged, now
+    0.5 s). Its connections are not capped: each carries one short request, at most a few seconds' worth."""
+
+    def __init__(self) -> None:
+        self._session: aiohttp.ClientSession | None = None
+
+    @contextlib.contextmanager
+    def carrying(self, interaction: discord.Interaction) -> Iterator[None]:
+        """While acknowledging `interaction`: its requests go through this session (its answers then don't)."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        shared = interaction._session
+        interaction._session = self._session
+        try:
+            yield
+        finally:
+            interaction._session = shared
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
 
 
 def public_reply(when: Callable[[Options], bool] | None = None) -> Callable[[F], F]:
@@ -67,13 +99,14 @@ def is_public(ctx: discord.ApplicationContext) -> bool:
     return bool(when and when(options_of(ctx.interaction)))
 
 
-async def defer_command(ctx: discord.ApplicationContext) -> bool:
+async def defer_command(ctx: discord.ApplicationContext, via: OwnConnections | None = None) -> bool:
     """Acknowledge a slash command at once; False when Discord no longer accepts it (the command must not run)."""
     if ctx.interaction.response.is_done():
         return True
     public = is_public(ctx)
     try:
-        await ctx.defer(ephemeral=not public)
+        with via.carrying(ctx.interaction) if via is not None else contextlib.nullcontext():
+            await ctx.defer(ephemeral=not public)
     except discord.HTTPException as exc:
         log.warning("acknowledging /%s in guild %s failed; not run: %s", ctx.command, ctx.guild_id, exc)
         return False
@@ -96,15 +129,18 @@ async def before_answer(interaction: discord.Interaction, *, ephemeral: bool) ->
             log.info("could not remove the thinking message of %s: %s", interaction.id, exc)
 
 
-async def defer_click(interaction: discord.Interaction, *, updates_message: bool) -> bool:
+async def defer_click(
+    interaction: discord.Interaction, *, updates_message: bool, via: OwnConnections | None = None
+) -> bool:
     """Acknowledge a button: a 'thinking…' answer of its own, or an update of the clicked message."""
     if interaction.response.is_done():
         return True
     try:
-        if updates_message:
-            await interaction.response.defer()
-        else:
-            await interaction.response.defer(ephemeral=True, invisible=False)
+        with via.carrying(interaction) if via is not None else contextlib.nullcontext():
+            if updates_message:
+                await interaction.response.defer()
+            else:
+                await interaction.response.defer(ephemeral=True, invisible=False)
     except discord.HTTPException as exc:
         log.warning("acknowledging a button in guild %s failed; not run: %s", interaction.guild_id, exc)
         return False

@@ -131,8 +131,14 @@ class LoyalteezBot(discord.Bot):
 
     async def invoke_application_command(self, ctx: discord.ApplicationContext) -> None:
         """Acknowledge first (within Discord's 3 s, whatever the database costs), then run the command."""
-        if await defer_command(ctx):
+        if await defer_command(ctx, self.dispatcher.acknowledging):
             await super().invoke_application_command(ctx)
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            await self.dispatcher.acknowledging.close()
 
     async def on_application_command_auto_complete(
         self, interaction: discord.Interaction, command: discord.ApplicationCommand[Any, Any, Any]

@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 import discord
 
-from loyalteez.discord.acknowledge import defer_click
+from loyalteez.discord.acknowledge import OwnConnections, defer_click
 from loyalteez.discord.backlog import CHAT_EVENTS, Answering, ChatBacklog
 from loyalteez.discord.chat_payloads import ChatMessage, ChatReaction, read_message, read_reaction
 
@@ -110,6 +110,7 @@ class Dispatcher:
         self.answering = Answering()  # commands and clicks being handled now: chat yields to them (backlog.py)
         self.backlog = ChatBacklog(self.run_in_order, self.answering, self.read_payload)
         self.background: set[asyncio.Task[Any]] = set()  # chat handlers' slow parts (in_background)
+        self.acknowledging = OwnConnections()  # acknowledgements' own HTTP connections (acknowledge.py)
 
     # -- registration -----------------------------------------------------------------------------------------
 
@@ -243,7 +244,7 @@ class Dispatcher:
         route = next((r for r in self.routes if custom_id.startswith(r.prefix)), None)
         if route is None or interaction.guild_id is None:
             return False
-        if await defer_click(interaction, updates_message=route.updates_message):
+        if await defer_click(interaction, updates_message=route.updates_message, via=self.acknowledging):
             await route.handler(interaction, custom_id.removeprefix(route.prefix))
         return True
 
