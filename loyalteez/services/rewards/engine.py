@@ -13,7 +13,7 @@ with any refusal.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
@@ -24,13 +24,13 @@ from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import texts
 from loyalteez.services.rewards.batch import BatchEngine
 from loyalteez.services.rewards.batch_checks import NeedsLocks, Preloaded
+from loyalteez.services.rewards.candidates import candidate_for
 from loyalteez.services.rewards.config import ServerRewards
 from loyalteez.services.rewards.events import ClaimRequest, ManualReward, Member, Payout
 from loyalteez.services.rewards.hooks import Guard, OnPaid
 from loyalteez.services.rewards.ladder import Candidate, refuse
 from loyalteez.services.rewards.outcomes import Outcome, Paid, RefusalReason, Refused
 from loyalteez.services.rewards.planning import Plan
-from loyalteez.services.rewards.rules import Rule, suggest
 from loyalteez.services.rewards.turns import Ask, SharedTurns, TurnGuard, Undo
 from loyalteez.store import Scope, ScopedData, Store
 
@@ -228,7 +228,7 @@ class RewardsEngine(BatchEngine):
         moment = self.clock.now()
 
         def candidate_under(cfg: ServerRewards) -> Candidate | Refused:
-            return _candidate(
+            return candidate_for(
                 cfg, member, event_type, interaction_id, trigger, channel, amount, details, key, synthetic,
                 per_instance_total,
             )  # fmt: skip
@@ -300,7 +300,7 @@ class RewardsEngine(BatchEngine):
             planned: list[int] = []
             for index in groups[scope]:
                 ask = asks[index]
-                candidate = _candidate(
+                candidate = candidate_for(
                     cfg, ask.member, ask.event_type, ask.interaction_id, ask.trigger, ask.channel, ask.amount,
                     ask.details, ask.key, False, ask.per_instance_total,
                 )  # fmt: skip
@@ -388,62 +388,12 @@ class RewardsEngine(BatchEngine):
         return await self.store.scoped(scope).ledger.prune_seen(before)
 
 
-def _candidate(
-    cfg: ServerRewards,
-    member: Member,
-    event_type: str,
-    interaction_id: str,
-    trigger: str | None,
-    channel: tuple[str | None, str | None] | None,
-    amount: int | None,
-    details: dict[str, Any] | None,
-    key: str | None,
-    synthetic: bool,
-    per_instance_total: bool,
-) -> Candidate | Refused:
-    """What a command asks to be paid, or why it cannot be: its event is unknown or not claimable this way."""
-    rule = cfg.rules.get(event_type)
-    if synthetic:
-        rule = synthetic_rule(event_type, amount or 0)
-    elif rule is not None and per_instance_total and rule.max_total_claims is not None:
-        rule = replace(rule, metadata={k: v for k, v in rule.metadata.items() if k != "max_total_claims"})
-    if rule is None:
-        # Suggest only what this command could pay: /claim never offers a boost or a drop event.
-        payable = [n for n, r in cfg.rules.items() if r.is_enabled and trigger in (None, r.trigger)]
-        return Refused(
-            RefusalReason.UNKNOWN_EVENT, texts.unknown_event(event_type, suggest(event_type, payable)), event_type
-        )
-    if trigger is not None and rule.trigger != trigger:
-        return Refused(RefusalReason.NOT_CLAIMABLE, texts.not_claimable(event_type, rule.trigger), event_type)
-    channel_id, parent_id = channel or (None, None)
-    return Candidate(
-        rule, member, key or f"{interaction_id}:{event_type}", channel_id, parent_id, amount=amount, details=details
-    )
-
-
 class _Undo(Exception):
     """Leaves a payout's transaction with a refusal, rolling back what its guard reserved."""
 
     def __init__(self, outcome: Outcome) -> None:
         super().__init__(getattr(outcome, "reason", "refused"))
         self.outcome = outcome
-
-
-def synthetic_rule(event_type: str, amount: int) -> Rule:
-    """A payout that is no monitoring rule (an achievement's reward): no cooldown or caps of its own; the
-    rest of the ladder (member disabled, test mode, budget) still applies."""
-    return Rule(
-        id="",
-        event_type=event_type,
-        reward_amount=amount,
-        cooldown_hours=0,
-        max_claims_per_user=None,
-        is_enabled=True,
-        trigger="none",
-        channels=frozenset(),
-        metadata={},
-        server_id=None,
-    )
 
 
 @dataclass(frozen=True, slots=True)
