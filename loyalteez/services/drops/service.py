@@ -10,7 +10,7 @@ any refusal rolls the claim row and the slot back. The slot that fills the drop 
 claims_count never passes max_claims however many members click at once, on SQLite or PostgreSQL. On SQLite
 a click on a drop with no claim limit shares the one writer's turn with the claims waiting beside it
 (`RewardsEngine.pay_in_turn`, services/rewards/turns.py): its claim row and slot go in only while the drop is
-live, and are given back if the engine refuses the payout.
+live, and are given back if the engine refuses the payout. Claiming is in claiming.py (`Drops` inherits it).
 
 The event's per-member caps and cooldown apply across its drops (they are the event's rules); its
 max_total_claims applies to each drop instead of the event as a whole. Drops are never deleted: ended_at
@@ -24,10 +24,7 @@ so a reaction costs no query unless it concerns a drop.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections import OrderedDict
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -41,26 +38,17 @@ from loyalteez.services.common import input as common
 from loyalteez.services.common import texts as shared
 from loyalteez.services.drops import input as check
 from loyalteez.services.drops import texts
+from loyalteez.services.drops.claiming import Claiming, drop_status
 from loyalteez.services.errors import ValidationError
-from loyalteez.services.rewards.events import Member, Payout
-from loyalteez.services.rewards.outcomes import Outcome, Paid, RefusalReason, Refused
 from loyalteez.services.rewards.rules import Rule, resolve, suggest
 from loyalteez.services.rewards.service import Rewards
 from loyalteez.store import Scope, ScopedData, Store
-from loyalteez.store.repos.drops import Drop, ReserveStatus, refused_ahead
+from loyalteez.store.repos.drops import Drop
 
 DROP_TRIGGERS = ("drop", "none")
 ENDED_KEPT = 5000  # recently ended reaction drops remembered to answer late reactions
 AUTOCOMPLETE_MAX = 25
-# Claims of one drop in the database at once, per process, on a database several connections write at once
-# (PostgreSQL; see Drops._claiming). SQLite has one writer: there every claim already waits its turn with every
-# other write, and a gate would only put the drop's clicks behind all the commands arriving meanwhile.
-CLAIMS_AT_ONCE = 4
-# ... of a drop with no claim limit: on PostgreSQL its claims lock its row only while the server runs them
-# (DropsRepository.reserve_ahead), so more of them fit through without holding more connections waiting.
-UNLIMITED_AT_ONCE = 8
 DropType = Literal["button", "reaction"]
-ClaimStatus = Literal["paid", "claimed", "full", "expired", "ended", "gone", "refused"]
 
 
 @dataclass(frozen=True)
@@ -90,30 +78,6 @@ class DropPlan:
     message_id: str | None = None
 
 
-@dataclass(frozen=True)
-class ClaimResult:
-    status: ClaimStatus
-    text: str
-    drop: Drop | None = None
-    outcome: Outcome | None = None
-    ended_now: bool = False  # this claim (or the expiry it found) ended the drop: disable its button
-
-    @property
-    def paid(self) -> bool:
-        return self.status == "paid"
-
-
-def drop_status(drop: Drop, now: datetime) -> str:
-    """live, full, expired or ended (by an admin), from the row alone."""
-    max_claims, ended = drop.max_claims, drop.ended_at
-    if max_claims is not None and drop.claims_count >= max_claims:
-        return "full"
-    expires = drop.expires_at
-    if expires is not None and (expires <= now or (ended is not None and ended >= expires)):
-        return "expired"
-    return "ended" if ended is not None else "live"
-
-
 async def drop_rule(data: ScopedData, event: str) -> Rule:
     """The enabled event a drop (or a watched channel) may pay; raises ValidationError naming why not."""
     name = (event or "").strip().lower()
@@ -129,7 +93,7 @@ async def drop_rule(data: ScopedData, event: str) -> Rule:
 
 
 @dataclass
-class Drops:
+class Drops(Claiming):
     store: Store
     clock: Clock
     rewards: Rewards
@@ -243,140 +207,6 @@ class Drops:
     def status(self, drop: Drop) -> str:
         """live, full, expired or ended, as of now."""
         return drop_status(drop, self.clock.now())
-
-    # -- claiming -------------------------------------------------------------------------------------------
-
-    async def claim(self, scope: Scope, drop_id: str, member: Member) -> ClaimResult:
-        """One member claims one drop: paid once through the engine, or a clear reason why not."""
-        data = self.store.scoped(scope)
-        drop = await data.drops.get(drop_id) if common.is_uuid(drop_id) else None
-        if drop is None:
-            return ClaimResult("gone", texts.DROP_GONE)
-        now = self.clock.now()
-        if drop.ended_at is None and drop.expires_at is not None and drop.expires_at <= now:
-            ended = await data.drops.expire_due(now, drop_id)
-            self._forget(scope, ended)
-            drop = await data.drops.get(drop_id) or drop
-            return self._unavailable(
-                drop,
-                now,
-                ended_now=any(d.drop_id == drop_id for d in ended),
-                claimed=await data.drops.has_claimed(drop_id, member.id),
-            )
-        if drop.ended_at is not None:
-            return self._unavailable(drop, now, claimed=await data.drops.has_claimed(drop_id, member.id))
-        reserved: dict[str, tuple[ReserveStatus, Drop | None]] = {}
-        event = drop.event_id
-
-        async def guard(d: ScopedData) -> Refused | None:
-            if await d.drops.reserve_ahead(drop, member.id, new_id(), now):
-                return None  # its refusal, if any, fails the payout's transaction (below)
-            status, after = await d.drops.reserve(drop_id, member.id, new_id(), now)
-            reserved["result"] = (status, after)
-            return None if status == "ok" else Refused(RefusalReason.DUPLICATE, status)
-
-        async def on_paid(d: ScopedData, paid: Paid) -> None:
-            await d.drops.set_claim_amount(drop_id, member.id, paid.amount)
-            await audit.record(
-                d,
-                actor_type="user",
-                actor_id=member.id,
-                action="drops.claimed",
-                target_user_id=member.id,
-                is_test=paid.is_test,
-                details={
-                    "drop_id": drop_id,
-                    "event": event,
-                    "amount": paid.amount,
-                    "ledger_id": paid.ledger_id,
-                },
-            )
-
-        payout = Payout(
-            key=f"drop:{drop_id}:{member.id}",
-            member=member,
-            event_type=event,
-            source="drop",
-            per_instance_total=True,
-            details={"drop_id": drop_id},
-        )
-        if self.rewards.engine.cache.current(data) is None:
-            # Else the payout reads the server's rules holding the rewards locks and this drop's row (several
-            # round trips): a crowd clicking while they load would queue on the row behind each such claim.
-            await self.rewards.engine.cache.get(data)
-
-        async def reserve(d: ScopedData) -> Refused | None:
-            status, after = await d.drops.reserve_with_room(drop_id, member.id, new_id(), now)
-            reserved["result"] = (status, after)
-            return None if status == "ok" else Refused(RefusalReason.DUPLICATE, status)
-
-        async def give_back(d: ScopedData) -> None:
-            await d.drops.unreserve(drop_id, member.id)
-
-        try:
-            # With one writer (SQLite), claims of a drop with no claim limit share its turn with the claims and
-            # commands waiting beside them (a claim filling a capped drop must not wait on others' refusals).
-            in_turn = None
-            if drop.max_claims is None:
-                in_turn = await self.rewards.engine.pay_in_turn(
-                    scope, payout, guard=reserve, undo=give_back, on_paid=on_paid
-                )
-            if in_turn is not None:
-                outcome = in_turn
-            else:
-                reserved.clear()  # a shared turn that failed rolled its reservation back
-                async with self._gate(drop):
-                    outcome = await self.rewards.engine.pay(scope, payout, guard=guard, on_paid=on_paid)
-        except Exception as exc:
-            refused = refused_ahead(exc)
-            if refused is None:
-                raise
-            reserved["result"] = (refused, None)
-            outcome = Refused(RefusalReason.DUPLICATE, refused)
-        status, after = reserved.get("result", (None, None))
-        if isinstance(outcome, Paid):
-            ended_now = after is not None and after.ended_at is not None
-            if ended_now and after is not None:
-                self._forget(scope, [after])
-            text = texts.DROP_PAID.format(
-                amount=outcome.amount, event=outcome.event, detail=shared.amount_detail(outcome)
-            )
-            return ClaimResult("paid", text, after or drop, outcome, ended_now)
-        # A reservation sent ahead may not have run: the engine found this member's claim paid already.
-        if status == "claimed" or (status is None and getattr(outcome, "reason", None) is RefusalReason.DUPLICATE):
-            return ClaimResult("claimed", texts.DROP_ALREADY, drop, outcome)
-        if status == "unavailable":
-            fresh = await data.drops.get(drop_id) or drop
-            return self._unavailable(fresh, now)
-        return ClaimResult("refused", getattr(outcome, "message", texts.DROP_GONE), drop, outcome)
-
-    @contextlib.asynccontextmanager
-    async def _gate(self, drop: Drop) -> AsyncIterator[None]:
-        """A turn for one claim of `drop` in the database: at most a few at once where claims hold pooled
-        connections while they queue on the drop's row; none needed with one writer (SQLite)."""
-        if not self.store.shared:
-            yield
-            return
-        at_once = CLAIMS_AT_ONCE if drop.max_claims is not None else UNLIMITED_AT_ONCE
-        gate = self._claiming.setdefault(drop.drop_id, [asyncio.Semaphore(at_once), 0])
-        gate[1] += 1
-        try:
-            async with gate[0]:
-                yield
-        finally:
-            gate[1] -= 1
-            if gate[1] == 0:
-                del self._claiming[drop.drop_id]
-
-    def _unavailable(self, drop: Drop, now: datetime, *, ended_now: bool = False, claimed: bool = False) -> ClaimResult:
-        if claimed:
-            return ClaimResult("claimed", texts.DROP_ALREADY, drop, ended_now=ended_now)
-        status = drop_status(drop, now)
-        if status == "full":
-            return ClaimResult("full", texts.DROP_FULL.format(max_claims=drop.max_claims), drop, ended_now=ended_now)
-        if status == "expired":
-            return ClaimResult("expired", texts.DROP_EXPIRED, drop, ended_now=ended_now)
-        return ClaimResult("ended", texts.DROP_ENDED, drop, ended_now=ended_now)
 
     # -- ending ---------------------------------------------------------------------------------------------
 
