@@ -11,7 +11,8 @@ the services and the dashboard's aiohttp server (loyalteez/web), fed messages th
   * latency: --requests sequential requests per address after a warm-up, random pages and members:
     the public leaderboard page, the API's leaderboard, member and 90-day KPI history, and the viewer's
     KPI dashboard page over 90 days and /stats page (any period and breakdown). Goals: leaderboard page and
-    API p95 < 100 ms, KPI dashboard and /stats < 300 ms;
+    API p95 < 100 ms, KPI dashboard and /stats < 300 ms; the first load of each /stats view (a read of up to
+    30 days of payouts, then kept 5 minutes) is shown on a line of its own, without a goal;
   * message rate: the child applies --messages messages as fast as the engine takes them (submit, then wait
     for every commit) with no web traffic, then while 20 clients load pages back to back (closed loop),
     then while 20 clients each load a page a second (people reading the dashboard); --rounds interleaved
@@ -192,7 +193,7 @@ class Addresses:
             "API member": (f"{api}/members/{self.member()}", self.api),
             "API KPI history, 90 days": (f"{api}/kpis?days=90", self.api),
             "KPI dashboard page, 90 days": (f"{s}/admin/kpis?days=90", {}),
-            "stats page, any period and breakdown": (f"{s}/admin/stats?{self.stats_query()}", {}),
+            STATS: (f"{s}/admin/stats?{self.stats_query()}", {}),
         }
 
     def stats_query(self) -> str:
@@ -200,7 +201,10 @@ class Addresses:
         return f"period={period}&breakdown={self.rng.choice(('', 'events', 'users'))}"
 
 
-GOALS = {"KPI dashboard page, 90 days": 300.0, "stats page, any period and breakdown": 300.0}
+STATS = "stats page, any period and breakdown"
+STATS_FIRST = "stats page, a view's first load"
+# Goals in ms; None: shown, no goal (a /stats view's first read of up to 30 days of payouts, kept 5 min after).
+GOALS: dict[str, float | None] = {"KPI dashboard page, 90 days": 300.0, STATS: 300.0, STATS_FIRST: None}
 
 
 async def operator_session(http: Any, bot: Bot, link: str) -> None:
@@ -218,6 +222,8 @@ async def latencies(http: Any, where: Addresses, requests: int) -> dict[str, tup
     found: dict[str, tuple[int, list[float]]] = {}
     for label in where.all():
         times: list[float] = []
+        first_loads: list[float] = []
+        seen: set[str] = set()
         status = 0
         for n in range(requests + 3):
             url, headers = where.all()[label]
@@ -225,9 +231,15 @@ async def latencies(http: Any, where: Addresses, requests: int) -> dict[str, tup
             async with http.get(url, headers=headers, allow_redirects=False) as response:
                 await response.read()
                 status = response.status
-            if n >= 3:  # warm-up: caches, the scheduler's first catch-up
-                times.append((time.perf_counter() - started) * 1000)
+            took = (time.perf_counter() - started) * 1000
+            if label == STATS:  # no warm-up: each of its nine views is read once, then kept (shown apart)
+                (times if url in seen else first_loads).append(took)
+                seen.add(url)
+            elif n >= 3:  # warm-up: caches, the scheduler's first catch-up
+                times.append(took)
         found[label] = (status, times)
+        if first_loads:
+            found[STATS_FIRST] = (status, first_loads)
     return found
 
 
@@ -310,8 +322,9 @@ async def main(args: argparse.Namespace) -> int:
     for label, (status, times) in found.items():
         goal = GOALS.get(label, 100.0)
         p95 = p(times, 0.95)
-        met = "yes" if status == 200 and p95 < goal else "NO"
-        print(f"{label:<40}{status:>7}{len(times):>5}{p(times, 0.5):>9.1f}{p95:>9.1f}{'< ' + f'{goal:.0f}':>9}  {met}")
+        met = "-" if goal is None else "yes" if status == 200 and p95 < goal else "NO"
+        shown = "-" if goal is None else f"< {goal:.0f}"
+        print(f"{label:<40}{status:>7}{len(times):>5}{p(times, 0.5):>9.1f}{p95:>9.1f}{shown:>9}  {met}")
     idle = statistics.median(rates["idle"])
     print(f"\nmessage -> ledger rate, {args.messages:,} messages a round, median of {args.rounds} interleaved rounds")
     print(f"{'while':<44}{'msgs/s':>10}{'pages/s':>9}{'vs idle':>9}{'drop':>8}{'CPU ms/1k':>11}  goal < 10 %")
