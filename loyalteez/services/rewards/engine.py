@@ -1,7 +1,7 @@
 """The rewards engine: commands, single payouts (`pay`) and imports on top of the batch path.
 
-`RewardsEngine` extends `BatchEngine` (batch.py, which decides and writes every batch and documents
-time, batch hooks, after-batch callbacks and rollups) with what is not a passive-event batch: the
+`RewardsEngine` extends `BatchEngine` (batch.py and batch_core.py, which decide and write every batch and
+document time, batch hooks, after-batch callbacks and rollups) with what is not a passive-event batch: the
 claim/join/reward commands and `pay()`, each a batch of one through `_run` in its own transaction, and
 the import of balances earned in another bot, which bypasses the ladder.
 
