@@ -28,7 +28,8 @@ from loyalteez.services.importers import texts
 from loyalteez.services.importers.rows import ParsedImport
 from loyalteez.services.rewards import admin_events, validation
 from loyalteez.services.rewards.admin_events import EventOptions
-from loyalteez.services.rewards.engine import ImportedBalance, RewardsEngine
+from loyalteez.services.rewards.balance_imports import ImportedBalance
+from loyalteez.services.rewards.engine import RewardsEngine
 from loyalteez.store import ScopedData
 
 DEFAULT_EVENT = "imported_balance"

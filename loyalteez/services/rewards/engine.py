@@ -13,15 +13,14 @@ with any refusal.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
 from loyalteez.clock import Clock
-from loyalteez.ids import new_id
 from loyalteez.services.access import audit
 from loyalteez.services.errors import ValidationError
 from loyalteez.services.rewards import texts
+from loyalteez.services.rewards.balance_imports import BalanceImports
 from loyalteez.services.rewards.batch import BatchEngine
 from loyalteez.services.rewards.batch_checks import NeedsLocks, Preloaded
 from loyalteez.services.rewards.candidates import candidate_for
@@ -39,7 +38,7 @@ REASON_MAX = 500
 LOCKED_ATTEMPTS = 3  # a locked command that lost a deadlock (nothing of it committed) is run again
 
 
-class RewardsEngine(BatchEngine):
+class RewardsEngine(BatchEngine, BalanceImports):
     """The engine callers hold: the batch path (BatchEngine) plus commands, `pay` and imports."""
 
     def __init__(self, store: Store, clock: Clock | None = None, **options: Any) -> None:
@@ -340,47 +339,6 @@ class RewardsEngine(BatchEngine):
             self.spend.forget(brand_id)
         self.rollups.forget()
 
-    # -- imports from other bots (python bot.py import) --------------------------------------------------------
-
-    async def import_balances(self, scope: Scope, event_type: str, rows: Sequence[ImportedBalance]) -> int:
-        """The documented way around the refusal ladder: points and messages a member earned in another bot.
-
-        Each row becomes one ledger row of `event_type` (real, never is_test) and moves the member stats
-        (messages_count, ltz_earned) through the same batch write as payouts, in the caller's transaction
-        when one is open. No rule, role bonus, streak, test mode or budget applies: the points were earned
-        elsewhere. Imported history is not today's activity, so the daily rollups and the after-batch
-        callbacks (achievements, goals) don't see it. A row whose idempotency key is already in the ledger
-        is skipped. Returns the LTZ written.
-        """
-        data = self.store.scoped(scope)
-        ledger: list[dict[str, Any]] = []
-        stats: dict[str, list[int]] = {}
-        async with self.store.transaction():
-            await data.rewards.lock(brand=True)
-            done = await data.ledger.paid_keys([r.idempotency_key for r in rows])
-            for row in rows:
-                if row.idempotency_key in done:
-                    continue
-                done.add(row.idempotency_key)
-                ledger.append(
-                    {
-                        "id": new_id(),
-                        "discord_user_id": row.member_id,
-                        "event_type": event_type,
-                        "amount": row.amount,
-                        "idempotency_key": row.idempotency_key,
-                        "is_test": False,
-                        "details": {"source": "import", **row.details},
-                    }
-                )
-                delta = stats.setdefault(row.member_id, [0, 0, 0, 0])
-                delta[0] += row.messages
-                delta[3] += row.amount
-            if ledger:
-                await data.ledger.write(ledger, stats)
-        self.spend.forget(scope.brand_id)
-        return sum(r["amount"] for r in ledger)
-
     # -- upkeep ------------------------------------------------------------------------------------------------
 
     async def prune_seen(self, scope: Scope, before: date) -> int:
@@ -394,14 +352,3 @@ class _Undo(Exception):
     def __init__(self, outcome: Outcome) -> None:
         super().__init__(getattr(outcome, "reason", "refused"))
         self.outcome = outcome
-
-
-@dataclass(frozen=True, slots=True)
-class ImportedBalance:
-    """One member's balance from another bot, as `RewardsEngine.import_balances` writes it."""
-
-    member_id: str
-    amount: int  # LTZ added (0: only messages, a bookkeeping row)
-    messages: int  # added to the member stats' messages_count
-    idempotency_key: str
-    details: dict[str, Any]
