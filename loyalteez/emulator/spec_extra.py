@@ -21,7 +21,8 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from loyalteez.emulator.spec_validate import ErrorPath, FieldError, length_error
+from loyalteez.emulator.spec_validate import ErrorPath, FieldError
+from loyalteez.emulator.spec_values import length_error
 
 EMBED_TOTAL_LIMIT = 6000
 BOT_CONTENT_LIMIT = 2000

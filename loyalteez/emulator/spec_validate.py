@@ -3,26 +3,35 @@
 Only the JSON Schema keywords the spec actually uses are implemented (see ``SchemaValidator``), with
 Discord's own leniency: unknown keys are ignored, ids may be ints or digit strings, integers may
 arrive as digit strings (py-cord sends permissions that way). Each failing field gets one error
-with Discord's code and message, so a test can assert the exact ``errors`` tree a bot would see.
+with Discord's code and message (spec_values.py), so a test can assert the exact ``errors`` tree a bot
+would see.
 """
 
 from __future__ import annotations
 
-import json
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
+
+from loyalteez.emulator.spec_values import (
+    INT_TEXT,
+    SNOWFLAKE_MAX,
+    accept,
+    choices,
+    has_duplicates,
+    is_iso8601,
+    is_url,
+    length_error,
+    number_error,
+    same,
+    show,
+    type_error,
+)
 
 ErrorPath = tuple[str, ...]
 
-INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
-SNOWFLAKE_MAX = 2**63 - 1
 REQUIRED = ("BASE_TYPE_REQUIRED", "This field is required")
-_INT_TEXT = re.compile(r"[+-]?\d+")
 # How far one value may nest before we stop descending: Discord's deepest real payloads
 # (containers > sections > accessories) are well under this.
 MAX_DEPTH = 64
@@ -49,94 +58,6 @@ def error_tree(errors: Iterable[FieldError]) -> dict[str, Any]:
         if item not in leaf:
             leaf.append(item)
     return tree
-
-
-def length_error(size: int, low: int | None, high: int | None) -> tuple[str, str] | None:
-    """Discord's wording for string lengths and list/dict sizes (one rule for all three)."""
-    if low and high is not None:
-        if size < low or size > high:
-            return "BASE_TYPE_BAD_LENGTH", f"Must be between {low} and {high} in length."
-    elif high is not None and size > high:
-        return "BASE_TYPE_MAX_LENGTH", f"Must be {high} or fewer in length."
-    elif low and size < low:
-        return "BASE_TYPE_MIN_LENGTH", f"Must be {low} or more in length."
-    return None
-
-
-def _show(value: Any) -> str:
-    """A value as Discord quotes it inside an error sentence (shortened)."""
-    text = value if isinstance(value, str) else json.dumps(value, default=str)
-    return text if len(text) <= 100 else text[:97] + "..."
-
-
-def _choices(values: Sequence[Any]) -> str:
-    """Discord renders allowed values as a Python tuple: ``(4, 5)`` or ``('rich',)``."""
-    return repr(tuple(values))
-
-
-def _same(value: Any, allowed: Any) -> bool:
-    """Equality that keeps JSON types apart (``True`` is not ``1``)."""
-    if isinstance(value, bool) or isinstance(allowed, bool):
-        return value is allowed
-    return bool(value == allowed)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _accept(kind: str, schema: Mapping[str, Any], value: Any) -> tuple[bool, Any]:
-    """Does ``value`` pass as JSON type ``kind``, and as what value (after Discord's coercion)?"""
-    if kind == "object":
-        return type(value) is dict or isinstance(value, Mapping), value  # decoded JSON: skip the ABC check
-    if kind == "array":
-        return isinstance(value, list | tuple), value
-    if kind == "boolean":
-        return isinstance(value, bool), value
-    if kind == "string":
-        if isinstance(value, str):
-            return True, value
-        if _is_number(value) and schema.get("format") == "snowflake":
-            return True, str(value)
-        return _is_number(value), str(value) if _is_number(value) else value
-    if kind == "integer":
-        if isinstance(value, int) and not isinstance(value, bool):
-            return True, value
-        if isinstance(value, float) and value.is_integer():
-            return True, int(value)
-        if isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
-            return True, int(value)
-        return False, value
-    if kind == "number":
-        if _is_number(value):
-            return math.isfinite(value), value
-        if isinstance(value, str):
-            try:
-                number = float(value)
-            except ValueError:
-                return False, value
-            return math.isfinite(number), number
-        return False, value
-    return True, value  # an unknown type word: do not invent a rule
-
-
-def _type_error(kind: str, schema: Mapping[str, Any], value: Any) -> tuple[str, str]:
-    """The error Discord gives when a value cannot be read as ``kind``."""
-    if kind == "object":
-        if "properties" not in schema and isinstance(schema.get("additionalProperties"), Mapping):
-            return "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType"
-        return "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType"
-    if kind == "array":
-        return "LIST_TYPE_CONVERT", "Only iterables may be used in a ListType"
-    if kind == "string":
-        if schema.get("format") == "snowflake":
-            return "NUMBER_TYPE_COERCE", f'Value "{_show(value)}" is not snowflake.'
-        return "STRING_TYPE_CONVERT", f'Could not interpret "{_show(value)}" as string.'
-    if kind == "integer":
-        return "NUMBER_TYPE_COERCE", f'Value "{_show(value)}" is not int.'
-    if kind == "number":
-        return "NUMBER_TYPE_COERCE", f'Value "{_show(value)}" is not float.'
-    return "BOOLEAN_TYPE_CONVERT", "Must be either true or false."
 
 
 class SchemaValidator:
@@ -207,12 +128,12 @@ class SchemaValidator:
         if types is not None:
             wanted = [t for t in types if t != "null"]
             for candidate in wanted:
-                ok, coerced = _accept(candidate, schema, value)
+                ok, coerced = accept(candidate, schema, value)
                 if ok:
                     kind, value = candidate, coerced
                     break
             if kind is None and wanted:
-                return [FieldError(path, *_type_error(wanted[0], schema, value))]
+                return [FieldError(path, *type_error(wanted[0], schema, value))]
 
         own = self._choices_error(schema, value) or self._kind_error(kind, schema, value)
         if own is not None:
@@ -234,18 +155,18 @@ class SchemaValidator:
         # An empty enum is a generator artefact in the spec (a query parameter), not "nothing is
         # allowed", so it is skipped rather than turned into a rule no request could pass.
         allowed = schema.get("enum") or (None if "const" not in schema else [schema["const"]])
-        if allowed and not any(_same(value, choice) for choice in allowed):
-            return "BASE_TYPE_CHOICES", f"Value must be one of {_choices(allowed)}."
+        if allowed and not any(same(value, choice) for choice in allowed):
+            return "BASE_TYPE_CHOICES", f"Value must be one of {choices(allowed)}."
         return None
 
     def _kind_error(self, kind: str | None, schema: Mapping[str, Any], value: Any) -> tuple[str, str] | None:
         if kind == "string":
             return self._string_error(schema, value)
         if kind in ("integer", "number"):
-            return _number_error(kind, schema, value)
+            return number_error(kind, schema, value)
         if kind == "array":
             found = length_error(len(value), schema.get("minItems"), schema.get("maxItems"))
-            if found is None and schema.get("uniqueItems") and _has_duplicates(value):
+            if found is None and schema.get("uniqueItems") and has_duplicates(value):
                 found = ("LIST_ITEM_VALUE_DUPLICATE", "Values must be unique.")
             return found
         if kind == "object":
@@ -256,7 +177,7 @@ class SchemaValidator:
         fmt = schema.get("format")
         if fmt == "snowflake":
             if not self._pattern(schema.get("pattern", r"^(0|[1-9][0-9]*)$")).search(text):
-                return "NUMBER_TYPE_COERCE", f'Value "{_show(text)}" is not snowflake.'
+                return "NUMBER_TYPE_COERCE", f'Value "{show(text)}" is not snowflake.'
             if int(text) > SNOWFLAKE_MAX:
                 return "NUMBER_TYPE_MAX", f"snowflake value should be less than or equal to {SNOWFLAKE_MAX}."
             return None
@@ -266,9 +187,9 @@ class SchemaValidator:
         pattern = schema.get("pattern")
         if pattern and not self._pattern(pattern).search(text):
             return "STRING_TYPE_REGEX", "String value did not match validation regex."
-        if fmt == "date-time" and not _is_iso8601(text):
-            return "DATE_TYPE_PARSE", f'Could not parse "{_show(text)}". Should be ISO8601.'
-        if fmt == "uri" and not _is_url(text):
+        if fmt == "date-time" and not is_iso8601(text):
+            return "DATE_TYPE_PARSE", f'Could not parse "{show(text)}". Should be ISO8601.'
+        if fmt == "uri" and not is_url(text):
             return "URL_TYPE_INVALID_URL", "Not a well formed URL."
         return None
 
@@ -325,9 +246,9 @@ class SchemaValidator:
             return self._check(first, value, path, depth + 1)
         consts = _const_values(fitting)
         if consts is not None:
-            if any(_same(value, c) for c in consts):
+            if any(same(value, c) for c in consts):
                 return []
-            return [FieldError(path, "BASE_TYPE_CHOICES", f"Value must be one of {_choices(consts)}.")]
+            return [FieldError(path, "BASE_TYPE_CHOICES", f"Value must be one of {choices(consts)}.")]
         if type(value) is dict or isinstance(value, Mapping):
             fitting, tag_error = self._narrow_by_tag(fitting, value, path)
             if tag_error is not None:
@@ -355,7 +276,7 @@ class SchemaValidator:
             types = [types]
         if value is None:
             return "null" in types
-        return any(_accept(t, schema, value)[0] for t in types if t != "null")
+        return any(accept(t, schema, value)[0] for t in types if t != "null")
 
     def _tag_values(self, schema: Mapping[str, Any], name: str) -> list[Any] | None:
         prop = schema.get("properties", {}).get(name)
@@ -376,13 +297,13 @@ class SchemaValidator:
             if name not in value:
                 continue
             tag = value[name]
-            if isinstance(tag, str) and _INT_TEXT.fullmatch(tag):
+            if isinstance(tag, str) and INT_TEXT.fullmatch(tag):
                 tag = int(tag)
-            kept = [b for b, t in zip(branches, tags, strict=True) if any(_same(tag, x) for x in t)]
+            kept = [b for b, t in zip(branches, tags, strict=True) if any(same(tag, x) for x in t)]
             if kept:
                 return kept, None
             allowed = sorted({x for t in tags for x in t}, key=lambda x: (str(type(x)), x))
-            message = f"Value must be one of {_choices(allowed)}."
+            message = f"Value must be one of {choices(allowed)}."
             return branches, FieldError((*path, name), "BASE_TYPE_CHOICES", message)
         return branches, None
 
@@ -408,38 +329,3 @@ def _const_values(branches: Sequence[Mapping[str, Any]]) -> list[Any] | None:
             return None
         values.append(branch["const"])
     return values
-
-
-def _number_error(kind: str, schema: Mapping[str, Any], number: float) -> tuple[str, str] | None:
-    label = "int" if kind == "integer" else "float"
-    low, high = schema.get("minimum"), schema.get("maximum")
-    if kind == "integer" and schema.get("format") in INT_RANGES:
-        fmt_low, fmt_high = INT_RANGES[schema["format"]]
-        low = fmt_low if low is None else max(low, fmt_low)
-        high = fmt_high if high is None else min(high, fmt_high)
-    if low is not None and number < low:
-        return "NUMBER_TYPE_MIN", f"{label} value should be greater than or equal to {low}."
-    if high is not None and number > high:
-        return "NUMBER_TYPE_MAX", f"{label} value should be less than or equal to {high}."
-    return None
-
-
-def _has_duplicates(items: Sequence[Any]) -> bool:
-    seen = {json.dumps(item, sort_keys=True, default=str) for item in items}
-    return len(seen) != len(items)
-
-
-def _is_iso8601(text: str) -> bool:
-    try:
-        datetime.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_url(text: str) -> bool:
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return False
-    return bool(parts.scheme) and bool(parts.netloc or parts.path)
