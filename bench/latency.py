@@ -36,7 +36,9 @@ import contextlib
 
 import asyncpg
 
-from bench.load import Load, percentile, start_and_drop
+from bench._load_members import Load
+from bench._load_report import percentile
+from bench.load import start_and_drop
 from loyalteez.emulator import Emulator, GuildHandle, MemberHandle
 from loyalteez.emulator.harness import TOKEN
 from loyalteez.emulator.state import Channel

@@ -26,6 +26,8 @@ the saturation point is the highest rate of events it handled with no failed int
 counted within 2 s of the load stopping. Then it offers twice that rate and reports failed interactions
 and, for /claim and the drop button, how many claims were paid against how many members saw a paying
 answer (they must be equal: a paid claim is always answered).
+
+The members are played by _load_members.py; what a run measured is printed by _load_report.py.
 """
 
 from __future__ import annotations
@@ -34,134 +36,25 @@ import argparse
 import asyncio
 import logging
 import os
-import random
-import resource
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Coroutine
-from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._load_members import Load
+from bench._load_report import ACK_DEADLINE, SWEEP_HEADER, Outcome, print_table, sweep_row
 from bench._results import publish
 from loyalteez import collector
-from loyalteez.emulator import Emulator, GuildHandle, MemberHandle
+from loyalteez.emulator import Emulator, GuildHandle
 from loyalteez.emulator.harness import TOKEN
-from loyalteez.emulator.state import Channel, Message
+from loyalteez.emulator.state import Message
 from loyalteez.services.rewards.check import check_ledger
 from loyalteez.store import Store
 from tests.reliability.crash_rig import BotProcess, prepare_database
-
-COMMANDS = [("balance", {}), ("claim", {"event": "bonus"}), ("leaderboard", {}), ("cooldowns", {}), ("help", {})]
-SMALL_TALK = ["lol", "nice", "anyone around?", "that's wild", "brb", "this is the way", "ok", "haha yes"]
-WORDS = ["community", "loyalty", "reward", "points", "weekly", "event", "members", "server", "quest", "season"]
-P99_TARGET_MS = 250.0
-ACK_DEADLINE = 3.0  # seconds Discord gives the bot to acknowledge an interaction
-KEEP_UP_LAG = 2.0  # seconds after the load stopped by which the bot must have counted everything
-
-
-class Load:
-    def __init__(self, members: list[MemberHandle], channels: list[Channel], seconds: float, rate: float) -> None:
-        self.members, self.channels, self.seconds, self.rate = members, channels, seconds, rate
-        self.rng = random.Random(42)
-        self.recent: list[Message] = []
-        self.posted: Counter[int] = Counter()
-        self.sent_at: dict[int, list[float]] = {}  # member -> when each of their messages was sent, in order
-        self.reacted: set[tuple[int, int, str]] = set()  # (member, message, emoji) on others' messages
-        self.reactions_sent = 0
-        self.latency: dict[str, list[float]] = {}
-        self.paid_claims = 0
-        self.paid_drops = 0
-        self.failed: Counter[str] = Counter()
-        self.deadline = 0.0
-        self.pending: set[asyncio.Task[None]] = set()
-
-    async def run(self, drop_message: Message) -> None:
-        self.deadline = time.perf_counter() + self.seconds
-        await asyncio.gather(self.chat(), self.react(), self.drop(drop_message), self.commands())
-        if self.pending:
-            await asyncio.wait(self.pending)
-
-    def spawn(self, work: Coroutine[object, object, None]) -> None:
-        task = asyncio.create_task(work)
-        self.pending.add(task)
-        task.add_done_callback(self.pending.discard)
-
-    async def paced(self, per_second: float) -> AsyncIterator[None]:
-        """Tick about `per_second` times a second, catching up in small bursts when the loop was busy."""
-        interval, next_at = 1.0 / per_second, time.perf_counter()
-        while time.perf_counter() < self.deadline:
-            yield
-            next_at += interval
-            await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
-
-    async def chat(self) -> None:
-        async for _ in self.paced(200 * self.rate):
-            member, roll = self.rng.choice(self.members), self.rng.random()
-            text = (
-                "gm"
-                if roll < 0.1
-                else (" ".join(self.rng.choices(WORDS, k=25)) + ".")
-                if roll < 0.25
-                else self.rng.choice(SMALL_TALK)
-            )
-            self.sent_at.setdefault(member.id, []).append(time.perf_counter())
-            message = await member.say(self.rng.choice(self.channels), text)
-            self.posted[member.id] += 1
-            self.recent = [*self.recent[-199:], message]
-
-    async def react(self) -> None:
-        async for _ in self.paced(80 * self.rate):
-            if not self.recent:
-                continue
-            member, message = self.rng.choice(self.members), self.rng.choice(self.recent)
-            emoji = self.rng.choice(["🎉", "🔥", "👍"])
-            if (member.id, message.id, emoji) in self.reacted:
-                continue
-            await member.react(message, emoji)
-            self.reactions_sent += 1
-            if message.author.id != member.id:  # reacting to one's own message is not taking part: not counted
-                self.reacted.add((member.id, message.id, emoji))
-
-    async def drop(self, message: Message) -> None:
-        order = list(self.members)
-        self.rng.shuffle(order)
-        async for _ in self.paced(len(order) / max(1.0, self.seconds * 0.8)):
-            if not order:
-                return
-            self.spawn(self.click(order.pop(), message))
-
-    async def click(self, member: MemberHandle, message: Message) -> None:
-        started = time.perf_counter()
-        try:
-            reply = await member.click(message, "Claim", reply_timeout=10)
-        except AssertionError:
-            self.failed["drop click"] += 1
-            return
-        self.latency.setdefault("drop claim (button)", []).append(time.perf_counter() - started)
-        self.paid_drops += "LTZ" in reply.content
-
-    async def commands(self) -> None:
-        async for _ in self.paced(20 * self.rate):
-            name, options = self.rng.choice(COMMANDS)
-            self.spawn(self.command(self.rng.choice(self.members), name, options))
-
-    async def command(self, member: MemberHandle, name: str, options: dict) -> None:
-        started = time.perf_counter()
-        try:
-            reply = await member.slash(name, options, reply_timeout=10)
-        except AssertionError:
-            self.failed[f"/{name}"] += 1
-            return
-        elapsed = time.perf_counter() - started
-        self.latency.setdefault("commands (all)", []).append(elapsed)
-        self.latency.setdefault(f"  /{name}", []).append(elapsed)
-        self.paid_claims += name == "claim" and "You earned" in reply.content
 
 
 async def start_and_drop(emu: Emulator, guild: GuildHandle, bot: BotProcess) -> Message:
@@ -239,10 +132,6 @@ def lost_or_doubled(db: Path, load: Load) -> list[str]:
     return problems
 
 
-def percentile(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
-
-
 class QuietBot(BotProcess):
     """The bot without its dashboard: the benchmark measures Discord traffic (and port 8080 may be taken)."""
 
@@ -255,64 +144,6 @@ class QuietBot(BotProcess):
             return 0.0
         fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-@dataclass
-class Outcome:
-    """One load run, as measured from outside the bot."""
-
-    load: Load
-    members: int
-    rate: float
-    offered: float  # seconds the load ran
-    handled: float  # seconds until the bot had counted everything
-    caught_up: bool
-    problems: list[str]
-    errors: list[str]
-    bot_cpu: float  # seconds of CPU, during the load
-    emulator_cpu: float
-    claims_paid: int  # /claim ledger rows
-    drops_paid: int  # drop claim rows
-    acks: list[float | None]  # seconds from each interaction sent to its acknowledgement (None: never)
-
-    @property
-    def interactions(self) -> int:
-        return sum(len(v) for k, v in self.load.latency.items() if not k.startswith("  "))
-
-    @property
-    def events(self) -> int:
-        return sum(self.load.posted.values()) + self.load.reactions_sent + self.interactions + self.failed
-
-    @property
-    def offered_rate(self) -> float:
-        return self.events / self.offered
-
-    @property
-    def handled_rate(self) -> float:
-        return self.events / self.handled
-
-    @property
-    def lag(self) -> float:
-        return self.handled - self.offered
-
-    @property
-    def failed(self) -> int:
-        return sum(self.load.failed.values())
-
-    def p(self, q: int, what: str = "commands (all)") -> float:
-        return percentile([v * 1000 for v in self.load.latency.get(what, [0.0])], q)
-
-    def ack_ms(self, q: int) -> float:
-        """Percentile `q` (nearest rank) of the time to acknowledge, in ms; one never acknowledged is infinite."""
-        ms = sorted(a * 1000 if a is not None else float("inf") for a in self.acks) or [0.0]
-        return ms[max(0, -(-q * len(ms) // 100) - 1)]
-
-    def late_acks(self) -> int:
-        """Interactions acknowledged after Discord's 3 s, or never."""
-        return sum(1 for a in self.acks if a is None or a > ACK_DEADLINE)
-
-    def kept_up(self) -> bool:
-        return self.caught_up and not self.failed and not self.problems and self.lag <= KEEP_UP_LAG
 
 
 async def run(seconds: float, members: int, rate: float) -> Outcome:
@@ -363,73 +194,6 @@ async def run(seconds: float, members: int, rate: float) -> Outcome:
         load, members, rate, offered, handled, caught_up, problems, errors, bot_cpu, emulator_cpu, claims_paid,
         drops_paid, acks,
     )  # fmt: skip
-
-
-def print_table(out: Outcome) -> int:
-    load = out.load
-    print(
-        f"{out.members} members, {out.offered:.0f} s of load; the bot had handled everything {out.lag:.1f} s "
-        "after the load stopped\n"
-    )
-    print(f"{'what':<24} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
-    for what, values in load.latency.items():
-        ms = [v * 1000 for v in values]
-        print(
-            f"{what:<24} {len(ms):>7} {percentile(ms, 50):>8.1f} {percentile(ms, 95):>8.1f} "
-            f"{percentile(ms, 99):>8.1f} {max(ms):>8.1f}"
-        )
-    print()
-    print(f"{'messages':<24} {sum(load.posted.values()):>7}")
-    print(f"{'reactions':<24} {load.reactions_sent:>7}   ({len(load.reacted)} on others' messages: counted)")
-    print(f"{'interactions':<24} {out.interactions:>7}   (commands and drop clicks)")
-    print(f"{'events/s':<24} {out.handled_rate:>7.0f}   (all of them / time until the bot had handled them)")
-    print(f"{'CPU, bot':<24} {out.bot_cpu / out.offered:>7.0%}   (of one core, during the load)")
-    print(f"{'CPU, emulator':<24} {out.emulator_cpu / out.offered:>7.0%}   (this process: emulator and members)")
-    print(
-        f"{'peak memory, bot':<24} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:>7.0f} MB"
-        "   (max resident set of the bot process)"
-    )
-    print(
-        f"{'peak memory, emulator':<24} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:>7.0f} MB"
-        "   (this process: emulator and simulated members)"
-    )
-    print(
-        f"{'acknowledged late':<24} {out.late_acks():>7}   (after {ACK_DEADLINE:.0f} s or never, of {len(out.acks)}; "
-        f"p99 {out.ack_ms(99):.0f} ms, max {out.ack_ms(100):.0f} ms)"
-    )
-    print(f"{'failed interactions':<24} {out.failed:>7}   {dict(load.failed) or ''}")
-    print(f"{'claims paid / answered':<24} {out.claims_paid:>7}   / {load.paid_claims} (/claim)")
-    print(f"{'drops paid / answered':<24} {out.drops_paid:>7}   / {load.paid_drops} (the Claim button)")
-    print(f"{'errors in the bot log':<24} {len(out.errors):>7}   {'; '.join(out.errors[:3])}")
-    print(f"{'lost or doubled':<24} {len(out.problems):>7}   {'; '.join(out.problems[:5])}")
-    p99 = out.p(99)
-    print(f"\ncommand p99 {p99:.0f} ms (target < {P99_TARGET_MS:.0f} ms): {'ok' if p99 < P99_TARGET_MS else 'MISSED'}")
-    publish(
-        "load",
-        [
-            ("events/s handled", f"{out.handled_rate:,.0f}", f"rate {out.rate:g}, lag {out.lag:.1f} s"),
-            ("command p99", f"{p99:.0f} ms", f"target < {P99_TARGET_MS:.0f} ms"),
-            ("failed interactions", str(out.failed), "0"),
-        ],
-    )
-    return 1 if out.problems or out.errors or out.failed or p99 >= P99_TARGET_MS else 0
-
-
-SWEEP_HEADER = (
-    f"{'rate':>5} {'offered/s':>9} {'handled/s':>9} {'lag s':>6} {'p50 ms':>7} {'p99 ms':>7} {'ack p99':>7} "
-    f"{'failed':>6} "
-    f"{'claims paid/ans':>15} {'drops paid/ans':>14} {'bot CPU':>7} {'emu CPU':>7}  kept up"
-)
-
-
-def sweep_row(out: Outcome) -> str:
-    load = out.load
-    return (
-        f"{out.rate:>5g} {out.offered_rate:>9,.0f} {out.handled_rate:>9,.0f} {out.lag:>6.1f} {out.p(50):>7.0f} "
-        f"{out.p(99):>7.0f} {out.ack_ms(99):>7.0f} {out.failed:>6} {f'{out.claims_paid}/{load.paid_claims}':>15} "
-        f"{f'{out.drops_paid}/{load.paid_drops}':>14} {out.bot_cpu / out.offered:>7.0%} "
-        f"{out.emulator_cpu / out.offered:>7.0%}  {'yes' if out.kept_up() else 'no'}"
-    )
 
 
 async def sweep(seconds: float, members: int, rates: list[float]) -> int:
