@@ -18,7 +18,7 @@ MEMBER_BASE = 800_000_000_000_000_000
 
 
 def stamp(moment: datetime) -> str:
-    """How the SQLite engine stores a TIMESTAMPTZ (store/sqlite_db.py)."""
+    """How the SQLite engine stores a TIMESTAMPTZ (store/sqlite_codecs.py)."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
