@@ -187,9 +187,27 @@ def shots(request: pytest.FixtureRequest, browser_page: Any) -> Callable[[str], 
         path = folder / f"{name}.png"
         await browser_page.screenshot(path=str(path), full_page=True)
         assert_not_blank(path)
+        documented = DOCUMENTED_SHOTS.get((folder.name, name))
+        if documented and os.environ.get("LOYALTEEZ_REFRESH_SCREENSHOTS") == "1":
+            shutil.copyfile(path, DOCS_SCREENSHOTS / documented)
         return path
 
     return take
+
+
+# Screenshots docs/web.md shows: (test, shot) -> file in docs/screenshots/ (LOYALTEEZ_REFRESH_SCREENSHOTS=1
+# copies them there; commit them with the change).
+DOCS_SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
+DOCUMENTED_SHOTS = {
+    ("test_public_leaderboard_pages_like_the_command", "page-1"): "public-leaderboard.png",
+    ("test_member_page", "member"): "member-page.png",
+    ("test_kpi_dashboard_draws_every_chart", "kpis-90"): "admin-kpis-90-days.png",
+    ("test_an_event_edited_on_the_web_pays_the_new_amount_in_discord", "edit"): "manage-event-edit.png",
+    ("test_a_drop_posted_from_the_web_is_claimed_in_discord", "drops"): "manage-drops.png",
+    ("test_audit_log_downloads_its_csv", "audit"): "admin-audit-log.png",
+    ("test_member_supplied_names_never_run", "leaderboard"): "escaped-names-leaderboard.png",
+    ("test_phone_layout_never_scrolls_sideways", "phone-leaderboard"): "phone-leaderboard.png",
+}
 
 
 def assert_not_blank(path: Path) -> None:
