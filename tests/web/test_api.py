@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from yarl import URL
+
 from loyalteez.services.api import tokens
 from loyalteez.services.api.limits import DEFAULT_PER_MINUTE
 from loyalteez.web.api.openapi import document
@@ -145,7 +147,7 @@ async def test_cookies_never_authenticate_the_api_and_only_token_requests_skip_c
     # A bearer header does not lift CSRF off the dashboard's own forms.
     async with client.post(web.url + "/logout", headers={"Authorization": f"Bearer {token}"}) as response:
         assert response.status == 403
-    assert client.cookie_jar.filter_cookies(web.url).get(COOKIE) is not None
+    assert client.cookie_jar.filter_cookies(URL(web.url)).get(COOKIE) is not None
 
 
 async def test_a_revoked_token_is_refused_and_no_token_or_hash_is_ever_shown(web, connected, client, caplog):
