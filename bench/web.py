@@ -90,6 +90,7 @@ class BenchDirectory:
 async def serve(path: str) -> None:
     """The child: store + services + dashboard on one loop; commands on stdin, answers on stdout."""
     from bench.rewards_engine import realistic_messages
+    from loyalteez import collector
     from loyalteez.clock import SystemClock
     from loyalteez.services.api.limits import RateLimiter
     from loyalteez.services.container import build_services
@@ -103,6 +104,7 @@ async def serve(path: str) -> None:
     services.api.limits = RateLimiter(clock, per_minute=10**9)  # the bench measures speed, not the limit
     server = WebServer(WebSettings(enabled=True, port=0), services, BenchDirectory(), clock)  # type: ignore[arg-type]
     await server.start()
+    collector.settle_for_serving()  # as `python bot.py` does once it is up (loyalteez/runner.py)
     scope = Scope(BRAND_ID, SERVER_ID)
     print(f"ready {server.port}", flush=True)
     loop = asyncio.get_running_loop()
