@@ -1,6 +1,6 @@
 """Dashboard and JSON API on a 100k-member server: page and API p95, and the bot's message rate under web load.
 
-Run: .venv/bin/python bench/web.py [--members 100000] [--requests 40] [--messages 20000] [--rounds 3] [--profile]
+Run: .venv/bin/python bench/web.py [--members 100000] [--requests 40] [--messages 100000] [--rounds 5] [--profile]
 
 The bot side runs in a child process as `python bot.py` runs it: one event loop with the store (SQLite),
 the services and the dashboard's aiohttp server (loyalteez/web), fed messages through `Rewards.submit`
@@ -352,8 +352,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=40, help="timed requests per address")
-    parser.add_argument("--messages", type=int, default=20_000, help="messages per rate round")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--messages", type=int, default=100_000, help="messages per rate round")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
         "--profile", action="store_true", help="profile the bot's loop in the back-to-back rounds (slows them)"
     )
