@@ -13,7 +13,7 @@ Cheaper pages do not lower that share under a crowd: clients asking back to back
 A page costs the bot more than its turn shows (aiohttp reading each request, the reader thread beside the
 writer's, the writer's batches broken up by pages), about twice as much: at a thirteenth of the loop (REST 12)
 20 clients asking back to back cost members 11-16 % of their message rate, at a twenty-first 9-12 %, at a
-forty-first (REST 40) 3 %, inside the 10 % the dashboard may take (bench/web.py). The API's own limit (60
+forty-first (REST 40) 3-7 %, inside the 10 % the dashboard may take (bench/web.py). The API's own limit (60
 calls a minute per token) is far below what even a forty-first lets through.
 """
 
