@@ -74,25 +74,26 @@ class SharedTurns:
     def __init__(self, engine: RewardsEngine) -> None:
         self.engine = engine
         self._queue: deque[Ask] = deque()
-        self._leading = False
-        self._free: asyncio.Event | None = None  # set while no turn runs (made on first use, in the loop)
+        self._free = asyncio.Event()  # set while no turn runs
+        self._free.set()
         self.turns = 0  # committed turns (tests read it)
+
+    @property
+    def running(self) -> bool:
+        """A turn is being decided or written now."""
+        return not self._free.is_set()
 
     async def decide(self, ask: Ask) -> Outcome | None:
         """The command's outcome, committed in a shared turn; None when it must be decided alone."""
-        if self._free is None:
-            self._free = asyncio.Event()
-            self._free.set()
-        free = self._free
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         ask.future = future
         self._queue.append(ask)
         try:
             while not future.done():
-                if self._leading:
-                    await free.wait()  # the running turn ends; then this command leads, or was in it
+                if self.running:
+                    await self._free.wait()  # the running turn ends; then this command leads, or was in it
                     continue
-                await self._lead(free)
+                await self._lead()
         finally:
             if not future.done():  # cancelled while waiting (the bot is stopping): never decided
                 with contextlib.suppress(ValueError):
@@ -103,19 +104,17 @@ class SharedTurns:
         except _Alone:
             return None
 
-    async def _lead(self, free: asyncio.Event) -> None:
-        self._leading = True
-        free.clear()
+    async def _lead(self) -> None:
+        self._free.clear()
         # Shielded: a leader cancelled mid-turn (the bot stopping) must not cut off the COMMIT of its
         # neighbours' claims, nor tell them to start again when their payouts have been committed.
-        await asyncio.shield(asyncio.ensure_future(self._run_turn(free)))
+        await asyncio.shield(asyncio.ensure_future(self._run_turn()))
 
-    async def _run_turn(self, free: asyncio.Event) -> None:
+    async def _run_turn(self) -> None:
         try:
             await self._turn()
         finally:
-            self._leading = False
-            free.set()
+            self._free.set()
 
     async def _turn(self) -> None:
         engine = self.engine
@@ -132,19 +131,21 @@ class SharedTurns:
             if not isinstance(exc, asyncio.CancelledError):
                 log.warning("%d commands sharing a write failed together (%s); each runs alone", len(taken), exc)
             for ask in taken:
-                if ask.future is not None and not ask.future.done():
-                    ask.future.set_exception(_Alone())
-                    ask.future.exception()  # retrieved: its caller may be gone
+                _send_alone(ask)
             if isinstance(exc, Exception):
                 return
             raise
         self.turns += 1
         engine.written(spent)
         for ask, outcome in zip(taken, outcomes, strict=True):
-            if ask.future is None or ask.future.done():
-                continue
             if outcome is None:  # to be decided again alone (see decide_together)
-                ask.future.set_exception(_Alone())
-                ask.future.exception()
-            else:
+                _send_alone(ask)
+            elif ask.future is not None and not ask.future.done():
                 ask.future.set_result(outcome)
+
+
+def _send_alone(ask: Ask) -> None:
+    """Its caller decides the command again in a transaction of its own (unless it is gone already)."""
+    if ask.future is not None and not ask.future.done():
+        ask.future.set_exception(_Alone())
+        ask.future.exception()  # retrieved: its caller may be gone

@@ -164,7 +164,6 @@ class DropsRepository(Repository):
         """Take one claim slot of a live drop for a member: ('ok', drop after), ('claimed', None) or
         ('unavailable', None) when it is full, ended or expired. Call inside the paying transaction: a
         refusal after 'ok' must roll back the claim row and the slot with it."""
-        scope_sql, scope_params = self._tables.scope_filter(DROPS)
         # Its row count, not RETURNING: a statement answered by row count travels with the BEGIN (one round trip).
         added = await self._db.execute(
             f"INSERT INTO {CLAIMS} (claim_id, drop_id, brand_id, server_id, discord_user_id, claimed_at) "
@@ -173,6 +172,12 @@ class DropsRepository(Repository):
         )
         if added < 1:
             return "claimed", None
+        return await self._take_slot(drop_id, now)
+
+    async def _take_slot(self, drop_id: str, now: datetime) -> tuple[ReserveStatus, Drop | None]:
+        """Count a claim row just added against the drop, ending it when that fills it; 'unavailable' when
+        the drop is not live with room (the caller's transaction then rolls the claim row back)."""
+        scope_sql, scope_params = self._tables.scope_filter(DROPS)
         row = await self._db.fetch_one(
             f"UPDATE {DROPS} SET claims_count = claims_count + 1, ended_at = CASE WHEN max_claims IS NOT NULL "
             "AND claims_count + 1 >= max_claims THEN ? ELSE ended_at END "
@@ -197,13 +202,7 @@ class DropsRepository(Repository):
         )
         if added < 1:
             return ("claimed" if await self.has_claimed(drop_id, member_id) else "unavailable"), None
-        row = await self._db.fetch_one(
-            f"UPDATE {DROPS} SET claims_count = claims_count + 1, ended_at = CASE WHEN max_claims IS NOT NULL "
-            f"AND claims_count + 1 >= max_claims THEN ? ELSE ended_at END WHERE {scope_sql} AND drop_id = ? "
-            "RETURNING *",
-            [now, *scope_params, drop_id],
-        )
-        return ("ok", Drop.from_row(row)) if row is not None else ("unavailable", None)
+        return await self._take_slot(drop_id, now)  # live with room: just checked in this transaction
 
     async def unreserve(self, drop_id: str, member_id: str) -> None:
         """Give back a claim `reserve_with_room` took in this transaction, whose payout was refused (a drop

@@ -28,6 +28,14 @@ async def data(store: Store) -> ScopedData:
     return data
 
 
+def engine_with_turns(store: Store) -> RewardsEngine:
+    """An engine whose claims share the writer's turns; PostgreSQL has none (each command its own transaction)."""
+    engine = RewardsEngine(store)
+    if engine.turns is None:
+        pytest.skip("PostgreSQL: each command has its own transaction")
+    return engine
+
+
 def claim(who: str, interaction: str, event: str = "bonus") -> ClaimRequest:
     return ClaimRequest(interaction, Member(who), event, GENERAL)
 
@@ -60,9 +68,7 @@ async def test_a_members_second_claim_in_the_same_turn_meets_the_first_ones_cool
 async def test_a_turn_that_fails_decides_each_of_its_claims_again_alone(
     store: Store, data: ScopedData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    engine = RewardsEngine(store)
-    if engine.turns is None:
-        pytest.skip("PostgreSQL: each command has its own transaction")
+    engine = engine_with_turns(store)
     failures = []
 
     async def fails_once(asks):
@@ -113,9 +119,7 @@ async def test_drop_clicks_share_a_turn_with_claims_and_a_refused_one_gives_its_
 async def test_a_turn_whose_transaction_cannot_begin_answers_its_claims_instead_of_retrying(
     store: Store, data: ScopedData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    engine = RewardsEngine(store)
-    if engine.turns is None:
-        pytest.skip("PostgreSQL: each command has its own transaction")
+    engine = engine_with_turns(store)
     began: list[int] = []
     real = store.db.transaction
 
@@ -152,11 +156,9 @@ async def test_a_double_click_refused_by_the_events_cooldown_is_told_so_twice(st
 
 
 async def test_a_leader_cancelled_mid_turn_still_commits_its_neighbours_claims(store: Store, data: ScopedData) -> None:
-    engine = RewardsEngine(store)
-    if engine.turns is None:
-        pytest.skip("PostgreSQL: each command has its own transaction")
+    engine = engine_with_turns(store)
     tasks = [asyncio.create_task(engine.claim(data.scope, claim(m, f"i{n}"))) for n, m in enumerate(CROWD[:5])]
-    while engine.turns._queue or not engine.turns._leading:  # the first one leads a turn holding all five
+    while engine.turns._queue or not engine.turns.running:  # the first one leads a turn holding all five
         await asyncio.sleep(0)
     tasks[0].cancel()  # the bot stopping while the turn runs
     outcomes = await asyncio.gather(*tasks[1:])
