@@ -66,6 +66,7 @@ class SqliteDatabase(FetchHelpers):
         self._reader = reader
         self.path = path
         self._lock = asyncio.Lock()
+        self._waiting = 0  # tasks waiting for the lock (see writers_waiting)
         self._slot = TransactionSlot(f"sqlite-tx-{id(self)}")
 
     @classmethod
@@ -138,8 +139,26 @@ class SqliteDatabase(FetchHelpers):
         if self._slot.current() is not None:
             yield self._conn
             return
-        async with self._lock:
+        async with self._write_turn():
             yield self._conn
+
+    @property
+    def writers_waiting(self) -> int:
+        """Transactions and lone writes waiting for the write connection now: the rewards writer keeps its
+        batches small while a member's command is among them."""
+        return self._waiting
+
+    @asynccontextmanager
+    async def _write_turn(self) -> AsyncIterator[None]:
+        self._waiting += 1
+        try:
+            await self._lock.acquire()
+        finally:
+            self._waiting -= 1
+        try:
+            yield
+        finally:
+            self._lock.release()
 
     async def _in_thread(self, conn: aiosqlite.Connection, work: Callable[..., T], *args: Any) -> T:
         """Run `work(sqlite3_connection, *args)` on the connection's thread: one hop for a whole statement.
@@ -182,7 +201,7 @@ class SqliteDatabase(FetchHelpers):
         if self._slot.current() is not None:
             yield
             return
-        async with self._lock:
+        async with self._write_turn():
             await self._in_thread(self._conn, _execute, "BEGIN IMMEDIATE", ())
             try:
                 async with self._slot.hold(self):

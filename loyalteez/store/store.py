@@ -98,6 +98,12 @@ class Store:
         return self.db.dialect == "postgresql"
 
     @property
+    def writers_waiting(self) -> int:
+        """How many transactions of this process wait for the database's write turn now (SQLite; 0 where
+        each has its own connection)."""
+        return int(getattr(self.db, "writers_waiting", 0))
+
+    @property
     def optimistic_writes(self) -> bool:
         """Decide reward writes before taking the rewards locks, guarded at write time? Only on a shared
         database a slow round trip away (or when the URL says `optimistic_writes=on`); see postgres_db."""

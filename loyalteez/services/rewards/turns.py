@@ -83,6 +83,11 @@ class SharedTurns:
         """A turn is being decided or written now."""
         return not self._free.is_set()
 
+    @property
+    def waiting(self) -> bool:
+        """Claims are queued for a turn or one is running: the chat writer keeps its batches small."""
+        return bool(self._queue) or self.running
+
     async def decide(self, ask: Ask) -> Outcome | None:
         """The command's outcome, committed in a shared turn; None when it must be decided alone."""
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()

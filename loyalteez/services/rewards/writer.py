@@ -9,7 +9,9 @@ are applied in arrival order, so each member's events keep their order; idempote
 Behind (more queued than a batch when the writer gets to it: a burst, a replay, a slow disk), a writer on
 SQLite takes up to `BACKLOG_BATCHES` batches' worth in one transaction: a batch's cost is mostly per member (one
 stats row, one rollup row, one page of the ledger's member index each) and per commit, so one batch of
-10,000 costs far less than four of 2,500, and the backlog drains sooner.
+10,000 costs far less than four of 2,500, and the backlog drains sooner. Not while a member's command waits for
+the database (its own transaction, or claims sharing a turn): it would wait for the whole big batch, about
+four times as long, so then batches stay at `max_batch`.
 
 Durability: a passive event is never acknowledged to anyone (the bot does not reply to it), so a crash
 loses at most the events still queued, none that committed. Commands don't go through here: they are
@@ -46,8 +48,7 @@ MAX_DELAY_LIMIT = DISTANT_MAX_DELAY
 DEFAULT_MAX_BATCH = 2500
 # How many batches' worth a writer that fell behind takes at once, on SQLite. On the benchmark's 2,000 busy
 # members (bench/rewards_engine.py) 10,000-event transactions ran 39k -> 54k events/s against 2,500-event
-# ones; a command queued behind one waits for it (about 0.2 s), only while there is a backlog. Not on
-# PostgreSQL, where the same change ran 22k -> 14.5k events/s: it keeps 2,500.
+# ones. Not on PostgreSQL, where the same change ran 22k -> 14.5k events/s: it keeps 2,500.
 BACKLOG_BATCHES = 4
 
 
@@ -165,12 +166,18 @@ class RewardWriter:
                     await asyncio.wait_for(self._wake.wait(), remaining)
                 except TimeoutError:
                     break
-            batch = [self._queue.popleft() for _ in range(min(self.backlog_batch, len(self._queue)))]
+            size = self.max_batch if self._commands_waiting() else self.backlog_batch
+            batch = [self._queue.popleft() for _ in range(min(size, len(self._queue)))]
             self._writing = batch
             try:
                 await self._apply(batch)
             finally:
                 self._writing = []
+
+    def _commands_waiting(self) -> bool:
+        """Members' commands wait for the database (their own transactions, or claims sharing a turn)."""
+        turns = self.engine.turns
+        return bool(self.engine.store.writers_waiting) or (turns is not None and turns.waiting)
 
     async def _apply(self, batch: list[_Queued]) -> None:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -94,6 +95,48 @@ async def test_a_bad_event_fails_alone(store: Store, data: ScopedData, msg):
     assert len(good.result().paid) == 1 and len(also_good.result().paid) == 1
     assert bad.exception() is not None
     assert len(await ledger(data)) == 2
+
+
+async def test_a_writer_behind_keeps_its_batches_small_while_a_command_waits_for_the_database(
+    store: Store, data: ScopedData, msg
+):
+    """A command waiting for the write turn would wait for a whole backlog batch: the batch taken then is one
+    `max_batch`, and the backlog goes in one piece once nobody waits."""
+    if store.shared:
+        pytest.skip("PostgreSQL keeps its batches at max_batch, and each transaction has its own connection")
+    writer = RewardWriter(RewardsEngine(store), max_delay=0.1, max_batch=2)
+    sizes: list[int] = []
+    apply = writer.engine.apply
+
+    async def counted(items: Any, planned: Any) -> Any:
+        sizes.append(len(items))
+        return await apply(items, planned)
+
+    writer.engine.apply = counted  # type: ignore[method-assign]
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_command() -> None:
+        async with store.transaction():
+            holding.set()
+            await release.wait()
+
+    async def waiting_command() -> None:
+        async with store.transaction():
+            pass
+
+    commands = [asyncio.create_task(slow_command())]
+    await holding.wait()
+    commands.append(asyncio.create_task(waiting_command()))
+    await asyncio.sleep(0)
+    assert store.writers_waiting == 1
+    futures = [writer.submit(data.scope, msg("gm", str(810000000000000000 + n))) for n in range(9)]
+    while not sizes:
+        await asyncio.sleep(0)
+    release.set()
+    await asyncio.gather(*commands)
+    await writer.wait_idle()
+    assert sizes == [2, 7] and store.writers_waiting == 0
+    assert all(len(f.result().paid) == 1 for f in futures)
 
 
 async def test_a_bad_event_in_a_big_batch_costs_a_few_transactions_not_one_per_neighbour(
