@@ -325,8 +325,8 @@ async def main() -> int:
     parser.add_argument("--pg-events", type=int, default=100_000)
     parser.add_argument("--profile", action="store_true", help="print the engine's top 10 functions (own time)")
     args = parser.parse_args()
+    collector.settle_for_serving()  # as python bot.py does at start-up (the events are built after, as live)
     events = realistic_messages(args.events, args.members, START)
-    collector.settle_for_serving()  # as python bot.py does; the anchors, in this process too, alike
     with tempfile.TemporaryDirectory(prefix="ltz-bench-") as tmp:
         root = Path(tmp)
         times = await sqlite_times(args, root, events)

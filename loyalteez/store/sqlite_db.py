@@ -144,8 +144,8 @@ class SqliteDatabase(FetchHelpers):
 
     @property
     def writers_waiting(self) -> int:
-        """Transactions and lone writes waiting for the write connection now: the rewards writer keeps its
-        batches small while a member's command is among them."""
+        """Tasks waiting for the write connection now (transactions, lone writes, and on an in-memory
+        database reads too): the rewards writer keeps its batches small while any wait."""
         return self._waiting
 
     @asynccontextmanager

@@ -99,8 +99,8 @@ class Store:
 
     @property
     def writers_waiting(self) -> int:
-        """How many transactions of this process wait for the database's write turn now (SQLite; 0 where
-        each has its own connection)."""
+        """How many tasks of this process wait for the database's write turn now (SQLite; 0 on PostgreSQL,
+        where each transaction has its own connection)."""
         return int(getattr(self.db, "writers_waiting", 0))
 
     @property

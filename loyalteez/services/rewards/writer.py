@@ -9,9 +9,9 @@ are applied in arrival order, so each member's events keep their order; idempote
 Behind (more queued than a batch when the writer gets to it: a burst, a replay, a slow disk), a writer on
 SQLite takes up to `BACKLOG_BATCHES` batches' worth in one transaction: a batch's cost is mostly per member (one
 stats row, one rollup row, one page of the ledger's member index each) and per commit, so one batch of
-10,000 costs far less than four of 2,500, and the backlog drains sooner. Not while a member's command waits for
-the database (its own transaction, or claims sharing a turn): it would wait for the whole big batch, about
-four times as long, so then batches stay at `max_batch`.
+10,000 costs far less than four of 2,500, and the backlog drains sooner. Not while anything waits for the
+database's write turn (a command's transaction, claims sharing a turn, a background job): it would wait
+for the whole big batch, about four times as long, so then batches stay at `max_batch`.
 
 Durability: a passive event is never acknowledged to anyone (the bot does not reply to it), so a crash
 loses at most the events still queued, none that committed. Commands don't go through here: they are
@@ -44,7 +44,8 @@ DISTANT_MAX_DELAY = 0.2
 MAX_DELAY_LIMIT = DISTANT_MAX_DELAY
 # Under load a batch fills before the delay ends; bigger batches share one commit and one stats row per
 # member among more messages. 2500 messages are written in about 0.1 s on a small machine, which bounds how
-# long a command waits for the database behind a batch.
+# long a command waits for the database behind a batch (a backlog batch, four times as long, is taken only
+# while no command waits).
 DEFAULT_MAX_BATCH = 2500
 # How many batches' worth a writer that fell behind takes at once, on SQLite. On the benchmark's 2,000 busy
 # members (bench/rewards_engine.py) 10,000-event transactions ran 39k -> 54k events/s against 2,500-event
@@ -175,26 +176,49 @@ class RewardWriter:
                 self._writing = []
 
     def _commands_waiting(self) -> bool:
-        """Members' commands wait for the database (their own transactions, or claims sharing a turn)."""
+        """Something waits for the write turn: a transaction or lone write, or claims sharing a turn."""
         turns = self.engine.turns
         return bool(self.engine.store.writers_waiting) or (turns is not None and turns.waiting)
 
     async def _apply(self, batch: list[_Queued]) -> None:
+        """Commit a batch; where it fails, commit its halves (idempotent), halving again where a half fails.
+
+        One bad event then costs its neighbours about 2 log2(batch) transactions, not one each. A database that
+        refuses every transaction (disk full, locked by another program) would have the whole tree tried: after
+        as many failures in a row as a bad event could cause, the events left fail with its error instead.
+        """
+        limit = 2 * len(batch).bit_length() + 2
+        failures_in_a_row = 0
+        parts = [batch]  # a stack: left halves first, so each member's events keep their order
+        while parts:
+            part = parts.pop()
+            error = await self._commit(part)  # returned, not raised: a retry's error must not chain the last
+            if error is None:
+                failures_in_a_row = 0
+                continue
+            failures_in_a_row += 1
+            if len(part) == 1:
+                log.error("reward event %r could not be applied", part[0].event, exc_info=error)
+                _fail(part[0].future, error)
+            elif failures_in_a_row > limit:
+                left = len(part) + sum(len(p) for p in parts)
+                log.error("the database refused %d reward batches in a row (%s); %d events fail", limit, error, left)
+                for item in (q for p in (part, *parts) for q in p):
+                    _fail(item.future, error)
+                return
+            else:
+                log.warning("a batch of %d reward events failed (%s); retrying it in halves", len(part), error)
+                middle = len(part) // 2
+                parts += [part[middle:], part[:middle]]
+
+    async def _commit(self, batch: list[_Queued]) -> Exception | None:
+        """Apply one batch in one transaction and resolve its futures; the error when it rolled back."""
         try:
             outcomes = await self.engine.apply([(q.scope, q.event) for q in batch], [q.planned for q in batch])
         except Exception as exc:
-            if len(batch) == 1:
-                log.exception("reward event %r could not be applied", batch[0].event)
-                _fail(batch[0].future, exc)
-                return
-            # One bad event must not lose its neighbours: retry each half (idempotent), halving again where
-            # it fails, so a bad event costs about twice log2(batch) transactions, not one per neighbour.
-            log.warning("a batch of %d reward events failed (%s); retrying it in halves", len(batch), exc)
-            middle = len(batch) // 2
-            await self._apply(batch[:middle])
-            await self._apply(batch[middle:])
-            return
+            return exc
         self.batches += 1
         for item, outcome in zip(batch, outcomes, strict=True):
             if not item.future.done():
                 item.future.set_result(outcome)
+        return None

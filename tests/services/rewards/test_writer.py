@@ -154,6 +154,27 @@ async def test_a_bad_event_in_a_big_batch_costs_a_few_transactions_not_one_per_n
     assert all(len(f.result().paid) == 1 for n, f in enumerate(futures) if n != 40)
     assert len(await ledger(data)) == 63
     assert writer.batches == 6
+    error = futures[40].exception()
+    assert error is not None and error.__context__ is None, "the retries' errors are not chained onto it"
+
+
+async def test_a_database_refusing_every_batch_stops_the_halving_and_fails_the_events(
+    store: Store, data: ScopedData, msg
+):
+    """Disk full, or the file locked by another program: not the whole tree of halves (127 transactions for
+    64 events), only as many failures in a row as one bad event could cause; every event gets the error."""
+    writer = RewardWriter(RewardsEngine(store), max_delay=0.1, max_batch=64)
+    tries: list[int] = []
+
+    async def refused(items: Any, planned: Any) -> Any:
+        tries.append(len(items))
+        raise OSError("database or disk is full")
+
+    writer.engine.apply = refused  # type: ignore[method-assign]
+    futures = [writer.submit(data.scope, msg("gm", str(810000000000000000 + n))) for n in range(64)]
+    await writer.flush()
+    assert all(isinstance(f.exception(), OSError) for f in futures)
+    assert len(tries) <= 20 and writer.batches == 0
 
 
 async def test_servers_in_one_batch_stay_apart(store: Store, data: ScopedData, msg):
