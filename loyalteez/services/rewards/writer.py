@@ -167,7 +167,7 @@ class RewardWriter:
                     await asyncio.wait_for(self._wake.wait(), remaining)
                 except TimeoutError:
                     break
-            size = self.max_batch if self._commands_waiting() else self.backlog_batch
+            size = self.max_batch if self._write_turn_wanted() else self.backlog_batch
             batch = [self._queue.popleft() for _ in range(min(size, len(self._queue)))]
             self._writing = batch
             try:
@@ -175,7 +175,7 @@ class RewardWriter:
             finally:
                 self._writing = []
 
-    def _commands_waiting(self) -> bool:
+    def _write_turn_wanted(self) -> bool:
         """Something waits for the write turn: a transaction or lone write, or claims sharing a turn."""
         turns = self.engine.turns
         return bool(self.engine.store.writers_waiting) or (turns is not None and turns.waiting)
