@@ -277,9 +277,9 @@ CREATE TABLE IF NOT EXISTS loyalteez_reward_ledger (
     is_test         BOOLEAN NOT NULL DEFAULT FALSE,
     details         JSONB,                               -- base amount, bonuses applied, rule id
     created_at      TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    filed           BOOLEAN NOT NULL DEFAULT FALSE,      -- which member index holds the row (version 14, below)
     UNIQUE (server_id, idempotency_key)
 );
-CREATE INDEX IF NOT EXISTS idx_reward_ledger_user ON loyalteez_reward_ledger (server_id, discord_user_id, created_at);
 CREATE INDEX IF NOT EXISTS idx_reward_ledger_event ON loyalteez_reward_ledger (server_id, event_type, created_at);
 CREATE INDEX IF NOT EXISTS idx_reward_ledger_created ON loyalteez_reward_ledger (created_at);
 
@@ -623,4 +623,17 @@ CREATE TABLE IF NOT EXISTS loyalteez_leases (
     expires_at  TIMESTAMPTZ NOT NULL                     -- unless renewed before
 );
 
-INSERT INTO loyalteez_schema_version (version) VALUES (13) ON CONFLICT (version) DO NOTHING;
+-- Rewards ledger: a member's payouts by time, in two partial indexes (project, version 14) ------------------
+-- Every payout written changes the member index's page of that member, and a batch pays thousands of
+-- members: with one index over the whole history those pages are scattered through millions of rows, and
+-- SQLite writes and syncs each of them at every commit. New rows go to the small "fresh" index instead,
+-- where the batch's members share pages; a periodic job on SQLite files older rows into the big one in
+-- bulk (one page per member per run, not per batch). `filed` is bookkeeping of which index holds a row;
+-- what the row records never changes. PostgreSQL never files (its bot role may not update the ledger):
+-- its fresh index holds every row and the filed one stays empty. Per-member reads read both.
+CREATE INDEX IF NOT EXISTS idx_reward_ledger_member_filed
+    ON loyalteez_reward_ledger (server_id, discord_user_id, created_at) WHERE filed = TRUE;
+CREATE INDEX IF NOT EXISTS idx_reward_ledger_member_fresh
+    ON loyalteez_reward_ledger (server_id, discord_user_id, created_at) WHERE filed = FALSE;
+
+INSERT INTO loyalteez_schema_version (version) VALUES (14) ON CONFLICT (version) DO NOTHING;

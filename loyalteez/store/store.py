@@ -98,6 +98,12 @@ class Store:
         return self.db.dialect == "postgresql"
 
     @property
+    def files_ledger(self) -> bool:
+        """Does the ledger's filing job move anything here (store/repos/ledger_members.py)? SQLite only:
+        PostgreSQL's bot role may not update the ledger, and its commits do not sync every changed page."""
+        return self.db.dialect == "sqlite"
+
+    @property
     def writers_waiting(self) -> int:
         """How many tasks of this process wait for the database's write turn now (SQLite; 0 on PostgreSQL,
         where each transaction has its own connection)."""

@@ -18,7 +18,7 @@ from typing import Any
 from loyalteez.services.rewards import ClaimRequest, Member, Rewards
 from loyalteez.services.rewards.admin_events import EventOptions, create_event
 from loyalteez.services.rewards.admin_server import set_role_bonus
-from loyalteez.store import Store
+from loyalteez.store import Scope, Store
 from loyalteez.store.database import Database, Row
 from tests.services.rewards.helpers import ALICE, BOB, BOOSTER, CAROL, Messages, connected
 
@@ -106,6 +106,8 @@ async def history(store: Store, rows: int) -> None:
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [("brand_a", s, f"8100000000{m:08d}", 3, 15) for s in ("1001", *HISTORY_SERVERS) for m in range(500)],
         )
+        # Last month's payouts filed, as the filing job leaves them: member reads search both halves.
+        await store.scoped(Scope("brand_a", "1001")).ledger.file(now - timedelta(days=30), rows)
     if db.dialect == "postgresql":
         await db.execute("ANALYZE")
 

@@ -26,9 +26,9 @@ class ExportTable:
 
 LEDGER = "loyalteez_reward_ledger"
 EXPORT_TABLES: dict[str, ExportTable] = {
-    # Orders follow an index of each table, so every page is an index range: the ledger per member, oldest
-    # first (its only index leading with the server and a member); the audit log oldest first; members by id.
-    "rewards": ExportTable("loyalteez_reward_ledger", ("discord_user_id", "created_at", "id")),
+    # Orders follow an index of each table, so every page is an index range: the ledger and the audit log
+    # oldest first (their server-and-time indexes end with the id); members by id.
+    "rewards": ExportTable("loyalteez_reward_ledger", ("created_at", "id")),
     "audit": ExportTable("discord_audit_log", ("created_at", "id")),
     "users": ExportTable("discord_user_stats", ("discord_user_id",)),
 }

@@ -16,11 +16,13 @@ from datetime import date, datetime
 from typing import Any
 
 from loyalteez.store.repos import ledger_guard
+from loyalteez.store.repos.ledger_members import member_source, per_half
 from loyalteez.store.repos.ledger_pages import LEDGER, LedgerPages
 from loyalteez.store.repos.ledger_writes import LedgerWrites
 from loyalteez.store.values import as_utc
 
 SEEN = "loyalteez_seen_events"
+_TALLIED = "discord_user_id, event_type, created_at"  # what a tally reads of each of a member's payouts
 _CHUNK = 2000  # keys per statement (x6 parameters at most): under both engines' 32,766 limit
 
 
@@ -199,12 +201,12 @@ class LedgerRepository(LedgerWrites, LedgerPages):
         since_params = [] if since is None else [since]
         for chunk in _chunks(list(dict.fromkeys(member_ids))):
             members_sql, members_params = self._in("discord_user_id", chunk)
+            source = member_source(_TALLIED, f"{scope_sql} AND {members_sql}{window} AND {events_sql}")
             rows = await self._db.fetch_all(
                 "SELECT discord_user_id, event_type, COUNT(*) AS claims, "
                 f"SUM(CASE WHEN {today} THEN 1 ELSE 0 END) AS today, MAX(created_at) AS last_at "
-                f"FROM {LEDGER} WHERE {scope_sql} AND {members_sql}{window} AND {events_sql} "
-                "GROUP BY discord_user_id, event_type",
-                [*bounds, *scope_params, is_test, *members_params, *since_params, *events_params],
+                f"FROM {source} GROUP BY discord_user_id, event_type",
+                [*bounds, *per_half([*scope_params, is_test, *members_params, *since_params, *events_params])],
             )
             for r in rows:
                 tallies[(r["discord_user_id"], r["event_type"])] = Tally(
@@ -255,14 +257,15 @@ class LedgerRepository(LedgerWrites, LedgerPages):
             members_sql, members_params = self._in("discord_user_id", list(dict.fromkeys(g.member_ids)))
             events_sql, events_params = self._in("event_type", list(dict.fromkeys(g.event_types)))
             window = "" if g.since is None else " AND created_at >= ?"
+            source = member_source(_TALLIED, f"{scope_sql} AND {members_sql}{window} AND {events_sql}")
             branches.append(
                 "SELECT 't', discord_user_id, event_type, COUNT(*), "
                 "SUM(CASE WHEN created_at >= ? AND created_at < ? THEN 1 ELSE 0 END), MAX(created_at) "
-                f"FROM {LEDGER} WHERE {scope_sql} AND {members_sql}{window} AND {events_sql} "
-                "GROUP BY discord_user_id, event_type"
+                f"FROM {source} GROUP BY discord_user_id, event_type"
             )
-            params += [day_start, day_end, *scope_params, is_test, *members_params]
-            params += [*([g.since] if g.since is not None else []), *events_params]
+            since_params = [g.since] if g.since is not None else []
+            params += [day_start, day_end]
+            params += per_half([*scope_params, is_test, *members_params, *since_params, *events_params])
         if capped:
             events_sql, events_params = self._in("event_type", list(dict.fromkeys(capped)))
             branches.append(

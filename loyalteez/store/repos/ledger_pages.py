@@ -13,9 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from loyalteez.store.repos.base import Repository
+from loyalteez.store.repos.ledger_members import LEDGER, member_source, newest_member_rows, per_half
 from loyalteez.store.values import as_utc
 
-LEDGER = "loyalteez_reward_ledger"
+__all__ = ["LEDGER", "LedgerEntry", "LedgerPages", "LedgerRow"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,21 +61,18 @@ def _ledger_row(r: Mapping[str, Any]) -> LedgerRow:
 class LedgerPages(Repository):
     """A member's payouts and the server's ledger, one page (or export batch) at a time."""
 
-    def _member_rows(self) -> str:
-        """The WHERE of one member's payouts, written so the member-and-time index serves it.
-
-        Without statistics (SQLite is never ANALYZEd here) the planner weighs the server-and-time index
-        (server_id, brand_id, ...) equal to the member one and walks the server's whole ledger; the brand
-        test as an expression (`brand_id || ''`) still filters but no longer ties the two indexes.
-        """
-        return f"FROM {LEDGER} WHERE server_id = ? AND discord_user_id = ? AND brand_id || '' = ?"
+    # One member's payouts, written so the member index serves them. Without statistics (SQLite is never
+    # ANALYZEd here) the planner weighs the server-and-time index (server_id, brand_id, ...) equal to the
+    # member one and walks the server's whole ledger; the brand test as an expression (`brand_id || ''`)
+    # still filters but no longer ties the two indexes.
+    _MEMBER = "server_id = ? AND discord_user_id = ? AND brand_id || '' = ?"
 
     async def history(self, member_id: str, limit: int, offset: int) -> list[LedgerEntry]:
-        """A member's payouts, newest first, one page at a time (the member-and-time index serves it)."""
+        """A member's payouts, newest first, one page at a time (both halves of the member index)."""
+        member = [self.scope.server_id, member_id, self.scope.brand_id]
         rows = await self._db.fetch_all(
-            f"SELECT event_type, amount, channel_id, is_test, created_at {self._member_rows()} "
-            "ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-            [self.scope.server_id, member_id, self.scope.brand_id, limit, offset],
+            newest_member_rows("id, event_type, amount, channel_id, is_test, created_at", self._MEMBER),
+            [*per_half([*member, int(limit) + int(offset)]), int(limit), int(offset)],
         )
         return [
             LedgerEntry(
@@ -84,9 +82,10 @@ class LedgerPages(Repository):
         ]
 
     async def history_size(self, member_id: str) -> int:
+        member = [self.scope.server_id, member_id, self.scope.brand_id]
         return int(
             await self._db.fetch_value(
-                f"SELECT COUNT(*) {self._member_rows()}", [self.scope.server_id, member_id, self.scope.brand_id]
+                f"SELECT COUNT(*) FROM {member_source('created_at', self._MEMBER)}", per_half(member)
             )
         )
 

@@ -103,6 +103,22 @@ class LedgerWrites(Repository):
                 [brand, server, now, now, members, *([deltas[m][i] for m in members] for i in range(5))],
             )
 
+    async def file(self, before: datetime, limit: int) -> int:
+        """Move up to `limit` of the scope's payouts made before `before` into the filed half of the member
+        index (ledger_members.py); returns how many moved, fewer than `limit` once none are left.
+
+        What a row records never changes, only which index holds it. SQLite only (`Store.files_ledger`):
+        PostgreSQL's bot role may not update the ledger, and an update there would leave a dead row version
+        behind; 0 there.
+        """
+        if self._db.dialect != "sqlite":
+            return 0
+        return await self._db.execute(
+            f"UPDATE {LEDGER} SET filed = TRUE WHERE rowid IN (SELECT rowid FROM {LEDGER} "
+            "WHERE server_id = ? AND +brand_id = ? AND filed = FALSE AND created_at < ? LIMIT ?)",
+            [self.scope.server_id, self.scope.brand_id, before, int(limit)],
+        )
+
     async def _write_sqlite(
         self, ledger_rows: Sequence[Mapping[str, Any]], deltas: Mapping[str, Sequence[int]], now: datetime
     ) -> None:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from loyalteez.store.database import Row
 from loyalteez.store.repos.base import Repository
+from loyalteez.store.repos.ledger_members import member_source, per_half
 from loyalteez.store.values import as_utc
 
 BoardKind = Literal["ltz_earned", "activity", "claims", "voice"]
@@ -233,10 +234,10 @@ class StandingsRepository(Repository):
         the server-and-time index and walk the whole server's payouts of the day (20 ms a /balance or API
         member read on a busy server, growing through the day).
         """
+        where = "server_id = ? AND discord_user_id = ? AND brand_id || '' = ? AND created_at >= ? AND is_test = ?"
         total = await self._db.fetch_value(
-            f"SELECT COALESCE(SUM(amount), 0) FROM {LEDGER} WHERE server_id = ? AND discord_user_id = ? "
-            "AND brand_id || '' = ? AND created_at >= ? AND is_test = ?",
-            [self.scope.server_id, member_id, self.scope.brand_id, since, False],
+            f"SELECT COALESCE(SUM(amount), 0) FROM {member_source('amount', where)}",
+            per_half([self.scope.server_id, member_id, self.scope.brand_id, since, False]),
         )
         return int(total or 0)
 
@@ -245,20 +246,20 @@ class StandingsRepository(Repository):
         keeps only test (True) or real (False) payouts."""
         scope_sql, params = self._tables.scope_filter(LEDGER)
         mode = "" if is_test is None else " AND is_test = ?"
+        where = f"{scope_sql} AND discord_user_id = ? AND created_at >= ?{mode}"
         rows = await self._db.fetch_all(
-            f"SELECT event_type, COUNT(*) AS n FROM {LEDGER} WHERE {scope_sql} AND discord_user_id = ? "
-            f"AND created_at >= ?{mode} GROUP BY event_type",
-            [*params, member_id, since, *([] if is_test is None else [is_test])],
+            f"SELECT event_type, COUNT(*) AS n FROM {member_source('event_type', where)} GROUP BY event_type",
+            per_half([*params, member_id, since, *([] if is_test is None else [is_test])]),
         )
         return {row["event_type"]: int(row["n"]) for row in rows}
 
     async def last_claims(self, member_id: str, *, is_test: bool) -> list[EventClaims]:
         """Per event: how many test (or real) payouts the member has had and the latest one."""
         scope_sql, params = self._tables.scope_filter(LEDGER)
+        source = member_source("event_type, created_at", f"{scope_sql} AND discord_user_id = ? AND is_test = ?")
         rows = await self._db.fetch_all(
-            f"SELECT event_type, COUNT(*) AS claims, MAX(created_at) AS last_at FROM {LEDGER} "
-            f"WHERE {scope_sql} AND discord_user_id = ? AND is_test = ? GROUP BY event_type",
-            [*params, member_id, is_test],
+            f"SELECT event_type, COUNT(*) AS claims, MAX(created_at) AS last_at FROM {source} GROUP BY event_type",
+            per_half([*params, member_id, is_test]),
         )
         return [EventClaims(row["event_type"], int(row["claims"]), as_utc(row["last_at"])) for row in rows]
 

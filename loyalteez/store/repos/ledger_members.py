@@ -1,0 +1,49 @@
+"""A member's rows of the rewards ledger, read from both halves of the member index, and the filing that
+moves rows from the small half to the big one.
+
+The member index is two partial indexes (schema.sql, version 14): rows not yet filed (`filed = FALSE`,
+where every payout is written) and filed rows (`filed = TRUE`, the history). Writing a batch then changes
+pages of the small index only, which the batch's members share, instead of one page per member scattered
+through the whole history; SQLite writes and syncs every page a commit changed, so this keeps the reward
+path's cost flat as the ledger grows. Every per-member read runs its condition on each half, joined by
+UNION ALL; each half names its flag as a literal, which is what lets the planner use its partial index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+LEDGER = "loyalteez_reward_ledger"
+HALVES = ("filed = TRUE", "filed = FALSE")
+
+
+def member_rows(columns: str, where: str) -> str:
+    """SELECT `columns` of the ledger rows matching `where`, from both halves of the member index.
+
+    `where` must pin server_id and discord_user_id (a value or a list), so each half is an index range;
+    its parameters are passed once per half (`per_half`).
+    """
+    return " UNION ALL ".join(f"SELECT {columns} FROM {LEDGER} WHERE {where} AND {half}" for half in HALVES)
+
+
+def member_source(columns: str, where: str) -> str:
+    """`member_rows` as a FROM item, `l`, for reads that group or count what both halves hold."""
+    return f"({member_rows(columns, where)}) AS l"
+
+
+def newest_member_rows(columns: str, where: str) -> str:
+    """The newest rows of `member_rows`, paged: each half gives at most LIMIT + OFFSET rows in index order
+    (so neither engine sorts a member's whole history), then the two are merged. `columns` must include
+    created_at and id. Parameters: per_half(where's, [limit + offset]), then limit and offset."""
+    order = "ORDER BY created_at DESC, id DESC"
+    halves = " UNION ALL ".join(
+        f"SELECT * FROM (SELECT {columns} FROM {LEDGER} WHERE {where} AND {half} {order} LIMIT ?) AS h{n}"
+        for n, half in enumerate(HALVES)
+    )
+    return f"{halves} {order} LIMIT ? OFFSET ?"
+
+
+def per_half(params: Sequence[Any]) -> list[Any]:
+    """A member read's parameters, once for each half."""
+    return [*params, *params]
