@@ -17,6 +17,7 @@ from loyalteez.services.config_io.exports import ExportService
 from loyalteez.services.drops import Drops, DropWatches
 from loyalteez.services.goals import Goals
 from loyalteez.services.maintenance.leadership import DEFAULT_LEASE, Leadership
+from loyalteez.services.maintenance.ledger_filing import FILE_EVERY, LedgerFiling
 from loyalteez.services.perks import Perks
 from loyalteez.services.rewards.defaults import install_default_rules
 from loyalteez.services.rewards.service import Rewards
@@ -123,6 +124,7 @@ def build_services(
     ticker = Ticker(clock)
     ticker.leader = leadership.check
     ticker.every(HEARTBEAT, "voice heartbeat", lambda now: voice.heartbeat())
+    ticker.every(FILE_EVERY, "ledger filing", LedgerFiling(store).run, leader_only=True)
     streaks = StreakService(store, clock, rewards, multipliers)
     standings = StandingsService(store, clock)  # one board cache for /leaderboard, the pages and the API
     return Services(

@@ -1,1 +1,1 @@
-"""Operator maintenance: the daily SQLite backup and moving the data between engines."""
+"""Operator maintenance: the daily SQLite backup, moving the data between engines, filing the ledger."""

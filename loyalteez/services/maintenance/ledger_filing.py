@@ -1,0 +1,58 @@
+"""Filing the rewards ledger: payouts older than a few minutes move into the big half of the member index.
+
+Every payout is written into a small index of unfiled rows, whose pages the members of a batch share; the
+history lives in the big one. Were new rows written straight into the big index, each batch would change
+one page per paying member scattered through the whole history, and SQLite writes and syncs every page a
+commit changed: the chat's throughput would fall as the ledger grows (half of an empty database's rate at
+10M payouts). Filing in bulk every few minutes changes each member's page of the big index once per run
+instead of once per batch. Readers see no difference: every per-member read reads both halves
+(store/repos/ledger_members.py). PostgreSQL files nothing (its bot role may not update the ledger).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from loyalteez.store import Scope, Store
+
+log = logging.getLogger("loyalteez.ledger_filing")
+
+FILE_EVERY = timedelta(minutes=10)
+FRESH_FOR = timedelta(minutes=10)  # rows younger than this stay unfiled: the index batches write to stays small
+CHUNK = 5_000  # rows per transaction: the write turn is never held long against the chat's batches
+CHUNKS_PER_RUN = 40  # a first run after the upgrade files a big ledger over several runs, not in one go
+
+
+class LedgerFiling:
+    """Files every connected server's older payouts, a chunk per transaction (a periodic job)."""
+
+    def __init__(self, store: Store, *, chunk: int = CHUNK, chunks_per_run: int = CHUNKS_PER_RUN) -> None:
+        self.store = store
+        self.chunk = chunk
+        self.chunks_per_run = chunks_per_run
+
+    async def file_due(self, now: datetime) -> int:
+        """File what is older than FRESH_FOR, at most chunks_per_run chunks' worth; returns the rows filed."""
+        if not self.store.files_ledger:
+            return 0
+        before, left = now - FRESH_FOR, self.chunk * self.chunks_per_run
+        for link in await self.store.active_servers():
+            data = self.store.scoped(Scope(link["brand_id"], link["server_id"]))
+            while left > 0:
+                asked = min(self.chunk, left)
+                async with self.store.transaction():
+                    moved = await data.ledger.file(before, asked)
+                left -= moved
+                if moved < asked:
+                    break  # this server has nothing more to file
+            if left <= 0:
+                break
+        filed = self.chunk * self.chunks_per_run - left
+        if filed:
+            log.debug("filed %d ledger rows older than %s", filed, before.isoformat())
+        return filed
+
+    async def run(self, now: datetime) -> None:
+        """The ticker's job (services/ticker.py)."""
+        await self.file_due(now)
