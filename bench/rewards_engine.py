@@ -6,11 +6,12 @@ The engine (the RewardWriter with its defaults: <= 2,500 events a batch, on SQLi
 this burst, <= 100 ms; collector set as python bot.py sets it) applies N realistic messages (greetings, long
 messages, keywords, chat, commands, bots, redeliveries) from many members with role bonuses, on a database
 with the default events plus a keyword one, and with 0, 1M (and, with --history ...,10000000, 10M: slow)
-earlier ledger rows of the same server. Beside it, in the same run and interleaved (--repeat rounds, medians):
-the raw SQLite ceiling (one ledger insert and one stats upsert per event through executemany, one commit), the
-naive loop (the same statements, one aiosqlite commit per event), and on PostgreSQL (--pg; "none" skips it)
-the engine on --pg-events against asyncpg COPY plus one aggregated upsert per 2,500 events. --profile prints
-the engine's top 10 functions and, per history size, the time the engine waited for each kind of statement.
+earlier ledger rows of the same server, filed as the bot's filing job leaves them. Beside it, in the same run
+and interleaved (--repeat rounds, medians): the raw SQLite ceiling (one ledger insert and one stats upsert per
+event through executemany, one commit), the naive loop (the same statements, one aiosqlite commit per event),
+and on PostgreSQL (--pg; "none" skips it) the engine on --pg-events against asyncpg COPY plus one aggregated
+upsert per 2,500 events. --profile prints the engine's top 10 functions and, per history size, the time the
+engine waited for each kind of statement.
 Goals: engine >= 25 % of the ceiling and >= 25x naive, within 10 % of that with history; PostgreSQL >= 0.5x
 the anchor. Exit status 1 if one is missed or a ledger check fails.
 """
@@ -44,6 +45,7 @@ from bench._postgres import DEFAULT_PG, postgres_schema
 from bench._results import publish
 from loyalteez import collector
 from loyalteez.clock import ManualClock
+from loyalteez.services.maintenance.ledger_filing import LedgerFiling
 from loyalteez.services.rewards import MessageEvent, Rewards, check_ledger, install_default_rules
 from loyalteez.services.rewards.admin_events import EventOptions, create_event, toggle_event
 from loyalteez.services.rewards.admin_server import set_role_bonus
@@ -53,50 +55,20 @@ SCOPE = Scope("bench_brand", "900000000000000001")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CHANNELS = [str(910000000000000000 + i) for i in range(6)]
 ROLES = {"booster": "920000000000000001", "vip": "920000000000000002", "supporter": "920000000000000003"}
+# fmt: off
 GREETINGS = [
-    "gm",
-    "GM fam!",
-    "good morning everyone",
-    "gm frens ☀️",
-    "Morning! coffee first",
-    "rise and shine",
-    "gn",
-    "good night all",
-    "nighty night",
-    "sweet dreams fam",
+    "gm", "GM fam!", "good morning everyone", "gm frens ☀️", "Morning! coffee first", "rise and shine", "gn",
+    "good night all", "nighty night", "sweet dreams fam",
 ]
 CHAT = [
-    "lol",
-    "anyone around?",
-    "that's wild",
-    "gmail is down again",
-    "ok",
-    "nice one",
-    "haha yes",
-    "what time is the AMA?",
-    "brb",
-    "this is the way",
+    "lol", "anyone around?", "that's wild", "gmail is down again", "ok", "nice one", "haha yes",
+    "what time is the AMA?", "brb", "this is the way",
 ]
 WORDS = [
-    "community",
-    "loyalty",
-    "reward",
-    "points",
-    "weekly",
-    "event",
-    "members",
-    "discord",
-    "server",
-    "quest",
-    "drop",
-    "streak",
-    "season",
-    "leaderboard",
-    "feedback",
-    "roadmap",
-    "launch",
-    "partner",
+    "community", "loyalty", "reward", "points", "weekly", "event", "members", "discord", "server", "quest", "drop",
+    "streak", "season", "leaderboard", "feedback", "roadmap", "launch", "partner",
 ]
+# fmt: on
 
 
 def realistic_messages(n: int, members: int, start: datetime, seed: int = 7) -> list[MessageEvent]:
@@ -167,6 +139,10 @@ async def template(path: Path, history: int, members: int) -> None:
         before = START.replace(hour=0)
         seconds = anchors.add_history(path, SCOPE.brand_id, SCOPE.server_id, member_ids(members), history, before)
         print(f"  wrote {history:,} rows of ledger history in {seconds:.1f}s", file=sys.stderr)
+        store, started = await Store.open(str(path), ManualClock(START)), time.perf_counter()
+        filed = await LedgerFiling(store, chunks_per_run=history).file_due(START)  # as the bot's job leaves them
+        await store.close()
+        print(f"  filed {filed:,} of them in {time.perf_counter() - started:.1f}s", file=sys.stderr)
 
 
 @dataclass
