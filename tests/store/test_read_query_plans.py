@@ -269,6 +269,7 @@ async def test_a_members_history_reads_the_member_index_before_any_analyze(store
         lambda: data.standings.earned_since(member(5), clock.now() - timedelta(days=1)),
         lambda: data.standings.claims_since(member(5), clock.now() - timedelta(days=1)),
         lambda: data.standings.last_claims(member(5), is_test=False),
+        lambda: data.goals.first_today([member(5), member(6)], clock.now() - timedelta(days=1), {member(5): 1}),
     ):
         [plan] = await capture.plans(read)
         assert all(index in plan for index in MEMBER_HALVES), plan

@@ -14,7 +14,7 @@ from typing import Any
 
 from loyalteez.store.repos._shared import chunks, marks
 from loyalteez.store.repos.base import Repository
-from loyalteez.store.repos.ledger_members import member_source, per_half
+from loyalteez.store.repos.ledger_members import MEMBER_SCOPE, member_scope, member_source, per_half
 
 GOALS, STATE = "discord_community_goals", "loyalteez_goal_state"
 STATS, LEDGER = "discord_user_stats", "loyalteez_reward_ledger"
@@ -184,13 +184,12 @@ class GoalsRepository(Repository):
         """Which members earned today for the first time in the batch just written (`batch`: member ->
         real payouts it holds): their real payouts since `day_start` are exactly the batch's."""
         counts: dict[str, int] = {}
-        scope_sql, params = self._tables.scope_filter(LEDGER)
         for chunk in chunks(list(member_ids)):
-            where = f"{scope_sql} AND discord_user_id IN ({marks(chunk)}) AND created_at >= ? AND is_test = ?"
+            where = f"{MEMBER_SCOPE} AND discord_user_id IN ({marks(chunk)}) AND created_at >= ? AND is_test = ?"
             rows = await self._db.fetch_all(
                 f"SELECT discord_user_id, COUNT(*) AS n FROM {member_source('discord_user_id', where)} "
                 "GROUP BY discord_user_id",
-                per_half([*params, *chunk, day_start, False]),
+                per_half([*member_scope(self.scope), *chunk, day_start, False]),
             )
             counts.update({r["discord_user_id"]: int(r["n"]) for r in rows})
         return [m for m in member_ids if counts.get(m, 0) == batch.get(m, -1)]

@@ -13,7 +13,14 @@ from datetime import datetime
 from typing import Any
 
 from loyalteez.store.repos.base import Repository
-from loyalteez.store.repos.ledger_members import LEDGER, member_source, newest_member_rows, per_half
+from loyalteez.store.repos.ledger_members import (
+    LEDGER,
+    MEMBER_SCOPE,
+    member_scope,
+    member_source,
+    newest_member_rows,
+    per_half,
+)
 from loyalteez.store.values import as_utc
 
 __all__ = ["LEDGER", "LedgerEntry", "LedgerPages", "LedgerRow"]
@@ -61,15 +68,11 @@ def _ledger_row(r: Mapping[str, Any]) -> LedgerRow:
 class LedgerPages(Repository):
     """A member's payouts and the server's ledger, one page (or export batch) at a time."""
 
-    # One member's payouts, written so the member index serves them. Without statistics (SQLite is never
-    # ANALYZEd here) the planner weighs the server-and-time index (server_id, brand_id, ...) equal to the
-    # member one and walks the server's whole ledger; the brand test as an expression (`brand_id || ''`)
-    # still filters but no longer ties the two indexes.
-    _MEMBER = "server_id = ? AND discord_user_id = ? AND brand_id || '' = ?"
+    _MEMBER = f"{MEMBER_SCOPE} AND discord_user_id = ?"  # one member's payouts, from the member index
 
     async def history(self, member_id: str, limit: int, offset: int) -> list[LedgerEntry]:
         """A member's payouts, newest first, one page at a time (both halves of the member index)."""
-        member = [self.scope.server_id, member_id, self.scope.brand_id]
+        member = [*member_scope(self.scope), member_id]
         rows = await self._db.fetch_all(
             newest_member_rows("id, event_type, amount, channel_id, is_test, created_at", self._MEMBER),
             [*per_half([*member, int(limit) + int(offset)]), int(limit), int(offset)],
@@ -82,7 +85,7 @@ class LedgerPages(Repository):
         ]
 
     async def history_size(self, member_id: str) -> int:
-        member = [self.scope.server_id, member_id, self.scope.brand_id]
+        member = [*member_scope(self.scope), member_id]
         return int(
             await self._db.fetch_value(
                 f"SELECT COUNT(*) FROM {member_source('created_at', self._MEMBER)}", per_half(member)

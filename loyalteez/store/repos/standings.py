@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from loyalteez.store.database import Row
 from loyalteez.store.repos.base import Repository
-from loyalteez.store.repos.ledger_members import member_source, per_half
+from loyalteez.store.repos.ledger_members import MEMBER_SCOPE, member_scope, member_source, per_half
 from loyalteez.store.values import as_utc
 
 BoardKind = Literal["ltz_earned", "activity", "claims", "voice"]
@@ -228,38 +228,33 @@ class StandingsRepository(Repository):
         return {str(r["event_type"]): int(r["ltz"] or 0) for r in rows}
 
     async def earned_since(self, member_id: str, since: datetime) -> int:
-        """The member's real payouts since a moment, from their own rows of the member-and-time index.
-
-        The brand test is an expression (`brand_id || ''`) so that SQLite without statistics does not pick
-        the server-and-time index and walk the whole server's payouts of the day (20 ms a /balance or API
-        member read on a busy server, growing through the day).
-        """
-        where = "server_id = ? AND discord_user_id = ? AND brand_id || '' = ? AND created_at >= ? AND is_test = ?"
+        """The member's real payouts since a moment, from their own rows of the member index (MEMBER_SCOPE:
+        SQLite without statistics would otherwise walk the whole server's payouts of the day, 20 ms a
+        /balance or API member read on a busy server, growing through the day)."""
+        where = f"{MEMBER_SCOPE} AND discord_user_id = ? AND created_at >= ? AND is_test = ?"
         total = await self._db.fetch_value(
             f"SELECT COALESCE(SUM(amount), 0) FROM {member_source('amount', where)}",
-            per_half([self.scope.server_id, member_id, self.scope.brand_id, since, False]),
+            per_half([*member_scope(self.scope), member_id, since, False]),
         )
         return int(total or 0)
 
     async def claims_since(self, member_id: str, since: datetime, *, is_test: bool | None = None) -> dict[str, int]:
         """Per event: the member's payouts since a moment (today's count for daily limits); `is_test`
         keeps only test (True) or real (False) payouts."""
-        scope_sql, params = self._tables.scope_filter(LEDGER)
         mode = "" if is_test is None else " AND is_test = ?"
-        where = f"{scope_sql} AND discord_user_id = ? AND created_at >= ?{mode}"
+        where = f"{MEMBER_SCOPE} AND discord_user_id = ? AND created_at >= ?{mode}"
         rows = await self._db.fetch_all(
             f"SELECT event_type, COUNT(*) AS n FROM {member_source('event_type', where)} GROUP BY event_type",
-            per_half([*params, member_id, since, *([] if is_test is None else [is_test])]),
+            per_half([*member_scope(self.scope), member_id, since, *([] if is_test is None else [is_test])]),
         )
         return {row["event_type"]: int(row["n"]) for row in rows}
 
     async def last_claims(self, member_id: str, *, is_test: bool) -> list[EventClaims]:
         """Per event: how many test (or real) payouts the member has had and the latest one."""
-        scope_sql, params = self._tables.scope_filter(LEDGER)
-        source = member_source("event_type, created_at", f"{scope_sql} AND discord_user_id = ? AND is_test = ?")
+        source = member_source("event_type, created_at", f"{MEMBER_SCOPE} AND discord_user_id = ? AND is_test = ?")
         rows = await self._db.fetch_all(
             f"SELECT event_type, COUNT(*) AS claims, MAX(created_at) AS last_at FROM {source} GROUP BY event_type",
-            per_half([*params, member_id, is_test]),
+            per_half([*member_scope(self.scope), member_id, is_test]),
         )
         return [EventClaims(row["event_type"], int(row["claims"]), as_utc(row["last_at"])) for row in rows]
 
