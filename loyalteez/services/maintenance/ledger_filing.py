@@ -25,7 +25,8 @@ CHUNKS_PER_RUN = 40  # a first run after the upgrade files a big ledger over sev
 
 
 class LedgerFiling:
-    """Files every connected server's older payouts, a chunk per transaction (a periodic job)."""
+    """Files every connected server's older payouts, a chunk per transaction, the servers in turn (a periodic
+    job)."""
 
     def __init__(self, store: Store, *, chunk: int = CHUNK, chunks_per_run: int = CHUNKS_PER_RUN) -> None:
         self.store = store
@@ -36,19 +37,25 @@ class LedgerFiling:
         """File what is older than FRESH_FOR, at most chunks_per_run chunks' worth; returns the rows filed."""
         if not self.store.files_ledger:
             return 0
-        before, left = now - FRESH_FOR, self.chunk * self.chunks_per_run
-        for link in await self.store.active_servers():
-            data = self.store.scoped(Scope(link["brand_id"], link["server_id"]))
-            while left > 0:
+        before, budget = now - FRESH_FOR, self.chunk * self.chunks_per_run
+        left = budget
+        # Servers take turns a chunk at a time, so one busy server cannot keep the others from being filed.
+        due = [
+            self.store.scoped(Scope(link["brand_id"], link["server_id"])) for link in await self.store.active_servers()
+        ]
+        while due and left > 0:
+            more = []
+            for data in due:
                 asked = min(self.chunk, left)
+                if asked <= 0:
+                    break
                 async with self.store.transaction():
                     moved = await data.ledger.file(before, asked)
                 left -= moved
-                if moved < asked:
-                    break  # this server has nothing more to file
-            if left <= 0:
-                break
-        filed = self.chunk * self.chunks_per_run - left
+                if moved == asked:
+                    more.append(data)  # a full chunk: there may be more to file
+            due = more
+        filed = budget - left
         if filed:
             log.debug("filed %d ledger rows older than %s", filed, before.isoformat())
         return filed
