@@ -629,8 +629,9 @@ CREATE TABLE IF NOT EXISTS loyalteez_leases (
 -- SQLite writes and syncs each of them at every commit. New rows go to the small "fresh" index instead,
 -- where the batch's members share pages; a periodic job on SQLite files older rows into the big one in
 -- bulk (one page per member per run, not per batch). `filed` is bookkeeping of which index holds a row;
--- what the row records never changes. PostgreSQL never files (its bot role may not update the ledger):
--- its fresh index holds every row and the filed one stays empty. Per-member reads read both.
+-- what the row records never changes. PostgreSQL never changes `filed` (its bot role may not update the
+-- ledger): what it writes stays in the fresh index (only a copy from SQLite brings filed rows). Per-member
+-- reads read both.
 CREATE INDEX IF NOT EXISTS idx_reward_ledger_member_filed
     ON loyalteez_reward_ledger (server_id, discord_user_id, created_at) WHERE filed = TRUE;
 CREATE INDEX IF NOT EXISTS idx_reward_ledger_member_fresh
