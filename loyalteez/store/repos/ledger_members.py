@@ -1,5 +1,5 @@
-"""A member's rows of the rewards ledger, read from both halves of the member index, and the filing that
-moves rows from the small half to the big one.
+"""A member's rows of the rewards ledger, read from both halves of the member index (rows move from the
+small half to the big one in LedgerWrites.file, run by services/maintenance/ledger_filing.py).
 
 The member index is two partial indexes (schema.sql, version 14): rows not yet filed (`filed = FALSE`,
 where every payout is written) and filed rows (`filed = TRUE`, the history). Writing a batch then changes
