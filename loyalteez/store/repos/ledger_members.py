@@ -30,22 +30,19 @@ def member_scope(scope: Scope) -> list[Any]:
     return [scope.server_id, scope.brand_id]
 
 
-def member_rows(columns: str, where: str) -> str:
-    """SELECT `columns` of the ledger rows matching `where`, from both halves of the member index.
+def member_source(columns: str, where: str) -> str:
+    """A FROM item, `l`: `columns` of the ledger rows matching `where` in both halves of the member index,
+    for reads that group or count what both hold.
 
     `where` must pin server_id and discord_user_id (a value or a list), so each half is an index range;
     its parameters are passed once per half (`per_half`).
     """
-    return " UNION ALL ".join(f"SELECT {columns} FROM {LEDGER} WHERE {where} AND {half}" for half in HALVES)
-
-
-def member_source(columns: str, where: str) -> str:
-    """`member_rows` as a FROM item, `l`, for reads that group or count what both halves hold."""
-    return f"({member_rows(columns, where)}) AS l"
+    halves = " UNION ALL ".join(f"SELECT {columns} FROM {LEDGER} WHERE {where} AND {half}" for half in HALVES)
+    return f"({halves}) AS l"
 
 
 def newest_member_rows(columns: str, where: str) -> str:
-    """The newest rows of `member_rows`, paged: each half gives at most LIMIT + OFFSET rows in index order
+    """The newest of a member's rows, paged: each half gives at most LIMIT + OFFSET rows in index order
     (so neither engine sorts a member's whole history), then the two are merged. `columns` must include
     created_at and id. Parameters: per_half(where's, [limit + offset]), then limit and offset."""
     order = "ORDER BY created_at DESC, id DESC"
