@@ -14,6 +14,8 @@ upsert per 2,500 events. Each engine run first applies --warmup other events (2,
 running bot has the pages it touches cached, and a database just opened reads them from disk, which on 10M rows
 of history is a sizeable part of 20k events' time; --warmup 0 times them cold. --profile prints the engine's
 top 10 functions and, per history size, the time the engine waited for each kind of statement.
+--templates DIR keeps the configured databases with their history there and reuses them (10M rows take
+a quarter of an hour to write and file); one built by other code or another schema is built again.
 Goals: engine >= 25 % of the ceiling and >= 25x naive, within 10 % of that with history; PostgreSQL >= 0.5x
 the anchor. Exit status 1 if one is missed or a ledger check fails.
 """
@@ -36,7 +38,7 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,18 +47,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import _rewards_anchors as anchors
 from bench._postgres import DEFAULT_PG, postgres_schema
 from bench._results import publish
+from bench._rewards_setup import (
+    CHANNELS,
+    ROLES,
+    SCOPE,
+    START,
+    ensure_template,
+    folder,
+    member_ids,
+    prepared_store,
+    template_path,
+)
 from loyalteez import collector
 from loyalteez.clock import ManualClock
-from loyalteez.services.maintenance.ledger_filing import LedgerFiling
-from loyalteez.services.rewards import MessageEvent, Rewards, check_ledger, install_default_rules
-from loyalteez.services.rewards.admin_events import EventOptions, create_event, toggle_event
-from loyalteez.services.rewards.admin_server import set_role_bonus
-from loyalteez.store import Scope, Store
+from loyalteez.services.rewards import MessageEvent, Rewards, check_ledger
+from loyalteez.store import Store
 
-SCOPE = Scope("bench_brand", "900000000000000001")
-START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-CHANNELS = [str(910000000000000000 + i) for i in range(6)]
-ROLES = {"booster": "920000000000000001", "vip": "920000000000000002", "supporter": "920000000000000003"}
 # fmt: off
 GREETINGS = [
     "gm", "GM fam!", "good morning everyone", "gm frens ☀️", "Morning! coffee first", "rise and shine", "gn",
@@ -111,42 +117,6 @@ def realistic_messages(
         if rng.random() < 0.01 and events:  # a gateway redelivery of an earlier message
             events.append(rng.choice(events))
     return events
-
-
-def member_ids(members: int) -> list[str]:
-    return [str(930000000000000000 + i) for i in range(members)]
-
-
-async def prepared_store(target: str, clock: ManualClock) -> Store:
-    store = await Store.open(target, clock)
-    await store.insert_brand({"brand_id": SCOPE.brand_id, "name": "Bench", "key_salt": "00", "key_hash": "x"})
-    data = store.scoped(SCOPE)
-    await data.server.link("Bench server")
-    await install_default_rules(data, clock)
-    await toggle_event(data, "1", "quality_message", True)
-    await create_event(
-        data,
-        "1",
-        "ltz_shoutout",
-        EventOptions(reward=5, trigger="keyword", cooldown_hours=2, keywords=["loyalteez", "ltz"]),
-    )
-    await set_role_bonus(data, "1", ROLES["booster"], "multiplier", 1.5, priority=10)
-    await set_role_bonus(data, "1", ROLES["vip"], "multiplier", 2.0, priority=5)
-    await set_role_bonus(data, "1", ROLES["supporter"], "flat_bonus", 10)
-    return store
-
-
-async def template(path: Path, history: int, members: int) -> None:
-    """A configured database with `history` earlier payouts, all before the day the run happens on."""
-    await (await prepared_store(str(path), ManualClock(START))).close()
-    if history:
-        before = START.replace(hour=0)
-        seconds = anchors.add_history(path, SCOPE.brand_id, SCOPE.server_id, member_ids(members), history, before)
-        print(f"  wrote {history:,} rows of ledger history in {seconds:.1f}s", file=sys.stderr)
-        store, started = await Store.open(str(path), ManualClock(START)), time.perf_counter()
-        filed = await LedgerFiling(store, chunks_per_run=history).file_due(START)  # as the bot's job leaves them
-        await store.close()
-        print(f"  filed {filed:,} of them in {time.perf_counter() - started:.1f}s", file=sys.stderr)
 
 
 @dataclass
@@ -254,8 +224,7 @@ async def sqlite_times(
 ) -> dict[str, list[float]]:
     """Seconds per mode and round, the engine on each history size interleaved with the anchors."""
     histories = [int(h) for h in args.history.split(",")]
-    for history in histories:
-        await template(root / f"template-{history}.db", history, args.members)
+    templates = {h: await ensure_template(args.templates or root, h, args.members) for h in histories}
     authors = [e.author_id for e in events]
     brand, server = SCOPE.brand_id, SCOPE.server_id
     times: dict[str, list[float]] = {}
@@ -263,7 +232,7 @@ async def sqlite_times(
     for _ in range(args.repeat):
         for history in histories:
             target = root / "run.db"
-            shutil.copyfile(root / f"template-{history}.db", target)
+            shutil.copyfile(templates[history], target)
             os.sync()  # the copy's write-back must not land on the timed run's commits
             run = await run_engine(str(target), events, warmup=warmup)
             target.unlink()
@@ -312,6 +281,7 @@ async def main() -> int:
     parser.add_argument("--pg-events", type=int, default=100_000)
     parser.add_argument("--profile", action="store_true", help="print the engine's top 10 functions (own time)")
     parser.add_argument("--warmup", type=int, default=2_500, help="untimed events before each engine run")
+    parser.add_argument("--templates", type=folder, help="folder to keep the history databases in and reuse")
     args = parser.parse_args()
     collector.settle_for_serving()  # as python bot.py does at start-up (the events are built after, as live)
     events = realistic_messages(args.events, args.members, START)
@@ -321,11 +291,12 @@ async def main() -> int:
         times = await sqlite_times(args, root, events, warmup)
         if args.profile:
             profile = cProfile.Profile()
-            shutil.copyfile(root / f"template-{args.history.split(',')[0]}.db", root / "profiled.db")
+            first = int(args.history.split(",")[0])
+            shutil.copyfile(template_path(args.templates or root, first, args.members), root / "profiled.db")
             await run_engine(str(root / "profiled.db"), events, profile, warmup=warmup)
             timers: list[StatementTimer] = []
             for history in args.history.split(","):
-                shutil.copyfile(root / f"template-{history}.db", root / "timed.db")
+                shutil.copyfile(template_path(args.templates or root, int(history), args.members), root / "timed.db")
                 os.sync()
                 await run_engine(str(root / "timed.db"), events, timer=timers, warmup=warmup)
                 (root / "timed.db").unlink()

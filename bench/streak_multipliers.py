@@ -22,7 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.rewards_engine import SCOPE, prepared_store, realistic_messages
+from bench._rewards_setup import SCOPE, prepared_store
+from bench.rewards_engine import realistic_messages
 from loyalteez.clock import ManualClock
 from loyalteez.services.rewards import MessageEvent, Rewards
 from loyalteez.services.streaks import StreakMultipliers
