@@ -71,19 +71,32 @@ class LedgerRepository(LedgerWrites, LedgerPages):
     async def mark_seen(self, keys: Sequence[str]) -> set[str]:
         """Record activity keys as counted; returns the ones that were new (the others were seen before).
 
-        One INSERT … ON CONFLICT DO NOTHING RETURNING both checks and records, so dedupe costs no extra
-        round trip; the keys are one array parameter, so the statement's text is the same for every batch.
-        Call inside the batch's transaction.
+        PostgreSQL: one INSERT … ON CONFLICT DO NOTHING RETURNING both checks and records, so dedupe costs
+        no extra round trip. SQLite: the keys already there, then the insert (below). The keys are one array
+        parameter, so the statements' text is the same for every batch. Call inside the batch's transaction.
         """
         unique = list(dict.fromkeys(keys))
         if not unique:
             return set()
-        rows = await self._db.fetch_all(
+        insert = (
             f"INSERT INTO {SEEN} (brand_id, server_id, event_key, seen_on) SELECT ?, ?, j.value, ? "
-            f"FROM {self._array('?')} WHERE TRUE ON CONFLICT DO NOTHING RETURNING event_key",
-            [self.scope.brand_id, self.scope.server_id, self._clock.now().date(), unique],
+            f"FROM {self._array('?')} WHERE TRUE ON CONFLICT DO NOTHING"
         )
-        return {r["event_key"] for r in rows}
+        params = [self.scope.brand_id, self.scope.server_id, self._clock.now().date(), unique]
+        if self._db.dialect != "sqlite":
+            return {r["event_key"] for r in await self._db.fetch_all(f"{insert} RETURNING event_key", params)}
+        # SQLite: RETURNING hands each new key back as a row, nearly all of a batch's keys, and that cost
+        # more than the insert itself (87 against 35 ms for 22,500 keys). Asking which keys were there
+        # already returns only the few repeats; in one transaction, so no other writer comes in between.
+        async with self._db.transaction():
+            rows = await self._db.fetch_all(
+                f"SELECT s.event_key AS k FROM json_each(?) AS j CROSS JOIN {SEEN} AS s "
+                "WHERE s.server_id = ? AND s.event_key = j.value AND +s.brand_id = ?",
+                [unique, self.scope.server_id, self.scope.brand_id],
+            )
+            await self._db.execute(insert, params)
+        repeats = {r["k"] for r in rows}
+        return {key for key in unique if key not in repeats}
 
     async def guard(
         self, seen: Sequence[str], proofs: Sequence[str], *, lock_brand: bool, config_version: int | None = None
