@@ -158,10 +158,12 @@ class StatementTimer:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
+        joined = self.inner.in_transaction()  # a nested call joins the open transaction: no COMMIT of its own
         async with self.inner.transaction():
             yield
             ended = time.perf_counter()
-        self._add("COMMIT", ended)
+        if not joined:
+            self._add("COMMIT", ended)
 
     def table(self, count: int = 8) -> str:
         total = sum(seconds for _, seconds in self.waited.values())
