@@ -88,11 +88,13 @@ class LedgerRepository(LedgerWrites, LedgerPages):
         # SQLite: RETURNING hands each new key back as a row, nearly all of a batch's keys, and that cost
         # more than the insert itself (87 against 35 ms for 22,500 keys). Asking which keys were there
         # already returns only the few repeats; in one transaction, so no other writer comes in between.
+        # By the server alone, as the insert's conflict is: a key counted before the server changed brand
+        # stays counted.
         async with self._db.transaction():
             rows = await self._db.fetch_all(
                 f"SELECT s.event_key AS k FROM json_each(?) AS j CROSS JOIN {SEEN} AS s "
-                "WHERE s.server_id = ? AND s.event_key = j.value AND +s.brand_id = ?",
-                [unique, self.scope.server_id, self.scope.brand_id],
+                "WHERE s.server_id = ? AND s.event_key = j.value",
+                [unique, self.scope.server_id],
             )
             await self._db.execute(insert, params)
         repeats = {r["k"] for r in rows}

@@ -33,6 +33,17 @@ async def test_seen_keys_are_new_once_and_pruned_by_day(store: Store) -> None:
     assert await data.ledger.prune_seen(today + timedelta(days=1)) == 3
 
 
+async def test_a_key_seen_before_a_server_changed_brand_is_still_seen(store: Store) -> None:
+    """A server taken over by another brand keeps its seen keys (their primary key is the server's): a
+    message counted before the change must not count again when Discord delivers it again."""
+    before = store.scoped(await linked(store, "brand_a", "1001"))
+    assert await before.ledger.mark_seen(["m:1"]) == {"m:1"}
+    await before.server.unlink()
+    after = store.scoped(await linked(store, "brand_b", "1001"))
+    assert await after.ledger.mark_seen(["m:1", "m:2"]) == {"m:2"}
+    assert await after.ledger.mark_seen(["m:1", "m:2"]) == set()
+
+
 async def test_write_then_every_read_the_engine_makes(store: Store) -> None:
     data = store.scoped(await linked(store, "brand_a", "1001"))
     now = store.clock.now()
