@@ -16,11 +16,14 @@ from pathlib import Path
 
 from bench import _rewards_anchors as anchors
 from loyalteez.clock import ManualClock
+from loyalteez.services.maintenance import ledger_filing
 from loyalteez.services.maintenance.ledger_filing import LedgerFiling
-from loyalteez.services.rewards import install_default_rules
+from loyalteez.services.rewards import admin_events, admin_server, defaults, install_default_rules
 from loyalteez.services.rewards.admin_events import EventOptions, create_event, toggle_event
 from loyalteez.services.rewards.admin_server import set_role_bonus
 from loyalteez.store import Scope, Store
+from loyalteez.store.repos import ledger_writes
+from loyalteez.store.schema import MIGRATIONS_DIR, SCHEMA_FILE
 
 SCOPE = Scope("bench_brand", "900000000000000001")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -64,12 +67,13 @@ async def template(path: Path, history: int, members: int) -> None:
         print(f"  filed {filed:,} of them in {time.perf_counter() - started:.1f}s", file=sys.stderr)
 
 
-# What a template is made by: one built by a different version of any of these is not reused.
+# What a template is made by: the schema, this set-up, the history writer, the filing job and its UPDATE,
+# the rules and bonuses configured. One built by another version of any of them is built again.
 _TEMPLATE_SOURCES = (
-    Path(__file__),
-    Path(__file__).with_name("rewards_engine.py"),
-    Path(anchors.__file__),
-    Path(inspect.getfile(LedgerFiling)),
+    SCHEMA_FILE,
+    *sorted(MIGRATIONS_DIR.glob("*.sql")),
+    *(Path(inspect.getfile(m)) for m in (sys.modules[__name__], anchors, ledger_filing, ledger_writes)),
+    *(Path(inspect.getfile(m)) for m in (defaults, admin_events, admin_server)),
 )
 
 
@@ -85,23 +89,24 @@ def folder(text: str) -> Path:
 
 def template_path(folder: Path, history: int, members: int) -> Path:
     """Where the template of this history and member count is kept, named after what builds it."""
-    migrations = Path(__file__).resolve().parents[1] / "loyalteez" / "store" / "migrations"
     digest = hashlib.sha256()
-    for source in (*_TEMPLATE_SOURCES, *sorted(migrations.glob("*.sql"))):
+    for source in _TEMPLATE_SOURCES:
         digest.update(source.read_bytes())
     return folder / f"template-{history}-{members}-{digest.hexdigest()[:12]}.db"
 
 
 async def ensure_template(folder: Path, history: int, members: int) -> Path:
     """The template's path, built first unless a finished one is there (built under another name and
-    renamed, so an interrupted build is never taken for a finished one)."""
+    renamed, so an interrupted build is never taken for a finished one); a build replaces the templates
+    of the same history and members that other code built."""
     path = template_path(folder, history, members)
     if path.exists():
         print(f"  reusing {path}", file=sys.stderr)
         return path
-    building = path.with_name(f"{path.stem}.building.db")
-    for leftover in folder.glob(f"{building.name}*"):  # an interrupted build, with its -wal and -shm
+    # An interrupted build (with its -wal and -shm), and templates other code built: several GB each.
+    for leftover in folder.glob(f"template-{history}-{members}-*"):
         leftover.unlink()
+    building = path.with_name(f"{path.stem}.building.db")
     await template(building, history, members)
     building.rename(path)
     return path

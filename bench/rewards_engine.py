@@ -56,7 +56,6 @@ from bench._rewards_setup import (
     folder,
     member_ids,
     prepared_store,
-    template_path,
 )
 from loyalteez import collector
 from loyalteez.clock import ManualClock
@@ -223,8 +222,9 @@ def top_functions(profile: cProfile.Profile, count: int = 10) -> str:
 
 async def sqlite_times(
     args: argparse.Namespace, root: Path, events: list[MessageEvent], warmup: list[MessageEvent]
-) -> dict[str, list[float]]:
-    """Seconds per mode and round, the engine on each history size interleaved with the anchors."""
+) -> tuple[dict[str, list[float]], dict[int, Path]]:
+    """Seconds per mode and round, the engine on each history size interleaved with the anchors; and the
+    template of each history size."""
     histories = [int(h) for h in args.history.split(",")]
     templates = {h: await ensure_template(args.templates or root, h, args.members) for h in histories}
     authors = [e.author_id for e in events]
@@ -251,7 +251,7 @@ async def sqlite_times(
         times.setdefault("naive commit per event", []).append(naive * len(events) / args.naive)
     if len(paid) != 1:
         raise SystemExit(f"DRIFT: runs of the same events paid different counts: {sorted(paid)}")
-    return times
+    return times, templates
 
 
 async def postgres_times(args: argparse.Namespace) -> dict[str, list[float]]:
@@ -290,15 +290,15 @@ async def main() -> int:
     warmup = realistic_messages(args.warmup, args.members, START, 8, 950_000_000_000_000_000)
     with tempfile.TemporaryDirectory(prefix="ltz-bench-") as tmp:
         root = Path(tmp)
-        times = await sqlite_times(args, root, events, warmup)
+        times, templates = await sqlite_times(args, root, events, warmup)
         if args.profile:
             profile = cProfile.Profile()
             first = int(args.history.split(",")[0])
-            shutil.copyfile(template_path(args.templates or root, first, args.members), root / "profiled.db")
+            shutil.copyfile(templates[first], root / "profiled.db")
             await run_engine(str(root / "profiled.db"), events, profile, warmup=warmup)
             timers: list[StatementTimer] = []
             for history in args.history.split(","):
-                shutil.copyfile(template_path(args.templates or root, int(history), args.members), root / "timed.db")
+                shutil.copyfile(templates[int(history)], root / "timed.db")
                 os.sync()
                 await run_engine(str(root / "timed.db"), events, timer=timers, warmup=warmup)
                 (root / "timed.db").unlink()
