@@ -151,8 +151,9 @@ class StatementTimer:
 
         return method
 
-    execute, executemany, fetch_all, queue, queue_many = map(
-        _timed, ("execute", "executemany", "fetch_all", "queue", "queue_many")
+    # A sent write (SQLite) is only started here; the wait for it shows in the statement after it.
+    execute, executemany, fetch_all, queue, queue_many, send = map(
+        _timed, ("execute", "executemany", "fetch_all", "queue", "queue_many", "send")
     )
 
     @asynccontextmanager

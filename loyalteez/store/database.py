@@ -36,6 +36,13 @@ class Database(Protocol):
 
     async def queue_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
 
+    async def send(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """A write inside a transaction whose outcome nobody needs before its next statement. SQLite starts
+        it on the connection's thread and returns at once, so the caller goes on working while it runs (make
+        it one statement over a JSON array, not executemany: that takes Python's lock back for every row and
+        crawls while the caller's Python runs); its error comes out of the next statement or the COMMIT,
+        and the transaction rolls back. PostgreSQL: `queue`. Outside a transaction: `execute`."""
+
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None: ...

@@ -232,6 +232,10 @@ class PostgresDatabase(FetchHelpers):
         async with held.lock:
             held.pending.extend(text for text in texts if text is not None)
 
+    async def send(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Queued with the transaction's next statement (see `queue`)."""
+        await self.queue(sql, params)
+
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         query, args = to_dollar(sql), [[param(p) for p in row] for row in rows]
         if args:

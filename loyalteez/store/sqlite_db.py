@@ -20,6 +20,7 @@ import sqlite3
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager, suppress
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -48,6 +49,20 @@ def _executemany(conn: sqlite3.Connection, sql: str, rows: list[Sequence[Any]]) 
     conn.executemany(sql, adapt_rows(rows)).close()
 
 
+def _execute_sent(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> int:
+    """A sent write: only inside the transaction it was sent in. Some errors (I/O, out of memory) end the
+    transaction, and a write queued behind one would otherwise commit on its own."""
+    if not conn.in_transaction:
+        raise sqlite3.OperationalError("the transaction ended before a write sent in it ran")
+    return _execute(conn, sql, params)
+
+
+def _retrieve(future: asyncio.Future[None]) -> None:
+    """Mark a dropped future's error as seen, so asyncio does not warn about it."""
+    if not future.cancelled():
+        future.exception()
+
+
 def _fetch_all(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[Row]:
     cursor = conn.execute(sql, [to_sql(p) for p in params])
     try:
@@ -68,6 +83,8 @@ class SqliteDatabase(FetchHelpers):
         self._lock = asyncio.Lock()
         self._waiting = 0  # tasks waiting for the lock (see writers_waiting)
         self._slot = TransactionSlot(f"sqlite-tx-{id(self)}")
+        self._sent: list[asyncio.Future[None]] = []  # writes started by send, not yet seen to succeed
+        self._sent_error: BaseException | None = None  # the first that failed, until its transaction ends
 
     @classmethod
     async def open(cls, path: str | Path, *, create: bool = True) -> SqliteDatabase:
@@ -167,7 +184,36 @@ class SqliteDatabase(FetchHelpers):
         cursor; each hop is a thread wake-up and a GIL hand-over, a good part of a small statement's cost.
         """
         result: T = await conn._execute(work, conn._conn, *args)  # type: ignore[no-untyped-call]
+        if self._sent and conn is self._conn:
+            self._raise_sent()  # started before this statement, so finished before it (the thread is FIFO)
         return result
+
+    async def send(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Inside a transaction: put the write on the connection's thread and return (see Database)."""
+        conn = self._conn
+        if self._slot.current() is None or not conn._running:
+            await self.execute(sql, params)
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        conn._tx.put_nowait((future, partial(_execute_sent, conn._conn, sql, params)))
+        self._sent.append(future)
+
+    def _raise_sent(self) -> None:
+        """Raise the first error of the finished sent writes, and again until the transaction ends: a caller
+        that catches the statement it was raised from must not commit without the failed write."""
+        finished = [f for f in self._sent if f.done()]
+        self._sent = [f for f in self._sent if not f.done()]
+        errors = [e for f in finished if (e := f.exception()) is not None]  # every one retrieved
+        if self._sent_error is None and errors:
+            self._sent_error = errors[0]
+        if self._sent_error is not None:
+            raise self._sent_error
+
+    async def _settle_sent(self) -> None:
+        """Wait for the sent writes; raises the first one's error."""
+        if self._sent:
+            await asyncio.wait(self._sent)
+        self._raise_sent()
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         async with self._statement() as conn:
@@ -206,8 +252,14 @@ class SqliteDatabase(FetchHelpers):
             try:
                 async with self._slot.hold(self):
                     yield
+                    await self._settle_sent()  # a failed sent write rolls the transaction back
             except BaseException:
-                await self._in_thread(self._conn, _execute, "ROLLBACK", ())
+                sent, self._sent, self._sent_error = self._sent, [], None  # the rollback's cause, or moot
+                try:
+                    await self._in_thread(self._conn, _execute, "ROLLBACK", ())
+                finally:
+                    for future in sent:
+                        future.add_done_callback(_retrieve)
                 raise
             try:
                 await self._in_thread(self._conn, _execute, "COMMIT", ())

@@ -61,6 +61,10 @@ class Recorder:
             self._note(sql, rows[0])
         await self.inner.executemany(sql, rows)
 
+    async def send(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._note(sql, params)
+        await self.inner.send(sql, params)
+
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         self._note(sql, params)
         return await self.inner.fetch_all(sql, params)
