@@ -6,8 +6,9 @@ which decides and writes one server's plans inside the caller's transaction (`_l
 `_pay` prices and records a payout). `BatchEngine` (batch.py) and `RewardsEngine` (engine.py) build on it.
 
 `_run` dedupes activity by key, loads the ledger tallies the batch needs in a few grouped queries, walks the
-refusal ladder per (member, event) in arrival order, then writes ledger rows, stats and seen keys with
-executemany, all in the caller's single transaction. Batches of thousands of messages therefore cost a
+refusal ladder per (member, event) in arrival order, then writes ledger rows, stats and seen keys with one
+statement per table (on SQLite the payouts in parts of SEND_EVERY, written while the rest is decided), all in
+the caller's single transaction. Batches of thousands of messages therefore cost a
 handful of statements and one commit; a command is a batch of one.
 
 After-batch callbacks (`after_batch`) are an engagement extension point, described in
@@ -41,6 +42,10 @@ from loyalteez.store import ScopedData, Store
 
 BatchHook = Callable[[ScopedData, Sequence[PassiveEvent]], Awaitable[None]]
 
+
+# Payouts decided before they are sent to be written while the batch goes on (SQLite): big enough that a
+# batch costs a few statements, small enough that most of its writing overlaps its deciding.
+SEND_EVERY = 1000
 
 # What an event that asked for no decision did: shared, as most messages of a batch earn nothing.
 _COUNTED, _NOT_COUNTED = EventOutcome(True), EventOutcome(False)
@@ -106,6 +111,9 @@ class BatchCore:
         ledger: list[dict[str, Any]] = []
         outcomes = []
         paid_keys = state.paid_keys
+        # On SQLite the payouts decided so far are written on the database's thread while the rest of the
+        # batch is decided (`send`); on a shared database every write waits for the guard and the COMMIT.
+        send_every, sent = (0, 0) if self.store.shared else (SEND_EVERY, 0)
         for p, (counted, earns), moment in zip(plans, flags, moments, strict=True):
             state.now = moment
             if counted and p.member_id is not None:
@@ -129,6 +137,9 @@ class BatchCore:
                     else await self._pay(data, cfg, state, c, verdict, ledger, stats)
                 )
             outcomes.append(EventOutcome(counted, tuple(results)))
+            if send_every and len(ledger) - sent >= send_every:
+                await data.ledger.write_payouts(ledger[sent:])
+                sent = len(ledger)
         ahead = await self.rollups.read_ahead(data, state.now, ledger, test_mode=cfg.test_mode.enabled)
         if guarded is not None and (keys or ledger or stats):
             if proof is None or not await data.ledger.guard(
@@ -140,7 +151,7 @@ class BatchCore:
                 raise NeedsLocks()
             guarded.add(data.scope.brand_id)
         if ledger or stats:
-            await data.ledger.write(ledger, stats)
+            await data.ledger.write(ledger, stats, sent=sent)
             await self.rollups.record(
                 data,
                 state.now,

@@ -1,8 +1,10 @@
 """The engine's batch write: ledger rows and member stats deltas, a fixed number of statements per batch.
 
 Apart from the checks before it (ledger.py) so each engine's write path reads as one piece; `LedgerRepository`
-inherits it. SQLite: executemany with fixed text (prepared once per connection). PostgreSQL: one unnest
-statement per table, queued to travel with the transaction's next statement or its COMMIT.
+inherits it. SQLite: one statement per table over the rows as a JSON array, with fixed text (prepared once
+per connection), sent to run on the database's thread while the engine goes on (`Database.send`).
+PostgreSQL: one unnest statement per table, queued to travel with the transaction's next statement or its
+COMMIT.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from loyalteez.store.repos.base import Repository
 from loyalteez.store.repos.ledger_pages import LEDGER
+from loyalteez.store.sqlite_codecs import adapt_rows
 
 STATS = "discord_user_stats"
 
@@ -62,38 +65,30 @@ def _ledger_columns(rows: Sequence[Mapping[str, Any]], now: datetime) -> list[li
 class LedgerWrites(Repository):
     """Payouts and the member stats they move, written inside the transaction that decided them."""
 
-    async def write(self, ledger_rows: Sequence[Mapping[str, Any]], stats: Mapping[str, Sequence[int]]) -> None:
+    async def write(
+        self, ledger_rows: Sequence[Mapping[str, Any]], stats: Mapping[str, Sequence[int]], *, sent: int = 0
+    ) -> None:
         """Record payouts and stats deltas (messages, reactions, voice minutes, LTZ earned); the real payouts
         also count in each member's claims.
 
         A ledger row may carry its own `created_at` (a message decided at the moment it was posted).
+        `sent`: the first rows were written already (`write_payouts`, while the batch was being decided);
+        they still count in the claims.
 
         Call inside the transaction that checked them: the ledger's conflict clause is a safety net,
         not the dedupe (a skipped ledger row with moved stats would be drift, which check_ledger reports).
         """
-        brand, server = self.scope.brand_id, self.scope.server_id
         now = self._clock.now()
         # Each member's real payouts of this batch move their claims count (the "rewards claimed" ranking).
         deltas = {member: [*values[:4], 0] for member, values in stats.items()}
         for r in ledger_rows:
             if not r.get("is_test", False):
                 deltas.setdefault(r["discord_user_id"], [0, 0, 0, 0, 0])[4] += 1
+        await self.write_payouts(ledger_rows[sent:], now)
         if self._db.dialect == "sqlite":
-            await self._write_sqlite(ledger_rows, deltas, now)
+            await self._write_stats_sqlite(deltas, now)
             return
-        # Queued: on PostgreSQL these writes travel with the transaction's next statement or its COMMIT.
-        if ledger_rows:
-            await self._db.queue(
-                f"INSERT INTO {LEDGER} (id, brand_id, server_id, discord_user_id, event_type, amount, "
-                "idempotency_key, channel_id, is_test, details, created_at) "
-                "SELECT CAST(v.id AS UUID), ?, ?, v.member, v.event, v.amount, v.key, v.channel, v.is_test, "
-                "CAST(v.details AS JSONB), v.created_at FROM unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[]), "
-                "CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), "
-                "CAST(? AS BOOLEAN[]), CAST(? AS TEXT[]), CAST(? AS TIMESTAMPTZ[])) "
-                "AS v(id, member, event, amount, key, channel, is_test, details, created_at) "
-                "ON CONFLICT DO NOTHING",
-                [brand, server, *_ledger_columns(ledger_rows, now)],
-            )
+        brand, server = self.scope.brand_id, self.scope.server_id
         if deltas:
             members = list(deltas)
             await self._db.queue(
@@ -102,6 +97,38 @@ class LedgerWrites(Repository):
                 f"CAST(? AS INTEGER[])) AS v(m, a, b, c, d, e) WHERE TRUE {_STATS_UPSERT_TAIL}",
                 [brand, server, now, now, members, *([deltas[m][i] for m in members] for i in range(5))],
             )
+
+    async def write_payouts(self, ledger_rows: Sequence[Mapping[str, Any]], now: datetime | None = None) -> None:
+        """Insert ledger rows only; their stats come with `write` (pass it the rows already sent).
+
+        SQLite: one statement over the rows as a JSON array, started on the connection's thread while the
+        caller goes on (`send`); PostgreSQL: one unnest statement, queued to travel with the transaction's
+        next statement or its COMMIT.
+        """
+        if not ledger_rows:
+            return
+        brand, server = self.scope.brand_id, self.scope.server_id
+        columns = _ledger_columns(ledger_rows, now or self._clock.now())
+        if self._db.dialect == "sqlite":
+            rows = adapt_rows([list(row) for row in zip(*columns, strict=True)])
+            await self._db.send(
+                f"INSERT INTO {LEDGER} (id, brand_id, server_id, discord_user_id, event_type, amount, "
+                f"idempotency_key, channel_id, is_test, details, created_at) SELECT {_items(0)}, ?, ?, {_items(1, 8)} "
+                "FROM json_each(?) AS r WHERE TRUE ON CONFLICT DO NOTHING",
+                [brand, server, rows],
+            )
+            return
+        await self._db.queue(
+            f"INSERT INTO {LEDGER} (id, brand_id, server_id, discord_user_id, event_type, amount, "
+            "idempotency_key, channel_id, is_test, details, created_at) "
+            "SELECT CAST(v.id AS UUID), ?, ?, v.member, v.event, v.amount, v.key, v.channel, v.is_test, "
+            "CAST(v.details AS JSONB), v.created_at FROM unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[]), "
+            "CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), "
+            "CAST(? AS BOOLEAN[]), CAST(? AS TEXT[]), CAST(? AS TIMESTAMPTZ[])) "
+            "AS v(id, member, event, amount, key, channel, is_test, details, created_at) "
+            "ON CONFLICT DO NOTHING",
+            [brand, server, *columns],
+        )
 
     async def file(self, before: datetime, limit: int) -> int:
         """Move up to `limit` of the scope's payouts made before `before` into the filed half of the member
@@ -119,32 +146,29 @@ class LedgerWrites(Repository):
             [self.scope.server_id, self.scope.brand_id, before, int(limit)],
         )
 
-    async def _write_sqlite(
-        self, ledger_rows: Sequence[Mapping[str, Any]], deltas: Mapping[str, Sequence[int]], now: datetime
-    ) -> None:
-        """SQLite: executemany with fixed text (prepared once per connection, not once per batch size)."""
+    async def _write_stats_sqlite(self, deltas: Mapping[str, Sequence[int]], now: datetime) -> None:
+        """SQLite: one upsert per shape over the members as a JSON array (fixed text, prepared once per
+        connection), started on the connection's thread while the caller goes on (`send`)."""
         brand, server = self.scope.brand_id, self.scope.server_id
-        if ledger_rows:
-            columns = _ledger_columns(ledger_rows, now)
-            await self._db.executemany(
-                f"INSERT INTO {LEDGER} (id, brand_id, server_id, discord_user_id, event_type, amount, "
-                "idempotency_key, channel_id, is_test, details, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [(row[0], brand, server, *row[1:]) for row in zip(*columns, strict=True)],
-            )
         # Members grouped by which counters move: SQLite rewrites an index entry for every column an UPDATE
         # assigns, even to the same value, and the member stats carry a ranking index per counter; a batch
         # of messages must not rewrite every member's voice and claims entries.
-        shapes: dict[tuple[bool, ...], list[tuple[Any, ...]]] = {}
+        shapes: dict[tuple[bool, ...], list[list[Any]]] = {}
         for member, values in deltas.items():
-            shape = tuple(v != 0 for v in values)
-            shapes.setdefault(shape, []).append((brand, server, member, *values, now, now))
+            shapes.setdefault(tuple(v != 0 for v in values), []).append([member, *values])
         for shape, rows in shapes.items():
             moved = "".join(
                 f"{c} = {STATS}.{c} + excluded.{c}, " for c, on in zip(_STATS_DELTAS, shape, strict=True) if on
             )
-            await self._db.executemany(
-                f"{_STATS_UPSERT_HEAD} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (server_id, discord_user_id) "
-                f"DO UPDATE SET {moved}updated_at = excluded.updated_at WHERE {STATS}.brand_id = excluded.brand_id",
-                rows,
+            await self._db.send(
+                f"{_STATS_UPSERT_HEAD} SELECT ?, ?, {_items(0, 6)}, ?, ? FROM json_each(?) AS r WHERE TRUE "
+                f"ON CONFLICT (server_id, discord_user_id) DO UPDATE SET {moved}updated_at = excluded.updated_at "
+                f"WHERE {STATS}.brand_id = excluded.brand_id",
+                [brand, server, now, now, rows],
             )
+
+
+def _items(first: int, count: int = 1) -> str:
+    """Items `first`.. of the JSON array row `r` (json_each), as SQL values: the columns of a batch written
+    as one statement over a JSON array parameter."""
+    return ", ".join(f"json_extract(r.value, '$[{n}]')" for n in range(first, first + count))
