@@ -113,7 +113,8 @@ class BatchCore:
         paid_keys = state.paid_keys
         # On SQLite the payouts decided so far are written on the database's thread while the rest of the
         # batch is decided (`send`); on a shared database every write waits for the guard and the COMMIT.
-        send_every, sent = (0, 0) if self.store.shared else (SEND_EVERY, 0)
+        send_every = 0 if self.store.shared else SEND_EVERY
+        sent = 0  # payouts of `ledger` already sent
         for p, (counted, earns), moment in zip(plans, flags, moments, strict=True):
             state.now = moment
             if counted and p.member_id is not None:

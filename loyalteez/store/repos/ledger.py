@@ -91,13 +91,8 @@ class LedgerRepository(LedgerWrites, LedgerPages):
         # By the server alone, as the insert's conflict is: a key counted before the server changed brand
         # stays counted.
         async with self._db.transaction():
-            rows = await self._db.fetch_all(
-                f"SELECT s.event_key AS k FROM json_each(?) AS j CROSS JOIN {SEEN} AS s "
-                "WHERE s.server_id = ? AND s.event_key = j.value",
-                [unique, self.scope.server_id],
-            )
+            repeats = await self._keys_there(SEEN, "event_key", unique, by_brand=False)
             await self._db.execute(insert, params)
-        repeats = {r["k"] for r in rows}
         return {key for key in unique if key not in repeats}
 
     async def guard(
@@ -136,10 +131,17 @@ class LedgerRepository(LedgerWrites, LedgerPages):
             return set()
         if self._db.dialect != "sqlite":
             return await self._existing(LEDGER, "idempotency_key", unique)
+        return await self._keys_there(LEDGER, "idempotency_key", unique, by_brand=True)
+
+    async def _keys_there(self, table: str, column: str, keys: Sequence[str], *, by_brand: bool) -> set[str]:
+        """SQLite: which of these keys `table` holds for this server, the keys one JSON array searched key by
+        key on the (server_id, `column`) index. `by_brand`: the brand's rows only (not for a table whose
+        key is the server's alone, as its inserts' conflicts are)."""
+        brand_sql, brand_params = (" AND +t.brand_id = ?", [self.scope.brand_id]) if by_brand else ("", [])
         rows = await self._db.fetch_all(
-            f"SELECT l.idempotency_key AS k FROM json_each(?) AS j CROSS JOIN {LEDGER} AS l "
-            "WHERE l.server_id = ? AND l.idempotency_key = j.value AND +l.brand_id = ?",
-            [unique, self.scope.server_id, self.scope.brand_id],
+            f"SELECT t.{column} AS k FROM json_each(?) AS j CROSS JOIN {table} AS t "
+            f"WHERE t.server_id = ? AND t.{column} = j.value{brand_sql}",
+            [keys, self.scope.server_id, *brand_params],
         )
         return {r["k"] for r in rows}
 

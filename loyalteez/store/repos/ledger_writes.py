@@ -110,7 +110,7 @@ class LedgerWrites(Repository):
         brand, server = self.scope.brand_id, self.scope.server_id
         columns = _ledger_columns(ledger_rows, now or self._clock.now())
         if self._db.dialect == "sqlite":
-            rows = adapt_rows([list(row) for row in zip(*columns, strict=True)])
+            rows = adapt_rows(list(zip(*columns, strict=True)))
             await self._db.send(
                 f"INSERT INTO {LEDGER} (id, brand_id, server_id, discord_user_id, event_type, amount, "
                 f"idempotency_key, channel_id, is_test, details, created_at) SELECT {_items(0)}, ?, ?, {_items(1, 8)} "
