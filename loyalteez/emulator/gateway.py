@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
 from aiohttp import WSMsgType, web
 
 from . import payloads
@@ -29,6 +30,12 @@ log = logging.getLogger("loyalteez.emulator.gateway")
 DISPATCH, HEARTBEAT, IDENTIFY, PRESENCE, VOICE_STATE, RESUME = 0, 1, 2, 3, 4, 6
 RECONNECT, REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 7, 8, 9, 10, 11
 INVALID_SHARD = 4010
+
+
+def frame_text(frame: dict[str, Any]) -> str:
+    """A dispatch as Discord writes it: compact UTF-8 JSON. msgspec, which py-cord also decodes with when it
+    is installed: the standard library's encoder was a tenth of a history replay's time."""
+    return msgspec.json.encode(frame).decode()
 
 
 def _object_of(op: object, d: object) -> dict[str, Any]:
@@ -90,7 +97,7 @@ class Gateway:
             return None
         data = as_seen(session.intents, event, data, self.world.bot.id)
         session.seq += 1
-        frame = json.dumps({"op": DISPATCH, "s": session.seq, "t": event, "d": data})
+        frame = frame_text({"op": DISPATCH, "s": session.seq, "t": event, "d": data})
         session.buffer.append((session.seq, frame))
         conn = session.connection
         if conn is not None and not conn.closed:
