@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from loyalteez import private_files
+from loyalteez import collector, private_files
 from loyalteez.cli_commands.safety import check_output, locked
 
 COMMANDS = ("replay", "whatif")
@@ -86,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
     from loyalteez.replay.progress import quiet_library_logs
 
     quiet_library_logs()
+    collector.settle_for_serving()  # a replay is the bot serving a long history: the same collector settings
     if args.command == "replay":
         return asyncio.run(_replay(args))
     return asyncio.run(_whatif(args))

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from loyalteez import collector
 from loyalteez.replay.progress import Progress, quiet_library_logs
 from loyalteez.replay.runner import ReplayRequest, ReplayResult, replay_history
 from loyalteez.services.config_io.document import ConfigDocument
@@ -92,6 +93,7 @@ async def compare(
 def replay_in_worker(request: ReplayRequest, label: str, quiet: bool) -> ReplayResult:
     """One rule set's replay in a worker process; progress as plain lines (two redrawn bars would clash)."""
     quiet_library_logs()  # a spawned worker starts with fresh logging
+    collector.settle_for_serving()  # and with Python's default collector
     progress = Progress(label=label, quiet=quiet, redraw=False)
     return asyncio.run(replay_history(request, progress=progress))
 
