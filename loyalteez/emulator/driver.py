@@ -228,9 +228,9 @@ class DriverMixin:
         return [m for m in self.world.history(channel_id) if m.author.id == self.world.bot.id]
 
     # ------------------------------------------------------------ settling
-    async def settle(self, timeout: float = 5.0, *, ignore_tasks: Iterable[str] = ()) -> None:
+    async def settle(self, timeout: float = 5.0, *, ignore_tasks: Iterable[str] = (), flush: bool = True) -> None:
         """Return once the bot has handled everything dispatched so far (see settle.py)."""
-        await _settle(cast("Emulator", self), timeout=timeout, ignore=ignore_tasks)
+        await _settle(cast("Emulator", self), timeout=timeout, ignore=ignore_tasks, flush=flush)
 
     def attach_client(self, client: Any) -> None:
         """Let settle read the py-cord client's sequence number and READY assembly (same process, same loop)."""

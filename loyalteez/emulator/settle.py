@@ -77,12 +77,16 @@ def why_busy(emu: Emulator, ignore: Iterable[str] = (), *, detail: bool = False)
     return None
 
 
-async def settle(emu: Emulator, *, timeout: float = 5.0, quiet_turns: int = 3, ignore: Iterable[str] = ()) -> None:
+async def settle(
+    emu: Emulator, *, timeout: float = 5.0, quiet_turns: int = 3, ignore: Iterable[str] = (), flush: bool = True
+) -> None:
+    """`flush=False` returns once the bot has read and handled everything, without waiting for the app's
+    own queued work (its `wait_idle`): a feeder keeping up with the bot need not wait for its writes."""
     deadline = time.monotonic() + timeout
     ignore = tuple(ignore)
     while True:
         await _quiet(emu, deadline, timeout, quiet_turns, ignore)
-        if emu.app_idle is None:
+        if emu.app_idle is None or not flush:
             return
         remaining = max(0.01, deadline - time.monotonic())
         try:

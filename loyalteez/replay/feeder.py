@@ -6,10 +6,13 @@ The clock is set to each message's timestamp before it is posted, so commands, j
 the history's time; the engine decides every replayed message at its own timestamp (history mode), so
 cooldowns, once-a-day greetings and caps fall as they would have.
 
-Drains (`drain`: wait until the bot has handled and committed everything posted so far) happen:
-  - every `batch` events, which keeps memory flat however long the export (back-pressure);
-  - before the clock crosses UTC midnight, and once more just after, so the midnight jobs (the daily KPI
-    snapshot above all) run on a complete day, as they would at 00:00 live.
+The feeder waits for the bot in two ways:
+  - `keep_up`: until the bot has read and handled everything posted so far, while its reward writes may
+    still be running. Every `batch` events (back-pressure: memory stays flat however long the export) and
+    before the clock crosses UTC midnight. The bot's database work then overlaps the next posts.
+  - `drain`: until everything is also committed and the jobs that are due have run. Just after the clock
+    crosses midnight, so the midnight jobs (the daily KPI snapshot above all) run on a complete day, as they
+    would at 00:00 live (the snapshot writes whatever the day still has queued first), and at the end.
 
 Message types: Default and Reply are chat. GuildMemberJoin adds its member at that moment (first seen) and
 is posted as the system message it is (which never earns). Boost notices (types 8-11) are posted as such,
@@ -73,9 +76,17 @@ def bound_emulator_memory(emu: Emulator) -> None:
 
 class HistoryFeeder:
     def __init__(
-        self, emu: Emulator, guild: ReplayGuild, clock: ManualClock, drain: Drain, *, batch: int = DEFAULT_BATCH
+        self,
+        emu: Emulator,
+        guild: ReplayGuild,
+        clock: ManualClock,
+        drain: Drain,
+        keep_up: Drain | None = None,
+        *,
+        batch: int = DEFAULT_BATCH,
     ) -> None:
         self.emu = emu
+        self.keep_up = keep_up or drain
         self.guild = guild
         self.clock = clock
         self.drain = drain
@@ -90,7 +101,8 @@ class HistoryFeeder:
             if tick is not None:
                 tick(self.counts, message)
             if self._since_drain >= self.batch:
-                await self._drain()
+                self._since_drain = 0
+                await self.keep_up()
         await self._drain()
         return self.counts
 
@@ -98,7 +110,8 @@ class HistoryFeeder:
         day = message.timestamp.date()
         counts = self.counts
         if counts.last_day is not None and day != counts.last_day:
-            await self._drain()  # the day that ends is complete before midnight's jobs run
+            self._since_drain = 0
+            await self.keep_up()  # the bot holds the whole day that ends before midnight's jobs run
             self._set_clock(message)
             await self._drain()  # midnight's jobs (snapshots of every day that ended) run now
         else:

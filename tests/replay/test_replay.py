@@ -175,6 +175,24 @@ async def test_replaying_the_same_export_twice_changes_nothing(exports: Path, re
     assert again.recorded.ltz > 0
 
 
+async def test_a_replay_fed_in_small_parts_records_exactly_what_one_fed_in_large_parts_does(
+    exports: Path, replayed, tmp_path: Path
+) -> None:
+    """Between parts the feeder waits only until the bot has read what it was sent, so the bot's writes of
+    one part run while the next is posted: every part of 7 events leaves writes pending."""
+    db, result = replayed
+    small = tmp_path / "small.db"
+    again = await replay_history(ReplayRequest((str(exports),), small), batch=7)
+
+    def payouts(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        columns = ("idempotency_key", "discord_user_id", "event_type", "amount", "created_at")
+        return sorted(tuple(row[c] for c in columns) for row in rows)
+
+    assert payouts(await server_rows(small, LEDGER)) == payouts(await server_rows(db, LEDGER))
+    assert again.recorded == result.recorded  # totals, ranking, daily LTZ and every day's KPI snapshot
+    assert again.recorded.snapshot_days == 10
+
+
 async def test_rules_file_applies_like_config_and_cooldowns_follow_history_time(exports: Path, tmp_path: Path) -> None:
     rules = tmp_path / "rules.json"
     rules.write_text(
