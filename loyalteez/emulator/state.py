@@ -5,6 +5,7 @@ No I/O here: the gateway and REST layers read and change these records and decid
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -261,7 +262,9 @@ class World:
         self.users: dict[int, User] = {self.bot.id: self.bot}
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}
-        self.messages: dict[int, Message] = {}
+        # Ordered by arrival; an OrderedDict forgets its oldest in O(1), where a dict's first key costs a scan
+        # past every entry deleted before it (a long replay keeps only the newest `keep_messages`).
+        self.messages: OrderedDict[int, Message] = OrderedDict()
         self.channel_messages: dict[int, list[int]] = {}
         self.commands: dict[int, Command] = {}
         self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
@@ -305,7 +308,7 @@ class World:
         return message
 
     def _forget_oldest_message(self) -> None:
-        oldest = self.messages.pop(next(iter(self.messages)))
+        _, oldest = self.messages.popitem(last=False)
         ids = self.channel_messages.get(oldest.channel_id)
         if ids and ids[0] == oldest.id:
             del ids[0]
