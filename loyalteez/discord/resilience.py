@@ -8,10 +8,12 @@ on one loses every reward until someone restarts it.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
 
+import discord.utils
 from discord.gateway import DiscordWebSocket
 
 log = logging.getLogger("loyalteez.gateway")
@@ -41,6 +43,7 @@ def _guarded_parser(name: str, parse: Callable[[Any], None]) -> Callable[[Any], 
 
 def guard_frames() -> None:
     """Make the websocket skip frames it cannot decode instead of dropping the whole connection."""
+    tolerate_lone_surrogates()
     original = DiscordWebSocket.received_message
     if getattr(original, "__loyalteez_guarded__", False):
         return
@@ -55,3 +58,21 @@ def guard_frames() -> None:
 
     received_message.__loyalteez_guarded__ = True  # type: ignore[attr-defined]
     DiscordWebSocket.received_message = received_message  # type: ignore[method-assign]
+
+
+def tolerate_lone_surrogates() -> None:
+    """py-cord decodes JSON with msgspec when it is installed (faster), which refuses a lone surrogate escape
+    (half an emoji) that the standard library reads: such a frame or response is read by `json` instead, so
+    installing msgspec loses no message."""
+    decode = discord.utils._from_json
+    if getattr(decode, "__loyalteez_tolerant__", False) or decode is json.loads:
+        return
+
+    def from_json(data: Any) -> Any:
+        try:
+            return decode(data)
+        except ValueError:
+            return json.loads(data)
+
+    from_json.__loyalteez_tolerant__ = True  # type: ignore[attr-defined]
+    discord.utils._from_json = from_json  # type: ignore[assignment]

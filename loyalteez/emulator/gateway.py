@@ -35,7 +35,10 @@ INVALID_SHARD = 4010
 def frame_text(frame: dict[str, Any]) -> str:
     """A dispatch as Discord writes it: compact UTF-8 JSON. msgspec, which py-cord also decodes with when it
     is installed: the standard library's encoder was a tenth of a history replay's time."""
-    return msgspec.json.encode(frame).decode()
+    try:
+        return msgspec.json.encode(frame).decode()
+    except UnicodeEncodeError:  # a lone surrogate (half an emoji), which UTF-8 cannot carry: escape it
+        return json.dumps(frame, separators=(",", ":"))
 
 
 def _object_of(op: object, d: object) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import logging
 
 import pytest
 
+from loyalteez.discord import resilience
 from loyalteez.emulator.harness import bare_bot_factory, running_bot
 from tests.emulator.testbot import guard_parsers, make_test_bot
 
@@ -165,3 +166,12 @@ async def test_settle_names_what_is_still_busy(emu, alice, general, bot) -> None
         await emu.settle(timeout=0.2)
     gate.set()
     await emu.settle()
+
+
+async def test_half_an_emoji_in_a_message_is_still_read(emu, alice, general, bot) -> None:
+    """A lone surrogate (half an emoji) is valid JSON that msgspec, which py-cord decodes with when it is
+    installed, refuses: the frame is read all the same, as the standard library reads it."""
+    resilience.guard_frames()  # what the real bot installs
+    await alice.say(general, "half an emoji \ud83d")
+    await emu.settle()
+    assert bot.log["messages"][-1] == "half an emoji \ud83d"
