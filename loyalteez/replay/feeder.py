@@ -8,11 +8,13 @@ cooldowns, once-a-day greetings and caps fall as they would have.
 
 The feeder waits for the bot in two ways:
   - `keep_up`: until the bot has read and handled everything posted so far, while its reward writes may
-    still be running. Every `batch` events (back-pressure: memory stays flat however long the export) and
-    before the clock crosses UTC midnight. The bot's database work then overlaps the next posts.
-  - `drain`: until everything is also committed and the jobs that are due have run. Just after the clock
-    crosses midnight, so the midnight jobs (the daily KPI snapshot above all) run on a complete day, as they
-    would at 00:00 live (the snapshot writes whatever the day still has queued first), and at the end.
+    still be running: after every `batch` events (back-pressure: memory stays flat however long the
+    export). The bot's database work then overlaps the next posts.
+  - `drain`: until everything is also committed and the jobs that are due have run (hourly ledger filing,
+    announcements): after every `DRAIN_EVERY_PARTS`-th part, and before the clock crosses UTC midnight and
+    once more just after, so the day is written at its own time (achievements and goals stamp their
+    completion then) and the midnight jobs (the daily KPI snapshot above all) run on a complete day, as
+    they would at 00:00 live.
 
 Message types: Default and Reply are chat. GuildMemberJoin adds its member at that moment (first seen) and
 is posted as the system message it is (which never earns). Boost notices (types 8-11) are posted as such,
@@ -45,6 +47,8 @@ BOOST_TYPES = {
     "UserPremiumGuildSubscriptionTier3": 11,
 }
 DEFAULT_BATCH = 2_000
+# Every this many parts the feeder drains fully, so the jobs that come due run (see the module docstring).
+DRAIN_EVERY_PARTS = 5
 KEEP_MESSAGES = 5_000  # the emulator's memory of recent messages (reactions and replies need them)
 RESUME_BUFFER = 10_000  # gateway events kept for a RESUME: more than one batch, far fewer than a history
 
@@ -93,6 +97,7 @@ class HistoryFeeder:
         self.batch = batch
         self.counts = FeedCounts()
         self._since_drain = 0
+        self._parts = 0
 
     async def feed(self, messages: Iterable[ExportMessage], tick: Tick | None = None) -> FeedCounts:
         for message in messages:
@@ -101,8 +106,7 @@ class HistoryFeeder:
             if tick is not None:
                 tick(self.counts, message)
             if self._since_drain >= self.batch:
-                self._since_drain = 0
-                await self.keep_up()
+                await self._part_done()
         await self._drain()
         return self.counts
 
@@ -110,8 +114,7 @@ class HistoryFeeder:
         day = message.timestamp.date()
         counts = self.counts
         if counts.last_day is not None and day != counts.last_day:
-            self._since_drain = 0
-            await self.keep_up()  # the bot holds the whole day that ends before midnight's jobs run
+            await self._drain()  # the day that ends is written at its own time, before midnight's jobs run
             self._set_clock(message)
             await self._drain()  # midnight's jobs (snapshots of every day that ended) run now
         else:
@@ -126,6 +129,14 @@ class HistoryFeeder:
         # in time order, so this only holds the clock on messages that share a millisecond.
         if message.timestamp > self.clock.now():
             self.clock.set(message.timestamp)
+
+    async def _part_done(self) -> None:
+        self._since_drain = 0
+        self._parts += 1
+        if self._parts % DRAIN_EVERY_PARTS == 0:
+            await self.drain()  # the due jobs run (hourly ledger filing keeps the unfiled index small)
+        else:
+            await self.keep_up()
 
     async def _drain(self) -> None:
         self._since_drain = 0

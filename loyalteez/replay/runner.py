@@ -41,7 +41,7 @@ DM_GUILD_ID = "0"  # DiscordChatExporter's "guild" of direct messages
 # Reward events the feeder may run ahead of the bot's writer, in the writer's largest batches: enough to keep
 # it busy while the next part is posted, few enough to keep memory flat.
 WRITES_AHEAD = 2
-DRAIN_TIMEOUT = 600.0  # seconds; a drain waits for at most one batch, so this is only a hang guard
+DRAIN_TIMEOUT = 600.0  # seconds; a drain waits for at most a few batches' writes, so this is only a hang guard
 # After the last message the clock moves past the next midnight, so that day gets its snapshot too.
 AFTER_LAST_DAY = timedelta(days=1, minutes=1)
 

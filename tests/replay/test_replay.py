@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from loyalteez.replay import runner
 from loyalteez.replay.runner import ReplayError, ReplayRequest, ReplayResult, replay_history
 from loyalteez.replay.synthetic import snowflake_at, write_export_file, write_exports
 from loyalteez.services.config_io.rules import load_rules_file
@@ -176,21 +177,40 @@ async def test_replaying_the_same_export_twice_changes_nothing(exports: Path, re
 
 
 async def test_a_replay_fed_in_small_parts_records_exactly_what_one_fed_in_large_parts_does(
-    exports: Path, replayed, tmp_path: Path
+    exports: Path, replayed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Between parts the feeder waits only until the bot has read what it was sent, so the bot's writes of
-    one part run while the next is posted: every part of 7 events leaves writes pending."""
+    one part run while the next is posted; it records what waiting for every write after each part does."""
     db, result = replayed
-    small = tmp_path / "small.db"
-    again = await replay_history(ReplayRequest((str(exports),), small), batch=7)
+    pending: list[int] = []
+
+    class Watching(runner.HistoryFeeder):
+        def __init__(self, emu: Any, *args: Any, **kwargs: Any) -> None:
+            super().__init__(emu, *args, **kwargs)
+            keep_up = self.keep_up
+
+            async def watched() -> None:
+                await keep_up()
+                pending.append(emu.client.services.rewards.writer.pending)
+
+            self.keep_up = watched
+
+    monkeypatch.setattr(runner, "HistoryFeeder", Watching)
+    overlapping = await replay_history(ReplayRequest((str(exports),), tmp_path / "overlapping.db"), batch=7)
+    assert any(pending), "some part left the bot's writes pending"
+    monkeypatch.setattr(runner, "WRITES_AHEAD", -1)  # every part waits for every write, as before
+    waiting = await replay_history(ReplayRequest((str(exports),), tmp_path / "waiting.db"), batch=7)
 
     def payouts(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
         columns = ("idempotency_key", "discord_user_id", "event_type", "amount", "created_at")
         return sorted(tuple(row[c] for c in columns) for row in rows)
 
-    assert payouts(await server_rows(small, LEDGER)) == payouts(await server_rows(db, LEDGER))
-    assert again.recorded == result.recorded  # totals, ranking, daily LTZ and every day's KPI snapshot
-    assert again.recorded.snapshot_days == 10
+    expected = payouts(await server_rows(db, LEDGER))
+    assert payouts(await server_rows(tmp_path / "overlapping.db", LEDGER)) == expected
+    assert payouts(await server_rows(tmp_path / "waiting.db", LEDGER)) == expected
+    # totals, ranking, LTZ per day and every day's KPI snapshot
+    assert overlapping.recorded == waiting.recorded == result.recorded
+    assert result.recorded.snapshot_days == 10
 
 
 async def test_rules_file_applies_like_config_and_cooldowns_follow_history_time(exports: Path, tmp_path: Path) -> None:
