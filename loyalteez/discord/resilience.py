@@ -42,7 +42,8 @@ def _guarded_parser(name: str, parse: Callable[[Any], None]) -> Callable[[Any], 
 
 
 def guard_frames() -> None:
-    """Make the websocket skip frames it cannot decode instead of dropping the whole connection."""
+    """Make the websocket skip frames it cannot decode instead of dropping the whole connection (and read
+    with `json` what msgspec refuses but `json` reads)."""
     tolerate_lone_surrogates()
     original = DiscordWebSocket.received_message
     if getattr(original, "__loyalteez_guarded__", False):

@@ -38,9 +38,6 @@ from loyalteez.store import Scope, ScopedData, Store
 REPLAY_ACTOR = "replay"
 REPLAYED = "history_replayed"  # the audit action marking a server whose data a replay wrote
 DM_GUILD_ID = "0"  # DiscordChatExporter's "guild" of direct messages
-# Reward events the feeder may run ahead of the bot's writer, in the writer's largest batches: enough to keep
-# it busy while the next part is posted, few enough to keep memory flat.
-WRITES_AHEAD = 2
 DRAIN_TIMEOUT = 600.0  # seconds; a drain waits for at most a few batches' writes, so this is only a hang guard
 # After the last message the clock moves past the next midnight, so that day gets its snapshot too.
 AFTER_LAST_DAY = timedelta(days=1, minutes=1)
@@ -118,14 +115,14 @@ async def replay_history(
         previous = await read_recorded(h.app.store.scoped(scope))
         if request.rules is not None:
             await import_config(h.app.store.scoped(scope), request.rules, apply=True, actor_id=REPLAY_ACTOR)
-        writer = h.app.services.rewards.writer
-
-        async def keep_up() -> None:
-            await emu.settle(DRAIN_TIMEOUT, flush=False)
-            if writer.pending > WRITES_AHEAD * writer.backlog_batch:  # the writer fell behind: wait for it
-                await h.settle(timeout=DRAIN_TIMEOUT)
-
-        feeder = HistoryFeeder(emu, guild, clock, lambda: h.settle(timeout=DRAIN_TIMEOUT), keep_up, batch=batch)
+        feeder = HistoryFeeder(
+            emu,
+            guild,
+            clock,
+            lambda: h.settle(timeout=DRAIN_TIMEOUT),
+            lambda: emu.settle(DRAIN_TIMEOUT, flush=False),
+            batch=batch,
+        )
         try:
             counts = await feeder.feed(chain([first], messages), progress.tick if progress else None)
         except ExportError as exc:  # a bad message deep in a file: what was fed so far is kept, consistently

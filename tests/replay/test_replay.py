@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from loyalteez.replay import runner
+from loyalteez.replay import feeder, runner
 from loyalteez.replay.runner import ReplayError, ReplayRequest, ReplayResult, replay_history
 from loyalteez.replay.synthetic import snowflake_at, write_export_file, write_exports
 from loyalteez.services.config_io.rules import load_rules_file
@@ -198,7 +198,7 @@ async def test_a_replay_fed_in_small_parts_records_exactly_what_one_fed_in_large
     monkeypatch.setattr(runner, "HistoryFeeder", Watching)
     overlapping = await replay_history(ReplayRequest((str(exports),), tmp_path / "overlapping.db"), batch=7)
     assert any(pending), "some part left the bot's writes pending"
-    monkeypatch.setattr(runner, "WRITES_AHEAD", -1)  # every part waits for every write, as before
+    monkeypatch.setattr(feeder, "DRAIN_EVERY_PARTS", 1)  # every part waits for every write, as before
     waiting = await replay_history(ReplayRequest((str(exports),), tmp_path / "waiting.db"), batch=7)
 
     def payouts(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
