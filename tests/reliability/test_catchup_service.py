@@ -113,6 +113,32 @@ async def test_live_messages_do_not_move_a_gated_cursor(
     assert {r["discord_user_id"] for r in await tables(data).select("loyalteez_reward_ledger")} == {ALICE, BOB}
 
 
+async def test_a_busy_channel_is_fetched_only_up_to_where_live_delivery_began(
+    store: Store, data: ScopedData, rewards, clock: ManualClock
+) -> None:
+    """After a restart into busy chat, what the gateway delivers live is not fetched and applied again."""
+    catchup = service(store, rewards)
+    clock.advance(minutes=1)
+    missed = [message(clock, "gm", BOB), *(message(clock, f"while down {n}", BOB) for n in range(4))]
+    clock.advance(seconds=10)
+    catchup.session_started([data.scope.server_id])
+    live = []
+    for n in range(20):  # the chat goes on, every message delivered live as well
+        clock.advance(seconds=2)
+        live.append(message(clock, f"live {n}"))
+    await rewards.submit(data.scope, live[0])
+    history = FakeHistory(GENERAL, missed + live)
+
+    report = await catchup.catch_up(data.scope, [history])
+    assert report.complete and report.fetched == len(missed) + 1, "up to the first live message, not the rest"
+    assert await data.catchup.cursors() == {GENERAL: int(live[0].message_id)}
+    for event in live[1:]:
+        await rewards.submit(data.scope, event)
+    assert await data.catchup.cursors() == {GENERAL: int(live[-1].message_id)}, "caught up: live moves it"
+    paid = {r["discord_user_id"] for r in await tables(data).select("loyalteez_reward_ledger")}
+    assert paid == {BOB}, "the greeting sent while the bot was down is paid"
+
+
 async def test_a_cursor_never_moves_back(store: Store, data: ScopedData) -> None:
     await data.catchup.advance({GENERAL: 500})
     await data.catchup.advance({GENERAL: 400, RANDOM: 7})

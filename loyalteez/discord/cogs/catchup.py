@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 
 import discord
 from discord.ext import commands
@@ -64,7 +64,7 @@ class PycordHistory:
         self.members = members
         self.special = special
 
-    async def pages(self, after_id: int, before_id: int) -> AsyncIterator[Sequence[MessageEvent]]:
+    async def pages(self, after_id: int, before_id: int) -> AsyncGenerator[Sequence[MessageEvent], None]:
         page: list[MessageEvent] = []
         async for message in self.channel.history(after=discord.Object(after_id), limit=None, oldest_first=True):
             if message.id >= before_id:

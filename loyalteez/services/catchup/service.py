@@ -15,6 +15,8 @@ The gate: from a fresh session (`session_started`) until a channel is caught up,
 channel are paid as usual but do NOT move its cursor, because a live message newer than the gap would
 otherwise move the cursor past messages not fetched yet, and a crash at that moment would lose them.
 The catch-up's own batches move it. A channel that could not be read stays gated (retried next session).
+Where it stops: at the bot's clock plus CLOCK_MARGIN, or sooner, just past the first message of the channel
+that arrived live in the session (everything newer comes live too).
 
 Caught up: until the session's catch-up has run (or, after a dropped connection, until the RESUME has
 replayed what was missed), messages of the past may still arrive. `caught_up` says when they cannot any more,
@@ -29,7 +31,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -48,6 +50,11 @@ MAX_WINDOW = timedelta(days=7)
 # Messages up to this far past the bot's clock are fetched too: Discord's clock may run ahead of ours, and a
 # message seen live as well is simply deduplicated.
 CLOCK_MARGIN = timedelta(seconds=60)
+# Where live delivery begins: a channel's fetch stops this far past the first message it got live in the
+# session (Discord's ids come from several machines' clocks, so one posted just before the session may carry
+# an id a little above it). Without it, a busy channel's catch-up chases the live stream up to CLOCK_MARGIN,
+# fetching and applying again what the gateway is delivering.
+LIVE_OVERLAP_IDS = 1_000 << 22  # one second of snowflake
 
 
 def snowflake_at(moment: datetime) -> int:
@@ -74,7 +81,7 @@ class ChannelHistory(Protocol):
 
     channel_id: str
 
-    def pages(self, after_id: int, before_id: int) -> AsyncIterator[Sequence[MessageEvent]]:
+    def pages(self, after_id: int, before_id: int) -> AsyncGenerator[Sequence[MessageEvent], None]:
         """Messages with after_id < id < before_id, oldest first, in pages."""
         ...
 
@@ -122,6 +129,7 @@ class CatchupService:
         self.window = check_window(window)
         self._pending: set[str] = set()  # servers not fully caught up in this session
         self._done: dict[str, set[str]] = {}  # server -> channels caught up in this session
+        self._live_from: dict[tuple[str, str], int] = {}  # (server, channel) -> first live message id while gated
         self._session = 0  # bumped by every fresh session: a catch-up of an older one marks nothing done
         self._task: asyncio.Task[object] | None = None
         self.reports: list[CatchupReport] = []  # the last session's, for logs and tests
@@ -169,13 +177,23 @@ class CatchupService:
         self._session += 1
         self._pending = set(server_ids)
         self._done = {}
+        self._live_from = {}
         if self._task is not None and not self._task.done():
             self._task.cancel()  # it was catching up the old session; on_ready starts the new one
 
     def _moves_cursor(self, server_id: str, event: MessageEvent) -> bool:
         if isinstance(event, CaughtUpMessage) or server_id not in self._pending:
             return True
-        return event.channel_id in self._done.get(server_id, ())
+        if event.channel_id in self._done.get(server_id, ()):
+            return True
+        where = (server_id, event.channel_id)
+        self._live_from[where] = min(self._live_from.get(where, int(event.message_id)), int(event.message_id))
+        return False
+
+    def _live_bound(self, server_id: str, channel_id: str) -> int | None:
+        """The id from which this channel's messages come live in this session, if one has arrived yet."""
+        first = self._live_from.get((server_id, channel_id))
+        return None if first is None else first + LIVE_OVERLAP_IDS
 
     async def cursor_hook(self, data: ScopedData, events: Sequence[PassiveEvent]) -> None:
         """Rewards engine batch hook: move the cursors of the channels these messages came from."""
@@ -252,8 +270,14 @@ class CatchupService:
             report.channels.append(result)
             after = max(cursors.get(channel.channel_id, 0), floor)
             try:
-                async for page in channel.pages(after, before):
-                    await self._apply(scope, page, result)
+                async with contextlib.aclosing(channel.pages(after, before)) as pages:
+                    async for page in pages:
+                        live = self._live_bound(scope.server_id, channel.channel_id)
+                        older = page if live is None else [e for e in page if int(e.message_id) < live]
+                        if older:
+                            await self._apply(scope, older, result)
+                        if len(older) < len(page):
+                            break  # the rest came live
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # a channel that cannot be read must not stop the others
