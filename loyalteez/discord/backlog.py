@@ -25,7 +25,7 @@ import contextlib
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 log = logging.getLogger("loyalteez.discord")
 
@@ -55,7 +55,15 @@ Parser = Callable[[Any], None]
 Runner = Callable[[str, list[Any], tuple[Any, ...]], Awaitable[None]]
 # Features' payload readers (dispatch.py): the handlers still needing py-cord's object, None for all of them.
 PayloadReader = Callable[[str, Any], Awaitable[list[Any] | None]]
-Queued = tuple[str, Parser, Any] | tuple[str, list[Any], tuple[Any, ...]]
+
+
+class AfterQueued(NamedTuple):
+    """A callback run once the chat queued before it has been handled (`ChatBacklog.after_queued`)."""
+
+    callback: Callable[[], Awaitable[None]]
+
+
+Queued = tuple[str, Parser, Any] | tuple[str, list[Any], tuple[Any, ...]] | AfterQueued
 
 
 class Answering:
@@ -131,6 +139,11 @@ class ChatBacklog:
         else:
             self._put((event, handlers, args))
 
+    def after_queued(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Run `callback` in the backlog's order: after every chat event queued so far, before any queued later
+        (chat waits for it). A callback that fails is logged; chat goes on."""
+        self._put(AfterQueued(callback))
+
     def _put(self, item: Queued) -> None:
         self._queue.append(item)
         if len(self._queue) > self.most:
@@ -143,7 +156,9 @@ class ChatBacklog:
         done, slice_ends = 0, loop.time() + SLICE_SECONDS
         while self._queue:
             item = self._queue.popleft()
-            if callable(item[1]):
+            if isinstance(item, AfterQueued):
+                await self._call(item.callback)
+            elif callable(item[1]):
                 await self._parse(*item)
             else:
                 await self._run(*item)
@@ -151,6 +166,12 @@ class ChatBacklog:
             if done >= SLICE or loop.time() >= slice_ends:
                 await self._give_way()
                 done, slice_ends = 0, loop.time() + SLICE_SECONDS
+
+    async def _call(self, callback: Callable[[], Awaitable[None]]) -> None:
+        try:
+            await callback()
+        except Exception as exc:  # its owner's failure must not stall the chat queued after it
+            log.error("after queued chat: %s: %s", type(exc).__name__, exc)
 
     async def _parse(self, name: str, parse: Parser, data: Any) -> None:
         wanted = await self._read(name, data) if self._read is not None else None

@@ -82,7 +82,7 @@ class LoyalteezBot(discord.Bot):
             ActivityCog(self, services.setup, services.rewards, reactions_at_message_time=services.history_replay)
         )
         special = SpecialMessages(self, services.boosts, services.levelups)  # live and caught up alike
-        self.add_cog(CatchupCog(self, services.setup, services.catchup, special))
+        self.add_cog(CatchupCog(self, services.setup, services.catchup, special, self.dispatcher.backlog))
         resolver = ScopeResolver(services.setup)
         self.add_cog(MemberCog(self, resolver, services.rewards, services.standings))
         gate = AdminGate(resolver)

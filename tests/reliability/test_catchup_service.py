@@ -6,6 +6,7 @@ channel's cursor past messages not fetched yet.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -116,27 +117,56 @@ async def test_live_messages_do_not_move_a_gated_cursor(
 async def test_a_busy_channel_is_fetched_only_up_to_where_live_delivery_began(
     store: Store, data: ScopedData, rewards, clock: ManualClock
 ) -> None:
-    """After a restart into busy chat, what the gateway delivers live is not fetched and applied again."""
+    """After a restart into busy chat, what the gateway delivers live is not fetched and applied again; a
+    message a little past the first live one (Discord's ids come from several clocks) still is."""
     catchup = service(store, rewards)
     clock.advance(minutes=1)
     missed = [message(clock, "gm", BOB), *(message(clock, f"while down {n}", BOB) for n in range(4))]
     clock.advance(seconds=10)
-    catchup.session_started([data.scope.server_id])
+    await catchup.live_from_here(catchup.session_started([data.scope.server_id]))
     live = []
     for n in range(20):  # the chat goes on, every message delivered live as well
         clock.advance(seconds=2)
         live.append(message(clock, f"live {n}"))
+    straggler = dataclasses.replace(live[0], message_id=str(int(live[0].message_id) + (500 << 22)), content="gm")
     await rewards.submit(data.scope, live[0])
-    history = FakeHistory(GENERAL, missed + live)
+    history = FakeHistory(GENERAL, [*missed, live[0], straggler, *live[1:]])  # pages of 3: the 3rd is cut
 
     report = await catchup.catch_up(data.scope, [history])
-    assert report.complete and report.fetched == len(missed) + 1, "up to the first live message, not the rest"
-    assert await data.catchup.cursors() == {GENERAL: int(live[0].message_id)}
+    assert report.complete and report.fetched == len(missed) + 2, "up to just past the first live message"
+    assert await data.catchup.cursors() == {GENERAL: int(straggler.message_id)}
     for event in live[1:]:
         await rewards.submit(data.scope, event)
     assert await data.catchup.cursors() == {GENERAL: int(live[-1].message_id)}, "caught up: live moves it"
+    keys = {r["idempotency_key"] for r in await tables(data).select("loyalteez_reward_ledger")}
+    assert keys == {f"{missed[0].message_id}:gm_checkin", f"{straggler.message_id}:gm_checkin"}
+
+
+async def test_chat_of_the_old_connection_applied_late_does_not_cut_the_next_catch_up_short(
+    store: Store, data: ScopedData, rewards, clock: ManualClock
+) -> None:
+    """Under load, chat read just before a disconnect may be applied after the new session began: it must
+    not be taken for that session's first live message, or the messages of the gap are never fetched."""
+    catchup = service(store, rewards)
+    first = catchup.session_started([data.scope.server_id])
+    await catchup.live_from_here(first)
+    await catchup.catch_up(data.scope, [FakeHistory(GENERAL, [])])
+    clock.advance(minutes=1)
+    old = message(clock, "read just before the connection dropped")
+    clock.advance(seconds=5)
+    missed = message(clock, "gm", BOB)  # posted while disconnected
+    clock.advance(seconds=5)
+    second = catchup.session_started([data.scope.server_id])
+    await rewards.submit(data.scope, old)  # the backlog hands it over only now ...
+    await catchup.live_from_here(second)  # ... and then reaches the new session's chat
+    live = message(clock, "live on the new session")
+    await rewards.submit(data.scope, live)
+
+    report = await catchup.catch_up(data.scope, [FakeHistory(GENERAL, [old, missed, live])])
+    assert report.fetched == 3, "the gap is fetched"
+    assert await data.catchup.cursors() == {GENERAL: int(live.message_id)}
     paid = {r["discord_user_id"] for r in await tables(data).select("loyalteez_reward_ledger")}
-    assert paid == {BOB}, "the greeting sent while the bot was down is paid"
+    assert paid == {BOB}, "the greeting posted while disconnected is paid"
 
 
 async def test_a_cursor_never_moves_back(store: Store, data: ScopedData) -> None:

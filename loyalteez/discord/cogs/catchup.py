@@ -18,6 +18,7 @@ from collections.abc import AsyncGenerator, Sequence
 import discord
 from discord.ext import commands
 
+from loyalteez.discord.backlog import ChatBacklog
 from loyalteez.discord.convert import member_of, message_event
 from loyalteez.discord.dispatch import on
 from loyalteez.discord.special_messages import SpecialMessages
@@ -109,16 +110,28 @@ def readable_channels(
 
 class CatchupCog(commands.Cog):
     def __init__(
-        self, bot: discord.Bot, setup: SetupService, catchup: CatchupService, special: SpecialMessages | None = None
+        self,
+        bot: discord.Bot,
+        setup: SetupService,
+        catchup: CatchupService,
+        special: SpecialMessages | None = None,
+        chat: ChatBacklog | None = None,
     ) -> None:
         self.bot = bot
         self.setup = setup
         self.catchup = catchup
         self.special = special
+        self.chat = chat
 
     @on("connect")
     async def connected(self) -> None:
-        self.catchup.session_started(str(guild.id) for guild in self.bot.guilds)
+        session = self.catchup.session_started(str(guild.id) for guild in self.bot.guilds)
+        # Chat read on the old connection may still wait in the backlog: the catch-up learns where this
+        # session's messages begin once that is handled.
+        if self.chat is None:
+            await self.catchup.live_from_here(session)
+        else:
+            self.chat.after_queued(lambda: self.catchup.live_from_here(session))
 
     @on("disconnect")
     async def disconnected(self) -> None:

@@ -16,7 +16,9 @@ channel are paid as usual but do NOT move its cursor, because a live message new
 otherwise move the cursor past messages not fetched yet, and a crash at that moment would lose them.
 The catch-up's own batches move it. A channel that could not be read stays gated (retried next session).
 Where it stops: at the bot's clock plus CLOCK_MARGIN, or sooner, just past the first message of the channel
-that arrived live in the session (everything newer comes live too).
+that arrived live in the session (everything newer comes live too). Which messages came on this session is
+told by the adapter (`live_from_here`): at a new session, chat read on the old one may still be waiting to
+be handled, and one of those taken for the first live message would stop the fetch before the gap.
 
 Caught up: until the session's catch-up has run (or, after a dropped connection, until the RESUME has
 replayed what was missed), messages of the past may still arrive. `caught_up` says when they cannot any more,
@@ -130,6 +132,7 @@ class CatchupService:
         self._pending: set[str] = set()  # servers not fully caught up in this session
         self._done: dict[str, set[str]] = {}  # server -> channels caught up in this session
         self._live_from: dict[tuple[str, str], int] = {}  # (server, channel) -> first live message id while gated
+        self._live_known = False  # messages applied from now on came on this session (live_from_here)
         self._session = 0  # bumped by every fresh session: a catch-up of an older one marks nothing done
         self._task: asyncio.Task[object] | None = None
         self.reports: list[CatchupReport] = []  # the last session's, for logs and tests
@@ -168,16 +171,27 @@ class CatchupService:
 
     # -- the gate --------------------------------------------------------------------------------------
 
-    def session_started(self, server_ids: Iterable[str]) -> None:
-        """A fresh gateway session began: gate every server's cursors until its catch-up is done."""
+    def session_started(self, server_ids: Iterable[str]) -> int:
+        """A fresh gateway session began: gate every server's cursors until its catch-up is done. Returns the
+        session's number, for `live_from_here`."""
         self._offline = False
         self._catching_up = True  # until run_session, which on_ready starts, has run
         if not self.enabled:
-            return
+            return self._session
         self._session += 1
         self._pending = set(server_ids)
         self._done = {}
         self._live_from = {}
+        self._live_known = False
+        return self._session
+
+    async def live_from_here(self, session: int) -> None:
+        """Every message read before `session` began has been handed to the rewards engine (the adapter calls
+        this in its chat order): once those are written, the messages applied after came on `session`, and
+        the first of them in a channel bounds its catch-up."""
+        await self.rewards.writer.flush()
+        if session == self._session:
+            self._live_known = True
         if self._task is not None and not self._task.done():
             self._task.cancel()  # it was catching up the old session; on_ready starts the new one
 
@@ -186,8 +200,9 @@ class CatchupService:
             return True
         if event.channel_id in self._done.get(server_id, ()):
             return True
-        where = (server_id, event.channel_id)
-        self._live_from[where] = min(self._live_from.get(where, int(event.message_id)), int(event.message_id))
+        if self._live_known:
+            where = (server_id, event.channel_id)
+            self._live_from[where] = min(self._live_from.get(where, int(event.message_id)), int(event.message_id))
         return False
 
     def _live_bound(self, server_id: str, channel_id: str) -> int | None:
