@@ -6,6 +6,7 @@ channel's cursor past messages not fetched yet.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import itertools
 from collections.abc import AsyncIterator, Sequence
@@ -15,6 +16,7 @@ import pytest
 
 from loyalteez.clock import ManualClock
 from loyalteez.services.catchup import CatchupService, snowflake_at, snowflake_time
+from loyalteez.services.catchup import service as catchup_service
 from loyalteez.services.rewards import MessageEvent, Rewards
 from loyalteez.store import ScopedData, Store
 from tests.services.rewards.helpers import ALICE, BOB, GENERAL, RANDOM, connected
@@ -167,6 +169,46 @@ async def test_chat_of_the_old_connection_applied_late_does_not_cut_the_next_cat
     assert await data.catchup.cursors() == {GENERAL: int(live.message_id)}
     paid = {r["discord_user_id"] for r in await tables(data).select("loyalteez_reward_ledger")}
     assert paid == {BOB}, "the greeting posted while disconnected is paid"
+
+
+async def test_a_catch_up_that_started_before_the_old_chat_was_written_runs_to_the_end(
+    store: Store, data: ScopedData, rewards, clock: ManualClock
+) -> None:
+    """The bot reports ready (and starts the catch-up) while chat of the old connection is still being handled:
+    telling live messages apart afterwards must not stop that catch-up."""
+    catchup = service(store, rewards)
+    clock.advance(minutes=1)
+    missed = message(clock, "gm", BOB)
+    clock.advance(seconds=5)
+    session = catchup.session_started([data.scope.server_id])
+    running = asyncio.create_task(
+        catchup.run_session([(data.scope, data.scope.server_id, [FakeHistory(GENERAL, [missed])])])
+    )
+    await asyncio.sleep(0)  # on_ready started it ...
+    await catchup.live_from_here(session)  # ... before the backlog reached the new session's chat
+    await running
+    assert catchup.caught_up and catchup.reports[0].fetched == 1
+    assert {r["discord_user_id"] for r in await tables(data).select("loyalteez_reward_ledger")} == {BOB}
+
+
+async def test_old_chat_not_written_in_time_only_widens_the_fetch(
+    store: Store, data: ScopedData, rewards, clock: ManualClock, monkeypatch, caplog
+) -> None:
+    catchup = service(store, rewards)
+    monkeypatch.setattr(catchup_service, "LIVE_FLUSH_TIMEOUT", 0.01)
+
+    async def stuck() -> None:
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(rewards.writer, "flush", stuck)
+    session = catchup.session_started([data.scope.server_id])
+    await catchup.live_from_here(session)
+    assert "was not written within" in caplog.text
+    clock.advance(seconds=5)
+    live = [message(clock, "live"), message(clock, "gm", BOB)]
+    await rewards.submit(data.scope, live[0])
+    report = await catchup.catch_up(data.scope, [FakeHistory(GENERAL, live)])
+    assert report.fetched == 2, "no bound taken: everything up to the clock's bound is fetched"
 
 
 async def test_a_cursor_never_moves_back(store: Store, data: ScopedData) -> None:

@@ -114,8 +114,8 @@ class CatchupCog(commands.Cog):
         bot: discord.Bot,
         setup: SetupService,
         catchup: CatchupService,
-        special: SpecialMessages | None = None,
-        chat: ChatBacklog | None = None,
+        special: SpecialMessages | None,
+        chat: ChatBacklog,
     ) -> None:
         self.bot = bot
         self.setup = setup
@@ -128,10 +128,7 @@ class CatchupCog(commands.Cog):
         session = self.catchup.session_started(str(guild.id) for guild in self.bot.guilds)
         # Chat read on the old connection may still wait in the backlog: the catch-up learns where this
         # session's messages begin once that is handled.
-        if self.chat is None:
-            await self.catchup.live_from_here(session)
-        else:
-            self.chat.after_queued(lambda: self.catchup.live_from_here(session))
+        self.chat.after_queued(lambda: self.catchup.live_from_here(session))
 
     @on("disconnect")
     async def disconnected(self) -> None:

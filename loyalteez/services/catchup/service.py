@@ -57,6 +57,9 @@ CLOCK_MARGIN = timedelta(seconds=60)
 # an id a little above it). Without it, a busy channel's catch-up chases the live stream up to CLOCK_MARGIN,
 # fetching and applying again what the gateway is delivering.
 LIVE_OVERLAP_IDS = 1_000 << 22  # one second of snowflake
+# How long the chat read on the old connection may take to be written before live messages are told apart
+# (chat waits behind it meanwhile); past it the catch-up simply fetches to the clock's bound.
+LIVE_FLUSH_TIMEOUT = 30.0
 
 
 def snowflake_at(moment: datetime) -> int:
@@ -183,17 +186,22 @@ class CatchupService:
         self._done = {}
         self._live_from = {}
         self._live_known = False
+        if self._task is not None and not self._task.done():
+            self._task.cancel()  # it was catching up the old session; on_ready starts the new one
         return self._session
 
     async def live_from_here(self, session: int) -> None:
         """Every message read before `session` began has been handed to the rewards engine (the adapter calls
         this in its chat order): once those are written, the messages applied after came on `session`, and
-        the first of them in a channel bounds its catch-up."""
-        await self.rewards.writer.flush()
+        the first of them in a channel bounds its catch-up. If the writes do not end in time, no bound is
+        taken: the catch-up then fetches up to the clock's bound, as before, which costs time, not messages."""
+        try:
+            await asyncio.wait_for(self.rewards.writer.flush(), LIVE_FLUSH_TIMEOUT)
+        except TimeoutError:
+            log.warning("catch-up: the chat read before the new session was not written within %ss", LIVE_FLUSH_TIMEOUT)
+            return
         if session == self._session:
             self._live_known = True
-        if self._task is not None and not self._task.done():
-            self._task.cancel()  # it was catching up the old session; on_ready starts the new one
 
     def _moves_cursor(self, server_id: str, event: MessageEvent) -> bool:
         if isinstance(event, CaughtUpMessage) or server_id not in self._pending:
