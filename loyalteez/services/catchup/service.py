@@ -195,8 +195,11 @@ class CatchupService:
         this in its chat order): once those are written, the messages applied after came on `session`, and
         the first of them in a channel bounds its catch-up. If the writes do not end in time, no bound is
         taken: the catch-up then fetches up to the clock's bound, as before, which costs time, not messages."""
+        if not self.enabled or session != self._session:
+            return  # nothing gated, or a newer session's own call will come
         try:
-            await asyncio.wait_for(self.rewards.writer.flush(), LIVE_FLUSH_TIMEOUT)
+            async with asyncio.timeout(LIVE_FLUSH_TIMEOUT):
+                await self.rewards.writer.flush()
         except TimeoutError:
             log.warning("catch-up: the chat read before the new session was not written within %ss", LIVE_FLUSH_TIMEOUT)
             return
