@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._results import publish  # noqa: E402
 from loyalteez.replay.synthetic import write_exports  # noqa: E402
 
 CACHE = ROOT / "data" / "bench"
@@ -96,6 +97,10 @@ def main() -> None:
             f"{size:>10,} {int(s['reactions']):>10,} {int(s['days']):>5} {s['seconds']:>8.1f} {s['rate']:>11,.0f} "
             f"{events:>9,.0f} {s['rss']:>12,.0f}"
         )
+    publish(
+        "replay",
+        [(f"{size:,} messages", f"{s['rate']:,.0f} messages/s", f"peak {s['rss']:,.0f} MB") for size, _, s in rows],
+    )
 
 
 if __name__ == "__main__":
