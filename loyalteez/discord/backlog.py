@@ -34,12 +34,16 @@ CHAT_EVENTS = frozenset({"message", "raw_reaction_add", "raw_reaction_remove"})
 CHAT_PAYLOADS = ("MESSAGE_CREATE", "MESSAGE_REACTION_ADD", "MESSAGE_REACTION_REMOVE")
 # Chat handled per turn of the event loop before reading the gateway and answering interactions again: at
 # most SLICE events and SLICE_SECONDS of loop time, because every await of a command (each database
-# statement) waits for a turn, and a turn lasts as long as the work queued in it. Not fewer events: each
-# slice is followed by the idle step below while anyone is being answered, which the selector rounds up to
-# a millisecond, so slices of 4 light events left the loop idle half the time under heavy chat (the bot
-# fell behind at 4,300-4,700 events/s with CPU to spare, against 6,000 with slices of 16: bench/load.py).
+# statement) waits for a turn, and a turn lasts as long as the work queued in it. Not fewer events while
+# members are answered promptly: each slice is followed by the idle step below while anyone is being
+# answered, which the selector rounds up to a millisecond, so slices of 4 light events left the loop idle
+# half the time under heavy chat (the bot fell behind at 4,300-4,700 events/s with CPU to spare, against
+# 5,800-6,000 with slices of 16: bench/load.py). Once a member has waited CROWDED, slices shrink to
+# CROWDED_SLICE: past the bot's capacity, bigger slices left answers waiting over 10 s.
 SLICE = 16
 SLICE_SECONDS = 0.002
+CROWDED = 0.2
+CROWDED_SLICE = 4
 # While members' commands or clicks are being answered, chat also leaves the loop idle this long after each
 # slice: when the bot is short of CPU, interactions get it first and chat waits in the backlog.
 YIELD_TO_INTERACTIONS = 0.0005
@@ -153,7 +157,7 @@ class ChatBacklog:
 
     async def _drain(self) -> None:
         loop = asyncio.get_running_loop()
-        done, slice_ends = 0, loop.time() + SLICE_SECONDS
+        done, most, slice_ends = 0, self._slice(), loop.time() + SLICE_SECONDS
         while self._queue:
             item = self._queue.popleft()
             if isinstance(item, AfterQueued):
@@ -163,9 +167,13 @@ class ChatBacklog:
             else:
                 await self._run(*item)
             done += 1
-            if done >= SLICE or loop.time() >= slice_ends:
+            if done >= most or loop.time() >= slice_ends:
                 await self._give_way()
-                done, slice_ends = 0, loop.time() + SLICE_SECONDS
+                done, most, slice_ends = 0, self._slice(), loop.time() + SLICE_SECONDS
+
+    def _slice(self) -> int:
+        """Events in the next slice: fewer once a member has waited a while for an answer."""
+        return CROWDED_SLICE if self._answering.longest_wait() >= CROWDED else SLICE
 
     async def _call(self, callback: Callable[[], Awaitable[None]]) -> None:
         try:
