@@ -19,6 +19,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from loyalteez.emulator import Emulator
@@ -36,8 +37,11 @@ async def failover(url: str, tmp_path: Path, lease: float, kill_at: str) -> floa
     await emu.start()
     bots: list[FleetBot] = []
     killed: dict[str, float] = {}
+    blocker: asyncpg.Connection | None = None
     try:
-        await prepare_brand(url, emu)
+        brand = await prepare_brand(url, emu)
+        if kill_at == "snapshots":
+            blocker = await _hold_the_last_snapshots(url, brand, [str(g.id) for g in guilds(emu)])
         reports = {g.channel("general").id for g in guilds(emu)}
 
         async def kill(pid: int | None) -> None:
@@ -56,8 +60,9 @@ async def failover(url: str, tmp_path: Path, lease: float, kill_at: str) -> floa
         bots = fleet(emu, url, tmp_path, lease)
         for bot in bots:
             await bot.start()
-        if kill_at == "snapshots":
+        if blocker is not None:
             await _kill_while_writing_snapshots(url, kill)
+            await blocker.close()  # its rows roll back: the survivor writes them
         await _until(lambda: "pid" in killed, 60, "the leader was never caught mid-job")
         try:
             await _until_async(lambda: _reports_done(emu, reports), 40, "the reports were not all posted")
@@ -78,6 +83,8 @@ async def failover(url: str, tmp_path: Path, lease: float, kill_at: str) -> floa
         assert not errors, "\n".join(errors[:10])
         return takeover
     finally:
+        if blocker is not None and not blocker.is_closed():
+            await blocker.close()
         for bot in bots:
             await bot.kill()
         await emu.stop()
@@ -90,6 +97,21 @@ async def _db_info(url: str) -> str:
     )  # fmt: skip
     out, _ = await asyncio.wait_for(proc.communicate(), 60)
     return out.decode()
+
+
+async def _hold_the_last_snapshots(url: str, brand: str, servers: list[str]) -> asyncpg.Connection:
+    """An open transaction holding every server's daily snapshot of yesterday, uncommitted: the leader writes a
+    server's earlier days, then waits at that row, so it is surely killed mid-job however fast it writes."""
+    conn = await asyncpg.connect(url)
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    await conn.execute("BEGIN")
+    for server in servers:
+        await conn.execute(
+            "INSERT INTO discord_kpi_snapshots (id, brand_id, server_id, snapshot_date, snapshot_type, metrics) "
+            "VALUES (gen_random_uuid(), $1, $2, $3, 'daily', '{}')",
+            brand, server, yesterday,
+        )  # fmt: skip
+    return conn
 
 
 async def _kill_while_writing_snapshots(url: str, kill) -> None:  # type: ignore[no-untyped-def]
