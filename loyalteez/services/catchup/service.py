@@ -209,12 +209,12 @@ class CatchupService:
     def _moves_cursor(self, server_id: str, event: MessageEvent) -> bool:
         if isinstance(event, CaughtUpMessage) or server_id not in self._pending:
             return True
-        if event.channel_id in self._done.get(server_id, ()):
-            return True
-        if self._live_known:
-            where = (server_id, event.channel_id)
-            self._live_from[where] = min(self._live_from.get(where, int(event.message_id)), int(event.message_id))
-        return False
+        return event.channel_id in self._done.get(server_id, ())
+
+    def _note_live(self, server_id: str, event: MessageEvent) -> None:
+        """A live message of a gated channel: the smallest such id bounds that channel's catch-up."""
+        where, message_id = (server_id, event.channel_id), int(event.message_id)
+        self._live_from[where] = min(self._live_from.get(where, message_id), message_id)
 
     def _live_bound(self, server_id: str, channel_id: str) -> int | None:
         """The id from which this channel's messages come live in this session, if one has arrived yet."""
@@ -222,7 +222,8 @@ class CatchupService:
         return None if first is None else first + LIVE_OVERLAP_IDS
 
     async def cursor_hook(self, data: ScopedData, events: Sequence[PassiveEvent]) -> None:
-        """Rewards engine batch hook: move the cursors of the channels these messages came from."""
+        """Rewards engine batch hook: move the cursors of the channels these messages came from (or, for a
+        gated channel, note where its live messages begin)."""
         newest: dict[str, int] = {}
         server = data.scope.server_id
         for event in events:
@@ -230,6 +231,8 @@ class CatchupService:
                 continue
             if self._moves_cursor(server, event):
                 newest[event.channel_id] = max(newest.get(event.channel_id, 0), int(event.message_id))
+            elif self._live_known:
+                self._note_live(server, event)
         await data.catchup.advance(newest)
 
     # -- catching up -----------------------------------------------------------------------------------
