@@ -10,11 +10,11 @@ The feeder waits for the bot in two ways:
   - `keep_up`: until the bot has read and handled everything posted so far, while its reward writes may
     still be running: after every `batch` events. The bot's database work then overlaps the next posts.
   - `drain`: until everything is also committed and the jobs that are due have run (hourly ledger filing,
-    announcements): after every `DRAIN_EVERY_PARTS`-th part (back-pressure: the writer never holds more
-    than that many parts, so memory stays flat however long the export), and before the clock crosses UTC midnight and
-    once more just after, so the day is written at its own time (achievements and goals stamp their
-    completion then) and the midnight jobs (the daily KPI snapshot above all) run on a complete day, as
-    they would at 00:00 live.
+    announcements): after every `DRAIN_EVERY_PARTS`-th part (back-pressure: the writer never holds more than
+    that many parts, so memory stays flat however long the export), and before the clock crosses UTC midnight
+    and once more just after, so the day is written at its own time (achievements and goals stamp their
+    completion then) and the midnight jobs (the daily KPI snapshot above all) run on a complete day, as they
+    would at 00:00 live.
 
 Message types: Default and Reply are chat. GuildMemberJoin adds its member at that moment (first seen) and
 is posted as the system message it is (which never earns). Boost notices (types 8-11) are posted as such,
