@@ -49,3 +49,22 @@ def test_bench_all_joins_the_published_figures_into_one_table(tmp_path: Path) ->
         [sys.executable, "-m", "bench", "all", "nope"], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert refused.returncode == 2 and "no benchmark 'nope'" in refused.stderr
+
+
+def test_the_load_sweep_refuses_bad_rates_in_one_sentence_before_starting_anything() -> None:
+    for argument, said in (
+        ("--rates=4,x", "'x' is not a number"),
+        ("--rates=4,2", "the rates must rise, as in 2,4,8: not '4,2'"),
+        ("--rates=0,2", "'0' must be above 0"),
+        ("--members=1.5", "'1.5' is not a whole number"),
+        ("--seconds=-3", "'-3' must be above 0"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "bench/load.py", "--sweep", argument],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 2, argument
+        assert said in done.stderr and "Traceback" not in done.stderr, done.stderr
