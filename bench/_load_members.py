@@ -12,6 +12,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Coroutine
+from typing import Any
 
 from loyalteez.emulator import MemberHandle
 from loyalteez.emulator.state import Channel, Message
@@ -107,7 +108,7 @@ class Load:
             name, options = self.rng.choice(COMMANDS)
             self.spawn(self.command(self.rng.choice(self.members), name, options))
 
-    async def command(self, member: MemberHandle, name: str, options: dict) -> None:
+    async def command(self, member: MemberHandle, name: str, options: dict[str, Any]) -> None:
         started = time.perf_counter()
         try:
             reply = await member.slash(name, options, reply_timeout=10)

@@ -72,9 +72,10 @@ async def filled_size(url: str) -> str | None:
     """The size label the database was filled with (None: not filled, or not finished)."""
     conn = await asyncpg.connect(url)
     try:
-        return await conn.fetchval(
+        label = await conn.fetchval(
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"
         )
+        return None if label is None else str(label)
     finally:
         await conn.close()
 

@@ -47,7 +47,8 @@ def anchor_rows(
     brand: str, server: str, authors: Sequence[str], start: datetime
 ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     """One ledger row and one stats upsert per event, shaped as the engine writes them."""
-    ledger, stats = [], []
+    ledger: list[tuple[object, ...]] = []
+    stats: list[tuple[object, ...]] = []
     details = json.dumps({"base": 5, "rule_id": "r"})
     for i, author in enumerate(authors):
         at = _stamp(start + timedelta(milliseconds=i))

@@ -31,13 +31,15 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import _results
+from bench._args import positive
 from bench.kpi_snapshot import SCOPE, TODAY, fill
 from loyalteez.clock import ManualClock, start_of_day
-from loyalteez.discord.directory import ServerInfo
+from loyalteez.discord.directory import Named, ServerInfo
 from loyalteez.ids import new_id
 from loyalteez.services.access.permissions import Caller
 from loyalteez.services.analytics.metrics import KPIS
 from loyalteez.services.container import build_services
+from loyalteez.services.perks.roles import RoleFacts
 from loyalteez.store import Scope, Store
 from loyalteez.web.app import WebServer
 from loyalteez.web.settings import WebSettings
@@ -62,8 +64,23 @@ class BenchDirectory:
     def member_name(self, server_id: str, user_id: str) -> str | None:
         return None
 
+    def members_named(self, server_id: str, typed: str) -> list[Named]:
+        return []
+
     def servers_of(self, user_id: str) -> list[ServerInfo]:
         return []
+
+    def text_channels(self, server_id: str) -> list[Named]:
+        return []
+
+    def roles(self, server_id: str) -> list[Named]:
+        return []
+
+    def role_facts(self, server_id: str, role_id: str) -> RoleFacts | None:
+        return None
+
+    def may_post_reports(self, server_id: str, channel_id: str) -> bool:
+        return False
 
 
 async def build(path: Path, clock: ManualClock, members: int, days: int, ledger: int, audit: int) -> dict[str, float]:
@@ -174,11 +191,11 @@ async def measure(path: Path, clock: ManualClock, runs: int, ledger: int) -> tup
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--members", type=int, default=100_000)
-    parser.add_argument("--days", type=int, default=90)
-    parser.add_argument("--ledger", type=int, default=500_000, help="payouts per server (two servers)")
-    parser.add_argument("--audit", type=int, default=20_000)
-    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--members", type=positive(int), default=100_000)
+    parser.add_argument("--days", type=positive(int), default=90)
+    parser.add_argument("--ledger", type=positive(int), default=500_000, help="payouts per server (two servers)")
+    parser.add_argument("--audit", type=positive(int), default=20_000)
+    parser.add_argument("--runs", type=positive(int), default=30)
     args = parser.parse_args()
     clock = ManualClock(start_of_day(TODAY) + timedelta(hours=9))
     with tempfile.TemporaryDirectory(prefix="ltz-dashboard-bench-") as tmp:

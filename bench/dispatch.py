@@ -22,21 +22,25 @@ import logging
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Generator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 from discord.ext import commands
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._args import positive
 from bench._results import publish
 from loyalteez.discord.dispatch import Dispatcher, on
 from loyalteez.emulator.harness import running_bot
 
 LISTENERS = (1, 2, 3, 4)
 SEEN: dict[int, int] = {}
+
+
+T = TypeVar("T")
 
 
 class Counter:
@@ -46,7 +50,9 @@ class Counter:
         self.tasks = 0
         self.handlers = 0
 
-    def __call__(self, loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, Any], **kwargs: Any) -> Any:
+    def __call__(
+        self, loop: asyncio.AbstractEventLoop, coro: Generator[Any, None, T] | Coroutine[Any, Any, T], /, **kwargs: Any
+    ) -> asyncio.Task[T]:
         self.tasks += 1
         task = asyncio.Task(coro, loop=loop, **kwargs)
         if task.get_name().startswith("pycord: "):
@@ -160,8 +166,8 @@ async def end_to_end(messages: int) -> tuple[int, int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=20_000)
-    parser.add_argument("--messages", type=int, default=2_000)
+    parser.add_argument("--events", type=positive(int), default=20_000)
+    parser.add_argument("--messages", type=positive(int), default=2_000)
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     rows = asyncio.run(micro(args.events))

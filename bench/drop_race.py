@@ -22,11 +22,13 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._args import positive
 from bench._postgres import DEFAULT_PG, postgres_schema
 from loyalteez.clock import ManualClock
 from loyalteez.emulator import Emulator
@@ -42,7 +44,7 @@ from loyalteez.store import Scope, Store
 Row = tuple[str, str, int, int, float, float, float, float]
 
 
-def app_factory(database_url: str | None):
+def app_factory(database_url: str | None) -> Callable[..., Awaitable[Any]]:
     async def factory(emu: Emulator, db_path: Path, clock: ManualClock, bot_options: dict[str, Any]) -> Any:
         from loyalteez.app import build_app
         from loyalteez.settings import Settings
@@ -75,7 +77,7 @@ async def e2e_race(tmp: Path, database_url: str | None, clicks: int, cap: int) -
             began = time.perf_counter()
             reply = await member.click(posted, "Claim", reply_timeout=60)
             latencies.append(time.perf_counter() - began)
-            return reply.content
+            return str(reply.content)
 
         started = time.perf_counter()
         answers = await asyncio.gather(*(click(m) for m in crowd))
@@ -159,10 +161,10 @@ async def run(args: argparse.Namespace) -> list[Row]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clicks", type=int, default=200)
-    parser.add_argument("--cap", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--claims", type=int, default=2000)
+    parser.add_argument("--clicks", type=positive(int), default=200)
+    parser.add_argument("--cap", type=positive(int), default=50)
+    parser.add_argument("--rounds", type=positive(int), default=3)
+    parser.add_argument("--claims", type=positive(int), default=2000)
     parser.add_argument("--pg", default=DEFAULT_PG)
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)

@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import discord
 
+from bench._args import positive
 from loyalteez.emulator.harness import bare_bot_factory, running_bot
 
 
@@ -67,8 +68,8 @@ async def run(events: int, slash: int) -> list[tuple[str, int, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=5000)
-    parser.add_argument("--slash", type=int, default=200)
+    parser.add_argument("--events", type=positive(int), default=5000)
+    parser.add_argument("--slash", type=positive(int), default=200)
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     rows = asyncio.run(run(args.events, args.slash))

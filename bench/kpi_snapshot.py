@@ -19,16 +19,19 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._args import positive
 from loyalteez.clock import ManualClock, start_of_day
 from loyalteez.services.analytics import snapshots
 from loyalteez.store import Scope, Store
 from loyalteez.store.repos import analytics as rollup_store
+from loyalteez.store.repos import analytics_kpis as kpi_tables
 
 SCOPE = Scope("bench_brand", "900000000000000001")
 TODAY = date(2026, 6, 4)  # a Thursday: yesterday's snapshot is a daily one only
@@ -42,7 +45,7 @@ def fill(path: Path, members: int, days: int, seed: int = 11) -> int:
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA synchronous=OFF")
     db.execute("BEGIN")
-    totals: dict[str, list] = {}
+    totals: dict[str, list[Any]] = {}
     rows = 0
     habits = [(rng.choice((0.05, 0.2, 0.4, 0.7, 0.9)), rng.random() < 0.3, rng.random() < 0.15) for _ in range(members)]
     ids = [str(100_000_000_000_000_000 + i) for i in range(members)]
@@ -82,7 +85,7 @@ def fill(path: Path, members: int, days: int, seed: int = 11) -> int:
                 t[1] = day
             t[2], t[3], t[4] = day, t[3] + ltz, t[4] + n
         db.executemany(
-            f"INSERT INTO {rollup_store.DAILY} (brand_id, server_id, day, discord_user_id, messages, "
+            f"INSERT INTO {kpi_tables.DAILY} (brand_id, server_id, day, discord_user_id, messages, "
             "reactions, voice_minutes, voice_sessions, checkins, rewards, ltz_earned, streak) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             batch,
@@ -93,7 +96,7 @@ def fill(path: Path, members: int, days: int, seed: int = 11) -> int:
         return None if day is None else (start_of_day(day) + timedelta(hours=9)).isoformat(timespec="microseconds")
 
     db.executemany(
-        f"INSERT INTO {rollup_store.MEMBERS} (brand_id, server_id, discord_user_id, first_seen_at, "
+        f"INSERT INTO {kpi_tables.MEMBERS} (brand_id, server_id, discord_user_id, first_seen_at, "
         "entered_at, first_reward_at, last_active_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             ("bench_brand", SCOPE.server_id, member, moment(t[0]), moment(t[0]), moment(t[1]), t[2].isoformat())
@@ -125,14 +128,14 @@ async def run(members: int, days: int, root: Path) -> dict[str, float]:
     # The steady state: the nights before wrote their snapshots (a week of them is what a snapshot reads).
     week_ago = TODAY - timedelta(days=7)
     await snapshots.catch_up(data, TODAY - timedelta(days=1), week_ago, 24)
-    timings: Counter[str] = Counter()
+    timings: defaultdict[str, float] = defaultdict(float)
     repository = rollup_store.AnalyticsRepository
     originals = {name: getattr(repository, name) for name in ("window", "lifetime", "streaks", "cohort")}
     for name in ("window", "lifetime", "streaks", "cohort"):
         original = getattr(repository, name)
 
-        def timed(self, *args, _original=original, _name=name, **kwargs):
-            async def call():
+        def timed(self: Any, *args: Any, _original: Any = original, _name: str = name, **kwargs: Any) -> Any:
+            async def call() -> Any:
                 t = time.perf_counter()
                 try:
                     return await _original(self, *args, **kwargs)
@@ -163,8 +166,8 @@ async def run(members: int, days: int, root: Path) -> dict[str, float]:
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--members", type=int, nargs="+", default=[10_000, 30_000, 100_000])
-    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--members", type=positive(int), nargs="+", default=[10_000, 30_000, 100_000])
+    parser.add_argument("--days", type=positive(int), default=90)
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory(prefix="ltz-kpi-bench-") as tmp:

@@ -36,6 +36,7 @@ import contextlib
 
 import asyncpg
 
+from bench._args import positive
 from bench._load_members import Load
 from bench._load_report import percentile
 from bench.load import start_and_drop
@@ -278,9 +279,9 @@ async def run(server: str, rtts: list[float], seconds: float, members: int, rate
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--members", type=int, default=500)
-    parser.add_argument("--rate", type=float, default=1.0, help="scale chat and reaction rates")
+    parser.add_argument("--seconds", type=positive(float), default=30.0)
+    parser.add_argument("--members", type=positive(int), default=500)
+    parser.add_argument("--rate", type=positive(float), default=1.0, help="scale chat and reaction rates")
     parser.add_argument("--rtt", default="0,20,60", help="round trips to measure, in ms, comma-separated")
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/test", help="admin URL")
     args = parser.parse_args()

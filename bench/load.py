@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import logging
 import os
 import sqlite3
@@ -42,11 +41,12 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._args import positive, rising_rates
 from bench._load_members import Load
 from bench._load_report import ACK_DEADLINE, SWEEP_HEADER, Outcome, print_table, sweep_row
 from bench._results import publish
@@ -80,7 +80,7 @@ async def start_and_drop(emu: Emulator, guild: GuildHandle, bot: BotProcess) -> 
     return next(m for m in reversed(emu.sent_messages(guild.channel("general"))) if m.buttons)
 
 
-def read(db: Path, sql: str) -> list[tuple]:
+def read(db: Path, sql: str) -> list[tuple[Any, ...]]:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         return conn.execute(sql).fetchall()
@@ -232,29 +232,6 @@ async def sweep(seconds: float, members: int, rates: list[float]) -> int:
         ],
     )  # fmt: skip
     return 1 if double.failed or unanswered or double.problems else 0
-
-
-def positive(kind: type[float] | type[int]) -> Callable[[str], float]:
-    """An option's parser: a number above 0 of `kind`, or argparse's one-line error (exit status 2)."""
-
-    def parse(text: str) -> float:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a {'whole ' if kind is int else ''}number") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"{text!r} must be above 0")
-        return value
-
-    return parse
-
-
-def rising_rates(text: str) -> list[float]:
-    """--rates: rates above 0, each higher than the one before (the sweep stops at the first it cannot keep up)."""
-    rates = [positive(float)(part.strip()) for part in text.split(",")]
-    if any(later <= earlier for earlier, later in itertools.pairwise(rates)):
-        raise argparse.ArgumentTypeError(f"the rates must rise, as in 2,4,8: not {text!r}")
-    return rates
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import asyncpg
 
+from bench._args import positive
 from bench._pg_scale_fill import FULL, NOW, QUICK, Size, ensure_database, fill, filled_size, member_id, scopes
 from loyalteez.clock import ManualClock
 from loyalteez.services.admin_reads import audit_rows
@@ -206,7 +207,7 @@ async def main(args: argparse.Namespace) -> int:
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench pg_scale", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the size, in its own database")
-    parser.add_argument("--runs", type=int, default=15, help="calls per read (default 15)")
+    parser.add_argument("--runs", type=positive(int), default=15, help="calls per read (default 15)")
     parser.add_argument("--only", help="only the reads whose name contains this")
     parser.add_argument("--save", help="write the p95s to this JSON file")
     parser.add_argument("--before", help="a --save file of an earlier run, printed beside this one")

@@ -48,6 +48,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import _rewards_anchors as anchors
+from bench._args import counts, not_negative, positive
 from bench._postgres import DEFAULT_PG, postgres_schema
 from bench._results import publish
 from bench._rewards_setup import (
@@ -144,6 +145,7 @@ class StatementTimer:
         entry[0] += 1
         entry[1] += time.perf_counter() - started
 
+    @staticmethod
     def _timed(name: str) -> Any:
         async def method(self: StatementTimer, sql: str, *args: Any, **kwargs: Any) -> Any:
             started = time.perf_counter()
@@ -229,7 +231,7 @@ async def sqlite_times(
 ) -> tuple[dict[str, list[float]], dict[int, Path]]:
     """Seconds per mode and round, the engine on each history size interleaved with the anchors; and the
     template of each history size."""
-    histories = [int(h) for h in args.history.split(",")]
+    histories: list[int] = args.history
     templates = {h: await ensure_template(args.templates or root, h, args.members) for h in histories}
     authors = [e.author_id for e in events]
     brand, server = SCOPE.brand_id, SCOPE.server_id
@@ -278,15 +280,19 @@ async def postgres_times(args: argparse.Namespace) -> dict[str, list[float]]:
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=20_000)
-    parser.add_argument("--members", type=int, default=2_000)
-    parser.add_argument("--naive", type=int, default=1_500, help="events of the naive loop (its rate is scaled)")
-    parser.add_argument("--history", default="0,1000000", help="comma-separated earlier ledger rows per run")
-    parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds; medians are shown")
+    parser.add_argument("--events", type=positive(int), default=20_000)
+    parser.add_argument("--members", type=positive(int), default=2_000)
+    parser.add_argument(
+        "--naive", type=positive(int), default=1_500, help="events of the naive loop (its rate is scaled)"
+    )
+    parser.add_argument(
+        "--history", type=counts, default="0,1000000", help="comma-separated earlier ledger rows per run"
+    )
+    parser.add_argument("--repeat", type=positive(int), default=3, help="interleaved rounds; medians are shown")
     parser.add_argument("--pg", default=DEFAULT_PG, help='PostgreSQL URL, or "none"')
-    parser.add_argument("--pg-events", type=int, default=100_000)
+    parser.add_argument("--pg-events", type=positive(int), default=100_000)
     parser.add_argument("--profile", action="store_true", help="print the engine's top 10 functions (own time)")
-    parser.add_argument("--warmup", type=int, default=2_500, help="untimed events before each engine run")
+    parser.add_argument("--warmup", type=not_negative(int), default=2_500, help="untimed events before each engine run")
     parser.add_argument("--templates", type=folder, help="folder to keep the history databases in and reuse")
     args = parser.parse_args()
     collector.settle_for_serving()  # as python bot.py does at start-up (the events are built after, as live)
@@ -297,12 +303,12 @@ async def main() -> int:
         times, templates = await sqlite_times(args, root, events, warmup)
         if args.profile:
             profile = cProfile.Profile()
-            first = int(args.history.split(",")[0])
+            first = args.history[0]
             shutil.copyfile(templates[first], root / "profiled.db")
             await run_engine(str(root / "profiled.db"), events, profile, warmup=warmup)
             timers: list[StatementTimer] = []
-            for history in args.history.split(","):
-                shutil.copyfile(templates[int(history)], root / "timed.db")
+            for history in args.history:
+                shutil.copyfile(templates[history], root / "timed.db")
                 os.sync()
                 await run_engine(str(root / "timed.db"), events, timer=timers, warmup=warmup)
                 (root / "timed.db").unlink()
@@ -351,10 +357,10 @@ async def main() -> int:
         goals.append(engine >= 0.5 * anchor)
         results.append(("engine on PostgreSQL", f"{engine:,.0f} events/s", f"{engine / anchor:.2f}x COPY anchor"))
     if args.profile:
-        print("\nengine, empty database: top 10 functions by own time (event loop thread only)")
+        print(f"\nengine, {args.history[0]:,} rows of history: top 10 functions by own time (event loop thread only)")
         print(top_functions(profile))
-        for history, timer in zip(args.history.split(","), timers, strict=True):
-            print(f"\nengine, {int(history):,} rows of history: time waited per statement (a separate, unprofiled run)")
+        for history, timer in zip(args.history, timers, strict=True):
+            print(f"\nengine, {history:,} rows of history: time waited per statement (a separate, unprofiled run)")
             print(timer.table())
     publish("rewards_engine", results)
     print(

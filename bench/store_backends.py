@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import asyncpg
 
+from bench._args import positive
 from bench._postgres import DEFAULT_PG, postgres_schema
 from loyalteez.clock import ManualClock
 from loyalteez.ids import new_id
@@ -117,8 +118,8 @@ async def main_async(ops: int, tx: int, pg: str) -> list[tuple[str, str, int, fl
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ops", type=int, default=5000, help="operations per measurement (default 5000)")
-    parser.add_argument("--tx", type=int, default=100, help="statements per transaction (default 100)")
+    parser.add_argument("--ops", type=positive(int), default=5000, help="operations per measurement (default 5000)")
+    parser.add_argument("--tx", type=positive(int), default=100, help="statements per transaction (default 100)")
     parser.add_argument("--pg", default=DEFAULT_PG, help="PostgreSQL server to use (a fresh schema is made)")
     args = parser.parse_args()
     rows = asyncio.run(main_async(args.ops, args.tx, args.pg))

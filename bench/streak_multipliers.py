@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._args import fraction, positive
 from bench._rewards_setup import SCOPE, prepared_store
 from bench.rewards_engine import realistic_messages
 from loyalteez.clock import ManualClock
@@ -36,7 +37,7 @@ async def run(
 ) -> tuple[float, int, int]:
     """Seconds, payouts and snapshots read, for one run on a fresh database."""
     clock = ManualClock(START)
-    store = await prepared_store(path, clock)
+    store = await prepared_store(str(path), clock)
     source = StreakMultipliers(clock) if with_streaks else None
     if streaking:
         rng = random.Random(seed)
@@ -62,24 +63,25 @@ async def run(
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=20_000)
-    parser.add_argument("--members", type=int, default=2_000)
-    parser.add_argument("--streaking", type=float, default=0.5, help="share of members on a live streak")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each kind; the fastest counts")
+    parser.add_argument("--events", type=positive(int), default=20_000)
+    parser.add_argument("--members", type=positive(int), default=2_000)
+    parser.add_argument("--streaking", type=fraction, default=0.5, help="share of members on a live streak")
+    parser.add_argument("--repeat", type=positive(int), default=3, help="runs of each kind; the fastest counts")
     args = parser.parse_args()
     events = realistic_messages(args.events, args.members, START)
-    rows = []
+    rows: list[tuple[str, float, int, int]] = []
     with tempfile.TemporaryDirectory(prefix="ltz-bench-") as tmp:
         for name, with_streaks, share in (
             ("no streak source", False, 0.0),
             ("streaks, none recorded", True, 0.0),
             (f"streaks, {args.streaking:.0%} streaking", True, args.streaking),
         ):
-            best = None
+            best: tuple[str, float, int, int] | None = None
             for attempt in range(args.repeat):
                 seconds, paid, loads = await run(Path(tmp) / f"{len(rows)}-{attempt}.db", events, with_streaks, share)
                 if best is None or seconds < best[1]:
                     best = (name, seconds, paid, loads)
+            assert best is not None  # --repeat is at least 1
             rows.append(best)
     base = len(events) / rows[0][1]
     print(f"streak multipliers on the engine's hot path: {len(events):,} messages, {args.members:,} members")

@@ -44,6 +44,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._args import positive  # noqa: E402
 from bench._web_seed import BRAND_ID, MEMBER_BASE, OWNER_ID, SERVER_ID, seed  # noqa: E402
 
 CLIENTS = 20
@@ -350,10 +351,10 @@ async def main(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--members", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=40, help="timed requests per address")
-    parser.add_argument("--messages", type=int, default=100_000, help="messages per rate round")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--members", type=positive(int), default=100_000)
+    parser.add_argument("--requests", type=positive(int), default=40, help="timed requests per address")
+    parser.add_argument("--messages", type=positive(int), default=100_000, help="messages per rate round")
+    parser.add_argument("--rounds", type=positive(int), default=5)
     parser.add_argument(
         "--profile", action="store_true", help="profile the bot's loop in the back-to-back rounds (slows them)"
     )

@@ -59,7 +59,7 @@ def pytest_testnodedown(node: Any, error: object) -> None:
     REPORT.update(json.loads(getattr(node, "workeroutput", {}).get("loyalteez_report", "{}")))
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     if REPORT:
         terminalreporter.section("loyalteez numbers")
         for key, value in sorted(REPORT.items()):
@@ -225,7 +225,7 @@ async def pg_store_schema() -> AsyncIterator[str]:
         await admin.close()
 
 
-async def _emptied(admin, name: str) -> bool:
+async def _emptied(admin: Any, name: str) -> bool:
     """Delete every row (FK triggers off, so in any order) and restore the version row; False: drop it."""
     from loyalteez.store.schema import latest_version
 
