@@ -41,6 +41,7 @@ class Outcome:
     problems: list[str]
     errors: list[str]
     bot_cpu: float  # seconds of CPU, during the load
+    loop_cpu: float  # of which the bot's main thread (its event loop)
     emulator_cpu: float
     claims_paid: int  # /claim ledger rows
     drops_paid: int  # drop claim rows
@@ -61,6 +62,11 @@ class Outcome:
     @property
     def handled_rate(self) -> float:
         return self.events / self.handled
+
+    @property
+    def loop_us_per_event(self) -> float:
+        """Microseconds of the bot's event loop per event sent during the load."""
+        return self.loop_cpu / max(1, self.events) * 1e6
 
     @property
     def lag(self) -> float:
@@ -105,6 +111,10 @@ def print_table(out: Outcome) -> int:
     print(f"{'interactions':<24} {out.interactions:>7}   (commands and drop clicks)")
     print(f"{'events/s':<24} {out.handled_rate:>7.0f}   (all of them / time until the bot had handled them)")
     print(f"{'CPU, bot':<24} {out.bot_cpu / out.offered:>7.0%}   (of one core, during the load)")
+    print(
+        f"{'CPU, bot event loop':<24} {out.loop_cpu / out.offered:>7.0%}   (its main thread: "
+        f"{out.loop_us_per_event:.0f} µs per event)"
+    )
     print(f"{'CPU, emulator':<24} {out.emulator_cpu / out.offered:>7.0%}   (this process: emulator and members)")
     print(
         f"{'peak memory, bot':<24} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:>7.0f} MB"
@@ -139,7 +149,7 @@ def print_table(out: Outcome) -> int:
 SWEEP_HEADER = (
     f"{'rate':>5} {'offered/s':>9} {'handled/s':>9} {'lag s':>6} {'p50 ms':>7} {'p99 ms':>7} {'ack p99':>7} "
     f"{'failed':>6} "
-    f"{'claims paid/ans':>15} {'drops paid/ans':>14} {'bot CPU':>7} {'emu CPU':>7}  kept up"
+    f"{'claims paid/ans':>15} {'drops paid/ans':>14} {'bot CPU':>7} {'loop µs/ev':>10} {'emu CPU':>7}  kept up"
 )
 
 
@@ -149,5 +159,5 @@ def sweep_row(out: Outcome) -> str:
         f"{out.rate:>5g} {out.offered_rate:>9,.0f} {out.handled_rate:>9,.0f} {out.lag:>6.1f} {out.p(50):>7.0f} "
         f"{out.p(99):>7.0f} {out.ack_ms(99):>7.0f} {out.failed:>6} {f'{out.claims_paid}/{load.paid_claims}':>15} "
         f"{f'{out.drops_paid}/{load.paid_drops}':>14} {out.bot_cpu / out.offered:>7.0%} "
-        f"{out.emulator_cpu / out.offered:>7.0%}  {'yes' if out.kept_up() else 'no'}"
+        f"{out.loop_us_per_event:>10.0f} {out.emulator_cpu / out.offered:>7.0%}  {'yes' if out.kept_up() else 'no'}"
     )
