@@ -8,6 +8,7 @@ a dropped connection) is tried again, because a member who was paid must be told
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -15,6 +16,7 @@ import aiohttp
 import discord
 
 from loyalteez.discord.acknowledge import before_answer
+from loyalteez.discord.quick_answer import acknowledging_answer
 
 log = logging.getLogger("loyalteez.discord")
 
@@ -57,10 +59,12 @@ async def send(
         kwargs["view"] = view
     if file is not None:
         kwargs["file"] = file
+    via = await acknowledging_answer(interaction)
     await before_answer(interaction, ephemeral=ephemeral)
     for round_ in range(1, ANSWER_ROUNDS + 1):
         try:
-            await interaction.respond(**kwargs)
+            with via.carrying(interaction) if via is not None else contextlib.nullcontext():
+                await interaction.respond(**kwargs)
             return
         except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as exc:
             if round_ == ANSWER_ROUNDS or not _passing(exc) or not interaction.response.is_done():

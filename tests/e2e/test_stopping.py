@@ -14,6 +14,7 @@ import pytest
 
 from loyalteez import app as app_module
 from loyalteez.clock import ManualClock
+from loyalteez.discord.quick_answer import QUICK_ANSWER
 from loyalteez.emulator import MemberHandle
 from loyalteez.emulator.harness import Harness, running_bot
 from loyalteez.emulator.interactions import InteractionRecord
@@ -45,7 +46,7 @@ async def test_commands_acknowledged_before_a_stop_are_answered(slow: tuple[Harn
     alice, bob = h.guild.member("alice"), h.guild.member("bob")
     await alice.slash("balance")  # both known to the bot already: their first command pays nothing more
     await bob.slash("balance")
-    db.delay = 0.3
+    db.delay = QUICK_ANSWER + 0.1  # /balance only reads: it is deferred only when its answer is slower than this
     asked = [asyncio.ensure_future(m.slash(c, o, reply_timeout=10)) for m, c, o in
              [(alice, "claim", {"event": CLAIMABLE}), (bob, "balance", {})]]  # fmt: skip
     await acknowledged(h, 2)

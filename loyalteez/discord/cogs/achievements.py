@@ -18,6 +18,7 @@ from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.caller import caller_of
 from loyalteez.discord.convert import member_of
 from loyalteez.discord.dispatch import clicks
+from loyalteez.discord.quick_answer import only_reads
 from loyalteez.discord.replies import send
 from loyalteez.services import texts
 from loyalteez.services.achievements import TYPES, Achievements, MemberAchievement
@@ -145,6 +146,7 @@ class AchievementsCog(commands.Cog):
             or say.NO_ACHIEVEMENTS,
         )
 
+    @only_reads
     @discord.slash_command(
         name="achievements", description="Your achievements: progress, and rewards to claim", contexts=GUILD
     )

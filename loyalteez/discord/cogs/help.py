@@ -7,6 +7,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from loyalteez.discord.quick_answer import only_reads
 from loyalteez.discord.replies import send
 from loyalteez.services import texts
 from loyalteez.services.access.setup import SetupService
@@ -35,6 +36,7 @@ class HelpCog(commands.Cog):
         self.bot = bot
         self.setup = setup
 
+    @only_reads
     @discord.slash_command(name="help", description="What this bot does and every command it has")
     async def help(self, ctx: discord.ApplicationContext) -> None:
         embed = discord.Embed(

@@ -8,6 +8,7 @@ from discord.ext import commands
 from loyalteez.discord.acknowledge import public_reply
 from loyalteez.discord.convert import member_of, parent_of
 from loyalteez.discord.dispatch import clicks
+from loyalteez.discord.quick_answer import only_reads
 from loyalteez.discord.replies import send, update_clicked
 from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.services import standings, texts
@@ -83,6 +84,7 @@ class MemberCog(commands.Cog):
         names = await status.claimable_events(self.rewards, scope)
         return [n for n in names if typed in n][:25]
 
+    @only_reads
     @discord.slash_command(
         name="balance", description="Your LTZ: earned, spent, available, rank and today", contexts=EVERYWHERE
     )
@@ -102,6 +104,7 @@ class MemberCog(commands.Cog):
         embed.add_field(name="Today", value=f"{mine.today:,}")
         await send(ctx, embed=embed)
 
+    @only_reads
     @public_reply()
     @discord.slash_command(name="leaderboard", description="Top members by LTZ, activity, claims or voice")
     @discord.option(
@@ -134,6 +137,7 @@ class MemberCog(commands.Cog):
         board = await self.standings.leaderboard(scope, kind, period, int(page), str(interaction.user.id))
         await update_clicked(interaction, embed=render_board(board, interaction.guild), view=board_buttons(board))
 
+    @only_reads
     @discord.slash_command(name="cooldowns", description="When you can earn each event again", contexts=EVERYWHERE)
     async def cooldowns(self, ctx: discord.ApplicationContext) -> None:
         scope = await self.resolver.member_scope(ctx)
@@ -142,6 +146,7 @@ class MemberCog(commands.Cog):
         rows = await status.cooldowns(self.rewards, scope, member_of(ctx.author, ctx.guild), self.resolver.clock.now())
         await send(ctx, "\n".join(reward_texts.cooldown_line(row) for row in rows) or reward_texts.NO_LIMITS)
 
+    @only_reads
     @discord.slash_command(name="link", description="What your Discord account is linked to", contexts=EVERYWHERE)
     async def link(self, ctx: discord.ApplicationContext) -> None:
         await send(ctx, texts.link_placeholder(str(ctx.author.id)))
