@@ -65,7 +65,8 @@ class Outcome:
 
     @property
     def loop_us_per_event(self) -> float:
-        """Microseconds of the bot's event loop per event sent during the load."""
+        """Microseconds of the bot's event loop per event sent during the load (its cost per event while it
+        keeps up)."""
         return self.loop_cpu / max(1, self.events) * 1e6
 
     @property

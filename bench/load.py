@@ -20,8 +20,10 @@ process's maximum resident set (getrusage of the finished child). Exit 1 on a lo
 CPU: the bot's own CPU time (from /proc while it runs) and this process's (the emulator and the simulated
 members) over the same wall time, as a share of one core: the two share the machine's cores, so a figure
 near 100 % says which of them saturated first. The bot's event loop (its main thread, which runs every
-handler under the GIL; the database threads add to the process's figure) is shown apart, with its CPU per
-event handled: the cost that sets the saturation point, and steadier from run to run than the lag.
+handler under the GIL; the database threads add to the process's figure) is shown apart, with its CPU during
+the load per event sent then. Below the saturation point, where the bot keeps up, that is its cost per event:
+steadier from run to run than the lag, and the figure to compare two versions of the bot by. Past it, work
+left for after the load makes the figure too low.
 
 `--sweep` runs the load at rising rates (a fresh bot and database each) until the bot no longer keeps up:
 the saturation point is the highest rate of events it handled with no failed interaction and everything
