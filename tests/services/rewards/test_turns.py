@@ -223,5 +223,7 @@ async def test_a_turn_shared_by_many_drop_clicks_costs_a_few_round_trips(store: 
     results = await asyncio.gather(*(drops.claim(data.scope, made.drop_id, Member(m)) for m in CROWD))
     assert all(r.paid for r in results), [r.status for r in results]
     turns = rewards.engine.turns.turns - turns_before
-    per_turn = counter.count / turns
-    assert per_turn <= 12, f"{counter.count} statements awaited in {turns} turns for {len(CROWD)} clicks"
+    # Written together, a turn's clicks cost a few statements per turn, not some per click.
+    assert counter.count <= len(CROWD) // 2, (
+        f"{counter.count} statements awaited in {turns} turns for {len(CROWD)} clicks"
+    )
