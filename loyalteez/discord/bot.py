@@ -35,7 +35,7 @@ from loyalteez.discord.invite import invite_url
 from loyalteez.discord.option_names import worded
 from loyalteez.discord.options import no_nul_characters
 from loyalteez.discord.poster import NO_PINGS
-from loyalteez.discord.quick_answer import answers_at_once, run_answering_at_once
+from loyalteez.discord.quick_answer import marked_only_reads, run_answering_at_once
 from loyalteez.discord.replies import describe, send
 from loyalteez.discord.scoping import ScopeResolver
 from loyalteez.discord.special_messages import SpecialMessages
@@ -133,7 +133,7 @@ class LoyalteezBot(discord.Bot):
     async def invoke_application_command(self, ctx: discord.ApplicationContext) -> None:
         """Acknowledge first (within Discord's 3 s, whatever the database costs), then run the command; one that
         only reads runs at once and is deferred only when its answer is slow (quick_answer.py)."""
-        if answers_at_once(ctx):
+        if marked_only_reads(ctx.command):
             invoke = super().invoke_application_command
             await run_answering_at_once(ctx, lambda: invoke(ctx), self.dispatcher.acknowledging)
         elif await defer_command(ctx, self.dispatcher.acknowledging):

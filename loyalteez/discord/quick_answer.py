@@ -39,10 +39,6 @@ def marked_only_reads(command: object) -> bool:
     return bool(getattr(getattr(command, "callback", None), ONLY_READS, False))
 
 
-def answers_at_once(ctx: discord.ApplicationContext) -> bool:
-    return marked_only_reads(ctx.command)
-
-
 @dataclass
 class _Race:
     """One command racing its deadline: whichever of its answer and its deferral starts first acknowledges."""

@@ -181,19 +181,15 @@ class TurnRoundTrips:
         self.inner, self.count = inner, 0
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
+        method = getattr(self.inner, name)
+        if name not in ("execute", "executemany", "fetch_all", "fetch_one", "fetch_value", "send"):
+            return method
 
-    def _counted(self, method: str) -> Any:
-        async def call(sql: str, params: Sequence[Any] = ()) -> Any:
+        async def counted(sql: str, params: Sequence[Any] = ()) -> Any:
             self.count += _deciding.get()
-            return await getattr(self.inner, method)(sql, params)
+            return await method(sql, params)
 
-        return call
-
-    def __getattribute__(self, name: str) -> Any:
-        if name in ("execute", "executemany", "fetch_all", "fetch_one", "fetch_value", "send"):
-            return object.__getattribute__(self, "_counted")(name)
-        return object.__getattribute__(self, name)
+        return counted
 
 
 @pytest.mark.xfail(
