@@ -13,6 +13,7 @@ from typing import Any
 from loyalteez.clock import Clock
 from loyalteez.store.database import Database, Row
 from loyalteez.store.scope import Scope
+from loyalteez.store.sqlite_codecs import adapt_rows
 
 SCOPE_COLUMNS = ("brand_id", "server_id")
 # monitoring_rules rows with server_id NULL apply to every server of the brand: visible, not writable.
@@ -147,6 +148,28 @@ class ScopedTables:
             await self.db.queue(sql, [stamped[n] for n in names])
             return True
         return await self.db.execute(sql, [stamped[n] for n in names]) > 0
+
+    async def insert_many(self, table: str, rows: Sequence[Mapping[str, Any]], *, queued: bool = False) -> None:
+        """Insert rows of one shape, stamped with the scope, in one wait for the database, not one per row.
+
+        SQLite: one statement over the rows as a JSON array (an `executemany` gives up the interpreter lock
+        around every row and, beside a busy event loop, waits to win it back each time; docs/architecture.md);
+        `queued`, it is sent to run while the caller goes on (`Database.send`). PostgreSQL: `executemany`, or
+        queued as for insert."""
+        if not rows:
+            return
+        stamped = [self._stamped(table, row) for row in rows]
+        names = list(stamped[0])
+        if any(list(row) != names for row in stamped):
+            raise ValueError(f"rows inserted together into {table} must have the same columns")
+        values: list[Sequence[Any]] = [[row[n] for n in names] for row in stamped]
+        if self.db.dialect == "sqlite":
+            items = ", ".join(f"json_extract(r.value, '$[{n}]')" for n in range(len(names)))
+            sql = f"INSERT INTO {table} ({', '.join(names)}) SELECT {items} FROM json_each(?) AS r WHERE TRUE"
+            await (self.db.send if queued else self.db.execute)(sql, [adapt_rows(values)])
+            return
+        sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        await (self.db.queue_many if queued else self.db.executemany)(sql, values)
 
     async def upsert(
         self,

@@ -10,16 +10,19 @@ SQLite is asked as it runs in production (no statistics); PostgreSQL whether an 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
+from loyalteez.services.drops import Drops
 from loyalteez.services.rewards import ClaimRequest, Member, Rewards
 from loyalteez.services.rewards.admin_events import EventOptions, create_event
 from loyalteez.services.rewards.admin_server import set_role_bonus
 from loyalteez.store import Scope, Store
 from loyalteez.store.database import Database, Row
+from tests.services.drops.test_service import new_drop
 from tests.services.rewards.helpers import ALICE, BOB, BOOSTER, CAROL, Messages, connected
 
 GROWING = {
@@ -30,12 +33,14 @@ GROWING = {
     "loyalteez_member_analytics",
     "loyalteez_daily_checkins",
     "discord_audit_log",
+    "discord_drop_claims",
 }
 # Columns that only name the tenant: an index search on these alone reads a whole server's (brand's) rows.
 SCOPE_ONLY = {"brand_id", "server_id", "is_test"}
 # The brand's real spend for budgets: one covering-index sum, read once a minute per brand (BrandSpend).
 ALLOWED = ("SELECT COALESCE(SUM(amount), 0) FROM loyalteez_reward_ledger WHERE brand_id = ? AND is_test = ?",)
 HISTORY_SERVERS = ("1002", "1003")
+EVENTS = ("bonus_drop", "open_drop")  # a drop with a claim limit (claimed alone) and one without (crowds share turns)
 
 
 class Recorder:
@@ -64,6 +69,16 @@ class Recorder:
     async def send(self, sql: str, params: Sequence[Any] = ()) -> None:
         self._note(sql, params)
         await self.inner.send(sql, params)
+
+    async def queue(self, sql: str, params: Sequence[Any] = (), *, once: bool = False) -> None:
+        self._note(sql, params)
+        await self.inner.queue(sql, params, once=once)
+
+    async def queue_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        rows = list(rows)
+        if rows:
+            self._note(sql, rows[0])
+        await self.inner.queue_many(sql, rows)
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         self._note(sql, params)
@@ -121,6 +136,7 @@ async def reward_path(store: Store) -> dict[str, Sequence[Any]]:
     data = await connected(store)
     await create_event(data, "1", "keyword_ping", EventOptions(reward=5, trigger="keyword", keywords=["ltz"]))
     await create_event(data, "1", "bonus_drop", EventOptions(reward=20, trigger="none", max_total_claims=100))
+    await create_event(data, "1", "open_drop", EventOptions(reward=3, trigger="drop"))  # no claim limit
     await set_role_bonus(data, "1", BOOSTER, "multiplier", 1.5)
     await store.update_brand("brand_a", {"ltz_budget": 1_000_000})
     await history(store, 6000)
@@ -135,6 +151,10 @@ async def reward_path(store: Store) -> dict[str, Sequence[Any]]:
     await rewards.writer.flush()
     await rewards.claim(data.scope, ClaimRequest("i1", Member(ALICE), "bonus_drop"))
     await rewards.join(data.scope, ClaimRequest("i2", Member(BOB), "welcome"))
+    drops = Drops(store, store.clock, rewards)
+    capped, crowded = [await new_drop(drops, data, f"55500000000000010{n}", event=e) for n, e in enumerate(EVENTS)]
+    await drops.claim(data.scope, capped, Member(ALICE))
+    await asyncio.gather(*(drops.claim(data.scope, crowded, Member(m)) for m in (ALICE, BOB, CAROL, ALICE)))
     await rewards.close()
     store.db = recorder.inner  # type: ignore[assignment]
     return recorder.seen

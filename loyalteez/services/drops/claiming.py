@@ -3,7 +3,8 @@
 A claim is one transaction through the engine (`RewardsEngine.pay`, ledger key `drop:<drop id>:<member>`): its
 guard inserts the member's claim row and takes a slot, the engine's ladder decides, any refusal rolls both
 back (see service.py). On SQLite a click on a drop with no claim limit shares the one writer's turn instead
-(`RewardsEngine.pay_in_turn`, services/rewards/turns.py); on PostgreSQL a few claims of a drop go to the
+(`RewardsEngine.pay_in_turn`, services/rewards/turns.py, with the other clicks on the drop: `DropClick`); on
+PostgreSQL a few claims of a drop go to the
 database at once per process (`_gate`).
 """
 
@@ -11,10 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from loyalteez.clock import Clock
 from loyalteez.ids import new_id
@@ -23,6 +24,7 @@ from loyalteez.services.common import input as common
 from loyalteez.services.common import texts as shared
 from loyalteez.services.drops import texts
 from loyalteez.services.rewards.events import Member, Payout
+from loyalteez.services.rewards.hooks import SharedClaim
 from loyalteez.services.rewards.outcomes import Outcome, Paid, RefusalReason, Refused
 from loyalteez.services.rewards.service import Rewards
 from loyalteez.store import Scope, ScopedData, Store
@@ -132,22 +134,15 @@ class Claiming:
             # round trips): a crowd clicking while they load would queue on the row behind each such claim.
             await self.rewards.engine.cache.get(data)
 
-        async def reserve(d: ScopedData) -> Refused | None:
-            status, after = await d.drops.reserve_with_room(drop_id, member.id, new_id(), now)
-            reserved["result"] = (status, after)
-            return None if status == "ok" else Refused(RefusalReason.DUPLICATE, status)
-
-        async def give_back(d: ScopedData) -> None:
-            await d.drops.unreserve(drop_id, member.id)
-
         try:
             # With one writer (SQLite), claims of a drop with no claim limit share its turn with the claims and
             # commands waiting beside them (a claim filling a capped drop must not wait on others' refusals).
             in_turn = None
             if drop.max_claims is None:
-                in_turn = await self.rewards.engine.pay_in_turn(
-                    scope, payout, guard=reserve, undo=give_back, on_paid=on_paid
-                )
+                click = DropClick(drop_id, event, member.id, now)
+                in_turn = await self.rewards.engine.pay_in_turn(scope, payout, click)
+                if in_turn is not None and click.status is not None:
+                    reserved["result"] = (click.status, click.after)
             if in_turn is not None:
                 outcome = in_turn
             else:
@@ -204,3 +199,47 @@ class Claiming:
         if status == "expired":
             return ClaimResult("expired", texts.DROP_EXPIRED, drop, ended_now=ended_now)
         return ClaimResult("ended", texts.DROP_ENDED, drop, ended_now=ended_now)
+
+
+@dataclass(eq=False)
+class DropClick(SharedClaim):
+    """A member's click on a drop with no claim limit, sharing the writer's turn: the clicks on one drop in a
+    turn are reserved, given back and recorded together (a crowd costs the turn a few statements)."""
+
+    drop_id: str
+    event: str
+    member_id: str
+    clicked_at: datetime
+    status: ReserveStatus | None = None  # what its reservation found
+    after: Drop | None = None  # the drop after its turn's slots were taken
+
+    @property
+    def kind(self) -> Hashable:
+        return ("drop", self.drop_id)
+
+    async def reserve(self, data: ScopedData, claims: Sequence[Self]) -> list[Refused | None]:
+        clicks = [(new_id(), c.member_id, c.clicked_at) for c in claims]
+        statuses, after = await data.drops.reserve_crowd(self.drop_id, clicks)
+        for claim, status in zip(claims, statuses, strict=True):
+            claim.status, claim.after = status, after if status == "ok" else None
+        return [None if status == "ok" else Refused(RefusalReason.DUPLICATE, status) for status in statuses]
+
+    async def give_back(self, data: ScopedData, claims: Sequence[Self]) -> None:
+        await data.drops.give_back_crowd(self.drop_id, [c.member_id for c in claims])
+        for claim in claims:
+            claim.status = None  # decided again alone, or refused: the reservation it made is gone
+
+    async def record(self, data: ScopedData, paid: Sequence[tuple[Self, Paid]]) -> None:
+        await data.drops.set_claim_amounts(self.drop_id, {c.member_id: p.amount for c, p in paid})
+        await audit.record_members(
+            data,
+            [
+                audit.MemberAction(
+                    c.member_id,
+                    "drops.claimed",
+                    {"drop_id": self.drop_id, "event": self.event, "amount": p.amount, "ledger_id": p.ledger_id},
+                    p.is_test,
+                )
+                for c, p in paid
+            ],
+        )

@@ -9,8 +9,9 @@ expired), then the engine's ladder, role bonuses, streak multiplier, test mode a
 any refusal rolls the claim row and the slot back. The slot that fills the drop also ends it (ended_at), so
 claims_count never passes max_claims however many members click at once, on SQLite or PostgreSQL. On SQLite
 a click on a drop with no claim limit shares the one writer's turn with the claims waiting beside it
-(`RewardsEngine.pay_in_turn`, services/rewards/turns.py): its claim row and slot go in only while the drop is
-live, and are given back if the engine refuses the payout. Claiming is in claiming.py (`Drops` inherits it).
+(`RewardsEngine.pay_in_turn`, services/rewards/turns.py): the clicks on one drop in a turn are reserved
+together (a claim row and slot each, only while the drop is live), given back together if the engine refuses
+their payouts, and recorded together (`DropClick`). Claiming is in claiming.py (`Drops` inherits it).
 
 The event's per-member caps and cooldown apply across its drops (they are the event's rules); its
 max_total_claims applies to each drop instead of the event as a whole. Drops are never deleted: ended_at

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from loyalteez.clock import Clock
 from loyalteez.services.access import audit
@@ -26,11 +26,11 @@ from loyalteez.services.rewards.batch_checks import NeedsLocks, Preloaded
 from loyalteez.services.rewards.candidates import candidate_for
 from loyalteez.services.rewards.config import ServerRewards
 from loyalteez.services.rewards.events import ClaimRequest, ManualReward, Member, Payout
-from loyalteez.services.rewards.hooks import Guard, OnPaid
+from loyalteez.services.rewards.hooks import Guard, OnPaid, SharedClaim
 from loyalteez.services.rewards.ladder import Candidate, refuse
 from loyalteez.services.rewards.outcomes import Outcome, Paid, RefusalReason, Refused
 from loyalteez.services.rewards.planning import Plan
-from loyalteez.services.rewards.turns import Ask, SharedTurns, TurnGuard, Undo
+from loyalteez.services.rewards.turns import Ask, SharedTurns, reserve_claims, settle_claims
 from loyalteez.store import Scope, ScopedData, Store
 
 MANUAL_MAX = 10_000
@@ -138,17 +138,16 @@ class RewardsEngine(BatchEngine, BalanceImports):
             per_instance_total=payout.per_instance_total,
         )
 
-    async def pay_in_turn(
-        self, scope: Scope, payout: Payout, *, guard: TurnGuard, undo: Undo, on_paid: OnPaid | None = None
-    ) -> Outcome | None:
-        """`pay` sharing the one writer's turn with other claims (turns.py); None where there is no shared turn
-        (PostgreSQL, or inside a transaction): then call `pay`. `guard` must write nothing when it refuses."""
+    async def pay_in_turn(self, scope: Scope, payout: Payout, claim: SharedClaim) -> Outcome | None:
+        """`pay` sharing the one writer's turn with other claims (turns.py), `claim` doing the guard's and
+        on_paid's work for all its kind at once (hooks.py); None where there is no shared turn (PostgreSQL, or
+        inside a transaction): then call `pay`."""
         if self.turns is None or payout.synthetic or payout.member.is_bot or self.store.in_transaction():
             return None
         details = {"source": payout.source, **(payout.details or {})}
         ask = Ask(
             scope, payout.member, payout.event_type, payout.key, None, None, payout.amount, details, payout.key,
-            payout.per_instance_total, guard, undo, on_paid,
+            payout.per_instance_total, claim,
         )  # fmt: skip
         return await self.turns.decide(ask)
 
@@ -295,34 +294,39 @@ class RewardsEngine(BatchEngine, BalanceImports):
             await data.rewards.lock(brand=scope.brand_id not in locked)
             locked.add(scope.brand_id)
             cfg = await self.cache.get(data)
-            plans: list[Plan] = []
-            planned: list[int] = []
+            candidates: dict[int, Candidate] = {}
             for index in groups[scope]:
                 ask = asks[index]
                 candidate = candidate_for(
                     cfg, ask.member, ask.event_type, ask.interaction_id, ask.trigger, ask.channel, ask.amount,
                     ask.details, ask.key, False, ask.per_instance_total,
                 )  # fmt: skip
-                held = candidate if not isinstance(candidate, Candidate) else ask.guard and await ask.guard(data)
-                if held is not None:
-                    outcomes[index] = held
-                    if isinstance(candidate, Candidate):
-                        guard_refused.append(index)
-                    continue
-                plans.append(Plan(candidates=(cast(Candidate, candidate),)))
-                planned.append(index)
-            if plans:
+                if isinstance(candidate, Candidate):
+                    candidates[index] = candidate
+                else:
+                    outcomes[index] = candidate
+            claims = [(index, claim) for index in candidates if (claim := asks[index].claim) is not None]
+            held = await reserve_claims(data, claims)
+            outcomes.update(held)
+            guard_refused.extend(held)
+            planned = [index for index in candidates if index not in held]
+            if planned:
                 pending = spent.get(scope.brand_id, 0)
+                plans = [Plan(candidates=(candidates[index],)) for index in planned]
                 results, paid = await self._run(data, cfg, plans, pending, [moment] * len(plans))
                 spent[scope.brand_id] = pending + paid
+                recorded: list[tuple[SharedClaim, Paid]] = []
+                refused: list[SharedClaim] = []
                 for index, result in zip(planned, results, strict=True):
-                    ask, outcome = asks[index], result.results[0]
-                    if isinstance(outcome, Paid) and ask.on_paid is not None:
-                        await ask.on_paid(data, outcome)  # same transaction: no payout without its record
-                    elif not isinstance(outcome, Paid) and ask.undo is not None:
-                        await ask.undo(data)  # the guard's reservation goes with the refusal
-                        gave_back = True
+                    claim, outcome = asks[index].claim, result.results[0]
                     outcomes[index] = outcome
+                    if claim is not None and isinstance(outcome, Paid):
+                        recorded.append((claim, outcome))
+                    elif claim is not None:
+                        refused.append(claim)
+                # Same transaction: no payout without its record, no reservation outliving its refusal.
+                await settle_claims(data, recorded, refused)
+                gave_back = gave_back or bool(refused)
         if gave_back:
             for index in guard_refused:
                 outcomes[index] = None

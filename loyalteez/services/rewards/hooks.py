@@ -16,14 +16,20 @@ test mode, budget and ledger as every other payout. `guard` runs in the payout's
 server's rewards lock is held and before the ladder: it reserves what is being paid for (a drop's claim
 slot) and returns None, or returns a refusal. When the guard refuses, or the ladder refuses after the guard
 reserved, the whole transaction rolls back, so a reservation never outlives a refusal.
+
+Paying in a shared turn: `RewardsEngine.pay_in_turn(scope, Payout, SharedClaim)` is `pay` for a thing many
+members claim at once (a drop's button), deciding it with the other commands waiting for SQLite's one writer
+(turns.py). Its `SharedClaim` does the guard's and on_paid's work for every claim of its `kind` in the turn at
+once: a few statements per turn, whatever the crowd.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from loyalteez.services.rewards.outcomes import Paid, Refused
 
@@ -60,3 +66,27 @@ AfterBatch = Callable[["ScopedData", BatchEffects], Awaitable[None]]
 # A guard reserves what a payout is for (or refuses); an on_paid callback records it once paid.
 Guard = Callable[["ScopedData"], Awaitable[Refused | None]]
 OnPaid = Callable[["ScopedData", Paid], Awaitable[None]]
+
+
+class SharedClaim(ABC):
+    """What one payout sharing a turn is for (a member's click on a drop). The claims of one `kind` in a turn
+    are handled by one call on the first of them, given all of them in arrival order, inside the turn's
+    transaction: each statement awaited there holds up every claim queued behind the turn."""
+
+    @property
+    @abstractmethod
+    def kind(self) -> Hashable:
+        """Claims handled together (those of one drop)."""
+
+    @abstractmethod
+    async def reserve(self, data: ScopedData, claims: Sequence[Self]) -> list[Refused | None]:
+        """Reserve what each claim is for, in order (an earlier claim may take what a later one wanted):
+        None for each reserved, or its refusal. Writes nothing for a refused claim."""
+
+    @abstractmethod
+    async def give_back(self, data: ScopedData, claims: Sequence[Self]) -> None:
+        """Undo the reservations of claims whose payout the ladder refused."""
+
+    @abstractmethod
+    async def record(self, data: ScopedData, paid: Sequence[tuple[Self, Paid]]) -> None:
+        """Record each claim's payout with what it was for (no payout without its record)."""

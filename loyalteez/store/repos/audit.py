@@ -27,6 +27,21 @@ class AuditFilter:
     mentions: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One audit row to add."""
+
+    row_id: str
+    actor_type: str
+    actor_id: str | None
+    action: str
+    target_user_id: str | None
+    details: Mapping[str, Any] | None
+    before_state: Mapping[str, Any] | None
+    after_state: Mapping[str, Any] | None
+    is_test: bool
+
+
 class AuditRepository(Repository):
     """The append-only audit trail of admin and system actions of one server."""
 
@@ -44,21 +59,35 @@ class AuditRepository(Repository):
         is_test: bool,
     ) -> None:
         """Add one entry in the caller's transaction."""
-        await self._tables.insert(
-            AUDIT,
-            {
-                "id": row_id,
-                "actor_type": actor_type,
-                "actor_id": actor_id,
-                "action": action,
-                "target_user_id": target_user_id,
-                "details": dict(details) if details is not None else None,
-                "before_state": dict(before_state) if before_state is not None else None,
-                "after_state": dict(after_state) if after_state is not None else None,
-                "is_test": is_test,
-            },
-            queued=True,  # goes to PostgreSQL with the transaction's next statement or its COMMIT
+        await self.append_many(
+            [
+                AuditEntry(
+                    row_id, actor_type, actor_id, action, target_user_id, details, before_state, after_state, is_test
+                )
+            ]
         )
+
+    async def append_many(self, entries: Sequence[AuditEntry]) -> None:
+        """Add entries in the caller's transaction, as one statement (a crowd's drop claims in one turn)."""
+        rows = [
+            {
+                "id": e.row_id,
+                "actor_type": e.actor_type,
+                "actor_id": e.actor_id,
+                "action": e.action,
+                "target_user_id": e.target_user_id,
+                "details": dict(e.details) if e.details is not None else None,
+                "before_state": dict(e.before_state) if e.before_state is not None else None,
+                "after_state": dict(e.after_state) if e.after_state is not None else None,
+                "is_test": e.is_test,
+            }
+            for e in entries
+        ]
+        if len(rows) == 1:
+            # goes to PostgreSQL with the transaction's next statement or its COMMIT
+            await self._tables.insert(AUDIT, rows[0], queued=True)
+            return
+        await self._tables.insert_many(AUDIT, rows, queued=True)
 
     async def newest_snapshot(
         self,

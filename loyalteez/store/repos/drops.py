@@ -9,96 +9,33 @@ READ COMMITTED as on SQLite's single writer.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from loyalteez.store.pg_literals import render
 from loyalteez.store.repos._shared import member_counts
-from loyalteez.store.repos.base import Repository
+from loyalteez.store.repos.drop_crowds import DropCrowds
+from loyalteez.store.repos.drop_rows import (
+    CLAIMS,
+    DROPS,
+    RULES,
+    WATCHES,
+    Drop,
+    DropClaim,
+    DropWatch,
+    ReserveStatus,
+)
 
-DROPS, CLAIMS, WATCHES, RULES = "discord_drops", "discord_drop_claims", "loyalteez_drop_watches", "monitoring_rules"
+__all__ = ["Drop", "DropClaim", "DropWatch", "DropsRepository", "ReserveStatus", "refused_ahead"]
+
 LIVE_SHOWN = 100
-
-ReserveStatus = Literal["ok", "claimed", "unavailable"]
 # A reservation sent ahead (`DropsRepository.reserve_ahead`) that finds no slot fails its transaction with one of these.
 _AHEAD_REFUSALS: dict[str, ReserveStatus] = {"LZD01": "claimed", "LZD02": "unavailable"}
 _AHEAD_TAG = "$loyalteez_drop$"
 
 
-@dataclass(frozen=True, slots=True)
-class Drop:
-    drop_id: str
-    event_id: str
-    drop_type: str
-    message_id: str | None
-    channel_id: str | None
-    emoji: str | None
-    expires_at: datetime | None
-    max_claims: int | None
-    claims_count: int
-    created_by: str | None
-    created_at: datetime | None
-    ended_at: datetime | None
-
-    @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> Drop:
-        max_claims = row.get("max_claims")
-        return cls(
-            drop_id=str(row["drop_id"]),
-            event_id=row["event_id"],
-            drop_type=row.get("drop_type") or "button",
-            message_id=row.get("message_id"),
-            channel_id=row.get("channel_id"),
-            emoji=row.get("emoji"),
-            expires_at=row.get("expires_at"),
-            max_claims=None if max_claims is None else int(max_claims),
-            claims_count=int(row.get("claims_count") or 0),
-            created_by=row.get("created_by"),
-            created_at=row.get("created_at"),
-            ended_at=row.get("ended_at"),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class DropClaim:
-    drop_id: str
-    member_id: str
-    claimed_at: datetime | None
-    reward_amount: int | None
-
-    @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> DropClaim:
-        amount = row.get("reward_amount")
-        return cls(
-            str(row["drop_id"]), row["discord_user_id"], row.get("claimed_at"), None if amount is None else int(amount)
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class DropWatch:
-    channel_id: str
-    event_id: str
-    emoji: str
-    lifespan_minutes: int | None
-    created_by: str | None
-    created_at: datetime | None
-
-    @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> DropWatch:
-        minutes = row.get("lifespan_minutes")
-        return cls(
-            row["channel_id"],
-            row["event_id"],
-            row["emoji"],
-            None if minutes is None else int(minutes),
-            row.get("created_by"),
-            row.get("created_at"),
-        )
-
-
-class DropsRepository(Repository):
+class DropsRepository(DropCrowds):
     """Drops, their claims and watched channels of one server."""
 
     # -- drops ------------------------------------------------------------------------------------------------
@@ -186,33 +123,6 @@ class DropsRepository(Repository):
             [now, *scope_params, drop_id, now],
         )
         return ("ok", Drop.from_row(row)) if row is not None else ("unavailable", None)
-
-    async def reserve_with_room(
-        self, drop_id: str, member_id: str, claim_id: str, now: datetime
-    ) -> tuple[ReserveStatus, Drop | None]:
-        """`reserve`, writing nothing when it refuses (the claim row goes in only while the drop is live with
-        room): for claims decided together in one transaction, where a refusal cannot roll back alone."""
-        scope_sql, scope_params = self._tables.scope_filter(DROPS)
-        added = await self._db.execute(
-            f"INSERT INTO {CLAIMS} (claim_id, drop_id, brand_id, server_id, discord_user_id, claimed_at) "
-            f"SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM {DROPS} WHERE {scope_sql} AND drop_id = ? "
-            "AND ended_at IS NULL AND (expires_at IS NULL OR expires_at > ?) "
-            "AND (max_claims IS NULL OR claims_count < max_claims)) ON CONFLICT (drop_id, discord_user_id) DO NOTHING",
-            [claim_id, drop_id, self.scope.brand_id, self.scope.server_id, member_id, now, *scope_params, drop_id, now],
-        )
-        if added < 1:
-            return ("claimed" if await self.has_claimed(drop_id, member_id) else "unavailable"), None
-        return await self._take_slot(drop_id, now)  # live with room: just checked in this transaction
-
-    async def unreserve(self, drop_id: str, member_id: str) -> None:
-        """Give back a claim `reserve_with_room` took in this transaction, whose payout was refused (a drop
-        with no claim limit: its slot ended nothing)."""
-        await self._tables.delete(CLAIMS, {"drop_id": drop_id, "discord_user_id": member_id})
-        scope_sql, scope_params = self._tables.scope_filter(DROPS)
-        await self._db.execute(
-            f"UPDATE {DROPS} SET claims_count = claims_count - 1 WHERE {scope_sql} AND drop_id = ?",
-            [*scope_params, drop_id],
-        )
 
     async def reserve_ahead(self, drop: Drop, member_id: str, claim_id: str, now: datetime) -> bool:
         """`reserve` as one statement sent with the paying transaction's next message (PostgreSQL, a drop

@@ -175,14 +175,15 @@ _deciding: contextvars.ContextVar[bool] = contextvars.ContextVar("deciding-a-tur
 
 class TurnRoundTrips:
     """Counts the statements a shared turn's decision awaits, one by one: each waits for the event loop to come
-    round, about 200 ms when the bot is overloaded."""
+    round, about 200 ms when the bot is overloaded. A sent write (`send`) is not awaited; a queued one is, on
+    SQLite."""
 
     def __init__(self, inner: Any) -> None:
         self.inner, self.count = inner, 0
 
     def __getattr__(self, name: str) -> Any:
         method = getattr(self.inner, name)
-        if name not in ("execute", "executemany", "fetch_all", "fetch_one", "fetch_value", "send"):
+        if name not in ("execute", "executemany", "fetch_all", "fetch_one", "fetch_value", "queue", "queue_many"):
             return method
 
         async def counted(sql: str, params: Sequence[Any] = ()) -> Any:
@@ -192,12 +193,6 @@ class TurnRoundTrips:
         return counted
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="each drop click in a turn awaits its reservation and its paid record one by one: in the load "
-    "benchmark at rate 22, overloaded, one turn of 250 (64 clicks) took 17.8 s, 13.3 s of it in the clicks' "
-    "reservations, while the ladder decided all 250 in 0.27 s; every claim queued behind it waited",
-)
 async def test_a_turn_shared_by_many_drop_clicks_costs_a_few_round_trips(store: Store, data: ScopedData) -> None:
     rewards = Rewards(store, store.clock)
     if rewards.engine.turns is None:
@@ -219,7 +214,10 @@ async def test_a_turn_shared_by_many_drop_clicks_costs_a_few_round_trips(store: 
     results = await asyncio.gather(*(drops.claim(data.scope, made.drop_id, Member(m)) for m in CROWD))
     assert all(r.paid for r in results), [r.status for r in results]
     turns = rewards.engine.turns.turns - turns_before
-    # Written together, a turn's clicks cost a few statements per turn, not some per click.
-    assert counter.count <= len(CROWD) // 2, (
+    # Written together, a turn's clicks cost a few statements per turn (7 here), not some per click (4 each).
+    assert counter.count <= min(8 * turns, len(CROWD) // 2), (
         f"{counter.count} statements awaited in {turns} turns for {len(CROWD)} clicks"
     )
+    claims = await tables(data).select("discord_drop_claims", {"drop_id": made.drop_id})
+    assert sorted(c["discord_user_id"] for c in claims) == sorted(CROWD) and {c["reward_amount"] for c in claims} == {7}
+    assert await tables(data).count("discord_audit_log", {"action": "drops.claimed"}) == len(CROWD)
