@@ -4,8 +4,7 @@ A claim is one transaction through the engine (`RewardsEngine.pay`, ledger key `
 guard inserts the member's claim row and takes a slot, the engine's ladder decides, any refusal rolls both
 back (see service.py). On SQLite a click on a drop with no claim limit shares the one writer's turn instead
 (`RewardsEngine.pay_in_turn`, services/rewards/turns.py, with the other clicks on the drop: `DropClick`); on
-PostgreSQL a few claims of a drop go to the
-database at once per process (`_gate`).
+PostgreSQL a few claims of a drop go to the database at once per process (`_gate`).
 """
 
 from __future__ import annotations
@@ -104,22 +103,10 @@ class Claiming:
             reserved["result"] = (status, after)
             return None if status == "ok" else Refused(RefusalReason.DUPLICATE, status)
 
+        click = DropClick(drop_id, event, member.id, now)
+
         async def on_paid(d: ScopedData, paid: Paid) -> None:
-            await d.drops.set_claim_amount(drop_id, member.id, paid.amount)
-            await audit.record(
-                d,
-                actor_type="user",
-                actor_id=member.id,
-                action="drops.claimed",
-                target_user_id=member.id,
-                is_test=paid.is_test,
-                details={
-                    "drop_id": drop_id,
-                    "event": event,
-                    "amount": paid.amount,
-                    "ledger_id": paid.ledger_id,
-                },
-            )
+            await click.record(d, [(click, paid)])
 
         payout = Payout(
             key=f"drop:{drop_id}:{member.id}",
@@ -139,7 +126,6 @@ class Claiming:
             # commands waiting beside them (a claim filling a capped drop must not wait on others' refusals).
             in_turn = None
             if drop.max_claims is None:
-                click = DropClick(drop_id, event, member.id, now)
                 in_turn = await self.rewards.engine.pay_in_turn(scope, payout, click)
                 if in_turn is not None and click.status is not None:
                     reserved["result"] = (click.status, click.after)

@@ -179,12 +179,6 @@ class DropsRepository(DropCrowds):
     async def has_claimed(self, drop_id: str, member_id: str) -> bool:
         return await self._tables.count(CLAIMS, {"drop_id": drop_id, "discord_user_id": member_id}) > 0
 
-    async def set_claim_amount(self, drop_id: str, member_id: str, amount: int) -> None:
-        """What the engine paid for a claim, on its claim row."""
-        await self._tables.update(
-            CLAIMS, {"drop_id": drop_id, "discord_user_id": member_id}, {"reward_amount": amount}, queued=True
-        )
-
     async def claims(self, drop_id: str) -> list[DropClaim]:
         """A drop's claims, first first."""
         rows = await self._tables.select(CLAIMS, {"drop_id": drop_id}, order_by=("claimed_at",))

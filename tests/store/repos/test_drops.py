@@ -67,7 +67,7 @@ async def test_claims_are_counted_per_member_and_keep_their_amount(store: Store)
     now = store.clock.now()
     assert (await data.drops.reserve(drop_id, "811", new_id(), now))[0] == "ok"
     assert await data.drops.reserve(drop_id, "811", new_id(), now) == ("claimed", None)
-    await data.drops.set_claim_amount(drop_id, "811", 20)
+    await data.drops.set_claim_amounts(drop_id, {"811": 20})
     assert await data.drops.has_claimed(drop_id, "811") and not await data.drops.has_claimed(drop_id, "812")
     assert [(c.member_id, c.reward_amount) for c in await data.drops.claims(drop_id)] == [("811", 20)]
     assert await data.drops.claim_counts() == {"811": 1}
