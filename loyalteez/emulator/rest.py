@@ -50,6 +50,7 @@ class CapturedRequest:
     path: str  # after /api/v10, with the query string removed
     template: str | None  # e.g. /channels/{channel_id}/messages; None for unknown routes
     query: dict[str, str]
+    content_type: str | None = None  # how the body came: application/json, multipart/form-data, ...
     body: Any = None
     files: list[UploadedFile] = field(default_factory=list)
     status: int | None = None
@@ -188,6 +189,7 @@ async def discord_middleware(request: web.Request, handler: Handler) -> web.Stre
         path=request.path[len(API_PREFIX) :],
         template=route_template(request),
         query=dict(request.query),
+        content_type=request.content_type if request.body_exists else None,
     )
     emu.requests.append(record)
     emu.inflight += 1
