@@ -34,19 +34,17 @@ CHAT_EVENTS = frozenset({"message", "raw_reaction_add", "raw_reaction_remove"})
 CHAT_PAYLOADS = ("MESSAGE_CREATE", "MESSAGE_REACTION_ADD", "MESSAGE_REACTION_REMOVE")
 # Chat handled per turn of the event loop before reading the gateway and answering interactions again: at
 # most SLICE events and SLICE_SECONDS of loop time, because every await of a command (each database
-# statement) waits for a turn, and a turn lasts as long as the work queued in it. Not fewer events while
-# members are answered promptly: each slice is followed by the idle step below while anyone is being
-# answered, which the selector rounds up to a millisecond, so slices of 4 light events left the loop idle
-# half the time under heavy chat (the bot fell behind at 4,300-4,700 events/s with CPU to spare, against
-# 5,800-6,000 with slices of 16: bench/load.py). Once a member has waited CROWDED, slices shrink to
-# CROWDED_SLICE: past the bot's capacity, bigger slices left answers waiting over 10 s.
+# statement) waits for a turn, and a turn lasts as long as the work queued in it. Once a member has waited
+# CROWDED, slices shrink to CROWDED_SLICE: past the bot's capacity, bigger slices left answers waiting over
+# 10 s. Between slices the loop is handed back, never left idle: an idle step after each slice (half a
+# millisecond, which the selector rounds up to one) capped chat at about 16 events a millisecond while anyone
+# was being answered, and the bot fell behind with CPU to spare (bench/load.py --sweep: saturation 8,264
+# events/s with it, 9,207 without, in interleaved sweeps; at twice the saturation point 0 failed
+# interactions and no acknowledgement after 3 s either way).
 SLICE = 16
 SLICE_SECONDS = 0.002
 CROWDED = 0.2
 CROWDED_SLICE = 4
-# While members' commands or clicks are being answered, chat also leaves the loop idle this long after each
-# slice: when the bot is short of CPU, interactions get it first and chat waits in the backlog.
-YIELD_TO_INTERACTIONS = 0.0005
 # A member waiting this long for an answer makes chat pause, in steps of PAUSE_STEP, while the loop is busy (a
 # step that ends more than BUSY late); chat still takes a slice at least every MOST_PAUSE.
 LATE = 0.5
@@ -198,9 +196,6 @@ class ChatBacklog:
 
     async def _give_way(self) -> None:
         """Between slices: the loop goes back to the gateway and the members, longer when they are waiting."""
-        if not self._answering:
-            await asyncio.sleep(0)
-            return
         loop = asyncio.get_running_loop()
         paused = 0.0
         while self._answering.longest_wait() >= LATE and paused < MOST_PAUSE:
@@ -210,7 +205,7 @@ class ChatBacklog:
             paused += step
             if step < PAUSE_STEP + BUSY:
                 break  # the loop had time to spare: those members wait for something else (a slow database)
-        await asyncio.sleep(YIELD_TO_INTERACTIONS)
+        await asyncio.sleep(0)
 
     def task(self) -> asyncio.Task[None] | None:
         """The task handling queued chat now, if any."""
