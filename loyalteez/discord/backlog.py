@@ -36,15 +36,17 @@ CHAT_PAYLOADS = ("MESSAGE_CREATE", "MESSAGE_REACTION_ADD", "MESSAGE_REACTION_REM
 # most SLICE events and SLICE_SECONDS of loop time, because every await of a command (each database
 # statement) waits for a turn, and a turn lasts as long as the work queued in it. Once a member has waited
 # CROWDED, slices shrink to CROWDED_SLICE: past the bot's capacity, bigger slices left answers waiting over
-# 10 s. Between slices the loop is handed back, never left idle: an idle step after each slice (half a
-# millisecond, which the selector rounds up to one) capped chat at about 16 events a millisecond while anyone
-# was being answered, and the bot fell behind with CPU to spare (bench/load.py --sweep: saturation 8,264
-# events/s with it, 9,207 without, in interleaved sweeps; at twice the saturation point 0 failed
-# interactions and no acknowledgement after 3 s either way).
+# 10 s. Then chat also leaves the loop idle for YIELD_TO_INTERACTIONS after each slice, so interactions get
+# the CPU first; not before: an idle step after every slice while anyone at all was being answered (half a
+# millisecond, which the selector rounds up to one) capped chat and left the bot behind with CPU to spare
+# (bench/load.py --sweep, interleaved: saturation 8,264 events/s idling after every slice, 8,873 only once
+# a member has waited CROWDED, 9,207 never; at twice the saturation point 0 failed interactions in all
+# three, acknowledgements' p99 308, 543 and 544 ms, commands' p99 0.65, 0.90 and 1.07 s).
 SLICE = 16
 SLICE_SECONDS = 0.002
 CROWDED = 0.2
 CROWDED_SLICE = 4
+YIELD_TO_INTERACTIONS = 0.0005
 # A member waiting this long for an answer makes chat pause, in steps of PAUSE_STEP, while the loop is busy (a
 # step that ends more than BUSY late); chat still takes a slice at least every MOST_PAUSE.
 LATE = 0.5
@@ -205,7 +207,7 @@ class ChatBacklog:
             paused += step
             if step < PAUSE_STEP + BUSY:
                 break  # the loop had time to spare: those members wait for something else (a slow database)
-        await asyncio.sleep(0)
+        await asyncio.sleep(YIELD_TO_INTERACTIONS if self._answering.longest_wait() >= CROWDED else 0)
 
     def task(self) -> asyncio.Task[None] | None:
         """The task handling queued chat now, if any."""
