@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from loyalteez.clock import ManualClock
-from loyalteez.emulator.harness import Harness, running_bot
+from loyalteez.emulator.harness import Harness
 from loyalteez.emulator.interactions import DEFERRED_REPLY, REPLY
-from tests.reliability.helpers import CLAIMABLE, claimable_event, connect
+from tests.reliability.helpers import CLAIMABLE
 
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
 
 
-@pytest.fixture
-async def harness(tmp_path, clock: ManualClock) -> AsyncIterator[Harness]:
-    async with running_bot(tmp_path, clock=clock) as h:
-        await connect(h)
-        await claimable_event(h)
-        yield h
-
-
-async def test_answers_and_deferrals_go_as_json_and_members_see_them(harness: Harness) -> None:
-    alice = harness.guild.member("alice")
-    before = len(harness.emu.requests_to("POST", CALLBACK))  # the admin's setup commands
+async def test_answers_and_deferrals_go_as_json_and_members_see_them(claimable: Harness) -> None:
+    alice = claimable.guild.member("alice")
+    before = len(claimable.emu.requests_to("POST", CALLBACK))  # the admin's setup commands
     help_reply = await alice.slash("help")  # answered at once, in the callback
     claim_reply = await alice.slash("claim", event=CLAIMABLE)  # deferred, then a follow-up
     assert help_reply.type == REPLY and help_reply.ephemeral and help_reply.embed is not None, help_reply
     assert claim_reply.type == DEFERRED_REPLY and "You earned" in claim_reply.content, claim_reply
-    callbacks = harness.emu.requests_to("POST", CALLBACK)[before:]
+    callbacks = claimable.emu.requests_to("POST", CALLBACK)[before:]
     assert [r.status for r in callbacks] == [200, 200], callbacks
     assert {r.content_type for r in callbacks} == {"application/json"}

@@ -6,35 +6,25 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import discord
 import pytest
 from discord.webhook.async_ import AsyncWebhookAdapter
 
-from loyalteez.clock import ManualClock
 from loyalteez.discord import quick_answer
 from loyalteez.emulator.harness import Harness, running_bot
 from loyalteez.emulator.interactions import DEFERRED_REPLY, REPLY
 from loyalteez.services import texts
 from tests.e2e.slow_database import SlowDatabase
-from tests.reliability.helpers import CLAIMABLE, claimable_event, connect
+from tests.reliability.helpers import CLAIMABLE
 
 SLOWER_THAN_QUICK = quick_answer.QUICK_ANSWER + 0.4
 READ_DELAY, LEADERBOARD_READS = 0.35, 2  # /leaderboard reads twice: its answer is ready after the deadline
 
 
-@pytest.fixture
-async def harness(tmp_path, clock: ManualClock) -> AsyncIterator[Harness]:
-    async with running_bot(tmp_path, clock=clock) as h:
-        await connect(h)
-        await claimable_event(h)
-        yield h
-
-
-async def test_commands_that_only_read_answer_in_one_request(harness: Harness) -> None:
-    alice = harness.guild.member("alice")
+async def test_commands_that_only_read_answer_in_one_request(claimable: Harness) -> None:
+    alice = claimable.guild.member("alice")
     for name in ("balance", "cooldowns", "help", "achievements", "link"):
         reply = await alice.slash(name)
         assert reply.type == REPLY and not reply.followups and reply.ephemeral, (name, reply)
@@ -42,14 +32,14 @@ async def test_commands_that_only_read_answer_in_one_request(harness: Harness) -
     assert board.type == REPLY and not board.ephemeral and board.embed is not None, board
 
 
-async def test_a_paying_command_is_deferred_first_however_quick(harness: Harness) -> None:
-    reply = await harness.guild.member("alice").slash("claim", event=CLAIMABLE)
+async def test_a_paying_command_is_deferred_first_however_quick(claimable: Harness) -> None:
+    reply = await claimable.guild.member("alice").slash("claim", event=CLAIMABLE)
     assert reply.type == DEFERRED_REPLY and "You earned" in reply.content, reply
 
 
-async def test_a_slow_read_is_deferred_in_time_and_answered_by_a_follow_up(harness: Harness) -> None:
-    SlowDatabase.install(harness.app.store, SLOWER_THAN_QUICK)
-    reply = await harness.guild.member("alice").slash("balance", reply_timeout=30)
+async def test_a_slow_read_is_deferred_in_time_and_answered_by_a_follow_up(claimable: Harness) -> None:
+    SlowDatabase.install(claimable.app.store, SLOWER_THAN_QUICK)
+    reply = await claimable.guild.member("alice").slash("balance", reply_timeout=30)
     record = reply.record
     assert reply.deferred and reply.embed is not None, reply
     assert record.acknowledged is not None and record.acknowledged - record.created < 3.0, record.describe()
@@ -63,9 +53,9 @@ async def test_a_refusal_of_a_public_command_answered_at_once_shows_only_to_its_
 
 
 async def test_an_answer_ready_while_the_deferral_is_under_way_follows_it(
-    harness: Harness, monkeypatch: pytest.MonkeyPatch
+    claimable: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    slow = SlowDatabase.install(harness.app.store, READ_DELAY)
+    slow = SlowDatabase.install(claimable.app.store, READ_DELAY)
     respond = AsyncWebhookAdapter.create_interaction_response
 
     def deferral_in_flight(self: AsyncWebhookAdapter, *args: Any, **kwargs: Any) -> Any:
@@ -78,12 +68,12 @@ async def test_an_answer_ready_while_the_deferral_is_under_way_follows_it(
         return arriving() if kwargs.get("type") == DEFERRED_REPLY else respond(self, *args, **kwargs)
 
     monkeypatch.setattr(AsyncWebhookAdapter, "create_interaction_response", deferral_in_flight)
-    reply = await harness.guild.member("alice").slash("leaderboard", reply_timeout=30)
+    reply = await claimable.guild.member("alice").slash("leaderboard", reply_timeout=30)
     assert reply.deferred and len(reply.messages) == 1 and not reply.ephemeral and reply.embed, reply
 
 
 async def test_an_answer_on_its_way_when_the_deadline_passes_is_the_acknowledgement(
-    harness: Harness, monkeypatch: pytest.MonkeyPatch
+    claimable: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     send_message = discord.InteractionResponse.send_message
 
@@ -92,12 +82,12 @@ async def test_an_answer_on_its_way_when_the_deadline_passes_is_the_acknowledgem
         return await send_message(self, *args, **kwargs)
 
     monkeypatch.setattr(discord.InteractionResponse, "send_message", slow_answer)
-    reply = await harness.guild.member("alice").slash("balance", reply_timeout=30)
+    reply = await claimable.guild.member("alice").slash("balance", reply_timeout=30)
     assert reply.type == REPLY and reply.embed is not None, reply
 
 
 async def test_a_read_discord_no_longer_takes_is_not_answered(
-    harness: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    claimable: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     defer = quick_answer.defer_command
 
@@ -106,14 +96,14 @@ async def test_a_read_discord_no_longer_takes_is_not_answered(
         return await defer(*args, **kwargs)
 
     monkeypatch.setattr(quick_answer, "defer_command", too_late)
-    slow = SlowDatabase.install(harness.app.store, 5.0)
-    alice = harness.guild.member("alice")
+    slow = SlowDatabase.install(claimable.app.store, 5.0)
+    alice = claimable.guild.member("alice")
     started = time.monotonic()
     with pytest.raises(AssertionError, match="no answer"):
         await alice.slash("balance", reply_timeout=6)
     slow.delay = 0
-    record = list(harness.emu.interactions)[-1]
+    record = list(claimable.emu.interactions)[-1]
     assert record.callback_type is None and not record.followups, record.describe()
     assert time.monotonic() - started < 10
     assert "not run" in caplog.text
-    harness.emu.rejected_requests.clear()  # the late acknowledgement, refused as Discord would
+    claimable.emu.rejected_requests.clear()  # the late acknowledgement, refused as Discord would
