@@ -39,9 +39,10 @@ CHAT_PAYLOADS = ("MESSAGE_CREATE", "MESSAGE_REACTION_ADD", "MESSAGE_REACTION_REM
 # 10 s. Then chat also leaves the loop idle for YIELD_TO_INTERACTIONS after each slice, so interactions get
 # the CPU first; not before: an idle step after every slice while anyone at all was being answered (half a
 # millisecond, which the selector rounds up to one) capped chat and left the bot behind with CPU to spare
-# (bench/load.py --sweep, interleaved: saturation 8,264 events/s idling after every slice, 8,873 only once
-# a member has waited CROWDED, 9,207 never; at twice the saturation point 0 failed interactions in all
-# three, acknowledgements' p99 308, 543 and 544 ms, commands' p99 0.65, 0.90 and 1.07 s).
+# (bench/load.py --sweep, three sweeps run one after another: saturation 8,264 events/s idling after every
+# slice, 8,873 once a member has waited CROWDED, 9,207 never; at twice the saturation point 0 failed
+# interactions in all three, acknowledgements' p99 308, 543 and 544 ms, commands' p99 0.65, 0.90 and 1.07 s;
+# never idling, a rerun reached 2.3 s).
 SLICE = 16
 SLICE_SECONDS = 0.002
 CROWDED = 0.2
