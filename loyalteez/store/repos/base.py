@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from loyalteez.clock import Clock
 from loyalteez.store._tables import ScopedTables
@@ -36,3 +37,15 @@ class Repository:
     @property
     def _clock(self) -> Clock:
         return self._tables.clock
+
+    def _in(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
+        """`column IN (…)` and its parameters.
+
+        SQLite: one JSON array parameter, so the statement's text, prepared once per connection, is the same
+        for every batch size (the plan is the same index search per value as with a list). PostgreSQL: one
+        parameter per value, so each statement is planned with its values; a fixed text made it fall back to
+        a generic plan that scans far more of the ledger.
+        """
+        if self._db.dialect == "sqlite":
+            return f"{column} IN (SELECT value FROM json_each(?))", [list(values)]
+        return f"{column} IN ({', '.join('?' * len(values))})", list(values)

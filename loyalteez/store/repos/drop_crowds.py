@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
 
 from loyalteez.store.repos.base import Repository
 from loyalteez.store.repos.drop_rows import CLAIMS, DROPS, Drop, ReserveStatus
@@ -51,7 +50,7 @@ class DropCrowds(Repository):
         if not member_ids:
             return
         scope_sql, scope_params = self._tables.scope_filter(CLAIMS, for_write=True)
-        members_sql, members_params = self._members_in("discord_user_id", member_ids)
+        members_sql, members_params = self._in("discord_user_id", member_ids)
         removed = await self._db.execute(
             f"DELETE FROM {CLAIMS} WHERE {scope_sql} AND drop_id = ? AND {members_sql}",
             [*scope_params, drop_id, *members_params],
@@ -120,15 +119,9 @@ class DropCrowds(Repository):
     async def _claimed_among(self, drop_id: str, member_ids: Sequence[str]) -> set[str]:
         """Which of these members have a claim on the drop (in this transaction too)."""
         scope_sql, scope_params = self._tables.scope_filter(CLAIMS)
-        members_sql, members_params = self._members_in("discord_user_id", member_ids)
+        members_sql, members_params = self._in("discord_user_id", member_ids)
         rows = await self._db.fetch_all(
             f"SELECT discord_user_id FROM {CLAIMS} WHERE {scope_sql} AND drop_id = ? AND {members_sql}",
             [*scope_params, drop_id, *members_params],
         )
         return {r["discord_user_id"] for r in rows}
-
-    def _members_in(self, column: str, member_ids: Sequence[str]) -> tuple[str, list[Any]]:
-        """`column` among these members, as one array parameter (the statement's text fixed)."""
-        if self._db.dialect == "sqlite":
-            return f"{column} IN (SELECT value FROM json_each(?))", [list(member_ids)]
-        return f"{column} = ANY(CAST(? AS TEXT[]))", [list(member_ids)]

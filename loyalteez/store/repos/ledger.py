@@ -162,18 +162,6 @@ class LedgerRepository(LedgerWrites, LedgerPages):
             return f"json_each({param}) AS j"
         return f"unnest(CAST({param} AS TEXT[])) AS j(value)"
 
-    def _in(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
-        """`column IN (…)` and its parameters.
-
-        SQLite: one JSON array parameter, so the statement's text, prepared once per connection, is the same
-        for every batch size (the plan is the same index search per value as with a list). PostgreSQL: one
-        parameter per value, so each statement is planned with its values; a fixed text made it fall back to
-        a generic plan that scans far more of the ledger.
-        """
-        if self._db.dialect == "sqlite":
-            return f"{column} IN (SELECT value FROM json_each(?))", [list(values)]
-        return f"{column} IN ({', '.join('?' * len(values))})", list(values)
-
     def _plain(self, column: str) -> str:
         """A column SQLite must not pick an index for.
 
