@@ -10,7 +10,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from loyalteez.discord import json_callbacks, redaction, resilience
+from loyalteez.discord import gateway_reads, json_callbacks, redaction, resilience
 from loyalteez.discord.acknowledge import autocomplete_in_time, defer_command
 from loyalteez.discord.admin_gate import AdminGate
 from loyalteez.discord.cogs.achievements import AchievementsCog
@@ -71,6 +71,7 @@ class LoyalteezBot(discord.Bot):
         redaction.install()
         resilience.guard_frames()
         json_callbacks.install()
+        gateway_reads.install()
         super().__init__(**options)
         self.dispatcher = Dispatcher(self)  # the features' event handlers and buttons (dispatch.py)
         resilience.guard_parsers(self._connection.parsers)
