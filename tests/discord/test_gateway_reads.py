@@ -54,3 +54,19 @@ async def test_a_connection_gone_silent_is_still_resumed(tmp_path, clock: Manual
         await h.guild.member("alice").say(general, "still counted after the resume")
         await h.settle()
         assert check_consistent(h.db_path, emu)["messages"] == 1
+
+
+async def test_reads_are_timed_again_once_the_keep_alive_has_stopped(tmp_path, clock: ManualClock) -> None:
+    """Without its keep-alive thread nothing else would notice the silence: the per-frame timer comes back."""
+    emu = Emulator(token=TOKEN, clock=clock, heartbeat_interval=0.05)
+    async with running_bot(tmp_path, emulator=emu, clock=clock, bot_options={"heartbeat_timeout": 0.3}) as h:
+        await connect(h)
+        keep_alive = h.bot.ws._keep_alive
+        keep_alive.stop()
+        await asyncio.to_thread(keep_alive.join, 2)
+        resumed = emu.gateway.next_ready()
+        emu.stop_heartbeat_acks()
+        emu.gateway.send_op(11)  # ends the read begun while the keep-alive ran; the next one is timed
+        await asyncio.wait_for(resumed, 10)  # 0.3 s of silence, then the bot gave up and resumed
+        emu.resume_heartbeat_acks()
+        assert emu.gateway.resume_count == 1
