@@ -45,6 +45,8 @@ class Outcome:
     emulator_cpu: float
     claims_paid: int  # /claim ledger rows
     drops_paid: int  # drop claim rows
+    claims_answered: int  # paying /claim answers by the end, the members' 10 s of waiting or not
+    drops_answered: int  # paying drop click answers by the end
     acks: list[float | None]  # seconds from each interaction sent to its acknowledgement (None: never)
 
     @property
@@ -130,8 +132,13 @@ def print_table(out: Outcome) -> int:
         f"p99 {out.ack_ms(99):.0f} ms, max {out.ack_ms(100):.0f} ms)"
     )
     print(f"{'failed interactions':<24} {out.failed:>7}   {dict(load.failed) or ''}")
-    print(f"{'claims paid / answered':<24} {out.claims_paid:>7}   / {load.paid_claims} (/claim)")
-    print(f"{'drops paid / answered':<24} {out.drops_paid:>7}   / {load.paid_drops} (the Claim button)")
+    for what, paid, answered, seen in (
+        ("claims", out.claims_paid, out.claims_answered, load.paid_claims),
+        ("drops", out.drops_paid, out.drops_answered, load.paid_drops),
+    ):
+        late = f", {answered - seen} after the member's 10 s" if answered > seen else ""
+        source = "/claim" if what == "claims" else "the Claim button"
+        print(f"{what + ' paid / answered':<24} {paid:>7}   / {answered} ({source}{late})")
     print(f"{'errors in the bot log':<24} {len(out.errors):>7}   {'; '.join(out.errors[:3])}")
     print(f"{'lost or doubled':<24} {len(out.problems):>7}   {'; '.join(out.problems[:5])}")
     p99 = out.p(99)
@@ -159,6 +166,6 @@ def sweep_row(out: Outcome) -> str:
     return (
         f"{out.rate:>5g} {out.offered_rate:>9,.0f} {out.handled_rate:>9,.0f} {out.lag:>6.1f} {out.p(50):>7.0f} "
         f"{out.p(99):>7.0f} {out.ack_ms(99):>7.0f} {out.failed:>6} {f'{out.claims_paid}/{load.paid_claims}':>15} "
-        f"{f'{out.drops_paid}/{load.paid_drops}':>14} {out.bot_cpu / out.offered:>7.0%} "
+        f"{f'{out.drops_paid}/{out.drops_answered}':>14} {out.bot_cpu / out.offered:>7.0%} "
         f"{out.loop_us_per_event:>10.0f} {out.emulator_cpu / out.offered:>7.0%}  {'yes' if out.kept_up() else 'no'}"
     )

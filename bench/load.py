@@ -28,8 +28,10 @@ left for after the load makes the figure too low.
 `--sweep` runs the load at rising rates (a fresh bot and database each) until the bot no longer keeps up:
 the saturation point is the highest rate of events it handled with no failed interaction and everything
 counted within 2 s of the load stopping. Then it offers twice that rate and reports failed interactions
-and, for /claim and the drop button, how many claims were paid against how many members saw a paying
-answer (they must be equal: a paid claim is always answered).
+and, for /claim and the drop button, how many claims were paid against how many paying answers Discord
+had by the end (they must be equal: a paid claim is always answered). An answer a member gave up waiting
+for (10 s) is still an answer, as Discord shows a late follow-up; it counts as a failed interaction, and
+the table shows how many came that late.
 
 The members are played by _load_members.py; what a run measured is printed by _load_report.py.
 """
@@ -57,6 +59,7 @@ from bench._results import publish
 from loyalteez import collector
 from loyalteez.emulator import Emulator, GuildHandle
 from loyalteez.emulator.harness import TOKEN
+from loyalteez.emulator.interactions import MESSAGE_COMPONENT, InteractionRecord
 from loyalteez.emulator.state import Message
 from loyalteez.services.rewards.check import check_ledger
 from loyalteez.store import Store
@@ -106,7 +109,20 @@ async def drained(db: Path, load: Load, timeout: float) -> bool:
     return False
 
 
-def lost_or_doubled(db: Path, load: Load) -> list[str]:
+def paying_answers(records: list[InteractionRecord]) -> tuple[int, int]:
+    """(/claim, drop click) answers that told the member they were paid, whenever they came: a member stops
+    waiting after 10 s (a failed interaction), Discord shows a later follow-up all the same."""
+    claims = drops = 0
+    for record in records:
+        said = [m.content for m in (record.original, *record.followups) if m is not None and not m.loading]
+        if record.label.startswith("/claim"):
+            claims += any("You earned" in text for text in said)
+        elif record.type == MESSAGE_COMPONENT:
+            drops += any("LTZ" in text for text in said)
+    return claims, drops
+
+
+def lost_or_doubled(db: Path, load: Load, claims_answered: int, drops_answered: int) -> list[str]:
     stats = {
         int(m): (msgs, reacts)
         for m, msgs, reacts in read(
@@ -129,10 +145,10 @@ def lost_or_doubled(db: Path, load: Load) -> list[str]:
                 f"{member.name}: counted {msgs}/{reacts}, sent {load.posted[member.id]}/"
                 f"{reactions[member.id]} messages/reactions"
             )
-    if bonus != load.paid_claims:
-        problems.append(f"/claim: {load.paid_claims} paid replies but {bonus} ledger rows")
-    if drops != load.paid_drops:
-        problems.append(f"drop: {load.paid_drops} paid clicks but {drops} claims recorded")
+    if bonus != claims_answered:
+        problems.append(f"/claim: {claims_answered} paying answers but {bonus} ledger rows")
+    if drops != drops_answered:
+        problems.append(f"drop: {drops_answered} paying answers but {drops} claims recorded")
     if twice:
         problems.append(f"{twice} idempotency keys paid twice")
     return problems
@@ -190,7 +206,10 @@ async def run(seconds: float, members: int, rate: float) -> Outcome:
             raise
         finally:
             await emu.stop()
-        problems = lost_or_doubled(db, load) + ([] if caught_up else ["the bot did not catch up within 120 s"])
+        claims_answered, drops_answered = paying_answers(list(emu.interactions)[setup_interactions:])
+        problems = lost_or_doubled(db, load, claims_answered, drops_answered)
+        if not caught_up:
+            problems.append("the bot did not catch up within 120 s")
         store = await Store.open(str(db))
         try:
             report = await check_ledger(store)
@@ -203,7 +222,7 @@ async def run(seconds: float, members: int, rate: float) -> Outcome:
         drops_paid = read(db, "SELECT COUNT(*) FROM discord_drop_claims")[0][0]
     return Outcome(
         load, members, rate, offered, handled, caught_up, problems, errors, bot_cpu, loop_cpu, emulator_cpu,
-        claims_paid, drops_paid, acks,
+        claims_paid, drops_paid, claims_answered, drops_answered, acks,
     )  # fmt: skip
 
 
@@ -223,7 +242,7 @@ async def sweep(seconds: float, members: int, rates: list[float]) -> int:
         return 1
     double = await run(seconds, members, best.rate * 2)
     print(sweep_row(double) + "   <- twice the saturation rate")
-    unanswered = (double.claims_paid - double.load.paid_claims) + (double.drops_paid - double.load.paid_drops)
+    unanswered = (double.claims_paid - double.claims_answered) + (double.drops_paid - double.drops_answered)
     print(
         f"\nsaturation: {best.handled_rate:,.0f} events/s (rate {best.rate:g}); at twice that rate: "
         f"{double.failed} failed interactions, {double.late_acks()} acknowledged after {ACK_DEADLINE:.0f} s, "
