@@ -162,10 +162,9 @@ SWEEP_HEADER = (
 
 
 def sweep_row(out: Outcome) -> str:
-    load = out.load
     return (
         f"{out.rate:>5g} {out.offered_rate:>9,.0f} {out.handled_rate:>9,.0f} {out.lag:>6.1f} {out.p(50):>7.0f} "
-        f"{out.p(99):>7.0f} {out.ack_ms(99):>7.0f} {out.failed:>6} {f'{out.claims_paid}/{load.paid_claims}':>15} "
+        f"{out.p(99):>7.0f} {out.ack_ms(99):>7.0f} {out.failed:>6} {f'{out.claims_paid}/{out.claims_answered}':>15} "
         f"{f'{out.drops_paid}/{out.drops_answered}':>14} {out.bot_cpu / out.offered:>7.0%} "
         f"{out.loop_us_per_event:>10.0f} {out.emulator_cpu / out.offered:>7.0%}  {'yes' if out.kept_up() else 'no'}"
     )
