@@ -59,7 +59,7 @@ from bench._results import publish
 from loyalteez import collector
 from loyalteez.emulator import Emulator, GuildHandle
 from loyalteez.emulator.harness import TOKEN
-from loyalteez.emulator.interactions import MESSAGE_COMPONENT, InteractionRecord
+from loyalteez.emulator.interactions import InteractionRecord
 from loyalteez.emulator.state import Message
 from loyalteez.services.rewards.check import check_ledger
 from loyalteez.store import Store
@@ -109,7 +109,7 @@ async def drained(db: Path, load: Load, timeout: float) -> bool:
     return False
 
 
-def paying_answers(records: list[InteractionRecord]) -> tuple[int, int]:
+def paying_answers(records: list[InteractionRecord], drop: Message) -> tuple[int, int]:
     """(/claim, drop click) answers that told the member they were paid, whenever they came: a member stops
     waiting after 10 s (a failed interaction), Discord shows a later follow-up all the same."""
     claims = drops = 0
@@ -117,7 +117,7 @@ def paying_answers(records: list[InteractionRecord]) -> tuple[int, int]:
         said = [m.content for m in (record.original, *record.followups) if m is not None and not m.loading]
         if record.label.startswith("/claim"):
             claims += any("You earned" in text for text in said)
-        elif record.type == MESSAGE_COMPONENT:
+        elif record.source_message is not None and record.source_message.id == drop.id:
             drops += any("LTZ" in text for text in said)
     return claims, drops
 
@@ -206,7 +206,7 @@ async def run(seconds: float, members: int, rate: float) -> Outcome:
             raise
         finally:
             await emu.stop()
-        claims_answered, drops_answered = paying_answers(list(emu.interactions)[setup_interactions:])
+        claims_answered, drops_answered = paying_answers(list(emu.interactions)[setup_interactions:], drop_message)
         problems = lost_or_doubled(db, load, claims_answered, drops_answered)
         if not caught_up:
             problems.append("the bot did not catch up within 120 s")
