@@ -113,11 +113,11 @@ async def test_a_burst_is_read_in_bigger_chunks_and_light_traffic_in_the_usual_o
     assert sum(size for size, _ in burst) >= 3_000_000, burst
     assert max(size for size, _ in burst) > usual, f"every read took at most asyncio's {usual} bytes: {burst}"
     alice, general = claimable.guild.member("alice"), claimable.guild.channel("general")
-    for text in ("gm after the burst", "and a second line"):
+    for text in ("gm after the burst", "and a second line", "and a third"):
         await alice.say(general, text)
         await claimable.settle()
     assert reads[-1] == (reads[-1][0], usual), reads[len(burst) :]  # light traffic: the usual chunk again
-    assert check_consistent(claimable.db_path, claimable.emu)["messages"] == 2
+    assert check_consistent(claimable.db_path, claimable.emu)["messages"] == 3
 
 
 @pytest.fixture
@@ -173,7 +173,7 @@ async def test_a_tls_connection_adapts_its_chunks_and_still_reads_every_frame(tl
         received = [(await ws.receive(timeout=10)).data for _ in texts]
         assert received == texts
         assert usual < max(chunk for _, chunk in reads) <= MOST_READ, reads  # reads filled their chunk: it grew
-        for text in ("light", "traffic"):
+        for text in ("light", "traffic", "again"):
             await ws.send_str(text)
             assert (await ws.receive(timeout=10)).data == text
         assert chunk_size(ws) == usual, reads
