@@ -116,7 +116,7 @@ async def test_a_burst_is_read_in_bigger_chunks_and_light_traffic_in_the_usual_o
     for text in ("gm after the burst", "and a second line", "and a third"):
         await alice.say(general, text)
         await claimable.settle()
-    assert reads[-1] == (reads[-1][0], usual), reads[len(burst) :]  # light traffic: the usual chunk again
+    assert reads[-1][1] == usual, reads[len(burst) :]  # light traffic: the usual chunk again
     assert check_consistent(claimable.db_path, claimable.emu)["messages"] == 3
 
 
