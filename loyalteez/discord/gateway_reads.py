@@ -5,7 +5,7 @@ turn runs many handlers and can last long, so 256 KiB a turn (a few hundred chat
 stream: frames waited in the kernel's buffer, up to seconds, and a command's frame waited behind them, unseen
 by the backlog that puts interactions first, until Discord's 3 s were over. So while a read fills its chunk
 (more is waiting) the gateway's connection takes chunks up to `MOST_READ`, and chat waits in the bot's own
-backlog instead (`backlog.py`). As reads get small again the chunk steps back to asyncio's size: a big one
+backlog instead (`backlog.py`). Once reads are small again the chunk goes back to asyncio's size: a big one
 costs its allocation on every read (a fresh mapping of memory each time; a fixed 4 MiB took about 20 % more
 event loop per event at a light load), which only a busy stream repays. `bench/load.py --rate 40` beside a
 process taking a whole core, two runs each: interaction frames reached the bot 0.3 and 0.8 s late at the
@@ -76,8 +76,8 @@ def adapt_reads(socket: Any) -> bool:
         size = holder.max_size
         if len(data) >= size - size // 8:  # it filled the chunk (TLS records take a little of it)
             holder.max_size = min(size * GROWTH, MOST_READ)
-        elif size > usual and len(data) < size // GROWTH**2:  # a small part of it: one step back
-            holder.max_size = max(size // GROWTH, usual)
+        elif size > usual and len(data) < usual // 4:
+            holder.max_size = usual
         received(data)
 
     protocol.data_received = data_received
