@@ -25,9 +25,9 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from loyalteez.services.rewards.events import Member
 from loyalteez.services.rewards.hooks import SharedClaim
@@ -155,11 +155,8 @@ def _send_alone(ask: Ask) -> None:
 async def reserve_claims(data: ScopedData, claims: Sequence[tuple[int, SharedClaim]]) -> dict[int, Refused]:
     """Reserve one server's claims in a turn, one call per kind, each kind's in arrival order (a claim is
     tagged with its ask's index); the refusals by index."""
-    kinds: dict[Hashable, list[tuple[int, SharedClaim]]] = {}
-    for index, claim in claims:
-        kinds.setdefault(claim.kind, []).append((index, claim))
     refused: dict[int, Refused] = {}
-    for together in kinds.values():
+    for together in _by_kind(claims, lambda tagged: tagged[1]):
         results = await together[0][1].reserve(data, [claim for _, claim in together])
         refused.update((index, r) for (index, _), r in zip(together, results, strict=True) if r is not None)
     return refused
@@ -169,13 +166,18 @@ async def settle_claims(
     data: ScopedData, paid: Sequence[tuple[SharedClaim, Paid]], refused: Sequence[SharedClaim]
 ) -> None:
     """Record the paid claims and give back the refused ones' reservations, one call per kind each."""
-    recorded: dict[Hashable, list[tuple[SharedClaim, Paid]]] = {}
-    for claim, outcome in paid:
-        recorded.setdefault(claim.kind, []).append((claim, outcome))
-    for together in recorded.values():
-        await together[0][0].record(data, together)
-    given_back: dict[Hashable, list[SharedClaim]] = {}
-    for claim in refused:
-        given_back.setdefault(claim.kind, []).append(claim)
-    for claims in given_back.values():
-        await claims[0].give_back(data, claims)
+    for recorded in _by_kind(paid, lambda pair: pair[0]):
+        await recorded[0][0].record(data, recorded)
+    for given_back in _by_kind(refused, lambda claim: claim):
+        await given_back[0].give_back(data, given_back)
+
+
+T = TypeVar("T")
+
+
+def _by_kind(items: Iterable[T], claim_of: Callable[[T], SharedClaim]) -> list[list[T]]:
+    """The items grouped by their claim's kind, each group in arrival order."""
+    groups: dict[Hashable, list[T]] = {}
+    for item in items:
+        groups.setdefault(claim_of(item).kind, []).append(item)
+    return list(groups.values())

@@ -35,14 +35,12 @@ class DropCrowds(Repository):
             return [], None
         taken = await self._insert_claims(drop_id, clicks)
         after = await self._count_slots(drop_id, len(taken)) if taken else None
-        statuses: list[ReserveStatus] = ["ok" if claim_id in taken else "claimed" for claim_id, _, _ in clicks]
-        if len(taken) < len(clicks):
-            refused = [member for (claim_id, member, _) in clicks if claim_id not in taken]
-            there = await self._claimed_among(drop_id, refused)
-            statuses = [
-                "ok" if claim_id in taken else "claimed" if member in there else "unavailable"
-                for claim_id, member, _ in clicks
-            ]
+        refused = [member for (claim_id, member, _) in clicks if claim_id not in taken]
+        there = await self._claimed_among(drop_id, refused) if refused else set()
+        statuses: list[ReserveStatus] = [
+            "ok" if claim_id in taken else "claimed" if member in there else "unavailable"
+            for claim_id, member, _ in clicks
+        ]
         return statuses, after
 
     async def give_back_crowd(self, drop_id: str, member_ids: Sequence[str]) -> None:
