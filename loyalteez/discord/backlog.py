@@ -4,9 +4,10 @@ A busy server sends far more chat than interactions, and a chat event costs the 
 py-cord's Message, its author and mentions, then the reward handlers). If that work ran as each frame was
 read, a burst of chat would sit in front of every command in the gateway stream, and past the bot's
 capacity members' commands would expire unanswered. Instead the gateway reader only queues a chat event's
-raw payload; one consumer hands them in arrival order to the features' payload readers (dispatch.py), has
-py-cord build its objects only for the features that still need them, and runs their handlers, a slice at
-a time, giving the event loop back in between so interactions are read and answered first. Under overload
+payload, still undecoded JSON where msgspec is installed (chat_frames.py); one consumer hands them in arrival
+order to the features' payload readers (dispatch.py), has py-cord build its objects only for the features
+that still need them, and runs their handlers, a slice at a time, giving the event loop back in between so
+interactions are read and answered first. Under overload
 the backlog grows and rewards arrive late; nothing is dropped, nothing is counted twice (the engine's keys),
 no command fails.
 
@@ -26,6 +27,8 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, NamedTuple
+
+from loyalteez.discord import chat_frames
 
 log = logging.getLogger("loyalteez.discord")
 
@@ -132,7 +135,7 @@ class ChatBacklog:
             self._put((name, parse, data))
 
         queue.__loyalteez_backlog__ = True  # type: ignore[attr-defined]
-        return queue
+        return chat_frames.decodes_later(queue)
 
     def handle(self, event: str, handlers: list[Any], args: tuple[Any, ...]) -> None:
         """A chat event to hand to its handlers: now if it comes from the payload being parsed, else queued."""
@@ -183,6 +186,12 @@ class ChatBacklog:
             log.error("after queued chat: %s: %s", type(exc).__name__, exc)
 
     async def _parse(self, name: str, parse: Parser, data: Any) -> None:
+        if chat_frames.is_undecoded(data):
+            try:
+                data = chat_frames.decode_payload(data)
+            except ValueError as exc:
+                log.warning("skipped a %s payload that is not JSON: %s", name, exc)
+                return
         wanted = await self._read(name, data) if self._read is not None else None
         if wanted is not None and not wanted:
             return  # the features read it from the payload: py-cord need not build anything

@@ -16,6 +16,8 @@ from typing import Any
 import discord.utils
 from discord.gateway import DiscordWebSocket
 
+from loyalteez.discord import chat_frames
+
 log = logging.getLogger("loyalteez.gateway")
 # Decoding and shape errors of one frame; connection-level exceptions (reconnect, closed) pass through.
 _PAYLOAD_ERRORS = (ValueError, TypeError, KeyError, AttributeError, IndexError)
@@ -43,7 +45,8 @@ def _guarded_parser(name: str, parse: Callable[[Any], None]) -> Callable[[Any], 
 
 def guard_frames() -> None:
     """Make the websocket skip frames it cannot decode instead of dropping the whole connection (and read
-    with `json` what msgspec refuses but `json` reads)."""
+    with `json` what msgspec refuses but `json` reads). Frames are decoded here, leaving chat undecoded for
+    the backlog (chat_frames.py); py-cord then takes the decoded frame as it is."""
     tolerate_lone_surrogates()
     original = DiscordWebSocket.received_message
     if getattr(original, "__loyalteez_guarded__", False):
@@ -52,7 +55,8 @@ def guard_frames() -> None:
     @functools.wraps(original)
     async def received_message(self: DiscordWebSocket, msg: Any, /) -> None:
         try:
-            await original(self, msg)
+            frame = chat_frames.read_frame(msg, self._discord_parsers)
+            await original(self, msg if frame is None else frame)
         except _PAYLOAD_ERRORS as exc:
             preview = msg[:80] if isinstance(msg, str | bytes) else type(msg).__name__
             log.warning("skipped undecodable gateway frame %r: %s: %s", preview, type(exc).__name__, exc)
@@ -70,6 +74,8 @@ def tolerate_lone_surrogates() -> None:
         return
 
     def from_json(data: Any) -> Any:
+        if type(data) is dict:  # a gateway frame guard_frames has decoded already
+            return data
         try:
             return decode(data)
         except ValueError:

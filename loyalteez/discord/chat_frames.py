@@ -1,0 +1,77 @@
+"""Chat waits in the backlog as the JSON it came in: the gateway reader decodes only a frame's envelope.
+
+Past the bot's capacity the chat backlog (backlog.py) holds tens of thousands of messages and reactions.
+Decoded, each is a tree of dicts and lists (author, member, mentions, ...) that the garbage collector walks
+again at every collection while it waits, and every command in flight waits through those pauses. So when
+msgspec is installed, the reader decodes a frame's envelope (op, t, s) and, for an event the backlog takes,
+keeps its payload undecoded: msgspec's `Raw`, a view of the frame's text that the collector does not track.
+The backlog decodes it when its turn comes. Every other frame is decoded whole at once, as before, and a
+frame the envelope does not fit (not JSON, a value of the wrong type, half an emoji that msgspec refuses)
+takes py-cord's own path unchanged, where a bad frame costs one log line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+try:
+    import msgspec
+except ModuleNotFoundError:  # optional (requirements.txt): without it every frame is decoded whole
+    msgspec = None  # type: ignore[assignment]
+
+DISPATCH = 0  # the gateway's opcode for an event
+# Marks a parser that only queues its payload for the backlog, which decodes it (`decodes_later`).
+_LATER = "__loyalteez_decodes_later__"
+
+
+def decodes_later(parser: Callable[[Any], None]) -> Callable[[Any], None]:
+    """Mark `parser` as taking payloads undecoded (`is_undecoded`), to `decode_payload` in its own time."""
+    setattr(parser, _LATER, True)
+    return parser
+
+
+if msgspec is not None:
+
+    class _Envelope(msgspec.Struct):
+        op: int
+        t: str | None = None
+        s: int | None = None
+        d: msgspec.Raw = msgspec.Raw(b"null")
+
+    _envelope: Callable[[Any], _Envelope] | None = msgspec.json.Decoder(_Envelope).decode
+    _decode: Callable[[Any], Any] = msgspec.json.Decoder().decode
+else:
+    _envelope = None
+    _decode = json.loads
+
+
+def is_undecoded(data: Any) -> bool:
+    """A payload `read_frame` left undecoded."""
+    return msgspec is not None and type(data) is msgspec.Raw
+
+
+def decode_payload(raw: Any) -> Any:
+    """An undecoded payload as py-cord would have decoded it; ValueError when it is not JSON."""
+    try:
+        return _decode(raw)
+    except ValueError:  # what msgspec refuses and the standard library reads
+        return json.loads(bytes(raw))
+
+
+def read_frame(text: Any, parsers: Mapping[str, Callable[[Any], None]]) -> dict[str, Any] | None:
+    """The frame decoded as py-cord reads it, an event whose parser `decodes_later` keeping its payload
+    undecoded; None when the frame must take py-cord's own path (not text, no msgspec, or the envelope
+    does not fit)."""
+    if _envelope is None or not isinstance(text, str):
+        return None
+    try:
+        frame = _envelope(text)
+        if frame.op == DISPATCH and frame.t is not None and getattr(parsers.get(frame.t), _LATER, False):
+            data: Any = frame.d
+        else:
+            data = _decode(frame.d)
+    except ValueError:  # msgspec's decode and validation errors
+        return None
+    return {"op": frame.op, "t": frame.t, "s": frame.s, "d": data}
