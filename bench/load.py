@@ -2,6 +2,8 @@
 
 Run: .venv/bin/python bench/load.py [--seconds 60] [--members 500] [--rate 1.0]
      .venv/bin/python bench/load.py --sweep [--seconds 20]     (find the saturation point, then load it 2x)
+     add --zlib-stream for the gateway compressed as Discord sends it to py-cord (the emulator otherwise
+     sends text frames: the same events, without zlib's cost on either side)
 
 The real bot runs as it does in production, in its own process (`python bot.py run`, SQLite), connected to the
 loopback Discord emulator in this process, which also plays the members (the same rig as the crash test,
@@ -171,8 +173,8 @@ class QuietBot(BotProcess):
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def run(seconds: float, members: int, rate: float) -> Outcome:
-    emu = Emulator(token=TOKEN)
+async def run(seconds: float, members: int, rate: float, compressed: bool = False) -> Outcome:
+    emu = Emulator(token=TOKEN, gateway_compression=compressed)
     await emu.start()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "load.db"
@@ -226,13 +228,13 @@ async def run(seconds: float, members: int, rate: float) -> Outcome:
     )  # fmt: skip
 
 
-async def sweep(seconds: float, members: int, rates: list[float]) -> int:
+async def sweep(seconds: float, members: int, rates: list[float], compressed: bool = False) -> int:
     """Rising rates until the bot no longer keeps up; then twice the saturation point."""
     print(f"{members} members, {seconds:.0f} s per step; rate 1 is about 300 events/s\n")
     print(SWEEP_HEADER, flush=True)
     best: Outcome | None = None
     for rate in rates:
-        out = await run(seconds, members, rate)
+        out = await run(seconds, members, rate, compressed)
         print(sweep_row(out), flush=True)
         if not out.kept_up():
             break
@@ -240,7 +242,7 @@ async def sweep(seconds: float, members: int, rates: list[float]) -> int:
     if best is None:
         print("\nthe bot did not keep up even at the lowest rate")
         return 1
-    double = await run(seconds, members, best.rate * 2)
+    double = await run(seconds, members, best.rate * 2, compressed)
     print(sweep_row(double) + "   <- twice the saturation rate")
     unanswered = (double.claims_paid - double.claims_answered) + (double.drops_paid - double.drops_answered)
     print(
@@ -271,6 +273,11 @@ def main() -> None:
     parser.add_argument("--rate", type=positive(float), default=1.0, help="scale chat and reaction rates")
     parser.add_argument("--sweep", action="store_true", help="find the saturation point, then offer twice it")
     parser.add_argument(
+        "--zlib-stream",
+        action="store_true",
+        help="compress the gateway as Discord does for py-cord (the bot then inflates every frame)",
+    )
+    parser.add_argument(
         "--rates",
         type=rising_rates,
         default="2,4,6,8,10,12,14,16,18,20,22,24",
@@ -279,8 +286,8 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     if args.sweep:
-        sys.exit(asyncio.run(sweep(args.seconds or 20.0, args.members, args.rates)))
-    outcome = asyncio.run(run(args.seconds or 60.0, args.members, args.rate))
+        sys.exit(asyncio.run(sweep(args.seconds or 20.0, args.members, args.rates, args.zlib_stream)))
+    outcome = asyncio.run(run(args.seconds or 60.0, args.members, args.rate, args.zlib_stream))
     sys.exit(print_table(outcome))
 
 

@@ -12,6 +12,7 @@ import contextlib
 import json
 import logging
 import secrets
+import zlib
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -54,6 +55,7 @@ class Gateway:
         self._base_url = base_url
         self.token = token
         self.heartbeat_interval_ms = 41_250
+        self.compression = False  # zlib-stream for clients that ask (Emulator's gateway_compression)
         self.send_acks = True
         # Live sessions by (shard id, shard count): one for an unsharded bot.
         self.sessions: dict[tuple[int, int], Session] = {}
@@ -225,7 +227,8 @@ class Gateway:
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=0, autoclose=True, timeout=0.5)
         await ws.prepare(request)
-        await self.serve(ws, request.transport)
+        zlib_stream = self.compression and request.query.get("compress") == "zlib-stream"
+        await self.serve(ws, request.transport, zlib_stream=zlib_stream)
         return ws
 
     def connect_in_process(self) -> PipeEnd:
@@ -236,9 +239,11 @@ class Gateway:
         task.add_done_callback(self._served.discard)
         return client
 
-    async def serve(self, ws: ServerSocket, transport: asyncio.BaseTransport | None) -> None:
-        """One connection, from HELLO until the client goes."""
-        conn = Connection(ws=ws, transport=transport)
+    async def serve(
+        self, ws: ServerSocket, transport: asyncio.BaseTransport | None, *, zlib_stream: bool = False
+    ) -> None:
+        """One connection, from HELLO until the client goes; `zlib_stream`: frames compressed as Discord does."""
+        conn = Connection(ws=ws, transport=transport, compressor=zlib.compressobj() if zlib_stream else None)
         self.connections.append(conn)
         try:
             await self._gate.wait()

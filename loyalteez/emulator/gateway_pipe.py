@@ -64,9 +64,15 @@ class PipeEnd:
         self.closed = False
 
     async def send_str(self, data: str, compress: int | None = None) -> None:
+        self._deliver(WSMessage(WSMsgType.TEXT, data, None))
+
+    async def send_bytes(self, data: bytes, compress: int | None = None) -> None:
+        self._deliver(WSMessage(WSMsgType.BINARY, data, None))
+
+    def _deliver(self, message: WSMessage) -> None:
         if self.closed or self.peer is None:
             raise ConnectionResetError("the gateway pipe is closed")
-        self.peer._inbox.put(WSMessage(WSMsgType.TEXT, data, None))
+        self.peer._inbox.put(message)
 
     async def receive(self, timeout: float | None = None) -> WSMessage:
         return await self._inbox.get(timeout)

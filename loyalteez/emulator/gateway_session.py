@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import zlib
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -28,6 +29,8 @@ class ServerSocket(Protocol):
 
     async def send_str(self, data: str, compress: int | None = None) -> None: ...
 
+    async def send_bytes(self, data: bytes, compress: int | None = None) -> None: ...
+
     async def close(self, *, code: int = ..., message: bytes = ..., drain: bool = ...) -> bool: ...
 
     def __aiter__(self) -> Any: ...
@@ -44,6 +47,8 @@ class Connection:
     writer: asyncio.Task[None] | None = field(default=None, repr=False)
     session: Session | None = field(default=None, repr=False)
     closed: bool = False
+    # zlib-stream: one compressor for the whole connection, each frame flushed so it can be read at once.
+    compressor: Any = field(default=None, repr=False)
 
     @property
     def pending(self) -> int:
@@ -54,7 +59,11 @@ class Connection:
             frame = await self.queue.get()
             self.sending = True
             try:
-                await self.ws.send_str(frame)
+                if self.compressor is None:
+                    await self.ws.send_str(frame)
+                else:
+                    packed = self.compressor.compress(frame.encode()) + self.compressor.flush(zlib.Z_SYNC_FLUSH)
+                    await self.ws.send_bytes(packed)
             except Exception as exc:  # connection gone: the replay buffer still has the frame
                 log.info("gateway write stopped: %s", type(exc).__name__)
                 self.closed = True

@@ -45,12 +45,16 @@ class Emulator(DriverMixin):
         keep_requests: int = 100_000,
         clock: Clock | None = None,
         in_process_gateway: bool = False,
+        gateway_compression: bool = False,
     ) -> None:
         # With a clock (tests, the demo, history replay) message ids and timestamps follow it.
         self.world = World(bot_name=bot_name, now=clock.now if clock is not None else None)
         self.token = token
         self.gateway = Gateway(self.world, base_url=lambda: self.base_url, token=token)
         self.gateway.heartbeat_interval_ms = int(heartbeat_interval * 1000)
+        # Discord compresses the gateway when the client asks (py-cord always does); the emulator only when this
+        # is set, so tests and benchmarks otherwise read frames as sent. Tests of the compressed path set it.
+        self.gateway.compression = gateway_compression
         # The attached client reaches the gateway without a socket (gateway_pipe.py): a history replay's speed.
         self.in_process_gateway = in_process_gateway
         self.events = Events(self)
