@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 try:
     import msgspec
@@ -22,6 +22,7 @@ except ModuleNotFoundError:  # optional (requirements.txt): without it every fra
     msgspec = None  # type: ignore[assignment]
 
 DISPATCH = 0  # the gateway's opcode for an event
+ZLIB_FLUSH = b"\x00\x00\xff\xff"  # ends every whole frame of a zlib-stream gateway
 # Marks a parser that only queues its payload for the backlog, which decodes it (`decodes_later`).
 _LATER = "__loyalteez_decodes_later__"
 
@@ -58,6 +59,25 @@ def decode_payload(raw: Any) -> Any:
         return _decode(raw)
     except ValueError:  # what msgspec refuses and the standard library reads
         return json.loads(bytes(raw))
+
+
+class ZlibStream(Protocol):
+    """py-cord's websocket's own zlib-stream state (its `received_message` reads the same)."""
+
+    _buffer: bytearray
+    _zlib: Any
+
+
+def inflate(ws: ZlibStream, chunk: bytes) -> str | None:
+    """A compressed frame's text once its last piece is in (None before), through py-cord's own buffer and
+    decompressor, so the stream stays in step: py-cord connects with `compress=zlib-stream`, and Discord then
+    sends every frame compressed."""
+    ws._buffer.extend(chunk)
+    if len(chunk) < 4 or chunk[-4:] != ZLIB_FLUSH:
+        return None
+    whole, ws._buffer = ws._buffer, bytearray()
+    text: str = ws._zlib.decompress(whole).decode("utf-8")
+    return text
 
 
 def read_frame(text: Any, parsers: Mapping[str, Callable[[Any], None]]) -> dict[str, Any] | None:

@@ -55,6 +55,10 @@ def guard_frames() -> None:
     @functools.wraps(original)
     async def received_message(self: DiscordWebSocket, msg: Any, /) -> None:
         try:
+            if type(msg) is bytes:
+                msg = chat_frames.inflate(self, msg)
+                if msg is None:
+                    return  # the rest of the frame comes in the next message
             frame = chat_frames.read_frame(msg, self._discord_parsers)
             await original(self, msg if frame is None else frame)
         except _PAYLOAD_ERRORS as exc:

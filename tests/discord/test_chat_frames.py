@@ -6,13 +6,31 @@ import asyncio
 import gc
 import json
 import logging
+import zlib
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from loyalteez.clock import ManualClock
 from loyalteez.discord import chat_frames
-from loyalteez.emulator.harness import Harness
-from tests.reliability.helpers import check_consistent, query
+from loyalteez.emulator import Emulator
+from loyalteez.emulator.harness import TOKEN, Harness, running_bot
+from tests.reliability.helpers import check_consistent, connect, query
+
+
+@pytest.fixture(params=["text frames", "zlib-stream"])
+async def chatting(request: pytest.FixtureRequest, tmp_path: Path, clock: ManualClock) -> AsyncIterator[Harness]:
+    """The real bot in a connected server, its gateway sending text frames, or compressed ones as Discord
+    does when asked (py-cord always asks)."""
+    compressed = request.param == "zlib-stream"
+    emu = Emulator(token=TOKEN, clock=clock, gateway_compression=compressed)
+    async with running_bot(tmp_path, emulator=emu, clock=clock) as h:
+        await connect(h)
+        connection = emu.gateway.live_connection
+        assert connection is not None and (connection.compressor is not None) == compressed
+        yield h
 
 
 async def held_backlog(h: Harness) -> tuple[asyncio.Event, Any]:
@@ -35,10 +53,10 @@ async def until_queued(backlog: Any, count: int) -> None:
     raise AssertionError(f"{len(backlog)} chat events queued, expected {count}")
 
 
-async def test_waiting_chat_is_not_walked_by_the_collector_and_is_counted_once(claimable: Harness) -> None:
-    release, backlog = await held_backlog(claimable)
-    general = claimable.guild.channel("general")
-    alice, bob = claimable.guild.member("alice"), claimable.guild.member("bob")
+async def test_waiting_chat_is_not_walked_by_the_collector_and_is_counted_once(chatting: Harness) -> None:
+    release, backlog = await held_backlog(chatting)
+    general = chatting.guild.channel("general")
+    alice, bob = chatting.guild.member("alice"), chatting.guild.member("bob")
     sent = [await alice.say(general, f"gm number {n}, how is everyone") for n in range(30)]
     await bob.react(sent[0], "🎉")
     try:
@@ -48,28 +66,28 @@ async def test_waiting_chat_is_not_walked_by_the_collector_and_is_counted_once(c
         assert not any(map(gc.is_tracked, waiting)), "a waiting payload is walked by every collection"
     finally:
         release.set()
-    await claimable.settle()
-    assert check_consistent(claimable.db_path, claimable.emu)["messages"] == 30
-    assert query(claimable.db_path, "SELECT SUM(reactions_count) FROM discord_user_stats") == [(1,)]
+    await chatting.settle()
+    assert check_consistent(chatting.db_path, chatting.emu)["messages"] == 30
+    assert query(chatting.db_path, "SELECT SUM(reactions_count) FROM discord_user_stats") == [(1,)]
 
 
-async def test_half_an_emoji_in_chat_is_still_counted(claimable: Harness) -> None:
+async def test_half_an_emoji_in_chat_is_still_counted(chatting: Harness) -> None:
     """msgspec refuses a lone surrogate that the standard library reads: that frame takes py-cord's path."""
-    general = claimable.guild.channel("general")
-    await claimable.guild.member("alice").say(general, "half an emoji \ud83d and the rest of a long message")
-    await claimable.settle()
-    assert check_consistent(claimable.db_path, claimable.emu)["messages"] == 1
+    general = chatting.guild.channel("general")
+    await chatting.guild.member("alice").say(general, "half an emoji \ud83d and the rest of a long message")
+    await chatting.settle()
+    assert check_consistent(chatting.db_path, chatting.emu)["messages"] == 1
 
 
 async def test_a_chat_payload_that_cannot_be_read_costs_one_line_and_chat_goes_on(
-    claimable: Harness, caplog: pytest.LogCaptureFixture
+    chatting: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="loyalteez")
-    claimable.emu.send_raw('{"op": 0, "t": "MESSAGE_CREATE", "d": [1, 2, 3]}')
-    claimable.emu.send_raw('{"op": 0, "t": "MESSAGE_REACTION_ADD", "d": "not an event"}')
-    await claimable.guild.member("alice").say(claimable.guild.channel("general"), "still here, still counted")
-    await claimable.settle()
-    assert check_consistent(claimable.db_path, claimable.emu)["messages"] == 1
+    chatting.emu.send_raw('{"op": 0, "t": "MESSAGE_CREATE", "d": [1, 2, 3]}')
+    chatting.emu.send_raw('{"op": 0, "t": "MESSAGE_REACTION_ADD", "d": "not an event"}')
+    await chatting.guild.member("alice").say(chatting.guild.channel("general"), "still here, still counted")
+    await chatting.settle()
+    assert check_consistent(chatting.db_path, chatting.emu)["messages"] == 1
     noisy = [r for r in caplog.records if r.exc_info is not None or "\n" in r.getMessage()]
     assert not noisy and len(caplog.records) >= 2, [r.getMessage() for r in caplog.records]
 
@@ -107,3 +125,21 @@ def test_a_frame_the_envelope_does_not_fit_takes_py_cords_path(text: str | bytes
     def queue(data: Any) -> None: ...
 
     assert chat_frames.read_frame(text, {"MESSAGE_CREATE": chat_frames.decodes_later(queue)}) is None
+
+
+def test_a_compressed_frame_in_pieces_is_read_once_whole() -> None:
+    """Discord may split a compressed frame over several websocket messages: only the last piece ends with
+    zlib's flush marker, and the stream's state carries over from frame to frame."""
+
+    class Stream:
+        def __init__(self) -> None:
+            self._buffer: bytearray = bytearray()
+            self._zlib: Any = zlib.decompressobj()
+
+    sender, stream = zlib.compressobj(), Stream()
+    frames = ['{"op": 0, "t": "MESSAGE_CREATE", "s": 1, "d": {"content": "gm"}}', '{"op": 11}']
+    packed = [sender.compress(text.encode()) + sender.flush(zlib.Z_SYNC_FLUSH) for text in frames]
+    first, second = packed
+    assert chat_frames.inflate(stream, first[:5]) is None
+    assert chat_frames.inflate(stream, first[5:]) == frames[0]
+    assert chat_frames.inflate(stream, second) == frames[1]
