@@ -7,9 +7,8 @@ capacity members' commands would expire unanswered. Instead the gateway reader o
 payload, still undecoded JSON where msgspec is installed (chat_frames.py); one consumer hands them in arrival
 order to the features' payload readers (dispatch.py), has py-cord build its objects only for the features
 that still need them, and runs their handlers, a slice at a time, giving the event loop back in between so
-interactions are read and answered first. Under overload
-the backlog grows and rewards arrive late; nothing is dropped, nothing is counted twice (the engine's keys),
-no command fails.
+interactions are read and answered first. Under overload the backlog grows and rewards arrive late; nothing
+is dropped, nothing is counted twice (the engine's keys), no command fails.
 
 Handing the loop back is not enough once the bot is short of CPU: a command's database work takes turns of
 the loop (each statement is one), and the database's writes are taken one command at a time, so slow turns

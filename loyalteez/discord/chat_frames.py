@@ -7,7 +7,8 @@ msgspec is installed, the reader decodes a frame's envelope (op, t, s) and, for 
 keeps its payload undecoded: msgspec's `Raw`, a view of the frame's text that the collector does not track.
 The backlog decodes it when its turn comes. Every other frame is decoded whole at once, as before, and a
 frame the envelope does not fit (not JSON, a value of the wrong type, half an emoji that msgspec refuses)
-takes py-cord's own path unchanged, where a bad frame costs one log line.
+takes py-cord's own path unchanged, where a bad frame costs one log line. Discord compresses the gateway
+for py-cord (zlib-stream), so a compressed frame is inflated first, through py-cord's own decompressor.
 """
 
 from __future__ import annotations
