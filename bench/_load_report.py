@@ -132,12 +132,11 @@ def print_table(out: Outcome) -> int:
         f"p99 {out.ack_ms(99):.0f} ms, max {out.ack_ms(100):.0f} ms)"
     )
     print(f"{'failed interactions':<24} {out.failed:>7}   {dict(load.failed) or ''}")
-    for what, paid, answered, seen in (
-        ("claims", out.claims_paid, out.claims_answered, load.paid_claims),
-        ("drops", out.drops_paid, out.drops_answered, load.paid_drops),
+    for what, source, paid, answered, seen in (
+        ("claims", "/claim", out.claims_paid, out.claims_answered, load.paid_claims),
+        ("drops", "the Claim button", out.drops_paid, out.drops_answered, load.paid_drops),
     ):
         late = f", {answered - seen} after the member's 10 s" if answered > seen else ""
-        source = "/claim" if what == "claims" else "the Claim button"
         print(f"{what + ' paid / answered':<24} {paid:>7}   / {answered} ({source}{late})")
     print(f"{'errors in the bot log':<24} {len(out.errors):>7}   {'; '.join(out.errors[:3])}")
     print(f"{'lost or doubled':<24} {len(out.problems):>7}   {'; '.join(out.problems[:5])}")

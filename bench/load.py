@@ -124,15 +124,16 @@ def paying_answers(records: list[InteractionRecord], drop: Message) -> tuple[int
     return claims, drops
 
 
-def lost_or_doubled(db: Path, load: Load, claims_answered: int, drops_answered: int) -> list[str]:
+def lost_or_doubled(db: Path, load: Load, paid: tuple[int, int], answered: tuple[int, int]) -> list[str]:
+    """What went missing or was counted twice; `paid` and `answered`: (/claim, drop click) ledger rows and
+    paying answers."""
     stats = {
         int(m): (msgs, reacts)
         for m, msgs, reacts in read(
             db, "SELECT discord_user_id, messages_count, reactions_count FROM discord_user_stats"
         )
     }
-    bonus = read(db, "SELECT COUNT(*) FROM loyalteez_reward_ledger WHERE event_type = 'bonus'")[0][0]
-    drops = read(db, "SELECT COUNT(*) FROM discord_drop_claims")[0][0]
+    (bonus, drops), (claims_answered, drops_answered) = paid, answered
     twice = read(
         db,
         "SELECT COUNT(*) FROM (SELECT 1 FROM loyalteez_reward_ledger GROUP BY server_id, "
@@ -209,7 +210,9 @@ async def run(seconds: float, members: int, rate: float, compressed: bool = Fals
         finally:
             await emu.stop()
         claims_answered, drops_answered = paying_answers(list(emu.interactions)[setup_interactions:], drop_message)
-        problems = lost_or_doubled(db, load, claims_answered, drops_answered)
+        claims_paid = read(db, "SELECT COUNT(*) FROM loyalteez_reward_ledger WHERE event_type = 'bonus'")[0][0]
+        drops_paid = read(db, "SELECT COUNT(*) FROM discord_drop_claims")[0][0]
+        problems = lost_or_doubled(db, load, (claims_paid, drops_paid), (claims_answered, drops_answered))
         if not caught_up:
             problems.append("the bot did not catch up within 120 s")
         store = await Store.open(str(db))
@@ -220,8 +223,6 @@ async def run(seconds: float, members: int, rate: float, compressed: bool = Fals
         if not report.ok:
             problems.append(f"stats differ from the ledger for {len(report.drifts)} member(s)")
         errors = [line for line in bot.log.read_text().splitlines() if " ERROR " in line]
-        claims_paid = read(db, "SELECT COUNT(*) FROM loyalteez_reward_ledger WHERE event_type = 'bonus'")[0][0]
-        drops_paid = read(db, "SELECT COUNT(*) FROM discord_drop_claims")[0][0]
     return Outcome(
         load, members, rate, offered, handled, caught_up, problems, errors, bot_cpu, loop_cpu, emulator_cpu,
         claims_paid, drops_paid, claims_answered, drops_answered, acks,

@@ -125,7 +125,7 @@ class ChatBacklog:
         """Make the gateway reader queue chat payloads instead of parsing them at once."""
         for name in CHAT_PAYLOADS:
             parse = parsers.get(name)
-            if parse is None or getattr(parse, "__loyalteez_backlog__", False):
+            if parse is None or chat_frames.takes_undecoded(parse):  # queued already
                 continue
             parsers[name] = self._queuing(name, parse)
 
@@ -133,7 +133,6 @@ class ChatBacklog:
         def queue(data: Any) -> None:
             self._put((name, parse, data))
 
-        queue.__loyalteez_backlog__ = True  # type: ignore[attr-defined]
         return chat_frames.decodes_later(queue)
 
     def handle(self, event: str, handlers: list[Any], args: tuple[Any, ...]) -> None:

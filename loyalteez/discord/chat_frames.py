@@ -34,6 +34,11 @@ def decodes_later(parser: Callable[[Any], None]) -> Callable[[Any], None]:
     return parser
 
 
+def takes_undecoded(parser: Callable[[Any], None] | None) -> bool:
+    """Was `parser` marked by `decodes_later`?"""
+    return getattr(parser, _LATER, False)
+
+
 if msgspec is not None:
 
     class _Envelope(msgspec.Struct):
@@ -89,7 +94,7 @@ def read_frame(text: Any, parsers: Mapping[str, Callable[[Any], None]]) -> dict[
         return None
     try:
         frame = _envelope(text)
-        if frame.op == DISPATCH and frame.t is not None and getattr(parsers.get(frame.t), _LATER, False):
+        if frame.op == DISPATCH and frame.t is not None and takes_undecoded(parsers.get(frame.t)):
             data: Any = frame.d
         else:
             data = _decode(frame.d)

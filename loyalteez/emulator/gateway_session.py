@@ -48,7 +48,7 @@ class Connection:
     session: Session | None = field(default=None, repr=False)
     closed: bool = False
     # zlib-stream: one compressor for the whole connection, each frame flushed so it can be read at once.
-    compressor: Any = field(default=None, repr=False)
+    compressor: zlib._Compress | None = field(default=None, repr=False)
 
     @property
     def pending(self) -> int:
